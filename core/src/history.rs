@@ -1,0 +1,145 @@
+//! `ticket_history` rows as OTRS writes them: a type and a `%%`-separated `name`.
+
+use chrono::{DateTime, Utc};
+
+use crate::model::{ArticleId, PriorityId, QueueId, StateId, TicketId, TypeId, UserId};
+
+/// The history types goats writes, with their ids from OTRS's default data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryType {
+    NewTicket = 1,
+    FollowUp = 2,
+    EmailAgent = 11,
+    EmailCustomer = 12,
+    PhoneCallAgent = 13,
+    PhoneCallCustomer = 14,
+    AddNote = 15,
+    Move = 16,
+    Lock = 17,
+    Unlock = 18,
+    CustomerUpdate = 21,
+    PriorityUpdate = 22,
+    OwnerUpdate = 23,
+    SetPendingTime = 26,
+    StateUpdate = 27,
+    Merged = 33,
+    ResponsibleUpdate = 34,
+    Subscribe = 35,
+    Unsubscribe = 36,
+    TypeUpdate = 37,
+    TitleUpdate = 50,
+}
+
+impl HistoryType {
+    pub fn id(self) -> i32 {
+        self as i32
+    }
+}
+
+/// A history entry before it is stored: the ticket snapshot columns are filled by the
+/// repository from the ticket as it is after the change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub history_type: HistoryType,
+    pub name: String,
+    pub article_id: Option<ArticleId>,
+}
+
+impl HistoryEntry {
+    pub fn new(history_type: HistoryType, name: impl Into<String>) -> Self {
+        Self { history_type, name: name.into(), article_id: None }
+    }
+}
+
+/// A stored history row, as read back.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HistoryRecord {
+    pub id: i64,
+    pub ticket_id: TicketId,
+    pub article_id: Option<ArticleId>,
+    pub history_type: String,
+    pub name: String,
+    pub queue_id: QueueId,
+    pub owner_id: UserId,
+    pub priority_id: PriorityId,
+    pub state_id: StateId,
+    pub type_id: TypeId,
+    pub created: DateTime<Utc>,
+    pub created_by: UserId,
+}
+
+/// OTRS's `name` formats, one constructor per history type.
+pub mod names {
+    use chrono::{DateTime, Utc};
+
+    /// `%%<tn>%%<queue>%%<priority>%%<state>%%<ticket id>`
+    pub fn new_ticket(tn: &str, queue: &str, priority: &str, state: &str, ticket_id: i64) -> String {
+        format!("%%{tn}%%{queue}%%{priority}%%{state}%%{ticket_id}")
+    }
+    /// `%%<old state>%%<new state>%%`
+    pub fn state_update(old: &str, new: &str) -> String {
+        format!("%%{old}%%{new}%%")
+    }
+    /// `%%<new queue>%%<new id>%%<old queue>%%<old id>`
+    pub fn moved(new: &str, new_id: i32, old: &str, old_id: i32) -> String {
+        format!("%%{new}%%{new_id}%%{old}%%{old_id}")
+    }
+    /// `%%<old>%%<old id>%%<new>%%<new id>`
+    pub fn priority_update(old: &str, old_id: i32, new: &str, new_id: i32) -> String {
+        format!("%%{old}%%{old_id}%%{new}%%{new_id}")
+    }
+    /// `%%<login>%%<user id>` (owner and responsible alike)
+    pub fn person(login: &str, user_id: i32) -> String {
+        format!("%%{login}%%{user_id}")
+    }
+    pub fn lock(locked: bool) -> String {
+        if locked { "%%lock".into() } else { "%%unlock".into() }
+    }
+    /// `%%YYYY-MM-DD HH:MM`, or `%%00-00-00 00:00` when the pending time is removed.
+    pub fn pending_time(until: Option<DateTime<Utc>>) -> String {
+        match until {
+            Some(t) => format!("%%{}", t.format("%Y-%m-%d %H:%M")),
+            None => "%%00-00-00 00:00".into(),
+        }
+    }
+    /// `%%<old title>%%<new title>`, each cut to 50 characters plus `...` as OTRS does.
+    pub fn title_update(old: &str, new: &str) -> String {
+        format!("%%{}%%{}", cut(old), cut(new))
+    }
+    /// `%%CustomerID=<id>;CustomerUser=<login>;`
+    pub fn customer_update(customer_id: &str, customer_user: &str) -> String {
+        format!("%%CustomerID={customer_id};CustomerUser={customer_user};")
+    }
+    /// `%%<new type>%%<new id>%%<old type>%%<old id>`
+    pub fn type_update(new: &str, new_id: i32, old: &str, old_id: i32) -> String {
+        format!("%%{new}%%{new_id}%%{old}%%{old_id}")
+    }
+    /// Article history carries a short comment: `%%Note` for notes, `%%` otherwise.
+    pub fn article(is_note: bool) -> String {
+        if is_note { "%%Note".into() } else { "%%".into() }
+    }
+
+    fn cut(s: &str) -> String {
+        if s.chars().count() > 50 {
+            format!("{}...", s.chars().take(50).collect::<String>())
+        } else {
+            s.to_string()
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn formats() {
+            assert_eq!(state_update("new", "open"), "%%new%%open%%");
+            assert_eq!(moved("Misc", 4, "Raw", 2), "%%Misc%%4%%Raw%%2");
+            assert_eq!(pending_time(None), "%%00-00-00 00:00");
+            let t = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+            assert_eq!(pending_time(Some(t)), "%%2023-11-14 22:13");
+            let long = "x".repeat(60);
+            assert_eq!(title_update("a", &long), format!("%%a%%{}...", "x".repeat(50)));
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! The goats domain: what a ticket is and the OTRS rules that govern it.
+//!
+//! Nothing here performs I/O. Storage, HTTP and the clock are reached through the
+//! [`ports`]; adapters implement them, and [`testing`] holds in-memory versions so the
+//! rules can be exercised without a server.
+
+pub mod error;
+pub mod history;
+pub mod model;
+pub mod password;
+pub mod permission;
+pub mod ports;
+pub mod state_rules;
+pub mod ticket_change;
+pub mod ticket_number;
+pub mod ticket_service;
+
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+pub use error::{DomainError, DomainResult};

@@ -1,0 +1,89 @@
+use super::{GroupId, PriorityId, QueueId, TypeId};
+
+/// `valid.id`: OTRS never deletes reference rows, it marks them invalid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Valid {
+    Valid = 1,
+    Invalid = 2,
+    InvalidTemporarily = 3,
+}
+
+impl Valid {
+    pub fn from_id(id: i32) -> Self {
+        match id {
+            1 => Self::Valid,
+            3 => Self::InvalidTemporarily,
+            _ => Self::Invalid,
+        }
+    }
+    pub fn is_valid(id: i32) -> bool {
+        id == Self::Valid as i32
+    }
+}
+
+/// `ticket_lock_type`: 1 unlock, 2 lock, 3 tmp_lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lock {
+    Unlock,
+    Lock,
+    TmpLock,
+}
+
+impl Lock {
+    pub fn id(self) -> i32 {
+        match self {
+            Self::Unlock => 1,
+            Self::Lock => 2,
+            Self::TmpLock => 3,
+        }
+    }
+    pub fn from_id(id: i32) -> Option<Self> {
+        match id {
+            1 => Some(Self::Unlock),
+            2 => Some(Self::Lock),
+            3 => Some(Self::TmpLock),
+            _ => None,
+        }
+    }
+    pub fn otrs_name(self) -> &'static str {
+        match self {
+            Self::Unlock => "unlock",
+            Self::Lock => "lock",
+            Self::TmpLock => "tmp_lock",
+        }
+    }
+    pub fn is_locked(self) -> bool {
+        self != Self::Unlock
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Priority {
+    pub id: PriorityId,
+    pub name: String,
+    pub valid: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TicketType {
+    pub id: TypeId,
+    pub name: String,
+    pub valid: bool,
+}
+
+/// A queue; its tickets belong to `group_id` for permission purposes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Queue {
+    pub id: QueueId,
+    pub name: String,
+    pub group_id: GroupId,
+    /// Minutes after which a locked ticket is unlocked (0 = never).
+    pub unlock_timeout: i32,
+    pub first_response_time: i32,
+    pub update_time: i32,
+    pub solution_time: i32,
+    pub calendar_name: Option<String>,
+    pub comments: Option<String>,
+    pub valid: bool,
+}

@@ -1,0 +1,27 @@
+//! The entities of an OTRS help desk, with OTRS's ids and names.
+
+mod article;
+mod customer;
+mod lookup;
+mod page;
+mod people;
+mod state;
+mod ticket;
+
+pub use article::{Article, CommunicationChannel, NewArticle, SenderType};
+pub use customer::{CustomerCompany, CustomerUser};
+pub use lookup::{Lock, Priority, Queue, TicketType, Valid};
+pub use page::{Page, PageRequest};
+pub use people::{Agent, Group, GroupGrant, Role};
+pub use state::{StateType, TicketState};
+pub use ticket::{NewTicket, SortDirection, Ticket, TicketFilter, TicketSort, TicketSortField};
+
+pub type TicketId = i64;
+pub type ArticleId = i64;
+pub type UserId = i32;
+pub type QueueId = i32;
+pub type GroupId = i32;
+pub type RoleId = i32;
+pub type StateId = i32;
+pub type PriorityId = i32;
+pub type TypeId = i32;

@@ -1,0 +1,90 @@
+use chrono::{DateTime, Utc};
+
+use super::{Article, Lock, NewArticle, PriorityId, QueueId, StateId, StateType, TicketId, TypeId, UserId};
+
+/// A ticket as OTRS stores it in `ticket`, with its lookups resolved to names.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Ticket {
+    pub id: TicketId,
+    pub number: String,
+    pub title: String,
+    pub queue_id: QueueId,
+    pub queue: String,
+    pub state_id: StateId,
+    pub state: String,
+    pub state_type: StateType,
+    pub priority_id: PriorityId,
+    pub priority: String,
+    pub type_id: Option<TypeId>,
+    pub lock: Lock,
+    pub owner_id: UserId,
+    pub responsible_id: UserId,
+    pub customer_id: Option<String>,
+    pub customer_user_id: Option<String>,
+    /// Pending time as a Unix epoch; 0 when none is set.
+    pub until_time: i64,
+    pub created: DateTime<Utc>,
+    pub changed: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub articles: Option<Vec<Article>>,
+}
+
+/// What a caller supplies to open a ticket; the first article is mandatory, as in OTRS.
+#[derive(Debug, Clone)]
+pub struct NewTicket {
+    pub title: String,
+    pub queue_id: QueueId,
+    pub state_id: StateId,
+    pub priority_id: PriorityId,
+    pub type_id: Option<TypeId>,
+    pub owner_id: UserId,
+    pub responsible_id: Option<UserId>,
+    pub customer_id: Option<String>,
+    pub customer_user_id: Option<String>,
+    pub pending_until: Option<DateTime<Utc>>,
+    pub article: NewArticle,
+}
+
+/// Filters for listing tickets; every field narrows the result.
+#[derive(Debug, Clone, Default)]
+pub struct TicketFilter {
+    pub queue_ids: Vec<QueueId>,
+    pub state_ids: Vec<StateId>,
+    pub state_types: Vec<StateType>,
+    pub priority_ids: Vec<PriorityId>,
+    pub owner_ids: Vec<UserId>,
+    pub responsible_ids: Vec<UserId>,
+    pub customer_ids: Vec<String>,
+    pub customer_user_ids: Vec<String>,
+    pub lock: Option<Lock>,
+    /// Case-insensitive substring of the title.
+    pub title_contains: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortDirection {
+    Asc,
+    #[default]
+    Desc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TicketSortField {
+    Number,
+    Title,
+    Queue,
+    State,
+    Priority,
+    Owner,
+    #[default]
+    Created,
+    Changed,
+    PendingUntil,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TicketSort {
+    pub field: TicketSortField,
+    pub direction: SortDirection,
+}
+

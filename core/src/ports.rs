@@ -1,0 +1,182 @@
+//! The ports: what the domain needs from the outside world. Adapters implement them;
+//! [`crate::testing`] holds in-memory versions.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::error::DomainResult;
+use crate::history::{HistoryEntry, HistoryRecord};
+use crate::model::*;
+use crate::permission::Permission;
+
+/// The current time, so rules about "now" can be tested at any moment.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The wall clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// Builds a ticket's history rows once its ids are known, inside the same transaction.
+pub type HistoryBuilder = Box<dyn FnOnce(TicketId, ArticleId) -> Vec<HistoryEntry> + Send>;
+
+/// A new ticket's columns, decided by the domain before storage.
+#[derive(Debug, Clone)]
+pub struct TicketDraft {
+    pub number: String,
+    pub title: String,
+    pub queue_id: QueueId,
+    pub state_id: StateId,
+    pub priority_id: PriorityId,
+    pub type_id: TypeId,
+    pub lock: Lock,
+    pub owner_id: UserId,
+    pub responsible_id: UserId,
+    pub customer_id: Option<String>,
+    pub customer_user_id: Option<String>,
+    pub until_time: i64,
+}
+
+/// Columns of `ticket` to rewrite; `None` leaves a column as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TicketFieldUpdate {
+    pub title: Option<String>,
+    pub queue_id: Option<QueueId>,
+    pub state_id: Option<StateId>,
+    pub priority_id: Option<PriorityId>,
+    pub type_id: Option<TypeId>,
+    pub lock: Option<Lock>,
+    pub owner_id: Option<UserId>,
+    pub responsible_id: Option<UserId>,
+    pub customer_id: Option<Option<String>>,
+    pub customer_user_id: Option<Option<String>>,
+    pub until_time: Option<i64>,
+}
+
+#[async_trait]
+pub trait TicketRepository: Send + Sync {
+    /// Stores a ticket, its first article and the history rows `history` builds, atomically.
+    async fn create(
+        &self,
+        draft: TicketDraft,
+        article: NewArticle,
+        history: HistoryBuilder,
+        by: UserId,
+    ) -> DomainResult<(TicketId, ArticleId)>;
+    async fn get(&self, id: TicketId) -> DomainResult<Option<Ticket>>;
+    async fn id_by_number(&self, number: &str) -> DomainResult<Option<TicketId>>;
+    async fn list(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Page<Ticket>>;
+    /// Rewrites columns and appends history rows (snapshotting the ticket after the change).
+    async fn update(&self, id: TicketId, update: TicketFieldUpdate, history: Vec<HistoryEntry>, by: UserId) -> DomainResult<()>;
+    async fn history(&self, id: TicketId) -> DomainResult<Vec<HistoryRecord>>;
+    async fn watchers(&self, id: TicketId) -> DomainResult<Vec<UserId>>;
+}
+
+#[async_trait]
+pub trait ArticleRepository: Send + Sync {
+    /// Stores an article on an existing ticket with its history rows, atomically.
+    async fn add(&self, ticket_id: TicketId, article: NewArticle, history: HistoryBuilder, by: UserId) -> DomainResult<ArticleId>;
+    async fn get(&self, id: ArticleId) -> DomainResult<Option<Article>>;
+    async fn list_for_ticket(&self, ticket_id: TicketId) -> DomainResult<Vec<Article>>;
+}
+
+/// Hands out ticket counters the way OTRS does, so instances sharing a database (goats
+/// or OTRS) never hand out the same one.
+#[async_trait]
+pub trait TicketNumberCounter: Send + Sync {
+    /// The next counter; date-based generators count from 1 each day. `offset` ≥ 1.
+    async fn next(&self, date_based: bool, offset: u64, now: DateTime<Utc>) -> DomainResult<u64>;
+}
+
+#[derive(Debug, Clone)]
+pub struct NewQueue {
+    pub name: String,
+    pub group_id: GroupId,
+    pub unlock_timeout: i32,
+    pub first_response_time: i32,
+    pub update_time: i32,
+    pub solution_time: i32,
+    pub calendar_name: Option<String>,
+    pub comments: Option<String>,
+}
+
+/// Queues, states, priorities and types.
+#[async_trait]
+pub trait LookupRepository: Send + Sync {
+    async fn queues(&self) -> DomainResult<Vec<Queue>>;
+    async fn queue(&self, id: QueueId) -> DomainResult<Option<Queue>>;
+    async fn queue_by_name(&self, name: &str) -> DomainResult<Option<Queue>>;
+    async fn create_queue(&self, queue: NewQueue, by: UserId) -> DomainResult<QueueId>;
+    async fn set_queue_valid(&self, id: QueueId, valid: bool, by: UserId) -> DomainResult<()>;
+    async fn states(&self) -> DomainResult<Vec<TicketState>>;
+    async fn state(&self, id: StateId) -> DomainResult<Option<TicketState>>;
+    async fn state_by_name(&self, name: &str) -> DomainResult<Option<TicketState>>;
+    async fn create_state(&self, name: &str, state_type: StateType, by: UserId) -> DomainResult<StateId>;
+    async fn priorities(&self) -> DomainResult<Vec<Priority>>;
+    async fn priority(&self, id: PriorityId) -> DomainResult<Option<Priority>>;
+    async fn create_priority(&self, name: &str, by: UserId) -> DomainResult<PriorityId>;
+    async fn types(&self) -> DomainResult<Vec<TicketType>>;
+    async fn ticket_type(&self, id: TypeId) -> DomainResult<Option<TicketType>>;
+    async fn create_type(&self, name: &str, by: UserId) -> DomainResult<TypeId>;
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAgent {
+    pub login: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
+    /// Already hashed (see [`crate::password::hash`]).
+    pub password_hash: String,
+}
+
+/// What logging in needs to know about an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub user_id: UserId,
+    pub login: String,
+    pub password_hash: String,
+    pub valid: bool,
+}
+
+#[async_trait]
+pub trait AgentRepository: Send + Sync {
+    async fn create(&self, agent: NewAgent, by: UserId) -> DomainResult<UserId>;
+    async fn get(&self, id: UserId) -> DomainResult<Option<Agent>>;
+    async fn by_login(&self, login: &str) -> DomainResult<Option<Agent>>;
+    async fn list(&self) -> DomainResult<Vec<Agent>>;
+    async fn credentials(&self, login: &str) -> DomainResult<Option<Credentials>>;
+    async fn set_password_hash(&self, id: UserId, hash: &str, by: UserId) -> DomainResult<()>;
+    async fn set_valid(&self, id: UserId, valid: bool, by: UserId) -> DomainResult<()>;
+}
+
+/// Groups, roles and the grants that tie agents to them.
+#[async_trait]
+pub trait GroupRepository: Send + Sync {
+    async fn groups(&self) -> DomainResult<Vec<Group>>;
+    async fn create_group(&self, name: &str, comments: Option<&str>, by: UserId) -> DomainResult<GroupId>;
+    async fn roles(&self) -> DomainResult<Vec<Role>>;
+    async fn create_role(&self, name: &str, comments: Option<&str>, by: UserId) -> DomainResult<RoleId>;
+    async fn grant_user(&self, user: UserId, group: GroupId, permission: Permission, by: UserId) -> DomainResult<()>;
+    async fn revoke_user(&self, user: UserId, group: GroupId, permission: Permission) -> DomainResult<()>;
+    async fn grant_role(&self, role: RoleId, group: GroupId, permission: Permission, by: UserId) -> DomainResult<()>;
+    async fn add_user_to_role(&self, user: UserId, role: RoleId, by: UserId) -> DomainResult<()>;
+    /// Direct and role grants of a valid agent, from valid groups and roles only.
+    async fn grants_for(&self, user: UserId) -> DomainResult<Vec<GroupGrant>>;
+}
+
+#[async_trait]
+pub trait CustomerRepository: Send + Sync {
+    async fn create_company(&self, company: CustomerCompany, by: UserId) -> DomainResult<()>;
+    async fn company(&self, customer_id: &str) -> DomainResult<Option<CustomerCompany>>;
+    async fn create_user(&self, user: CustomerUser, password_hash: Option<String>, by: UserId) -> DomainResult<()>;
+    async fn user(&self, login: &str) -> DomainResult<Option<CustomerUser>>;
+    /// Contacts whose login, email or name contains `term`, at most `limit`.
+    async fn search_users(&self, term: &str, limit: u64) -> DomainResult<Vec<CustomerUser>>;
+}

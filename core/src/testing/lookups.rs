@@ -1,0 +1,92 @@
+use async_trait::async_trait;
+
+use super::MemoryStore;
+use crate::error::{DomainError, DomainResult};
+use crate::model::*;
+use crate::ports::{LookupRepository, NewQueue};
+
+fn unique(exists: bool, kind: &str, name: &str) -> DomainResult<()> {
+    if exists {
+        return Err(DomainError::Conflict(format!("{kind} {name} exists")));
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl LookupRepository for MemoryStore {
+    async fn queues(&self) -> DomainResult<Vec<Queue>> {
+        Ok(self.lock().queues.clone())
+    }
+    async fn queue(&self, id: QueueId) -> DomainResult<Option<Queue>> {
+        Ok(self.lock().queues.iter().find(|q| q.id == id).cloned())
+    }
+    async fn queue_by_name(&self, name: &str) -> DomainResult<Option<Queue>> {
+        Ok(self.lock().queues.iter().find(|q| q.name == name).cloned())
+    }
+    async fn create_queue(&self, q: NewQueue, _by: UserId) -> DomainResult<QueueId> {
+        let mut s = self.lock();
+        unique(s.queues.iter().any(|x| x.name == q.name), "queue", &q.name)?;
+        let id = s.queues.len() as i32 + 1;
+        s.queues.push(Queue {
+            id,
+            name: q.name,
+            group_id: q.group_id,
+            unlock_timeout: q.unlock_timeout,
+            first_response_time: q.first_response_time,
+            update_time: q.update_time,
+            solution_time: q.solution_time,
+            calendar_name: q.calendar_name,
+            comments: q.comments,
+            valid: true,
+        });
+        Ok(id)
+    }
+    async fn set_queue_valid(&self, id: QueueId, valid: bool, _by: UserId) -> DomainResult<()> {
+        let mut s = self.lock();
+        let q = s.queues.iter_mut().find(|q| q.id == id).ok_or_else(|| DomainError::not_found("queue", id))?;
+        q.valid = valid;
+        Ok(())
+    }
+    async fn states(&self) -> DomainResult<Vec<TicketState>> {
+        Ok(self.lock().states.clone())
+    }
+    async fn state(&self, id: StateId) -> DomainResult<Option<TicketState>> {
+        Ok(self.lock().states.iter().find(|x| x.id == id).cloned())
+    }
+    async fn state_by_name(&self, name: &str) -> DomainResult<Option<TicketState>> {
+        Ok(self.lock().states.iter().find(|x| x.name == name).cloned())
+    }
+    async fn create_state(&self, name: &str, state_type: StateType, _by: UserId) -> DomainResult<StateId> {
+        let mut s = self.lock();
+        unique(s.states.iter().any(|x| x.name == name), "state", name)?;
+        let id = s.states.len() as i32 + 1;
+        s.states.push(TicketState { id, name: name.into(), state_type, valid: true });
+        Ok(id)
+    }
+    async fn priorities(&self) -> DomainResult<Vec<Priority>> {
+        Ok(self.lock().priorities.clone())
+    }
+    async fn priority(&self, id: PriorityId) -> DomainResult<Option<Priority>> {
+        Ok(self.lock().priorities.iter().find(|x| x.id == id).cloned())
+    }
+    async fn create_priority(&self, name: &str, _by: UserId) -> DomainResult<PriorityId> {
+        let mut s = self.lock();
+        unique(s.priorities.iter().any(|x| x.name == name), "priority", name)?;
+        let id = s.priorities.len() as i32 + 1;
+        s.priorities.push(Priority { id, name: name.into(), valid: true });
+        Ok(id)
+    }
+    async fn types(&self) -> DomainResult<Vec<TicketType>> {
+        Ok(self.lock().types.clone())
+    }
+    async fn ticket_type(&self, id: TypeId) -> DomainResult<Option<TicketType>> {
+        Ok(self.lock().types.iter().find(|x| x.id == id).cloned())
+    }
+    async fn create_type(&self, name: &str, _by: UserId) -> DomainResult<TypeId> {
+        let mut s = self.lock();
+        unique(s.types.iter().any(|x| x.name == name), "type", name)?;
+        let id = s.types.len() as i32 + 1;
+        s.types.push(TicketType { id, name: name.into(), valid: true });
+        Ok(id)
+    }
+}

@@ -1,0 +1,125 @@
+//! In-memory implementations of every port, seeded with OTRS's default rows, so the
+//! domain rules can be tested without a database.
+
+mod clock;
+mod lookups;
+mod people;
+mod tickets;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, Utc};
+
+pub use clock::FixedClock;
+
+use crate::history::HistoryRecord;
+use crate::model::*;
+use crate::permission::Permission;
+use crate::ports::{Clock, TicketDraft};
+use crate::ticket_service::TicketPorts;
+
+#[derive(Default)]
+struct State {
+    tickets: Vec<(TicketDraft, TicketId, DateTime<Utc>, DateTime<Utc>)>,
+    articles: Vec<Article>,
+    history: Vec<HistoryRecord>,
+    watchers: Vec<(TicketId, UserId)>,
+    counters: Vec<(i64, u64, DateTime<Utc>)>,
+    queues: Vec<Queue>,
+    states: Vec<TicketState>,
+    priorities: Vec<Priority>,
+    types: Vec<TicketType>,
+    agents: Vec<(Agent, String)>,
+    groups: Vec<Group>,
+    roles: Vec<Role>,
+    user_grants: Vec<(UserId, GroupId, Permission)>,
+    role_grants: Vec<(RoleId, GroupId, Permission)>,
+    role_users: Vec<(RoleId, UserId)>,
+    companies: Vec<CustomerCompany>,
+    customers: Vec<(CustomerUser, Option<String>)>,
+}
+
+/// One store implementing every port, shared through `Arc`s.
+#[derive(Clone)]
+pub struct MemoryStore {
+    state: Arc<Mutex<State>>,
+    clock: Arc<dyn Clock>,
+}
+
+impl MemoryStore {
+    /// A store holding OTRS's default rows: states, priorities, the four queues, the
+    /// users/admin/stats groups and `root@localhost` (id 1) with rw on all of them.
+    pub fn with_defaults(clock: Arc<dyn Clock>) -> Self {
+        let mut s = State::default();
+        for (id, name, t) in [
+            (1, "new", StateType::New),
+            (2, "closed successful", StateType::Closed),
+            (3, "closed unsuccessful", StateType::Closed),
+            (4, "open", StateType::Open),
+            (5, "removed", StateType::Removed),
+            (6, "pending reminder", StateType::PendingReminder),
+            (7, "pending auto close+", StateType::PendingAuto),
+            (8, "pending auto close-", StateType::PendingAuto),
+            (9, "merged", StateType::Merged),
+        ] {
+            s.states.push(TicketState { id, name: name.into(), state_type: t, valid: true });
+        }
+        for (id, name) in [(1, "1 very low"), (2, "2 low"), (3, "3 normal"), (4, "4 high"), (5, "5 very high")] {
+            s.priorities.push(Priority { id, name: name.into(), valid: true });
+        }
+        s.types.push(TicketType { id: 1, name: "Unclassified".into(), valid: true });
+        for (id, name) in [(1, "Postmaster"), (2, "Raw"), (3, "Junk"), (4, "Misc")] {
+            s.queues.push(Queue {
+                id,
+                name: name.into(),
+                group_id: 1,
+                unlock_timeout: 0,
+                first_response_time: 0,
+                update_time: 0,
+                solution_time: 0,
+                calendar_name: None,
+                comments: None,
+                valid: true,
+            });
+        }
+        for (id, name) in [(1, "users"), (2, "admin"), (3, "stats")] {
+            s.groups.push(Group { id, name: name.into(), comments: None, valid: true });
+            s.user_grants.push((1, id, Permission::Rw));
+        }
+        s.agents.push((
+            Agent {
+                id: 1,
+                login: "root@localhost".into(),
+                first_name: "Admin".into(),
+                last_name: "OTRS".into(),
+                title: None,
+                email: None,
+                valid: true,
+            },
+            crate::password::LOCKED.into(),
+        ));
+        Self { state: Arc::new(Mutex::new(s)), clock }
+    }
+
+    /// The ports of a ticket service, all backed by this store.
+    pub fn ticket_ports(&self) -> TicketPorts {
+        let me = Arc::new(self.clone());
+        TicketPorts {
+            tickets: me.clone(),
+            articles: me.clone(),
+            lookups: me.clone(),
+            agents: me.clone(),
+            counter: me.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock only happens in a failing test; keep going.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+}

@@ -1,0 +1,131 @@
+use async_trait::async_trait;
+
+use super::MemoryStore;
+use crate::error::{DomainError, DomainResult};
+use crate::model::*;
+use crate::permission::Permission;
+use crate::ports::*;
+
+#[async_trait]
+impl AgentRepository for MemoryStore {
+    async fn create(&self, a: NewAgent, _by: UserId) -> DomainResult<UserId> {
+        let mut s = self.lock();
+        if s.agents.iter().any(|x| x.0.login == a.login) {
+            return Err(DomainError::Conflict(format!("agent {} exists", a.login)));
+        }
+        let id = s.agents.len() as i32 + 1;
+        let agent = Agent { id, login: a.login, first_name: a.first_name, last_name: a.last_name, title: None, email: a.email, valid: true };
+        s.agents.push((agent, a.password_hash));
+        Ok(id)
+    }
+    async fn get(&self, id: UserId) -> DomainResult<Option<Agent>> {
+        Ok(self.lock().agents.iter().find(|a| a.0.id == id).map(|a| a.0.clone()))
+    }
+    async fn by_login(&self, login: &str) -> DomainResult<Option<Agent>> {
+        Ok(self.lock().agents.iter().find(|a| a.0.login == login).map(|a| a.0.clone()))
+    }
+    async fn list(&self) -> DomainResult<Vec<Agent>> {
+        Ok(self.lock().agents.iter().map(|a| a.0.clone()).collect())
+    }
+    async fn credentials(&self, login: &str) -> DomainResult<Option<Credentials>> {
+        Ok(self.lock().agents.iter().find(|a| a.0.login == login).map(|(a, pw)| Credentials {
+            user_id: a.id,
+            login: a.login.clone(),
+            password_hash: pw.clone(),
+            valid: a.valid,
+        }))
+    }
+    async fn set_password_hash(&self, id: UserId, hash: &str, _by: UserId) -> DomainResult<()> {
+        let mut s = self.lock();
+        let a = s.agents.iter_mut().find(|a| a.0.id == id).ok_or_else(|| DomainError::not_found("agent", id))?;
+        a.1 = hash.into();
+        Ok(())
+    }
+    async fn set_valid(&self, id: UserId, valid: bool, _by: UserId) -> DomainResult<()> {
+        let mut s = self.lock();
+        let a = s.agents.iter_mut().find(|a| a.0.id == id).ok_or_else(|| DomainError::not_found("agent", id))?;
+        a.0.valid = valid;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl GroupRepository for MemoryStore {
+    async fn groups(&self) -> DomainResult<Vec<Group>> {
+        Ok(self.lock().groups.clone())
+    }
+    async fn create_group(&self, name: &str, comments: Option<&str>, _by: UserId) -> DomainResult<GroupId> {
+        let mut s = self.lock();
+        let id = s.groups.len() as i32 + 1;
+        s.groups.push(Group { id, name: name.into(), comments: comments.map(Into::into), valid: true });
+        Ok(id)
+    }
+    async fn roles(&self) -> DomainResult<Vec<Role>> {
+        Ok(self.lock().roles.clone())
+    }
+    async fn create_role(&self, name: &str, comments: Option<&str>, _by: UserId) -> DomainResult<RoleId> {
+        let mut s = self.lock();
+        let id = s.roles.len() as i32 + 1;
+        s.roles.push(Role { id, name: name.into(), comments: comments.map(Into::into), valid: true });
+        Ok(id)
+    }
+    async fn grant_user(&self, user: UserId, group: GroupId, p: Permission, _by: UserId) -> DomainResult<()> {
+        self.lock().user_grants.push((user, group, p));
+        Ok(())
+    }
+    async fn revoke_user(&self, user: UserId, group: GroupId, p: Permission) -> DomainResult<()> {
+        self.lock().user_grants.retain(|g| *g != (user, group, p));
+        Ok(())
+    }
+    async fn grant_role(&self, role: RoleId, group: GroupId, p: Permission, _by: UserId) -> DomainResult<()> {
+        self.lock().role_grants.push((role, group, p));
+        Ok(())
+    }
+    async fn add_user_to_role(&self, user: UserId, role: RoleId, _by: UserId) -> DomainResult<()> {
+        self.lock().role_users.push((role, user));
+        Ok(())
+    }
+    async fn grants_for(&self, user: UserId) -> DomainResult<Vec<GroupGrant>> {
+        let s = self.lock();
+        let mut out: Vec<GroupGrant> = s
+            .user_grants
+            .iter()
+            .filter(|g| g.0 == user)
+            .map(|g| GroupGrant { group_id: g.1, permission: g.2 })
+            .collect();
+        for (role, _) in s.role_users.iter().filter(|r| r.1 == user) {
+            out.extend(s.role_grants.iter().filter(|g| g.0 == *role).map(|g| GroupGrant { group_id: g.1, permission: g.2 }));
+        }
+        Ok(out)
+    }
+}
+
+#[async_trait]
+impl CustomerRepository for MemoryStore {
+    async fn create_company(&self, c: CustomerCompany, _by: UserId) -> DomainResult<()> {
+        self.lock().companies.push(c);
+        Ok(())
+    }
+    async fn company(&self, id: &str) -> DomainResult<Option<CustomerCompany>> {
+        Ok(self.lock().companies.iter().find(|c| c.customer_id == id).cloned())
+    }
+    async fn create_user(&self, u: CustomerUser, pw: Option<String>, _by: UserId) -> DomainResult<()> {
+        self.lock().customers.push((u, pw));
+        Ok(())
+    }
+    async fn user(&self, login: &str) -> DomainResult<Option<CustomerUser>> {
+        Ok(self.lock().customers.iter().find(|c| c.0.login == login).map(|c| c.0.clone()))
+    }
+    async fn search_users(&self, term: &str, limit: u64) -> DomainResult<Vec<CustomerUser>> {
+        let t = term.to_lowercase();
+        Ok(self
+            .lock()
+            .customers
+            .iter()
+            .map(|c| &c.0)
+            .filter(|c| [&c.login, &c.email, &c.first_name, &c.last_name].iter().any(|f| f.to_lowercase().contains(&t)))
+            .take(limit as usize)
+            .cloned()
+            .collect())
+    }
+}

@@ -1,0 +1,224 @@
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::{MemoryStore, State};
+use crate::error::{DomainError, DomainResult};
+use crate::history::{HistoryEntry, HistoryRecord};
+use crate::model::*;
+use crate::ports::*;
+
+impl State {
+    fn ticket(&self, id: TicketId) -> Option<Ticket> {
+        let (d, id, created, changed) = self.tickets.iter().find(|t| t.1 == id)?;
+        let state = self.states.iter().find(|s| s.id == d.state_id)?;
+        Some(Ticket {
+            id: *id,
+            number: d.number.clone(),
+            title: d.title.clone(),
+            queue_id: d.queue_id,
+            queue: self.queues.iter().find(|q| q.id == d.queue_id)?.name.clone(),
+            state_id: d.state_id,
+            state: state.name.clone(),
+            state_type: state.state_type,
+            priority_id: d.priority_id,
+            priority: self.priorities.iter().find(|p| p.id == d.priority_id)?.name.clone(),
+            type_id: Some(d.type_id),
+            lock: d.lock,
+            owner_id: d.owner_id,
+            responsible_id: d.responsible_id,
+            customer_id: d.customer_id.clone(),
+            customer_user_id: d.customer_user_id.clone(),
+            until_time: d.until_time,
+            created: *created,
+            changed: *changed,
+            articles: None,
+        })
+    }
+
+    fn append_history(&mut self, ticket_id: TicketId, entries: Vec<HistoryEntry>, by: UserId, now: DateTime<Utc>) {
+        let Some((d, ..)) = self.tickets.iter().find(|t| t.1 == ticket_id).cloned() else { return };
+        for e in entries {
+            let id = self.history.len() as i64 + 1;
+            self.history.push(HistoryRecord {
+                id,
+                ticket_id,
+                article_id: e.article_id,
+                history_type: format!("{:?}", e.history_type),
+                name: e.name,
+                queue_id: d.queue_id,
+                owner_id: d.owner_id,
+                priority_id: d.priority_id,
+                state_id: d.state_id,
+                type_id: d.type_id,
+                created: now,
+                created_by: by,
+            });
+        }
+    }
+
+    fn insert_article(&mut self, ticket_id: TicketId, a: NewArticle, by: UserId, now: DateTime<Utc>) -> ArticleId {
+        let id = self.articles.len() as i64 + 1;
+        self.articles.push(Article {
+            id,
+            ticket_id,
+            sender_type: a.sender_type,
+            channel: a.channel,
+            visible_for_customer: a.visible_for_customer,
+            from: a.from,
+            to: a.to,
+            cc: a.cc,
+            subject: Some(a.subject),
+            body: a.body,
+            content_type: a.content_type,
+            message_id: a.message_id,
+            in_reply_to: a.in_reply_to,
+            references: a.references,
+            incoming_time: now.timestamp(),
+            created: now,
+            created_by: by,
+        });
+        id
+    }
+}
+
+fn matches(t: &Ticket, f: &TicketFilter) -> bool {
+    fn any<T: PartialEq>(set: &[T], v: &T) -> bool {
+        set.is_empty() || set.contains(v)
+    }
+    any(&f.queue_ids, &t.queue_id)
+        && any(&f.state_ids, &t.state_id)
+        && any(&f.state_types, &t.state_type)
+        && any(&f.priority_ids, &t.priority_id)
+        && any(&f.owner_ids, &t.owner_id)
+        && any(&f.responsible_ids, &t.responsible_id)
+        && (f.customer_ids.is_empty() || t.customer_id.as_ref().is_some_and(|c| f.customer_ids.contains(c)))
+        && (f.customer_user_ids.is_empty() || t.customer_user_id.as_ref().is_some_and(|c| f.customer_user_ids.contains(c)))
+        && f.lock.is_none_or(|l| l == t.lock)
+        && f.title_contains.as_ref().is_none_or(|s| t.title.to_lowercase().contains(&s.to_lowercase()))
+}
+
+#[async_trait]
+impl TicketRepository for MemoryStore {
+    async fn create(&self, draft: TicketDraft, article: NewArticle, history: HistoryBuilder, by: UserId) -> DomainResult<(TicketId, ArticleId)> {
+        let now = self.now();
+        let mut s = self.lock();
+        if s.tickets.iter().any(|t| t.0.number == draft.number) {
+            return Err(DomainError::Conflict(format!("ticket number {} exists", draft.number)));
+        }
+        let id = s.tickets.len() as i64 + 1;
+        s.tickets.push((draft, id, now, now));
+        let article_id = s.insert_article(id, article, by, now);
+        let entries = history(id, article_id);
+        s.append_history(id, entries, by, now);
+        Ok((id, article_id))
+    }
+
+    async fn get(&self, id: TicketId) -> DomainResult<Option<Ticket>> {
+        Ok(self.lock().ticket(id))
+    }
+
+    async fn id_by_number(&self, number: &str) -> DomainResult<Option<TicketId>> {
+        Ok(self.lock().tickets.iter().find(|t| t.0.number == number).map(|t| t.1))
+    }
+
+    async fn list(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Page<Ticket>> {
+        let s = self.lock();
+        let mut all: Vec<Ticket> = s.tickets.iter().filter_map(|t| s.ticket(t.1)).filter(|t| matches(t, filter)).collect();
+        all.sort_by(|a, b| {
+            let o = match sort.field {
+                TicketSortField::Number => a.number.cmp(&b.number),
+                TicketSortField::Title => a.title.cmp(&b.title),
+                TicketSortField::Queue => a.queue.cmp(&b.queue),
+                TicketSortField::State => a.state.cmp(&b.state),
+                TicketSortField::Priority => a.priority_id.cmp(&b.priority_id),
+                TicketSortField::Owner => a.owner_id.cmp(&b.owner_id),
+                TicketSortField::Created => a.created.cmp(&b.created),
+                TicketSortField::Changed => a.changed.cmp(&b.changed),
+                TicketSortField::PendingUntil => a.until_time.cmp(&b.until_time),
+            }
+            .then(a.id.cmp(&b.id));
+            if sort.direction == SortDirection::Desc { o.reverse() } else { o }
+        });
+        let total = all.len() as u64;
+        let items = all.into_iter().skip(page.offset() as usize).take(page.per_page as usize).collect();
+        Ok(Page { items, total, page: page.page, per_page: page.per_page })
+    }
+
+    async fn update(&self, id: TicketId, up: TicketFieldUpdate, history: Vec<HistoryEntry>, by: UserId) -> DomainResult<()> {
+        let now = self.now();
+        let mut s = self.lock();
+        let t = s.tickets.iter_mut().find(|t| t.1 == id).ok_or_else(|| DomainError::not_found("ticket", id))?;
+        let d = &mut t.0;
+        if let Some(v) = up.title { d.title = v }
+        if let Some(v) = up.queue_id { d.queue_id = v }
+        if let Some(v) = up.state_id { d.state_id = v }
+        if let Some(v) = up.priority_id { d.priority_id = v }
+        if let Some(v) = up.type_id { d.type_id = v }
+        if let Some(v) = up.lock { d.lock = v }
+        if let Some(v) = up.owner_id { d.owner_id = v }
+        if let Some(v) = up.responsible_id { d.responsible_id = v }
+        if let Some(v) = up.customer_id { d.customer_id = v }
+        if let Some(v) = up.customer_user_id { d.customer_user_id = v }
+        if let Some(v) = up.until_time { d.until_time = v }
+        t.3 = now;
+        s.append_history(id, history, by, now);
+        Ok(())
+    }
+
+    async fn history(&self, id: TicketId) -> DomainResult<Vec<HistoryRecord>> {
+        Ok(self.lock().history.iter().filter(|h| h.ticket_id == id).cloned().collect())
+    }
+
+    async fn watchers(&self, id: TicketId) -> DomainResult<Vec<UserId>> {
+        Ok(self.lock().watchers.iter().filter(|w| w.0 == id).map(|w| w.1).collect())
+    }
+}
+
+impl MemoryStore {
+    pub fn add_watcher(&self, ticket: TicketId, user: UserId) {
+        self.lock().watchers.push((ticket, user));
+    }
+}
+
+#[async_trait]
+impl ArticleRepository for MemoryStore {
+    async fn add(&self, ticket_id: TicketId, article: NewArticle, history: HistoryBuilder, by: UserId) -> DomainResult<ArticleId> {
+        let now = self.now();
+        let mut s = self.lock();
+        if s.ticket(ticket_id).is_none() {
+            return Err(DomainError::not_found("ticket", ticket_id));
+        }
+        let id = s.insert_article(ticket_id, article, by, now);
+        let entries = history(ticket_id, id);
+        s.append_history(ticket_id, entries, by, now);
+        Ok(id)
+    }
+
+    async fn get(&self, id: ArticleId) -> DomainResult<Option<Article>> {
+        Ok(self.lock().articles.iter().find(|a| a.id == id).cloned())
+    }
+
+    async fn list_for_ticket(&self, ticket_id: TicketId) -> DomainResult<Vec<Article>> {
+        Ok(self.lock().articles.iter().filter(|a| a.ticket_id == ticket_id).cloned().collect())
+    }
+}
+
+/// The counter follows OTRS's table rules: one row per allocation, numbered in row
+/// order, counting from the first row of the day for date-based generators.
+#[async_trait]
+impl TicketNumberCounter for MemoryStore {
+    async fn next(&self, date_based: bool, offset: u64, now: DateTime<Utc>) -> DomainResult<u64> {
+        let mut s = self.lock();
+        let midnight = now.date_naive().and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+        let previous = s
+            .counters
+            .iter()
+            .rev()
+            .find(|c| !date_based || midnight.is_some_and(|m| c.2 >= m))
+            .map_or(0, |c| c.1);
+        let counter = previous + offset;
+        let id = s.counters.len() as i64 + 1;
+        s.counters.push((id, counter, now));
+        Ok(counter)
+    }
+}

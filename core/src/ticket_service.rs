@@ -1,0 +1,268 @@
+//! The ticket use cases: open, read, list, change and add articles, each checked
+//! against the OTRS permission model before anything is stored.
+
+use std::sync::Arc;
+
+use crate::error::{DomainError, DomainResult};
+use crate::history::{names, HistoryEntry, HistoryType};
+use crate::model::*;
+use crate::permission::{AgentPermissions, Permission, TicketAccess};
+use crate::ports::*;
+use crate::state_rules;
+use crate::ticket_change::{self, ResolvedChange, TicketChange};
+use crate::ticket_number::TicketNumberConfig;
+
+/// Distinct numbers to try before giving up: OTRS stops after 16,000 collisions.
+const MAX_NUMBER_ATTEMPTS: u64 = 16_000;
+
+/// The ports a ticket service works through.
+#[derive(Clone)]
+pub struct TicketPorts {
+    pub tickets: Arc<dyn TicketRepository>,
+    pub articles: Arc<dyn ArticleRepository>,
+    pub lookups: Arc<dyn LookupRepository>,
+    pub agents: Arc<dyn AgentRepository>,
+    pub counter: Arc<dyn TicketNumberCounter>,
+    pub clock: Arc<dyn Clock>,
+}
+
+pub struct TicketService {
+    ports: TicketPorts,
+    numbers: TicketNumberConfig,
+}
+
+impl TicketService {
+    pub fn new(ports: TicketPorts, numbers: TicketNumberConfig) -> Self {
+        Self { ports, numbers }
+    }
+
+    /// Opens a ticket with its first article. Needs `create` on the queue's group.
+    pub async fn create(&self, actor: &AgentPermissions, new: NewTicket) -> DomainResult<Ticket> {
+        let p = &self.ports;
+        let title = new.title.trim().to_string();
+        if title.is_empty() {
+            return Err(DomainError::invalid("title", "a ticket needs a title"));
+        }
+        let queue = self.valid_queue(new.queue_id).await?;
+        if !actor.has(queue.group_id, Permission::Create) {
+            return Err(DomainError::PermissionDenied(format!("no create permission on queue {}", queue.name)));
+        }
+        let state = p.lookups.state(new.state_id).await?.ok_or_else(|| DomainError::not_found("state", new.state_id))?;
+        if matches!(state.state_type, StateType::Merged | StateType::Removed) {
+            return Err(DomainError::invalid("state", format!("a ticket cannot be opened as {}", state.name)));
+        }
+        let now = p.clock.now();
+        let effect = state_rules::enter_state(state.state_type, new.pending_until, Lock::Unlock, now)?;
+        let priority = p.lookups.priority(new.priority_id).await?.ok_or_else(|| DomainError::not_found("priority", new.priority_id))?;
+        let type_id = new.type_id.unwrap_or(1);
+        p.lookups.ticket_type(type_id).await?.ok_or_else(|| DomainError::not_found("type", type_id))?;
+        let owner = self.valid_agent(new.owner_id, "owner").await?;
+        let responsible = match new.responsible_id {
+            Some(id) => self.valid_agent(id, "responsible").await?.id,
+            None => owner.id,
+        };
+        let number = self.allocate_number(now).await?;
+
+        let draft = TicketDraft {
+            number: number.clone(),
+            title,
+            queue_id: queue.id,
+            state_id: state.id,
+            priority_id: priority.id,
+            type_id,
+            lock: Lock::Unlock,
+            owner_id: owner.id,
+            responsible_id: responsible,
+            customer_id: new.customer_id.clone(),
+            customer_user_id: new.customer_user_id.clone(),
+            until_time: effect.until_time,
+        };
+        let article = new.article.clone();
+        let article_for_history = new.article.clone();
+        let (queue_name, priority_name, state_name) = (queue.name.clone(), priority.name.clone(), state.name.clone());
+        let pending = (effect.until_time != 0).then_some(new.pending_until).flatten();
+        let customer = (new.customer_id.clone(), new.customer_user_id.clone());
+        let history: HistoryBuilder = Box::new(move |ticket_id, article_id| {
+            let mut h = vec![HistoryEntry::new(
+                HistoryType::NewTicket,
+                names::new_ticket(&number, &queue_name, &priority_name, &state_name, ticket_id),
+            )];
+            if customer.0.is_some() || customer.1.is_some() {
+                h.push(HistoryEntry::new(
+                    HistoryType::CustomerUpdate,
+                    names::customer_update(customer.0.as_deref().unwrap_or(""), customer.1.as_deref().unwrap_or("")),
+                ));
+            }
+            if pending.is_some() {
+                h.push(HistoryEntry::new(HistoryType::SetPendingTime, names::pending_time(pending)));
+            }
+            h.push(ticket_change::article_history(&article_for_history, article_id));
+            h
+        });
+        let (id, _) = p.tickets.create(draft, article, history, actor.user_id).await?;
+        self.load(id).await
+    }
+
+    /// A ticket the actor may read; a ticket they may not read does not exist for them.
+    pub async fn get(&self, actor: &AgentPermissions, id: TicketId, with_articles: bool) -> DomainResult<Ticket> {
+        let mut ticket = self.load(id).await?;
+        if !self.may(actor, &ticket, Permission::Ro).await? {
+            return Err(DomainError::not_found("ticket", id));
+        }
+        if with_articles {
+            ticket.articles = Some(self.ports.articles.list_for_ticket(id).await?);
+        }
+        Ok(ticket)
+    }
+
+    /// Tickets in the queues the actor may read, narrowed by `filter`.
+    pub async fn list(&self, actor: &AgentPermissions, filter: TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Page<Ticket>> {
+        let readable = actor.groups_with(Permission::Ro);
+        let queues: Vec<QueueId> = self
+            .ports
+            .lookups
+            .queues()
+            .await?
+            .into_iter()
+            .filter(|q| readable.contains(&q.group_id))
+            .filter(|q| filter.queue_ids.is_empty() || filter.queue_ids.contains(&q.id))
+            .map(|q| q.id)
+            .collect();
+        if queues.is_empty() {
+            return Ok(Page { items: vec![], total: 0, page: page.page, per_page: page.per_page });
+        }
+        let filter = TicketFilter { queue_ids: queues, ..filter };
+        self.ports.tickets.list(&filter, sort, page).await
+    }
+
+    /// Applies one change, after checking the actor may make it.
+    pub async fn change(&self, actor: &AgentPermissions, id: TicketId, change: TicketChange) -> DomainResult<Ticket> {
+        let ticket = self.load(id).await?;
+        if !self.may(actor, &ticket, Permission::Ro).await? {
+            return Err(DomainError::not_found("ticket", id));
+        }
+        let needed = change.required_permission();
+        if !self.may(actor, &ticket, needed).await? {
+            return Err(DomainError::PermissionDenied(format!("changing this ticket needs {}", needed.key())));
+        }
+        let resolved = self.resolve(actor, &ticket, change).await?;
+        let (update, history) = ticket_change::plan(&ticket, &resolved, self.ports.clock.now())?;
+        if !history.is_empty() {
+            self.ports.tickets.update(id, update, history, actor.user_id).await?;
+        }
+        self.load(id).await
+    }
+
+    /// Adds an article. Internal notes need `note`; anything the customer sees needs `rw`.
+    pub async fn add_article(&self, actor: &AgentPermissions, ticket_id: TicketId, article: NewArticle) -> DomainResult<ArticleId> {
+        let ticket = self.load(ticket_id).await?;
+        if !self.may(actor, &ticket, Permission::Ro).await? {
+            return Err(DomainError::not_found("ticket", ticket_id));
+        }
+        let needed = if article.visible_for_customer { Permission::Rw } else { Permission::Note };
+        if !self.may(actor, &ticket, needed).await? {
+            return Err(DomainError::PermissionDenied(format!("adding this article needs {}", needed.key())));
+        }
+        if article.body.trim().is_empty() {
+            return Err(DomainError::invalid("body", "an article needs a body"));
+        }
+        let for_history = article.clone();
+        let history: HistoryBuilder = Box::new(move |_, article_id| vec![ticket_change::article_history(&for_history, article_id)]);
+        self.ports.articles.add(ticket_id, article, history, actor.user_id).await
+    }
+
+    pub async fn history(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<Vec<crate::history::HistoryRecord>> {
+        self.get(actor, id, false).await?;
+        self.ports.tickets.history(id).await
+    }
+
+    async fn resolve(&self, actor: &AgentPermissions, ticket: &Ticket, change: TicketChange) -> DomainResult<ResolvedChange> {
+        let l = &self.ports.lookups;
+        Ok(match change {
+            TicketChange::Title(t) => ResolvedChange::Title(t),
+            TicketChange::State { state_id, pending_until } => {
+                let old = l.state(ticket.state_id).await?.ok_or_else(|| DomainError::not_found("state", ticket.state_id))?;
+                let new = l.state(state_id).await?.ok_or_else(|| DomainError::not_found("state", state_id))?;
+                if !new.valid {
+                    return Err(DomainError::invalid("state", format!("state {} is invalid", new.name)));
+                }
+                ResolvedChange::State { old, new, pending_until }
+            }
+            TicketChange::PendingTime(t) => ResolvedChange::PendingTime(t),
+            TicketChange::Priority(id) => {
+                let old = l.priority(ticket.priority_id).await?.ok_or_else(|| DomainError::not_found("priority", ticket.priority_id))?;
+                let new = l.priority(id).await?.ok_or_else(|| DomainError::not_found("priority", id))?;
+                ResolvedChange::Priority { old, new }
+            }
+            TicketChange::Queue(id) => {
+                let old = l.queue(ticket.queue_id).await?.ok_or_else(|| DomainError::not_found("queue", ticket.queue_id))?;
+                let new = self.valid_queue(id).await?;
+                if !actor.has(new.group_id, Permission::MoveInto) {
+                    return Err(DomainError::PermissionDenied(format!("no move_into permission on queue {}", new.name)));
+                }
+                ResolvedChange::Queue { old, new }
+            }
+            TicketChange::Type(id) => {
+                let old_id = ticket.type_id.unwrap_or(1);
+                let old = l.ticket_type(old_id).await?.ok_or_else(|| DomainError::not_found("type", old_id))?;
+                let new = l.ticket_type(id).await?.ok_or_else(|| DomainError::not_found("type", id))?;
+                ResolvedChange::Type { old, new }
+            }
+            TicketChange::Lock(lock) => ResolvedChange::Lock(lock),
+            TicketChange::Owner(id) => ResolvedChange::Owner(self.agent(id, "owner").await?),
+            TicketChange::Responsible(id) => ResolvedChange::Responsible(self.agent(id, "responsible").await?),
+            TicketChange::Customer { customer_id, customer_user_id } => ResolvedChange::Customer { customer_id, customer_user_id },
+        })
+    }
+
+    /// Allocates counters until the number is unused, as OTRS does after a collision.
+    async fn allocate_number(&self, now: chrono::DateTime<chrono::Utc>) -> DomainResult<String> {
+        let generator = self.numbers.generator;
+        for attempt in 0..MAX_NUMBER_ATTEMPTS {
+            let counter = if generator.uses_counter() {
+                self.ports.counter.next(generator.is_date_based(), attempt + 1, now).await?
+            } else {
+                0
+            };
+            let number = self.numbers.build(counter, now.date_naive());
+            if self.ports.tickets.id_by_number(&number).await?.is_none() {
+                return Ok(number);
+            }
+        }
+        Err(DomainError::Conflict("no free ticket number after 16000 attempts".into()))
+    }
+
+    async fn may(&self, actor: &AgentPermissions, ticket: &Ticket, wanted: Permission) -> DomainResult<bool> {
+        let queue = self.ports.lookups.queue(ticket.queue_id).await?.ok_or_else(|| DomainError::not_found("queue", ticket.queue_id))?;
+        let watchers = self.ports.tickets.watchers(ticket.id).await?;
+        Ok(actor.can_access_ticket(&TicketAccess::of(ticket, queue.group_id, watchers), wanted))
+    }
+
+    async fn load(&self, id: TicketId) -> DomainResult<Ticket> {
+        self.ports.tickets.get(id).await?.ok_or_else(|| DomainError::not_found("ticket", id))
+    }
+
+    async fn valid_queue(&self, id: QueueId) -> DomainResult<Queue> {
+        let queue = self.ports.lookups.queue(id).await?.ok_or_else(|| DomainError::not_found("queue", id))?;
+        if !queue.valid {
+            return Err(DomainError::invalid("queue", format!("queue {} is invalid", queue.name)));
+        }
+        Ok(queue)
+    }
+
+    async fn agent(&self, id: UserId, field: &'static str) -> DomainResult<Agent> {
+        self.ports.agents.get(id).await?.ok_or(DomainError::Invalid { field, reason: format!("agent {id} does not exist") })
+    }
+
+    async fn valid_agent(&self, id: UserId, field: &'static str) -> DomainResult<Agent> {
+        let agent = self.agent(id, field).await?;
+        if !agent.valid {
+            return Err(DomainError::invalid(field, format!("agent {} is invalid", agent.login)));
+        }
+        Ok(agent)
+    }
+}
+
+#[cfg(test)]
+#[path = "ticket_service_tests.rs"]
+mod tests;

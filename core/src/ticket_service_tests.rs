@@ -1,0 +1,171 @@
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::*;
+use crate::permission::{AgentPermissions, Permission};
+use crate::testing::{FixedClock, MemoryStore};
+use crate::ticket_number::has_valid_checksum;
+
+fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_717_243_200, 0).unwrap() // 2024-06-01 12:00 UTC
+}
+
+struct World {
+    store: MemoryStore,
+    clock: Arc<FixedClock>,
+    service: TicketService,
+    root: AgentPermissions,
+}
+
+async fn world() -> World {
+    let clock = Arc::new(FixedClock::at(now()));
+    let store = MemoryStore::with_defaults(clock.clone());
+    let service = TicketService::new(store.ticket_ports(), TicketNumberConfig::default());
+    let root = AgentPermissions::new(1, GroupRepository::grants_for(&store, 1).await.unwrap());
+    World { store, clock, service, root }
+}
+
+fn new_ticket(queue_id: QueueId) -> NewTicket {
+    NewTicket {
+        title: "Printer on fire".into(),
+        queue_id,
+        state_id: 1,
+        priority_id: 3,
+        type_id: None,
+        owner_id: 1,
+        responsible_id: None,
+        customer_id: Some("ACME".into()),
+        customer_user_id: Some("jane".into()),
+        pending_until: None,
+        article: NewArticle::note("First", "It is on fire."),
+    }
+}
+
+async fn agent(w: &World, login: &str, grants: &[(GroupId, Permission)]) -> AgentPermissions {
+    let id = AgentRepository::create(
+        &w.store,
+        NewAgent { login: login.into(), first_name: "A".into(), last_name: "B".into(), email: None, password_hash: "!".into() },
+        1,
+    )
+    .await
+    .unwrap();
+    for (g, p) in grants {
+        w.store.grant_user(id, *g, *p, 1).await.unwrap();
+    }
+    AgentPermissions::new(id, w.store.grants_for(id).await.unwrap())
+}
+
+#[tokio::test]
+async fn creating_a_ticket_numbers_it_and_writes_otrs_history() {
+    let w = world().await;
+    let t = w.service.create(&w.root, new_ticket(2)).await.unwrap();
+    assert_eq!(t.number, "2024060110000012");
+    assert!(has_valid_checksum(&t.number));
+    assert_eq!((t.queue.as_str(), t.state.as_str(), t.lock), ("Raw", "new", Lock::Unlock));
+    let h = w.service.history(&w.root, t.id).await.unwrap();
+    let kinds: Vec<&str> = h.iter().map(|h| h.history_type.as_str()).collect();
+    assert_eq!(kinds, ["NewTicket", "CustomerUpdate", "AddNote"]);
+    assert_eq!(h[0].name, format!("%%{}%%Raw%%3 normal%%new%%{}", t.number, t.id));
+    assert_eq!(h[2].article_id, Some(1));
+
+    let second = w.service.create(&w.root, new_ticket(2)).await.unwrap();
+    assert_eq!(second.number, "2024060110000021");
+    w.clock.advance(Duration::days(1));
+    let next_day = w.service.create(&w.root, new_ticket(2)).await.unwrap();
+    assert_eq!(next_day.number, "2024060210000011", "date-based counters restart daily");
+}
+
+#[tokio::test]
+async fn setting_pending_needs_a_future_time_and_records_it() {
+    let w = world().await;
+    let t = w.service.create(&w.root, new_ticket(2)).await.unwrap();
+    let err = w.service.change(&w.root, t.id, TicketChange::State { state_id: 6, pending_until: None }).await.unwrap_err();
+    assert!(matches!(err, DomainError::Invalid { field: "pending_until", .. }));
+    let until = now() + Duration::hours(3);
+    let t = w.service.change(&w.root, t.id, TicketChange::State { state_id: 6, pending_until: Some(until) }).await.unwrap();
+    assert_eq!((t.state_type, t.until_time), (StateType::PendingReminder, until.timestamp()));
+    let h = w.service.history(&w.root, t.id).await.unwrap();
+    assert_eq!(h[h.len() - 2].name, "%%new%%pending reminder%%");
+    assert_eq!(h.last().unwrap().name, "%%2024-06-01 15:00");
+}
+
+#[tokio::test]
+async fn closing_unlocks_and_an_unchanged_value_writes_nothing() {
+    let w = world().await;
+    let t = w.service.create(&w.root, new_ticket(2)).await.unwrap();
+    w.service.change(&w.root, t.id, TicketChange::Lock(Lock::Lock)).await.unwrap();
+    let before = w.service.history(&w.root, t.id).await.unwrap().len();
+    w.service.change(&w.root, t.id, TicketChange::Lock(Lock::Lock)).await.unwrap();
+    assert_eq!(w.service.history(&w.root, t.id).await.unwrap().len(), before);
+    let t = w.service.change(&w.root, t.id, TicketChange::State { state_id: 2, pending_until: None }).await.unwrap();
+    assert_eq!(t.lock, Lock::Unlock);
+    let kinds: Vec<String> = w.service.history(&w.root, t.id).await.unwrap().into_iter().map(|h| h.history_type).collect();
+    assert_eq!(&kinds[kinds.len() - 2..], ["StateUpdate", "Unlock"]);
+}
+
+#[tokio::test]
+async fn permissions_decide_what_an_agent_sees_and_may_do() {
+    let w = world().await;
+    let team = w.store.create_group("support", None, 1).await.unwrap();
+    let q = w
+        .store
+        .create_queue(
+            NewQueue { name: "Support".into(), group_id: team, unlock_timeout: 0, first_response_time: 0, update_time: 0, solution_time: 0, calendar_name: None, comments: None },
+            1,
+        )
+        .await
+        .unwrap();
+    w.store.grant_user(1, team, Permission::Rw, 1).await.unwrap();
+    let root = AgentPermissions::new(1, w.store.grants_for(1).await.unwrap());
+    let t = w.service.create(&root, new_ticket(q)).await.unwrap();
+
+    let outsider = agent(&w, "outsider", &[(1, Permission::Rw)]).await;
+    assert!(matches!(w.service.get(&outsider, t.id, false).await, Err(DomainError::NotFound { .. })));
+    let listed = w.service.list(&outsider, TicketFilter::default(), TicketSort::default(), PageRequest::default()).await.unwrap();
+    assert_eq!(listed.total, 0);
+
+    let reader = agent(&w, "reader", &[(team, Permission::Ro)]).await;
+    assert_eq!(w.service.get(&reader, t.id, true).await.unwrap().articles.unwrap().len(), 1);
+    assert!(matches!(
+        w.service.add_article(&reader, t.id, NewArticle::note("x", "y")).await,
+        Err(DomainError::PermissionDenied(_))
+    ));
+    assert!(matches!(w.service.change(&reader, t.id, TicketChange::Priority(5)).await, Err(DomainError::PermissionDenied(_))));
+
+    let noter = agent(&w, "noter", &[(team, Permission::Note), (team, Permission::Ro)]).await;
+    w.service.add_article(&noter, t.id, NewArticle::note("x", "y")).await.unwrap();
+
+    // Moving needs move_into on the target queue's group.
+    assert!(matches!(w.service.change(&reader, t.id, TicketChange::Queue(2)).await, Err(DomainError::PermissionDenied(_))));
+    let mover = agent(&w, "mover", &[(team, Permission::Ro), (1, Permission::MoveInto)]).await;
+    let moved = w.service.change(&mover, t.id, TicketChange::Queue(2)).await.unwrap();
+    assert_eq!(moved.queue, "Raw");
+
+    // A watcher reaches a ticket outside their groups.
+    w.store.add_watcher(t.id, outsider.user_id);
+    assert!(w.service.get(&outsider, t.id, false).await.is_ok());
+}
+
+#[tokio::test]
+async fn role_grants_count_like_direct_ones() {
+    let w = world().await;
+    let a = agent(&w, "via-role", &[]).await;
+    let role = w.store.create_role("first level", None, 1).await.unwrap();
+    w.store.grant_role(role, 1, Permission::Create, 1).await.unwrap();
+    w.store.add_user_to_role(a.user_id, role, 1).await.unwrap();
+    let a = AgentPermissions::new(a.user_id, w.store.grants_for(a.user_id).await.unwrap());
+    assert!(w.service.create(&a, new_ticket(2)).await.is_ok());
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_with_the_field_named() {
+    let w = world().await;
+    let mut n = new_ticket(2);
+    n.title = "  ".into();
+    assert!(matches!(w.service.create(&w.root, n).await, Err(DomainError::Invalid { field: "title", .. })));
+    assert!(matches!(w.service.create(&w.root, new_ticket(99)).await, Err(DomainError::NotFound { kind: "queue", .. })));
+    let mut n = new_ticket(2);
+    n.state_id = 9;
+    assert!(matches!(w.service.create(&w.root, n).await, Err(DomainError::Invalid { field: "state", .. })));
+}
