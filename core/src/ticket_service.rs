@@ -61,10 +61,8 @@ impl TicketService {
             Some(id) => self.valid_agent(id, "responsible").await?.id,
             None => owner.id,
         };
-        let number = self.allocate_number(now).await?;
-
         let draft = TicketDraft {
-            number: number.clone(),
+            number: String::new(),
             title,
             queue_id: queue.id,
             state_id: state.id,
@@ -77,30 +75,21 @@ impl TicketService {
             customer_user_id: new.customer_user_id.clone(),
             until_time: effect.until_time,
         };
-        let article = new.article.clone();
-        let article_for_history = new.article.clone();
-        let (queue_name, priority_name, state_name) = (queue.name.clone(), priority.name.clone(), state.name.clone());
+        let names = (queue.name.clone(), priority.name.clone(), state.name.clone());
         let pending = (effect.until_time != 0).then_some(new.pending_until).flatten();
-        let customer = (new.customer_id.clone(), new.customer_user_id.clone());
-        let history: HistoryBuilder = Box::new(move |ticket_id, article_id| {
-            let mut h = vec![HistoryEntry::new(
-                HistoryType::NewTicket,
-                names::new_ticket(&number, &queue_name, &priority_name, &state_name, ticket_id),
-            )];
-            if customer.0.is_some() || customer.1.is_some() {
-                h.push(HistoryEntry::new(
-                    HistoryType::CustomerUpdate,
-                    names::customer_update(customer.0.as_deref().unwrap_or(""), customer.1.as_deref().unwrap_or("")),
-                ));
+        // Two processes can, in a narrow window, draw the same counter; the unique ticket
+        // number decides, and the loser draws again.
+        let mut attempts = 0;
+        loop {
+            let number = self.allocate_number(now).await?;
+            let draft = TicketDraft { number: number.clone(), ..draft.clone() };
+            let history = new_ticket_history(number, names.clone(), &new, pending);
+            match p.tickets.create(draft, new.article.clone(), history, actor.user_id).await {
+                Err(DomainError::Conflict(_)) if attempts < 10 => attempts += 1,
+                Err(e) => return Err(e),
+                Ok((id, _)) => return self.load(id).await,
             }
-            if pending.is_some() {
-                h.push(HistoryEntry::new(HistoryType::SetPendingTime, names::pending_time(pending)));
-            }
-            h.push(ticket_change::article_history(&article_for_history, article_id));
-            h
-        });
-        let (id, _) = p.tickets.create(draft, article, history, actor.user_id).await?;
-        self.load(id).await
+        }
     }
 
     /// A ticket the actor may read; a ticket they may not read does not exist for them.
@@ -261,6 +250,32 @@ impl TicketService {
         }
         Ok(agent)
     }
+}
+
+/// The history OTRS writes for a new ticket: NewTicket, the customer, the pending
+/// time, then the first article.
+fn new_ticket_history(
+    number: String,
+    (queue, priority, state): (String, String, String),
+    new: &NewTicket,
+    pending: Option<chrono::DateTime<chrono::Utc>>,
+) -> HistoryBuilder {
+    let customer = (new.customer_id.clone(), new.customer_user_id.clone());
+    let article = new.article.clone();
+    Box::new(move |ticket_id, article_id| {
+        let mut h = vec![HistoryEntry::new(HistoryType::NewTicket, names::new_ticket(&number, &queue, &priority, &state, ticket_id))];
+        if customer.0.is_some() || customer.1.is_some() {
+            h.push(HistoryEntry::new(
+                HistoryType::CustomerUpdate,
+                names::customer_update(customer.0.as_deref().unwrap_or(""), customer.1.as_deref().unwrap_or("")),
+            ));
+        }
+        if pending.is_some() {
+            h.push(HistoryEntry::new(HistoryType::SetPendingTime, names::pending_time(pending)));
+        }
+        h.push(ticket_change::article_history(&article, article_id));
+        h
+    })
 }
 
 #[cfg(test)]

@@ -1,1 +1,8 @@
+//! Helpers for goats' black-box tests: throw-away databases on every engine, and the
+//! Znuny fixture loaded the way Znuny's own installer loads it.
 
+pub mod engines;
+pub mod schema_snapshot;
+pub mod znuny;
+
+pub use engines::{Engine, TestDatabase};

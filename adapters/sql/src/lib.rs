@@ -1,1 +1,22 @@
+//! OTRS-shaped storage for goats: one code path over SQLite, PostgreSQL and
+//! MySQL/MariaDB, implementing goats-core's repository ports.
+//!
+//! The tables and columns are OTRS's own, so the same database can be shared with a
+//! running OTRS or Znuny. Dialect differences stay inside this crate.
 
+mod agents;
+mod articles;
+mod connection;
+mod counter;
+mod customers;
+mod error;
+mod groups;
+mod lookups;
+pub mod migrate;
+mod row;
+pub mod schema;
+mod tickets;
+
+pub use connection::{Db, Dialect};
+pub use error::{SqlError, mask_url};
+pub use migrate::{MigrationOutcome, migrate};

@@ -1,0 +1,128 @@
+//! `article` with its `article_data_mime` row: the MIME backend OTRS uses for email,
+//! phone and internal articles alike.
+
+use async_trait::async_trait;
+use chrono::Utc;
+use goats_core::model::*;
+use goats_core::ports::*;
+use goats_core::DomainResult;
+use md5::{Digest, Md5};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, TransactionTrait, Value};
+
+use crate::connection::Db;
+use crate::error::to_domain;
+use crate::row::{db_now, int, opt_text, text, time};
+
+const SELECT_ARTICLE: &str = "SELECT a.id, a.ticket_id, a.article_sender_type_id, a.communication_channel_id, \
+     a.is_visible_for_customer, a.create_time, a.create_by, m.a_from, m.a_to, m.a_cc, m.a_subject, m.a_body, \
+     m.a_content_type, m.a_message_id, m.a_in_reply_to, m.a_references, m.incoming_time \
+     FROM article a LEFT JOIN article_data_mime m ON m.article_id = a.id";
+
+fn article_from(r: &QueryResult) -> Article {
+    Article {
+        id: int(r, "id"),
+        ticket_id: int(r, "ticket_id"),
+        sender_type: SenderType::from_id(int(r, "article_sender_type_id") as i32).unwrap_or(SenderType::System),
+        channel: CommunicationChannel::from_id(int(r, "communication_channel_id") as i32).unwrap_or(CommunicationChannel::Internal),
+        visible_for_customer: int(r, "is_visible_for_customer") == 1,
+        from: opt_text(r, "a_from"),
+        to: opt_text(r, "a_to"),
+        cc: opt_text(r, "a_cc"),
+        subject: opt_text(r, "a_subject"),
+        body: text(r, "a_body"),
+        content_type: opt_text(r, "a_content_type").unwrap_or_else(|| "text/plain".into()),
+        message_id: opt_text(r, "a_message_id"),
+        in_reply_to: opt_text(r, "a_in_reply_to"),
+        references: opt_text(r, "a_references"),
+        incoming_time: int(r, "incoming_time"),
+        created: time(r, "create_time"),
+        created_by: int(r, "create_by") as i32,
+    }
+}
+
+impl Db {
+    pub(crate) async fn insert_article(&self, txn: &DatabaseTransaction, ticket_id: TicketId, a: &NewArticle, by: UserId) -> Result<ArticleId, sea_orm::DbErr> {
+        let now_utc = Utc::now();
+        let now = db_now(now_utc);
+        let article_id = self
+            .insert_id(
+                txn,
+                "INSERT INTO article (ticket_id, article_sender_type_id, communication_channel_id, is_visible_for_customer, \
+                 search_index_needs_rebuild, create_time, create_by, change_time, change_by) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)",
+                vec![
+                    ticket_id.into(),
+                    a.sender_type.id().into(),
+                    a.channel.id().into(),
+                    i32::from(a.visible_for_customer).into(),
+                    now.into(),
+                    by.into(),
+                    now.into(),
+                    by.into(),
+                ],
+            )
+            .await?;
+        // OTRS finds follow-ups by the MD5 of the Message-ID.
+        let message_id_md5 = a.message_id.as_ref().map(|m| Md5::digest(m.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>());
+        txn.execute_raw(self.stmt(
+            "INSERT INTO article_data_mime (article_id, a_from, a_to, a_cc, a_subject, a_message_id, a_message_id_md5, \
+             a_in_reply_to, a_references, a_content_type, a_body, incoming_time, create_time, create_by, change_time, change_by) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                article_id.into(),
+                a.from.clone().into(),
+                a.to.clone().into(),
+                a.cc.clone().into(),
+                a.subject.clone().into(),
+                a.message_id.clone().into(),
+                message_id_md5.into(),
+                a.in_reply_to.clone().into(),
+                a.references.clone().into(),
+                a.content_type.clone().into(),
+                a.body.clone().into(),
+                now_utc.timestamp().into(),
+                now.into(),
+                by.into(),
+                now.into(),
+                by.into(),
+            ],
+        ))
+        .await?;
+        Ok(article_id)
+    }
+}
+
+#[async_trait]
+impl ArticleRepository for Db {
+    async fn add(&self, ticket_id: TicketId, article: NewArticle, history: HistoryBuilder, by: UserId) -> DomainResult<ArticleId> {
+        let _w = self.write_guard().await;
+        let txn = self.conn.begin().await.map_err(to_domain)?;
+        let id = self.insert_article(&txn, ticket_id, &article, by).await.map_err(to_domain)?;
+        txn.execute_raw(self.stmt(
+            "UPDATE ticket SET change_time = ?, change_by = ? WHERE id = ?",
+            [Value::from(db_now(Utc::now())), by.into(), ticket_id.into()],
+        ))
+        .await
+        .map_err(to_domain)?;
+        self.write_history(&txn, ticket_id, history(ticket_id, id), by).await.map_err(to_domain)?;
+        txn.commit().await.map_err(to_domain)?;
+        Ok(id)
+    }
+
+    async fn get(&self, id: ArticleId) -> DomainResult<Option<Article>> {
+        let row = self
+            .conn
+            .query_one_raw(self.stmt(&format!("{SELECT_ARTICLE} WHERE a.id = ?"), [id.into()]))
+            .await
+            .map_err(to_domain)?;
+        Ok(row.as_ref().map(article_from))
+    }
+
+    async fn list_for_ticket(&self, ticket_id: TicketId) -> DomainResult<Vec<Article>> {
+        let rows = self
+            .conn
+            .query_all_raw(self.stmt(&format!("{SELECT_ARTICLE} WHERE a.ticket_id = ? ORDER BY a.id"), [ticket_id.into()]))
+            .await
+            .map_err(to_domain)?;
+        Ok(rows.iter().map(article_from).collect())
+    }
+}

@@ -1,0 +1,194 @@
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, Value};
+use tokio::sync::{Mutex, MutexGuard};
+
+use crate::error::{SqlError, mask_url};
+
+/// The SQL dialects goats speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+    MySql,
+}
+
+impl Dialect {
+    pub fn backend(self) -> DbBackend {
+        match self {
+            Self::Sqlite => DbBackend::Sqlite,
+            Self::Postgres => DbBackend::Postgres,
+            Self::MySql => DbBackend::MySql,
+        }
+    }
+}
+
+/// A connection pool and what is known about the database behind it.
+#[derive(Clone)]
+pub struct Db {
+    pub(crate) conn: DatabaseConnection,
+    pub(crate) dialect: Dialect,
+    /// SQLite allows one writer; taking this lock first keeps our own connections from
+    /// failing each other with SQLITE_BUSY. `None` on the server databases.
+    write_lock: Option<Arc<Mutex<()>>>,
+    /// `permission_groups` in Znuny ≥ 6.1, `groups` in older OTRS.
+    pub(crate) groups_table: &'static str,
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://path`, `postgres://…`, `mysql://…`/`mariadb://…`).
+    /// A SQLite file and its folder are created when missing.
+    pub async fn connect(url: &str) -> Result<Self, SqlError> {
+        let masked = mask_url(url);
+        let parsed = url::Url::parse(url).map_err(|e| SqlError::BadUrl { url: masked.clone(), reason: e.to_string() })?;
+        let (dialect, url) = match parsed.scheme() {
+            "sqlite" => (Dialect::Sqlite, url.to_string()),
+            "postgres" | "postgresql" => (Dialect::Postgres, url.to_string()),
+            "mysql" => (Dialect::MySql, url.to_string()),
+            "mariadb" => (Dialect::MySql, url.replacen("mariadb://", "mysql://", 1)),
+            other => {
+                return Err(SqlError::BadUrl {
+                    url: masked,
+                    reason: format!("unknown scheme `{other}` (use sqlite, postgres or mysql)"),
+                });
+            }
+        };
+        let mut opts = ConnectOptions::new(url.clone());
+        opts.sqlx_logging(false).connect_timeout(Duration::from_secs(5)).acquire_timeout(Duration::from_secs(10));
+        if dialect == Dialect::Sqlite {
+            let file = sqlite_path(&url);
+            if let Some(dir) = file.as_deref().and_then(|f| std::path::Path::new(f).parent()) {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| SqlError::Unreachable { url: masked.clone(), reason: format!("cannot create {}: {e}", dir.display()) })?;
+                }
+            }
+            // Validate the URL up front: sqlx would otherwise panic later on a bad one.
+            SqliteConnectOptions::from_str(&url).map_err(|e| SqlError::BadUrl { url: masked.clone(), reason: e.to_string() })?;
+            opts.max_connections(4).map_sqlx_sqlite_opts(|o| {
+                o.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(30))
+                    .foreign_keys(true)
+            });
+        } else {
+            opts.max_connections(16);
+        }
+        let conn = Database::connect(opts)
+            .await
+            .map_err(|e| SqlError::Unreachable { url: masked.clone(), reason: first_line(&e.to_string()) })?;
+        let mut db = Self {
+            conn,
+            dialect,
+            write_lock: (dialect == Dialect::Sqlite).then(|| Arc::new(Mutex::new(()))),
+            groups_table: "permission_groups",
+        };
+        if db.table_names().await?.iter().any(|t| t == "groups") {
+            db.groups_table = "groups";
+        }
+        Ok(db)
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// The underlying sea-orm connection, for tests and tools that inspect the database.
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    /// Answers whether the database responds right now.
+    pub async fn ping(&self) -> bool {
+        self.conn.execute_unprepared("SELECT 1").await.is_ok()
+    }
+
+    pub async fn close(self) {
+        let _ = self.conn.close().await;
+    }
+
+    /// Serialises writers on SQLite; free elsewhere.
+    pub(crate) async fn write_guard(&self) -> Option<MutexGuard<'_, ()>> {
+        match &self.write_lock {
+            Some(m) => Some(m.lock().await),
+            None => None,
+        }
+    }
+
+    /// A statement written with `?` placeholders, numbered for PostgreSQL.
+    pub(crate) fn stmt(&self, sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
+        Statement::from_sql_and_values(self.dialect.backend(), self.placeholders(sql), values)
+    }
+
+    pub(crate) fn placeholders(&self, sql: &str) -> String {
+        if self.dialect != Dialect::Postgres {
+            return sql.to_string();
+        }
+        let mut out = String::with_capacity(sql.len() + 8);
+        let (mut n, mut quoted) = (0, false);
+        for ch in sql.chars() {
+            match ch {
+                '\'' => {
+                    quoted = !quoted;
+                    out.push(ch);
+                }
+                '?' if !quoted => {
+                    n += 1;
+                    out.push('$');
+                    out.push_str(&n.to_string());
+                }
+                _ => out.push(ch),
+            }
+        }
+        out
+    }
+
+    /// The names of the tables in the connected database (schema).
+    pub async fn table_names(&self) -> Result<Vec<String>, SqlError> {
+        let sql = match self.dialect {
+            Dialect::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            Dialect::Postgres => "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()",
+            Dialect::MySql => "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()",
+        };
+        let rows = self.conn.query_all_raw(self.stmt(sql, [])).await?;
+        Ok(rows.iter().filter_map(|r| crate::row::text_at(r, 0)).collect())
+    }
+}
+
+fn sqlite_path(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then(|| path.to_string())
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or(s).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_paths() {
+        assert_eq!(sqlite_path("sqlite://data/goats.db").as_deref(), Some("data/goats.db"));
+        assert_eq!(sqlite_path("sqlite:///tmp/x.db?mode=rwc").as_deref(), Some("/tmp/x.db"));
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+    }
+}
+
+impl Db {
+    /// Runs an INSERT and returns the new row's `id`.
+    pub(crate) async fn insert_id<C: ConnectionTrait>(&self, conn: &C, sql: &str, values: Vec<Value>) -> Result<i64, sea_orm::DbErr> {
+        if self.dialect == Dialect::Postgres {
+            let row = conn.query_one_raw(self.stmt(&format!("{sql} RETURNING id"), values)).await?;
+            Ok(row.map(|r| crate::row::int(&r, "id")).unwrap_or(0))
+        } else {
+            Ok(conn.execute_raw(self.stmt(sql, values)).await?.last_insert_id() as i64)
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! Customer companies (`customer_company`) and their contacts (`customer_user`).
+
+use async_trait::async_trait;
+use goats_core::model::*;
+use goats_core::ports::CustomerRepository;
+use goats_core::{DomainError, DomainResult};
+use sea_orm::{ConnectionTrait, QueryResult, Value};
+
+use crate::connection::Db;
+use crate::error::to_domain;
+use crate::row::{int, opt_text, text};
+
+const SELECT_USER: &str = "SELECT login, email, customer_id, title, first_name, last_name, phone, mobile, street, \
+     zip, city, country, comments, valid_id FROM customer_user";
+
+const SELECT_COMPANY: &str =
+    "SELECT customer_id, name, street, zip, city, country, url, comments, valid_id FROM customer_company";
+
+fn user_from(r: &QueryResult) -> CustomerUser {
+    CustomerUser {
+        login: text(r, "login"),
+        email: text(r, "email"),
+        customer_id: text(r, "customer_id"),
+        title: opt_text(r, "title"),
+        first_name: text(r, "first_name"),
+        last_name: text(r, "last_name"),
+        phone: opt_text(r, "phone"),
+        mobile: opt_text(r, "mobile"),
+        street: opt_text(r, "street"),
+        zip: opt_text(r, "zip"),
+        city: opt_text(r, "city"),
+        country: opt_text(r, "country"),
+        comments: opt_text(r, "comments"),
+        valid: Valid::is_valid(int(r, "valid_id") as i32),
+    }
+}
+
+fn company_from(r: &QueryResult) -> CustomerCompany {
+    CustomerCompany {
+        customer_id: text(r, "customer_id"),
+        name: text(r, "name"),
+        street: opt_text(r, "street"),
+        zip: opt_text(r, "zip"),
+        city: opt_text(r, "city"),
+        country: opt_text(r, "country"),
+        url: opt_text(r, "url"),
+        comments: opt_text(r, "comments"),
+        valid: Valid::is_valid(int(r, "valid_id") as i32),
+    }
+}
+
+fn required(field: &'static str, v: &str) -> DomainResult<String> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Err(DomainError::invalid(field, "required"));
+    }
+    Ok(v.to_string())
+}
+
+fn valid_id(valid: bool) -> Value {
+    (if valid { 1 } else { 2 }).into()
+}
+
+#[async_trait]
+impl CustomerRepository for Db {
+    async fn create_company(&self, c: CustomerCompany, by: UserId) -> DomainResult<()> {
+        let id = required("customer_id", &c.customer_id)?;
+        let name = required("name", &c.name)?;
+        if self.company(&id).await?.is_some() {
+            return Err(DomainError::Conflict(format!("customer company {id} exists")));
+        }
+        self.insert_audited_no_id(
+            "customer_company",
+            &["customer_id", "name", "street", "zip", "city", "country", "url", "comments", "valid_id"],
+            vec![id.into(), name.into(), c.street.into(), c.zip.into(), c.city.into(), c.country.into(), c.url.into(), c.comments.into(), valid_id(c.valid)],
+            by,
+        )
+        .await
+    }
+
+    async fn company(&self, customer_id: &str) -> DomainResult<Option<CustomerCompany>> {
+        let row = self
+            .conn
+            .query_one_raw(self.stmt(&format!("{SELECT_COMPANY} WHERE customer_id = ?"), [customer_id.into()]))
+            .await
+            .map_err(to_domain)?;
+        Ok(row.as_ref().map(company_from))
+    }
+
+    async fn create_user(&self, u: CustomerUser, password_hash: Option<String>, by: UserId) -> DomainResult<()> {
+        let login = required("login", &u.login)?;
+        let email = required("email", &u.email)?;
+        if self.user(&login).await?.is_some() {
+            return Err(DomainError::Conflict(format!("customer user {login} exists")));
+        }
+        self.insert_audited(
+            "customer_user",
+            &[
+                "login", "email", "customer_id", "pw", "title", "first_name", "last_name", "phone", "mobile", "street", "zip",
+                "city", "country", "comments", "valid_id",
+            ],
+            vec![
+                login.into(),
+                email.into(),
+                u.customer_id.into(),
+                password_hash.into(),
+                u.title.into(),
+                u.first_name.into(),
+                u.last_name.into(),
+                u.phone.into(),
+                u.mobile.into(),
+                u.street.into(),
+                u.zip.into(),
+                u.city.into(),
+                u.country.into(),
+                u.comments.into(),
+                valid_id(u.valid),
+            ],
+            by,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn user(&self, login: &str) -> DomainResult<Option<CustomerUser>> {
+        let row = self.conn.query_one_raw(self.stmt(&format!("{SELECT_USER} WHERE login = ?"), [login.into()])).await.map_err(to_domain)?;
+        Ok(row.as_ref().map(user_from))
+    }
+
+    async fn search_users(&self, term: &str, limit: u64) -> DomainResult<Vec<CustomerUser>> {
+        let escaped = term.trim().to_lowercase().replace('!', "!!").replace('%', "!%").replace('_', "!_");
+        let pattern = format!("%{escaped}%");
+        let sql = format!(
+            "{SELECT_USER} WHERE LOWER(login) LIKE ? ESCAPE '!' OR LOWER(email) LIKE ? ESCAPE '!' \
+             OR LOWER(first_name) LIKE ? ESCAPE '!' OR LOWER(last_name) LIKE ? ESCAPE '!' ORDER BY login LIMIT ?"
+        );
+        let values: Vec<Value> = vec![pattern.clone().into(), pattern.clone().into(), pattern.clone().into(), pattern.into(), (limit as i64).into()];
+        let rows = self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
+        Ok(rows.iter().map(user_from).collect())
+    }
+}

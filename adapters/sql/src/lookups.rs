@@ -1,0 +1,203 @@
+//! Queues, states, priorities and ticket types.
+
+use async_trait::async_trait;
+use chrono::Utc;
+use goats_core::model::*;
+use goats_core::ports::{LookupRepository, NewQueue};
+use goats_core::{DomainError, DomainResult};
+use sea_orm::{ConnectionTrait, QueryResult, Value};
+
+use crate::connection::Db;
+use crate::error::to_domain;
+use crate::row::{db_now, int, opt_text, text};
+
+const SELECT_QUEUE: &str = "SELECT id, name, group_id, unlock_timeout, first_response_time, update_time, \
+     solution_time, calendar_name, comments, valid_id FROM queue";
+
+fn queue_from(r: &QueryResult) -> Queue {
+    Queue {
+        id: int(r, "id") as i32,
+        name: text(r, "name"),
+        group_id: int(r, "group_id") as i32,
+        unlock_timeout: int(r, "unlock_timeout") as i32,
+        first_response_time: int(r, "first_response_time") as i32,
+        update_time: int(r, "update_time") as i32,
+        solution_time: int(r, "solution_time") as i32,
+        calendar_name: opt_text(r, "calendar_name"),
+        comments: opt_text(r, "comments"),
+        valid: Valid::is_valid(int(r, "valid_id") as i32),
+    }
+}
+
+fn state_from(r: &QueryResult) -> TicketState {
+    TicketState {
+        id: int(r, "id") as i32,
+        name: text(r, "name"),
+        state_type: StateType::from_id(int(r, "type_id") as i32).unwrap_or(StateType::Open),
+        valid: Valid::is_valid(int(r, "valid_id") as i32),
+    }
+}
+
+impl Db {
+    async fn rows(&self, sql: &str, values: Vec<Value>) -> DomainResult<Vec<QueryResult>> {
+        self.conn.query_all_raw(self.stmt(sql, values)).await.map_err(to_domain)
+    }
+
+    async fn first(&self, sql: &str, values: Vec<Value>) -> DomainResult<Option<QueryResult>> {
+        self.conn.query_one_raw(self.stmt(sql, values)).await.map_err(to_domain)
+    }
+
+    /// Inserts a row with the audit columns filled and returns its id.
+    pub(crate) async fn insert_audited(&self, table: &str, columns: &[&str], values: Vec<Value>, by: UserId) -> DomainResult<i64> {
+        let (sql, values) = audited_insert(table, columns, values, by);
+        let _w = self.write_guard().await;
+        self.insert_id(&self.conn, &sql, values).await.map_err(to_domain)
+    }
+
+    /// Like [`Self::insert_audited`] for tables keyed by something other than an `id`.
+    pub(crate) async fn insert_audited_no_id(&self, table: &str, columns: &[&str], values: Vec<Value>, by: UserId) -> DomainResult<()> {
+        let (sql, values) = audited_insert(table, columns, values, by);
+        let _w = self.write_guard().await;
+        self.conn.execute_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
+        Ok(())
+    }
+
+    /// Sets `valid_id` (OTRS never deletes reference rows).
+    pub(crate) async fn set_valid_id(&self, table: &str, key: &str, id: Value, valid: bool, by: UserId) -> DomainResult<()> {
+        let valid_id = if valid { Valid::Valid } else { Valid::Invalid } as i32;
+        let sql = format!("UPDATE {table} SET valid_id = ?, change_time = ?, change_by = ? WHERE {key} = ?");
+        let _w = self.write_guard().await;
+        let r = self
+            .conn
+            .execute_raw(self.stmt(&sql, [valid_id.into(), db_now(Utc::now()).into(), by.into(), id.clone()]))
+            .await
+            .map_err(to_domain)?;
+        if r.rows_affected() == 0 {
+            return Err(DomainError::NotFound { kind: "row", id: format!("{table} {id:?}") });
+        }
+        Ok(())
+    }
+}
+
+/// An INSERT that also fills OTRS's audit columns.
+fn audited_insert(table: &str, columns: &[&str], mut values: Vec<Value>, by: UserId) -> (String, Vec<Value>) {
+    let now = db_now(Utc::now());
+    let mut all: Vec<&str> = columns.to_vec();
+    all.extend(["create_time", "create_by", "change_time", "change_by"]);
+    values.extend([now.into(), by.into(), now.into(), by.into()]);
+    (format!("INSERT INTO {table} ({}) VALUES ({})", all.join(", "), vec!["?"; all.len()].join(", ")), values)
+}
+
+fn name_required(name: &str) -> DomainResult<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(DomainError::invalid("name", "a name is required"));
+    }
+    if name.chars().count() > 200 {
+        return Err(DomainError::invalid("name", "at most 200 characters"));
+    }
+    Ok(name.to_string())
+}
+
+#[async_trait]
+impl LookupRepository for Db {
+    async fn queues(&self) -> DomainResult<Vec<Queue>> {
+        Ok(self.rows(&format!("{SELECT_QUEUE} ORDER BY name"), vec![]).await?.iter().map(queue_from).collect())
+    }
+
+    async fn queue(&self, id: QueueId) -> DomainResult<Option<Queue>> {
+        Ok(self.first(&format!("{SELECT_QUEUE} WHERE id = ?"), vec![id.into()]).await?.as_ref().map(queue_from))
+    }
+
+    async fn queue_by_name(&self, name: &str) -> DomainResult<Option<Queue>> {
+        Ok(self.first(&format!("{SELECT_QUEUE} WHERE name = ?"), vec![name.into()]).await?.as_ref().map(queue_from))
+    }
+
+    async fn create_queue(&self, q: NewQueue, by: UserId) -> DomainResult<QueueId> {
+        let name = name_required(&q.name)?;
+        // New queues use the default system address, salutation and signature (id 1)
+        // and allow follow-ups, as OTRS's admin form preselects.
+        let id = self
+            .insert_audited(
+                "queue",
+                &[
+                    "name", "group_id", "unlock_timeout", "first_response_time", "update_time", "solution_time",
+                    "calendar_name", "comments", "system_address_id", "salutation_id", "signature_id", "follow_up_id",
+                    "follow_up_lock", "valid_id",
+                ],
+                vec![
+                    name.into(),
+                    q.group_id.into(),
+                    q.unlock_timeout.into(),
+                    q.first_response_time.into(),
+                    q.update_time.into(),
+                    q.solution_time.into(),
+                    q.calendar_name.into(),
+                    q.comments.into(),
+                    1.into(),
+                    1.into(),
+                    1.into(),
+                    1.into(),
+                    0.into(),
+                    1.into(),
+                ],
+                by,
+            )
+            .await?;
+        Ok(id as QueueId)
+    }
+
+    async fn set_queue_valid(&self, id: QueueId, valid: bool, by: UserId) -> DomainResult<()> {
+        self.set_valid_id("queue", "id", id.into(), valid, by).await
+    }
+
+    async fn states(&self) -> DomainResult<Vec<TicketState>> {
+        Ok(self.rows("SELECT id, name, type_id, valid_id FROM ticket_state ORDER BY id", vec![]).await?.iter().map(state_from).collect())
+    }
+
+    async fn state(&self, id: StateId) -> DomainResult<Option<TicketState>> {
+        Ok(self.first("SELECT id, name, type_id, valid_id FROM ticket_state WHERE id = ?", vec![id.into()]).await?.as_ref().map(state_from))
+    }
+
+    async fn state_by_name(&self, name: &str) -> DomainResult<Option<TicketState>> {
+        Ok(self.first("SELECT id, name, type_id, valid_id FROM ticket_state WHERE name = ?", vec![name.into()]).await?.as_ref().map(state_from))
+    }
+
+    async fn create_state(&self, name: &str, state_type: StateType, by: UserId) -> DomainResult<StateId> {
+        let name = name_required(name)?;
+        let id = self
+            .insert_audited("ticket_state", &["name", "type_id", "valid_id", "color"], vec![name.into(), state_type.id().into(), 1.into(), "#8D8D9B".into()], by)
+            .await?;
+        Ok(id as StateId)
+    }
+
+    async fn priorities(&self) -> DomainResult<Vec<Priority>> {
+        let rows = self.rows("SELECT id, name, valid_id FROM ticket_priority ORDER BY id", vec![]).await?;
+        Ok(rows.iter().map(|r| Priority { id: int(r, "id") as i32, name: text(r, "name"), valid: Valid::is_valid(int(r, "valid_id") as i32) }).collect())
+    }
+
+    async fn priority(&self, id: PriorityId) -> DomainResult<Option<Priority>> {
+        Ok(self.priorities().await?.into_iter().find(|p| p.id == id))
+    }
+
+    async fn create_priority(&self, name: &str, by: UserId) -> DomainResult<PriorityId> {
+        let name = name_required(name)?;
+        let id = self.insert_audited("ticket_priority", &["name", "valid_id", "color"], vec![name.into(), 1.into(), "#cdcdcd".into()], by).await?;
+        Ok(id as PriorityId)
+    }
+
+    async fn types(&self) -> DomainResult<Vec<TicketType>> {
+        let rows = self.rows("SELECT id, name, valid_id FROM ticket_type ORDER BY id", vec![]).await?;
+        Ok(rows.iter().map(|r| TicketType { id: int(r, "id") as i32, name: text(r, "name"), valid: Valid::is_valid(int(r, "valid_id") as i32) }).collect())
+    }
+
+    async fn ticket_type(&self, id: TypeId) -> DomainResult<Option<TicketType>> {
+        Ok(self.types().await?.into_iter().find(|t| t.id == id))
+    }
+
+    async fn create_type(&self, name: &str, by: UserId) -> DomainResult<TypeId> {
+        let name = name_required(name)?;
+        let id = self.insert_audited("ticket_type", &["name", "valid_id"], vec![name.into(), 1.into()], by).await?;
+        Ok(id as TypeId)
+    }
+}

@@ -1,0 +1,73 @@
+//! The database schema goats creates: OTRS's tables and default rows, and the few
+//! `goats_` tables of its own. The definitions live in the repository's `schema/`.
+
+pub mod ddl;
+pub mod defaults;
+pub mod definition;
+
+use std::sync::OnceLock;
+
+pub use definition::{Column, ColumnType, Table};
+
+const OTRS_TABLES: &str = include_str!("../../../../schema/otrs/tables.schema");
+const OTRS_DEFAULTS: &str = include_str!("../../../../schema/otrs/defaults.yaml");
+
+/// goats' own migrations, in order. Each adds `goats_` tables; none touches OTRS's.
+pub const GOATS_MIGRATIONS: &[(i32, &str, &str)] =
+    &[(1, "goats bookkeeping tables", include_str!("../../../../schema/goats/v1.schema"))];
+
+/// The newest goats schema version this build knows.
+pub fn current_version() -> i32 {
+    GOATS_MIGRATIONS.last().map_or(0, |m| m.0)
+}
+
+/// The OTRS tables, parsed once. The file is part of the binary, and a test parses it,
+/// so a failure here is a build defect, not bad input.
+pub fn otrs_tables() -> &'static [Table] {
+    static TABLES: OnceLock<Vec<Table>> = OnceLock::new();
+    TABLES.get_or_init(|| definition::parse("schema/otrs/tables.schema", OTRS_TABLES).expect("the bundled OTRS schema parses"))
+}
+
+pub fn otrs_defaults() -> &'static [defaults::DefaultRows] {
+    static ROWS: OnceLock<Vec<defaults::DefaultRows>> = OnceLock::new();
+    ROWS.get_or_init(|| defaults::parse(OTRS_DEFAULTS).expect("the bundled OTRS default rows parse"))
+}
+
+pub fn goats_tables(version: i32) -> Vec<Table> {
+    GOATS_MIGRATIONS
+        .iter()
+        .filter(|m| m.0 == version)
+        .flat_map(|m| definition::parse("schema/goats", m.2).expect("the bundled goats schema parses"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_schema_has_every_znuny_7_1_table() {
+        let tables = otrs_tables();
+        assert_eq!(tables.len(), 122);
+        let ticket = tables.iter().find(|t| t.name == "ticket").unwrap();
+        assert_eq!(ticket.column("tn").unwrap().ty, ColumnType::Varchar(50));
+        assert!(tables.iter().all(|t| !t.name.starts_with("goats_")));
+    }
+
+    #[test]
+    fn defaults_refer_to_known_tables_and_columns() {
+        for rows in otrs_defaults() {
+            let t = otrs_tables().iter().find(|t| t.name == rows.table).unwrap_or_else(|| panic!("{}", rows.table));
+            for c in &rows.columns {
+                assert!(t.column(c).is_some(), "{}.{c}", rows.table);
+            }
+        }
+    }
+
+    #[test]
+    fn goats_tables_are_prefixed() {
+        for (v, ..) in GOATS_MIGRATIONS {
+            assert!(goats_tables(*v).iter().all(|t| t.name.starts_with("goats_")));
+        }
+    }
+}

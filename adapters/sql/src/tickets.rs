@@ -1,0 +1,275 @@
+//! `ticket` and `ticket_history`: reading, listing, creating and changing tickets.
+
+use async_trait::async_trait;
+use chrono::Utc;
+use goats_core::history::{HistoryEntry, HistoryRecord};
+use goats_core::model::*;
+use goats_core::ports::*;
+use goats_core::{DomainError, DomainResult};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, TransactionTrait, Value};
+
+use crate::connection::Db;
+use crate::error::to_domain;
+use crate::row::{db_now, int, opt_int, opt_text, text, time};
+
+const SELECT_TICKET: &str = "SELECT t.id, t.tn, t.title, t.queue_id, q.name AS queue_name, t.ticket_state_id, \
+     s.name AS state_name, s.type_id AS state_type_id, t.ticket_priority_id, p.name AS priority_name, t.type_id, \
+     t.ticket_lock_id, t.user_id, t.responsible_user_id, t.customer_id, t.customer_user_id, t.until_time, \
+     t.create_time, t.change_time \
+     FROM ticket t \
+     JOIN queue q ON q.id = t.queue_id \
+     JOIN ticket_state s ON s.id = t.ticket_state_id \
+     JOIN ticket_priority p ON p.id = t.ticket_priority_id";
+
+fn ticket_from(r: &QueryResult) -> Ticket {
+    Ticket {
+        id: int(r, "id"),
+        number: text(r, "tn"),
+        title: text(r, "title"),
+        queue_id: int(r, "queue_id") as i32,
+        queue: text(r, "queue_name"),
+        state_id: int(r, "ticket_state_id") as i32,
+        state: text(r, "state_name"),
+        state_type: StateType::from_id(int(r, "state_type_id") as i32).unwrap_or(StateType::Open),
+        priority_id: int(r, "ticket_priority_id") as i32,
+        priority: text(r, "priority_name"),
+        type_id: opt_int(r, "type_id").map(|v| v as i32),
+        lock: Lock::from_id(int(r, "ticket_lock_id") as i32).unwrap_or(Lock::Unlock),
+        owner_id: int(r, "user_id") as i32,
+        responsible_id: int(r, "responsible_user_id") as i32,
+        customer_id: opt_text(r, "customer_id"),
+        customer_user_id: opt_text(r, "customer_user_id"),
+        until_time: int(r, "until_time"),
+        created: time(r, "create_time"),
+        changed: time(r, "change_time"),
+        articles: None,
+    }
+}
+
+/// `WHERE` conditions for a filter, with their values in placeholder order.
+fn filter_sql(f: &TicketFilter) -> (String, Vec<Value>) {
+    let mut conds: Vec<String> = Vec::new();
+    let mut values: Vec<Value> = Vec::new();
+    let mut any_of = |column: &str, items: Vec<Value>| {
+        if !items.is_empty() {
+            conds.push(format!("{column} IN ({})", vec!["?"; items.len()].join(", ")));
+            values.extend(items);
+        }
+    };
+    any_of("t.queue_id", f.queue_ids.iter().map(|v| Value::from(*v)).collect());
+    any_of("t.ticket_state_id", f.state_ids.iter().map(|v| Value::from(*v)).collect());
+    any_of("s.type_id", f.state_types.iter().map(|v| Value::from(v.id())).collect());
+    any_of("t.ticket_priority_id", f.priority_ids.iter().map(|v| Value::from(*v)).collect());
+    any_of("t.user_id", f.owner_ids.iter().map(|v| Value::from(*v)).collect());
+    any_of("t.responsible_user_id", f.responsible_ids.iter().map(|v| Value::from(*v)).collect());
+    any_of("t.customer_id", f.customer_ids.iter().map(|v| Value::from(v.clone())).collect());
+    any_of("t.customer_user_id", f.customer_user_ids.iter().map(|v| Value::from(v.clone())).collect());
+    if let Some(lock) = f.lock {
+        conds.push("t.ticket_lock_id = ?".into());
+        values.push(Value::from(lock.id()));
+    }
+    if let Some(term) = f.title_contains.as_deref().filter(|t| !t.is_empty()) {
+        conds.push("LOWER(t.title) LIKE ? ESCAPE '!'".into());
+        let escaped = term.to_lowercase().replace('!', "!!").replace('%', "!%").replace('_', "!_");
+        values.push(Value::from(format!("%{escaped}%")));
+    }
+    let sql = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
+    (sql, values)
+}
+
+fn order_sql(sort: TicketSort) -> String {
+    let column = match sort.field {
+        TicketSortField::Number => "t.tn",
+        TicketSortField::Title => "t.title",
+        TicketSortField::Queue => "q.name",
+        TicketSortField::State => "s.name",
+        TicketSortField::Priority => "t.ticket_priority_id",
+        TicketSortField::Owner => "t.user_id",
+        TicketSortField::Created => "t.create_time",
+        TicketSortField::Changed => "t.change_time",
+        TicketSortField::PendingUntil => "t.until_time",
+    };
+    let dir = match sort.direction {
+        SortDirection::Asc => "ASC",
+        SortDirection::Desc => "DESC",
+    };
+    format!(" ORDER BY {column} {dir}, t.id {dir}")
+}
+
+impl Db {
+    /// Appends history rows that snapshot the ticket as it now is in `txn`.
+    pub(crate) async fn write_history(&self, txn: &DatabaseTransaction, ticket_id: TicketId, entries: Vec<HistoryEntry>, by: UserId) -> Result<(), sea_orm::DbErr> {
+        let now = db_now(Utc::now());
+        let sql = "INSERT INTO ticket_history (name, history_type_id, ticket_id, article_id, type_id, queue_id, owner_id, \
+                   priority_id, state_id, create_time, create_by, change_time, change_by) \
+                   SELECT ?, ?, t.id, ?, COALESCE(t.type_id, 1), t.queue_id, t.user_id, t.ticket_priority_id, \
+                   t.ticket_state_id, ?, ?, ?, ? FROM ticket t WHERE t.id = ?";
+        for e in entries {
+            let name: String = e.name.chars().take(200).collect();
+            txn.execute_raw(self.stmt(
+                sql,
+                [
+                    Value::from(name),
+                    Value::from(e.history_type.id()),
+                    Value::from(e.article_id),
+                    Value::from(now),
+                    Value::from(by),
+                    Value::from(now),
+                    Value::from(by),
+                    Value::from(ticket_id),
+                ],
+            ))
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn insert_ticket(&self, txn: &DatabaseTransaction, d: &TicketDraft, by: UserId) -> Result<TicketId, sea_orm::DbErr> {
+        let now = db_now(Utc::now());
+        let sql = "INSERT INTO ticket (tn, title, queue_id, ticket_lock_id, type_id, user_id, responsible_user_id, \
+                   ticket_priority_id, ticket_state_id, customer_id, customer_user_id, timeout, until_time, \
+                   escalation_time, escalation_update_time, escalation_response_time, escalation_solution_time, \
+                   archive_flag, create_time, create_by, change_time, change_by) \
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0, 0, 0, 0, 0, ?, ?, ?, ?)";
+        self.insert_id(
+            txn,
+            sql,
+            vec![
+                d.number.clone().into(),
+                d.title.clone().into(),
+                d.queue_id.into(),
+                d.lock.id().into(),
+                d.type_id.into(),
+                d.owner_id.into(),
+                d.responsible_id.into(),
+                d.priority_id.into(),
+                d.state_id.into(),
+                d.customer_id.clone().into(),
+                d.customer_user_id.clone().into(),
+                d.until_time.into(),
+                now.into(),
+                by.into(),
+                now.into(),
+                by.into(),
+            ],
+        )
+        .await
+    }
+}
+
+#[async_trait]
+impl TicketRepository for Db {
+    async fn create(&self, draft: TicketDraft, article: NewArticle, history: HistoryBuilder, by: UserId) -> DomainResult<(TicketId, ArticleId)> {
+        let _w = self.write_guard().await;
+        let txn = self.conn.begin().await.map_err(to_domain)?;
+        let ticket_id = self.insert_ticket(&txn, &draft, by).await.map_err(to_domain)?;
+        let article_id = self.insert_article(&txn, ticket_id, &article, by).await.map_err(to_domain)?;
+        self.write_history(&txn, ticket_id, history(ticket_id, article_id), by).await.map_err(to_domain)?;
+        txn.commit().await.map_err(to_domain)?;
+        Ok((ticket_id, article_id))
+    }
+
+    async fn get(&self, id: TicketId) -> DomainResult<Option<Ticket>> {
+        let row = self
+            .conn
+            .query_one_raw(self.stmt(&format!("{SELECT_TICKET} WHERE t.id = ?"), [id.into()]))
+            .await
+            .map_err(to_domain)?;
+        Ok(row.as_ref().map(ticket_from))
+    }
+
+    async fn id_by_number(&self, number: &str) -> DomainResult<Option<TicketId>> {
+        let row = self
+            .conn
+            .query_one_raw(self.stmt("SELECT id FROM ticket WHERE tn = ?", [number.into()]))
+            .await
+            .map_err(to_domain)?;
+        Ok(row.map(|r| int(&r, "id")))
+    }
+
+    async fn list(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Page<Ticket>> {
+        let (where_sql, values) = filter_sql(filter);
+        let count_sql = format!(
+            "SELECT COUNT(*) AS n FROM ticket t JOIN ticket_state s ON s.id = t.ticket_state_id{where_sql}"
+        );
+        let total = self
+            .conn
+            .query_one_raw(self.stmt(&count_sql, values.clone()))
+            .await
+            .map_err(to_domain)?
+            .map_or(0, |r| int(&r, "n")) as u64;
+        let mut page_values = values;
+        page_values.push((page.per_page as i64).into());
+        page_values.push((page.offset() as i64).into());
+        let sql = format!("{SELECT_TICKET}{where_sql}{} LIMIT ? OFFSET ?", order_sql(sort));
+        let rows = self.conn.query_all_raw(self.stmt(&sql, page_values)).await.map_err(to_domain)?;
+        Ok(Page { items: rows.iter().map(ticket_from).collect(), total, page: page.page, per_page: page.per_page })
+    }
+
+    async fn update(&self, id: TicketId, up: TicketFieldUpdate, history: Vec<HistoryEntry>, by: UserId) -> DomainResult<()> {
+        let mut sets: Vec<&str> = Vec::new();
+        let mut values: Vec<Value> = Vec::new();
+        let mut set = |column: &'static str, v: Value| {
+            sets.push(column);
+            values.push(v);
+        };
+        if let Some(v) = up.title { set("title = ?", v.into()) }
+        if let Some(v) = up.queue_id { set("queue_id = ?", v.into()) }
+        if let Some(v) = up.state_id { set("ticket_state_id = ?", v.into()) }
+        if let Some(v) = up.priority_id { set("ticket_priority_id = ?", v.into()) }
+        if let Some(v) = up.type_id { set("type_id = ?", v.into()) }
+        if let Some(v) = up.lock { set("ticket_lock_id = ?", v.id().into()) }
+        if let Some(v) = up.owner_id { set("user_id = ?", v.into()) }
+        if let Some(v) = up.responsible_id { set("responsible_user_id = ?", v.into()) }
+        if let Some(v) = up.customer_id { set("customer_id = ?", v.into()) }
+        if let Some(v) = up.customer_user_id { set("customer_user_id = ?", v.into()) }
+        if let Some(v) = up.until_time { set("until_time = ?", v.into()) }
+        set("change_time = ?", db_now(Utc::now()).into());
+        set("change_by = ?", by.into());
+        values.push(id.into());
+        let sql = format!("UPDATE ticket SET {} WHERE id = ?", sets.join(", "));
+
+        let _w = self.write_guard().await;
+        let txn = self.conn.begin().await.map_err(to_domain)?;
+        let result = txn.execute_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
+        if result.rows_affected() == 0 {
+            return Err(DomainError::not_found("ticket", id));
+        }
+        self.write_history(&txn, id, history, by).await.map_err(to_domain)?;
+        txn.commit().await.map_err(to_domain)
+    }
+
+    async fn history(&self, id: TicketId) -> DomainResult<Vec<HistoryRecord>> {
+        let sql = "SELECT h.id, h.ticket_id, h.article_id, ht.name AS type_name, h.name, h.queue_id, h.owner_id, \
+                   h.priority_id, h.state_id, h.type_id, h.create_time, h.create_by \
+                   FROM ticket_history h JOIN ticket_history_type ht ON ht.id = h.history_type_id \
+                   WHERE h.ticket_id = ? ORDER BY h.id";
+        let rows = self.conn.query_all_raw(self.stmt(sql, [id.into()])).await.map_err(to_domain)?;
+        Ok(rows
+            .iter()
+            .map(|r| HistoryRecord {
+                id: int(r, "id"),
+                ticket_id: int(r, "ticket_id"),
+                article_id: opt_int(r, "article_id"),
+                history_type: text(r, "type_name"),
+                name: text(r, "name"),
+                queue_id: int(r, "queue_id") as i32,
+                owner_id: int(r, "owner_id") as i32,
+                priority_id: int(r, "priority_id") as i32,
+                state_id: int(r, "state_id") as i32,
+                type_id: int(r, "type_id") as i32,
+                created: time(r, "create_time"),
+                created_by: int(r, "create_by") as i32,
+            })
+            .collect())
+    }
+
+    async fn watchers(&self, id: TicketId) -> DomainResult<Vec<UserId>> {
+        let rows = self
+            .conn
+            .query_all_raw(self.stmt("SELECT user_id FROM ticket_watcher WHERE ticket_id = ?", [id.into()]))
+            .await
+            .map_err(to_domain)?;
+        Ok(rows.iter().map(|r| int(r, "user_id") as i32).collect())
+    }
+}
