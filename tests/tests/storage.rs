@@ -1,0 +1,283 @@
+//! The repositories behave the same on SQLite, PostgreSQL and MariaDB: tickets with
+//! their history, lists with filters, sorting and paging, agents, grants, customers,
+//! and ticket numbers that never repeat under concurrency.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use chrono::{Duration, Utc};
+use goats_core::model::*;
+use goats_core::permission::{AgentPermissions, Permission};
+use goats_core::ports::*;
+use goats_core::ticket_change::TicketChange;
+use goats_core::ticket_number::{TicketNumberConfig, has_valid_checksum};
+use goats_core::ticket_service::{TicketPorts, TicketService};
+use goats_core::{DomainError, password};
+use goats_sql::{Db, migrate};
+use goats_tests::{Engine, TestDatabase};
+
+fn service(db: &Db) -> TicketService {
+    let p = Arc::new(db.clone());
+    TicketService::new(
+        TicketPorts { tickets: p.clone(), articles: p.clone(), lookups: p.clone(), agents: p.clone(), counter: p, clock: Arc::new(SystemClock) },
+        TicketNumberConfig::default(),
+    )
+}
+
+async fn root(db: &Db) -> AgentPermissions {
+    AgentPermissions::new(1, db.grants_for(1).await.unwrap())
+}
+
+fn ticket(title: &str, queue_id: QueueId, priority_id: PriorityId, customer: &str) -> NewTicket {
+    NewTicket {
+        title: title.into(),
+        queue_id,
+        state_id: 1,
+        priority_id,
+        type_id: None,
+        owner_id: 1,
+        responsible_id: None,
+        customer_id: Some("ACME".into()),
+        customer_user_id: Some(customer.into()),
+        pending_until: None,
+        article: NewArticle {
+            sender_type: SenderType::Customer,
+            channel: CommunicationChannel::Email,
+            visible_for_customer: true,
+            from: Some(format!("{customer} <{customer}@example.com>")),
+            to: Some("helpdesk@example.com".into()),
+            cc: None,
+            subject: title.into(),
+            body: "Grüße — the printer is on fire 🔥".into(),
+            content_type: "text/plain; charset=utf-8".into(),
+            message_id: Some(format!("<{title}@example.com>")),
+            in_reply_to: None,
+            references: None,
+        },
+    }
+}
+
+async fn with_each_engine<F, Fut>(f: F)
+where
+    F: Fn(Engine, Db) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for engine in Engine::ALL {
+        let t = TestDatabase::create(engine).await;
+        let db = t.connect().await;
+        migrate(&db).await.unwrap();
+        f(engine, db.clone()).await;
+        db.close().await;
+        t.drop_database().await;
+    }
+}
+
+#[tokio::test]
+async fn tickets_articles_and_history() {
+    with_each_engine(|engine, db| async move {
+        let s = service(&db);
+        let root = root(&db).await;
+        let t = s.create(&root, ticket("Printer on fire", 2, 3, "jane")).await.unwrap();
+        assert!(has_valid_checksum(&t.number), "{engine:?}");
+        assert_eq!((t.queue.as_str(), t.state.as_str(), t.priority.as_str(), t.state_type), ("Raw", "new", "3 normal", StateType::New));
+        assert_eq!(t.customer_user_id.as_deref(), Some("jane"));
+
+        let full = s.get(&root, t.id, true).await.unwrap();
+        let a = &full.articles.unwrap()[0];
+        assert_eq!((a.sender_type, a.channel, a.visible_for_customer), (SenderType::Customer, CommunicationChannel::Email, true));
+        assert_eq!(a.body, "Grüße — the printer is on fire 🔥", "{engine:?}: text survives the round trip");
+
+        let until = Utc::now() + Duration::hours(4);
+        s.change(&root, t.id, TicketChange::State { state_id: 6, pending_until: Some(until) }).await.unwrap();
+        s.change(&root, t.id, TicketChange::Queue(4)).await.unwrap();
+        s.change(&root, t.id, TicketChange::Priority(5)).await.unwrap();
+        s.change(&root, t.id, TicketChange::Lock(Lock::Lock)).await.unwrap();
+        s.change(&root, t.id, TicketChange::Title("Printer still on fire".into())).await.unwrap();
+        s.add_article(&root, t.id, NewArticle::note("Called", "Fire brigade informed.")).await.unwrap();
+        let t2 = s.change(&root, t.id, TicketChange::State { state_id: 2, pending_until: None }).await.unwrap();
+        assert_eq!((t2.state.as_str(), t2.lock, t2.until_time, t2.queue.as_str()), ("closed successful", Lock::Unlock, 0, "Misc"));
+
+        let h = s.history(&root, t.id).await.unwrap();
+        let kinds: Vec<&str> = h.iter().map(|h| h.history_type.as_str()).collect();
+        assert_eq!(
+            kinds,
+            ["NewTicket", "CustomerUpdate", "EmailCustomer", "StateUpdate", "SetPendingTime", "Move", "PriorityUpdate", "Lock", "TitleUpdate", "AddNote", "StateUpdate", "SetPendingTime", "Unlock"],
+            "{engine:?}"
+        );
+        assert_eq!(h[0].name, format!("%%{}%%Raw%%3 normal%%new%%{}", t.number, t.id));
+        assert_eq!(h[5].name, "%%Misc%%4%%Raw%%2");
+        assert_eq!(h[6].name, "%%3 normal%%3%%5 very high%%5");
+        assert_eq!(h[10].name, "%%pending reminder%%closed successful%%");
+        assert_eq!(h[11].name, "%%00-00-00 00:00");
+        // Each row snapshots the ticket as it was right after the change.
+        assert_eq!((h[5].queue_id, h[6].priority_id, h[12].state_id), (4, 5, 2));
+        assert!(h[9].article_id.is_some());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn lists_filter_sort_and_page() {
+    with_each_engine(|engine, db| async move {
+        let s = service(&db);
+        let root = root(&db).await;
+        for (i, (title, queue, prio, who)) in [
+            ("Alpha mail bounce", 2, 3, "ann"),
+            ("Beta VPN down", 4, 5, "bob"),
+            ("Gamma 100% disk", 4, 1, "ann"),
+            ("Delta printer", 2, 4, "cid"),
+            ("Epsilon VPN slow", 4, 3, "bob"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let t = s.create(&root, ticket(title, queue, prio, who)).await.unwrap();
+            if i == 4 {
+                s.change(&root, t.id, TicketChange::State { state_id: 4, pending_until: None }).await.unwrap();
+                s.change(&root, t.id, TicketChange::Lock(Lock::Lock)).await.unwrap();
+            }
+        }
+        let list = |f: TicketFilter, field: TicketSortField, direction: SortDirection, page: PageRequest| {
+            let s = &s;
+            let root = &root;
+            async move { s.list(root, f, TicketSort { field, direction }, page).await.unwrap() }
+        };
+        let all = list(TicketFilter::default(), TicketSortField::Title, SortDirection::Asc, PageRequest::new(1, 2)).await;
+        assert_eq!(all.total, 5, "{engine:?}");
+        assert_eq!(all.items.iter().map(|t| t.title.as_str()).collect::<Vec<_>>(), ["Alpha mail bounce", "Beta VPN down"]);
+        let p3 = list(TicketFilter::default(), TicketSortField::Title, SortDirection::Asc, PageRequest::new(3, 2)).await;
+        assert_eq!(p3.items.len(), 1);
+        assert_eq!(p3.items[0].title, "Gamma 100% disk");
+
+        let vpn = list(TicketFilter { title_contains: Some("vpn".into()), ..Default::default() }, TicketSortField::Priority, SortDirection::Desc, PageRequest::default()).await;
+        assert_eq!(vpn.items.iter().map(|t| t.priority_id).collect::<Vec<_>>(), [5, 3], "{engine:?}");
+        let pct = list(TicketFilter { title_contains: Some("100%".into()), ..Default::default() }, TicketSortField::Created, SortDirection::Desc, PageRequest::default()).await;
+        assert_eq!(pct.total, 1, "{engine:?}: % is matched literally");
+        let underscore = list(TicketFilter { title_contains: Some("_".into()), ..Default::default() }, TicketSortField::Created, SortDirection::Desc, PageRequest::default()).await;
+        assert_eq!(underscore.total, 0, "{engine:?}: _ is matched literally");
+
+        let misc_new = list(
+            TicketFilter { queue_ids: vec![4], state_types: vec![StateType::New], ..Default::default() },
+            TicketSortField::Queue,
+            SortDirection::Asc,
+            PageRequest::default(),
+        )
+        .await;
+        assert_eq!(misc_new.total, 2);
+        let ann = list(TicketFilter { customer_user_ids: vec!["ann".into()], ..Default::default() }, TicketSortField::Number, SortDirection::Asc, PageRequest::default()).await;
+        assert_eq!(ann.total, 2);
+        assert!(ann.items[0].number < ann.items[1].number);
+        let locked = list(TicketFilter { lock: Some(Lock::Lock), owner_ids: vec![1], ..Default::default() }, TicketSortField::State, SortDirection::Asc, PageRequest::default()).await;
+        assert_eq!(locked.items.iter().map(|t| t.title.as_str()).collect::<Vec<_>>(), ["Epsilon VPN slow"]);
+        let high = list(TicketFilter { priority_ids: vec![4, 5], state_ids: vec![1], ..Default::default() }, TicketSortField::Changed, SortDirection::Asc, PageRequest::default()).await;
+        assert_eq!(high.total, 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn agents_groups_roles_and_customers() {
+    with_each_engine(|engine, db| async move {
+        let id = AgentRepository::create(
+            &db,
+            NewAgent { login: "ada".into(), first_name: "Ada".into(), last_name: "Lovelace".into(), email: Some("ada@example.com".into()), password_hash: password::hash_with_cost("pw", 4) },
+            1,
+        )
+        .await
+        .unwrap();
+        let ada = AgentRepository::get(&db, id).await.unwrap().unwrap();
+        assert_eq!(ada.email.as_deref(), Some("ada@example.com"), "{engine:?}: email from user_preferences");
+        let creds = db.credentials("ada").await.unwrap().unwrap();
+        assert!(password::verify("pw", &creds.password_hash, "ada"));
+        assert!(matches!(
+            AgentRepository::create(&db, NewAgent { login: "ada".into(), first_name: "x".into(), last_name: "y".into(), email: None, password_hash: "!".into() }, 1).await,
+            Err(DomainError::Conflict(_))
+        ));
+        assert_eq!(AgentRepository::list(&db).await.unwrap().len(), 2);
+
+        let team = db.create_group("support", Some("first level"), 1).await.unwrap();
+        let role = db.create_role("L1", None, 1).await.unwrap();
+        db.grant_user(id, team, Permission::Ro, 1).await.unwrap();
+        db.grant_user(id, team, Permission::Ro, 1).await.unwrap(); // idempotent
+        db.grant_role(role, team, Permission::Note, 1).await.unwrap();
+        db.grant_role(role, 1, Permission::Rw, 1).await.unwrap();
+        db.add_user_to_role(id, role, 1).await.unwrap();
+        let mut grants: Vec<(i32, Permission)> = db.grants_for(id).await.unwrap().into_iter().map(|g| (g.group_id, g.permission)).collect();
+        grants.sort();
+        assert_eq!(grants, [(1, Permission::Rw), (team, Permission::Ro), (team, Permission::Note)], "{engine:?}");
+        db.set_valid(id, false, 1).await.unwrap();
+        assert!(db.grants_for(id).await.unwrap().is_empty(), "{engine:?}: an invalid agent holds nothing");
+        assert!(!db.credentials("ada").await.unwrap().unwrap().valid);
+
+        let q = db
+            .create_queue(NewQueue { name: "Support".into(), group_id: team, unlock_timeout: 30, first_response_time: 60, update_time: 0, solution_time: 480, calendar_name: None, comments: None }, 1)
+            .await
+            .unwrap();
+        let queue = db.queue(q).await.unwrap().unwrap();
+        assert_eq!((queue.group_id, queue.unlock_timeout, queue.solution_time), (team, 30, 480));
+        assert!(matches!(db.create_queue(NewQueue { name: "Support".into(), ..queue_template(team) }, 1).await, Err(DomainError::Conflict(_))), "{engine:?}");
+        db.set_queue_valid(q, false, 1).await.unwrap();
+        assert!(!db.queue(q).await.unwrap().unwrap().valid);
+        let st = db.create_state("waiting for vendor", StateType::PendingReminder, 1).await.unwrap();
+        assert_eq!(db.state_by_name("waiting for vendor").await.unwrap().unwrap().id, st);
+        db.create_priority("6 critical", 1).await.unwrap();
+        db.create_type("Incident", 1).await.unwrap();
+        assert_eq!(db.types().await.unwrap().len(), 2);
+
+        db.create_company(CustomerCompany { customer_id: "ACME".into(), name: "Acme Inc.".into(), street: None, zip: None, city: Some("Springfield".into()), country: None, url: None, comments: None, valid: true }, 1)
+            .await
+            .unwrap();
+        db.create_user(
+            CustomerUser {
+                login: "jane".into(),
+                email: "jane@acme.example".into(),
+                customer_id: "ACME".into(),
+                title: None,
+                first_name: "Jane".into(),
+                last_name: "Doe".into(),
+                phone: Some("+1 555".into()),
+                mobile: None,
+                street: None,
+                zip: None,
+                city: None,
+                country: None,
+                comments: None,
+                valid: true,
+            },
+            Some(password::hash_with_cost("x", 4)),
+            1,
+        )
+        .await
+        .unwrap();
+        assert_eq!(db.company("ACME").await.unwrap().unwrap().city.as_deref(), Some("Springfield"));
+        assert_eq!(db.search_users("DOE", 10).await.unwrap().len(), 1, "{engine:?}");
+        assert_eq!(db.search_users("%", 10).await.unwrap().len(), 0);
+    })
+    .await;
+}
+
+fn queue_template(group_id: GroupId) -> NewQueue {
+    NewQueue { name: String::new(), group_id, unlock_timeout: 0, first_response_time: 0, update_time: 0, solution_time: 0, calendar_name: None, comments: None }
+}
+
+/// 200 tickets opened at once get 200 distinct, valid numbers on every engine.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_tickets_get_distinct_numbers() {
+    with_each_engine(|engine, db| async move {
+        let s = Arc::new(service(&db));
+        let root = Arc::new(root(&db).await);
+        let mut tasks = Vec::new();
+        for i in 0..200 {
+            let (s, root) = (s.clone(), root.clone());
+            tasks.push(tokio::spawn(async move { s.create(&root, ticket(&format!("Concurrent {i}"), 2, 3, "c")).await }));
+        }
+        let mut numbers = HashSet::new();
+        for t in tasks {
+            let t = t.await.unwrap().unwrap_or_else(|e| panic!("{engine:?}: {e}"));
+            assert!(has_valid_checksum(&t.number), "{engine:?}: {}", t.number);
+            numbers.insert(t.number);
+        }
+        assert_eq!(numbers.len(), 200, "{engine:?}");
+    })
+    .await;
+}
