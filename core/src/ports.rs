@@ -180,3 +180,9 @@ pub trait CustomerRepository: Send + Sync {
     /// Contacts whose login, email or name contains `term`, at most `limit`.
     async fn search_users(&self, term: &str, limit: u64) -> DomainResult<Vec<CustomerUser>>;
 }
+
+/// Whether a backing service (the database) answers right now; drives `/readyz`.
+#[async_trait]
+pub trait Readiness: Send + Sync {
+    async fn ready(&self) -> bool;
+}

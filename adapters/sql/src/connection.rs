@@ -102,9 +102,11 @@ impl Db {
         &self.conn
     }
 
-    /// Answers whether the database responds right now.
+    /// Answers whether the database responds right now and still holds goats' schema.
+    /// A bare `SELECT 1` is not enough: MySQL keeps answering on a connection whose
+    /// database was dropped.
     pub async fn ping(&self) -> bool {
-        self.conn.execute_unprepared("SELECT 1").await.is_ok()
+        self.conn.execute_unprepared("SELECT COUNT(*) FROM goats_schema_version").await.is_ok()
     }
 
     pub async fn close(self) {
@@ -190,5 +192,12 @@ impl Db {
         } else {
             Ok(conn.execute_raw(self.stmt(sql, values)).await?.last_insert_id() as i64)
         }
+    }
+}
+
+#[async_trait::async_trait]
+impl goats_core::ports::Readiness for Db {
+    async fn ready(&self) -> bool {
+        self.ping().await
     }
 }

@@ -18,14 +18,15 @@ pub enum SqlError {
     Db(#[from] DbErr),
 }
 
-/// A URL with its password replaced, fit for logs and error messages.
+/// A URL with its password replaced, fit for logs and error messages. Works on text
+/// that does not parse as a URL too, since that is exactly when it gets printed.
 pub fn mask_url(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("*****"));
-            u.to_string()
-        }
-        _ => url.to_string(),
+    let Some(scheme_end) = url.find("://") else { return url.to_string() };
+    let rest = &url[scheme_end + 3..];
+    let Some(at) = rest.rfind('@') else { return url.to_string() };
+    match rest[..at].split_once(':') {
+        Some((user, _)) => format!("{}{user}:*****{}", &url[..scheme_end + 3], &rest[at..]),
+        None => url.to_string(),
     }
 }
 
@@ -46,5 +47,8 @@ mod tests {
     fn passwords_are_masked() {
         assert_eq!(super::mask_url("postgres://u:secret@h:5432/db"), "postgres://u:*****@h:5432/db");
         assert_eq!(super::mask_url("sqlite://data/goats.db"), "sqlite://data/goats.db");
+        assert_eq!(super::mask_url("postgres://u:hunter2@"), "postgres://u:*****@");
+        assert_eq!(super::mask_url("mysql://u:p@ss@h/db"), "mysql://u:*****@h/db");
+        assert_eq!(super::mask_url("mysql://root@h/db"), "mysql://root@h/db");
     }
 }

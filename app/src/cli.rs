@@ -1,0 +1,75 @@
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// goats — an OTRS-compatible help desk.
+#[derive(Debug, Parser)]
+#[command(name = "goats", version, about)]
+pub struct Cli {
+    /// YAML configuration file (default: ./goats.yaml when present).
+    #[arg(long, global = true, env = "GOATS_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (migrates the database first).
+    Serve {
+        /// Address to listen on, e.g. 0.0.0.0:8080.
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Create the OTRS schema on an empty database, or add goats' tables to an existing
+    /// OTRS/Znuny database.
+    Migrate,
+    /// Manage agents.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Inspect the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an agent. The password is read from standard input with --password-stdin,
+    /// otherwise generated and printed once.
+    Add(UserAdd),
+    /// Set an agent's password (from standard input with --password-stdin, otherwise
+    /// generated and printed once).
+    Passwd {
+        login: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List agents.
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct UserAdd {
+    pub login: String,
+    #[arg(long)]
+    pub first_name: String,
+    #[arg(long)]
+    pub last_name: String,
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Also grant rw on the admin group.
+    #[arg(long)]
+    pub admin: bool,
+    /// Groups to grant rw on (default: users).
+    #[arg(long = "group", default_values_t = ["users".to_string()])]
+    pub groups: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the effective configuration, secrets masked.
+    Show,
+}

@@ -1,0 +1,276 @@
+//! goats' configuration: a YAML file, then the environment, then the command line —
+//! each overriding the one before. With nothing configured, goats runs on an embedded
+//! SQLite file under `./data`.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use goats_core::ticket_number::{Generator, TicketNumberConfig};
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/goats.db";
+pub const DEFAULT_CONFIG_FILE: &str = "goats.yaml";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address the HTTP server binds.
+    pub listen: String,
+    pub database: DatabaseConfig,
+    pub log: LogConfig,
+    pub tickets: TicketsConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// `sqlite://path`, `postgres://user:pass@host/db` or `mysql://user:pass@host/db`.
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// `text` (human-readable) or `json`.
+    pub format: LogFormat,
+    /// A tracing filter such as `info` or `goats=debug,sqlx=warn`.
+    pub level: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// OTRS's ticket number settings (`Ticket::NumberGenerator`, `SystemID`, …).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct TicketsConfig {
+    pub number_generator: Generator,
+    pub system_id: String,
+    pub min_counter_size: usize,
+    pub hook: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self { listen: "127.0.0.1:8080".into(), database: DatabaseConfig::default(), log: LogConfig::default(), tickets: TicketsConfig::default() }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self { url: DEFAULT_DATABASE_URL.into() }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self { format: LogFormat::Text, level: "info".into() }
+    }
+}
+
+impl Default for TicketsConfig {
+    fn default() -> Self {
+        let d = TicketNumberConfig::default();
+        Self { number_generator: d.generator, system_id: d.system_id, min_counter_size: d.min_counter_size, hook: d.hook }
+    }
+}
+
+impl TicketsConfig {
+    pub fn numbers(&self) -> TicketNumberConfig {
+        TicketNumberConfig {
+            generator: self.number_generator,
+            system_id: self.system_id.clone(),
+            min_counter_size: self.min_counter_size,
+            hook: self.hook.clone(),
+        }
+    }
+}
+
+/// Where the environment comes from; tests pass a map instead of the process's.
+pub trait Environment {
+    fn get(&self, key: &str) -> Option<String>;
+}
+
+pub struct ProcessEnv;
+
+impl Environment for ProcessEnv {
+    fn get(&self, key: &str) -> Option<String> {
+        std::env::var(key).ok().filter(|v| !v.is_empty())
+    }
+}
+
+impl<const N: usize> Environment for [(&str, &str); N] {
+    fn get(&self, key: &str) -> Option<String> {
+        self.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string())
+    }
+}
+
+impl Config {
+    /// Reads the file (`explicit`, or `./goats.yaml` when present), then applies the
+    /// environment. A named file that is missing is an error; the default one is optional.
+    pub fn load(explicit: Option<&Path>, env: &dyn Environment) -> Result<Self, AppError> {
+        let path: Option<PathBuf> = match explicit {
+            Some(p) => Some(p.to_path_buf()),
+            None => Some(PathBuf::from(DEFAULT_CONFIG_FILE)).filter(|p| p.exists()),
+        };
+        let mut config = match &path {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|e| AppError::Config(format!("cannot read {}: {e}", p.display())))?;
+                Self::from_yaml(&text).map_err(|e| AppError::Config(format!("{}: {e}", p.display())))?
+            }
+            None => Self::default(),
+        };
+        config.apply_env(env)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn from_yaml(text: &str) -> Result<Self, String> {
+        if text.trim().is_empty() {
+            return Ok(Self::default());
+        }
+        serde_yaml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// `GOATS_*` variables win over the GOTRS-style `DB_*` ones, which win over the file.
+    pub fn apply_env(&mut self, env: &dyn Environment) -> Result<(), AppError> {
+        if let Some(url) = db_url_from_parts(env)? {
+            self.database.url = url;
+        }
+        if let Some(v) = env.get("GOATS_DATABASE_URL") {
+            self.database.url = v;
+        }
+        if let Some(v) = env.get("GOATS_LISTEN") {
+            self.listen = v;
+        }
+        if let Some(v) = env.get("GOATS_LOG_FORMAT") {
+            self.log.format = match v.as_str() {
+                "json" => LogFormat::Json,
+                "text" => LogFormat::Text,
+                other => return Err(AppError::Config(format!("GOATS_LOG_FORMAT must be text or json, not `{other}`"))),
+            };
+        }
+        if let Some(v) = env.get("GOATS_LOG_LEVEL") {
+            self.log.level = v;
+        }
+        if let Some(v) = env.get("GOATS_SYSTEM_ID") {
+            self.tickets.system_id = v;
+        }
+        Ok(())
+    }
+
+    pub fn validate(&self) -> Result<(), AppError> {
+        self.listen_addr()?;
+        let url = url::Url::parse(&self.database.url).map_err(|e| {
+            AppError::Config(format!("database.url {} is not a URL: {e}", goats_sql::mask_url(&self.database.url)))
+        })?;
+        if !["sqlite", "postgres", "postgresql", "mysql", "mariadb"].contains(&url.scheme()) {
+            return Err(AppError::Config(format!(
+                "database.url scheme `{}` is not supported (use sqlite, postgres or mysql)",
+                url.scheme()
+            )));
+        }
+        if self.tickets.system_id.is_empty() || !self.tickets.system_id.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(AppError::Config(format!("tickets.system_id must be digits, not `{}`", self.tickets.system_id)));
+        }
+        Ok(())
+    }
+
+    pub fn listen_addr(&self) -> Result<SocketAddr, AppError> {
+        self.listen.parse().map_err(|_| AppError::Config(format!("listen address `{}` is not host:port", self.listen)))
+    }
+
+    /// The effective configuration as YAML, with secrets masked.
+    pub fn to_masked_yaml(&self) -> String {
+        let mut shown = self.clone();
+        shown.database.url = goats_sql::mask_url(&shown.database.url);
+        serde_yaml::to_string(&shown).unwrap_or_default()
+    }
+}
+
+/// `DB_DRIVER`, `DB_HOST`, `DB_PORT`, `DB_USER`, `DB_PASSWORD`, `DB_NAME`, as GOTRS
+/// deployments set them.
+fn db_url_from_parts(env: &dyn Environment) -> Result<Option<String>, AppError> {
+    let Some(driver) = env.get("DB_DRIVER") else { return Ok(None) };
+    let (scheme, default_port) = match driver.to_lowercase().as_str() {
+        "postgres" | "postgresql" | "pgsql" | "pg" => ("postgres", 5432),
+        "mysql" | "mariadb" => ("mysql", 3306),
+        "sqlite" | "sqlite3" => {
+            let name = env.get("DB_NAME").unwrap_or_else(|| "data/goats.db".into());
+            return Ok(Some(format!("sqlite://{name}")));
+        }
+        other => return Err(AppError::Config(format!("DB_DRIVER `{other}` is not supported (use postgres, mysql or sqlite)"))),
+    };
+    let host = env.get("DB_HOST").unwrap_or_else(|| "127.0.0.1".into());
+    let port = env.get("DB_PORT").unwrap_or_else(|| default_port.to_string());
+    let name = env.get("DB_NAME").unwrap_or_else(|| "goats".into());
+    let mut url = url::Url::parse(&format!("{scheme}://{host}:{port}/{name}"))
+        .map_err(|e| AppError::Config(format!("DB_HOST/DB_PORT/DB_NAME do not form a URL: {e}")))?;
+    if let Some(user) = env.get("DB_USER") {
+        let _ = url.set_username(&user);
+    }
+    if let Some(pw) = env.get("DB_PASSWORD") {
+        let _ = url.set_password(Some(&pw));
+    }
+    Ok(Some(url.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_configured_means_embedded_sqlite() {
+        let c = Config::load(None, &[("UNRELATED", "1")]).unwrap();
+        assert_eq!(c.database.url, DEFAULT_DATABASE_URL);
+        assert_eq!(c.listen, "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_with_their_place() {
+        let e = Config::from_yaml("listen: 0.0.0.0:80\ndatabse:\n  url: x\n").unwrap_err();
+        assert!(e.contains("unknown field `databse`"), "{e}");
+        assert!(e.contains("line 2"), "{e}");
+        let e = Config::from_yaml("database:\n  uri: x\n").unwrap_err();
+        assert!(e.contains("unknown field `uri`"), "{e}");
+    }
+
+    #[test]
+    fn environment_overrides_the_file_and_gotrs_variables_are_understood() {
+        let mut c = Config::from_yaml("database:\n  url: sqlite://file.db\n").unwrap();
+        c.apply_env(&[("DB_DRIVER", "postgres"), ("DB_HOST", "db"), ("DB_USER", "otrs"), ("DB_PASSWORD", "p@ss"), ("DB_NAME", "otrs")]).unwrap();
+        assert_eq!(c.database.url, "postgres://otrs:p%40ss@db:5432/otrs");
+        c.apply_env(&[("DB_DRIVER", "mysql"), ("GOATS_DATABASE_URL", "mysql://x@y/z"), ("GOATS_LOG_FORMAT", "json")]).unwrap();
+        assert_eq!(c.database.url, "mysql://x@y/z");
+        assert_eq!(c.log.format, LogFormat::Json);
+        assert!(c.apply_env(&[("DB_DRIVER", "oracle")]).is_err());
+    }
+
+    #[test]
+    fn bad_values_name_the_problem_and_hide_passwords() {
+        let mut c = Config::default();
+        c.database.url = "postgres://u:hunter2@".into();
+        c.database.url = "ftp://u:hunter2@host/db".into();
+        let e = c.validate().unwrap_err().to_string();
+        assert!(e.contains("scheme `ftp`") && !e.contains("hunter2"), "{e}");
+        c.database.url = "not a url".into();
+        assert!(c.validate().unwrap_err().to_string().contains("not a URL"));
+        let mut c = Config::default();
+        c.listen = "localhost".into();
+        assert!(c.validate().unwrap_err().to_string().contains("host:port"));
+    }
+
+    #[test]
+    fn shown_configuration_masks_the_database_password() {
+        let mut c = Config::default();
+        c.database.url = "postgres://goats:hunter2@db/goats".into();
+        let shown = c.to_masked_yaml();
+        assert!(!shown.contains("hunter2") && shown.contains("*****"), "{shown}");
+    }
+}

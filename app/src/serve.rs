@@ -1,0 +1,40 @@
+use std::sync::Arc;
+
+use goats_http::{AppState, router};
+use poem::Server;
+use poem::listener::TcpListener;
+
+use crate::app::App;
+use crate::error::AppError;
+
+/// Serves HTTP until SIGINT or SIGTERM, then lets requests in flight finish.
+pub async fn serve(app: App) -> Result<(), AppError> {
+    let addr = app.config.listen_addr()?;
+    let state = AppState { readiness: Arc::new(app.db.clone()) };
+    let listener = TcpListener::bind(addr);
+    tracing::info!(%addr, "goats is listening on http://{addr}");
+    Server::new(listener)
+        .run_with_graceful_shutdown(router(state), shutdown_signal(), Some(std::time::Duration::from_secs(10)))
+        .await
+        .map_err(|e| AppError::Usage(format!("cannot serve on {addr}: {e}")))?;
+    app.db.close().await;
+    tracing::info!("goats stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => return ctrl_c.await.unwrap_or(()),
+        };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

@@ -1,0 +1,297 @@
+//! The `goats` binary as an operator meets it: no configuration at all, environment
+//! overrides, the user commands, health checks, and clear errors on bad input.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use goats_core::password;
+use goats_core::ports::AgentRepository;
+use goats_sql::Db;
+use goats_tests::{Engine, TestDatabase};
+
+const GOATS: &str = env!("CARGO_BIN_EXE_goats");
+
+/// A command with a clean environment: no GOATS_* or DB_* leaking in from outside.
+fn goats(dir: &Path) -> Command {
+    let mut c = Command::new(GOATS);
+    c.current_dir(dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).env("GOATS_LOG", "warn");
+    c
+}
+
+fn temp_dir() -> tempdir::Dir {
+    tempdir::Dir::new()
+}
+
+mod tempdir {
+    pub struct Dir(pub std::path::PathBuf);
+    impl Dir {
+        pub fn new() -> Self {
+            let p = std::env::temp_dir().join(format!("goats-cli-{}", rand_suffix()));
+            std::fs::create_dir_all(&p).unwrap();
+            Self(p)
+        }
+    }
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+    fn rand_suffix() -> String {
+        use std::time::{SystemTime, UNIX_EPOCH};
+        let n = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+        format!("{n}-{}", std::process::id())
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A bare HTTP/1.1 GET: status code and body.
+fn get(port: u16, path: &str) -> Option<(u16, String)> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").ok()?;
+    let mut text = String::new();
+    s.read_to_string(&mut text).ok()?;
+    let status = text.split_whitespace().nth(1)?.parse().ok()?;
+    Some((status, text.split("\r\n\r\n").nth(1).unwrap_or("").to_string()))
+}
+
+fn wait_ready(port: u16, child: &mut Child) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        if let Some((200, _)) = get(port, "/readyz") {
+            return;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("goats exited early with {status}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("goats did not become ready on port {port}");
+}
+
+/// A running `goats serve` that is killed if the test fails before stopping it.
+struct Server(Option<Child>);
+
+impl Server {
+    fn start(cmd: &mut Command, port: u16) -> Self {
+        let mut child = cmd.args(["serve", "--listen", &format!("127.0.0.1:{port}")]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        wait_ready(port, &mut child);
+        Self(Some(child))
+    }
+
+    fn stop(mut self) -> Output {
+        stop(self.0.take().expect("running"))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn stop(child: Child) -> Output {
+    // SIGTERM, as a process supervisor stops it; SIGKILL if it has not exited in 20 s.
+    let pid = child.id().to_string();
+    let _ = Command::new("kill").arg("-TERM").arg(&pid).status();
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let watchdog = std::thread::spawn(move || {
+        if rx.recv_timeout(Duration::from_secs(20)).is_err() {
+            let _ = Command::new("kill").arg("-KILL").arg(&pid).status();
+            return true;
+        }
+        false
+    });
+    // Reads the pipes while waiting, so a chatty child cannot block on a full pipe.
+    let out = child.wait_with_output().unwrap();
+    let _ = tx.send(());
+    assert!(!watchdog.join().unwrap(), "goats did not stop on SIGTERM");
+    out
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// One clear line, a non-zero exit, no panic, no secret.
+fn assert_clean_failure(o: &Output, expect: &str) {
+    let err = stderr(o);
+    assert!(!o.status.success(), "expected failure, got success: {err}");
+    assert!(err.contains(expect), "expected `{expect}` in: {err}");
+    assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");
+    assert!(!err.contains("hunter2"), "password leaked: {err}");
+    assert_eq!(err.lines().filter(|l| l.starts_with("goats: error:")).count(), 1, "{err}");
+}
+
+#[tokio::test]
+async fn with_no_configuration_serve_creates_sqlite_and_a_one_time_admin_password() {
+    let dir = temp_dir();
+    let port = free_port();
+    let server = Server::start(&mut goats(&dir.0), port);
+    assert_eq!(get(port, "/healthz").unwrap().0, 200);
+    assert!(dir.0.join("data/goats.db").exists());
+    let out = server.stop();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    let line = err.lines().find(|l| l.contains("password:")).unwrap_or_else(|| panic!("no password printed: {err}"));
+    let secret = line.rsplit(' ').next().unwrap();
+    assert_eq!(secret.len(), 20);
+
+    let db = Db::connect(&format!("sqlite://{}/data/goats.db", dir.0.display())).await.unwrap();
+    let creds = db.credentials("root@localhost").await.unwrap().unwrap();
+    assert!(creds.password_hash.starts_with("BCRYPT:"), "stored in OTRS's bcrypt form");
+    assert!(password::verify(secret, &creds.password_hash, "root@localhost"));
+    assert!(!password::verify("root", &creds.password_hash, "root@localhost"), "never OTRS's known default");
+    db.close().await;
+
+    // A second start on the same database prints no password.
+    let port = free_port();
+    let out = Server::start(&mut goats(&dir.0), port).stop();
+    assert!(!stderr(&out).contains("password:"), "{}", stderr(&out));
+}
+
+#[tokio::test]
+async fn admin_password_from_the_environment_and_user_commands() {
+    let dir = temp_dir();
+    let out = goats(&dir.0).env("GOATS_ADMIN_PASSWORD", "correct horse battery").arg("migrate").output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("correct horse"), "the configured password is never echoed");
+
+    let mut add = goats(&dir.0)
+        .args(["user", "add", "ada", "--first-name", "Ada", "--last-name", "Lovelace", "--email", "ada@example.com", "--password-stdin", "--admin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    add.stdin.take().unwrap().write_all(b"analytical-engine\n").unwrap();
+    let out = add.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("rw on users, admin"));
+
+    let out = goats(&dir.0).args(["user", "list"]).output().unwrap();
+    let listing = String::from_utf8_lossy(&out.stdout);
+    assert!(listing.contains("ada") && listing.contains("ada@example.com") && listing.contains("root@localhost"), "{listing}");
+
+    let out = goats(&dir.0).args(["user", "passwd", "ada"]).output().unwrap();
+    assert!(out.status.success());
+    let new_secret = String::from_utf8_lossy(&out.stdout).lines().find_map(|l| l.strip_prefix("password: ").map(str::to_string)).unwrap();
+
+    let db = Db::connect(&format!("sqlite://{}/data/goats.db", dir.0.display())).await.unwrap();
+    let root = db.credentials("root@localhost").await.unwrap().unwrap();
+    assert!(password::verify("correct horse battery", &root.password_hash, "root@localhost"));
+    let ada = db.credentials("ada").await.unwrap().unwrap();
+    assert!(password::verify(&new_secret, &ada.password_hash, "ada"));
+    assert!(!password::verify("analytical-engine", &ada.password_hash, "ada"));
+    db.close().await;
+
+    assert_clean_failure(&goats(&dir.0).args(["user", "passwd", "nobody"]).output().unwrap(), "no agent with login `nobody`");
+    let out = goats(&dir.0).args(["user", "add", "x", "--first-name", "X", "--last-name", "Y", "--group", "nosuch"]).output().unwrap();
+    assert_clean_failure(&out, "no group named `nosuch`");
+}
+
+#[test]
+fn bad_input_gets_one_clear_message() {
+    let dir = temp_dir();
+    std::fs::write(dir.0.join("goats.yaml"), "listen: 127.0.0.1:9\ndatabse:\n  url: x\n").unwrap();
+    assert_clean_failure(&goats(&dir.0).arg("migrate").output().unwrap(), "unknown field `databse`");
+    std::fs::remove_file(dir.0.join("goats.yaml")).unwrap();
+
+    assert_clean_failure(&goats(&dir.0).args(["--config", "missing.yaml", "migrate"]).output().unwrap(), "cannot read missing.yaml");
+    assert_clean_failure(&goats(&dir.0).env("GOATS_DATABASE_URL", "postgres://goats:hunter2@").arg("migrate").output().unwrap(), "is not a URL");
+    assert_clean_failure(&goats(&dir.0).env("GOATS_DATABASE_URL", "oracle://goats:hunter2@db/x").arg("migrate").output().unwrap(), "scheme `oracle`");
+    assert_clean_failure(
+        &goats(&dir.0).env("GOATS_DATABASE_URL", "postgres://goats:hunter2@127.0.0.1:9/goats").arg("migrate").output().unwrap(),
+        "cannot reach the database at postgres://goats:*****@127.0.0.1:9/goats",
+    );
+    assert_clean_failure(&goats(&dir.0).env("DB_DRIVER", "oracle").arg("migrate").output().unwrap(), "DB_DRIVER `oracle`");
+    assert_clean_failure(&goats(&dir.0).args(["serve", "--listen", "nowhere"]).output().unwrap(), "not host:port");
+}
+
+#[tokio::test]
+async fn a_newer_schema_is_refused() {
+    let dir = temp_dir();
+    assert!(goats(&dir.0).arg("migrate").output().unwrap().status.success());
+    let db = Db::connect(&format!("sqlite://{}/data/goats.db", dir.0.display())).await.unwrap();
+    sea_orm::ConnectionTrait::execute_unprepared(
+        db.connection(),
+        "INSERT INTO goats_schema_version (version, description, applied_at) VALUES (42, 'future', '2030-01-01 00:00:00')",
+    )
+    .await
+    .unwrap();
+    db.close().await;
+    assert_clean_failure(&goats(&dir.0).arg("serve").output().unwrap(), "schema version 42, newer than this goats");
+}
+
+#[test]
+fn config_show_masks_secrets_and_logs_can_be_json() {
+    let dir = temp_dir();
+    let out = goats(&dir.0)
+        .env("DB_DRIVER", "postgres")
+        .env("DB_HOST", "db.internal")
+        .env("DB_USER", "otrs")
+        .env("DB_PASSWORD", "hunter2")
+        .env("DB_NAME", "otrs")
+        .args(["config", "show"])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("postgres://otrs:*****@db.internal:5432/otrs"), "{shown}");
+    assert!(!shown.contains("hunter2"));
+
+    let out = goats(&dir.0).env("GOATS_LOG_FORMAT", "json").env("GOATS_LOG", "info").arg("migrate").output().unwrap();
+    let first = stderr(&out).lines().find(|l| l.starts_with('{')).map(str::to_string).unwrap_or_default();
+    let parsed: serde_json::Value = serde_json::from_str(&first).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    assert_eq!(parsed["level"], "INFO");
+}
+
+/// On the server databases, through the GOTRS-style variables: migrate, serve, and
+/// `/readyz` turning 503 when the database goes away while `/healthz` stays 200.
+#[tokio::test]
+async fn server_databases_and_readiness() {
+    for engine in [Engine::Postgres, Engine::MySql] {
+        let t = TestDatabase::create(engine).await;
+        let url = url::Url::parse(&t.url).unwrap();
+        let dir = temp_dir();
+        let mut cmd = goats(&dir.0);
+        cmd.env("DB_DRIVER", if engine == Engine::Postgres { "postgresql" } else { "mariadb" })
+            .env("DB_HOST", url.host_str().unwrap())
+            .env("DB_PORT", url.port().unwrap().to_string())
+            .env("DB_USER", url.username())
+            .env("DB_NAME", &t.name)
+            .env("GOATS_ADMIN_PASSWORD", "set-by-operator");
+        let out = cmd.arg("migrate").output().unwrap();
+        assert!(out.status.success(), "{engine:?}: {}", stderr(&out));
+
+        let port = free_port();
+        let server = Server::start(goats(&dir.0).env("GOATS_DATABASE_URL", &t.url), port);
+        let db = t.connect().await;
+        assert!(password::verify("set-by-operator", &db.credentials("root@localhost").await.unwrap().unwrap().password_hash, "root@localhost"));
+        db.close().await;
+
+        let name = t.name.clone();
+        t.drop_database().await;
+        let start = Instant::now();
+        loop {
+            let (status, body) = get(port, "/readyz").unwrap();
+            if status == 503 {
+                assert!(body.contains("database"), "{body}");
+                break;
+            }
+            assert!(start.elapsed() < Duration::from_secs(30), "{engine:?}: /readyz stayed {status} after {name} was dropped");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        assert_eq!(get(port, "/healthz").unwrap().0, 200);
+        let out = server.stop();
+        assert!(out.status.success(), "{engine:?}: {}", stderr(&out));
+    }
+}
