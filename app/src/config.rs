@@ -58,7 +58,12 @@ pub struct TicketsConfig {
 
 impl Default for Config {
     fn default() -> Self {
-        Self { listen: "127.0.0.1:8080".into(), database: DatabaseConfig::default(), log: LogConfig::default(), tickets: TicketsConfig::default() }
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            database: DatabaseConfig::default(),
+            log: LogConfig::default(),
+            tickets: TicketsConfig::default(),
+        }
     }
 }
 
@@ -77,7 +82,12 @@ impl Default for LogConfig {
 impl Default for TicketsConfig {
     fn default() -> Self {
         let d = TicketNumberConfig::default();
-        Self { number_generator: d.generator, system_id: d.system_id, min_counter_size: d.min_counter_size, hook: d.hook }
+        Self {
+            number_generator: d.generator,
+            system_id: d.system_id,
+            min_counter_size: d.min_counter_size,
+            hook: d.hook,
+        }
     }
 }
 
@@ -121,7 +131,8 @@ impl Config {
         };
         let mut config = match &path {
             Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|e| AppError::Config(format!("cannot read {}: {e}", p.display())))?;
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| AppError::Config(format!("cannot read {}: {e}", p.display())))?;
                 Self::from_yaml(&text).map_err(|e| AppError::Config(format!("{}: {e}", p.display())))?
             }
             None => Self::default(),
@@ -177,7 +188,10 @@ impl Config {
             )));
         }
         if self.tickets.system_id.is_empty() || !self.tickets.system_id.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(AppError::Config(format!("tickets.system_id must be digits, not `{}`", self.tickets.system_id)));
+            return Err(AppError::Config(format!(
+                "tickets.system_id must be digits, not `{}`",
+                self.tickets.system_id
+            )));
         }
         Ok(())
     }
@@ -205,7 +219,11 @@ fn db_url_from_parts(env: &dyn Environment) -> Result<Option<String>, AppError> 
             let name = env.get("DB_NAME").unwrap_or_else(|| "data/goats.db".into());
             return Ok(Some(format!("sqlite://{name}")));
         }
-        other => return Err(AppError::Config(format!("DB_DRIVER `{other}` is not supported (use postgres, mysql or sqlite)"))),
+        other => {
+            return Err(AppError::Config(format!(
+                "DB_DRIVER `{other}` is not supported (use postgres, mysql or sqlite)"
+            )));
+        }
     };
     let host = env.get("DB_HOST").unwrap_or_else(|| "127.0.0.1".into());
     let port = env.get("DB_PORT").unwrap_or_else(|| default_port.to_string());
@@ -244,9 +262,17 @@ mod tests {
     #[test]
     fn environment_overrides_the_file_and_gotrs_variables_are_understood() {
         let mut c = Config::from_yaml("database:\n  url: sqlite://file.db\n").unwrap();
-        c.apply_env(&[("DB_DRIVER", "postgres"), ("DB_HOST", "db"), ("DB_USER", "otrs"), ("DB_PASSWORD", "p@ss"), ("DB_NAME", "otrs")]).unwrap();
+        c.apply_env(&[
+            ("DB_DRIVER", "postgres"),
+            ("DB_HOST", "db"),
+            ("DB_USER", "otrs"),
+            ("DB_PASSWORD", "p@ss"),
+            ("DB_NAME", "otrs"),
+        ])
+        .unwrap();
         assert_eq!(c.database.url, "postgres://otrs:p%40ss@db:5432/otrs");
-        c.apply_env(&[("DB_DRIVER", "mysql"), ("GOATS_DATABASE_URL", "mysql://x@y/z"), ("GOATS_LOG_FORMAT", "json")]).unwrap();
+        c.apply_env(&[("DB_DRIVER", "mysql"), ("GOATS_DATABASE_URL", "mysql://x@y/z"), ("GOATS_LOG_FORMAT", "json")])
+            .unwrap();
         assert_eq!(c.database.url, "mysql://x@y/z");
         assert_eq!(c.log.format, LogFormat::Json);
         assert!(c.apply_env(&[("DB_DRIVER", "oracle")]).is_err());
@@ -255,14 +281,12 @@ mod tests {
     #[test]
     fn bad_values_name_the_problem_and_hide_passwords() {
         let mut c = Config::default();
-        c.database.url = "postgres://u:hunter2@".into();
         c.database.url = "ftp://u:hunter2@host/db".into();
         let e = c.validate().unwrap_err().to_string();
         assert!(e.contains("scheme `ftp`") && !e.contains("hunter2"), "{e}");
         c.database.url = "not a url".into();
         assert!(c.validate().unwrap_err().to_string().contains("not a URL"));
-        let mut c = Config::default();
-        c.listen = "localhost".into();
+        let c = Config { listen: "localhost".into(), ..Default::default() };
         assert!(c.validate().unwrap_err().to_string().contains("host:port"));
     }
 

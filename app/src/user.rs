@@ -54,7 +54,11 @@ pub async fn add(app: &App, args: UserAdd) -> Result<(), AppError> {
 }
 
 pub async fn passwd(app: &App, login: &str, from_stdin: bool) -> Result<(), AppError> {
-    let agent = app.db.by_login(login).await?.ok_or_else(|| AppError::Usage(format!("there is no agent with login `{login}`")))?;
+    let agent = app
+        .db
+        .by_login(login)
+        .await?
+        .ok_or_else(|| AppError::Usage(format!("there is no agent with login `{login}`")))?;
     let (secret, generated) = read_or_generate(from_stdin)?;
     app.db.set_password_hash(agent.id, &password::hash(&secret), CLI_ACTOR).await?;
     println!("password of {login} changed");

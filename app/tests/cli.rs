@@ -80,7 +80,12 @@ struct Server(Option<Child>);
 
 impl Server {
     fn start(cmd: &mut Command, port: u16) -> Self {
-        let mut child = cmd.args(["serve", "--listen", &format!("127.0.0.1:{port}")]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut child = cmd
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
         wait_ready(port, &mut child);
         Self(Some(child))
     }
@@ -167,7 +172,19 @@ async fn admin_password_from_the_environment_and_user_commands() {
     assert!(!stderr(&out).contains("correct horse"), "the configured password is never echoed");
 
     let mut add = goats(&dir.0)
-        .args(["user", "add", "ada", "--first-name", "Ada", "--last-name", "Lovelace", "--email", "ada@example.com", "--password-stdin", "--admin"])
+        .args([
+            "user",
+            "add",
+            "ada",
+            "--first-name",
+            "Ada",
+            "--last-name",
+            "Lovelace",
+            "--email",
+            "ada@example.com",
+            "--password-stdin",
+            "--admin",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -180,11 +197,17 @@ async fn admin_password_from_the_environment_and_user_commands() {
 
     let out = goats(&dir.0).args(["user", "list"]).output().unwrap();
     let listing = String::from_utf8_lossy(&out.stdout);
-    assert!(listing.contains("ada") && listing.contains("ada@example.com") && listing.contains("root@localhost"), "{listing}");
+    assert!(
+        listing.contains("ada") && listing.contains("ada@example.com") && listing.contains("root@localhost"),
+        "{listing}"
+    );
 
     let out = goats(&dir.0).args(["user", "passwd", "ada"]).output().unwrap();
     assert!(out.status.success());
-    let new_secret = String::from_utf8_lossy(&out.stdout).lines().find_map(|l| l.strip_prefix("password: ").map(str::to_string)).unwrap();
+    let new_secret = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("password: ").map(str::to_string))
+        .unwrap();
 
     let db = Db::connect(&format!("sqlite://{}/data/goats.db", dir.0.display())).await.unwrap();
     let root = db.credentials("root@localhost").await.unwrap().unwrap();
@@ -194,8 +217,14 @@ async fn admin_password_from_the_environment_and_user_commands() {
     assert!(!password::verify("analytical-engine", &ada.password_hash, "ada"));
     db.close().await;
 
-    assert_clean_failure(&goats(&dir.0).args(["user", "passwd", "nobody"]).output().unwrap(), "no agent with login `nobody`");
-    let out = goats(&dir.0).args(["user", "add", "x", "--first-name", "X", "--last-name", "Y", "--group", "nosuch"]).output().unwrap();
+    assert_clean_failure(
+        &goats(&dir.0).args(["user", "passwd", "nobody"]).output().unwrap(),
+        "no agent with login `nobody`",
+    );
+    let out = goats(&dir.0)
+        .args(["user", "add", "x", "--first-name", "X", "--last-name", "Y", "--group", "nosuch"])
+        .output()
+        .unwrap();
     assert_clean_failure(&out, "no group named `nosuch`");
 }
 
@@ -206,14 +235,30 @@ fn bad_input_gets_one_clear_message() {
     assert_clean_failure(&goats(&dir.0).arg("migrate").output().unwrap(), "unknown field `databse`");
     std::fs::remove_file(dir.0.join("goats.yaml")).unwrap();
 
-    assert_clean_failure(&goats(&dir.0).args(["--config", "missing.yaml", "migrate"]).output().unwrap(), "cannot read missing.yaml");
-    assert_clean_failure(&goats(&dir.0).env("GOATS_DATABASE_URL", "postgres://goats:hunter2@").arg("migrate").output().unwrap(), "is not a URL");
-    assert_clean_failure(&goats(&dir.0).env("GOATS_DATABASE_URL", "oracle://goats:hunter2@db/x").arg("migrate").output().unwrap(), "scheme `oracle`");
     assert_clean_failure(
-        &goats(&dir.0).env("GOATS_DATABASE_URL", "postgres://goats:hunter2@127.0.0.1:9/goats").arg("migrate").output().unwrap(),
+        &goats(&dir.0).args(["--config", "missing.yaml", "migrate"]).output().unwrap(),
+        "cannot read missing.yaml",
+    );
+    assert_clean_failure(
+        &goats(&dir.0).env("GOATS_DATABASE_URL", "postgres://goats:hunter2@").arg("migrate").output().unwrap(),
+        "is not a URL",
+    );
+    assert_clean_failure(
+        &goats(&dir.0).env("GOATS_DATABASE_URL", "oracle://goats:hunter2@db/x").arg("migrate").output().unwrap(),
+        "scheme `oracle`",
+    );
+    assert_clean_failure(
+        &goats(&dir.0)
+            .env("GOATS_DATABASE_URL", "postgres://goats:hunter2@127.0.0.1:9/goats")
+            .arg("migrate")
+            .output()
+            .unwrap(),
         "cannot reach the database at postgres://goats:*****@127.0.0.1:9/goats",
     );
-    assert_clean_failure(&goats(&dir.0).env("DB_DRIVER", "oracle").arg("migrate").output().unwrap(), "DB_DRIVER `oracle`");
+    assert_clean_failure(
+        &goats(&dir.0).env("DB_DRIVER", "oracle").arg("migrate").output().unwrap(),
+        "DB_DRIVER `oracle`",
+    );
     assert_clean_failure(&goats(&dir.0).args(["serve", "--listen", "nowhere"]).output().unwrap(), "not host:port");
 }
 
@@ -275,7 +320,11 @@ async fn server_databases_and_readiness() {
         let port = free_port();
         let server = Server::start(goats(&dir.0).env("GOATS_DATABASE_URL", &t.url), port);
         let db = t.connect().await;
-        assert!(password::verify("set-by-operator", &db.credentials("root@localhost").await.unwrap().unwrap().password_hash, "root@localhost"));
+        assert!(password::verify(
+            "set-by-operator",
+            &db.credentials("root@localhost").await.unwrap().unwrap().password_hash,
+            "root@localhost"
+        ));
         db.close().await;
 
         let name = t.name.clone();
@@ -287,7 +336,10 @@ async fn server_databases_and_readiness() {
                 assert!(body.contains("database"), "{body}");
                 break;
             }
-            assert!(start.elapsed() < Duration::from_secs(30), "{engine:?}: /readyz stayed {status} after {name} was dropped");
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "{engine:?}: /readyz stayed {status} after {name} was dropped"
+            );
             std::thread::sleep(Duration::from_millis(200));
         }
         assert_eq!(get(port, "/healthz").unwrap().0, 200);

@@ -120,11 +120,7 @@ pub mod names {
     }
 
     fn cut(s: &str) -> String {
-        if s.chars().count() > 50 {
-            format!("{}...", s.chars().take(50).collect::<String>())
-        } else {
-            s.to_string()
-        }
+        if s.chars().count() > 50 { format!("{}...", s.chars().take(50).collect::<String>()) } else { s.to_string() }
     }
 
     #[cfg(test)]

@@ -52,9 +52,7 @@ pub fn hash(password: &str) -> String {
 pub fn hash_with_cost(password: &str, cost: u32) -> String {
     const SALT_CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     let mut rng = rand::rng();
-    let salt: String = (0..16)
-        .map(|_| SALT_CHARS[rng.random_range(0..SALT_CHARS.len())] as char)
-        .collect();
+    let salt: String = (0..16).map(|_| SALT_CHARS[rng.random_range(0..SALT_CHARS.len())] as char).collect();
     format!("BCRYPT:{cost}:{salt}:{}", otrs_bcrypt(cost, salt.as_bytes(), password))
 }
 
@@ -67,11 +65,7 @@ fn otrs_bcrypt_from(rest: &str, password: &str) -> Option<String> {
     if !(4..=31).contains(&cost) || salt.len() != 16 {
         return None;
     }
-    Some(format!(
-        "BCRYPT:{cost}:{}:{}",
-        String::from_utf8_lossy(salt),
-        otrs_bcrypt(cost, salt, password)
-    ))
+    Some(format!("BCRYPT:{cost}:{}:{}", String::from_utf8_lossy(salt), otrs_bcrypt(cost, salt, password)))
 }
 
 /// OTRS hashes the password plus a trailing NUL with the 16 salt bytes as given, keeps
@@ -158,7 +152,8 @@ fn md5_crypt(password: &str, stored: &str, magic: &str) -> String {
     }
     // The final digest is emitted in groups of three bytes in this fixed order.
     let d = digest;
-    let groups = [(d[0], d[6], d[12]), (d[1], d[7], d[13]), (d[2], d[8], d[14]), (d[3], d[9], d[15]), (d[4], d[10], d[5])];
+    let groups =
+        [(d[0], d[6], d[12]), (d[1], d[7], d[13]), (d[2], d[8], d[14]), (d[3], d[9], d[15]), (d[4], d[10], d[5])];
     let mut out = format!("{magic}{salt}$");
     for (a, b, c) in groups {
         push_crypt64(&mut out, ((a as u32) << 16) | ((b as u32) << 8) | c as u32, 4);

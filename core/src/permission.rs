@@ -22,15 +22,8 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 7] = [
-        Self::Ro,
-        Self::MoveInto,
-        Self::Create,
-        Self::Note,
-        Self::Owner,
-        Self::Priority,
-        Self::Rw,
-    ];
+    pub const ALL: [Permission; 7] =
+        [Self::Ro, Self::MoveInto, Self::Create, Self::Note, Self::Owner, Self::Priority, Self::Rw];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -68,19 +61,12 @@ impl AgentPermissions {
 
     /// Whether the agent holds `wanted` on `group`; `rw` satisfies any request.
     pub fn has(&self, group: GroupId, wanted: Permission) -> bool {
-        self.by_group
-            .get(&group)
-            .is_some_and(|set| set.contains(&Permission::Rw) || set.contains(&wanted))
+        self.by_group.get(&group).is_some_and(|set| set.contains(&Permission::Rw) || set.contains(&wanted))
     }
 
     /// Groups on which the agent holds `wanted`, for narrowing ticket lists.
     pub fn groups_with(&self, wanted: Permission) -> Vec<GroupId> {
-        let mut groups: Vec<GroupId> = self
-            .by_group
-            .keys()
-            .copied()
-            .filter(|g| self.has(*g, wanted))
-            .collect();
+        let mut groups: Vec<GroupId> = self.by_group.keys().copied().filter(|g| self.has(*g, wanted)).collect();
         groups.sort_unstable();
         groups
     }
@@ -159,7 +145,10 @@ mod tests {
     #[test]
     fn direct_and_role_grants_are_united() {
         // The caller passes direct and role grants together; both count.
-        let p = AgentPermissions::new(5, [grant(3, Permission::Ro), grant(3, Permission::Note), grant(7, Permission::MoveInto)]);
+        let p = AgentPermissions::new(
+            5,
+            [grant(3, Permission::Ro), grant(3, Permission::Note), grant(7, Permission::MoveInto)],
+        );
         assert!(p.has(3, Permission::Note));
         assert!(p.has(7, Permission::MoveInto));
         assert_eq!(p.groups_with(Permission::Ro), vec![3]);

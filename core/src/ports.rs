@@ -73,7 +73,13 @@ pub trait TicketRepository: Send + Sync {
     async fn id_by_number(&self, number: &str) -> DomainResult<Option<TicketId>>;
     async fn list(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Page<Ticket>>;
     /// Rewrites columns and appends history rows (snapshotting the ticket after the change).
-    async fn update(&self, id: TicketId, update: TicketFieldUpdate, history: Vec<HistoryEntry>, by: UserId) -> DomainResult<()>;
+    async fn update(
+        &self,
+        id: TicketId,
+        update: TicketFieldUpdate,
+        history: Vec<HistoryEntry>,
+        by: UserId,
+    ) -> DomainResult<()>;
     async fn history(&self, id: TicketId) -> DomainResult<Vec<HistoryRecord>>;
     async fn watchers(&self, id: TicketId) -> DomainResult<Vec<UserId>>;
 }
@@ -81,7 +87,13 @@ pub trait TicketRepository: Send + Sync {
 #[async_trait]
 pub trait ArticleRepository: Send + Sync {
     /// Stores an article on an existing ticket with its history rows, atomically.
-    async fn add(&self, ticket_id: TicketId, article: NewArticle, history: HistoryBuilder, by: UserId) -> DomainResult<ArticleId>;
+    async fn add(
+        &self,
+        ticket_id: TicketId,
+        article: NewArticle,
+        history: HistoryBuilder,
+        by: UserId,
+    ) -> DomainResult<ArticleId>;
     async fn get(&self, id: ArticleId) -> DomainResult<Option<Article>>;
     async fn list_for_ticket(&self, ticket_id: TicketId) -> DomainResult<Vec<Article>>;
 }

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::DomainResult;
-use crate::history::{names, HistoryEntry, HistoryType};
+use crate::history::{HistoryEntry, HistoryType, names};
 use crate::model::*;
 use crate::permission::Permission;
 use crate::ports::TicketFieldUpdate;
@@ -17,7 +17,10 @@ use crate::state_rules;
 pub enum TicketChange {
     Title(String),
     /// A new state; `pending_until` is required for pending states.
-    State { state_id: StateId, pending_until: Option<DateTime<Utc>> },
+    State {
+        state_id: StateId,
+        pending_until: Option<DateTime<Utc>>,
+    },
     /// Move the pending time of a ticket that is already pending.
     PendingTime(DateTime<Utc>),
     Priority(PriorityId),
@@ -26,7 +29,10 @@ pub enum TicketChange {
     Lock(Lock),
     Owner(UserId),
     Responsible(UserId),
-    Customer { customer_id: Option<String>, customer_user_id: Option<String> },
+    Customer {
+        customer_id: Option<String>,
+        customer_user_id: Option<String>,
+    },
 }
 
 impl TicketChange {
@@ -59,7 +65,11 @@ pub enum ResolvedChange {
 
 /// The columns to write and the history to append for one change. An edit that would
 /// change nothing yields an empty plan, and nothing is written.
-pub fn plan(ticket: &Ticket, change: &ResolvedChange, now: DateTime<Utc>) -> DomainResult<(TicketFieldUpdate, Vec<HistoryEntry>)> {
+pub fn plan(
+    ticket: &Ticket,
+    change: &ResolvedChange,
+    now: DateTime<Utc>,
+) -> DomainResult<(TicketFieldUpdate, Vec<HistoryEntry>)> {
     let mut up = TicketFieldUpdate::default();
     let mut history = Vec::new();
     match change {
@@ -80,7 +90,7 @@ pub fn plan(ticket: &Ticket, change: &ResolvedChange, now: DateTime<Utc>) -> Dom
                 up.state_id = Some(new.id);
             }
             if effect.until_time != ticket.until_time {
-                let until = (effect.until_time != 0).then(|| *pending_until).flatten();
+                let until = (effect.until_time != 0).then_some(*pending_until).flatten();
                 history.push(HistoryEntry::new(HistoryType::SetPendingTime, names::pending_time(until)));
                 up.until_time = Some(effect.until_time);
             }
@@ -101,7 +111,10 @@ pub fn plan(ticket: &Ticket, change: &ResolvedChange, now: DateTime<Utc>) -> Dom
         }
         ResolvedChange::Priority { old, new } => {
             if new.id != ticket.priority_id {
-                history.push(HistoryEntry::new(HistoryType::PriorityUpdate, names::priority_update(&old.name, old.id, &new.name, new.id)));
+                history.push(HistoryEntry::new(
+                    HistoryType::PriorityUpdate,
+                    names::priority_update(&old.name, old.id, &new.name, new.id),
+                ));
                 up.priority_id = Some(new.id);
             }
         }
@@ -113,7 +126,10 @@ pub fn plan(ticket: &Ticket, change: &ResolvedChange, now: DateTime<Utc>) -> Dom
         }
         ResolvedChange::Type { old, new } => {
             if Some(new.id) != ticket.type_id {
-                history.push(HistoryEntry::new(HistoryType::TypeUpdate, names::type_update(&new.name, new.id, &old.name, old.id)));
+                history.push(HistoryEntry::new(
+                    HistoryType::TypeUpdate,
+                    names::type_update(&new.name, new.id, &old.name, old.id),
+                ));
                 up.type_id = Some(new.id);
             }
         }
@@ -137,7 +153,10 @@ pub fn plan(ticket: &Ticket, change: &ResolvedChange, now: DateTime<Utc>) -> Dom
         }
         ResolvedChange::Responsible(agent) => {
             if !agent.valid {
-                return Err(crate::DomainError::invalid("responsible", "the new responsible agent's account is invalid"));
+                return Err(crate::DomainError::invalid(
+                    "responsible",
+                    "the new responsible agent's account is invalid",
+                ));
             }
             if agent.id != ticket.responsible_id {
                 history.push(HistoryEntry::new(HistoryType::ResponsibleUpdate, names::person(&agent.login, agent.id)));
@@ -148,7 +167,10 @@ pub fn plan(ticket: &Ticket, change: &ResolvedChange, now: DateTime<Utc>) -> Dom
             if *customer_id != ticket.customer_id || *customer_user_id != ticket.customer_user_id {
                 history.push(HistoryEntry::new(
                     HistoryType::CustomerUpdate,
-                    names::customer_update(customer_id.as_deref().unwrap_or(""), customer_user_id.as_deref().unwrap_or("")),
+                    names::customer_update(
+                        customer_id.as_deref().unwrap_or(""),
+                        customer_user_id.as_deref().unwrap_or(""),
+                    ),
                 ));
                 up.customer_id = Some(customer_id.clone());
                 up.customer_user_id = Some(customer_user_id.clone());

@@ -91,9 +91,7 @@ impl TicketNumberConfig {
         }
         let sid = self.system_id.as_str();
         match self.generator {
-            Generator::DateChecksum | Generator::Date => {
-                tn.len() > 8 + sid.len() && tn[8..].starts_with(sid)
-            }
+            Generator::DateChecksum | Generator::Date => tn.len() > 8 + sid.len() && tn[8..].starts_with(sid),
             Generator::AutoIncrement | Generator::Random => tn.len() > sid.len() && tn.starts_with(sid),
         }
     }
@@ -102,11 +100,7 @@ impl TicketNumberConfig {
 /// The DateChecksum check digit: weights 1,2,1,2,… from the left, products summed as
 /// they are; 10 − (sum mod 10), where 10 becomes 1.
 pub fn check_digit(digits: &str) -> u32 {
-    let sum: u32 = digits
-        .bytes()
-        .enumerate()
-        .map(|(i, b)| (b - b'0') as u32 * if i % 2 == 0 { 1 } else { 2 })
-        .sum();
+    let sum: u32 = digits.bytes().enumerate().map(|(i, b)| (b - b'0') as u32 * if i % 2 == 0 { 1 } else { 2 }).sum();
     match 10 - sum % 10 {
         10 => 1,
         d => d,
@@ -169,7 +163,10 @@ mod tests {
         assert_eq!(cfg.find_in_subject("no number here"), None);
         // Another system's id is not ours.
         assert_eq!(cfg.find_in_subject("[Ticket#2016010199000019]"), None);
-        assert_eq!(cfg.find_in_subject("Ticket#12 then [Ticket#2016010110000019]").as_deref(), Some("2016010110000019"));
+        assert_eq!(
+            cfg.find_in_subject("Ticket#12 then [Ticket#2016010110000019]").as_deref(),
+            Some("2016010110000019")
+        );
     }
 
     fn digit_sum(s: &str) -> u32 {

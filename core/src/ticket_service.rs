@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::error::{DomainError, DomainResult};
-use crate::history::{names, HistoryEntry, HistoryType};
+use crate::history::{HistoryEntry, HistoryType, names};
 use crate::model::*;
 use crate::permission::{AgentPermissions, Permission, TicketAccess};
 use crate::ports::*;
@@ -47,13 +47,18 @@ impl TicketService {
         if !actor.has(queue.group_id, Permission::Create) {
             return Err(DomainError::PermissionDenied(format!("no create permission on queue {}", queue.name)));
         }
-        let state = p.lookups.state(new.state_id).await?.ok_or_else(|| DomainError::not_found("state", new.state_id))?;
+        let state =
+            p.lookups.state(new.state_id).await?.ok_or_else(|| DomainError::not_found("state", new.state_id))?;
         if matches!(state.state_type, StateType::Merged | StateType::Removed) {
             return Err(DomainError::invalid("state", format!("a ticket cannot be opened as {}", state.name)));
         }
         let now = p.clock.now();
         let effect = state_rules::enter_state(state.state_type, new.pending_until, Lock::Unlock, now)?;
-        let priority = p.lookups.priority(new.priority_id).await?.ok_or_else(|| DomainError::not_found("priority", new.priority_id))?;
+        let priority = p
+            .lookups
+            .priority(new.priority_id)
+            .await?
+            .ok_or_else(|| DomainError::not_found("priority", new.priority_id))?;
         let type_id = new.type_id.unwrap_or(1);
         p.lookups.ticket_type(type_id).await?.ok_or_else(|| DomainError::not_found("type", type_id))?;
         let owner = self.valid_agent(new.owner_id, "owner").await?;
@@ -105,7 +110,13 @@ impl TicketService {
     }
 
     /// Tickets in the queues the actor may read, narrowed by `filter`.
-    pub async fn list(&self, actor: &AgentPermissions, filter: TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Page<Ticket>> {
+    pub async fn list(
+        &self,
+        actor: &AgentPermissions,
+        filter: TicketFilter,
+        sort: TicketSort,
+        page: PageRequest,
+    ) -> DomainResult<Page<Ticket>> {
         let readable = actor.groups_with(Permission::Ro);
         let queues: Vec<QueueId> = self
             .ports
@@ -143,7 +154,12 @@ impl TicketService {
     }
 
     /// Adds an article. Internal notes need `note`; anything the customer sees needs `rw`.
-    pub async fn add_article(&self, actor: &AgentPermissions, ticket_id: TicketId, article: NewArticle) -> DomainResult<ArticleId> {
+    pub async fn add_article(
+        &self,
+        actor: &AgentPermissions,
+        ticket_id: TicketId,
+        article: NewArticle,
+    ) -> DomainResult<ArticleId> {
         let ticket = self.load(ticket_id).await?;
         if !self.may(actor, &ticket, Permission::Ro).await? {
             return Err(DomainError::not_found("ticket", ticket_id));
@@ -156,21 +172,32 @@ impl TicketService {
             return Err(DomainError::invalid("body", "an article needs a body"));
         }
         let for_history = article.clone();
-        let history: HistoryBuilder = Box::new(move |_, article_id| vec![ticket_change::article_history(&for_history, article_id)]);
+        let history: HistoryBuilder =
+            Box::new(move |_, article_id| vec![ticket_change::article_history(&for_history, article_id)]);
         self.ports.articles.add(ticket_id, article, history, actor.user_id).await
     }
 
-    pub async fn history(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<Vec<crate::history::HistoryRecord>> {
+    pub async fn history(
+        &self,
+        actor: &AgentPermissions,
+        id: TicketId,
+    ) -> DomainResult<Vec<crate::history::HistoryRecord>> {
         self.get(actor, id, false).await?;
         self.ports.tickets.history(id).await
     }
 
-    async fn resolve(&self, actor: &AgentPermissions, ticket: &Ticket, change: TicketChange) -> DomainResult<ResolvedChange> {
+    async fn resolve(
+        &self,
+        actor: &AgentPermissions,
+        ticket: &Ticket,
+        change: TicketChange,
+    ) -> DomainResult<ResolvedChange> {
         let l = &self.ports.lookups;
         Ok(match change {
             TicketChange::Title(t) => ResolvedChange::Title(t),
             TicketChange::State { state_id, pending_until } => {
-                let old = l.state(ticket.state_id).await?.ok_or_else(|| DomainError::not_found("state", ticket.state_id))?;
+                let old =
+                    l.state(ticket.state_id).await?.ok_or_else(|| DomainError::not_found("state", ticket.state_id))?;
                 let new = l.state(state_id).await?.ok_or_else(|| DomainError::not_found("state", state_id))?;
                 if !new.valid {
                     return Err(DomainError::invalid("state", format!("state {} is invalid", new.name)));
@@ -179,15 +206,22 @@ impl TicketService {
             }
             TicketChange::PendingTime(t) => ResolvedChange::PendingTime(t),
             TicketChange::Priority(id) => {
-                let old = l.priority(ticket.priority_id).await?.ok_or_else(|| DomainError::not_found("priority", ticket.priority_id))?;
+                let old = l
+                    .priority(ticket.priority_id)
+                    .await?
+                    .ok_or_else(|| DomainError::not_found("priority", ticket.priority_id))?;
                 let new = l.priority(id).await?.ok_or_else(|| DomainError::not_found("priority", id))?;
                 ResolvedChange::Priority { old, new }
             }
             TicketChange::Queue(id) => {
-                let old = l.queue(ticket.queue_id).await?.ok_or_else(|| DomainError::not_found("queue", ticket.queue_id))?;
+                let old =
+                    l.queue(ticket.queue_id).await?.ok_or_else(|| DomainError::not_found("queue", ticket.queue_id))?;
                 let new = self.valid_queue(id).await?;
                 if !actor.has(new.group_id, Permission::MoveInto) {
-                    return Err(DomainError::PermissionDenied(format!("no move_into permission on queue {}", new.name)));
+                    return Err(DomainError::PermissionDenied(format!(
+                        "no move_into permission on queue {}",
+                        new.name
+                    )));
                 }
                 ResolvedChange::Queue { old, new }
             }
@@ -200,7 +234,9 @@ impl TicketService {
             TicketChange::Lock(lock) => ResolvedChange::Lock(lock),
             TicketChange::Owner(id) => ResolvedChange::Owner(self.agent(id, "owner").await?),
             TicketChange::Responsible(id) => ResolvedChange::Responsible(self.agent(id, "responsible").await?),
-            TicketChange::Customer { customer_id, customer_user_id } => ResolvedChange::Customer { customer_id, customer_user_id },
+            TicketChange::Customer { customer_id, customer_user_id } => {
+                ResolvedChange::Customer { customer_id, customer_user_id }
+            }
         })
     }
 
@@ -222,7 +258,12 @@ impl TicketService {
     }
 
     async fn may(&self, actor: &AgentPermissions, ticket: &Ticket, wanted: Permission) -> DomainResult<bool> {
-        let queue = self.ports.lookups.queue(ticket.queue_id).await?.ok_or_else(|| DomainError::not_found("queue", ticket.queue_id))?;
+        let queue = self
+            .ports
+            .lookups
+            .queue(ticket.queue_id)
+            .await?
+            .ok_or_else(|| DomainError::not_found("queue", ticket.queue_id))?;
         let watchers = self.ports.tickets.watchers(ticket.id).await?;
         Ok(actor.can_access_ticket(&TicketAccess::of(ticket, queue.group_id, watchers), wanted))
     }
@@ -240,7 +281,11 @@ impl TicketService {
     }
 
     async fn agent(&self, id: UserId, field: &'static str) -> DomainResult<Agent> {
-        self.ports.agents.get(id).await?.ok_or(DomainError::Invalid { field, reason: format!("agent {id} does not exist") })
+        self.ports
+            .agents
+            .get(id)
+            .await?
+            .ok_or(DomainError::Invalid { field, reason: format!("agent {id} does not exist") })
     }
 
     async fn valid_agent(&self, id: UserId, field: &'static str) -> DomainResult<Agent> {
@@ -263,7 +308,10 @@ fn new_ticket_history(
     let customer = (new.customer_id.clone(), new.customer_user_id.clone());
     let article = new.article.clone();
     Box::new(move |ticket_id, article_id| {
-        let mut h = vec![HistoryEntry::new(HistoryType::NewTicket, names::new_ticket(&number, &queue, &priority, &state, ticket_id))];
+        let mut h = vec![HistoryEntry::new(
+            HistoryType::NewTicket,
+            names::new_ticket(&number, &queue, &priority, &state, ticket_id),
+        )];
         if customer.0.is_some() || customer.1.is_some() {
             h.push(HistoryEntry::new(
                 HistoryType::CustomerUpdate,

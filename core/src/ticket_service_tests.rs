@@ -45,7 +45,13 @@ fn new_ticket(queue_id: QueueId) -> NewTicket {
 async fn agent(w: &World, login: &str, grants: &[(GroupId, Permission)]) -> AgentPermissions {
     let id = AgentRepository::create(
         &w.store,
-        NewAgent { login: login.into(), first_name: "A".into(), last_name: "B".into(), email: None, password_hash: "!".into() },
+        NewAgent {
+            login: login.into(),
+            first_name: "A".into(),
+            last_name: "B".into(),
+            email: None,
+            password_hash: "!".into(),
+        },
         1,
     )
     .await
@@ -80,10 +86,12 @@ async fn creating_a_ticket_numbers_it_and_writes_otrs_history() {
 async fn setting_pending_needs_a_future_time_and_records_it() {
     let w = world().await;
     let t = w.service.create(&w.root, new_ticket(2)).await.unwrap();
-    let err = w.service.change(&w.root, t.id, TicketChange::State { state_id: 6, pending_until: None }).await.unwrap_err();
+    let err =
+        w.service.change(&w.root, t.id, TicketChange::State { state_id: 6, pending_until: None }).await.unwrap_err();
     assert!(matches!(err, DomainError::Invalid { field: "pending_until", .. }));
     let until = now() + Duration::hours(3);
-    let t = w.service.change(&w.root, t.id, TicketChange::State { state_id: 6, pending_until: Some(until) }).await.unwrap();
+    let t =
+        w.service.change(&w.root, t.id, TicketChange::State { state_id: 6, pending_until: Some(until) }).await.unwrap();
     assert_eq!((t.state_type, t.until_time), (StateType::PendingReminder, until.timestamp()));
     let h = w.service.history(&w.root, t.id).await.unwrap();
     assert_eq!(h[h.len() - 2].name, "%%new%%pending reminder%%");
@@ -100,7 +108,8 @@ async fn closing_unlocks_and_an_unchanged_value_writes_nothing() {
     assert_eq!(w.service.history(&w.root, t.id).await.unwrap().len(), before);
     let t = w.service.change(&w.root, t.id, TicketChange::State { state_id: 2, pending_until: None }).await.unwrap();
     assert_eq!(t.lock, Lock::Unlock);
-    let kinds: Vec<String> = w.service.history(&w.root, t.id).await.unwrap().into_iter().map(|h| h.history_type).collect();
+    let kinds: Vec<String> =
+        w.service.history(&w.root, t.id).await.unwrap().into_iter().map(|h| h.history_type).collect();
     assert_eq!(&kinds[kinds.len() - 2..], ["StateUpdate", "Unlock"]);
 }
 
@@ -111,7 +120,16 @@ async fn permissions_decide_what_an_agent_sees_and_may_do() {
     let q = w
         .store
         .create_queue(
-            NewQueue { name: "Support".into(), group_id: team, unlock_timeout: 0, first_response_time: 0, update_time: 0, solution_time: 0, calendar_name: None, comments: None },
+            NewQueue {
+                name: "Support".into(),
+                group_id: team,
+                unlock_timeout: 0,
+                first_response_time: 0,
+                update_time: 0,
+                solution_time: 0,
+                calendar_name: None,
+                comments: None,
+            },
             1,
         )
         .await
@@ -122,7 +140,11 @@ async fn permissions_decide_what_an_agent_sees_and_may_do() {
 
     let outsider = agent(&w, "outsider", &[(1, Permission::Rw)]).await;
     assert!(matches!(w.service.get(&outsider, t.id, false).await, Err(DomainError::NotFound { .. })));
-    let listed = w.service.list(&outsider, TicketFilter::default(), TicketSort::default(), PageRequest::default()).await.unwrap();
+    let listed = w
+        .service
+        .list(&outsider, TicketFilter::default(), TicketSort::default(), PageRequest::default())
+        .await
+        .unwrap();
     assert_eq!(listed.total, 0);
 
     let reader = agent(&w, "reader", &[(team, Permission::Ro)]).await;
@@ -131,13 +153,19 @@ async fn permissions_decide_what_an_agent_sees_and_may_do() {
         w.service.add_article(&reader, t.id, NewArticle::note("x", "y")).await,
         Err(DomainError::PermissionDenied(_))
     ));
-    assert!(matches!(w.service.change(&reader, t.id, TicketChange::Priority(5)).await, Err(DomainError::PermissionDenied(_))));
+    assert!(matches!(
+        w.service.change(&reader, t.id, TicketChange::Priority(5)).await,
+        Err(DomainError::PermissionDenied(_))
+    ));
 
     let noter = agent(&w, "noter", &[(team, Permission::Note), (team, Permission::Ro)]).await;
     w.service.add_article(&noter, t.id, NewArticle::note("x", "y")).await.unwrap();
 
     // Moving needs move_into on the target queue's group.
-    assert!(matches!(w.service.change(&reader, t.id, TicketChange::Queue(2)).await, Err(DomainError::PermissionDenied(_))));
+    assert!(matches!(
+        w.service.change(&reader, t.id, TicketChange::Queue(2)).await,
+        Err(DomainError::PermissionDenied(_))
+    ));
     let mover = agent(&w, "mover", &[(team, Permission::Ro), (1, Permission::MoveInto)]).await;
     let moved = w.service.change(&mover, t.id, TicketChange::Queue(2)).await.unwrap();
     assert_eq!(moved.queue, "Raw");
@@ -164,7 +192,10 @@ async fn bad_input_is_refused_with_the_field_named() {
     let mut n = new_ticket(2);
     n.title = "  ".into();
     assert!(matches!(w.service.create(&w.root, n).await, Err(DomainError::Invalid { field: "title", .. })));
-    assert!(matches!(w.service.create(&w.root, new_ticket(99)).await, Err(DomainError::NotFound { kind: "queue", .. })));
+    assert!(matches!(
+        w.service.create(&w.root, new_ticket(99)).await,
+        Err(DomainError::NotFound { kind: "queue", .. })
+    ));
     let mut n = new_ticket(2);
     n.state_id = 9;
     assert!(matches!(w.service.create(&w.root, n).await, Err(DomainError::Invalid { field: "state", .. })));

@@ -21,16 +21,23 @@ impl Engine {
     fn admin_url(self) -> String {
         match self {
             Engine::Sqlite => String::new(),
-            Engine::Postgres => std::env::var("GOATS_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into()),
-            Engine::MySql => std::env::var("GOATS_TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/mysql".into()),
+            Engine::Postgres => std::env::var("GOATS_TEST_POSTGRES_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into()),
+            Engine::MySql => {
+                std::env::var("GOATS_TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/mysql".into())
+            }
         }
     }
 
     fn how_to_start(self) -> &'static str {
         match self {
             Engine::Sqlite => "",
-            Engine::Postgres => "start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start (or set GOATS_TEST_POSTGRES_URL)",
-            Engine::MySql => "start it with: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd (or set GOATS_TEST_MYSQL_URL)",
+            Engine::Postgres => {
+                "start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start (or set GOATS_TEST_POSTGRES_URL)"
+            }
+            Engine::MySql => {
+                "start it with: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd (or set GOATS_TEST_MYSQL_URL)"
+            }
         }
     }
 }

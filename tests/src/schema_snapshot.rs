@@ -47,21 +47,45 @@ pub async fn take(db: &Db) -> Snapshot {
                 FROM information_schema.columns WHERE table_schema = 'public'", 9).await {
                 s.insert(format!("column {}.{}", r[0], r[1]), r[2..].join(" | "));
             }
-            for r in lines(db, "SELECT tablename::text, indexname::text, indexdef::text FROM pg_indexes WHERE schemaname = 'public'", 3).await {
+            for r in lines(
+                db,
+                "SELECT tablename::text, indexname::text, indexdef::text FROM pg_indexes WHERE schemaname = 'public'",
+                3,
+            )
+            .await
+            {
                 s.insert(format!("index {}.{}", r[0], r[1]), r[2].clone());
             }
-            for r in lines(db, "SELECT conrelid::regclass::text, conname::text, contype::text, pg_get_constraintdef(oid)::text \
-                FROM pg_constraint WHERE connamespace = 'public'::regnamespace", 4).await {
+            for r in lines(
+                db,
+                "SELECT conrelid::regclass::text, conname::text, contype::text, pg_get_constraintdef(oid)::text \
+                FROM pg_constraint WHERE connamespace = 'public'::regnamespace",
+                4,
+            )
+            .await
+            {
                 s.insert(format!("constraint {}.{}", r[0], r[1]), format!("{} {}", r[2], r[3]));
             }
         }
         Dialect::MySql => {
-            for r in lines(db, "SELECT table_name, column_name, column_type, is_nullable, column_default, extra, \
-                character_set_name, collation_name FROM information_schema.columns WHERE table_schema = DATABASE()", 8).await {
+            for r in lines(
+                db,
+                "SELECT table_name, column_name, column_type, is_nullable, column_default, extra, \
+                character_set_name, collation_name FROM information_schema.columns WHERE table_schema = DATABASE()",
+                8,
+            )
+            .await
+            {
                 s.insert(format!("column {}.{}", r[0], r[1]), r[2..].join(" | "));
             }
-            for r in lines(db, "SELECT table_name, index_name, seq_in_index, column_name, sub_part, non_unique, index_type \
-                FROM information_schema.statistics WHERE table_schema = DATABASE()", 7).await {
+            for r in lines(
+                db,
+                "SELECT table_name, index_name, seq_in_index, column_name, sub_part, non_unique, index_type \
+                FROM information_schema.statistics WHERE table_schema = DATABASE()",
+                7,
+            )
+            .await
+            {
                 s.insert(format!("index {}.{}.{}", r[0], r[1], r[2]), r[3..].join(" | "));
             }
             for r in lines(db, "SELECT table_name, constraint_name, column_name, referenced_table_name, referenced_column_name \
@@ -73,15 +97,26 @@ pub async fn take(db: &Db) -> Snapshot {
             }
         }
         Dialect::Sqlite => {
-            for t in lines(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'", 1).await {
+            for t in
+                lines(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'", 1).await
+            {
                 let t = &t[0];
-                for r in lines(db, &format!("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info('{t}')"), 5).await {
+                for r in lines(
+                    db,
+                    &format!("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info('{t}')"),
+                    5,
+                )
+                .await
+                {
                     s.insert(format!("column {t}.{}", r[0]), r[1..].join(" | "));
                 }
                 for r in lines(db, &format!("SELECT name, \"unique\" FROM pragma_index_list('{t}')"), 2).await {
                     s.insert(format!("index {t}.{}", r[0]), r[1].clone());
                 }
-                for r in lines(db, &format!("SELECT \"from\", \"table\", \"to\" FROM pragma_foreign_key_list('{t}')"), 3).await {
+                for r in
+                    lines(db, &format!("SELECT \"from\", \"table\", \"to\" FROM pragma_foreign_key_list('{t}')"), 3)
+                        .await
+                {
                     s.insert(format!("foreign key {t}.{}", r[0]), r[1..].join(" | "));
                 }
             }

@@ -8,10 +8,14 @@ use std::process::Command;
 use crate::engines::{Engine, TestDatabase};
 
 pub fn fixture_dir() -> PathBuf {
-    let dir = std::env::var("GOATS_ZNUNY_FIXTURES").map(PathBuf::from).unwrap_or_else(|_| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/znuny/7.1.7")
-    });
-    assert!(dir.join("schema.mysql.sql").exists(), "Znuny fixtures not found at {} (set GOATS_ZNUNY_FIXTURES)", dir.display());
+    let dir = std::env::var("GOATS_ZNUNY_FIXTURES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/znuny/7.1.7"));
+    assert!(
+        dir.join("schema.mysql.sql").exists(),
+        "Znuny fixtures not found at {} (set GOATS_ZNUNY_FIXTURES)",
+        dir.display()
+    );
     dir
 }
 
@@ -41,7 +45,17 @@ pub fn load(db: &TestDatabase) {
                 .stdin(std::fs::File::open(&file).expect("fixture file"))
                 .output(),
         }
-        .unwrap_or_else(|e| panic!("running the {engine:?} client to load {}: {e} (install postgresql-client / mariadb-client)", file.display()));
-        assert!(output.status.success(), "loading {} failed: {}", file.display(), String::from_utf8_lossy(&output.stderr));
+        .unwrap_or_else(|e| {
+            panic!(
+                "running the {engine:?} client to load {}: {e} (install postgresql-client / mariadb-client)",
+                file.display()
+            )
+        });
+        assert!(
+            output.status.success(),
+            "loading {} failed: {}",
+            file.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
 }

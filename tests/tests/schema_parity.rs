@@ -59,7 +59,12 @@ async fn parity(engine: Engine) {
     assert!(theirs.len() > 1500, "{engine:?}: only {} catalog lines", theirs.len());
     let mine_otrs = without_goats(&mine);
     let differences = diff(&theirs, &mine_otrs);
-    assert!(differences.is_empty(), "{engine:?}: {} schema differences:\n{}", differences.len(), differences.join("\n"));
+    assert!(
+        differences.is_empty(),
+        "{engine:?}: {} schema differences:\n{}",
+        differences.len(),
+        differences.join("\n")
+    );
     assert!(mine.keys().any(|k| k.contains(" goats_schema_version")), "goats' own tables are there");
     let tables: BTreeSet<&str> = mine.keys().filter_map(|k| k.strip_prefix("column ")?.split('.').next()).collect();
     assert_eq!(tables.iter().filter(|t| !t.starts_with("goats_")).count(), 122);
@@ -81,7 +86,8 @@ async fn parity(engine: Engine) {
     }
     // Every other table holds what Znuny's holds, except the content goats leaves out.
     let (theirs, mine) = (row_counts(&fdb).await, row_counts(&odb).await);
-    let mut differing: Vec<&str> = theirs.iter().zip(&mine).filter(|(a, b)| a != b).map(|(a, _)| a.0.as_str()).collect();
+    let mut differing: Vec<&str> =
+        theirs.iter().zip(&mine).filter(|(a, b)| a != b).map(|(a, _)| a.0.as_str()).collect();
     differing.sort_unstable();
     assert_eq!(differing, NOT_SEEDED, "{engine:?}: tables whose row counts differ from Znuny's");
 
@@ -149,7 +155,8 @@ async fn sqlite_schema_is_a_faithful_equivalent() {
         match mine.get(key) {
             None => problems.push(format!("missing {key}")),
             Some(d) => {
-                let lite_not_null = d.split(" | ").nth(1) == Some("1") || d.split(" | ").nth(3).is_some_and(|pk| pk != "0");
+                let lite_not_null =
+                    d.split(" | ").nth(1) == Some("1") || d.split(" | ").nth(3).is_some_and(|pk| pk != "0");
                 if lite_not_null != pg_not_null {
                     problems.push(format!("nullability of {key}: {d}"));
                 }
@@ -190,7 +197,9 @@ async fn refuses_a_newer_goats_schema_and_foreign_databases() {
 
         let t = TestDatabase::create(engine).await;
         let db = t.connect().await;
-        sea_orm::ConnectionTrait::execute_unprepared(db.connection(), "CREATE TABLE unrelated (x INTEGER)").await.unwrap();
+        sea_orm::ConnectionTrait::execute_unprepared(db.connection(), "CREATE TABLE unrelated (x INTEGER)")
+            .await
+            .unwrap();
         assert!(matches!(migrate(&db).await, Err(SqlError::ForeignSchema)), "{engine:?}");
         db.close().await;
         t.drop_database().await;

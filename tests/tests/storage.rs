@@ -19,7 +19,14 @@ use goats_tests::{Engine, TestDatabase};
 fn service(db: &Db) -> TicketService {
     let p = Arc::new(db.clone());
     TicketService::new(
-        TicketPorts { tickets: p.clone(), articles: p.clone(), lookups: p.clone(), agents: p.clone(), counter: p, clock: Arc::new(SystemClock) },
+        TicketPorts {
+            tickets: p.clone(),
+            articles: p.clone(),
+            lookups: p.clone(),
+            agents: p.clone(),
+            counter: p,
+            clock: Arc::new(SystemClock),
+        },
         TicketNumberConfig::default(),
     )
 }
@@ -79,12 +86,18 @@ async fn tickets_articles_and_history() {
         let root = root(&db).await;
         let t = s.create(&root, ticket("Printer on fire", 2, 3, "jane")).await.unwrap();
         assert!(has_valid_checksum(&t.number), "{engine:?}");
-        assert_eq!((t.queue.as_str(), t.state.as_str(), t.priority.as_str(), t.state_type), ("Raw", "new", "3 normal", StateType::New));
+        assert_eq!(
+            (t.queue.as_str(), t.state.as_str(), t.priority.as_str(), t.state_type),
+            ("Raw", "new", "3 normal", StateType::New)
+        );
         assert_eq!(t.customer_user_id.as_deref(), Some("jane"));
 
         let full = s.get(&root, t.id, true).await.unwrap();
         let a = &full.articles.unwrap()[0];
-        assert_eq!((a.sender_type, a.channel, a.visible_for_customer), (SenderType::Customer, CommunicationChannel::Email, true));
+        assert_eq!(
+            (a.sender_type, a.channel, a.visible_for_customer),
+            (SenderType::Customer, CommunicationChannel::Email, true)
+        );
         assert_eq!(a.body, "Grüße — the printer is on fire 🔥", "{engine:?}: text survives the round trip");
 
         let until = Utc::now() + Duration::hours(4);
@@ -95,13 +108,30 @@ async fn tickets_articles_and_history() {
         s.change(&root, t.id, TicketChange::Title("Printer still on fire".into())).await.unwrap();
         s.add_article(&root, t.id, NewArticle::note("Called", "Fire brigade informed.")).await.unwrap();
         let t2 = s.change(&root, t.id, TicketChange::State { state_id: 2, pending_until: None }).await.unwrap();
-        assert_eq!((t2.state.as_str(), t2.lock, t2.until_time, t2.queue.as_str()), ("closed successful", Lock::Unlock, 0, "Misc"));
+        assert_eq!(
+            (t2.state.as_str(), t2.lock, t2.until_time, t2.queue.as_str()),
+            ("closed successful", Lock::Unlock, 0, "Misc")
+        );
 
         let h = s.history(&root, t.id).await.unwrap();
         let kinds: Vec<&str> = h.iter().map(|h| h.history_type.as_str()).collect();
         assert_eq!(
             kinds,
-            ["NewTicket", "CustomerUpdate", "EmailCustomer", "StateUpdate", "SetPendingTime", "Move", "PriorityUpdate", "Lock", "TitleUpdate", "AddNote", "StateUpdate", "SetPendingTime", "Unlock"],
+            [
+                "NewTicket",
+                "CustomerUpdate",
+                "EmailCustomer",
+                "StateUpdate",
+                "SetPendingTime",
+                "Move",
+                "PriorityUpdate",
+                "Lock",
+                "TitleUpdate",
+                "AddNote",
+                "StateUpdate",
+                "SetPendingTime",
+                "Unlock"
+            ],
             "{engine:?}"
         );
         assert_eq!(h[0].name, format!("%%{}%%Raw%%3 normal%%new%%{}", t.number, t.id));
@@ -142,18 +172,41 @@ async fn lists_filter_sort_and_page() {
             let root = &root;
             async move { s.list(root, f, TicketSort { field, direction }, page).await.unwrap() }
         };
-        let all = list(TicketFilter::default(), TicketSortField::Title, SortDirection::Asc, PageRequest::new(1, 2)).await;
+        let all =
+            list(TicketFilter::default(), TicketSortField::Title, SortDirection::Asc, PageRequest::new(1, 2)).await;
         assert_eq!(all.total, 5, "{engine:?}");
-        assert_eq!(all.items.iter().map(|t| t.title.as_str()).collect::<Vec<_>>(), ["Alpha mail bounce", "Beta VPN down"]);
-        let p3 = list(TicketFilter::default(), TicketSortField::Title, SortDirection::Asc, PageRequest::new(3, 2)).await;
+        assert_eq!(
+            all.items.iter().map(|t| t.title.as_str()).collect::<Vec<_>>(),
+            ["Alpha mail bounce", "Beta VPN down"]
+        );
+        let p3 =
+            list(TicketFilter::default(), TicketSortField::Title, SortDirection::Asc, PageRequest::new(3, 2)).await;
         assert_eq!(p3.items.len(), 1);
         assert_eq!(p3.items[0].title, "Gamma 100% disk");
 
-        let vpn = list(TicketFilter { title_contains: Some("vpn".into()), ..Default::default() }, TicketSortField::Priority, SortDirection::Desc, PageRequest::default()).await;
+        let vpn = list(
+            TicketFilter { title_contains: Some("vpn".into()), ..Default::default() },
+            TicketSortField::Priority,
+            SortDirection::Desc,
+            PageRequest::default(),
+        )
+        .await;
         assert_eq!(vpn.items.iter().map(|t| t.priority_id).collect::<Vec<_>>(), [5, 3], "{engine:?}");
-        let pct = list(TicketFilter { title_contains: Some("100%".into()), ..Default::default() }, TicketSortField::Created, SortDirection::Desc, PageRequest::default()).await;
+        let pct = list(
+            TicketFilter { title_contains: Some("100%".into()), ..Default::default() },
+            TicketSortField::Created,
+            SortDirection::Desc,
+            PageRequest::default(),
+        )
+        .await;
         assert_eq!(pct.total, 1, "{engine:?}: % is matched literally");
-        let underscore = list(TicketFilter { title_contains: Some("_".into()), ..Default::default() }, TicketSortField::Created, SortDirection::Desc, PageRequest::default()).await;
+        let underscore = list(
+            TicketFilter { title_contains: Some("_".into()), ..Default::default() },
+            TicketSortField::Created,
+            SortDirection::Desc,
+            PageRequest::default(),
+        )
+        .await;
         assert_eq!(underscore.total, 0, "{engine:?}: _ is matched literally");
 
         let misc_new = list(
@@ -164,12 +217,30 @@ async fn lists_filter_sort_and_page() {
         )
         .await;
         assert_eq!(misc_new.total, 2);
-        let ann = list(TicketFilter { customer_user_ids: vec!["ann".into()], ..Default::default() }, TicketSortField::Number, SortDirection::Asc, PageRequest::default()).await;
+        let ann = list(
+            TicketFilter { customer_user_ids: vec!["ann".into()], ..Default::default() },
+            TicketSortField::Number,
+            SortDirection::Asc,
+            PageRequest::default(),
+        )
+        .await;
         assert_eq!(ann.total, 2);
         assert!(ann.items[0].number < ann.items[1].number);
-        let locked = list(TicketFilter { lock: Some(Lock::Lock), owner_ids: vec![1], ..Default::default() }, TicketSortField::State, SortDirection::Asc, PageRequest::default()).await;
+        let locked = list(
+            TicketFilter { lock: Some(Lock::Lock), owner_ids: vec![1], ..Default::default() },
+            TicketSortField::State,
+            SortDirection::Asc,
+            PageRequest::default(),
+        )
+        .await;
         assert_eq!(locked.items.iter().map(|t| t.title.as_str()).collect::<Vec<_>>(), ["Epsilon VPN slow"]);
-        let high = list(TicketFilter { priority_ids: vec![4, 5], state_ids: vec![1], ..Default::default() }, TicketSortField::Changed, SortDirection::Asc, PageRequest::default()).await;
+        let high = list(
+            TicketFilter { priority_ids: vec![4, 5], state_ids: vec![1], ..Default::default() },
+            TicketSortField::Changed,
+            SortDirection::Asc,
+            PageRequest::default(),
+        )
+        .await;
         assert_eq!(high.total, 2);
     })
     .await;
@@ -180,7 +251,13 @@ async fn agents_groups_roles_and_customers() {
     with_each_engine(|engine, db| async move {
         let id = AgentRepository::create(
             &db,
-            NewAgent { login: "ada".into(), first_name: "Ada".into(), last_name: "Lovelace".into(), email: Some("ada@example.com".into()), password_hash: password::hash_with_cost("pw", 4) },
+            NewAgent {
+                login: "ada".into(),
+                first_name: "Ada".into(),
+                last_name: "Lovelace".into(),
+                email: Some("ada@example.com".into()),
+                password_hash: password::hash_with_cost("pw", 4),
+            },
             1,
         )
         .await
@@ -190,7 +267,18 @@ async fn agents_groups_roles_and_customers() {
         let creds = db.credentials("ada").await.unwrap().unwrap();
         assert!(password::verify("pw", &creds.password_hash, "ada"));
         assert!(matches!(
-            AgentRepository::create(&db, NewAgent { login: "ada".into(), first_name: "x".into(), last_name: "y".into(), email: None, password_hash: "!".into() }, 1).await,
+            AgentRepository::create(
+                &db,
+                NewAgent {
+                    login: "ada".into(),
+                    first_name: "x".into(),
+                    last_name: "y".into(),
+                    email: None,
+                    password_hash: "!".into()
+                },
+                1
+            )
+            .await,
             Err(DomainError::Conflict(_))
         ));
         assert_eq!(AgentRepository::list(&db).await.unwrap().len(), 2);
@@ -202,7 +290,8 @@ async fn agents_groups_roles_and_customers() {
         db.grant_role(role, team, Permission::Note, 1).await.unwrap();
         db.grant_role(role, 1, Permission::Rw, 1).await.unwrap();
         db.add_user_to_role(id, role, 1).await.unwrap();
-        let mut grants: Vec<(i32, Permission)> = db.grants_for(id).await.unwrap().into_iter().map(|g| (g.group_id, g.permission)).collect();
+        let mut grants: Vec<(i32, Permission)> =
+            db.grants_for(id).await.unwrap().into_iter().map(|g| (g.group_id, g.permission)).collect();
         grants.sort();
         assert_eq!(grants, [(1, Permission::Rw), (team, Permission::Ro), (team, Permission::Note)], "{engine:?}");
         db.set_valid(id, false, 1).await.unwrap();
@@ -210,12 +299,30 @@ async fn agents_groups_roles_and_customers() {
         assert!(!db.credentials("ada").await.unwrap().unwrap().valid);
 
         let q = db
-            .create_queue(NewQueue { name: "Support".into(), group_id: team, unlock_timeout: 30, first_response_time: 60, update_time: 0, solution_time: 480, calendar_name: None, comments: None }, 1)
+            .create_queue(
+                NewQueue {
+                    name: "Support".into(),
+                    group_id: team,
+                    unlock_timeout: 30,
+                    first_response_time: 60,
+                    update_time: 0,
+                    solution_time: 480,
+                    calendar_name: None,
+                    comments: None,
+                },
+                1,
+            )
             .await
             .unwrap();
         let queue = db.queue(q).await.unwrap().unwrap();
         assert_eq!((queue.group_id, queue.unlock_timeout, queue.solution_time), (team, 30, 480));
-        assert!(matches!(db.create_queue(NewQueue { name: "Support".into(), ..queue_template(team) }, 1).await, Err(DomainError::Conflict(_))), "{engine:?}");
+        assert!(
+            matches!(
+                db.create_queue(NewQueue { name: "Support".into(), ..queue_template(team) }, 1).await,
+                Err(DomainError::Conflict(_))
+            ),
+            "{engine:?}"
+        );
         db.set_queue_valid(q, false, 1).await.unwrap();
         assert!(!db.queue(q).await.unwrap().unwrap().valid);
         let st = db.create_state("waiting for vendor", StateType::PendingReminder, 1).await.unwrap();
@@ -224,9 +331,22 @@ async fn agents_groups_roles_and_customers() {
         db.create_type("Incident", 1).await.unwrap();
         assert_eq!(db.types().await.unwrap().len(), 2);
 
-        db.create_company(CustomerCompany { customer_id: "ACME".into(), name: "Acme Inc.".into(), street: None, zip: None, city: Some("Springfield".into()), country: None, url: None, comments: None, valid: true }, 1)
-            .await
-            .unwrap();
+        db.create_company(
+            CustomerCompany {
+                customer_id: "ACME".into(),
+                name: "Acme Inc.".into(),
+                street: None,
+                zip: None,
+                city: Some("Springfield".into()),
+                country: None,
+                url: None,
+                comments: None,
+                valid: true,
+            },
+            1,
+        )
+        .await
+        .unwrap();
         db.create_user(
             CustomerUser {
                 login: "jane".into(),
@@ -257,7 +377,16 @@ async fn agents_groups_roles_and_customers() {
 }
 
 fn queue_template(group_id: GroupId) -> NewQueue {
-    NewQueue { name: String::new(), group_id, unlock_timeout: 0, first_response_time: 0, update_time: 0, solution_time: 0, calendar_name: None, comments: None }
+    NewQueue {
+        name: String::new(),
+        group_id,
+        unlock_timeout: 0,
+        first_response_time: 0,
+        update_time: 0,
+        solution_time: 0,
+        calendar_name: None,
+        comments: None,
+    }
 }
 
 /// 200 tickets opened at once get 200 distinct, valid numbers on every engine.
@@ -269,7 +398,9 @@ async fn concurrent_tickets_get_distinct_numbers() {
         let mut tasks = Vec::new();
         for i in 0..200 {
             let (s, root) = (s.clone(), root.clone());
-            tasks.push(tokio::spawn(async move { s.create(&root, ticket(&format!("Concurrent {i}"), 2, 3, "c")).await }));
+            tasks.push(tokio::spawn(
+                async move { s.create(&root, ticket(&format!("Concurrent {i}"), 2, 3, "c")).await },
+            ));
         }
         let mut numbers = HashSet::new();
         for t in tasks {

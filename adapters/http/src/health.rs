@@ -18,7 +18,8 @@ pub async fn readyz(state: Data<&AppState>) -> impl IntoResponse {
     if state.readiness.ready().await {
         Json(json!({"status": "ready"})).with_status(StatusCode::OK)
     } else {
-        Json(json!({"status": "unavailable", "reason": "the database does not answer"})).with_status(StatusCode::SERVICE_UNAVAILABLE)
+        Json(json!({"status": "unavailable", "reason": "the database does not answer"}))
+            .with_status(StatusCode::SERVICE_UNAVAILABLE)
     }
 }
 

@@ -17,8 +17,5 @@ pub struct AppState {
 
 /// The route tree of the server.
 pub fn router(state: AppState) -> impl Endpoint {
-    Route::new()
-        .at("/healthz", get(health::healthz))
-        .at("/readyz", get(health::readyz))
-        .data(state)
+    Route::new().at("/healthz", get(health::healthz)).at("/readyz", get(health::readyz)).data(state)
 }

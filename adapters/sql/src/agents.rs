@@ -62,17 +62,29 @@ impl AgentRepository for Db {
     }
 
     async fn get(&self, id: UserId) -> DomainResult<Option<Agent>> {
-        let row = self.conn.query_one_raw(self.stmt(&format!("{SELECT_AGENT} WHERE u.id = ?"), [id.into()])).await.map_err(to_domain)?;
+        let row = self
+            .conn
+            .query_one_raw(self.stmt(&format!("{SELECT_AGENT} WHERE u.id = ?"), [id.into()]))
+            .await
+            .map_err(to_domain)?;
         Ok(row.as_ref().map(agent_from))
     }
 
     async fn by_login(&self, login: &str) -> DomainResult<Option<Agent>> {
-        let row = self.conn.query_one_raw(self.stmt(&format!("{SELECT_AGENT} WHERE u.login = ?"), [login.into()])).await.map_err(to_domain)?;
+        let row = self
+            .conn
+            .query_one_raw(self.stmt(&format!("{SELECT_AGENT} WHERE u.login = ?"), [login.into()]))
+            .await
+            .map_err(to_domain)?;
         Ok(row.as_ref().map(agent_from))
     }
 
     async fn list(&self) -> DomainResult<Vec<Agent>> {
-        let rows = self.conn.query_all_raw(self.stmt(&format!("{SELECT_AGENT} ORDER BY u.login"), [])).await.map_err(to_domain)?;
+        let rows = self
+            .conn
+            .query_all_raw(self.stmt(&format!("{SELECT_AGENT} ORDER BY u.login"), []))
+            .await
+            .map_err(to_domain)?;
         Ok(rows.iter().map(agent_from).collect())
     }
 

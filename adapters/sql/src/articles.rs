@@ -3,9 +3,9 @@
 
 use async_trait::async_trait;
 use chrono::Utc;
+use goats_core::DomainResult;
 use goats_core::model::*;
 use goats_core::ports::*;
-use goats_core::DomainResult;
 use md5::{Digest, Md5};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, TransactionTrait, Value};
 
@@ -23,7 +23,8 @@ fn article_from(r: &QueryResult) -> Article {
         id: int(r, "id"),
         ticket_id: int(r, "ticket_id"),
         sender_type: SenderType::from_id(int(r, "article_sender_type_id") as i32).unwrap_or(SenderType::System),
-        channel: CommunicationChannel::from_id(int(r, "communication_channel_id") as i32).unwrap_or(CommunicationChannel::Internal),
+        channel: CommunicationChannel::from_id(int(r, "communication_channel_id") as i32)
+            .unwrap_or(CommunicationChannel::Internal),
         visible_for_customer: int(r, "is_visible_for_customer") == 1,
         from: opt_text(r, "a_from"),
         to: opt_text(r, "a_to"),
@@ -41,7 +42,13 @@ fn article_from(r: &QueryResult) -> Article {
 }
 
 impl Db {
-    pub(crate) async fn insert_article(&self, txn: &DatabaseTransaction, ticket_id: TicketId, a: &NewArticle, by: UserId) -> Result<ArticleId, sea_orm::DbErr> {
+    pub(crate) async fn insert_article(
+        &self,
+        txn: &DatabaseTransaction,
+        ticket_id: TicketId,
+        a: &NewArticle,
+        by: UserId,
+    ) -> Result<ArticleId, sea_orm::DbErr> {
         let now_utc = Utc::now();
         let now = db_now(now_utc);
         let article_id = self
@@ -62,7 +69,10 @@ impl Db {
             )
             .await?;
         // OTRS finds follow-ups by the MD5 of the Message-ID.
-        let message_id_md5 = a.message_id.as_ref().map(|m| Md5::digest(m.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>());
+        let message_id_md5 = a
+            .message_id
+            .as_ref()
+            .map(|m| Md5::digest(m.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>());
         txn.execute_raw(self.stmt(
             "INSERT INTO article_data_mime (article_id, a_from, a_to, a_cc, a_subject, a_message_id, a_message_id_md5, \
              a_in_reply_to, a_references, a_content_type, a_body, incoming_time, create_time, create_by, change_time, change_by) \
@@ -93,7 +103,13 @@ impl Db {
 
 #[async_trait]
 impl ArticleRepository for Db {
-    async fn add(&self, ticket_id: TicketId, article: NewArticle, history: HistoryBuilder, by: UserId) -> DomainResult<ArticleId> {
+    async fn add(
+        &self,
+        ticket_id: TicketId,
+        article: NewArticle,
+        history: HistoryBuilder,
+        by: UserId,
+    ) -> DomainResult<ArticleId> {
         let _w = self.write_guard().await;
         let txn = self.conn.begin().await.map_err(to_domain)?;
         let id = self.insert_article(&txn, ticket_id, &article, by).await.map_err(to_domain)?;
@@ -120,7 +136,9 @@ impl ArticleRepository for Db {
     async fn list_for_ticket(&self, ticket_id: TicketId) -> DomainResult<Vec<Article>> {
         let rows = self
             .conn
-            .query_all_raw(self.stmt(&format!("{SELECT_ARTICLE} WHERE a.ticket_id = ? ORDER BY a.id"), [ticket_id.into()]))
+            .query_all_raw(
+                self.stmt(&format!("{SELECT_ARTICLE} WHERE a.ticket_id = ? ORDER BY a.id"), [ticket_id.into()]),
+            )
             .await
             .map_err(to_domain)?;
         Ok(rows.iter().map(article_from).collect())

@@ -43,7 +43,8 @@ impl Db {
     /// A SQLite file and its folder are created when missing.
     pub async fn connect(url: &str) -> Result<Self, SqlError> {
         let masked = mask_url(url);
-        let parsed = url::Url::parse(url).map_err(|e| SqlError::BadUrl { url: masked.clone(), reason: e.to_string() })?;
+        let parsed =
+            url::Url::parse(url).map_err(|e| SqlError::BadUrl { url: masked.clone(), reason: e.to_string() })?;
         let (dialect, url) = match parsed.scheme() {
             "sqlite" => (Dialect::Sqlite, url.to_string()),
             "postgres" | "postgresql" => (Dialect::Postgres, url.to_string()),
@@ -60,14 +61,17 @@ impl Db {
         opts.sqlx_logging(false).connect_timeout(Duration::from_secs(5)).acquire_timeout(Duration::from_secs(10));
         if dialect == Dialect::Sqlite {
             let file = sqlite_path(&url);
-            if let Some(dir) = file.as_deref().and_then(|f| std::path::Path::new(f).parent()) {
-                if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir)
-                        .map_err(|e| SqlError::Unreachable { url: masked.clone(), reason: format!("cannot create {}: {e}", dir.display()) })?;
-                }
+            let dir =
+                file.as_deref().and_then(|f| std::path::Path::new(f).parent()).filter(|d| !d.as_os_str().is_empty());
+            if let Some(dir) = dir {
+                std::fs::create_dir_all(dir).map_err(|e| SqlError::Unreachable {
+                    url: masked.clone(),
+                    reason: format!("cannot create {}: {e}", dir.display()),
+                })?;
             }
             // Validate the URL up front: sqlx would otherwise panic later on a bad one.
-            SqliteConnectOptions::from_str(&url).map_err(|e| SqlError::BadUrl { url: masked.clone(), reason: e.to_string() })?;
+            SqliteConnectOptions::from_str(&url)
+                .map_err(|e| SqlError::BadUrl { url: masked.clone(), reason: e.to_string() })?;
             opts.max_connections(4).map_sqlx_sqlite_opts(|o| {
                 o.create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
@@ -153,7 +157,9 @@ impl Db {
     pub async fn table_names(&self) -> Result<Vec<String>, SqlError> {
         let sql = match self.dialect {
             Dialect::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-            Dialect::Postgres => "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()",
+            Dialect::Postgres => {
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+            }
             Dialect::MySql => "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()",
         };
         let rows = self.conn.query_all_raw(self.stmt(sql, [])).await?;
@@ -171,21 +177,14 @@ fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or(s).to_string()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sqlite_paths() {
-        assert_eq!(sqlite_path("sqlite://data/goats.db").as_deref(), Some("data/goats.db"));
-        assert_eq!(sqlite_path("sqlite:///tmp/x.db?mode=rwc").as_deref(), Some("/tmp/x.db"));
-        assert_eq!(sqlite_path("sqlite::memory:"), None);
-    }
-}
-
 impl Db {
     /// Runs an INSERT and returns the new row's `id`.
-    pub(crate) async fn insert_id<C: ConnectionTrait>(&self, conn: &C, sql: &str, values: Vec<Value>) -> Result<i64, sea_orm::DbErr> {
+    pub(crate) async fn insert_id<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        sql: &str,
+        values: Vec<Value>,
+    ) -> Result<i64, sea_orm::DbErr> {
         if self.dialect == Dialect::Postgres {
             let row = conn.query_one_raw(self.stmt(&format!("{sql} RETURNING id"), values)).await?;
             Ok(row.map(|r| crate::row::int(&r, "id")).unwrap_or(0))
@@ -199,5 +198,17 @@ impl Db {
 impl goats_core::ports::Readiness for Db {
     async fn ready(&self) -> bool {
         self.ping().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_paths() {
+        assert_eq!(sqlite_path("sqlite://data/goats.db").as_deref(), Some("data/goats.db"));
+        assert_eq!(sqlite_path("sqlite:///tmp/x.db?mode=rwc").as_deref(), Some("/tmp/x.db"));
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
     }
 }

@@ -61,7 +61,9 @@ impl TicketNumberCounter for Db {
             let previous = self
                 .conn
                 .query_one_raw(self.stmt(
-                    &format!("SELECT counter FROM ticket_number_counter WHERE id < ?{day_sql} ORDER BY id DESC LIMIT 1"),
+                    &format!(
+                        "SELECT counter FROM ticket_number_counter WHERE id < ?{day_sql} ORDER BY id DESC LIMIT 1"
+                    ),
                     values,
                 ))
                 .await

@@ -72,7 +72,17 @@ impl CustomerRepository for Db {
         self.insert_audited_no_id(
             "customer_company",
             &["customer_id", "name", "street", "zip", "city", "country", "url", "comments", "valid_id"],
-            vec![id.into(), name.into(), c.street.into(), c.zip.into(), c.city.into(), c.country.into(), c.url.into(), c.comments.into(), valid_id(c.valid)],
+            vec![
+                id.into(),
+                name.into(),
+                c.street.into(),
+                c.zip.into(),
+                c.city.into(),
+                c.country.into(),
+                c.url.into(),
+                c.comments.into(),
+                valid_id(c.valid),
+            ],
             by,
         )
         .await
@@ -96,8 +106,21 @@ impl CustomerRepository for Db {
         self.insert_audited(
             "customer_user",
             &[
-                "login", "email", "customer_id", "pw", "title", "first_name", "last_name", "phone", "mobile", "street", "zip",
-                "city", "country", "comments", "valid_id",
+                "login",
+                "email",
+                "customer_id",
+                "pw",
+                "title",
+                "first_name",
+                "last_name",
+                "phone",
+                "mobile",
+                "street",
+                "zip",
+                "city",
+                "country",
+                "comments",
+                "valid_id",
             ],
             vec![
                 login.into(),
@@ -123,7 +146,11 @@ impl CustomerRepository for Db {
     }
 
     async fn user(&self, login: &str) -> DomainResult<Option<CustomerUser>> {
-        let row = self.conn.query_one_raw(self.stmt(&format!("{SELECT_USER} WHERE login = ?"), [login.into()])).await.map_err(to_domain)?;
+        let row = self
+            .conn
+            .query_one_raw(self.stmt(&format!("{SELECT_USER} WHERE login = ?"), [login.into()]))
+            .await
+            .map_err(to_domain)?;
         Ok(row.as_ref().map(user_from))
     }
 
@@ -134,7 +161,13 @@ impl CustomerRepository for Db {
             "{SELECT_USER} WHERE LOWER(login) LIKE ? ESCAPE '!' OR LOWER(email) LIKE ? ESCAPE '!' \
              OR LOWER(first_name) LIKE ? ESCAPE '!' OR LOWER(last_name) LIKE ? ESCAPE '!' ORDER BY login LIMIT ?"
         );
-        let values: Vec<Value> = vec![pattern.clone().into(), pattern.clone().into(), pattern.clone().into(), pattern.into(), (limit as i64).into()];
+        let values: Vec<Value> = vec![
+            pattern.clone().into(),
+            pattern.clone().into(),
+            pattern.clone().into(),
+            pattern.into(),
+            (limit as i64).into(),
+        ];
         let rows = self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
         Ok(rows.iter().map(user_from).collect())
     }

@@ -19,7 +19,14 @@ impl Db {
         let rows = self.conn.query_all_raw(self.stmt(&sql, [])).await.map_err(to_domain)?;
         Ok(rows
             .iter()
-            .map(|r| (int(r, "id") as i32, text(r, "name"), opt_text(r, "comments"), Valid::is_valid(int(r, "valid_id") as i32)))
+            .map(|r| {
+                (
+                    int(r, "id") as i32,
+                    text(r, "name"),
+                    opt_text(r, "comments"),
+                    Valid::is_valid(int(r, "valid_id") as i32),
+                )
+            })
             .collect())
     }
 
@@ -29,7 +36,12 @@ impl Db {
             return Err(DomainError::invalid("name", "a name of 1 to 200 characters is required"));
         }
         let id = self
-            .insert_audited(table, &["name", "comments", "valid_id"], vec![name.into(), comments.map(str::to_string).into(), 1.into()], by)
+            .insert_audited(
+                table,
+                &["name", "comments", "valid_id"],
+                vec![name.into(), comments.map(str::to_string).into(), 1.into()],
+                by,
+            )
             .await?;
         Ok(id as i32)
     }
@@ -55,7 +67,12 @@ impl GroupRepository for Db {
     }
 
     async fn roles(&self) -> DomainResult<Vec<Role>> {
-        Ok(self.named_rows("roles").await?.into_iter().map(|(id, name, comments, valid)| Role { id, name, comments, valid }).collect())
+        Ok(self
+            .named_rows("roles")
+            .await?
+            .into_iter()
+            .map(|(id, name, comments, valid)| Role { id, name, comments, valid })
+            .collect())
     }
 
     async fn create_role(&self, name: &str, comments: Option<&str>, by: UserId) -> DomainResult<RoleId> {
@@ -67,9 +84,14 @@ impl GroupRepository for Db {
         if self.exists(held, vec![user.into(), group.into(), p.key().into()]).await? {
             return Ok(());
         }
-        self.insert_audited("group_user", &["user_id", "group_id", "permission_key"], vec![user.into(), group.into(), p.key().into()], by)
-            .await
-            .map(|_| ())
+        self.insert_audited(
+            "group_user",
+            &["user_id", "group_id", "permission_key"],
+            vec![user.into(), group.into(), p.key().into()],
+            by,
+        )
+        .await
+        .map(|_| ())
     }
 
     async fn revoke_user(&self, user: UserId, group: GroupId, p: Permission) -> DomainResult<()> {
@@ -100,7 +122,10 @@ impl GroupRepository for Db {
     }
 
     async fn add_user_to_role(&self, user: UserId, role: RoleId, by: UserId) -> DomainResult<()> {
-        if self.exists("SELECT id FROM role_user WHERE user_id = ? AND role_id = ?", vec![user.into(), role.into()]).await? {
+        if self
+            .exists("SELECT id FROM role_user WHERE user_id = ? AND role_id = ?", vec![user.into(), role.into()])
+            .await?
+        {
             return Ok(());
         }
         let now = db_now(Utc::now());
@@ -131,7 +156,10 @@ impl GroupRepository for Db {
         Ok(rows
             .iter()
             .filter_map(|r| {
-                Some(GroupGrant { group_id: int(r, "group_id") as i32, permission: Permission::from_key(&text(r, "permission_key"))? })
+                Some(GroupGrant {
+                    group_id: int(r, "group_id") as i32,
+                    permission: Permission::from_key(&text(r, "permission_key"))?,
+                })
             })
             .collect())
     }

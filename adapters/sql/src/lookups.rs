@@ -48,14 +48,26 @@ impl Db {
     }
 
     /// Inserts a row with the audit columns filled and returns its id.
-    pub(crate) async fn insert_audited(&self, table: &str, columns: &[&str], values: Vec<Value>, by: UserId) -> DomainResult<i64> {
+    pub(crate) async fn insert_audited(
+        &self,
+        table: &str,
+        columns: &[&str],
+        values: Vec<Value>,
+        by: UserId,
+    ) -> DomainResult<i64> {
         let (sql, values) = audited_insert(table, columns, values, by);
         let _w = self.write_guard().await;
         self.insert_id(&self.conn, &sql, values).await.map_err(to_domain)
     }
 
     /// Like [`Self::insert_audited`] for tables keyed by something other than an `id`.
-    pub(crate) async fn insert_audited_no_id(&self, table: &str, columns: &[&str], values: Vec<Value>, by: UserId) -> DomainResult<()> {
+    pub(crate) async fn insert_audited_no_id(
+        &self,
+        table: &str,
+        columns: &[&str],
+        values: Vec<Value>,
+        by: UserId,
+    ) -> DomainResult<()> {
         let (sql, values) = audited_insert(table, columns, values, by);
         let _w = self.write_guard().await;
         self.conn.execute_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
@@ -63,7 +75,14 @@ impl Db {
     }
 
     /// Sets `valid_id` (OTRS never deletes reference rows).
-    pub(crate) async fn set_valid_id(&self, table: &str, key: &str, id: Value, valid: bool, by: UserId) -> DomainResult<()> {
+    pub(crate) async fn set_valid_id(
+        &self,
+        table: &str,
+        key: &str,
+        id: Value,
+        valid: bool,
+        by: UserId,
+    ) -> DomainResult<()> {
         let valid_id = if valid { Valid::Valid } else { Valid::Invalid } as i32;
         let sql = format!("UPDATE {table} SET valid_id = ?, change_time = ?, change_by = ? WHERE {key} = ?");
         let _w = self.write_guard().await;
@@ -121,9 +140,20 @@ impl LookupRepository for Db {
             .insert_audited(
                 "queue",
                 &[
-                    "name", "group_id", "unlock_timeout", "first_response_time", "update_time", "solution_time",
-                    "calendar_name", "comments", "system_address_id", "salutation_id", "signature_id", "follow_up_id",
-                    "follow_up_lock", "valid_id",
+                    "name",
+                    "group_id",
+                    "unlock_timeout",
+                    "first_response_time",
+                    "update_time",
+                    "solution_time",
+                    "calendar_name",
+                    "comments",
+                    "system_address_id",
+                    "salutation_id",
+                    "signature_id",
+                    "follow_up_id",
+                    "follow_up_lock",
+                    "valid_id",
                 ],
                 vec![
                     name.into(),
@@ -152,28 +182,53 @@ impl LookupRepository for Db {
     }
 
     async fn states(&self) -> DomainResult<Vec<TicketState>> {
-        Ok(self.rows("SELECT id, name, type_id, valid_id FROM ticket_state ORDER BY id", vec![]).await?.iter().map(state_from).collect())
+        Ok(self
+            .rows("SELECT id, name, type_id, valid_id FROM ticket_state ORDER BY id", vec![])
+            .await?
+            .iter()
+            .map(state_from)
+            .collect())
     }
 
     async fn state(&self, id: StateId) -> DomainResult<Option<TicketState>> {
-        Ok(self.first("SELECT id, name, type_id, valid_id FROM ticket_state WHERE id = ?", vec![id.into()]).await?.as_ref().map(state_from))
+        Ok(self
+            .first("SELECT id, name, type_id, valid_id FROM ticket_state WHERE id = ?", vec![id.into()])
+            .await?
+            .as_ref()
+            .map(state_from))
     }
 
     async fn state_by_name(&self, name: &str) -> DomainResult<Option<TicketState>> {
-        Ok(self.first("SELECT id, name, type_id, valid_id FROM ticket_state WHERE name = ?", vec![name.into()]).await?.as_ref().map(state_from))
+        Ok(self
+            .first("SELECT id, name, type_id, valid_id FROM ticket_state WHERE name = ?", vec![name.into()])
+            .await?
+            .as_ref()
+            .map(state_from))
     }
 
     async fn create_state(&self, name: &str, state_type: StateType, by: UserId) -> DomainResult<StateId> {
         let name = name_required(name)?;
         let id = self
-            .insert_audited("ticket_state", &["name", "type_id", "valid_id", "color"], vec![name.into(), state_type.id().into(), 1.into(), "#8D8D9B".into()], by)
+            .insert_audited(
+                "ticket_state",
+                &["name", "type_id", "valid_id", "color"],
+                vec![name.into(), state_type.id().into(), 1.into(), "#8D8D9B".into()],
+                by,
+            )
             .await?;
         Ok(id as StateId)
     }
 
     async fn priorities(&self) -> DomainResult<Vec<Priority>> {
         let rows = self.rows("SELECT id, name, valid_id FROM ticket_priority ORDER BY id", vec![]).await?;
-        Ok(rows.iter().map(|r| Priority { id: int(r, "id") as i32, name: text(r, "name"), valid: Valid::is_valid(int(r, "valid_id") as i32) }).collect())
+        Ok(rows
+            .iter()
+            .map(|r| Priority {
+                id: int(r, "id") as i32,
+                name: text(r, "name"),
+                valid: Valid::is_valid(int(r, "valid_id") as i32),
+            })
+            .collect())
     }
 
     async fn priority(&self, id: PriorityId) -> DomainResult<Option<Priority>> {
@@ -182,13 +237,27 @@ impl LookupRepository for Db {
 
     async fn create_priority(&self, name: &str, by: UserId) -> DomainResult<PriorityId> {
         let name = name_required(name)?;
-        let id = self.insert_audited("ticket_priority", &["name", "valid_id", "color"], vec![name.into(), 1.into(), "#cdcdcd".into()], by).await?;
+        let id = self
+            .insert_audited(
+                "ticket_priority",
+                &["name", "valid_id", "color"],
+                vec![name.into(), 1.into(), "#cdcdcd".into()],
+                by,
+            )
+            .await?;
         Ok(id as PriorityId)
     }
 
     async fn types(&self) -> DomainResult<Vec<TicketType>> {
         let rows = self.rows("SELECT id, name, valid_id FROM ticket_type ORDER BY id", vec![]).await?;
-        Ok(rows.iter().map(|r| TicketType { id: int(r, "id") as i32, name: text(r, "name"), valid: Valid::is_valid(int(r, "valid_id") as i32) }).collect())
+        Ok(rows
+            .iter()
+            .map(|r| TicketType {
+                id: int(r, "id") as i32,
+                name: text(r, "name"),
+                valid: Valid::is_valid(int(r, "valid_id") as i32),
+            })
+            .collect())
     }
 
     async fn ticket_type(&self, id: TypeId) -> DomainResult<Option<TicketType>> {

@@ -17,7 +17,10 @@ pub enum MigrationOutcome {
     /// An OTRS/Znuny schema was there; goats added its own tables beside it.
     AdoptedOtrs,
     /// goats' tables were brought from one version to the next.
-    Upgraded { from: i32, to: i32 },
+    Upgraded {
+        from: i32,
+        to: i32,
+    },
     UpToDate,
 }
 
@@ -94,9 +97,13 @@ async fn create_otrs_schema(db: &Db) -> Result<(), SqlError> {
             }
             txn.execute_raw(db.stmt(&sql, values)).await?;
         }
-        if d == Dialect::Postgres && rows.columns.iter().any(|c| c == "id") && table.column("id").is_some_and(|c| c.auto_increment) {
+        if d == Dialect::Postgres
+            && rows.columns.iter().any(|c| c == "id")
+            && table.column("id").is_some_and(|c| c.auto_increment)
+        {
             // Rows were written with their OTRS ids; move the sequence past them.
-            let sql = format!("SELECT setval(pg_get_serial_sequence('{0}', 'id'), (SELECT MAX(id) FROM {0}))", table.name);
+            let sql =
+                format!("SELECT setval(pg_get_serial_sequence('{0}', 'id'), (SELECT MAX(id) FROM {0}))", table.name);
             txn.execute_unprepared(&sql).await?;
         }
     }

@@ -98,7 +98,13 @@ fn order_sql(sort: TicketSort) -> String {
 
 impl Db {
     /// Appends history rows that snapshot the ticket as it now is in `txn`.
-    pub(crate) async fn write_history(&self, txn: &DatabaseTransaction, ticket_id: TicketId, entries: Vec<HistoryEntry>, by: UserId) -> Result<(), sea_orm::DbErr> {
+    pub(crate) async fn write_history(
+        &self,
+        txn: &DatabaseTransaction,
+        ticket_id: TicketId,
+        entries: Vec<HistoryEntry>,
+        by: UserId,
+    ) -> Result<(), sea_orm::DbErr> {
         let now = db_now(Utc::now());
         let sql = "INSERT INTO ticket_history (name, history_type_id, ticket_id, article_id, type_id, queue_id, owner_id, \
                    priority_id, state_id, create_time, create_by, change_time, change_by) \
@@ -124,7 +130,12 @@ impl Db {
         Ok(())
     }
 
-    async fn insert_ticket(&self, txn: &DatabaseTransaction, d: &TicketDraft, by: UserId) -> Result<TicketId, sea_orm::DbErr> {
+    async fn insert_ticket(
+        &self,
+        txn: &DatabaseTransaction,
+        d: &TicketDraft,
+        by: UserId,
+    ) -> Result<TicketId, sea_orm::DbErr> {
         let now = db_now(Utc::now());
         let sql = "INSERT INTO ticket (tn, title, queue_id, ticket_lock_id, type_id, user_id, responsible_user_id, \
                    ticket_priority_id, ticket_state_id, customer_id, customer_user_id, timeout, until_time, \
@@ -159,7 +170,13 @@ impl Db {
 
 #[async_trait]
 impl TicketRepository for Db {
-    async fn create(&self, draft: TicketDraft, article: NewArticle, history: HistoryBuilder, by: UserId) -> DomainResult<(TicketId, ArticleId)> {
+    async fn create(
+        &self,
+        draft: TicketDraft,
+        article: NewArticle,
+        history: HistoryBuilder,
+        by: UserId,
+    ) -> DomainResult<(TicketId, ArticleId)> {
         let _w = self.write_guard().await;
         let txn = self.conn.begin().await.map_err(to_domain)?;
         let ticket_id = self.insert_ticket(&txn, &draft, by).await.map_err(to_domain)?;
@@ -189,9 +206,8 @@ impl TicketRepository for Db {
 
     async fn list(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Page<Ticket>> {
         let (where_sql, values) = filter_sql(filter);
-        let count_sql = format!(
-            "SELECT COUNT(*) AS n FROM ticket t JOIN ticket_state s ON s.id = t.ticket_state_id{where_sql}"
-        );
+        let count_sql =
+            format!("SELECT COUNT(*) AS n FROM ticket t JOIN ticket_state s ON s.id = t.ticket_state_id{where_sql}");
         let total = self
             .conn
             .query_one_raw(self.stmt(&count_sql, values.clone()))
@@ -206,24 +222,52 @@ impl TicketRepository for Db {
         Ok(Page { items: rows.iter().map(ticket_from).collect(), total, page: page.page, per_page: page.per_page })
     }
 
-    async fn update(&self, id: TicketId, up: TicketFieldUpdate, history: Vec<HistoryEntry>, by: UserId) -> DomainResult<()> {
+    async fn update(
+        &self,
+        id: TicketId,
+        up: TicketFieldUpdate,
+        history: Vec<HistoryEntry>,
+        by: UserId,
+    ) -> DomainResult<()> {
         let mut sets: Vec<&str> = Vec::new();
         let mut values: Vec<Value> = Vec::new();
         let mut set = |column: &'static str, v: Value| {
             sets.push(column);
             values.push(v);
         };
-        if let Some(v) = up.title { set("title = ?", v.into()) }
-        if let Some(v) = up.queue_id { set("queue_id = ?", v.into()) }
-        if let Some(v) = up.state_id { set("ticket_state_id = ?", v.into()) }
-        if let Some(v) = up.priority_id { set("ticket_priority_id = ?", v.into()) }
-        if let Some(v) = up.type_id { set("type_id = ?", v.into()) }
-        if let Some(v) = up.lock { set("ticket_lock_id = ?", v.id().into()) }
-        if let Some(v) = up.owner_id { set("user_id = ?", v.into()) }
-        if let Some(v) = up.responsible_id { set("responsible_user_id = ?", v.into()) }
-        if let Some(v) = up.customer_id { set("customer_id = ?", v.into()) }
-        if let Some(v) = up.customer_user_id { set("customer_user_id = ?", v.into()) }
-        if let Some(v) = up.until_time { set("until_time = ?", v.into()) }
+        if let Some(v) = up.title {
+            set("title = ?", v.into())
+        }
+        if let Some(v) = up.queue_id {
+            set("queue_id = ?", v.into())
+        }
+        if let Some(v) = up.state_id {
+            set("ticket_state_id = ?", v.into())
+        }
+        if let Some(v) = up.priority_id {
+            set("ticket_priority_id = ?", v.into())
+        }
+        if let Some(v) = up.type_id {
+            set("type_id = ?", v.into())
+        }
+        if let Some(v) = up.lock {
+            set("ticket_lock_id = ?", v.id().into())
+        }
+        if let Some(v) = up.owner_id {
+            set("user_id = ?", v.into())
+        }
+        if let Some(v) = up.responsible_id {
+            set("responsible_user_id = ?", v.into())
+        }
+        if let Some(v) = up.customer_id {
+            set("customer_id = ?", v.into())
+        }
+        if let Some(v) = up.customer_user_id {
+            set("customer_user_id = ?", v.into())
+        }
+        if let Some(v) = up.until_time {
+            set("until_time = ?", v.into())
+        }
         set("change_time = ?", db_now(Utc::now()).into());
         set("change_by = ?", by.into());
         values.push(id.into());

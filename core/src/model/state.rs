@@ -14,15 +14,8 @@ pub enum StateType {
 }
 
 impl StateType {
-    pub const ALL: [StateType; 7] = [
-        Self::New,
-        Self::Open,
-        Self::Closed,
-        Self::PendingReminder,
-        Self::PendingAuto,
-        Self::Removed,
-        Self::Merged,
-    ];
+    pub const ALL: [StateType; 7] =
+        [Self::New, Self::Open, Self::Closed, Self::PendingReminder, Self::PendingAuto, Self::Removed, Self::Merged];
 
     pub fn id(self) -> i32 {
         match self {

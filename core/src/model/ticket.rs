@@ -87,4 +87,3 @@ pub struct TicketSort {
     pub field: TicketSortField,
     pub direction: SortDirection,
 }
-

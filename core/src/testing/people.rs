@@ -14,7 +14,15 @@ impl AgentRepository for MemoryStore {
             return Err(DomainError::Conflict(format!("agent {} exists", a.login)));
         }
         let id = s.agents.len() as i32 + 1;
-        let agent = Agent { id, login: a.login, first_name: a.first_name, last_name: a.last_name, title: None, email: a.email, valid: true };
+        let agent = Agent {
+            id,
+            login: a.login,
+            first_name: a.first_name,
+            last_name: a.last_name,
+            title: None,
+            email: a.email,
+            valid: true,
+        };
         s.agents.push((agent, a.password_hash));
         Ok(id)
     }
@@ -94,7 +102,9 @@ impl GroupRepository for MemoryStore {
             .map(|g| GroupGrant { group_id: g.1, permission: g.2 })
             .collect();
         for (role, _) in s.role_users.iter().filter(|r| r.1 == user) {
-            out.extend(s.role_grants.iter().filter(|g| g.0 == *role).map(|g| GroupGrant { group_id: g.1, permission: g.2 }));
+            out.extend(
+                s.role_grants.iter().filter(|g| g.0 == *role).map(|g| GroupGrant { group_id: g.1, permission: g.2 }),
+            );
         }
         Ok(out)
     }

@@ -92,14 +92,21 @@ fn matches(t: &Ticket, f: &TicketFilter) -> bool {
         && any(&f.owner_ids, &t.owner_id)
         && any(&f.responsible_ids, &t.responsible_id)
         && (f.customer_ids.is_empty() || t.customer_id.as_ref().is_some_and(|c| f.customer_ids.contains(c)))
-        && (f.customer_user_ids.is_empty() || t.customer_user_id.as_ref().is_some_and(|c| f.customer_user_ids.contains(c)))
+        && (f.customer_user_ids.is_empty()
+            || t.customer_user_id.as_ref().is_some_and(|c| f.customer_user_ids.contains(c)))
         && f.lock.is_none_or(|l| l == t.lock)
         && f.title_contains.as_ref().is_none_or(|s| t.title.to_lowercase().contains(&s.to_lowercase()))
 }
 
 #[async_trait]
 impl TicketRepository for MemoryStore {
-    async fn create(&self, draft: TicketDraft, article: NewArticle, history: HistoryBuilder, by: UserId) -> DomainResult<(TicketId, ArticleId)> {
+    async fn create(
+        &self,
+        draft: TicketDraft,
+        article: NewArticle,
+        history: HistoryBuilder,
+        by: UserId,
+    ) -> DomainResult<(TicketId, ArticleId)> {
         let now = self.now();
         let mut s = self.lock();
         if s.tickets.iter().any(|t| t.0.number == draft.number) {
@@ -123,7 +130,8 @@ impl TicketRepository for MemoryStore {
 
     async fn list(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Page<Ticket>> {
         let s = self.lock();
-        let mut all: Vec<Ticket> = s.tickets.iter().filter_map(|t| s.ticket(t.1)).filter(|t| matches(t, filter)).collect();
+        let mut all: Vec<Ticket> =
+            s.tickets.iter().filter_map(|t| s.ticket(t.1)).filter(|t| matches(t, filter)).collect();
         all.sort_by(|a, b| {
             let o = match sort.field {
                 TicketSortField::Number => a.number.cmp(&b.number),
@@ -144,22 +152,50 @@ impl TicketRepository for MemoryStore {
         Ok(Page { items, total, page: page.page, per_page: page.per_page })
     }
 
-    async fn update(&self, id: TicketId, up: TicketFieldUpdate, history: Vec<HistoryEntry>, by: UserId) -> DomainResult<()> {
+    async fn update(
+        &self,
+        id: TicketId,
+        up: TicketFieldUpdate,
+        history: Vec<HistoryEntry>,
+        by: UserId,
+    ) -> DomainResult<()> {
         let now = self.now();
         let mut s = self.lock();
         let t = s.tickets.iter_mut().find(|t| t.1 == id).ok_or_else(|| DomainError::not_found("ticket", id))?;
         let d = &mut t.0;
-        if let Some(v) = up.title { d.title = v }
-        if let Some(v) = up.queue_id { d.queue_id = v }
-        if let Some(v) = up.state_id { d.state_id = v }
-        if let Some(v) = up.priority_id { d.priority_id = v }
-        if let Some(v) = up.type_id { d.type_id = v }
-        if let Some(v) = up.lock { d.lock = v }
-        if let Some(v) = up.owner_id { d.owner_id = v }
-        if let Some(v) = up.responsible_id { d.responsible_id = v }
-        if let Some(v) = up.customer_id { d.customer_id = v }
-        if let Some(v) = up.customer_user_id { d.customer_user_id = v }
-        if let Some(v) = up.until_time { d.until_time = v }
+        if let Some(v) = up.title {
+            d.title = v
+        }
+        if let Some(v) = up.queue_id {
+            d.queue_id = v
+        }
+        if let Some(v) = up.state_id {
+            d.state_id = v
+        }
+        if let Some(v) = up.priority_id {
+            d.priority_id = v
+        }
+        if let Some(v) = up.type_id {
+            d.type_id = v
+        }
+        if let Some(v) = up.lock {
+            d.lock = v
+        }
+        if let Some(v) = up.owner_id {
+            d.owner_id = v
+        }
+        if let Some(v) = up.responsible_id {
+            d.responsible_id = v
+        }
+        if let Some(v) = up.customer_id {
+            d.customer_id = v
+        }
+        if let Some(v) = up.customer_user_id {
+            d.customer_user_id = v
+        }
+        if let Some(v) = up.until_time {
+            d.until_time = v
+        }
         t.3 = now;
         s.append_history(id, history, by, now);
         Ok(())
@@ -182,7 +218,13 @@ impl MemoryStore {
 
 #[async_trait]
 impl ArticleRepository for MemoryStore {
-    async fn add(&self, ticket_id: TicketId, article: NewArticle, history: HistoryBuilder, by: UserId) -> DomainResult<ArticleId> {
+    async fn add(
+        &self,
+        ticket_id: TicketId,
+        article: NewArticle,
+        history: HistoryBuilder,
+        by: UserId,
+    ) -> DomainResult<ArticleId> {
         let now = self.now();
         let mut s = self.lock();
         if s.ticket(ticket_id).is_none() {
@@ -210,12 +252,8 @@ impl TicketNumberCounter for MemoryStore {
     async fn next(&self, date_based: bool, offset: u64, now: DateTime<Utc>) -> DomainResult<u64> {
         let mut s = self.lock();
         let midnight = now.date_naive().and_hms_opt(0, 0, 0).map(|t| t.and_utc());
-        let previous = s
-            .counters
-            .iter()
-            .rev()
-            .find(|c| !date_based || midnight.is_some_and(|m| c.2 >= m))
-            .map_or(0, |c| c.1);
+        let previous =
+            s.counters.iter().rev().find(|c| !date_based || midnight.is_some_and(|m| c.2 >= m)).map_or(0, |c| c.1);
         let counter = previous + offset;
         let id = s.counters.len() as i64 + 1;
         s.counters.push((id, counter, now));

@@ -19,15 +19,32 @@ pub fn create_table(d: Dialect, t: &Table) -> Vec<String> {
             parts.extend(t.indexes.iter().map(|i| format!("INDEX {} ({})", i.name, index_columns(i, true))));
         }
         Dialect::Postgres => {
-            parts.extend(t.uniques.iter().map(|u| format!("CONSTRAINT {} UNIQUE ({})", u.name, index_columns(u, false))));
-            after.extend(t.indexes.iter().map(|i| format!("CREATE INDEX {} ON {} ({})", i.name, t.name, index_columns(i, false))));
+            parts.extend(
+                t.uniques.iter().map(|u| format!("CONSTRAINT {} UNIQUE ({})", u.name, index_columns(u, false))),
+            );
+            after.extend(
+                t.indexes
+                    .iter()
+                    .map(|i| format!("CREATE INDEX {} ON {} ({})", i.name, t.name, index_columns(i, false))),
+            );
         }
         Dialect::Sqlite => {
             parts.extend(t.foreign_keys.iter().map(|f| {
-                format!("CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})", f.name, f.column, f.references_table, f.references_column)
+                format!(
+                    "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
+                    f.name, f.column, f.references_table, f.references_column
+                )
             }));
-            after.extend(t.uniques.iter().map(|u| format!("CREATE UNIQUE INDEX {} ON {} ({})", u.name, t.name, index_columns(u, false))));
-            after.extend(t.indexes.iter().map(|i| format!("CREATE INDEX {} ON {} ({})", i.name, t.name, index_columns(i, false))));
+            after.extend(
+                t.uniques
+                    .iter()
+                    .map(|u| format!("CREATE UNIQUE INDEX {} ON {} ({})", u.name, t.name, index_columns(u, false))),
+            );
+            after.extend(
+                t.indexes
+                    .iter()
+                    .map(|i| format!("CREATE INDEX {} ON {} ({})", i.name, t.name, index_columns(i, false))),
+            );
         }
     }
     let mut out = vec![format!("CREATE TABLE {} (\n    {}\n)", t.name, parts.join(",\n    "))];
@@ -133,7 +150,10 @@ mod tests {
         assert!(s[0].contains("id SMALLINT NOT NULL AUTO_INCREMENT"));
         assert!(s[0].contains("b SMALLINT NOT NULL DEFAULT 0"));
         assert!(s[0].contains("INDEX t_b (b(10))"));
-        assert_eq!(foreign_keys(Dialect::MySql, &table()), ["ALTER TABLE t ADD CONSTRAINT FK_t_b FOREIGN KEY (b) REFERENCES u (id)"]);
+        assert_eq!(
+            foreign_keys(Dialect::MySql, &table()),
+            ["ALTER TABLE t ADD CONSTRAINT FK_t_b FOREIGN KEY (b) REFERENCES u (id)"]
+        );
     }
 
     #[test]

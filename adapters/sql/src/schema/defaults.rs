@@ -42,7 +42,9 @@ pub fn parse(text: &str) -> Result<Vec<DefaultRows>, String> {
                     cells
                         .iter()
                         .map(|v| match v {
-                            Yaml::Number(n) => n.as_i64().map(DefaultValue::Int).ok_or_else(|| format!("{table}: integers only")),
+                            Yaml::Number(n) => {
+                                n.as_i64().map(DefaultValue::Int).ok_or_else(|| format!("{table}: integers only"))
+                            }
                             Yaml::String(s) => Ok(DefaultValue::Text(s.clone())),
                             other => Err(format!("{table}: unsupported value {other:?}")),
                         })

@@ -100,13 +100,20 @@ pub fn parse(source_name: &str, text: &str) -> Result<Vec<Table>, DefinitionErro
         }
         let table = tables.last_mut().ok_or_else(|| fail("a definition outside a table".into()))?;
         if let Some(rest) = line.strip_prefix("primary key ") {
-            table.primary_key = parenthesised(rest).ok_or_else(|| fail("expected (columns)".into()))?.iter().map(|c| c.name.clone()).collect();
+            table.primary_key = parenthesised(rest)
+                .ok_or_else(|| fail("expected (columns)".into()))?
+                .iter()
+                .map(|c| c.name.clone())
+                .collect();
         } else if let Some(rest) = line.strip_prefix("unique ") {
             table.uniques.push(index(rest).ok_or_else(|| fail("expected `unique name (columns)`".into()))?);
         } else if let Some(rest) = line.strip_prefix("index ") {
             table.indexes.push(index(rest).ok_or_else(|| fail("expected `index name (columns)`".into()))?);
         } else if let Some(rest) = line.strip_prefix("foreign key ") {
-            table.foreign_keys.push(foreign_key(rest).ok_or_else(|| fail("expected `foreign key name (col) references table (col)`".into()))?);
+            table.foreign_keys.push(
+                foreign_key(rest)
+                    .ok_or_else(|| fail("expected `foreign key name (col) references table (col)`".into()))?,
+            );
         } else {
             table.columns.push(column(line).map_err(fail)?);
         }
@@ -180,7 +187,12 @@ fn foreign_key(rest: &str) -> Option<ForeignKey> {
     let (col, rest) = rest.split_once(" references ")?;
     let (rtable, rcol) = rest.split_once(' ')?;
     let single = |s: &str| s.trim().strip_prefix('(')?.strip_suffix(')').map(str::to_string);
-    Some(ForeignKey { name: name.into(), column: single(col)?, references_table: rtable.into(), references_column: single(rcol)? })
+    Some(ForeignKey {
+        name: name.into(),
+        column: single(col)?,
+        references_table: rtable.into(),
+        references_column: single(rcol)?,
+    })
 }
 
 #[cfg(test)]
@@ -194,7 +206,16 @@ mod tests {
             "table x\n  id bigint auto\n  n varchar(20) null default 'a'\n  primary key (id)\n  index x_n (n(10), id)\n  foreign key FK_x (id) references y (id)\n",
         )
         .unwrap();
-        assert_eq!(t[0].columns[1], Column { name: "n".into(), ty: ColumnType::Varchar(20), auto_increment: false, nullable: true, default: Some("'a'".into()) });
+        assert_eq!(
+            t[0].columns[1],
+            Column {
+                name: "n".into(),
+                ty: ColumnType::Varchar(20),
+                auto_increment: false,
+                nullable: true,
+                default: Some("'a'".into())
+            }
+        );
         assert_eq!(t[0].indexes[0].columns[0].prefix, Some(10));
         assert_eq!(t[0].foreign_keys[0].references_table, "y");
     }

@@ -25,7 +25,9 @@ pub fn current_version() -> i32 {
 /// so a failure here is a build defect, not bad input.
 pub fn otrs_tables() -> &'static [Table] {
     static TABLES: OnceLock<Vec<Table>> = OnceLock::new();
-    TABLES.get_or_init(|| definition::parse("schema/otrs/tables.schema", OTRS_TABLES).expect("the bundled OTRS schema parses"))
+    TABLES.get_or_init(|| {
+        definition::parse("schema/otrs/tables.schema", OTRS_TABLES).expect("the bundled OTRS schema parses")
+    })
 }
 
 pub fn otrs_defaults() -> &'static [defaults::DefaultRows] {
