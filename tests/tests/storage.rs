@@ -412,3 +412,19 @@ async fn concurrent_tickets_get_distinct_numbers() {
     })
     .await;
 }
+
+/// OTRS up to 6 calls the group table `groups`; goats reads grants from either name.
+#[tokio::test]
+async fn reads_the_older_groups_table() {
+    let t = TestDatabase::create(Engine::Sqlite).await;
+    let db = t.connect().await;
+    migrate(&db).await.unwrap();
+    sea_orm::ConnectionTrait::execute_unprepared(db.connection(), "ALTER TABLE permission_groups RENAME TO groups").await.unwrap();
+    db.close().await;
+    let db = t.connect().await;
+    let names: Vec<String> = db.groups().await.unwrap().into_iter().map(|g| g.name).collect();
+    assert!(names.contains(&"admin".to_string()), "{names:?}");
+    assert!(AgentPermissions::new(1, db.grants_for(1).await.unwrap()).is_admin());
+    db.close().await;
+    t.drop_database().await;
+}
