@@ -2,19 +2,27 @@
 
 use std::sync::Arc;
 
-use goats_core::ports::SystemClock;
+use chrono::Duration;
+use goats_core::auth::{AuthService, new_secret};
+use goats_core::ports::{SettingsStore, SystemClock};
 use goats_core::ticket_service::{TicketPorts, TicketService};
+use goats_http::{AccessTokens, AppState};
 use goats_sql::{Db, MigrationOutcome};
 
 use crate::bootstrap;
 use crate::config::Config;
 use crate::error::AppError;
 
+/// The `goats_setting` row holding the generated access-token key.
+const JWT_KEY_SETTING: &str = "auth.jwt_key";
+
 /// A running goats: its configuration, storage and services.
 pub struct App {
     pub config: Config,
     pub db: Db,
     pub tickets: Arc<TicketService>,
+    pub auth: Arc<AuthService>,
+    pub access_tokens: Arc<AccessTokens>,
 }
 
 impl App {
@@ -33,15 +41,37 @@ impl App {
             MigrationOutcome::UpToDate => {}
         }
         let store = Arc::new(db.clone());
+        let clock = Arc::new(SystemClock);
         let ports = TicketPorts {
             tickets: store.clone(),
             articles: store.clone(),
             lookups: store.clone(),
             agents: store.clone(),
-            counter: store,
-            clock: Arc::new(SystemClock),
+            counter: store.clone(),
+            clock: clock.clone(),
         };
         let tickets = Arc::new(TicketService::new(ports, config.tickets.numbers()));
-        Ok(Self { config, db, tickets })
+        let refresh_ttl = Duration::days(config.auth.refresh_token_days);
+        let auth = Arc::new(AuthService::new(store.clone(), store.clone(), store, clock, refresh_ttl));
+        let key = match &config.auth.jwt_secret {
+            Some(k) => k.clone(),
+            None => db.get_or_insert(JWT_KEY_SETTING, &new_secret()).await?,
+        };
+        let access_tokens =
+            Arc::new(AccessTokens::new(key.as_bytes(), Duration::minutes(config.auth.access_token_minutes)));
+        Ok(Self { config, db, tickets, auth, access_tokens })
+    }
+
+    /// What the HTTP edge serves from.
+    pub fn http_state(&self) -> AppState {
+        let store = Arc::new(self.db.clone());
+        AppState {
+            readiness: store.clone(),
+            tickets: self.tickets.clone(),
+            auth: self.auth.clone(),
+            access_tokens: self.access_tokens.clone(),
+            lookups: store.clone(),
+            agents: store,
+        }
     }
 }

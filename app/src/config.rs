@@ -21,6 +21,25 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub log: LogConfig,
     pub tickets: TicketsConfig,
+    pub auth: AuthConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthConfig {
+    /// Key that signs access tokens (HS256, at least 32 characters). Without one, goats
+    /// generates a key and keeps it in the database, so restarts keep sessions valid.
+    pub jwt_secret: Option<String>,
+    /// Lifetime of an access token.
+    pub access_token_minutes: i64,
+    /// Lifetime of a refresh token (each is good for one exchange).
+    pub refresh_token_days: i64,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self { jwt_secret: None, access_token_minutes: 15, refresh_token_days: 14 }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -63,6 +82,7 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             log: LogConfig::default(),
             tickets: TicketsConfig::default(),
+            auth: AuthConfig::default(),
         }
     }
 }
@@ -173,6 +193,9 @@ impl Config {
         if let Some(v) = env.get("GOATS_SYSTEM_ID") {
             self.tickets.system_id = v;
         }
+        if let Some(v) = env.get("GOATS_JWT_SECRET") {
+            self.auth.jwt_secret = Some(v);
+        }
         Ok(())
     }
 
@@ -186,6 +209,14 @@ impl Config {
                 "database.url scheme `{}` is not supported (use sqlite, postgres or mysql)",
                 url.scheme()
             )));
+        }
+        if self.auth.jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {
+            return Err(AppError::Config("auth.jwt_secret must have at least 32 characters".into()));
+        }
+        if !(1..=1440).contains(&self.auth.access_token_minutes) || !(1..=365).contains(&self.auth.refresh_token_days) {
+            return Err(AppError::Config(
+                "auth.access_token_minutes must be 1–1440 and auth.refresh_token_days 1–365".into(),
+            ));
         }
         if self.tickets.system_id.is_empty() || !self.tickets.system_id.bytes().all(|b| b.is_ascii_digit()) {
             return Err(AppError::Config(format!(
@@ -204,6 +235,9 @@ impl Config {
     pub fn to_masked_yaml(&self) -> String {
         let mut shown = self.clone();
         shown.database.url = goats_sql::mask_url(&shown.database.url);
+        if shown.auth.jwt_secret.is_some() {
+            shown.auth.jwt_secret = Some("*****".into());
+        }
         serde_yaml::to_string(&shown).unwrap_or_default()
     }
 }
@@ -294,7 +328,9 @@ mod tests {
     fn shown_configuration_masks_the_database_password() {
         let mut c = Config::default();
         c.database.url = "postgres://goats:hunter2@db/goats".into();
+        c.auth.jwt_secret = Some("a-very-long-signing-secret-of-40-chars!!".into());
         let shown = c.to_masked_yaml();
         assert!(!shown.contains("hunter2") && shown.contains("*****"), "{shown}");
+        assert!(!shown.contains("a-very-long-signing-secret"), "{shown}");
     }
 }

@@ -1,6 +1,4 @@
-use std::sync::Arc;
-
-use goats_http::{AppState, router};
+use goats_http::router;
 use poem::Server;
 use poem::listener::TcpListener;
 
@@ -10,7 +8,7 @@ use crate::error::AppError;
 /// Serves HTTP until SIGINT or SIGTERM, then lets requests in flight finish.
 pub async fn serve(app: App) -> Result<(), AppError> {
     let addr = app.config.listen_addr()?;
-    let state = AppState { readiness: Arc::new(app.db.clone()) };
+    let state = app.http_state();
     let listener = TcpListener::bind(addr);
     tracing::info!(%addr, "goats is listening on http://{addr}");
     Server::new(listener)

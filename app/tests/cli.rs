@@ -52,9 +52,21 @@ fn free_port() -> u16 {
 
 /// A bare HTTP/1.1 GET: status code and body.
 fn get(port: u16, path: &str) -> Option<(u16, String)> {
+    request(port, "GET", path, None, None)
+}
+
+/// A bare HTTP/1.1 request with an optional JSON body and bearer token.
+fn request(port: u16, method: &str, path: &str, body: Option<&str>, token: Option<&str>) -> Option<(u16, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").ok()?;
+    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    let body = body.unwrap_or("");
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .ok()?;
     let mut text = String::new();
     s.read_to_string(&mut text).ok()?;
     let status = text.split_whitespace().nth(1)?.parse().ok()?;
@@ -346,4 +358,37 @@ async fn server_databases_and_readiness() {
         let out = server.stop();
         assert!(out.status.success(), "{engine:?}: {}", stderr(&out));
     }
+}
+
+/// The REST API end to end over TCP on the embedded database: log in, open a ticket,
+/// read it back; and the access-token key survives a restart.
+#[test]
+fn the_api_over_http_on_sqlite() {
+    let dir = temp_dir();
+    let port = free_port();
+    let server = Server::start(goats(&dir.0).env("GOATS_ADMIN_PASSWORD", "api-test-password"), port);
+    let login = r#"{"login":"root@localhost","password":"api-test-password"}"#;
+    let (status, body) = request(port, "POST", "/api/v1/auth/login", Some(login), None).unwrap();
+    assert_eq!(status, 200, "{body}");
+    let pair: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let token = pair["access_token"].as_str().unwrap().to_string();
+    let new = r#"{"title":"Printer on fire","queue_id":2,"article":{"subject":"Help","body":"It burns."}}"#;
+    let (status, body) = request(port, "POST", "/api/v1/tickets", Some(new), Some(&token)).unwrap();
+    assert_eq!(status, 201, "{body}");
+    let ticket: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let path = format!("/api/v1/tickets/{}?articles=true", ticket["id"]);
+    let (status, body) = request(port, "GET", &path, None, Some(&token)).unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("It burns."), "{body}");
+    let (status, spec) = get(port, "/api/openapi.json").unwrap();
+    assert_eq!(status, 200);
+    assert!(spec.contains("/v1/tickets"));
+    server.stop();
+
+    // The generated signing key is kept in the database: the token still works.
+    let port = free_port();
+    let server = Server::start(&mut goats(&dir.0), port);
+    let (status, body) = request(port, "GET", &path, None, Some(&token)).unwrap();
+    assert_eq!(status, 200, "{body}");
+    server.stop();
 }

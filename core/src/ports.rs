@@ -198,3 +198,39 @@ pub trait CustomerRepository: Send + Sync {
 pub trait Readiness: Send + Sync {
     async fn ready(&self) -> bool;
 }
+
+/// A stored refresh token: only its hash is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshTokenRecord {
+    pub id: i64,
+    /// Every token rotated from one login shares a family; reuse revokes the family.
+    pub family: String,
+    pub user_id: UserId,
+    pub expires_at: DateTime<Utc>,
+    pub rotated: bool,
+    pub revoked: bool,
+}
+
+#[async_trait]
+pub trait RefreshTokenStore: Send + Sync {
+    async fn insert(
+        &self,
+        family: &str,
+        user_id: UserId,
+        token_hash: &str,
+        expires_at: DateTime<Utc>,
+    ) -> DomainResult<()>;
+    async fn find(&self, token_hash: &str) -> DomainResult<Option<RefreshTokenRecord>>;
+    /// Marks a token used; false when it was already used (a replay).
+    async fn mark_rotated(&self, id: i64, at: DateTime<Utc>) -> DomainResult<bool>;
+    async fn revoke_family(&self, family: &str, at: DateTime<Utc>) -> DomainResult<()>;
+}
+
+/// Small values goats keeps in its own table (`goats_setting`), such as a generated key.
+#[async_trait]
+pub trait SettingsStore: Send + Sync {
+    async fn get(&self, key: &str) -> DomainResult<Option<String>>;
+    /// Stores `value` unless the key exists, and returns what is stored: several
+    /// instances starting at once agree on one value.
+    async fn get_or_insert(&self, key: &str, value: &str) -> DomainResult<String>;
+}

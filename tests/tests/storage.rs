@@ -419,7 +419,9 @@ async fn reads_the_older_groups_table() {
     let t = TestDatabase::create(Engine::Sqlite).await;
     let db = t.connect().await;
     migrate(&db).await.unwrap();
-    sea_orm::ConnectionTrait::execute_unprepared(db.connection(), "ALTER TABLE permission_groups RENAME TO groups").await.unwrap();
+    sea_orm::ConnectionTrait::execute_unprepared(db.connection(), "ALTER TABLE permission_groups RENAME TO groups")
+        .await
+        .unwrap();
     db.close().await;
     let db = t.connect().await;
     let names: Vec<String> = db.groups().await.unwrap().into_iter().map(|g| g.name).collect();

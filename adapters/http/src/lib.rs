@@ -1,21 +1,35 @@
-//! The goats HTTP edge, on poem. This slice serves the health checks that process
-//! supervisors and load balancers ask: `/healthz` (the process runs) and `/readyz` (it
-//! can serve: the database answers).
+//! The goats HTTP edge, on poem: the REST API (poem-openapi) under `/api`, and the
+//! health checks that process supervisors and load balancers ask — `/healthz` (the
+//! process runs) and `/readyz` (it can serve: the database answers).
 
+pub mod api;
 mod health;
 
 use std::sync::Arc;
 
-use goats_core::ports::Readiness;
+use goats_core::auth::AuthService;
+use goats_core::ports::{AgentRepository, LookupRepository, Readiness};
+use goats_core::ticket_service::TicketService;
 use poem::{Endpoint, EndpointExt, Route, get};
+
+pub use api::tokens::AccessTokens;
 
 /// What the HTTP edge needs from the application.
 #[derive(Clone)]
 pub struct AppState {
     pub readiness: Arc<dyn Readiness>,
+    pub tickets: Arc<TicketService>,
+    pub auth: Arc<AuthService>,
+    pub access_tokens: Arc<AccessTokens>,
+    pub lookups: Arc<dyn LookupRepository>,
+    pub agents: Arc<dyn AgentRepository>,
 }
 
 /// The route tree of the server.
 pub fn router(state: AppState) -> impl Endpoint {
-    Route::new().at("/healthz", get(health::healthz)).at("/readyz", get(health::readyz)).data(state)
+    Route::new()
+        .at("/healthz", get(health::healthz))
+        .at("/readyz", get(health::readyz))
+        .nest("/api", api::routes(&state))
+        .data(state)
 }

@@ -16,6 +16,7 @@ pub mod migrate;
 mod row;
 pub mod schema;
 mod tickets;
+mod tokens;
 
 pub use connection::{Db, Dialect};
 pub use error::{SqlError, mask_url};

@@ -5,6 +5,7 @@ mod clock;
 mod lookups;
 mod people;
 mod tickets;
+mod tokens;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -37,6 +38,8 @@ struct State {
     role_users: Vec<(RoleId, UserId)>,
     companies: Vec<CustomerCompany>,
     customers: Vec<(CustomerUser, Option<String>)>,
+    refresh_tokens: Vec<(crate::ports::RefreshTokenRecord, String)>,
+    settings: Vec<(String, String)>,
 }
 
 /// One store implementing every port, shared through `Arc`s.

@@ -13,8 +13,10 @@ const OTRS_TABLES: &str = include_str!("../../../../schema/otrs/tables.schema");
 const OTRS_DEFAULTS: &str = include_str!("../../../../schema/otrs/defaults.yaml");
 
 /// goats' own migrations, in order. Each adds `goats_` tables; none touches OTRS's.
-pub const GOATS_MIGRATIONS: &[(i32, &str, &str)] =
-    &[(1, "goats bookkeeping tables", include_str!("../../../../schema/goats/v1.schema"))];
+pub const GOATS_MIGRATIONS: &[(i32, &str, &str)] = &[
+    (1, "goats bookkeeping tables", include_str!("../../../../schema/goats/v1.schema")),
+    (2, "refresh tokens and settings", include_str!("../../../../schema/goats/v2.schema")),
+];
 
 /// The newest goats schema version this build knows.
 pub fn current_version() -> i32 {

@@ -1,0 +1,612 @@
+//! `/api/v1/tickets`: list, open, read and change tickets, their articles and history.
+//! Every operation goes through the core ticket service, which applies the OTRS
+//! permission model: a ticket the caller cannot read is a 404, as if it did not exist.
+
+use chrono::{DateTime, Utc};
+use goats_core::model::{self, *};
+use goats_core::ticket_change::TicketChange;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi, Tags};
+
+use super::caller::BearerAuth;
+use super::problem::ApiError;
+use crate::AppState;
+
+#[derive(Tags)]
+enum Tag {
+    /// Tickets, their articles and history.
+    Tickets,
+}
+
+#[derive(Debug, Clone, Copy, Enum, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum StateTypeDto {
+    New,
+    Open,
+    Closed,
+    PendingReminder,
+    PendingAuto,
+    Removed,
+    Merged,
+}
+
+impl From<StateType> for StateTypeDto {
+    fn from(t: StateType) -> Self {
+        match t {
+            StateType::New => Self::New,
+            StateType::Open => Self::Open,
+            StateType::Closed => Self::Closed,
+            StateType::PendingReminder => Self::PendingReminder,
+            StateType::PendingAuto => Self::PendingAuto,
+            StateType::Removed => Self::Removed,
+            StateType::Merged => Self::Merged,
+        }
+    }
+}
+
+impl From<StateTypeDto> for StateType {
+    fn from(t: StateTypeDto) -> Self {
+        match t {
+            StateTypeDto::New => Self::New,
+            StateTypeDto::Open => Self::Open,
+            StateTypeDto::Closed => Self::Closed,
+            StateTypeDto::PendingReminder => Self::PendingReminder,
+            StateTypeDto::PendingAuto => Self::PendingAuto,
+            StateTypeDto::Removed => Self::Removed,
+            StateTypeDto::Merged => Self::Merged,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Enum, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum LockDto {
+    Unlock,
+    Lock,
+    TmpLock,
+}
+
+impl From<Lock> for LockDto {
+    fn from(l: Lock) -> Self {
+        match l {
+            Lock::Unlock => Self::Unlock,
+            Lock::Lock => Self::Lock,
+            Lock::TmpLock => Self::TmpLock,
+        }
+    }
+}
+
+impl From<LockDto> for Lock {
+    fn from(l: LockDto) -> Self {
+        match l {
+            LockDto::Unlock => Self::Unlock,
+            LockDto::Lock => Self::Lock,
+            LockDto::TmpLock => Self::TmpLock,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Enum, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum ChannelDto {
+    Email,
+    Phone,
+    Internal,
+    Chat,
+}
+
+impl From<CommunicationChannel> for ChannelDto {
+    fn from(c: CommunicationChannel) -> Self {
+        match c {
+            CommunicationChannel::Email => Self::Email,
+            CommunicationChannel::Phone => Self::Phone,
+            CommunicationChannel::Internal => Self::Internal,
+            CommunicationChannel::Chat => Self::Chat,
+        }
+    }
+}
+
+impl From<ChannelDto> for CommunicationChannel {
+    fn from(c: ChannelDto) -> Self {
+        match c {
+            ChannelDto::Email => Self::Email,
+            ChannelDto::Phone => Self::Phone,
+            ChannelDto::Internal => Self::Internal,
+            ChannelDto::Chat => Self::Chat,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Enum, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum SenderDto {
+    Agent,
+    System,
+    Customer,
+}
+
+impl From<SenderType> for SenderDto {
+    fn from(s: SenderType) -> Self {
+        match s {
+            SenderType::Agent => Self::Agent,
+            SenderType::System => Self::System,
+            SenderType::Customer => Self::Customer,
+        }
+    }
+}
+
+impl From<SenderDto> for SenderType {
+    fn from(s: SenderDto) -> Self {
+        match s {
+            SenderDto::Agent => Self::Agent,
+            SenderDto::System => Self::System,
+            SenderDto::Customer => Self::Customer,
+        }
+    }
+}
+
+#[derive(Object)]
+struct ArticleDto {
+    id: i64,
+    sender_type: SenderDto,
+    channel: ChannelDto,
+    visible_for_customer: bool,
+    #[oai(skip_serializing_if_is_none)]
+    from: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
+    to: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
+    cc: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
+    subject: Option<String>,
+    body: String,
+    content_type: String,
+    created: DateTime<Utc>,
+    created_by: i32,
+}
+
+impl From<Article> for ArticleDto {
+    fn from(a: Article) -> Self {
+        Self {
+            id: a.id,
+            sender_type: a.sender_type.into(),
+            channel: a.channel.into(),
+            visible_for_customer: a.visible_for_customer,
+            from: a.from,
+            to: a.to,
+            cc: a.cc,
+            subject: a.subject,
+            body: a.body,
+            content_type: a.content_type,
+            created: a.created,
+            created_by: a.created_by,
+        }
+    }
+}
+
+#[derive(Object)]
+struct TicketDto {
+    id: i64,
+    /// The OTRS ticket number, e.g. `2016010110000019`.
+    number: String,
+    title: String,
+    queue_id: i32,
+    queue: String,
+    state_id: i32,
+    state: String,
+    state_type: StateTypeDto,
+    priority_id: i32,
+    priority: String,
+    #[oai(skip_serializing_if_is_none)]
+    type_id: Option<i32>,
+    lock: LockDto,
+    owner_id: i32,
+    responsible_id: i32,
+    #[oai(skip_serializing_if_is_none)]
+    customer_id: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
+    customer_user_id: Option<String>,
+    /// When a pending ticket is due; absent when no pending time is set.
+    #[oai(skip_serializing_if_is_none)]
+    pending_until: Option<DateTime<Utc>>,
+    created: DateTime<Utc>,
+    changed: DateTime<Utc>,
+    #[oai(skip_serializing_if_is_none)]
+    articles: Option<Vec<ArticleDto>>,
+}
+
+impl From<Ticket> for TicketDto {
+    fn from(t: Ticket) -> Self {
+        Self {
+            id: t.id,
+            number: t.number,
+            title: t.title,
+            queue_id: t.queue_id,
+            queue: t.queue,
+            state_id: t.state_id,
+            state: t.state,
+            state_type: t.state_type.into(),
+            priority_id: t.priority_id,
+            priority: t.priority,
+            type_id: t.type_id,
+            lock: t.lock.into(),
+            owner_id: t.owner_id,
+            responsible_id: t.responsible_id,
+            customer_id: t.customer_id,
+            customer_user_id: t.customer_user_id,
+            pending_until: (t.until_time > 0).then(|| DateTime::from_timestamp(t.until_time, 0)).flatten(),
+            created: t.created,
+            changed: t.changed,
+            articles: t.articles.map(|a| a.into_iter().map(Into::into).collect()),
+        }
+    }
+}
+
+#[derive(Object)]
+struct TicketPage {
+    items: Vec<TicketDto>,
+    /// How many tickets match in all.
+    total: u64,
+    page: u64,
+    per_page: u64,
+}
+
+#[derive(Object)]
+struct NewArticleDto {
+    #[oai(validator(min_length = 1, max_length = 3800))]
+    subject: String,
+    #[oai(validator(min_length = 1, max_length = 1000000))]
+    body: String,
+    /// How the article came or went; `internal` (a note) by default.
+    #[oai(default)]
+    channel: Option<ChannelDto>,
+    /// Who wrote it; `agent` by default.
+    #[oai(default)]
+    sender_type: Option<SenderDto>,
+    /// Whether the customer sees it; false by default.
+    #[oai(default)]
+    visible_for_customer: bool,
+    #[oai(validator(max_length = 3800))]
+    from: Option<String>,
+    #[oai(validator(max_length = 3800))]
+    to: Option<String>,
+    #[oai(validator(max_length = 3800))]
+    cc: Option<String>,
+    /// `text/plain; charset=utf-8` by default.
+    #[oai(validator(max_length = 250))]
+    content_type: Option<String>,
+}
+
+impl From<NewArticleDto> for NewArticle {
+    fn from(a: NewArticleDto) -> Self {
+        NewArticle {
+            sender_type: a.sender_type.map_or(SenderType::Agent, Into::into),
+            channel: a.channel.map_or(CommunicationChannel::Internal, Into::into),
+            visible_for_customer: a.visible_for_customer,
+            from: a.from,
+            to: a.to,
+            cc: a.cc,
+            subject: a.subject,
+            body: a.body,
+            content_type: a.content_type.unwrap_or_else(|| "text/plain; charset=utf-8".into()),
+            message_id: None,
+            in_reply_to: None,
+            references: None,
+        }
+    }
+}
+
+#[derive(Object)]
+struct NewTicketDto {
+    #[oai(validator(min_length = 1, max_length = 255))]
+    title: String,
+    queue_id: i32,
+    /// `new` (1) by default.
+    state_id: Option<i32>,
+    /// `3 normal` by default.
+    priority_id: Option<i32>,
+    type_id: Option<i32>,
+    /// The caller by default.
+    owner_id: Option<i32>,
+    responsible_id: Option<i32>,
+    #[oai(validator(max_length = 150))]
+    customer_id: Option<String>,
+    #[oai(validator(max_length = 250))]
+    customer_user_id: Option<String>,
+    /// Required with a pending state; must be in the future.
+    pending_until: Option<DateTime<Utc>>,
+    article: NewArticleDto,
+}
+
+/// Fields to change; those left out stay as they are.
+#[derive(Object)]
+struct TicketPatch {
+    #[oai(validator(min_length = 1, max_length = 255))]
+    title: Option<String>,
+    queue_id: Option<i32>,
+    state_id: Option<i32>,
+    /// With a pending `state_id`, or alone to move the time of a pending ticket.
+    pending_until: Option<DateTime<Utc>>,
+    priority_id: Option<i32>,
+    type_id: Option<i32>,
+    owner_id: Option<i32>,
+    responsible_id: Option<i32>,
+    lock: Option<LockDto>,
+    #[oai(validator(max_length = 150))]
+    customer_id: Option<String>,
+    #[oai(validator(max_length = 250))]
+    customer_user_id: Option<String>,
+}
+
+impl TicketPatch {
+    /// The changes in the order an agent would make them: where the ticket is and who
+    /// has it before what state it is in.
+    fn changes(self) -> Vec<TicketChange> {
+        let mut out = Vec::new();
+        if let Some(t) = self.title {
+            out.push(TicketChange::Title(t));
+        }
+        if let Some(q) = self.queue_id {
+            out.push(TicketChange::Queue(q));
+        }
+        if let Some(t) = self.type_id {
+            out.push(TicketChange::Type(t));
+        }
+        if let Some(o) = self.owner_id {
+            out.push(TicketChange::Owner(o));
+        }
+        if let Some(r) = self.responsible_id {
+            out.push(TicketChange::Responsible(r));
+        }
+        if self.customer_id.is_some() || self.customer_user_id.is_some() {
+            out.push(TicketChange::Customer { customer_id: self.customer_id, customer_user_id: self.customer_user_id });
+        }
+        if let Some(p) = self.priority_id {
+            out.push(TicketChange::Priority(p));
+        }
+        match (self.state_id, self.pending_until) {
+            (Some(state_id), pending_until) => out.push(TicketChange::State { state_id, pending_until }),
+            (None, Some(until)) => out.push(TicketChange::PendingTime(until)),
+            (None, None) => {}
+        }
+        if let Some(l) = self.lock {
+            out.push(TicketChange::Lock(l.into()));
+        }
+        out
+    }
+}
+
+#[derive(Object)]
+struct HistoryDto {
+    id: i64,
+    /// The OTRS history type, e.g. `StateUpdate`.
+    history_type: String,
+    /// OTRS's `%%`-separated parameters, e.g. `%%new%%open%%`.
+    name: String,
+    #[oai(skip_serializing_if_is_none)]
+    article_id: Option<i64>,
+    queue_id: i32,
+    owner_id: i32,
+    priority_id: i32,
+    state_id: i32,
+    created: DateTime<Utc>,
+    created_by: i32,
+}
+
+#[derive(Object)]
+struct CreatedArticle {
+    id: i64,
+}
+
+#[derive(ApiResponse)]
+enum TicketCreated {
+    /// The new ticket.
+    #[oai(status = 201)]
+    Created(Json<TicketDto>),
+}
+
+#[derive(ApiResponse)]
+enum ArticleCreated {
+    #[oai(status = 201)]
+    Created(Json<CreatedArticle>),
+}
+
+#[derive(Debug, Clone, Copy, Enum)]
+#[oai(rename_all = "snake_case")]
+enum SortField {
+    Number,
+    Title,
+    Queue,
+    State,
+    Priority,
+    Owner,
+    Created,
+    Changed,
+    PendingUntil,
+}
+
+#[derive(Debug, Clone, Copy, Enum)]
+#[oai(rename_all = "snake_case")]
+enum Order {
+    Asc,
+    Desc,
+}
+
+pub struct TicketApi {
+    pub state: AppState,
+}
+
+#[OpenApi(prefix_path = "/v1", tag = "Tag::Tickets")]
+impl TicketApi {
+    /// Tickets in the queues the caller may read. Repeat a filter to match any of its values.
+    #[allow(clippy::too_many_arguments)]
+    #[oai(path = "/tickets", method = "get")]
+    async fn list(
+        &self,
+        auth: BearerAuth,
+        queue_id: Query<Vec<i32>>,
+        state_id: Query<Vec<i32>>,
+        state_type: Query<Vec<StateTypeDto>>,
+        priority_id: Query<Vec<i32>>,
+        owner_id: Query<Vec<i32>>,
+        responsible_id: Query<Vec<i32>>,
+        customer_id: Query<Vec<String>>,
+        customer_user_id: Query<Vec<String>>,
+        lock: Query<Option<LockDto>>,
+        /// Part of the title, case-insensitive.
+        #[oai(validator(max_length = 255))]
+        title: Query<Option<String>>,
+        /// Sort column; `created` by default.
+        sort: Query<Option<SortField>>,
+        /// `desc` by default.
+        order: Query<Option<Order>>,
+        #[oai(default = "default_page", validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<u64>,
+        #[oai(default = "default_per_page", validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<
+            u64,
+        >,
+    ) -> Result<Json<TicketPage>, ApiError> {
+        let caller = self.state.caller(&auth).await?;
+        let filter = TicketFilter {
+            queue_ids: queue_id.0,
+            state_ids: state_id.0,
+            state_types: state_type.0.into_iter().map(Into::into).collect(),
+            priority_ids: priority_id.0,
+            owner_ids: owner_id.0,
+            responsible_ids: responsible_id.0,
+            customer_ids: customer_id.0,
+            customer_user_ids: customer_user_id.0,
+            lock: lock.0.map(Into::into),
+            title_contains: title.0,
+        };
+        let field = match sort.0.unwrap_or(SortField::Created) {
+            SortField::Number => TicketSortField::Number,
+            SortField::Title => TicketSortField::Title,
+            SortField::Queue => TicketSortField::Queue,
+            SortField::State => TicketSortField::State,
+            SortField::Priority => TicketSortField::Priority,
+            SortField::Owner => TicketSortField::Owner,
+            SortField::Created => TicketSortField::Created,
+            SortField::Changed => TicketSortField::Changed,
+            SortField::PendingUntil => TicketSortField::PendingUntil,
+        };
+        let direction = match order.0.unwrap_or(Order::Desc) {
+            Order::Asc => SortDirection::Asc,
+            Order::Desc => SortDirection::Desc,
+        };
+        let page = self
+            .state
+            .tickets
+            .list(&caller, filter, TicketSort { field, direction }, PageRequest::new(page.0, per_page.0))
+            .await?;
+        Ok(Json(TicketPage {
+            items: page.items.into_iter().map(Into::into).collect(),
+            total: page.total,
+            page: page.page,
+            per_page: page.per_page,
+        }))
+    }
+
+    /// Open a ticket with its first article. Needs `create` on the queue.
+    #[oai(path = "/tickets", method = "post")]
+    async fn create(&self, auth: BearerAuth, body: Json<NewTicketDto>) -> Result<TicketCreated, ApiError> {
+        let caller = self.state.caller(&auth).await?;
+        let b = body.0;
+        let new = model::NewTicket {
+            title: b.title,
+            queue_id: b.queue_id,
+            state_id: b.state_id.unwrap_or(1),
+            priority_id: b.priority_id.unwrap_or(3),
+            type_id: b.type_id,
+            owner_id: b.owner_id.unwrap_or(caller.user_id),
+            responsible_id: b.responsible_id,
+            customer_id: b.customer_id,
+            customer_user_id: b.customer_user_id,
+            pending_until: b.pending_until,
+            article: b.article.into(),
+        };
+        let ticket = self.state.tickets.create(&caller, new).await?;
+        Ok(TicketCreated::Created(Json(ticket.into())))
+    }
+
+    /// One ticket; with `articles=true`, its articles too.
+    #[oai(path = "/tickets/:id", method = "get")]
+    async fn get(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        #[oai(default)] articles: Query<bool>,
+    ) -> Result<Json<TicketDto>, ApiError> {
+        let caller = self.state.caller(&auth).await?;
+        Ok(Json(self.state.tickets.get(&caller, id.0, articles.0).await?.into()))
+    }
+
+    /// Change a ticket. Each field needs its OTRS permission: `priority` for the
+    /// priority, `owner` for the owner, `move_into` on the target queue, `rw` for the rest.
+    #[oai(path = "/tickets/:id", method = "patch")]
+    async fn update(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<TicketPatch>,
+    ) -> Result<Json<TicketDto>, ApiError> {
+        let caller = self.state.caller(&auth).await?;
+        let mut ticket = self.state.tickets.get(&caller, id.0, false).await?;
+        for change in body.0.changes() {
+            ticket = self.state.tickets.change(&caller, id.0, change).await?;
+        }
+        Ok(Json(ticket.into()))
+    }
+
+    /// The ticket's articles, oldest first.
+    #[oai(path = "/tickets/:id/articles", method = "get")]
+    async fn articles(&self, auth: BearerAuth, id: Path<i64>) -> Result<Json<Vec<ArticleDto>>, ApiError> {
+        let caller = self.state.caller(&auth).await?;
+        let ticket = self.state.tickets.get(&caller, id.0, true).await?;
+        Ok(Json(ticket.articles.unwrap_or_default().into_iter().map(Into::into).collect()))
+    }
+
+    /// Add an article: internal notes need `note`, anything the customer sees needs `rw`.
+    #[oai(path = "/tickets/:id/articles", method = "post")]
+    async fn add_article(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<NewArticleDto>,
+    ) -> Result<ArticleCreated, ApiError> {
+        let caller = self.state.caller(&auth).await?;
+        let article_id = self.state.tickets.add_article(&caller, id.0, body.0.into()).await?;
+        Ok(ArticleCreated::Created(Json(CreatedArticle { id: article_id })))
+    }
+
+    /// Everything that happened to the ticket, as OTRS records it.
+    #[oai(path = "/tickets/:id/history", method = "get")]
+    async fn history(&self, auth: BearerAuth, id: Path<i64>) -> Result<Json<Vec<HistoryDto>>, ApiError> {
+        let caller = self.state.caller(&auth).await?;
+        let rows = self.state.tickets.history(&caller, id.0).await?;
+        Ok(Json(
+            rows.into_iter()
+                .map(|h| HistoryDto {
+                    id: h.id,
+                    history_type: h.history_type,
+                    name: h.name,
+                    article_id: h.article_id,
+                    queue_id: h.queue_id,
+                    owner_id: h.owner_id,
+                    priority_id: h.priority_id,
+                    state_id: h.state_id,
+                    created: h.created,
+                    created_by: h.created_by,
+                })
+                .collect(),
+        ))
+    }
+}
+
+fn default_page() -> u64 {
+    1
+}
+
+fn default_per_page() -> u64 {
+    50
+}

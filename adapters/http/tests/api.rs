@@ -1,0 +1,508 @@
+//! The REST API through poem's test client, over the in-memory ports: authentication,
+//! tickets, lookups, the permission model, problem+json errors and the OpenAPI document.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use chrono::{DateTime, Duration, Utc};
+use goats_core::auth::AuthService;
+use goats_core::password;
+use goats_core::permission::Permission;
+use goats_core::ports::*;
+use goats_core::testing::{FixedClock, MemoryStore};
+use goats_core::ticket_number::TicketNumberConfig;
+use goats_core::ticket_service::TicketService;
+use goats_http::{AccessTokens, AppState, router};
+use poem::EndpointExt;
+use poem::endpoint::BoxEndpoint;
+use poem::http::StatusCode;
+use poem::test::{TestClient, TestResponse};
+use serde_json::{Value, json};
+
+struct Switch(AtomicBool);
+
+#[async_trait::async_trait]
+impl Readiness for Switch {
+    async fn ready(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+struct World {
+    store: MemoryStore,
+    ready: Arc<Switch>,
+    cli: TestClient<BoxEndpoint<'static, poem::Response>>,
+}
+
+async fn world() -> World {
+    let clock = Arc::new(FixedClock::at(Utc::now()));
+    let store = MemoryStore::with_defaults(clock.clone());
+    store.set_password_hash(1, &password::hash_with_cost("root-password", 4), 1).await.unwrap();
+    let s = Arc::new(store.clone());
+    let ready = Arc::new(Switch(AtomicBool::new(true)));
+    let state = AppState {
+        readiness: ready.clone(),
+        tickets: Arc::new(TicketService::new(store.ticket_ports(), TicketNumberConfig::default())),
+        auth: Arc::new(AuthService::new(s.clone(), s.clone(), s.clone(), clock, Duration::days(14))),
+        access_tokens: Arc::new(AccessTokens::new(b"test-signing-key-of-at-least-32-bytes", Duration::minutes(15))),
+        lookups: s.clone(),
+        agents: s,
+    };
+    let ep = router(state).map_to_response().boxed();
+    World { store, ready, cli: TestClient::new(ep) }
+}
+
+async fn json(resp: TestResponse) -> Value {
+    resp.0.into_body().into_json().await.unwrap()
+}
+
+impl World {
+    async fn agent(&self, login: &str, grants: &[(i32, Permission)]) -> String {
+        let id = AgentRepository::create(
+            &self.store,
+            NewAgent {
+                login: login.into(),
+                first_name: login.into(),
+                last_name: "Agent".into(),
+                email: Some(format!("{login}@example.com")),
+                password_hash: password::hash_with_cost("agent-password", 4),
+            },
+            1,
+        )
+        .await
+        .unwrap();
+        for (g, p) in grants {
+            self.store.grant_user(id, *g, *p, 1).await.unwrap();
+        }
+        self.login(login, "agent-password").await
+    }
+
+    async fn login(&self, login: &str, password: &str) -> String {
+        let r =
+            self.cli.post("/api/v1/auth/login").body_json(&json!({"login": login, "password": password})).send().await;
+        r.assert_status_is_ok();
+        json(r).await["access_token"].as_str().unwrap().to_string()
+    }
+
+    async fn create_ticket(&self, token: &str, queue_id: i32) -> Value {
+        let r = self
+            .cli
+            .post("/api/v1/tickets")
+            .header("Authorization", format!("Bearer {token}"))
+            .body_json(&json!({
+                "title": "VPN is down",
+                "queue_id": queue_id,
+                "customer_user_id": "jane",
+                "article": {"subject": "VPN", "body": "Since 9 am.", "channel": "phone", "sender_type": "customer", "visible_for_customer": true}
+            }))
+            .send()
+            .await;
+        r.assert_status(StatusCode::CREATED);
+        json(r).await
+    }
+}
+
+fn assert_problem(status: u16, body: &Value) {
+    assert_eq!(body["status"], status, "{body}");
+    assert!(body["type"].as_str().unwrap().starts_with("https://goats.dev/problems/"), "{body}");
+    assert!(body["title"].is_string(), "{body}");
+}
+
+#[tokio::test]
+async fn health_and_readiness() {
+    let w = world().await;
+    w.cli.get("/healthz").send().await.assert_status_is_ok();
+    w.cli.get("/readyz").send().await.assert_status_is_ok();
+    w.ready.0.store(false, Ordering::SeqCst);
+    w.cli.get("/readyz").send().await.assert_status(StatusCode::SERVICE_UNAVAILABLE);
+    w.cli.get("/healthz").send().await.assert_status_is_ok();
+}
+
+#[tokio::test]
+async fn login_refresh_rotation_and_logout() {
+    let w = world().await;
+    let r = w
+        .cli
+        .post("/api/v1/auth/login")
+        .body_json(&json!({"login": "root@localhost", "password": "root-password"}))
+        .send()
+        .await;
+    r.assert_status_is_ok();
+    let pair = json(r).await;
+    assert_eq!(pair["token_type"], "Bearer");
+    assert_eq!(pair["expires_in"], 900);
+    let access = pair["access_token"].as_str().unwrap();
+    let me = json(w.cli.get("/api/v1/users/me").header("Authorization", format!("Bearer {access}")).send().await).await;
+    assert_eq!((me["login"].as_str(), me["is_admin"].as_bool()), (Some("root@localhost"), Some(true)));
+
+    let first = pair["refresh_token"].as_str().unwrap().to_string();
+    let r = w.cli.post("/api/v1/auth/refresh").body_json(&json!({"refresh_token": first})).send().await;
+    r.assert_status_is_ok();
+    let second = json(r).await["refresh_token"].as_str().unwrap().to_string();
+    // Replaying the used token revokes the family, the current token with it.
+    let r = w.cli.post("/api/v1/auth/refresh").body_json(&json!({"refresh_token": first})).send().await;
+    r.assert_status(StatusCode::UNAUTHORIZED);
+    r.assert_header("content-type", "application/problem+json");
+    w.cli
+        .post("/api/v1/auth/refresh")
+        .body_json(&json!({"refresh_token": second}))
+        .send()
+        .await
+        .assert_status(StatusCode::UNAUTHORIZED);
+
+    let r = w
+        .cli
+        .post("/api/v1/auth/login")
+        .body_json(&json!({"login": "root@localhost", "password": "root-password"}))
+        .send()
+        .await;
+    let refresh = json(r).await["refresh_token"].as_str().unwrap().to_string();
+    w.cli
+        .post("/api/v1/auth/logout")
+        .body_json(&json!({"refresh_token": refresh}))
+        .send()
+        .await
+        .assert_status(StatusCode::NO_CONTENT);
+    w.cli
+        .post("/api/v1/auth/refresh")
+        .body_json(&json!({"refresh_token": refresh}))
+        .send()
+        .await
+        .assert_status(StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn wrong_passwords_are_401_and_then_429_with_retry_after() {
+    let w = world().await;
+    for _ in 0..5 {
+        let r = w
+            .cli
+            .post("/api/v1/auth/login")
+            .body_json(&json!({"login": "root@localhost", "password": "nope"}))
+            .send()
+            .await;
+        r.assert_status(StatusCode::UNAUTHORIZED);
+        assert_problem(401, &json(r).await);
+    }
+    let r = w
+        .cli
+        .post("/api/v1/auth/login")
+        .body_json(&json!({"login": "root@localhost", "password": "root-password"}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::TOO_MANY_REQUESTS);
+    let headers = format!("{:?}", r.0.headers());
+    let retry: u64 =
+        r.0.headers().get("retry-after").unwrap_or_else(|| panic!("{headers}")).to_str().unwrap().parse().unwrap();
+    assert!(retry > 0);
+}
+
+#[tokio::test]
+async fn requests_without_a_valid_token_are_refused() {
+    let w = world().await;
+    let r = w.cli.get("/api/v1/tickets").send().await;
+    r.assert_status(StatusCode::UNAUTHORIZED);
+    assert_problem(401, &json(r).await);
+    let r = w.cli.get("/api/v1/tickets").header("Authorization", "Bearer forged.token.value").send().await;
+    r.assert_status(StatusCode::UNAUTHORIZED);
+    assert_problem(401, &json(r).await);
+}
+
+#[tokio::test]
+async fn tickets_round_trip() {
+    let w = world().await;
+    let root = w.login("root@localhost", "root-password").await;
+    let auth = format!("Bearer {root}");
+    let t = w.create_ticket(&root, 2).await;
+    assert_eq!(
+        (t["queue"].as_str(), t["state"].as_str(), t["priority"].as_str()),
+        (Some("Raw"), Some("new"), Some("3 normal"))
+    );
+    assert_eq!(t["number"].as_str().unwrap().len(), 16);
+    let id = t["id"].as_i64().unwrap();
+
+    let until: DateTime<Utc> = Utc::now() + Duration::days(2);
+    let r = w
+        .cli
+        .patch(format!("/api/v1/tickets/{id}"))
+        .header("Authorization", &auth)
+        .body_json(&json!({"queue_id": 4, "priority_id": 4, "state_id": 6, "pending_until": until.to_rfc3339(), "lock": "lock", "title": "VPN down in Berlin"}))
+        .send()
+        .await;
+    r.assert_status_is_ok();
+    let t = json(r).await;
+    assert_eq!(
+        (t["queue"].as_str(), t["state_type"].as_str(), t["lock"].as_str()),
+        (Some("Misc"), Some("pending_reminder"), Some("lock"))
+    );
+    assert!(t["pending_until"].is_string());
+
+    let r = w
+        .cli
+        .post(format!("/api/v1/tickets/{id}/articles"))
+        .header("Authorization", &auth)
+        .body_json(&json!({"subject": "Called back", "body": "Router replaced."}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::CREATED);
+    let arts =
+        json(w.cli.get(format!("/api/v1/tickets/{id}/articles")).header("Authorization", &auth).send().await).await;
+    assert_eq!(arts.as_array().unwrap().len(), 2);
+    assert_eq!(arts[1]["channel"], "internal");
+    assert_eq!(arts[1]["visible_for_customer"], false);
+
+    let full =
+        json(w.cli.get(format!("/api/v1/tickets/{id}?articles=true")).header("Authorization", &auth).send().await)
+            .await;
+    assert_eq!(full["articles"].as_array().unwrap().len(), 2);
+
+    let history =
+        json(w.cli.get(format!("/api/v1/tickets/{id}/history")).header("Authorization", &auth).send().await).await;
+    let kinds: Vec<&str> = history.as_array().unwrap().iter().map(|h| h["history_type"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "NewTicket",
+            "CustomerUpdate",
+            "PhoneCallCustomer",
+            "TitleUpdate",
+            "Move",
+            "PriorityUpdate",
+            "StateUpdate",
+            "SetPendingTime",
+            "Lock",
+            "AddNote"
+        ]
+    );
+
+    let page = json(
+        w.cli
+            .get("/api/v1/tickets?queue_id=4&queue_id=2&state_type=pending_reminder&sort=title&order=asc&per_page=10")
+            .header("Authorization", &auth)
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["items"][0]["id"], id);
+    let none = json(w.cli.get("/api/v1/tickets?title=printer").header("Authorization", &auth).send().await).await;
+    assert_eq!(none["total"], 0);
+}
+
+#[tokio::test]
+async fn bad_input_gets_the_right_4xx_as_problem_json() {
+    let w = world().await;
+    let root = w.login("root@localhost", "root-password").await;
+    let auth = format!("Bearer {root}");
+    let cases: Vec<(poem::test::TestRequestBuilder<'_, _>, u16)> = vec![
+        (
+            w.cli
+                .post("/api/v1/tickets")
+                .header("Authorization", &auth)
+                .content_type("application/json")
+                .body("{not json"),
+            400,
+        ),
+        (w.cli.post("/api/v1/tickets").header("Authorization", &auth).body_json(&json!({"title": 5})), 400),
+        (
+            w.cli
+                .post("/api/v1/tickets")
+                .header("Authorization", &auth)
+                .body_json(&json!({"title": "x", "queue_id": 999, "article": {"subject": "s", "body": "b"}})),
+            404,
+        ),
+        (
+            w.cli.post("/api/v1/tickets").header("Authorization", &auth).body_json(
+                &json!({"title": "x", "queue_id": 2, "state_id": 6, "article": {"subject": "s", "body": "b"}}),
+            ),
+            422,
+        ),
+        (w.cli.get("/api/v1/tickets/424242").header("Authorization", &auth), 404),
+        (w.cli.get("/api/v1/tickets/not-a-number").header("Authorization", &auth), 400),
+        (w.cli.get("/api/v1/tickets?per_page=100000").header("Authorization", &auth), 400),
+        (w.cli.get("/api/v1/tickets?state_type=bogus").header("Authorization", &auth), 400),
+        (w.cli.get("/api/v1/nothing-here").header("Authorization", &auth), 404),
+        (
+            w.cli
+                .post("/api/v1/tickets")
+                .header("Authorization", &auth)
+                .content_type("application/json")
+                .header("content-length", "3145728")
+                .body(vec![b' '; 3 * 1024 * 1024]),
+            413,
+        ),
+    ];
+    for (req, status) in cases {
+        let r = req.send().await;
+        let got = r.0.status().as_u16();
+        let body = json(r).await;
+        assert_eq!(got, status, "{body}");
+        assert_problem(status, &body);
+    }
+    let r = w
+        .cli
+        .post("/api/v1/tickets")
+        .header("Authorization", &auth)
+        .body_json(&json!({"title": "x", "queue_id": 2, "state_id": 6, "article": {"subject": "s", "body": "b"}}))
+        .send()
+        .await;
+    let body = json(r).await;
+    assert_eq!(body["errors"][0]["field"], "pending_until", "{body}");
+}
+
+/// The OTRS permission model, as seen through the API by agents with different rights,
+/// including one probing another team's ticket ids.
+#[tokio::test]
+async fn permissions_matrix() {
+    let w = world().await;
+    let team = w.store.create_group("second-level", None, 1).await.unwrap();
+    let q = w
+        .store
+        .create_queue(
+            NewQueue {
+                name: "2nd level".into(),
+                group_id: team,
+                unlock_timeout: 0,
+                first_response_time: 0,
+                update_time: 0,
+                solution_time: 0,
+                calendar_name: None,
+                comments: None,
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    w.store.grant_user(1, team, Permission::Rw, 1).await.unwrap();
+    let root = w.login("root@localhost", "root-password").await;
+    let t = w.create_ticket(&root, q).await;
+    let id = t["id"].as_i64().unwrap();
+
+    let outsider = w.agent("outsider", &[(1, Permission::Rw)]).await;
+    let reader = w.agent("reader", &[(team, Permission::Ro)]).await;
+    let noter = w.agent("noter", &[(team, Permission::Ro), (team, Permission::Note)]).await;
+    let mover = w.agent("mover", &[(team, Permission::Ro), (1, Permission::MoveInto)]).await;
+    let bearer = |t: &str| format!("Bearer {t}");
+
+    // Reading: the outsider cannot tell the ticket exists.
+    let r = w.cli.get(format!("/api/v1/tickets/{id}")).header("Authorization", bearer(&outsider)).send().await;
+    r.assert_status(StatusCode::NOT_FOUND);
+    let list = json(w.cli.get("/api/v1/tickets").header("Authorization", bearer(&outsider)).send().await).await;
+    assert_eq!(list["total"], 0);
+    let queues = json(w.cli.get("/api/v1/queues").header("Authorization", bearer(&outsider)).send().await).await;
+    assert!(queues.as_array().unwrap().iter().all(|q| q["name"] != "2nd level"));
+    for path in ["history", "articles"] {
+        w.cli
+            .get(format!("/api/v1/tickets/{id}/{path}"))
+            .header("Authorization", bearer(&outsider))
+            .send()
+            .await
+            .assert_status(StatusCode::NOT_FOUND);
+    }
+    w.cli
+        .patch(format!("/api/v1/tickets/{id}"))
+        .header("Authorization", bearer(&outsider))
+        .body_json(&json!({"priority_id": 5}))
+        .send()
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    w.cli
+        .get(format!("/api/v1/tickets/{id}"))
+        .header("Authorization", bearer(&reader))
+        .send()
+        .await
+        .assert_status_is_ok();
+
+    // Writing needs the matching permission.
+    let note = json!({"subject": "n", "body": "b"});
+    w.cli
+        .post(format!("/api/v1/tickets/{id}/articles"))
+        .header("Authorization", bearer(&reader))
+        .body_json(&note)
+        .send()
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    w.cli
+        .post(format!("/api/v1/tickets/{id}/articles"))
+        .header("Authorization", bearer(&noter))
+        .body_json(&note)
+        .send()
+        .await
+        .assert_status(StatusCode::CREATED);
+    let visible = json!({"subject": "n", "body": "b", "visible_for_customer": true});
+    w.cli
+        .post(format!("/api/v1/tickets/{id}/articles"))
+        .header("Authorization", bearer(&noter))
+        .body_json(&visible)
+        .send()
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    w.cli
+        .patch(format!("/api/v1/tickets/{id}"))
+        .header("Authorization", bearer(&reader))
+        .body_json(&json!({"state_id": 4}))
+        .send()
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    w.cli
+        .patch(format!("/api/v1/tickets/{id}"))
+        .header("Authorization", bearer(&reader))
+        .body_json(&json!({"queue_id": 2}))
+        .send()
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    let r = w
+        .cli
+        .patch(format!("/api/v1/tickets/{id}"))
+        .header("Authorization", bearer(&mover))
+        .body_json(&json!({"queue_id": 2}))
+        .send()
+        .await;
+    r.assert_status_is_ok();
+    // Creating needs `create` on the queue's group.
+    let r = w
+        .cli
+        .post("/api/v1/tickets")
+        .header("Authorization", bearer(&reader))
+        .body_json(&json!({"title": "x", "queue_id": q, "article": {"subject": "s", "body": "b"}}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::FORBIDDEN);
+
+    // A grant removed takes effect on the next request, without a new token.
+    w.store.revoke_user(2, 1, Permission::Rw).await.unwrap();
+    let list = json(w.cli.get("/api/v1/queues").header("Authorization", bearer(&outsider)).send().await).await;
+    assert_eq!(list.as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_operation() {
+    let w = world().await;
+    let r = w.cli.get("/api/openapi.json").send().await;
+    r.assert_status_is_ok();
+    let spec = json(r).await;
+    assert!(spec["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = spec["paths"].as_object().unwrap();
+    for p in [
+        "/v1/auth/login",
+        "/v1/auth/refresh",
+        "/v1/auth/logout",
+        "/v1/users/me",
+        "/v1/tickets",
+        "/v1/tickets/{id}",
+        "/v1/tickets/{id}/articles",
+        "/v1/tickets/{id}/history",
+        "/v1/queues",
+        "/v1/states",
+        "/v1/priorities",
+        "/v1/types",
+    ] {
+        assert!(paths.contains_key(p), "{p} missing from {:?}", paths.keys());
+    }
+    assert_eq!(spec["components"]["securitySchemes"]["BearerAuth"]["scheme"], "bearer");
+    let get = &spec["paths"]["/v1/tickets/{id}"]["get"]["responses"];
+    assert!(get["404"]["content"]["application/problem+json"].is_object(), "{get}");
+    let docs = w.cli.get("/api/docs").send().await;
+    docs.assert_status_is_ok();
+    assert!(docs.0.into_body().into_string().await.unwrap().contains("swagger"));
+}

@@ -1,0 +1,109 @@
+//! goats' own authentication tables: `goats_refresh_token` and `goats_setting`.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use goats_core::DomainResult;
+use goats_core::model::UserId;
+use goats_core::ports::{RefreshTokenRecord, RefreshTokenStore, SettingsStore};
+use sea_orm::{ConnectionTrait, Value};
+
+use crate::connection::Db;
+use crate::error::to_domain;
+use crate::row::{db_now, int, opt_text, text, time};
+
+#[async_trait]
+impl RefreshTokenStore for Db {
+    async fn insert(
+        &self,
+        family: &str,
+        user_id: UserId,
+        token_hash: &str,
+        expires_at: DateTime<Utc>,
+    ) -> DomainResult<()> {
+        let _w = self.write_guard().await;
+        self.conn
+            .execute_raw(self.stmt(
+                "INSERT INTO goats_refresh_token (family, user_id, token_hash, expires_at, create_time) VALUES (?, ?, ?, ?, ?)",
+                [family.into(), user_id.into(), token_hash.into(), db_now(expires_at).into(), db_now(Utc::now()).into()],
+            ))
+            .await
+            .map_err(to_domain)?;
+        Ok(())
+    }
+
+    async fn find(&self, token_hash: &str) -> DomainResult<Option<RefreshTokenRecord>> {
+        let row = self
+            .conn
+            .query_one_raw(self.stmt(
+                "SELECT id, family, user_id, expires_at, rotated_at, revoked_at FROM goats_refresh_token WHERE token_hash = ?",
+                [token_hash.into()],
+            ))
+            .await
+            .map_err(to_domain)?;
+        Ok(row.map(|r| RefreshTokenRecord {
+            id: int(&r, "id"),
+            family: text(&r, "family"),
+            user_id: int(&r, "user_id") as i32,
+            expires_at: time(&r, "expires_at"),
+            rotated: r.try_get::<Option<chrono::NaiveDateTime>>("", "rotated_at").ok().flatten().is_some(),
+            revoked: r.try_get::<Option<chrono::NaiveDateTime>>("", "revoked_at").ok().flatten().is_some(),
+        }))
+    }
+
+    async fn mark_rotated(&self, id: i64, at: DateTime<Utc>) -> DomainResult<bool> {
+        let _w = self.write_guard().await;
+        let r = self
+            .conn
+            .execute_raw(self.stmt(
+                "UPDATE goats_refresh_token SET rotated_at = ? WHERE id = ? AND rotated_at IS NULL",
+                [Value::from(db_now(at)), id.into()],
+            ))
+            .await
+            .map_err(to_domain)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn revoke_family(&self, family: &str, at: DateTime<Utc>) -> DomainResult<()> {
+        let _w = self.write_guard().await;
+        self.conn
+            .execute_raw(self.stmt(
+                "UPDATE goats_refresh_token SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL",
+                [Value::from(db_now(at)), family.into()],
+            ))
+            .await
+            .map_err(to_domain)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl SettingsStore for Db {
+    async fn get(&self, key: &str) -> DomainResult<Option<String>> {
+        let row = self
+            .conn
+            .query_one_raw(self.stmt("SELECT value FROM goats_setting WHERE name = ?", [key.into()]))
+            .await
+            .map_err(to_domain)?;
+        Ok(row.and_then(|r| opt_text(&r, "value")))
+    }
+
+    async fn get_or_insert(&self, key: &str, value: &str) -> DomainResult<String> {
+        if let Some(v) = self.get(key).await? {
+            return Ok(v);
+        }
+        let inserted = {
+            let _w = self.write_guard().await;
+            self.conn
+                .execute_raw(self.stmt(
+                    "INSERT INTO goats_setting (name, value, create_time) VALUES (?, ?, ?)",
+                    [key.into(), value.into(), db_now(Utc::now()).into()],
+                ))
+                .await
+        };
+        // Another instance may have won the race; either way the stored value counts.
+        if let Err(e) = inserted {
+            tracing::debug!(error = %e, "setting {key} was inserted concurrently");
+        }
+        self.get(key).await?.ok_or_else(|| goats_core::DomainError::Storage(format!("setting {key} is missing")))
+    }
+}

@@ -1,0 +1,189 @@
+//! Logging in: checking an agent's password, throttling guessers, and the refresh
+//! tokens that keep a session alive — rotated on every use, stored only as hashes, and
+//! revoked as a whole family when one is replayed.
+//!
+//! Access tokens (short-lived JWTs) are minted at the HTTP edge from what this returns.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, Utc};
+use rand::Rng;
+use sha2::{Digest, Sha256};
+
+use crate::error::DomainError;
+use crate::model::UserId;
+use crate::password;
+use crate::permission::AgentPermissions;
+use crate::ports::{AgentRepository, Clock, GroupRepository, RefreshTokenStore};
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum AuthError {
+    /// Wrong login, wrong password or an invalid account: never said which.
+    #[error("login or password is wrong")]
+    InvalidCredentials,
+    #[error("too many failed logins; try again in {retry_after_secs} s")]
+    Throttled { retry_after_secs: u64 },
+    #[error("the token is invalid or expired")]
+    InvalidToken,
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+}
+
+/// A logged-in agent and the refresh token that continues the session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user_id: UserId,
+    pub login: String,
+    pub refresh_token: String,
+    pub refresh_expires: DateTime<Utc>,
+}
+
+/// Counts failed logins per key (a login, a client address) in a sliding window.
+#[derive(Debug)]
+pub struct LoginThrottle {
+    window: Duration,
+    limit: usize,
+    failures: HashMap<String, Vec<DateTime<Utc>>>,
+}
+
+impl LoginThrottle {
+    pub fn new(limit: usize, window: Duration) -> Self {
+        Self { window, limit, failures: HashMap::new() }
+    }
+
+    /// Seconds until `key` may try again, if it is locked out now.
+    pub fn locked_for(&mut self, key: &str, now: DateTime<Utc>) -> Option<u64> {
+        let window = self.window;
+        let list = self.failures.get_mut(key)?;
+        list.retain(|t| *t > now - window);
+        if list.len() < self.limit {
+            return None;
+        }
+        let oldest = *list.iter().min()?;
+        Some(((oldest + window) - now).num_seconds().max(1) as u64)
+    }
+
+    pub fn fail(&mut self, key: &str, now: DateTime<Utc>) {
+        self.failures.entry(key.to_string()).or_default().push(now);
+    }
+
+    pub fn clear(&mut self, key: &str) {
+        self.failures.remove(key);
+    }
+}
+
+pub struct AuthService {
+    agents: Arc<dyn AgentRepository>,
+    groups: Arc<dyn GroupRepository>,
+    tokens: Arc<dyn RefreshTokenStore>,
+    clock: Arc<dyn Clock>,
+    refresh_ttl: Duration,
+    by_login: Mutex<LoginThrottle>,
+    by_client: Mutex<LoginThrottle>,
+}
+
+/// SHA-256 of a token secret, as stored.
+pub fn token_hash(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// 32 random bytes, hex-encoded.
+pub fn new_secret() -> String {
+    let mut rng = rand::rng();
+    (0..32).map(|_| format!("{:02x}", rng.random::<u8>())).collect()
+}
+
+impl AuthService {
+    pub fn new(
+        agents: Arc<dyn AgentRepository>,
+        groups: Arc<dyn GroupRepository>,
+        tokens: Arc<dyn RefreshTokenStore>,
+        clock: Arc<dyn Clock>,
+        refresh_ttl: Duration,
+    ) -> Self {
+        Self {
+            agents,
+            groups,
+            tokens,
+            clock,
+            refresh_ttl,
+            // Five wrong passwords for one login, or twenty from one address, in 15 minutes.
+            by_login: Mutex::new(LoginThrottle::new(5, Duration::minutes(15))),
+            by_client: Mutex::new(LoginThrottle::new(20, Duration::minutes(15))),
+        }
+    }
+
+    pub async fn login(&self, login: &str, secret: &str, client: &str) -> Result<Session, AuthError> {
+        let now = self.clock.now();
+        let login_key = login.trim().to_lowercase();
+        let locked = {
+            let a = lock(&self.by_login).locked_for(&login_key, now);
+            let b = lock(&self.by_client).locked_for(client, now);
+            a.max(b)
+        };
+        if let Some(retry_after_secs) = locked {
+            return Err(AuthError::Throttled { retry_after_secs });
+        }
+        let creds = self.agents.credentials(login.trim()).await?;
+        let ok = creds.as_ref().is_some_and(|c| c.valid && password::verify(secret, &c.password_hash, &c.login));
+        let Some(creds) = creds.filter(|_| ok) else {
+            lock(&self.by_login).fail(&login_key, now);
+            lock(&self.by_client).fail(client, now);
+            return Err(AuthError::InvalidCredentials);
+        };
+        lock(&self.by_login).clear(&login_key);
+        let family = new_secret();
+        self.issue(&family, creds.user_id, creds.login, now).await
+    }
+
+    /// Exchanges a refresh token for a new one. A token used twice means it leaked: the
+    /// whole family is revoked and the caller must log in again.
+    pub async fn refresh(&self, secret: &str) -> Result<Session, AuthError> {
+        let now = self.clock.now();
+        let record = self.tokens.find(&token_hash(secret)).await?.ok_or(AuthError::InvalidToken)?;
+        if record.revoked || record.expires_at <= now {
+            return Err(AuthError::InvalidToken);
+        }
+        if record.rotated || !self.tokens.mark_rotated(record.id, now).await? {
+            self.tokens.revoke_family(&record.family, now).await?;
+            return Err(AuthError::InvalidToken);
+        }
+        let agent = self.agents.get(record.user_id).await?.filter(|a| a.valid).ok_or(AuthError::InvalidToken)?;
+        self.issue(&record.family, agent.id, agent.login, now).await
+    }
+
+    /// Ends the session the refresh token belongs to.
+    pub async fn logout(&self, secret: &str) -> Result<(), AuthError> {
+        let record = self.tokens.find(&token_hash(secret)).await?.ok_or(AuthError::InvalidToken)?;
+        self.tokens.revoke_family(&record.family, self.clock.now()).await?;
+        Ok(())
+    }
+
+    /// What a (valid) agent may do right now; an invalid account holds nothing.
+    pub async fn permissions(&self, user_id: UserId) -> Result<AgentPermissions, AuthError> {
+        let agent = self.agents.get(user_id).await?.filter(|a| a.valid).ok_or(AuthError::InvalidToken)?;
+        Ok(AgentPermissions::new(agent.id, self.groups.grants_for(agent.id).await?))
+    }
+
+    async fn issue(
+        &self,
+        family: &str,
+        user_id: UserId,
+        login: String,
+        now: DateTime<Utc>,
+    ) -> Result<Session, AuthError> {
+        let secret = new_secret();
+        let expires = now + self.refresh_ttl;
+        self.tokens.insert(family, user_id, &token_hash(&secret), expires).await?;
+        Ok(Session { user_id, login, refresh_token: secret, refresh_expires: expires })
+    }
+}
+
+fn lock(m: &Mutex<LoginThrottle>) -> std::sync::MutexGuard<'_, LoginThrottle> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[cfg(test)]
+#[path = "auth_tests.rs"]
+mod tests;

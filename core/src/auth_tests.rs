@@ -1,0 +1,85 @@
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration};
+
+use super::*;
+use crate::ports::NewAgent;
+use crate::testing::{FixedClock, MemoryStore};
+
+struct World {
+    store: MemoryStore,
+    clock: Arc<FixedClock>,
+    auth: AuthService,
+}
+
+async fn world() -> World {
+    let clock = Arc::new(FixedClock::at(DateTime::from_timestamp(1_717_243_200, 0).unwrap()));
+    let store = MemoryStore::with_defaults(clock.clone());
+    let s = Arc::new(store.clone());
+    let auth = AuthService::new(s.clone(), s.clone(), s, clock.clone(), Duration::days(7));
+    let agent = NewAgent {
+        login: "ada".into(),
+        first_name: "Ada".into(),
+        last_name: "L".into(),
+        email: None,
+        password_hash: password::hash_with_cost("right password", 4),
+    };
+    AgentRepository::create(&store, agent, 1).await.unwrap();
+    World { store, clock, auth }
+}
+
+#[tokio::test]
+async fn login_checks_the_password_and_says_nothing_more() {
+    let w = world().await;
+    let s = w.auth.login("ada", "right password", "10.0.0.1").await.unwrap();
+    assert_eq!((s.user_id, s.login.as_str()), (2, "ada"));
+    assert_eq!(s.refresh_token.len(), 64);
+    assert_eq!(w.auth.login("ada", "wrong", "10.0.0.1").await.unwrap_err(), AuthError::InvalidCredentials);
+    assert_eq!(w.auth.login("nobody", "x", "10.0.0.1").await.unwrap_err(), AuthError::InvalidCredentials);
+    w.store.set_valid(2, false, 1).await.unwrap();
+    assert_eq!(w.auth.login("ada", "right password", "10.0.0.1").await.unwrap_err(), AuthError::InvalidCredentials);
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_a_login_out_for_a_while() {
+    let w = world().await;
+    for _ in 0..5 {
+        assert_eq!(w.auth.login("ada", "guess", "10.0.0.2").await.unwrap_err(), AuthError::InvalidCredentials);
+    }
+    let err = w.auth.login("ada", "right password", "10.0.0.3").await.unwrap_err();
+    assert!(matches!(err, AuthError::Throttled { retry_after_secs } if retry_after_secs > 800), "{err:?}");
+    w.clock.advance(Duration::minutes(16));
+    assert!(w.auth.login("ada", "right password", "10.0.0.3").await.is_ok());
+}
+
+#[tokio::test]
+async fn refresh_tokens_rotate_and_a_replay_revokes_the_family() {
+    let w = world().await;
+    let first = w.auth.login("ada", "right password", "c").await.unwrap();
+    let second = w.auth.refresh(&first.refresh_token).await.unwrap();
+    assert_ne!(first.refresh_token, second.refresh_token);
+    // The first token was used already: replaying it kills the whole family …
+    assert_eq!(w.auth.refresh(&first.refresh_token).await.unwrap_err(), AuthError::InvalidToken);
+    // … including the token that was current.
+    assert_eq!(w.auth.refresh(&second.refresh_token).await.unwrap_err(), AuthError::InvalidToken);
+}
+
+#[tokio::test]
+async fn logout_and_expiry_end_a_session() {
+    let w = world().await;
+    let s = w.auth.login("ada", "right password", "c").await.unwrap();
+    w.auth.logout(&s.refresh_token).await.unwrap();
+    assert_eq!(w.auth.refresh(&s.refresh_token).await.unwrap_err(), AuthError::InvalidToken);
+    let s = w.auth.login("ada", "right password", "c").await.unwrap();
+    w.clock.advance(Duration::days(8));
+    assert_eq!(w.auth.refresh(&s.refresh_token).await.unwrap_err(), AuthError::InvalidToken);
+    assert_eq!(w.auth.refresh("not-a-token").await.unwrap_err(), AuthError::InvalidToken);
+}
+
+#[tokio::test]
+async fn permissions_come_from_grants_of_a_valid_agent() {
+    let w = world().await;
+    assert!(w.auth.permissions(1).await.unwrap().is_admin());
+    assert!(!w.auth.permissions(2).await.unwrap().is_admin());
+    assert_eq!(w.auth.permissions(99).await.unwrap_err(), AuthError::InvalidToken);
+}

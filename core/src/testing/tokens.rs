@@ -1,0 +1,63 @@
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::MemoryStore;
+use crate::DomainResult;
+use crate::model::UserId;
+use crate::ports::{RefreshTokenRecord, RefreshTokenStore, SettingsStore};
+
+#[async_trait]
+impl RefreshTokenStore for MemoryStore {
+    async fn insert(
+        &self,
+        family: &str,
+        user_id: UserId,
+        token_hash: &str,
+        expires_at: DateTime<Utc>,
+    ) -> DomainResult<()> {
+        let mut s = self.lock();
+        let id = s.refresh_tokens.len() as i64 + 1;
+        let record =
+            RefreshTokenRecord { id, family: family.into(), user_id, expires_at, rotated: false, revoked: false };
+        s.refresh_tokens.push((record, token_hash.into()));
+        Ok(())
+    }
+
+    async fn find(&self, token_hash: &str) -> DomainResult<Option<RefreshTokenRecord>> {
+        Ok(self.lock().refresh_tokens.iter().find(|t| t.1 == token_hash).map(|t| t.0.clone()))
+    }
+
+    async fn mark_rotated(&self, id: i64, _at: DateTime<Utc>) -> DomainResult<bool> {
+        let mut s = self.lock();
+        match s.refresh_tokens.iter_mut().find(|t| t.0.id == id) {
+            Some(t) if !t.0.rotated => {
+                t.0.rotated = true;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    async fn revoke_family(&self, family: &str, _at: DateTime<Utc>) -> DomainResult<()> {
+        for t in self.lock().refresh_tokens.iter_mut().filter(|t| t.0.family == family) {
+            t.0.revoked = true;
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl SettingsStore for MemoryStore {
+    async fn get(&self, key: &str) -> DomainResult<Option<String>> {
+        Ok(self.lock().settings.iter().find(|s| s.0 == key).map(|s| s.1.clone()))
+    }
+
+    async fn get_or_insert(&self, key: &str, value: &str) -> DomainResult<String> {
+        let mut s = self.lock();
+        if let Some(v) = s.settings.iter().find(|s| s.0 == key) {
+            return Ok(v.1.clone());
+        }
+        s.settings.push((key.into(), value.into()));
+        Ok(value.into())
+    }
+}
