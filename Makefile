@@ -7,9 +7,11 @@ CARGO ?= cargo
 run:
 	$(CARGO) run --release --locked -p goats -- serve
 
-## Build everything and run every test against SQLite, PostgreSQL and MariaDB.
+## Build everything and run every test against SQLite, PostgreSQL and MariaDB, then the
+## schemathesis conformance run against the REST API's own OpenAPI document.
 test: lint
 	$(CARGO) test --workspace --all-targets --locked
+	tests/conformance/run.sh
 
 ## Formatting and lints, as CI checks them.
 lint:

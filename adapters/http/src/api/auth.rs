@@ -6,6 +6,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
 
 use super::caller::BearerAuth;
 use super::problem::ApiError;
+use super::text::Text;
 use crate::AppState;
 
 #[derive(Tags)]
@@ -18,15 +19,15 @@ enum Tag {
 struct LoginRequest {
     /// The agent's login.
     #[oai(validator(min_length = 1, max_length = 200))]
-    login: String,
+    login: Text,
     #[oai(validator(max_length = 1024))]
-    password: String,
+    password: Text,
 }
 
 #[derive(Object)]
 struct RefreshRequest {
     #[oai(validator(min_length = 1, max_length = 200))]
-    refresh_token: String,
+    refresh_token: Text,
 }
 
 #[derive(Object)]
@@ -80,21 +81,21 @@ impl AuthApi {
     #[oai(path = "/auth/login", method = "post")]
     async fn login(&self, body: Json<LoginRequest>, addr: &RemoteAddr) -> Result<Json<TokenPair>, ApiError> {
         let client = addr.as_socket_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| addr.to_string());
-        let session = self.state.auth.login(&body.login, &body.password, &client).await?;
+        let session = self.state.auth.login(body.login.as_ref(), body.password.as_ref(), &client).await?;
         Ok(self.pair(session))
     }
 
     /// Exchange a refresh token for a new pair. Reusing a refresh token ends the session.
     #[oai(path = "/auth/refresh", method = "post")]
     async fn refresh(&self, body: Json<RefreshRequest>) -> Result<Json<TokenPair>, ApiError> {
-        let session = self.state.auth.refresh(&body.refresh_token).await?;
+        let session = self.state.auth.refresh(body.refresh_token.as_ref()).await?;
         Ok(self.pair(session))
     }
 
     /// End the session a refresh token belongs to.
     #[oai(path = "/auth/logout", method = "post")]
     async fn logout(&self, body: Json<RefreshRequest>) -> Result<LoggedOut, ApiError> {
-        self.state.auth.logout(&body.refresh_token).await?;
+        self.state.auth.logout(body.refresh_token.as_ref()).await?;
         Ok(LoggedOut::Done)
     }
 

@@ -2,15 +2,20 @@
 //! from these types (`/api/openapi.json`, rendered at `/api/docs`), so the docs cannot
 //! drift from the behaviour.
 
+mod allowed_methods;
 mod auth;
 mod body_limit;
 mod caller;
 mod lookups;
 pub mod problem;
+mod text;
 mod tickets;
 pub mod tokens;
 
-use poem::{Endpoint, EndpointExt, Route};
+use std::sync::Arc;
+
+use poem::http::{StatusCode, header};
+use poem::{Endpoint, EndpointExt, IntoResponse, Route};
 use poem_openapi::OpenApiService;
 
 use crate::AppState;
@@ -32,14 +37,34 @@ pub fn service(state: &AppState) -> OpenApiService<(auth::AuthApi, tickets::Tick
     .server("/api")
 }
 
-/// `/api`: the operations, the spec and the docs. Every error leaves as problem+json.
+/// `/api`: the operations, the spec and the docs. Every error leaves as problem+json,
+/// and a 405 names the methods the path does allow.
 pub fn routes(state: &AppState) -> impl Endpoint + use<> {
     let api = service(state);
+    let allowed = Arc::new(allowed_methods::AllowedMethods::from_spec(&api.spec()));
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
     Route::new()
         .nest("/", api.with(body_limit::BodyLimit(MAX_BODY_BYTES)))
         .at("/openapi.json", spec)
         .nest("/docs", docs)
-        .catch_all_error(|err| async move { problem::from_poem_error(err) })
+        .around(move |ep, req| {
+            let allowed = allowed.clone();
+            async move {
+                let path = req.uri().path().trim_start_matches("/api").to_string();
+                match ep.call(req).await {
+                    Ok(resp) => Ok(resp.into_response()),
+                    Err(err) => {
+                        let mut resp = problem::from_poem_error(err);
+                        let allow = (resp.status() == StatusCode::METHOD_NOT_ALLOWED)
+                            .then(|| allowed.for_path(&path))
+                            .flatten();
+                        if let Some(methods) = allow {
+                            resp.headers_mut().insert(header::ALLOW, methods);
+                        }
+                        Ok(resp)
+                    }
+                }
+            }
+        })
 }

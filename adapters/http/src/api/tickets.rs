@@ -11,6 +11,7 @@ use poem_openapi::{ApiResponse, Enum, Object, OpenApi, Tags};
 
 use super::caller::BearerAuth;
 use super::problem::ApiError;
+use super::text::Text;
 use crate::AppState;
 
 #[derive(Tags)]
@@ -255,27 +256,27 @@ struct TicketPage {
 #[derive(Object)]
 struct NewArticleDto {
     #[oai(validator(min_length = 1, max_length = 3800))]
-    subject: String,
+    subject: Text,
     #[oai(validator(min_length = 1, max_length = 1000000))]
-    body: String,
+    body: Text,
     /// How the article came or went; `internal` (a note) by default.
-    #[oai(default)]
+    #[oai(nullable, default)]
     channel: Option<ChannelDto>,
     /// Who wrote it; `agent` by default.
-    #[oai(default)]
+    #[oai(nullable, default)]
     sender_type: Option<SenderDto>,
-    /// Whether the customer sees it; false by default.
-    #[oai(default)]
+    /// Whether the customer sees it; false by default (and when null).
+    #[oai(nullable, default)]
     visible_for_customer: bool,
-    #[oai(validator(max_length = 3800))]
-    from: Option<String>,
-    #[oai(validator(max_length = 3800))]
-    to: Option<String>,
-    #[oai(validator(max_length = 3800))]
-    cc: Option<String>,
+    #[oai(nullable, validator(max_length = 3800))]
+    from: Option<Text>,
+    #[oai(nullable, validator(max_length = 3800))]
+    to: Option<Text>,
+    #[oai(nullable, validator(max_length = 3800))]
+    cc: Option<Text>,
     /// `text/plain; charset=utf-8` by default.
-    #[oai(validator(max_length = 250))]
-    content_type: Option<String>,
+    #[oai(nullable, validator(max_length = 250))]
+    content_type: Option<Text>,
 }
 
 impl From<NewArticleDto> for NewArticle {
@@ -284,12 +285,12 @@ impl From<NewArticleDto> for NewArticle {
             sender_type: a.sender_type.map_or(SenderType::Agent, Into::into),
             channel: a.channel.map_or(CommunicationChannel::Internal, Into::into),
             visible_for_customer: a.visible_for_customer,
-            from: a.from,
-            to: a.to,
-            cc: a.cc,
-            subject: a.subject,
-            body: a.body,
-            content_type: a.content_type.unwrap_or_else(|| "text/plain; charset=utf-8".into()),
+            from: a.from.map(Into::into),
+            to: a.to.map(Into::into),
+            cc: a.cc.map(Into::into),
+            subject: a.subject.into(),
+            body: a.body.into(),
+            content_type: a.content_type.map_or_else(|| "text/plain; charset=utf-8".into(), Into::into),
             message_id: None,
             in_reply_to: None,
             references: None,
@@ -300,21 +301,27 @@ impl From<NewArticleDto> for NewArticle {
 #[derive(Object)]
 struct NewTicketDto {
     #[oai(validator(min_length = 1, max_length = 255))]
-    title: String,
+    title: Text,
     queue_id: i32,
     /// `new` (1) by default.
+    #[oai(nullable)]
     state_id: Option<i32>,
     /// `3 normal` by default.
+    #[oai(nullable)]
     priority_id: Option<i32>,
+    #[oai(nullable)]
     type_id: Option<i32>,
     /// The caller by default.
+    #[oai(nullable)]
     owner_id: Option<i32>,
+    #[oai(nullable)]
     responsible_id: Option<i32>,
-    #[oai(validator(max_length = 150))]
-    customer_id: Option<String>,
-    #[oai(validator(max_length = 250))]
-    customer_user_id: Option<String>,
+    #[oai(nullable, validator(max_length = 150))]
+    customer_id: Option<Text>,
+    #[oai(nullable, validator(max_length = 250))]
+    customer_user_id: Option<Text>,
     /// Required with a pending state; must be in the future.
+    #[oai(nullable)]
     pending_until: Option<DateTime<Utc>>,
     article: NewArticleDto,
 }
@@ -322,30 +329,38 @@ struct NewTicketDto {
 /// Fields to change; those left out stay as they are.
 #[derive(Object)]
 struct TicketPatch {
-    #[oai(validator(min_length = 1, max_length = 255))]
-    title: Option<String>,
+    #[oai(nullable, validator(min_length = 1, max_length = 255))]
+    title: Option<Text>,
+    #[oai(nullable)]
     queue_id: Option<i32>,
+    #[oai(nullable)]
     state_id: Option<i32>,
     /// With a pending `state_id`, or alone to move the time of a pending ticket.
+    #[oai(nullable)]
     pending_until: Option<DateTime<Utc>>,
+    #[oai(nullable)]
     priority_id: Option<i32>,
+    #[oai(nullable)]
     type_id: Option<i32>,
+    #[oai(nullable)]
     owner_id: Option<i32>,
+    #[oai(nullable)]
     responsible_id: Option<i32>,
+    #[oai(nullable)]
     lock: Option<LockDto>,
-    #[oai(validator(max_length = 150))]
-    customer_id: Option<String>,
-    #[oai(validator(max_length = 250))]
-    customer_user_id: Option<String>,
+    #[oai(nullable, validator(max_length = 150))]
+    customer_id: Option<Text>,
+    #[oai(nullable, validator(max_length = 250))]
+    customer_user_id: Option<Text>,
 }
 
 impl TicketPatch {
     /// The changes in the order an agent would make them: where the ticket is and who
     /// has it before what state it is in.
-    fn changes(self) -> Vec<TicketChange> {
+    fn changes(self, current: &Ticket) -> Vec<TicketChange> {
         let mut out = Vec::new();
         if let Some(t) = self.title {
-            out.push(TicketChange::Title(t));
+            out.push(TicketChange::Title(t.into()));
         }
         if let Some(q) = self.queue_id {
             out.push(TicketChange::Queue(q));
@@ -360,7 +375,11 @@ impl TicketPatch {
             out.push(TicketChange::Responsible(r));
         }
         if self.customer_id.is_some() || self.customer_user_id.is_some() {
-            out.push(TicketChange::Customer { customer_id: self.customer_id, customer_user_id: self.customer_user_id });
+            // The one left out keeps its value.
+            out.push(TicketChange::Customer {
+                customer_id: self.customer_id.map(Into::into).or_else(|| current.customer_id.clone()),
+                customer_user_id: self.customer_user_id.map(Into::into).or_else(|| current.customer_user_id.clone()),
+            });
         }
         if let Some(p) = self.priority_id {
             out.push(TicketChange::Priority(p));
@@ -513,15 +532,15 @@ impl TicketApi {
         let caller = self.state.caller(&auth).await?;
         let b = body.0;
         let new = model::NewTicket {
-            title: b.title,
+            title: b.title.into(),
             queue_id: b.queue_id,
             state_id: b.state_id.unwrap_or(1),
             priority_id: b.priority_id.unwrap_or(3),
             type_id: b.type_id,
             owner_id: b.owner_id.unwrap_or(caller.user_id),
             responsible_id: b.responsible_id,
-            customer_id: b.customer_id,
-            customer_user_id: b.customer_user_id,
+            customer_id: b.customer_id.map(Into::into),
+            customer_user_id: b.customer_user_id.map(Into::into),
             pending_until: b.pending_until,
             article: b.article.into(),
         };
@@ -552,7 +571,7 @@ impl TicketApi {
     ) -> Result<Json<TicketDto>, ApiError> {
         let caller = self.state.caller(&auth).await?;
         let mut ticket = self.state.tickets.get(&caller, id.0, false).await?;
-        for change in body.0.changes() {
+        for change in body.0.changes(&ticket.clone()) {
             ticket = self.state.tickets.change(&caller, id.0, change).await?;
         }
         Ok(Json(ticket.into()))
