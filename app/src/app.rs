@@ -71,7 +71,8 @@ impl App {
             auth: self.auth.clone(),
             access_tokens: self.access_tokens.clone(),
             lookups: store.clone(),
-            agents: store,
+            agents: store.clone(),
+            customers: store,
         }
     }
 }

@@ -115,6 +115,14 @@ impl AuthService {
     }
 
     pub async fn login(&self, login: &str, secret: &str, client: &str) -> Result<Session, AuthError> {
+        let (user_id, login) = self.check_password(login, secret, client).await?;
+        let family = new_secret();
+        self.issue(&family, user_id, login, self.clock.now()).await
+    }
+
+    /// Checks login and password, throttled like a login, without starting a session:
+    /// for callers that send credentials with every request (the OTRS GenericInterface).
+    pub async fn check_password(&self, login: &str, secret: &str, client: &str) -> Result<(UserId, String), AuthError> {
         let now = self.clock.now();
         let login_key = login.trim().to_lowercase();
         let locked = {
@@ -133,8 +141,7 @@ impl AuthService {
             return Err(AuthError::InvalidCredentials);
         };
         lock(&self.by_login).clear(&login_key);
-        let family = new_secret();
-        self.issue(&family, creds.user_id, creds.login, now).await
+        Ok((creds.user_id, creds.login))
     }
 
     /// Exchanges a refresh token for a new one. A token used twice means it leaked: the

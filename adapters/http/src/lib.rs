@@ -1,14 +1,16 @@
-//! The goats HTTP edge, on poem: the REST API (poem-openapi) under `/api`, and the
+//! The goats HTTP edge, on poem: the REST API (poem-openapi) under `/api`, OTRS's
+//! GenericTicketConnectorREST for existing integrations, and the
 //! health checks that process supervisors and load balancers ask — `/healthz` (the
 //! process runs) and `/readyz` (it can serve: the database answers).
 
 pub mod api;
+mod generic_interface;
 mod health;
 
 use std::sync::Arc;
 
 use goats_core::auth::AuthService;
-use goats_core::ports::{AgentRepository, LookupRepository, Readiness};
+use goats_core::ports::{AgentRepository, CustomerRepository, LookupRepository, Readiness};
 use goats_core::ticket_service::TicketService;
 use poem::{Endpoint, EndpointExt, Route, get};
 
@@ -23,6 +25,7 @@ pub struct AppState {
     pub access_tokens: Arc<AccessTokens>,
     pub lookups: Arc<dyn LookupRepository>,
     pub agents: Arc<dyn AgentRepository>,
+    pub customers: Arc<dyn CustomerRepository>,
 }
 
 /// The route tree of the server.
@@ -31,5 +34,6 @@ pub fn router(state: AppState) -> impl Endpoint {
         .at("/healthz", get(health::healthz))
         .at("/readyz", get(health::readyz))
         .nest("/api", api::routes(&state))
+        .nest(generic_interface::MOUNT, generic_interface::routes())
         .data(state)
 }

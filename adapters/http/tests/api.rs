@@ -1,106 +1,16 @@
 //! The REST API through poem's test client, over the in-memory ports: authentication,
 //! tickets, lookups, the permission model, problem+json errors and the OpenAPI document.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+mod common;
+
+use std::sync::atomic::Ordering;
 
 use chrono::{DateTime, Duration, Utc};
-use goats_core::auth::AuthService;
-use goats_core::password;
+use common::{json, world};
 use goats_core::permission::Permission;
 use goats_core::ports::*;
-use goats_core::testing::{FixedClock, MemoryStore};
-use goats_core::ticket_number::TicketNumberConfig;
-use goats_core::ticket_service::TicketService;
-use goats_http::{AccessTokens, AppState, router};
-use poem::EndpointExt;
-use poem::endpoint::BoxEndpoint;
 use poem::http::StatusCode;
-use poem::test::{TestClient, TestResponse};
 use serde_json::{Value, json};
-
-struct Switch(AtomicBool);
-
-#[async_trait::async_trait]
-impl Readiness for Switch {
-    async fn ready(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
-}
-
-struct World {
-    store: MemoryStore,
-    ready: Arc<Switch>,
-    cli: TestClient<BoxEndpoint<'static, poem::Response>>,
-}
-
-async fn world() -> World {
-    let clock = Arc::new(FixedClock::at(Utc::now()));
-    let store = MemoryStore::with_defaults(clock.clone());
-    store.set_password_hash(1, &password::hash_with_cost("root-password", 4), 1).await.unwrap();
-    let s = Arc::new(store.clone());
-    let ready = Arc::new(Switch(AtomicBool::new(true)));
-    let state = AppState {
-        readiness: ready.clone(),
-        tickets: Arc::new(TicketService::new(store.ticket_ports(), TicketNumberConfig::default())),
-        auth: Arc::new(AuthService::new(s.clone(), s.clone(), s.clone(), clock, Duration::days(14))),
-        access_tokens: Arc::new(AccessTokens::new(b"test-signing-key-of-at-least-32-bytes", Duration::minutes(15))),
-        lookups: s.clone(),
-        agents: s,
-    };
-    let ep = router(state).map_to_response().boxed();
-    World { store, ready, cli: TestClient::new(ep) }
-}
-
-async fn json(resp: TestResponse) -> Value {
-    resp.0.into_body().into_json().await.unwrap()
-}
-
-impl World {
-    async fn agent(&self, login: &str, grants: &[(i32, Permission)]) -> String {
-        let id = AgentRepository::create(
-            &self.store,
-            NewAgent {
-                login: login.into(),
-                first_name: login.into(),
-                last_name: "Agent".into(),
-                email: Some(format!("{login}@example.com")),
-                password_hash: password::hash_with_cost("agent-password", 4),
-            },
-            1,
-        )
-        .await
-        .unwrap();
-        for (g, p) in grants {
-            self.store.grant_user(id, *g, *p, 1).await.unwrap();
-        }
-        self.login(login, "agent-password").await
-    }
-
-    async fn login(&self, login: &str, password: &str) -> String {
-        let r =
-            self.cli.post("/api/v1/auth/login").body_json(&json!({"login": login, "password": password})).send().await;
-        r.assert_status_is_ok();
-        json(r).await["access_token"].as_str().unwrap().to_string()
-    }
-
-    async fn create_ticket(&self, token: &str, queue_id: i32) -> Value {
-        let r = self
-            .cli
-            .post("/api/v1/tickets")
-            .header("Authorization", format!("Bearer {token}"))
-            .body_json(&json!({
-                "title": "VPN is down",
-                "queue_id": queue_id,
-                "customer_user_id": "jane",
-                "article": {"subject": "VPN", "body": "Since 9 am.", "channel": "phone", "sender_type": "customer", "visible_for_customer": true}
-            }))
-            .send()
-            .await;
-        r.assert_status(StatusCode::CREATED);
-        json(r).await
-    }
-}
 
 fn assert_problem(status: u16, body: &Value) {
     assert_eq!(body["status"], status, "{body}");

@@ -14,6 +14,9 @@ struct Claims {
     typ: String,
 }
 
+const ACCESS: &str = "access";
+const GI_SESSION: &str = "gi-session";
+
 pub struct AccessTokens {
     encoding: EncodingKey,
     decoding: DecodingKey,
@@ -30,19 +33,36 @@ impl AccessTokens {
     }
 
     pub fn issue(&self, user_id: i32) -> String {
-        let now = Utc::now().timestamp();
-        let claims =
-            Claims { sub: user_id.to_string(), iat: now, exp: now + self.ttl.num_seconds(), typ: "access".into() };
-        // Encoding HS256 with a valid key cannot fail.
-        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).unwrap_or_default()
+        self.issue_typed(user_id, ACCESS, self.ttl)
     }
 
     /// The agent id of a valid, unexpired access token.
     pub fn verify(&self, token: &str) -> Option<i32> {
+        self.verify_typed(token, ACCESS)
+    }
+
+    /// A GenericInterface `SessionID`: like an access token, but living as long as an
+    /// OTRS session does by default (16 hours) and good only on that interface.
+    pub fn issue_gi_session(&self, user_id: i32) -> String {
+        self.issue_typed(user_id, GI_SESSION, Duration::hours(16))
+    }
+
+    pub fn verify_gi_session(&self, token: &str) -> Option<i32> {
+        self.verify_typed(token, GI_SESSION)
+    }
+
+    fn issue_typed(&self, user_id: i32, typ: &str, ttl: Duration) -> String {
+        let now = Utc::now().timestamp();
+        let claims = Claims { sub: user_id.to_string(), iat: now, exp: now + ttl.num_seconds(), typ: typ.into() };
+        // Encoding HS256 with a valid key cannot fail.
+        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).unwrap_or_default()
+    }
+
+    fn verify_typed(&self, token: &str, typ: &str) -> Option<i32> {
         let mut v = Validation::new(Algorithm::HS256);
         v.leeway = 5;
         let data = decode::<Claims>(token, &self.decoding, &v).ok()?;
-        (data.claims.typ == "access").then_some(())?;
+        (data.claims.typ == typ).then_some(())?;
         data.claims.sub.parse().ok()
     }
 }
@@ -60,5 +80,9 @@ mod tests {
         assert_eq!(t.verify("garbage"), None);
         let expired = AccessTokens::new(b"0123456789abcdef0123456789abcdef", Duration::minutes(-10)).issue(7);
         assert_eq!(t.verify(&expired), None);
+        let session = t.issue_gi_session(7);
+        assert_eq!(t.verify_gi_session(&session), Some(7));
+        assert_eq!(t.verify(&session), None, "a GenericInterface session is no API access token");
+        assert_eq!(t.verify_gi_session(&token), None);
     }
 }

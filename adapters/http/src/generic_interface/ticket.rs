@@ -1,0 +1,474 @@
+//! TicketCreate, TicketGet, TicketSearch, TicketUpdate and TicketHistoryGet over the core
+//! ticket service, so the OTRS permission model applies exactly as in goats' own API.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use goats_core::DomainError;
+use goats_core::model::*;
+use goats_core::permission::AgentPermissions;
+use goats_core::ticket_change::TicketChange;
+use poem::http::Uri;
+use poem::web::{Data, Json, Path, RemoteAddr};
+use poem::{Body, handler};
+use serde_json::{Map, Value, json};
+
+use super::format::{self, TicketNames};
+use super::params::{Params, scalar};
+use super::{GiError, authenticate, respond};
+use crate::AppState;
+
+/// GenericInterface bodies are small; larger ones are refused like a bad request.
+const MAX_BODY: usize = 2 * 1024 * 1024;
+
+pub async fn read_params(op: &str, uri: &Uri, body: Body) -> Result<Params, GiError> {
+    let bytes = body.into_bytes_limit(MAX_BODY).await.map_err(|_| GiError::invalid(op, "request body"))?;
+    Params::read(uri, &bytes).map_err(|e| GiError::new(op, "InvalidParameter", e))
+}
+
+pub fn client(addr: &RemoteAddr) -> String {
+    addr.as_socket_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| addr.to_string())
+}
+
+async fn begin(
+    state: &AppState,
+    op: &str,
+    uri: &Uri,
+    addr: &RemoteAddr,
+    body: Body,
+) -> Result<(Params, AgentPermissions), GiError> {
+    let p = read_params(op, uri, body).await?;
+    let caller = authenticate(state, &p, op, &client(addr)).await?;
+    Ok((p, caller))
+}
+
+/// Domain refusals in OTRS's vocabulary.
+fn domain(op: &str, e: DomainError) -> GiError {
+    match e {
+        DomainError::NotFound { kind: "ticket", .. } | DomainError::PermissionDenied(_) => GiError::access_denied(op),
+        DomainError::NotFound { kind, .. } => GiError::invalid(op, kind),
+        DomainError::Invalid { field, reason } => GiError::new(op, "InvalidParameter", format!("{field}: {reason}")),
+        DomainError::Conflict(why) => GiError::new(op, "InvalidParameter", why),
+        DomainError::Storage(_) => GiError::new(op, "InternalError", "the database is unavailable"),
+    }
+}
+
+fn ticket_id(op: &str, raw: &str) -> Result<TicketId, GiError> {
+    raw.trim().parse().map_err(|_| GiError::invalid(op, "TicketID"))
+}
+
+#[handler]
+pub async fn create(state: Data<&AppState>, uri: &Uri, addr: &RemoteAddr, body: Body) -> Json<Value> {
+    respond(ticket_create(&state, uri, addr, body).await)
+}
+
+#[handler]
+pub async fn get(
+    state: Data<&AppState>,
+    Path(id): Path<String>,
+    uri: &Uri,
+    addr: &RemoteAddr,
+    body: Body,
+) -> Json<Value> {
+    respond(ticket_get(&state, &id, uri, addr, body).await)
+}
+
+#[handler]
+pub async fn search(state: Data<&AppState>, uri: &Uri, addr: &RemoteAddr, body: Body) -> Json<Value> {
+    respond(ticket_search(&state, uri, addr, body).await)
+}
+
+#[handler]
+pub async fn update(
+    state: Data<&AppState>,
+    Path(id): Path<String>,
+    uri: &Uri,
+    addr: &RemoteAddr,
+    body: Body,
+) -> Json<Value> {
+    respond(ticket_update(&state, &id, uri, addr, body).await)
+}
+
+#[handler]
+pub async fn history(
+    state: Data<&AppState>,
+    Path(id): Path<String>,
+    uri: &Uri,
+    addr: &RemoteAddr,
+    body: Body,
+) -> Json<Value> {
+    respond(ticket_history(&state, &id, uri, addr, body).await)
+}
+
+/// A field given by name (`Queue`) or by id (`QueueID`).
+fn named(t: &Map<String, Value>, name_key: &str) -> (Option<String>, Option<i32>) {
+    let name = t.get(name_key).and_then(scalar);
+    let id = t.get(&format!("{name_key}ID")).and_then(scalar).and_then(|v| v.parse().ok());
+    (name, id)
+}
+
+async fn queue_id(state: &AppState, op: &str, t: &Map<String, Value>) -> Result<Option<QueueId>, GiError> {
+    match named(t, "Queue") {
+        (_, Some(id)) => Ok(Some(id)),
+        (Some(name), None) => {
+            let q = state.lookups.queue_by_name(&name).await.map_err(|e| domain(op, e))?;
+            q.map(|q| Some(q.id)).ok_or_else(|| GiError::invalid(op, "Ticket->Queue"))
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+async fn state_id(state: &AppState, op: &str, t: &Map<String, Value>) -> Result<Option<StateId>, GiError> {
+    match named(t, "State") {
+        (_, Some(id)) => Ok(Some(id)),
+        (Some(name), None) => {
+            let s = state.lookups.state_by_name(&name).await.map_err(|e| domain(op, e))?;
+            s.map(|s| Some(s.id)).ok_or_else(|| GiError::invalid(op, "Ticket->State"))
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+async fn priority_id(state: &AppState, op: &str, t: &Map<String, Value>) -> Result<Option<PriorityId>, GiError> {
+    match named(t, "Priority") {
+        (_, Some(id)) => Ok(Some(id)),
+        (Some(name), None) => {
+            let all = state.lookups.priorities().await.map_err(|e| domain(op, e))?;
+            all.into_iter()
+                .find(|p| p.name == name)
+                .map(|p| Some(p.id))
+                .ok_or_else(|| GiError::invalid(op, "Ticket->Priority"))
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+async fn type_id(state: &AppState, op: &str, t: &Map<String, Value>) -> Result<Option<TypeId>, GiError> {
+    match named(t, "Type") {
+        (_, Some(id)) => Ok(Some(id)),
+        (Some(name), None) => {
+            let all = state.lookups.types().await.map_err(|e| domain(op, e))?;
+            all.into_iter()
+                .find(|x| x.name == name)
+                .map(|x| Some(x.id))
+                .ok_or_else(|| GiError::invalid(op, "Ticket->Type"))
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+async fn agent_id(state: &AppState, op: &str, t: &Map<String, Value>, key: &str) -> Result<Option<UserId>, GiError> {
+    match named(t, key) {
+        (_, Some(id)) => Ok(Some(id)),
+        (Some(login), None) => {
+            let a = state.agents.by_login(&login).await.map_err(|e| domain(op, e))?;
+            a.map(|a| Some(a.id)).ok_or_else(|| GiError::invalid(op, &format!("Ticket->{key}")))
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+/// OTRS's `PendingTime`: `{Year, Month, Day, Hour, Minute}` or `{Diff}` in minutes.
+fn pending_time(op: &str, t: &Map<String, Value>) -> Result<Option<DateTime<Utc>>, GiError> {
+    let Some(pt) = t.get("PendingTime").and_then(Value::as_object) else { return Ok(None) };
+    let num = |k: &str| pt.get(k).and_then(scalar).and_then(|v| v.parse::<i64>().ok());
+    if let Some(diff) = num("Diff") {
+        return Ok(Some(Utc::now() + chrono::Duration::minutes(diff)));
+    }
+    let (Some(y), Some(mo), Some(d)) = (num("Year"), num("Month"), num("Day")) else {
+        return Err(GiError::invalid(op, "Ticket->PendingTime"));
+    };
+    NaiveDate::from_ymd_opt(y as i32, mo as u32, d as u32)
+        .and_then(|date| date.and_hms_opt(num("Hour").unwrap_or(0) as u32, num("Minute").unwrap_or(0) as u32, 0))
+        .map(|t| Some(t.and_utc()))
+        .ok_or_else(|| GiError::invalid(op, "Ticket->PendingTime"))
+}
+
+/// An article from OTRS's `Article` parameter; `required` decides whether Subject and
+/// Body must be there (TicketCreate) or make it optional (TicketUpdate).
+fn article(op: &str, a: &Map<String, Value>) -> Result<NewArticle, GiError> {
+    let field = |k: &str| a.get(k).and_then(scalar);
+    let subject = field("Subject").ok_or_else(|| GiError::missing(op, "Article->Subject"))?;
+    let body = field("Body").ok_or_else(|| GiError::missing(op, "Article->Body"))?;
+    let content_type = match (field("ContentType"), field("MimeType")) {
+        (Some(ct), _) => ct,
+        (None, Some(mime)) => format!("{mime}; charset={}", field("Charset").unwrap_or_else(|| "utf-8".into())),
+        (None, None) => return Err(GiError::missing(op, "Article->ContentType")),
+    };
+    let channel = match field("CommunicationChannel").as_deref().or(field("CommunicationChannelID").as_deref()) {
+        None | Some("Email") | Some("1") => CommunicationChannel::Email,
+        Some("Phone") | Some("2") => CommunicationChannel::Phone,
+        Some("Internal") | Some("3") => CommunicationChannel::Internal,
+        Some("Chat") | Some("4") => CommunicationChannel::Chat,
+        Some(_) => return Err(GiError::invalid(op, "Article->CommunicationChannel")),
+    };
+    let sender = match field("SenderType").as_deref().or(field("SenderTypeID").as_deref()) {
+        None | Some("customer") | Some("3") => SenderType::Customer,
+        Some("agent") | Some("1") => SenderType::Agent,
+        Some("system") | Some("2") => SenderType::System,
+        Some(_) => return Err(GiError::invalid(op, "Article->SenderType")),
+    };
+    let visible = match field("IsVisibleForCustomer").as_deref() {
+        None => channel != CommunicationChannel::Internal,
+        Some("1") => true,
+        Some("0") => false,
+        Some(_) => return Err(GiError::invalid(op, "Article->IsVisibleForCustomer")),
+    };
+    Ok(NewArticle {
+        sender_type: sender,
+        channel,
+        visible_for_customer: visible,
+        from: field("From"),
+        to: field("To"),
+        cc: field("Cc"),
+        subject,
+        body,
+        content_type,
+        message_id: None,
+        in_reply_to: None,
+        references: None,
+    })
+}
+
+async fn ticket_create(state: &AppState, uri: &Uri, addr: &RemoteAddr, body: Body) -> Result<Value, GiError> {
+    const OP: &str = "TicketCreate";
+    let (p, caller) = begin(state, OP, uri, addr, body).await?;
+    let t = p.object("Ticket").ok_or_else(|| GiError::missing(OP, "Ticket"))?;
+    let a = p.object("Article").ok_or_else(|| GiError::missing(OP, "Article"))?;
+    let title = t.get("Title").and_then(scalar).ok_or_else(|| GiError::missing(OP, "Ticket->Title"))?;
+    let queue =
+        queue_id(state, OP, t).await?.ok_or_else(|| GiError::missing(OP, "Ticket->QueueID or Ticket->Queue"))?;
+    let state_id =
+        state_id(state, OP, t).await?.ok_or_else(|| GiError::missing(OP, "Ticket->StateID or Ticket->State"))?;
+    let priority = priority_id(state, OP, t)
+        .await?
+        .ok_or_else(|| GiError::missing(OP, "Ticket->PriorityID or Ticket->Priority"))?;
+    let customer_user =
+        t.get("CustomerUser").and_then(scalar).ok_or_else(|| GiError::missing(OP, "Ticket->CustomerUser"))?;
+    // The company comes from the customer's record when goats knows the customer.
+    let company = match t.get("CustomerID").and_then(scalar) {
+        Some(c) => Some(c),
+        None => state.customers.user(&customer_user).await.map_err(|e| domain(OP, e))?.map(|c| c.customer_id),
+    };
+    let new = NewTicket {
+        title,
+        queue_id: queue,
+        state_id,
+        priority_id: priority,
+        type_id: type_id(state, OP, t).await?,
+        owner_id: agent_id(state, OP, t, "Owner").await?.unwrap_or(caller.user_id),
+        responsible_id: agent_id(state, OP, t, "Responsible").await?,
+        customer_id: company,
+        customer_user_id: Some(customer_user),
+        pending_until: pending_time(OP, t)?,
+        article: article(OP, a)?,
+    };
+    let ticket = state.tickets.create(&caller, new).await.map_err(|e| domain(OP, e))?;
+    let full = state.tickets.get(&caller, ticket.id, true).await.map_err(|e| domain(OP, e))?;
+    let article_id = full.articles.as_ref().and_then(|a| a.first()).map_or(0, |a| a.id);
+    Ok(json!({"TicketID": ticket.id.to_string(), "TicketNumber": ticket.number, "ArticleID": article_id.to_string()}))
+}
+
+async fn ticket_json(state: &AppState, op: &str, ticket: &Ticket, with_articles: bool) -> Result<Value, GiError> {
+    let agent_login =
+        |id: UserId| async move { state.agents.get(id).await.ok().flatten().map(|a| a.login).unwrap_or_default() };
+    let type_name = match ticket.type_id {
+        Some(id) => state.lookups.ticket_type(id).await.map_err(|e| domain(op, e))?.map(|t| t.name).unwrap_or_default(),
+        None => String::new(),
+    };
+    let group_id = state.lookups.queue(ticket.queue_id).await.map_err(|e| domain(op, e))?.map_or(0, |q| q.group_id);
+    let names = TicketNames {
+        owner: agent_login(ticket.owner_id).await,
+        responsible: agent_login(ticket.responsible_id).await,
+        type_name,
+        group_id,
+    };
+    let mut v = format::ticket(ticket, &names, Utc::now());
+    if with_articles {
+        let articles: Vec<Value> =
+            ticket.articles.iter().flatten().enumerate().map(|(i, a)| format::article(a, i + 1)).collect();
+        v["Article"] = Value::Array(articles);
+    }
+    Ok(v)
+}
+
+async fn ticket_get(
+    state: &AppState,
+    raw_id: &str,
+    uri: &Uri,
+    addr: &RemoteAddr,
+    body: Body,
+) -> Result<Value, GiError> {
+    const OP: &str = "TicketGet";
+    let (p, caller) = begin(state, OP, uri, addr, body).await?;
+    let with_articles = p.str("AllArticles").as_deref() == Some("1");
+    // OTRS accepts a comma-separated list of ids.
+    let mut out = Vec::new();
+    for id in raw_id.split(',') {
+        let ticket = state.tickets.get(&caller, ticket_id(OP, id)?, with_articles).await.map_err(|e| domain(OP, e))?;
+        out.push(ticket_json(state, OP, &ticket, with_articles).await?);
+    }
+    Ok(json!({"Ticket": out}))
+}
+
+async fn resolve_all(state: &AppState, p: &Params, names_key: &str, ids_key: &str) -> Result<Vec<i32>, GiError> {
+    const OP: &str = "TicketSearch";
+    let mut ids: Vec<i32> = p.list(ids_key).iter().filter_map(|v| v.parse().ok()).collect();
+    for name in p.list(names_key) {
+        let mut t = Map::new();
+        let key = names_key.trim_end_matches('s').trim_end_matches("ie").to_string();
+        let key = if names_key == "Priorities" { "Priority".to_string() } else { key };
+        t.insert(key.clone(), Value::String(name));
+        let id = match key.as_str() {
+            "Queue" => queue_id(state, OP, &t).await?,
+            "State" => state_id(state, OP, &t).await?,
+            _ => priority_id(state, OP, &t).await?,
+        };
+        ids.extend(id);
+    }
+    Ok(ids)
+}
+
+async fn ticket_search(state: &AppState, uri: &Uri, addr: &RemoteAddr, body: Body) -> Result<Value, GiError> {
+    const OP: &str = "TicketSearch";
+    let (p, caller) = begin(state, OP, uri, addr, body).await?;
+    let ints = |key: &str| p.list(key).iter().filter_map(|v| v.parse().ok()).collect::<Vec<i32>>();
+    let state_types = p
+        .list("StateType")
+        .iter()
+        .map(|n| {
+            if n == "Open" {
+                Ok(vec![StateType::New, StateType::Open, StateType::PendingReminder, StateType::PendingAuto])
+            } else if n == "Closed" {
+                Ok(vec![StateType::Closed])
+            } else {
+                StateType::from_otrs_name(n).map(|t| vec![t]).ok_or_else(|| GiError::invalid(OP, "StateType"))
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?
+        .concat();
+    let filter = TicketFilter {
+        queue_ids: resolve_all(state, &p, "Queues", "QueueIDs").await?,
+        state_ids: resolve_all(state, &p, "States", "StateIDs").await?,
+        state_types,
+        priority_ids: resolve_all(state, &p, "Priorities", "PriorityIDs").await?,
+        owner_ids: ints("OwnerIDs"),
+        responsible_ids: ints("ResponsibleIDs"),
+        customer_ids: p.list("CustomerID"),
+        customer_user_ids: p.list("CustomerUserLogin"),
+        lock: match p.list("Locks").first().map(String::as_str) {
+            Some("lock") => Some(Lock::Lock),
+            Some("unlock") => Some(Lock::Unlock),
+            Some("tmp_lock") => Some(Lock::TmpLock),
+            Some(_) => return Err(GiError::invalid(OP, "Locks")),
+            None => None,
+        },
+        // OTRS titles take `%` wildcards; goats matches the text between them.
+        title_contains: p.str("Title").map(|t| t.trim_matches('%').replace('%', "")),
+    };
+    let field = match p.str("SortBy").as_deref() {
+        None | Some("Age") => TicketSortField::Created,
+        Some("Ticket") | Some("TicketNumber") => TicketSortField::Number,
+        Some("Title") => TicketSortField::Title,
+        Some("Queue") => TicketSortField::Queue,
+        Some("State") => TicketSortField::State,
+        Some("Priority") => TicketSortField::Priority,
+        Some("Owner") => TicketSortField::Owner,
+        Some("Changed") => TicketSortField::Changed,
+        Some("PendingTime") => TicketSortField::PendingUntil,
+        Some(_) => return Err(GiError::invalid(OP, "SortBy")),
+    };
+    let direction = match p.str("OrderBy").as_deref() {
+        None | Some("Down") => SortDirection::Desc,
+        Some("Up") => SortDirection::Asc,
+        Some(_) => return Err(GiError::invalid(OP, "OrderBy")),
+    };
+    let limit = p.str("Limit").and_then(|l| l.parse().ok()).unwrap_or(500u64).clamp(1, PageRequest::MAX_PER_PAGE);
+    let page = state
+        .tickets
+        .list(&caller, filter, TicketSort { field, direction }, PageRequest::new(1, limit))
+        .await
+        .map_err(|e| domain(OP, e))?;
+    if page.items.is_empty() {
+        // OTRS answers an empty search with an empty object.
+        return Ok(json!({}));
+    }
+    Ok(json!({"TicketID": page.items.iter().map(|t| t.id.to_string()).collect::<Vec<_>>()}))
+}
+
+async fn ticket_update(
+    state: &AppState,
+    raw_id: &str,
+    uri: &Uri,
+    addr: &RemoteAddr,
+    body: Body,
+) -> Result<Value, GiError> {
+    const OP: &str = "TicketUpdate";
+    let (p, caller) = begin(state, OP, uri, addr, body).await?;
+    let id = ticket_id(OP, raw_id)?;
+    let mut ticket = state.tickets.get(&caller, id, false).await.map_err(|e| domain(OP, e))?;
+    let empty = Map::new();
+    let t = p.object("Ticket").unwrap_or(&empty);
+    let mut changes = Vec::new();
+    if let Some(title) = t.get("Title").and_then(scalar) {
+        changes.push(TicketChange::Title(title));
+    }
+    if let Some(q) = queue_id(state, OP, t).await? {
+        changes.push(TicketChange::Queue(q));
+    }
+    if let Some(x) = type_id(state, OP, t).await? {
+        changes.push(TicketChange::Type(x));
+    }
+    if let Some(o) = agent_id(state, OP, t, "Owner").await? {
+        changes.push(TicketChange::Owner(o));
+    }
+    if let Some(r) = agent_id(state, OP, t, "Responsible").await? {
+        changes.push(TicketChange::Responsible(r));
+    }
+    let (cu, cid) = (t.get("CustomerUser").and_then(scalar), t.get("CustomerID").and_then(scalar));
+    if cu.is_some() || cid.is_some() {
+        changes.push(TicketChange::Customer {
+            customer_id: cid.or_else(|| ticket.customer_id.clone()),
+            customer_user_id: cu.or_else(|| ticket.customer_user_id.clone()),
+        });
+    }
+    if let Some(pr) = priority_id(state, OP, t).await? {
+        changes.push(TicketChange::Priority(pr));
+    }
+    match (state_id(state, OP, t).await?, pending_time(OP, t)?) {
+        (Some(state_id), pending_until) => changes.push(TicketChange::State { state_id, pending_until }),
+        (None, Some(until)) => changes.push(TicketChange::PendingTime(until)),
+        (None, None) => {}
+    }
+    match t.get("Lock").and_then(scalar).as_deref() {
+        Some("lock") => changes.push(TicketChange::Lock(Lock::Lock)),
+        Some("unlock") => changes.push(TicketChange::Lock(Lock::Unlock)),
+        Some(_) => return Err(GiError::invalid(OP, "Ticket->Lock")),
+        None => {}
+    }
+    for change in changes {
+        ticket = state.tickets.change(&caller, id, change).await.map_err(|e| domain(OP, e))?;
+    }
+    let mut out = json!({"TicketID": ticket.id.to_string(), "TicketNumber": ticket.number});
+    if let Some(a) = p.object("Article") {
+        let article_id = state.tickets.add_article(&caller, id, article(OP, a)?).await.map_err(|e| domain(OP, e))?;
+        out["ArticleID"] = Value::String(article_id.to_string());
+    }
+    Ok(out)
+}
+
+async fn ticket_history(
+    state: &AppState,
+    raw_id: &str,
+    uri: &Uri,
+    addr: &RemoteAddr,
+    body: Body,
+) -> Result<Value, GiError> {
+    const OP: &str = "TicketHistoryGet";
+    let (_, caller) = begin(state, OP, uri, addr, body).await?;
+    let mut out = Vec::new();
+    for id in raw_id.split(',') {
+        let id = ticket_id(OP, id)?;
+        let rows = state.tickets.history(&caller, id).await.map_err(|e| domain(OP, e))?;
+        out.push(json!({"TicketID": id.to_string(), "History": rows.iter().map(format::history).collect::<Vec<_>>()}));
+    }
+    Ok(json!({"TicketHistory": out}))
+}

@@ -1,0 +1,211 @@
+//! OTRS's GenericTicketConnectorREST as an OTRS integration script sees it: the request
+//! and response pairs below are in OTRS's shapes, key for key.
+
+mod common;
+
+use common::{json, world};
+use goats_core::permission::Permission;
+use goats_core::ports::{GroupRepository, LookupRepository};
+use poem::http::StatusCode;
+use serde_json::{Value, json};
+
+const GI: &str = "/otrs/nph-genericinterface.pl/Webservice/GenericTicketConnectorREST";
+
+async fn call(w: &common::World, method: &str, path: &str, body: Value) -> Value {
+    let url = format!("{GI}{path}");
+    let req = match method {
+        "POST" => w.cli.post(url),
+        "PATCH" => w.cli.patch(url),
+        _ => w.cli.get(url),
+    };
+    let resp = if body.is_null() { req.send().await } else { req.body_json(&body).send().await };
+    // OTRS answers operation errors with HTTP 200 and an Error object, so does goats.
+    resp.assert_status(StatusCode::OK);
+    json(resp).await
+}
+
+fn error_code(v: &Value) -> &str {
+    v["Error"]["ErrorCode"].as_str().unwrap_or("")
+}
+
+#[tokio::test]
+async fn session_create_and_ticket_create_get_search_update_history() {
+    let w = world().await;
+
+    let session =
+        call(&w, "POST", "/Session", json!({"UserLogin": "root@localhost", "Password": "root-password"})).await;
+    let sid = session["SessionID"].as_str().expect("SessionID").to_string();
+
+    let created = call(
+        &w,
+        "POST",
+        "/Ticket",
+        json!({
+            "SessionID": sid,
+            "Ticket": {"Title": "Printer on fire", "Queue": "Raw", "State": "new", "Priority": "3 normal", "CustomerUser": "jane@example.com"},
+            "Article": {"Subject": "Help", "Body": "It burns.", "ContentType": "text/plain; charset=utf8"}
+        }),
+    )
+    .await;
+    let ticket_id = created["TicketID"].as_str().expect("TicketID").to_string();
+    assert_eq!(created["TicketNumber"].as_str().unwrap().len(), 16);
+    assert!(created["ArticleID"].as_str().is_some());
+    assert_eq!(created.as_object().unwrap().len(), 3, "{created}");
+
+    // Credentials as query parameters, as OTRS's REST transport takes them on GET.
+    let got = call(
+        &w,
+        "GET",
+        &format!("/Ticket/{ticket_id}?UserLogin=root%40localhost&Password=root-password&AllArticles=1"),
+        Value::Null,
+    )
+    .await;
+    let t = &got["Ticket"][0];
+    assert_eq!(t["TicketID"], ticket_id.as_str());
+    assert_eq!(
+        (t["Title"].as_str(), t["Queue"].as_str(), t["QueueID"].as_str()),
+        (Some("Printer on fire"), Some("Raw"), Some("2"))
+    );
+    assert_eq!(
+        (t["State"].as_str(), t["StateType"].as_str(), t["Priority"].as_str()),
+        (Some("new"), Some("new"), Some("3 normal"))
+    );
+    assert_eq!(
+        (t["Owner"].as_str(), t["Lock"].as_str(), t["Type"].as_str()),
+        (Some("root@localhost"), Some("unlock"), Some("Unclassified"))
+    );
+    assert_eq!(t["CustomerUserID"], "jane@example.com");
+    assert!(t["Created"].as_str().unwrap().len() == 19, "YYYY-MM-DD HH:MM:SS");
+    let a = &t["Article"][0];
+    assert_eq!((a["Subject"].as_str(), a["Body"].as_str()), (Some("Help"), Some("It burns.")));
+    assert_eq!((a["MimeType"].as_str(), a["Charset"].as_str()), (Some("text/plain"), Some("utf8")));
+    assert_eq!(
+        (a["SenderType"].as_str(), a["CommunicationChannel"].as_str(), a["IsVisibleForCustomer"].as_str()),
+        (Some("customer"), Some("Email"), Some("1"))
+    );
+
+    let found =
+        call(&w, "GET", &format!("/Ticket?SessionID={sid}&Title=%25fire%25&Queues=Raw&States=new"), Value::Null).await;
+    assert_eq!(found, json!({"TicketID": [ticket_id]}));
+    let none = call(&w, "GET", &format!("/Ticket?SessionID={sid}&Queues=Misc"), Value::Null).await;
+    assert_eq!(none, json!({}), "OTRS answers an empty search with an empty object");
+
+    let updated = call(
+        &w,
+        "PATCH",
+        &format!("/Ticket/{ticket_id}"),
+        json!({
+            "SessionID": sid,
+            "Ticket": {"Queue": "Misc", "State": "pending reminder", "PendingTime": {"Diff": 120}, "Priority": "4 high"},
+            "Article": {"Subject": "Called", "Body": "Calling back at 3.", "ContentType": "text/plain; charset=utf-8", "CommunicationChannel": "Internal", "SenderType": "agent"}
+        }),
+    )
+    .await;
+    assert_eq!(updated["TicketID"], ticket_id.as_str());
+    assert!(updated["ArticleID"].as_str().is_some(), "{updated}");
+
+    let history = call(&w, "GET", &format!("/TicketHistory/{ticket_id}?SessionID={sid}"), Value::Null).await;
+    let rows = history["TicketHistory"][0]["History"].as_array().unwrap();
+    let kinds: Vec<&str> = rows.iter().map(|r| r["HistoryType"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "NewTicket",
+            "CustomerUpdate",
+            "EmailCustomer",
+            "Move",
+            "PriorityUpdate",
+            "StateUpdate",
+            "SetPendingTime",
+            "AddNote"
+        ]
+    );
+    assert_eq!(rows[3]["Name"], "%%Misc%%4%%Raw%%2");
+    assert_eq!(rows[3]["QueueID"], "4");
+}
+
+#[tokio::test]
+async fn errors_come_back_in_otrs_shape() {
+    let w = world().await;
+    let bad = call(&w, "POST", "/Session", json!({"UserLogin": "root@localhost", "Password": "wrong"})).await;
+    assert_eq!(
+        bad,
+        json!({"Error": {"ErrorCode": "SessionCreate.AuthFail", "ErrorMessage": "SessionCreate: Authorization failing!"}})
+    );
+
+    let unauth = call(&w, "POST", "/Ticket", json!({"Ticket": {}, "Article": {}})).await;
+    assert_eq!(error_code(&unauth), "TicketCreate.AuthFail");
+    let forged = call(&w, "GET", "/Ticket/1?SessionID=not-a-session", Value::Null).await;
+    assert_eq!(error_code(&forged), "TicketGet.AuthFail");
+
+    let creds = json!({"UserLogin": "root@localhost", "Password": "root-password"});
+    let mut missing = creds.clone();
+    missing["Ticket"] = json!({"Queue": "Raw", "State": "new", "Priority": "3 normal", "CustomerUser": "x"});
+    missing["Article"] = json!({"Subject": "s", "Body": "b", "ContentType": "text/plain"});
+    let r = call(&w, "POST", "/Ticket", missing).await;
+    assert_eq!(
+        r,
+        json!({"Error": {"ErrorCode": "TicketCreate.MissingParameter", "ErrorMessage": "TicketCreate: Ticket->Title parameter is missing!"}})
+    );
+
+    let mut invalid = creds.clone();
+    invalid["Ticket"] =
+        json!({"Title": "t", "Queue": "No such queue", "State": "new", "Priority": "3 normal", "CustomerUser": "x"});
+    invalid["Article"] = json!({"Subject": "s", "Body": "b", "ContentType": "text/plain"});
+    let r = call(&w, "POST", "/Ticket", invalid).await;
+    assert_eq!(error_code(&r), "TicketCreate.InvalidParameter");
+
+    let nothing =
+        call(&w, "GET", "/Ticket/424242?UserLogin=root%40localhost&Password=root-password", Value::Null).await;
+    assert_eq!(error_code(&nothing), "TicketGet.AccessDenied");
+
+    let r = w.cli.post(format!("{GI}/Ticket")).content_type("application/json").body("{not json").send().await;
+    r.assert_status(StatusCode::OK);
+    assert_eq!(error_code(&json(r).await), "TicketCreate.InvalidParameter");
+}
+
+#[tokio::test]
+async fn the_permission_model_applies_as_in_otrs() {
+    let w = world().await;
+    let team = w.store.create_group("vip", None, 1).await.unwrap();
+    let q = w
+        .store
+        .create_queue(
+            goats_core::ports::NewQueue {
+                name: "VIP".into(),
+                group_id: team,
+                unlock_timeout: 0,
+                first_response_time: 0,
+                update_time: 0,
+                solution_time: 0,
+                calendar_name: None,
+                comments: None,
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    w.store.grant_user(1, team, Permission::Rw, 1).await.unwrap();
+    let root = w.login("root@localhost", "root-password").await;
+    let t = w.create_ticket(&root, q).await;
+    let id = t["id"].as_i64().unwrap();
+    w.agent("outsider", &[(1, Permission::Rw)]).await;
+
+    let creds = "UserLogin=outsider&Password=agent-password";
+    let r = call(&w, "GET", &format!("/Ticket/{id}?{creds}"), Value::Null).await;
+    assert_eq!(
+        r,
+        json!({"Error": {"ErrorCode": "TicketGet.AccessDenied", "ErrorMessage": "TicketGet: User does not have access to the ticket!"}})
+    );
+    assert_eq!(call(&w, "GET", &format!("/Ticket?{creds}&QueueIDs={q}"), Value::Null).await, json!({}));
+    let r = call(
+        &w,
+        "PATCH",
+        &format!("/Ticket/{id}"),
+        json!({"UserLogin": "outsider", "Password": "agent-password", "Ticket": {"Priority": "5 very high"}}),
+    )
+    .await;
+    assert_eq!(error_code(&r), "TicketUpdate.AccessDenied");
+    let r = call(&w, "GET", &format!("/TicketHistory/{id}?{creds}"), Value::Null).await;
+    assert_eq!(error_code(&r), "TicketHistoryGet.AccessDenied");
+}
