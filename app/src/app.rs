@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use chrono::Duration;
+use goats_core::api_tokens::ApiTokens;
 use goats_core::auth::{AuthService, new_secret};
 use goats_core::ports::{SettingsStore, SystemClock};
 use goats_core::ticket_service::{TicketPorts, TicketService};
@@ -70,6 +71,7 @@ impl App {
             tickets: self.tickets.clone(),
             auth: self.auth.clone(),
             access_tokens: self.access_tokens.clone(),
+            api_tokens: Arc::new(ApiTokens::new(store.clone(), Arc::new(SystemClock))),
             lookups: store.clone(),
             agents: store.clone(),
             customers: store,

@@ -234,3 +234,58 @@ pub trait SettingsStore: Send + Sync {
     /// instances starting at once agree on one value.
     async fn get_or_insert(&self, key: &str, value: &str) -> DomainResult<String>;
 }
+
+/// How much an API token may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum TokenScope {
+    /// Reading only: any operation that changes something is refused.
+    ReadOnly,
+    ReadWrite,
+}
+
+impl TokenScope {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::ReadOnly => "read-only",
+            Self::ReadWrite => "read-write",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        match key {
+            "read-only" => Some(Self::ReadOnly),
+            "read-write" => Some(Self::ReadWrite),
+            _ => None,
+        }
+    }
+}
+
+/// A personal API token as stored (without its secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiTokenRecord {
+    pub id: i64,
+    pub user_id: UserId,
+    pub name: String,
+    pub scope: TokenScope,
+    pub created: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked: bool,
+}
+
+#[async_trait]
+pub trait ApiTokenStore: Send + Sync {
+    async fn insert(
+        &self,
+        user_id: UserId,
+        name: &str,
+        token_hash: &str,
+        scope: TokenScope,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> DomainResult<i64>;
+    async fn list_for_user(&self, user_id: UserId) -> DomainResult<Vec<ApiTokenRecord>>;
+    async fn find_by_hash(&self, token_hash: &str) -> DomainResult<Option<ApiTokenRecord>>;
+    async fn touch(&self, id: i64, at: DateTime<Utc>) -> DomainResult<()>;
+    /// Revokes one of the user's tokens; false when the user has no such token.
+    async fn revoke(&self, id: i64, user_id: UserId, at: DateTime<Utc>) -> DomainResult<bool>;
+}

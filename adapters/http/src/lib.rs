@@ -9,6 +9,7 @@ mod health;
 
 use std::sync::Arc;
 
+use goats_core::api_tokens::ApiTokens;
 use goats_core::auth::AuthService;
 use goats_core::ports::{AgentRepository, CustomerRepository, LookupRepository, Readiness};
 use goats_core::ticket_service::TicketService;
@@ -23,6 +24,7 @@ pub struct AppState {
     pub tickets: Arc<TicketService>,
     pub auth: Arc<AuthService>,
     pub access_tokens: Arc<AccessTokens>,
+    pub api_tokens: Arc<ApiTokens>,
     pub lookups: Arc<dyn LookupRepository>,
     pub agents: Arc<dyn AgentRepository>,
     pub customers: Arc<dyn CustomerRepository>,

@@ -416,3 +416,81 @@ async fn the_openapi_document_describes_every_operation() {
     docs.assert_status_is_ok();
     assert!(docs.0.into_body().into_string().await.unwrap().contains("swagger"));
 }
+
+/// Personal API tokens: created with a login session, shown once, scoped, revocable.
+#[tokio::test]
+async fn api_tokens_for_integrations() {
+    let w = world().await;
+    let session = format!("Bearer {}", w.login("root@localhost", "root-password").await);
+    let r = w
+        .cli
+        .post("/api/v1/users/me/tokens")
+        .header("Authorization", &session)
+        .body_json(&json!({"name": "reporting", "scope": "read-only", "expires_in_days": 30}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::CREATED);
+    let created = json(r).await;
+    let read_only = format!("Bearer {}", created["secret"].as_str().unwrap());
+    assert!(read_only.starts_with("Bearer goats_"));
+    assert_eq!(created["scope"], "read-only");
+
+    // It reads, but it does not write.
+    w.cli.get("/api/v1/tickets").header("Authorization", &read_only).send().await.assert_status_is_ok();
+    let r = w
+        .cli
+        .post("/api/v1/tickets")
+        .header("Authorization", &read_only)
+        .body_json(&json!({"title": "x", "queue_id": 2, "article": {"subject": "s", "body": "b"}}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::FORBIDDEN);
+    // Nor does it mint more tokens.
+    let r = w
+        .cli
+        .post("/api/v1/users/me/tokens")
+        .header("Authorization", &read_only)
+        .body_json(&json!({"name": "more", "scope": "read-write"}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::FORBIDDEN);
+
+    let r = w
+        .cli
+        .post("/api/v1/users/me/tokens")
+        .header("Authorization", &session)
+        .body_json(&json!({"name": "sync", "scope": "read-write"}))
+        .send()
+        .await;
+    let rw = json(r).await;
+    let read_write = format!("Bearer {}", rw["secret"].as_str().unwrap());
+    w.create_ticket(read_write.trim_start_matches("Bearer "), 2).await;
+
+    let listed = json(w.cli.get("/api/v1/users/me/tokens").header("Authorization", &session).send().await).await;
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+    assert!(listed.to_string().find("goats_").is_none(), "secrets are never listed");
+    assert!(listed[0]["last_used_at"].is_string());
+
+    let id = rw["id"].as_i64().unwrap();
+    w.cli
+        .delete(format!("/api/v1/users/me/tokens/{id}"))
+        .header("Authorization", &session)
+        .send()
+        .await
+        .assert_status(StatusCode::NO_CONTENT);
+    w.cli
+        .get("/api/v1/tickets")
+        .header("Authorization", &read_write)
+        .send()
+        .await
+        .assert_status(StatusCode::UNAUTHORIZED);
+    // Another agent cannot revoke someone else's token.
+    let other = format!("Bearer {}", w.agent("other", &[]).await);
+    let rid = created["id"].as_i64().unwrap();
+    w.cli
+        .delete(format!("/api/v1/users/me/tokens/{rid}"))
+        .header("Authorization", &other)
+        .send()
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+}

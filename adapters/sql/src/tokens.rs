@@ -4,7 +4,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use goats_core::DomainResult;
 use goats_core::model::UserId;
-use goats_core::ports::{RefreshTokenRecord, RefreshTokenStore, SettingsStore};
+use goats_core::ports::{
+    ApiTokenRecord, ApiTokenStore, RefreshTokenRecord, RefreshTokenStore, SettingsStore, TokenScope,
+};
 use sea_orm::{ConnectionTrait, Value};
 
 use crate::connection::Db;
@@ -105,5 +107,95 @@ impl SettingsStore for Db {
             tracing::debug!(error = %e, "setting {key} was inserted concurrently");
         }
         self.get(key).await?.ok_or_else(|| goats_core::DomainError::Storage(format!("setting {key} is missing")))
+    }
+}
+
+#[async_trait]
+impl ApiTokenStore for Db {
+    async fn insert(
+        &self,
+        user_id: UserId,
+        name: &str,
+        token_hash: &str,
+        scope: TokenScope,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> DomainResult<i64> {
+        let _w = self.write_guard().await;
+        self.insert_id(
+            &self.conn,
+            "INSERT INTO goats_api_token (user_id, name, token_hash, scope, expires_at, create_time) VALUES (?, ?, ?, ?, ?, ?)",
+            vec![
+                user_id.into(),
+                name.into(),
+                token_hash.into(),
+                scope.key().into(),
+                expires_at.map(db_now).into(),
+                db_now(Utc::now()).into(),
+            ],
+        )
+        .await
+        .map_err(to_domain)
+    }
+
+    async fn list_for_user(&self, user_id: UserId) -> DomainResult<Vec<ApiTokenRecord>> {
+        let rows = self
+            .conn
+            .query_all_raw(self.stmt(&format!("{SELECT_API_TOKEN} WHERE user_id = ? ORDER BY id"), [user_id.into()]))
+            .await
+            .map_err(to_domain)?;
+        Ok(rows.iter().map(api_token_from).collect())
+    }
+
+    async fn find_by_hash(&self, token_hash: &str) -> DomainResult<Option<ApiTokenRecord>> {
+        let row = self
+            .conn
+            .query_one_raw(self.stmt(&format!("{SELECT_API_TOKEN} WHERE token_hash = ?"), [token_hash.into()]))
+            .await
+            .map_err(to_domain)?;
+        Ok(row.as_ref().map(api_token_from))
+    }
+
+    async fn touch(&self, id: i64, at: DateTime<Utc>) -> DomainResult<()> {
+        let _w = self.write_guard().await;
+        self.conn
+            .execute_raw(
+                self.stmt(
+                    "UPDATE goats_api_token SET last_used_at = ? WHERE id = ?",
+                    [Value::from(db_now(at)), id.into()],
+                ),
+            )
+            .await
+            .map_err(to_domain)?;
+        Ok(())
+    }
+
+    async fn revoke(&self, id: i64, user_id: UserId, at: DateTime<Utc>) -> DomainResult<bool> {
+        let _w = self.write_guard().await;
+        let r = self
+            .conn
+            .execute_raw(self.stmt(
+                "UPDATE goats_api_token SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+                [Value::from(db_now(at)), id.into(), user_id.into()],
+            ))
+            .await
+            .map_err(to_domain)?;
+        Ok(r.rows_affected() == 1)
+    }
+}
+
+const SELECT_API_TOKEN: &str =
+    "SELECT id, user_id, name, scope, create_time, expires_at, last_used_at, revoked_at FROM goats_api_token";
+
+fn api_token_from(r: &sea_orm::QueryResult) -> ApiTokenRecord {
+    let opt_time = |col: &str| r.try_get::<Option<chrono::NaiveDateTime>>("", col).ok().flatten().map(|t| t.and_utc());
+    ApiTokenRecord {
+        id: int(r, "id"),
+        user_id: int(r, "user_id") as i32,
+        name: text(r, "name"),
+        scope: TokenScope::from_key(&text(r, "scope")).unwrap_or(TokenScope::ReadOnly),
+        created: time(r, "create_time"),
+        expires_at: opt_time("expires_at"),
+        last_used_at: opt_time("last_used_at"),
+        revoked: opt_time("revoked_at").is_some(),
     }
 }

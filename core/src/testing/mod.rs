@@ -40,6 +40,7 @@ struct State {
     customers: Vec<(CustomerUser, Option<String>)>,
     refresh_tokens: Vec<(crate::ports::RefreshTokenRecord, String)>,
     settings: Vec<(String, String)>,
+    api_tokens: Vec<(crate::ports::ApiTokenRecord, String)>,
 }
 
 /// One store implementing every port, shared through `Arc`s.

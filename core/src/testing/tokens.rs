@@ -61,3 +61,56 @@ impl SettingsStore for MemoryStore {
         Ok(value.into())
     }
 }
+
+#[async_trait]
+impl crate::ports::ApiTokenStore for MemoryStore {
+    async fn insert(
+        &self,
+        user_id: UserId,
+        name: &str,
+        token_hash: &str,
+        scope: crate::ports::TokenScope,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> DomainResult<i64> {
+        let now = self.now();
+        let mut s = self.lock();
+        let id = s.api_tokens.len() as i64 + 1;
+        let record = crate::ports::ApiTokenRecord {
+            id,
+            user_id,
+            name: name.into(),
+            scope,
+            created: now,
+            expires_at,
+            last_used_at: None,
+            revoked: false,
+        };
+        s.api_tokens.push((record, token_hash.into()));
+        Ok(id)
+    }
+
+    async fn list_for_user(&self, user_id: UserId) -> DomainResult<Vec<crate::ports::ApiTokenRecord>> {
+        Ok(self.lock().api_tokens.iter().filter(|t| t.0.user_id == user_id).map(|t| t.0.clone()).collect())
+    }
+
+    async fn find_by_hash(&self, token_hash: &str) -> DomainResult<Option<crate::ports::ApiTokenRecord>> {
+        Ok(self.lock().api_tokens.iter().find(|t| t.1 == token_hash).map(|t| t.0.clone()))
+    }
+
+    async fn touch(&self, id: i64, at: DateTime<Utc>) -> DomainResult<()> {
+        if let Some(t) = self.lock().api_tokens.iter_mut().find(|t| t.0.id == id) {
+            t.0.last_used_at = Some(at);
+        }
+        Ok(())
+    }
+
+    async fn revoke(&self, id: i64, user_id: UserId, _at: DateTime<Utc>) -> DomainResult<bool> {
+        match self.lock().api_tokens.iter_mut().find(|t| t.0.id == id && t.0.user_id == user_id && !t.0.revoked) {
+            Some(t) => {
+                t.0.revoked = true;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+}

@@ -102,7 +102,7 @@ impl AuthApi {
     /// The calling agent.
     #[oai(path = "/users/me", method = "get")]
     async fn me(&self, auth: BearerAuth) -> Result<Json<Me>, ApiError> {
-        let caller = self.state.caller(&auth).await?;
+        let caller = self.state.reader(&auth).await?;
         let agent = self
             .state
             .agents

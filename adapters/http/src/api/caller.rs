@@ -1,24 +1,56 @@
-//! Who is calling: the bearer token of every API operation, resolved to the agent's
-//! current permissions (so revoking a grant takes effect on the next request).
+//! Who is calling: the bearer token of every API operation — a JWT from a login or a
+//! personal API token — resolved to the agent's current permissions (so revoking a
+//! grant takes effect on the next request).
 
+use goats_core::api_tokens::ApiTokens;
 use goats_core::permission::AgentPermissions;
+use goats_core::ports::TokenScope;
 use poem_openapi::SecurityScheme;
 use poem_openapi::auth::Bearer;
 
 use super::problem::ApiError;
 use crate::AppState;
 
-/// `Authorization: Bearer <access token>` from `POST /api/v1/auth/login`.
+/// `Authorization: Bearer <token>`: an access token from `POST /api/v1/auth/login`, or
+/// a personal API token (`goats_…`) from `POST /api/v1/users/me/tokens`.
 #[derive(SecurityScheme)]
-#[oai(ty = "bearer", bearer_format = "JWT")]
+#[oai(ty = "bearer", bearer_format = "JWT or goats_ API token")]
 pub struct BearerAuth(pub Bearer);
 
 impl AppState {
-    pub async fn caller(&self, auth: &BearerAuth) -> Result<AgentPermissions, ApiError> {
-        let user_id = self
-            .access_tokens
-            .verify(&auth.0.token)
-            .ok_or_else(|| ApiError::unauthorized("the access token is invalid or expired"))?;
-        Ok(self.auth.permissions(user_id).await?)
+    /// The caller of an operation that only reads.
+    pub async fn reader(&self, auth: &BearerAuth) -> Result<AgentPermissions, ApiError> {
+        Ok(self.resolve(auth).await?.0)
+    }
+
+    /// The caller of an operation that changes something: read-only API tokens stop here.
+    pub async fn writer(&self, auth: &BearerAuth) -> Result<AgentPermissions, ApiError> {
+        match self.resolve(auth).await? {
+            (_, TokenScope::ReadOnly) => Err(ApiError::forbidden("this API token is read-only")),
+            (caller, TokenScope::ReadWrite) => Ok(caller),
+        }
+    }
+
+    /// The caller of an operation that needs a logged-in session, not an API token
+    /// (managing API tokens: a leaked token must not mint more).
+    pub async fn session_user(&self, auth: &BearerAuth) -> Result<AgentPermissions, ApiError> {
+        if ApiTokens::is_api_token(&auth.0.token) {
+            return Err(ApiError::forbidden("API tokens are managed with a login session, not with an API token"));
+        }
+        self.reader(auth).await
+    }
+
+    async fn resolve(&self, auth: &BearerAuth) -> Result<(AgentPermissions, TokenScope), ApiError> {
+        let token = auth.0.token.as_str();
+        let (user_id, scope) = if ApiTokens::is_api_token(token) {
+            self.api_tokens.resolve(token).await?
+        } else {
+            let id = self
+                .access_tokens
+                .verify(token)
+                .ok_or_else(|| ApiError::unauthorized("the access token is invalid or expired"))?;
+            (id, TokenScope::ReadWrite)
+        };
+        Ok((self.auth.permissions(user_id).await?, scope))
     }
 }

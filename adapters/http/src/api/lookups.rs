@@ -49,7 +49,7 @@ impl LookupApi {
     /// The queues the caller may read (`ro` on the queue's group).
     #[oai(path = "/queues", method = "get")]
     async fn queues(&self, auth: BearerAuth) -> Result<Json<Vec<QueueDto>>, ApiError> {
-        let caller = self.state.caller(&auth).await?;
+        let caller = self.state.reader(&auth).await?;
         let readable = caller.groups_with(Permission::Ro);
         let queues = self.state.lookups.queues().await?;
         Ok(Json(
@@ -69,7 +69,7 @@ impl LookupApi {
 
     #[oai(path = "/states", method = "get")]
     async fn states(&self, auth: BearerAuth) -> Result<Json<Vec<StateDto>>, ApiError> {
-        self.state.caller(&auth).await?;
+        self.state.reader(&auth).await?;
         let states = self.state.lookups.states().await?;
         Ok(Json(
             states
@@ -81,14 +81,14 @@ impl LookupApi {
 
     #[oai(path = "/priorities", method = "get")]
     async fn priorities(&self, auth: BearerAuth) -> Result<Json<Vec<NamedDto>>, ApiError> {
-        self.state.caller(&auth).await?;
+        self.state.reader(&auth).await?;
         let rows = self.state.lookups.priorities().await?;
         Ok(Json(rows.into_iter().map(|p| NamedDto { id: p.id, name: p.name, valid: p.valid }).collect()))
     }
 
     #[oai(path = "/types", method = "get")]
     async fn types(&self, auth: BearerAuth) -> Result<Json<Vec<NamedDto>>, ApiError> {
-        self.state.caller(&auth).await?;
+        self.state.reader(&auth).await?;
         let rows = self.state.lookups.types().await?;
         Ok(Json(rows.into_iter().map(|t| NamedDto { id: t.id, name: t.name, valid: t.valid }).collect()))
     }

@@ -3,6 +3,7 @@
 //! drift from the behaviour.
 
 mod allowed_methods;
+mod api_tokens;
 mod auth;
 mod body_limit;
 mod caller;
@@ -23,10 +24,13 @@ use crate::AppState;
 /// Request bodies larger than this are refused with 413 before they are read.
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
-pub fn service(state: &AppState) -> OpenApiService<(auth::AuthApi, tickets::TicketApi, lookups::LookupApi), ()> {
+type Apis = (auth::AuthApi, api_tokens::TokenApi, tickets::TicketApi, lookups::LookupApi);
+
+pub fn service(state: &AppState) -> OpenApiService<Apis, ()> {
     OpenApiService::new(
         (
             auth::AuthApi { state: state.clone() },
+            api_tokens::TokenApi { state: state.clone() },
             tickets::TicketApi { state: state.clone() },
             lookups::LookupApi { state: state.clone() },
         ),

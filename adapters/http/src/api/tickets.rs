@@ -485,7 +485,7 @@ impl TicketApi {
             u64,
         >,
     ) -> Result<Json<TicketPage>, ApiError> {
-        let caller = self.state.caller(&auth).await?;
+        let caller = self.state.reader(&auth).await?;
         let filter = TicketFilter {
             queue_ids: queue_id.0,
             state_ids: state_id.0,
@@ -529,7 +529,7 @@ impl TicketApi {
     /// Open a ticket with its first article. Needs `create` on the queue.
     #[oai(path = "/tickets", method = "post")]
     async fn create(&self, auth: BearerAuth, body: Json<NewTicketDto>) -> Result<TicketCreated, ApiError> {
-        let caller = self.state.caller(&auth).await?;
+        let caller = self.state.writer(&auth).await?;
         let b = body.0;
         let new = model::NewTicket {
             title: b.title.into(),
@@ -556,7 +556,7 @@ impl TicketApi {
         id: Path<i64>,
         #[oai(default)] articles: Query<bool>,
     ) -> Result<Json<TicketDto>, ApiError> {
-        let caller = self.state.caller(&auth).await?;
+        let caller = self.state.reader(&auth).await?;
         Ok(Json(self.state.tickets.get(&caller, id.0, articles.0).await?.into()))
     }
 
@@ -569,7 +569,7 @@ impl TicketApi {
         id: Path<i64>,
         body: Json<TicketPatch>,
     ) -> Result<Json<TicketDto>, ApiError> {
-        let caller = self.state.caller(&auth).await?;
+        let caller = self.state.writer(&auth).await?;
         let mut ticket = self.state.tickets.get(&caller, id.0, false).await?;
         for change in body.0.changes(&ticket.clone()) {
             ticket = self.state.tickets.change(&caller, id.0, change).await?;
@@ -580,7 +580,7 @@ impl TicketApi {
     /// The ticket's articles, oldest first.
     #[oai(path = "/tickets/:id/articles", method = "get")]
     async fn articles(&self, auth: BearerAuth, id: Path<i64>) -> Result<Json<Vec<ArticleDto>>, ApiError> {
-        let caller = self.state.caller(&auth).await?;
+        let caller = self.state.reader(&auth).await?;
         let ticket = self.state.tickets.get(&caller, id.0, true).await?;
         Ok(Json(ticket.articles.unwrap_or_default().into_iter().map(Into::into).collect()))
     }
@@ -593,7 +593,7 @@ impl TicketApi {
         id: Path<i64>,
         body: Json<NewArticleDto>,
     ) -> Result<ArticleCreated, ApiError> {
-        let caller = self.state.caller(&auth).await?;
+        let caller = self.state.writer(&auth).await?;
         let article_id = self.state.tickets.add_article(&caller, id.0, body.0.into()).await?;
         Ok(ArticleCreated::Created(Json(CreatedArticle { id: article_id })))
     }
@@ -601,7 +601,7 @@ impl TicketApi {
     /// Everything that happened to the ticket, as OTRS records it.
     #[oai(path = "/tickets/:id/history", method = "get")]
     async fn history(&self, auth: BearerAuth, id: Path<i64>) -> Result<Json<Vec<HistoryDto>>, ApiError> {
-        let caller = self.state.caller(&auth).await?;
+        let caller = self.state.reader(&auth).await?;
         let rows = self.state.tickets.history(&caller, id.0).await?;
         Ok(Json(
             rows.into_iter()
