@@ -15,6 +15,7 @@ pub enum HistoryType {
     PhoneCallCustomer = 14,
     AddNote = 15,
     Move = 16,
+    TimeAccounting = 20,
     Lock = 17,
     Unlock = 18,
     CustomerUpdate = 21,
@@ -110,6 +111,14 @@ pub mod names {
     pub fn customer_update(customer_id: &str, customer_user: &str) -> String {
         format!("%%CustomerID={customer_id};CustomerUser={customer_user};")
     }
+    /// `%%<first> <last> (<login>)` for Subscribe and Unsubscribe.
+    pub fn watcher(first_name: &str, last_name: &str, login: &str) -> String {
+        format!("%%{first_name} {last_name} ({login})")
+    }
+    /// `%%<units now>%%<total accounted>`
+    pub fn time_accounting(units: f64, total: f64) -> String {
+        format!("%%{}%%{}", number(units), number(total))
+    }
     /// `%%<new type>%%<new id>%%<old type>%%<old id>`
     pub fn type_update(new: &str, new_id: i32, old: &str, old_id: i32) -> String {
         format!("%%{new}%%{new_id}%%{old}%%{old_id}")
@@ -117,6 +126,12 @@ pub mod names {
     /// Article history carries a short comment: `%%Note` for notes, `%%` otherwise.
     pub fn article(is_note: bool) -> String {
         if is_note { "%%Note".into() } else { "%%".into() }
+    }
+
+    /// 1.5 → "1.5", 2.0 → "2": how OTRS prints accounted time.
+    fn number(v: f64) -> String {
+        let s = format!("{v:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 
     fn cut(s: &str) -> String {
@@ -136,6 +151,8 @@ pub mod names {
             assert_eq!(pending_time(Some(t)), "%%2023-11-14 22:13");
             let long = "x".repeat(60);
             assert_eq!(title_update("a", &long), format!("%%a%%{}...", "x".repeat(50)));
+            assert_eq!(time_accounting(1.5, 4.0), "%%1.5%%4");
+            assert_eq!(watcher("Ada", "Lovelace", "ada"), "%%Ada Lovelace (ada)");
         }
     }
 }

@@ -82,6 +82,26 @@ pub trait TicketRepository: Send + Sync {
     ) -> DomainResult<()>;
     async fn history(&self, id: TicketId) -> DomainResult<Vec<HistoryRecord>>;
     async fn watchers(&self, id: TicketId) -> DomainResult<Vec<UserId>>;
+    /// Adds or removes a watcher with its history row; false when nothing changed.
+    async fn set_watching(
+        &self,
+        id: TicketId,
+        user: UserId,
+        watching: bool,
+        history: HistoryEntry,
+        by: UserId,
+    ) -> DomainResult<bool>;
+    /// Records worked time (OTRS's `time_accounting`) with its history row.
+    async fn account_time(
+        &self,
+        id: TicketId,
+        article_id: Option<ArticleId>,
+        units: f64,
+        history: HistoryEntry,
+        by: UserId,
+    ) -> DomainResult<()>;
+    /// All time accounted on the ticket.
+    async fn accounted_time(&self, id: TicketId) -> DomainResult<f64>;
 }
 
 #[async_trait]

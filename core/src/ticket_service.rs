@@ -177,6 +177,57 @@ impl TicketService {
         self.ports.articles.add(ticket_id, article, history, actor.user_id).await
     }
 
+    /// Starts or stops watching a ticket; any agent who may read it may watch it.
+    pub async fn set_watching(&self, actor: &AgentPermissions, id: TicketId, watching: bool) -> DomainResult<()> {
+        self.get(actor, id, false).await?;
+        let me = self.agent(actor.user_id, "watcher").await?;
+        let kind = if watching { HistoryType::Subscribe } else { HistoryType::Unsubscribe };
+        let entry = HistoryEntry::new(kind, names::watcher(&me.first_name, &me.last_name, &me.login));
+        self.ports.tickets.set_watching(id, me.id, watching, entry, actor.user_id).await?;
+        Ok(())
+    }
+
+    /// Records time worked on a ticket (negative to correct); needs `note`, as the
+    /// time usually comes with a note. Returns the ticket's new total.
+    pub async fn account_time(
+        &self,
+        actor: &AgentPermissions,
+        id: TicketId,
+        units: f64,
+        article_id: Option<ArticleId>,
+    ) -> DomainResult<f64> {
+        // DECIMAL(10,2) holds up to 99,999,999.99.
+        if !units.is_finite() || units == 0.0 || units.abs() >= 100_000_000.0 {
+            return Err(DomainError::invalid("time_unit", "a non-zero number below 100,000,000"));
+        }
+        let ticket = self.load(id).await?;
+        if !self.may(actor, &ticket, Permission::Ro).await? {
+            return Err(DomainError::not_found("ticket", id));
+        }
+        if !self.may(actor, &ticket, Permission::Note).await? {
+            return Err(DomainError::PermissionDenied("accounting time needs note".into()));
+        }
+        if let Some(a) = article_id {
+            let belongs = self.ports.articles.get(a).await?.is_some_and(|x| x.ticket_id == id);
+            if !belongs {
+                return Err(DomainError::invalid("article_id", format!("article {a} is not part of this ticket")));
+            }
+        }
+        let units = (units * 100.0).round() / 100.0;
+        let total = self.ports.tickets.accounted_time(id).await? + units;
+        let entry = HistoryEntry {
+            article_id,
+            ..HistoryEntry::new(HistoryType::TimeAccounting, names::time_accounting(units, total))
+        };
+        self.ports.tickets.account_time(id, article_id, units, entry, actor.user_id).await?;
+        Ok(total)
+    }
+
+    pub async fn accounted_time(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<f64> {
+        self.get(actor, id, false).await?;
+        self.ports.tickets.accounted_time(id).await
+    }
+
     pub async fn history(
         &self,
         actor: &AgentPermissions,

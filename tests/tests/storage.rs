@@ -430,3 +430,55 @@ async fn reads_the_older_groups_table() {
     db.close().await;
     t.drop_database().await;
 }
+
+/// Watching and time accounting on every engine, with OTRS's history rows.
+#[tokio::test]
+async fn watchers_and_time_accounting() {
+    with_each_engine(|engine, db| async move {
+        let s = service(&db);
+        let root = root(&db).await;
+        let t = s.create(&root, ticket("Slow laptop", 2, 3, "kim")).await.unwrap();
+        let watcher = AgentRepository::create(
+            &db,
+            NewAgent {
+                login: "watcher".into(),
+                first_name: "Wat".into(),
+                last_name: "Cher".into(),
+                email: None,
+                password_hash: "!".into(),
+            },
+            1,
+        )
+        .await
+        .unwrap();
+        db.grant_user(watcher, 1, Permission::Ro, 1).await.unwrap();
+        let w = AgentPermissions::new(watcher, db.grants_for(watcher).await.unwrap());
+        s.set_watching(&w, t.id, true).await.unwrap();
+        s.set_watching(&w, t.id, true).await.unwrap(); // already watching: nothing new
+        assert_eq!(db.watchers(t.id).await.unwrap(), vec![watcher], "{engine:?}");
+        // The ticket moves to a queue the watcher has no group rights on; watching still reaches it.
+        let team = db.create_group("private", None, 1).await.unwrap();
+        let q = db.create_queue(NewQueue { name: "Private".into(), ..queue_template(team) }, 1).await.unwrap();
+        db.grant_user(1, team, Permission::Rw, 1).await.unwrap();
+        let root = AgentPermissions::new(1, db.grants_for(1).await.unwrap());
+        s.change(&root, t.id, TicketChange::Queue(q)).await.unwrap();
+        assert!(s.get(&w, t.id, false).await.is_ok(), "{engine:?}: a watcher reaches the ticket");
+        s.set_watching(&w, t.id, false).await.unwrap();
+        assert!(matches!(s.get(&w, t.id, false).await, Err(DomainError::NotFound { .. })), "{engine:?}");
+
+        let a = s.add_article(&root, t.id, NewArticle::note("Worked", "Replaced the disk.")).await.unwrap();
+        assert_eq!(s.account_time(&root, t.id, 1.5, Some(a)).await.unwrap(), 1.5);
+        assert_eq!(s.account_time(&root, t.id, 3.0, None).await.unwrap(), 4.5);
+        assert_eq!(s.accounted_time(&root, t.id).await.unwrap(), 4.5, "{engine:?}");
+        assert!(s.account_time(&root, t.id, f64::NAN, None).await.is_err());
+
+        let h = s.history(&root, t.id).await.unwrap();
+        let tail: Vec<(&str, &str)> =
+            h.iter().rev().take(2).map(|h| (h.history_type.as_str(), h.name.as_str())).collect();
+        assert_eq!(tail, [("TimeAccounting", "%%3%%4.5"), ("TimeAccounting", "%%1.5%%1.5")], "{engine:?}");
+        let subs: Vec<&str> =
+            h.iter().filter(|h| h.history_type.ends_with("ubscribe")).map(|h| h.name.as_str()).collect();
+        assert_eq!(subs, ["%%Wat Cher (watcher)", "%%Wat Cher (watcher)"]);
+    })
+    .await;
+}

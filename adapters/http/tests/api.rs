@@ -494,3 +494,53 @@ async fn api_tokens_for_integrations() {
         .await
         .assert_status(StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn watching_and_time_accounting_through_the_api() {
+    let w = world().await;
+    let root = format!("Bearer {}", w.login("root@localhost", "root-password").await);
+    let t = w.create_ticket(root.trim_start_matches("Bearer "), 2).await;
+    let id = t["id"].as_i64().unwrap();
+    w.cli
+        .put(format!("/api/v1/tickets/{id}/watch"))
+        .header("Authorization", &root)
+        .send()
+        .await
+        .assert_status(StatusCode::NO_CONTENT);
+    w.cli
+        .delete(format!("/api/v1/tickets/{id}/watch"))
+        .header("Authorization", &root)
+        .send()
+        .await
+        .assert_status(StatusCode::NO_CONTENT);
+    let r = w
+        .cli
+        .post(format!("/api/v1/tickets/{id}/time-accounting"))
+        .header("Authorization", &root)
+        .body_json(&json!({"time_unit": 15}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::CREATED);
+    assert_eq!(json(r).await["total"], 15.0);
+    let total =
+        json(w.cli.get(format!("/api/v1/tickets/{id}/time-accounting")).header("Authorization", &root).send().await)
+            .await;
+    assert_eq!(total["total"], 15.0);
+    let r = w
+        .cli
+        .post(format!("/api/v1/tickets/{id}/time-accounting"))
+        .header("Authorization", &root)
+        .body_json(&json!({"time_unit": 0}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let reader = format!("Bearer {}", w.agent("reader", &[(1, Permission::Ro)]).await);
+    let r = w
+        .cli
+        .post(format!("/api/v1/tickets/{id}/time-accounting"))
+        .header("Authorization", &reader)
+        .body_json(&json!({"time_unit": 5}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::FORBIDDEN);
+}

@@ -8,7 +8,7 @@ use goats_core::ports::*;
 use goats_core::{DomainError, DomainResult};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, TransactionTrait, Value};
 
-use crate::connection::Db;
+use crate::connection::{Db, Dialect};
 use crate::error::to_domain;
 use crate::row::{db_now, int, opt_int, opt_text, text, time};
 
@@ -315,5 +315,79 @@ impl TicketRepository for Db {
             .await
             .map_err(to_domain)?;
         Ok(rows.iter().map(|r| int(r, "user_id") as i32).collect())
+    }
+
+    async fn set_watching(
+        &self,
+        id: TicketId,
+        user: UserId,
+        watching: bool,
+        history: HistoryEntry,
+        by: UserId,
+    ) -> DomainResult<bool> {
+        let _w = self.write_guard().await;
+        let txn = self.conn.begin().await.map_err(to_domain)?;
+        let present = txn
+            .query_one_raw(
+                self.stmt(
+                    "SELECT id FROM ticket_watcher WHERE ticket_id = ? AND user_id = ?",
+                    [id.into(), user.into()],
+                ),
+            )
+            .await
+            .map_err(to_domain)?
+            .is_some();
+        if present == watching {
+            return Ok(false);
+        }
+        let now = db_now(Utc::now());
+        let stmt = if watching {
+            self.stmt(
+                "INSERT INTO ticket_watcher (ticket_id, user_id, create_time, create_by, change_time, change_by) VALUES (?, ?, ?, ?, ?, ?)",
+                [id.into(), user.into(), now.into(), by.into(), now.into(), by.into()],
+            )
+        } else {
+            self.stmt("DELETE FROM ticket_watcher WHERE ticket_id = ? AND user_id = ?", [id.into(), user.into()])
+        };
+        txn.execute_raw(stmt).await.map_err(to_domain)?;
+        self.write_history(&txn, id, vec![history], by).await.map_err(to_domain)?;
+        txn.commit().await.map_err(to_domain)?;
+        Ok(true)
+    }
+
+    async fn account_time(
+        &self,
+        id: TicketId,
+        article_id: Option<ArticleId>,
+        units: f64,
+        history: HistoryEntry,
+        by: UserId,
+    ) -> DomainResult<()> {
+        let now = db_now(Utc::now());
+        let _w = self.write_guard().await;
+        let txn = self.conn.begin().await.map_err(to_domain)?;
+        txn.execute_raw(self.stmt(
+            "INSERT INTO time_accounting (ticket_id, article_id, time_unit, create_time, create_by, change_time, change_by) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [id.into(), article_id.into(), units.into(), now.into(), by.into(), now.into(), by.into()],
+        ))
+        .await
+        .map_err(to_domain)?;
+        self.write_history(&txn, id, vec![history], by).await.map_err(to_domain)?;
+        txn.commit().await.map_err(to_domain)
+    }
+
+    async fn accounted_time(&self, id: TicketId) -> DomainResult<f64> {
+        // DECIMAL sums come back as NUMERIC/DECIMAL; read them as text, the one form every engine gives.
+        let sql = match self.dialect {
+            Dialect::MySql => {
+                "SELECT CAST(COALESCE(SUM(time_unit), 0) AS CHAR) AS total FROM time_accounting WHERE ticket_id = ?"
+            }
+            _ => {
+                "SELECT CAST(COALESCE(SUM(time_unit), 0) AS VARCHAR(32)) AS total FROM time_accounting WHERE ticket_id = ?"
+            }
+        };
+        let row = self.conn.query_one_raw(self.stmt(sql, [id.into()])).await.map_err(to_domain)?;
+        Ok(row.and_then(|r| crate::row::opt_text(&r, "total")).and_then(|t| t.trim().parse().ok()).unwrap_or(0.0))
     }
 }

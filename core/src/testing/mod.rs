@@ -25,6 +25,7 @@ struct State {
     articles: Vec<Article>,
     history: Vec<HistoryRecord>,
     watchers: Vec<(TicketId, UserId)>,
+    time: Vec<(TicketId, f64)>,
     counters: Vec<(i64, u64, DateTime<Utc>)>,
     queues: Vec<Queue>,
     states: Vec<TicketState>,

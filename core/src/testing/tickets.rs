@@ -208,6 +208,48 @@ impl TicketRepository for MemoryStore {
     async fn watchers(&self, id: TicketId) -> DomainResult<Vec<UserId>> {
         Ok(self.lock().watchers.iter().filter(|w| w.0 == id).map(|w| w.1).collect())
     }
+
+    async fn set_watching(
+        &self,
+        id: TicketId,
+        user: UserId,
+        watching: bool,
+        history: HistoryEntry,
+        by: UserId,
+    ) -> DomainResult<bool> {
+        let now = self.now();
+        let mut s = self.lock();
+        let present = s.watchers.contains(&(id, user));
+        if present == watching {
+            return Ok(false);
+        }
+        if watching {
+            s.watchers.push((id, user));
+        } else {
+            s.watchers.retain(|w| *w != (id, user));
+        }
+        s.append_history(id, vec![history], by, now);
+        Ok(true)
+    }
+
+    async fn account_time(
+        &self,
+        id: TicketId,
+        _article: Option<ArticleId>,
+        units: f64,
+        history: HistoryEntry,
+        by: UserId,
+    ) -> DomainResult<()> {
+        let now = self.now();
+        let mut s = self.lock();
+        s.time.push((id, units));
+        s.append_history(id, vec![history], by, now);
+        Ok(())
+    }
+
+    async fn accounted_time(&self, id: TicketId) -> DomainResult<f64> {
+        Ok(self.lock().time.iter().filter(|t| t.0 == id).map(|t| t.1).sum())
+    }
 }
 
 impl MemoryStore {

@@ -598,6 +598,42 @@ impl TicketApi {
         Ok(ArticleCreated::Created(Json(CreatedArticle { id: article_id })))
     }
 
+    /// Watch the ticket: a watcher reaches it whatever their groups, and hears of changes.
+    #[oai(path = "/tickets/:id/watch", method = "put")]
+    async fn watch(&self, auth: BearerAuth, id: Path<i64>) -> Result<WatchChanged, ApiError> {
+        let caller = self.state.writer(&auth).await?;
+        self.state.tickets.set_watching(&caller, id.0, true).await?;
+        Ok(WatchChanged::Done)
+    }
+
+    /// Stop watching the ticket.
+    #[oai(path = "/tickets/:id/watch", method = "delete")]
+    async fn unwatch(&self, auth: BearerAuth, id: Path<i64>) -> Result<WatchChanged, ApiError> {
+        let caller = self.state.writer(&auth).await?;
+        self.state.tickets.set_watching(&caller, id.0, false).await?;
+        Ok(WatchChanged::Done)
+    }
+
+    /// The time accounted on the ticket.
+    #[oai(path = "/tickets/:id/time-accounting", method = "get")]
+    async fn accounted_time(&self, auth: BearerAuth, id: Path<i64>) -> Result<Json<AccountedTime>, ApiError> {
+        let caller = self.state.reader(&auth).await?;
+        Ok(Json(AccountedTime { total: self.state.tickets.accounted_time(&caller, id.0).await? }))
+    }
+
+    /// Account time worked on the ticket (needs `note`).
+    #[oai(path = "/tickets/:id/time-accounting", method = "post")]
+    async fn account_time(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<TimeAccountingDto>,
+    ) -> Result<TimeAccounted, ApiError> {
+        let caller = self.state.writer(&auth).await?;
+        let total = self.state.tickets.account_time(&caller, id.0, body.0.time_unit, body.0.article_id).await?;
+        Ok(TimeAccounted::Created(Json(AccountedTime { total })))
+    }
+
     /// Everything that happened to the ticket, as OTRS records it.
     #[oai(path = "/tickets/:id/history", method = "get")]
     async fn history(&self, auth: BearerAuth, id: Path<i64>) -> Result<Json<Vec<HistoryDto>>, ApiError> {
@@ -620,6 +656,34 @@ impl TicketApi {
                 .collect(),
         ))
     }
+}
+
+#[derive(Object)]
+struct TimeAccountingDto {
+    /// Time worked, in the site's unit (usually minutes); negative to correct.
+    time_unit: f64,
+    /// The article the time belongs to, if any.
+    #[oai(nullable)]
+    article_id: Option<i64>,
+}
+
+#[derive(Object)]
+struct AccountedTime {
+    /// All time accounted on the ticket.
+    total: f64,
+}
+
+#[derive(ApiResponse)]
+enum TimeAccounted {
+    #[oai(status = 201)]
+    Created(Json<AccountedTime>),
+}
+
+#[derive(ApiResponse)]
+enum WatchChanged {
+    /// Done (also when nothing needed to change).
+    #[oai(status = 204)]
+    Done,
 }
 
 fn default_page() -> u64 {
