@@ -660,7 +660,8 @@ impl TicketApi {
 
 #[derive(Object)]
 struct TimeAccountingDto {
-    /// Time worked, in the site's unit (usually minutes); negative to correct.
+    /// Time worked, in the site's unit (usually minutes); negative to correct; not zero.
+    #[oai(validator(minimum(value = "-99999999.99"), maximum(value = "99999999.99")))]
     time_unit: f64,
     /// The article the time belongs to, if any.
     #[oai(nullable)]
