@@ -544,3 +544,50 @@ async fn watching_and_time_accounting_through_the_api() {
         .await;
     r.assert_status(StatusCode::FORBIDDEN);
 }
+
+/// Two agents edit the same ticket: the second, holding a stale ETag, gets 412 instead
+/// of silently overwriting the first one's change.
+#[tokio::test]
+async fn optimistic_concurrency_with_etags() {
+    let w = world().await;
+    let root = format!("Bearer {}", w.login("root@localhost", "root-password").await);
+    let t = w.create_ticket(root.trim_start_matches("Bearer "), 2).await;
+    let id = t["id"].as_i64().unwrap();
+    let r = w.cli.get(format!("/api/v1/tickets/{id}")).header("Authorization", &root).send().await;
+    r.assert_status_is_ok();
+    let tag = r.0.headers().get("etag").unwrap().to_str().unwrap().to_string();
+
+    let r = w
+        .cli
+        .patch(format!("/api/v1/tickets/{id}"))
+        .header("Authorization", &root)
+        .header("If-Match", &tag)
+        .body_json(&json!({"priority_id": 4}))
+        .send()
+        .await;
+    r.assert_status_is_ok();
+    let new_tag = r.0.headers().get("etag").unwrap().to_str().unwrap().to_string();
+    assert_ne!(tag, new_tag);
+
+    let r = w
+        .cli
+        .patch(format!("/api/v1/tickets/{id}"))
+        .header("Authorization", &root)
+        .header("If-Match", &tag)
+        .body_json(&json!({"priority_id": 1}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::PRECONDITION_FAILED);
+    let body = json(r).await;
+    assert_eq!(body["status"], 412);
+    let now = json(w.cli.get(format!("/api/v1/tickets/{id}")).header("Authorization", &root).send().await).await;
+    assert_eq!(now["priority_id"], 4, "the stale change was not applied");
+    w.cli
+        .patch(format!("/api/v1/tickets/{id}"))
+        .header("Authorization", &root)
+        .header("If-Match", "*")
+        .body_json(&json!({"priority_id": 2}))
+        .send()
+        .await
+        .assert_status_is_ok();
+}

@@ -15,7 +15,8 @@ use crate::row::{db_now, int, opt_int, opt_text, text, time};
 const SELECT_TICKET: &str = "SELECT t.id, t.tn, t.title, t.queue_id, q.name AS queue_name, t.ticket_state_id, \
      s.name AS state_name, s.type_id AS state_type_id, t.ticket_priority_id, p.name AS priority_name, t.type_id, \
      t.ticket_lock_id, t.user_id, t.responsible_user_id, t.customer_id, t.customer_user_id, t.until_time, \
-     t.create_time, t.change_time \
+     t.create_time, t.change_time, \
+     (SELECT MAX(h.id) FROM ticket_history h WHERE h.ticket_id = t.id) AS version \
      FROM ticket t \
      JOIN queue q ON q.id = t.queue_id \
      JOIN ticket_state s ON s.id = t.ticket_state_id \
@@ -42,6 +43,7 @@ fn ticket_from(r: &QueryResult) -> Ticket {
         until_time: int(r, "until_time"),
         created: time(r, "create_time"),
         changed: time(r, "change_time"),
+        version: int(r, "version"),
         articles: None,
     }
 }

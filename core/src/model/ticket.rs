@@ -25,8 +25,18 @@ pub struct Ticket {
     pub until_time: i64,
     pub created: DateTime<Utc>,
     pub changed: DateTime<Utc>,
+    /// Grows with every recorded change (the newest history row's id): what an ETag is
+    /// made of, since `changed` only counts whole seconds.
+    pub version: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub articles: Option<Vec<Article>>,
+}
+
+impl Ticket {
+    /// The entity tag of this state of the ticket, for optimistic concurrency.
+    pub fn etag(&self) -> String {
+        format!("\"{}-{}\"", self.id, self.version)
+    }
 }
 
 /// What a caller supplies to open a ticket; the first article is mandatory, as in OTRS.

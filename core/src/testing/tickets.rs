@@ -31,6 +31,7 @@ impl State {
             until_time: d.until_time,
             created: *created,
             changed: *changed,
+            version: self.history.iter().filter(|h| h.ticket_id == *id).map(|h| h.id).max().unwrap_or(0),
             articles: None,
         })
     }

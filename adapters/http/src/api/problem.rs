@@ -71,6 +71,9 @@ pub enum ApiError {
     /// The change conflicts with the current state.
     #[oai(status = 409, content_type = "application/problem+json")]
     Conflict(Json<Problem>),
+    /// `If-Match` named another version of the resource: someone changed it meanwhile.
+    #[oai(status = 412, content_type = "application/problem+json")]
+    PreconditionFailed(Json<Problem>),
     /// Well-formed, but the values are not acceptable.
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),
@@ -101,6 +104,13 @@ impl ApiError {
 
     pub fn not_found(detail: impl Into<String>) -> Self {
         Self::NotFound(Json(Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found").detail(detail)))
+    }
+
+    pub fn precondition_failed(current: &str) -> Self {
+        Self::PreconditionFailed(Json(
+            Problem::new(StatusCode::PRECONDITION_FAILED, "precondition-failed", "The resource changed meanwhile")
+                .detail(format!("the ticket is now at {current}; read it again and reapply the change")),
+        ))
     }
 
     pub fn invalid(field: &str, reason: impl Into<String>) -> Self {

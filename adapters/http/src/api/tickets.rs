@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use goats_core::model::{self, *};
 use goats_core::ticket_change::TicketChange;
-use poem_openapi::param::{Path, Query};
+use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi, Tags};
 
@@ -426,6 +426,20 @@ enum TicketCreated {
 }
 
 #[derive(ApiResponse)]
+enum TicketWithTag {
+    /// The ticket; `ETag` names this version, for `If-Match` on a later change.
+    #[oai(status = 200)]
+    Ok(Json<TicketDto>, #[oai(header = "ETag")] String),
+}
+
+impl From<Ticket> for TicketWithTag {
+    fn from(t: Ticket) -> Self {
+        let tag = t.etag();
+        Self::Ok(Json(t.into()), tag)
+    }
+}
+
+#[derive(ApiResponse)]
 enum ArticleCreated {
     #[oai(status = 201)]
     Created(Json<CreatedArticle>),
@@ -555,26 +569,34 @@ impl TicketApi {
         auth: BearerAuth,
         id: Path<i64>,
         #[oai(default)] articles: Query<bool>,
-    ) -> Result<Json<TicketDto>, ApiError> {
+    ) -> Result<TicketWithTag, ApiError> {
         let caller = self.state.reader(&auth).await?;
-        Ok(Json(self.state.tickets.get(&caller, id.0, articles.0).await?.into()))
+        Ok(self.state.tickets.get(&caller, id.0, articles.0).await?.into())
     }
 
     /// Change a ticket. Each field needs its OTRS permission: `priority` for the
     /// priority, `owner` for the owner, `move_into` on the target queue, `rw` for the rest.
+    /// With `If-Match`, the change only happens if the ticket is still at that ETag.
     #[oai(path = "/tickets/:id", method = "patch")]
     async fn update(
         &self,
         auth: BearerAuth,
         id: Path<i64>,
+        #[oai(name = "If-Match")] if_match: Header<Option<String>>,
         body: Json<TicketPatch>,
-    ) -> Result<Json<TicketDto>, ApiError> {
+    ) -> Result<TicketWithTag, ApiError> {
         let caller = self.state.writer(&auth).await?;
         let mut ticket = self.state.tickets.get(&caller, id.0, false).await?;
+        if let Some(expected) = if_match.0.as_deref().filter(|v| !v.trim().is_empty() && v.trim() != "*") {
+            let current = ticket.etag();
+            if !expected.split(',').any(|tag| tag.trim().trim_start_matches("W/") == current) {
+                return Err(ApiError::precondition_failed(&current));
+            }
+        }
         for change in body.0.changes(&ticket.clone()) {
             ticket = self.state.tickets.change(&caller, id.0, change).await?;
         }
-        Ok(Json(ticket.into()))
+        Ok(ticket.into())
     }
 
     /// The ticket's articles, oldest first.
