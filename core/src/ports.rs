@@ -59,6 +59,28 @@ pub struct TicketFieldUpdate {
     pub until_time: Option<i64>,
 }
 
+impl TicketFieldUpdate {
+    /// Folds a later update into this one; where both set a column, the later wins.
+    pub fn merge(&mut self, later: TicketFieldUpdate) {
+        fn take<T>(into: &mut Option<T>, from: Option<T>) {
+            if from.is_some() {
+                *into = from;
+            }
+        }
+        take(&mut self.title, later.title);
+        take(&mut self.queue_id, later.queue_id);
+        take(&mut self.state_id, later.state_id);
+        take(&mut self.priority_id, later.priority_id);
+        take(&mut self.type_id, later.type_id);
+        take(&mut self.lock, later.lock);
+        take(&mut self.owner_id, later.owner_id);
+        take(&mut self.responsible_id, later.responsible_id);
+        take(&mut self.customer_id, later.customer_id);
+        take(&mut self.customer_user_id, later.customer_user_id);
+        take(&mut self.until_time, later.until_time);
+    }
+}
+
 #[async_trait]
 pub trait TicketRepository: Send + Sync {
     /// Stores a ticket, its first article and the history rows `history` builds, atomically.

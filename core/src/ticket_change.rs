@@ -180,6 +180,54 @@ pub fn plan(
     Ok((up, history))
 }
 
+/// What the ticket looks like once `update` (planned from `change`) is applied, so the
+/// next change of the same request is planned against it.
+pub fn apply(ticket: &mut Ticket, update: &TicketFieldUpdate, change: &ResolvedChange) {
+    if let Some(v) = &update.title {
+        ticket.title = v.clone();
+    }
+    if let Some(v) = update.queue_id {
+        ticket.queue_id = v;
+    }
+    if let ResolvedChange::Queue { new, .. } = change {
+        ticket.queue = new.name.clone();
+    }
+    if let Some(v) = update.state_id {
+        ticket.state_id = v;
+    }
+    if let ResolvedChange::State { new, .. } = change {
+        ticket.state = new.name.clone();
+        ticket.state_type = new.state_type;
+    }
+    if let Some(v) = update.priority_id {
+        ticket.priority_id = v;
+    }
+    if let ResolvedChange::Priority { new, .. } = change {
+        ticket.priority = new.name.clone();
+    }
+    if let Some(v) = update.type_id {
+        ticket.type_id = Some(v);
+    }
+    if let Some(v) = update.lock {
+        ticket.lock = v;
+    }
+    if let Some(v) = update.owner_id {
+        ticket.owner_id = v;
+    }
+    if let Some(v) = update.responsible_id {
+        ticket.responsible_id = v;
+    }
+    if let Some(v) = &update.customer_id {
+        ticket.customer_id = v.clone();
+    }
+    if let Some(v) = &update.customer_user_id {
+        ticket.customer_user_id = v.clone();
+    }
+    if let Some(v) = update.until_time {
+        ticket.until_time = v;
+    }
+}
+
 /// The history type OTRS records when an article of this kind is added.
 pub fn article_history_type(article: &NewArticle) -> HistoryType {
     match (article.channel, article.sender_type) {

@@ -137,16 +137,40 @@ impl TicketService {
 
     /// Applies one change, after checking the actor may make it.
     pub async fn change(&self, actor: &AgentPermissions, id: TicketId, change: TicketChange) -> DomainResult<Ticket> {
+        self.change_all(actor, id, vec![change]).await
+    }
+
+    /// Applies several changes as one: all are checked and planned first, then stored
+    /// in one transaction, so a refused change leaves the ticket exactly as it was.
+    /// Each change sees the ticket as the ones before it left it; permissions are those
+    /// on the ticket as it was when the request came.
+    pub async fn change_all(
+        &self,
+        actor: &AgentPermissions,
+        id: TicketId,
+        changes: Vec<TicketChange>,
+    ) -> DomainResult<Ticket> {
         let ticket = self.load(id).await?;
         if !self.may(actor, &ticket, Permission::Ro).await? {
             return Err(DomainError::not_found("ticket", id));
         }
-        let needed = change.required_permission();
-        if !self.may(actor, &ticket, needed).await? {
-            return Err(DomainError::PermissionDenied(format!("changing this ticket needs {}", needed.key())));
+        for change in &changes {
+            let needed = change.required_permission();
+            if !self.may(actor, &ticket, needed).await? {
+                return Err(DomainError::PermissionDenied(format!("changing this ticket needs {}", needed.key())));
+            }
         }
-        let resolved = self.resolve(actor, &ticket, change).await?;
-        let (update, history) = ticket_change::plan(&ticket, &resolved, self.ports.clock.now())?;
+        let now = self.ports.clock.now();
+        let mut working = ticket;
+        let mut update = TicketFieldUpdate::default();
+        let mut history = Vec::new();
+        for change in changes {
+            let resolved = self.resolve(actor, &working, change).await?;
+            let (up, h) = ticket_change::plan(&working, &resolved, now)?;
+            ticket_change::apply(&mut working, &up, &resolved);
+            update.merge(up);
+            history.extend(h);
+        }
         if !history.is_empty() {
             self.ports.tickets.update(id, update, history, actor.user_id).await?;
         }

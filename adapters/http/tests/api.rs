@@ -591,3 +591,27 @@ async fn optimistic_concurrency_with_etags() {
         .await
         .assert_status_is_ok();
 }
+
+/// A change request is all or nothing: one refused field leaves the ticket untouched.
+#[tokio::test]
+async fn a_refused_field_leaves_the_whole_ticket_unchanged() {
+    let w = world().await;
+    let root = format!("Bearer {}", w.login("root@localhost", "root-password").await);
+    let t = w.create_ticket(root.trim_start_matches("Bearer "), 2).await;
+    let id = t["id"].as_i64().unwrap();
+    let before =
+        json(w.cli.get(format!("/api/v1/tickets/{id}/history")).header("Authorization", &root).send().await).await;
+    let r = w
+        .cli
+        .patch(format!("/api/v1/tickets/{id}"))
+        .header("Authorization", &root)
+        .body_json(&json!({"queue_id": 4, "title": "Renamed", "state_id": 6}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let now = json(w.cli.get(format!("/api/v1/tickets/{id}")).header("Authorization", &root).send().await).await;
+    assert_eq!((now["queue_id"].as_i64(), now["title"].as_str()), (Some(2), Some("VPN is down")));
+    let after =
+        json(w.cli.get(format!("/api/v1/tickets/{id}/history")).header("Authorization", &root).send().await).await;
+    assert_eq!(before, after, "no history was written");
+}

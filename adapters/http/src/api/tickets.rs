@@ -593,8 +593,9 @@ impl TicketApi {
                 return Err(ApiError::precondition_failed(&current));
             }
         }
-        for change in body.0.changes(&ticket.clone()) {
-            ticket = self.state.tickets.change(&caller, id.0, change).await?;
+        let changes = body.0.changes(&ticket);
+        if !changes.is_empty() {
+            ticket = self.state.tickets.change_all(&caller, id.0, changes).await?;
         }
         Ok(ticket.into())
     }

@@ -444,8 +444,8 @@ async fn ticket_update(
         Some(_) => return Err(GiError::invalid(OP, "Ticket->Lock")),
         None => {}
     }
-    for change in changes {
-        ticket = state.tickets.change(&caller, id, change).await.map_err(|e| domain(OP, e))?;
+    if !changes.is_empty() {
+        ticket = state.tickets.change_all(&caller, id, changes).await.map_err(|e| domain(OP, e))?;
     }
     let mut out = json!({"TicketID": ticket.id.to_string(), "TicketNumber": ticket.number});
     if let Some(a) = p.object("Article") {
