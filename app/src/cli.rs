@@ -25,6 +25,17 @@ pub enum Command {
     /// Create the OTRS schema on an empty database, or add goats' tables to an existing
     /// OTRS/Znuny database.
     Migrate,
+    /// Fill the database with realistic tickets, agents and customers (for benchmarks and
+    /// demos). Expects no other writer while it runs.
+    Seed {
+        #[arg(long, default_value_t = 1000)]
+        tickets: u64,
+        #[arg(long, default_value_t = 2)]
+        articles_per_ticket: u32,
+        /// Same seed, same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Manage agents.
     #[command(subcommand)]
     User(UserCommand),

@@ -36,6 +36,12 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             Ok(())
         }
         Command::Serve { .. } => serve::serve(App::start(config).await?).await,
+        Command::Seed { tickets, articles_per_ticket, seed } => {
+            let app = App::start(config).await?;
+            let result = seed_command(&app, tickets, articles_per_ticket, seed).await;
+            app.db.close().await;
+            result
+        }
         Command::User(cmd) => {
             let app = App::start(config).await?;
             let result = match cmd {
@@ -47,4 +53,33 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             result
         }
     }
+}
+
+async fn seed_command(app: &App, tickets: u64, articles_per_ticket: u32, seed: u64) -> Result<(), AppError> {
+    use std::io::{IsTerminal, Write};
+    if articles_per_ticket == 0 || articles_per_ticket > 100 {
+        return Err(AppError::Usage("--articles-per-ticket must be 1 to 100".into()));
+    }
+    let plan = goats_sql::seed::SeedPlan { tickets, articles_per_ticket, seed };
+    let started = std::time::Instant::now();
+    let terminal = std::io::stderr().is_terminal();
+    let report = goats_sql::seed::seed(&app.db, &plan, &app.config.tickets.numbers(), |done, all| {
+        if terminal {
+            eprint!("\rseeding: {done}/{all} tickets");
+            let _ = std::io::stderr().flush();
+        }
+    })
+    .await?;
+    if terminal {
+        eprintln!();
+    }
+    println!(
+        "seeded {} tickets with {} articles, {} agents and {} customers in {:.1} s",
+        report.tickets,
+        report.articles,
+        report.agents,
+        report.customers,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }

@@ -482,3 +482,53 @@ async fn watchers_and_time_accounting() {
     })
     .await;
 }
+
+/// `goats seed` on every engine: realistic rows that the repositories read like any
+/// other, valid and unique ticket numbers, and live tickets still numbered after it.
+#[tokio::test]
+async fn seeding_realistic_data() {
+    use goats_sql::seed::{SeedPlan, seed};
+    with_each_engine(|engine, db| async move {
+        let plan = SeedPlan { tickets: 900, articles_per_ticket: 3, seed: 7 };
+        let mut calls = 0;
+        let report = seed(&db, &plan, &TicketNumberConfig::default(), |_, _| calls += 1).await.unwrap();
+        assert_eq!(
+            (report.tickets, report.articles, report.agents, report.customers),
+            (900, 2700, 20, 1000),
+            "{engine:?}"
+        );
+        assert_eq!(calls, 3, "progress per batch");
+        // A second run adds to the first.
+        seed(&db, &SeedPlan { seed: 8, ..plan.clone() }, &TicketNumberConfig::default(), |_, _| {}).await.unwrap();
+
+        let s = service(&db);
+        let root = root(&db).await;
+        let all =
+            s.list(&root, TicketFilter::default(), TicketSort::default(), PageRequest::new(1, 500)).await.unwrap();
+        assert_eq!(all.total, 1800, "{engine:?}");
+        let numbers: HashSet<&str> = all.items.iter().map(|t| t.number.as_str()).collect();
+        assert_eq!(numbers.len(), 500);
+        assert!(all.items.iter().all(|t| has_valid_checksum(&t.number)));
+        let closed = s
+            .list(
+                &root,
+                TicketFilter { state_types: vec![StateType::Closed], ..Default::default() },
+                TicketSort::default(),
+                PageRequest::new(1, 1),
+            )
+            .await
+            .unwrap();
+        assert!(closed.total > 900 && closed.total < 1700, "{engine:?}: {} closed", closed.total);
+
+        let one = &all.items[0];
+        let full = s.get(&root, one.id, true).await.unwrap();
+        assert_eq!(full.articles.unwrap().len(), 3);
+        assert_eq!(s.history(&root, one.id).await.unwrap()[0].history_type, "NewTicket");
+
+        let live = s.create(&root, ticket("After seeding", 2, 3, "x")).await.unwrap();
+        assert!(has_valid_checksum(&live.number), "{engine:?}");
+        let again = s.create(&root, ticket("After seeding 2", 2, 3, "x")).await.unwrap();
+        assert_ne!(live.number, again.number);
+    })
+    .await;
+}

@@ -15,6 +15,7 @@ mod lookups;
 pub mod migrate;
 mod row;
 pub mod schema;
+pub mod seed;
 mod tickets;
 mod tokens;
 
