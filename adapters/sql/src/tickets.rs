@@ -208,8 +208,9 @@ impl TicketRepository for Db {
 
     async fn list(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Page<Ticket>> {
         let (where_sql, values) = filter_sql(filter);
-        let count_sql =
-            format!("SELECT COUNT(*) AS n FROM ticket t JOIN ticket_state s ON s.id = t.ticket_state_id{where_sql}");
+        // The state join is only needed to filter by state type.
+        let join = if filter.state_types.is_empty() { "" } else { " JOIN ticket_state s ON s.id = t.ticket_state_id" };
+        let count_sql = format!("SELECT COUNT(*) AS n FROM ticket t{join}{where_sql}");
         let total = self
             .conn
             .query_one_raw(self.stmt(&count_sql, values.clone()))
