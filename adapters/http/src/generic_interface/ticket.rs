@@ -105,65 +105,47 @@ fn named(t: &Map<String, Value>, name_key: &str) -> (Option<String>, Option<i32>
     (name, id)
 }
 
-async fn queue_id(state: &AppState, op: &str, t: &Map<String, Value>) -> Result<Option<QueueId>, GiError> {
-    match named(t, "Queue") {
-        (_, Some(id)) => Ok(Some(id)),
-        (Some(name), None) => {
-            let q = state.lookups.queue_by_name(&name).await.map_err(|e| domain(op, e))?;
-            q.map(|q| Some(q.id)).ok_or_else(|| GiError::invalid(op, "Ticket->Queue"))
+/// The ticket attributes OTRS lets a caller give by name or by id.
+#[derive(Clone, Copy)]
+enum Field {
+    Queue,
+    State,
+    Priority,
+    Type,
+    Owner,
+    Responsible,
+}
+
+impl Field {
+    fn key(self) -> &'static str {
+        match self {
+            Self::Queue => "Queue",
+            Self::State => "State",
+            Self::Priority => "Priority",
+            Self::Type => "Type",
+            Self::Owner => "Owner",
+            Self::Responsible => "Responsible",
         }
-        (None, None) => Ok(None),
     }
 }
 
-async fn state_id(state: &AppState, op: &str, t: &Map<String, Value>) -> Result<Option<StateId>, GiError> {
-    match named(t, "State") {
-        (_, Some(id)) => Ok(Some(id)),
-        (Some(name), None) => {
-            let s = state.lookups.state_by_name(&name).await.map_err(|e| domain(op, e))?;
-            s.map(|s| Some(s.id)).ok_or_else(|| GiError::invalid(op, "Ticket->State"))
-        }
-        (None, None) => Ok(None),
+/// The id of `field` in `t`, from `<Field>ID` or by looking `<Field>` up by name.
+async fn field_id(state: &AppState, op: &str, t: &Map<String, Value>, field: Field) -> Result<Option<i32>, GiError> {
+    let name = match named(t, field.key()) {
+        (_, Some(id)) => return Ok(Some(id)),
+        (None, None) => return Ok(None),
+        (Some(name), None) => name,
+    };
+    let l = &state.lookups;
+    let found = match field {
+        Field::Queue => l.queue_by_name(&name).await.map(|q| q.map(|q| q.id)),
+        Field::State => l.state_by_name(&name).await.map(|s| s.map(|s| s.id)),
+        Field::Priority => l.priorities().await.map(|all| all.into_iter().find(|p| p.name == name).map(|p| p.id)),
+        Field::Type => l.types().await.map(|all| all.into_iter().find(|x| x.name == name).map(|x| x.id)),
+        Field::Owner | Field::Responsible => state.agents.by_login(&name).await.map(|a| a.map(|a| a.id)),
     }
-}
-
-async fn priority_id(state: &AppState, op: &str, t: &Map<String, Value>) -> Result<Option<PriorityId>, GiError> {
-    match named(t, "Priority") {
-        (_, Some(id)) => Ok(Some(id)),
-        (Some(name), None) => {
-            let all = state.lookups.priorities().await.map_err(|e| domain(op, e))?;
-            all.into_iter()
-                .find(|p| p.name == name)
-                .map(|p| Some(p.id))
-                .ok_or_else(|| GiError::invalid(op, "Ticket->Priority"))
-        }
-        (None, None) => Ok(None),
-    }
-}
-
-async fn type_id(state: &AppState, op: &str, t: &Map<String, Value>) -> Result<Option<TypeId>, GiError> {
-    match named(t, "Type") {
-        (_, Some(id)) => Ok(Some(id)),
-        (Some(name), None) => {
-            let all = state.lookups.types().await.map_err(|e| domain(op, e))?;
-            all.into_iter()
-                .find(|x| x.name == name)
-                .map(|x| Some(x.id))
-                .ok_or_else(|| GiError::invalid(op, "Ticket->Type"))
-        }
-        (None, None) => Ok(None),
-    }
-}
-
-async fn agent_id(state: &AppState, op: &str, t: &Map<String, Value>, key: &str) -> Result<Option<UserId>, GiError> {
-    match named(t, key) {
-        (_, Some(id)) => Ok(Some(id)),
-        (Some(login), None) => {
-            let a = state.agents.by_login(&login).await.map_err(|e| domain(op, e))?;
-            a.map(|a| Some(a.id)).ok_or_else(|| GiError::invalid(op, &format!("Ticket->{key}")))
-        }
-        (None, None) => Ok(None),
-    }
+    .map_err(|e| domain(op, e))?;
+    found.map(Some).ok_or_else(|| GiError::invalid(op, &format!("Ticket->{}", field.key())))
 }
 
 /// OTRS's `PendingTime`: `{Year, Month, Day, Hour, Minute}` or `{Diff}` in minutes.
@@ -234,11 +216,13 @@ async fn ticket_create(state: &AppState, uri: &Uri, addr: &RemoteAddr, body: Bod
     let t = p.object("Ticket").ok_or_else(|| GiError::missing(OP, "Ticket"))?;
     let a = p.object("Article").ok_or_else(|| GiError::missing(OP, "Article"))?;
     let title = t.get("Title").and_then(scalar).ok_or_else(|| GiError::missing(OP, "Ticket->Title"))?;
-    let queue =
-        queue_id(state, OP, t).await?.ok_or_else(|| GiError::missing(OP, "Ticket->QueueID or Ticket->Queue"))?;
-    let state_id =
-        state_id(state, OP, t).await?.ok_or_else(|| GiError::missing(OP, "Ticket->StateID or Ticket->State"))?;
-    let priority = priority_id(state, OP, t)
+    let queue = field_id(state, OP, t, Field::Queue)
+        .await?
+        .ok_or_else(|| GiError::missing(OP, "Ticket->QueueID or Ticket->Queue"))?;
+    let state_id = field_id(state, OP, t, Field::State)
+        .await?
+        .ok_or_else(|| GiError::missing(OP, "Ticket->StateID or Ticket->State"))?;
+    let priority = field_id(state, OP, t, Field::Priority)
         .await?
         .ok_or_else(|| GiError::missing(OP, "Ticket->PriorityID or Ticket->Priority"))?;
     let customer_user =
@@ -253,9 +237,9 @@ async fn ticket_create(state: &AppState, uri: &Uri, addr: &RemoteAddr, body: Bod
         queue_id: queue,
         state_id,
         priority_id: priority,
-        type_id: type_id(state, OP, t).await?,
-        owner_id: agent_id(state, OP, t, "Owner").await?.unwrap_or(caller.user_id),
-        responsible_id: agent_id(state, OP, t, "Responsible").await?,
+        type_id: field_id(state, OP, t, Field::Type).await?,
+        owner_id: field_id(state, OP, t, Field::Owner).await?.unwrap_or(caller.user_id),
+        responsible_id: field_id(state, OP, t, Field::Responsible).await?,
         customer_id: company,
         customer_user_id: Some(customer_user),
         pending_until: pending_time(OP, t)?,
@@ -309,20 +293,18 @@ async fn ticket_get(
     Ok(json!({"Ticket": out}))
 }
 
-async fn resolve_all(state: &AppState, p: &Params, names_key: &str, ids_key: &str) -> Result<Vec<i32>, GiError> {
-    const OP: &str = "TicketSearch";
+/// Ids from a list of ids (`QueueIDs`) and a list of names (`Queues`).
+async fn resolve_all(
+    state: &AppState,
+    p: &Params,
+    names_key: &str,
+    ids_key: &str,
+    field: Field,
+) -> Result<Vec<i32>, GiError> {
     let mut ids: Vec<i32> = p.list(ids_key).iter().filter_map(|v| v.parse().ok()).collect();
     for name in p.list(names_key) {
-        let mut t = Map::new();
-        let key = names_key.trim_end_matches('s').trim_end_matches("ie").to_string();
-        let key = if names_key == "Priorities" { "Priority".to_string() } else { key };
-        t.insert(key.clone(), Value::String(name));
-        let id = match key.as_str() {
-            "Queue" => queue_id(state, OP, &t).await?,
-            "State" => state_id(state, OP, &t).await?,
-            _ => priority_id(state, OP, &t).await?,
-        };
-        ids.extend(id);
+        let t = Map::from_iter([(field.key().to_string(), Value::String(name))]);
+        ids.extend(field_id(state, "TicketSearch", &t, field).await?);
     }
     Ok(ids)
 }
@@ -346,10 +328,10 @@ async fn ticket_search(state: &AppState, uri: &Uri, addr: &RemoteAddr, body: Bod
         .collect::<Result<Vec<_>, _>>()?
         .concat();
     let filter = TicketFilter {
-        queue_ids: resolve_all(state, &p, "Queues", "QueueIDs").await?,
-        state_ids: resolve_all(state, &p, "States", "StateIDs").await?,
+        queue_ids: resolve_all(state, &p, "Queues", "QueueIDs", Field::Queue).await?,
+        state_ids: resolve_all(state, &p, "States", "StateIDs", Field::State).await?,
         state_types,
-        priority_ids: resolve_all(state, &p, "Priorities", "PriorityIDs").await?,
+        priority_ids: resolve_all(state, &p, "Priorities", "PriorityIDs", Field::Priority).await?,
         owner_ids: ints("OwnerIDs"),
         responsible_ids: ints("ResponsibleIDs"),
         customer_ids: p.list("CustomerID"),
@@ -411,16 +393,16 @@ async fn ticket_update(
     if let Some(title) = t.get("Title").and_then(scalar) {
         changes.push(TicketChange::Title(title));
     }
-    if let Some(q) = queue_id(state, OP, t).await? {
+    if let Some(q) = field_id(state, OP, t, Field::Queue).await? {
         changes.push(TicketChange::Queue(q));
     }
-    if let Some(x) = type_id(state, OP, t).await? {
+    if let Some(x) = field_id(state, OP, t, Field::Type).await? {
         changes.push(TicketChange::Type(x));
     }
-    if let Some(o) = agent_id(state, OP, t, "Owner").await? {
+    if let Some(o) = field_id(state, OP, t, Field::Owner).await? {
         changes.push(TicketChange::Owner(o));
     }
-    if let Some(r) = agent_id(state, OP, t, "Responsible").await? {
+    if let Some(r) = field_id(state, OP, t, Field::Responsible).await? {
         changes.push(TicketChange::Responsible(r));
     }
     let (cu, cid) = (t.get("CustomerUser").and_then(scalar), t.get("CustomerID").and_then(scalar));
@@ -430,10 +412,10 @@ async fn ticket_update(
             customer_user_id: cu.or_else(|| ticket.customer_user_id.clone()),
         });
     }
-    if let Some(pr) = priority_id(state, OP, t).await? {
+    if let Some(pr) = field_id(state, OP, t, Field::Priority).await? {
         changes.push(TicketChange::Priority(pr));
     }
-    match (state_id(state, OP, t).await?, pending_time(OP, t)?) {
+    match (field_id(state, OP, t, Field::State).await?, pending_time(OP, t)?) {
         (Some(state_id), pending_until) => changes.push(TicketChange::State { state_id, pending_until }),
         (None, Some(until)) => changes.push(TicketChange::PendingTime(until)),
         (None, None) => {}
