@@ -242,6 +242,28 @@ async fn lists_filter_sort_and_page() {
         )
         .await;
         assert_eq!(high.total, 2);
+        let hour = Duration::hours(1);
+        let in_range = |f: TicketFilter| list(f, TicketSortField::Created, SortDirection::Asc, PageRequest::default());
+        assert_eq!(
+            in_range(TicketFilter { created_from: Some(Utc::now() - hour), type_ids: vec![1], ..Default::default() })
+                .await
+                .total,
+            5,
+            "{engine:?}"
+        );
+        assert_eq!(
+            in_range(TicketFilter { created_until: Some(Utc::now() - hour), ..Default::default() }).await.total,
+            0
+        );
+        assert_eq!(
+            in_range(TicketFilter { changed_from: Some(Utc::now() + hour), ..Default::default() }).await.total,
+            0
+        );
+        assert_eq!(
+            in_range(TicketFilter { changed_until: Some(Utc::now() + hour), ..Default::default() }).await.total,
+            5
+        );
+        assert_eq!(in_range(TicketFilter { type_ids: vec![99], ..Default::default() }).await.total, 0);
     })
     .await;
 }

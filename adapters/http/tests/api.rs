@@ -195,6 +195,20 @@ async fn tickets_round_trip() {
     .await;
     assert_eq!(page["total"], 1);
     assert_eq!(page["items"][0]["id"], id);
+    let typed = json(
+        w.cli
+            .get("/api/v1/tickets?type_id=1&created_from=2000-01-01T00:00:00Z")
+            .header("Authorization", &auth)
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(typed["total"], 1);
+    let future = json(
+        w.cli.get("/api/v1/tickets?changed_from=2999-01-01T00:00:00Z").header("Authorization", &auth).send().await,
+    )
+    .await;
+    assert_eq!(future["total"], 0);
     let none = json(w.cli.get("/api/v1/tickets?title=printer").header("Authorization", &auth).send().await).await;
     assert_eq!(none["total"], 0);
 }

@@ -87,6 +87,17 @@ async fn session_create_and_ticket_create_get_search_update_history() {
     let found =
         call(&w, "GET", &format!("/Ticket?SessionID={sid}&Title=%25fire%25&Queues=Raw&States=new"), Value::Null).await;
     assert_eq!(found, json!({"TicketID": [ticket_id]}));
+    let recent = call(
+        &w,
+        "GET",
+        &format!("/Ticket?SessionID={sid}&TicketCreateTimeNewerDate=2000-01-01%2000:00:00&Types=Unclassified"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(recent, json!({"TicketID": [ticket_id]}));
+    let bad_date =
+        call(&w, "GET", &format!("/Ticket?SessionID={sid}&TicketCreateTimeNewerDate=yesterday"), Value::Null).await;
+    assert_eq!(error_code(&bad_date), "TicketSearch.InvalidParameter");
     let none = call(&w, "GET", &format!("/Ticket?SessionID={sid}&Queues=Misc"), Value::Null).await;
     assert_eq!(none, json!({}), "OTRS answers an empty search with an empty object");
 

@@ -66,6 +66,19 @@ fn filter_sql(f: &TicketFilter) -> (String, Vec<Value>) {
     any_of("t.responsible_user_id", f.responsible_ids.iter().map(|v| Value::from(*v)).collect());
     any_of("t.customer_id", f.customer_ids.iter().map(|v| Value::from(v.clone())).collect());
     any_of("t.customer_user_id", f.customer_user_ids.iter().map(|v| Value::from(v.clone())).collect());
+    any_of("t.type_id", f.type_ids.iter().map(|v| Value::from(*v)).collect());
+    let ranges = [
+        ("t.create_time >= ?", f.created_from),
+        ("t.create_time < ?", f.created_until),
+        ("t.change_time >= ?", f.changed_from),
+        ("t.change_time < ?", f.changed_until),
+    ];
+    for (cond, at) in ranges {
+        if let Some(at) = at {
+            conds.push(cond.into());
+            values.push(db_now(at).into());
+        }
+    }
     if let Some(lock) = f.lock {
         conds.push("t.ticket_lock_id = ?".into());
         values.push(Value::from(lock.id()));

@@ -66,9 +66,16 @@ pub struct TicketFilter {
     pub responsible_ids: Vec<UserId>,
     pub customer_ids: Vec<String>,
     pub customer_user_ids: Vec<String>,
+    pub type_ids: Vec<TypeId>,
     pub lock: Option<Lock>,
     /// Case-insensitive substring of the title.
     pub title_contains: Option<String>,
+    /// Created at or after / before these instants.
+    pub created_from: Option<DateTime<Utc>>,
+    pub created_until: Option<DateTime<Utc>>,
+    /// Last changed at or after / before these instants.
+    pub changed_from: Option<DateTime<Utc>>,
+    pub changed_until: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -95,7 +95,12 @@ fn matches(t: &Ticket, f: &TicketFilter) -> bool {
         && (f.customer_ids.is_empty() || t.customer_id.as_ref().is_some_and(|c| f.customer_ids.contains(c)))
         && (f.customer_user_ids.is_empty()
             || t.customer_user_id.as_ref().is_some_and(|c| f.customer_user_ids.contains(c)))
+        && (f.type_ids.is_empty() || t.type_id.is_some_and(|x| f.type_ids.contains(&x)))
         && f.lock.is_none_or(|l| l == t.lock)
+        && f.created_from.is_none_or(|x| t.created >= x)
+        && f.created_until.is_none_or(|x| t.created < x)
+        && f.changed_from.is_none_or(|x| t.changed >= x)
+        && f.changed_until.is_none_or(|x| t.changed < x)
         && f.title_contains.as_ref().is_none_or(|s| t.title.to_lowercase().contains(&s.to_lowercase()))
 }
 

@@ -486,7 +486,16 @@ impl TicketApi {
         responsible_id: Query<Vec<i32>>,
         customer_id: Query<Vec<String>>,
         customer_user_id: Query<Vec<String>>,
+        type_id: Query<Vec<i32>>,
         lock: Query<Option<LockDto>>,
+        /// Created at or after this instant (RFC 3339).
+        created_from: Query<Option<DateTime<Utc>>>,
+        /// Created before this instant.
+        created_until: Query<Option<DateTime<Utc>>>,
+        /// Changed at or after this instant.
+        changed_from: Query<Option<DateTime<Utc>>>,
+        /// Changed before this instant.
+        changed_until: Query<Option<DateTime<Utc>>>,
         /// Part of the title, case-insensitive.
         #[oai(validator(max_length = 255))]
         title: Query<Option<String>>,
@@ -509,8 +518,13 @@ impl TicketApi {
             responsible_ids: responsible_id.0,
             customer_ids: customer_id.0,
             customer_user_ids: customer_user_id.0,
+            type_ids: type_id.0,
             lock: lock.0.map(Into::into),
             title_contains: title.0,
+            created_from: created_from.0,
+            created_until: created_until.0,
+            changed_from: changed_from.0,
+            changed_until: changed_until.0,
         };
         let field = match sort.0.unwrap_or(SortField::Created) {
             SortField::Number => TicketSortField::Number,

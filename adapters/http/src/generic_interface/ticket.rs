@@ -1,7 +1,7 @@
 //! TicketCreate, TicketGet, TicketSearch, TicketUpdate and TicketHistoryGet over the core
 //! ticket service, so the OTRS permission model applies exactly as in goats' own API.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use goats_core::DomainError;
 use goats_core::model::*;
 use goats_core::permission::AgentPermissions;
@@ -293,6 +293,17 @@ async fn ticket_get(
     Ok(json!({"Ticket": out}))
 }
 
+/// A `YYYY-MM-DD HH:MM:SS` search parameter (OTRS's time format, in UTC here).
+fn otrs_time(op: &str, p: &Params, key: &str) -> Result<Option<DateTime<Utc>>, GiError> {
+    p.str(key)
+        .map(|v| {
+            NaiveDateTime::parse_from_str(&v, "%Y-%m-%d %H:%M:%S")
+                .map(|t| t.and_utc())
+                .map_err(|_| GiError::invalid(op, key))
+        })
+        .transpose()
+}
+
 /// Ids from a list of ids (`QueueIDs`) and a list of names (`Queues`).
 async fn resolve_all(
     state: &AppState,
@@ -345,6 +356,11 @@ async fn ticket_search(state: &AppState, uri: &Uri, addr: &RemoteAddr, body: Bod
         },
         // OTRS titles take `%` wildcards; goats matches the text between them.
         title_contains: p.str("Title").map(|t| t.trim_matches('%').replace('%', "")),
+        type_ids: resolve_all(state, &p, "Types", "TypeIDs", Field::Type).await?,
+        created_from: otrs_time(OP, &p, "TicketCreateTimeNewerDate")?,
+        created_until: otrs_time(OP, &p, "TicketCreateTimeOlderDate")?,
+        changed_from: otrs_time(OP, &p, "TicketChangeTimeNewerDate")?,
+        changed_until: otrs_time(OP, &p, "TicketChangeTimeOlderDate")?,
     };
     let field = match p.str("SortBy").as_deref() {
         None | Some("Age") => TicketSortField::Created,
