@@ -66,9 +66,9 @@ impl TicketService {
             Some(id) => self.valid_agent(id, "responsible").await?.id,
             None => owner.id,
         };
-        let draft = TicketDraft {
-            number: String::new(),
-            title,
+        let draft = |number: String| TicketDraft {
+            number,
+            title: title.clone(),
             queue_id: queue.id,
             state_id: state.id,
             priority_id: priority.id,
@@ -87,9 +87,8 @@ impl TicketService {
         let mut attempts = 0;
         loop {
             let number = self.allocate_number(now).await?;
-            let draft = TicketDraft { number: number.clone(), ..draft.clone() };
-            let history = new_ticket_history(number, names.clone(), &new, pending);
-            match p.tickets.create(draft, new.article.clone(), history, actor.user_id).await {
+            let history = new_ticket_history(number.clone(), names.clone(), &new, pending);
+            match p.tickets.create(draft(number), new.article.clone(), history, actor.user_id).await {
                 Err(DomainError::Conflict(_)) if attempts < 10 => attempts += 1,
                 Err(e) => return Err(e),
                 Ok((id, _)) => return self.load(id).await,
