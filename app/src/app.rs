@@ -53,7 +53,7 @@ impl App {
         };
         let tickets = Arc::new(TicketService::new(ports, config.tickets.numbers()));
         let refresh_ttl = Duration::days(config.auth.refresh_token_days);
-        let auth = Arc::new(AuthService::new(store.clone(), store.clone(), store, clock, refresh_ttl));
+        let auth = Arc::new(AuthService::new(store.clone(), store.clone(), store.clone(), store, clock, refresh_ttl));
         let key = match &config.auth.jwt_secret {
             Some(k) => k.clone(),
             None => db.get_or_insert(JWT_KEY_SETTING, &new_secret()).await?,

@@ -164,7 +164,7 @@ async fn with_no_configuration_serve_creates_sqlite_and_a_one_time_admin_passwor
     assert_eq!(secret.len(), 20);
 
     let db = Db::connect(&format!("sqlite://{}/data/goats.db", dir.0.display())).await.unwrap();
-    let creds = db.credentials("root@localhost").await.unwrap().unwrap();
+    let creds = AgentRepository::credentials(&db, "root@localhost").await.unwrap().unwrap();
     assert!(creds.password_hash.starts_with("BCRYPT:"), "stored in OTRS's bcrypt form");
     assert!(password::verify(secret, &creds.password_hash, "root@localhost"));
     assert!(!password::verify("root", &creds.password_hash, "root@localhost"), "never OTRS's known default");
@@ -222,9 +222,9 @@ async fn admin_password_from_the_environment_and_user_commands() {
         .unwrap();
 
     let db = Db::connect(&format!("sqlite://{}/data/goats.db", dir.0.display())).await.unwrap();
-    let root = db.credentials("root@localhost").await.unwrap().unwrap();
+    let root = AgentRepository::credentials(&db, "root@localhost").await.unwrap().unwrap();
     assert!(password::verify("correct horse battery", &root.password_hash, "root@localhost"));
-    let ada = db.credentials("ada").await.unwrap().unwrap();
+    let ada = AgentRepository::credentials(&db, "ada").await.unwrap().unwrap();
     assert!(password::verify(&new_secret, &ada.password_hash, "ada"));
     assert!(!password::verify("analytical-engine", &ada.password_hash, "ada"));
     db.close().await;
@@ -334,7 +334,7 @@ async fn server_databases_and_readiness() {
         let db = t.connect().await;
         assert!(password::verify(
             "set-by-operator",
-            &db.credentials("root@localhost").await.unwrap().unwrap().password_hash,
+            &AgentRepository::credentials(&db, "root@localhost").await.unwrap().unwrap().password_hash,
             "root@localhost"
         ));
         db.close().await;

@@ -15,7 +15,7 @@ use crate::error::DomainError;
 use crate::model::UserId;
 use crate::password;
 use crate::permission::AgentPermissions;
-use crate::ports::{AgentRepository, Clock, GroupRepository, RefreshTokenStore};
+use crate::ports::{AgentRepository, Clock, CustomerRepository, GroupRepository, RefreshTokenStore, Subject};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum AuthError {
@@ -30,11 +30,10 @@ pub enum AuthError {
     Domain(#[from] DomainError),
 }
 
-/// A logged-in agent and the refresh token that continues the session.
+/// A logged-in agent or customer and the refresh token that continues the session.
 #[derive(Debug, Clone)]
 pub struct Session {
-    pub user_id: UserId,
-    pub login: String,
+    pub subject: Subject,
     pub refresh_token: String,
     pub refresh_expires: DateTime<Utc>,
 }
@@ -76,6 +75,7 @@ impl LoginThrottle {
 pub struct AuthService {
     agents: Arc<dyn AgentRepository>,
     groups: Arc<dyn GroupRepository>,
+    customers: Arc<dyn CustomerRepository>,
     tokens: Arc<dyn RefreshTokenStore>,
     clock: Arc<dyn Clock>,
     refresh_ttl: Duration,
@@ -98,6 +98,7 @@ impl AuthService {
     pub fn new(
         agents: Arc<dyn AgentRepository>,
         groups: Arc<dyn GroupRepository>,
+        customers: Arc<dyn CustomerRepository>,
         tokens: Arc<dyn RefreshTokenStore>,
         clock: Arc<dyn Clock>,
         refresh_ttl: Duration,
@@ -105,6 +106,7 @@ impl AuthService {
         Self {
             agents,
             groups,
+            customers,
             tokens,
             clock,
             refresh_ttl,
@@ -115,9 +117,25 @@ impl AuthService {
     }
 
     pub async fn login(&self, login: &str, secret: &str, client: &str) -> Result<Session, AuthError> {
-        let (user_id, login) = self.check_password(login, secret, client).await?;
-        let family = new_secret();
-        self.issue(&family, user_id, login, self.clock.now()).await
+        let (user_id, _) = self.check_password(login, secret, client).await?;
+        self.issue(&new_secret(), Subject::Agent(user_id), self.clock.now()).await
+    }
+
+    /// Logs a customer contact in (`customer_user`): same throttling, same sessions.
+    pub async fn customer_login(&self, login: &str, secret: &str, client: &str) -> Result<Session, AuthError> {
+        let now = self.clock.now();
+        let key = format!("customer:{}", login.trim().to_lowercase());
+        self.throttled(&key, client, now)?;
+        let creds = self.customers.credentials(login.trim()).await?;
+        let ok = creds.as_ref().is_some_and(|c| {
+            c.valid && c.password_hash.as_deref().is_some_and(|h| password::verify(secret, h, &c.login))
+        });
+        let Some(creds) = creds.filter(|_| ok) else {
+            self.failed(&key, client, now);
+            return Err(AuthError::InvalidCredentials);
+        };
+        lock(&self.by_login).clear(&key);
+        self.issue(&new_secret(), Subject::Customer(creds.login), now).await
     }
 
     /// Checks login and password, throttled like a login, without starting a session:
@@ -125,19 +143,11 @@ impl AuthService {
     pub async fn check_password(&self, login: &str, secret: &str, client: &str) -> Result<(UserId, String), AuthError> {
         let now = self.clock.now();
         let login_key = login.trim().to_lowercase();
-        let locked = {
-            let a = lock(&self.by_login).locked_for(&login_key, now);
-            let b = lock(&self.by_client).locked_for(client, now);
-            a.max(b)
-        };
-        if let Some(retry_after_secs) = locked {
-            return Err(AuthError::Throttled { retry_after_secs });
-        }
+        self.throttled(&login_key, client, now)?;
         let creds = self.agents.credentials(login.trim()).await?;
         let ok = creds.as_ref().is_some_and(|c| c.valid && password::verify(secret, &c.password_hash, &c.login));
         let Some(creds) = creds.filter(|_| ok) else {
-            lock(&self.by_login).fail(&login_key, now);
-            lock(&self.by_client).fail(client, now);
+            self.failed(&login_key, client, now);
             return Err(AuthError::InvalidCredentials);
         };
         lock(&self.by_login).clear(&login_key);
@@ -156,8 +166,8 @@ impl AuthService {
             self.tokens.revoke_family(&record.family, now).await?;
             return Err(AuthError::InvalidToken);
         }
-        let agent = self.agents.get(record.user_id).await?.filter(|a| a.valid).ok_or(AuthError::InvalidToken)?;
-        self.issue(&record.family, agent.id, agent.login, now).await
+        self.still_valid(&record.subject).await?;
+        self.issue(&record.family, record.subject, now).await
     }
 
     /// Ends the session the refresh token belongs to.
@@ -173,17 +183,40 @@ impl AuthService {
         Ok(AgentPermissions::new(agent.id, self.groups.grants_for(agent.id).await?))
     }
 
-    async fn issue(
-        &self,
-        family: &str,
-        user_id: UserId,
-        login: String,
-        now: DateTime<Utc>,
-    ) -> Result<Session, AuthError> {
+    async fn issue(&self, family: &str, subject: Subject, now: DateTime<Utc>) -> Result<Session, AuthError> {
         let secret = new_secret();
         let expires = now + self.refresh_ttl;
-        self.tokens.insert(family, user_id, &token_hash(&secret), expires).await?;
-        Ok(Session { user_id, login, refresh_token: secret, refresh_expires: expires })
+        self.tokens.insert(family, &subject, &token_hash(&secret), expires).await?;
+        Ok(Session { subject, refresh_token: secret, refresh_expires: expires })
+    }
+
+    /// A session only continues while its account stays valid.
+    async fn still_valid(&self, subject: &Subject) -> Result<(), AuthError> {
+        let valid = match subject {
+            Subject::Agent(id) => self.agents.get(*id).await?.is_some_and(|a| a.valid),
+            Subject::Customer(login) => self.customers.credentials(login).await?.is_some_and(|c| c.valid),
+        };
+        if valid { Ok(()) } else { Err(AuthError::InvalidToken) }
+    }
+
+    /// The customer behind a customer access token, with their company, while valid.
+    pub async fn customer(&self, login: &str) -> Result<(String, String), AuthError> {
+        let c = self.customers.credentials(login).await?.filter(|c| c.valid).ok_or(AuthError::InvalidToken)?;
+        Ok((c.login, c.customer_id))
+    }
+
+    fn throttled(&self, key: &str, client: &str, now: DateTime<Utc>) -> Result<(), AuthError> {
+        let a = lock(&self.by_login).locked_for(key, now);
+        let b = lock(&self.by_client).locked_for(client, now);
+        match a.max(b) {
+            Some(retry_after_secs) => Err(AuthError::Throttled { retry_after_secs }),
+            None => Ok(()),
+        }
+    }
+
+    fn failed(&self, key: &str, client: &str, now: DateTime<Utc>) {
+        lock(&self.by_login).fail(key, now);
+        lock(&self.by_client).fail(client, now);
     }
 }
 

@@ -3,7 +3,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration};
 
 use super::*;
-use crate::ports::NewAgent;
+use crate::model::CustomerUser;
+use crate::ports::{CustomerRepository, NewAgent, Subject};
 use crate::testing::{FixedClock, MemoryStore};
 
 struct World {
@@ -16,7 +17,7 @@ async fn world() -> World {
     let clock = Arc::new(FixedClock::at(DateTime::from_timestamp(1_717_243_200, 0).unwrap()));
     let store = MemoryStore::with_defaults(clock.clone());
     let s = Arc::new(store.clone());
-    let auth = AuthService::new(s.clone(), s.clone(), s, clock.clone(), Duration::days(7));
+    let auth = AuthService::new(s.clone(), s.clone(), s.clone(), s, clock.clone(), Duration::days(7));
     let agent = NewAgent {
         login: "ada".into(),
         first_name: "Ada".into(),
@@ -32,7 +33,7 @@ async fn world() -> World {
 async fn login_checks_the_password_and_says_nothing_more() {
     let w = world().await;
     let s = w.auth.login("ada", "right password", "10.0.0.1").await.unwrap();
-    assert_eq!((s.user_id, s.login.as_str()), (2, "ada"));
+    assert_eq!(s.subject, Subject::Agent(2));
     assert_eq!(s.refresh_token.len(), 64);
     assert_eq!(w.auth.login("ada", "wrong", "10.0.0.1").await.unwrap_err(), AuthError::InvalidCredentials);
     assert_eq!(w.auth.login("nobody", "x", "10.0.0.1").await.unwrap_err(), AuthError::InvalidCredentials);
@@ -82,4 +83,34 @@ async fn permissions_come_from_grants_of_a_valid_agent() {
     assert!(w.auth.permissions(1).await.unwrap().is_admin());
     assert!(!w.auth.permissions(2).await.unwrap().is_admin());
     assert_eq!(w.auth.permissions(99).await.unwrap_err(), AuthError::InvalidToken);
+}
+
+#[tokio::test]
+async fn customers_log_in_with_their_own_accounts() {
+    let w = world().await;
+    let jane = CustomerUser {
+        login: "jane".into(),
+        email: "jane@acme.example".into(),
+        customer_id: "ACME".into(),
+        title: None,
+        first_name: "Jane".into(),
+        last_name: "Doe".into(),
+        phone: None,
+        mobile: None,
+        street: None,
+        zip: None,
+        city: None,
+        country: None,
+        comments: None,
+        valid: true,
+    };
+    w.store.create_user(jane, Some(password::hash_with_cost("customer pw", 4)), 1).await.unwrap();
+    let s = w.auth.customer_login("jane", "customer pw", "c").await.unwrap();
+    assert_eq!(s.subject, Subject::Customer("jane".into()));
+    assert_eq!(w.auth.customer("jane").await.unwrap(), ("jane".into(), "ACME".into()));
+    let next = w.auth.refresh(&s.refresh_token).await.unwrap();
+    assert_eq!(next.subject, Subject::Customer("jane".into()));
+    // An agent's password is no customer's, and the other way round.
+    assert_eq!(w.auth.customer_login("ada", "right password", "c").await.unwrap_err(), AuthError::InvalidCredentials);
+    assert_eq!(w.auth.login("jane", "customer pw", "c").await.unwrap_err(), AuthError::InvalidCredentials);
 }

@@ -190,6 +190,15 @@ pub struct NewAgent {
     pub password_hash: String,
 }
 
+/// What logging in needs to know about a customer contact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerCredentials {
+    pub login: String,
+    pub customer_id: String,
+    pub password_hash: Option<String>,
+    pub valid: bool,
+}
+
 /// What logging in needs to know about an account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Credentials {
@@ -231,6 +240,8 @@ pub trait CustomerRepository: Send + Sync {
     async fn company(&self, customer_id: &str) -> DomainResult<Option<CustomerCompany>>;
     async fn create_user(&self, user: CustomerUser, password_hash: Option<String>, by: UserId) -> DomainResult<()>;
     async fn user(&self, login: &str) -> DomainResult<Option<CustomerUser>>;
+    /// Login, company, stored password and validity of a contact, for logging in.
+    async fn credentials(&self, login: &str) -> DomainResult<Option<CustomerCredentials>>;
     /// Contacts whose login, email or name contains `term`, at most `limit`.
     async fn search_users(&self, term: &str, limit: u64) -> DomainResult<Vec<CustomerUser>>;
 }
@@ -241,13 +252,20 @@ pub trait Readiness: Send + Sync {
     async fn ready(&self) -> bool;
 }
 
+/// Who a session belongs to: an agent, or a customer contact (by login).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    Agent(UserId),
+    Customer(String),
+}
+
 /// A stored refresh token: only its hash is kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefreshTokenRecord {
     pub id: i64,
     /// Every token rotated from one login shares a family; reuse revokes the family.
     pub family: String,
-    pub user_id: UserId,
+    pub subject: Subject,
     pub expires_at: DateTime<Utc>,
     pub rotated: bool,
     pub revoked: bool,
@@ -258,7 +276,7 @@ pub trait RefreshTokenStore: Send + Sync {
     async fn insert(
         &self,
         family: &str,
-        user_id: UserId,
+        subject: &Subject,
         token_hash: &str,
         expires_at: DateTime<Utc>,
     ) -> DomainResult<()>;

@@ -108,6 +108,30 @@ impl TicketService {
         Ok(ticket)
     }
 
+    /// The tickets a customer may see (their own and their company's), narrowed by `filter`.
+    pub async fn list_for_customer(
+        &self,
+        login: &str,
+        company: &str,
+        filter: TicketFilter,
+        sort: TicketSort,
+        page: PageRequest,
+    ) -> DomainResult<Page<Ticket>> {
+        let filter = TicketFilter { customer_scope: Some((login.to_string(), company.to_string())), ..filter };
+        self.ports.tickets.list(&filter, sort, page).await
+    }
+
+    /// One ticket as its customer sees it: only articles visible to the customer.
+    pub async fn get_for_customer(&self, login: &str, company: &str, id: TicketId) -> DomainResult<Ticket> {
+        let mut ticket = self.load(id).await?;
+        if !crate::permission::customer_can_see(&ticket, login, company) {
+            return Err(DomainError::not_found("ticket", id));
+        }
+        let articles = self.ports.articles.list_for_ticket(id).await?;
+        ticket.articles = Some(articles.into_iter().filter(|a| a.visible_for_customer).collect());
+        Ok(ticket)
+    }
+
     /// Tickets in the queues the actor may read, narrowed by `filter`.
     pub async fn list(
         &self,

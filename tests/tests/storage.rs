@@ -286,7 +286,7 @@ async fn agents_groups_roles_and_customers() {
         .unwrap();
         let ada = AgentRepository::get(&db, id).await.unwrap().unwrap();
         assert_eq!(ada.email.as_deref(), Some("ada@example.com"), "{engine:?}: email from user_preferences");
-        let creds = db.credentials("ada").await.unwrap().unwrap();
+        let creds = AgentRepository::credentials(&db, "ada").await.unwrap().unwrap();
         assert!(password::verify("pw", &creds.password_hash, "ada"));
         assert!(matches!(
             AgentRepository::create(
@@ -318,7 +318,7 @@ async fn agents_groups_roles_and_customers() {
         assert_eq!(grants, [(1, Permission::Rw), (team, Permission::Ro), (team, Permission::Note)], "{engine:?}");
         db.set_valid(id, false, 1).await.unwrap();
         assert!(db.grants_for(id).await.unwrap().is_empty(), "{engine:?}: an invalid agent holds nothing");
-        assert!(!db.credentials("ada").await.unwrap().unwrap().valid);
+        assert!(!AgentRepository::credentials(&db, "ada").await.unwrap().unwrap().valid);
 
         let q = db
             .create_queue(
@@ -551,6 +551,80 @@ async fn seeding_realistic_data() {
         assert!(has_valid_checksum(&live.number), "{engine:?}");
         let again = s.create(&root, ticket("After seeding 2", 2, 3, "x")).await.unwrap();
         assert_ne!(live.number, again.number);
+    })
+    .await;
+}
+
+/// Customer sessions and the customer's view of tickets on every engine.
+#[tokio::test]
+async fn customer_sessions_and_visibility() {
+    use goats_core::auth::{AuthError, AuthService};
+    with_each_engine(|engine, db| async move {
+        let store = Arc::new(db.clone());
+        let auth = AuthService::new(
+            store.clone(),
+            store.clone(),
+            store.clone(),
+            store,
+            Arc::new(SystemClock),
+            Duration::days(1),
+        );
+        let contact = |login: &str, company: &str| CustomerUser {
+            login: login.into(),
+            email: format!("{login}@example.com"),
+            customer_id: company.into(),
+            title: None,
+            first_name: "C".into(),
+            last_name: "U".into(),
+            phone: None,
+            mobile: None,
+            street: None,
+            zip: None,
+            city: None,
+            country: None,
+            comments: None,
+            valid: true,
+        };
+        db.create_user(contact("ann", "ACME"), Some(password::hash_with_cost("pw-ann-123", 4)), 1).await.unwrap();
+        db.create_user(contact("nopw", "ACME"), None, 1).await.unwrap();
+        let session = auth.customer_login("ann", "pw-ann-123", "c").await.unwrap();
+        assert_eq!(auth.customer("ann").await.unwrap(), ("ann".to_string(), "ACME".to_string()), "{engine:?}");
+        let next = auth.refresh(&session.refresh_token).await.unwrap();
+        assert_eq!(
+            auth.refresh(&session.refresh_token).await.unwrap_err(),
+            AuthError::InvalidToken,
+            "{engine:?}: replay"
+        );
+        assert_eq!(
+            auth.refresh(&next.refresh_token).await.unwrap_err(),
+            AuthError::InvalidToken,
+            "{engine:?}: family revoked"
+        );
+        assert_eq!(auth.customer_login("nopw", "", "c").await.unwrap_err(), AuthError::InvalidCredentials);
+
+        let s = service(&db);
+        let root = root(&db).await;
+        let mut t = ticket("Ann's", 2, 3, "ann");
+        t.customer_id = Some("ACME".into());
+        let anns = s.create(&root, t).await.unwrap();
+        let mut t = ticket("Colleague's", 2, 3, "someone");
+        t.customer_id = Some("ACME".into());
+        s.create(&root, t).await.unwrap();
+        let mut t = ticket("Stranger's", 2, 3, "stranger");
+        t.customer_id = None;
+        let other = s.create(&root, t).await.unwrap();
+        let seen = s
+            .list_for_customer("ann", "ACME", TicketFilter::default(), TicketSort::default(), PageRequest::default())
+            .await
+            .unwrap();
+        assert_eq!(seen.total, 2, "{engine:?}");
+        let alone = s
+            .list_for_customer("stranger", "", TicketFilter::default(), TicketSort::default(), PageRequest::default())
+            .await
+            .unwrap();
+        assert_eq!(alone.total, 1, "{engine:?}: no company matches nothing extra");
+        assert!(s.get_for_customer("ann", "ACME", anns.id).await.is_ok());
+        assert!(matches!(s.get_for_customer("ann", "ACME", other.id).await, Err(DomainError::NotFound { .. })));
     })
     .await;
 }

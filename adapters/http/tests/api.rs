@@ -629,3 +629,96 @@ async fn a_refused_field_leaves_the_whole_ticket_unchanged() {
         json(w.cli.get(format!("/api/v1/tickets/{id}/history")).header("Authorization", &root).send().await).await;
     assert_eq!(before, after, "no history was written");
 }
+
+/// Customers log in through the same endpoint and see their own and their company's
+/// tickets — only the articles meant for them — and nothing else.
+#[tokio::test]
+async fn customers_see_their_own_and_their_companys_tickets() {
+    use goats_core::model::CustomerUser;
+    let w = world().await;
+    for (login, company) in [("jane", "ACME"), ("bob", "ACME"), ("zed", "OTHER")] {
+        let user = CustomerUser {
+            login: login.into(),
+            email: format!("{login}@example.com"),
+            customer_id: company.into(),
+            title: None,
+            first_name: login.into(),
+            last_name: "Customer".into(),
+            phone: None,
+            mobile: None,
+            street: None,
+            zip: None,
+            city: None,
+            country: None,
+            comments: None,
+            valid: true,
+        };
+        w.store.create_user(user, Some(goats_core::password::hash_with_cost("customer-password", 4)), 1).await.unwrap();
+    }
+    let root = format!("Bearer {}", w.login("root@localhost", "root-password").await);
+    let mut ids = Vec::new();
+    for (who, company) in [("jane", "ACME"), ("bob", "ACME"), ("zed", "OTHER")] {
+        let r = w
+            .cli
+            .post("/api/v1/tickets")
+            .header("Authorization", &root)
+            .body_json(&json!({"title": format!("{who}'s problem"), "queue_id": 2, "customer_user_id": who, "customer_id": company,
+                "article": {"subject": "Hi", "body": "From the customer.", "channel": "email", "sender_type": "customer", "visible_for_customer": true}}))
+            .send()
+            .await;
+        ids.push(json(r).await["id"].as_i64().unwrap());
+    }
+    w.cli
+        .post(format!("/api/v1/tickets/{}/articles", ids[0]))
+        .header("Authorization", &root)
+        .body_json(&json!({"subject": "internal", "body": "Customer seems grumpy."}))
+        .send()
+        .await
+        .assert_status(StatusCode::CREATED);
+
+    let r = w
+        .cli
+        .post("/api/v1/auth/login")
+        .body_json(&json!({"kind": "customer", "login": "jane", "password": "customer-password"}))
+        .send()
+        .await;
+    r.assert_status_is_ok();
+    let pair = json(r).await;
+    let jane = format!("Bearer {}", pair["access_token"].as_str().unwrap());
+
+    let list =
+        json(w.cli.get("/api/v1/tickets?sort=title&order=asc").header("Authorization", &jane).send().await).await;
+    let titles: Vec<&str> = list["items"].as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["bob's problem", "jane's problem"], "own and company tickets only");
+    let mine = json(
+        w.cli.get(format!("/api/v1/tickets/{}?articles=true", ids[0])).header("Authorization", &jane).send().await,
+    )
+    .await;
+    assert_eq!(mine["articles"].as_array().unwrap().len(), 1, "the internal note stays internal");
+    w.cli
+        .get(format!("/api/v1/tickets/{}", ids[2]))
+        .header("Authorization", &jane)
+        .send()
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    // Agent operations are closed to customers.
+    w.cli
+        .patch(format!("/api/v1/tickets/{}", ids[0]))
+        .header("Authorization", &jane)
+        .body_json(&json!({"priority_id": 5}))
+        .send()
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    w.cli.get("/api/v1/queues").header("Authorization", &jane).send().await.assert_status(StatusCode::FORBIDDEN);
+    // The customer's refresh token rotates like an agent's.
+    let r = w.cli.post("/api/v1/auth/refresh").body_json(&json!({"refresh_token": pair["refresh_token"]})).send().await;
+    r.assert_status_is_ok();
+    // A wrong kind is a wrong login.
+    let r = w
+        .cli
+        .post("/api/v1/auth/login")
+        .body_json(&json!({"kind": "agent", "login": "jane", "password": "customer-password"}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::UNAUTHORIZED);
+}

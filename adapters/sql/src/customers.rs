@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use goats_core::model::*;
-use goats_core::ports::CustomerRepository;
+use goats_core::ports::{CustomerCredentials, CustomerRepository};
 use goats_core::{DomainError, DomainResult};
 use sea_orm::{ConnectionTrait, QueryResult, Value};
 
@@ -152,6 +152,22 @@ impl CustomerRepository for Db {
             .await
             .map_err(to_domain)?;
         Ok(row.as_ref().map(user_from))
+    }
+
+    async fn credentials(&self, login: &str) -> DomainResult<Option<CustomerCredentials>> {
+        let row = self
+            .conn
+            .query_one_raw(
+                self.stmt("SELECT login, customer_id, pw, valid_id FROM customer_user WHERE login = ?", [login.into()]),
+            )
+            .await
+            .map_err(to_domain)?;
+        Ok(row.map(|r| CustomerCredentials {
+            login: text(&r, "login"),
+            customer_id: text(&r, "customer_id"),
+            password_hash: opt_text(&r, "pw").filter(|p| !p.is_empty()),
+            valid: Valid::is_valid(int(&r, "valid_id") as i32),
+        }))
     }
 
     async fn search_users(&self, term: &str, limit: u64) -> DomainResult<Vec<CustomerUser>> {

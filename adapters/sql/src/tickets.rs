@@ -79,6 +79,12 @@ fn filter_sql(f: &TicketFilter) -> (String, Vec<Value>) {
             values.push(db_now(at).into());
         }
     }
+    if let Some((login, company)) = &f.customer_scope {
+        conds.push("(t.customer_user_id = ? OR t.customer_id = ?)".into());
+        values.push(login.clone().into());
+        // An empty company must not match tickets without one.
+        values.push(if company.is_empty() { Value::String(None) } else { company.clone().into() });
+    }
     if let Some(lock) = f.lock {
         conds.push("t.ticket_lock_id = ?".into());
         values.push(Value::from(lock.id()));

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use goats_core::DomainResult;
 use goats_core::model::UserId;
 use goats_core::ports::{
-    ApiTokenRecord, ApiTokenStore, RefreshTokenRecord, RefreshTokenStore, SettingsStore, TokenScope,
+    ApiTokenRecord, ApiTokenStore, RefreshTokenRecord, RefreshTokenStore, SettingsStore, Subject, TokenScope,
 };
 use sea_orm::{ConnectionTrait, Value};
 
@@ -13,20 +13,40 @@ use crate::connection::Db;
 use crate::error::to_domain;
 use crate::row::{db_now, int, opt_text, text, time};
 
+/// Agents' and customers' refresh tokens live in two tables (an agent is a `users` id,
+/// a customer a `customer_user` login); the same rules apply to both.
+fn table(subject: &Subject) -> &'static str {
+    match subject {
+        Subject::Agent(_) => "goats_refresh_token",
+        Subject::Customer(_) => "goats_customer_refresh_token",
+    }
+}
+
+const REFRESH_TABLES: [(&str, &str); 2] =
+    [("goats_refresh_token", "user_id"), ("goats_customer_refresh_token", "customer_login")];
+
 #[async_trait]
 impl RefreshTokenStore for Db {
     async fn insert(
         &self,
         family: &str,
-        user_id: UserId,
+        subject: &Subject,
         token_hash: &str,
         expires_at: DateTime<Utc>,
     ) -> DomainResult<()> {
+        let (column, who): (&str, Value) = match subject {
+            Subject::Agent(id) => ("user_id", (*id).into()),
+            Subject::Customer(login) => ("customer_login", login.clone().into()),
+        };
+        let sql = format!(
+            "INSERT INTO {} (family, {column}, token_hash, expires_at, create_time) VALUES (?, ?, ?, ?, ?)",
+            table(subject)
+        );
         let _w = self.write_guard().await;
         self.conn
             .execute_raw(self.stmt(
-                "INSERT INTO goats_refresh_token (family, user_id, token_hash, expires_at, create_time) VALUES (?, ?, ?, ?, ?)",
-                [family.into(), user_id.into(), token_hash.into(), db_now(expires_at).into(), db_now(Utc::now()).into()],
+                &sql,
+                [family.into(), who, token_hash.into(), db_now(expires_at).into(), db_now(Utc::now()).into()],
             ))
             .await
             .map_err(to_domain)?;
@@ -34,30 +54,39 @@ impl RefreshTokenStore for Db {
     }
 
     async fn find(&self, token_hash: &str) -> DomainResult<Option<RefreshTokenRecord>> {
-        let row = self
-            .conn
-            .query_one_raw(self.stmt(
-                "SELECT id, family, user_id, expires_at, rotated_at, revoked_at FROM goats_refresh_token WHERE token_hash = ?",
-                [token_hash.into()],
-            ))
-            .await
-            .map_err(to_domain)?;
-        Ok(row.map(|r| RefreshTokenRecord {
-            id: int(&r, "id"),
-            family: text(&r, "family"),
-            user_id: int(&r, "user_id") as i32,
-            expires_at: time(&r, "expires_at"),
-            rotated: r.try_get::<Option<chrono::NaiveDateTime>>("", "rotated_at").ok().flatten().is_some(),
-            revoked: r.try_get::<Option<chrono::NaiveDateTime>>("", "revoked_at").ok().flatten().is_some(),
-        }))
+        for (table, column) in REFRESH_TABLES {
+            let sql = format!(
+                "SELECT id, family, {column} AS who, expires_at, rotated_at, revoked_at FROM {table} WHERE token_hash = ?"
+            );
+            let row = self.conn.query_one_raw(self.stmt(&sql, [token_hash.into()])).await.map_err(to_domain)?;
+            if let Some(r) = row {
+                let subject = if column == "user_id" {
+                    Subject::Agent(int(&r, "who") as i32)
+                } else {
+                    Subject::Customer(text(&r, "who"))
+                };
+                let set = |col: &str| r.try_get::<Option<chrono::NaiveDateTime>>("", col).ok().flatten().is_some();
+                return Ok(Some(RefreshTokenRecord {
+                    // Ids of the two tables overlap; customers' are kept apart by sign.
+                    id: if column == "user_id" { int(&r, "id") } else { -int(&r, "id") },
+                    family: text(&r, "family"),
+                    subject,
+                    expires_at: time(&r, "expires_at"),
+                    rotated: set("rotated_at"),
+                    revoked: set("revoked_at"),
+                }));
+            }
+        }
+        Ok(None)
     }
 
     async fn mark_rotated(&self, id: i64, at: DateTime<Utc>) -> DomainResult<bool> {
+        let (table, id) = if id < 0 { (REFRESH_TABLES[1].0, -id) } else { (REFRESH_TABLES[0].0, id) };
         let _w = self.write_guard().await;
         let r = self
             .conn
             .execute_raw(self.stmt(
-                "UPDATE goats_refresh_token SET rotated_at = ? WHERE id = ? AND rotated_at IS NULL",
+                &format!("UPDATE {table} SET rotated_at = ? WHERE id = ? AND rotated_at IS NULL"),
                 [Value::from(db_now(at)), id.into()],
             ))
             .await
@@ -67,13 +96,15 @@ impl RefreshTokenStore for Db {
 
     async fn revoke_family(&self, family: &str, at: DateTime<Utc>) -> DomainResult<()> {
         let _w = self.write_guard().await;
-        self.conn
-            .execute_raw(self.stmt(
-                "UPDATE goats_refresh_token SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL",
-                [Value::from(db_now(at)), family.into()],
-            ))
-            .await
-            .map_err(to_domain)?;
+        for (table, _) in REFRESH_TABLES {
+            self.conn
+                .execute_raw(self.stmt(
+                    &format!("UPDATE {table} SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL"),
+                    [Value::from(db_now(at)), family.into()],
+                ))
+                .await
+                .map_err(to_domain)?;
+        }
         Ok(())
     }
 }

@@ -76,6 +76,8 @@ pub struct TicketFilter {
     /// Last changed at or after / before these instants.
     pub changed_from: Option<DateTime<Utc>>,
     pub changed_until: Option<DateTime<Utc>>,
+    /// What a customer may see: tickets of this login, or of this company.
+    pub customer_scope: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -126,6 +126,15 @@ impl CustomerRepository for MemoryStore {
     async fn user(&self, login: &str) -> DomainResult<Option<CustomerUser>> {
         Ok(self.lock().customers.iter().find(|c| c.0.login == login).map(|c| c.0.clone()))
     }
+    async fn credentials(&self, login: &str) -> DomainResult<Option<CustomerCredentials>> {
+        Ok(self.lock().customers.iter().find(|c| c.0.login == login).map(|(c, pw)| CustomerCredentials {
+            login: c.login.clone(),
+            customer_id: c.customer_id.clone(),
+            password_hash: pw.clone(),
+            valid: c.valid,
+        }))
+    }
+
     async fn search_users(&self, term: &str, limit: u64) -> DomainResult<Vec<CustomerUser>> {
         let t = term.to_lowercase();
         Ok(self

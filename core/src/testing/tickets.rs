@@ -101,6 +101,9 @@ fn matches(t: &Ticket, f: &TicketFilter) -> bool {
         && f.created_until.is_none_or(|x| t.created < x)
         && f.changed_from.is_none_or(|x| t.changed >= x)
         && f.changed_until.is_none_or(|x| t.changed < x)
+        && f.customer_scope
+            .as_ref()
+            .is_none_or(|(login, company)| crate::permission::customer_can_see(t, login, company))
         && f.title_contains.as_ref().is_none_or(|s| t.title.to_lowercase().contains(&s.to_lowercase()))
 }
 

@@ -4,21 +4,27 @@ use chrono::{DateTime, Utc};
 use super::MemoryStore;
 use crate::DomainResult;
 use crate::model::UserId;
-use crate::ports::{RefreshTokenRecord, RefreshTokenStore, SettingsStore};
+use crate::ports::{RefreshTokenRecord, RefreshTokenStore, SettingsStore, Subject};
 
 #[async_trait]
 impl RefreshTokenStore for MemoryStore {
     async fn insert(
         &self,
         family: &str,
-        user_id: UserId,
+        subject: &Subject,
         token_hash: &str,
         expires_at: DateTime<Utc>,
     ) -> DomainResult<()> {
         let mut s = self.lock();
         let id = s.refresh_tokens.len() as i64 + 1;
-        let record =
-            RefreshTokenRecord { id, family: family.into(), user_id, expires_at, rotated: false, revoked: false };
+        let record = RefreshTokenRecord {
+            id,
+            family: family.into(),
+            subject: subject.clone(),
+            expires_at,
+            rotated: false,
+            revoked: false,
+        };
         s.refresh_tokens.push((record, token_hash.into()));
         Ok(())
     }

@@ -1,8 +1,9 @@
 //! `/api/v1/auth/*` and `/api/v1/users/me`.
 
+use goats_core::ports::Subject;
 use poem::web::RemoteAddr;
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi, Tags};
 
 use super::caller::BearerAuth;
 use super::problem::ApiError;
@@ -15,9 +16,21 @@ enum Tag {
     Auth,
 }
 
+#[derive(Debug, Clone, Copy, Enum, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+enum LoginKind {
+    /// An agent (`users`).
+    Agent,
+    /// A customer contact (`customer_user`).
+    Customer,
+}
+
 #[derive(Object)]
 struct LoginRequest {
-    /// The agent's login.
+    /// Who logs in; `agent` by default.
+    #[oai(nullable)]
+    kind: Option<LoginKind>,
+    /// The agent's or customer's login.
     #[oai(validator(min_length = 1, max_length = 200))]
     login: Text,
     #[oai(validator(max_length = 1024))]
@@ -67,7 +80,10 @@ pub struct AuthApi {
 impl AuthApi {
     fn pair(&self, session: goats_core::auth::Session) -> Json<TokenPair> {
         Json(TokenPair {
-            access_token: self.state.access_tokens.issue(session.user_id),
+            access_token: match &session.subject {
+                Subject::Agent(id) => self.state.access_tokens.issue(*id),
+                Subject::Customer(login) => self.state.access_tokens.issue_customer(login),
+            },
             refresh_token: session.refresh_token,
             token_type: "Bearer".into(),
             expires_in: self.state.access_tokens.ttl_seconds(),
@@ -77,11 +93,17 @@ impl AuthApi {
 
 #[OpenApi(prefix_path = "/v1", tag = "Tag::Auth")]
 impl AuthApi {
-    /// Log in with login and password; returns an access and a refresh token.
+    /// Log in with login and password — an agent, or with `"kind": "customer"` a customer
+    /// contact; returns an access and a refresh token.
     #[oai(path = "/auth/login", method = "post")]
     async fn login(&self, body: Json<LoginRequest>, addr: &RemoteAddr) -> Result<Json<TokenPair>, ApiError> {
         let client = addr.as_socket_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| addr.to_string());
-        let session = self.state.auth.login(body.login.as_ref(), body.password.as_ref(), &client).await?;
+        let session = match body.kind.unwrap_or(LoginKind::Agent) {
+            LoginKind::Agent => self.state.auth.login(body.login.as_ref(), body.password.as_ref(), &client).await?,
+            LoginKind::Customer => {
+                self.state.auth.customer_login(body.login.as_ref(), body.password.as_ref(), &client).await?
+            }
+        };
         Ok(self.pair(session))
     }
 

@@ -40,8 +40,19 @@ impl AppState {
         self.reader(auth).await
     }
 
+    /// A customer's login and company, when the token is a customer's.
+    pub async fn customer(&self, auth: &BearerAuth) -> Result<Option<(String, String)>, ApiError> {
+        match self.access_tokens.verify_customer(&auth.0.token) {
+            Some(login) => Ok(Some(self.auth.customer(&login).await?)),
+            None => Ok(None),
+        }
+    }
+
     async fn resolve(&self, auth: &BearerAuth) -> Result<(AgentPermissions, TokenScope), ApiError> {
         let token = auth.0.token.as_str();
+        if self.access_tokens.verify_customer(token).is_some() {
+            return Err(ApiError::forbidden("customers cannot use this operation"));
+        }
         let (user_id, scope) = if ApiTokens::is_api_token(token) {
             self.api_tokens.resolve(token).await?
         } else {

@@ -508,7 +508,6 @@ impl TicketApi {
             u64,
         >,
     ) -> Result<Json<TicketPage>, ApiError> {
-        let caller = self.state.reader(&auth).await?;
         let filter = TicketFilter {
             queue_ids: queue_id.0,
             state_ids: state_id.0,
@@ -525,6 +524,7 @@ impl TicketApi {
             created_until: created_until.0,
             changed_from: changed_from.0,
             changed_until: changed_until.0,
+            customer_scope: None,
         };
         let field = match sort.0.unwrap_or(SortField::Created) {
             SortField::Number => TicketSortField::Number,
@@ -541,11 +541,14 @@ impl TicketApi {
             Order::Asc => SortDirection::Asc,
             Order::Desc => SortDirection::Desc,
         };
-        let page = self
-            .state
-            .tickets
-            .list(&caller, filter, TicketSort { field, direction }, PageRequest::new(page.0, per_page.0))
-            .await?;
+        let (sort, page) = (TicketSort { field, direction }, PageRequest::new(page.0, per_page.0));
+        // A customer sees their own and their company's tickets; an agent what their groups allow.
+        let page = match self.state.customer(&auth).await? {
+            Some((login, company)) => {
+                self.state.tickets.list_for_customer(&login, &company, filter, sort, page).await?
+            }
+            None => self.state.tickets.list(&self.state.reader(&auth).await?, filter, sort, page).await?,
+        };
         Ok(Json(TicketPage {
             items: page.items.into_iter().map(Into::into).collect(),
             total: page.total,
@@ -584,6 +587,13 @@ impl TicketApi {
         id: Path<i64>,
         #[oai(default)] articles: Query<bool>,
     ) -> Result<TicketWithTag, ApiError> {
+        if let Some((login, company)) = self.state.customer(&auth).await? {
+            let mut ticket = self.state.tickets.get_for_customer(&login, &company, id.0).await?;
+            if !articles.0 {
+                ticket.articles = None;
+            }
+            return Ok(ticket.into());
+        }
         let caller = self.state.reader(&auth).await?;
         Ok(self.state.tickets.get(&caller, id.0, articles.0).await?.into())
     }

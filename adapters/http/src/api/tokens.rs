@@ -16,6 +16,7 @@ struct Claims {
 
 const ACCESS: &str = "access";
 const GI_SESSION: &str = "gi-session";
+const CUSTOMER: &str = "customer";
 
 pub struct AccessTokens {
     encoding: EncodingKey,
@@ -33,37 +34,46 @@ impl AccessTokens {
     }
 
     pub fn issue(&self, user_id: i32) -> String {
-        self.issue_typed(user_id, ACCESS, self.ttl)
+        self.issue_typed(&user_id.to_string(), ACCESS, self.ttl)
     }
 
     /// The agent id of a valid, unexpired access token.
     pub fn verify(&self, token: &str) -> Option<i32> {
-        self.verify_typed(token, ACCESS)
+        self.verify_typed(token, ACCESS)?.parse().ok()
+    }
+
+    /// An access token for a customer contact, naming their login.
+    pub fn issue_customer(&self, login: &str) -> String {
+        self.issue_typed(login, CUSTOMER, self.ttl)
+    }
+
+    /// The customer login of a valid, unexpired customer access token.
+    pub fn verify_customer(&self, token: &str) -> Option<String> {
+        self.verify_typed(token, CUSTOMER)
     }
 
     /// A GenericInterface `SessionID`: like an access token, but living as long as an
     /// OTRS session does by default (16 hours) and good only on that interface.
     pub fn issue_gi_session(&self, user_id: i32) -> String {
-        self.issue_typed(user_id, GI_SESSION, Duration::hours(16))
+        self.issue_typed(&user_id.to_string(), GI_SESSION, Duration::hours(16))
     }
 
     pub fn verify_gi_session(&self, token: &str) -> Option<i32> {
-        self.verify_typed(token, GI_SESSION)
+        self.verify_typed(token, GI_SESSION)?.parse().ok()
     }
 
-    fn issue_typed(&self, user_id: i32, typ: &str, ttl: Duration) -> String {
+    fn issue_typed(&self, subject: &str, typ: &str, ttl: Duration) -> String {
         let now = Utc::now().timestamp();
-        let claims = Claims { sub: user_id.to_string(), iat: now, exp: now + ttl.num_seconds(), typ: typ.into() };
+        let claims = Claims { sub: subject.to_string(), iat: now, exp: now + ttl.num_seconds(), typ: typ.into() };
         // Encoding HS256 with a valid key cannot fail.
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).unwrap_or_default()
     }
 
-    fn verify_typed(&self, token: &str, typ: &str) -> Option<i32> {
+    fn verify_typed(&self, token: &str, typ: &str) -> Option<String> {
         let mut v = Validation::new(Algorithm::HS256);
         v.leeway = 5;
         let data = decode::<Claims>(token, &self.decoding, &v).ok()?;
-        (data.claims.typ == typ).then_some(())?;
-        data.claims.sub.parse().ok()
+        (data.claims.typ == typ).then_some(data.claims.sub)
     }
 }
 
@@ -84,5 +94,8 @@ mod tests {
         assert_eq!(t.verify_gi_session(&session), Some(7));
         assert_eq!(t.verify(&session), None, "a GenericInterface session is no API access token");
         assert_eq!(t.verify_gi_session(&token), None);
+        let customer = t.issue_customer("jane@acme.example");
+        assert_eq!(t.verify_customer(&customer).as_deref(), Some("jane@acme.example"));
+        assert_eq!(t.verify(&customer), None, "a customer token is no agent token");
     }
 }

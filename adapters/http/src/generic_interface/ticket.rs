@@ -361,6 +361,7 @@ async fn ticket_search(state: &AppState, uri: &Uri, addr: &RemoteAddr, body: Bod
         created_until: otrs_time(OP, &p, "TicketCreateTimeOlderDate")?,
         changed_from: otrs_time(OP, &p, "TicketChangeTimeNewerDate")?,
         changed_until: otrs_time(OP, &p, "TicketChangeTimeOlderDate")?,
+        customer_scope: None,
     };
     let field = match p.str("SortBy").as_deref() {
         None | Some("Age") => TicketSortField::Created,

@@ -44,7 +44,7 @@ pub async fn world() -> World {
     let state = AppState {
         readiness: ready.clone(),
         tickets: Arc::new(TicketService::new(store.ticket_ports(), TicketNumberConfig::default())),
-        auth: Arc::new(AuthService::new(s.clone(), s.clone(), s.clone(), clock.clone(), Duration::days(14))),
+        auth: Arc::new(AuthService::new(s.clone(), s.clone(), s.clone(), s.clone(), clock.clone(), Duration::days(14))),
         access_tokens: Arc::new(AccessTokens::new(b"test-signing-key-of-at-least-32-bytes", Duration::minutes(15))),
         api_tokens: Arc::new(ApiTokens::new(s.clone(), clock)),
         lookups: s.clone(),

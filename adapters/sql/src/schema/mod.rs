@@ -17,6 +17,7 @@ pub const GOATS_MIGRATIONS: &[(i32, &str, &str)] = &[
     (1, "goats bookkeeping tables", include_str!("../../../../schema/goats/v1.schema")),
     (2, "refresh tokens and settings", include_str!("../../../../schema/goats/v2.schema")),
     (3, "personal API tokens", include_str!("../../../../schema/goats/v3.schema")),
+    (4, "customer sessions", include_str!("../../../../schema/goats/v4.schema")),
 ];
 
 /// The newest goats schema version this build knows.
