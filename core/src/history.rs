@@ -111,6 +111,10 @@ pub mod names {
     pub fn customer_update(customer_id: &str, customer_user: &str) -> String {
         format!("%%CustomerID={customer_id};CustomerUser={customer_user};")
     }
+    /// `%%<merged tn>%%<merged id>%%<main tn>%%<main id>`
+    pub fn merged(source_tn: &str, source_id: i64, target_tn: &str, target_id: i64) -> String {
+        format!("%%{source_tn}%%{source_id}%%{target_tn}%%{target_id}")
+    }
     /// `%%<first> <last> (<login>)` for Subscribe and Unsubscribe.
     pub fn watcher(first_name: &str, last_name: &str, login: &str) -> String {
         format!("%%{first_name} {last_name} ({login})")

@@ -59,6 +59,15 @@ pub struct TicketFieldUpdate {
     pub until_time: Option<i64>,
 }
 
+/// What merging stores, decided by the domain.
+#[derive(Debug, Clone)]
+pub struct MergePlan {
+    pub source_update: TicketFieldUpdate,
+    pub source_history: Vec<HistoryEntry>,
+    pub target_history: Vec<HistoryEntry>,
+    pub note: NewArticle,
+}
+
 impl TicketFieldUpdate {
     /// Folds a later update into this one; where both set a column, the later wins.
     pub fn merge(&mut self, later: TicketFieldUpdate) {
@@ -113,6 +122,10 @@ pub trait TicketRepository: Send + Sync {
         history: HistoryEntry,
         by: UserId,
     ) -> DomainResult<bool>;
+    /// Merges `source` into `target` in one transaction: the source's articles and
+    /// watchers move to the target, `note` is added to the source, the source's columns
+    /// change as `source_update` says, and both tickets get their history rows.
+    async fn merge(&self, source: TicketId, target: TicketId, plan: MergePlan, by: UserId) -> DomainResult<()>;
     /// Records worked time (OTRS's `time_accounting`) with its history row.
     async fn account_time(
         &self,

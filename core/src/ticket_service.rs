@@ -224,6 +224,64 @@ impl TicketService {
         self.ports.articles.add(ticket_id, article, history, actor.user_id).await
     }
 
+    /// Merges `source` into `target`, as OTRS does: the source's articles and watchers
+    /// move to the target, the source gets a note, is set to the merged state and
+    /// unlocked, and both record a `Merged` history row. Needs `rw` on both tickets.
+    pub async fn merge(
+        &self,
+        actor: &AgentPermissions,
+        source_id: TicketId,
+        target_id: TicketId,
+    ) -> DomainResult<Ticket> {
+        if source_id == target_id {
+            return Err(DomainError::invalid("target", "a ticket cannot be merged into itself"));
+        }
+        let source = self.get(actor, source_id, false).await?;
+        let target = self.get(actor, target_id, false).await?;
+        for t in [&source, &target] {
+            if !self.may(actor, t, Permission::Rw).await? {
+                return Err(DomainError::PermissionDenied(format!("merging needs rw on ticket {}", t.number)));
+            }
+            if t.state_type == StateType::Merged {
+                return Err(DomainError::invalid("ticket", format!("ticket {} is already merged", t.number)));
+            }
+        }
+        let states = self.ports.lookups.states().await?;
+        let merged = states
+            .iter()
+            .find(|s| s.state_type == StateType::Merged && s.valid)
+            .cloned()
+            .ok_or_else(|| DomainError::Conflict("there is no valid state of type merged".into()))?;
+        let old = states
+            .iter()
+            .find(|s| s.id == source.state_id)
+            .cloned()
+            .ok_or_else(|| DomainError::not_found("state", source.state_id))?;
+        let now = self.ports.clock.now();
+        let mut working = source.clone();
+        let mut update = TicketFieldUpdate::default();
+        let mut source_history = Vec::new();
+        for change in
+            [ResolvedChange::State { old, new: merged, pending_until: None }, ResolvedChange::Lock(Lock::Unlock)]
+        {
+            let (up, h) = ticket_change::plan(&working, &change, now)?;
+            ticket_change::apply(&mut working, &up, &change);
+            update.merge(up);
+            source_history.extend(h);
+        }
+        let merged_name = names::merged(&source.number, source.id, &target.number, target.id);
+        source_history.push(HistoryEntry::new(HistoryType::Merged, merged_name.clone()));
+        let note = NewArticle::note("Merged", format!("Merged ticket {} into {}.", source.number, target.number));
+        let plan = MergePlan {
+            source_update: update,
+            source_history,
+            target_history: vec![HistoryEntry::new(HistoryType::Merged, merged_name)],
+            note,
+        };
+        self.ports.tickets.merge(source_id, target_id, plan, actor.user_id).await?;
+        self.load(target_id).await
+    }
+
     /// Starts or stops watching a ticket; any agent who may read it may watch it.
     pub async fn set_watching(&self, actor: &AgentPermissions, id: TicketId, watching: bool) -> DomainResult<()> {
         self.get(actor, id, false).await?;

@@ -628,3 +628,36 @@ async fn customer_sessions_and_visibility() {
     })
     .await;
 }
+
+/// Merging on every engine: articles and watchers move, the source is merged and
+/// unlocked, both tickets record it.
+#[tokio::test]
+async fn merging_tickets() {
+    with_each_engine(|engine, db| async move {
+        let s = service(&db);
+        let root = root(&db).await;
+        let source = s.create(&root, ticket("Duplicate report", 2, 3, "kim")).await.unwrap();
+        let target = s.create(&root, ticket("Original report", 2, 3, "kim")).await.unwrap();
+        s.change(&root, source.id, TicketChange::Lock(Lock::Lock)).await.unwrap();
+        s.set_watching(&root, source.id, true).await.unwrap();
+        let merged_into = s.merge(&root, source.id, target.id).await.unwrap();
+        assert_eq!(merged_into.id, target.id);
+        let src = s.get(&root, source.id, true).await.unwrap();
+        assert_eq!((src.state_type, src.lock), (StateType::Merged, Lock::Unlock), "{engine:?}");
+        let src_articles = src.articles.unwrap();
+        assert_eq!(src_articles.len(), 1, "{engine:?}: only the merge note stays");
+        assert!(src_articles[0].body.contains(&target.number));
+        assert_eq!(s.get(&root, target.id, true).await.unwrap().articles.unwrap().len(), 2);
+        assert_eq!(db.watchers(target.id).await.unwrap(), vec![1], "{engine:?}");
+        let name = format!("%%{}%%{}%%{}%%{}", source.number, source.id, target.number, target.id);
+        assert_eq!(s.history(&root, source.id).await.unwrap().last().unwrap().name, name);
+        let target_last = s.history(&root, target.id).await.unwrap().pop().unwrap();
+        assert_eq!((target_last.history_type.as_str(), target_last.name.as_str()), ("Merged", name.as_str()));
+        assert!(
+            matches!(s.merge(&root, source.id, target.id).await, Err(DomainError::Invalid { .. })),
+            "already merged"
+        );
+        assert!(matches!(s.merge(&root, target.id, target.id).await, Err(DomainError::Invalid { .. })));
+    })
+    .await;
+}

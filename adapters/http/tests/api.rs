@@ -722,3 +722,40 @@ async fn customers_see_their_own_and_their_companys_tickets() {
         .await;
     r.assert_status(StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn merging_through_the_api() {
+    let w = world().await;
+    let root = format!("Bearer {}", w.login("root@localhost", "root-password").await);
+    let a = w.create_ticket(root.trim_start_matches("Bearer "), 2).await["id"].as_i64().unwrap();
+    let b = w.create_ticket(root.trim_start_matches("Bearer "), 2).await["id"].as_i64().unwrap();
+    let r = w
+        .cli
+        .post(format!("/api/v1/tickets/{a}/merge"))
+        .header("Authorization", &root)
+        .body_json(&json!({"into": b}))
+        .send()
+        .await;
+    r.assert_status_is_ok();
+    assert_eq!(json(r).await["id"], b);
+    let merged = json(w.cli.get(format!("/api/v1/tickets/{a}")).header("Authorization", &root).send().await).await;
+    assert_eq!(merged["state_type"], "merged");
+    let r = w
+        .cli
+        .post(format!("/api/v1/tickets/{a}/merge"))
+        .header("Authorization", &root)
+        .body_json(&json!({"into": 999}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::NOT_FOUND);
+    let reader = format!("Bearer {}", w.agent("reader", &[(1, Permission::Ro)]).await);
+    let c = w.create_ticket(root.trim_start_matches("Bearer "), 2).await["id"].as_i64().unwrap();
+    let r = w
+        .cli
+        .post(format!("/api/v1/tickets/{c}/merge"))
+        .header("Authorization", &reader)
+        .body_json(&json!({"into": b}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::FORBIDDEN);
+}

@@ -377,6 +377,53 @@ impl TicketRepository for Db {
         Ok(true)
     }
 
+    async fn merge(&self, source: TicketId, target: TicketId, plan: MergePlan, by: UserId) -> DomainResult<()> {
+        let now = db_now(Utc::now());
+        let _w = self.write_guard().await;
+        let txn = self.conn.begin().await.map_err(to_domain)?;
+        let run = |sql: &str, values: Vec<Value>| txn.execute_raw(self.stmt(sql, values));
+        run("UPDATE article SET ticket_id = ? WHERE ticket_id = ?", vec![target.into(), source.into()])
+            .await
+            .map_err(to_domain)?;
+        // Watchers of the source watch the target from now on (once each).
+        run(
+            "DELETE FROM ticket_watcher WHERE ticket_id = ? AND user_id IN (SELECT user_id FROM (SELECT user_id FROM ticket_watcher WHERE ticket_id = ?) w)",
+            vec![source.into(), target.into()],
+        )
+        .await
+        .map_err(to_domain)?;
+        run("UPDATE ticket_watcher SET ticket_id = ? WHERE ticket_id = ?", vec![target.into(), source.into()])
+            .await
+            .map_err(to_domain)?;
+        self.insert_article(&txn, source, &plan.note, by).await.map_err(to_domain)?;
+        let up = plan.source_update;
+        let mut sets = vec!["change_time = ?", "change_by = ?"];
+        let mut values: Vec<Value> = vec![now.into(), by.into()];
+        if let Some(v) = up.state_id {
+            sets.push("ticket_state_id = ?");
+            values.push(v.into());
+        }
+        if let Some(v) = up.lock {
+            sets.push("ticket_lock_id = ?");
+            values.push(v.id().into());
+        }
+        if let Some(v) = up.until_time {
+            sets.push("until_time = ?");
+            values.push(v.into());
+        }
+        values.push(source.into());
+        run(&format!("UPDATE ticket SET {} WHERE id = ?", sets.join(", ")), values).await.map_err(to_domain)?;
+        run(
+            "UPDATE ticket SET change_time = ?, change_by = ? WHERE id = ?",
+            vec![now.into(), by.into(), target.into()],
+        )
+        .await
+        .map_err(to_domain)?;
+        self.write_history(&txn, source, plan.source_history, by).await.map_err(to_domain)?;
+        self.write_history(&txn, target, plan.target_history, by).await.map_err(to_domain)?;
+        txn.commit().await.map_err(to_domain)
+    }
+
     async fn account_time(
         &self,
         id: TicketId,

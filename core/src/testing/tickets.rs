@@ -241,6 +241,37 @@ impl TicketRepository for MemoryStore {
         Ok(true)
     }
 
+    async fn merge(&self, source: TicketId, target: TicketId, plan: MergePlan, by: UserId) -> DomainResult<()> {
+        let now = self.now();
+        let mut s = self.lock();
+        for a in s.articles.iter_mut().filter(|a| a.ticket_id == source) {
+            a.ticket_id = target;
+        }
+        let moving: Vec<UserId> = s.watchers.iter().filter(|w| w.0 == source).map(|w| w.1).collect();
+        s.watchers.retain(|w| w.0 != source);
+        for u in moving {
+            if !s.watchers.contains(&(target, u)) {
+                s.watchers.push((target, u));
+            }
+        }
+        s.insert_article(source, plan.note, by, now);
+        let t = s.tickets.iter_mut().find(|t| t.1 == source).ok_or_else(|| DomainError::not_found("ticket", source))?;
+        let up = plan.source_update;
+        if let Some(v) = up.state_id {
+            t.0.state_id = v;
+        }
+        if let Some(v) = up.lock {
+            t.0.lock = v;
+        }
+        if let Some(v) = up.until_time {
+            t.0.until_time = v;
+        }
+        t.3 = now;
+        s.append_history(source, plan.source_history, by, now);
+        s.append_history(target, plan.target_history, by, now);
+        Ok(())
+    }
+
     async fn account_time(
         &self,
         id: TicketId,

@@ -645,6 +645,14 @@ impl TicketApi {
         Ok(ArticleCreated::Created(Json(CreatedArticle { id: article_id })))
     }
 
+    /// Merge this ticket into another: its articles and watchers move there, it is set
+    /// to `merged`. Needs `rw` on both. Answers with the ticket merged into.
+    #[oai(path = "/tickets/:id/merge", method = "post")]
+    async fn merge(&self, auth: BearerAuth, id: Path<i64>, body: Json<MergeDto>) -> Result<TicketWithTag, ApiError> {
+        let caller = self.state.writer(&auth).await?;
+        Ok(self.state.tickets.merge(&caller, id.0, body.0.into).await?.into())
+    }
+
     /// Watch the ticket: a watcher reaches it whatever their groups, and hears of changes.
     #[oai(path = "/tickets/:id/watch", method = "put")]
     async fn watch(&self, auth: BearerAuth, id: Path<i64>) -> Result<WatchChanged, ApiError> {
@@ -703,6 +711,12 @@ impl TicketApi {
                 .collect(),
         ))
     }
+}
+
+#[derive(Object)]
+struct MergeDto {
+    /// The ticket this one is merged into.
+    into: i64,
 }
 
 #[derive(Object)]
