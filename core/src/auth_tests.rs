@@ -3,7 +3,6 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration};
 
 use super::*;
-use crate::model::CustomerUser;
 use crate::ports::{CustomerRepository, NewAgent, Subject};
 use crate::testing::{FixedClock, MemoryStore};
 
@@ -88,22 +87,7 @@ async fn permissions_come_from_grants_of_a_valid_agent() {
 #[tokio::test]
 async fn customers_log_in_with_their_own_accounts() {
     let w = world().await;
-    let jane = CustomerUser {
-        login: "jane".into(),
-        email: "jane@acme.example".into(),
-        customer_id: "ACME".into(),
-        title: None,
-        first_name: "Jane".into(),
-        last_name: "Doe".into(),
-        phone: None,
-        mobile: None,
-        street: None,
-        zip: None,
-        city: None,
-        country: None,
-        comments: None,
-        valid: true,
-    };
+    let jane = crate::testing::contact("jane", "ACME");
     w.store.create_user(jane, Some(password::hash_with_cost("customer pw", 4)), 1).await.unwrap();
     let s = w.auth.customer_login("jane", "customer pw", "c").await.unwrap();
     assert_eq!(s.subject, Subject::Customer("jane".into()));

@@ -117,23 +117,7 @@ async fn closing_unlocks_and_an_unchanged_value_writes_nothing() {
 async fn permissions_decide_what_an_agent_sees_and_may_do() {
     let w = world().await;
     let team = w.store.create_group("support", None, 1).await.unwrap();
-    let q = w
-        .store
-        .create_queue(
-            NewQueue {
-                name: "Support".into(),
-                group_id: team,
-                unlock_timeout: 0,
-                first_response_time: 0,
-                update_time: 0,
-                solution_time: 0,
-                calendar_name: None,
-                comments: None,
-            },
-            1,
-        )
-        .await
-        .unwrap();
+    let q = w.store.create_queue(crate::testing::queue("Support", team), 1).await.unwrap();
     w.store.grant_user(1, team, Permission::Rw, 1).await.unwrap();
     let root = AgentPermissions::new(1, w.store.grants_for(1).await.unwrap());
     let t = w.service.create(&root, new_ticket(q)).await.unwrap();

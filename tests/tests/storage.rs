@@ -340,7 +340,7 @@ async fn agents_groups_roles_and_customers() {
         assert_eq!((queue.group_id, queue.unlock_timeout, queue.solution_time), (team, 30, 480));
         assert!(
             matches!(
-                db.create_queue(NewQueue { name: "Support".into(), ..queue_template(team) }, 1).await,
+                db.create_queue(goats_core::testing::queue("Support", team), 1).await,
                 Err(DomainError::Conflict(_))
             ),
             "{engine:?}"
@@ -371,20 +371,11 @@ async fn agents_groups_roles_and_customers() {
         .unwrap();
         db.create_user(
             CustomerUser {
-                login: "jane".into(),
                 email: "jane@acme.example".into(),
-                customer_id: "ACME".into(),
-                title: None,
                 first_name: "Jane".into(),
                 last_name: "Doe".into(),
                 phone: Some("+1 555".into()),
-                mobile: None,
-                street: None,
-                zip: None,
-                city: None,
-                country: None,
-                comments: None,
-                valid: true,
+                ..goats_core::testing::contact("jane", "ACME")
             },
             Some(password::hash_with_cost("x", 4)),
             1,
@@ -396,19 +387,6 @@ async fn agents_groups_roles_and_customers() {
         assert_eq!(db.search_users("%", 10).await.unwrap().len(), 0);
     })
     .await;
-}
-
-fn queue_template(group_id: GroupId) -> NewQueue {
-    NewQueue {
-        name: String::new(),
-        group_id,
-        unlock_timeout: 0,
-        first_response_time: 0,
-        update_time: 0,
-        solution_time: 0,
-        calendar_name: None,
-        comments: None,
-    }
 }
 
 /// 200 tickets opened at once get 200 distinct, valid numbers on every engine.
@@ -480,7 +458,7 @@ async fn watchers_and_time_accounting() {
         assert_eq!(db.watchers(t.id).await.unwrap(), vec![watcher], "{engine:?}");
         // The ticket moves to a queue the watcher has no group rights on; watching still reaches it.
         let team = db.create_group("private", None, 1).await.unwrap();
-        let q = db.create_queue(NewQueue { name: "Private".into(), ..queue_template(team) }, 1).await.unwrap();
+        let q = db.create_queue(goats_core::testing::queue("Private", team), 1).await.unwrap();
         db.grant_user(1, team, Permission::Rw, 1).await.unwrap();
         let root = AgentPermissions::new(1, db.grants_for(1).await.unwrap());
         s.change(&root, t.id, TicketChange::Queue(q)).await.unwrap();
@@ -569,24 +547,10 @@ async fn customer_sessions_and_visibility() {
             Arc::new(SystemClock),
             Duration::days(1),
         );
-        let contact = |login: &str, company: &str| CustomerUser {
-            login: login.into(),
-            email: format!("{login}@example.com"),
-            customer_id: company.into(),
-            title: None,
-            first_name: "C".into(),
-            last_name: "U".into(),
-            phone: None,
-            mobile: None,
-            street: None,
-            zip: None,
-            city: None,
-            country: None,
-            comments: None,
-            valid: true,
-        };
-        db.create_user(contact("ann", "ACME"), Some(password::hash_with_cost("pw-ann-123", 4)), 1).await.unwrap();
-        db.create_user(contact("nopw", "ACME"), None, 1).await.unwrap();
+        db.create_user(goats_core::testing::contact("ann", "ACME"), Some(password::hash_with_cost("pw-ann-123", 4)), 1)
+            .await
+            .unwrap();
+        db.create_user(goats_core::testing::contact("nopw", "ACME"), None, 1).await.unwrap();
         let session = auth.customer_login("ann", "pw-ann-123", "c").await.unwrap();
         assert_eq!(auth.customer("ann").await.unwrap(), ("ann".to_string(), "ACME".to_string()), "{engine:?}");
         let next = auth.refresh(&session.refresh_token).await.unwrap();

@@ -280,23 +280,7 @@ async fn bad_input_gets_the_right_4xx_as_problem_json() {
 async fn permissions_matrix() {
     let w = world().await;
     let team = w.store.create_group("second-level", None, 1).await.unwrap();
-    let q = w
-        .store
-        .create_queue(
-            NewQueue {
-                name: "2nd level".into(),
-                group_id: team,
-                unlock_timeout: 0,
-                first_response_time: 0,
-                update_time: 0,
-                solution_time: 0,
-                calendar_name: None,
-                comments: None,
-            },
-            1,
-        )
-        .await
-        .unwrap();
+    let q = w.store.create_queue(goats_core::testing::queue("2nd level", team), 1).await.unwrap();
     w.store.grant_user(1, team, Permission::Rw, 1).await.unwrap();
     let root = w.login("root@localhost", "root-password").await;
     let t = w.create_ticket(&root, q).await;
@@ -634,25 +618,9 @@ async fn a_refused_field_leaves_the_whole_ticket_unchanged() {
 /// tickets — only the articles meant for them — and nothing else.
 #[tokio::test]
 async fn customers_see_their_own_and_their_companys_tickets() {
-    use goats_core::model::CustomerUser;
     let w = world().await;
     for (login, company) in [("jane", "ACME"), ("bob", "ACME"), ("zed", "OTHER")] {
-        let user = CustomerUser {
-            login: login.into(),
-            email: format!("{login}@example.com"),
-            customer_id: company.into(),
-            title: None,
-            first_name: login.into(),
-            last_name: "Customer".into(),
-            phone: None,
-            mobile: None,
-            street: None,
-            zip: None,
-            city: None,
-            country: None,
-            comments: None,
-            valid: true,
-        };
+        let user = goats_core::testing::contact(login, company);
         w.store.create_user(user, Some(goats_core::password::hash_with_cost("customer-password", 4)), 1).await.unwrap();
     }
     let root = format!("Bearer {}", w.login("root@localhost", "root-password").await);

@@ -179,23 +179,7 @@ async fn errors_come_back_in_otrs_shape() {
 async fn the_permission_model_applies_as_in_otrs() {
     let w = world().await;
     let team = w.store.create_group("vip", None, 1).await.unwrap();
-    let q = w
-        .store
-        .create_queue(
-            goats_core::ports::NewQueue {
-                name: "VIP".into(),
-                group_id: team,
-                unlock_timeout: 0,
-                first_response_time: 0,
-                update_time: 0,
-                solution_time: 0,
-                calendar_name: None,
-                comments: None,
-            },
-            1,
-        )
-        .await
-        .unwrap();
+    let q = w.store.create_queue(goats_core::testing::queue("VIP", team), 1).await.unwrap();
     w.store.grant_user(1, team, Permission::Rw, 1).await.unwrap();
     let root = w.login("root@localhost", "root-password").await;
     let t = w.create_ticket(&root, q).await;

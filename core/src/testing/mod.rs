@@ -2,6 +2,7 @@
 //! domain rules can be tested without a database.
 
 mod clock;
+mod fixtures;
 mod lookups;
 mod people;
 mod tickets;
@@ -12,6 +13,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 
 pub use clock::FixedClock;
+pub use fixtures::{contact, queue};
 
 use crate::history::HistoryRecord;
 use crate::model::*;
