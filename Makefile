@@ -1,17 +1,33 @@
 # The entry points for people. `make run` and `make test` are the two that matter.
 CARGO ?= cargo
+NPM ?= npm
 
-.PHONY: run test lint build release fmt
+.PHONY: run test test-browser lint build release fmt assets
 
 ## Build goats and run it on the embedded SQLite database (./data/goats.db), no setup.
-run:
+run: assets
 	$(CARGO) run --release --locked -p goats -- serve
 
 ## Build everything and run every test against SQLite, PostgreSQL and MariaDB, then the
-## schemathesis conformance run against the REST API's own OpenAPI document.
-test: lint
+## schemathesis conformance run against the REST API's own OpenAPI document, then the
+## browser tests in headless Chromium.
+test: lint assets
 	$(CARGO) test --workspace --all-targets --locked
 	tests/conformance/run.sh
+	$(MAKE) test-browser
+
+## The agent pages in a real browser (Debian's chromium, driven by playwright-core).
+## Needs the debug binary, which `cargo test` builds.
+test-browser: assets
+	$(NPM) run test:browser
+
+## The front-end: htmx, Alpine.js and Tailwind from npm (package-lock.json) built into
+## static/dist, which the binary embeds.
+assets: node_modules/.package-lock.json
+	$(NPM) run build
+
+node_modules/.package-lock.json: package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund
 
 ## Formatting and lints, as CI checks them.
 lint:
@@ -24,5 +40,5 @@ fmt:
 build:
 	$(CARGO) build --workspace --locked
 
-release:
+release: assets
 	$(CARGO) build --release --locked -p goats

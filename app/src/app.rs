@@ -7,6 +7,7 @@ use goats_core::api_tokens::ApiTokens;
 use goats_core::auth::{AuthService, new_secret};
 use goats_core::ports::{SettingsStore, SystemClock};
 use goats_core::ticket_service::{TicketPorts, TicketService};
+use goats_core::web_session::{SessionTimeouts, WebSessions};
 use goats_http::{AccessTokens, AppState};
 use goats_sql::{Db, MigrationOutcome};
 
@@ -24,6 +25,7 @@ pub struct App {
     pub tickets: Arc<TicketService>,
     pub auth: Arc<AuthService>,
     pub access_tokens: Arc<AccessTokens>,
+    pub sessions: Arc<WebSessions>,
 }
 
 impl App {
@@ -60,7 +62,12 @@ impl App {
         };
         let access_tokens =
             Arc::new(AccessTokens::new(key.as_bytes(), Duration::minutes(config.auth.access_token_minutes)));
-        Ok(Self { config, db, tickets, auth, access_tokens })
+        let timeouts = SessionTimeouts {
+            idle: Duration::minutes(config.auth.session_idle_minutes),
+            absolute: Duration::hours(config.auth.session_absolute_hours),
+        };
+        let sessions = Arc::new(WebSessions::new(Arc::new(db.clone()), Arc::new(SystemClock), timeouts));
+        Ok(Self { config, db, tickets, auth, access_tokens, sessions })
     }
 
     /// What the HTTP edge serves from.
@@ -74,7 +81,9 @@ impl App {
             api_tokens: Arc::new(ApiTokens::new(store.clone(), Arc::new(SystemClock))),
             lookups: store.clone(),
             agents: store.clone(),
-            customers: store,
+            customers: store.clone(),
+            sessions: self.sessions.clone(),
+            preferences: store,
         }
     }
 }

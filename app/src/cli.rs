@@ -39,9 +39,37 @@ pub enum Command {
     /// Manage agents.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage permission groups.
+    #[command(subcommand)]
+    Group(GroupCommand),
+    /// Manage queues.
+    #[command(subcommand)]
+    Queue(QueueCommand),
     /// Inspect the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GroupCommand {
+    /// Add a group; agents get rights on it with `goats user add --group`.
+    Add {
+        name: String,
+        #[arg(long)]
+        comment: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueueCommand {
+    /// Add a queue whose tickets the members of `--group` may work on.
+    Add {
+        name: String,
+        #[arg(long)]
+        group: String,
+        #[arg(long)]
+        comment: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -34,11 +34,21 @@ pub struct AuthConfig {
     pub access_token_minutes: i64,
     /// Lifetime of a refresh token (each is good for one exchange).
     pub refresh_token_days: i64,
+    /// An agent's browser session ends after this long without a request…
+    pub session_idle_minutes: i64,
+    /// …and this long after login in any case.
+    pub session_absolute_hours: i64,
 }
 
 impl Default for AuthConfig {
     fn default() -> Self {
-        Self { jwt_secret: None, access_token_minutes: 15, refresh_token_days: 14 }
+        Self {
+            jwt_secret: None,
+            access_token_minutes: 15,
+            refresh_token_days: 14,
+            session_idle_minutes: 120,
+            session_absolute_hours: 12,
+        }
     }
 }
 
@@ -216,6 +226,13 @@ impl Config {
         if !(1..=1440).contains(&self.auth.access_token_minutes) || !(1..=365).contains(&self.auth.refresh_token_days) {
             return Err(AppError::Config(
                 "auth.access_token_minutes must be 1–1440 and auth.refresh_token_days 1–365".into(),
+            ));
+        }
+        if !(1..=10_080).contains(&self.auth.session_idle_minutes)
+            || !(1..=720).contains(&self.auth.session_absolute_hours)
+        {
+            return Err(AppError::Config(
+                "auth.session_idle_minutes must be 1–10080 and auth.session_absolute_hours 1–720".into(),
             ));
         }
         if self.tickets.system_id.is_empty() || !self.tickets.system_id.bytes().all(|b| b.is_ascii_digit()) {

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod logging;
+pub mod organisation;
 pub mod serve;
 pub mod user;
 
@@ -14,7 +15,7 @@ pub use app::App;
 pub use config::Config;
 pub use error::AppError;
 
-use cli::{Cli, Command, ConfigCommand, UserCommand};
+use cli::{Cli, Command, ConfigCommand, GroupCommand, QueueCommand, UserCommand};
 
 /// Runs one command line.
 pub async fn run(cli: Cli) -> Result<(), AppError> {
@@ -39,6 +40,18 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
         Command::Seed { tickets, articles_per_ticket, seed } => {
             let app = App::start(config).await?;
             let result = seed_command(&app, tickets, articles_per_ticket, seed).await;
+            app.db.close().await;
+            result
+        }
+        Command::Group(GroupCommand::Add { name, comment }) => {
+            let app = App::start(config).await?;
+            let result = organisation::add_group(&app, &name, comment.as_deref()).await;
+            app.db.close().await;
+            result
+        }
+        Command::Queue(QueueCommand::Add { name, group, comment }) => {
+            let app = App::start(config).await?;
+            let result = organisation::add_queue(&app, &name, &group, comment).await;
             app.db.close().await;
             result
         }

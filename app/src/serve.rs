@@ -10,11 +10,26 @@ pub async fn serve(app: App) -> Result<(), AppError> {
     let addr = app.config.listen_addr()?;
     let state = app.http_state();
     let listener = TcpListener::bind(addr);
+    if !goats_http::web::assets::built() {
+        tracing::warn!("the front-end assets are not built: pages will be unstyled; run `make assets` (or `make run`)");
+    }
+    let sessions = app.sessions.clone();
+    // Expired sessions are refused when used; this only keeps the table small.
+    let sweeper = tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
+        loop {
+            every.tick().await;
+            if let Err(e) = sessions.sweep().await {
+                tracing::warn!(error = %e, "sweeping expired sessions failed");
+            }
+        }
+    });
     tracing::info!(%addr, "goats is listening on http://{addr}");
     Server::new(listener)
         .run_with_graceful_shutdown(router(state), shutdown_signal(), Some(std::time::Duration::from_secs(10)))
         .await
         .map_err(|e| AppError::Usage(format!("cannot serve on {addr}: {e}")))?;
+    sweeper.abort();
     app.db.close().await;
     tracing::info!("goats stopped");
     Ok(())

@@ -16,6 +16,7 @@ pub mod state_rules;
 pub mod ticket_change;
 pub mod ticket_number;
 pub mod ticket_service;
+pub mod web_session;
 
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

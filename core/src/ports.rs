@@ -137,6 +137,8 @@ pub trait TicketRepository: Send + Sync {
     ) -> DomainResult<()>;
     /// All time accounted on the ticket.
     async fn accounted_time(&self, id: TicketId) -> DomainResult<f64>;
+    /// How many tickets each queue holds in each state.
+    async fn count_by_queue_and_state(&self) -> DomainResult<Vec<(QueueId, StateId, u64)>>;
 }
 
 #[async_trait]
@@ -361,4 +363,33 @@ pub trait ApiTokenStore: Send + Sync {
     async fn touch(&self, id: i64, at: DateTime<Utc>) -> DomainResult<()>;
     /// Revokes one of the user's tokens; false when the user has no such token.
     async fn revoke(&self, id: i64, user_id: UserId, at: DateTime<Utc>) -> DomainResult<bool>;
+}
+
+/// A browser session of an agent, as stored: the cookie's secret only as its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebSessionRecord {
+    pub id_hash: String,
+    pub user_id: UserId,
+    /// The token every form and HTMX request of this session must echo back.
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+/// Where agents' browser sessions live (the SQL database by default, Valkey when shared).
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    async fn insert(&self, session: &WebSessionRecord) -> DomainResult<()>;
+    async fn find(&self, id_hash: &str) -> DomainResult<Option<WebSessionRecord>>;
+    async fn touch(&self, id_hash: &str, at: DateTime<Utc>) -> DomainResult<()>;
+    async fn delete(&self, id_hash: &str) -> DomainResult<()>;
+    /// Removes sessions idle since before `idle_before` or created before `created_before`.
+    async fn delete_expired(&self, idle_before: DateTime<Utc>, created_before: DateTime<Utc>) -> DomainResult<u64>;
+}
+
+/// Per-agent settings kept in OTRS's `user_preferences` (e.g. `UserLanguage`).
+#[async_trait]
+pub trait PreferenceStore: Send + Sync {
+    async fn preference(&self, user_id: UserId, key: &str) -> DomainResult<Option<String>>;
+    async fn set_preference(&self, user_id: UserId, key: &str, value: &str) -> DomainResult<()>;
 }

@@ -413,6 +413,49 @@ impl TicketService {
         Err(DomainError::Conflict("no free ticket number after 16000 attempts".into()))
     }
 
+    /// Ticket counts per queue and state, over the queues the actor may read.
+    pub async fn counts(&self, actor: &AgentPermissions) -> DomainResult<Vec<(Queue, TicketState, u64)>> {
+        let readable = actor.groups_with(Permission::Ro);
+        let queues = self.ports.lookups.queues().await?;
+        let states = self.ports.lookups.states().await?;
+        let mut out = Vec::new();
+        for (queue_id, state_id, n) in self.ports.tickets.count_by_queue_and_state().await? {
+            let queue = queues.iter().find(|q| q.id == queue_id && readable.contains(&q.group_id));
+            if let (Some(q), Some(s)) = (queue, states.iter().find(|s| s.id == state_id)) {
+                out.push((q.clone(), s.clone(), n));
+            }
+        }
+        out.sort_by(|a, b| a.0.name.cmp(&b.0.name).then(a.1.name.cmp(&b.1.name)));
+        Ok(out)
+    }
+
+    /// The ticket with this number, if the actor may read it.
+    pub async fn find_by_number(&self, actor: &AgentPermissions, number: &str) -> DomainResult<Option<TicketId>> {
+        let Some(id) = self.ports.tickets.id_by_number(number.trim()).await? else {
+            return Ok(None);
+        };
+        let ticket = self.load(id).await?;
+        Ok(self.may(actor, &ticket, Permission::Ro).await?.then_some(id))
+    }
+
+    /// What the actor may do with a ticket they can read, so a page shows only the
+    /// controls that will work (the operations check again when used).
+    pub async fn abilities(&self, actor: &AgentPermissions, ticket: &Ticket) -> DomainResult<Vec<Permission>> {
+        let queue = self
+            .ports
+            .lookups
+            .queue(ticket.queue_id)
+            .await?
+            .ok_or_else(|| DomainError::not_found("queue", ticket.queue_id))?;
+        let access = TicketAccess::of(ticket, queue.group_id, self.ports.tickets.watchers(ticket.id).await?);
+        Ok(Permission::ALL.into_iter().filter(|p| actor.can_access_ticket(&access, *p)).collect())
+    }
+
+    /// Whether the actor watches the ticket.
+    pub async fn is_watching(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<bool> {
+        Ok(self.ports.tickets.watchers(id).await?.contains(&actor.user_id))
+    }
+
     async fn may(&self, actor: &AgentPermissions, ticket: &Ticket, wanted: Permission) -> DomainResult<bool> {
         let queue = self
             .ports

@@ -625,3 +625,57 @@ async fn merging_tickets() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn browser_sessions_and_preferences() {
+    use goats_core::web_session::{SessionTimeouts, WebSessions};
+    with_each_engine(|engine, db| async move {
+        let store = Arc::new(db.clone());
+        let timeouts = SessionTimeouts { idle: Duration::minutes(30), absolute: Duration::hours(8) };
+        let sessions = WebSessions::new(store.clone(), Arc::new(SystemClock), timeouts);
+        let (secret, started) = sessions.start(1, None).await.unwrap();
+        assert_eq!(sessions.resume(&secret).await.unwrap(), Some(started.clone()), "{engine:?}");
+        // Only the hash is stored.
+        assert!(SessionStore::find(&db, &secret).await.unwrap().is_none());
+        let (replacement, _) = sessions.start(1, Some(&secret)).await.unwrap();
+        assert_eq!(sessions.resume(&secret).await.unwrap(), None, "{engine:?}");
+        // A session idle too long is swept; a fresh one stays.
+        let stale = WebSessionRecord {
+            id_hash: "stale".into(),
+            user_id: 1,
+            csrf_token: "t".into(),
+            created_at: Utc::now() - Duration::hours(1),
+            last_seen_at: Utc::now() - Duration::minutes(45),
+        };
+        SessionStore::insert(&db, &stale).await.unwrap();
+        assert_eq!(sessions.sweep().await.unwrap(), 1, "{engine:?}");
+        assert!(sessions.resume(&replacement).await.unwrap().is_some());
+        sessions.end(&replacement).await.unwrap();
+        assert_eq!(sessions.resume(&replacement).await.unwrap(), None);
+
+        // Preferences live in OTRS's user_preferences, one row per key.
+        assert_eq!(db.preference(1, "UserLanguage").await.unwrap(), None);
+        db.set_preference(1, "UserLanguage", "de").await.unwrap();
+        db.set_preference(1, "UserLanguage", "en").await.unwrap();
+        db.set_preference(1, "GoatsTheme", "dark").await.unwrap();
+        assert_eq!(db.preference(1, "UserLanguage").await.unwrap().as_deref(), Some("en"), "{engine:?}");
+        assert_eq!(db.preference(1, "GoatsTheme").await.unwrap().as_deref(), Some("dark"));
+        assert_eq!(db.preference(2, "GoatsTheme").await.unwrap(), None);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn ticket_counts_per_queue_and_state() {
+    with_each_engine(|engine, db| async move {
+        let s = service(&db);
+        let root = root(&db).await;
+        for (title, queue) in [("a", 2), ("b", 2), ("c", 4)] {
+            s.create(&root, ticket(title, queue, 3, "ann")).await.unwrap();
+        }
+        let counts: Vec<(String, String, u64)> =
+            s.counts(&root).await.unwrap().into_iter().map(|(q, st, n)| (q.name, st.name, n)).collect();
+        assert_eq!(counts, vec![("Misc".into(), "new".into(), 1), ("Raw".into(), "new".into(), 2)], "{engine:?}");
+    })
+    .await;
+}

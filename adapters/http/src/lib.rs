@@ -1,18 +1,21 @@
-//! The goats HTTP edge, on poem: the REST API (poem-openapi) under `/api`, OTRS's
-//! GenericTicketConnectorREST for existing integrations, and the
+//! The goats HTTP edge, on poem: the agent interface (HTMX pages) at `/`, the REST API
+//! (poem-openapi) under `/api`, OTRS's GenericTicketConnectorREST for existing
+//! integrations, and the
 //! health checks that process supervisors and load balancers ask — `/healthz` (the
 //! process runs) and `/readyz` (it can serve: the database answers).
 
 pub mod api;
 mod generic_interface;
 mod health;
+pub mod web;
 
 use std::sync::Arc;
 
 use goats_core::api_tokens::ApiTokens;
 use goats_core::auth::AuthService;
-use goats_core::ports::{AgentRepository, CustomerRepository, LookupRepository, Readiness};
+use goats_core::ports::{AgentRepository, CustomerRepository, LookupRepository, PreferenceStore, Readiness};
 use goats_core::ticket_service::TicketService;
+use goats_core::web_session::WebSessions;
 use poem::{Endpoint, EndpointExt, Route, get};
 
 pub use api::tokens::AccessTokens;
@@ -28,6 +31,8 @@ pub struct AppState {
     pub lookups: Arc<dyn LookupRepository>,
     pub agents: Arc<dyn AgentRepository>,
     pub customers: Arc<dyn CustomerRepository>,
+    pub sessions: Arc<WebSessions>,
+    pub preferences: Arc<dyn PreferenceStore>,
 }
 
 /// The route tree of the server.
@@ -37,5 +42,7 @@ pub fn router(state: AppState) -> impl Endpoint {
         .at("/readyz", get(health::readyz))
         .nest("/api", api::routes(&state))
         .nest(generic_interface::MOUNT, generic_interface::routes())
+        .at("/static/:name", get(web::assets::serve))
+        .nest("/", web::routes())
         .data(state)
 }

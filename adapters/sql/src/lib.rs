@@ -13,11 +13,13 @@ mod error;
 mod groups;
 mod lookups;
 pub mod migrate;
+mod preferences;
 mod row;
 pub mod schema;
 pub mod seed;
 mod tickets;
 mod tokens;
+mod web_sessions;
 
 pub use connection::{Db, Dialect};
 pub use error::{SqlError, mask_url};

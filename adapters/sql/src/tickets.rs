@@ -459,4 +459,19 @@ impl TicketRepository for Db {
         let row = self.conn.query_one_raw(self.stmt(sql, [id.into()])).await.map_err(to_domain)?;
         Ok(row.and_then(|r| crate::row::opt_text(&r, "total")).and_then(|t| t.trim().parse().ok()).unwrap_or(0.0))
     }
+
+    async fn count_by_queue_and_state(&self) -> DomainResult<Vec<(QueueId, StateId, u64)>> {
+        let rows = self
+            .conn
+            .query_all_raw(self.stmt(
+                "SELECT queue_id, ticket_state_id, COUNT(*) AS n FROM ticket GROUP BY queue_id, ticket_state_id",
+                [],
+            ))
+            .await
+            .map_err(to_domain)?;
+        Ok(rows
+            .iter()
+            .map(|r| (int(r, "queue_id") as QueueId, int(r, "ticket_state_id") as StateId, int(r, "n") as u64))
+            .collect())
+    }
 }

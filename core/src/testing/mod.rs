@@ -44,6 +44,8 @@ struct State {
     refresh_tokens: Vec<(crate::ports::RefreshTokenRecord, String)>,
     settings: Vec<(String, String)>,
     api_tokens: Vec<(crate::ports::ApiTokenRecord, String)>,
+    web_sessions: Vec<crate::ports::WebSessionRecord>,
+    preferences: Vec<(UserId, String, String)>,
 }
 
 /// One store implementing every port, shared through `Arc`s.

@@ -290,6 +290,17 @@ impl TicketRepository for MemoryStore {
     async fn accounted_time(&self, id: TicketId) -> DomainResult<f64> {
         Ok(self.lock().time.iter().filter(|t| t.0 == id).map(|t| t.1).sum())
     }
+
+    async fn count_by_queue_and_state(&self) -> DomainResult<Vec<(QueueId, StateId, u64)>> {
+        let mut counts: Vec<(QueueId, StateId, u64)> = Vec::new();
+        for (draft, ..) in &self.lock().tickets {
+            match counts.iter_mut().find(|c| c.0 == draft.queue_id && c.1 == draft.state_id) {
+                Some(c) => c.2 += 1,
+                None => counts.push((draft.queue_id, draft.state_id, 1)),
+            }
+        }
+        Ok(counts)
+    }
 }
 
 impl MemoryStore {

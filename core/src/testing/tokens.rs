@@ -120,3 +120,48 @@ impl crate::ports::ApiTokenStore for MemoryStore {
         }
     }
 }
+
+#[async_trait]
+impl crate::ports::SessionStore for MemoryStore {
+    async fn insert(&self, session: &crate::ports::WebSessionRecord) -> DomainResult<()> {
+        self.lock().web_sessions.push(session.clone());
+        Ok(())
+    }
+
+    async fn find(&self, id_hash: &str) -> DomainResult<Option<crate::ports::WebSessionRecord>> {
+        Ok(self.lock().web_sessions.iter().find(|s| s.id_hash == id_hash).cloned())
+    }
+
+    async fn touch(&self, id_hash: &str, at: DateTime<Utc>) -> DomainResult<()> {
+        for s in self.lock().web_sessions.iter_mut().filter(|s| s.id_hash == id_hash) {
+            s.last_seen_at = at;
+        }
+        Ok(())
+    }
+
+    async fn delete(&self, id_hash: &str) -> DomainResult<()> {
+        self.lock().web_sessions.retain(|s| s.id_hash != id_hash);
+        Ok(())
+    }
+
+    async fn delete_expired(&self, idle_before: DateTime<Utc>, created_before: DateTime<Utc>) -> DomainResult<u64> {
+        let mut s = self.lock();
+        let before = s.web_sessions.len();
+        s.web_sessions.retain(|s| s.last_seen_at >= idle_before && s.created_at >= created_before);
+        Ok((before - s.web_sessions.len()) as u64)
+    }
+}
+
+#[async_trait]
+impl crate::ports::PreferenceStore for MemoryStore {
+    async fn preference(&self, user_id: UserId, key: &str) -> DomainResult<Option<String>> {
+        Ok(self.lock().preferences.iter().find(|p| p.0 == user_id && p.1 == key).map(|p| p.2.clone()))
+    }
+
+    async fn set_preference(&self, user_id: UserId, key: &str, value: &str) -> DomainResult<()> {
+        let mut s = self.lock();
+        s.preferences.retain(|p| !(p.0 == user_id && p.1 == key));
+        s.preferences.push((user_id, key.into(), value.into()));
+        Ok(())
+    }
+}

@@ -13,6 +13,7 @@ use goats_core::ports::*;
 use goats_core::testing::{FixedClock, MemoryStore};
 use goats_core::ticket_number::TicketNumberConfig;
 use goats_core::ticket_service::TicketService;
+use goats_core::web_session::{SessionTimeouts, WebSessions};
 use goats_http::{AccessTokens, AppState, router};
 use poem::EndpointExt;
 use poem::endpoint::BoxEndpoint;
@@ -46,10 +47,12 @@ pub async fn world() -> World {
         tickets: Arc::new(TicketService::new(store.ticket_ports(), TicketNumberConfig::default())),
         auth: Arc::new(AuthService::new(s.clone(), s.clone(), s.clone(), s.clone(), clock.clone(), Duration::days(14))),
         access_tokens: Arc::new(AccessTokens::new(b"test-signing-key-of-at-least-32-bytes", Duration::minutes(15))),
-        api_tokens: Arc::new(ApiTokens::new(s.clone(), clock)),
+        api_tokens: Arc::new(ApiTokens::new(s.clone(), clock.clone())),
         lookups: s.clone(),
         agents: s.clone(),
-        customers: s,
+        customers: s.clone(),
+        sessions: Arc::new(WebSessions::new(s.clone(), clock, SessionTimeouts::default())),
+        preferences: s,
     };
     let ep = router(state).map_to_response().boxed();
     World { store, ready, cli: TestClient::new(ep) }

@@ -18,6 +18,7 @@ pub const GOATS_MIGRATIONS: &[(i32, &str, &str)] = &[
     (2, "refresh tokens and settings", include_str!("../../../../schema/goats/v2.schema")),
     (3, "personal API tokens", include_str!("../../../../schema/goats/v3.schema")),
     (4, "customer sessions", include_str!("../../../../schema/goats/v4.schema")),
+    (5, "agents' browser sessions", include_str!("../../../../schema/goats/v5.schema")),
 ];
 
 /// The newest goats schema version this build knows.

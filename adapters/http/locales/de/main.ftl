@@ -1,0 +1,145 @@
+# Die Agentenoberfläche auf Deutsch. Jeder Schlüssel muss auch in en/main.ftl stehen.
+
+skip-to-content = Zum Inhalt springen
+nav-label = Hauptmenü
+nav-dashboard = Übersicht
+nav-tickets = Tickets
+search-label = Tickets suchen
+search-placeholder = Nummer, Titel…
+pref-theme = Darstellung
+pref-language = Sprache
+theme-system = Wie das System
+theme-light = Hell
+theme-dark = Dunkel
+lang-en = English
+lang-de = Deutsch
+action-save = Speichern
+action-logout = Abmelden
+action-filter = Anwenden
+action-add-article = Artikel hinzufügen
+action-set-state = Status setzen
+action-set-priority = Priorität setzen
+action-move-to = In Queue verschieben
+action-move = Verschieben
+action-set-owner = Besitzer setzen
+action-lock = Sperren
+action-unlock = Freigeben
+action-watch = Beobachten
+action-unwatch = Nicht mehr beobachten
+action-merge-into = Zusammenfassen mit Ticket
+action-merge = Zusammenfassen
+
+login-title = Anmelden
+login-user = Benutzername
+login-password = Passwort
+login-submit = Anmelden
+login-failed = Benutzername oder Passwort ist falsch.
+login-throttled = Zu viele Fehlversuche. Bitte in { $n } Sekunden erneut versuchen.
+
+error-back = Zurück
+error-not-found = Nicht gefunden, oder Sie dürfen es nicht sehen
+error-forbidden = Das dürfen Sie nicht
+error-invalid = Bitte prüfen Sie Ihre Eingabe
+error-conflict = Jemand anderes hat dies zuerst geändert
+error-offline = Der Server ist nicht erreichbar. Nichts wurde geändert; bitte erneut versuchen.
+error-unavailable = Die Datenbank antwortet nicht; bitte gleich noch einmal versuchen
+
+invalid-article-kind = Bitte Notiz, Telefon oder Antwort wählen.
+invalid-lock = Bitte Sperren oder Freigeben wählen.
+invalid-merge-target = Kein für Sie sichtbares Ticket hat diese Nummer.
+invalid-pending-time = Die Wartezeit ist kein gültiges Datum mit Uhrzeit.
+invalid-reply-no-customer = Dieses Ticket hat keinen Kunden mit E-Mail-Adresse für eine Antwort.
+invalid-time-units = Zeiteinheiten müssen eine Zahl sein, etwa 15 oder 0,5.
+
+dashboard-title = Übersicht
+dashboard-reminders = Meine fälligen Erinnerungen
+dashboard-locked = Meine gesperrten Tickets
+dashboard-new = Neue Tickets in meinen Queues
+dashboard-counts = Tickets je Queue und Status
+dashboard-count = Tickets
+
+tickets-title = Tickets
+tickets-none = Keine Tickets.
+tickets-count = { $n ->
+    [one] { $n } Ticket
+   *[other] { $n } Tickets
+}
+articles-count = { $n ->
+    [one] { $n } Artikel
+   *[other] { $n } Artikel
+}
+filter-text = Text
+filter-all = Alle
+filter-state-active = Offen (alle nicht geschlossenen)
+filter-state-pending = Wartend
+filter-state-closed = Geschlossen
+filter-age = Erstellt innerhalb
+filter-age-days = { $n ->
+    [one] { $n } Tag
+   *[other] { $n } Tage
+}
+pagination = Seiten
+page-label = Seite
+page-previous = Zurück
+page-next = Weiter
+
+field-number = Nummer
+field-title = Titel
+field-queue = Queue
+field-state = Status
+field-priority = Priorität
+field-owner = Besitzer
+field-responsible = Verantwortlicher
+field-lock = Sperre
+field-customer = Kunde
+field-customer-user = Kundenbenutzer
+field-age = Alter
+field-pending-until = Warten bis
+field-time-accounted = Erfasste Zeit
+lock-locked = Gesperrt
+lock-unlocked = Frei
+lock-short = G
+age-minutes = { $n } Min.
+age-hours = { $n } Std.
+age-days = { $n } T.
+
+ticket-views = Ticketansichten
+ticket-history = Historie
+ticket-actions = Ticketaktionen
+pending-hint = Für Wartestatus nötig (UTC).
+article-internal = Nur intern
+article-visible = Für Kunden sichtbar
+article-headers = Kopfzeilen
+article-kind = Artikel
+article-kind-note = Interne Notiz
+article-kind-phone = Telefonat
+article-kind-reply = Antwort an Kunden
+article-subject = Betreff
+article-body = Text
+article-time-units = Zeiteinheiten
+sender-agent = Agent
+sender-customer = Kunde
+sender-system = System
+channel-email = E-Mail
+channel-phone = Telefon
+channel-internal = Intern
+channel-chat = Chat
+header-from = Von
+header-to = An
+header-cc = Cc
+header-message-id = Message-ID
+history-when = Wann
+history-type = Ereignis
+history-detail = Details
+history-by = Von
+
+toast-article-added = Artikel hinzugefügt.
+toast-state-set = Status gesetzt.
+toast-priority-set = Priorität gesetzt.
+toast-moved = Ticket verschoben.
+toast-owner-set = Besitzer gesetzt.
+toast-locked = Ticket gesperrt.
+toast-unlocked = Ticket freigegeben.
+toast-watching = Sie beobachten dieses Ticket.
+toast-unwatched = Sie beobachten dieses Ticket nicht mehr.
+toast-merged = Ticket zusammengefasst.

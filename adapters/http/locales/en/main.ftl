@@ -1,0 +1,145 @@
+# The agent interface in English. Every key here must exist in de/main.ftl too.
+
+skip-to-content = Skip to content
+nav-label = Main
+nav-dashboard = Dashboard
+nav-tickets = Tickets
+search-label = Search tickets
+search-placeholder = Number, title…
+pref-theme = Theme
+pref-language = Language
+theme-system = As the system
+theme-light = Light
+theme-dark = Dark
+lang-en = English
+lang-de = Deutsch
+action-save = Save
+action-logout = Log out
+action-filter = Apply
+action-add-article = Add article
+action-set-state = Set state
+action-set-priority = Set priority
+action-move-to = Move to queue
+action-move = Move
+action-set-owner = Set owner
+action-lock = Lock
+action-unlock = Unlock
+action-watch = Watch
+action-unwatch = Stop watching
+action-merge-into = Merge into ticket
+action-merge = Merge
+
+login-title = Log in
+login-user = Username
+login-password = Password
+login-submit = Log in
+login-failed = The username or password is wrong.
+login-throttled = Too many failed attempts. Try again in { $n } seconds.
+
+error-back = Back
+error-not-found = Not found, or you may not see it
+error-forbidden = You may not do that
+error-invalid = Please check your input
+error-conflict = Someone else changed this first
+error-offline = The server cannot be reached. Nothing was changed; try again.
+error-unavailable = The database is not answering; try again shortly
+
+invalid-article-kind = Choose note, phone or reply.
+invalid-lock = Choose lock or unlock.
+invalid-merge-target = No ticket you can see has that number.
+invalid-pending-time = The pending time is not a valid date and time.
+invalid-reply-no-customer = This ticket has no customer with an email address to reply to.
+invalid-time-units = Time units must be a number, such as 15 or 0.5.
+
+dashboard-title = Dashboard
+dashboard-reminders = My due reminders
+dashboard-locked = My locked tickets
+dashboard-new = New tickets in my queues
+dashboard-counts = Tickets per queue and state
+dashboard-count = Tickets
+
+tickets-title = Tickets
+tickets-none = No tickets.
+tickets-count = { $n ->
+    [one] { $n } ticket
+   *[other] { $n } tickets
+}
+articles-count = { $n ->
+    [one] { $n } article
+   *[other] { $n } articles
+}
+filter-text = Text
+filter-all = All
+filter-state-active = Open (any not closed)
+filter-state-pending = Pending
+filter-state-closed = Closed
+filter-age = Created within
+filter-age-days = { $n ->
+    [one] { $n } day
+   *[other] { $n } days
+}
+pagination = Pages
+page-label = Page
+page-previous = Previous
+page-next = Next
+
+field-number = Number
+field-title = Title
+field-queue = Queue
+field-state = State
+field-priority = Priority
+field-owner = Owner
+field-responsible = Responsible
+field-lock = Lock
+field-customer = Customer
+field-customer-user = Customer user
+field-age = Age
+field-pending-until = Pending until
+field-time-accounted = Time accounted
+lock-locked = Locked
+lock-unlocked = Unlocked
+lock-short = L
+age-minutes = { $n } m
+age-hours = { $n } h
+age-days = { $n } d
+
+ticket-views = Ticket views
+ticket-history = History
+ticket-actions = Ticket actions
+pending-hint = Needed for pending states (UTC).
+article-internal = Internal only
+article-visible = Visible to customer
+article-headers = Headers
+article-kind = Article
+article-kind-note = Internal note
+article-kind-phone = Phone call
+article-kind-reply = Reply to customer
+article-subject = Subject
+article-body = Text
+article-time-units = Time units
+sender-agent = Agent
+sender-customer = Customer
+sender-system = System
+channel-email = Email
+channel-phone = Phone
+channel-internal = Internal
+channel-chat = Chat
+header-from = From
+header-to = To
+header-cc = Cc
+header-message-id = Message-ID
+history-when = When
+history-type = Event
+history-detail = Detail
+history-by = By
+
+toast-article-added = Article added.
+toast-state-set = State set.
+toast-priority-set = Priority set.
+toast-moved = Ticket moved.
+toast-owner-set = Owner set.
+toast-locked = Ticket locked.
+toast-unlocked = Ticket unlocked.
+toast-watching = You are watching this ticket.
+toast-unwatched = You no longer watch this ticket.
+toast-merged = Ticket merged.

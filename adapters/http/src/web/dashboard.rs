@@ -1,0 +1,96 @@
+//! The agent's start page: what needs them now — their locked tickets, their pending
+//! reminders that are due, new tickets in their queues — and counts per queue and state.
+
+use askama::Template;
+use chrono::Utc;
+use goats_core::model::*;
+use poem::{Response, handler};
+
+use super::desk::Desk;
+use super::format::{age, state_class};
+use super::page::{Chrome, Nav, PageError, html};
+
+pub struct Item {
+    pub id: TicketId,
+    pub number: String,
+    pub title: String,
+    pub queue: String,
+    pub state: String,
+    pub state_class: &'static str,
+    pub age: String,
+}
+
+pub struct CountRow {
+    pub queue_id: QueueId,
+    pub queue: String,
+    pub state_id: StateId,
+    pub state: String,
+    pub n: u64,
+}
+
+#[derive(Template)]
+#[template(path = "pages/dashboard.html")]
+struct Dashboard {
+    c: Chrome,
+    locked: Vec<Item>,
+    reminders: Vec<Item>,
+    fresh: Vec<Item>,
+    counts: Vec<CountRow>,
+}
+
+const SHOWN: u64 = 10;
+
+#[handler]
+pub async fn page(desk: Desk) -> Result<Response, PageError> {
+    let fail = |e| PageError::from_domain(&desk, e);
+    let tickets = &desk.state.tickets;
+    let me = desk.agent.id;
+    let now = Utc::now();
+    let tr = desk.tr();
+    let item = |t: Ticket| Item {
+        id: t.id,
+        age: age(tr, t.created, now),
+        state_class: state_class(t.state_type),
+        number: t.number,
+        title: t.title,
+        queue: t.queue,
+        state: t.state,
+    };
+    let newest = TicketSort { field: TicketSortField::Created, direction: SortDirection::Desc };
+    let active = vec![StateType::New, StateType::Open, StateType::PendingReminder, StateType::PendingAuto];
+    let locked =
+        TicketFilter { owner_ids: vec![me], lock: Some(Lock::Lock), state_types: active, ..Default::default() };
+    let locked = tickets.list(&desk.perms, locked, newest, PageRequest::new(1, SHOWN)).await.map_err(fail)?;
+    // Due reminders: the agent's pending-reminder tickets, earliest first, up to now.
+    let soonest = TicketSort { field: TicketSortField::PendingUntil, direction: SortDirection::Asc };
+    let mut reminders = Vec::new();
+    for who in [
+        TicketFilter { owner_ids: vec![me], ..Default::default() },
+        TicketFilter { responsible_ids: vec![me], ..Default::default() },
+    ] {
+        let filter = TicketFilter { state_types: vec![StateType::PendingReminder], ..who };
+        let page = tickets.list(&desk.perms, filter, soonest, PageRequest::new(1, SHOWN)).await.map_err(fail)?;
+        for t in page.items.into_iter().filter(|t| t.until_time <= now.timestamp()) {
+            if !reminders.iter().any(|r: &Ticket| r.id == t.id) {
+                reminders.push(t);
+            }
+        }
+    }
+    reminders.sort_by_key(|t| t.until_time);
+    let fresh = TicketFilter { state_types: vec![StateType::New], ..Default::default() };
+    let fresh = tickets.list(&desk.perms, fresh, newest, PageRequest::new(1, SHOWN)).await.map_err(fail)?;
+    let counts = tickets
+        .counts(&desk.perms)
+        .await
+        .map_err(fail)?
+        .into_iter()
+        .map(|(q, s, n)| CountRow { queue_id: q.id, queue: q.name, state_id: s.id, state: s.name, n })
+        .collect();
+    Ok(html(&Dashboard {
+        c: Chrome::for_desk(&desk, Nav::Dashboard, tr.t("dashboard-title")),
+        locked: locked.items.into_iter().map(item).collect(),
+        reminders: reminders.into_iter().map(item).collect(),
+        fresh: fresh.items.into_iter().map(item).collect(),
+        counts,
+    }))
+}

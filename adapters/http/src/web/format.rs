@@ -1,0 +1,49 @@
+//! How ticket facts read on a page: ages, times and the colour of a state.
+
+use chrono::{DateTime, Utc};
+use goats_core::model::StateType;
+
+use super::i18n::Tr;
+
+/// "5 m", "3 h", "2 d": how long ago, compactly.
+pub fn age(tr: Tr, since: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let minutes = (now - since).num_minutes().max(0);
+    match minutes {
+        m if m < 60 => tr.n("age-minutes", m as f64),
+        m if m < 60 * 24 => tr.n("age-hours", (m / 60) as f64),
+        m => tr.n("age-days", (m / (60 * 24)) as f64),
+    }
+}
+
+/// A timestamp as agents read it (UTC until agents have time zones).
+pub fn when(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// The badge style of a state type.
+pub fn state_class(t: StateType) -> &'static str {
+    match t {
+        StateType::New => "badge-new",
+        StateType::Open => "badge-open",
+        StateType::PendingReminder | StateType::PendingAuto => "badge-pending",
+        StateType::Closed | StateType::Removed | StateType::Merged => "badge-closed",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone};
+
+    use super::*;
+    use crate::web::i18n::Lang;
+
+    #[test]
+    fn ages_use_the_largest_whole_unit() {
+        let now = Utc.with_ymd_and_hms(2026, 5, 1, 12, 0, 0).unwrap();
+        let tr = Tr(Lang::En);
+        assert_eq!(age(tr, now - Duration::minutes(5), now), "5 m");
+        assert_eq!(age(tr, now - Duration::minutes(185), now), "3 h");
+        assert_eq!(age(tr, now - Duration::hours(50), now), "2 d");
+        assert_eq!(age(tr, now + Duration::minutes(5), now), "0 m");
+    }
+}

@@ -1,0 +1,204 @@
+//! Signing in and out. A login always starts a new session (the one the browser had is
+//! ended), so a session id planted before login is worthless after it.
+
+use askama::Template;
+use goats_core::auth::{AuthError, new_secret};
+use poem::http::{StatusCode, header};
+use poem::web::{Form, Query, RemoteAddr};
+use poem::{Request, Response, handler};
+use serde::Deserialize;
+
+use super::desk::{Desk, Theme, browser_lang};
+use super::i18n::Tr;
+use super::page::{Chrome, Nav, html};
+use super::session::{CurrentSession, LOGIN_CSRF_COOKIE, SESSION_COOKIE, private_cookie};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "pages/login.html")]
+struct LoginPage {
+    c: Chrome,
+    next: String,
+    login: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// `/`: the dashboard for an agent, the login page for anyone else.
+#[handler]
+pub fn home(req: &Request) -> Response {
+    let signed_in = req.extensions().get::<CurrentSession>().is_some_and(|s| s.active.is_some());
+    redirect(if signed_in { "/dashboard" } else { "/login" })
+}
+
+#[handler]
+pub fn form(req: &Request, Query(q): Query<NextQuery>) -> Response {
+    if req.extensions().get::<CurrentSession>().is_some_and(|s| s.active.is_some()) {
+        return redirect(&safe_next(q.next.as_deref()));
+    }
+    render(req, safe_next(q.next.as_deref()), String::new(), None, StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+pub struct Credentials {
+    login: String,
+    password: String,
+    next: Option<String>,
+}
+
+#[handler]
+pub async fn submit(
+    req: &Request,
+    state: poem::web::Data<&AppState>,
+    addr: &RemoteAddr,
+    Form(f): Form<Credentials>,
+) -> Response {
+    let tr = Tr(browser_lang(req));
+    let client = addr.as_socket_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| addr.to_string());
+    let next = safe_next(f.next.as_deref());
+    let (user_id, _) = match state.auth.check_password(&f.login, &f.password, &client).await {
+        Ok(ok) => ok,
+        Err(e) => {
+            let (status, msg) = match e {
+                AuthError::Throttled { retry_after_secs } => {
+                    (StatusCode::TOO_MANY_REQUESTS, tr.n("login-throttled", retry_after_secs as f64))
+                }
+                AuthError::Domain(d) => {
+                    tracing::error!(error = %d, "login failed on storage");
+                    (StatusCode::SERVICE_UNAVAILABLE, tr.t("error-unavailable"))
+                }
+                _ => (StatusCode::UNAUTHORIZED, tr.t("login-failed")),
+            };
+            return render(req, next, f.login, Some(msg), status);
+        }
+    };
+    let previous = req.extensions().get::<CurrentSession>().and_then(|s| s.secret.clone());
+    match state.sessions.start(user_id, previous.as_deref()).await {
+        Ok((secret, _)) => {
+            let max_age = state.sessions.timeouts().absolute.num_seconds();
+            let mut resp = redirect(&next);
+            resp.headers_mut().append(
+                header::SET_COOKIE,
+                private_cookie(req, SESSION_COOKIE, &secret, Some(max_age)).parse().expect("cookie is ASCII"),
+            );
+            resp.headers_mut().append(
+                header::SET_COOKIE,
+                private_cookie(req, LOGIN_CSRF_COOKIE, "", Some(0)).parse().expect("cookie is ASCII"),
+            );
+            resp
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "starting a session failed");
+            render(req, next, f.login, Some(tr.t("error-unavailable")), StatusCode::SERVICE_UNAVAILABLE)
+        }
+    }
+}
+
+#[handler]
+pub async fn logout(req: &Request, state: poem::web::Data<&AppState>) -> Response {
+    if let Some(secret) = req.extensions().get::<CurrentSession>().and_then(|s| s.secret.clone())
+        && let Err(e) = state.sessions.end(&secret).await
+    {
+        tracing::error!(error = %e, "ending a session failed");
+    }
+    let mut resp = redirect("/login");
+    resp.headers_mut()
+        .append(header::SET_COOKIE, private_cookie(req, SESSION_COOKIE, "", Some(0)).parse().expect("cookie is ASCII"));
+    if req.headers().contains_key("hx-request") {
+        resp.headers_mut().insert("hx-redirect", "/login".parse().expect("static header"));
+    }
+    resp
+}
+
+#[derive(Deserialize)]
+pub struct Preferences {
+    theme: Option<String>,
+    language: Option<String>,
+}
+
+/// Saves the agent's theme and language (OTRS's `UserLanguage`) and reloads the page.
+#[handler]
+pub async fn preferences(
+    req: &Request,
+    desk: Desk,
+    Form(f): Form<Preferences>,
+) -> Result<Response, super::page::PageError> {
+    use super::desk::{PREF_LANGUAGE, PREF_THEME};
+    use super::i18n::Lang;
+    let prefs = &desk.state.preferences;
+    if let Some(theme) = f.theme.as_deref().and_then(Theme::from_key) {
+        prefs
+            .set_preference(desk.agent.id, PREF_THEME, theme.key())
+            .await
+            .map_err(|e| super::page::PageError::from_domain(&desk, e))?;
+    }
+    if let Some(lang) = f.language.as_deref().and_then(Lang::from_code) {
+        prefs
+            .set_preference(desk.agent.id, PREF_LANGUAGE, lang.code())
+            .await
+            .map_err(|e| super::page::PageError::from_domain(&desk, e))?;
+    }
+    let back = req
+        .headers()
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| url::Url::parse(r).ok())
+        .map(|u| safe_next(Some(&format!("{}{}", u.path(), u.query().map(|q| format!("?{q}")).unwrap_or_default()))))
+        .unwrap_or_else(|| "/dashboard".into());
+    Ok(redirect(&back))
+}
+
+/// Only paths on this server: `next=//evil.example` or `https://…` must not turn the
+/// login page into an open redirect.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.starts_with("/login") => {
+            n.to_string()
+        }
+        _ => "/dashboard".to_string(),
+    }
+}
+
+fn redirect(to: &str) -> Response {
+    Response::builder().status(StatusCode::SEE_OTHER).header(header::LOCATION, to).finish()
+}
+
+/// The login form, with a fresh double-submit CSRF token in its cookie.
+fn render(req: &Request, next: String, login: String, error: Option<String>, status: StatusCode) -> Response {
+    let lang = browser_lang(req);
+    let token = new_secret();
+    let c = Chrome {
+        tr: Tr(lang),
+        lang,
+        theme: Theme::System,
+        csrf: token.clone(),
+        agent_name: None,
+        nav: Nav::None,
+        title: Tr(lang).t("login-title"),
+    };
+    let mut resp = html(&LoginPage { c, next, login, error });
+    resp.set_status(status);
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        private_cookie(req, LOGIN_CSRF_COOKIE, &token, None).parse().expect("cookie is ASCII"),
+    );
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_never_leaves_the_site() {
+        assert_eq!(safe_next(Some("/tickets/4?x=1")), "/tickets/4?x=1");
+        for evil in ["//evil.example", "https://evil.example", "/\\evil.example", "javascript:x", "/login?next=/x"] {
+            assert_eq!(safe_next(Some(evil)), "/dashboard", "{evil}");
+        }
+        assert_eq!(safe_next(None), "/dashboard");
+    }
+}

@@ -1,0 +1,42 @@
+//! The agent interface: server-rendered pages (askama templates compiled into the
+//! binary) made interactive with HTMX. Every page goes through the [`session`] layer
+//! (session cookie, CSRF, security headers) and uses the same core services and
+//! permission checks as the REST API.
+
+pub mod assets;
+mod dashboard;
+mod desk;
+mod format;
+pub mod i18n;
+mod login;
+mod page;
+mod session;
+mod ticket_actions;
+mod ticket_list;
+mod zoom;
+
+use poem::{Endpoint, EndpointExt, Route, get, post};
+
+pub use session::{CSRF_HEADER, SESSION_COOKIE};
+
+/// The pages, mounted at `/`.
+pub fn routes() -> impl Endpoint {
+    Route::new()
+        .at("/", get(login::home))
+        .at("/login", get(login::form).post(login::submit))
+        .at("/logout", post(login::logout))
+        .at("/preferences", post(login::preferences))
+        .at("/dashboard", get(dashboard::page))
+        .at("/tickets", get(ticket_list::page))
+        .at("/tickets/:id", get(zoom::page))
+        .at("/tickets/:id/history", get(zoom::history))
+        .at("/tickets/:id/articles", post(ticket_actions::add_article))
+        .at("/tickets/:id/state", post(ticket_actions::set_state))
+        .at("/tickets/:id/priority", post(ticket_actions::set_priority))
+        .at("/tickets/:id/queue", post(ticket_actions::move_queue))
+        .at("/tickets/:id/owner", post(ticket_actions::set_owner))
+        .at("/tickets/:id/lock", post(ticket_actions::set_lock))
+        .at("/tickets/:id/watch", post(ticket_actions::set_watch))
+        .at("/tickets/:id/merge", post(ticket_actions::merge))
+        .with(session::SessionLayer)
+}

@@ -1,0 +1,189 @@
+//! What every page shares: the frame around it (navigation, the agent's name, theme and
+//! language, the CSRF token HTMX sends back), rendering, and the error page.
+
+use askama::Template;
+use goats_core::DomainError;
+use poem::error::ResponseError;
+use poem::http::StatusCode;
+use poem::{IntoResponse, Response};
+
+use super::assets;
+use super::desk::{Desk, Theme};
+use super::i18n::{Lang, Tr};
+
+/// The section of the navigation a page belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nav {
+    None,
+    Dashboard,
+    Tickets,
+}
+
+/// The frame of a page.
+pub struct Chrome {
+    pub tr: Tr,
+    pub lang: Lang,
+    pub theme: Theme,
+    pub csrf: String,
+    /// `None` on pages for visitors who are not signed in.
+    pub agent_name: Option<String>,
+    pub nav: Nav,
+    pub title: String,
+}
+
+impl Chrome {
+    pub fn for_desk(desk: &Desk, nav: Nav, title: String) -> Self {
+        Self {
+            tr: desk.tr(),
+            lang: desk.lang,
+            theme: desk.theme,
+            csrf: desk.csrf.clone(),
+            agent_name: Some(desk.agent.full_name()),
+            nav,
+            title,
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.tr.t(key)
+    }
+
+    pub fn n(&self, key: &str, n: impl Count) -> String {
+        self.tr.n(key, n.count())
+    }
+
+    pub fn asset(&self, name: &str) -> String {
+        assets::url(name)
+    }
+
+    /// The JSON HTMX adds to every request as headers: the CSRF token.
+    pub fn hx_headers(&self) -> String {
+        serde_json::json!({ "X-CSRF-Token": self.csrf }).to_string()
+    }
+
+    pub fn is(&self, nav: Nav) -> bool {
+        self.nav == nav
+    }
+}
+
+/// A number a template passes to a plural-aware text, by value or by reference.
+pub trait Count {
+    fn count(&self) -> f64;
+}
+
+macro_rules! count_for {
+    ($($t:ty),*) => {$(
+        impl Count for $t {
+            fn count(&self) -> f64 {
+                *self as f64
+            }
+        }
+    )*};
+}
+count_for!(f64, i32, i64, u64, usize);
+
+impl<T: Count> Count for &T {
+    fn count(&self) -> f64 {
+        (*self).count()
+    }
+}
+
+/// Renders a template into an HTML response.
+pub fn html(template: &impl Template) -> Response {
+    match template.render() {
+        Ok(body) => Response::builder().content_type("text/html; charset=utf-8").body(body),
+        Err(e) => {
+            tracing::error!(error = %e, "rendering a page failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// A refusal or failure shown to the agent: a page of its own for a full request, a
+/// toast for an HTMX request (so the page and what the agent typed stay as they were).
+#[derive(Debug, thiserror::Error)]
+#[error("{title}")]
+pub struct PageError {
+    pub status: StatusCode,
+    pub title: String,
+    pub detail: Option<String>,
+    pub lang: Lang,
+    pub htmx: bool,
+}
+
+impl PageError {
+    pub fn new(desk: &Desk, status: StatusCode, title_key: &str) -> Self {
+        Self { status, title: desk.tr().t(title_key), detail: None, lang: desk.lang, htmx: desk.htmx }
+    }
+
+    pub fn from_domain(desk: &Desk, e: DomainError) -> Self {
+        let (status, key, detail) = match e {
+            DomainError::NotFound { .. } => (StatusCode::NOT_FOUND, "error-not-found", None),
+            DomainError::PermissionDenied(_) => (StatusCode::FORBIDDEN, "error-forbidden", None),
+            DomainError::Invalid { reason, .. } => (StatusCode::UNPROCESSABLE_ENTITY, "error-invalid", Some(reason)),
+            DomainError::Conflict(why) => (StatusCode::CONFLICT, "error-conflict", Some(why)),
+            DomainError::Storage(why) => {
+                tracing::error!(error = %why, "storage failure");
+                (StatusCode::SERVICE_UNAVAILABLE, "error-unavailable", None)
+            }
+        };
+        Self { detail, ..Self::new(desk, status, key) }
+    }
+
+    pub fn invalid(desk: &Desk, detail_key: &str) -> Self {
+        Self {
+            detail: Some(desk.tr().t(detail_key)),
+            ..Self::new(desk, StatusCode::UNPROCESSABLE_ENTITY, "error-invalid")
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/error.html")]
+struct ErrorPage<'a> {
+    c: Chrome,
+    status: u16,
+    detail: Option<&'a str>,
+}
+
+impl ResponseError for PageError {
+    fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    fn as_response(&self) -> Response {
+        if self.htmx {
+            let message = match &self.detail {
+                Some(d) => format!("{}: {d}", self.title),
+                None => self.title.clone(),
+            };
+            let trigger = serde_json::json!({ "goats:toast": { "kind": "error", "message": message } });
+            return Response::builder()
+                .status(self.status)
+                .header("hx-trigger", trigger.to_string())
+                .header("hx-reswap", "none")
+                .finish();
+        }
+        let c = Chrome {
+            tr: Tr(self.lang),
+            lang: self.lang,
+            theme: Theme::System,
+            csrf: String::new(),
+            agent_name: None,
+            nav: Nav::None,
+            title: self.title.clone(),
+        };
+        let mut resp = html(&ErrorPage { c, status: self.status.as_u16(), detail: self.detail.as_deref() });
+        resp.set_status(self.status);
+        resp
+    }
+}
+
+/// A toast for the agent after an HTMX action succeeded.
+pub fn with_toast(mut resp: Response, message: &str) -> Response {
+    let trigger = serde_json::json!({ "goats:toast": { "kind": "success", "message": message } });
+    if let Ok(v) = trigger.to_string().parse() {
+        resp.headers_mut().insert("hx-trigger", v);
+    }
+    resp
+}

@@ -1,0 +1,166 @@
+//! The session layer in front of every page: finds the agent's session from its cookie,
+//! refuses state-changing requests without the session's CSRF token, and sets the
+//! security headers every page carries.
+
+use goats_core::web_session::ActiveSession;
+use poem::http::{HeaderValue, Method, StatusCode, header};
+use poem::web::cookie::{Cookie, SameSite};
+use poem::{Body, Endpoint, IntoResponse, Middleware, Request, Response, Result};
+
+use crate::AppState;
+
+pub const SESSION_COOKIE: &str = "goats_session";
+/// Before login there is no session to hold a CSRF token; the login form's token is
+/// kept in this cookie instead and must come back in the form (double submit).
+pub const LOGIN_CSRF_COOKIE: &str = "goats_login_csrf";
+pub const LOGIN_PATH: &str = "/login";
+pub const CSRF_FIELD: &str = "_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Forms are small; a body larger than this is not read for its token.
+const MAX_FORM_BYTES: usize = 1024 * 1024;
+
+/// Scripts and styles only from our own origin: no inline code, no eval (Alpine's CSP
+/// build), no framing.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/// The session of the request, found by [`SessionLayer`].
+#[derive(Clone)]
+pub struct CurrentSession {
+    pub secret: Option<String>,
+    pub active: Option<ActiveSession>,
+}
+
+pub struct SessionLayer;
+
+impl<E: Endpoint> Middleware<E> for SessionLayer {
+    type Output = SessionEndpoint<E>;
+
+    fn transform(&self, ep: E) -> Self::Output {
+        SessionEndpoint(ep)
+    }
+}
+
+pub struct SessionEndpoint<E>(E);
+
+impl<E: Endpoint> Endpoint for SessionEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, mut req: Request) -> Result<Self::Output> {
+        let state = req
+            .data::<AppState>()
+            .cloned()
+            .ok_or_else(|| poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR))?;
+        let secret = cookie(&req, SESSION_COOKIE);
+        let active = match &secret {
+            Some(s) => state.sessions.resume(s).await.map_err(|e| {
+                tracing::error!(error = %e, "session lookup failed");
+                poem::Error::from_status(StatusCode::SERVICE_UNAVAILABLE)
+            })?,
+            None => None,
+        };
+        if !is_safe(req.method()) {
+            // The session's token; on the login form (which may be posted from a tab
+            // whose session is still alive) also the login cookie's.
+            let mut expected: Vec<String> = active.iter().map(|s| s.csrf_token.clone()).collect();
+            if req.uri().path() == LOGIN_PATH {
+                expected.extend(cookie(&req, LOGIN_CSRF_COOKIE));
+            }
+            let presented = presented_token(&mut req).await?;
+            let ok = presented.is_some_and(|p| expected.iter().any(|e| constant_time_eq(e, &p)));
+            if !ok {
+                return Ok(with_headers(csrf_refusal(&req)));
+            }
+        }
+        req.extensions_mut().insert(CurrentSession { secret, active });
+        let resp = self.0.call(req).await?.into_response();
+        Ok(with_headers(resp))
+    }
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// The token from the `X-CSRF-Token` header (HTMX sends it on every request), or from
+/// the `_csrf` field of a plain form post; the body is put back for the handler.
+async fn presented_token(req: &mut Request) -> Result<Option<String>> {
+    if let Some(v) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        return Ok(Some(v.to_string()));
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Ok(None);
+    }
+    let bytes = req
+        .take_body()
+        .into_bytes_limit(MAX_FORM_BYTES)
+        .await
+        .map_err(|_| poem::Error::from_string("the form is too large", StatusCode::PAYLOAD_TOO_LARGE))?;
+    let token = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.into_owned());
+    req.set_body(Body::from(bytes));
+    Ok(token)
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A form from an expired session or another site: nothing is done. HTMX callers get a
+/// full reload (to the login page if the session is gone); others a plain 403.
+fn csrf_refusal(req: &Request) -> Response {
+    let mut resp = Response::builder()
+        .status(StatusCode::FORBIDDEN)
+        .content_type("text/plain; charset=utf-8")
+        .body("This form has expired or did not come from goats. Reload the page and try again.");
+    if req.headers().contains_key("hx-request") {
+        resp.headers_mut().insert("hx-refresh", HeaderValue::from_static("true"));
+    }
+    resp
+}
+
+fn with_headers(mut resp: Response) -> Response {
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
+}
+
+/// The value of one cookie of the request.
+pub fn cookie(req: &Request, name: &str) -> Option<String> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// A cookie only our pages read: HttpOnly, SameSite=Lax, and Secure when the request
+/// came over TLS (directly or through a proxy saying so).
+pub fn private_cookie(req: &Request, name: &str, value: &str, max_age_secs: Option<i64>) -> String {
+    let mut c = Cookie::new_with_str(name, value);
+    c.set_path("/");
+    c.set_http_only(true);
+    c.set_same_site(SameSite::Lax);
+    let tls = req.uri().scheme_str() == Some("https")
+        || req.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https");
+    c.set_secure(tls);
+    if let Some(secs) = max_age_secs {
+        c.set_max_age(std::time::Duration::from_secs(secs.max(0) as u64));
+    }
+    c.to_string()
+}

@@ -1,0 +1,225 @@
+//! What an agent does to a ticket from its zoom: write an article, set the state, the
+//! priority, the queue, the owner, lock, watch, merge. Each goes through the same
+//! ticket service (and permission checks) as the REST API; HTMX gets the re-rendered
+//! ticket and a toast, a plain form post a redirect back to the ticket.
+
+use chrono::{NaiveDateTime, TimeZone, Utc};
+use goats_core::DomainError;
+use goats_core::model::*;
+use goats_core::permission::Permission;
+use goats_core::ticket_change::TicketChange;
+use poem::web::{Form, Path};
+use poem::{Response, handler};
+use serde::Deserialize;
+
+use super::desk::Desk;
+use super::page::{PageError, with_toast};
+use super::zoom;
+
+/// After a change: the ticket again, or the list when the agent can no longer read it
+/// (moved to a queue they cannot see, merged away).
+async fn done(desk: &Desk, id: TicketId, toast_key: &str) -> Result<Response, PageError> {
+    let message = desk.tr().t(toast_key);
+    if !desk.htmx {
+        return Ok(zoom::go_to(desk, id));
+    }
+    match zoom::part(desk, id).await {
+        Ok(resp) => Ok(with_toast(resp, &message)),
+        Err(e) if e.status == poem::http::StatusCode::NOT_FOUND => {
+            Ok(with_toast(Response::builder().header("hx-location", "/tickets").finish(), &message))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn id_of(desk: &Desk, raw: &str, field: &'static str) -> Result<i32, PageError> {
+    raw.trim()
+        .parse()
+        .map_err(|_| PageError::from_domain(desk, DomainError::invalid(field, "choose a value from the list")))
+}
+
+async fn change(desk: &Desk, id: TicketId, changes: Vec<TicketChange>, toast: &str) -> Result<Response, PageError> {
+    desk.state.tickets.change_all(&desk.perms, id, changes).await.map_err(|e| PageError::from_domain(desk, e))?;
+    done(desk, id, toast).await
+}
+
+#[derive(Deserialize)]
+pub struct ArticleForm {
+    kind: String,
+    #[serde(default)]
+    subject: String,
+    body: String,
+    #[serde(default)]
+    time_units: String,
+}
+
+#[handler]
+pub async fn add_article(
+    desk: Desk,
+    Path(id): Path<TicketId>,
+    Form(f): Form<ArticleForm>,
+) -> Result<Response, PageError> {
+    let fail = |e| PageError::from_domain(&desk, e);
+    let ticket = desk.state.tickets.get(&desk.perms, id, false).await.map_err(fail)?;
+    // Refuse what the agent may not do before looking at what they wrote.
+    let needed = if f.kind == "note" { Permission::Note } else { Permission::Rw };
+    if !desk.state.tickets.abilities(&desk.perms, &ticket).await.map_err(fail)?.contains(&needed) {
+        return Err(PageError::new(&desk, poem::http::StatusCode::FORBIDDEN, "error-forbidden"));
+    }
+    let units = match f.time_units.trim() {
+        "" => None,
+        raw => Some(raw.replace(',', ".").parse::<f64>().map_err(|_| PageError::invalid(&desk, "invalid-time-units"))?),
+    };
+    let subject = if f.subject.trim().is_empty() { ticket.title.clone() } else { f.subject.trim().to_string() };
+    let mut article = NewArticle::note(subject, f.body);
+    let sender = match &desk.agent.email {
+        Some(email) => format!("{} <{email}>", desk.agent.full_name()),
+        None => desk.agent.full_name(),
+    };
+    match f.kind.as_str() {
+        "note" => {}
+        "phone" => {
+            article.channel = CommunicationChannel::Phone;
+            article.visible_for_customer = true;
+            article.from = Some(sender);
+        }
+        "reply" => {
+            let Some(to) = reply_address(&desk, ticket.customer_user_id.as_deref()).await? else {
+                return Err(PageError::invalid(&desk, "invalid-reply-no-customer"));
+            };
+            article.channel = CommunicationChannel::Email;
+            article.visible_for_customer = true;
+            article.from = Some(sender);
+            article.to = Some(to);
+            if f.subject.trim().is_empty() {
+                article.subject = format!("RE: {}", ticket.title);
+            }
+        }
+        _ => return Err(PageError::invalid(&desk, "invalid-article-kind")),
+    }
+    let article_id = desk.state.tickets.add_article(&desk.perms, id, article).await.map_err(fail)?;
+    if let Some(units) = units {
+        desk.state.tickets.account_time(&desk.perms, id, units, Some(article_id)).await.map_err(fail)?;
+    }
+    done(&desk, id, "toast-article-added").await
+}
+
+/// Where a reply goes: the customer user's address, or — as OTRS allows for senders
+/// not in the customer database — the customer user id itself when it is an address.
+async fn reply_address(desk: &Desk, customer_user: Option<&str>) -> Result<Option<String>, PageError> {
+    let Some(login) = customer_user.filter(|l| !l.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let known = desk.state.customers.user(login).await.map_err(|e| PageError::from_domain(desk, e))?;
+    Ok(match known {
+        Some(c) if !c.email.is_empty() => Some(format!("{} {} <{}>", c.first_name, c.last_name, c.email)),
+        Some(_) => None,
+        None => login.contains('@').then(|| login.to_string()),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct StateForm {
+    state: String,
+    #[serde(default)]
+    pending_until: String,
+}
+
+#[handler]
+pub async fn set_state(desk: Desk, Path(id): Path<TicketId>, Form(f): Form<StateForm>) -> Result<Response, PageError> {
+    let state_id = id_of(&desk, &f.state, "state")?;
+    let pending_until = match f.pending_until.trim() {
+        "" => None,
+        raw => Some(
+            NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
+                .or_else(|_| NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S"))
+                .map(|t| Utc.from_utc_datetime(&t))
+                .map_err(|_| PageError::invalid(&desk, "invalid-pending-time"))?,
+        ),
+    };
+    change(&desk, id, vec![TicketChange::State { state_id, pending_until }], "toast-state-set").await
+}
+
+#[derive(Deserialize)]
+pub struct PriorityForm {
+    priority: String,
+}
+
+#[handler]
+pub async fn set_priority(
+    desk: Desk,
+    Path(id): Path<TicketId>,
+    Form(f): Form<PriorityForm>,
+) -> Result<Response, PageError> {
+    let priority = id_of(&desk, &f.priority, "priority")?;
+    change(&desk, id, vec![TicketChange::Priority(priority)], "toast-priority-set").await
+}
+
+#[derive(Deserialize)]
+pub struct QueueForm {
+    queue: String,
+}
+
+#[handler]
+pub async fn move_queue(desk: Desk, Path(id): Path<TicketId>, Form(f): Form<QueueForm>) -> Result<Response, PageError> {
+    let queue = id_of(&desk, &f.queue, "queue")?;
+    change(&desk, id, vec![TicketChange::Queue(queue)], "toast-moved").await
+}
+
+#[derive(Deserialize)]
+pub struct OwnerForm {
+    owner: String,
+}
+
+#[handler]
+pub async fn set_owner(desk: Desk, Path(id): Path<TicketId>, Form(f): Form<OwnerForm>) -> Result<Response, PageError> {
+    let owner = id_of(&desk, &f.owner, "owner")?;
+    change(&desk, id, vec![TicketChange::Owner(owner)], "toast-owner-set").await
+}
+
+#[derive(Deserialize)]
+pub struct LockForm {
+    lock: String,
+}
+
+#[handler]
+pub async fn set_lock(desk: Desk, Path(id): Path<TicketId>, Form(f): Form<LockForm>) -> Result<Response, PageError> {
+    let (lock, toast) = match f.lock.as_str() {
+        "lock" => (Lock::Lock, "toast-locked"),
+        "unlock" => (Lock::Unlock, "toast-unlocked"),
+        _ => return Err(PageError::invalid(&desk, "invalid-lock")),
+    };
+    change(&desk, id, vec![TicketChange::Lock(lock)], toast).await
+}
+
+#[derive(Deserialize)]
+pub struct WatchForm {
+    watch: String,
+}
+
+#[handler]
+pub async fn set_watch(desk: Desk, Path(id): Path<TicketId>, Form(f): Form<WatchForm>) -> Result<Response, PageError> {
+    let watching = f.watch == "1";
+    desk.state.tickets.set_watching(&desk.perms, id, watching).await.map_err(|e| PageError::from_domain(&desk, e))?;
+    done(&desk, id, if watching { "toast-watching" } else { "toast-unwatched" }).await
+}
+
+#[derive(Deserialize)]
+pub struct MergeForm {
+    target: String,
+}
+
+/// Merges this ticket into the one with the given number; the agent lands on the target.
+#[handler]
+pub async fn merge(desk: Desk, Path(id): Path<TicketId>, Form(f): Form<MergeForm>) -> Result<Response, PageError> {
+    let fail = |e| PageError::from_domain(&desk, e);
+    let target = desk
+        .state
+        .tickets
+        .find_by_number(&desk.perms, &f.target)
+        .await
+        .map_err(fail)?
+        .ok_or_else(|| PageError::invalid(&desk, "invalid-merge-target"))?;
+    desk.state.tickets.merge(&desk.perms, id, target).await.map_err(fail)?;
+    Ok(with_toast(zoom::go_to(&desk, target), &desk.tr().t("toast-merged")))
+}

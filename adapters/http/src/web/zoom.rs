@@ -1,0 +1,226 @@
+//! The ticket zoom: the ticket's facts, its articles as a thread, its history, and the
+//! actions the agent may take on it.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use chrono::Utc;
+use goats_core::model::*;
+use goats_core::permission::Permission;
+use poem::http::StatusCode;
+use poem::web::Path;
+use poem::{Response, handler};
+
+use super::desk::Desk;
+use super::format::{age, state_class, when};
+use super::page::{Chrome, Nav, PageError, html};
+use super::ticket_list::Choice;
+
+pub struct ArticleView {
+    pub id: ArticleId,
+    pub internal: bool,
+    pub sender: &'static str,
+    pub channel: &'static str,
+    pub author: String,
+    pub from: String,
+    pub to: String,
+    pub cc: String,
+    pub subject: String,
+    /// Plain text (escaped by the template) or sanitised HTML.
+    pub body: String,
+    pub is_html: bool,
+    pub message_id: String,
+    pub created: String,
+}
+
+/// Which actions the agent may take, by the permissions OTRS would check.
+pub struct Can {
+    pub note: bool,
+    pub rw: bool,
+    pub priority: bool,
+    pub owner: bool,
+    pub move_to: bool,
+}
+
+pub struct TicketView {
+    pub t: Ticket,
+    pub owner: String,
+    pub responsible: String,
+    pub age: String,
+    pub created: String,
+    pub pending_until: Option<String>,
+    pub state_class: &'static str,
+    pub locked: bool,
+    pub watching: bool,
+    pub accounted: f64,
+    pub articles: Vec<ArticleView>,
+    pub can: Can,
+    pub move_queues: Vec<Choice>,
+    pub states: Vec<Choice>,
+    pub priorities: Vec<Choice>,
+    pub agents: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/ticket.html")]
+struct ZoomPage {
+    c: Chrome,
+    v: TicketPart,
+}
+
+/// The part of the zoom every action re-renders.
+#[derive(Template)]
+#[template(path = "partials/ticket.html")]
+pub struct TicketPart {
+    c: Chrome,
+    v: TicketView,
+}
+
+#[derive(Template)]
+#[template(path = "partials/history.html")]
+struct HistoryPart {
+    c: Chrome,
+    rows: Vec<(String, String, String, String)>,
+}
+
+#[handler]
+pub async fn page(desk: Desk, Path(id): Path<TicketId>) -> Result<Response, PageError> {
+    let v = view(&desk, id).await?;
+    let title = format!("#{} {}", v.t.number, v.t.title);
+    let part = TicketPart { c: Chrome::for_desk(&desk, Nav::Tickets, title.clone()), v };
+    Ok(html(&ZoomPage { c: Chrome::for_desk(&desk, Nav::Tickets, title), v: part }))
+}
+
+/// The ticket part alone, as actions answer HTMX with it.
+pub async fn part(desk: &Desk, id: TicketId) -> Result<Response, PageError> {
+    let v = view(desk, id).await?;
+    Ok(html(&TicketPart { c: Chrome::for_desk(desk, Nav::Tickets, v.t.title.clone()), v }))
+}
+
+#[handler]
+pub async fn history(desk: Desk, Path(id): Path<TicketId>) -> Result<Response, PageError> {
+    let records = desk.state.tickets.history(&desk.perms, id).await.map_err(|e| PageError::from_domain(&desk, e))?;
+    let agents = desk.state.agents.list().await.map_err(|e| PageError::from_domain(&desk, e))?;
+    let names: HashMap<UserId, String> = agents.into_iter().map(|a| (a.id, a.full_name())).collect();
+    let rows = records
+        .into_iter()
+        .rev()
+        .map(|h| (when(h.created), h.history_type, h.name, names.get(&h.created_by).cloned().unwrap_or_default()))
+        .collect();
+    Ok(html(&HistoryPart { c: Chrome::for_desk(&desk, Nav::Tickets, String::new()), rows }))
+}
+
+/// Navigates to a ticket: a redirect, or for HTMX a full-page navigation.
+pub fn go_to(desk: &Desk, id: TicketId) -> Response {
+    let to = format!("/tickets/{id}");
+    if desk.htmx {
+        Response::builder().header("hx-location", to).finish()
+    } else {
+        Response::builder().status(StatusCode::SEE_OTHER).header("location", to).finish()
+    }
+}
+
+async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
+    let fail = |e| PageError::from_domain(desk, e);
+    let s = &desk.state;
+    let ticket = s.tickets.get(&desk.perms, id, true).await.map_err(fail)?;
+    let abilities = s.tickets.abilities(&desk.perms, &ticket).await.map_err(fail)?;
+    let watching = s.tickets.is_watching(&desk.perms, id).await.map_err(fail)?;
+    let accounted = s.tickets.accounted_time(&desk.perms, id).await.map_err(fail)?;
+    let agents = s.agents.list().await.map_err(fail)?;
+    let names: HashMap<UserId, String> = agents.iter().map(|a| (a.id, a.full_name())).collect();
+    let name = |id: &UserId| names.get(id).cloned().unwrap_or_default();
+    let move_into = desk.perms.groups_with(Permission::MoveInto);
+    let move_queues: Vec<Choice> = s
+        .lookups
+        .queues()
+        .await
+        .map_err(fail)?
+        .into_iter()
+        .filter(|q| q.valid && q.id != ticket.queue_id && move_into.contains(&q.group_id))
+        .map(|q| Choice { value: q.id.to_string(), label: q.name })
+        .collect();
+    let states = s
+        .lookups
+        .states()
+        .await
+        .map_err(fail)?
+        .into_iter()
+        .filter(|st| st.valid && !matches!(st.state_type, StateType::Merged | StateType::Removed))
+        .map(|st| Choice { value: st.id.to_string(), label: st.name })
+        .collect();
+    let priorities = s
+        .lookups
+        .priorities()
+        .await
+        .map_err(fail)?
+        .into_iter()
+        .filter(|p| p.valid)
+        .map(|p| Choice { value: p.id.to_string(), label: p.name })
+        .collect();
+    let can = Can {
+        note: abilities.contains(&Permission::Note),
+        rw: abilities.contains(&Permission::Rw),
+        priority: abilities.contains(&Permission::Priority),
+        owner: abilities.contains(&Permission::Owner),
+        move_to: abilities.contains(&Permission::Ro) && !move_queues.is_empty(),
+    };
+    let articles = ticket
+        .articles
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| {
+            let is_html = a.content_type.to_ascii_lowercase().starts_with("text/html");
+            ArticleView {
+                id: a.id,
+                internal: !a.visible_for_customer,
+                sender: match a.sender_type {
+                    SenderType::Agent => "sender-agent",
+                    SenderType::System => "sender-system",
+                    SenderType::Customer => "sender-customer",
+                },
+                channel: match a.channel {
+                    CommunicationChannel::Email => "channel-email",
+                    CommunicationChannel::Phone => "channel-phone",
+                    CommunicationChannel::Internal => "channel-internal",
+                    CommunicationChannel::Chat => "channel-chat",
+                },
+                author: name(&a.created_by),
+                from: a.from.unwrap_or_default(),
+                to: a.to.unwrap_or_default(),
+                cc: a.cc.unwrap_or_default(),
+                subject: a.subject.unwrap_or_default(),
+                body: if is_html { ammonia::clean(&a.body) } else { a.body },
+                is_html,
+                message_id: a.message_id.unwrap_or_default(),
+                created: when(a.created),
+            }
+        })
+        .collect();
+    let pending = matches!(ticket.state_type, StateType::PendingReminder | StateType::PendingAuto);
+    Ok(TicketView {
+        owner: name(&ticket.owner_id),
+        responsible: name(&ticket.responsible_id),
+        age: age(desk.tr(), ticket.created, Utc::now()),
+        created: when(ticket.created),
+        pending_until: (pending && ticket.until_time > 0)
+            .then(|| chrono::DateTime::from_timestamp(ticket.until_time, 0).map(when))
+            .flatten(),
+        state_class: state_class(ticket.state_type),
+        locked: ticket.lock == Lock::Lock,
+        watching,
+        accounted,
+        articles,
+        can,
+        move_queues,
+        states,
+        priorities,
+        agents: agents
+            .into_iter()
+            .filter(|a| a.valid)
+            .map(|a| Choice { value: a.id.to_string(), label: a.full_name() })
+            .collect(),
+        t: ticket,
+    })
+}

@@ -1,0 +1,426 @@
+//! The agent pages through poem's test client over the in-memory ports: sessions,
+//! CSRF, permissions (shown controls and forged requests), and what each action does.
+
+mod common;
+
+use common::*;
+use goats_core::permission::Permission;
+use goats_core::ports::{LookupRepository, TicketRepository};
+use poem::http::StatusCode;
+use poem::test::TestResponse;
+
+/// A browser: the cookies it holds and the CSRF token of its session.
+struct Browser<'a> {
+    w: &'a World,
+    session: Option<String>,
+    csrf: String,
+}
+
+fn set_cookie(resp: &TestResponse, name: &str) -> Option<String> {
+    resp.0
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| v.to_string())
+}
+
+fn cookie_value(header: &str) -> String {
+    header.split(';').next().unwrap().split_once('=').unwrap().1.to_string()
+}
+
+fn location(resp: &TestResponse) -> String {
+    resp.0.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+}
+
+async fn text(resp: TestResponse) -> String {
+    resp.0.into_body().into_string().await.unwrap()
+}
+
+/// The value of the first `name="_csrf"` field of a page.
+fn csrf_field(html: &str) -> String {
+    let at = html.find(r#"name="_csrf" value=""#).expect("the page has a CSRF field") + r#"name="_csrf" value=""#.len();
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+impl<'a> Browser<'a> {
+    async fn sign_in(w: &'a World, login: &str, password: &str) -> Browser<'a> {
+        let mut b = Browser { w, session: None, csrf: String::new() };
+        let resp = b.try_login(login, password).await;
+        resp.assert_status(StatusCode::SEE_OTHER);
+        assert_eq!(location(&resp), "/dashboard");
+        b.session = Some(cookie_value(&set_cookie(&resp, "goats_session").expect("a session cookie")));
+        let page = b.get("/dashboard").await;
+        page.assert_status_is_ok();
+        b.csrf = csrf_field(&text(page).await);
+        b
+    }
+
+    async fn try_login(&self, login: &str, password: &str) -> TestResponse {
+        let form = self.w.cli.get("/login").send().await;
+        form.assert_status_is_ok();
+        let token = cookie_value(&set_cookie(&form, "goats_login_csrf").unwrap());
+        let mut req = self.w.cli.post("/login").form(&[
+            ("_csrf", token.as_str()),
+            ("login", login),
+            ("password", password),
+            ("next", ""),
+        ]);
+        let mut cookies = format!("goats_login_csrf={token}");
+        if let Some(s) = &self.session {
+            cookies.push_str(&format!("; goats_session={s}"));
+        }
+        req = req.header("cookie", cookies);
+        req.send().await
+    }
+
+    fn cookie(&self) -> String {
+        format!("goats_session={}", self.session.clone().unwrap_or_default())
+    }
+
+    async fn get(&self, path: &str) -> TestResponse {
+        self.w.cli.get(path).header("cookie", self.cookie()).send().await
+    }
+
+    /// A form post as HTMX sends it: the token in the header.
+    async fn htmx_post(&self, path: &str, form: &[(&str, &str)]) -> TestResponse {
+        self.w
+            .cli
+            .post(path)
+            .header("cookie", self.cookie())
+            .header("hx-request", "true")
+            .header("x-csrf-token", &self.csrf)
+            .form(&form)
+            .send()
+            .await
+    }
+
+    /// A plain form post: the token in the `_csrf` field.
+    async fn form_post(&self, path: &str, form: &[(&str, &str)]) -> TestResponse {
+        let mut fields = vec![("_csrf", self.csrf.as_str())];
+        fields.extend_from_slice(form);
+        self.w.cli.post(path).header("cookie", self.cookie()).form(&fields).send().await
+    }
+}
+
+#[tokio::test]
+async fn visitors_are_sent_to_the_login_page_and_agents_to_the_dashboard() {
+    let w = world().await;
+    let r = w.cli.get("/").send().await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/login");
+    let r = w.cli.get("/tickets?state=active").send().await;
+    assert_eq!(location(&r), "/login?next=%2Ftickets%3Fstate%3Dactive");
+    let r = w.cli.get("/tickets/1").header("hx-request", "true").send().await;
+    r.assert_status(StatusCode::UNAUTHORIZED);
+    r.assert_header("hx-redirect", "/login?next=%2Ftickets%2F1");
+
+    let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let r = b.get("/").await;
+    assert_eq!(location(&r), "/dashboard");
+    let r = b.get("/login").await;
+    assert_eq!(location(&r), "/dashboard");
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_httponly_lax_and_new_at_every_login() {
+    let w = world().await;
+    let first = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let resp = first.try_login("root@localhost", "root-password").await;
+    let cookie = set_cookie(&resp, "goats_session").unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain HTTP must not get a Secure cookie: {cookie}");
+    // Logging in again (with the old cookie) ends the old session: no fixation.
+    assert_ne!(cookie_value(&cookie), first.session.clone().unwrap());
+    assert_eq!(location(&first.get("/dashboard").await), "/login?next=%2Fdashboard");
+}
+
+#[tokio::test]
+async fn a_session_id_planted_before_login_is_worthless() {
+    let w = world().await;
+    let planted = Browser { w: &w, session: Some("attacker-chosen-id".into()), csrf: String::new() };
+    let resp = planted.try_login("root@localhost", "root-password").await;
+    let issued = cookie_value(&set_cookie(&resp, "goats_session").unwrap());
+    assert_ne!(issued, "attacker-chosen-id");
+    assert_eq!(location(&planted.get("/dashboard").await), "/login?next=%2Fdashboard");
+}
+
+#[tokio::test]
+async fn wrong_passwords_and_missing_csrf_tokens_log_no_one_in() {
+    let w = world().await;
+    let b = Browser { w: &w, session: None, csrf: String::new() };
+    let r = b.try_login("root@localhost", "wrong").await;
+    r.assert_status(StatusCode::UNAUTHORIZED);
+    assert!(set_cookie(&r, "goats_session").is_none());
+    assert!(text(r).await.contains("The username or password is wrong."));
+    // No token, or a token that is not the cookie's: refused before the password is checked.
+    let r = w.cli.post("/login").form(&[("login", "root@localhost"), ("password", "root-password")]).send().await;
+    r.assert_status(StatusCode::FORBIDDEN);
+    let r = w
+        .cli
+        .post("/login")
+        .header("cookie", "goats_login_csrf=aaaa")
+        .form(&[("_csrf", "bbbb"), ("login", "root@localhost"), ("password", "root-password")])
+        .send()
+        .await;
+    r.assert_status(StatusCode::FORBIDDEN);
+    assert!(set_cookie(&r, "goats_session").is_none());
+}
+
+#[tokio::test]
+async fn logout_ends_the_session() {
+    let w = world().await;
+    let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let r = b.form_post("/logout", &[]).await;
+    assert_eq!(location(&r), "/login");
+    let cleared = set_cookie(&r, "goats_session").unwrap();
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    assert_eq!(location(&b.get("/dashboard").await), "/login?next=%2Fdashboard");
+}
+
+#[tokio::test]
+async fn state_changes_without_the_session_csrf_token_are_refused_and_change_nothing() {
+    let w = world().await;
+    let token = w.login("root@localhost", "root-password").await;
+    let id = w.create_ticket(&token, 2).await["id"].as_i64().unwrap();
+    let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let path = format!("/tickets/{id}/articles");
+    let note = [("kind", "note"), ("body", "forged")];
+    let r = w.cli.post(&path).header("cookie", b.cookie()).form(&note).send().await;
+    r.assert_status(StatusCode::FORBIDDEN);
+    let r =
+        w.cli.post(&path).header("cookie", b.cookie()).header("x-csrf-token", "not-the-token").form(&note).send().await;
+    r.assert_status(StatusCode::FORBIDDEN);
+    // Another session's token does not fit this session.
+    let other = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let r = w.cli.post(&path).header("cookie", b.cookie()).header("x-csrf-token", &other.csrf).form(&note).send().await;
+    r.assert_status(StatusCode::FORBIDDEN);
+    let articles = w.store.get(id).await.unwrap().unwrap();
+    let zoom = text(b.get(&format!("/tickets/{id}")).await).await;
+    assert!(!zoom.contains("forged"), "a refused note was stored: {articles:?}");
+}
+
+#[tokio::test]
+async fn pages_carry_a_strict_content_security_policy() {
+    let w = world().await;
+    let r = w.cli.get("/login").send().await;
+    let csp = r.0.headers().get("content-security-policy").unwrap().to_str().unwrap().to_string();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+        "{csp}"
+    );
+    r.assert_header("x-frame-options", "DENY");
+    r.assert_header("cache-control", "no-store");
+    let html = text(r).await;
+    assert!(!html.contains("<script>") && !html.contains(" style="), "inline script or style in the page");
+}
+
+#[tokio::test]
+async fn a_note_via_htmx_answers_with_the_ticket_and_a_toast() {
+    let w = world().await;
+    let token = w.login("root@localhost", "root-password").await;
+    let id = w.create_ticket(&token, 2).await["id"].as_i64().unwrap();
+    let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let r = b
+        .htmx_post(
+            &format!("/tickets/{id}/articles"),
+            &[("kind", "note"), ("body", "Called <b>Jane</b>."), ("time_units", "15")],
+        )
+        .await;
+    r.assert_status_is_ok();
+    let trigger = r.0.headers().get("hx-trigger").unwrap().to_str().unwrap().to_string();
+    assert!(trigger.contains("Article added."), "{trigger}");
+    let html = text(r).await;
+    assert!(html.starts_with(r#"<div id="ticket""#), "HTMX gets the ticket part, not a page");
+    assert!(html.contains("Called &#60;b&#62;Jane&#60;/b&#62;."), "the body is escaped");
+    assert!(html.contains("Internal only"));
+    assert!(html.contains("<dd>15</dd>"), "the time was accounted");
+}
+
+#[tokio::test]
+async fn a_plain_form_post_redirects_back_to_the_ticket() {
+    let w = world().await;
+    let token = w.login("root@localhost", "root-password").await;
+    let id = w.create_ticket(&token, 2).await["id"].as_i64().unwrap();
+    let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let r = b.form_post(&format!("/tickets/{id}/priority"), &[("priority", "5")]).await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), format!("/tickets/{id}"));
+    let zoom = text(b.get(&format!("/tickets/{id}")).await).await;
+    assert!(zoom.contains(r#"<dd data-field="priority">5 very high</dd>"#));
+}
+
+#[tokio::test]
+async fn state_lock_owner_and_pending_time_change_through_the_zoom() {
+    let w = world().await;
+    let token = w.login("root@localhost", "root-password").await;
+    let id = w.create_ticket(&token, 2).await["id"].as_i64().unwrap();
+    let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let base = format!("/tickets/{id}");
+    // A pending state needs a time; without one the agent is told, and nothing changes.
+    let r = b.htmx_post(&format!("{base}/state"), &[("state", "6"), ("pending_until", "")]).await;
+    assert!(r.0.status().is_client_error());
+    assert!(r.0.headers().get("hx-trigger").unwrap().to_str().unwrap().contains("error"));
+    let r = b.htmx_post(&format!("{base}/state"), &[("state", "6"), ("pending_until", "2031-02-03T04:05")]).await;
+    r.assert_status_is_ok();
+    let html = text(r).await;
+    assert!(html.contains(r#"data-field="state">pending reminder"#));
+    assert!(html.contains(r#"<dd data-field="pending">2031-02-03 04:05</dd>"#));
+    let r = b.htmx_post(&format!("{base}/lock"), &[("lock", "lock")]).await;
+    assert!(text(r).await.contains(r#"<dd data-field="lock">Locked</dd>"#));
+    let r = b.htmx_post(&format!("{base}/state"), &[("state", "6"), ("pending_until", "not a date")]).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn an_agent_without_rights_on_the_queue_cannot_see_or_touch_the_ticket() {
+    let w = world().await;
+    let root = w.login("root@localhost", "root-password").await;
+    let id = w.create_ticket(&root, 2).await["id"].as_i64().unwrap();
+    // Rights on the admin group only, not on `users` (the Raw queue's group).
+    w.agent("eve", &[(2, Permission::Rw)]).await;
+    let eve = Browser::sign_in(&w, "eve", "agent-password").await;
+    let r = eve.get(&format!("/tickets/{id}")).await;
+    r.assert_status(StatusCode::NOT_FOUND);
+    let list = text(eve.get("/tickets").await).await;
+    assert!(list.contains("0 tickets"), "the ticket shows in a list it must not");
+    for (action, form) in [
+        ("articles", vec![("kind", "note"), ("body", "probing")]),
+        ("state", vec![("state", "2")]),
+        ("priority", vec![("priority", "1")]),
+        ("queue", vec![("queue", "3")]),
+        ("owner", vec![("owner", "1")]),
+        ("lock", vec![("lock", "lock")]),
+        ("watch", vec![("watch", "1")]),
+    ] {
+        let r = eve.htmx_post(&format!("/tickets/{id}/{action}"), &form).await;
+        assert_eq!(r.0.status(), StatusCode::NOT_FOUND, "{action}");
+    }
+    let ticket = w.store.get(id).await.unwrap().unwrap();
+    assert_eq!(
+        (ticket.state_id, ticket.priority_id, ticket.queue_id),
+        (1, 3, 2),
+        "a refused action changed the ticket"
+    );
+}
+
+#[tokio::test]
+async fn a_read_only_agent_sees_no_controls_and_forged_changes_are_refused() {
+    let w = world().await;
+    let root = w.login("root@localhost", "root-password").await;
+    let id = w.create_ticket(&root, 2).await["id"].as_i64().unwrap();
+    w.agent("rita", &[(1, Permission::Ro)]).await;
+    let rita = Browser::sign_in(&w, "rita", "agent-password").await;
+    let zoom = text(rita.get(&format!("/tickets/{id}")).await).await;
+    assert!(zoom.contains("VPN is down"));
+    for control in ["/articles\"", "/state\"", "/priority\"", "/owner\"", "/lock\"", "/merge\""] {
+        assert!(!zoom.contains(&format!("action=\"/tickets/{id}{control}")), "{control} shown to a read-only agent");
+    }
+    let r = rita.htmx_post(&format!("/tickets/{id}/articles"), &[("kind", "note"), ("body", "sneaky")]).await;
+    r.assert_status(StatusCode::FORBIDDEN);
+    let r = rita.htmx_post(&format!("/tickets/{id}/state"), &[("state", "2")]).await;
+    r.assert_status(StatusCode::FORBIDDEN);
+    // A note-only agent gets the note form and only the internal kind.
+    w.agent("nora", &[(1, Permission::Ro), (1, Permission::Note)]).await;
+    let nora = Browser::sign_in(&w, "nora", "agent-password").await;
+    let zoom = text(nora.get(&format!("/tickets/{id}")).await).await;
+    assert!(zoom.contains(r#"value="note""#) && !zoom.contains(r#"value="reply""#));
+    let r = nora.htmx_post(&format!("/tickets/{id}/articles"), &[("kind", "reply"), ("body", "hi")]).await;
+    r.assert_status(StatusCode::FORBIDDEN);
+    nora.htmx_post(&format!("/tickets/{id}/articles"), &[("kind", "note"), ("body", "fine")])
+        .await
+        .assert_status_is_ok();
+}
+
+#[tokio::test]
+async fn moving_a_ticket_out_of_sight_sends_the_agent_to_the_list() {
+    let w = world().await;
+    let root = w.login("root@localhost", "root-password").await;
+    let id = w.create_ticket(&root, 2).await["id"].as_i64().unwrap();
+    // May read Raw's group and move into the admin group's queues, but not read them.
+    w.agent("max", &[(1, Permission::Rw), (2, Permission::MoveInto)]).await;
+    let q = w
+        .store
+        .create_queue(
+            goats_core::ports::NewQueue {
+                name: "Vault".into(),
+                group_id: 2,
+                unlock_timeout: 0,
+                first_response_time: 0,
+                update_time: 0,
+                solution_time: 0,
+                calendar_name: None,
+                comments: None,
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    let max = Browser::sign_in(&w, "max", "agent-password").await;
+    let r = max.htmx_post(&format!("/tickets/{id}/queue"), &[("queue", &q.to_string())]).await;
+    r.assert_status_is_ok();
+    r.assert_header("hx-location", "/tickets");
+    max.get(&format!("/tickets/{id}")).await.assert_status(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn searching_a_ticket_number_opens_the_ticket_and_filters_narrow_the_list() {
+    let w = world().await;
+    let root = w.login("root@localhost", "root-password").await;
+    let t = w.create_ticket(&root, 2).await;
+    let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let number = t["number"].as_str().unwrap();
+    let r = b.get(&format!("/tickets?q={number}")).await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), format!("/tickets/{}", t["id"]));
+    let page = text(b.get("/tickets?q=VPN").await).await;
+    assert!(page.contains("1 ticket") && page.contains("VPN is down"));
+    let page = text(b.get("/tickets?q=printer").await).await;
+    assert!(page.contains("0 tickets"));
+    let page = text(b.get("/tickets?queue=3").await).await;
+    assert!(page.contains("0 tickets"));
+    // Nonsense in the query string is ignored, never an error.
+    b.get("/tickets?queue=abc&page=-3&sort=drop+table&state=%00").await.assert_status_is_ok();
+    // HTMX asks for just the results.
+    let r = w
+        .cli
+        .get("/tickets?q=VPN")
+        .header("cookie", b.cookie())
+        .header("hx-request", "true")
+        .header("hx-target", "ticket-results")
+        .send()
+        .await;
+    let part = text(r).await;
+    assert!(part.starts_with("<p") && !part.contains("<html"));
+}
+
+#[tokio::test]
+async fn the_dashboard_lists_new_tickets_and_counts_per_queue() {
+    let w = world().await;
+    let root = w.login("root@localhost", "root-password").await;
+    w.create_ticket(&root, 2).await;
+    w.create_ticket(&root, 2).await;
+    let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let page = text(b.get("/dashboard").await).await;
+    assert!(page.contains("New tickets in my queues"));
+    assert!(page.matches("VPN is down").count() >= 2);
+    assert!(page.contains(r#"<td class="text-right tabular-nums">2</td>"#), "Raw/new counts 2");
+}
+
+#[tokio::test]
+async fn the_language_follows_the_browser_until_the_agent_chooses() {
+    let w = world().await;
+    let r = w.cli.get("/login").header("accept-language", "de-DE,de;q=0.9").send().await;
+    assert!(text(r).await.contains("Benutzername"));
+    let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let r = b.form_post("/preferences", &[("language", "de"), ("theme", "dark")]).await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let page = text(b.get("/dashboard").await).await;
+    assert!(page.contains(r#"<html lang="de" data-theme="dark">"#));
+    assert!(page.contains("Übersicht"));
+    // Unknown values are ignored, not stored.
+    b.form_post("/preferences", &[("language", "xx"), ("theme", "neon")]).await;
+    let page = text(b.get("/dashboard").await).await;
+    assert!(page.contains(r#"<html lang="de" data-theme="dark">"#));
+}
