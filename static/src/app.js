@@ -47,6 +47,16 @@ document.addEventListener("goats:toast", (event) => {
   setTimeout(() => toast.remove(), event.detail.kind === "error" ? 8000 : 4000);
 });
 
+// A flash toast the server rendered into the page fades like the others.
+function fadeFlashes() {
+  for (const flash of document.querySelectorAll("[data-flash]")) {
+    flash.removeAttribute("data-flash");
+    setTimeout(() => flash.remove(), 4000);
+  }
+}
+document.addEventListener("DOMContentLoaded", fadeFlashes);
+document.addEventListener("htmx:afterSettle", fadeFlashes);
+
 // A failed request HTMX could not reach the server for.
 document.addEventListener("htmx:sendError", () => {
   const message = document.body.dataset.offlineMessage;
@@ -56,6 +66,12 @@ document.addEventListener("htmx:sendError", () => {
 // Preference selects save as soon as they change.
 document.addEventListener("change", (event) => {
   if (event.target.matches("[data-autosubmit]")) event.target.form.requestSubmit();
+});
+
+// The list's "select all" box ticks every ticket shown.
+document.addEventListener("change", (event) => {
+  if (!event.target.matches("[data-select-all]")) return;
+  for (const box of document.querySelectorAll('input[name="ids"]')) box.checked = event.target.checked;
 });
 
 // The error page's back button.

@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use goats_core::permission::Permission;
-use goats_core::ports::{LookupRepository, TicketRepository};
+use goats_core::ports::{CustomerRepository, LookupRepository, TicketRepository};
 use poem::http::StatusCode;
 use poem::test::TestResponse;
 
@@ -340,23 +340,7 @@ async fn moving_a_ticket_out_of_sight_sends_the_agent_to_the_list() {
     let id = w.create_ticket(&root, 2).await["id"].as_i64().unwrap();
     // May read Raw's group and move into the admin group's queues, but not read them.
     w.agent("max", &[(1, Permission::Rw), (2, Permission::MoveInto)]).await;
-    let q = w
-        .store
-        .create_queue(
-            goats_core::ports::NewQueue {
-                name: "Vault".into(),
-                group_id: 2,
-                unlock_timeout: 0,
-                first_response_time: 0,
-                update_time: 0,
-                solution_time: 0,
-                calendar_name: None,
-                comments: None,
-            },
-            1,
-        )
-        .await
-        .unwrap();
+    let q = w.store.create_queue(goats_core::testing::queue("Vault", 2), 1).await.unwrap();
     let max = Browser::sign_in(&w, "max", "agent-password").await;
     let r = max.htmx_post(&format!("/tickets/{id}/queue"), &[("queue", &q.to_string())]).await;
     r.assert_status_is_ok();
@@ -423,4 +407,161 @@ async fn the_language_follows_the_browser_until_the_agent_chooses() {
     b.form_post("/preferences", &[("language", "xx"), ("theme", "neon")]).await;
     let page = text(b.get("/dashboard").await).await;
     assert!(page.contains(r#"<html lang="de" data-theme="dark">"#));
+}
+
+#[tokio::test]
+async fn a_phone_ticket_opens_for_a_customer_found_as_the_agent_types() {
+    let w = world().await;
+    w.store.create_user(goats_core::testing::contact("jdoe", "ACME"), None, 1).await.unwrap();
+    let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let form = text(b.get("/tickets/new?kind=phone").await).await;
+    assert!(form.contains(r#"list="customer-options""#) && form.contains(">Raw</option>"));
+    let options = text(b.get("/customers/options?customer=jd").await).await;
+    assert_eq!(options.trim(), r#"<option value="jdoe">jdoe Customer &#60;jdoe@example.com&#62;</option>"#);
+    assert!(text(b.get("/customers/options?customer=j").await).await.trim().is_empty(), "one letter suggests nothing");
+
+    let r = b
+        .htmx_post(
+            "/tickets/new",
+            &[
+                ("kind", "phone"),
+                ("customer", "jdoe"),
+                ("title", "Headset broken"),
+                ("body", "Crackles."),
+                ("queue", "2"),
+                ("priority", "4"),
+                ("state", "4"),
+            ],
+        )
+        .await;
+    r.assert_status_is_ok();
+    let to = r.0.headers().get("hx-location").unwrap().to_str().unwrap().to_string();
+    // The toast waits in a cookie for the ticket page, which shows it once.
+    let flash = cookie_value(&set_cookie(&r, "goats_flash").expect("a flash"));
+    let resp = w.cli.get(&to).header("cookie", format!("{}; goats_flash={flash}", b.cookie())).send().await;
+    assert!(set_cookie(&resp, "goats_flash").unwrap().contains("Max-Age=0"));
+    let zoom = text(resp).await;
+    assert!(zoom.contains(r#"data-flash>Ticket "#) && zoom.contains(" created.</div>"), "no flash toast");
+    assert!(zoom.contains("Headset broken") && zoom.contains("Crackles.") && zoom.contains(">ACME</dd>"));
+    assert!(zoom.contains(r#"data-field="priority">4 high"#) && zoom.contains(r#"data-field="state">open"#));
+
+    // Someone not yet known, by address, as an outgoing email.
+    let r = b
+        .form_post(
+            "/tickets/new",
+            &[
+                ("kind", "email"),
+                ("customer", "new@example.org"),
+                ("title", "Your order"),
+                ("body", "It shipped."),
+                ("queue", "2"),
+            ],
+        )
+        .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let zoom = text(b.get(&location(&r)).await).await;
+    assert!(zoom.contains("new@example.org") && zoom.contains("Email"));
+}
+
+#[tokio::test]
+async fn a_new_ticket_needs_a_customer_and_create_rights_on_the_queue() {
+    let w = world().await;
+    w.agent("rita", &[(1, Permission::Ro)]).await;
+    let rita = Browser::sign_in(&w, "rita", "agent-password").await;
+    let page = text(rita.get("/tickets/new").await).await;
+    assert!(page.contains("You may not open tickets in any queue."));
+    let r = rita
+        .htmx_post(
+            "/tickets/new",
+            &[("kind", "phone"), ("customer", "a@b.example"), ("title", "x"), ("body", "y"), ("queue", "2")],
+        )
+        .await;
+    r.assert_status(StatusCode::FORBIDDEN);
+    let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let r = b
+        .htmx_post(
+            "/tickets/new",
+            &[("kind", "phone"), ("customer", "nobody"), ("title", "x"), ("body", "y"), ("queue", "2")],
+        )
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let r = b
+        .htmx_post(
+            "/tickets/new",
+            &[("kind", "phone"), ("customer", "a@b.example"), ("title", " "), ("body", "y"), ("queue", "2")],
+        )
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let list = text(b.get("/tickets").await).await;
+    assert!(list.contains("0 tickets"), "a refused ticket was stored");
+}
+
+#[tokio::test]
+async fn bulk_actions_report_each_ticket_and_one_refusal_stops_no_other() {
+    let w = world().await;
+    let root = w.login("root@localhost", "root-password").await;
+    let a = w.create_ticket(&root, 2).await["id"].as_i64().unwrap();
+    let b_id = w.create_ticket(&root, 2).await["id"].as_i64().unwrap();
+    // Mo may change tickets in Raw (users) but cannot see the Vault (admin group).
+    let vault = w.store.create_queue(goats_core::testing::queue("Vault", 2), 1).await.unwrap();
+    let hidden = w.create_ticket(&root, vault).await["id"].as_i64().unwrap();
+    w.agent("mo", &[(1, Permission::Rw)]).await;
+    let mo = Browser::sign_in(&w, "mo", "agent-password").await;
+    let list = text(mo.get("/tickets").await).await;
+    assert!(list.contains(&format!(r#"name="ids" value="{a}" form="bulk-form""#)));
+
+    let body = format!("ids={a}&ids={b_id}&ids={hidden}&state=4&priority=5&queue=&owner=&lock=lock&merge=");
+    let r = w
+        .cli
+        .post("/tickets/bulk")
+        .header("cookie", mo.cookie())
+        .header("hx-request", "true")
+        .header("x-csrf-token", &mo.csrf)
+        .content_type("application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await;
+    r.assert_status_is_ok();
+    let trigger = r.0.headers().get("hx-trigger").unwrap().to_str().unwrap().to_string();
+    assert!(trigger.contains("2 tickets changed.") && trigger.contains("goats:refresh-list"), "{trigger}");
+    let html = text(r).await;
+    assert_eq!(html.matches(">Done</span>").count(), 2, "{html}");
+    assert_eq!(html.matches(">Refused</span>").count(), 1, "{html}");
+    assert!(!html.contains("VPN is down</a> —"), "the hidden ticket's title leaked");
+    for id in [a, b_id] {
+        let t = w.store.get(id).await.unwrap().unwrap();
+        assert_eq!((t.state_id, t.priority_id, t.lock), (4, 5, goats_core::model::Lock::Lock));
+    }
+    let t = w.store.get(hidden).await.unwrap().unwrap();
+    assert_eq!((t.state_id, t.priority_id), (1, 3), "the refused ticket changed");
+
+    // Nothing selected, or nothing to do: a clear refusal.
+    mo.htmx_post("/tickets/bulk", &[("state", "4")]).await.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    mo.htmx_post("/tickets/bulk", &[("ids", &a.to_string())]).await.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn saved_filters_belong_to_their_agent() {
+    let w = world().await;
+    let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let r = b
+        .htmx_post(
+            "/tickets/filters",
+            &[("filter_name", "My <urgent>"), ("priority", "5"), ("state", "active"), ("q", "")],
+        )
+        .await;
+    r.assert_status_is_ok();
+    let part = text(r).await;
+    assert!(part.contains(r#"href="/tickets?state=active&#38;priority=5""#), "{part}");
+    assert!(part.contains("My &#60;urgent&#62;"));
+    let list = text(b.get("/tickets").await).await;
+    assert!(list.contains("My &#60;urgent&#62;"));
+    // Another agent does not see them.
+    w.agent("ann", &[(1, Permission::Rw)]).await;
+    let ann = Browser::sign_in(&w, "ann", "agent-password").await;
+    assert!(!text(ann.get("/tickets").await).await.contains("urgent"));
+    // No name, no filter; deleting removes it.
+    b.htmx_post("/tickets/filters", &[("filter_name", "  ")]).await.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let part = text(b.htmx_post("/tickets/filters/delete", &[("name", "My <urgent>")]).await).await;
+    assert!(!part.contains("urgent"));
 }

@@ -143,3 +143,39 @@ toast-unlocked = Ticket freigegeben.
 toast-watching = Sie beobachten dieses Ticket.
 toast-unwatched = Sie beobachten dieses Ticket nicht mehr.
 toast-merged = Ticket zusammengefasst.
+
+nav-new-ticket = Neues Ticket
+new-kind = Art des Tickets
+new-phone = Telefonanruf
+new-email = E-Mail an Kunden
+new-phone-title = Neues Telefon-Ticket
+new-email-title = Neues E-Mail-Ticket
+new-no-queue = Sie dürfen in keiner Queue Tickets eröffnen.
+new-customer-hint = Name oder Adresse eingeben, um Kundenbenutzer zu sehen; die E-Mail-Adresse einer noch unbekannten Person geht auch.
+new-phone-body = Was der Kunde gesagt hat
+new-email-body = Ihre Nachricht an den Kunden
+action-create-ticket = Ticket erstellen
+invalid-customer = Bitte einen Kundenbenutzer wählen oder eine E-Mail-Adresse eingeben.
+toast-created = Ticket { $v } erstellt.
+
+bulk-title = Ausgewählte Tickets ändern
+bulk-unchanged = — unverändert —
+bulk-apply = Auf Auswahl anwenden
+bulk-select-all = Alle angezeigten Tickets auswählen
+bulk-select = Ticket { $v } auswählen
+bulk-done = Erledigt
+bulk-failed = Abgelehnt
+invalid-bulk-none = Bitte mindestens ein Ticket auswählen.
+invalid-bulk-nothing = Bitte wählen, was geändert werden soll.
+toast-bulk-done = { $n ->
+    [one] { $n } Ticket geändert.
+   *[other] { $n } Tickets geändert.
+}
+
+filters-saved = Gespeicherte Filter:
+filter-save-as = Filter speichern als
+filter-save = Speichern
+filter-delete = Gespeicherten Filter { $v } löschen
+invalid-filter-name = Bitte dem Filter einen Namen geben.
+invalid-filter-too-many = Es sind bereits so viele Filter gespeichert wie möglich; bitte zuerst einen löschen.
+toast-filter-saved = Filter gespeichert.

@@ -143,3 +143,39 @@ toast-unlocked = Ticket unlocked.
 toast-watching = You are watching this ticket.
 toast-unwatched = You no longer watch this ticket.
 toast-merged = Ticket merged.
+
+nav-new-ticket = New ticket
+new-kind = Kind of ticket
+new-phone = Phone call
+new-email = Email to customer
+new-phone-title = New phone ticket
+new-email-title = New email ticket
+new-no-queue = You may not open tickets in any queue.
+new-customer-hint = Type a name or address to see customer users; an email address of someone not yet known works too.
+new-phone-body = What the customer said
+new-email-body = Your message to the customer
+action-create-ticket = Create ticket
+invalid-customer = Choose a customer user, or enter an email address.
+toast-created = Ticket { $v } created.
+
+bulk-title = Change the selected tickets
+bulk-unchanged = — unchanged —
+bulk-apply = Apply to selected
+bulk-select-all = Select all tickets shown
+bulk-select = Select ticket { $v }
+bulk-done = Done
+bulk-failed = Refused
+invalid-bulk-none = Select at least one ticket.
+invalid-bulk-nothing = Choose what to change.
+toast-bulk-done = { $n ->
+    [one] { $n } ticket changed.
+   *[other] { $n } tickets changed.
+}
+
+filters-saved = Saved filters:
+filter-save-as = Save filters as
+filter-save = Save
+filter-delete = Delete saved filter { $v }
+invalid-filter-name = Give the filter a name.
+invalid-filter-too-many = You have saved the most filters there is room for; delete one first.
+toast-filter-saved = Filter saved.

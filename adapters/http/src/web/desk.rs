@@ -46,6 +46,8 @@ pub struct Desk {
     pub theme: Theme,
     /// Whether HTMX sent the request (it then wants a fragment, not a page).
     pub htmx: bool,
+    /// The toast the previous action left for this page.
+    pub flash: Option<String>,
 }
 
 impl Desk {
@@ -73,7 +75,9 @@ impl<'a> FromRequest<'a> for Desk {
             .data::<AppState>()
             .cloned()
             .ok_or_else(|| poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR))?;
-        let active = req.extensions().get::<CurrentSession>().and_then(|s| s.active.clone());
+        let current = req.extensions().get::<CurrentSession>();
+        let active = current.and_then(|s| s.active.clone());
+        let flash = current.and_then(|s| s.flash.clone());
         let Some(active) = active else {
             return Err(poem::Error::from_response(to_login(req)));
         };
@@ -104,7 +108,7 @@ impl<'a> FromRequest<'a> for Desk {
             .map_err(unavailable)?
             .and_then(|t| Theme::from_key(&t))
             .unwrap_or(Theme::System);
-        Ok(Desk { state, perms, agent, csrf: active.csrf_token, lang, theme, htmx: is_htmx(req) })
+        Ok(Desk { state, perms, agent, csrf: active.csrf_token, lang, theme, htmx: is_htmx(req), flash })
     }
 }
 

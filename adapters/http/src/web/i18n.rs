@@ -181,7 +181,7 @@ mod tests {
     fn every_key_a_template_uses_exists() {
         let en = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/locales/en/main.ftl")).unwrap();
         for (path, source) in templates() {
-            for call in ["c.t(\"", "c.n(\""] {
+            for call in ["c.t(\"", "c.n(\"", "c.v(\""] {
                 for rest in source.split(call).skip(1) {
                     let key = rest.split('"').next().unwrap();
                     assert!(en.lines().any(|l| l.starts_with(&format!("{key} ="))), "{path}: no text for `{key}`");

@@ -179,6 +179,7 @@ fn render(req: &Request, next: String, login: String, error: Option<String>, sta
         agent_name: None,
         nav: Nav::None,
         title: Tr(lang).t("login-title"),
+        flash: None,
     };
     let mut resp = html(&LoginPage { c, next, login, error });
     resp.set_status(status);

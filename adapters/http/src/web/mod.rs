@@ -4,12 +4,15 @@
 //! permission checks as the REST API.
 
 pub mod assets;
+mod bulk;
 mod dashboard;
 mod desk;
 mod format;
 pub mod i18n;
 mod login;
+mod new_ticket;
 mod page;
+mod saved_filters;
 mod session;
 mod ticket_actions;
 mod ticket_list;
@@ -28,6 +31,11 @@ pub fn routes() -> impl Endpoint {
         .at("/preferences", post(login::preferences))
         .at("/dashboard", get(dashboard::page))
         .at("/tickets", get(ticket_list::page))
+        .at("/tickets/new", get(new_ticket::form).post(new_ticket::create))
+        .at("/tickets/bulk", post(bulk::apply))
+        .at("/tickets/filters", post(saved_filters::save))
+        .at("/tickets/filters/delete", post(saved_filters::delete))
+        .at("/customers/options", get(new_ticket::customer_options))
         .at("/tickets/:id", get(zoom::page))
         .at("/tickets/:id/history", get(zoom::history))
         .at("/tickets/:id/articles", post(ticket_actions::add_article))

@@ -10,6 +10,7 @@ use poem::{IntoResponse, Response};
 use super::assets;
 use super::desk::{Desk, Theme};
 use super::i18n::{Lang, Tr};
+use super::session::FLASH_COOKIE;
 
 /// The section of the navigation a page belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +18,7 @@ pub enum Nav {
     None,
     Dashboard,
     Tickets,
+    NewTicket,
 }
 
 /// The frame of a page.
@@ -29,6 +31,8 @@ pub struct Chrome {
     pub agent_name: Option<String>,
     pub nav: Nav,
     pub title: String,
+    /// A message left by the previous action, shown as a toast.
+    pub flash: Option<String>,
 }
 
 impl Chrome {
@@ -41,6 +45,7 @@ impl Chrome {
             agent_name: Some(desk.agent.full_name()),
             nav,
             title,
+            flash: desk.flash.clone(),
         }
     }
 
@@ -50,6 +55,10 @@ impl Chrome {
 
     pub fn n(&self, key: &str, n: impl Count) -> String {
         self.tr.n(key, n.count())
+    }
+
+    pub fn v(&self, key: &str, v: &str) -> String {
+        self.tr.v(key, v)
     }
 
     pub fn asset(&self, name: &str) -> String {
@@ -172,11 +181,23 @@ impl ResponseError for PageError {
             agent_name: None,
             nav: Nav::None,
             title: self.title.clone(),
+            flash: None,
         };
         let mut resp = html(&ErrorPage { c, status: self.status.as_u16(), detail: self.detail.as_deref() });
         resp.set_status(self.status);
         resp
     }
+}
+
+/// A toast for the next page the agent sees: for actions that navigate away (a new
+/// ticket, a merge), where a toast on this response would be lost with the page.
+pub fn with_flash(mut resp: Response, message: &str) -> Response {
+    let value: String = url::form_urlencoded::byte_serialize(message.as_bytes()).collect();
+    let cookie = format!("{FLASH_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60");
+    if let Ok(v) = cookie.parse() {
+        resp.headers_mut().append(poem::http::header::SET_COOKIE, v);
+    }
+    resp
 }
 
 /// A toast for the agent after an HTMX action succeeded.

@@ -14,6 +14,8 @@ pub const SESSION_COOKIE: &str = "goats_session";
 /// kept in this cookie instead and must come back in the form (double submit).
 pub const LOGIN_CSRF_COOKIE: &str = "goats_login_csrf";
 pub const LOGIN_PATH: &str = "/login";
+/// A message for the next page (see `page::with_flash`), read once.
+pub const FLASH_COOKIE: &str = "goats_flash";
 pub const CSRF_FIELD: &str = "_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
@@ -30,6 +32,7 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 pub struct CurrentSession {
     pub secret: Option<String>,
     pub active: Option<ActiveSession>,
+    pub flash: Option<String>,
 }
 
 pub struct SessionLayer;
@@ -73,8 +76,21 @@ impl<E: Endpoint> Endpoint for SessionEndpoint<E> {
                 return Ok(with_headers(csrf_refusal(&req)));
             }
         }
-        req.extensions_mut().insert(CurrentSession { secret, active });
-        let resp = self.0.call(req).await?.into_response();
+        let flash = cookie(&req, FLASH_COOKIE).map(|v| {
+            url::form_urlencoded::parse(format!("m={v}").as_bytes()).map(|(_, m)| m.into_owned()).collect::<String>()
+        });
+        let shown = flash.is_some() && active.is_some();
+        req.extensions_mut().insert(CurrentSession { secret, active, flash });
+        let mut resp = self.0.call(req).await?.into_response();
+        // The page that showed the flash clears it.
+        let is_page = resp.status() == StatusCode::OK
+            && resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+        if shown && is_page {
+            let clear = format!("{FLASH_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+            if let Ok(v) = clear.parse() {
+                resp.headers_mut().append(header::SET_COOKIE, v);
+            }
+        }
         Ok(with_headers(resp))
     }
 }

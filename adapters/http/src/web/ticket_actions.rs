@@ -13,7 +13,7 @@ use poem::{Response, handler};
 use serde::Deserialize;
 
 use super::desk::Desk;
-use super::page::{PageError, with_toast};
+use super::page::{PageError, with_flash, with_toast};
 use super::zoom;
 
 /// After a change: the ticket again, or the list when the agent can no longer read it
@@ -26,7 +26,7 @@ async fn done(desk: &Desk, id: TicketId, toast_key: &str) -> Result<Response, Pa
     match zoom::part(desk, id).await {
         Ok(resp) => Ok(with_toast(resp, &message)),
         Err(e) if e.status == poem::http::StatusCode::NOT_FOUND => {
-            Ok(with_toast(Response::builder().header("hx-location", "/tickets").finish(), &message))
+            Ok(with_flash(Response::builder().header("hx-location", "/tickets").finish(), &message))
         }
         Err(e) => Err(e),
     }
@@ -221,5 +221,5 @@ pub async fn merge(desk: Desk, Path(id): Path<TicketId>, Form(f): Form<MergeForm
         .map_err(fail)?
         .ok_or_else(|| PageError::invalid(&desk, "invalid-merge-target"))?;
     desk.state.tickets.merge(&desk.perms, id, target).await.map_err(fail)?;
-    Ok(with_toast(zoom::go_to(&desk, target), &desk.tr().t("toast-merged")))
+    Ok(with_flash(zoom::go_to(&desk, target), &desk.tr().t("toast-merged")))
 }

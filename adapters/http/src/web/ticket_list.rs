@@ -179,6 +179,7 @@ struct ListPage {
     states: Vec<Choice>,
     priorities: Vec<Choice>,
     owners: Vec<Choice>,
+    saved: super::saved_filters::SavedFilters,
 }
 
 #[derive(Template)]
@@ -275,6 +276,10 @@ pub async fn page(req: &Request, desk: Desk, Query(query): Query<ListQuery>) -> 
         .filter(|a| a.valid)
         .map(|a| Choice { value: a.id.to_string(), label: a.full_name() })
         .collect();
+    let saved = super::saved_filters::SavedFilters {
+        c: Chrome::for_desk(&desk, Nav::Tickets, String::new()),
+        filters: super::saved_filters::load(&desk).await?,
+    };
     Ok(html(&ListPage {
         c: Chrome::for_desk(&desk, Nav::Tickets, title),
         r: results,
@@ -282,5 +287,6 @@ pub async fn page(req: &Request, desk: Desk, Query(query): Query<ListQuery>) -> 
         states,
         priorities,
         owners,
+        saved,
     }))
 }

@@ -1,0 +1,61 @@
+// Opening a ticket from the desk and changing several at once, in a real browser.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { Goats, browser, shot, watchedPage } from "./harness.mjs";
+
+const goats = new Goats();
+let chromium;
+
+before(async () => {
+  await goats.start();
+  goats.cli(["user", "add", "carla", "--first-name", "Carla", "--last-name", "Cruz", "--password-stdin"], "carla-password\n");
+  chromium = await browser();
+});
+
+after(async () => {
+  await chromium?.close();
+  await goats.stop();
+});
+
+test("an agent opens phone tickets, saves a filter and closes the tickets in bulk", async () => {
+  const page = await watchedPage(await chromium.newContext({ locale: "en-US" }));
+  await page.goto(goats.base + "/login");
+  await page.getByLabel("Username").fill("carla");
+  await page.getByLabel("Password").fill("carla-password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(/\/dashboard/);
+
+  for (const title of ["Laptop will not boot", "Laptop fan is loud"]) {
+    await page.getByRole("link", { name: "New ticket" }).click();
+    await page.getByLabel("Customer user").fill("dana@example.net");
+    await page.getByLabel("Title").fill(title);
+    await page.getByLabel("What the customer said").fill("Called at 10:15.");
+    await page.getByLabel("Queue").selectOption({ label: "Misc" });
+    await page.getByRole("button", { name: "Create ticket" }).click();
+    await page.getByRole("heading", { name: title, level: 1 }).waitFor();
+    await page.getByRole("status").getByText(/Ticket \d+ created\./).waitFor();
+  }
+  await shot(page, "07-new-phone-ticket");
+
+  await page.getByRole("link", { name: "Tickets", exact: true }).click();
+  await page.getByLabel("Text", { exact: true }).fill("laptop");
+  await page.locator("#ticket-count", { hasText: "2 tickets" }).waitFor();
+  await page.getByLabel("Save filters as").fill("Laptops");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.locator("#saved-filters").getByRole("link", { name: "Laptops" }).waitFor();
+
+  await page.getByLabel("Select all tickets shown").check();
+  await page.locator("#bulk-state").selectOption({ label: "closed successful" });
+  await page.getByRole("button", { name: "Apply to selected" }).click();
+  await page.getByRole("status").getByText("2 tickets changed.").waitFor();
+  assert.equal(await page.locator("[data-bulk-results] li", { hasText: "Done" }).count(), 2);
+  await page.locator("#ticket-results .badge", { hasText: "closed successful" }).nth(1).waitFor();
+  await shot(page, "08-bulk-closed");
+
+  // The saved filter brings the same list back.
+  await page.goto(goats.base + "/dashboard");
+  await page.getByRole("link", { name: "Tickets", exact: true }).click();
+  await page.locator("#saved-filters").getByRole("link", { name: "Laptops" }).click();
+  await page.locator("#ticket-count", { hasText: "2 tickets" }).waitFor();
+  assert.deepEqual(page.problems, []);
+});
