@@ -16,6 +16,8 @@ pub enum HistoryType {
     AddNote = 15,
     Move = 16,
     TimeAccounting = 20,
+    TicketLinkAdd = 30,
+    TicketLinkDelete = 31,
     Lock = 17,
     Unlock = 18,
     CustomerUpdate = 21,
@@ -114,6 +116,10 @@ pub mod names {
     /// `%%<merged tn>%%<merged id>%%<main tn>%%<main id>`
     pub fn merged(source_tn: &str, source_id: i64, target_tn: &str, target_id: i64) -> String {
         format!("%%{source_tn}%%{source_id}%%{target_tn}%%{target_id}")
+    }
+    /// `%%<other number>%%<other id>%%<this id>` for TicketLinkAdd and TicketLinkDelete.
+    pub fn link(other_tn: &str, other_id: i64, this_id: i64) -> String {
+        format!("%%{other_tn}%%{other_id}%%{this_id}")
     }
     /// `%%<first> <last> (<login>)` for Subscribe and Unsubscribe.
     pub fn watcher(first_name: &str, last_name: &str, login: &str) -> String {

@@ -137,6 +137,27 @@ pub trait TicketRepository: Send + Sync {
     ) -> DomainResult<()>;
     /// All time accounted on the ticket.
     async fn accounted_time(&self, id: TicketId) -> DomainResult<f64>;
+    /// The tickets linked to this one, and how, seen from this one.
+    async fn links(&self, id: TicketId) -> DomainResult<Vec<(TicketId, LinkKind)>>;
+    /// Links `id` to `other` as `kind` says, with a history row on each ticket; false
+    /// when the link exists already (a `Normal` link in either direction).
+    async fn add_link(
+        &self,
+        id: TicketId,
+        other: TicketId,
+        kind: LinkKind,
+        history: [(TicketId, HistoryEntry); 2],
+        by: UserId,
+    ) -> DomainResult<bool>;
+    /// Removes that link, with a history row on each ticket; false when there was none.
+    async fn remove_link(
+        &self,
+        id: TicketId,
+        other: TicketId,
+        kind: LinkKind,
+        history: [(TicketId, HistoryEntry); 2],
+        by: UserId,
+    ) -> DomainResult<bool>;
     /// How many tickets each queue holds in each state.
     async fn count_by_queue_and_state(&self) -> DomainResult<Vec<(QueueId, StateId, u64)>>;
 }

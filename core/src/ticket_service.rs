@@ -413,6 +413,63 @@ impl TicketService {
         Err(DomainError::Conflict("no free ticket number after 16000 attempts".into()))
     }
 
+    /// The tickets linked to this one that the actor may read.
+    pub async fn links(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<Vec<LinkedTicket>> {
+        self.get(actor, id, false).await?;
+        let mut out = Vec::new();
+        for (other, kind) in self.ports.tickets.links(id).await? {
+            let Some(ticket) = self.ports.tickets.get(other).await? else { continue };
+            if self.may(actor, &ticket, Permission::Ro).await? {
+                out.push(LinkedTicket { kind, ticket });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Links a ticket to another (OTRS's LinkObject): needs `rw` on this ticket and
+    /// sight of the other. Returns false when the link existed already.
+    pub async fn link(
+        &self,
+        actor: &AgentPermissions,
+        id: TicketId,
+        other: TicketId,
+        kind: LinkKind,
+    ) -> DomainResult<bool> {
+        let (ticket, target) = self.link_pair(actor, id, other).await?;
+        let history = link_history(HistoryType::TicketLinkAdd, &ticket, &target);
+        self.ports.tickets.add_link(id, other, kind, history, actor.user_id).await
+    }
+
+    /// Removes a link; the same permissions as adding it. False when there was none.
+    pub async fn unlink(
+        &self,
+        actor: &AgentPermissions,
+        id: TicketId,
+        other: TicketId,
+        kind: LinkKind,
+    ) -> DomainResult<bool> {
+        let (ticket, target) = self.link_pair(actor, id, other).await?;
+        let history = link_history(HistoryType::TicketLinkDelete, &ticket, &target);
+        self.ports.tickets.remove_link(id, other, kind, history, actor.user_id).await
+    }
+
+    async fn link_pair(
+        &self,
+        actor: &AgentPermissions,
+        id: TicketId,
+        other: TicketId,
+    ) -> DomainResult<(Ticket, Ticket)> {
+        if id == other {
+            return Err(DomainError::invalid("target", "a ticket cannot be linked to itself"));
+        }
+        let ticket = self.get(actor, id, false).await?;
+        if !self.may(actor, &ticket, Permission::Rw).await? {
+            return Err(DomainError::PermissionDenied("linking this ticket needs rw".into()));
+        }
+        let target = self.get(actor, other, false).await?;
+        Ok((ticket, target))
+    }
+
     /// Ticket counts per queue and state, over the queues the actor may read.
     pub async fn counts(&self, actor: &AgentPermissions) -> DomainResult<Vec<(Queue, TicketState, u64)>> {
         let readable = actor.groups_with(Permission::Ro);
@@ -528,3 +585,11 @@ fn new_ticket_history(
 #[cfg(test)]
 #[path = "ticket_service_tests.rs"]
 mod tests;
+
+/// A link's history row on each of its two tickets, naming the other one.
+fn link_history(kind: HistoryType, a: &Ticket, b: &Ticket) -> [(TicketId, HistoryEntry); 2] {
+    [
+        (a.id, HistoryEntry::new(kind, names::link(&b.number, b.id, a.id))),
+        (b.id, HistoryEntry::new(kind, names::link(&a.number, a.id, b.id))),
+    ]
+}

@@ -184,3 +184,53 @@ async fn bad_input_is_refused_with_the_field_named() {
     n.state_id = 9;
     assert!(matches!(w.service.create(&w.root, n).await, Err(DomainError::Invalid { field: "state", .. })));
 }
+
+#[tokio::test]
+async fn links_are_seen_from_both_tickets_with_history_on_each() {
+    let w = world().await;
+    let a = w.service.create(&w.root, new_ticket(2)).await.unwrap();
+    let b = w.service.create(&w.root, new_ticket(2)).await.unwrap();
+    let c = w.service.create(&w.root, new_ticket(2)).await.unwrap();
+    assert!(w.service.link(&w.root, a.id, b.id, LinkKind::Normal).await.unwrap());
+    // A normal link has no direction: linking back changes nothing.
+    assert!(!w.service.link(&w.root, b.id, a.id, LinkKind::Normal).await.unwrap());
+    assert!(w.service.link(&w.root, c.id, a.id, LinkKind::ChildOf).await.unwrap());
+    let kinds = |l: Vec<LinkedTicket>| l.into_iter().map(|l| (l.ticket.id, l.kind)).collect::<Vec<_>>();
+    assert_eq!(
+        kinds(w.service.links(&w.root, a.id).await.unwrap()),
+        vec![(b.id, LinkKind::Normal), (c.id, LinkKind::ParentOf)]
+    );
+    assert_eq!(kinds(w.service.links(&w.root, c.id).await.unwrap()), vec![(a.id, LinkKind::ChildOf)]);
+    let history = w.service.history(&w.root, b.id).await.unwrap();
+    let last = history.last().unwrap();
+    assert_eq!(
+        (last.history_type.as_str(), last.name.clone()),
+        ("TicketLinkAdd", format!("%%{}%%{}%%{}", a.number, a.id, b.id))
+    );
+
+    assert!(w.service.unlink(&w.root, b.id, a.id, LinkKind::Normal).await.unwrap());
+    assert!(!w.service.unlink(&w.root, b.id, a.id, LinkKind::Normal).await.unwrap());
+    assert_eq!(w.service.history(&w.root, a.id).await.unwrap().last().unwrap().history_type, "TicketLinkDelete");
+    assert!(matches!(w.service.link(&w.root, a.id, a.id, LinkKind::Normal).await, Err(DomainError::Invalid { .. })));
+}
+
+#[tokio::test]
+async fn links_need_rw_here_and_never_reveal_unreadable_tickets() {
+    let w = world().await;
+    let visible = w.service.create(&w.root, new_ticket(2)).await.unwrap();
+    let secret_queue = w.store.create_queue(crate::testing::queue("Secret", 2), 1).await.unwrap();
+    let secret = w.service.create(&w.root, new_ticket(secret_queue)).await.unwrap();
+    w.service.link(&w.root, visible.id, secret.id, LinkKind::Normal).await.unwrap();
+    let reader = agent(&w, "reader", &[(1, Permission::Ro)]).await;
+    assert!(w.service.links(&reader, visible.id).await.unwrap().is_empty(), "an unreadable ticket showed");
+    let other = w.service.create(&w.root, new_ticket(2)).await.unwrap();
+    assert!(matches!(
+        w.service.link(&reader, visible.id, other.id, LinkKind::Normal).await,
+        Err(DomainError::PermissionDenied(_))
+    ));
+    let writer = agent(&w, "writer", &[(1, Permission::Rw)]).await;
+    assert!(matches!(
+        w.service.link(&writer, visible.id, secret.id, LinkKind::Normal).await,
+        Err(DomainError::NotFound { .. })
+    ));
+}

@@ -679,3 +679,33 @@ async fn ticket_counts_per_queue_and_state() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn ticket_links_in_link_relation() {
+    with_each_engine(|engine, db| async move {
+        let s = service(&db);
+        let root = root(&db).await;
+        let a = s.create(&root, ticket("Parent", 2, 3, "ann")).await.unwrap();
+        let b = s.create(&root, ticket("Child", 2, 3, "ann")).await.unwrap();
+        let c = s.create(&root, ticket("Related", 2, 3, "ann")).await.unwrap();
+        assert!(s.link(&root, b.id, a.id, LinkKind::ChildOf).await.unwrap(), "{engine:?}");
+        assert!(s.link(&root, a.id, c.id, LinkKind::Normal).await.unwrap());
+        assert!(!s.link(&root, c.id, a.id, LinkKind::Normal).await.unwrap(), "{engine:?}: a normal link twice");
+        let seen = |l: Vec<LinkedTicket>| l.into_iter().map(|l| (l.ticket.id, l.kind)).collect::<Vec<_>>();
+        assert_eq!(seen(s.links(&root, a.id).await.unwrap()), vec![(b.id, LinkKind::ParentOf), (c.id, LinkKind::Normal)]);
+        assert_eq!(seen(s.links(&root, b.id).await.unwrap()), vec![(a.id, LinkKind::ChildOf)]);
+        // OTRS's shape: the parent is the source, keys are text, the Ticket object exists once.
+        let conn = db.connection();
+        let sql = "SELECT r.source_key, r.target_key, t.name FROM link_relation r JOIN link_type t ON t.id = r.type_id ORDER BY r.id";
+        let query = sea_orm::Statement::from_string(sea_orm::ConnectionTrait::get_database_backend(conn), sql);
+        let row = sea_orm::ConnectionTrait::query_one_raw(conn, query).await.unwrap().unwrap();
+        assert_eq!(row.try_get::<String>("", "source_key").unwrap(), a.id.to_string());
+        assert_eq!(row.try_get::<String>("", "target_key").unwrap(), b.id.to_string());
+        assert_eq!(row.try_get::<String>("", "name").unwrap(), "ParentChild");
+        let h = s.history(&root, c.id).await.unwrap();
+        assert_eq!(h.last().unwrap().name, format!("%%{}%%{}%%{}", a.number, a.id, c.id));
+        assert!(s.unlink(&root, c.id, a.id, LinkKind::Normal).await.unwrap(), "{engine:?}");
+        assert_eq!(s.links(&root, c.id).await.unwrap(), vec![]);
+    })
+    .await;
+}

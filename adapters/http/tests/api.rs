@@ -727,3 +727,56 @@ async fn merging_through_the_api() {
         .await;
     r.assert_status(StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn links_between_tickets() {
+    let w = world().await;
+    let root = w.login("root@localhost", "root-password").await;
+    let a = w.create_ticket(&root, 2).await["id"].as_i64().unwrap();
+    let b = w.create_ticket(&root, 2).await["id"].as_i64().unwrap();
+    let auth = format!("Bearer {root}");
+    let r = w
+        .cli
+        .post(format!("/api/v1/tickets/{a}/links"))
+        .header("Authorization", &auth)
+        .body_json(&json!({"target_id": b, "kind": "parent_of"}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::CREATED);
+    let r = w
+        .cli
+        .post(format!("/api/v1/tickets/{a}/links"))
+        .header("Authorization", &auth)
+        .body_json(&json!({"target_id": b, "kind": "parent_of"}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::NO_CONTENT);
+    let r = w.cli.get(format!("/api/v1/tickets/{b}/links")).header("Authorization", &auth).send().await;
+    r.assert_status_is_ok();
+    let links = json(r).await;
+    assert_eq!(links[0]["kind"], "child_of");
+    assert_eq!(links[0]["ticket_id"], a);
+    // Removing needs the same kind, seen from this side.
+    let r =
+        w.cli.delete(format!("/api/v1/tickets/{b}/links/{a}?kind=normal")).header("Authorization", &auth).send().await;
+    r.assert_status(StatusCode::NOT_FOUND);
+    let r = w
+        .cli
+        .delete(format!("/api/v1/tickets/{b}/links/{a}?kind=child_of"))
+        .header("Authorization", &auth)
+        .send()
+        .await;
+    r.assert_status(StatusCode::NO_CONTENT);
+    // An agent who cannot read the target cannot link to it, nor learn it exists.
+    let eve = w.agent("eve", &[(1, Permission::Rw)]).await;
+    let vault = w.store.create_queue(goats_core::testing::queue("Vault", 2), 1).await.unwrap();
+    let hidden = w.create_ticket(&root, vault).await["id"].as_i64().unwrap();
+    let r = w
+        .cli
+        .post(format!("/api/v1/tickets/{a}/links"))
+        .header("Authorization", format!("Bearer {eve}"))
+        .body_json(&json!({"target_id": hidden}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::NOT_FOUND);
+}

@@ -565,3 +565,29 @@ async fn saved_filters_belong_to_their_agent() {
     let part = text(b.htmx_post("/tickets/filters/delete", &[("name", "My <urgent>")]).await).await;
     assert!(!part.contains("urgent"));
 }
+
+#[tokio::test]
+async fn tickets_are_linked_and_unlinked_from_the_zoom() {
+    let w = world().await;
+    let root = w.login("root@localhost", "root-password").await;
+    let a = w.create_ticket(&root, 2).await["id"].as_i64().unwrap();
+    let other = w.create_ticket(&root, 2).await;
+    let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let r = b
+        .htmx_post(
+            &format!("/tickets/{a}/links"),
+            &[("target", other["number"].as_str().unwrap()), ("kind", "parent_of")],
+        )
+        .await;
+    r.assert_status_is_ok();
+    let html = text(r).await;
+    assert!(html.contains(">Parent of</span>") && html.contains(&format!(r#"href="/tickets/{}""#, other["id"])));
+    let zoom = text(b.get(&format!("/tickets/{}", other["id"])).await).await;
+    assert!(zoom.contains(">Child of</span>"), "the other ticket shows the link from its side");
+    let r = b
+        .htmx_post(&format!("/tickets/{a}/links/delete"), &[("other", &other["id"].to_string()), ("kind", "parent_of")])
+        .await;
+    assert!(text(r).await.contains("No linked tickets."));
+    let r = b.htmx_post(&format!("/tickets/{a}/links"), &[("target", "999999"), ("kind", "normal")]).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+}

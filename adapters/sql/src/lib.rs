@@ -11,6 +11,7 @@ mod counter;
 mod customers;
 mod error;
 mod groups;
+mod links;
 mod lookups;
 pub mod migrate;
 mod preferences;

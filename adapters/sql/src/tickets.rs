@@ -460,6 +460,32 @@ impl TicketRepository for Db {
         Ok(row.and_then(|r| crate::row::opt_text(&r, "total")).and_then(|t| t.trim().parse().ok()).unwrap_or(0.0))
     }
 
+    async fn links(&self, id: TicketId) -> DomainResult<Vec<(TicketId, LinkKind)>> {
+        self.ticket_links(id).await
+    }
+
+    async fn add_link(
+        &self,
+        id: TicketId,
+        other: TicketId,
+        kind: LinkKind,
+        history: [(TicketId, HistoryEntry); 2],
+        by: UserId,
+    ) -> DomainResult<bool> {
+        self.change_link(id, other, kind, true, history, by).await
+    }
+
+    async fn remove_link(
+        &self,
+        id: TicketId,
+        other: TicketId,
+        kind: LinkKind,
+        history: [(TicketId, HistoryEntry); 2],
+        by: UserId,
+    ) -> DomainResult<bool> {
+        self.change_link(id, other, kind, false, history, by).await
+    }
+
     async fn count_by_queue_and_state(&self) -> DomainResult<Vec<(QueueId, StateId, u64)>> {
         let rows = self
             .conn

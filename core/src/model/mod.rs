@@ -2,6 +2,7 @@
 
 mod article;
 mod customer;
+mod link;
 mod lookup;
 mod page;
 mod people;
@@ -10,6 +11,7 @@ mod ticket;
 
 pub use article::{Article, CommunicationChannel, NewArticle, SenderType};
 pub use customer::{CustomerCompany, CustomerUser};
+pub use link::{LinkKind, LinkedTicket};
 pub use lookup::{Lock, Priority, Queue, TicketType, Valid};
 pub use page::{Page, PageRequest};
 pub use people::{Agent, Group, GroupGrant, Role};

@@ -27,6 +27,8 @@ struct State {
     articles: Vec<Article>,
     history: Vec<HistoryRecord>,
     watchers: Vec<(TicketId, UserId)>,
+    /// (source, target, OTRS link type): as `link_relation` holds them.
+    links: Vec<(TicketId, TicketId, &'static str)>,
     time: Vec<(TicketId, f64)>,
     counters: Vec<(i64, u64, DateTime<Utc>)>,
     queues: Vec<Queue>,

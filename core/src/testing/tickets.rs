@@ -291,6 +291,62 @@ impl TicketRepository for MemoryStore {
         Ok(self.lock().time.iter().filter(|t| t.0 == id).map(|t| t.1).sum())
     }
 
+    async fn links(&self, id: TicketId) -> DomainResult<Vec<(TicketId, LinkKind)>> {
+        let s = self.lock();
+        Ok(s.links
+            .iter()
+            .filter_map(|(src, tgt, ty)| match (*ty, *src == id, *tgt == id) {
+                ("Normal", true, _) => Some((*tgt, LinkKind::Normal)),
+                ("Normal", _, true) => Some((*src, LinkKind::Normal)),
+                (_, true, _) => Some((*tgt, LinkKind::ParentOf)),
+                (_, _, true) => Some((*src, LinkKind::ChildOf)),
+                _ => None,
+            })
+            .collect())
+    }
+
+    async fn add_link(
+        &self,
+        id: TicketId,
+        other: TicketId,
+        kind: LinkKind,
+        history: [(TicketId, HistoryEntry); 2],
+        by: UserId,
+    ) -> DomainResult<bool> {
+        let now = self.now();
+        let mut s = self.lock();
+        if s.links.iter().any(|l| same_link(l, id, other, kind)) {
+            return Ok(false);
+        }
+        let (src, tgt) = if kind == LinkKind::ChildOf { (other, id) } else { (id, other) };
+        s.links.push((src, tgt, kind.otrs_type()));
+        for (ticket, entry) in history {
+            s.append_history(ticket, vec![entry], by, now);
+        }
+        Ok(true)
+    }
+
+    async fn remove_link(
+        &self,
+        id: TicketId,
+        other: TicketId,
+        kind: LinkKind,
+        history: [(TicketId, HistoryEntry); 2],
+        by: UserId,
+    ) -> DomainResult<bool> {
+        let now = self.now();
+        let mut s = self.lock();
+        let before = s.links.len();
+        s.links.retain(|l| !same_link(l, id, other, kind));
+        if s.links.len() == before {
+            return Ok(false);
+        }
+        for (ticket, entry) in history {
+            s.append_history(ticket, vec![entry], by, now);
+        }
+        Ok(true)
+    }
+
     async fn count_by_queue_and_state(&self) -> DomainResult<Vec<(QueueId, StateId, u64)>> {
         let mut counts: Vec<(QueueId, StateId, u64)> = Vec::new();
         for (draft, ..) in &self.lock().tickets {
@@ -352,4 +408,11 @@ impl TicketNumberCounter for MemoryStore {
         s.counters.push((id, counter, now));
         Ok(counter)
     }
+}
+
+/// Whether a stored link is the link `kind` between `id` and `other` (a `Normal` link in
+/// either direction).
+fn same_link(l: &(TicketId, TicketId, &'static str), id: TicketId, other: TicketId, kind: LinkKind) -> bool {
+    let (src, tgt) = if kind == LinkKind::ChildOf { (other, id) } else { (id, other) };
+    l.2 == kind.otrs_type() && ((l.0, l.1) == (src, tgt) || kind == LinkKind::Normal && (l.0, l.1) == (tgt, src))
 }

@@ -179,3 +179,17 @@ filter-delete = Gespeicherten Filter { $v } löschen
 invalid-filter-name = Bitte dem Filter einen Namen geben.
 invalid-filter-too-many = Es sind bereits so viele Filter gespeichert wie möglich; bitte zuerst einen löschen.
 toast-filter-saved = Filter gespeichert.
+
+links-title = Verknüpfte Tickets
+links-none = Keine verknüpften Tickets.
+action-link-to = Mit Ticket verknüpfen
+action-link = Verknüpfen
+action-unlink = Verknüpfung mit { $v } entfernen
+link-kind = Art der Verknüpfung
+link-normal = Verwandt
+link-parent-of = Übergeordnet zu
+link-child-of = Untergeordnet zu
+invalid-link-kind = Bitte eine Art der Verknüpfung wählen.
+invalid-link-target = Kein für Sie sichtbares Ticket hat diese Nummer.
+toast-linked = Tickets verknüpft.
+toast-unlinked = Verknüpfung entfernt.

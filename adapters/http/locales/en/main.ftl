@@ -179,3 +179,17 @@ filter-delete = Delete saved filter { $v }
 invalid-filter-name = Give the filter a name.
 invalid-filter-too-many = You have saved the most filters there is room for; delete one first.
 toast-filter-saved = Filter saved.
+
+links-title = Linked tickets
+links-none = No linked tickets.
+action-link-to = Link to ticket
+action-link = Link
+action-unlink = Remove the link to { $v }
+link-kind = Kind of link
+link-normal = Related
+link-parent-of = Parent of
+link-child-of = Child of
+invalid-link-kind = Choose a kind of link.
+invalid-link-target = No ticket you can see has that number.
+toast-linked = Tickets linked.
+toast-unlinked = Link removed.

@@ -7,6 +7,7 @@ mod api_tokens;
 mod auth;
 mod body_limit;
 mod caller;
+mod links;
 mod lookups;
 pub mod problem;
 mod text;
@@ -24,7 +25,7 @@ use crate::AppState;
 /// Request bodies larger than this are refused with 413 before they are read.
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
-type Apis = (auth::AuthApi, api_tokens::TokenApi, tickets::TicketApi, lookups::LookupApi);
+type Apis = (auth::AuthApi, api_tokens::TokenApi, tickets::TicketApi, links::LinkApi, lookups::LookupApi);
 
 pub fn service(state: &AppState) -> OpenApiService<Apis, ()> {
     OpenApiService::new(
@@ -32,6 +33,7 @@ pub fn service(state: &AppState) -> OpenApiService<Apis, ()> {
             auth::AuthApi { state: state.clone() },
             api_tokens::TokenApi { state: state.clone() },
             tickets::TicketApi { state: state.clone() },
+            links::LinkApi { state: state.clone() },
             lookups::LookupApi { state: state.clone() },
         ),
         "goats",

@@ -46,5 +46,7 @@ pub fn routes() -> impl Endpoint {
         .at("/tickets/:id/lock", post(ticket_actions::set_lock))
         .at("/tickets/:id/watch", post(ticket_actions::set_watch))
         .at("/tickets/:id/merge", post(ticket_actions::merge))
+        .at("/tickets/:id/links", post(ticket_actions::link))
+        .at("/tickets/:id/links/delete", post(ticket_actions::unlink))
         .with(session::SessionLayer)
 }

@@ -223,3 +223,39 @@ pub async fn merge(desk: Desk, Path(id): Path<TicketId>, Form(f): Form<MergeForm
     desk.state.tickets.merge(&desk.perms, id, target).await.map_err(fail)?;
     Ok(with_flash(zoom::go_to(&desk, target), &desk.tr().t("toast-merged")))
 }
+
+#[derive(Deserialize)]
+pub struct LinkForm {
+    target: String,
+    kind: String,
+}
+
+/// Links this ticket to the one with the given number.
+#[handler]
+pub async fn link(desk: Desk, Path(id): Path<TicketId>, Form(f): Form<LinkForm>) -> Result<Response, PageError> {
+    let fail = |e| PageError::from_domain(&desk, e);
+    let kind = LinkKind::from_key(&f.kind).ok_or_else(|| PageError::invalid(&desk, "invalid-link-kind"))?;
+    let target = desk
+        .state
+        .tickets
+        .find_by_number(&desk.perms, &f.target)
+        .await
+        .map_err(fail)?
+        .ok_or_else(|| PageError::invalid(&desk, "invalid-link-target"))?;
+    desk.state.tickets.link(&desk.perms, id, target, kind).await.map_err(fail)?;
+    done(&desk, id, "toast-linked").await
+}
+
+#[derive(Deserialize)]
+pub struct UnlinkForm {
+    other: String,
+    kind: String,
+}
+
+#[handler]
+pub async fn unlink(desk: Desk, Path(id): Path<TicketId>, Form(f): Form<UnlinkForm>) -> Result<Response, PageError> {
+    let kind = LinkKind::from_key(&f.kind).ok_or_else(|| PageError::invalid(&desk, "invalid-link-kind"))?;
+    let other: TicketId = f.other.trim().parse().map_err(|_| PageError::invalid(&desk, "invalid-link-target"))?;
+    desk.state.tickets.unlink(&desk.perms, id, other, kind).await.map_err(|e| PageError::from_domain(&desk, e))?;
+    done(&desk, id, "toast-unlinked").await
+}

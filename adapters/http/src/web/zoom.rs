@@ -42,8 +42,19 @@ pub struct Can {
     pub move_to: bool,
 }
 
+pub struct LinkView {
+    pub id: TicketId,
+    pub number: String,
+    pub title: String,
+    pub state: String,
+    pub kind: &'static str,
+    /// The form value of the kind, for unlinking.
+    pub kind_key: &'static str,
+}
+
 pub struct TicketView {
     pub t: Ticket,
+    pub links: Vec<LinkView>,
     pub owner: String,
     pub responsible: String,
     pub age: String,
@@ -126,6 +137,25 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
     let ticket = s.tickets.get(&desk.perms, id, true).await.map_err(fail)?;
     let abilities = s.tickets.abilities(&desk.perms, &ticket).await.map_err(fail)?;
     let watching = s.tickets.is_watching(&desk.perms, id).await.map_err(fail)?;
+    let links = s
+        .tickets
+        .links(&desk.perms, id)
+        .await
+        .map_err(fail)?
+        .into_iter()
+        .map(|l| LinkView {
+            id: l.ticket.id,
+            kind: match l.kind {
+                LinkKind::Normal => "link-normal",
+                LinkKind::ParentOf => "link-parent-of",
+                LinkKind::ChildOf => "link-child-of",
+            },
+            kind_key: l.kind.key(),
+            number: l.ticket.number,
+            title: l.ticket.title,
+            state: l.ticket.state,
+        })
+        .collect();
     let accounted = s.tickets.accounted_time(&desk.perms, id).await.map_err(fail)?;
     let agents = s.agents.list().await.map_err(fail)?;
     let names: HashMap<UserId, String> = agents.iter().map(|a| (a.id, a.full_name())).collect();
@@ -210,6 +240,7 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
         state_class: state_class(ticket.state_type),
         locked: ticket.lock == Lock::Lock,
         watching,
+        links,
         accounted,
         articles,
         can,
