@@ -12,6 +12,7 @@ pub mod model;
 pub mod password;
 pub mod permission;
 pub mod ports;
+pub mod reply_text;
 pub mod state_rules;
 pub mod ticket_change;
 pub mod ticket_number;

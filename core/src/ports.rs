@@ -196,6 +196,23 @@ pub struct NewQueue {
     pub comments: Option<String>,
 }
 
+/// A standard template (OTRS `standard_template`, type Answer) an agent may start a reply from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StandardTemplate {
+    pub id: i32,
+    pub name: String,
+    pub text: String,
+}
+
+/// What a reply in a queue starts from: its salutation and signature and the answer
+/// templates assigned to it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReplyTexts {
+    pub salutation: Option<String>,
+    pub signature: Option<String>,
+    pub templates: Vec<StandardTemplate>,
+}
+
 /// Queues, states, priorities and types.
 #[async_trait]
 pub trait LookupRepository: Send + Sync {
@@ -214,6 +231,8 @@ pub trait LookupRepository: Send + Sync {
     async fn types(&self) -> DomainResult<Vec<TicketType>>;
     async fn ticket_type(&self, id: TypeId) -> DomainResult<Option<TicketType>>;
     async fn create_type(&self, name: &str, by: UserId) -> DomainResult<TypeId>;
+    /// The queue's valid salutation, signature and answer templates.
+    async fn reply_texts(&self, queue_id: QueueId) -> DomainResult<ReplyTexts>;
 }
 
 #[derive(Debug, Clone)]

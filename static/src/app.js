@@ -74,6 +74,14 @@ document.addEventListener("change", (event) => {
   for (const box of document.querySelectorAll('input[name="ids"]')) box.checked = event.target.checked;
 });
 
+// "Insert reply text" also makes the article a reply.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-select-kind]");
+  if (!button) return;
+  const radio = button.form?.querySelector(`input[name="kind"][value="${button.dataset.selectKind}"]`);
+  if (radio) radio.checked = true;
+});
+
 // The error page's back button.
 document.addEventListener("click", (event) => {
   const back = event.target.closest("[data-back]");

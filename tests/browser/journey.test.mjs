@@ -63,7 +63,10 @@ test("an agent works a ticket from search to another queue, and a second agent l
 
   // Reply to the customer: added in place, with a toast, no page load.
   const marker = await page.evaluate(() => (window.__samePage = Math.random()));
-  await page.getByLabel("Reply to customer").check();
+  await page.getByRole("button", { name: "Insert reply text" }).click();
+  await page.locator("#article-body", { hasText: "Hello pat@example.com," }).waitFor();
+  assert.ok(await page.getByLabel("Reply to customer").isChecked(), "inserting the reply text chose the reply kind");
+  assert.match(await page.locator("#article-body").inputValue(), /-- \nAlice Archer\n$/);
   await page.getByLabel("Text", { exact: true }).fill("We are on our way with an extinguisher.");
   await page.getByRole("button", { name: "Add article" }).click();
   await page.getByRole("status").getByText("Article added.").waitFor();

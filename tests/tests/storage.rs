@@ -709,3 +709,15 @@ async fn ticket_links_in_link_relation() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn reply_texts_of_a_queue() {
+    with_each_engine(|engine, db| async move {
+        let texts = db.reply_texts(2).await.unwrap();
+        assert_eq!(texts.salutation.as_deref(), Some("Hello <OTRS_CUSTOMER_REALNAME>,\n"), "{engine:?}");
+        assert!(texts.signature.as_deref().unwrap().contains("<OTRS_Agent_UserFirstname>"));
+        assert_eq!(texts.templates.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), vec!["empty answer"]);
+        assert_eq!(db.reply_texts(9999).await.unwrap(), ReplyTexts::default(), "{engine:?}");
+    })
+    .await;
+}

@@ -591,3 +591,22 @@ async fn tickets_are_linked_and_unlinked_from_the_zoom() {
     let r = b.htmx_post(&format!("/tickets/{a}/links"), &[("target", "999999"), ("kind", "normal")]).await;
     r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn a_reply_starts_from_the_queues_salutation_template_and_signature() {
+    let w = world().await;
+    w.store.create_user(goats_core::testing::contact("jane", "ACME"), None, 1).await.unwrap();
+    let root = w.login("root@localhost", "root-password").await;
+    let id = w.create_ticket(&root, 2).await["id"].as_i64().unwrap();
+    let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let zoom = text(b.get(&format!("/tickets/{id}")).await).await;
+    assert!(zoom.contains(r#"<option value="1">empty answer</option>"#));
+    let body = text(b.get(&format!("/tickets/{id}/reply-text?template=1")).await).await;
+    assert!(body.starts_with(r#"<textarea id="article-body""#));
+    assert!(body.contains("Hello jane Customer,\n"), "{body}");
+    assert!(body.contains("\n-- \nAdmin OTRS\n</textarea>"), "{body}");
+    // A read-only agent gets neither the templates nor the text.
+    w.agent("rita", &[(1, Permission::Ro)]).await;
+    let rita = Browser::sign_in(&w, "rita", "agent-password").await;
+    assert!(!text(rita.get(&format!("/tickets/{id}")).await).await.contains("empty answer"));
+}

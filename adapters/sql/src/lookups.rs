@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use chrono::Utc;
 use goats_core::model::*;
-use goats_core::ports::{LookupRepository, NewQueue};
+use goats_core::ports::{LookupRepository, NewQueue, ReplyTexts, StandardTemplate};
 use goats_core::{DomainError, DomainResult};
 use sea_orm::{ConnectionTrait, QueryResult, Value};
 
@@ -268,5 +268,33 @@ impl LookupRepository for Db {
         let name = name_required(name)?;
         let id = self.insert_audited("ticket_type", &["name", "valid_id"], vec![name.into(), 1.into()], by).await?;
         Ok(id as TypeId)
+    }
+
+    async fn reply_texts(&self, queue_id: QueueId) -> DomainResult<ReplyTexts> {
+        let row = self
+            .conn
+            .query_one_raw(self.stmt(
+                "SELECT s.text AS salutation, g.text AS signature FROM queue q \
+                 LEFT JOIN salutation s ON s.id = q.salutation_id AND s.valid_id = 1 \
+                 LEFT JOIN signature g ON g.id = q.signature_id AND g.valid_id = 1 WHERE q.id = ?",
+                [queue_id.into()],
+            ))
+            .await
+            .map_err(to_domain)?;
+        let Some(row) = row else { return Ok(ReplyTexts::default()) };
+        let templates = self
+            .conn
+            .query_all_raw(self.stmt(
+                "SELECT t.id, t.name, t.text FROM standard_template t \
+                 JOIN queue_standard_template qt ON qt.standard_template_id = t.id \
+                 WHERE qt.queue_id = ? AND t.valid_id = 1 AND t.template_type = 'Answer' ORDER BY t.name",
+                [queue_id.into()],
+            ))
+            .await
+            .map_err(to_domain)?
+            .iter()
+            .map(|r| StandardTemplate { id: int(r, "id") as i32, name: text(r, "name"), text: text(r, "text") })
+            .collect();
+        Ok(ReplyTexts { salutation: opt_text(&row, "salutation"), signature: opt_text(&row, "signature"), templates })
     }
 }

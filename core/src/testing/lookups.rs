@@ -89,4 +89,16 @@ impl LookupRepository for MemoryStore {
         s.types.push(TicketType { id, name: name.into(), valid: true });
         Ok(id)
     }
+
+    /// OTRS's defaults: every queue has salutation 1, signature 1 and the empty answer.
+    async fn reply_texts(&self, queue_id: QueueId) -> DomainResult<crate::ports::ReplyTexts> {
+        if !self.lock().queues.iter().any(|q| q.id == queue_id) {
+            return Ok(crate::ports::ReplyTexts::default());
+        }
+        Ok(crate::ports::ReplyTexts {
+            salutation: Some("Hello <OTRS_CUSTOMER_REALNAME>,\n".into()),
+            signature: Some("\n-- \n<OTRS_Agent_UserFirstname> <OTRS_Agent_UserLastname>\n".into()),
+            templates: vec![crate::ports::StandardTemplate { id: 1, name: "empty answer".into(), text: String::new() }],
+        })
+    }
 }

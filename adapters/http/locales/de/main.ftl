@@ -193,3 +193,6 @@ invalid-link-kind = Bitte eine Art der Verknüpfung wählen.
 invalid-link-target = Kein für Sie sichtbares Ticket hat diese Nummer.
 toast-linked = Tickets verknüpft.
 toast-unlinked = Verknüpfung entfernt.
+
+reply-template = Antwortvorlage
+reply-insert = Antworttext einfügen

@@ -193,3 +193,6 @@ invalid-link-kind = Choose a kind of link.
 invalid-link-target = No ticket you can see has that number.
 toast-linked = Tickets linked.
 toast-unlinked = Link removed.
+
+reply-template = Answer template
+reply-insert = Insert reply text

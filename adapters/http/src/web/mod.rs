@@ -38,6 +38,7 @@ pub fn routes() -> impl Endpoint {
         .at("/customers/options", get(new_ticket::customer_options))
         .at("/tickets/:id", get(zoom::page))
         .at("/tickets/:id/history", get(zoom::history))
+        .at("/tickets/:id/reply-text", get(zoom::reply_text))
         .at("/tickets/:id/articles", post(ticket_actions::add_article))
         .at("/tickets/:id/state", post(ticket_actions::set_state))
         .at("/tickets/:id/priority", post(ticket_actions::set_priority))

@@ -54,6 +54,8 @@ pub struct LinkView {
 
 pub struct TicketView {
     pub t: Ticket,
+    /// The queue's answer templates, for replies.
+    pub templates: Vec<Choice>,
     pub links: Vec<LinkView>,
     pub owner: String,
     pub responsible: String,
@@ -228,6 +230,18 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
             }
         })
         .collect();
+    let templates = if can.rw {
+        s.lookups
+            .reply_texts(ticket.queue_id)
+            .await
+            .map_err(fail)?
+            .templates
+            .into_iter()
+            .map(|t| Choice { value: t.id.to_string(), label: t.name })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let pending = matches!(ticket.state_type, StateType::PendingReminder | StateType::PendingAuto);
     Ok(TicketView {
         owner: name(&ticket.owner_id),
@@ -241,6 +255,7 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
         locked: ticket.lock == Lock::Lock,
         watching,
         links,
+        templates,
         accounted,
         articles,
         can,
@@ -254,4 +269,56 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
             .collect(),
         t: ticket,
     })
+}
+
+#[derive(Template)]
+#[template(path = "partials/reply_body.html")]
+struct ReplyBody {
+    text: String,
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReplyQuery {
+    #[serde(default)]
+    template: String,
+}
+
+/// The body of a reply as OTRS starts it: the queue's salutation, the chosen answer
+/// template and the queue's signature, with their `<OTRS_…>` tags filled in.
+#[handler]
+pub async fn reply_text(
+    desk: Desk,
+    Path(id): Path<TicketId>,
+    poem::web::Query(q): poem::web::Query<ReplyQuery>,
+) -> Result<Response, PageError> {
+    use goats_core::reply_text::{ReplyContext, compose};
+    let fail = |e| PageError::from_domain(&desk, e);
+    let s = &desk.state;
+    let ticket = s.tickets.get(&desk.perms, id, false).await.map_err(fail)?;
+    let texts = s.lookups.reply_texts(ticket.queue_id).await.map_err(fail)?;
+    let template = q.template.trim().parse::<i32>().ok().and_then(|t| texts.templates.iter().find(|x| x.id == t));
+    let mut ctx = ReplyContext {
+        ticket_number: ticket.number.clone(),
+        ticket_title: ticket.title.clone(),
+        agent_first_name: desk.agent.first_name.clone(),
+        agent_last_name: desk.agent.last_name.clone(),
+        ..Default::default()
+    };
+    if let Some(owner) = s.agents.get(ticket.owner_id).await.map_err(fail)? {
+        ctx.owner_first_name = owner.first_name;
+        ctx.owner_last_name = owner.last_name;
+    }
+    if let Some(login) = &ticket.customer_user_id {
+        match s.customers.user(login).await.map_err(fail)? {
+            Some(c) => {
+                ctx.customer_first_name = c.first_name;
+                ctx.customer_last_name = c.last_name;
+                ctx.customer_email = c.email;
+            }
+            None => ctx.customer_email = login.clone(),
+        }
+    }
+    let text =
+        compose(texts.salutation.as_deref(), template.map(|t| t.text.as_str()), texts.signature.as_deref(), &ctx);
+    Ok(html(&ReplyBody { text }))
 }
