@@ -2,7 +2,7 @@
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: run test test-browser lint build release fmt assets
+.PHONY: run test test-browser lint build release fmt assets bench
 
 ## Build goats and run it on the embedded SQLite database (./data/goats.db), no setup.
 run: assets
@@ -20,6 +20,15 @@ test: lint assets
 ## Needs the debug binary, which `cargo test` builds.
 test-browser: assets
 	$(NPM) run test:browser
+
+## Throughput, latency, memory and start-up of a release build on SQLite and PostgreSQL
+## with 100,000 seeded tickets (reused between runs), driven by oha from another process.
+## Writes target/bench/results.json and target/bench/throughput.svg. Not part of `make test`.
+## BENCH_TICKETS, BENCH_SECONDS, BENCH_CLIENTS and BENCH_ENGINES change what it measures.
+bench: assets
+	@command -v oha >/dev/null 2>&1 || $(CARGO) install oha --locked
+	$(CARGO) build --release --locked -p goats -p goats-bench
+	$${CARGO_TARGET_DIR:-target}/release/goats-bench
 
 ## The front-end: htmx, Alpine.js and Tailwind from npm (package-lock.json) built into
 ## static/dist, which the binary embeds.

@@ -53,7 +53,10 @@ impl App {
             counter: store.clone(),
             clock: clock.clone(),
         };
-        let tickets = Arc::new(TicketService::new(ports, config.tickets.numbers()));
+        let tickets = Arc::new(
+            TicketService::new(ports, config.tickets.numbers())
+                .with_attachment_limit(config.tickets.max_attachment_mb * 1024 * 1024),
+        );
         let refresh_ttl = Duration::days(config.auth.refresh_token_days);
         let auth = Arc::new(AuthService::new(store.clone(), store.clone(), store.clone(), store, clock, refresh_ttl));
         let key = match &config.auth.jwt_secret {

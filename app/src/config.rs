@@ -83,6 +83,8 @@ pub struct TicketsConfig {
     pub system_id: String,
     pub min_counter_size: usize,
     pub hook: String,
+    /// The largest file an article may carry, in MiB.
+    pub max_attachment_mb: u64,
 }
 
 impl Default for Config {
@@ -117,6 +119,7 @@ impl Default for TicketsConfig {
             system_id: d.system_id,
             min_counter_size: d.min_counter_size,
             hook: d.hook,
+            max_attachment_mb: 10,
         }
     }
 }
@@ -234,6 +237,9 @@ impl Config {
             return Err(AppError::Config(
                 "auth.session_idle_minutes must be 1–10080 and auth.session_absolute_hours 1–720".into(),
             ));
+        }
+        if !(1..=1024).contains(&self.tickets.max_attachment_mb) {
+            return Err(AppError::Config("tickets.max_attachment_mb must be 1–1024".into()));
         }
         if self.tickets.system_id.is_empty() || !self.tickets.system_id.bytes().all(|b| b.is_ascii_digit()) {
             return Err(AppError::Config(format!(

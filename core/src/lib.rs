@@ -6,6 +6,7 @@
 
 pub mod api_tokens;
 pub mod auth;
+pub mod content_type;
 pub mod error;
 pub mod history;
 pub mod model;

@@ -174,6 +174,8 @@ pub trait ArticleRepository: Send + Sync {
     ) -> DomainResult<ArticleId>;
     async fn get(&self, id: ArticleId) -> DomainResult<Option<Article>>;
     async fn list_for_ticket(&self, ticket_id: TicketId) -> DomainResult<Vec<Article>>;
+    /// One attachment with its bytes.
+    async fn attachment(&self, id: i64) -> DomainResult<Option<(Attachment, Vec<u8>)>>;
 }
 
 /// Hands out ticket counters the way OTRS does, so instances sharing a database (goats

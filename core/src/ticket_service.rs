@@ -26,14 +26,61 @@ pub struct TicketPorts {
     pub clock: Arc<dyn Clock>,
 }
 
+/// Attachments larger than this are refused unless configured otherwise.
+pub const DEFAULT_MAX_ATTACHMENT_BYTES: u64 = 10 * 1024 * 1024;
+
 pub struct TicketService {
     ports: TicketPorts,
     numbers: TicketNumberConfig,
+    max_attachment_bytes: u64,
 }
 
 impl TicketService {
     pub fn new(ports: TicketPorts, numbers: TicketNumberConfig) -> Self {
-        Self { ports, numbers }
+        Self { ports, numbers, max_attachment_bytes: DEFAULT_MAX_ATTACHMENT_BYTES }
+    }
+
+    /// Refuses attachments larger than `bytes`.
+    pub fn with_attachment_limit(mut self, bytes: u64) -> Self {
+        self.max_attachment_bytes = bytes;
+        self
+    }
+
+    pub fn max_attachment_bytes(&self) -> u64 {
+        self.max_attachment_bytes
+    }
+
+    fn check_attachments(&self, article: &NewArticle) -> DomainResult<()> {
+        match article.attachments.iter().find(|a| a.content().len() as u64 > self.max_attachment_bytes) {
+            Some(big) => Err(DomainError::invalid(
+                "attachments",
+                format!(
+                    "{} is {} bytes; attachments may have at most {} bytes",
+                    big.filename(),
+                    big.content().len(),
+                    self.max_attachment_bytes
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// One attachment of a ticket the actor may read, with its bytes.
+    pub async fn attachment(
+        &self,
+        actor: &AgentPermissions,
+        ticket_id: TicketId,
+        attachment_id: i64,
+    ) -> DomainResult<(Attachment, Vec<u8>)> {
+        self.get(actor, ticket_id, false).await?;
+        let not_found = || DomainError::not_found("attachment", attachment_id);
+        let (meta, bytes) = self.ports.articles.attachment(attachment_id).await?.ok_or_else(not_found)?;
+        // The attachment must belong to this ticket: ids must not open other tickets' files.
+        let article = self.ports.articles.get(meta.article_id).await?.ok_or_else(not_found)?;
+        if article.ticket_id != ticket_id {
+            return Err(not_found());
+        }
+        Ok((meta, bytes))
     }
 
     /// Opens a ticket with its first article. Needs `create` on the queue's group.
@@ -43,6 +90,7 @@ impl TicketService {
         if title.is_empty() {
             return Err(DomainError::invalid("title", "a ticket needs a title"));
         }
+        self.check_attachments(&new.article)?;
         let queue = self.valid_queue(new.queue_id).await?;
         if !actor.has(queue.group_id, Permission::Create) {
             return Err(DomainError::PermissionDenied(format!("no create permission on queue {}", queue.name)));
@@ -218,6 +266,7 @@ impl TicketService {
         if article.body.trim().is_empty() {
             return Err(DomainError::invalid("body", "an article needs a body"));
         }
+        self.check_attachments(&article)?;
         let for_history = article.clone();
         let history: HistoryBuilder =
             Box::new(move |_, article_id| vec![ticket_change::article_history(&for_history, article_id)]);

@@ -234,3 +234,30 @@ async fn links_need_rw_here_and_never_reveal_unreadable_tickets() {
         Err(DomainError::NotFound { .. })
     ));
 }
+
+#[tokio::test]
+async fn attachments_are_sniffed_limited_and_only_reached_through_their_ticket() {
+    let w = world().await;
+    let service = TicketService::new(w.store.ticket_ports(), TicketNumberConfig::default()).with_attachment_limit(16);
+    let a = service.create(&w.root, new_ticket(2)).await.unwrap();
+    let b = service.create(&w.root, new_ticket(2)).await.unwrap();
+    let mut note = NewArticle::note("Logs", "See the file.");
+    note.attachments = vec![NewAttachment::new("../evil.png", b"plain text".to_vec())];
+    service.add_article(&w.root, a.id, note).await.unwrap();
+    let articles = service.get(&w.root, a.id, true).await.unwrap().articles.unwrap();
+    let file = articles.last().unwrap().attachments[0].clone();
+    assert_eq!(
+        (file.filename.as_str(), file.content_type.as_str(), file.size),
+        ("evil.png", "text/plain; charset=utf-8", 10)
+    );
+    let (_, bytes) = service.attachment(&w.root, a.id, file.id).await.unwrap();
+    assert_eq!(bytes, b"plain text");
+    // Through another ticket's id, the file does not exist.
+    assert!(matches!(service.attachment(&w.root, b.id, file.id).await, Err(DomainError::NotFound { .. })));
+    let mut big = NewArticle::note("Big", "Too big.");
+    big.attachments = vec![NewAttachment::new("big.bin", vec![0; 17])];
+    assert!(matches!(
+        service.add_article(&w.root, a.id, big).await,
+        Err(DomainError::Invalid { field: "attachments", .. })
+    ));
+}

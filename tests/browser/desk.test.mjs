@@ -35,6 +35,14 @@ test("an agent opens phone tickets, saves a filter and closes the tickets in bul
     await page.getByRole("heading", { name: title, level: 1 }).waitFor();
     await page.getByRole("status").getByText(/Ticket \d+ created\./).waitFor();
   }
+  // A file goes with a note and comes back as a download.
+  await page.locator("#article-files").setInputFiles({ name: "boot.log", mimeType: "text/html", buffer: Buffer.from("POST failed: disk 0\n") });
+  await page.getByLabel("Text", { exact: true }).fill("Boot log attached.");
+  await page.getByRole("button", { name: "Add article" }).click();
+  const link = page.getByRole("link", { name: "boot.log" });
+  await link.waitFor();
+  const download = await Promise.all([page.waitForEvent("download"), link.click()]).then(([d]) => d);
+  assert.equal(download.suggestedFilename(), "boot.log");
   await shot(page, "07-new-phone-ticket");
 
   await page.getByRole("link", { name: "Tickets", exact: true }).click();

@@ -60,6 +60,7 @@ fn ticket(title: &str, queue_id: QueueId, priority_id: PriorityId, customer: &st
             message_id: Some(format!("<{title}@example.com>")),
             in_reply_to: None,
             references: None,
+            attachments: Vec::new(),
         },
     }
 }
@@ -718,6 +719,45 @@ async fn reply_texts_of_a_queue() {
         assert!(texts.signature.as_deref().unwrap().contains("<OTRS_Agent_UserFirstname>"));
         assert_eq!(texts.templates.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), vec!["empty answer"]);
         assert_eq!(db.reply_texts(9999).await.unwrap(), ReplyTexts::default(), "{engine:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn attachments_are_stored_as_znuny_stores_them() {
+    with_each_engine(|engine, db| async move {
+        let s = service(&db);
+        let root = root(&db).await;
+        let t = s.create(&root, ticket("With files", 2, 3, "ann")).await.unwrap();
+        let png: Vec<u8> =
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".iter().copied().chain((0..=255u8).cycle().take(300)).collect();
+        let mut note = NewArticle::note("Files", "Two files.");
+        note.attachments =
+            vec![NewAttachment::new("screen shot.png", png.clone()), NewAttachment::new("notes.txt", "Grüße\n".into())];
+        s.add_article(&root, t.id, note).await.unwrap();
+        let articles = s.get(&root, t.id, true).await.unwrap().articles.unwrap();
+        let files = &articles.last().unwrap().attachments;
+        let meta: Vec<(&str, &str, u64)> =
+            files.iter().map(|f| (f.filename.as_str(), f.content_type.as_str(), f.size)).collect();
+        assert_eq!(
+            meta,
+            vec![("screen shot.png", "image/png", png.len() as u64), ("notes.txt", "text/plain; charset=utf-8", 8)],
+            "{engine:?}"
+        );
+        let (_, bytes) = s.attachment(&root, t.id, files[0].id).await.unwrap();
+        assert_eq!(bytes, png, "{engine:?}: the bytes came back changed");
+        // Znuny's PostgreSQL rows hold base64 in 76-character lines; MySQL's the octets.
+        let conn = db.connection();
+        let sql = format!("SELECT content FROM article_data_mime_attachment WHERE id = {}", files[0].id);
+        let query = sea_orm::Statement::from_string(sea_orm::ConnectionTrait::get_database_backend(conn), sql);
+        let row = sea_orm::ConnectionTrait::query_one_raw(conn, query).await.unwrap().unwrap();
+        match engine {
+            Engine::Postgres => {
+                let stored: String = row.try_get("", "content").unwrap();
+                assert!(stored.lines().all(|l| l.len() <= 76) && stored.ends_with('\n'), "{stored}");
+            }
+            _ => assert_eq!(row.try_get::<Vec<u8>>("", "content").unwrap(), png, "{engine:?}"),
+        }
     })
     .await;
 }

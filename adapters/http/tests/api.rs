@@ -251,8 +251,9 @@ async fn bad_input_gets_the_right_4xx_as_problem_json() {
                 .post("/api/v1/tickets")
                 .header("Authorization", &auth)
                 .content_type("application/json")
-                .header("content-length", "3145728")
-                .body(vec![b' '; 3 * 1024 * 1024]),
+                // More than an attachment at the default limit (10 MiB) takes in base64.
+                .header("content-length", "16777216")
+                .body(vec![b' '; 16 * 1024 * 1024]),
             413,
         ),
     ];
@@ -776,6 +777,56 @@ async fn links_between_tickets() {
         .post(format!("/api/v1/tickets/{a}/links"))
         .header("Authorization", format!("Bearer {eve}"))
         .body_json(&json!({"target_id": hidden}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn attachments_go_up_as_base64_and_come_down_as_downloads() {
+    let w = world().await;
+    let root = w.login("root@localhost", "root-password").await;
+    let id = w.create_ticket(&root, 2).await["id"].as_i64().unwrap();
+    let auth = format!("Bearer {root}");
+    // "cGxhaW4gdGV4dA==" is "plain text": whatever the name says, it is text.
+    let r = w
+        .cli
+        .post(format!("/api/v1/tickets/{id}/articles"))
+        .header("Authorization", &auth)
+        .body_json(&json!({"subject": "Log", "body": "Attached.", "attachments": [{"filename": "photo.jpg", "content": "cGxhaW4gdGV4dA=="}]}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::CREATED);
+    let r = w.cli.get(format!("/api/v1/tickets/{id}?articles=true")).header("Authorization", &auth).send().await;
+    let t = json(r).await;
+    let file = &t["articles"][1]["attachments"][0];
+    assert_eq!(file["filename"], "photo.jpg");
+    assert_eq!(file["content_type"], "text/plain; charset=utf-8");
+    assert_eq!(file["size"], 10);
+    let r = w
+        .cli
+        .get(format!("/api/v1/tickets/{id}/attachments/{}", file["id"]))
+        .header("Authorization", &auth)
+        .send()
+        .await;
+    r.assert_status_is_ok();
+    let disposition = r.0.headers().get("content-disposition").unwrap().to_str().unwrap().to_string();
+    assert!(disposition.starts_with("attachment") && disposition.contains("photo.jpg"), "{disposition}");
+    assert_eq!(r.0.into_body().into_bytes().await.unwrap().as_ref(), b"plain text");
+    // Not base64: a 400 naming the field; nothing stored.
+    let r = w
+        .cli
+        .post(format!("/api/v1/tickets/{id}/articles"))
+        .header("Authorization", &auth)
+        .body_json(&json!({"subject": "x", "body": "y", "attachments": [{"filename": "a", "content": "***"}]}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::BAD_REQUEST);
+    let other = w.create_ticket(&root, 2).await["id"].as_i64().unwrap();
+    let r = w
+        .cli
+        .get(format!("/api/v1/tickets/{other}/attachments/{}", file["id"]))
+        .header("Authorization", &auth)
         .send()
         .await;
     r.assert_status(StatusCode::NOT_FOUND);

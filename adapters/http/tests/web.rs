@@ -610,3 +610,48 @@ async fn a_reply_starts_from_the_queues_salutation_template_and_signature() {
     let rita = Browser::sign_in(&w, "rita", "agent-password").await;
     assert!(!text(rita.get(&format!("/tickets/{id}")).await).await.contains("empty answer"));
 }
+
+#[tokio::test]
+async fn files_attach_to_an_article_and_download_without_being_rendered() {
+    let w = world().await;
+    let root = w.login("root@localhost", "root-password").await;
+    let id = w.create_ticket(&root, 2).await["id"].as_i64().unwrap();
+    let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let boundary = "XyZ123";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nnote\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"body\"\r\n\r\nSee attached.\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"page.html\"\r\nContent-Type: text/html\r\n\r\n<script>alert(1)</script>\r\n\
+         --{boundary}--\r\n"
+    );
+    let r = w
+        .cli
+        .post(format!("/tickets/{id}/articles"))
+        .header("cookie", b.cookie())
+        .header("hx-request", "true")
+        .header("x-csrf-token", &b.csrf)
+        .content_type(format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await;
+    r.assert_status_is_ok();
+    let html = text(r).await;
+    let at = html.find(&format!("/tickets/{id}/attachments/")).expect("a download link");
+    let link: String = html[at..].split('"').next().unwrap().to_string();
+    assert!(html.contains(">page.html</a>"));
+    let r = b.get(&link).await;
+    r.assert_status_is_ok();
+    r.assert_header("content-type", "text/plain; charset=utf-8");
+    r.assert_header("x-content-type-options", "nosniff");
+    assert!(r.0.headers().get("content-disposition").unwrap().to_str().unwrap().starts_with("attachment;"));
+    // A multipart post without the header token is refused like any other.
+    let r = w
+        .cli
+        .post(format!("/tickets/{id}/articles"))
+        .header("cookie", b.cookie())
+        .content_type(format!("multipart/form-data; boundary={boundary}"))
+        .body(format!("--{boundary}--\r\n"))
+        .send()
+        .await;
+    r.assert_status(StatusCode::FORBIDDEN);
+}

@@ -38,6 +38,7 @@ fn article_from(r: &QueryResult) -> Article {
         incoming_time: int(r, "incoming_time"),
         created: time(r, "create_time"),
         created_by: int(r, "create_by") as i32,
+        attachments: Vec::new(),
     }
 }
 
@@ -97,6 +98,7 @@ impl Db {
             ],
         ))
         .await?;
+        self.insert_attachments(txn, article_id, &a.attachments, by).await?;
         Ok(article_id)
     }
 }
@@ -130,7 +132,9 @@ impl ArticleRepository for Db {
             .query_one_raw(self.stmt(&format!("{SELECT_ARTICLE} WHERE a.id = ?"), [id.into()]))
             .await
             .map_err(to_domain)?;
-        Ok(row.as_ref().map(article_from))
+        let Some(mut article) = row.as_ref().map(article_from) else { return Ok(None) };
+        article.attachments = self.attachments_of_article(id).await?;
+        Ok(Some(article))
     }
 
     async fn list_for_ticket(&self, ticket_id: TicketId) -> DomainResult<Vec<Article>> {
@@ -141,6 +145,16 @@ impl ArticleRepository for Db {
             )
             .await
             .map_err(to_domain)?;
-        Ok(rows.iter().map(article_from).collect())
+        let mut articles: Vec<Article> = rows.iter().map(article_from).collect();
+        for file in self.attachments_of_ticket(ticket_id).await? {
+            if let Some(a) = articles.iter_mut().find(|a| a.id == file.article_id) {
+                a.attachments.push(file);
+            }
+        }
+        Ok(articles)
+    }
+
+    async fn attachment(&self, id: i64) -> DomainResult<Option<(Attachment, Vec<u8>)>> {
+        self.attachment_with_content(id).await
     }
 }

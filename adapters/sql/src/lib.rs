@@ -6,6 +6,7 @@
 
 mod agents;
 mod articles;
+mod attachments;
 mod connection;
 mod counter;
 mod customers;

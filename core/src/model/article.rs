@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 
-use super::{ArticleId, TicketId, UserId};
+use super::{ArticleId, Attachment, NewAttachment, TicketId, UserId};
 
 /// `article_sender_type`: who wrote an article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -79,6 +79,8 @@ pub struct Article {
     pub incoming_time: i64,
     pub created: DateTime<Utc>,
     pub created_by: UserId,
+    /// The article's files, without their bytes.
+    pub attachments: Vec<Attachment>,
 }
 
 #[derive(Debug, Clone)]
@@ -95,6 +97,7 @@ pub struct NewArticle {
     pub message_id: Option<String>,
     pub in_reply_to: Option<String>,
     pub references: Option<String>,
+    pub attachments: Vec<NewAttachment>,
 }
 
 impl NewArticle {
@@ -113,6 +116,7 @@ impl NewArticle {
             message_id: None,
             in_reply_to: None,
             references: None,
+            attachments: Vec::new(),
         }
     }
 }

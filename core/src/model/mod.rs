@@ -1,6 +1,7 @@
 //! The entities of an OTRS help desk, with OTRS's ids and names.
 
 mod article;
+mod attachment;
 mod customer;
 mod link;
 mod lookup;
@@ -10,6 +11,7 @@ mod state;
 mod ticket;
 
 pub use article::{Article, CommunicationChannel, NewArticle, SenderType};
+pub use attachment::{Attachment, NewAttachment};
 pub use customer::{CustomerCompany, CustomerUser};
 pub use link::{LinkKind, LinkedTicket};
 pub use lookup::{Lock, Priority, Queue, TicketType, Valid};

@@ -25,6 +25,7 @@ use crate::ticket_service::TicketPorts;
 struct State {
     tickets: Vec<(TicketDraft, TicketId, DateTime<Utc>, DateTime<Utc>)>,
     articles: Vec<Article>,
+    attachments: Vec<(Attachment, Vec<u8>)>,
     history: Vec<HistoryRecord>,
     watchers: Vec<(TicketId, UserId)>,
     /// (source, target, OTRS link type): as `link_relation` holds them.

@@ -59,6 +59,19 @@ impl State {
 
     fn insert_article(&mut self, ticket_id: TicketId, a: NewArticle, by: UserId, now: DateTime<Utc>) -> ArticleId {
         let id = self.articles.len() as i64 + 1;
+        let mut attachments = Vec::new();
+        for file in &a.attachments {
+            let meta = Attachment {
+                id: self.attachments.len() as i64 + 1,
+                article_id: id,
+                filename: file.filename().into(),
+                content_type: file.content_type().into(),
+                size: file.content().len() as u64,
+                disposition: "attachment".into(),
+            };
+            self.attachments.push((meta.clone(), file.content().to_vec()));
+            attachments.push(meta);
+        }
         self.articles.push(Article {
             id,
             ticket_id,
@@ -77,6 +90,7 @@ impl State {
             incoming_time: now.timestamp(),
             created: now,
             created_by: by,
+            attachments,
         });
         id
     }
@@ -391,6 +405,10 @@ impl ArticleRepository for MemoryStore {
 
     async fn list_for_ticket(&self, ticket_id: TicketId) -> DomainResult<Vec<Article>> {
         Ok(self.lock().articles.iter().filter(|a| a.ticket_id == ticket_id).cloned().collect())
+    }
+
+    async fn attachment(&self, id: i64) -> DomainResult<Option<(Attachment, Vec<u8>)>> {
+        Ok(self.lock().attachments.iter().find(|a| a.0.id == id).cloned())
     }
 }
 

@@ -196,3 +196,11 @@ toast-unlinked = Verknüpfung entfernt.
 
 reply-template = Antwortvorlage
 reply-insert = Antworttext einfügen
+
+article-attachments = Anhänge
+article-attach = Dateien anhängen
+size-bytes = { $n } B
+size-kb = { $n } KB
+size-mb = { $n } MB
+invalid-form = Das Formular war nicht lesbar; bitte die Seite neu laden und erneut versuchen.
+error-too-large = Das ist mehr, als goats auf einmal annimmt

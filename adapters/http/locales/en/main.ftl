@@ -196,3 +196,11 @@ toast-unlinked = Link removed.
 
 reply-template = Answer template
 reply-insert = Insert reply text
+
+article-attachments = Attachments
+article-attach = Attach files
+size-bytes = { $n } B
+size-kb = { $n } KB
+size-mb = { $n } MB
+invalid-form = The form could not be read; reload the page and try again.
+error-too-large = That is more than goats accepts at once

@@ -22,8 +22,14 @@ use poem_openapi::OpenApiService;
 
 use crate::AppState;
 
-/// Request bodies larger than this are refused with 413 before they are read.
+/// Request bodies larger than this are refused with 413 before they are read — unless
+/// attachments may be larger: then room for one at the limit, in base64, and the rest.
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+fn body_limit(state: &AppState) -> usize {
+    let for_attachment = state.tickets.max_attachment_bytes().saturating_mul(4) / 3 + 1024 * 1024;
+    MAX_BODY_BYTES.max(usize::try_from(for_attachment).unwrap_or(usize::MAX))
+}
 
 type Apis = (auth::AuthApi, api_tokens::TokenApi, tickets::TicketApi, links::LinkApi, lookups::LookupApi);
 
@@ -51,7 +57,7 @@ pub fn routes(state: &AppState) -> impl Endpoint + use<> {
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
     Route::new()
-        .nest("/", api.with(body_limit::BodyLimit(MAX_BODY_BYTES)))
+        .nest("/", api.with(body_limit::BodyLimit(body_limit(state))))
         .at("/openapi.json", spec)
         .nest("/docs", docs)
         .around(move |ep, req| {

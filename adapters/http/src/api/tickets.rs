@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use goats_core::model::{self, *};
 use goats_core::ticket_change::TicketChange;
 use poem_openapi::param::{Header, Path, Query};
-use poem_openapi::payload::Json;
+use poem_openapi::payload::{Attachment, AttachmentType, Json};
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi, Tags};
 
 use super::caller::BearerAuth;
@@ -165,6 +165,33 @@ struct ArticleDto {
     content_type: String,
     created: DateTime<Utc>,
     created_by: i32,
+    /// The article's files; download each from `/tickets/{id}/attachments/{attachment_id}`.
+    attachments: Vec<AttachmentDto>,
+}
+
+/// A file of an article. Its type was sniffed from its bytes when it arrived.
+#[derive(Object)]
+struct AttachmentDto {
+    id: i64,
+    filename: String,
+    content_type: String,
+    size: u64,
+}
+
+impl From<model::Attachment> for AttachmentDto {
+    fn from(a: model::Attachment) -> Self {
+        Self { id: a.id, filename: a.filename, content_type: a.content_type, size: a.size }
+    }
+}
+
+/// A file to attach: its name and its bytes in base64. Its type is taken from the bytes.
+#[derive(Object)]
+struct NewAttachmentDto {
+    #[oai(validator(min_length = 1, max_length = 250))]
+    filename: Text,
+    /// The file's bytes, base64 (RFC 4648, with padding).
+    #[oai(validator(pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"))]
+    content: String,
 }
 
 impl From<Article> for ArticleDto {
@@ -182,6 +209,7 @@ impl From<Article> for ArticleDto {
             content_type: a.content_type,
             created: a.created,
             created_by: a.created_by,
+            attachments: a.attachments.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -277,11 +305,24 @@ struct NewArticleDto {
     /// `text/plain; charset=utf-8` by default.
     #[oai(nullable, validator(max_length = 250))]
     content_type: Option<Text>,
+    /// Files to attach; each may be as large as the server's attachment limit.
+    #[oai(default, nullable, validator(max_items = 50))]
+    attachments: Vec<NewAttachmentDto>,
 }
 
-impl From<NewArticleDto> for NewArticle {
-    fn from(a: NewArticleDto) -> Self {
-        NewArticle {
+impl TryFrom<NewArticleDto> for NewArticle {
+    type Error = ApiError;
+
+    fn try_from(a: NewArticleDto) -> Result<Self, ApiError> {
+        use base64::Engine as _;
+        let mut attachments = Vec::with_capacity(a.attachments.len());
+        for f in a.attachments {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(f.content.as_bytes())
+                .map_err(|e| ApiError::invalid("attachments.content", format!("not base64: {e}")))?;
+            attachments.push(NewAttachment::new(f.filename.as_ref(), bytes));
+        }
+        Ok(NewArticle {
             sender_type: a.sender_type.map_or(SenderType::Agent, Into::into),
             channel: a.channel.map_or(CommunicationChannel::Internal, Into::into),
             visible_for_customer: a.visible_for_customer,
@@ -294,7 +335,8 @@ impl From<NewArticleDto> for NewArticle {
             message_id: None,
             in_reply_to: None,
             references: None,
-        }
+            attachments,
+        })
     }
 }
 
@@ -573,7 +615,7 @@ impl TicketApi {
             customer_id: b.customer_id.map(Into::into),
             customer_user_id: b.customer_user_id.map(Into::into),
             pending_until: b.pending_until,
-            article: b.article.into(),
+            article: b.article.try_into()?,
         };
         let ticket = self.state.tickets.create(&caller, new).await?;
         Ok(TicketCreated::Created(Json(ticket.into())))
@@ -641,7 +683,7 @@ impl TicketApi {
         body: Json<NewArticleDto>,
     ) -> Result<ArticleCreated, ApiError> {
         let caller = self.state.writer(&auth).await?;
-        let article_id = self.state.tickets.add_article(&caller, id.0, body.0.into()).await?;
+        let article_id = self.state.tickets.add_article(&caller, id.0, body.0.try_into()?).await?;
         Ok(ArticleCreated::Created(Json(CreatedArticle { id: article_id })))
     }
 
@@ -687,6 +729,20 @@ impl TicketApi {
         let caller = self.state.writer(&auth).await?;
         let total = self.state.tickets.account_time(&caller, id.0, body.0.time_unit, body.0.article_id).await?;
         Ok(TimeAccounted::Created(Json(AccountedTime { total })))
+    }
+
+    /// One attachment's bytes, always as a download (its sniffed type is in the
+    /// article's `attachments`).
+    #[oai(path = "/tickets/:id/attachments/:attachment_id", method = "get")]
+    async fn attachment(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        attachment_id: Path<i64>,
+    ) -> Result<Attachment<Vec<u8>>, ApiError> {
+        let caller = self.state.reader(&auth).await?;
+        let (meta, bytes) = self.state.tickets.attachment(&caller, id.0, attachment_id.0).await?;
+        Ok(Attachment::new(bytes).attachment_type(AttachmentType::Attachment).filename(meta.filename))
     }
 
     /// Everything that happened to the ticket, as OTRS records it.

@@ -207,7 +207,32 @@ fn article(op: &str, a: &Map<String, Value>) -> Result<NewArticle, GiError> {
         message_id: None,
         in_reply_to: None,
         references: None,
+        attachments: Vec::new(),
     })
+}
+
+/// OTRS's `Attachment` parameter: one `{Content (base64), Filename, ContentType}` or a
+/// list of them. The content type given is ignored; goats takes it from the bytes.
+fn attachments(op: &str, p: &Params) -> Result<Vec<NewAttachment>, GiError> {
+    use base64::Engine as _;
+    let items: Vec<&Value> = match p.0.get("Attachment") {
+        None => return Ok(Vec::new()),
+        Some(Value::Array(list)) => list.iter().collect(),
+        Some(one) => vec![one],
+    };
+    items
+        .into_iter()
+        .map(|item| {
+            let field = |k: &str| item.get(k).and_then(scalar);
+            let content = field("Content").ok_or_else(|| GiError::missing(op, "Attachment->Content"))?;
+            let filename = field("Filename").ok_or_else(|| GiError::missing(op, "Attachment->Filename"))?;
+            let compact: String = content.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(compact)
+                .map_err(|_| GiError::invalid(op, "Attachment->Content"))?;
+            Ok(NewAttachment::new(&filename, bytes))
+        })
+        .collect()
 }
 
 async fn ticket_create(state: &AppState, uri: &Uri, addr: &RemoteAddr, body: Body) -> Result<Value, GiError> {
@@ -243,7 +268,7 @@ async fn ticket_create(state: &AppState, uri: &Uri, addr: &RemoteAddr, body: Bod
         customer_id: company,
         customer_user_id: Some(customer_user),
         pending_until: pending_time(OP, t)?,
-        article: article(OP, a)?,
+        article: NewArticle { attachments: attachments(OP, &p)?, ..article(OP, a)? },
     };
     let ticket = state.tickets.create(&caller, new).await.map_err(|e| domain(OP, e))?;
     let full = state.tickets.get(&caller, ticket.id, true).await.map_err(|e| domain(OP, e))?;
@@ -448,7 +473,8 @@ async fn ticket_update(
     }
     let mut out = json!({"TicketID": ticket.id.to_string(), "TicketNumber": ticket.number});
     if let Some(a) = p.object("Article") {
-        let article_id = state.tickets.add_article(&caller, id, article(OP, a)?).await.map_err(|e| domain(OP, e))?;
+        let new = NewArticle { attachments: attachments(OP, &p)?, ..article(OP, a)? };
+        let article_id = state.tickets.add_article(&caller, id, new).await.map_err(|e| domain(OP, e))?;
         out["ArticleID"] = Value::String(article_id.to_string());
     }
     Ok(out)

@@ -39,6 +39,7 @@ pub fn routes() -> impl Endpoint {
         .at("/tickets/:id", get(zoom::page))
         .at("/tickets/:id/history", get(zoom::history))
         .at("/tickets/:id/reply-text", get(zoom::reply_text))
+        .at("/tickets/:id/attachments/:attachment_id", get(zoom::attachment))
         .at("/tickets/:id/articles", post(ticket_actions::add_article))
         .at("/tickets/:id/state", post(ticket_actions::set_state))
         .at("/tickets/:id/priority", post(ticket_actions::set_priority))

@@ -9,7 +9,7 @@ use goats_core::model::*;
 use goats_core::permission::Permission;
 use goats_core::ticket_change::TicketChange;
 use poem::web::{Form, Path};
-use poem::{Response, handler};
+use poem::{Body, FromRequest, Request, Response, handler};
 use serde::Deserialize;
 
 use super::desk::Desk;
@@ -43,22 +43,78 @@ async fn change(desk: &Desk, id: TicketId, changes: Vec<TicketChange>, toast: &s
     done(desk, id, toast).await
 }
 
-#[derive(Deserialize)]
+#[derive(Default)]
 pub struct ArticleForm {
     kind: String,
-    #[serde(default)]
     subject: String,
     body: String,
-    #[serde(default)]
     time_units: String,
+}
+
+impl ArticleForm {
+    fn set(&mut self, name: &str, value: String) {
+        match name {
+            "kind" => self.kind = value,
+            "subject" => self.subject = value,
+            "body" => self.body = value,
+            "time_units" => self.time_units = value,
+            _ => {}
+        }
+    }
+}
+
+/// The article form, sent as `multipart/form-data` when files are attached (HTMX does
+/// so whenever the form has a file input) or url-encoded otherwise.
+async fn read_article_form(
+    desk: &Desk,
+    req: &Request,
+    body: Body,
+) -> Result<(ArticleForm, Vec<NewAttachment>), PageError> {
+    let bad = || PageError::invalid(desk, "invalid-form");
+    let content_type = req.header(poem::http::header::CONTENT_TYPE).unwrap_or_default().to_string();
+    // Everything the form may hold: the attachments at their limit, the text beside them.
+    let limit = desk.state.tickets.max_attachment_bytes().saturating_mul(4).saturating_add(1024 * 1024);
+    let length: u64 = req.header(poem::http::header::CONTENT_LENGTH).and_then(|v| v.parse().ok()).unwrap_or(0);
+    if length > limit {
+        return Err(PageError::new(desk, poem::http::StatusCode::PAYLOAD_TOO_LARGE, "error-too-large"));
+    }
+    if !content_type.starts_with("multipart/form-data") {
+        let bytes = body.into_bytes_limit(limit as usize).await.map_err(|_| bad())?;
+        let mut form = ArticleForm::default();
+        for (k, v) in url::form_urlencoded::parse(&bytes) {
+            form.set(&k, v.into_owned());
+        }
+        return Ok((form, Vec::new()));
+    }
+    let mut multipart =
+        poem::web::Multipart::from_request(req, &mut poem::RequestBody::new(body)).await.map_err(|_| bad())?;
+    let mut form = ArticleForm::default();
+    let mut files = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(|_| bad())? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "attachments" {
+            let filename = field.file_name().unwrap_or_default().to_string();
+            let bytes = field.bytes().await.map_err(|_| bad())?;
+            // An empty file input still sends one nameless, empty part.
+            if !filename.is_empty() || !bytes.is_empty() {
+                files.push(NewAttachment::new(&filename, bytes));
+            }
+            continue;
+        }
+        let value = field.text().await.map_err(|_| bad())?;
+        form.set(&name, value);
+    }
+    Ok((form, files))
 }
 
 #[handler]
 pub async fn add_article(
     desk: Desk,
     Path(id): Path<TicketId>,
-    Form(f): Form<ArticleForm>,
+    req: &Request,
+    body: Body,
 ) -> Result<Response, PageError> {
+    let (f, files) = read_article_form(&desk, req, body).await?;
     let fail = |e| PageError::from_domain(&desk, e);
     let ticket = desk.state.tickets.get(&desk.perms, id, false).await.map_err(fail)?;
     // Refuse what the agent may not do before looking at what they wrote.
@@ -72,6 +128,7 @@ pub async fn add_article(
     };
     let subject = if f.subject.trim().is_empty() { ticket.title.clone() } else { f.subject.trim().to_string() };
     let mut article = NewArticle::note(subject, f.body);
+    article.attachments = files;
     let sender = match &desk.agent.email {
         Some(email) => format!("{} <{email}>", desk.agent.full_name()),
         None => desk.agent.full_name(),

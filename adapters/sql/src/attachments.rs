@@ -1,0 +1,122 @@
+//! Article attachments in `article_data_mime_attachment`. The bytes are stored as Znuny
+//! stores them, so either can read the other's rows: raw octets in MySQL's LONGBLOB
+//! (and SQLite's BLOB), base64 in 76-character lines in PostgreSQL's TEXT column.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use chrono::Utc;
+use goats_core::DomainResult;
+use goats_core::model::*;
+use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, Value};
+
+use crate::connection::{Db, Dialect};
+use crate::error::to_domain;
+use crate::row::{db_now, int, opt_text, text};
+
+const SELECT_META: &str = "SELECT m.id, m.article_id, m.filename, m.content_size, m.content_type, m.disposition \
+     FROM article_data_mime_attachment m";
+
+fn meta_from(r: &QueryResult) -> Attachment {
+    Attachment {
+        id: int(r, "id"),
+        article_id: int(r, "article_id"),
+        filename: text(r, "filename"),
+        content_type: opt_text(r, "content_type").unwrap_or_else(|| "application/octet-stream".into()),
+        size: text(r, "content_size").trim().parse().unwrap_or(0),
+        disposition: opt_text(r, "disposition").unwrap_or_else(|| "attachment".into()),
+    }
+}
+
+/// Base64 as Perl's `encode_base64` writes it: 76-character lines, each ending in `\n`.
+fn base64_lines(bytes: &[u8]) -> String {
+    let flat = STANDARD.encode(bytes);
+    let mut out = String::with_capacity(flat.len() + flat.len() / 76 + 1);
+    for chunk in flat.as_bytes().chunks(76) {
+        out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+        out.push('\n');
+    }
+    out
+}
+
+impl Db {
+    pub(crate) async fn insert_attachments(
+        &self,
+        txn: &DatabaseTransaction,
+        article_id: ArticleId,
+        files: &[NewAttachment],
+        by: UserId,
+    ) -> Result<(), sea_orm::DbErr> {
+        let now = db_now(Utc::now());
+        for file in files {
+            let content: Value = match self.dialect {
+                Dialect::Postgres => base64_lines(file.content()).into(),
+                _ => Value::Bytes(Some(file.content().to_vec())),
+            };
+            txn.execute_raw(self.stmt(
+                "INSERT INTO article_data_mime_attachment (article_id, filename, content_size, content_type, disposition, \
+                 content, create_time, create_by, change_time, change_by) VALUES (?, ?, ?, ?, 'attachment', ?, ?, ?, ?, ?)",
+                [
+                    article_id.into(),
+                    file.filename().into(),
+                    file.content().len().to_string().into(),
+                    file.content_type().into(),
+                    content,
+                    now.into(),
+                    by.into(),
+                    now.into(),
+                    by.into(),
+                ],
+            ))
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// The attachments (without bytes) of every article of a ticket, in one query.
+    pub(crate) async fn attachments_of_ticket(&self, ticket_id: TicketId) -> DomainResult<Vec<Attachment>> {
+        let sql = format!("{SELECT_META} JOIN article a ON a.id = m.article_id WHERE a.ticket_id = ? ORDER BY m.id");
+        let rows = self.conn.query_all_raw(self.stmt(&sql, [ticket_id.into()])).await.map_err(to_domain)?;
+        Ok(rows.iter().map(meta_from).collect())
+    }
+
+    pub(crate) async fn attachments_of_article(&self, article_id: ArticleId) -> DomainResult<Vec<Attachment>> {
+        let sql = format!("{SELECT_META} WHERE m.article_id = ? ORDER BY m.id");
+        let rows = self.conn.query_all_raw(self.stmt(&sql, [article_id.into()])).await.map_err(to_domain)?;
+        Ok(rows.iter().map(meta_from).collect())
+    }
+
+    pub(crate) async fn attachment_with_content(&self, id: i64) -> DomainResult<Option<(Attachment, Vec<u8>)>> {
+        let sql = "SELECT m.id, m.article_id, m.filename, m.content_size, m.content_type, m.disposition, m.content \
+                   FROM article_data_mime_attachment m WHERE m.id = ?";
+        let Some(r) = self.conn.query_one_raw(self.stmt(sql, [id.into()])).await.map_err(to_domain)? else {
+            return Ok(None);
+        };
+        let bytes = match self.dialect {
+            Dialect::Postgres => {
+                let encoded: String = text(&r, "content").chars().filter(|c| !c.is_ascii_whitespace()).collect();
+                STANDARD
+                    .decode(encoded)
+                    .map_err(|e| goats_core::DomainError::Storage(format!("attachment {id}: {e}")))?
+            }
+            _ => match r.try_get::<Option<Vec<u8>>>("", "content") {
+                Ok(b) => b.unwrap_or_default(),
+                Err(_) => text(&r, "content").into_bytes(),
+            },
+        };
+        Ok(Some((meta_from(&r), bytes)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base64_lines;
+
+    #[test]
+    fn base64_comes_in_perl_lines() {
+        let encoded = base64_lines(&[7u8; 100]);
+        let lines: Vec<&str> = encoded.lines().collect();
+        assert_eq!(lines.iter().map(|l| l.len()).collect::<Vec<_>>(), vec![76, 60]);
+        assert!(encoded.ends_with('\n'));
+        assert_eq!(base64_lines(b""), "");
+    }
+}

@@ -1,0 +1,68 @@
+//! Drives one case with `oha` in its own process and reads its JSON summary.
+
+use std::process::Command;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::cases::{Case, Kind};
+
+/// One case at one concurrency.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Measured {
+    pub case: &'static str,
+    pub kind: Kind,
+    pub clients: u32,
+    pub requests: u64,
+    pub rps: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    /// Share of answers with a 2xx status.
+    pub success: f64,
+    /// Throughput as a share of `/healthz` at the same concurrency (filled in later).
+    pub ceiling_share: f64,
+}
+
+pub fn check_oha() -> Result<(), String> {
+    match Command::new("oha").arg("--version").output() {
+        Ok(o) if o.status.success() => Ok(()),
+        _ => Err("oha is not installed; `make bench` installs it with `cargo install oha --locked`".into()),
+    }
+}
+
+pub fn drive(base: &str, case: &Case, clients: u32, duration: Duration) -> Result<Measured, String> {
+    let mut cmd = Command::new("oha");
+    cmd.args(["--no-tui", "--output-format", "json", "-z", &format!("{}s", duration.as_secs())]).args([
+        "-c",
+        &clients.to_string(),
+        "-m",
+        case.method,
+    ]);
+    for (k, v) in &case.headers {
+        cmd.args(["-H", &format!("{k}: {v}")]);
+    }
+    if let Some(body) = &case.body {
+        cmd.args(["-d", body]);
+    }
+    cmd.arg(format!("{base}{}", case.path));
+    let out = cmd.output().map_err(|e| format!("oha: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("oha failed on {}: {}", case.name, String::from_utf8_lossy(&out.stderr)));
+    }
+    let v: Value = serde_json::from_slice(&out.stdout).map_err(|e| format!("oha's output for {}: {e}", case.name))?;
+    let statuses = v["statusCodeDistribution"].as_object().cloned().unwrap_or_default();
+    let total: u64 = statuses.values().filter_map(Value::as_u64).sum();
+    let ok: u64 = statuses.iter().filter(|(k, _)| k.starts_with('2')).filter_map(|(_, n)| n.as_u64()).sum();
+    let ms = |p: &str| v["latencyPercentiles"][p].as_f64().unwrap_or(f64::NAN) * 1000.0;
+    Ok(Measured {
+        case: case.name,
+        kind: case.kind,
+        clients,
+        requests: total,
+        rps: v["summary"]["requestsPerSec"].as_f64().unwrap_or(0.0),
+        p50_ms: ms("p50"),
+        p99_ms: ms("p99"),
+        success: if total == 0 { 0.0 } else { ok as f64 / total as f64 },
+        ceiling_share: 0.0,
+    })
+}

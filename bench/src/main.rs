@@ -1,0 +1,90 @@
+//! `make bench`: how fast goats is, measured from another process.
+//!
+//! For each engine it seeds a database (reusing one already seeded), starts the release
+//! binary, and drives every case with `oha` at 1, 8 and 64 concurrent clients. It reports
+//! requests per second, p50/p99 latency, each case's throughput as a share of the
+//! `/healthz` ceiling, memory (idle and peak RSS) and start-up time, as a table, as
+//! `target/bench/results.json` and as `target/bench/throughput.svg`.
+
+mod cases;
+mod chart;
+mod load;
+mod report;
+mod server;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use report::{EngineResult, Results};
+use server::Engine;
+
+/// What a run measures; every value can be set from the environment.
+pub struct Settings {
+    pub goats: PathBuf,
+    pub out: PathBuf,
+    pub tickets: u64,
+    pub duration: Duration,
+    pub concurrency: Vec<u32>,
+    pub engines: Vec<Engine>,
+}
+
+fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
+    std::env::var(key).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn settings() -> Settings {
+    let target = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("target"));
+    let engines = std::env::var("BENCH_ENGINES").unwrap_or_else(|_| "sqlite,postgres".into());
+    Settings {
+        goats: target.join("release").join("goats"),
+        out: PathBuf::from("target").join("bench"),
+        tickets: env_or("BENCH_TICKETS", 100_000),
+        duration: Duration::from_secs(env_or("BENCH_SECONDS", 5)),
+        concurrency: std::env::var("BENCH_CLIENTS")
+            .unwrap_or_else(|_| "1,8,64".into())
+            .split(',')
+            .filter_map(|c| c.trim().parse().ok())
+            .collect(),
+        engines: engines.split(',').filter_map(|e| Engine::parse(e.trim())).collect(),
+    }
+}
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("bench: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), String> {
+    let s = settings();
+    if !s.goats.exists() {
+        return Err(format!("{} is missing; `make bench` builds it first", s.goats.display()));
+    }
+    load::check_oha()?;
+    std::fs::create_dir_all(&s.out).map_err(|e| format!("cannot create {}: {e}", s.out.display()))?;
+    let mut results = Results::new(&s);
+    for engine in &s.engines {
+        eprintln!("bench: {} — preparing {} tickets", engine.name(), s.tickets);
+        let db = server::prepare(&s, *engine)?;
+        let startup_ms = server::startup_time(&s, &db)?;
+        let running = server::Running::start(&s, &db)?;
+        let fixture = cases::Fixture::create(&running.base)?;
+        std::thread::sleep(Duration::from_millis(500));
+        let idle_rss_kb = running.rss_kb();
+        let mut measured = Vec::new();
+        for case in cases::all(&fixture) {
+            for &clients in &s.concurrency {
+                eprintln!("bench: {} {} × {clients}", engine.name(), case.name);
+                measured.push(load::drive(&running.base, &case, clients, s.duration)?);
+            }
+        }
+        let peak_rss_kb = running.peak_rss_kb();
+        results.engines.push(EngineResult::new(engine.name(), startup_ms, idle_rss_kb, peak_rss_kb, measured));
+    }
+    report::print(&results);
+    report::write(&results, &s.out)?;
+    chart::write(&results, &s.out.join("throughput.svg"))?;
+    eprintln!("bench: wrote {} and {}", s.out.join("results.json").display(), s.out.join("throughput.svg").display());
+    Ok(())
+}

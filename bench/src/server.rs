@@ -1,0 +1,220 @@
+//! The goats under test: a seeded database per engine (kept between runs) and a
+//! running release binary whose memory can be read from /proc.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::Settings;
+
+pub const AGENT: &str = "bench";
+pub const PASSWORD: &str = "bench-password-0123";
+const PG_DATABASE: &str = "goats_bench";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "sqlite" => Some(Engine::Sqlite),
+            "postgres" | "postgresql" => Some(Engine::Postgres),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "sqlite",
+            Engine::Postgres => "postgres",
+        }
+    }
+}
+
+/// A database goats can be pointed at.
+pub struct Database {
+    pub url: String,
+}
+
+fn goats(s: &Settings, db: &Database) -> Command {
+    let mut cmd = Command::new(&s.goats);
+    cmd.env("GOATS_DATABASE_URL", &db.url).env("GOATS_LOG_LEVEL", "warn").env_remove("GOATS_CONFIG");
+    cmd
+}
+
+fn run(mut cmd: Command, what: &str, input: Option<&str>) -> Result<(), String> {
+    cmd.stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() }).stdout(Stdio::null());
+    let mut child = cmd.spawn().map_err(|e| format!("{what}: {e}"))?;
+    if let (Some(text), Some(mut stdin)) = (input, child.stdin.take()) {
+        use std::io::Write;
+        stdin.write_all(text.as_bytes()).map_err(|e| format!("{what}: {e}"))?;
+    }
+    let status = child.wait().map_err(|e| format!("{what}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("{what} failed ({status})")) }
+}
+
+/// A seeded database for the engine: reused when a previous run seeded it with as many
+/// tickets, otherwise made anew.
+pub fn prepare(s: &Settings, engine: Engine) -> Result<Database, String> {
+    let marker = s.out.join(format!("{}.seeded", engine.name()));
+    let seeded = std::fs::read_to_string(&marker).ok().and_then(|t| t.trim().parse::<u64>().ok()) == Some(s.tickets);
+    let db = match engine {
+        Engine::Sqlite => {
+            let dir = std::fs::canonicalize(&s.out).map_err(|e| e.to_string())?.join("sqlite");
+            let file = dir.join("goats.db");
+            if !seeded || !file.exists() {
+                let _ = std::fs::remove_dir_all(&dir);
+                std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+            }
+            Database { url: format!("sqlite://{}", file.display()) }
+        }
+        Engine::Postgres => {
+            let base =
+                std::env::var("BENCH_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+            let exists = psql(&base, &format!("SELECT 1 FROM pg_database WHERE datname = '{PG_DATABASE}'"))? == "1";
+            if !seeded || !exists {
+                psql(&base, &format!("DROP DATABASE IF EXISTS {PG_DATABASE}"))?;
+                psql(&base, &format!("CREATE DATABASE {PG_DATABASE}"))?;
+            }
+            Database { url: format!("{base}/{PG_DATABASE}") }
+        }
+    };
+    if !seeded || !marker_db_ok(&db) {
+        let _ = std::fs::remove_file(&marker);
+        let started = Instant::now();
+        run(goats_cmd(s, &db, &["migrate"]), "goats migrate", None)?;
+        let mut seed = goats_cmd(s, &db, &["seed", "--tickets", &s.tickets.to_string()]);
+        seed.stderr(Stdio::inherit());
+        run(seed, "goats seed", None)?;
+        eprintln!("bench: seeded {} tickets on {} in {:.0?}", s.tickets, engine.name(), started.elapsed());
+        std::fs::write(&marker, s.tickets.to_string()).map_err(|e| e.to_string())?;
+    }
+    // The agent the load logs in as: added once, its password set every run.
+    let added = run(
+        goats_cmd(
+            s,
+            &db,
+            &["user", "add", AGENT, "--first-name", "Bench", "--last-name", "Agent", "--admin", "--password-stdin"],
+        ),
+        "goats user add",
+        Some(&format!("{PASSWORD}\n")),
+    );
+    if added.is_err() {
+        run(
+            goats_cmd(s, &db, &["user", "passwd", AGENT, "--password-stdin"]),
+            "goats user passwd",
+            Some(&format!("{PASSWORD}\n")),
+        )?;
+    }
+    Ok(db)
+}
+
+fn marker_db_ok(db: &Database) -> bool {
+    match db.url.strip_prefix("sqlite://") {
+        Some(path) => std::path::Path::new(path).exists(),
+        None => true,
+    }
+}
+
+fn goats_cmd(s: &Settings, db: &Database, args: &[&str]) -> Command {
+    let mut cmd = goats(s, db);
+    cmd.args(args);
+    cmd
+}
+
+fn psql(url: &str, sql: &str) -> Result<String, String> {
+    let out = Command::new("psql")
+        .args([&format!("{url}/postgres"), "-tAc", sql])
+        .output()
+        .map_err(|e| format!("psql: {e} (the PostgreSQL client is needed for the PostgreSQL cases)"))?;
+    if !out.status.success() {
+        return Err(format!("psql: {}", String::from_utf8_lossy(&out.stderr).trim()));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+fn free_port() -> Result<u16, String> {
+    let l = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    Ok(l.local_addr().map_err(|e| e.to_string())?.port())
+}
+
+pub struct Running {
+    pub base: String,
+    child: Child,
+}
+
+impl Running {
+    pub fn start(s: &Settings, db: &Database) -> Result<Self, String> {
+        let port = free_port()?;
+        let child = goats(s, db)
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("goats serve: {e}"))?;
+        let running = Running { base: format!("http://127.0.0.1:{port}"), child };
+        running.wait_ready(Duration::from_secs(60))?;
+        Ok(running)
+    }
+
+    fn wait_ready(&self, limit: Duration) -> Result<Duration, String> {
+        let started = Instant::now();
+        let agent = ureq::AgentBuilder::new().timeout(Duration::from_millis(500)).build();
+        while started.elapsed() < limit {
+            if agent.get(&format!("{}/readyz", self.base)).call().is_ok() {
+                return Ok(started.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        Err(format!("goats did not become ready on {}", self.base))
+    }
+
+    fn status_kb(&self, field: &str) -> u64 {
+        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with(field))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|v| v.parse().ok())
+            })
+            .unwrap_or(0)
+    }
+
+    pub fn rss_kb(&self) -> u64 {
+        self.status_kb("VmRSS:")
+    }
+
+    /// The most resident memory the process has had.
+    pub fn peak_rss_kb(&self) -> u64 {
+        self.status_kb("VmHWM:")
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// From spawning `goats serve` to the first 200 from `/readyz`, the median of five starts.
+pub fn startup_time(s: &Settings, db: &Database) -> Result<f64, String> {
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let port = free_port()?;
+        let started = Instant::now();
+        let child = goats(s, db)
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("goats serve: {e}"))?;
+        let running = Running { base: format!("http://127.0.0.1:{port}"), child };
+        running.wait_ready(Duration::from_secs(60))?;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    Ok(times[times.len() / 2])
+}

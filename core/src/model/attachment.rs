@@ -1,0 +1,42 @@
+use super::ArticleId;
+use crate::content_type::{clean_filename, sniff};
+
+/// A file attached to an article (OTRS `article_data_mime_attachment`), without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Attachment {
+    pub id: i64,
+    pub article_id: ArticleId,
+    pub filename: String,
+    /// What the bytes are, as goats sniffed them when they arrived.
+    pub content_type: String,
+    pub size: u64,
+    /// `attachment`, or `inline` for images a mail body shows.
+    pub disposition: String,
+}
+
+/// A file to attach to a new article. Built only through [`NewAttachment::new`], which
+/// cleans the name and takes the type from the bytes, never from the sender.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAttachment {
+    filename: String,
+    content_type: String,
+    content: Vec<u8>,
+}
+
+impl NewAttachment {
+    pub fn new(filename: &str, content: Vec<u8>) -> Self {
+        Self { filename: clean_filename(filename), content_type: sniff(&content), content }
+    }
+
+    pub fn filename(&self) -> &str {
+        &self.filename
+    }
+
+    pub fn content_type(&self) -> &str {
+        &self.content_type
+    }
+
+    pub fn content(&self) -> &[u8] {
+        &self.content
+    }
+}
