@@ -58,7 +58,10 @@ impl App {
                 .with_attachment_limit(config.tickets.max_attachment_mb * 1024 * 1024),
         );
         let refresh_ttl = Duration::days(config.auth.refresh_token_days);
-        let auth = Arc::new(AuthService::new(store.clone(), store.clone(), store.clone(), store, clock, refresh_ttl));
+        let auth = Arc::new(
+            AuthService::new(store.clone(), store.clone(), store.clone(), store, clock, refresh_ttl)
+                .with_cpu(Arc::new(crate::cpu::BlockingThreads)),
+        );
         let key = match &config.auth.jwt_secret {
             Some(k) => k.clone(),
             None => db.get_or_insert(JWT_KEY_SETTING, &new_secret()).await?,

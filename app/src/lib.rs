@@ -5,6 +5,7 @@ pub mod app;
 pub mod bootstrap;
 pub mod cli;
 pub mod config;
+pub mod cpu;
 pub mod error;
 pub mod logging;
 pub mod organisation;

@@ -13,9 +13,10 @@ use sha2::{Digest, Sha256};
 
 use crate::error::DomainError;
 use crate::model::UserId;
-use crate::password;
 use crate::permission::AgentPermissions;
-use crate::ports::{AgentRepository, Clock, CustomerRepository, GroupRepository, RefreshTokenStore, Subject};
+use crate::ports::{
+    AgentRepository, Clock, CpuWork, CustomerRepository, GroupRepository, InlineCpu, RefreshTokenStore, Subject,
+};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum AuthError {
@@ -81,6 +82,7 @@ pub struct AuthService {
     refresh_ttl: Duration,
     by_login: Mutex<LoginThrottle>,
     by_client: Mutex<LoginThrottle>,
+    cpu: Arc<dyn CpuWork>,
 }
 
 /// SHA-256 of a token secret, as stored.
@@ -113,7 +115,18 @@ impl AuthService {
             // Five wrong passwords for one login, or twenty from one address, in 15 minutes.
             by_login: Mutex::new(LoginThrottle::new(5, Duration::minutes(15))),
             by_client: Mutex::new(LoginThrottle::new(20, Duration::minutes(15))),
+            cpu: Arc::new(InlineCpu),
         }
+    }
+
+    /// Checks password hashes on `cpu` instead of the calling task.
+    pub fn with_cpu(mut self, cpu: Arc<dyn CpuWork>) -> Self {
+        self.cpu = cpu;
+        self
+    }
+
+    async fn verify(&self, secret: &str, hash: &str, login: &str) -> bool {
+        self.cpu.verify_password(secret.to_string(), hash.to_string(), login.to_string()).await
     }
 
     pub async fn login(&self, login: &str, secret: &str, client: &str) -> Result<Session, AuthError> {
@@ -127,9 +140,13 @@ impl AuthService {
         let key = format!("customer:{}", login.trim().to_lowercase());
         self.throttled(&key, client, now)?;
         let creds = self.customers.credentials(login.trim()).await?;
-        let ok = creds.as_ref().is_some_and(|c| {
-            c.valid && c.password_hash.as_deref().is_some_and(|h| password::verify(secret, h, &c.login))
-        });
+        let ok = match creds.as_ref() {
+            Some(c) if c.valid => match c.password_hash.as_deref() {
+                Some(h) => self.verify(secret, h, &c.login).await,
+                None => false,
+            },
+            _ => false,
+        };
         let Some(creds) = creds.filter(|_| ok) else {
             self.failed(&key, client, now);
             return Err(AuthError::InvalidCredentials);
@@ -145,7 +162,10 @@ impl AuthService {
         let login_key = login.trim().to_lowercase();
         self.throttled(&login_key, client, now)?;
         let creds = self.agents.credentials(login.trim()).await?;
-        let ok = creds.as_ref().is_some_and(|c| c.valid && password::verify(secret, &c.password_hash, &c.login));
+        let ok = match creds.as_ref() {
+            Some(c) if c.valid => self.verify(secret, &c.password_hash, &c.login).await,
+            _ => false,
+        };
         let Some(creds) = creds.filter(|_| ok) else {
             self.failed(&login_key, client, now);
             return Err(AuthError::InvalidCredentials);

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration};
 
 use super::*;
+use crate::password;
 use crate::ports::{CustomerRepository, NewAgent, Subject};
 use crate::testing::{FixedClock, MemoryStore};
 

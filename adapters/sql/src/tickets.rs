@@ -226,10 +226,31 @@ impl TicketRepository for Db {
     }
 
     async fn list(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Page<Ticket>> {
+        // State types become the ids of their states (a handful of rows), so the ticket
+        // table is filtered on its own indexed column and counted without a join.
+        let resolved;
+        let filter = if filter.state_types.is_empty() {
+            filter
+        } else {
+            let types: Vec<Value> = filter.state_types.iter().map(|t| Value::from(t.id())).collect();
+            let sql = format!("SELECT id FROM ticket_state WHERE type_id IN ({})", vec!["?"; types.len()].join(", "));
+            let ids: Vec<StateId> = self
+                .conn
+                .query_all_raw(self.stmt(&sql, types))
+                .await
+                .map_err(to_domain)?
+                .iter()
+                .map(|r| int(r, "id") as StateId)
+                .filter(|id| filter.state_ids.is_empty() || filter.state_ids.contains(id))
+                .collect();
+            if ids.is_empty() {
+                return Ok(Page { items: vec![], total: 0, page: page.page, per_page: page.per_page });
+            }
+            resolved = TicketFilter { state_ids: ids, state_types: Vec::new(), ..filter.clone() };
+            &resolved
+        };
         let (where_sql, values) = filter_sql(filter);
-        // The state join is only needed to filter by state type.
-        let join = if filter.state_types.is_empty() { "" } else { " JOIN ticket_state s ON s.id = t.ticket_state_id" };
-        let count_sql = format!("SELECT COUNT(*) AS n FROM ticket t{join}{where_sql}");
+        let count_sql = format!("SELECT COUNT(*) AS n FROM ticket t{where_sql}");
         let total = self
             .conn
             .query_one_raw(self.stmt(&count_sql, values.clone()))
