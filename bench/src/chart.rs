@@ -1,5 +1,6 @@
-//! `throughput.svg`: requests per second of every case at the highest concurrency, one
-//! bar per engine, on a log scale (the `/healthz` ceiling is orders above a login).
+//! `throughput.svg`: successful requests per second of every case at the highest
+//! concurrency, one bar per engine, on a log scale (the `/healthz` ceiling is orders
+//! above a login).
 
 use std::fmt::Write;
 use std::path::Path;
@@ -34,7 +35,7 @@ pub fn write(r: &Results, path: &Path) -> Result<(), String> {
     );
     let _ = write!(
         svg,
-        r#"<text x="10" y="20" font-size="14" font-weight="bold">goats: requests per second at {top} clients, {} tickets (log scale)</text>"#,
+        r#"<text x="10" y="20" font-size="14" font-weight="bold">goats: successful requests per second at {top} clients, {} tickets (log scale)</text>"#,
         r.tickets
     );
     for (i, e) in r.engines.iter().enumerate() {
@@ -53,7 +54,8 @@ pub fn write(r: &Results, path: &Path) -> Result<(), String> {
         for (i, e) in r.engines.iter().enumerate() {
             let Some(m) = e.cases.iter().find(|m| m.case == *name && m.clients == top) else { continue };
             let by = y + BAR * i as f64;
-            let w = scale(m.rps);
+            let ok_rps = m.rps * m.success;
+            let w = scale(ok_rps);
             let _ = write!(
                 svg,
                 r#"<rect x="{LABEL}" y="{by}" width="{w:.1}" height="{}" fill="{}"/><text x="{:.1}" y="{}">{:.0}</text>"#,
@@ -61,7 +63,7 @@ pub fn write(r: &Results, path: &Path) -> Result<(), String> {
                 COLOURS[i % COLOURS.len()],
                 LABEL + w + 4.0,
                 by + BAR - 5.0,
-                m.rps
+                ok_rps
             );
         }
     }
