@@ -5,6 +5,7 @@
 
 pub mod assets;
 mod bulk;
+mod choices;
 mod dashboard;
 mod desk;
 mod format;

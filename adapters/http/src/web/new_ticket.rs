@@ -11,9 +11,9 @@ use poem::web::{Form, Query};
 use poem::{Response, handler};
 use serde::Deserialize;
 
+use super::choices::{self, Choice};
 use super::desk::Desk;
 use super::page::{Chrome, Nav, PageError, html, with_flash};
-use super::ticket_list::Choice;
 use super::zoom;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,34 +59,10 @@ pub struct KindQuery {
 
 #[handler]
 pub async fn form(desk: Desk, Query(q): Query<KindQuery>) -> Result<Response, PageError> {
-    let fail = |e| PageError::from_domain(&desk, e);
     let kind = Kind::parse(&q.kind);
-    let lookups = &desk.state.lookups;
-    let creatable = desk.perms.groups_with(Permission::Create);
-    let queues: Vec<Choice> = lookups
-        .queues()
-        .await
-        .map_err(fail)?
-        .into_iter()
-        .filter(|q| q.valid && creatable.contains(&q.group_id))
-        .map(|q| Choice { value: q.id.to_string(), label: q.name })
-        .collect();
-    let states = lookups
-        .states()
-        .await
-        .map_err(fail)?
-        .into_iter()
-        .filter(|s| s.valid && !matches!(s.state_type, StateType::Merged | StateType::Removed))
-        .map(|s| Choice { value: s.id.to_string(), label: s.name })
-        .collect();
-    let priorities = lookups
-        .priorities()
-        .await
-        .map_err(fail)?
-        .into_iter()
-        .filter(|p| p.valid)
-        .map(|p| Choice { value: p.id.to_string(), label: p.name })
-        .collect();
+    let queues = choices::queues(&desk, Permission::Create, None).await?;
+    let states = choices::states(&desk, true).await?;
+    let priorities = choices::priorities(&desk).await?;
     let title = desk.tr().t(if kind == Kind::Email { "new-email-title" } else { "new-phone-title" });
     Ok(html(&NewTicketPage { c: Chrome::for_desk(&desk, Nav::NewTicket, title), kind, queues, states, priorities }))
 }

@@ -11,6 +11,7 @@ use poem::web::Query;
 use poem::{Request, Response, handler};
 use serde::Deserialize;
 
+use super::choices::{self, Choice};
 use super::desk::Desk;
 use super::format::{age, state_class, when};
 use super::page::{Chrome, Nav, PageError, html};
@@ -165,11 +166,6 @@ pub struct Row {
     pub created: String,
 }
 
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-}
-
 #[derive(Template)]
 #[template(path = "pages/tickets.html")]
 struct ListPage {
@@ -245,37 +241,10 @@ pub async fn page(req: &Request, desk: Desk, Query(query): Query<ListQuery>) -> 
     if req.headers().get("hx-target").and_then(|v| v.to_str().ok()) == Some("ticket-results") {
         return Ok(html(&results));
     }
-    let lookups = &desk.state.lookups;
-    let readable = desk.perms.groups_with(Permission::Ro);
-    let queues = lookups
-        .queues()
-        .await
-        .map_err(fail)?
-        .into_iter()
-        .filter(|q| q.valid && readable.contains(&q.group_id))
-        .map(|q| Choice { value: q.id.to_string(), label: q.name })
-        .collect();
-    let states = lookups
-        .states()
-        .await
-        .map_err(fail)?
-        .into_iter()
-        .filter(|s| s.valid)
-        .map(|s| Choice { value: s.id.to_string(), label: s.name })
-        .collect();
-    let priorities = lookups
-        .priorities()
-        .await
-        .map_err(fail)?
-        .into_iter()
-        .filter(|p| p.valid)
-        .map(|p| Choice { value: p.id.to_string(), label: p.name })
-        .collect();
-    let owners = agents
-        .into_iter()
-        .filter(|a| a.valid)
-        .map(|a| Choice { value: a.id.to_string(), label: a.full_name() })
-        .collect();
+    let queues = choices::queues(&desk, Permission::Ro, None).await?;
+    let states = choices::states(&desk, false).await?;
+    let priorities = choices::priorities(&desk).await?;
+    let owners = choices::agents(&agents);
     let saved = super::saved_filters::SavedFilters {
         c: Chrome::for_desk(&desk, Nav::Tickets, String::new()),
         filters: super::saved_filters::load(&desk).await?,

@@ -11,10 +11,10 @@ use poem::http::StatusCode;
 use poem::web::Path;
 use poem::{Response, handler};
 
+use super::choices::{self, Choice};
 use super::desk::Desk;
 use super::format::{age, state_class, when};
 use super::page::{Chrome, Nav, PageError, html};
-use super::ticket_list::Choice;
 
 pub struct ArticleView {
     pub id: ArticleId,
@@ -164,34 +164,9 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
     let agents = s.agents.list().await.map_err(fail)?;
     let names: HashMap<UserId, String> = agents.iter().map(|a| (a.id, a.full_name())).collect();
     let name = |id: &UserId| names.get(id).cloned().unwrap_or_default();
-    let move_into = desk.perms.groups_with(Permission::MoveInto);
-    let move_queues: Vec<Choice> = s
-        .lookups
-        .queues()
-        .await
-        .map_err(fail)?
-        .into_iter()
-        .filter(|q| q.valid && q.id != ticket.queue_id && move_into.contains(&q.group_id))
-        .map(|q| Choice { value: q.id.to_string(), label: q.name })
-        .collect();
-    let states = s
-        .lookups
-        .states()
-        .await
-        .map_err(fail)?
-        .into_iter()
-        .filter(|st| st.valid && !matches!(st.state_type, StateType::Merged | StateType::Removed))
-        .map(|st| Choice { value: st.id.to_string(), label: st.name })
-        .collect();
-    let priorities = s
-        .lookups
-        .priorities()
-        .await
-        .map_err(fail)?
-        .into_iter()
-        .filter(|p| p.valid)
-        .map(|p| Choice { value: p.id.to_string(), label: p.name })
-        .collect();
+    let move_queues = choices::queues(desk, Permission::MoveInto, Some(ticket.queue_id)).await?;
+    let states = choices::states(desk, true).await?;
+    let priorities = choices::priorities(desk).await?;
     let can = Can {
         note: abilities.contains(&Permission::Note),
         rw: abilities.contains(&Permission::Rw),
@@ -269,11 +244,7 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
         move_queues,
         states,
         priorities,
-        agents: agents
-            .into_iter()
-            .filter(|a| a.valid)
-            .map(|a| Choice { value: a.id.to_string(), label: a.full_name() })
-            .collect(),
+        agents: choices::agents(&agents),
         t: ticket,
     })
 }

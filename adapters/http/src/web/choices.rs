@@ -1,0 +1,44 @@
+//! The options of the pages' select boxes: queues, states, priorities and agents, as
+//! value/label pairs, each list only what the agent may pick.
+
+use goats_core::model::{Agent, QueueId, StateType};
+use goats_core::permission::Permission;
+
+use super::desk::Desk;
+use super::page::PageError;
+
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+/// Valid queues whose group grants the agent `permission`, except `except`.
+pub async fn queues(desk: &Desk, permission: Permission, except: Option<QueueId>) -> Result<Vec<Choice>, PageError> {
+    let groups = desk.perms.groups_with(permission);
+    let queues = desk.state.lookups.queues().await.map_err(|e| PageError::from_domain(desk, e))?;
+    Ok(queues
+        .into_iter()
+        .filter(|q| q.valid && groups.contains(&q.group_id) && Some(q.id) != except)
+        .map(|q| Choice { value: q.id.to_string(), label: q.name })
+        .collect())
+}
+
+/// Valid states; `settable` leaves out merged and removed, which no form may set.
+pub async fn states(desk: &Desk, settable: bool) -> Result<Vec<Choice>, PageError> {
+    let states = desk.state.lookups.states().await.map_err(|e| PageError::from_domain(desk, e))?;
+    Ok(states
+        .into_iter()
+        .filter(|s| s.valid && !(settable && matches!(s.state_type, StateType::Merged | StateType::Removed)))
+        .map(|s| Choice { value: s.id.to_string(), label: s.name })
+        .collect())
+}
+
+pub async fn priorities(desk: &Desk) -> Result<Vec<Choice>, PageError> {
+    let priorities = desk.state.lookups.priorities().await.map_err(|e| PageError::from_domain(desk, e))?;
+    Ok(priorities.into_iter().filter(|p| p.valid).map(|p| Choice { value: p.id.to_string(), label: p.name }).collect())
+}
+
+/// Valid agents, by full name.
+pub fn agents(agents: &[Agent]) -> Vec<Choice> {
+    agents.iter().filter(|a| a.valid).map(|a| Choice { value: a.id.to_string(), label: a.full_name() }).collect()
+}
