@@ -41,6 +41,7 @@ error-not-found = Nicht gefunden, oder Sie dürfen es nicht sehen
 error-forbidden = Das dürfen Sie nicht
 error-invalid = Bitte prüfen Sie Ihre Eingabe
 error-conflict = Jemand anderes hat dies zuerst geändert
+error-internal = In goats ist etwas schiefgegangen. Bitte zurückgehen und erneut versuchen; passiert es wieder, bitte die Administration informieren.
 error-offline = Der Server ist nicht erreichbar. Nichts wurde geändert; bitte erneut versuchen.
 error-unavailable = Die Datenbank antwortet nicht; bitte gleich noch einmal versuchen
 

@@ -41,6 +41,7 @@ error-not-found = Not found, or you may not see it
 error-forbidden = You may not do that
 error-invalid = Please check your input
 error-conflict = Someone else changed this first
+error-internal = Something went wrong inside goats. Go back and try again; if it happens again, tell your administrator.
 error-offline = The server cannot be reached. Nothing was changed; try again.
 error-unavailable = The database is not answering; try again shortly
 

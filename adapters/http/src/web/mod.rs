@@ -52,4 +52,5 @@ pub fn routes() -> impl Endpoint {
         .at("/tickets/:id/links", post(ticket_actions::link))
         .at("/tickets/:id/links/delete", post(ticket_actions::unlink))
         .with(session::SessionLayer)
+        .with(poem::middleware::CatchPanic::new().with_handler(page::panic_page))
 }

@@ -189,6 +189,25 @@ impl ResponseError for PageError {
     }
 }
 
+/// What a request that failed inside goats gets: the error page (in English: the panic
+/// has no request to take a language from), with the details only in the log.
+pub fn panic_page(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = err
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| err.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(panic = %what, "a page request failed");
+    let error = PageError {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        title: Tr(Lang::En).t("error-internal"),
+        detail: None,
+        lang: Lang::En,
+        htmx: false,
+    };
+    error.as_response()
+}
+
 /// A toast for the next page the agent sees: for actions that navigate away (a new
 /// ticket, a merge), where a toast on this response would be lost with the page.
 pub fn with_flash(mut resp: Response, message: &str) -> Response {
@@ -207,4 +226,17 @@ pub fn with_toast(mut resp: Response, message: &str) -> Response {
         resp.headers_mut().insert("hx-trigger", v);
     }
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_becomes_the_error_page() {
+        let resp = panic_page(Box::new("index out of bounds"));
+        assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = resp.into_body().into_string().await.unwrap();
+        assert!(body.contains("Something went wrong inside goats") && !body.contains("index out of bounds"));
+    }
 }
