@@ -16,6 +16,7 @@ pub enum HistoryType {
     AddNote = 15,
     Move = 16,
     TimeAccounting = 20,
+    WebRequestCustomer = 29,
     TicketLinkAdd = 30,
     TicketLinkDelete = 31,
     Lock = 17,

@@ -235,6 +235,8 @@ pub fn article_history_type(article: &NewArticle) -> HistoryType {
         (CommunicationChannel::Email, _) => HistoryType::EmailAgent,
         (CommunicationChannel::Phone, SenderType::Customer) => HistoryType::PhoneCallCustomer,
         (CommunicationChannel::Phone, _) => HistoryType::PhoneCallAgent,
+        // What a customer writes in OTRS's customer interface.
+        (CommunicationChannel::Internal, SenderType::Customer) => HistoryType::WebRequestCustomer,
         (CommunicationChannel::Internal | CommunicationChannel::Chat, _) => HistoryType::AddNote,
     }
 }

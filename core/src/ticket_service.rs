@@ -26,6 +26,30 @@ pub struct TicketPorts {
     pub clock: Arc<dyn Clock>,
 }
 
+/// The user OTRS records as the author of what customers and the system do.
+pub const SYSTEM_USER: UserId = 1;
+
+/// What a customer writes in a new ticket or a follow-up.
+#[derive(Debug, Clone)]
+pub struct CustomerWords {
+    pub subject: String,
+    pub body: String,
+    pub attachments: Vec<NewAttachment>,
+}
+
+impl CustomerWords {
+    /// As OTRS's customer interface stores it: sender customer, internal channel,
+    /// visible to the customer, from the customer's address.
+    fn into_article(self, customer: &CustomerUser) -> NewArticle {
+        let mut a = NewArticle::note(self.subject, self.body);
+        a.sender_type = SenderType::Customer;
+        a.visible_for_customer = true;
+        a.from = Some(format!("{} {} <{}>", customer.first_name, customer.last_name, customer.email));
+        a.attachments = self.attachments;
+        a
+    }
+}
+
 /// Attachments larger than this are refused unless configured otherwise.
 pub const DEFAULT_MAX_ATTACHMENT_BYTES: u64 = 10 * 1024 * 1024;
 
@@ -85,6 +109,80 @@ impl TicketService {
 
     /// Opens a ticket with its first article. Needs `create` on the queue's group.
     pub async fn create(&self, actor: &AgentPermissions, new: NewTicket) -> DomainResult<Ticket> {
+        if new.title.trim().is_empty() {
+            return Err(DomainError::invalid("title", "a ticket needs a title"));
+        }
+        let queue = self.valid_queue(new.queue_id).await?;
+        if !actor.has(queue.group_id, Permission::Create) {
+            return Err(DomainError::PermissionDenied(format!("no create permission on queue {}", queue.name)));
+        }
+        self.open(actor.user_id, new).await
+    }
+
+    /// A ticket a customer opens, as OTRS's customer interface does: new, normal
+    /// priority, owned by the system user (1) until an agent takes it, the customer's
+    /// words its first article (internal channel, visible to them). With customer groups
+    /// off (OTRS's default), any valid queue will do.
+    pub async fn create_for_customer(
+        &self,
+        customer: &CustomerUser,
+        queue_id: QueueId,
+        title: String,
+        article: CustomerWords,
+    ) -> DomainResult<Ticket> {
+        let new = NewTicket {
+            title,
+            queue_id,
+            state_id: 1,
+            priority_id: 3,
+            type_id: None,
+            owner_id: SYSTEM_USER,
+            responsible_id: None,
+            customer_id: Some(customer.customer_id.clone()).filter(|c| !c.is_empty()),
+            customer_user_id: Some(customer.login.clone()),
+            pending_until: None,
+            article: article.into_article(customer),
+        };
+        self.open(SYSTEM_USER, new).await
+    }
+
+    /// A customer's follow-up to one of their tickets (OTRS's `FollowUp`). A closed ticket
+    /// opens again, so the follow-up is seen.
+    pub async fn customer_follow_up(
+        &self,
+        customer: &CustomerUser,
+        ticket_id: TicketId,
+        words: CustomerWords,
+    ) -> DomainResult<ArticleId> {
+        let ticket = self.load(ticket_id).await?;
+        if !crate::permission::customer_can_see(&ticket, &customer.login, &customer.customer_id) {
+            return Err(DomainError::not_found("ticket", ticket_id));
+        }
+        let article = words.into_article(customer);
+        if article.body.trim().is_empty() {
+            return Err(DomainError::invalid("body", "an article needs a body"));
+        }
+        self.check_attachments(&article)?;
+        let history: HistoryBuilder = Box::new(|_, article_id| {
+            vec![HistoryEntry { history_type: HistoryType::FollowUp, name: "%%".into(), article_id: Some(article_id) }]
+        });
+        let article_id = self.ports.articles.add(ticket_id, article, history, SYSTEM_USER).await?;
+        if ticket.state_type == StateType::Closed
+            && let Some(open) = self.ports.lookups.state_by_name("open").await?
+        {
+            let change = ResolvedChange::State { old: self.state_of(&ticket).await?, new: open, pending_until: None };
+            let (update, history) = ticket_change::plan(&ticket, &change, self.ports.clock.now())?;
+            self.ports.tickets.update(ticket_id, update, history, SYSTEM_USER).await?;
+        }
+        Ok(article_id)
+    }
+
+    async fn state_of(&self, ticket: &Ticket) -> DomainResult<TicketState> {
+        self.ports.lookups.state(ticket.state_id).await?.ok_or_else(|| DomainError::not_found("state", ticket.state_id))
+    }
+
+    /// Stores a new ticket, checked for everything but who may open it.
+    async fn open(&self, by: UserId, new: NewTicket) -> DomainResult<Ticket> {
         let p = &self.ports;
         let title = new.title.trim().to_string();
         if title.is_empty() {
@@ -92,9 +190,6 @@ impl TicketService {
         }
         self.check_attachments(&new.article)?;
         let queue = self.valid_queue(new.queue_id).await?;
-        if !actor.has(queue.group_id, Permission::Create) {
-            return Err(DomainError::PermissionDenied(format!("no create permission on queue {}", queue.name)));
-        }
         let state =
             p.lookups.state(new.state_id).await?.ok_or_else(|| DomainError::not_found("state", new.state_id))?;
         if matches!(state.state_type, StateType::Merged | StateType::Removed) {
@@ -136,7 +231,7 @@ impl TicketService {
         loop {
             let number = self.allocate_number(now).await?;
             let history = new_ticket_history(number.clone(), names.clone(), &new, pending);
-            match p.tickets.create(draft(number), new.article.clone(), history, actor.user_id).await {
+            match p.tickets.create(draft(number), new.article.clone(), history, by).await {
                 Err(DomainError::Conflict(_)) if attempts < 10 => attempts += 1,
                 Err(e) => return Err(e),
                 Ok((id, _)) => return self.load(id).await,

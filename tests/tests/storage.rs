@@ -761,3 +761,31 @@ async fn attachments_are_stored_as_znuny_stores_them() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn customers_open_and_follow_up_tickets() {
+    use goats_core::ticket_service::CustomerWords;
+    with_each_engine(|engine, db| async move {
+        let s = service(&db);
+        let root = root(&db).await;
+        let jane = goats_core::testing::contact("jane", "ACME");
+        db.create_user(jane.clone(), None, 1).await.unwrap();
+        let words = |body: &str| CustomerWords { subject: "Printer".into(), body: body.into(), attachments: vec![] };
+        let t = s.create_for_customer(&jane, 2, "Printer jams".into(), words("It jams.")).await.unwrap();
+        assert_eq!(
+            (t.owner_id, t.customer_user_id.as_deref(), t.customer_id.as_deref()),
+            (1, Some("jane"), Some("ACME"))
+        );
+        s.change(&root, t.id, TicketChange::State { state_id: 2, pending_until: None }).await.unwrap();
+        s.customer_follow_up(&jane, t.id, words("Again.")).await.unwrap();
+        let now = s.get(&root, t.id, true).await.unwrap();
+        assert_eq!(now.state, "open", "{engine:?}");
+        assert_eq!(now.articles.unwrap().len(), 2);
+        let types: Vec<String> = s.history(&root, t.id).await.unwrap().into_iter().map(|h| h.history_type).collect();
+        assert!(
+            types.contains(&"WebRequestCustomer".to_string()) && types.contains(&"FollowUp".to_string()),
+            "{types:?}"
+        );
+    })
+    .await;
+}

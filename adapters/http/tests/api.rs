@@ -831,3 +831,86 @@ async fn attachments_go_up_as_base64_and_come_down_as_downloads() {
         .await;
     r.assert_status(StatusCode::NOT_FOUND);
 }
+
+/// Customers open tickets for themselves and follow up; a follow-up opens a closed
+/// ticket again; other people's tickets stay out of reach.
+#[tokio::test]
+async fn customers_open_tickets_and_follow_up() {
+    let w = world().await;
+    for (login, company) in [("jane", "ACME"), ("zed", "OTHER")] {
+        let user = goats_core::testing::contact(login, company);
+        w.store.create_user(user, Some(goats_core::password::hash_with_cost("customer-password", 4)), 1).await.unwrap();
+    }
+    let login = |who: &'static str| {
+        let cli = &w.cli;
+        async move {
+            let r = cli
+                .post("/api/v1/auth/login")
+                .body_json(&json!({"kind": "customer", "login": who, "password": "customer-password"}))
+                .send()
+                .await;
+            format!("Bearer {}", json(r).await["access_token"].as_str().unwrap())
+        }
+    };
+    let jane = login("jane").await;
+    let r = w
+        .cli
+        .post("/api/v1/tickets")
+        .header("Authorization", &jane)
+        // Owner and customer fields are not the customer's to set: they are ignored.
+        .body_json(&json!({"title": "Printer jams", "queue_id": 2, "owner_id": 7, "customer_user_id": "zed",
+            "article": {"subject": "Jams", "body": "Page 2 always jams.", "visible_for_customer": false}}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::CREATED);
+    let t = json(r).await;
+    let id = t["id"].as_i64().unwrap();
+    assert_eq!(
+        (t["customer_user_id"].as_str(), t["customer_id"].as_str(), t["owner_id"].as_i64()),
+        (Some("jane"), Some("ACME"), Some(1))
+    );
+    let root = format!("Bearer {}", w.login("root@localhost", "root-password").await);
+    let full =
+        json(w.cli.get(format!("/api/v1/tickets/{id}?articles=true")).header("Authorization", &root).send().await)
+            .await;
+    let first = &full["articles"][0];
+    assert_eq!(
+        (first["sender_type"].as_str(), first["visible_for_customer"].as_bool()),
+        (Some("customer"), Some(true))
+    );
+    assert_eq!(first["from"], "jane Customer <jane@example.com>");
+
+    // Closed by an agent, opened again by the customer's follow-up.
+    w.cli
+        .patch(format!("/api/v1/tickets/{id}"))
+        .header("Authorization", &root)
+        .body_json(&json!({"state_id": 2}))
+        .send()
+        .await
+        .assert_status_is_ok();
+    let r = w
+        .cli
+        .post(format!("/api/v1/tickets/{id}/articles"))
+        .header("Authorization", &jane)
+        .body_json(&json!({"subject": "Again", "body": "It jams again."}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::CREATED);
+    let now = json(w.cli.get(format!("/api/v1/tickets/{id}")).header("Authorization", &root).send().await).await;
+    assert_eq!(now["state"], "open");
+    let history =
+        json(w.cli.get(format!("/api/v1/tickets/{id}/history")).header("Authorization", &root).send().await).await;
+    let types: Vec<&str> = history.as_array().unwrap().iter().map(|h| h["history_type"].as_str().unwrap()).collect();
+    assert!(types.contains(&"WebRequestCustomer") && types.contains(&"FollowUp"), "{types:?}");
+
+    // Another company's customer: no such ticket.
+    let zed = login("zed").await;
+    let r = w
+        .cli
+        .post(format!("/api/v1/tickets/{id}/articles"))
+        .header("Authorization", &zed)
+        .body_json(&json!({"subject": "Hi", "body": "Let me in."}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::NOT_FOUND);
+}

@@ -48,6 +48,13 @@ impl AppState {
         }
     }
 
+    /// The customer user behind a customer's token, with name and address.
+    pub async fn customer_user(&self, auth: &BearerAuth) -> Result<Option<goats_core::model::CustomerUser>, ApiError> {
+        let Some((login, _)) = self.customer(auth).await? else { return Ok(None) };
+        let user = self.customers.user(&login).await?;
+        Ok(Some(user.ok_or_else(|| ApiError::unauthorized("the token is invalid or expired"))?))
+    }
+
     async fn resolve(&self, auth: &BearerAuth) -> Result<(AgentPermissions, TokenScope), ApiError> {
         let token = auth.0.token.as_str();
         if self.access_tokens.verify_customer(token).is_some() {

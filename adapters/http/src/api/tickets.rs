@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use goats_core::model::{self, *};
 use goats_core::ticket_change::TicketChange;
+use goats_core::ticket_service::CustomerWords;
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::{Attachment, AttachmentType, Json};
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi, Tags};
@@ -599,11 +600,22 @@ impl TicketApi {
         }))
     }
 
-    /// Open a ticket with its first article. Needs `create` on the queue.
+    /// Open a ticket with its first article. Agents need `create` on the queue. A
+    /// customer opens one for themselves: only the title, queue and the article's
+    /// subject, body and attachments are taken; the rest is set as OTRS's customer
+    /// interface sets it.
     #[oai(path = "/tickets", method = "post")]
     async fn create(&self, auth: BearerAuth, body: Json<NewTicketDto>) -> Result<TicketCreated, ApiError> {
-        let caller = self.state.writer(&auth).await?;
         let b = body.0;
+        if let Some(customer) = self.state.customer_user(&auth).await? {
+            let title: String = b.title.into();
+            let article: NewArticle = b.article.try_into()?;
+            let words =
+                CustomerWords { subject: article.subject, body: article.body, attachments: article.attachments };
+            let ticket = self.state.tickets.create_for_customer(&customer, b.queue_id, title, words).await?;
+            return Ok(TicketCreated::Created(Json(ticket.into())));
+        }
+        let caller = self.state.writer(&auth).await?;
         let new = model::NewTicket {
             title: b.title.into(),
             queue_id: b.queue_id,
@@ -675,6 +687,8 @@ impl TicketApi {
     }
 
     /// Add an article: internal notes need `note`, anything the customer sees needs `rw`.
+    /// A customer's article is a follow-up (only subject, body and attachments are
+    /// taken) and opens a closed ticket again.
     #[oai(path = "/tickets/:id/articles", method = "post")]
     async fn add_article(
         &self,
@@ -682,6 +696,13 @@ impl TicketApi {
         id: Path<i64>,
         body: Json<NewArticleDto>,
     ) -> Result<ArticleCreated, ApiError> {
+        if let Some(customer) = self.state.customer_user(&auth).await? {
+            let article: NewArticle = body.0.try_into()?;
+            let words =
+                CustomerWords { subject: article.subject, body: article.body, attachments: article.attachments };
+            let article_id = self.state.tickets.customer_follow_up(&customer, id.0, words).await?;
+            return Ok(ArticleCreated::Created(Json(CreatedArticle { id: article_id })));
+        }
         let caller = self.state.writer(&auth).await?;
         let article_id = self.state.tickets.add_article(&caller, id.0, body.0.try_into()?).await?;
         Ok(ArticleCreated::Created(Json(CreatedArticle { id: article_id })))
