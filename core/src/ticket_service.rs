@@ -89,6 +89,27 @@ impl TicketService {
         }
     }
 
+    /// One attachment of an article a customer may see, with its bytes.
+    pub async fn attachment_for_customer(
+        &self,
+        login: &str,
+        company: &str,
+        ticket_id: TicketId,
+        attachment_id: i64,
+    ) -> DomainResult<(Attachment, Vec<u8>)> {
+        let ticket = self.load(ticket_id).await?;
+        let not_found = || DomainError::not_found("attachment", attachment_id);
+        if !crate::permission::customer_can_see(&ticket, login, company) {
+            return Err(DomainError::not_found("ticket", ticket_id));
+        }
+        let (meta, bytes) = self.ports.articles.attachment(attachment_id).await?.ok_or_else(not_found)?;
+        let article = self.ports.articles.get(meta.article_id).await?.ok_or_else(not_found)?;
+        if article.ticket_id != ticket_id || !article.visible_for_customer {
+            return Err(not_found());
+        }
+        Ok((meta, bytes))
+    }
+
     /// One attachment of a ticket the actor may read, with its bytes.
     pub async fn attachment(
         &self,

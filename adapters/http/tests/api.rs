@@ -914,3 +914,37 @@ async fn customers_open_tickets_and_follow_up() {
         .await;
     r.assert_status(StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn customers_download_only_the_attachments_of_articles_shown_to_them() {
+    let w = world().await;
+    let user = goats_core::testing::contact("jane", "ACME");
+    w.store.create_user(user, Some(goats_core::password::hash_with_cost("customer-password", 4)), 1).await.unwrap();
+    let root = format!("Bearer {}", w.login("root@localhost", "root-password").await);
+    let id = w.create_ticket(&root[7..], 2).await["id"].as_i64().unwrap();
+    for (visible, name) in [(true, "shown.txt"), (false, "internal.txt")] {
+        w.cli
+            .post(format!("/api/v1/tickets/{id}/articles"))
+            .header("Authorization", &root)
+            .body_json(&json!({"subject": name, "body": "File.", "visible_for_customer": visible,
+                "attachments": [{"filename": name, "content": "aGVsbG8="}]}))
+            .send()
+            .await
+            .assert_status(StatusCode::CREATED);
+    }
+    let full =
+        json(w.cli.get(format!("/api/v1/tickets/{id}?articles=true")).header("Authorization", &root).send().await)
+            .await;
+    let file_id = |n: usize| full["articles"][n]["attachments"][0]["id"].as_i64().unwrap();
+    let r = w
+        .cli
+        .post("/api/v1/auth/login")
+        .body_json(&json!({"kind": "customer", "login": "jane", "password": "customer-password"}))
+        .send()
+        .await;
+    let jane = format!("Bearer {}", json(r).await["access_token"].as_str().unwrap());
+    let get =
+        |att: i64| w.cli.get(format!("/api/v1/tickets/{id}/attachments/{att}")).header("Authorization", &jane).send();
+    get(file_id(1)).await.assert_status_is_ok();
+    get(file_id(2)).await.assert_status(StatusCode::NOT_FOUND);
+}

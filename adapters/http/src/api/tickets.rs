@@ -753,7 +753,7 @@ impl TicketApi {
     }
 
     /// One attachment's bytes, always as a download (its sniffed type is in the
-    /// article's `attachments`).
+    /// article's `attachments`). Customers reach only those of articles shown to them.
     #[oai(path = "/tickets/:id/attachments/:attachment_id", method = "get")]
     async fn attachment(
         &self,
@@ -761,8 +761,15 @@ impl TicketApi {
         id: Path<i64>,
         attachment_id: Path<i64>,
     ) -> Result<Attachment<Vec<u8>>, ApiError> {
-        let caller = self.state.reader(&auth).await?;
-        let (meta, bytes) = self.state.tickets.attachment(&caller, id.0, attachment_id.0).await?;
+        let (meta, bytes) = match self.state.customer(&auth).await? {
+            Some((login, company)) => {
+                self.state.tickets.attachment_for_customer(&login, &company, id.0, attachment_id.0).await?
+            }
+            None => {
+                let caller = self.state.reader(&auth).await?;
+                self.state.tickets.attachment(&caller, id.0, attachment_id.0).await?
+            }
+        };
         Ok(Attachment::new(bytes).attachment_type(AttachmentType::Attachment).filename(meta.filename))
     }
 
