@@ -1,0 +1,53 @@
+// axe-core (from npm) checks every main page against WCAG 2 A/AA — labels, contrast,
+// landmarks, focusable names — in the light and the dark theme.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { after, before, test } from "node:test";
+import { Goats, browser } from "./harness.mjs";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const goats = new Goats();
+let chromium;
+let ticketId;
+
+before(async () => {
+  await goats.start();
+  goats.cli(["user", "add", "ada", "--first-name", "Ada", "--last-name", "Lovelace", "--password-stdin"], "ada-password\n");
+  const created = await goats.api("ada", "ada-password", "POST", "/tickets", {
+    title: "Screen flickers",
+    queue_id: 2,
+    customer_user_id: "sam@example.org",
+    article: { subject: "Flicker", body: "Since the update.", visible_for_customer: true },
+  });
+  ticketId = created.id;
+  chromium = await browser();
+});
+
+after(async () => {
+  await chromium?.close();
+  await goats.stop();
+});
+
+async function violations(page) {
+  // axe runs through the DevTools protocol: the pages' CSP stays on for everything else.
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] }));
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+}
+
+for (const theme of ["light", "dark"]) {
+  test(`the main pages meet WCAG 2 AA in the ${theme} theme`, async () => {
+    const page = await (await chromium.newContext({ locale: "en-US", colorScheme: theme })).newPage();
+    await page.goto(goats.base + "/login");
+    assert.deepEqual(await violations(page), [], "login page");
+    await page.getByLabel("Username").fill("ada");
+    await page.getByLabel("Password").fill("ada-password");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL(/\/dashboard/);
+    for (const path of ["/dashboard", "/tickets", `/tickets/${ticketId}`, "/tickets/new"]) {
+      await page.goto(goats.base + path);
+      assert.deepEqual(await violations(page), [], path);
+    }
+  });
+}
