@@ -789,3 +789,32 @@ async fn customers_open_and_follow_up_tickets() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn searching_titles_customers_and_article_bodies() {
+    with_each_engine(|engine, db| async move {
+        let s = service(&db);
+        let root = root(&db).await;
+        let a = s.create(&root, ticket("Mail bounce", 2, 3, "ann")).await.unwrap();
+        let b = s.create(&root, ticket("Disk full", 2, 3, "bob")).await.unwrap();
+        s.add_article(&root, b.id, NewArticle::note("Cause", "The LOGROTATE job stopped in May.")).await.unwrap();
+        let search = |text: &str| {
+            let f = TicketFilter { text_contains: Some(text.into()), ..Default::default() };
+            let s = &s;
+            let root = &root;
+            async move {
+                let page = s.list(root, f, TicketSort::default(), PageRequest::default()).await.unwrap();
+                let mut ids: Vec<TicketId> = page.items.iter().map(|t| t.id).collect();
+                ids.sort();
+                ids
+            }
+        };
+        assert_eq!(search("logrotate").await, vec![b.id], "{engine:?}: an article body");
+        assert_eq!(search("BOUNCE").await, vec![a.id], "{engine:?}: a title");
+        assert_eq!(search("ann").await, vec![a.id], "{engine:?}: a customer user");
+        // Every ticket's first article mentions the printer; % matches literally.
+        assert_eq!(search("printer is on fire").await.len(), 2);
+        assert!(search("100%").await.is_empty(), "{engine:?}");
+    })
+    .await;
+}

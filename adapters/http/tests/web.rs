@@ -655,3 +655,17 @@ async fn files_attach_to_an_article_and_download_without_being_rendered() {
         .await;
     r.assert_status(StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_search_box_finds_words_in_article_bodies_and_customers() {
+    let w = world().await;
+    let root = w.login("root@localhost", "root-password").await;
+    let id = w.create_ticket(&root, 2).await["id"].as_i64().unwrap();
+    let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    // "Since 9 am." is the body of the ticket's first article; "jane" its customer user.
+    for q in ["since+9", "JANE"] {
+        let page = text(b.get(&format!("/tickets?q={q}")).await).await;
+        assert!(page.contains("1 ticket") && page.contains(&format!("href=\"/tickets/{id}\"")), "{q}");
+    }
+    assert!(text(b.get("/tickets?q=nowhere").await).await.contains("0 tickets"));
+}

@@ -89,10 +89,23 @@ fn filter_sql(f: &TicketFilter) -> (String, Vec<Value>) {
         conds.push("t.ticket_lock_id = ?".into());
         values.push(Value::from(lock.id()));
     }
+    let like = |term: &str| {
+        let escaped = term.to_lowercase().replace('!', "!!").replace('%', "!%").replace('_', "!_");
+        Value::from(format!("%{escaped}%"))
+    };
     if let Some(term) = f.title_contains.as_deref().filter(|t| !t.is_empty()) {
         conds.push("LOWER(t.title) LIKE ? ESCAPE '!'".into());
-        let escaped = term.to_lowercase().replace('!', "!!").replace('%', "!%").replace('_', "!_");
-        values.push(Value::from(format!("%{escaped}%")));
+        values.push(like(term));
+    }
+    // Searching article bodies reads them all: it is meant for a search, not a queue view.
+    if let Some(term) = f.text_contains.as_deref().filter(|t| !t.is_empty()) {
+        conds.push(
+            "(LOWER(t.title) LIKE ? ESCAPE '!' OR LOWER(t.customer_user_id) LIKE ? ESCAPE '!' OR EXISTS \
+             (SELECT 1 FROM article a JOIN article_data_mime m ON m.article_id = a.id \
+             WHERE a.ticket_id = t.id AND LOWER(m.a_body) LIKE ? ESCAPE '!'))"
+                .into(),
+        );
+        values.extend([like(term), like(term), like(term)]);
     }
     let sql = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
     (sql, values)

@@ -96,7 +96,13 @@ impl State {
     }
 }
 
-fn matches(t: &Ticket, f: &TicketFilter) -> bool {
+fn matches(t: &Ticket, f: &TicketFilter, articles: &[Article]) -> bool {
+    let has_text = |needle: &str| {
+        let needle = needle.to_lowercase();
+        t.title.to_lowercase().contains(&needle)
+            || t.customer_user_id.as_ref().is_some_and(|c| c.to_lowercase().contains(&needle))
+            || articles.iter().any(|a| a.ticket_id == t.id && a.body.to_lowercase().contains(&needle))
+    };
     fn any<T: PartialEq>(set: &[T], v: &T) -> bool {
         set.is_empty() || set.contains(v)
     }
@@ -119,6 +125,7 @@ fn matches(t: &Ticket, f: &TicketFilter) -> bool {
             .as_ref()
             .is_none_or(|(login, company)| crate::permission::customer_can_see(t, login, company))
         && f.title_contains.as_ref().is_none_or(|s| t.title.to_lowercase().contains(&s.to_lowercase()))
+        && f.text_contains.as_deref().is_none_or(has_text)
 }
 
 #[async_trait]
@@ -154,7 +161,7 @@ impl TicketRepository for MemoryStore {
     async fn list(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Page<Ticket>> {
         let s = self.lock();
         let mut all: Vec<Ticket> =
-            s.tickets.iter().filter_map(|t| s.ticket(t.1)).filter(|t| matches(t, filter)).collect();
+            s.tickets.iter().filter_map(|t| s.ticket(t.1)).filter(|t| matches(t, filter, &s.articles)).collect();
         all.sort_by(|a, b| {
             let o = match sort.field {
                 TicketSortField::Number => a.number.cmp(&b.number),

@@ -542,6 +542,10 @@ impl TicketApi {
         /// Part of the title, case-insensitive.
         #[oai(validator(max_length = 255))]
         title: Query<Option<String>>,
+        /// Words in the title, the customer user or any article's body (a search: it
+        /// reads every article body, so it is slower than the other filters).
+        #[oai(validator(max_length = 255))]
+        text: Query<Option<String>>,
         /// Sort column; `created` by default.
         sort: Query<Option<SortField>>,
         /// `desc` by default.
@@ -563,6 +567,7 @@ impl TicketApi {
             type_ids: type_id.0,
             lock: lock.0.map(Into::into),
             title_contains: title.0,
+            text_contains: text.0,
             created_from: created_from.0,
             created_until: created_until.0,
             changed_from: changed_from.0,

@@ -94,7 +94,7 @@ impl ListQuery {
         }
         let q = self.q.trim();
         if !q.is_empty() {
-            f.title_contains = Some(q.to_string());
+            f.text_contains = Some(q.to_string());
         }
         f
     }
