@@ -12,7 +12,7 @@ use rand::Rng;
 use sha2::{Digest, Sha256};
 
 use crate::error::DomainError;
-use crate::model::UserId;
+use crate::model::{Agent, UserId};
 use crate::permission::AgentPermissions;
 use crate::ports::{
     AgentRepository, Clock, CpuWork, CustomerRepository, GroupRepository, InlineCpu, RefreshTokenStore, Subject,
@@ -200,6 +200,11 @@ impl AuthService {
     /// What a (valid) agent may do right now; an invalid account holds nothing.
     pub async fn permissions(&self, user_id: UserId) -> Result<AgentPermissions, AuthError> {
         let agent = self.agents.get(user_id).await?.filter(|a| a.valid).ok_or(AuthError::InvalidToken)?;
+        self.permissions_of(&agent).await
+    }
+
+    /// The permissions of an agent the caller has already loaded (and found valid).
+    pub async fn permissions_of(&self, agent: &Agent) -> Result<AgentPermissions, AuthError> {
         Ok(AgentPermissions::new(agent.id, self.groups.grants_for(agent.id).await?))
     }
 

@@ -90,7 +90,7 @@ impl<'a> FromRequest<'a> for Desk {
         let Some(agent) = agent.filter(|a| a.valid) else {
             return Err(poem::Error::from_response(to_login(req)));
         };
-        let perms = state.auth.permissions(agent.id).await.map_err(|e| {
+        let perms = state.auth.permissions_of(&agent).await.map_err(|e| {
             tracing::error!(error = %e, "loading permissions failed");
             poem::Error::from_status(StatusCode::SERVICE_UNAVAILABLE)
         })?;
