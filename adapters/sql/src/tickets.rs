@@ -48,7 +48,8 @@ fn ticket_from(r: &QueryResult) -> Ticket {
     }
 }
 
-/// `WHERE` conditions for a filter, with their values in placeholder order.
+/// `WHERE` conditions for a filter, with their values in placeholder order. State
+/// types must already be resolved to state ids (`list` does so).
 fn filter_sql(f: &TicketFilter) -> (String, Vec<Value>) {
     let mut conds: Vec<String> = Vec::new();
     let mut values: Vec<Value> = Vec::new();
@@ -60,7 +61,6 @@ fn filter_sql(f: &TicketFilter) -> (String, Vec<Value>) {
     };
     any_of("t.queue_id", f.queue_ids.iter().map(|v| Value::from(*v)).collect());
     any_of("t.ticket_state_id", f.state_ids.iter().map(|v| Value::from(*v)).collect());
-    any_of("s.type_id", f.state_types.iter().map(|v| Value::from(v.id())).collect());
     any_of("t.ticket_priority_id", f.priority_ids.iter().map(|v| Value::from(*v)).collect());
     any_of("t.user_id", f.owner_ids.iter().map(|v| Value::from(*v)).collect());
     any_of("t.responsible_user_id", f.responsible_ids.iter().map(|v| Value::from(*v)).collect());
