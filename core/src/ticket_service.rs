@@ -44,7 +44,7 @@ impl CustomerWords {
         let mut a = NewArticle::note(self.subject, self.body);
         a.sender_type = SenderType::Customer;
         a.visible_for_customer = true;
-        a.from = Some(format!("{} {} <{}>", customer.first_name, customer.last_name, customer.email));
+        a.from = Some(customer.mailbox());
         a.attachments = self.attachments;
         a
     }

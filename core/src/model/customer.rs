@@ -18,6 +18,13 @@ pub struct CustomerUser {
     pub valid: bool,
 }
 
+impl CustomerUser {
+    /// The customer as an address: `First Last <address>`.
+    pub fn mailbox(&self) -> String {
+        format!("{} {} <{}>", self.first_name, self.last_name, self.email)
+    }
+}
+
 /// A customer company (`customer_company`), keyed by its text `customer_id`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CustomerCompany {

@@ -18,6 +18,14 @@ impl Agent {
     pub fn full_name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name)
     }
+
+    /// The agent as an article's sender: `First Last <address>`, or the name alone.
+    pub fn mailbox(&self) -> String {
+        match &self.email {
+            Some(email) => format!("{} <{email}>", self.full_name()),
+            None => self.full_name(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

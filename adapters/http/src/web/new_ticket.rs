@@ -87,7 +87,7 @@ pub async fn customer_options(desk: Desk, Query(q): Query<SearchQuery>) -> Resul
             .map_err(|e| PageError::from_domain(&desk, e))?
             .into_iter()
             .filter(|c| c.valid)
-            .map(|c| Choice { label: format!("{} {} <{}>", c.first_name, c.last_name, c.email), value: c.login })
+            .map(|c| Choice { label: c.mailbox(), value: c.login })
             .collect()
     };
     Ok(html(&CustomerOptions { options }))
@@ -123,7 +123,7 @@ pub async fn create(desk: Desk, Form(f): Form<NewTicketForm>) -> Result<Response
     // address alone will do.
     let known = desk.state.customers.user(&login).await.map_err(fail)?;
     let (customer_id, address) = match &known {
-        Some(c) => (Some(c.customer_id.clone()), format!("{} {} <{}>", c.first_name, c.last_name, c.email)),
+        Some(c) => (Some(c.customer_id.clone()), c.mailbox()),
         None if login.contains('@') => (None, login.clone()),
         None => return Err(PageError::invalid(&desk, "invalid-customer")),
     };
@@ -135,10 +135,7 @@ pub async fn create(desk: Desk, Form(f): Form<NewTicketForm>) -> Result<Response
                 .map_err(|_| PageError::invalid(&desk, "invalid-pending-time"))?,
         ),
     };
-    let agent = match &desk.agent.email {
-        Some(email) => format!("{} <{email}>", desk.agent.full_name()),
-        None => desk.agent.full_name(),
-    };
+    let agent = desk.agent.mailbox();
     let mut article = NewArticle::note(f.title.trim(), f.body);
     article.visible_for_customer = true;
     match kind {

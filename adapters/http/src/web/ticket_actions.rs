@@ -129,10 +129,7 @@ pub async fn add_article(
     let subject = if f.subject.trim().is_empty() { ticket.title.clone() } else { f.subject.trim().to_string() };
     let mut article = NewArticle::note(subject, f.body);
     article.attachments = files;
-    let sender = match &desk.agent.email {
-        Some(email) => format!("{} <{email}>", desk.agent.full_name()),
-        None => desk.agent.full_name(),
-    };
+    let sender = desk.agent.mailbox();
     match f.kind.as_str() {
         "note" => {}
         "phone" => {
@@ -169,7 +166,7 @@ async fn reply_address(desk: &Desk, customer_user: Option<&str>) -> Result<Optio
     };
     let known = desk.state.customers.user(login).await.map_err(|e| PageError::from_domain(desk, e))?;
     Ok(match known {
-        Some(c) if !c.email.is_empty() => Some(format!("{} {} <{}>", c.first_name, c.last_name, c.email)),
+        Some(c) if !c.email.is_empty() => Some(c.mailbox()),
         Some(_) => None,
         None => login.contains('@').then(|| login.to_string()),
     })
