@@ -9,6 +9,7 @@ use poem::{Response, handler};
 
 use super::desk::Desk;
 use super::page::{Chrome, Nav, PageError, html};
+use super::ticket_actions::ticket_by_number;
 
 pub struct Outcome {
     pub id: TicketId,
@@ -72,9 +73,7 @@ pub async fn apply(desk: Desk, body: String) -> Result<Response, PageError> {
     let target = if merge_into.is_empty() {
         None
     } else {
-        let found =
-            tickets.find_by_number(&desk.perms, &merge_into).await.map_err(|e| PageError::from_domain(&desk, e))?;
-        Some(found.ok_or_else(|| PageError::invalid(&desk, "invalid-merge-target"))?)
+        Some(ticket_by_number(&desk, &merge_into, "invalid-merge-target").await?)
     };
     let mut outcomes = Vec::new();
     for id in ids {

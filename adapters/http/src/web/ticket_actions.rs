@@ -32,6 +32,16 @@ async fn done(desk: &Desk, id: TicketId, toast_key: &str) -> Result<Response, Pa
     }
 }
 
+/// The ticket with the number an agent typed, or a refusal saying so (`unknown_key`).
+pub(super) async fn ticket_by_number(desk: &Desk, number: &str, unknown_key: &str) -> Result<TicketId, PageError> {
+    desk.state
+        .tickets
+        .find_by_number(&desk.perms, number)
+        .await
+        .map_err(|e| PageError::from_domain(desk, e))?
+        .ok_or_else(|| PageError::invalid(desk, unknown_key))
+}
+
 fn id_of(desk: &Desk, raw: &str, field: &'static str) -> Result<i32, PageError> {
     raw.trim()
         .parse()
@@ -266,15 +276,8 @@ pub struct MergeForm {
 /// Merges this ticket into the one with the given number; the agent lands on the target.
 #[handler]
 pub async fn merge(desk: Desk, Path(id): Path<TicketId>, Form(f): Form<MergeForm>) -> Result<Response, PageError> {
-    let fail = |e| PageError::from_domain(&desk, e);
-    let target = desk
-        .state
-        .tickets
-        .find_by_number(&desk.perms, &f.target)
-        .await
-        .map_err(fail)?
-        .ok_or_else(|| PageError::invalid(&desk, "invalid-merge-target"))?;
-    desk.state.tickets.merge(&desk.perms, id, target).await.map_err(fail)?;
+    let target = ticket_by_number(&desk, &f.target, "invalid-merge-target").await?;
+    desk.state.tickets.merge(&desk.perms, id, target).await.map_err(|e| PageError::from_domain(&desk, e))?;
     Ok(with_flash(zoom::go_to(&desk, target), &desk.tr().t("toast-merged")))
 }
 
@@ -289,13 +292,7 @@ pub struct LinkForm {
 pub async fn link(desk: Desk, Path(id): Path<TicketId>, Form(f): Form<LinkForm>) -> Result<Response, PageError> {
     let fail = |e| PageError::from_domain(&desk, e);
     let kind = LinkKind::from_key(&f.kind).ok_or_else(|| PageError::invalid(&desk, "invalid-link-kind"))?;
-    let target = desk
-        .state
-        .tickets
-        .find_by_number(&desk.perms, &f.target)
-        .await
-        .map_err(fail)?
-        .ok_or_else(|| PageError::invalid(&desk, "invalid-link-target"))?;
+    let target = ticket_by_number(&desk, &f.target, "invalid-link-target").await?;
     desk.state.tickets.link(&desk.perms, id, target, kind).await.map_err(fail)?;
     done(&desk, id, "toast-linked").await
 }
