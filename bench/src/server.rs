@@ -204,16 +204,10 @@ impl Drop for Running {
 pub fn startup_time(s: &Settings, db: &Database) -> Result<f64, String> {
     let mut times = Vec::new();
     for _ in 0..5 {
-        let port = free_port()?;
         let started = Instant::now();
-        let child = goats(s, db)
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .stdout(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("goats serve: {e}"))?;
-        let running = Running { base: format!("http://127.0.0.1:{port}"), child };
-        running.wait_ready(Duration::from_secs(60))?;
+        let running = Running::start(s, db)?;
         times.push(started.elapsed().as_secs_f64() * 1000.0);
+        drop(running);
     }
     times.sort_by(f64::total_cmp);
     Ok(times[times.len() / 2])
