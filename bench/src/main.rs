@@ -69,7 +69,7 @@ fn run() -> Result<(), String> {
         let db = server::prepare(&s, *engine)?;
         let startup_ms = server::startup_time(&s, &db)?;
         let running = server::Running::start(&s, &db)?;
-        let fixture = cases::Fixture::create(&running.base)?;
+        let fixture = cases::Fixture::create(&running.base, s.tickets)?;
         std::thread::sleep(Duration::from_millis(500));
         let idle_rss_kb = running.rss_kb();
         let mut measured = Vec::new();
