@@ -35,18 +35,6 @@ pub struct AppState {
     pub preferences: Arc<dyn PreferenceStore>,
 }
 
-/// `Content-Disposition` for a download: always `attachment`, the name both as plain
-/// ASCII and in RFC 5987 form for everything else.
-pub fn content_disposition(filename: &str) -> String {
-    let ascii: String = filename
-        .chars()
-        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
-        .collect();
-    let encoded: String =
-        url::form_urlencoded::byte_serialize(filename.as_bytes()).collect::<String>().replace('+', "%20");
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
-}
-
 /// The route tree of the server.
 pub fn router(state: AppState) -> impl Endpoint {
     Route::new()

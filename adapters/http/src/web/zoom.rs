@@ -322,8 +322,20 @@ pub async fn attachment(desk: Desk, Path((id, attachment_id)): Path<(TicketId, i
         .map_err(|e| PageError::from_domain(&desk, e))?;
     Ok(Response::builder()
         .content_type(meta.content_type)
-        .header("content-disposition", crate::content_disposition(&meta.filename))
+        .header("content-disposition", content_disposition(&meta.filename))
         .header("x-content-type-options", "nosniff")
         .header("cache-control", "private, no-store")
         .body(bytes))
+}
+
+/// `Content-Disposition` for a download: always `attachment`, the name both as plain
+/// ASCII and in RFC 5987 form for everything else.
+pub fn content_disposition(filename: &str) -> String {
+    let ascii: String = filename
+        .chars()
+        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .collect();
+    let encoded: String =
+        url::form_urlencoded::byte_serialize(filename.as_bytes()).collect::<String>().replace('+', "%20");
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
