@@ -8,7 +8,7 @@ use poem::web::{Form, Query, RemoteAddr};
 use poem::{Request, Response, handler};
 use serde::Deserialize;
 
-use super::desk::{Desk, Theme, browser_lang};
+use super::desk::{Theme, browser_lang};
 use super::i18n::Tr;
 use super::page::{Chrome, Nav, html};
 use super::session::{CurrentSession, LOGIN_CSRF_COOKIE, SESSION_COOKIE, private_cookie};
@@ -114,47 +114,9 @@ pub async fn logout(req: &Request, state: poem::web::Data<&AppState>) -> Respons
     resp
 }
 
-#[derive(Deserialize)]
-pub struct Preferences {
-    theme: Option<String>,
-    language: Option<String>,
-}
-
-/// Saves the agent's theme and language (OTRS's `UserLanguage`) and reloads the page.
-#[handler]
-pub async fn preferences(
-    req: &Request,
-    desk: Desk,
-    Form(f): Form<Preferences>,
-) -> Result<Response, super::page::PageError> {
-    use super::desk::{PREF_LANGUAGE, PREF_THEME};
-    use super::i18n::Lang;
-    let prefs = &desk.state.preferences;
-    if let Some(theme) = f.theme.as_deref().and_then(Theme::from_key) {
-        prefs
-            .set_preference(desk.agent.id, PREF_THEME, theme.key())
-            .await
-            .map_err(|e| super::page::PageError::from_domain(&desk, e))?;
-    }
-    if let Some(lang) = f.language.as_deref().and_then(Lang::from_code) {
-        prefs
-            .set_preference(desk.agent.id, PREF_LANGUAGE, lang.code())
-            .await
-            .map_err(|e| super::page::PageError::from_domain(&desk, e))?;
-    }
-    let back = req
-        .headers()
-        .get(header::REFERER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|r| url::Url::parse(r).ok())
-        .map(|u| safe_next(Some(&format!("{}{}", u.path(), u.query().map(|q| format!("?{q}")).unwrap_or_default()))))
-        .unwrap_or_else(|| "/dashboard".into());
-    Ok(redirect(&back))
-}
-
 /// Only paths on this server: `next=//evil.example` or `https://…` must not turn the
 /// login page into an open redirect.
-fn safe_next(next: Option<&str>) -> String {
+pub(super) fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.starts_with("/login") => {
             n.to_string()
@@ -163,7 +125,7 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn redirect(to: &str) -> Response {
+pub(super) fn redirect(to: &str) -> Response {
     Response::builder().status(StatusCode::SEE_OTHER).header(header::LOCATION, to).finish()
 }
 

@@ -13,6 +13,7 @@ pub mod i18n;
 mod login;
 mod new_ticket;
 mod page;
+mod preferences;
 mod saved_filters;
 mod session;
 mod ticket_actions;
@@ -29,7 +30,7 @@ pub fn routes() -> impl Endpoint {
         .at("/", get(login::home))
         .at("/login", get(login::form).post(login::submit))
         .at("/logout", post(login::logout))
-        .at("/preferences", post(login::preferences))
+        .at("/preferences", post(preferences::save))
         .at("/dashboard", get(dashboard::page))
         .at("/tickets", get(ticket_list::page))
         .at("/tickets/new", get(new_ticket::form).post(new_ticket::create))
