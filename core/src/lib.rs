@@ -6,14 +6,18 @@
 
 pub mod api_tokens;
 pub mod auth;
+pub mod calendar;
 pub mod content_type;
 pub mod error;
+pub mod escalation;
+pub mod event;
 pub mod history;
 pub mod model;
 pub mod password;
 pub mod permission;
 pub mod ports;
 pub mod reply_text;
+pub mod scheduled;
 pub mod state_rules;
 pub mod ticket_change;
 pub mod ticket_number;

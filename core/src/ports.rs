@@ -41,6 +41,9 @@ pub struct TicketDraft {
     pub customer_id: Option<String>,
     pub customer_user_id: Option<String>,
     pub until_time: i64,
+    /// When the ticket was locked (OTRS's `timeout` column, a Unix epoch; 0 = never):
+    /// the unlock timeout counts from here.
+    pub lock_time: i64,
 }
 
 /// Columns of `ticket` to rewrite; `None` leaves a column as it is.
@@ -57,6 +60,18 @@ pub struct TicketFieldUpdate {
     pub customer_id: Option<Option<String>>,
     pub customer_user_id: Option<Option<String>>,
     pub until_time: Option<i64>,
+    pub lock_time: Option<i64>,
+}
+
+/// What a ticket must still look like for a guarded update to apply. The scheduled
+/// jobs of every instance sharing a database race for the same tickets; the guard lets
+/// exactly one of them change each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TicketGuard {
+    pub state_id: StateId,
+    pub until_time: i64,
+    pub lock: Lock,
+    pub lock_time: Option<i64>,
 }
 
 /// What merging stores, decided by the domain.
@@ -87,6 +102,7 @@ impl TicketFieldUpdate {
         take(&mut self.customer_id, later.customer_id);
         take(&mut self.customer_user_id, later.customer_user_id);
         take(&mut self.until_time, later.until_time);
+        take(&mut self.lock_time, later.lock_time);
     }
 }
 
@@ -111,6 +127,16 @@ pub trait TicketRepository: Send + Sync {
         history: Vec<HistoryEntry>,
         by: UserId,
     ) -> DomainResult<()>;
+    /// [`Self::update`] if the ticket still matches `guard`; false (and nothing
+    /// written) when it does not.
+    async fn update_guarded(
+        &self,
+        id: TicketId,
+        guard: TicketGuard,
+        update: TicketFieldUpdate,
+        history: Vec<HistoryEntry>,
+        by: UserId,
+    ) -> DomainResult<bool>;
     async fn history(&self, id: TicketId) -> DomainResult<Vec<HistoryRecord>>;
     async fn watchers(&self, id: TicketId) -> DomainResult<Vec<UserId>>;
     /// Adds or removes a watcher with its history row; false when nothing changed.
@@ -452,4 +478,40 @@ impl CpuWork for InlineCpu {
     async fn verify_password(&self, secret: String, hash: String, login: String) -> bool {
         crate::password::verify(&secret, &hash, &login)
     }
+}
+
+/// What the scheduled jobs read and write beyond single tickets.
+#[async_trait]
+pub trait ScheduleStore: Send + Sync {
+    /// Tickets in a state of `state_type` whose pending time is set and not after `now`.
+    async fn pending_due(&self, state_type: StateType, now: DateTime<Utc>) -> DomainResult<Vec<Ticket>>;
+    /// Locked tickets in queues with an unlock timeout, each with its queue's timeout in
+    /// minutes and its calendar, and the time it was locked (a Unix epoch).
+    async fn locked_in_timed_queues(&self) -> DomainResult<Vec<LockedTicket>>;
+    /// What escalation needs of every ticket that may escalate or still has escalation
+    /// columns set.
+    async fn escalation_facts(&self) -> DomainResult<Vec<crate::escalation::EscalationFacts>>;
+    /// Writes the four escalation columns.
+    async fn set_escalation(&self, id: TicketId, columns: crate::escalation::EscalationColumns) -> DomainResult<()>;
+    /// Claims one piece of work, named by `key`, for this instance: true for the first
+    /// caller across every instance sharing the database, false for every later one.
+    async fn claim(&self, key: &str, at: DateTime<Utc>) -> DomainResult<bool>;
+    /// Forgets claims made before `before`.
+    async fn forget_claims(&self, before: DateTime<Utc>) -> DomainResult<u64>;
+}
+
+/// A locked ticket in a queue that unlocks after a while.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockedTicket {
+    pub ticket: Ticket,
+    pub lock_time: i64,
+    pub unlock_timeout_minutes: i32,
+    pub calendar_name: Option<String>,
+}
+
+/// Where domain events go: the dispatcher behind it fans them out to notification
+/// channels and live streams. Publishing never fails the work that caused the event.
+#[async_trait]
+pub trait EventBus: Send + Sync {
+    async fn publish(&self, event: crate::event::Event);
 }

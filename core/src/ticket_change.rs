@@ -140,6 +140,10 @@ pub fn plan(
                     names::lock(lock.is_locked()),
                 ));
                 up.lock = Some(*lock);
+                if lock.is_locked() {
+                    // The unlock timeout counts from the moment of locking.
+                    up.lock_time = Some(now.timestamp());
+                }
             }
         }
         ResolvedChange::Owner(agent) => {

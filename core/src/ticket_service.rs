@@ -243,6 +243,7 @@ impl TicketService {
             customer_id: new.customer_id.clone(),
             customer_user_id: new.customer_user_id.clone(),
             until_time: effect.until_time,
+            lock_time: 0,
         };
         let names = (queue.name.clone(), priority.name.clone(), state.name.clone());
         let pending = (effect.until_time != 0).then_some(new.pending_until).flatten();

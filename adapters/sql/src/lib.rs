@@ -17,6 +17,7 @@ mod lookups;
 pub mod migrate;
 mod preferences;
 mod row;
+mod schedule;
 pub mod schema;
 pub mod seed;
 mod tickets;

@@ -12,7 +12,7 @@ use crate::connection::{Db, Dialect};
 use crate::error::to_domain;
 use crate::row::{db_now, int, opt_int, opt_text, text, time};
 
-const SELECT_TICKET: &str = "SELECT t.id, t.tn, t.title, t.queue_id, q.name AS queue_name, t.ticket_state_id, \
+pub(crate) const SELECT_TICKET: &str = "SELECT t.id, t.tn, t.title, t.queue_id, q.name AS queue_name, t.ticket_state_id, \
      s.name AS state_name, s.type_id AS state_type_id, t.ticket_priority_id, p.name AS priority_name, t.type_id, \
      t.ticket_lock_id, t.user_id, t.responsible_user_id, t.customer_id, t.customer_user_id, t.until_time, \
      t.create_time, t.change_time, \
@@ -22,7 +22,7 @@ const SELECT_TICKET: &str = "SELECT t.id, t.tn, t.title, t.queue_id, q.name AS q
      JOIN ticket_state s ON s.id = t.ticket_state_id \
      JOIN ticket_priority p ON p.id = t.ticket_priority_id";
 
-fn ticket_from(r: &QueryResult) -> Ticket {
+pub(crate) fn ticket_from(r: &QueryResult) -> Ticket {
     Ticket {
         id: int(r, "id"),
         number: text(r, "tn"),
@@ -175,7 +175,7 @@ impl Db {
                    ticket_priority_id, ticket_state_id, customer_id, customer_user_id, timeout, until_time, \
                    escalation_time, escalation_update_time, escalation_response_time, escalation_solution_time, \
                    archive_flag, create_time, create_by, change_time, change_by) \
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0, 0, 0, 0, 0, ?, ?, ?, ?)";
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, ?, ?, ?, ?)";
         self.insert_id(
             txn,
             sql,
@@ -191,6 +191,7 @@ impl Db {
                 d.state_id.into(),
                 d.customer_id.clone().into(),
                 d.customer_user_id.clone().into(),
+                d.lock_time.into(),
                 d.until_time.into(),
                 now.into(),
                 by.into(),
@@ -199,6 +200,83 @@ impl Db {
             ],
         )
         .await
+    }
+
+    /// Rewrites columns and appends history in one transaction; false when no row
+    /// matched the id (and the guard, if any).
+    async fn write_update(
+        &self,
+        id: TicketId,
+        guard: Option<TicketGuard>,
+        up: TicketFieldUpdate,
+        history: Vec<HistoryEntry>,
+        by: UserId,
+    ) -> DomainResult<bool> {
+        let mut sets: Vec<&str> = Vec::new();
+        let mut values: Vec<Value> = Vec::new();
+        let mut set = |column: &'static str, v: Value| {
+            sets.push(column);
+            values.push(v);
+        };
+        if let Some(v) = up.title {
+            set("title = ?", v.into())
+        }
+        if let Some(v) = up.queue_id {
+            set("queue_id = ?", v.into())
+        }
+        if let Some(v) = up.state_id {
+            set("ticket_state_id = ?", v.into())
+        }
+        if let Some(v) = up.priority_id {
+            set("ticket_priority_id = ?", v.into())
+        }
+        if let Some(v) = up.type_id {
+            set("type_id = ?", v.into())
+        }
+        if let Some(v) = up.lock {
+            set("ticket_lock_id = ?", v.id().into())
+        }
+        if let Some(v) = up.owner_id {
+            set("user_id = ?", v.into())
+        }
+        if let Some(v) = up.responsible_id {
+            set("responsible_user_id = ?", v.into())
+        }
+        if let Some(v) = up.customer_id {
+            set("customer_id = ?", v.into())
+        }
+        if let Some(v) = up.customer_user_id {
+            set("customer_user_id = ?", v.into())
+        }
+        if let Some(v) = up.until_time {
+            set("until_time = ?", v.into())
+        }
+        if let Some(v) = up.lock_time {
+            set("timeout = ?", v.into())
+        }
+        set("change_time = ?", db_now(Utc::now()).into());
+        set("change_by = ?", by.into());
+        values.push(id.into());
+        let mut sql = format!("UPDATE ticket SET {} WHERE id = ?", sets.join(", "));
+        // The guard is checked by the UPDATE itself, so two instances cannot both pass it.
+        if let Some(g) = guard {
+            sql.push_str(" AND ticket_state_id = ? AND until_time = ? AND ticket_lock_id = ?");
+            values.extend([g.state_id.into(), g.until_time.into(), g.lock.id().into()]);
+            if let Some(t) = g.lock_time {
+                sql.push_str(" AND timeout = ?");
+                values.push(t.into());
+            }
+        }
+
+        let _w = self.write_guard().await;
+        let txn = self.conn.begin().await.map_err(to_domain)?;
+        let result = txn.execute_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
+        if result.rows_affected() == 0 {
+            return Ok(false);
+        }
+        self.write_history(&txn, id, history, by).await.map_err(to_domain)?;
+        txn.commit().await.map_err(to_domain)?;
+        Ok(true)
     }
 }
 
@@ -285,58 +363,22 @@ impl TicketRepository for Db {
         history: Vec<HistoryEntry>,
         by: UserId,
     ) -> DomainResult<()> {
-        let mut sets: Vec<&str> = Vec::new();
-        let mut values: Vec<Value> = Vec::new();
-        let mut set = |column: &'static str, v: Value| {
-            sets.push(column);
-            values.push(v);
-        };
-        if let Some(v) = up.title {
-            set("title = ?", v.into())
+        if self.write_update(id, None, up, history, by).await? {
+            Ok(())
+        } else {
+            Err(DomainError::not_found("ticket", id))
         }
-        if let Some(v) = up.queue_id {
-            set("queue_id = ?", v.into())
-        }
-        if let Some(v) = up.state_id {
-            set("ticket_state_id = ?", v.into())
-        }
-        if let Some(v) = up.priority_id {
-            set("ticket_priority_id = ?", v.into())
-        }
-        if let Some(v) = up.type_id {
-            set("type_id = ?", v.into())
-        }
-        if let Some(v) = up.lock {
-            set("ticket_lock_id = ?", v.id().into())
-        }
-        if let Some(v) = up.owner_id {
-            set("user_id = ?", v.into())
-        }
-        if let Some(v) = up.responsible_id {
-            set("responsible_user_id = ?", v.into())
-        }
-        if let Some(v) = up.customer_id {
-            set("customer_id = ?", v.into())
-        }
-        if let Some(v) = up.customer_user_id {
-            set("customer_user_id = ?", v.into())
-        }
-        if let Some(v) = up.until_time {
-            set("until_time = ?", v.into())
-        }
-        set("change_time = ?", db_now(Utc::now()).into());
-        set("change_by = ?", by.into());
-        values.push(id.into());
-        let sql = format!("UPDATE ticket SET {} WHERE id = ?", sets.join(", "));
+    }
 
-        let _w = self.write_guard().await;
-        let txn = self.conn.begin().await.map_err(to_domain)?;
-        let result = txn.execute_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
-        if result.rows_affected() == 0 {
-            return Err(DomainError::not_found("ticket", id));
-        }
-        self.write_history(&txn, id, history, by).await.map_err(to_domain)?;
-        txn.commit().await.map_err(to_domain)
+    async fn update_guarded(
+        &self,
+        id: TicketId,
+        guard: TicketGuard,
+        up: TicketFieldUpdate,
+        history: Vec<HistoryEntry>,
+        by: UserId,
+    ) -> DomainResult<bool> {
+        self.write_update(id, Some(guard), up, history, by).await
     }
 
     async fn history(&self, id: TicketId) -> DomainResult<Vec<HistoryRecord>> {

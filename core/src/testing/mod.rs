@@ -5,6 +5,7 @@ mod clock;
 mod fixtures;
 mod lookups;
 mod people;
+mod schedule;
 mod tickets;
 mod tokens;
 
@@ -14,6 +15,7 @@ use chrono::{DateTime, Utc};
 
 pub use clock::FixedClock;
 pub use fixtures::{contact, queue};
+pub use schedule::RecordingBus;
 
 use crate::history::HistoryRecord;
 use crate::model::*;
@@ -49,6 +51,9 @@ struct State {
     api_tokens: Vec<(crate::ports::ApiTokenRecord, String)>,
     web_sessions: Vec<crate::ports::WebSessionRecord>,
     preferences: Vec<(UserId, String, String)>,
+    escalation_policies: Vec<(QueueId, crate::escalation::EscalationPolicy)>,
+    escalations: Vec<(TicketId, crate::escalation::EscalationColumns)>,
+    claims: Vec<(String, DateTime<Utc>)>,
 }
 
 /// One store implementing every port, shared through `Arc`s.
@@ -122,6 +127,19 @@ impl MemoryStore {
             lookups: me.clone(),
             agents: me.clone(),
             counter: me.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+
+    /// The ports of the scheduled jobs, all backed by this store, publishing to `events`.
+    pub fn job_ports(&self, events: Arc<dyn crate::ports::EventBus>) -> crate::scheduled::JobPorts {
+        let me = Arc::new(self.clone());
+        crate::scheduled::JobPorts {
+            tickets: me.clone(),
+            lookups: me.clone(),
+            agents: me.clone(),
+            schedule: me,
+            events,
             clock: self.clock.clone(),
         }
     }

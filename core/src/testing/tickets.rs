@@ -8,7 +8,58 @@ use crate::model::*;
 use crate::ports::*;
 
 impl State {
-    fn ticket(&self, id: TicketId) -> Option<Ticket> {
+    fn apply_update(
+        &mut self,
+        id: TicketId,
+        up: TicketFieldUpdate,
+        history: Vec<HistoryEntry>,
+        by: UserId,
+        now: DateTime<Utc>,
+    ) -> DomainResult<()> {
+        let t = self.tickets.iter_mut().find(|t| t.1 == id).ok_or_else(|| DomainError::not_found("ticket", id))?;
+        let d = &mut t.0;
+        if let Some(v) = up.title {
+            d.title = v
+        }
+        if let Some(v) = up.queue_id {
+            d.queue_id = v
+        }
+        if let Some(v) = up.state_id {
+            d.state_id = v
+        }
+        if let Some(v) = up.priority_id {
+            d.priority_id = v
+        }
+        if let Some(v) = up.type_id {
+            d.type_id = v
+        }
+        if let Some(v) = up.lock {
+            d.lock = v
+        }
+        if let Some(v) = up.owner_id {
+            d.owner_id = v
+        }
+        if let Some(v) = up.responsible_id {
+            d.responsible_id = v
+        }
+        if let Some(v) = up.customer_id {
+            d.customer_id = v
+        }
+        if let Some(v) = up.customer_user_id {
+            d.customer_user_id = v
+        }
+        if let Some(v) = up.until_time {
+            d.until_time = v
+        }
+        if let Some(v) = up.lock_time {
+            d.lock_time = v
+        }
+        t.3 = now;
+        self.append_history(id, history, by, now);
+        Ok(())
+    }
+
+    pub(super) fn ticket(&self, id: TicketId) -> Option<Ticket> {
         let (d, id, created, changed) = self.tickets.iter().find(|t| t.1 == id)?;
         let state = self.states.iter().find(|s| s.id == d.state_id)?;
         Some(Ticket {
@@ -191,44 +242,28 @@ impl TicketRepository for MemoryStore {
     ) -> DomainResult<()> {
         let now = self.now();
         let mut s = self.lock();
-        let t = s.tickets.iter_mut().find(|t| t.1 == id).ok_or_else(|| DomainError::not_found("ticket", id))?;
-        let d = &mut t.0;
-        if let Some(v) = up.title {
-            d.title = v
+        s.apply_update(id, up, history, by, now)
+    }
+
+    async fn update_guarded(
+        &self,
+        id: TicketId,
+        guard: TicketGuard,
+        up: TicketFieldUpdate,
+        history: Vec<HistoryEntry>,
+        by: UserId,
+    ) -> DomainResult<bool> {
+        let now = self.now();
+        let mut s = self.lock();
+        let Some((d, ..)) = s.tickets.iter().find(|t| t.1 == id) else { return Ok(false) };
+        let holds = d.state_id == guard.state_id
+            && d.until_time == guard.until_time
+            && d.lock == guard.lock
+            && guard.lock_time.is_none_or(|t| t == d.lock_time);
+        if holds {
+            s.apply_update(id, up, history, by, now)?;
         }
-        if let Some(v) = up.queue_id {
-            d.queue_id = v
-        }
-        if let Some(v) = up.state_id {
-            d.state_id = v
-        }
-        if let Some(v) = up.priority_id {
-            d.priority_id = v
-        }
-        if let Some(v) = up.type_id {
-            d.type_id = v
-        }
-        if let Some(v) = up.lock {
-            d.lock = v
-        }
-        if let Some(v) = up.owner_id {
-            d.owner_id = v
-        }
-        if let Some(v) = up.responsible_id {
-            d.responsible_id = v
-        }
-        if let Some(v) = up.customer_id {
-            d.customer_id = v
-        }
-        if let Some(v) = up.customer_user_id {
-            d.customer_user_id = v
-        }
-        if let Some(v) = up.until_time {
-            d.until_time = v
-        }
-        t.3 = now;
-        s.append_history(id, history, by, now);
-        Ok(())
+        Ok(holds)
     }
 
     async fn history(&self, id: TicketId) -> DomainResult<Vec<HistoryRecord>> {

@@ -19,6 +19,7 @@ pub const GOATS_MIGRATIONS: &[(i32, &str, &str)] = &[
     (3, "personal API tokens", include_str!("../../../../schema/goats/v3.schema")),
     (4, "customer sessions", include_str!("../../../../schema/goats/v4.schema")),
     (5, "agents' browser sessions", include_str!("../../../../schema/goats/v5.schema")),
+    (6, "scheduled job claims", include_str!("../../../../schema/goats/v6.schema")),
 ];
 
 /// The newest goats schema version this build knows.

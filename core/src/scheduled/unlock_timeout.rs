@@ -1,0 +1,58 @@
+use chrono::DateTime;
+
+use super::JobPorts;
+use crate::calendar::Calendars;
+use crate::error::DomainResult;
+use crate::event::{Event, TicketRef};
+use crate::model::Lock;
+use crate::ports::TicketGuard;
+use crate::ticket_change::{self, ResolvedChange};
+use crate::ticket_service::SYSTEM_USER;
+
+/// Unlocks tickets locked longer than their queue's unlock timeout, counted in working
+/// minutes of the queue's calendar, so a ticket nobody works on returns to the queue.
+pub struct LockTimeoutReleaser {
+    ports: JobPorts,
+    calendars: Calendars,
+}
+
+impl LockTimeoutReleaser {
+    pub fn new(ports: JobPorts, calendars: Calendars) -> Self {
+        Self { ports, calendars }
+    }
+
+    /// Unlocks what has timed out; returns how many tickets this instance unlocked.
+    pub async fn run(&self) -> DomainResult<usize> {
+        let p = &self.ports;
+        let now = p.clock.now();
+        let mut unlocked = 0;
+        for locked in p.schedule.locked_in_timed_queues().await? {
+            let calendar = self.calendars.get(locked.calendar_name.as_deref());
+            // A lock without a recorded time (an older OTRS row) counts as timed out, as in OTRS.
+            let expired = match DateTime::from_timestamp(locked.lock_time, 0).filter(|_| locked.lock_time > 0) {
+                Some(since) => {
+                    calendar.working_seconds_between(since, now) >= i64::from(locked.unlock_timeout_minutes) * 60
+                }
+                None => true,
+            };
+            if !expired {
+                continue;
+            }
+            let t = &locked.ticket;
+            let (update, history) = ticket_change::plan(t, &ResolvedChange::Lock(Lock::Unlock), now)?;
+            let guard = TicketGuard {
+                state_id: t.state_id,
+                until_time: t.until_time,
+                lock: t.lock,
+                lock_time: Some(locked.lock_time),
+            };
+            if p.tickets.update_guarded(t.id, guard, update, history, SYSTEM_USER).await? {
+                p.events
+                    .publish(Event::TicketUpdated { ticket: TicketRef::from(t), change: "unlock_timeout".into() })
+                    .await;
+                unlocked += 1;
+            }
+        }
+        Ok(unlocked)
+    }
+}
