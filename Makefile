@@ -2,7 +2,7 @@
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: run test test-browser lint build release fmt assets bench
+.PHONY: run test test-browser test-tools lint build release fmt assets bench
 
 ## Build goats and run it on the embedded SQLite database (./data/goats.db), no setup.
 run: assets
@@ -11,10 +11,14 @@ run: assets
 ## Build everything and run every test against SQLite, PostgreSQL and MariaDB, then the
 ## schemathesis conformance run against the REST API's own OpenAPI document, then the
 ## browser tests in headless Chromium.
-test: lint assets
+test: lint assets test-tools
 	$(CARGO) test --workspace --all-targets --locked
 	tests/conformance/run.sh
 	$(MAKE) test-browser
+
+## The Python peers some tests start (aiosmtpd for mail), pinned in tests/tools.
+test-tools:
+	tests/tools/install.sh
 
 ## The agent pages in a real browser (Debian's chromium, driven by playwright-core).
 ## Needs the debug binary, which `cargo test` builds.

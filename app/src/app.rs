@@ -5,15 +5,18 @@ use std::sync::Arc;
 use chrono::Duration;
 use goats_core::api_tokens::ApiTokens;
 use goats_core::auth::{AuthService, new_secret};
+use goats_core::calendar::Calendars;
+use goats_core::ports::NotificationChannel;
 use goats_core::ports::{SettingsStore, SystemClock};
 use goats_core::ticket_service::{TicketPorts, TicketService};
 use goats_core::web_session::{SessionTimeouts, WebSessions};
 use goats_http::{AccessTokens, AppState};
+use goats_notify::{ChannelFilter, DeliveryLog, Dispatcher, ToastHub};
 use goats_sql::{Db, MigrationOutcome};
 
-use crate::bootstrap;
 use crate::config::Config;
 use crate::error::AppError;
+use crate::{bootstrap, notifications};
 
 /// The `goats_setting` row holding the generated access-token key.
 const JWT_KEY_SETTING: &str = "auth.jwt_key";
@@ -26,12 +29,41 @@ pub struct App {
     pub auth: Arc<AuthService>,
     pub access_tokens: Arc<AccessTokens>,
     pub sessions: Arc<WebSessions>,
+    /// Where services and jobs publish events: it hands them to the channels.
+    pub events: Arc<Dispatcher>,
+    /// The in-app channel the agents' browsers follow.
+    pub live: Arc<ToastHub>,
+    pub deliveries: Arc<DeliveryLog>,
+    pub calendars: Calendars,
+}
+
+/// What a program embedding goats adds to it: its own notification channels, each with
+/// the events it takes.
+#[derive(Default, Clone)]
+pub struct Extensions {
+    channels: Vec<(Arc<dyn NotificationChannel>, ChannelFilter)>,
+}
+
+impl Extensions {
+    pub fn channels(&self) -> &[(Arc<dyn NotificationChannel>, ChannelFilter)] {
+        &self.channels
+    }
+
+    pub fn channel(mut self, channel: Arc<dyn NotificationChannel>, filter: ChannelFilter) -> Self {
+        self.channels.push((channel, filter));
+        self
+    }
 }
 
 impl App {
     /// Connects to the database, brings its schema up to date, and on a brand-new
     /// database sets the first admin password.
     pub async fn start(config: Config) -> Result<Self, AppError> {
+        Self::start_with(config, &Extensions::default()).await
+    }
+
+    /// [`Self::start`], with a program's own additions.
+    pub async fn start_with(config: Config, extensions: &Extensions) -> Result<Self, AppError> {
         let db = Db::connect(&config.database.url).await?;
         let outcome = goats_sql::migrate(&db).await?;
         match &outcome {
@@ -53,9 +85,14 @@ impl App {
             counter: store.clone(),
             clock: clock.clone(),
         };
+        let calendars = config.calendars()?;
+        let deliveries = Arc::new(DeliveryLog::new(1000));
+        let live = Arc::new(ToastHub::new(config.notifications.live_buffer));
+        let events = Arc::new(notifications::dispatcher(&config.notifications, &db, &live, &deliveries, extensions)?);
         let tickets = Arc::new(
             TicketService::new(ports, config.tickets.numbers())
-                .with_attachment_limit(config.tickets.max_attachment_mb * 1024 * 1024),
+                .with_attachment_limit(config.tickets.max_attachment_mb * 1024 * 1024)
+                .with_events(events.clone()),
         );
         let refresh_ttl = Duration::days(config.auth.refresh_token_days);
         let auth = Arc::new(
@@ -73,7 +110,7 @@ impl App {
             absolute: Duration::hours(config.auth.session_absolute_hours),
         };
         let sessions = Arc::new(WebSessions::new(Arc::new(db.clone()), Arc::new(SystemClock), timeouts));
-        Ok(Self { config, db, tickets, auth, access_tokens, sessions })
+        Ok(Self { config, db, tickets, auth, access_tokens, sessions, events, live, deliveries, calendars })
     }
 
     /// What the HTTP edge serves from.
@@ -89,7 +126,10 @@ impl App {
             agents: store.clone(),
             customers: store.clone(),
             sessions: self.sessions.clone(),
-            preferences: store,
+            preferences: store.clone(),
+            schedule: store,
+            live: self.live.clone(),
+            deliveries: self.deliveries.clone(),
         }
     }
 }

@@ -8,11 +8,13 @@ pub mod config;
 pub mod cpu;
 pub mod error;
 pub mod logging;
+pub mod notifications;
 pub mod organisation;
+pub mod scheduler;
 pub mod serve;
 pub mod user;
 
-pub use app::App;
+pub use app::{App, Extensions};
 pub use config::Config;
 pub use error::AppError;
 
@@ -20,6 +22,12 @@ use cli::{Cli, Command, ConfigCommand, GroupCommand, QueueCommand, UserCommand};
 
 /// Runs one command line.
 pub async fn run(cli: Cli) -> Result<(), AppError> {
+    run_with(cli, Extensions::default()).await
+}
+
+/// Runs one command line with a program's own additions, such as its notification
+/// channels: how a team's binary embeds goats.
+pub async fn run_with(cli: Cli, extensions: Extensions) -> Result<(), AppError> {
     let mut config = Config::load(cli.config.as_deref(), &config::ProcessEnv)?;
     if let Command::Serve { listen: Some(listen) } = &cli.command {
         config.listen = listen.clone();
@@ -37,7 +45,7 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             app.db.close().await;
             Ok(())
         }
-        Command::Serve { .. } => serve::serve(App::start(config).await?).await,
+        Command::Serve { .. } => serve::serve(App::start_with(config, &extensions).await?).await,
         Command::Seed { tickets, articles_per_ticket, seed } => {
             let app = App::start(config).await?;
             let result = seed_command(&app, tickets, articles_per_ticket, seed).await;

@@ -24,12 +24,14 @@ pub async fn serve(app: App) -> Result<(), AppError> {
             }
         }
     });
-    tracing::info!(%addr, "goats is listening on http://{addr}");
+    let scheduler = crate::scheduler::Scheduler::start(&app)?;
+    tracing::info!(%addr, channels = ?app.events.channels(), "goats is listening on http://{addr}");
     Server::new(listener)
         .run_with_graceful_shutdown(router(state), shutdown_signal(), Some(std::time::Duration::from_secs(10)))
         .await
         .map_err(|e| AppError::Usage(format!("cannot serve on {addr}: {e}")))?;
     sweeper.abort();
+    scheduler.stop();
     app.db.close().await;
     tracing::info!("goats stopped");
     Ok(())

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::escalation::EscalationKind;
-use crate::model::{PriorityId, QueueId, Ticket, TicketId, UserId};
+use crate::model::{ArticleId, PriorityId, QueueId, Ticket, TicketId, UserId};
 
 /// A ticket as an event names it: enough to address and filter, not the whole row.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -48,8 +48,12 @@ pub enum Event {
     EscalationWarning { ticket: TicketRef, clock: EscalationKind, due: DateTime<Utc> },
     /// An escalation deadline has passed.
     Escalated { ticket: TicketRef, clock: EscalationKind, due: DateTime<Utc> },
-    /// A job changed a ticket (auto-close, unlock timeout).
+    /// A ticket was opened.
+    TicketCreated { ticket: TicketRef },
+    /// A ticket's fields changed; `change` names what (`state`, `auto_close`, …).
     TicketUpdated { ticket: TicketRef, change: String },
+    /// An article was added; `internal` when the customer cannot see it.
+    ArticleAdded { ticket: TicketRef, article_id: ArticleId, internal: bool },
 }
 
 impl Event {
@@ -59,7 +63,9 @@ impl Event {
             Self::PendingReminder { .. } => "pending_reminder",
             Self::EscalationWarning { .. } => "escalation_warning",
             Self::Escalated { .. } => "escalated",
+            Self::TicketCreated { .. } => "ticket_created",
             Self::TicketUpdated { .. } => "ticket_updated",
+            Self::ArticleAdded { .. } => "article_added",
         }
     }
 
@@ -68,8 +74,16 @@ impl Event {
             Self::PendingReminder { ticket, .. }
             | Self::EscalationWarning { ticket, .. }
             | Self::Escalated { ticket, .. }
-            | Self::TicketUpdated { ticket, .. } => ticket,
+            | Self::TicketCreated { ticket }
+            | Self::TicketUpdated { ticket, .. }
+            | Self::ArticleAdded { ticket, .. } => ticket,
         }
+    }
+
+    /// Whether the event is addressed to particular agents (reminders, escalations)
+    /// rather than news for everyone who can read the ticket.
+    pub fn is_personal(&self) -> bool {
+        matches!(self, Self::PendingReminder { .. } | Self::EscalationWarning { .. } | Self::Escalated { .. })
     }
 
     /// The agents this event is addressed to: the reminder's recipient, or the owner

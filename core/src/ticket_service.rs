@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::error::{DomainError, DomainResult};
+use crate::event::{Event, TicketRef};
 use crate::history::{HistoryEntry, HistoryType, names};
 use crate::model::*;
 use crate::permission::{AgentPermissions, Permission, TicketAccess};
@@ -57,11 +58,27 @@ pub struct TicketService {
     ports: TicketPorts,
     numbers: TicketNumberConfig,
     max_attachment_bytes: u64,
+    events: Option<Arc<dyn EventBus>>,
 }
 
 impl TicketService {
     pub fn new(ports: TicketPorts, numbers: TicketNumberConfig) -> Self {
-        Self { ports, numbers, max_attachment_bytes: DEFAULT_MAX_ATTACHMENT_BYTES }
+        Self { ports, numbers, max_attachment_bytes: DEFAULT_MAX_ATTACHMENT_BYTES, events: None }
+    }
+
+    /// Announces every stored change on `events` (live updates, notifications).
+    pub fn with_events(mut self, events: Arc<dyn EventBus>) -> Self {
+        self.events = Some(events);
+        self
+    }
+
+    /// Publishes what happened to a ticket, as it is now. A ticket that cannot be read
+    /// back is not worth failing the change for: the change is stored already.
+    async fn announce(&self, id: TicketId, event: impl FnOnce(TicketRef) -> Event) {
+        let Some(events) = &self.events else { return };
+        if let Ok(Some(ticket)) = self.ports.tickets.get(id).await {
+            events.publish(event(TicketRef::from(&ticket))).await;
+        }
     }
 
     /// Refuses attachments larger than `bytes`.
@@ -195,6 +212,7 @@ impl TicketService {
             let (update, history) = ticket_change::plan(&ticket, &change, self.ports.clock.now())?;
             self.ports.tickets.update(ticket_id, update, history, SYSTEM_USER).await?;
         }
+        self.announce(ticket_id, |ticket| Event::ArticleAdded { ticket, article_id, internal: false }).await;
         Ok(article_id)
     }
 
@@ -256,7 +274,13 @@ impl TicketService {
             match p.tickets.create(draft(number), new.article.clone(), history, by).await {
                 Err(DomainError::Conflict(_)) if attempts < 10 => attempts += 1,
                 Err(e) => return Err(e),
-                Ok((id, _)) => return self.load(id).await,
+                Ok((id, _)) => {
+                    let ticket = self.load(id).await?;
+                    if let Some(events) = &self.events {
+                        events.publish(Event::TicketCreated { ticket: TicketRef::from(&ticket) }).await;
+                    }
+                    return Ok(ticket);
+                }
             }
         }
     }
@@ -359,10 +383,16 @@ impl TicketService {
             update.merge(up);
             history.extend(h);
         }
-        if !history.is_empty() {
-            self.ports.tickets.update(id, update, history, actor.user_id).await?;
+        if history.is_empty() {
+            return self.load(id).await;
         }
-        self.load(id).await
+        let what = history.iter().map(|h| format!("{:?}", h.history_type)).collect::<Vec<_>>().join(",");
+        self.ports.tickets.update(id, update, history, actor.user_id).await?;
+        let ticket = self.load(id).await?;
+        if let Some(events) = &self.events {
+            events.publish(Event::TicketUpdated { ticket: TicketRef::from(&ticket), change: what }).await;
+        }
+        Ok(ticket)
     }
 
     /// Adds an article. Internal notes need `note`; anything the customer sees needs `rw`.
@@ -385,9 +415,12 @@ impl TicketService {
         }
         self.check_attachments(&article)?;
         let for_history = article.clone();
+        let internal = !article.visible_for_customer;
         let history: HistoryBuilder =
             Box::new(move |_, article_id| vec![ticket_change::article_history(&for_history, article_id)]);
-        self.ports.articles.add(ticket_id, article, history, actor.user_id).await
+        let article_id = self.ports.articles.add(ticket_id, article, history, actor.user_id).await?;
+        self.announce(ticket_id, |ticket| Event::ArticleAdded { ticket, article_id, internal }).await;
+        Ok(article_id)
     }
 
     /// Merges `source` into `target`, as OTRS does: the source's articles and watchers

@@ -13,7 +13,10 @@ use std::sync::Arc;
 
 use goats_core::api_tokens::ApiTokens;
 use goats_core::auth::AuthService;
-use goats_core::ports::{AgentRepository, CustomerRepository, LookupRepository, PreferenceStore, Readiness};
+use goats_core::ports::{
+    AgentRepository, CustomerRepository, DeliveryJournal, LiveFeed, LookupRepository, PreferenceStore, Readiness,
+    ScheduleStore,
+};
 use goats_core::ticket_service::TicketService;
 use goats_core::web_session::WebSessions;
 use poem::{Endpoint, EndpointExt, Route, get};
@@ -33,11 +36,19 @@ pub struct AppState {
     pub customers: Arc<dyn CustomerRepository>,
     pub sessions: Arc<WebSessions>,
     pub preferences: Arc<dyn PreferenceStore>,
+    pub schedule: Arc<dyn ScheduleStore>,
+    /// The feed of events the agents' browsers follow.
+    pub live: Arc<dyn LiveFeed>,
+    pub deliveries: Arc<dyn DeliveryJournal>,
 }
 
 /// The route tree of the server.
 pub fn router(state: AppState) -> impl Endpoint {
+    let live = Arc::new(web::live_routes());
     Route::new()
+        .nest_no_strip("/api/events", live.clone())
+        .nest_no_strip("/api/notifications", live.clone())
+        .nest_no_strip("/api/tickets", live)
         .at("/healthz", get(health::healthz))
         .at("/readyz", get(health::readyz))
         .nest("/api", api::routes(&state))

@@ -10,6 +10,7 @@ mod dashboard;
 mod desk;
 mod format;
 pub mod i18n;
+mod live;
 mod login;
 mod new_ticket;
 mod page;
@@ -23,6 +24,17 @@ mod zoom;
 use poem::{Endpoint, EndpointExt, Route, get, post};
 
 pub use session::{CSRF_HEADER, SESSION_COOKIE};
+
+/// What the pages follow live, under `/api` beside the REST API but signed in by the
+/// session cookie like the pages: mounted by the router at each path.
+pub fn live_routes() -> impl Endpoint {
+    Route::new()
+        .at("/api/events", get(live::events))
+        .at("/api/notifications/pending", get(live::pending))
+        .at("/api/tickets/:id/status", post(live::set_status))
+        .with(session::SessionLayer)
+        .with(poem::middleware::CatchPanic::new().with_handler(page::panic_page))
+}
 
 /// The pages, mounted at `/`.
 pub fn routes() -> impl Endpoint {

@@ -1,6 +1,11 @@
 //! The test world shared by the HTTP tests: goats' router over the in-memory ports.
 #![allow(dead_code)]
 
+mod browser;
+
+#[allow(unused_imports)]
+pub use browser::*;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -34,6 +39,10 @@ pub struct World {
     pub store: MemoryStore,
     pub ready: Arc<Switch>,
     pub cli: TestClient<BoxEndpoint<'static, poem::Response>>,
+    /// The in-app feed, as the application wires it: every event the services
+    /// publish reaches it through the dispatcher.
+    pub live: Arc<goats_notify::ToastHub>,
+    pub events: Arc<goats_notify::Dispatcher>,
 }
 
 pub async fn world() -> World {
@@ -42,9 +51,17 @@ pub async fn world() -> World {
     store.set_password_hash(1, &password::hash_with_cost("root-password", 4), 1).await.unwrap();
     let s = Arc::new(store.clone());
     let ready = Arc::new(Switch(AtomicBool::new(true)));
+    let live = Arc::new(goats_notify::ToastHub::new(100));
+    let deliveries = Arc::new(goats_notify::DeliveryLog::new(100));
+    let events = Arc::new(
+        goats_notify::Dispatcher::new(s.clone(), s.clone(), deliveries.clone(), Default::default())
+            .route(live.clone(), Default::default()),
+    );
     let state = AppState {
         readiness: ready.clone(),
-        tickets: Arc::new(TicketService::new(store.ticket_ports(), TicketNumberConfig::default())),
+        tickets: Arc::new(
+            TicketService::new(store.ticket_ports(), TicketNumberConfig::default()).with_events(events.clone()),
+        ),
         auth: Arc::new(AuthService::new(s.clone(), s.clone(), s.clone(), s.clone(), clock.clone(), Duration::days(14))),
         access_tokens: Arc::new(AccessTokens::new(b"test-signing-key-of-at-least-32-bytes", Duration::minutes(15))),
         api_tokens: Arc::new(ApiTokens::new(s.clone(), clock.clone())),
@@ -52,10 +69,13 @@ pub async fn world() -> World {
         agents: s.clone(),
         customers: s.clone(),
         sessions: Arc::new(WebSessions::new(s.clone(), clock, SessionTimeouts::default())),
-        preferences: s,
+        preferences: s.clone(),
+        schedule: s,
+        live: live.clone(),
+        deliveries,
     };
     let ep = router(state).map_to_response().boxed();
-    World { store, ready, cli: TestClient::new(ep) }
+    World { store, ready, cli: TestClient::new(ep), live, events }
 }
 
 pub async fn json(resp: TestResponse) -> Value {

@@ -2,6 +2,7 @@
 //! each overriding the one before. With nothing configured, goats runs on an embedded
 //! SQLite file under `./data`.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -9,6 +10,12 @@ use goats_core::ticket_number::{Generator, TicketNumberConfig};
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+
+mod jobs;
+mod notifications;
+
+pub use jobs::{CalendarConfig, JobSchedule, JobsConfig};
+pub use notifications::{EmailConfig, NotificationsConfig, WebhookConfig};
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/goats.db";
 pub const DEFAULT_CONFIG_FILE: &str = "goats.yaml";
@@ -22,6 +29,12 @@ pub struct Config {
     pub log: LogConfig,
     pub tickets: TicketsConfig,
     pub auth: AuthConfig,
+    pub jobs: JobsConfig,
+    /// The calendar tickets use when their queue or SLA names none.
+    pub default_calendar: CalendarConfig,
+    /// Calendars by the name queues and SLAs give (OTRS uses "1" to "9").
+    pub calendars: BTreeMap<String, CalendarConfig>,
+    pub notifications: NotificationsConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -95,6 +108,10 @@ impl Default for Config {
             log: LogConfig::default(),
             tickets: TicketsConfig::default(),
             auth: AuthConfig::default(),
+            jobs: JobsConfig::default(),
+            default_calendar: CalendarConfig::default(),
+            calendars: BTreeMap::new(),
+            notifications: NotificationsConfig::default(),
         }
     }
 }
@@ -209,6 +226,9 @@ impl Config {
         if let Some(v) = env.get("GOATS_JWT_SECRET") {
             self.auth.jwt_secret = Some(v);
         }
+        if let Some(v) = env.get("GOATS_SMTP_PASSWORD") {
+            self.notifications.email.password = Some(v);
+        }
         Ok(())
     }
 
@@ -247,7 +267,14 @@ impl Config {
                 self.tickets.system_id
             )));
         }
+        self.jobs.validate()?;
+        self.calendars()?;
+        self.notifications.validate()?;
         Ok(())
+    }
+
+    pub fn calendars(&self) -> Result<goats_core::calendar::Calendars, AppError> {
+        jobs::calendars(&self.default_calendar, &self.calendars)
     }
 
     pub fn listen_addr(&self) -> Result<SocketAddr, AppError> {
@@ -261,6 +288,7 @@ impl Config {
         if shown.auth.jwt_secret.is_some() {
             shown.auth.jwt_secret = Some("*****".into());
         }
+        shown.notifications = shown.notifications.masked();
         serde_yaml::to_string(&shown).unwrap_or_default()
     }
 }

@@ -1,0 +1,139 @@
+//! What the pages follow live: the event stream with its permission filter and replay,
+//! the due reminders, and snoozing one.
+
+mod common;
+
+use std::time::Duration;
+
+use chrono::Utc;
+use common::*;
+use futures_util::StreamExt;
+use goats_core::event::{Event, TicketRef};
+use goats_core::permission::Permission;
+use goats_core::ports::{AgentRepository, EventBus, TicketRepository};
+use poem::http::StatusCode;
+use poem::test::TestResponse;
+
+/// Reads a server-sent event stream until `wanted` events arrived or a second passed.
+async fn events(resp: TestResponse, wanted: usize) -> Vec<(String, String, serde_json::Value)> {
+    resp.assert_status_is_ok();
+    assert_eq!(resp.0.content_type(), Some("text/event-stream"));
+    let mut stream = resp.0.into_body().into_bytes_stream();
+    let mut text = String::new();
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+    while seen.len() < wanted {
+        let Ok(Some(Ok(chunk))) = tokio::time::timeout_at(deadline, stream.next()).await else { break };
+        text.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = text.find("\n\n") {
+            let block: String = text.drain(..end + 2).collect();
+            let field = |name: &str| {
+                block.lines().find_map(|l| l.strip_prefix(&format!("{name}: ")).map(String::from)).unwrap_or_default()
+            };
+            if !field("data").is_empty() {
+                seen.push((field("id"), field("event"), serde_json::from_str(&field("data")).unwrap()));
+            }
+        }
+    }
+    seen
+}
+
+fn follow<'a>(
+    b: &'a Browser<'a>,
+    last_id: Option<&str>,
+) -> poem::test::TestRequestBuilder<'a, poem::endpoint::BoxEndpoint<'static, poem::Response>> {
+    let mut req = b.w.cli.get("/api/events").header("cookie", b.cookie());
+    if let Some(id) = last_id {
+        req = req.header("Last-Event-ID", id);
+    }
+    req
+}
+
+#[tokio::test]
+async fn agents_follow_the_tickets_they_may_read_and_their_own_reminders() {
+    let w = world().await;
+    let root_token = w.login("root@localhost", "root-password").await;
+    w.agent("eve", &[(2, Permission::Rw)]).await;
+    let eve_id = AgentRepository::by_login(&w.store, "eve").await.unwrap().unwrap().id;
+    let root = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let eve = Browser::sign_in(&w, "eve", "agent-password").await;
+    let root_stream = follow(&root, None).send().await;
+    let eve_stream = follow(&eve, None).send().await;
+
+    // A ticket in Raw (group users): root may read it, eve may not.
+    let id = w.create_ticket(&root_token, 2).await["id"].as_i64().unwrap();
+    let ticket = TicketRepository::get(&w.store, id).await.unwrap().unwrap();
+    w.events
+        .publish(Event::PendingReminder { ticket: TicketRef::from(&ticket), recipient: eve_id, due: Utc::now() })
+        .await;
+
+    let seen = events(root_stream, 2).await;
+    let kinds: Vec<&str> = seen.iter().map(|(_, k, _)| k.as_str()).collect();
+    assert_eq!(kinds, ["ticket_created"], "root sees the news but not eve's reminder");
+    assert_eq!(seen[0].2["ticket_id"], id);
+    assert_eq!(seen[0].2["number"], ticket.number);
+    let created_id: u64 = seen[0].0.parse().unwrap();
+
+    let seen = events(eve_stream, 2).await;
+    let kinds: Vec<&str> = seen.iter().map(|(_, k, _)| k.as_str()).collect();
+    assert_eq!(kinds, ["pending_reminder"], "eve gets her reminder and nothing about a ticket she cannot read");
+    let message = seen[0].2["message"].as_str().unwrap();
+    assert!(message.starts_with("Reminder: ") && message.contains(&ticket.number), "{message}");
+
+    // Reconnecting with the last id seen replays what came after it.
+    let replay = events(follow(&root, Some(&(created_id - 1).to_string())).send().await, 1).await;
+    assert_eq!(replay.len(), 1);
+    assert_eq!(replay[0].1, "ticket_created");
+}
+
+#[tokio::test]
+async fn the_event_stream_needs_a_session() {
+    let w = world().await;
+    let r = w.cli.get("/api/events").send().await;
+    r.assert_status(StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn due_reminders_are_listed_for_their_agent_and_snoozed_in_place() {
+    let w = world().await;
+    let root_token = w.login("root@localhost", "root-password").await;
+    w.agent("eve", &[(1, Permission::Rw)]).await;
+    let root = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let eve = Browser::sign_in(&w, "eve", "agent-password").await;
+    let id = w.create_ticket(&root_token, 2).await["id"].as_i64().unwrap();
+    let soon = (Utc::now() + chrono::Duration::seconds(1)).format("%Y-%m-%dT%H:%M:%S").to_string();
+    root.htmx_post(&format!("/tickets/{id}/state"), &[("state", "6"), ("pending_until", &soon)])
+        .await
+        .assert_status_is_ok();
+
+    assert_eq!(json(root.get("/api/notifications/pending").await).await, serde_json::json!([]), "not due yet");
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let due = json(root.get("/api/notifications/pending").await).await;
+    assert_eq!(due.as_array().unwrap().len(), 1, "{due}");
+    assert_eq!(due[0]["ticket_id"], id);
+    let snooze = &due[0]["snooze"];
+    assert_eq!(
+        (snooze["method"].as_str(), snooze["url"].as_str()),
+        (Some("POST"), Some(&*format!("/api/tickets/{id}/status")))
+    );
+    assert_eq!(json(eve.get("/api/notifications/pending").await).await, serde_json::json!([]), "not eve's");
+
+    // Snoozing needs the session's CSRF token like every form.
+    let url = format!("/api/tickets/{id}/status");
+    let forged = w.cli.post(&url).header("cookie", root.cookie()).form(&[("snooze_minutes", "60")]).send().await;
+    forged.assert_status(StatusCode::FORBIDDEN);
+    let bad = root.htmx_post(&url, &[("snooze_minutes", "0")]).await;
+    bad.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let r = root.htmx_post(&url, &[("snooze_minutes", "60")]).await;
+    r.assert_status_is_ok();
+    let html = text(r).await;
+    assert!(html.contains(&format!(r#"id="reminder-{id}""#)) && html.contains("pending until"), "{html}");
+    assert_eq!(json(root.get("/api/notifications/pending").await).await, serde_json::json!([]));
+    let until = TicketRepository::get(&w.store, id).await.unwrap().unwrap().until_time;
+    assert!(until > Utc::now().timestamp() + 3500, "snoozed for an hour");
+
+    // Or the reminder is settled with a state.
+    let r = root.htmx_post(&url, &[("state", "open")]).await;
+    r.assert_status_is_ok();
+    assert_eq!(TicketRepository::get(&w.store, id).await.unwrap().unwrap().state, "open");
+}

@@ -1,0 +1,156 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use goats_core::event::Event;
+use goats_core::ports::{AgentRepository, DeliveryAttempt, EventBus, NotificationChannel, PreferenceStore, Recipient};
+
+use crate::delivery_log::DeliveryLog;
+use crate::filter::ChannelFilter;
+
+/// How often and how patiently a failing delivery is tried again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    pub attempts: u32,
+    pub first_delay: Duration,
+    pub max_delay: Duration,
+    /// A channel that has not answered after this long has failed this attempt.
+    pub timeout: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// Eight attempts over about four minutes.
+    fn default() -> Self {
+        Self {
+            attempts: 8,
+            first_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(60),
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+struct Route {
+    channel: Arc<dyn NotificationChannel>,
+    filter: ChannelFilter,
+}
+
+/// Fans each event out to every channel whose filter matches. Each delivery runs on
+/// its own task, so a slow or failing channel never holds up the others or the work
+/// that published the event.
+pub struct Dispatcher {
+    routes: Vec<Route>,
+    agents: Arc<dyn AgentRepository>,
+    preferences: Arc<dyn PreferenceStore>,
+    log: Arc<DeliveryLog>,
+    retry: RetryPolicy,
+}
+
+impl Dispatcher {
+    pub fn new(
+        agents: Arc<dyn AgentRepository>,
+        preferences: Arc<dyn PreferenceStore>,
+        log: Arc<DeliveryLog>,
+        retry: RetryPolicy,
+    ) -> Self {
+        Self { routes: Vec::new(), agents, preferences, log, retry }
+    }
+
+    /// Adds a channel with the events it takes.
+    pub fn route(mut self, channel: Arc<dyn NotificationChannel>, filter: ChannelFilter) -> Self {
+        self.routes.push(Route { channel, filter });
+        self
+    }
+
+    pub fn channels(&self) -> Vec<String> {
+        self.routes.iter().map(|r| r.channel.name()).collect()
+    }
+
+    /// The valid agents a personal event is addressed to; none for news about a ticket.
+    async fn recipients(&self, event: &Event) -> Vec<Recipient> {
+        if !event.is_personal() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for id in event.recipients() {
+            let agent = match self.agents.get(id).await {
+                Ok(Some(a)) if a.valid => a,
+                Ok(_) => continue,
+                Err(e) => {
+                    tracing::warn!(agent = id, error = %e, "cannot look up a notification's recipient");
+                    continue;
+                }
+            };
+            let language = self.preferences.preference(id, "UserLanguage").await.ok().flatten();
+            out.push(Recipient {
+                id,
+                name: format!("{} {}", agent.first_name, agent.last_name).trim().to_string(),
+                login: agent.login,
+                email: agent.email,
+                language,
+            });
+        }
+        out
+    }
+}
+
+#[async_trait]
+impl EventBus for Dispatcher {
+    async fn publish(&self, event: Event) {
+        let matching: Vec<_> = self.routes.iter().filter(|r| r.filter.matches(&event)).collect();
+        if matching.is_empty() {
+            return;
+        }
+        let recipients = Arc::new(self.recipients(&event).await);
+        let event = Arc::new(event);
+        for route in matching {
+            let (channel, event, recipients, log) =
+                (route.channel.clone(), event.clone(), recipients.clone(), self.log.clone());
+            tokio::spawn(deliver(channel, event, recipients, log, self.retry));
+        }
+    }
+}
+
+async fn deliver(
+    channel: Arc<dyn NotificationChannel>,
+    event: Arc<Event>,
+    recipients: Arc<Vec<Recipient>>,
+    log: Arc<DeliveryLog>,
+    retry: RetryPolicy,
+) {
+    let mut delay = retry.first_delay;
+    let attempts = retry.attempts.max(1);
+    for attempt in 1..=attempts {
+        let outcome = match tokio::time::timeout(retry.timeout, channel.deliver(&event, &recipients)).await {
+            Ok(result) => result.map_err(|e| e.0),
+            Err(_) => Err(format!("no answer within {} s", retry.timeout.as_secs())),
+        };
+        let last = attempt == attempts;
+        let (status, error) = match &outcome {
+            Ok(()) => ("delivered", None),
+            Err(e) if last => ("gave_up", Some(e.clone())),
+            Err(e) => ("failed", Some(e.clone())),
+        };
+        log.record(DeliveryAttempt {
+            at: chrono::Utc::now(),
+            channel: channel.name(),
+            event: event.kind().into(),
+            ticket_number: event.ticket().number.clone(),
+            attempt,
+            outcome: status.into(),
+            error: error.clone(),
+        });
+        match (outcome, last) {
+            (Ok(()), _) => return,
+            (Err(e), true) => {
+                tracing::error!(channel = %channel.name(), event = event.kind(), ticket = %event.ticket().number, attempts, error = %e, "giving up on a notification");
+                return;
+            }
+            (Err(e), false) => {
+                tracing::warn!(channel = %channel.name(), event = event.kind(), attempt, error = %e, "notification failed; retrying");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(retry.max_delay);
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! The `notifications:` section: which channels get which events, and how to reach them.
+
+use goats_notify::{ChannelFilter, SmtpSecurity, SmtpSettings};
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct NotificationsConfig {
+    /// Where agents reach goats, such as `https://desk.example.com`: links in mails and
+    /// webhooks point there. Without it, notifications carry no links.
+    pub base_url: Option<String>,
+    /// How many events the in-app feed keeps for browsers that reconnect.
+    pub live_buffer: usize,
+    pub retry: RetryConfig,
+    pub email: EmailConfig,
+    pub webhooks: Vec<WebhookConfig>,
+}
+
+impl Default for NotificationsConfig {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            live_buffer: 1000,
+            retry: RetryConfig::default(),
+            email: EmailConfig::default(),
+            webhooks: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetryConfig {
+    pub attempts: u32,
+    pub first_delay_seconds: u64,
+    pub max_delay_seconds: u64,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        Self { attempts: 8, first_delay_seconds: 1, max_delay_seconds: 60 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    None,
+    Starttls,
+    Tls,
+}
+
+/// Mail to the agents an event is for (reminders and escalations), over SMTP.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct EmailConfig {
+    pub enabled: bool,
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub username: Option<String>,
+    /// Also from `GOATS_SMTP_PASSWORD`.
+    pub password: Option<String>,
+    pub from: String,
+    pub filter: ChannelFilter,
+}
+
+impl Default for EmailConfig {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            host: "localhost".into(),
+            port: 587,
+            security: Security::Starttls,
+            username: None,
+            password: None,
+            from: "goats <goats@localhost>".into(),
+            filter: ChannelFilter {
+                events: ["pending_reminder", "escalation_warning", "escalated"].map(String::from).to_vec(),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+impl EmailConfig {
+    pub fn smtp(&self) -> SmtpSettings {
+        SmtpSettings {
+            host: self.host.clone(),
+            port: self.port,
+            security: match self.security {
+                Security::None => SmtpSecurity::None,
+                Security::Starttls => SmtpSecurity::StartTls,
+                Security::Tls => SmtpSecurity::Tls,
+            },
+            username: self.username.clone(),
+            password: self.password.clone(),
+            from: self.from.clone(),
+        }
+    }
+}
+
+/// A signed JSON POST per event.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookConfig {
+    pub name: String,
+    pub url: String,
+    /// Keys the `X-Goats-Signature` HMAC.
+    pub secret: String,
+    /// A JSON body with `{{placeholders}}` (for Slack- or Teams-style hooks); without
+    /// one the event is sent as it is.
+    #[serde(default)]
+    pub body_template: Option<String>,
+    #[serde(default = "ten")]
+    pub timeout_seconds: u64,
+    #[serde(default)]
+    pub filter: ChannelFilter,
+}
+
+fn ten() -> u64 {
+    10
+}
+
+impl NotificationsConfig {
+    pub fn validate(&self) -> Result<(), AppError> {
+        let bad = |m: String| Err(AppError::Config(format!("notifications: {m}")));
+        if let Some(url) = &self.base_url
+            && url::Url::parse(url).is_err()
+        {
+            return bad(format!("base_url `{url}` is not a URL"));
+        }
+        if self.retry.attempts == 0 || self.retry.attempts > 100 {
+            return bad("retry.attempts must be 1–100".into());
+        }
+        if let Err(e) = self.email.filter.validate() {
+            return bad(format!("email.filter: {e}"));
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for hook in &self.webhooks {
+            if !names.insert(&hook.name) {
+                return bad(format!("two webhooks are called `{}`", hook.name));
+            }
+            if let Err(e) = hook.filter.validate() {
+                return bad(format!("webhook {}: {e}", hook.name));
+            }
+            if hook.secret.len() < 16 {
+                return bad(format!("webhook {}: the secret must have at least 16 characters", hook.name));
+            }
+            if !(1..=300).contains(&hook.timeout_seconds) {
+                return bad(format!("webhook {}: timeout_seconds must be 1–300", hook.name));
+            }
+            match url::Url::parse(&hook.url) {
+                Ok(u) if ["http", "https"].contains(&u.scheme()) => {}
+                _ => return bad(format!("webhook {}: the url must be an http or https URL", hook.name)),
+            }
+        }
+        Ok(())
+    }
+
+    /// The same, with passwords, secrets and hook URLs (which often carry tokens) hidden.
+    pub fn masked(&self) -> Self {
+        let mut shown = self.clone();
+        if shown.email.password.is_some() {
+            shown.email.password = Some("*****".into());
+        }
+        for hook in &mut shown.webhooks {
+            hook.secret = "*****".into();
+            hook.url = match url::Url::parse(&hook.url) {
+                Ok(u) => format!("{}://{}/*****", u.scheme(), u.host_str().unwrap_or("")),
+                Err(_) => "*****".into(),
+            };
+        }
+        shown
+    }
+}
