@@ -392,3 +392,118 @@ fn the_api_over_http_on_sqlite() {
     assert_eq!(status, 200, "{body}");
     server.stop();
 }
+
+/// A webhook receiver on loopback: answers 204 to every POST and keeps the bodies.
+fn webhook_receiver() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = bodies.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut raw = Vec::new();
+            let mut buf = [0u8; 4096];
+            // Read the head, then as much body as Content-Length says.
+            let body = loop {
+                let Ok(n) = s.read(&mut buf) else { break None };
+                if n == 0 {
+                    break None;
+                }
+                raw.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&raw).to_string();
+                let Some(end) = text.find("\r\n\r\n") else { continue };
+                let length: usize = text[..end]
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap_or(0))
+                    })
+                    .unwrap_or(0);
+                if raw.len() >= end + 4 + length {
+                    break Some(raw[end + 4..end + 4 + length].to_vec());
+                }
+            };
+            if let Some(body) = body.and_then(|b| serde_json::from_slice(&b).ok()) {
+                keep.lock().unwrap().push(body);
+            }
+            let _ = s.write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
+        }
+    });
+    (port, bodies)
+}
+
+/// Two `goats serve` processes on one PostgreSQL database, both running the jobs every
+/// second: each reminder is sent once and each auto-close happens once.
+#[tokio::test]
+async fn two_instances_on_one_database_act_once() {
+    let t = TestDatabase::create(Engine::Postgres).await;
+    let dir = temp_dir();
+    let (hook_port, received) = webhook_receiver();
+    let config = format!(
+        "jobs:\n  pending_reminder:\n    schedule: '* * * * * *'\n  pending_auto_close:\n    schedule: '* * * * * *'\n\
+         notifications:\n  webhooks:\n    - name: count\n      url: http://127.0.0.1:{hook_port}/hook\n      \
+         secret: a-secret-of-some-length\n      filter:\n        events: [pending_reminder, ticket_updated]\n"
+    );
+    std::fs::write(dir.0.join("goats.yaml"), config).unwrap();
+    let instance = |port| {
+        let mut cmd = goats(&dir.0);
+        cmd.env("GOATS_DATABASE_URL", &t.url).env("GOATS_ADMIN_PASSWORD", "two-instances");
+        Server::start(&mut cmd, port)
+    };
+    let (port_a, port_b) = (free_port(), free_port());
+    let a = instance(port_a);
+    let b = instance(port_b);
+
+    let login = r#"{"login":"root@localhost","password":"two-instances"}"#;
+    let (_, body) = request(port_a, "POST", "/api/v1/auth/login", Some(login), None).unwrap();
+    let token = serde_json::from_str::<serde_json::Value>(&body).unwrap()["access_token"].as_str().unwrap().to_string();
+    let soon = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let mut ids = Vec::new();
+    for state in [6, 7] {
+        let new = r#"{"title":"Timed","queue_id":4,"article":{"subject":"Timed","body":"Waits."}}"#;
+        let (status, body) = request(port_a, "POST", "/api/v1/tickets", Some(new), Some(&token)).unwrap();
+        assert_eq!(status, 201, "{body}");
+        let id = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_i64().unwrap();
+        let patch = format!(r#"{{"state_id":{state},"pending_until":"{soon}"}}"#);
+        let (status, body) =
+            request(port_b, "PATCH", &format!("/api/v1/tickets/{id}"), Some(&patch), Some(&token)).unwrap();
+        assert_eq!(status, 200, "{body}");
+        ids.push(id);
+    }
+    let (reminded, closing) = (ids[0], ids[1]);
+
+    // The agents' own changes above are announced too; count only what the jobs did.
+    let jobs_events = |kind: &str, id: i64| {
+        received
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|e| e["event"]["kind"] == kind && e["event"]["ticket"]["id"] == id)
+            .filter(|e| kind != "ticket_updated" || e["event"]["change"] == "auto_close")
+            .count()
+    };
+    let start = Instant::now();
+    while (jobs_events("pending_reminder", reminded) == 0 || jobs_events("ticket_updated", closing) == 0)
+        && start.elapsed() < Duration::from_secs(20)
+    {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // Several more ticks of both instances, to catch a second sending.
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(jobs_events("pending_reminder", reminded), 1, "one reminder from two instances");
+    assert_eq!(jobs_events("ticket_updated", closing), 1, "one auto-close from two instances");
+
+    let (_, body) = request(port_b, "GET", &format!("/api/v1/tickets/{closing}/history"), None, Some(&token)).unwrap();
+    let history: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let closes = history
+        .as_array()
+        .or_else(|| history["items"].as_array())
+        .unwrap_or_else(|| panic!("{history}"))
+        .iter()
+        .filter(|h| h["name"].as_str().is_some_and(|n| n.contains("%%closed successful")))
+        .count();
+    assert_eq!(closes, 1, "{history}");
+    a.stop();
+    b.stop();
+    t.drop_database().await;
+}

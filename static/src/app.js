@@ -130,3 +130,83 @@ function rememberList() {
 }
 document.addEventListener("DOMContentLoaded", rememberList);
 document.addEventListener("htmx:afterSettle", rememberList);
+
+// Live updates: the server streams events (server-sent events, filtered by what this
+// agent may see). Reminders and escalations for this agent pop up as toasts with a
+// link and, for reminders, a snooze button; news about tickets refreshes the list or
+// the open ticket, unless the agent is typing in it.
+function csrfHeaders() {
+  try {
+    return JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+  } catch {
+    return {};
+  }
+}
+
+function noticeToast(data) {
+  const box = document.getElementById("toasts");
+  if (!box) return;
+  const toast = document.createElement("div");
+  toast.className = "toast toast-notice";
+  toast.setAttribute("role", "alert");
+  toast.dataset.liveKind = data.kind;
+  const text = document.createElement("span");
+  text.textContent = data.message;
+  toast.appendChild(text);
+  const open = document.createElement("a");
+  open.href = "/tickets/" + data.ticket_id;
+  open.textContent = document.body.dataset.openLabel;
+  toast.appendChild(open);
+  if (data.kind === "pending_reminder") {
+    const snooze = document.createElement("button");
+    snooze.type = "button";
+    snooze.textContent = document.body.dataset.snoozeLabel;
+    snooze.addEventListener("click", async () => {
+      const body = new URLSearchParams({ snooze_minutes: "60" });
+      const response = await fetch("/api/tickets/" + data.ticket_id + "/status", {
+        method: "POST",
+        headers: { ...csrfHeaders(), "HX-Request": "true" },
+        body,
+      });
+      if (response.ok) toast.remove();
+    });
+    toast.appendChild(snooze);
+  }
+  box.appendChild(toast);
+  setTimeout(() => toast.remove(), 30000);
+}
+
+function editing(container) {
+  if (container.contains(document.activeElement) && document.activeElement.matches("input, textarea, select")) {
+    return true;
+  }
+  return Array.from(container.querySelectorAll("textarea")).some((area) => area.value.trim() !== "");
+}
+
+let listRefresh;
+function ticketNews(data) {
+  const open = document.querySelector("#ticket[data-ticket-id]");
+  if (open && open.dataset.ticketId === String(data.ticket_id) && !editing(open) && window.htmx) {
+    window.htmx.ajax("GET", "/tickets/" + data.ticket_id, { target: "#ticket", swap: "outerHTML" });
+  }
+  if (document.getElementById("ticket-results")) {
+    // Several changes in a burst refresh the list once.
+    clearTimeout(listRefresh);
+    listRefresh = setTimeout(() => document.body.dispatchEvent(new CustomEvent("goats:refresh-list")), 500);
+  }
+}
+
+function followLive() {
+  const url = document.body.dataset.live;
+  if (!url || !window.EventSource) return;
+  const source = new EventSource(url);
+  const handle = (event) => {
+    const data = JSON.parse(event.data);
+    if (data.message) noticeToast(data);
+    else ticketNews(data);
+  };
+  for (const kind of ["pending_reminder", "escalation_warning", "escalated"]) source.addEventListener(kind, handle);
+  for (const kind of ["ticket_created", "ticket_updated", "article_added"]) source.addEventListener(kind, handle);
+  window.addEventListener("beforeunload", () => source.close());
+}
+document.addEventListener("DOMContentLoaded", followLive);

@@ -2,7 +2,7 @@
 // temporary directory, agents and queues made with the goats CLI, and a headless
 // Chromium driven by playwright-core.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -37,7 +37,9 @@ export class Goats {
     return execFileSync(bin, args, { cwd: this.dir, env: this.env, input, encoding: "utf8" });
   }
 
-  async start() {
+  /** Starts the server; `config` (YAML) becomes its goats.yaml. */
+  async start(config) {
+    if (config) writeFileSync(join(this.dir, "goats.yaml"), config);
     this.cli(["migrate"]);
     this.port = await freePort();
     this.base = `http://127.0.0.1:${this.port}`;

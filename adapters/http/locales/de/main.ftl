@@ -212,3 +212,4 @@ reminder-snooze = 1 Std. später erinnern
 reminder-snoozed = wartet bis { $v }
 invalid-snooze = Bitte 1 bis 10080 Minuten angeben oder einen Status wählen.
 dashboard-escalated = Eskalierte Tickets
+live-open = Öffnen

@@ -212,3 +212,4 @@ reminder-snooze = Snooze 1 h
 reminder-snoozed = pending until { $v }
 invalid-snooze = Snooze for 1 to 10080 minutes, or give a state.
 dashboard-escalated = Escalated tickets
+live-open = Open

@@ -9,7 +9,7 @@ use goats_core::model::*;
 use goats_core::permission::Permission;
 use poem::http::StatusCode;
 use poem::web::Path;
-use poem::{Response, handler};
+use poem::{Request, Response, handler};
 
 use super::choices::{self, Choice};
 use super::desk::Desk;
@@ -99,7 +99,12 @@ struct HistoryPart {
 }
 
 #[handler]
-pub async fn page(desk: Desk, Path(id): Path<TicketId>) -> Result<Response, PageError> {
+pub async fn page(desk: Desk, Path(id): Path<TicketId>, req: &Request) -> Result<Response, PageError> {
+    // The live stream's refresh asks for the ticket alone (its target is `#ticket`);
+    // any other request, HTMX navigation included, gets the page.
+    if desk.htmx && req.header("hx-target") == Some("ticket") {
+        return part(&desk, id).await;
+    }
     let v = view(&desk, id).await?;
     let title = format!("#{} {}", v.t.number, v.t.title);
     let part = TicketPart { c: Chrome::for_desk(&desk, Nav::Tickets, title.clone()), v };
