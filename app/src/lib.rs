@@ -15,6 +15,15 @@ pub mod serve;
 pub mod user;
 
 pub use app::{App, Extensions};
+
+/// Everything a team needs to write its own notification channel and register it with
+/// [`Extensions::channel`] (see `examples/custom-channel`).
+pub mod channel {
+    pub use async_trait::async_trait;
+    pub use goats_core::event::{Event, TicketRef};
+    pub use goats_core::ports::{ChannelError, NotificationChannel, Recipient};
+    pub use goats_notify::ChannelFilter;
+}
 pub use config::Config;
 pub use error::AppError;
 

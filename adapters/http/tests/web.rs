@@ -297,6 +297,27 @@ async fn the_dashboard_lists_new_tickets_and_counts_per_queue() {
 }
 
 #[tokio::test]
+async fn the_dashboard_lists_escalated_tickets() {
+    use goats_core::escalation::EscalationColumns;
+    use goats_core::ports::ScheduleStore;
+    let w = world().await;
+    let root = w.login("root@localhost", "root-password").await;
+    let late = w.create_ticket(&root, 2).await;
+    let fine = w.create_ticket(&root, 2).await;
+    let past = chrono::Utc::now().timestamp() - 60;
+    let columns = |at| EscalationColumns { escalation_time: at, response_time: at, ..Default::default() };
+    w.store.set_escalation(late["id"].as_i64().unwrap(), columns(past)).await.unwrap();
+    w.store.set_escalation(fine["id"].as_i64().unwrap(), columns(past + 3600)).await.unwrap();
+    let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let page = text(b.get("/dashboard").await).await;
+    let at = page.find(r#"id="dash-escalated""#).expect("an escalated section");
+    let section = &page[at..at + page[at..].find("</section>").unwrap()];
+    assert!(section.contains("Escalated tickets"));
+    assert!(section.contains(late["number"].as_str().unwrap()), "{section}");
+    assert!(!section.contains(fine["number"].as_str().unwrap()), "not escalated yet: {section}");
+}
+
+#[tokio::test]
 async fn the_language_follows_the_browser_until_the_agent_chooses() {
     let w = world().await;
     let r = w.cli.get("/login").header("accept-language", "de-DE,de;q=0.9").send().await;

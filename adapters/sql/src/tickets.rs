@@ -79,6 +79,10 @@ fn filter_sql(f: &TicketFilter) -> (String, Vec<Value>) {
             values.push(db_now(at).into());
         }
     }
+    if let Some(at) = f.escalated_by {
+        conds.push("t.escalation_time > 0 AND t.escalation_time <= ?".into());
+        values.push(at.timestamp().into());
+    }
     if let Some((login, company)) = &f.customer_scope {
         conds.push("(t.customer_user_id = ? OR t.customer_id = ?)".into());
         values.push(login.clone().into());

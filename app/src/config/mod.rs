@@ -376,6 +376,27 @@ mod tests {
     }
 
     #[test]
+    fn the_example_file_holds_every_section_and_is_valid() {
+        let c = Config::from_yaml(include_str!("../../../goats.example.yaml")).unwrap();
+        c.validate().unwrap();
+        assert_eq!(c.jobs, JobsConfig::default());
+        assert_eq!(c.default_calendar, CalendarConfig::default());
+    }
+
+    #[test]
+    fn webhook_secrets_and_urls_are_masked_and_bad_hooks_refused() {
+        let yaml = "notifications:\n  webhooks:\n    - name: chat\n      url: https://hooks.example.com/T0/B0/tok3n\n      secret: a-secret-of-some-length\n";
+        let c = Config::from_yaml(yaml).unwrap();
+        c.validate().unwrap();
+        let shown = c.to_masked_yaml();
+        assert!(!shown.contains("tok3n") && !shown.contains("a-secret-of-some-length"), "{shown}");
+        let short = Config::from_yaml(&yaml.replace("a-secret-of-some-length", "short")).unwrap();
+        assert!(short.validate().unwrap_err().to_string().contains("16 characters"));
+        let typo = Config::from_yaml(&yaml.replace("secret:", "secrett:"));
+        assert!(typo.is_err());
+    }
+
+    #[test]
     fn shown_configuration_masks_the_database_password() {
         let mut c = Config::default();
         c.database.url = "postgres://goats:hunter2@db/goats".into();

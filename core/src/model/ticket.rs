@@ -78,6 +78,8 @@ pub struct TicketFilter {
     /// Last changed at or after / before these instants.
     pub changed_from: Option<DateTime<Utc>>,
     pub changed_until: Option<DateTime<Utc>>,
+    /// Escalated by this instant: the earliest escalation time is set and has passed.
+    pub escalated_by: Option<DateTime<Utc>>,
     /// What a customer may see: tickets of this login, or of this company.
     pub customer_scope: Option<(String, String)>,
 }

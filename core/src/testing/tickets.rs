@@ -211,8 +211,18 @@ impl TicketRepository for MemoryStore {
 
     async fn list(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Page<Ticket>> {
         let s = self.lock();
-        let mut all: Vec<Ticket> =
-            s.tickets.iter().filter_map(|t| s.ticket(t.1)).filter(|t| matches(t, filter, &s.articles)).collect();
+        let escalated = |t: &Ticket| {
+            filter.escalated_by.is_none_or(|at| {
+                let e = s.escalations.iter().find(|e| e.0 == t.id).map_or(0, |e| e.1.escalation_time);
+                e > 0 && e <= at.timestamp()
+            })
+        };
+        let mut all: Vec<Ticket> = s
+            .tickets
+            .iter()
+            .filter_map(|t| s.ticket(t.1))
+            .filter(|t| matches(t, filter, &s.articles) && escalated(t))
+            .collect();
         all.sort_by(|a, b| {
             let o = match sort.field {
                 TicketSortField::Number => a.number.cmp(&b.number),

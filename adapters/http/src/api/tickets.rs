@@ -546,6 +546,9 @@ impl TicketApi {
         /// reads every article body, so it is slower than the other filters).
         #[oai(validator(max_length = 255))]
         text: Query<Option<String>>,
+        /// Only tickets past their earliest escalation time (`true`), as the escalation
+        /// job last computed it.
+        escalated: Query<Option<bool>>,
         /// Sort column; `created` by default.
         sort: Query<Option<SortField>>,
         /// `desc` by default.
@@ -572,6 +575,7 @@ impl TicketApi {
             created_until: created_until.0,
             changed_from: changed_from.0,
             changed_until: changed_until.0,
+            escalated_by: escalated.0.unwrap_or(false).then(Utc::now),
             customer_scope: None,
         };
         let field = match sort.0.unwrap_or(SortField::Created) {

@@ -382,6 +382,7 @@ async fn ticket_search(state: &AppState, uri: &Uri, addr: &RemoteAddr, body: Bod
         // OTRS titles take `%` wildcards; goats matches the text between them.
         title_contains: p.str("Title").map(|t| t.trim_matches('%').replace('%', "")),
         text_contains: None,
+        escalated_by: None,
         type_ids: resolve_all(state, &p, "Types", "TypeIDs", Field::Type).await?,
         created_from: otrs_time(OP, &p, "TicketCreateTimeNewerDate")?,
         created_until: otrs_time(OP, &p, "TicketCreateTimeOlderDate")?,

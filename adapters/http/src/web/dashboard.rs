@@ -1,5 +1,6 @@
 //! The agent's start page: what needs them now — their locked tickets, their pending
-//! reminders that are due, new tickets in their queues — and counts per queue and state.
+//! reminders that are due, new and escalated tickets in their queues — and counts per
+//! queue and state.
 
 use askama::Template;
 use chrono::Utc;
@@ -35,6 +36,7 @@ struct Dashboard {
     locked: Vec<Item>,
     reminders: Vec<Item>,
     fresh: Vec<Item>,
+    escalated: Vec<Item>,
     counts: Vec<CountRow>,
 }
 
@@ -79,6 +81,11 @@ pub async fn page(desk: Desk) -> Result<Response, PageError> {
     reminders.sort_by_key(|t| t.until_time);
     let fresh = TicketFilter { state_types: vec![StateType::New], ..Default::default() };
     let fresh = tickets.list(&desk.perms, fresh, newest, PageRequest::new(1, SHOWN)).await.map_err(fail)?;
+    // Escalated: past their earliest escalation time (kept current by the escalation
+    // job), the longest-waiting first.
+    let oldest = TicketSort { field: TicketSortField::Created, direction: SortDirection::Asc };
+    let escalated = TicketFilter { escalated_by: Some(now), ..Default::default() };
+    let escalated = tickets.list(&desk.perms, escalated, oldest, PageRequest::new(1, SHOWN)).await.map_err(fail)?;
     let counts = tickets
         .counts(&desk.perms)
         .await
@@ -91,6 +98,7 @@ pub async fn page(desk: Desk) -> Result<Response, PageError> {
         locked: locked.items.into_iter().map(item).collect(),
         reminders: reminders.into_iter().map(item).collect(),
         fresh: fresh.items.into_iter().map(item).collect(),
+        escalated: escalated.items.into_iter().map(item).collect(),
         counts,
     }))
 }
