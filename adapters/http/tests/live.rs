@@ -137,3 +137,29 @@ async fn due_reminders_are_listed_for_their_agent_and_snoozed_in_place() {
     r.assert_status_is_ok();
     assert_eq!(TicketRepository::get(&w.store, id).await.unwrap().unwrap().state, "open");
 }
+
+#[tokio::test]
+async fn admins_read_the_delivery_log_and_no_one_else_does() {
+    let w = world().await;
+    let root = w.login("root@localhost", "root-password").await;
+    let eve = w.agent("eve", &[(1, Permission::Rw)]).await;
+    let ticket = w.create_ticket(&root, 2).await;
+    let url = "/api/v1/admin/notifications/deliveries?limit=10";
+    let mut log = serde_json::Value::Null;
+    for _ in 0..50 {
+        let r = w.cli.get(url).header("Authorization", format!("Bearer {root}")).send().await;
+        r.assert_status_is_ok();
+        log = json(r).await;
+        if !log.as_array().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(log[0]["channel"], "toast");
+    assert_eq!(log[0]["event"], "ticket_created");
+    assert_eq!(log[0]["ticket_number"], ticket["number"]);
+    assert_eq!((log[0]["attempt"].as_u64(), log[0]["outcome"].as_str()), (Some(1), Some("delivered")));
+    let r = w.cli.get(url).header("Authorization", format!("Bearer {eve}")).send().await;
+    r.assert_status(StatusCode::FORBIDDEN);
+    assert_eq!(r.0.content_type(), Some("application/problem+json"));
+}

@@ -175,6 +175,12 @@ async fn state_lock_owner_and_pending_time_change_through_the_zoom() {
     assert!(text(r).await.contains(r#"<dd data-field="lock">Locked</dd>"#));
     let r = b.htmx_post(&format!("{base}/state"), &[("state", "6"), ("pending_until", "not a date")]).await;
     r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    w.agent("rita", &[(1, Permission::Rw)]).await;
+    let rita = goats_core::ports::AgentRepository::by_login(&w.store, "rita").await.unwrap().unwrap();
+    let r = b.htmx_post(&format!("{base}/responsible"), &[("responsible", &rita.id.to_string())]).await;
+    r.assert_status_is_ok();
+    assert!(text(r).await.contains(r#"<dd data-field="responsible">rita Agent</dd>"#));
+    assert_eq!(TicketRepository::get(&w.store, id).await.unwrap().unwrap().responsible_id, rita.id);
 }
 
 #[tokio::test]

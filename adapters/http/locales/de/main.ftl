@@ -213,3 +213,5 @@ reminder-snoozed = wartet bis { $v }
 invalid-snooze = Bitte 1 bis 10080 Minuten angeben oder einen Status wählen.
 dashboard-escalated = Eskalierte Tickets
 live-open = Öffnen
+action-set-responsible = Verantwortlichen setzen
+toast-responsible-set = Verantwortlicher gesetzt.

@@ -213,3 +213,5 @@ reminder-snoozed = pending until { $v }
 invalid-snooze = Snooze for 1 to 10080 minutes, or give a state.
 dashboard-escalated = Escalated tickets
 live-open = Open
+action-set-responsible = Set responsible
+toast-responsible-set = Responsible agent set.

@@ -7,6 +7,7 @@ mod api_tokens;
 mod auth;
 mod body_limit;
 mod caller;
+mod deliveries;
 mod links;
 mod lookups;
 pub mod problem;
@@ -31,7 +32,14 @@ fn body_limit(state: &AppState) -> usize {
     MAX_BODY_BYTES.max(usize::try_from(for_attachment).unwrap_or(usize::MAX))
 }
 
-type Apis = (auth::AuthApi, api_tokens::TokenApi, tickets::TicketApi, links::LinkApi, lookups::LookupApi);
+type Apis = (
+    auth::AuthApi,
+    api_tokens::TokenApi,
+    tickets::TicketApi,
+    links::LinkApi,
+    lookups::LookupApi,
+    deliveries::DeliveryApi,
+);
 
 pub fn service(state: &AppState) -> OpenApiService<Apis, ()> {
     OpenApiService::new(
@@ -41,6 +49,7 @@ pub fn service(state: &AppState) -> OpenApiService<Apis, ()> {
             tickets::TicketApi { state: state.clone() },
             links::LinkApi { state: state.clone() },
             lookups::LookupApi { state: state.clone() },
+            deliveries::DeliveryApi { state: state.clone() },
         ),
         "goats",
         env!("CARGO_PKG_VERSION"),

@@ -59,6 +59,7 @@ pub fn routes() -> impl Endpoint {
         .at("/tickets/:id/priority", post(ticket_actions::set_priority))
         .at("/tickets/:id/queue", post(ticket_actions::move_queue))
         .at("/tickets/:id/owner", post(ticket_actions::set_owner))
+        .at("/tickets/:id/responsible", post(ticket_actions::set_responsible))
         .at("/tickets/:id/lock", post(ticket_actions::set_lock))
         .at("/tickets/:id/watch", post(ticket_actions::set_watch))
         .at("/tickets/:id/merge", post(ticket_actions::merge))

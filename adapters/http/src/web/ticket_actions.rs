@@ -242,6 +242,21 @@ pub async fn set_owner(desk: Desk, Path(id): Path<TicketId>, Form(f): Form<Owner
 }
 
 #[derive(Deserialize)]
+pub struct ResponsibleForm {
+    responsible: String,
+}
+
+#[handler]
+pub async fn set_responsible(
+    desk: Desk,
+    Path(id): Path<TicketId>,
+    Form(f): Form<ResponsibleForm>,
+) -> Result<Response, PageError> {
+    let responsible = id_of(&desk, &f.responsible, "responsible")?;
+    change(&desk, id, vec![TicketChange::Responsible(responsible)], "toast-responsible-set").await
+}
+
+#[derive(Deserialize)]
 pub struct LockForm {
     lock: String,
 }

@@ -1,0 +1,74 @@
+//! `/api/v1/admin/notifications/deliveries`: what the notification channels did, for
+//! admins looking into a mail or webhook that did not arrive.
+
+use chrono::{DateTime, Utc};
+use poem_openapi::param::Query;
+use poem_openapi::payload::Json;
+use poem_openapi::{Object, OpenApi, Tags};
+
+use super::caller::BearerAuth;
+use super::problem::ApiError;
+use crate::AppState;
+
+#[derive(Tags)]
+enum Tag {
+    /// What the notification channels delivered (admin group only).
+    Notifications,
+}
+
+/// One attempt to deliver one event on one channel.
+#[derive(Object)]
+struct DeliveryDto {
+    at: DateTime<Utc>,
+    /// `toast`, `email`, `webhook:<name>` or a team's own channel.
+    channel: String,
+    /// The event kind, such as `pending_reminder`.
+    event: String,
+    ticket_number: String,
+    /// 1 for the first try.
+    attempt: u32,
+    /// `delivered`, `failed` (to be retried) or `gave_up`.
+    outcome: String,
+    #[oai(skip_serializing_if_is_none)]
+    error: Option<String>,
+}
+
+pub struct DeliveryApi {
+    pub state: AppState,
+}
+
+#[OpenApi(prefix_path = "/v1", tag = "Tag::Notifications")]
+impl DeliveryApi {
+    /// The newest delivery attempts first (this instance's, kept in memory).
+    #[oai(path = "/admin/notifications/deliveries", method = "get")]
+    async fn deliveries(
+        &self,
+        auth: BearerAuth,
+        #[oai(default = "default_limit", validator(minimum(value = "1"), maximum(value = "1000")))] limit: Query<usize>,
+    ) -> Result<Json<Vec<DeliveryDto>>, ApiError> {
+        let caller = self.state.reader(&auth).await?;
+        if !caller.is_admin() {
+            return Err(ApiError::forbidden("the delivery log is for members of the admin group"));
+        }
+        Ok(Json(
+            self.state
+                .deliveries
+                .recent(limit.0)
+                .into_iter()
+                .map(|a| DeliveryDto {
+                    at: a.at,
+                    channel: a.channel,
+                    event: a.event,
+                    ticket_number: a.ticket_number,
+                    attempt: a.attempt,
+                    outcome: a.outcome,
+                    error: a.error,
+                })
+                .collect(),
+        ))
+    }
+}
+
+fn default_limit() -> usize {
+    100
+}
