@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use chrono::Duration;
+use goats_core::admin::{AdminPorts, AdminService};
 use goats_core::api_tokens::ApiTokens;
 use goats_core::auth::{AuthService, new_secret};
 use goats_core::calendar::Calendars;
@@ -130,6 +131,11 @@ impl App {
             schedule: store,
             live: self.live.clone(),
             deliveries: self.deliveries.clone(),
+            admin: Arc::new(AdminService::new(AdminPorts {
+                lookups: Arc::new(self.db.clone()),
+                groups: Arc::new(self.db.clone()),
+                agents: Arc::new(self.db.clone()),
+            })),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! [`ports`]; adapters implement them, and [`testing`] holds in-memory versions so the
 //! rules can be exercised without a server.
 
+pub mod admin;
 pub mod api_tokens;
 pub mod auth;
 pub mod calendar;

@@ -261,6 +261,30 @@ pub trait LookupRepository: Send + Sync {
     async fn create_type(&self, name: &str, by: UserId) -> DomainResult<TypeId>;
     /// The queue's valid salutation, signature and answer templates.
     async fn reply_texts(&self, queue_id: QueueId) -> DomainResult<ReplyTexts>;
+    /// Rewrites a queue's settings (its validity stays as it is).
+    async fn update_queue(&self, id: QueueId, queue: NewQueue, by: UserId) -> DomainResult<()>;
+    /// Renames a state, priority or type.
+    async fn rename_lookup(&self, kind: LookupKind, id: i32, name: &str, by: UserId) -> DomainResult<()>;
+    /// Sets a state, priority or type valid or invalid (OTRS never deletes them).
+    async fn set_lookup_valid(&self, kind: LookupKind, id: i32, valid: bool, by: UserId) -> DomainResult<()>;
+}
+
+/// The simple lookups an admin names and switches on and off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LookupKind {
+    State,
+    Priority,
+    Type,
+}
+
+impl LookupKind {
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::State => "state",
+            Self::Priority => "priority",
+            Self::Type => "type",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -300,6 +324,16 @@ pub trait AgentRepository: Send + Sync {
     async fn credentials(&self, login: &str) -> DomainResult<Option<Credentials>>;
     async fn set_password_hash(&self, id: UserId, hash: &str, by: UserId) -> DomainResult<()>;
     async fn set_valid(&self, id: UserId, valid: bool, by: UserId) -> DomainResult<()>;
+    /// Rewrites an agent's names and email address.
+    async fn update_profile(&self, id: UserId, profile: AgentProfile, by: UserId) -> DomainResult<()>;
+}
+
+/// What an admin may change about an agent besides validity and password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentProfile {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
 }
 
 /// Groups, roles and the grants that tie agents to them.
@@ -315,6 +349,8 @@ pub trait GroupRepository: Send + Sync {
     async fn add_user_to_role(&self, user: UserId, role: RoleId, by: UserId) -> DomainResult<()>;
     /// Direct and role grants of a valid agent, from valid groups and roles only.
     async fn grants_for(&self, user: UserId) -> DomainResult<Vec<GroupGrant>>;
+    async fn set_group_valid(&self, id: GroupId, valid: bool, by: UserId) -> DomainResult<()>;
+    async fn set_role_valid(&self, id: RoleId, valid: bool, by: UserId) -> DomainResult<()>;
 }
 
 #[async_trait]

@@ -818,3 +818,64 @@ async fn searching_titles_customers_and_article_bodies() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn administration_on_every_engine() {
+    use goats_core::admin::{AdminPorts, AdminService, AgentChanges, AgentInput, QueueChanges};
+    with_each_engine(|engine, db| async move {
+        let s = Arc::new(db.clone());
+        let admin = AdminService::new(AdminPorts { lookups: s.clone(), groups: s.clone(), agents: s });
+        let root = root(&db).await;
+
+        let q = admin.create_queue(&root, goats_core::testing::queue("Support", 1)).await.unwrap();
+        let changes = QueueChanges {
+            name: Some("Support::Printers".into()),
+            first_response_time: Some(60),
+            calendar_name: Some(Some("2".into())),
+            valid: Some(false),
+            ..Default::default()
+        };
+        let q = admin.change_queue(&root, q.id, changes).await.unwrap();
+        assert_eq!(
+            (q.name.as_str(), q.first_response_time, q.calendar_name.as_deref(), q.valid),
+            ("Support::Printers", 60, Some("2"), false),
+            "{engine:?}"
+        );
+
+        for kind in [LookupKind::State, LookupKind::Priority, LookupKind::Type] {
+            let id = admin.create_lookup(&root, kind, "Extra", Some(StateType::Open)).await.unwrap();
+            admin.change_lookup(&root, kind, id, Some("Renamed"), Some(false)).await.unwrap();
+            let clash = admin.create_lookup(&root, kind, "Renamed", Some(StateType::Open)).await;
+            assert!(matches!(clash, Err(DomainError::Conflict(_))), "{engine:?} {kind:?}");
+        }
+        let p = db.priorities().await.unwrap().into_iter().find(|p| p.name == "Renamed").unwrap();
+        assert!(!p.valid, "{engine:?}");
+
+        let input = AgentInput {
+            login: "dana".into(),
+            first_name: "Dana".into(),
+            last_name: "Diaz".into(),
+            email: Some("dana@example.com".into()),
+            password: "dana-password".into(),
+        };
+        let dana = admin.create_agent(&root, input).await.unwrap();
+        let changes = AgentChanges {
+            last_name: Some("Díaz".into()),
+            email: Some(Some("dana.diaz@example.com".into())),
+            ..Default::default()
+        };
+        let dana = admin.change_agent(&root, dana.id, changes).await.unwrap();
+        assert_eq!((dana.last_name.as_str(), dana.email.as_deref()), ("Díaz", Some("dana.diaz@example.com")));
+
+        let role = admin.create_role(&root, "First line", None).await.unwrap();
+        admin.grant_role(&root, role.id, 1, Permission::Note).await.unwrap();
+        admin.add_agent_to_role(&root, dana.id, role.id).await.unwrap();
+        assert!(AgentPermissions::new(dana.id, db.grants_for(dana.id).await.unwrap()).has(1, Permission::Note));
+        admin.set_role_valid(&root, role.id, false).await.unwrap();
+        assert!(db.grants_for(dana.id).await.unwrap().is_empty(), "{engine:?}: an invalid role grants nothing");
+        let sales = admin.create_group(&root, "sales", Some("Sales")).await.unwrap();
+        let sales = admin.set_group_valid(&root, sales.id, false).await.unwrap();
+        assert!(!sales.valid);
+    })
+    .await;
+}

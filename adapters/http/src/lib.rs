@@ -11,6 +11,7 @@ pub mod web;
 
 use std::sync::Arc;
 
+use goats_core::admin::AdminService;
 use goats_core::api_tokens::ApiTokens;
 use goats_core::auth::AuthService;
 use goats_core::ports::{
@@ -40,6 +41,7 @@ pub struct AppState {
     /// The feed of events the agents' browsers follow.
     pub live: Arc<dyn LiveFeed>,
     pub deliveries: Arc<dyn DeliveryJournal>,
+    pub admin: Arc<AdminService>,
 }
 
 /// The route tree of the server.

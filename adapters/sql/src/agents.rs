@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use chrono::Utc;
 use goats_core::model::*;
-use goats_core::ports::{AgentRepository, Credentials, NewAgent};
+use goats_core::ports::{AgentProfile, AgentRepository, Credentials, NewAgent};
 use goats_core::{DomainError, DomainResult};
 use sea_orm::{ConnectionTrait, QueryResult, TransactionTrait, Value};
 
@@ -120,5 +120,34 @@ impl AgentRepository for Db {
 
     async fn set_valid(&self, id: UserId, valid: bool, by: UserId) -> DomainResult<()> {
         self.set_valid_id("users", "id", id.into(), valid, by).await
+    }
+
+    async fn update_profile(&self, id: UserId, p: AgentProfile, by: UserId) -> DomainResult<()> {
+        let _w = self.write_guard().await;
+        let txn = self.conn.begin().await.map_err(to_domain)?;
+        let r = txn
+            .execute_raw(self.stmt(
+                "UPDATE users SET first_name = ?, last_name = ?, change_time = ?, change_by = ? WHERE id = ?",
+                [p.first_name.into(), p.last_name.into(), db_now(Utc::now()).into(), by.into(), id.into()],
+            ))
+            .await
+            .map_err(to_domain)?;
+        if r.rows_affected() == 0 {
+            return Err(DomainError::not_found("agent", id));
+        }
+        txn.execute_raw(
+            self.stmt("DELETE FROM user_preferences WHERE user_id = ? AND preferences_key = 'UserEmail'", [id.into()]),
+        )
+        .await
+        .map_err(to_domain)?;
+        if let Some(email) = p.email.filter(|e| !e.trim().is_empty()) {
+            txn.execute_raw(self.stmt(
+                "INSERT INTO user_preferences (user_id, preferences_key, preferences_value) VALUES (?, 'UserEmail', ?)",
+                [Value::from(id), Value::from(email.trim().to_string())],
+            ))
+            .await
+            .map_err(to_domain)?;
+        }
+        txn.commit().await.map_err(to_domain)
     }
 }

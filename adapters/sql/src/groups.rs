@@ -163,4 +163,12 @@ impl GroupRepository for Db {
             })
             .collect())
     }
+
+    async fn set_group_valid(&self, id: GroupId, valid: bool, by: UserId) -> DomainResult<()> {
+        self.set_valid_id(self.groups_table, "id", id.into(), valid, by).await
+    }
+
+    async fn set_role_valid(&self, id: RoleId, valid: bool, by: UserId) -> DomainResult<()> {
+        self.set_valid_id("roles", "id", id.into(), valid, by).await
+    }
 }

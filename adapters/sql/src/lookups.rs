@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use chrono::Utc;
 use goats_core::model::*;
-use goats_core::ports::{LookupRepository, NewQueue, ReplyTexts, StandardTemplate};
+use goats_core::ports::{LookupKind, LookupRepository, NewQueue, ReplyTexts, StandardTemplate};
 use goats_core::{DomainError, DomainResult};
 use sea_orm::{ConnectionTrait, QueryResult, Value};
 
@@ -107,6 +107,14 @@ fn audited_insert(table: &str, columns: &[&str], mut values: Vec<Value>, by: Use
     (format!("INSERT INTO {table} ({}) VALUES ({})", all.join(", "), vec!["?"; all.len()].join(", ")), values)
 }
 
+fn lookup_table(kind: LookupKind) -> &'static str {
+    match kind {
+        LookupKind::State => "ticket_state",
+        LookupKind::Priority => "ticket_priority",
+        LookupKind::Type => "ticket_type",
+    }
+}
+
 fn name_required(name: &str) -> DomainResult<String> {
     let name = name.trim();
     if name.is_empty() {
@@ -179,6 +187,51 @@ impl LookupRepository for Db {
 
     async fn set_queue_valid(&self, id: QueueId, valid: bool, by: UserId) -> DomainResult<()> {
         self.set_valid_id("queue", "id", id.into(), valid, by).await
+    }
+
+    async fn update_queue(&self, id: QueueId, q: NewQueue, by: UserId) -> DomainResult<()> {
+        let name = name_required(&q.name)?;
+        let sql = "UPDATE queue SET name = ?, group_id = ?, unlock_timeout = ?, first_response_time = ?, \
+                   update_time = ?, solution_time = ?, calendar_name = ?, comments = ?, change_time = ?, change_by = ? \
+                   WHERE id = ?";
+        let values: Vec<Value> = vec![
+            name.into(),
+            q.group_id.into(),
+            q.unlock_timeout.into(),
+            q.first_response_time.into(),
+            q.update_time.into(),
+            q.solution_time.into(),
+            q.calendar_name.into(),
+            q.comments.into(),
+            db_now(Utc::now()).into(),
+            by.into(),
+            id.into(),
+        ];
+        let _w = self.write_guard().await;
+        let r = self.conn.execute_raw(self.stmt(sql, values)).await.map_err(to_domain)?;
+        if r.rows_affected() == 0 {
+            return Err(DomainError::not_found("queue", id));
+        }
+        Ok(())
+    }
+
+    async fn rename_lookup(&self, kind: LookupKind, id: i32, name: &str, by: UserId) -> DomainResult<()> {
+        let name = name_required(name)?;
+        let sql = format!("UPDATE {} SET name = ?, change_time = ?, change_by = ? WHERE id = ?", lookup_table(kind));
+        let _w = self.write_guard().await;
+        let r = self
+            .conn
+            .execute_raw(self.stmt(&sql, [name.into(), db_now(Utc::now()).into(), by.into(), id.into()]))
+            .await
+            .map_err(to_domain)?;
+        if r.rows_affected() == 0 {
+            return Err(DomainError::not_found(kind.noun(), id));
+        }
+        Ok(())
+    }
+
+    async fn set_lookup_valid(&self, kind: LookupKind, id: i32, valid: bool, by: UserId) -> DomainResult<()> {
+        self.set_valid_id(lookup_table(kind), "id", id.into(), valid, by).await
     }
 
     async fn states(&self) -> DomainResult<Vec<TicketState>> {

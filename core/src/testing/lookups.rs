@@ -3,7 +3,7 @@ use async_trait::async_trait;
 use super::MemoryStore;
 use crate::error::{DomainError, DomainResult};
 use crate::model::*;
-use crate::ports::{LookupRepository, NewQueue};
+use crate::ports::{LookupKind, LookupRepository, NewQueue};
 
 fn unique(exists: bool, kind: &str, name: &str) -> DomainResult<()> {
     if exists {
@@ -88,6 +88,56 @@ impl LookupRepository for MemoryStore {
         let id = s.types.len() as i32 + 1;
         s.types.push(TicketType { id, name: name.into(), valid: true });
         Ok(id)
+    }
+
+    async fn update_queue(&self, id: QueueId, q: NewQueue, _by: UserId) -> DomainResult<()> {
+        let mut s = self.lock();
+        unique(s.queues.iter().any(|x| x.name == q.name && x.id != id), "queue", &q.name)?;
+        let x = s.queues.iter_mut().find(|x| x.id == id).ok_or_else(|| DomainError::not_found("queue", id))?;
+        x.name = q.name;
+        x.group_id = q.group_id;
+        x.unlock_timeout = q.unlock_timeout;
+        x.first_response_time = q.first_response_time;
+        x.update_time = q.update_time;
+        x.solution_time = q.solution_time;
+        x.calendar_name = q.calendar_name;
+        x.comments = q.comments;
+        Ok(())
+    }
+
+    async fn rename_lookup(&self, kind: LookupKind, id: i32, name: &str, _by: UserId) -> DomainResult<()> {
+        let mut s = self.lock();
+        let (taken, found) = match kind {
+            LookupKind::State => {
+                (s.states.iter().any(|x| x.name == name && x.id != id), s.states.iter().position(|x| x.id == id))
+            }
+            LookupKind::Priority => (
+                s.priorities.iter().any(|x| x.name == name && x.id != id),
+                s.priorities.iter().position(|x| x.id == id),
+            ),
+            LookupKind::Type => {
+                (s.types.iter().any(|x| x.name == name && x.id != id), s.types.iter().position(|x| x.id == id))
+            }
+        };
+        unique(taken, kind.noun(), name)?;
+        let at = found.ok_or_else(|| DomainError::not_found(kind.noun(), id))?;
+        match kind {
+            LookupKind::State => s.states[at].name = name.into(),
+            LookupKind::Priority => s.priorities[at].name = name.into(),
+            LookupKind::Type => s.types[at].name = name.into(),
+        }
+        Ok(())
+    }
+
+    async fn set_lookup_valid(&self, kind: LookupKind, id: i32, valid: bool, _by: UserId) -> DomainResult<()> {
+        let mut s = self.lock();
+        let flag = match kind {
+            LookupKind::State => s.states.iter_mut().find(|x| x.id == id).map(|x| &mut x.valid),
+            LookupKind::Priority => s.priorities.iter_mut().find(|x| x.id == id).map(|x| &mut x.valid),
+            LookupKind::Type => s.types.iter_mut().find(|x| x.id == id).map(|x| &mut x.valid),
+        };
+        *flag.ok_or_else(|| DomainError::not_found(kind.noun(), id))? = valid;
+        Ok(())
     }
 
     /// OTRS's defaults: every queue has salutation 1, signature 1 and the empty answer.

@@ -55,6 +55,14 @@ impl AgentRepository for MemoryStore {
         a.0.valid = valid;
         Ok(())
     }
+    async fn update_profile(&self, id: UserId, p: crate::ports::AgentProfile, _by: UserId) -> DomainResult<()> {
+        let mut s = self.lock();
+        let a = s.agents.iter_mut().find(|a| a.0.id == id).ok_or_else(|| DomainError::not_found("agent", id))?;
+        a.0.first_name = p.first_name;
+        a.0.last_name = p.last_name;
+        a.0.email = p.email;
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -95,18 +103,37 @@ impl GroupRepository for MemoryStore {
     }
     async fn grants_for(&self, user: UserId) -> DomainResult<Vec<GroupGrant>> {
         let s = self.lock();
+        let group_valid = |id: GroupId| s.groups.iter().any(|g| g.id == id && g.valid);
         let mut out: Vec<GroupGrant> = s
             .user_grants
             .iter()
-            .filter(|g| g.0 == user)
+            .filter(|g| g.0 == user && group_valid(g.1))
             .map(|g| GroupGrant { group_id: g.1, permission: g.2 })
             .collect();
         for (role, _) in s.role_users.iter().filter(|r| r.1 == user) {
+            if !s.roles.iter().any(|r| r.id == *role && r.valid) {
+                continue;
+            }
             out.extend(
-                s.role_grants.iter().filter(|g| g.0 == *role).map(|g| GroupGrant { group_id: g.1, permission: g.2 }),
+                s.role_grants
+                    .iter()
+                    .filter(|g| g.0 == *role && group_valid(g.1))
+                    .map(|g| GroupGrant { group_id: g.1, permission: g.2 }),
             );
         }
         Ok(out)
+    }
+    async fn set_group_valid(&self, id: GroupId, valid: bool, _by: UserId) -> DomainResult<()> {
+        let mut s = self.lock();
+        let g = s.groups.iter_mut().find(|g| g.id == id).ok_or_else(|| DomainError::not_found("group", id))?;
+        g.valid = valid;
+        Ok(())
+    }
+    async fn set_role_valid(&self, id: RoleId, valid: bool, _by: UserId) -> DomainResult<()> {
+        let mut s = self.lock();
+        let r = s.roles.iter_mut().find(|r| r.id == id).ok_or_else(|| DomainError::not_found("role", id))?;
+        r.valid = valid;
+        Ok(())
     }
 }
 

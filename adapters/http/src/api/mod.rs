@@ -2,6 +2,7 @@
 //! from these types (`/api/openapi.json`, rendered at `/api/docs`), so the docs cannot
 //! drift from the behaviour.
 
+mod admin;
 mod allowed_methods;
 mod api_tokens;
 mod auth;
@@ -39,6 +40,7 @@ type Apis = (
     links::LinkApi,
     lookups::LookupApi,
     deliveries::DeliveryApi,
+    admin::AdminApi,
 );
 
 pub fn service(state: &AppState) -> OpenApiService<Apis, ()> {
@@ -50,6 +52,7 @@ pub fn service(state: &AppState) -> OpenApiService<Apis, ()> {
             links::LinkApi { state: state.clone() },
             lookups::LookupApi { state: state.clone() },
             deliveries::DeliveryApi { state: state.clone() },
+            admin::AdminApi { state: state.clone() },
         ),
         "goats",
         env!("CARGO_PKG_VERSION"),

@@ -73,6 +73,11 @@ pub async fn world() -> World {
         schedule: s,
         live: live.clone(),
         deliveries,
+        admin: Arc::new(goats_core::admin::AdminService::new(goats_core::admin::AdminPorts {
+            lookups: Arc::new(store.clone()),
+            groups: Arc::new(store.clone()),
+            agents: Arc::new(store.clone()),
+        })),
     };
     let ep = router(state).map_to_response().boxed();
     World { store, ready, cli: TestClient::new(ep), live, events }

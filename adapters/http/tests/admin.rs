@@ -1,0 +1,195 @@
+//! The admin resources through the API: only the admin group may use them, nothing is
+//! deleted, and what an admin sets up takes effect for the agents.
+
+mod common;
+
+use common::*;
+use goats_core::permission::Permission;
+use poem::http::StatusCode;
+use serde_json::{Value, json};
+
+impl World {
+    async fn call(&self, token: &str, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let req = match method {
+            "GET" => self.cli.get(path),
+            "POST" => self.cli.post(path),
+            "PATCH" => self.cli.patch(path),
+            "PUT" => self.cli.put(path),
+            "DELETE" => self.cli.delete(path),
+            other => panic!("{other}"),
+        }
+        .header("Authorization", format!("Bearer {token}"));
+        let resp = match body {
+            Some(b) => req.body_json(&b).send().await,
+            None => req.send().await,
+        };
+        let status = resp.0.status();
+        let text = resp.0.into_body().into_string().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+}
+
+#[tokio::test]
+async fn agents_outside_the_admin_group_are_refused_everywhere() {
+    let w = world().await;
+    let agent = w.agent("ann", &[(1, Permission::Rw)]).await;
+    let calls: [(&str, &str, Option<Value>); 14] = [
+        ("GET", "/api/v1/admin/queues", None),
+        ("POST", "/api/v1/admin/queues", Some(json!({"name": "Mine", "group_id": 1}))),
+        ("GET", "/api/v1/admin/queues/1", None),
+        ("PATCH", "/api/v1/admin/queues/1", Some(json!({"valid": false}))),
+        ("GET", "/api/v1/admin/states", None),
+        ("POST", "/api/v1/admin/priorities", Some(json!({"name": "6 mine"}))),
+        ("PATCH", "/api/v1/admin/types/1", Some(json!({"name": "Mine"}))),
+        ("GET", "/api/v1/admin/groups", None),
+        ("POST", "/api/v1/admin/groups", Some(json!({"name": "mine"}))),
+        ("POST", "/api/v1/admin/roles", Some(json!({"name": "mine"}))),
+        ("GET", "/api/v1/admin/agents", None),
+        (
+            "POST",
+            "/api/v1/admin/agents",
+            Some(json!({"login": "x", "first_name": "X", "last_name": "Y", "password": "12345678"})),
+        ),
+        ("PUT", "/api/v1/admin/agents/1/grants/2/rw", None),
+        ("PATCH", "/api/v1/admin/agents/1", Some(json!({"valid": false}))),
+    ];
+    for (method, path, body) in calls {
+        let (status, problem) = w.call(&agent, method, path, body).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}: {problem}");
+        assert_eq!(problem["status"], 403);
+    }
+    // Nothing changed on the way.
+    let root = w.login("root@localhost", "root-password").await;
+    let (_, queues) = w.call(&root, "GET", "/api/v1/admin/queues", None).await;
+    assert_eq!(queues.as_array().unwrap().len(), 4);
+    assert!(queues.as_array().unwrap().iter().all(|q| q["valid"] == true));
+}
+
+#[tokio::test]
+async fn queues_are_created_changed_and_switched_off() {
+    let w = world().await;
+    let root = w.login("root@localhost", "root-password").await;
+    let (status, q) = w
+        .call(
+            &root,
+            "POST",
+            "/api/v1/admin/queues",
+            Some(json!({"name": "Support", "group_id": 1, "first_response_time": 60})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{q}");
+    assert_eq!(
+        (q["name"].as_str(), q["first_response_time"].as_i64(), q["valid"].as_bool()),
+        (Some("Support"), Some(60), Some(true))
+    );
+    let id = q["id"].as_i64().unwrap();
+
+    let (status, _) =
+        w.call(&root, "POST", "/api/v1/admin/queues", Some(json!({"name": "Support", "group_id": 1}))).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, problem) =
+        w.call(&root, "POST", "/api/v1/admin/queues", Some(json!({"name": "Lost", "group_id": 77}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+
+    let path = format!("/api/v1/admin/queues/{id}");
+    let patch = json!({"calendar_name": "2", "comments": "first line", "update_time": 120});
+    let (status, q) = w.call(&root, "PATCH", &path, Some(patch)).await;
+    assert_eq!(status, StatusCode::OK, "{q}");
+    assert_eq!(
+        (q["calendar_name"].as_str(), q["update_time"].as_i64(), q["first_response_time"].as_i64()),
+        (Some("2"), Some(120), Some(60))
+    );
+    let (_, q) = w.call(&root, "PATCH", &path, Some(json!({"calendar_name": null, "valid": false}))).await;
+    assert_eq!(
+        (q["calendar_name"].clone(), q["valid"].as_bool(), q["comments"].as_str()),
+        (Value::Null, Some(false), Some("first line"))
+    );
+    let (status, _) = w.call(&root, "PATCH", "/api/v1/admin/queues/999", Some(json!({"valid": false}))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // An invalid queue takes no new tickets.
+    let r = w
+        .cli
+        .post("/api/v1/tickets")
+        .header("Authorization", format!("Bearer {root}"))
+        .body_json(&json!({"title": "Into the void", "queue_id": id, "article": {"subject": "x", "body": "y"}}))
+        .send()
+        .await;
+    assert!(r.0.status().is_client_error(), "{}", r.0.status());
+}
+
+#[tokio::test]
+async fn states_priorities_and_types_are_added_renamed_and_switched_off() {
+    let w = world().await;
+    let root = w.login("root@localhost", "root-password").await;
+    let (status, problem) = w.call(&root, "POST", "/api/v1/admin/states", Some(json!({"name": "waiting"}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a state needs its type: {problem}");
+    let (status, s) =
+        w.call(&root, "POST", "/api/v1/admin/states", Some(json!({"name": "waiting", "state_type": "open"}))).await;
+    assert_eq!(status, StatusCode::CREATED, "{s}");
+    assert_eq!(s["state_type"], "open");
+    let (status, p) = w.call(&root, "POST", "/api/v1/admin/priorities", Some(json!({"name": "6 urgent"}))).await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+    let path = format!("/api/v1/admin/priorities/{}", p["id"]);
+    let (_, p) = w.call(&root, "PATCH", &path, Some(json!({"name": "6 critical", "valid": false}))).await;
+    assert_eq!((p["name"].as_str(), p["valid"].as_bool()), (Some("6 critical"), Some(false)));
+    let (status, _) = w.call(&root, "PATCH", &path, Some(json!({"name": "3 normal"}))).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, t) = w.call(&root, "POST", "/api/v1/admin/types", Some(json!({"name": "Incident"}))).await;
+    assert_eq!(status, StatusCode::CREATED, "{t}");
+    let (_, types) = w.call(&root, "GET", "/api/v1/admin/types", None).await;
+    assert_eq!(types.as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn an_admin_sets_up_an_agent_who_can_then_work() {
+    let w = world().await;
+    let root = w.login("root@localhost", "root-password").await;
+    let new = json!({"login": "dana", "first_name": "Dana", "last_name": "Diaz", "email": "dana@example.com", "password": "dana-password"});
+    let (status, dana) = w.call(&root, "POST", "/api/v1/admin/agents", Some(new.clone())).await;
+    assert_eq!(status, StatusCode::CREATED, "{dana}");
+    let (status, _) = w.call(&root, "POST", "/api/v1/admin/agents", Some(new)).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let id = dana["id"].as_i64().unwrap();
+
+    // She can log in but sees no queue until she is granted one, directly or by role.
+    let token = w.login("dana", "dana-password").await;
+    let (_, queues) = w.call(&token, "GET", "/api/v1/queues", None).await;
+    assert_eq!(queues, json!([]));
+    let (status, role) = w.call(&root, "POST", "/api/v1/admin/roles", Some(json!({"name": "First line"}))).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let role_id = role["id"].as_i64().unwrap();
+    let (status, _) = w.call(&root, "PUT", &format!("/api/v1/admin/roles/{role_id}/grants/1/ro"), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = w.call(&root, "PUT", &format!("/api/v1/admin/roles/{role_id}/agents/{id}"), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, queues) = w.call(&token, "GET", "/api/v1/queues", None).await;
+    assert_eq!(queues.as_array().unwrap().len(), 4, "the role's ro on users shows its queues");
+    let (status, _) = w.call(&root, "PUT", &format!("/api/v1/admin/agents/{id}/grants/3/rw"), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = w.call(&root, "PUT", &format!("/api/v1/admin/agents/{id}/grants/3/sudo"), None).await;
+    assert!(status.is_client_error());
+
+    let path = format!("/api/v1/admin/agents/{id}");
+    let (_, dana) = w.call(&root, "PATCH", &path, Some(json!({"email": null, "last_name": "Díaz"}))).await;
+    assert_eq!((dana["email"].clone(), dana["last_name"].as_str()), (Value::Null, Some("Díaz")));
+    let (_, dana) = w.call(&root, "PATCH", &path, Some(json!({"valid": false}))).await;
+    assert_eq!(dana["valid"], false);
+    let r =
+        w.cli.post("/api/v1/auth/login").body_json(&json!({"login": "dana", "password": "dana-password"})).send().await;
+    r.assert_status(StatusCode::UNAUTHORIZED);
+
+    // An admin cannot lock themselves out.
+    let (status, _) = w.call(&root, "PATCH", "/api/v1/admin/agents/1", Some(json!({"valid": false}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = w.call(&root, "PATCH", "/api/v1/admin/groups/2", Some(json!({"valid": false}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = w.call(&root, "DELETE", "/api/v1/admin/agents/1/grants/2/rw", None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, g) =
+        w.call(&root, "POST", "/api/v1/admin/groups", Some(json!({"name": "sales", "comments": "Sales team"}))).await;
+    assert_eq!(status, StatusCode::CREATED, "{g}");
+    let (_, g) =
+        w.call(&root, "PATCH", &format!("/api/v1/admin/groups/{}", g["id"]), Some(json!({"valid": false}))).await;
+    assert_eq!(g["valid"], false);
+}
