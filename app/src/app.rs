@@ -135,6 +135,7 @@ impl App {
                 lookups: Arc::new(self.db.clone()),
                 groups: Arc::new(self.db.clone()),
                 agents: Arc::new(self.db.clone()),
+                customers: Arc::new(self.db.clone()),
             })),
         }
     }

@@ -9,7 +9,10 @@ use crate::error::{DomainError, DomainResult};
 use crate::model::*;
 use crate::password;
 use crate::permission::{ADMIN_GROUP_ID, AgentPermissions, Permission};
-use crate::ports::{AgentProfile, AgentRepository, GroupRepository, LookupKind, LookupRepository, NewAgent, NewQueue};
+use crate::ports::{
+    AgentProfile, AgentRepository, CustomerRepository, GroupRepository, LookupKind, LookupRepository, NewAgent,
+    NewQueue,
+};
 
 /// What administration works through.
 #[derive(Clone)]
@@ -17,7 +20,11 @@ pub struct AdminPorts {
     pub lookups: Arc<dyn LookupRepository>,
     pub groups: Arc<dyn GroupRepository>,
     pub agents: Arc<dyn AgentRepository>,
+    pub customers: Arc<dyn CustomerRepository>,
 }
+
+/// How many companies or contacts one search returns at most.
+pub const MAX_SEARCH: u64 = 500;
 
 /// A partial change of a queue: `None` leaves a setting as it is.
 #[derive(Debug, Clone, Default)]
@@ -392,6 +399,133 @@ impl AdminService {
     }
 }
 
+impl AdminService {
+    // Customer companies and their contacts.
+
+    pub async fn companies(
+        &self,
+        actor: &AgentPermissions,
+        term: &str,
+        limit: u64,
+    ) -> DomainResult<Vec<CustomerCompany>> {
+        Self::check(actor)?;
+        self.ports.customers.search_companies(term, limit.clamp(1, MAX_SEARCH)).await
+    }
+
+    pub async fn company(&self, actor: &AgentPermissions, id: &str) -> DomainResult<CustomerCompany> {
+        Self::check(actor)?;
+        self.ports.customers.company(id).await?.ok_or_else(|| DomainError::not_found("customer company", id))
+    }
+
+    pub async fn create_company(
+        &self,
+        actor: &AgentPermissions,
+        mut c: CustomerCompany,
+    ) -> DomainResult<CustomerCompany> {
+        Self::check(actor)?;
+        c.customer_id = c.customer_id.trim().to_string();
+        if c.customer_id.is_empty() || c.customer_id.chars().count() > 150 {
+            return Err(DomainError::invalid("customer_id", "an id of 1 to 150 characters is required"));
+        }
+        c.name = checked_name(&c.name)?;
+        if self.ports.customers.company(&c.customer_id).await?.is_some() {
+            return Err(DomainError::Conflict(format!("a company with the id {} exists", c.customer_id)));
+        }
+        c.valid = true;
+        self.ports.customers.create_company(c.clone(), actor.user_id).await?;
+        self.company(actor, &c.customer_id).await
+    }
+
+    /// Applies `edit` to the company as stored; its id cannot change.
+    pub async fn change_company(
+        &self,
+        actor: &AgentPermissions,
+        id: &str,
+        edit: impl FnOnce(&mut CustomerCompany),
+    ) -> DomainResult<CustomerCompany> {
+        let mut c = self.company(actor, id).await?;
+        edit(&mut c);
+        c.customer_id = id.to_string();
+        c.name = checked_name(&c.name)?;
+        self.ports.customers.update_company(c, actor.user_id).await?;
+        self.company(actor, id).await
+    }
+
+    pub async fn customer_users(
+        &self,
+        actor: &AgentPermissions,
+        term: &str,
+        limit: u64,
+    ) -> DomainResult<Vec<CustomerUser>> {
+        Self::check(actor)?;
+        self.ports.customers.search_users(term, limit.clamp(1, MAX_SEARCH)).await
+    }
+
+    pub async fn customer_user(&self, actor: &AgentPermissions, login: &str) -> DomainResult<CustomerUser> {
+        Self::check(actor)?;
+        self.ports.customers.user(login).await?.ok_or_else(|| DomainError::not_found("customer user", login))
+    }
+
+    /// A new contact; with a password they can log in as a customer.
+    pub async fn create_customer_user(
+        &self,
+        actor: &AgentPermissions,
+        mut u: CustomerUser,
+        password: Option<String>,
+    ) -> DomainResult<CustomerUser> {
+        Self::check(actor)?;
+        u.login = u.login.trim().to_string();
+        if u.login.is_empty() || u.login.chars().count() > 200 || u.login.chars().any(char::is_whitespace) {
+            return Err(DomainError::invalid("login", "a login of 1 to 200 characters without spaces"));
+        }
+        if self.ports.customers.user(&u.login).await?.is_some() {
+            return Err(DomainError::Conflict(format!("a contact with the login {} exists", u.login)));
+        }
+        self.checked_contact(&mut u).await?;
+        if let Some(p) = &password {
+            checked_password(p)?;
+        }
+        u.valid = true;
+        self.ports.customers.create_user(u.clone(), password.as_deref().map(password::hash), actor.user_id).await?;
+        self.customer_user(actor, &u.login).await
+    }
+
+    /// Applies `edit` to the contact as stored (its login cannot change) and, when
+    /// given, sets a new password.
+    pub async fn change_customer_user(
+        &self,
+        actor: &AgentPermissions,
+        login: &str,
+        edit: impl FnOnce(&mut CustomerUser),
+        password: Option<String>,
+    ) -> DomainResult<CustomerUser> {
+        let mut u = self.customer_user(actor, login).await?;
+        edit(&mut u);
+        u.login = login.to_string();
+        self.checked_contact(&mut u).await?;
+        if let Some(p) = &password {
+            checked_password(p)?;
+        }
+        self.ports.customers.update_user(u, actor.user_id).await?;
+        if let Some(p) = password {
+            self.ports.customers.set_user_password_hash(login, &password::hash(&p), actor.user_id).await?;
+        }
+        self.customer_user(actor, login).await
+    }
+
+    async fn checked_contact(&self, u: &mut CustomerUser) -> DomainResult<()> {
+        u.email = checked_email(Some(u.email.clone()))?
+            .ok_or_else(|| DomainError::invalid("email", "a contact needs an email address"))?;
+        u.first_name = checked_name(&u.first_name)?;
+        u.last_name = checked_name(&u.last_name)?;
+        u.customer_id = u.customer_id.trim().to_string();
+        if !u.customer_id.is_empty() && self.ports.customers.company(&u.customer_id).await?.is_none() {
+            return Err(DomainError::invalid("customer_id", format!("there is no company {}", u.customer_id)));
+        }
+        Ok(())
+    }
+}
+
 fn checked_name(name: &str) -> DomainResult<String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
@@ -426,7 +560,8 @@ mod tests {
     async fn setup() -> (MemoryStore, AdminService, AgentPermissions, AgentPermissions) {
         let store = MemoryStore::with_defaults(Arc::new(FixedClock::at(Utc::now())));
         let s = Arc::new(store.clone());
-        let admin = AdminService::new(AdminPorts { lookups: s.clone(), groups: s.clone(), agents: s });
+        let admin =
+            AdminService::new(AdminPorts { lookups: s.clone(), groups: s.clone(), agents: s.clone(), customers: s });
         let root = AgentPermissions::new(1, store.grants_for(1).await.unwrap());
         let nobody = AgentPermissions::new(9, []);
         (store, admin, root, nobody)
@@ -468,6 +603,39 @@ mod tests {
         assert_eq!(store.state(s).await.unwrap().unwrap().state_type, StateType::Open);
         let missing = admin.change_lookup(&root, LookupKind::Type, 999, Some("x"), None).await;
         assert!(matches!(missing, Err(DomainError::NotFound { .. })));
+    }
+
+    #[tokio::test]
+    async fn companies_and_contacts() {
+        let (store, admin, root, _) = setup().await;
+        let acme = CustomerCompany {
+            customer_id: "ACME".into(),
+            name: "Acme Inc.".into(),
+            street: None,
+            zip: None,
+            city: Some("Springfield".into()),
+            country: None,
+            url: None,
+            comments: None,
+            valid: true,
+        };
+        admin.create_company(&root, acme).await.unwrap();
+        let acme = admin.change_company(&root, "ACME", |c| c.valid = false).await.unwrap();
+        assert!(!acme.valid);
+        assert!(admin.change_company(&root, "ACME", |c| c.name = " ".into()).await.is_err());
+        let mut jane = crate::testing::contact("jane", "ACME");
+        jane.email = "not-an-address".into();
+        assert!(admin.create_customer_user(&root, jane.clone(), None).await.is_err());
+        jane.email = "jane@acme.example".into();
+        jane.customer_id = "NOPE".into();
+        assert!(admin.create_customer_user(&root, jane.clone(), None).await.is_err(), "an unknown company");
+        jane.customer_id = "ACME".into();
+        admin.create_customer_user(&root, jane, Some("jane-password".into())).await.unwrap();
+        let jane = admin.change_customer_user(&root, "jane", |u| u.phone = Some("+1 555".into()), None).await.unwrap();
+        assert_eq!(jane.phone.as_deref(), Some("+1 555"));
+        assert!(CustomerRepository::credentials(&store, "jane").await.unwrap().unwrap().password_hash.is_some());
+        assert_eq!(admin.customer_users(&root, "jan", 10).await.unwrap().len(), 1);
+        assert_eq!(admin.companies(&root, "acme", 10).await.unwrap().len(), 1);
     }
 
     #[tokio::test]

@@ -363,6 +363,13 @@ pub trait CustomerRepository: Send + Sync {
     async fn credentials(&self, login: &str) -> DomainResult<Option<CustomerCredentials>>;
     /// Contacts whose login, email or name contains `term`, at most `limit`.
     async fn search_users(&self, term: &str, limit: u64) -> DomainResult<Vec<CustomerUser>>;
+    /// Companies whose id or name contains `term`, at most `limit`, by id.
+    async fn search_companies(&self, term: &str, limit: u64) -> DomainResult<Vec<CustomerCompany>>;
+    /// Rewrites a company's fields and validity (its id stays).
+    async fn update_company(&self, company: CustomerCompany, by: UserId) -> DomainResult<()>;
+    /// Rewrites a contact's fields and validity (its login stays).
+    async fn update_user(&self, user: CustomerUser, by: UserId) -> DomainResult<()>;
+    async fn set_user_password_hash(&self, login: &str, hash: &str, by: UserId) -> DomainResult<()>;
 }
 
 /// Whether a backing service (the database) answers right now; drives `/readyz`.

@@ -824,7 +824,8 @@ async fn administration_on_every_engine() {
     use goats_core::admin::{AdminPorts, AdminService, AgentChanges, AgentInput, QueueChanges};
     with_each_engine(|engine, db| async move {
         let s = Arc::new(db.clone());
-        let admin = AdminService::new(AdminPorts { lookups: s.clone(), groups: s.clone(), agents: s });
+        let admin =
+            AdminService::new(AdminPorts { lookups: s.clone(), groups: s.clone(), agents: s.clone(), customers: s });
         let root = root(&db).await;
 
         let q = admin.create_queue(&root, goats_core::testing::queue("Support", 1)).await.unwrap();
@@ -876,6 +877,35 @@ async fn administration_on_every_engine() {
         let sales = admin.create_group(&root, "sales", Some("Sales")).await.unwrap();
         let sales = admin.set_group_valid(&root, sales.id, false).await.unwrap();
         assert!(!sales.valid);
+
+        let acme = CustomerCompany {
+            customer_id: "ACME".into(),
+            name: "Acme Inc.".into(),
+            street: None,
+            zip: None,
+            city: None,
+            country: None,
+            url: None,
+            comments: None,
+            valid: true,
+        };
+        admin.create_company(&root, acme).await.unwrap();
+        let acme = admin.change_company(&root, "ACME", |c| {
+            c.city = Some("Springfield".into());
+            c.valid = false;
+        });
+        let acme = acme.await.unwrap();
+        assert_eq!((acme.city.as_deref(), acme.valid), (Some("Springfield"), false), "{engine:?}");
+        let mut jane = goats_core::testing::contact("jane", "ACME");
+        jane.email = "jane@acme.example".into();
+        admin.create_customer_user(&root, jane, None).await.unwrap();
+        let jane = admin
+            .change_customer_user(&root, "jane", |u| u.phone = Some("+1 555".into()), Some("jane-password".into()))
+            .await
+            .unwrap();
+        assert_eq!(jane.phone.as_deref(), Some("+1 555"));
+        assert!(CustomerRepository::credentials(&db, "jane").await.unwrap().unwrap().password_hash.is_some());
+        assert_eq!(admin.companies(&root, "acm", 10).await.unwrap().len(), 1, "{engine:?}");
     })
     .await;
 }

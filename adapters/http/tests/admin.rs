@@ -193,3 +193,61 @@ async fn an_admin_sets_up_an_agent_who_can_then_work() {
         w.call(&root, "PATCH", &format!("/api/v1/admin/groups/{}", g["id"]), Some(json!({"valid": false}))).await;
     assert_eq!(g["valid"], false);
 }
+
+#[tokio::test]
+async fn companies_and_contacts_are_kept_by_admins() {
+    let w = world().await;
+    let root = w.login("root@localhost", "root-password").await;
+    let agent = w.agent("ann", &[(1, Permission::Rw)]).await;
+    let (status, _) = w.call(&agent, "GET", "/api/v1/admin/customer-users", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = w
+        .call(&agent, "POST", "/api/v1/admin/customer-companies", Some(json!({"customer_id": "X", "name": "X"})))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (status, acme) = w
+        .call(
+            &root,
+            "POST",
+            "/api/v1/admin/customer-companies",
+            Some(json!({"customer_id": "ACME", "name": "Acme Inc.", "city": "Springfield"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{acme}");
+    let (status, _) = w
+        .call(&root, "POST", "/api/v1/admin/customer-companies", Some(json!({"customer_id": "ACME", "name": "Again"})))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (_, acme) = w
+        .call(
+            &root,
+            "PATCH",
+            "/api/v1/admin/customer-companies/ACME",
+            Some(json!({"city": null, "url": "https://acme.example"})),
+        )
+        .await;
+    assert_eq!((acme.get("city"), acme["url"].as_str()), (None, Some("https://acme.example")));
+
+    let jane = json!({"login": "jane", "email": "jane@acme.example", "customer_id": "ACME", "first_name": "Jane", "last_name": "Doe", "password": "jane-password"});
+    let (status, created) = w.call(&root, "POST", "/api/v1/admin/customer-users", Some(jane)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let lost = json!({"login": "lost", "email": "lost@example.com", "customer_id": "NOPE", "first_name": "L", "last_name": "L"});
+    let (status, _) = w.call(&root, "POST", "/api/v1/admin/customer-users", Some(lost)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an unknown company");
+
+    // Jane logs in as a customer; switched off, she cannot.
+    let login = json!({"login": "jane", "password": "jane-password", "kind": "customer"});
+    let r = w.cli.post("/api/v1/auth/login").body_json(&login).send().await;
+    r.assert_status_is_ok();
+    let (_, found) = w.call(&root, "GET", "/api/v1/admin/customer-users?search=JAN", None).await;
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    let (_, jane) = w
+        .call(&root, "PATCH", "/api/v1/admin/customer-users/jane", Some(json!({"phone": "+1 555", "valid": false})))
+        .await;
+    assert_eq!((jane["phone"].as_str(), jane["valid"].as_bool()), (Some("+1 555"), Some(false)));
+    let r = w.cli.post("/api/v1/auth/login").body_json(&login).send().await;
+    r.assert_status(StatusCode::UNAUTHORIZED);
+    let (status, _) = w.call(&root, "GET", "/api/v1/admin/customer-users/nobody", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -1,6 +1,7 @@
 //! Customer companies (`customer_company`) and their contacts (`customer_user`).
 
 use async_trait::async_trait;
+use chrono::Utc;
 use goats_core::model::*;
 use goats_core::ports::{CustomerCredentials, CustomerRepository};
 use goats_core::{DomainError, DomainResult};
@@ -8,7 +9,7 @@ use sea_orm::{ConnectionTrait, QueryResult, Value};
 
 use crate::connection::Db;
 use crate::error::to_domain;
-use crate::row::{int, opt_text, text};
+use crate::row::{db_now, int, opt_text, text};
 
 const SELECT_USER: &str = "SELECT login, email, customer_id, title, first_name, last_name, phone, mobile, street, \
      zip, city, country, comments, valid_id FROM customer_user";
@@ -186,5 +187,81 @@ impl CustomerRepository for Db {
         ];
         let rows = self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
         Ok(rows.iter().map(user_from).collect())
+    }
+
+    async fn search_companies(&self, term: &str, limit: u64) -> DomainResult<Vec<CustomerCompany>> {
+        let escaped = term.trim().to_lowercase().replace('!', "!!").replace('%', "!%").replace('_', "!_");
+        let pattern = format!("%{escaped}%");
+        let sql = format!(
+            "{SELECT_COMPANY} WHERE LOWER(customer_id) LIKE ? ESCAPE '!' OR LOWER(name) LIKE ? ESCAPE '!' \
+             ORDER BY customer_id LIMIT ?"
+        );
+        let values: Vec<Value> = vec![pattern.clone().into(), pattern.into(), (limit as i64).into()];
+        let rows = self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
+        Ok(rows.iter().map(company_from).collect())
+    }
+
+    async fn update_company(&self, c: CustomerCompany, by: UserId) -> DomainResult<()> {
+        let name = required("name", &c.name)?;
+        let sql = "UPDATE customer_company SET name = ?, street = ?, zip = ?, city = ?, country = ?, url = ?, \
+                   comments = ?, valid_id = ?, change_time = ?, change_by = ? WHERE customer_id = ?";
+        let values: Vec<Value> = vec![
+            name.into(),
+            c.street.into(),
+            c.zip.into(),
+            c.city.into(),
+            c.country.into(),
+            c.url.into(),
+            c.comments.into(),
+            valid_id(c.valid),
+            db_now(Utc::now()).into(),
+            by.into(),
+            c.customer_id.clone().into(),
+        ];
+        self.update_one(sql, values, "customer company", &c.customer_id).await
+    }
+
+    async fn update_user(&self, u: CustomerUser, by: UserId) -> DomainResult<()> {
+        let email = required("email", &u.email)?;
+        let sql = "UPDATE customer_user SET email = ?, customer_id = ?, title = ?, first_name = ?, last_name = ?, \
+                   phone = ?, mobile = ?, street = ?, zip = ?, city = ?, country = ?, comments = ?, valid_id = ?, \
+                   change_time = ?, change_by = ? WHERE login = ?";
+        let values: Vec<Value> = vec![
+            email.into(),
+            u.customer_id.into(),
+            u.title.into(),
+            u.first_name.into(),
+            u.last_name.into(),
+            u.phone.into(),
+            u.mobile.into(),
+            u.street.into(),
+            u.zip.into(),
+            u.city.into(),
+            u.country.into(),
+            u.comments.into(),
+            valid_id(u.valid),
+            db_now(Utc::now()).into(),
+            by.into(),
+            u.login.clone().into(),
+        ];
+        self.update_one(sql, values, "customer user", &u.login).await
+    }
+
+    async fn set_user_password_hash(&self, login: &str, hash: &str, by: UserId) -> DomainResult<()> {
+        let sql = "UPDATE customer_user SET pw = ?, change_time = ?, change_by = ? WHERE login = ?";
+        let values: Vec<Value> = vec![hash.into(), db_now(Utc::now()).into(), by.into(), login.into()];
+        self.update_one(sql, values, "customer user", login).await
+    }
+}
+
+impl Db {
+    /// Runs an UPDATE that must hit exactly the row named `key`.
+    async fn update_one(&self, sql: &str, values: Vec<Value>, kind: &'static str, key: &str) -> DomainResult<()> {
+        let _w = self.write_guard().await;
+        let r = self.conn.execute_raw(self.stmt(sql, values)).await.map_err(to_domain)?;
+        if r.rows_affected() == 0 {
+            return Err(DomainError::not_found(kind, key));
+        }
+        Ok(())
     }
 }

@@ -174,4 +174,47 @@ impl CustomerRepository for MemoryStore {
             .cloned()
             .collect())
     }
+    async fn search_companies(&self, term: &str, limit: u64) -> DomainResult<Vec<CustomerCompany>> {
+        let t = term.to_lowercase();
+        let mut all: Vec<CustomerCompany> = self
+            .lock()
+            .companies
+            .iter()
+            .filter(|c| c.customer_id.to_lowercase().contains(&t) || c.name.to_lowercase().contains(&t))
+            .cloned()
+            .collect();
+        all.sort_by(|a, b| a.customer_id.cmp(&b.customer_id));
+        all.truncate(limit as usize);
+        Ok(all)
+    }
+    async fn update_company(&self, c: CustomerCompany, _by: UserId) -> DomainResult<()> {
+        let mut s = self.lock();
+        let x = s
+            .companies
+            .iter_mut()
+            .find(|x| x.customer_id == c.customer_id)
+            .ok_or_else(|| DomainError::not_found("customer company", &c.customer_id))?;
+        *x = c;
+        Ok(())
+    }
+    async fn update_user(&self, u: CustomerUser, _by: UserId) -> DomainResult<()> {
+        let mut s = self.lock();
+        let x = s
+            .customers
+            .iter_mut()
+            .find(|x| x.0.login == u.login)
+            .ok_or_else(|| DomainError::not_found("customer user", &u.login))?;
+        x.0 = u;
+        Ok(())
+    }
+    async fn set_user_password_hash(&self, login: &str, hash: &str, _by: UserId) -> DomainResult<()> {
+        let mut s = self.lock();
+        let x = s
+            .customers
+            .iter_mut()
+            .find(|x| x.0.login == login)
+            .ok_or_else(|| DomainError::not_found("customer user", login))?;
+        x.1 = Some(hash.into());
+        Ok(())
+    }
 }

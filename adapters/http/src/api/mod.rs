@@ -3,6 +3,7 @@
 //! drift from the behaviour.
 
 mod admin;
+mod admin_customers;
 mod allowed_methods;
 mod api_tokens;
 mod auth;
@@ -41,6 +42,7 @@ type Apis = (
     lookups::LookupApi,
     deliveries::DeliveryApi,
     admin::AdminApi,
+    admin_customers::CustomerAdminApi,
 );
 
 pub fn service(state: &AppState) -> OpenApiService<Apis, ()> {
@@ -53,6 +55,7 @@ pub fn service(state: &AppState) -> OpenApiService<Apis, ()> {
             lookups::LookupApi { state: state.clone() },
             deliveries::DeliveryApi { state: state.clone() },
             admin::AdminApi { state: state.clone() },
+            admin_customers::CustomerAdminApi { state: state.clone() },
         ),
         "goats",
         env!("CARGO_PKG_VERSION"),

@@ -77,6 +77,7 @@ pub async fn world() -> World {
             lookups: Arc::new(store.clone()),
             groups: Arc::new(store.clone()),
             agents: Arc::new(store.clone()),
+            customers: Arc::new(store.clone()),
         })),
     };
     let ep = router(state).map_to_response().boxed();
