@@ -947,4 +947,20 @@ async fn customers_download_only_the_attachments_of_articles_shown_to_them() {
         |att: i64| w.cli.get(format!("/api/v1/tickets/{id}/attachments/{att}")).header("Authorization", &jane).send();
     get(file_id(1)).await.assert_status_is_ok();
     get(file_id(2)).await.assert_status(StatusCode::NOT_FOUND);
+
+    // Single articles: the agent reads any, the customer only those shown to them.
+    let article_id = |n: usize| full["articles"][n]["id"].as_i64().unwrap();
+    let one = |token: &str, article: i64| {
+        w.cli.get(format!("/api/v1/tickets/{id}/articles/{article}")).header("Authorization", token.to_string()).send()
+    };
+    let internal = json(one(&root, article_id(2)).await).await;
+    assert_eq!(
+        (internal["subject"].as_str(), internal["attachments"][0]["filename"].as_str()),
+        (Some("internal.txt"), Some("internal.txt"))
+    );
+    let shown = one(&jane, article_id(1)).await;
+    shown.assert_status_is_ok();
+    assert_eq!(json(shown).await["subject"], "shown.txt");
+    one(&jane, article_id(2)).await.assert_status(StatusCode::NOT_FOUND);
+    one(&root, 999_999).await.assert_status(StatusCode::NOT_FOUND);
 }

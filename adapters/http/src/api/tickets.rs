@@ -695,6 +695,28 @@ impl TicketApi {
         Ok(Json(ticket.articles.unwrap_or_default().into_iter().map(Into::into).collect()))
     }
 
+    /// One article of the ticket, with its attachments listed. Customers reach only
+    /// the articles shown to them; anything else is 404, like a ticket one cannot read.
+    #[oai(path = "/tickets/:id/articles/:article_id", method = "get")]
+    async fn article(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        article_id: Path<i64>,
+    ) -> Result<Json<ArticleDto>, ApiError> {
+        let ticket = match self.state.customer(&auth).await? {
+            Some((login, company)) => self.state.tickets.get_for_customer(&login, &company, id.0).await?,
+            None => {
+                let caller = self.state.reader(&auth).await?;
+                self.state.tickets.get(&caller, id.0, true).await?
+            }
+        };
+        let article = ticket.articles.unwrap_or_default().into_iter().find(|a| a.id == article_id.0);
+        article
+            .map(|a| Json(a.into()))
+            .ok_or_else(|| ApiError::not_found(format!("ticket {} has no article {}", id.0, article_id.0)))
+    }
+
     /// Add an article: internal notes need `note`, anything the customer sees needs `rw`.
     /// A customer's article is a follow-up (only subject, body and attachments are
     /// taken) and opens a closed ticket again.
