@@ -368,13 +368,30 @@ async fn a_phone_ticket_opens_for_a_customer_found_as_the_agent_types() {
     r.assert_status_is_ok();
     let to = r.0.headers().get("hx-location").unwrap().to_str().unwrap().to_string();
     // The toast waits in a cookie for the ticket page, which shows it once.
-    let flash = cookie_value(&set_cookie(&r, "goats_flash").expect("a flash"));
+    let flash_cookie = set_cookie(&r, "goats_flash").expect("a flash");
+    assert!(!flash_cookie.contains("Secure"), "plain HTTP: {flash_cookie}");
+    let flash = cookie_value(&flash_cookie);
     let resp = w.cli.get(&to).header("cookie", format!("{}; goats_flash={flash}", b.cookie())).send().await;
     assert!(set_cookie(&resp, "goats_flash").unwrap().contains("Max-Age=0"));
     let zoom = text(resp).await;
     assert!(zoom.contains(r#"data-flash>Ticket "#) && zoom.contains(" created.</div>"), "no flash toast");
     assert!(zoom.contains("Headset broken") && zoom.contains("Crackles.") && zoom.contains(">ACME</dd>"));
     assert!(zoom.contains(r#"data-field="priority">4 high"#) && zoom.contains(r#"data-field="state">open"#));
+
+    // Behind a TLS proxy the flash cookie is Secure like the session's.
+    let r = w
+        .cli
+        .post("/tickets/new")
+        .header("cookie", b.cookie())
+        .header("hx-request", "true")
+        .header("x-csrf-token", &b.csrf)
+        .header("x-forwarded-proto", "https")
+        .form(&[("kind", "phone"), ("customer", "jdoe"), ("title", "Over TLS"), ("body", "Safe."), ("queue", "2")])
+        .send()
+        .await;
+    r.assert_status_is_ok();
+    let secure = set_cookie(&r, "goats_flash").expect("a flash");
+    assert!(secure.contains("; Secure") && secure.contains("HttpOnly"), "{secure}");
 
     // Someone not yet known, by address, as an outgoing email.
     let r = b

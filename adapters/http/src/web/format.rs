@@ -1,6 +1,7 @@
-//! How ticket facts read on a page: ages, times and the colour of a state.
+//! How ticket facts read on a page: ages, times and the colour of a state; and how a
+//! time typed into a form is read.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use goats_core::model::StateType;
 
 use super::i18n::Tr;
@@ -30,12 +31,40 @@ pub fn state_class(t: StateType) -> &'static str {
     }
 }
 
+/// A pending time from a form: empty is none; a `datetime-local` value (with or
+/// without seconds) is UTC, as the form says; an RFC 3339 time keeps its offset.
+/// `Err` when it is none of these.
+pub fn parse_pending(raw: &str) -> Result<Option<DateTime<Utc>>, ()> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
+        return Ok(Some(t.with_timezone(&Utc)));
+    }
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(raw, f).ok())
+        .map(|t| Some(Utc.from_utc_datetime(&t)))
+        .ok_or(())
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{Duration, TimeZone};
 
     use super::*;
     use crate::web::i18n::Lang;
+
+    #[test]
+    fn pending_times_are_read_from_every_form_the_same_way() {
+        let at = Utc.with_ymd_and_hms(2031, 2, 3, 4, 5, 0).unwrap();
+        assert_eq!(parse_pending(""), Ok(None));
+        assert_eq!(parse_pending(" 2031-02-03T04:05 "), Ok(Some(at)));
+        assert_eq!(parse_pending("2031-02-03T04:05:00"), Ok(Some(at)));
+        assert_eq!(parse_pending("2031-02-03T05:05:00+01:00"), Ok(Some(at)));
+        assert_eq!(parse_pending("tomorrow"), Err(()));
+    }
 
     #[test]
     fn ages_use_the_largest_whole_unit() {

@@ -9,7 +9,7 @@ use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 use askama::Template;
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use goats_core::event::Event;
 use goats_core::model::{GroupId, QueueId, StateType, Ticket, TicketId, UserId};
 use goats_core::permission::{AgentPermissions, Permission};
@@ -22,6 +22,7 @@ use poem::{Request, Response, handler};
 use serde::{Deserialize, Serialize};
 
 use super::desk::Desk;
+use super::format::parse_pending;
 use super::i18n::Tr;
 use super::page::{PageError, html};
 use crate::AppState;
@@ -231,17 +232,8 @@ pub async fn set_status(
                     .map(|s| s.id)
                     .ok_or_else(|| PageError::invalid(&desk, "invalid-form"))?,
             };
-            let pending_until = match f.pending_until.trim() {
-                "" => None,
-                raw => Some(
-                    DateTime::parse_from_rfc3339(raw)
-                        .map(|t| t.with_timezone(&Utc))
-                        .or_else(|_| {
-                            NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M").map(|t| Utc.from_utc_datetime(&t))
-                        })
-                        .map_err(|_| PageError::invalid(&desk, "invalid-pending-time"))?,
-                ),
-            };
+            let pending_until =
+                parse_pending(&f.pending_until).map_err(|_| PageError::invalid(&desk, "invalid-pending-time"))?;
             TicketChange::State { state_id, pending_until }
         }
         _ => return Err(PageError::invalid(&desk, "invalid-snooze")),

@@ -3,7 +3,6 @@
 //! customer field suggests customer users as the agent types.
 
 use askama::Template;
-use chrono::{NaiveDateTime, TimeZone, Utc};
 use goats_core::DomainError;
 use goats_core::model::*;
 use goats_core::permission::Permission;
@@ -13,6 +12,7 @@ use serde::Deserialize;
 
 use super::choices::{self, Choice};
 use super::desk::Desk;
+use super::format::parse_pending;
 use super::page::{Chrome, Nav, PageError, html, with_flash};
 use super::zoom;
 
@@ -127,14 +127,8 @@ pub async fn create(desk: Desk, Form(f): Form<NewTicketForm>) -> Result<Response
         None if login.contains('@') => (None, login.clone()),
         None => return Err(PageError::invalid(&desk, "invalid-customer")),
     };
-    let pending_until = match f.pending_until.trim() {
-        "" => None,
-        raw => Some(
-            NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
-                .map(|t| Utc.from_utc_datetime(&t))
-                .map_err(|_| PageError::invalid(&desk, "invalid-pending-time"))?,
-        ),
-    };
+    let pending_until =
+        parse_pending(&f.pending_until).map_err(|_| PageError::invalid(&desk, "invalid-pending-time"))?;
     let agent = desk.agent.mailbox();
     let mut article = NewArticle::note(f.title.trim(), f.body);
     article.visible_for_customer = true;

@@ -56,6 +56,7 @@ impl<E: Endpoint> Endpoint for SessionEndpoint<E> {
             .cloned()
             .ok_or_else(|| poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR))?;
         let secret = cookie(&req, SESSION_COOKIE);
+        let tls = is_tls(&req);
         let active = match &secret {
             Some(s) => state.sessions.resume(s).await.map_err(|e| {
                 tracing::error!(error = %e, "session lookup failed");
@@ -90,6 +91,9 @@ impl<E: Endpoint> Endpoint for SessionEndpoint<E> {
             if let Ok(v) = clear.parse() {
                 resp.headers_mut().append(header::SET_COOKIE, v);
             }
+        }
+        if tls {
+            secure_flash(&mut resp);
         }
         Ok(with_headers(resp))
     }
@@ -165,6 +169,32 @@ pub fn cookie(req: &Request, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// Whether the request came over TLS (directly or through a proxy saying so).
+fn is_tls(req: &Request) -> bool {
+    req.uri().scheme_str() == Some("https")
+        || req.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
+}
+
+/// The flash cookie is written by handlers that do not see the request's scheme; over
+/// TLS it gets `Secure` here, like every other cookie of ours.
+fn secure_flash(resp: &mut Response) {
+    let prefix = format!("{FLASH_COOKIE}=");
+    let cookies: Vec<HeaderValue> = resp.headers().get_all(header::SET_COOKIE).iter().cloned().collect();
+    if !cookies.iter().any(|c| c.as_bytes().starts_with(prefix.as_bytes())) {
+        return;
+    }
+    resp.headers_mut().remove(header::SET_COOKIE);
+    for c in cookies {
+        let text = c.to_str().unwrap_or_default();
+        let patched = if text.starts_with(&prefix) && !text.contains("; Secure") {
+            HeaderValue::from_str(&format!("{text}; Secure")).unwrap_or(c)
+        } else {
+            c
+        };
+        resp.headers_mut().append(header::SET_COOKIE, patched);
+    }
+}
+
 /// A cookie only our pages read: HttpOnly, SameSite=Lax, and Secure when the request
 /// came over TLS (directly or through a proxy saying so).
 pub fn private_cookie(req: &Request, name: &str, value: &str, max_age_secs: Option<i64>) -> String {
@@ -172,9 +202,7 @@ pub fn private_cookie(req: &Request, name: &str, value: &str, max_age_secs: Opti
     c.set_path("/");
     c.set_http_only(true);
     c.set_same_site(SameSite::Lax);
-    let tls = req.uri().scheme_str() == Some("https")
-        || req.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https");
-    c.set_secure(tls);
+    c.set_secure(is_tls(req));
     if let Some(secs) = max_age_secs {
         c.set_max_age(std::time::Duration::from_secs(secs.max(0) as u64));
     }

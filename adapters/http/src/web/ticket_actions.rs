@@ -3,7 +3,6 @@
 //! ticket service (and permission checks) as the REST API; HTMX gets the re-rendered
 //! ticket and a toast, a plain form post a redirect back to the ticket.
 
-use chrono::{NaiveDateTime, TimeZone, Utc};
 use goats_core::DomainError;
 use goats_core::model::*;
 use goats_core::permission::Permission;
@@ -13,6 +12,7 @@ use poem::{Body, FromRequest, Request, Response, handler};
 use serde::Deserialize;
 
 use super::desk::Desk;
+use super::format::parse_pending;
 use super::page::{PageError, with_flash, with_toast};
 use super::zoom;
 
@@ -192,15 +192,8 @@ pub struct StateForm {
 #[handler]
 pub async fn set_state(desk: Desk, Path(id): Path<TicketId>, Form(f): Form<StateForm>) -> Result<Response, PageError> {
     let state_id = id_of(&desk, &f.state, "state")?;
-    let pending_until = match f.pending_until.trim() {
-        "" => None,
-        raw => Some(
-            NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
-                .or_else(|_| NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S"))
-                .map(|t| Utc.from_utc_datetime(&t))
-                .map_err(|_| PageError::invalid(&desk, "invalid-pending-time"))?,
-        ),
-    };
+    let pending_until =
+        parse_pending(&f.pending_until).map_err(|_| PageError::invalid(&desk, "invalid-pending-time"))?;
     change(&desk, id, vec![TicketChange::State { state_id, pending_until }], "toast-state-set").await
 }
 
