@@ -1,12 +1,14 @@
 //! The scheduled jobs, each on its own apalis-cron worker in this process. Every
 //! instance of goats runs them all; the jobs claim each action in the database (or
 //! change a ticket only if it is still as they read it), so with several instances
-//! every reminder, close and unlock still happens once.
+//! every reminder, close and unlock still happens once. With `jobs.store` set, each
+//! tick is queued in that store before it runs, so a tick whose run a restart cut
+//! short is run when goats is back.
 
 use std::str::FromStr;
 use std::sync::Arc;
 
-use apalis::prelude::{BoxDynError, Data, WorkerBuilder};
+use apalis::prelude::{BackendExt, BoxDynError, Data, WorkerBuilder};
 use apalis_cron::{CronScheduler, Tick};
 use async_trait::async_trait;
 use chrono::Duration;
@@ -80,13 +82,15 @@ pub struct Scheduler {
 }
 
 impl Scheduler {
-    pub fn start(app: &App) -> Result<Self, AppError> {
-        let store = Arc::new(app.db.clone());
+    pub async fn start(app: &App) -> Result<Self, AppError> {
+        let store = TickStore::open(app.config.jobs.store.as_deref()).await?;
+        let db = Arc::new(app.db.clone());
+        let claims: Arc<dyn ScheduleStore> = db.clone();
         let ports = JobPorts {
-            tickets: store.clone(),
-            lookups: store.clone(),
-            agents: store.clone(),
-            schedule: store.clone(),
+            tickets: db.clone(),
+            lookups: db.clone(),
+            agents: db.clone(),
+            schedule: db,
             events: app.events.clone(),
             clock: Arc::new(SystemClock),
         };
@@ -108,9 +112,9 @@ impl Scheduler {
                 "escalation" => Box::new(EscalationIndexer::new(ports.clone(), app.calendars.clone())),
                 _ => Box::new(LockTimeoutReleaser::new(ports.clone(), app.calendars.clone())),
             };
-            workers.push(spawn(name, &schedule.schedule, job)?);
+            workers.push(spawn(name, &schedule.schedule, job, &store)?);
         }
-        workers.push(spawn("forget-claims", "0 17 * * * *", Box::new(ClaimSweeper(store)))?);
+        workers.push(spawn("forget-claims", "0 17 * * * *", Box::new(ClaimSweeper(claims)), &store)?);
         Ok(Self { workers })
     }
 
@@ -121,16 +125,81 @@ impl Scheduler {
     }
 }
 
-fn spawn(name: &'static str, schedule: &str, job: Box<dyn Job>) -> Result<JoinHandle<()>, AppError> {
+/// Where ticks wait to be run.
+enum TickStore {
+    InProcess,
+    Sqlite(apalis_sqlite::SqlitePool),
+    Postgres(apalis_postgres::PgPool),
+    Redis(apalis_redis::ConnectionManager),
+}
+
+impl TickStore {
+    async fn open(url: Option<&str>) -> Result<Self, AppError> {
+        let Some(url) = url else { return Ok(Self::InProcess) };
+        let fail =
+            |e: &dyn std::fmt::Display| AppError::Config(format!("jobs.store {}: {e}", goats_sql::mask_url(url)));
+        if url.starts_with("sqlite:") {
+            let options =
+                apalis_sqlite::SqliteConnectOptions::from_str(url).map_err(|e| fail(&e))?.create_if_missing(true);
+            if let Some(dir) = options.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| fail(&e))?;
+            }
+            let pool = apalis_sqlite::SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(options)
+                .await
+                .map_err(|e| fail(&e))?;
+            // Only the store's own tables: its `setup` would also loosen the file's
+            // durability settings.
+            apalis_sqlite::SqliteStorage::migrations().run(&pool).await.map_err(|e| fail(&e))?;
+            Ok(Self::Sqlite(pool))
+        } else if url.starts_with("postgres") {
+            let pool = apalis_postgres::PgPool::connect(url).await.map_err(|e| fail(&e))?;
+            apalis_postgres::PostgresStorage::setup(&pool).await.map_err(|e| fail(&e))?;
+            Ok(Self::Postgres(pool))
+        } else {
+            Ok(Self::Redis(apalis_redis::connect(url).await.map_err(|e| fail(&e))?))
+        }
+    }
+}
+
+/// Builds one job's worker on whichever backend its ticks come from, and runs it.
+macro_rules! run_worker {
+    ($name:expr, $backend:expr, $job:expr) => {{
+        let name: &'static str = $name;
+        let worker = WorkerBuilder::new(name).backend($backend).data($job).build(tick);
+        tokio::spawn(async move {
+            if let Err(e) = worker.run().await {
+                tracing::error!(job = name, error = %e, "a scheduled job's worker stopped");
+            }
+        })
+    }};
+}
+
+fn spawn(name: &'static str, schedule: &str, job: Box<dyn Job>, store: &TickStore) -> Result<JoinHandle<()>, AppError> {
     let schedule = cron::Schedule::from_str(schedule)
         .map_err(|e| AppError::Config(format!("jobs: the schedule of {name} is not a cron expression: {e}")))?;
-    let worker =
-        WorkerBuilder::new(name).backend(CronScheduler::new(schedule)).data(Arc::new(Named { name, job })).build(tick);
-    Ok(tokio::spawn(async move {
-        if let Err(e) = worker.run().await {
-            tracing::error!(job = name, error = %e, "a scheduled job's worker stopped");
+    let ticks = CronScheduler::new(schedule);
+    let job = Arc::new(Named { name, job });
+    // Each job has a queue of its own in the store, so a worker takes only its own ticks.
+    Ok(match store {
+        TickStore::InProcess => run_worker!(name, ticks, job),
+        TickStore::Sqlite(pool) => {
+            let queue =
+                apalis_sqlite::SqliteStorage::new(pool).with_config(apalis_sqlite::Config::default().queue(name));
+            run_worker!(name, ticks.pipe_to(queue), job)
         }
-    }))
+        TickStore::Postgres(pool) => {
+            let queue =
+                apalis_postgres::PostgresStorage::new(pool).with_config(apalis_postgres::Config::default().queue(name));
+            run_worker!(name, ticks.pipe_to(queue), job)
+        }
+        TickStore::Redis(conn) => {
+            let queue =
+                apalis_redis::RedisStorage::new(conn.clone()).with_config(apalis_redis::Config::default().queue(name));
+            run_worker!(name, ticks.pipe_to(queue), job)
+        }
+    })
 }
 
 async fn tick(_: Tick, job: Data<Arc<Named>>) -> Result<(), BoxDynError> {

@@ -24,7 +24,7 @@ pub async fn serve(app: App) -> Result<(), AppError> {
             }
         }
     });
-    let scheduler = crate::scheduler::Scheduler::start(&app)?;
+    let scheduler = crate::scheduler::Scheduler::start(&app).await?;
     tracing::info!(%addr, channels = ?app.events.channels(), "goats is listening on http://{addr}");
     Server::new(listener)
         .run_with_graceful_shutdown(router(state), shutdown_signal(), Some(std::time::Duration::from_secs(10)))

@@ -433,16 +433,18 @@ fn webhook_receiver() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<serde_json::V
 }
 
 /// Two `goats serve` processes on one PostgreSQL database, both running the jobs every
-/// second: each reminder is sent once and each auto-close happens once.
+/// second with their ticks queued in that database: each reminder is sent once and each
+/// auto-close happens once.
 #[tokio::test]
 async fn two_instances_on_one_database_act_once() {
     let t = TestDatabase::create(Engine::Postgres).await;
     let dir = temp_dir();
     let (hook_port, received) = webhook_receiver();
     let config = format!(
-        "jobs:\n  pending_reminder:\n    schedule: '* * * * * *'\n  pending_auto_close:\n    schedule: '* * * * * *'\n\
+        "jobs:\n  store: {}\n  pending_reminder:\n    schedule: '* * * * * *'\n  pending_auto_close:\n    schedule: '* * * * * *'\n\
          notifications:\n  webhooks:\n    - name: count\n      url: http://127.0.0.1:{hook_port}/hook\n      \
-         secret: a-secret-of-some-length\n      filter:\n        events: [pending_reminder, ticket_updated]\n"
+         secret: a-secret-of-some-length\n      filter:\n        events: [pending_reminder, ticket_updated]\n",
+        t.url
     );
     std::fs::write(dir.0.join("goats.yaml"), config).unwrap();
     let instance = |port| {
@@ -503,7 +505,81 @@ async fn two_instances_on_one_database_act_once() {
         .filter(|h| h["name"].as_str().is_some_and(|n| n.contains("%%closed successful")))
         .count();
     assert_eq!(closes, 1, "{history}");
+    // The ticks went through the store.
+    let db = t.connect().await;
+    let row = sea_orm::ConnectionTrait::query_one_raw(
+        db.connection(),
+        sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT COUNT(*) AS n FROM apalis.jobs WHERE job_type = 'pending-reminder' AND status = 'Done'",
+        ),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(row.try_get::<i64>("", "n").unwrap() >= 2, "ticks of both instances were queued and run");
+    db.close().await;
     a.stop();
     b.stop();
     t.drop_database().await;
+}
+
+/// With an SQLite job store, the ticks are queued in that file before they run.
+#[test]
+fn jobs_queue_their_ticks_in_an_sqlite_store() {
+    let dir = temp_dir();
+    let store = dir.0.join("jobs").join("goats-jobs.db");
+    assert_eq!(reminders_through(&dir, &format!("sqlite://{}", store.display())), 1, "the reminder went out once");
+    let count = "SELECT COUNT(*) FROM Jobs WHERE job_type = 'pending-reminder' AND status = 'Done'";
+    let out = Command::new("python3")
+        .args(["-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])"])
+        .arg(&store)
+        .arg(count)
+        .output()
+        .unwrap();
+    let done: u64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(0);
+    assert!(done >= 1, "ticks run from the store: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The same with the ticks queued in Valkey (the Redis on 127.0.0.1:6379).
+#[test]
+fn jobs_queue_their_ticks_in_valkey() {
+    let dir = temp_dir();
+    let redis = std::env::var("GOATS_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    assert!(
+        std::net::TcpStream::connect(redis.trim_start_matches("redis://").split('/').next().unwrap()).is_ok(),
+        "no Valkey/Redis at {redis}: start it (redis-server --daemonize yes) or set GOATS_TEST_REDIS_URL"
+    );
+    assert_eq!(reminders_through(&dir, &redis), 1, "the reminder went out once");
+}
+
+/// Runs goats with the reminder job every second and its ticks in `store`; opens a
+/// ticket due in a second; returns how many reminders reached the webhook.
+fn reminders_through(dir: &tempdir::Dir, store: &str) -> usize {
+    let (hook_port, received) = webhook_receiver();
+    let config = format!(
+        "jobs:\n  store: {store}\n  pending_reminder:\n    schedule: '* * * * * *'\n\
+         notifications:\n  webhooks:\n    - name: count\n      url: http://127.0.0.1:{hook_port}/hook\n      \
+         secret: a-secret-of-some-length\n      filter:\n        events: [pending_reminder]\n"
+    );
+    std::fs::write(dir.0.join("goats.yaml"), config).unwrap();
+    let port = free_port();
+    let server = Server::start(goats(&dir.0).env("GOATS_ADMIN_PASSWORD", "store-password"), port);
+    let login = r#"{"login":"root@localhost","password":"store-password"}"#;
+    let (_, body) = request(port, "POST", "/api/v1/auth/login", Some(login), None).unwrap();
+    let token = serde_json::from_str::<serde_json::Value>(&body).unwrap()["access_token"].as_str().unwrap().to_string();
+    let soon = (chrono::Utc::now() + chrono::Duration::seconds(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let new = format!(
+        r#"{{"title":"Remind me","queue_id":4,"state_id":6,"pending_until":"{soon}","article":{{"subject":"R","body":"Later."}}}}"#
+    );
+    let (status, body) = request(port, "POST", "/api/v1/tickets", Some(&new), Some(&token)).unwrap();
+    assert_eq!(status, 201, "{body}");
+    let start = Instant::now();
+    while received.lock().unwrap().is_empty() && start.elapsed() < Duration::from_secs(15) {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // A few more ticks, to catch a second sending.
+    std::thread::sleep(Duration::from_secs(2));
+    server.stop();
+    received.lock().unwrap().len()
 }

@@ -21,6 +21,11 @@ pub struct JobsConfig {
     pub reminder_repeat_minutes: i64,
     /// Pending-auto state → the state it turns into when its time has come.
     pub state_after_pending: BTreeMap<String, String>,
+    /// Where the jobs' ticks are queued before they run, so that a tick whose run a
+    /// restart cut short is run when goats is back: `sqlite://data/goats-jobs.db`, a
+    /// PostgreSQL URL (its tables go to a schema of their own, `apalis`) or
+    /// `redis://host:6379` (Valkey). Unset, the ticks stay in process.
+    pub store: Option<String>,
 }
 
 /// One job's switch and cron schedule (with seconds: `0 * * * * *` is every minute).
@@ -46,6 +51,7 @@ impl Default for JobsConfig {
             unlock_timeout: JobSchedule::default(),
             reminder_repeat_minutes: 60,
             state_after_pending: PendingAutoCloser::default_states(),
+            store: None,
         }
     }
 }
@@ -68,6 +74,15 @@ impl JobsConfig {
                     job.schedule
                 ))
             })?;
+        }
+        if let Some(store) = &self.store {
+            let scheme = url::Url::parse(store).map(|u| u.scheme().to_string()).unwrap_or_default();
+            if !["sqlite", "postgres", "postgresql", "redis", "rediss"].contains(&scheme.as_str()) {
+                return Err(AppError::Config(format!(
+                    "jobs.store must be a sqlite://, postgres:// or redis:// URL, not `{}`",
+                    goats_sql::mask_url(store)
+                )));
+            }
         }
         if !(1..=10_080).contains(&self.reminder_repeat_minutes) {
             return Err(AppError::Config("jobs.reminder_repeat_minutes must be 1–10080".into()));

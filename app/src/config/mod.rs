@@ -289,6 +289,7 @@ impl Config {
             shown.auth.jwt_secret = Some("*****".into());
         }
         shown.notifications = shown.notifications.masked();
+        shown.jobs.store = shown.jobs.store.as_deref().map(goats_sql::mask_url);
         serde_yaml::to_string(&shown).unwrap_or_default()
     }
 }
