@@ -105,9 +105,10 @@ async fn seed_command(app: &App, tickets: u64, articles_per_ticket: u32, seed: u
         eprintln!();
     }
     println!(
-        "seeded {} tickets with {} articles, {} agents and {} customers in {:.1} s",
+        "seeded {} tickets with {} articles ({} with a file), {} agents and {} customers in {:.1} s",
         report.tickets,
         report.articles,
+        report.attachments,
         report.agents,
         report.customers,
         started.elapsed().as_secs_f64()

@@ -499,6 +499,7 @@ async fn seeding_realistic_data() {
             "{engine:?}"
         );
         assert_eq!(calls, 3, "progress per batch");
+        assert!((60..250).contains(&report.attachments), "{engine:?}: {} files", report.attachments);
         // A second run adds to the first.
         seed(&db, &SeedPlan { seed: 8, ..plan.clone() }, &TicketNumberConfig::default(), |_, _| {}).await.unwrap();
 
@@ -524,6 +525,19 @@ async fn seeding_realistic_data() {
         let one = &all.items[0];
         let full = s.get(&root, one.id, true).await.unwrap();
         assert_eq!(full.articles.unwrap().len(), 3);
+        // Some articles carry a file, readable like any uploaded one.
+        let mut file = None;
+        for t in &all.items[..100] {
+            let articles = s.get(&root, t.id, true).await.unwrap().articles.unwrap();
+            if let Some(a) = articles.iter().flat_map(|a| a.attachments.iter()).next() {
+                file = Some((t.id, a.clone()));
+                break;
+            }
+        }
+        let (ticket_id, meta) = file.expect("a seeded attachment among the first 100 tickets");
+        let (_, bytes) = s.attachment(&root, ticket_id, meta.id).await.unwrap();
+        assert_eq!(bytes.len() as u64, meta.size, "{engine:?}");
+        assert!(["error.log", "export.csv", "settings.ini"].contains(&meta.filename.as_str()));
         assert_eq!(s.history(&root, one.id).await.unwrap()[0].history_type, "NewTicket");
 
         let live = s.create(&root, ticket("After seeding", 2, 3, "x")).await.unwrap();

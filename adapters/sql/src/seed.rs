@@ -6,6 +6,7 @@
 //! 100,000 tickets quick; so seeding expects no other writer at the same time.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use goats_core::model::{ArticleId, NewAttachment};
 use goats_core::password;
 use goats_core::ticket_number::TicketNumberConfig;
 use rand::rngs::StdRng;
@@ -30,6 +31,8 @@ pub struct SeedReport {
     pub customers: u64,
     pub tickets: u64,
     pub articles: u64,
+    /// About one article in twenty carries a file, as help-desk mail does.
+    pub attachments: u64,
 }
 
 const FIRST: &[&str] = &[
@@ -183,6 +186,7 @@ pub async fn seed(
         let mut tickets: Vec<Vec<Value>> = Vec::with_capacity(n);
         let mut articles: Vec<Vec<Value>> = Vec::new();
         let mut mimes: Vec<Vec<Value>> = Vec::new();
+        let mut files: Vec<(ArticleId, NewAttachment)> = Vec::new();
         let mut history: Vec<Vec<Value>> = Vec::new();
         let mut counters: Vec<Vec<Value>> = Vec::new();
         for i in 0..n {
@@ -281,6 +285,9 @@ pub async fn seed(
                     db_now(at).into(),
                     1.into(),
                 ]);
+                if rng.random_range(0..20) == 0 {
+                    files.push((aid, sample_file(&mut rng, aid)));
+                }
                 let subject = if k == 0 { title.clone() } else { format!("Re: {title}") };
                 let from = if from_customer { customer.clone() } else { "helpdesk@example.com".to_string() };
                 mimes.push(vec![
@@ -332,12 +339,16 @@ pub async fn seed(
         insert_rows(db, &txn, "article", "id, ticket_id, article_sender_type_id, communication_channel_id, is_visible_for_customer, create_time, create_by, change_time, change_by", "1", "search_index_needs_rebuild", articles.clone()).await?;
         insert_rows(db, &txn, "article_data_mime", "article_id, a_from, a_subject, a_body, a_content_type, incoming_time, create_time, create_by, change_time, change_by", "", "", mimes).await?;
         insert_rows(db, &txn, "ticket_history", "ticket_id, article_id, history_type_id, name, queue_id, owner_id, priority_id, state_id, type_id, create_time, create_by, change_time, change_by", "", "", history).await?;
+        for (article_id, file) in &files {
+            db.insert_attachments(&txn, *article_id, std::slice::from_ref(file), 1).await?;
+        }
         if !counters.is_empty() {
             insert_rows(db, &txn, "ticket_number_counter", "counter, counter_uid, create_time", "", "", counters)
                 .await?;
         }
         txn.commit().await?;
         report.articles += articles.len() as u64;
+        report.attachments += files.len() as u64;
         done += n as u64;
         report.tickets = done;
         progress(done, plan.tickets);
@@ -402,6 +413,36 @@ async fn next_id(db: &Db, txn: &DatabaseTransaction, table: &str) -> Result<i64,
 }
 
 /// One multi-row INSERT per call; `fixed` values are written literally for every row.
+/// A small file of the kinds help desks receive: a log excerpt, a CSV export or a
+/// configuration snippet, its bytes depending on the article.
+fn sample_file(rng: &mut impl Rng, article_id: ArticleId) -> NewAttachment {
+    match rng.random_range(0..3) {
+        0 => {
+            let lines: String = (0..rng.random_range(5..40))
+                .map(|i| {
+                    format!(
+                        "2024-03-{:02} 10:{:02}:{:02} ERROR job {article_id}: step {i} failed\n",
+                        i % 28 + 1,
+                        i % 60,
+                        (i * 7) % 60
+                    )
+                })
+                .collect();
+            NewAttachment::new("error.log", lines.into_bytes())
+        }
+        1 => {
+            let rows: String = (0..rng.random_range(3..30))
+                .map(|i| format!("{i};item-{};{}\n", article_id % 97 + i, rng.random_range(1..500)))
+                .collect();
+            NewAttachment::new("export.csv", format!("id;item;amount\n{rows}").into_bytes())
+        }
+        _ => NewAttachment::new(
+            "settings.ini",
+            format!("[client]\nid = {article_id}\nserver = mail.example.com\nport = 993\n").into_bytes(),
+        ),
+    }
+}
+
 async fn insert_rows(
     db: &Db,
     txn: &DatabaseTransaction,
