@@ -81,6 +81,9 @@ pub struct MergePlan {
     pub source_history: Vec<HistoryEntry>,
     pub target_history: Vec<HistoryEntry>,
     pub note: NewArticle,
+    /// Link the source as a child of the target (as OTRS does), so the merged ticket
+    /// is listed on the one it went into.
+    pub link_as_child: bool,
 }
 
 impl TicketFieldUpdate {

@@ -469,13 +469,16 @@ impl TicketService {
             source_history.extend(h);
         }
         let merged_name = names::merged(&source.number, source.id, &target.number, target.id);
+        let [(_, source_link), (_, target_link)] = link_history(HistoryType::TicketLinkAdd, &source, &target);
+        source_history.push(source_link);
         source_history.push(HistoryEntry::new(HistoryType::Merged, merged_name.clone()));
         let note = NewArticle::note("Merged", format!("Merged ticket {} into {}.", source.number, target.number));
         let plan = MergePlan {
             source_update: update,
             source_history,
-            target_history: vec![HistoryEntry::new(HistoryType::Merged, merged_name)],
+            target_history: vec![target_link, HistoryEntry::new(HistoryType::Merged, merged_name)],
             note,
+            link_as_child: true,
         };
         self.ports.tickets.merge(source_id, target_id, plan, actor.user_id).await?;
         self.load(target_id).await

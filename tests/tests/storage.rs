@@ -632,6 +632,9 @@ async fn merging_tickets() {
         assert_eq!(s.history(&root, source.id).await.unwrap().last().unwrap().name, name);
         let target_last = s.history(&root, target.id).await.unwrap().pop().unwrap();
         assert_eq!((target_last.history_type.as_str(), target_last.name.as_str()), ("Merged", name.as_str()));
+        // The merged ticket is listed on the one it went into, as its child.
+        assert_eq!(db.links(target.id).await.unwrap(), vec![(source.id, LinkKind::ParentOf)], "{engine:?}");
+        assert_eq!(db.links(source.id).await.unwrap(), vec![(target.id, LinkKind::ChildOf)], "{engine:?}");
         assert!(
             matches!(s.merge(&root, source.id, target.id).await, Err(DomainError::Invalid { .. })),
             "already merged"

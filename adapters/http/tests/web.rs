@@ -518,7 +518,8 @@ async fn saved_filters_belong_to_their_agent() {
 async fn tickets_are_linked_and_unlinked_from_the_zoom() {
     let w = world().await;
     let root = w.login("root@localhost", "root-password").await;
-    let a = w.create_ticket(&root, 2).await["id"].as_i64().unwrap();
+    let first = w.create_ticket(&root, 2).await;
+    let a = first["id"].as_i64().unwrap();
     let other = w.create_ticket(&root, 2).await;
     let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
     let r = b
@@ -538,6 +539,14 @@ async fn tickets_are_linked_and_unlinked_from_the_zoom() {
     assert!(text(r).await.contains("No linked tickets."));
     let r = b.htmx_post(&format!("/tickets/{a}/links"), &[("target", "999999"), ("kind", "normal")]).await;
     r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A ticket merged into this one is listed on it, as its child.
+    b.htmx_post(&format!("/tickets/{}/merge", other["id"]), &[("target", first["number"].as_str().unwrap())]).await;
+    let zoom = text(b.get(&format!("/tickets/{a}")).await).await;
+    assert!(
+        zoom.contains(">Parent of</span>") && zoom.contains(other["number"].as_str().unwrap()),
+        "merged ticket listed"
+    );
 }
 
 #[tokio::test]

@@ -52,7 +52,7 @@ impl AgentRepository for Db {
         if let Some(email) = a.email.filter(|e| !e.trim().is_empty()) {
             txn.execute_raw(self.stmt(
                 "INSERT INTO user_preferences (user_id, preferences_key, preferences_value) VALUES (?, 'UserEmail', ?)",
-                [Value::from(id), Value::from(email.trim().to_string())],
+                [Value::from(id as UserId), Value::from(email.trim().to_string())],
             ))
             .await
             .map_err(to_domain)?;

@@ -125,7 +125,10 @@ impl Db {
         }
     }
 
-    /// A statement written with `?` placeholders, numbered for PostgreSQL.
+    /// A statement written with `?` placeholders, numbered for PostgreSQL. PostgreSQL
+    /// connections cache a statement with the parameter types of its first use, so one
+    /// SQL text must always be bound with the same value types (an `i32` id here and an
+    /// `i64` there breaks).
     pub(crate) fn stmt(&self, sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
         Statement::from_sql_and_values(self.dialect.backend(), self.placeholders(sql), values)
     }

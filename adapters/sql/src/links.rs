@@ -118,12 +118,42 @@ impl Db {
         let r = row(id, other, kind);
         let _w = self.write_guard().await;
         let txn = self.conn.begin().await.map_err(to_domain)?;
-        let (object, link_type, state, existing) = self.matching_links(&txn, &r).await.map_err(to_domain)?;
-        let exists = !existing.is_empty();
-        if adding == exists {
+        let changed = if adding {
+            self.link_in(&txn, id, other, kind, by).await.map_err(to_domain)?
+        } else {
+            let (.., existing) = self.matching_links(&txn, &r).await.map_err(to_domain)?;
+            for link in &existing {
+                txn.execute_raw(self.stmt("DELETE FROM link_relation WHERE id = ?", [(*link).into()]))
+                    .await
+                    .map_err(to_domain)?;
+            }
+            !existing.is_empty()
+        };
+        if !changed {
             return Ok(false);
         }
-        if adding {
+        for (ticket, entry) in history {
+            self.write_history(&txn, ticket, vec![entry], by).await.map_err(to_domain)?;
+        }
+        txn.commit().await.map_err(to_domain)?;
+        Ok(true)
+    }
+
+    /// Adds a link inside `txn` unless it exists; true when it was added.
+    pub(crate) async fn link_in(
+        &self,
+        txn: &DatabaseTransaction,
+        id: TicketId,
+        other: TicketId,
+        kind: LinkKind,
+        by: UserId,
+    ) -> Result<bool, DbErr> {
+        let r = row(id, other, kind);
+        let (object, link_type, state, existing) = self.matching_links(txn, &r).await?;
+        if !existing.is_empty() {
+            return Ok(false);
+        }
+        {
             txn.execute_raw(self.stmt(
                 "INSERT INTO link_relation (source_object_id, source_key, target_object_id, target_key, type_id, state_id, create_time, create_by) \
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -138,19 +168,8 @@ impl Db {
                     by.into(),
                 ],
             ))
-            .await
-            .map_err(to_domain)?;
-        } else {
-            for link in existing {
-                txn.execute_raw(self.stmt("DELETE FROM link_relation WHERE id = ?", [link.into()]))
-                    .await
-                    .map_err(to_domain)?;
-            }
+            .await?;
         }
-        for (ticket, entry) in history {
-            self.write_history(&txn, ticket, vec![entry], by).await.map_err(to_domain)?;
-        }
-        txn.commit().await.map_err(to_domain)?;
         Ok(true)
     }
 }

@@ -499,6 +499,9 @@ impl TicketRepository for Db {
         )
         .await
         .map_err(to_domain)?;
+        if plan.link_as_child {
+            self.link_in(&txn, target, source, LinkKind::ParentOf, by).await.map_err(to_domain)?;
+        }
         self.write_history(&txn, source, plan.source_history, by).await.map_err(to_domain)?;
         self.write_history(&txn, target, plan.target_history, by).await.map_err(to_domain)?;
         txn.commit().await.map_err(to_domain)

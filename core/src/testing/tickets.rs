@@ -333,6 +333,9 @@ impl TicketRepository for MemoryStore {
             t.0.until_time = v;
         }
         t.3 = now;
+        if plan.link_as_child && !s.links.contains(&(target, source, "ParentChild")) {
+            s.links.push((target, source, "ParentChild"));
+        }
         s.append_history(source, plan.source_history, by, now);
         s.append_history(target, plan.target_history, by, now);
         Ok(())
