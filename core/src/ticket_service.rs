@@ -386,11 +386,15 @@ impl TicketService {
         if history.is_empty() {
             return self.load(id).await;
         }
-        let what = history.iter().map(|h| format!("{:?}", h.history_type)).collect::<Vec<_>>().join(",");
+        // Named only when someone listens: this is every agent's edit.
+        let what = self
+            .events
+            .is_some()
+            .then(|| history.iter().map(|h| format!("{:?}", h.history_type)).collect::<Vec<_>>().join(","));
         self.ports.tickets.update(id, update, history, actor.user_id).await?;
         let ticket = self.load(id).await?;
-        if let Some(events) = &self.events {
-            events.publish(Event::TicketUpdated { ticket: TicketRef::from(&ticket), change: what }).await;
+        if let (Some(events), Some(change)) = (&self.events, what) {
+            events.publish(Event::TicketUpdated { ticket: TicketRef::from(&ticket), change }).await;
         }
         Ok(ticket)
     }
@@ -419,7 +423,10 @@ impl TicketService {
         let history: HistoryBuilder =
             Box::new(move |_, article_id| vec![ticket_change::article_history(&for_history, article_id)]);
         let article_id = self.ports.articles.add(ticket_id, article, history, actor.user_id).await?;
-        self.announce(ticket_id, |ticket| Event::ArticleAdded { ticket, article_id, internal }).await;
+        // An article leaves the ticket's fields as they were: the ticket read above serves.
+        if let Some(events) = &self.events {
+            events.publish(Event::ArticleAdded { ticket: TicketRef::from(&ticket), article_id, internal }).await;
+        }
         Ok(article_id)
     }
 
