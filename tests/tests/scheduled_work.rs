@@ -13,7 +13,7 @@ use goats_core::ports::*;
 use goats_core::scheduled::{
     EscalationIndexer, JobPorts, LockTimeoutReleaser, PendingAutoCloser, PendingReminderDetector,
 };
-use goats_core::testing::{FixedClock, RecordingBus};
+use goats_core::testing::{FixedClock, RecordingBus, phoned_ticket};
 use goats_core::ticket_change::TicketChange;
 use goats_core::ticket_number::TicketNumberConfig;
 use goats_core::ticket_service::{TicketPorts, TicketService};
@@ -52,27 +52,6 @@ fn service(db: &Db, clock: Arc<FixedClock>) -> TicketService {
 fn always() -> Calendars {
     let all: &[&str] = &["00:00-24:00"];
     Calendars::new(WorkingCalendar::new("UTC", [all; 7], &[]).unwrap())
-}
-
-fn new_ticket(queue_id: QueueId) -> NewTicket {
-    NewTicket {
-        title: "Printer on fire".into(),
-        queue_id,
-        state_id: 1,
-        priority_id: 3,
-        type_id: None,
-        owner_id: 1,
-        responsible_id: None,
-        customer_id: None,
-        customer_user_id: None,
-        pending_until: None,
-        article: NewArticle {
-            sender_type: SenderType::Customer,
-            channel: CommunicationChannel::Phone,
-            visible_for_customer: true,
-            ..NewArticle::note("Help", "It is on fire.")
-        },
-    }
 }
 
 async fn escalation_columns(db: &Db, id: TicketId) -> [i64; 4] {
@@ -126,15 +105,15 @@ async fn run_the_jobs_twice(engine: Engine, one: &Db, two: &Db) {
         .await
         .unwrap();
 
-    let reminder = s.create(&root, new_ticket(4)).await.unwrap();
+    let reminder = s.create(&root, phoned_ticket(4)).await.unwrap();
     let soon = Some(start + Duration::minutes(1));
     s.change(&root, reminder.id, TicketChange::State { state_id: 6, pending_until: soon }).await.unwrap();
-    let closing = s.create(&root, new_ticket(4)).await.unwrap();
+    let closing = s.create(&root, phoned_ticket(4)).await.unwrap();
     s.change(&root, closing.id, TicketChange::Lock(Lock::Lock)).await.unwrap();
     s.change(&root, closing.id, TicketChange::State { state_id: 8, pending_until: soon }).await.unwrap();
-    let locked = s.create(&root, new_ticket(timed)).await.unwrap();
+    let locked = s.create(&root, phoned_ticket(timed)).await.unwrap();
     s.change(&root, locked.id, TicketChange::Lock(Lock::Lock)).await.unwrap();
-    let escalating = s.create(&root, new_ticket(timed)).await.unwrap();
+    let escalating = s.create(&root, phoned_ticket(timed)).await.unwrap();
 
     let (bus_one, bus_two) = (RecordingBus::default(), RecordingBus::default());
     let (p1, p2) = (ports(one, clock.clone(), &bus_one), ports(two, clock.clone(), &bus_two));

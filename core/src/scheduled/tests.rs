@@ -9,7 +9,7 @@ use crate::event::Event;
 use crate::model::*;
 use crate::permission::AgentPermissions;
 use crate::ports::{AgentRepository, GroupRepository, LookupRepository, NewAgent, TicketRepository};
-use crate::testing::{FixedClock, MemoryStore, RecordingBus, queue};
+use crate::testing::{FixedClock, MemoryStore, RecordingBus, phoned_ticket, queue};
 use crate::ticket_change::TicketChange;
 use crate::ticket_number::TicketNumberConfig;
 use crate::ticket_service::TicketService;
@@ -41,25 +41,7 @@ impl World {
     }
 
     async fn ticket(&self, queue_id: QueueId) -> Ticket {
-        let new = NewTicket {
-            title: "Printer on fire".into(),
-            queue_id,
-            state_id: 1,
-            priority_id: 3,
-            type_id: None,
-            owner_id: 1,
-            responsible_id: None,
-            customer_id: None,
-            customer_user_id: None,
-            pending_until: None,
-            article: NewArticle {
-                sender_type: SenderType::Customer,
-                channel: CommunicationChannel::Phone,
-                visible_for_customer: true,
-                ..NewArticle::note("Help", "It is on fire.")
-            },
-        };
-        self.service.create(&self.root, new).await.unwrap()
+        self.service.create(&self.root, phoned_ticket(queue_id)).await.unwrap()
     }
 
     async fn change(&self, id: TicketId, change: TicketChange) -> Ticket {

@@ -1,6 +1,6 @@
 //! Small builders for the rows tests create again and again.
 
-use crate::model::{CustomerUser, GroupId};
+use crate::model::{CommunicationChannel, CustomerUser, GroupId, NewArticle, NewTicket, QueueId, SenderType};
 use crate::ports::NewQueue;
 
 /// A valid customer contact of `company`, email `<login>@example.com`, no other details.
@@ -34,5 +34,28 @@ pub fn queue(name: &str, group_id: GroupId) -> NewQueue {
         solution_time: 0,
         calendar_name: None,
         comments: None,
+    }
+}
+
+/// A new ticket in `queue_id` as a customer's phone call opens it: new, normal
+/// priority, owned by user 1, the customer's words visible to them.
+pub fn phoned_ticket(queue_id: QueueId) -> NewTicket {
+    NewTicket {
+        title: "Printer on fire".into(),
+        queue_id,
+        state_id: 1,
+        priority_id: 3,
+        type_id: None,
+        owner_id: 1,
+        responsible_id: None,
+        customer_id: None,
+        customer_user_id: None,
+        pending_until: None,
+        article: NewArticle {
+            sender_type: SenderType::Customer,
+            channel: CommunicationChannel::Phone,
+            visible_for_customer: true,
+            ..NewArticle::note("Help", "It is on fire.")
+        },
     }
 }

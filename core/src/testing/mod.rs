@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 
 pub use clock::FixedClock;
-pub use fixtures::{contact, queue};
+pub use fixtures::{contact, phoned_ticket, queue};
 pub use schedule::RecordingBus;
 
 use crate::history::HistoryRecord;
