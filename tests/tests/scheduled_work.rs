@@ -15,10 +15,8 @@ use goats_core::scheduled::{
 };
 use goats_core::testing::{FixedClock, RecordingBus, phoned_ticket};
 use goats_core::ticket_change::TicketChange;
-use goats_core::ticket_number::TicketNumberConfig;
-use goats_core::ticket_service::{TicketPorts, TicketService};
 use goats_sql::{Db, migrate};
-use goats_tests::{Engine, TestDatabase};
+use goats_tests::{Engine, TestDatabase, ticket_service};
 use sea_orm::{ConnectionTrait, Statement};
 
 fn ports(db: &Db, clock: Arc<FixedClock>, bus: &RecordingBus) -> JobPorts {
@@ -31,21 +29,6 @@ fn ports(db: &Db, clock: Arc<FixedClock>, bus: &RecordingBus) -> JobPorts {
         events: Arc::new(bus.clone()),
         clock,
     }
-}
-
-fn service(db: &Db, clock: Arc<FixedClock>) -> TicketService {
-    let p = Arc::new(db.clone());
-    TicketService::new(
-        TicketPorts {
-            tickets: p.clone(),
-            articles: p.clone(),
-            lookups: p.clone(),
-            agents: p.clone(),
-            counter: p,
-            clock,
-        },
-        TicketNumberConfig::default(),
-    )
 }
 
 /// Every hour of every day, so the test does not depend on when it runs.
@@ -93,7 +76,7 @@ async fn two_instances_act_once_on_every_engine() {
 async fn run_the_jobs_twice(engine: Engine, one: &Db, two: &Db) {
     let start: DateTime<Utc> = DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap();
     let clock = Arc::new(FixedClock::at(start));
-    let s = service(one, clock.clone());
+    let s = ticket_service(one, clock.clone());
     let root = AgentPermissions::new(1, one.grants_for(1).await.unwrap());
     let mut q = goats_core::testing::queue("Timed", 1);
     q.unlock_timeout = 30;

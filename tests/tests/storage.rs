@@ -11,24 +11,13 @@ use goats_core::permission::{AgentPermissions, Permission};
 use goats_core::ports::*;
 use goats_core::ticket_change::TicketChange;
 use goats_core::ticket_number::{TicketNumberConfig, has_valid_checksum};
-use goats_core::ticket_service::{TicketPorts, TicketService};
+use goats_core::ticket_service::TicketService;
 use goats_core::{DomainError, password};
 use goats_sql::{Db, migrate};
-use goats_tests::{Engine, TestDatabase};
+use goats_tests::{Engine, TestDatabase, ticket_service};
 
 fn service(db: &Db) -> TicketService {
-    let p = Arc::new(db.clone());
-    TicketService::new(
-        TicketPorts {
-            tickets: p.clone(),
-            articles: p.clone(),
-            lookups: p.clone(),
-            agents: p.clone(),
-            counter: p,
-            clock: Arc::new(SystemClock),
-        },
-        TicketNumberConfig::default(),
-    )
+    ticket_service(db, Arc::new(SystemClock))
 }
 
 async fn root(db: &Db) -> AgentPermissions {
