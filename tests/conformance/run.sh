@@ -10,12 +10,7 @@ target=${CARGO_TARGET_DIR:-$root/target}
 venv="$target/conformance-venv"
 goats="$target/debug/goats"
 
-if [ ! -x "$venv/bin/schemathesis" ] || ! cmp -s "$here/requirements.lock" "$venv/requirements.lock"; then
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.lock"
-  cp "$here/requirements.lock" "$venv/requirements.lock"
-fi
+"$root/tests/tools/venv.sh" "$venv" "$here/requirements.lock"
 [ -x "$goats" ] || (cd "$root" && cargo build --locked -p goats)
 
 work=$(mktemp -d)
