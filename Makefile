@@ -2,7 +2,7 @@
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: run test test-browser test-tools lint build release fmt assets bench
+.PHONY: run test test-browser test-tools lint build release fmt assets bench routes-verify routes-baseline-update routes-map
 
 ## Build goats and run it on the embedded SQLite database (./data/goats.db), no setup.
 run: assets
@@ -13,6 +13,7 @@ run: assets
 ## browser tests in headless Chromium.
 test: lint assets test-tools
 	$(CARGO) test --workspace --all-targets --locked
+	$(MAKE) routes-verify
 	tests/conformance/run.sh
 	$(MAKE) test-browser
 
@@ -41,6 +42,22 @@ assets: node_modules/.package-lock.json
 
 node_modules/.package-lock.json: package.json package-lock.json
 	$(NPM) ci --no-audit --no-fund
+
+## The routes as the files declare them, against the reviewed baseline: removed routes
+## and lost middleware are breaking, changed handlers or templates are warnings; either
+## fails. The manifest is generated afresh (no database needed).
+routes-verify:
+	$(CARGO) run --quiet --locked -p goats -- routes generate
+	$(CARGO) run --quiet --locked -p goats -- routes verify
+
+## Accept the routes as they are now as the new baseline (commit the file).
+routes-baseline-update:
+	$(CARGO) run --quiet --locked -p goats -- routes generate
+	cp runtime/routes-manifest.json runtime/routes-manifest.baseline.json
+
+## Which templates and scripts call which routes: runtime/routes-map.{json,mmd,dot}.
+routes-map:
+	$(CARGO) run --quiet --locked -p goats -- routes map
 
 ## Formatting and lints, as CI checks them.
 lint:

@@ -48,6 +48,46 @@ pub enum Command {
     /// Inspect the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// The route files (`routes/`, or `ROUTES_DIR`): manifest, drift check, link map and
+    /// coverage. None of these needs a database.
+    #[command(subcommand)]
+    Routes(RoutesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoutesCommand {
+    /// Check the route files and write the manifest of every route.
+    Generate {
+        #[arg(long, default_value = "runtime/routes-manifest.json")]
+        out: PathBuf,
+    },
+    /// Compare the manifest with the committed baseline (generating it first if it is
+    /// missing); fails on breaking changes and warnings.
+    Verify {
+        #[arg(long, default_value = "runtime/routes-manifest.json")]
+        manifest: PathBuf,
+        #[arg(long, default_value = "runtime/routes-manifest.baseline.json")]
+        baseline: PathBuf,
+        /// Print the changes as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Link templates and scripts to the routes they call; write the map as JSON,
+    /// Mermaid and Graphviz.
+    Map {
+        #[arg(long, default_value = "runtime")]
+        out_dir: PathBuf,
+    },
+    /// Hits per route of a running server since it started (an admin's API token).
+    Coverage {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
+        #[arg(long, env = "GOATS_TOKEN", hide_env_values = true)]
+        token: String,
+        /// Only the routes nobody has called.
+        #[arg(long)]
+        unused: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

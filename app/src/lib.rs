@@ -10,6 +10,7 @@ pub mod error;
 pub mod logging;
 pub mod notifications;
 pub mod organisation;
+pub mod routes;
 pub mod scheduler;
 pub mod serve;
 pub mod user;
@@ -44,6 +45,7 @@ pub async fn run_with(cli: Cli, extensions: Extensions) -> Result<(), AppError> 
     }
     logging::init(&config.log);
     match cli.command {
+        Command::Routes(cmd) => routes::run(cmd).await,
         Command::Config(ConfigCommand::Show) => {
             print!("{}", config.to_masked_yaml());
             Ok(())

@@ -163,11 +163,18 @@ impl TickStore {
     }
 }
 
+/// This process among the instances sharing a tick store. A store refuses a second
+/// worker of the same name while the first seems alive (Valkey for a minute after its
+/// last heartbeat), so with fixed names a restarted instance, or a second one, would run
+/// no jobs for that long.
+static INSTANCE: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("{}-{:08x}", std::process::id(), rand::random::<u32>()));
+
 /// Builds one job's worker on whichever backend its ticks come from, and runs it.
 macro_rules! run_worker {
     ($name:expr, $backend:expr, $job:expr) => {{
         let name: &'static str = $name;
-        let worker = WorkerBuilder::new(name).backend($backend).data($job).build(tick);
+        let worker = WorkerBuilder::new(format!("{name}@{}", *INSTANCE)).backend($backend).data($job).build(tick);
         tokio::spawn(async move {
             if let Err(e) = worker.run().await {
                 tracing::error!(job = name, error = %e, "a scheduled job's worker stopped");

@@ -1,14 +1,45 @@
-use goats_http::router;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use goats_http::routing::reload::{LiveRoutes, WatchMode, watch};
+use goats_http::routing::{RouteSource, handlers};
 use poem::Server;
 use poem::listener::TcpListener;
 
 use crate::app::App;
 use crate::error::AppError;
 
+/// The route tree from the route files; with `ROUTES_WATCH` or `ROUTES_HOT_RELOAD` the
+/// folder is watched from then on.
+fn load_routes(state: goats_http::AppState) -> Result<LiveRoutes, AppError> {
+    let source = RouteSource::from_env();
+    let registry = handlers::standard();
+    let table = source.load(&registry).map_err(|errors| crate::routes::not_loaded(&source, &errors))?;
+    tracing::info!(routes = table.routes.len(), from = %source.describe(), "routes loaded");
+    Ok(LiveRoutes::new(&table, registry, state, &source))
+}
+
+fn start_watching(routes: &Arc<LiveRoutes>) {
+    let mode = WatchMode::from_env();
+    if !mode.any() {
+        return;
+    }
+    match RouteSource::from_env() {
+        RouteSource::Dir(dir) => {
+            tracing::info!(dir = %dir.display(), hot_reload = mode.hot_reload, "watching the route files");
+            tokio::spawn(watch(routes.clone(), dir, mode, PathBuf::from("runtime/routes-manifest.json")));
+        }
+        RouteSource::Builtin => {
+            tracing::warn!("ROUTES_WATCH/ROUTES_HOT_RELOAD: there is no routes folder to watch (set ROUTES_DIR)")
+        }
+    }
+}
+
 /// Serves HTTP until SIGINT or SIGTERM, then lets requests in flight finish.
 pub async fn serve(app: App) -> Result<(), AppError> {
     let addr = app.config.listen_addr()?;
     let state = app.http_state();
+    let routes = Arc::new(load_routes(state)?);
     let listener = TcpListener::bind(addr);
     if !goats_http::web::assets::built() {
         tracing::warn!("the front-end assets are not built: pages will be unstyled; run `make assets` (or `make run`)");
@@ -25,9 +56,10 @@ pub async fn serve(app: App) -> Result<(), AppError> {
         }
     });
     let scheduler = crate::scheduler::Scheduler::start(&app).await?;
+    start_watching(&routes);
     tracing::info!(%addr, channels = ?app.events.channels(), "goats is listening on http://{addr}");
     Server::new(listener)
-        .run_with_graceful_shutdown(router(state), shutdown_signal(), Some(std::time::Duration::from_secs(10)))
+        .run_with_graceful_shutdown(routes, shutdown_signal(), Some(std::time::Duration::from_secs(10)))
         .await
         .map_err(|e| AppError::Usage(format!("cannot serve on {addr}: {e}")))?;
     sweeper.abort();

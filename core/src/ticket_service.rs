@@ -717,6 +717,15 @@ impl TicketService {
         Ok(Permission::ALL.into_iter().filter(|p| actor.can_access_ticket(&access, *p)).collect())
     }
 
+    /// What the actor may do with a ticket, by its id; `None` when there is no such
+    /// ticket. For checks made before an operation runs (the pages' route guards).
+    pub async fn abilities_on(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<Option<Vec<Permission>>> {
+        match self.ports.tickets.get(id).await? {
+            Some(ticket) => self.abilities(actor, &ticket).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
     /// Whether the actor watches the ticket.
     pub async fn is_watching(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<bool> {
         Ok(self.ports.tickets.watchers(id).await?.contains(&actor.user_id))

@@ -1,12 +1,14 @@
-//! The goats HTTP edge, on poem: the agent interface (HTMX pages) at `/`, the REST API
+//! The goats HTTP edge, on poem: the agent interface (HTMX pages), the REST API
 //! (poem-openapi) under `/api`, OTRS's GenericTicketConnectorREST for existing
-//! integrations, and the
-//! health checks that process supervisors and load balancers ask — `/healthz` (the
-//! process runs) and `/readyz` (it can serve: the database answers).
+//! integrations, and the health checks that process supervisors and load balancers ask —
+//! `/healthz` (the process runs) and `/readyz` (it can serve: the database answers).
+//! Which path each of them answers, and behind which middleware, is declared in the
+//! route files (`routes/**/*.yaml`), loaded by [`routing`].
 
 pub mod api;
 mod generic_interface;
 mod health;
+pub mod routing;
 pub mod web;
 
 use std::sync::Arc;
@@ -20,7 +22,6 @@ use goats_core::ports::{
 };
 use goats_core::ticket_service::TicketService;
 use goats_core::web_session::WebSessions;
-use poem::{Endpoint, EndpointExt, Route, get};
 
 pub use api::tokens::AccessTokens;
 
@@ -44,18 +45,10 @@ pub struct AppState {
     pub admin: Arc<AdminService>,
 }
 
-/// The route tree of the server.
-pub fn router(state: AppState) -> impl Endpoint {
-    let live = Arc::new(web::live_routes());
-    Route::new()
-        .nest_no_strip("/api/events", live.clone())
-        .nest_no_strip("/api/notifications", live.clone())
-        .nest_no_strip("/api/tickets", live)
-        .at("/healthz", get(health::healthz))
-        .at("/readyz", get(health::readyz))
-        .nest("/api", api::routes(&state))
-        .nest(generic_interface::MOUNT, generic_interface::routes())
-        .at("/static/:name", get(web::assets::serve))
-        .nest("/", web::routes())
-        .data(state)
+/// The server's routes from the route files built into goats: for tests and embedders
+/// that do not read a `routes/` folder.
+pub fn router(state: AppState) -> routing::reload::LiveRoutes {
+    let registry = routing::handlers::standard();
+    let table = routing::builtin_table(&registry);
+    routing::reload::LiveRoutes::new(&table, registry, state, &routing::RouteSource::Builtin)
 }

@@ -215,3 +215,19 @@ dashboard-escalated = Eskalierte Tickets
 live-open = Öffnen
 action-set-responsible = Verantwortlichen setzen
 toast-responsible-set = Verantwortlicher gesetzt.
+
+nav-admin-routes = Routen
+admin-routes-title = Routen
+admin-routes-source = Routendateien: { $v }
+admin-routes-loaded = geladen { $v }
+admin-routes-unused = { $n ->
+    [one] eine Route seit dem Start nicht aufgerufen
+   *[other] { $n } Routen seit dem Start nicht aufgerufen
+}
+admin-routes-reload-failed = Eine Änderung der Routendateien ließ sich nicht laden ({ $v }); die folgenden Routen bleiben in Betrieb
+admin-routes-method = Methode
+admin-routes-path = Pfad
+admin-routes-serves = Bedient von
+admin-routes-middleware = Middleware
+admin-routes-declared = Deklariert in
+admin-routes-hits = Aufrufe

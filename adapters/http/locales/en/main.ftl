@@ -215,3 +215,19 @@ dashboard-escalated = Escalated tickets
 live-open = Open
 action-set-responsible = Set responsible
 toast-responsible-set = Responsible agent set.
+
+nav-admin-routes = Routes
+admin-routes-title = Routes
+admin-routes-source = Route files: { $v }
+admin-routes-loaded = loaded { $v }
+admin-routes-unused = { $n ->
+    [one] one route not hit since start-up
+   *[other] { $n } routes not hit since start-up
+}
+admin-routes-reload-failed = A change to the route files did not load ({ $v }); the routes below stay in service
+admin-routes-method = Method
+admin-routes-path = Path
+admin-routes-serves = Served by
+admin-routes-middleware = Middleware
+admin-routes-declared = Declared in
+admin-routes-hits = Hits

@@ -13,17 +13,20 @@ mod deliveries;
 mod links;
 mod lookups;
 pub mod problem;
+mod routes_admin;
 mod text;
 mod tickets;
 pub mod tokens;
 
 use std::sync::Arc;
 
+use poem::endpoint::BoxEndpoint;
 use poem::http::{StatusCode, header};
 use poem::{Endpoint, EndpointExt, IntoResponse, Route};
-use poem_openapi::OpenApiService;
+use poem_openapi::{OpenApi, OpenApiService};
 
 use crate::AppState;
+use crate::routing::registry::MountedRoute;
 
 /// Request bodies larger than this are refused with 413 before they are read — unless
 /// attachments may be larger: then room for one at the limit, in base64, and the rest.
@@ -43,6 +46,7 @@ type Apis = (
     deliveries::DeliveryApi,
     admin::AdminApi,
     admin_customers::CustomerAdminApi,
+    routes_admin::RoutesApi,
 );
 
 pub fn service(state: &AppState) -> OpenApiService<Apis, ()> {
@@ -56,12 +60,39 @@ pub fn service(state: &AppState) -> OpenApiService<Apis, ()> {
             deliveries::DeliveryApi { state: state.clone() },
             admin::AdminApi { state: state.clone() },
             admin_customers::CustomerAdminApi { state: state.clone() },
+            routes_admin::RoutesApi { state: state.clone() },
         ),
         "goats",
         env!("CARGO_PKG_VERSION"),
     )
     .description("The REST API of goats, an OTRS-compatible help desk. Errors are application/problem+json (RFC 9457).")
     .server("/api")
+}
+
+/// The REST API as a mounted service of the route files (`routes/api/rest.yaml`).
+pub fn mount(state: &AppState) -> BoxEndpoint<'static> {
+    routes(state).map_to_response().boxed()
+}
+
+/// What the REST API answers, relative to where it is mounted: each operation from the
+/// OpenAPI metadata poem-openapi derives (so the list cannot drift from the code), the
+/// spec and the docs.
+pub fn mounted_routes() -> Vec<MountedRoute> {
+    let mut out = vec![
+        MountedRoute { method: "GET".into(), path: "/openapi.json".into(), operation: "openapi".into(), bearer: false },
+        MountedRoute { method: "GET".into(), path: "/docs".into(), operation: "swagger_ui".into(), bearer: false },
+    ];
+    for api in <Apis as OpenApi>::meta() {
+        for path in api.paths {
+            let route_path = path.path.replace('{', ":").replace('}', "");
+            for op in path.operations {
+                let method = op.method.as_str().to_string();
+                let operation = op.operation_id.map(str::to_string).unwrap_or_else(|| format!("{method} {route_path}"));
+                out.push(MountedRoute { method, path: route_path.clone(), operation, bearer: !op.security.is_empty() });
+            }
+        }
+    }
+    out
 }
 
 /// `/api`: the operations, the spec and the docs. Every error leaves as problem+json,

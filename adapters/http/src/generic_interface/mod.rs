@@ -1,5 +1,6 @@
 //! OTRS's GenericTicketConnectorREST, so scripts written against OTRS run against goats
-//! unchanged: the same routes, parameter names, response shapes and error objects.
+//! unchanged: the same routes (mounted by `routes/api/otrs-generic-interface.yaml`),
+//! parameter names, response shapes and error objects.
 //!
 //! As in OTRS, an operation that fails answers HTTP 200 with
 //! `{"Error":{"ErrorCode":"TicketCreate.AuthFail","ErrorMessage":"…"}}`; only a request
@@ -8,27 +9,15 @@
 
 mod format;
 mod params;
-mod session;
-mod ticket;
+pub(crate) mod session;
+pub(crate) mod ticket;
 
 use goats_core::permission::AgentPermissions;
 use poem::web::Json;
-use poem::{Route, get, post};
 use serde_json::{Value, json};
 
 use crate::AppState;
 use params::Params;
-
-/// Where OTRS serves the web service.
-pub const MOUNT: &str = "/otrs/nph-genericinterface.pl/Webservice/GenericTicketConnectorREST";
-
-pub fn routes() -> Route {
-    Route::new()
-        .at("/Session", post(session::create))
-        .at("/Ticket", post(ticket::create).get(ticket::search))
-        .at("/Ticket/:TicketID", get(ticket::get).patch(ticket::update))
-        .at("/TicketHistory/:TicketID", get(ticket::history))
-}
 
 /// An operation's failure, in OTRS's words.
 pub struct GiError {

@@ -37,6 +37,7 @@ impl Theme {
 }
 
 /// A page request of a signed-in agent.
+#[derive(Clone)]
 pub struct Desk {
     pub state: AppState,
     pub perms: AgentPermissions,
@@ -48,12 +49,6 @@ pub struct Desk {
     pub htmx: bool,
     /// The toast the previous action left for this page.
     pub flash: Option<String>,
-}
-
-impl Desk {
-    pub fn tr(&self) -> Tr {
-        Tr(self.lang)
-    }
 }
 
 /// The language for someone not signed in: what the browser asks for.
@@ -69,8 +64,25 @@ pub fn is_htmx(req: &Request) -> bool {
     req.headers().contains_key("hx-request")
 }
 
+/// The desk the `auth` guard found for this request, or found now (a handler mounted
+/// without that guard still gets the same check).
 impl<'a> FromRequest<'a> for Desk {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
+        match req.extensions().get::<Desk>() {
+            Some(desk) => Ok(desk.clone()),
+            None => Desk::load(req).await,
+        }
+    }
+}
+
+impl Desk {
+    pub fn tr(&self) -> Tr {
+        Tr(self.lang)
+    }
+
+    /// The signed-in agent of the request with their permissions and preferences; a
+    /// visitor who is not signed in (or whose account was set invalid) is sent to log in.
+    pub async fn load(req: &Request) -> poem::Result<Self> {
         let state = req
             .data::<AppState>()
             .cloned()
@@ -116,7 +128,9 @@ impl<'a> FromRequest<'a> for Desk {
 /// HTMX requests get the redirect as a header so the whole page navigates.
 fn to_login(req: &Request) -> Response {
     let target = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    let location = if target == "/" || !is_htmx(req) && req.method() != poem::http::Method::GET {
+    // The dashboard is where a login leads anyway.
+    let plain = target == "/" || target == "/dashboard";
+    let location = if plain || !is_htmx(req) && req.method() != poem::http::Method::GET {
         "/login".to_string()
     } else {
         format!("/login?next={}", url::form_urlencoded::byte_serialize(target.as_bytes()).collect::<String>())

@@ -28,13 +28,6 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// `/`: the dashboard for an agent, the login page for anyone else.
-#[handler]
-pub fn home(req: &Request) -> Response {
-    let signed_in = req.extensions().get::<CurrentSession>().is_some_and(|s| s.active.is_some());
-    redirect(if signed_in { "/dashboard" } else { "/login" })
-}
-
 #[handler]
 pub fn form(req: &Request, Query(q): Query<NextQuery>) -> Response {
     if req.extensions().get::<CurrentSession>().is_some_and(|s| s.active.is_some()) {
@@ -139,6 +132,7 @@ fn render(req: &Request, next: String, login: String, error: Option<String>, sta
         theme: Theme::System,
         csrf: token.clone(),
         agent_name: None,
+        is_admin: false,
         nav: Nav::None,
         title: Tr(lang).t("login-title"),
         flash: None,

@@ -19,6 +19,7 @@ pub enum Nav {
     Dashboard,
     Tickets,
     NewTicket,
+    Admin,
 }
 
 /// The frame of a page.
@@ -29,6 +30,8 @@ pub struct Chrome {
     pub csrf: String,
     /// `None` on pages for visitors who are not signed in.
     pub agent_name: Option<String>,
+    /// Whether the administration pages are linked.
+    pub is_admin: bool,
     pub nav: Nav,
     pub title: String,
     /// A message left by the previous action, shown as a toast.
@@ -43,6 +46,7 @@ impl Chrome {
             theme: desk.theme,
             csrf: desk.csrf.clone(),
             agent_name: Some(desk.agent.full_name()),
+            is_admin: desk.perms.is_admin(),
             nav,
             title,
             flash: desk.flash.clone(),
@@ -179,6 +183,7 @@ impl ResponseError for PageError {
             theme: Theme::System,
             csrf: String::new(),
             agent_name: None,
+            is_admin: false,
             nav: Nav::None,
             title: self.title.clone(),
             flash: None,

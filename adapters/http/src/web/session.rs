@@ -1,6 +1,6 @@
-//! The session layer in front of every page: finds the agent's session from its cookie,
-//! refuses state-changing requests without the session's CSRF token, and sets the
-//! security headers every page carries.
+//! The session layer in front of every page (the `session` middleware): finds the
+//! agent's session from its cookie and sets the security headers every page carries.
+//! The CSRF check on state-changing requests (`csrf`, `login-csrf`) is [`CsrfGuard`].
 
 use goats_core::web_session::ActiveSession;
 use poem::http::{HeaderValue, Method, StatusCode, header};
@@ -13,7 +13,6 @@ pub const SESSION_COOKIE: &str = "goats_session";
 /// Before login there is no session to hold a CSRF token; the login form's token is
 /// kept in this cookie instead and must come back in the form (double submit).
 pub const LOGIN_CSRF_COOKIE: &str = "goats_login_csrf";
-pub const LOGIN_PATH: &str = "/login";
 /// A message for the next page (see `page::with_flash`), read once.
 pub const FLASH_COOKIE: &str = "goats_flash";
 pub const CSRF_FIELD: &str = "_csrf";
@@ -64,19 +63,6 @@ impl<E: Endpoint> Endpoint for SessionEndpoint<E> {
             })?,
             None => None,
         };
-        if !is_safe(req.method()) {
-            // The session's token; on the login form (which may be posted from a tab
-            // whose session is still alive) also the login cookie's.
-            let mut expected: Vec<String> = active.iter().map(|s| s.csrf_token.clone()).collect();
-            if req.uri().path() == LOGIN_PATH {
-                expected.extend(cookie(&req, LOGIN_CSRF_COOKIE));
-            }
-            let presented = presented_token(&mut req).await?;
-            let ok = presented.is_some_and(|p| expected.iter().any(|e| constant_time_eq(e, &p)));
-            if !ok {
-                return Ok(with_headers(csrf_refusal(&req)));
-            }
-        }
         let flash = cookie(&req, FLASH_COOKIE).map(|v| {
             url::form_urlencoded::parse(format!("m={v}").as_bytes()).map(|(_, m)| m.into_owned()).collect::<String>()
         });
@@ -96,6 +82,35 @@ impl<E: Endpoint> Endpoint for SessionEndpoint<E> {
             secure_flash(&mut resp);
         }
         Ok(with_headers(resp))
+    }
+}
+
+/// Refuses a state-changing request that does not carry the session's CSRF token —
+/// or, on the sign-in form (`login-csrf`, posted before there is a session, perhaps
+/// from a tab whose session is still alive), the login cookie's.
+pub struct CsrfGuard<E> {
+    pub inner: E,
+    pub login_form: bool,
+}
+
+impl<E: Endpoint> Endpoint for CsrfGuard<E> {
+    type Output = Response;
+
+    async fn call(&self, mut req: Request) -> Result<Self::Output> {
+        if !is_safe(req.method()) {
+            let current = req.extensions().get::<CurrentSession>();
+            let mut expected: Vec<String> =
+                current.and_then(|s| s.active.as_ref()).map(|s| s.csrf_token.clone()).into_iter().collect();
+            if self.login_form {
+                expected.extend(cookie(&req, LOGIN_CSRF_COOKIE));
+            }
+            let presented = presented_token(&mut req).await?;
+            let ok = presented.is_some_and(|p| expected.iter().any(|e| constant_time_eq(e, &p)));
+            if !ok {
+                return Ok(csrf_refusal(&req));
+            }
+        }
+        self.inner.call(req).await.map(IntoResponse::into_response)
     }
 }
 

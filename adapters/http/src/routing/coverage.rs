@@ -1,0 +1,76 @@
+//! Hits per route since the server started, so routes nothing uses stand out. Counters
+//! are keyed by method and path and survive a hot reload of the route tree.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use poem::{Endpoint, IntoResponse, Request, Response, Result};
+
+use super::table::matches;
+
+#[derive(Default)]
+pub struct Coverage {
+    counters: Mutex<HashMap<String, Arc<AtomicU64>>>,
+}
+
+impl Coverage {
+    /// The counter of one route, made on first use; taken when a tree is built, so
+    /// requests only add to an atomic.
+    pub fn counter(&self, method: &str, path: &str) -> Arc<AtomicU64> {
+        let mut all = self.counters.lock().unwrap_or_else(|p| p.into_inner());
+        all.entry(key(method, path)).or_default().clone()
+    }
+
+    /// Every counted route's hits.
+    pub fn snapshot(&self) -> BTreeMap<String, u64> {
+        let all = self.counters.lock().unwrap_or_else(|p| p.into_inner());
+        all.iter().map(|(k, v)| (k.clone(), v.load(Ordering::Relaxed))).collect()
+    }
+
+    pub fn hits(&self, method: &str, path: &str) -> u64 {
+        let all = self.counters.lock().unwrap_or_else(|p| p.into_inner());
+        all.get(&key(method, path)).map(|c| c.load(Ordering::Relaxed)).unwrap_or(0)
+    }
+}
+
+pub fn key(method: &str, path: &str) -> String {
+    format!("{method} {path}")
+}
+
+/// Counts the requests a route's endpoint receives.
+pub struct Counted<E> {
+    pub inner: E,
+    pub counter: Arc<AtomicU64>,
+}
+
+impl<E: Endpoint> Endpoint for Counted<E> {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> Result<Response> {
+        self.counter.fetch_add(1, Ordering::Relaxed);
+        self.inner.call(req).await.map(IntoResponse::into_response)
+    }
+}
+
+/// Counts a mounted service's requests per route it lists; anything else it answers
+/// counts for the mount itself.
+pub struct CountedMount<E> {
+    pub inner: E,
+    /// Method, path pattern (relative to the mount, as the nested service sees the
+    /// request), counter.
+    pub routes: Vec<(String, String, Arc<AtomicU64>)>,
+    pub rest: Arc<AtomicU64>,
+}
+
+impl<E: Endpoint> Endpoint for CountedMount<E> {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> Result<Response> {
+        let path = req.uri().path();
+        let method = req.method().as_str();
+        let hit = self.routes.iter().find(|(m, p, _)| m == method && matches(p, path));
+        hit.map(|(_, _, c)| c).unwrap_or(&self.rest).fetch_add(1, Ordering::Relaxed);
+        self.inner.call(req).await.map(IntoResponse::into_response)
+    }
+}

@@ -1,0 +1,67 @@
+//! The handler registry: every name a route file may give as `handler`, with the code it
+//! runs and the templates it renders. This is the one place where code meets the route
+//! files; a handler not listed here cannot be mounted.
+
+use poem::{EndpointExt, IntoEndpoint};
+
+use super::registry::Registry;
+use crate::web::{
+    admin_routes, assets, bulk, dashboard, live, login, new_ticket, preferences, saved_filters, ticket_actions,
+    ticket_list, zoom,
+};
+use crate::{api, generic_interface as gi, health};
+
+macro_rules! ep {
+    ($handler:expr) => {
+        || $handler.into_endpoint().map_to_response().boxed()
+    };
+}
+
+const TICKET_PART: &[&str] = &["partials/ticket.html"];
+
+/// The handlers goats ships.
+pub fn standard() -> Registry {
+    let mut r = Registry::default();
+    r.add("healthz", &[], ep!(health::healthz))
+        .add("readyz", &[], ep!(health::readyz))
+        .add("static_asset", &[], ep!(assets::serve))
+        .add("login_form", &["pages/login.html"], ep!(login::form))
+        .add("login_submit", &["pages/login.html"], ep!(login::submit))
+        .add("logout", &[], ep!(login::logout))
+        .add("dashboard", &["pages/dashboard.html"], ep!(dashboard::page))
+        .add("preferences_save", &[], ep!(preferences::save))
+        .add("ticket_list", &["pages/tickets.html", "partials/ticket_results.html"], ep!(ticket_list::page))
+        .add("ticket_new_form", &["pages/new_ticket.html"], ep!(new_ticket::form))
+        .add("ticket_new_create", &["pages/new_ticket.html"], ep!(new_ticket::create))
+        .add("customer_options", &["partials/customer_options.html"], ep!(new_ticket::customer_options))
+        .add("ticket_bulk", &["partials/bulk_results.html"], ep!(bulk::apply))
+        .add("ticket_filter_save", &["partials/saved_filters.html"], ep!(saved_filters::save))
+        .add("ticket_filter_delete", &["partials/saved_filters.html"], ep!(saved_filters::delete))
+        .add("ticket_zoom", &["pages/ticket.html", "partials/ticket.html"], ep!(zoom::page))
+        .add("ticket_history", &["partials/history.html"], ep!(zoom::history))
+        .add("ticket_reply_text", &["partials/reply_body.html"], ep!(zoom::reply_text))
+        .add("ticket_attachment", &[], ep!(zoom::attachment))
+        .add("ticket_article_add", TICKET_PART, ep!(ticket_actions::add_article))
+        .add("ticket_state_set", TICKET_PART, ep!(ticket_actions::set_state))
+        .add("ticket_priority_set", TICKET_PART, ep!(ticket_actions::set_priority))
+        .add("ticket_queue_move", TICKET_PART, ep!(ticket_actions::move_queue))
+        .add("ticket_owner_set", TICKET_PART, ep!(ticket_actions::set_owner))
+        .add("ticket_responsible_set", TICKET_PART, ep!(ticket_actions::set_responsible))
+        .add("ticket_lock_set", TICKET_PART, ep!(ticket_actions::set_lock))
+        .add("ticket_watch_set", TICKET_PART, ep!(ticket_actions::set_watch))
+        .add("ticket_merge", &[], ep!(ticket_actions::merge))
+        .add("ticket_link", TICKET_PART, ep!(ticket_actions::link))
+        .add("ticket_unlink", TICKET_PART, ep!(ticket_actions::unlink))
+        .add("live_events", &[], ep!(live::events))
+        .add("live_pending", &[], ep!(live::pending))
+        .add("live_status_set", &["partials/reminder_status.html"], ep!(live::set_status))
+        .add("admin_routes", &["pages/admin_routes.html"], ep!(admin_routes::page))
+        .add("gi_session_create", &[], ep!(gi::session::create))
+        .add("gi_ticket_create", &[], ep!(gi::ticket::create))
+        .add("gi_ticket_search", &[], ep!(gi::ticket::search))
+        .add("gi_ticket_get", &[], ep!(gi::ticket::get))
+        .add("gi_ticket_update", &[], ep!(gi::ticket::update))
+        .add("gi_ticket_history", &[], ep!(gi::ticket::history))
+        .add_mount("rest_api", api::mount, api::mounted_routes);
+    r
+}
