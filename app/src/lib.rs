@@ -56,7 +56,10 @@ pub async fn run_with(cli: Cli, extensions: Extensions) -> Result<(), AppError> 
             app.db.close().await;
             Ok(())
         }
-        Command::Serve { .. } => serve::serve(App::start_with(config, &extensions).await?).await,
+        Command::Serve { .. } => {
+            let routes = serve::CheckedRoutes::load()?;
+            serve::serve(App::start_with(config, &extensions).await?, routes).await
+        }
         Command::Seed { tickets, articles_per_ticket, seed } => {
             let app = App::start(config).await?;
             let result = seed_command(&app, tickets, articles_per_ticket, seed).await;

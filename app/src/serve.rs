@@ -1,22 +1,30 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use goats_http::routing::registry::Registry;
 use goats_http::routing::reload::{LiveRoutes, WatchMode, watch};
-use goats_http::routing::{RouteSource, handlers};
+use goats_http::routing::{RouteSource, RouteTable, handlers};
 use poem::Server;
 use poem::listener::TcpListener;
 
 use crate::app::App;
 use crate::error::AppError;
 
-/// The route tree from the route files; with `ROUTES_WATCH` or `ROUTES_HOT_RELOAD` the
-/// folder is watched from then on.
-fn load_routes(state: goats_http::AppState) -> Result<LiveRoutes, AppError> {
-    let source = RouteSource::from_env();
-    let registry = handlers::standard();
-    let table = source.load(&registry).map_err(|errors| crate::routes::not_loaded(&source, &errors))?;
-    tracing::info!(routes = table.routes.len(), from = %source.describe(), "routes loaded");
-    Ok(LiveRoutes::new(&table, registry, state, &source))
+/// The route files, checked before anything else is set up: `goats serve` refuses to
+/// start on files that do not load.
+pub struct CheckedRoutes {
+    source: RouteSource,
+    registry: Registry,
+    table: RouteTable,
+}
+
+impl CheckedRoutes {
+    pub fn load() -> Result<Self, AppError> {
+        let source = RouteSource::from_env();
+        let registry = handlers::standard();
+        let table = source.load(&registry).map_err(|errors| crate::routes::not_loaded(&source, &errors))?;
+        Ok(Self { source, registry, table })
+    }
 }
 
 fn start_watching(routes: &Arc<LiveRoutes>) {
@@ -36,10 +44,12 @@ fn start_watching(routes: &Arc<LiveRoutes>) {
 }
 
 /// Serves HTTP until SIGINT or SIGTERM, then lets requests in flight finish.
-pub async fn serve(app: App) -> Result<(), AppError> {
+pub async fn serve(app: App, routes: CheckedRoutes) -> Result<(), AppError> {
     let addr = app.config.listen_addr()?;
     let state = app.http_state();
-    let routes = Arc::new(load_routes(state)?);
+    let CheckedRoutes { source, registry, table } = routes;
+    tracing::info!(routes = table.routes.len(), from = %source.describe(), "routes loaded");
+    let routes = Arc::new(LiveRoutes::new(&table, registry, state, &source));
     let listener = TcpListener::bind(addr);
     if !goats_http::web::assets::built() {
         tracing::warn!("the front-end assets are not built: pages will be unstyled; run `make assets` (or `make run`)");

@@ -1,153 +1,19 @@
 //! The `goats` binary as an operator meets it: no configuration at all, environment
 //! overrides, the user commands, health checks, and clear errors on bad input.
 
+mod common;
+
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::net::TcpListener;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use common::*;
 
 use goats_core::password;
 use goats_core::ports::AgentRepository;
 use goats_sql::Db;
 use goats_tests::{Engine, TestDatabase};
-
-const GOATS: &str = env!("CARGO_BIN_EXE_goats");
-
-/// A command with a clean environment: no GOATS_* or DB_* leaking in from outside.
-fn goats(dir: &Path) -> Command {
-    let mut c = Command::new(GOATS);
-    c.current_dir(dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).env("GOATS_LOG", "warn");
-    c
-}
-
-fn temp_dir() -> tempdir::Dir {
-    tempdir::Dir::new()
-}
-
-mod tempdir {
-    pub struct Dir(pub std::path::PathBuf);
-    impl Dir {
-        pub fn new() -> Self {
-            let p = std::env::temp_dir().join(format!("goats-cli-{}", rand_suffix()));
-            std::fs::create_dir_all(&p).unwrap();
-            Self(p)
-        }
-    }
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-    fn rand_suffix() -> String {
-        use std::time::{SystemTime, UNIX_EPOCH};
-        let n = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
-        format!("{n}-{}", std::process::id())
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// A bare HTTP/1.1 GET: status code and body.
-fn get(port: u16, path: &str) -> Option<(u16, String)> {
-    request(port, "GET", path, None, None)
-}
-
-/// A bare HTTP/1.1 request with an optional JSON body and bearer token.
-fn request(port: u16, method: &str, path: &str, body: Option<&str>, token: Option<&str>) -> Option<(u16, String)> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
-    let body = body.unwrap_or("");
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .ok()?;
-    let mut text = String::new();
-    s.read_to_string(&mut text).ok()?;
-    let status = text.split_whitespace().nth(1)?.parse().ok()?;
-    Some((status, text.split("\r\n\r\n").nth(1).unwrap_or("").to_string()))
-}
-
-fn wait_ready(port: u16, child: &mut Child) {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(60) {
-        if let Some((200, _)) = get(port, "/readyz") {
-            return;
-        }
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!("goats exited early with {status}");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("goats did not become ready on port {port}");
-}
-
-/// A running `goats serve` that is killed if the test fails before stopping it.
-struct Server(Option<Child>);
-
-impl Server {
-    fn start(cmd: &mut Command, port: u16) -> Self {
-        let mut child = cmd
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        wait_ready(port, &mut child);
-        Self(Some(child))
-    }
-
-    fn stop(mut self) -> Output {
-        stop(self.0.take().expect("running"))
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.0.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-fn stop(child: Child) -> Output {
-    // SIGTERM, as a process supervisor stops it; SIGKILL if it has not exited in 20 s.
-    let pid = child.id().to_string();
-    let _ = Command::new("kill").arg("-TERM").arg(&pid).status();
-    let (tx, rx) = std::sync::mpsc::channel::<()>();
-    let watchdog = std::thread::spawn(move || {
-        if rx.recv_timeout(Duration::from_secs(20)).is_err() {
-            let _ = Command::new("kill").arg("-KILL").arg(&pid).status();
-            return true;
-        }
-        false
-    });
-    // Reads the pipes while waiting, so a chatty child cannot block on a full pipe.
-    let out = child.wait_with_output().unwrap();
-    let _ = tx.send(());
-    assert!(!watchdog.join().unwrap(), "goats did not stop on SIGTERM");
-    out
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// One clear line, a non-zero exit, no panic, no secret.
-fn assert_clean_failure(o: &Output, expect: &str) {
-    let err = stderr(o);
-    assert!(!o.status.success(), "expected failure, got success: {err}");
-    assert!(err.contains(expect), "expected `{expect}` in: {err}");
-    assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");
-    assert!(!err.contains("hunter2"), "password leaked: {err}");
-    assert_eq!(err.lines().filter(|l| l.starts_with("goats: error:")).count(), 1, "{err}");
-}
 
 #[tokio::test]
 async fn with_no_configuration_serve_creates_sqlite_and_a_one_time_admin_password() {

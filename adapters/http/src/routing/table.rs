@@ -219,7 +219,7 @@ fn one_route(
         let renders = handler.as_ref().and_then(|(_, spec)| spec.as_ref()).map(|s| s.templates).unwrap_or(&[]);
         if !template_exists(t) {
             err(errors, doc.line_of(t), format!("unknown template `{}` (not compiled into goats)", **t));
-        } else if r.handler.is_some() && !renders.contains(&t.as_str()) {
+        } else if matches!(handler, Some((_, Some(_)))) && !renders.contains(&t.as_str()) {
             let known = if renders.is_empty() { "none".to_string() } else { renders.join(", ") };
             let name = r.handler.as_ref().map(|h| h.as_str()).unwrap_or_default();
             err(errors, doc.line_of(t), format!("handler `{name}` does not render `{}` (it renders: {known})", **t));
