@@ -60,6 +60,11 @@ fn verify_grades_drift_from_the_baseline() {
     let out = routes(&dir.0, &["verify"]);
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     assert!(stdout(&out).contains("routes match"), "{}", stdout(&out));
+    // The same files give the same bytes.
+    let manifest = dir.0.join("runtime/routes-manifest.json");
+    let first = std::fs::read(&manifest).unwrap();
+    assert!(routes(&dir.0, &["generate"]).status.success());
+    assert_eq!(std::fs::read(&manifest).unwrap(), first);
 
     // A new route is news, not a failure.
     let extra = "apiVersion: v1\nkind: RouteGroup\nmetadata:\n  name: help\nspec:\n  routes:\n    - path: /help\n      method: GET\n      redirectTo: /dashboard\n";
@@ -284,5 +289,20 @@ fn hot_reload_swaps_routes_under_load_and_keeps_them_when_a_file_breaks() {
         .output()
         .unwrap();
     assert!(!stdout(&out).lines().any(|l| l.split_whitespace().nth(2) == Some("/healthz")), "{}", stdout(&out));
+    server.stop();
+}
+
+#[test]
+fn watching_regenerates_the_manifest_but_serves_the_routes_it_started_with() {
+    let dir = project();
+    let port = free_port();
+    let server = Server::start(goats(&dir.0).env("ROUTES_WATCH", "1"), port);
+    let help = "apiVersion: v1\nkind: RouteGroup\nmetadata:\n  name: help\nspec:\n  routes:\n    - path: /help\n      method: GET\n      redirectTo: /dashboard\n";
+    std::fs::write(dir.0.join("routes/help.yaml"), help).unwrap();
+    let manifest = dir.0.join("runtime/routes-manifest.json");
+    wait_for("the manifest", Duration::from_secs(5), || {
+        std::fs::read_to_string(&manifest).is_ok_and(|m| m.contains("\"/help\""))
+    });
+    assert_eq!(get(port, "/help").unwrap().0, 404, "without ROUTES_HOT_RELOAD the routes stay as started");
     server.stop();
 }

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
-import { Goats, browser } from "./harness.mjs";
+import { Goats, browser, shot } from "./harness.mjs";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const goats = new Goats();
@@ -14,6 +14,10 @@ let ticketId;
 before(async () => {
   await goats.start();
   goats.cli(["user", "add", "ada", "--first-name", "Ada", "--last-name", "Lovelace", "--password-stdin"], "ada-password\n");
+  goats.cli(
+    ["user", "add", "grace", "--first-name", "Grace", "--last-name", "Hopper", "--admin", "--password-stdin"],
+    "grace-password\n",
+  );
   const created = await goats.api("ada", "ada-password", "POST", "/tickets", {
     title: "Screen flickers",
     queue_id: 2,
@@ -51,3 +55,21 @@ for (const theme of ["light", "dark"]) {
     }
   });
 }
+
+test("the routes page shows every route with its hits to an administrator", async () => {
+  const page = await (await chromium.newContext({ locale: "en-US" })).newPage();
+  await page.goto(goats.base + "/login");
+  await page.getByLabel("Username").fill("grace");
+  await page.getByLabel("Password").fill("grace-password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(/\/dashboard/);
+  await page.getByRole("link", { name: "Routes" }).click();
+  await page.waitForURL(/\/admin\/routes/);
+  const row = page.getByRole("row").filter({ hasText: "ticket_zoom" });
+  await assert.doesNotReject(row.waitFor());
+  assert.match(await row.innerText(), /agent\/tickets\.yaml:\d+/);
+  const dashboard = page.getByRole("row").filter({ hasText: "pages/dashboard.html" }).or(page.getByRole("row").filter({ hasText: /GET\s+\/dashboard\s/ }));
+  assert.match(await dashboard.first().innerText(), /\b[1-9]\d*$/, "the dashboard was hit");
+  assert.deepEqual(await violations(page), [], "/admin/routes");
+  await shot(page, "admin-routes");
+});

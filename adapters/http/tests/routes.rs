@@ -20,6 +20,8 @@ async fn admins_see_every_route_with_its_hits_and_no_one_else_does() {
     let html = text(page).await;
     assert!(html.contains("routes/agent/tickets.yaml:"), "the page names where routes are declared");
     assert!(html.contains("session csrf auth ticket:note"), "and the middleware each runs");
+    let unused = text(root.get("/admin/routes?unused=true").await).await;
+    assert!(unused.contains("/tickets/:id/history") && !unused.contains("ticket_list"), "only routes not hit");
 
     let token = w.login("root@localhost", "root-password").await;
     let r = w.cli.get("/api/v1/admin/routes").header("Authorization", format!("Bearer {token}")).send().await;
@@ -45,6 +47,42 @@ async fn admins_see_every_route_with_its_hits_and_no_one_else_does() {
     mo.get("/admin/routes").await.assert_status(StatusCode::FORBIDDEN);
     assert!(!text(mo.get("/dashboard").await).await.contains("/admin/routes"), "no link to a page mo may not open");
     assert!(text(root.get("/dashboard").await).await.contains("href=\"/admin/routes\""));
+}
+
+#[tokio::test]
+async fn a_reload_that_fails_is_shown_on_the_admin_page_and_changes_nothing() {
+    let w = world().await;
+    let root = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let dir = std::env::temp_dir().join(format!("goats-routes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text) in goats_http::routing::builtin_files().iter().map(|f| (&f.name, &f.text)) {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let broken = std::fs::read_to_string(dir.join("agent/dashboard.yaml"))
+        .unwrap()
+        .replace("[session, auth]", "[session, auht]");
+    std::fs::write(dir.join("agent/dashboard.yaml"), broken).unwrap();
+    let source = goats_http::routing::RouteSource::Dir(dir.clone());
+    let errors = w.routes.reload(&source).unwrap_err();
+    assert_eq!(
+        errors[0].to_string(),
+        "agent/dashboard.yaml:9: unknown middleware `auht` (known: session, csrf, login-csrf, auth, admin, ticket:<permission>)"
+    );
+
+    let html = text(root.get("/admin/routes").await).await;
+    assert!(html.contains("role=\"alert\""), "the failure is shown");
+    assert!(html.contains("agent/dashboard.yaml:9: unknown middleware `auht`"), "{html}");
+    // The routes in service did not change: the dashboard still wants a signed-in agent.
+    assert_eq!(location(&w.cli.get("/dashboard").send().await), "/login");
+
+    // Fixed, the reload goes through and the report is gone.
+    let fixed = std::fs::read_to_string(dir.join("agent/dashboard.yaml")).unwrap().replace("auht", "auth");
+    std::fs::write(dir.join("agent/dashboard.yaml"), fixed).unwrap();
+    w.routes.reload(&source).unwrap();
+    assert!(!text(root.get("/admin/routes").await).await.contains("role=\"alert\""));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[tokio::test]

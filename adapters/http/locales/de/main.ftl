@@ -225,6 +225,9 @@ admin-routes-unused = { $n ->
    *[other] { $n } Routen seit dem Start nicht aufgerufen
 }
 admin-routes-reload-failed = Eine Änderung der Routendateien ließ sich nicht laden ({ $v }); die folgenden Routen bleiben in Betrieb
+admin-routes-filter = Welche Routen
+admin-routes-all = Alle Routen
+admin-routes-only-unused = Seit dem Start nicht aufgerufen
 admin-routes-method = Methode
 admin-routes-path = Pfad
 admin-routes-serves = Bedient von

@@ -225,6 +225,9 @@ admin-routes-unused = { $n ->
    *[other] { $n } routes not hit since start-up
 }
 admin-routes-reload-failed = A change to the route files did not load ({ $v }); the routes below stay in service
+admin-routes-filter = Which routes
+admin-routes-all = All routes
+admin-routes-only-unused = Not hit since start-up
 admin-routes-method = Method
 admin-routes-path = Path
 admin-routes-serves = Served by

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use askama::Template;
-use poem::web::Data;
+use poem::web::{Data, Query};
 use poem::{Response, handler};
 
 use super::desk::Desk;
@@ -30,11 +30,19 @@ struct RoutesPage {
     loaded_at: String,
     rows: Vec<Row>,
     unused: usize,
+    only_unused: bool,
     failure: Option<(String, Vec<String>)>,
 }
 
+#[derive(serde::Deserialize)]
+pub struct Filter {
+    /// Only the routes not hit since start-up.
+    #[serde(default)]
+    unused: bool,
+}
+
 #[handler]
-pub fn page(desk: Desk, board: Data<&Arc<RouteBoard>>) -> Response {
+pub fn page(desk: Desk, board: Data<&Arc<RouteBoard>>, Query(filter): Query<Filter>) -> Response {
     let hits = board.coverage.snapshot();
     let rows: Vec<Row> = board
         .manifest()
@@ -55,6 +63,7 @@ pub fn page(desk: Desk, board: Data<&Arc<RouteBoard>>) -> Response {
         })
         .collect();
     let unused = rows.iter().filter(|r| r.hits == 0).count();
+    let rows = if filter.unused { rows.into_iter().filter(|r| r.hits == 0).collect() } else { rows };
     let failure = board
         .failure()
         .map(|f| (f.at.format("%Y-%m-%d %H:%M:%S UTC").to_string(), f.errors.iter().map(|e| e.to_string()).collect()));
@@ -65,6 +74,7 @@ pub fn page(desk: Desk, board: Data<&Arc<RouteBoard>>) -> Response {
         loaded_at: board.loaded_at().format("%Y-%m-%d %H:%M:%S UTC").to_string(),
         rows,
         unused,
+        only_unused: filter.unused,
         failure,
     })
 }

@@ -43,6 +43,8 @@ pub struct World {
     /// publish reaches it through the dispatcher.
     pub live: Arc<goats_notify::ToastHub>,
     pub events: Arc<goats_notify::Dispatcher>,
+    /// The route tree in service, to reload in tests of the route files.
+    pub routes: Arc<goats_http::routing::reload::LiveRoutes>,
 }
 
 pub async fn world() -> World {
@@ -80,8 +82,9 @@ pub async fn world() -> World {
             customers: Arc::new(store.clone()),
         })),
     };
-    let ep = router(state).map_to_response().boxed();
-    World { store, ready, cli: TestClient::new(ep), live, events }
+    let routes = Arc::new(router(state));
+    let ep = routes.clone().map_to_response().boxed();
+    World { store, ready, cli: TestClient::new(ep), live, events, routes }
 }
 
 pub async fn json(resp: TestResponse) -> Value {
