@@ -377,6 +377,13 @@ impl AdminService {
         self.agent(actor, id).await
     }
 
+    /// The agent's own grants, which [`set_agent_grant`](Self::set_agent_grant) changes
+    /// (grants through roles are the roles').
+    pub async fn agent_grants(&self, actor: &AgentPermissions, id: UserId) -> DomainResult<Vec<GroupGrant>> {
+        self.agent(actor, id).await?;
+        self.ports.groups.direct_grants(id).await
+    }
+
     /// Grants or revokes one permission of an agent on a group.
     pub async fn set_agent_grant(
         &self,

@@ -352,6 +352,9 @@ pub trait GroupRepository: Send + Sync {
     async fn add_user_to_role(&self, user: UserId, role: RoleId, by: UserId) -> DomainResult<()>;
     /// Direct and role grants of a valid agent, from valid groups and roles only.
     async fn grants_for(&self, user: UserId) -> DomainResult<Vec<GroupGrant>>;
+    /// The agent's own grants (`group_user`), not those through roles, whatever the
+    /// validity of the groups: what an administrator edits.
+    async fn direct_grants(&self, user: UserId) -> DomainResult<Vec<GroupGrant>>;
     async fn set_group_valid(&self, id: GroupId, valid: bool, by: UserId) -> DomainResult<()>;
     async fn set_role_valid(&self, id: RoleId, valid: bool, by: UserId) -> DomainResult<()>;
 }

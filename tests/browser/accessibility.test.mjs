@@ -56,13 +56,38 @@ for (const theme of ["light", "dark"]) {
   });
 }
 
-test("the routes page shows every route with its hits to an administrator", async () => {
+test("an administrator adds an agent, grants a permission and sees every route with its hits", async () => {
   const page = await (await chromium.newContext({ locale: "en-US" })).newPage();
   await page.goto(goats.base + "/login");
   await page.getByLabel("Username").fill("grace");
   await page.getByLabel("Password").fill("grace-password");
   await page.getByRole("button", { name: "Log in" }).click();
   await page.waitForURL(/\/dashboard/);
+  await page.getByRole("link", { name: "Admin" }).click();
+  await page.waitForURL(/\/admin\/users/);
+  assert.deepEqual(await violations(page), [], "/admin/users");
+  await page.getByRole("link", { name: "Add agent" }).click();
+  await page.getByLabel("Login").fill("linus");
+  await page.getByLabel("First name").fill("Linus");
+  await page.getByLabel("Password").fill("short");
+  await page.getByRole("button", { name: "Add agent" }).click();
+  // Each problem beside its field, announced with it; what was typed stays.
+  await assert.doesNotReject(page.locator("#u-last-error").waitFor());
+  assert.equal(await page.getByLabel("Last name").getAttribute("aria-invalid"), "true");
+  assert.equal(await page.getByLabel("Login").inputValue(), "linus");
+  assert.match(await page.locator("#u-password-error").innerText(), /8 characters/);
+  assert.deepEqual(await violations(page), [], "the agent form with errors");
+  await shot(page, "admin-user-errors");
+  await page.getByLabel("Last name").fill("Torvalds");
+  await page.getByLabel("Password").fill("penguins-1991");
+  await page.getByRole("button", { name: "Add agent" }).click();
+  await page.waitForURL(/\/admin\/users\/\d+$/);
+  await page.getByRole("checkbox", { name: "users: note" }).check();
+  await page.getByRole("button", { name: "Save permissions" }).click();
+  await page.waitForURL(/\/admin\/users\/\d+$/);
+  assert.ok(await page.getByRole("checkbox", { name: "users: note" }).isChecked());
+  assert.deepEqual(await violations(page), [], "an agent's page");
+  await shot(page, "admin-user");
   await page.getByRole("link", { name: "Routes" }).click();
   await page.waitForURL(/\/admin\/routes/);
   const row = page.getByRole("row").filter({ hasText: "ticket_zoom" });

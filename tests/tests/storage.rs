@@ -306,6 +306,9 @@ async fn agents_groups_roles_and_customers() {
             db.grants_for(id).await.unwrap().into_iter().map(|g| (g.group_id, g.permission)).collect();
         grants.sort();
         assert_eq!(grants, [(1, Permission::Rw), (team, Permission::Ro), (team, Permission::Note)], "{engine:?}");
+        let direct: Vec<(i32, Permission)> =
+            db.direct_grants(id).await.unwrap().into_iter().map(|g| (g.group_id, g.permission)).collect();
+        assert_eq!(direct, [(team, Permission::Ro)], "{engine:?}: only the agent's own grants, not the role's");
         db.set_valid(id, false, 1).await.unwrap();
         assert!(db.grants_for(id).await.unwrap().is_empty(), "{engine:?}: an invalid agent holds nothing");
         assert!(!AgentRepository::credentials(&db, "ada").await.unwrap().unwrap().valid);

@@ -140,6 +140,12 @@ impl GroupRepository for Db {
         Ok(())
     }
 
+    async fn direct_grants(&self, user: UserId) -> DomainResult<Vec<GroupGrant>> {
+        let sql = "SELECT group_id, permission_key FROM group_user WHERE user_id = ?";
+        let rows = self.conn.query_all_raw(self.stmt(sql, [user.into()])).await.map_err(to_domain)?;
+        Ok(grants(&rows))
+    }
+
     async fn grants_for(&self, user: UserId) -> DomainResult<Vec<GroupGrant>> {
         let g = self.groups_table;
         let sql = format!(
@@ -153,15 +159,7 @@ impl GroupRepository for Db {
              WHERE ru.user_id = ? AND r.valid_id = 1 AND g.valid_id = 1 AND u.valid_id = 1 AND gr.permission_value = 1"
         );
         let rows = self.conn.query_all_raw(self.stmt(&sql, [user.into(), user.into()])).await.map_err(to_domain)?;
-        Ok(rows
-            .iter()
-            .filter_map(|r| {
-                Some(GroupGrant {
-                    group_id: int(r, "group_id") as i32,
-                    permission: Permission::from_key(&text(r, "permission_key"))?,
-                })
-            })
-            .collect())
+        Ok(grants(&rows))
     }
 
     async fn set_group_valid(&self, id: GroupId, valid: bool, by: UserId) -> DomainResult<()> {
@@ -171,4 +169,16 @@ impl GroupRepository for Db {
     async fn set_role_valid(&self, id: RoleId, valid: bool, by: UserId) -> DomainResult<()> {
         self.set_valid_id("roles", "id", id.into(), valid, by).await
     }
+}
+
+/// Rows of `group_id` and `permission_key`; a key goats does not know is skipped.
+fn grants(rows: &[sea_orm::QueryResult]) -> Vec<GroupGrant> {
+    rows.iter()
+        .filter_map(|r| {
+            Some(GroupGrant {
+                group_id: int(r, "group_id") as i32,
+                permission: Permission::from_key(&text(r, "permission_key"))?,
+            })
+        })
+        .collect()
 }

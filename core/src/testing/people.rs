@@ -123,6 +123,14 @@ impl GroupRepository for MemoryStore {
         }
         Ok(out)
     }
+    async fn direct_grants(&self, user: UserId) -> DomainResult<Vec<GroupGrant>> {
+        let s = self.lock();
+        Ok(s.user_grants
+            .iter()
+            .filter(|g| g.0 == user)
+            .map(|g| GroupGrant { group_id: g.1, permission: g.2 })
+            .collect())
+    }
     async fn set_group_valid(&self, id: GroupId, valid: bool, _by: UserId) -> DomainResult<()> {
         let mut s = self.lock();
         let g = s.groups.iter_mut().find(|g| g.id == id).ok_or_else(|| DomainError::not_found("group", id))?;

@@ -6,8 +6,8 @@ use poem::{EndpointExt, IntoEndpoint};
 
 use super::registry::Registry;
 use crate::web::{
-    admin_routes, assets, bulk, dashboard, live, login, new_ticket, preferences, saved_filters, ticket_actions,
-    ticket_list, zoom,
+    admin_routes, admin_users, assets, bulk, dashboard, live, login, new_ticket, preferences, saved_filters,
+    ticket_actions, ticket_list, zoom,
 };
 use crate::{api, generic_interface as gi, health};
 
@@ -18,6 +18,7 @@ macro_rules! ep {
 }
 
 const TICKET_PART: &[&str] = &["partials/ticket.html"];
+const ADMIN_USER: &[&str] = &["pages/admin_user.html"];
 
 /// The handlers goats ships.
 pub fn standard() -> Registry {
@@ -56,6 +57,12 @@ pub fn standard() -> Registry {
         .add("live_pending", &[], ep!(live::pending))
         .add("live_status_set", &["partials/reminder_status.html"], ep!(live::set_status))
         .add("admin_routes", &["pages/admin_routes.html"], ep!(admin_routes::page))
+        .add("admin_users", &["pages/admin_users.html"], ep!(admin_users::list))
+        .add("admin_user_new_form", ADMIN_USER, ep!(admin_users::new_form))
+        .add("admin_user_create", ADMIN_USER, ep!(admin_users::create))
+        .add("admin_user_edit", ADMIN_USER, ep!(admin_users::edit))
+        .add("admin_user_update", ADMIN_USER, ep!(admin_users::update))
+        .add("admin_user_grants_set", ADMIN_USER, ep!(admin_users::set_grants))
         .add("gi_session_create", &[], ep!(gi::session::create))
         .add("gi_ticket_create", &[], ep!(gi::ticket::create))
         .add("gi_ticket_search", &[], ep!(gi::ticket::search))

@@ -1,0 +1,127 @@
+//! The administration pages (`routes/admin/`): agents added and changed through forms
+//! that keep what was typed and show each problem beside its field, grants edited as a
+//! matrix, and everything refused to agents outside the admin group.
+
+mod common;
+
+use common::*;
+use goats_core::permission::Permission;
+use goats_core::ports::{AgentRepository, GroupRepository};
+use poem::http::StatusCode;
+
+/// The new-agent form: login, first name, last name, address, password.
+async fn add_agent(b: &Browser<'_>, [login, first, last, email, password]: [&str; 5]) -> poem::test::TestResponse {
+    let form = [("login", login), ("first_name", first), ("last_name", last), ("email", email), ("password", password)];
+    b.form_post("/admin/users", &form).await
+}
+
+#[tokio::test]
+async fn an_admin_adds_an_agent_and_mistakes_are_shown_beside_their_fields() {
+    let w = world().await;
+    let root = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    root.get("/admin/users/new").await.assert_status_is_ok();
+
+    let r = add_agent(&root, ["grace", " ", "Hopper", "grace@example.org", "short"]).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let html = text(r).await;
+    assert!(
+        html.contains(r#"id="u-first-error""#) && html.contains(r#"aria-describedby="u-first-error""#),
+        "beside the first name"
+    );
+    assert!(html.contains(r#"id="u-password-error""#), "beside the password");
+    assert!(!html.contains(r#"id="u-last-error""#), "the last name was fine");
+    assert!(
+        html.contains(r#"value="grace""#) && html.contains(r#"value="grace@example.org""#),
+        "what was typed is kept"
+    );
+    assert!(AgentRepository::by_login(&w.store, "grace").await.unwrap().is_none(), "nothing was added");
+
+    let r = add_agent(&root, ["root@localhost", "A", "B", "", "long-enough"]).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(r).await.contains("An agent with this login exists."));
+    let r = add_agent(&root, ["grace", "Grace", "Hopper", "not-mail", "long-enough"]).await;
+    assert!(text(r).await.contains(r#"id="u-email-error""#));
+
+    let r = add_agent(&root, ["grace", "Grace", "Hopper", "grace@example.org", "cobol-1959"]).await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let grace = AgentRepository::by_login(&w.store, "grace").await.unwrap().expect("added");
+    assert_eq!(location(&r), format!("/admin/users/{}", grace.id));
+    let list = text(root.get("/admin/users").await).await;
+    assert!(list.contains("grace@example.org") && list.contains(&format!("/admin/users/{}", grace.id)));
+    // The new agent can log in with the password given.
+    Browser::sign_in(&w, "grace", "cobol-1959").await;
+}
+
+#[tokio::test]
+async fn an_admin_changes_an_agent_and_their_grants_but_not_their_own_administration() {
+    let w = world().await;
+    w.agent("mo", &[]).await;
+    let mo = AgentRepository::by_login(&w.store, "mo").await.unwrap().unwrap();
+    let root = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let page = text(root.get(&format!("/admin/users/{}", mo.id)).await).await;
+    assert!(page.contains(r#"name="grant" value="1:ro""#), "a box per group and permission");
+
+    let r = root.form_post(&format!("/admin/users/{}/grants", mo.id), &[("grant", "1:ro"), ("grant", "1:note")]).await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let mut held: Vec<(i32, Permission)> =
+        w.store.direct_grants(mo.id).await.unwrap().into_iter().map(|g| (g.group_id, g.permission)).collect();
+    held.sort();
+    assert_eq!(held, [(1, Permission::Ro), (1, Permission::Note)]);
+    assert!(text(root.get(&format!("/admin/users/{}", mo.id)).await).await.contains(r#"value="1:note" checked"#));
+    // Unticking takes a grant away.
+    root.form_post(&format!("/admin/users/{}/grants", mo.id), &[("grant", "1:note")])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(w.store.direct_grants(mo.id).await.unwrap().len(), 1);
+
+    let r = root
+        .form_post(
+            &format!("/admin/users/{}", mo.id),
+            &[("first_name", "Mo"), ("last_name", "Ritz"), ("email", "mo@example.org"), ("password", "")],
+        )
+        .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let changed = AgentRepository::get(&w.store, mo.id).await.unwrap().unwrap();
+    assert_eq!((changed.last_name.as_str(), changed.valid), ("Ritz", false), "an unticked box sets the agent invalid");
+
+    // Root cannot switch off their own account or their own administration.
+    let r = root.form_post("/admin/users/1", &[("first_name", "Admin"), ("last_name", "OTRS"), ("email", "")]).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(r).await.contains(r#"id="u-valid-error""#));
+    let r = root.form_post("/admin/users/1/grants", &[("grant", "1:rw")]).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(r).await.contains(r#"id="grants-error""#));
+    assert!(root.get("/admin/users").await.0.status().is_success(), "root is still an admin");
+}
+
+#[tokio::test]
+async fn agents_outside_the_admin_group_cannot_use_the_admin_pages() {
+    let w = world().await;
+    w.agent("mo", &[(1, Permission::Rw)]).await;
+    let mo = Browser::sign_in(&w, "mo", "agent-password").await;
+    for path in ["/admin/users", "/admin/users/new", "/admin/users/1", "/admin/routes"] {
+        mo.get(path).await.assert_status(StatusCode::FORBIDDEN);
+    }
+    let r = mo
+        .form_post(
+            "/admin/users",
+            &[("login", "eve"), ("first_name", "E"), ("last_name", "V"), ("password", "long-enough")],
+        )
+        .await;
+    r.assert_status(StatusCode::FORBIDDEN);
+    mo.form_post("/admin/users/1/grants", &[]).await.assert_status(StatusCode::FORBIDDEN);
+    assert!(AgentRepository::by_login(&w.store, "eve").await.unwrap().is_none());
+    assert!(!w.store.direct_grants(1).await.unwrap().is_empty(), "root kept every grant");
+
+    // A forged form without the CSRF token changes nothing, even for an admin.
+    let root = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let r = w
+        .cli
+        .post("/admin/users")
+        .header("cookie", root.cookie())
+        .form(&[("login", "eve"), ("first_name", "E"), ("last_name", "V"), ("password", "long-enough")])
+        .send()
+        .await;
+    r.assert_status(StatusCode::FORBIDDEN);
+    assert!(AgentRepository::by_login(&w.store, "eve").await.unwrap().is_none());
+}
