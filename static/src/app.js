@@ -47,6 +47,44 @@ document.addEventListener("goats:toast", (event) => {
   setTimeout(() => toast.remove(), event.detail.kind === "error" ? 8000 : 4000);
 });
 
+// A refused field: the server sends {"goats:field-error": {field, message}} in
+// HX-Trigger, on the form that was sent. The message goes beside the field and is
+// announced; what was typed stays. A form without that field gets a toast instead.
+let fieldErrors = 0;
+document.addEventListener("goats:field-error", (event) => {
+  const { field, message } = event.detail ?? {};
+  const form = event.target.closest?.("form");
+  const input = form?.querySelector(`[name="${CSS.escape(field ?? "")}"]`);
+  if (!input) {
+    document.dispatchEvent(new CustomEvent("goats:toast", { detail: { kind: "error", message } }));
+    return;
+  }
+  let note = form.querySelector(`[data-field-error="${CSS.escape(field)}"]`);
+  if (!note) {
+    note = document.createElement("p");
+    note.className = "field-error";
+    note.id = `field-error-${++fieldErrors}`;
+    note.dataset.fieldError = field;
+    note.setAttribute("role", "alert");
+    input.insertAdjacentElement("afterend", note);
+  }
+  note.textContent = message;
+  input.setAttribute("aria-invalid", "true");
+  input.setAttribute("aria-describedby", note.id);
+  input.focus();
+});
+
+// Sending the form again clears what was refused last time.
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const form = event.target.closest?.("form");
+  for (const note of form?.querySelectorAll("[data-field-error]") ?? []) {
+    const input = form.querySelector(`[aria-describedby="${note.id}"]`);
+    input?.removeAttribute("aria-invalid");
+    input?.removeAttribute("aria-describedby");
+    note.remove();
+  }
+});
+
 // A flash toast the server rendered into the page fades like the others.
 function fadeFlashes() {
   for (const flash of document.querySelectorAll("[data-flash]")) {

@@ -170,7 +170,26 @@ async fn state_lock_owner_and_pending_time_change_through_the_zoom() {
     // A pending state needs a time; without one the agent is told, and nothing changes.
     let r = b.htmx_post(&format!("{base}/state"), &[("state", "6"), ("pending_until", "")]).await;
     assert!(r.0.status().is_client_error());
-    assert!(r.0.headers().get("hx-trigger").unwrap().to_str().unwrap().contains("error"));
+    let trigger: serde_json::Value =
+        serde_json::from_str(r.0.headers().get("hx-trigger").unwrap().to_str().unwrap()).unwrap();
+    assert_eq!(trigger["goats:field-error"]["field"], "pending_until", "shown beside the field: {trigger}");
+    // So is a time that is no time, and time units that are no number.
+    let r = b.htmx_post(&format!("{base}/state"), &[("state", "6"), ("pending_until", "tomorrow-ish")]).await;
+    let trigger: serde_json::Value =
+        serde_json::from_str(r.0.headers().get("hx-trigger").unwrap().to_str().unwrap()).unwrap();
+    assert_eq!(trigger["goats:field-error"]["field"], "pending_until");
+    assert_eq!(
+        trigger["goats:field-error"]["message"],
+        "Please check your input: The pending time is not a valid date and time."
+    );
+    let r = b.htmx_post(&format!("{base}/articles"), &[("kind", "note"), ("body", "x"), ("time_units", "lots")]).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let trigger: serde_json::Value =
+        serde_json::from_str(r.0.headers().get("hx-trigger").unwrap().to_str().unwrap()).unwrap();
+    assert_eq!(trigger["goats:field-error"]["field"], "time_units");
+    // A refusal that belongs to no field is a toast.
+    let r = b.htmx_post(&format!("{base}/lock"), &[("lock", "sideways")]).await;
+    assert!(r.0.headers().get("hx-trigger").unwrap().to_str().unwrap().contains("goats:toast"));
     let r = b.htmx_post(&format!("{base}/state"), &[("state", "6"), ("pending_until", "2031-02-03T04:05")]).await;
     r.assert_status_is_ok();
     let html = text(r).await;

@@ -73,7 +73,7 @@ pub async fn apply(desk: Desk, body: String) -> Result<Response, PageError> {
     let target = if merge_into.is_empty() {
         None
     } else {
-        Some(ticket_by_number(&desk, &merge_into, "invalid-merge-target").await?)
+        Some(ticket_by_number(&desk, &merge_into, "invalid-merge-target", "merge").await?)
     };
     let mut outcomes = Vec::new();
     for id in ids {

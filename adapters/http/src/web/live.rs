@@ -232,8 +232,8 @@ pub async fn set_status(
                     .map(|s| s.id)
                     .ok_or_else(|| PageError::invalid(&desk, "invalid-form"))?,
             };
-            let pending_until =
-                parse_pending(&f.pending_until).map_err(|_| PageError::invalid(&desk, "invalid-pending-time"))?;
+            let pending_until = parse_pending(&f.pending_until)
+                .map_err(|_| PageError::invalid(&desk, "invalid-pending-time").beside("pending_until"))?;
             TicketChange::State { state_id, pending_until }
         }
         _ => return Err(PageError::invalid(&desk, "invalid-snooze")),

@@ -117,7 +117,7 @@ pub async fn create(desk: Desk, Form(f): Form<NewTicketForm>) -> Result<Response
     };
     let login = f.customer.trim().to_string();
     if login.is_empty() {
-        return Err(PageError::invalid(&desk, "invalid-customer"));
+        return Err(PageError::invalid(&desk, "invalid-customer").beside("customer"));
     }
     // A known customer user brings their company and address; otherwise, as in OTRS, an
     // address alone will do.
@@ -125,10 +125,10 @@ pub async fn create(desk: Desk, Form(f): Form<NewTicketForm>) -> Result<Response
     let (customer_id, address) = match &known {
         Some(c) => (Some(c.customer_id.clone()), c.mailbox()),
         None if login.contains('@') => (None, login.clone()),
-        None => return Err(PageError::invalid(&desk, "invalid-customer")),
+        None => return Err(PageError::invalid(&desk, "invalid-customer").beside("customer")),
     };
-    let pending_until =
-        parse_pending(&f.pending_until).map_err(|_| PageError::invalid(&desk, "invalid-pending-time"))?;
+    let pending_until = parse_pending(&f.pending_until)
+        .map_err(|_| PageError::invalid(&desk, "invalid-pending-time").beside("pending_until"))?;
     let agent = desk.agent.mailbox();
     let mut article = NewArticle::note(f.title.trim(), f.body);
     article.visible_for_customer = true;

@@ -122,14 +122,25 @@ pub struct PageError {
     pub detail: Option<String>,
     pub lang: Lang,
     pub htmx: bool,
+    /// The form field at fault, shown beside it when the form has it.
+    pub field: Option<String>,
 }
 
 impl PageError {
     pub fn new(desk: &Desk, status: StatusCode, title_key: &str) -> Self {
-        Self { status, title: desk.tr().t(title_key), detail: None, lang: desk.lang, htmx: desk.htmx }
+        Self { status, title: desk.tr().t(title_key), detail: None, lang: desk.lang, htmx: desk.htmx, field: None }
+    }
+
+    /// Names the form field the error belongs beside.
+    pub fn beside(self, field: &str) -> Self {
+        Self { field: Some(field.to_string()), ..self }
     }
 
     pub fn from_domain(desk: &Desk, e: DomainError) -> Self {
+        let field = match &e {
+            DomainError::Invalid { field, .. } => Some(field.to_string()),
+            _ => None,
+        };
         let (status, key, detail) = match e {
             DomainError::NotFound { .. } => (StatusCode::NOT_FOUND, "error-not-found", None),
             DomainError::PermissionDenied(_) => (StatusCode::FORBIDDEN, "error-forbidden", None),
@@ -140,7 +151,7 @@ impl PageError {
                 (StatusCode::SERVICE_UNAVAILABLE, "error-unavailable", None)
             }
         };
-        Self { detail, ..Self::new(desk, status, key) }
+        Self { detail, field, ..Self::new(desk, status, key) }
     }
 
     pub fn invalid(desk: &Desk, detail_key: &str) -> Self {
@@ -170,7 +181,12 @@ impl ResponseError for PageError {
                 Some(d) => format!("{}: {d}", self.title),
                 None => self.title.clone(),
             };
-            let trigger = serde_json::json!({ "goats:toast": { "kind": "error", "message": message } });
+            // Beside the field when there is one (app.js falls back to a toast when the
+            // form has no such field), else a toast.
+            let trigger = match &self.field {
+                Some(field) => serde_json::json!({ "goats:field-error": { "field": field, "message": message } }),
+                None => serde_json::json!({ "goats:toast": { "kind": "error", "message": message } }),
+            };
             return Response::builder()
                 .status(self.status)
                 .header("hx-trigger", trigger.to_string())
@@ -209,6 +225,7 @@ pub fn panic_page(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
         detail: None,
         lang: Lang::En,
         htmx: false,
+        field: None,
     };
     error.as_response()
 }

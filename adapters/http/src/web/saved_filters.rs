@@ -61,7 +61,7 @@ pub struct SaveForm {
 pub async fn save(desk: Desk, Form(f): Form<SaveForm>) -> Result<Response, PageError> {
     let name: String = f.filter_name.trim().chars().take(80).collect();
     if name.is_empty() {
-        return Err(PageError::invalid(&desk, "invalid-filter-name"));
+        return Err(PageError::invalid(&desk, "invalid-filter-name").beside("filter_name"));
     }
     let mut filters = load(&desk).await?;
     filters.retain(|s| s.name != name);

@@ -33,13 +33,18 @@ async fn done(desk: &Desk, id: TicketId, toast_key: &str) -> Result<Response, Pa
 }
 
 /// The ticket with the number an agent typed, or a refusal saying so (`unknown_key`).
-pub(super) async fn ticket_by_number(desk: &Desk, number: &str, unknown_key: &str) -> Result<TicketId, PageError> {
+pub(super) async fn ticket_by_number(
+    desk: &Desk,
+    number: &str,
+    unknown_key: &str,
+    field: &str,
+) -> Result<TicketId, PageError> {
     desk.state
         .tickets
         .find_by_number(&desk.perms, number)
         .await
         .map_err(|e| PageError::from_domain(desk, e))?
-        .ok_or_else(|| PageError::invalid(desk, unknown_key))
+        .ok_or_else(|| PageError::invalid(desk, unknown_key).beside(field))
 }
 
 fn id_of(desk: &Desk, raw: &str, field: &'static str) -> Result<i32, PageError> {
@@ -134,7 +139,11 @@ pub async fn add_article(
     }
     let units = match f.time_units.trim() {
         "" => None,
-        raw => Some(raw.replace(',', ".").parse::<f64>().map_err(|_| PageError::invalid(&desk, "invalid-time-units"))?),
+        raw => Some(
+            raw.replace(',', ".")
+                .parse::<f64>()
+                .map_err(|_| PageError::invalid(&desk, "invalid-time-units").beside("time_units"))?,
+        ),
     };
     let subject = if f.subject.trim().is_empty() { ticket.title.clone() } else { f.subject.trim().to_string() };
     let mut article = NewArticle::note(subject, f.body);
@@ -192,8 +201,8 @@ pub struct StateForm {
 #[handler]
 pub async fn set_state(desk: Desk, Path(id): Path<TicketId>, Form(f): Form<StateForm>) -> Result<Response, PageError> {
     let state_id = id_of(&desk, &f.state, "state")?;
-    let pending_until =
-        parse_pending(&f.pending_until).map_err(|_| PageError::invalid(&desk, "invalid-pending-time"))?;
+    let pending_until = parse_pending(&f.pending_until)
+        .map_err(|_| PageError::invalid(&desk, "invalid-pending-time").beside("pending_until"))?;
     change(&desk, id, vec![TicketChange::State { state_id, pending_until }], "toast-state-set").await
 }
 
@@ -284,7 +293,7 @@ pub struct MergeForm {
 /// Merges this ticket into the one with the given number; the agent lands on the target.
 #[handler]
 pub async fn merge(desk: Desk, Path(id): Path<TicketId>, Form(f): Form<MergeForm>) -> Result<Response, PageError> {
-    let target = ticket_by_number(&desk, &f.target, "invalid-merge-target").await?;
+    let target = ticket_by_number(&desk, &f.target, "invalid-merge-target", "target").await?;
     desk.state.tickets.merge(&desk.perms, id, target).await.map_err(|e| PageError::from_domain(&desk, e))?;
     Ok(with_flash(zoom::go_to(&desk, target), &desk.tr().t("toast-merged")))
 }
@@ -300,7 +309,7 @@ pub struct LinkForm {
 pub async fn link(desk: Desk, Path(id): Path<TicketId>, Form(f): Form<LinkForm>) -> Result<Response, PageError> {
     let fail = |e| PageError::from_domain(&desk, e);
     let kind = LinkKind::from_key(&f.kind).ok_or_else(|| PageError::invalid(&desk, "invalid-link-kind"))?;
-    let target = ticket_by_number(&desk, &f.target, "invalid-link-target").await?;
+    let target = ticket_by_number(&desk, &f.target, "invalid-link-target", "target").await?;
     desk.state.tickets.link(&desk.perms, id, target, kind).await.map_err(fail)?;
     done(&desk, id, "toast-linked").await
 }
@@ -314,7 +323,8 @@ pub struct UnlinkForm {
 #[handler]
 pub async fn unlink(desk: Desk, Path(id): Path<TicketId>, Form(f): Form<UnlinkForm>) -> Result<Response, PageError> {
     let kind = LinkKind::from_key(&f.kind).ok_or_else(|| PageError::invalid(&desk, "invalid-link-kind"))?;
-    let other: TicketId = f.other.trim().parse().map_err(|_| PageError::invalid(&desk, "invalid-link-target"))?;
+    let other: TicketId =
+        f.other.trim().parse().map_err(|_| PageError::invalid(&desk, "invalid-link-target").beside("other"))?;
     desk.state.tickets.unlink(&desk.perms, id, other, kind).await.map_err(|e| PageError::from_domain(&desk, e))?;
     done(&desk, id, "toast-unlinked").await
 }
