@@ -67,3 +67,26 @@ test("an agent opens phone tickets, saves a filter and closes the tickets in bul
   await page.locator("#ticket-count", { hasText: "2 tickets" }).waitFor();
   assert.deepEqual(page.problems, []);
 });
+
+test("without JavaScript a note with a file still goes through, its token in the form", async () => {
+  const ticket = await goats.api("carla", "carla-password", "POST", "/tickets", {
+    title: "Scanner jams",
+    queue_id: 2,
+    customer_user_id: "erin@example.net",
+    article: { subject: "Jam", body: "Every third page.", visible_for_customer: true },
+  });
+  const page = await watchedPage(await chromium.newContext({ locale: "en-US", javaScriptEnabled: false }));
+  await page.goto(goats.base + "/login");
+  await page.getByLabel("Username").fill("carla");
+  await page.getByLabel("Password").fill("carla-password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(/\/dashboard/);
+  await page.goto(`${goats.base}/tickets/${ticket.id}`);
+  await page.locator("#article-files").setInputFiles({ name: "jam.txt", mimeType: "text/plain", buffer: Buffer.from("tray 2\n") });
+  await page.getByLabel("Text", { exact: true }).fill("Photo of the jam attached.");
+  await page.getByRole("button", { name: "Add article" }).click();
+  await page.waitForURL(new RegExp(`/tickets/${ticket.id}$`));
+  await assert.doesNotReject(page.getByText("Photo of the jam attached.").waitFor());
+  await assert.doesNotReject(page.getByRole("link", { name: "jam.txt" }).waitFor());
+  await shot(page, "08-no-js-note-with-file");
+});

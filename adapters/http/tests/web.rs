@@ -625,16 +625,33 @@ async fn files_attach_to_an_article_and_download_without_being_rendered() {
     r.assert_header("content-type", "text/plain; charset=utf-8");
     r.assert_header("x-content-type-options", "nosniff");
     assert!(r.0.headers().get("content-disposition").unwrap().to_str().unwrap().starts_with("attachment;"));
-    // A multipart post without the header token is refused like any other.
-    let r = w
-        .cli
-        .post(format!("/tickets/{id}/articles"))
-        .header("cookie", b.cookie())
-        .content_type(format!("multipart/form-data; boundary={boundary}"))
-        .body(format!("--{boundary}--\r\n"))
-        .send()
-        .await;
-    r.assert_status(StatusCode::FORBIDDEN);
+    // Without JavaScript the browser posts the form as it is: the token comes in its
+    // `_csrf` part, and the files with it.
+    let plain = |token: &str| {
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nnote\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"body\"\r\n\r\nSent without scripts.\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"notes.txt\"\r\nContent-Type: text/plain\r\n\r\nplain text\r\n\
+             --{boundary}--\r\n"
+        )
+    };
+    let post = |body: String| {
+        w.cli
+            .post(format!("/tickets/{id}/articles"))
+            .header("cookie", b.cookie())
+            .content_type(format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+    };
+    let r = post(plain(&b.csrf)).await;
+    assert!(r.0.status().is_success() || r.0.status().is_redirection(), "{:?}", r.0.status());
+    let zoom = text(b.get(&format!("/tickets/{id}")).await).await;
+    assert!(zoom.contains("Sent without scripts.") && zoom.contains(">notes.txt</a>"));
+    // A wrong token, or none, is refused like any other forged form.
+    post(plain("forged")).await.assert_status(StatusCode::FORBIDDEN);
+    post(format!("--{boundary}--\r\n")).await.assert_status(StatusCode::FORBIDDEN);
+    assert_eq!(text(b.get(&format!("/tickets/{id}")).await).await.matches("Sent without scripts.").count(), 1);
 }
 
 #[tokio::test]

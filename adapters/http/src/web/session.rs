@@ -2,10 +2,12 @@
 //! agent's session from its cookie and sets the security headers every page carries.
 //! The CSRF check on state-changing requests (`csrf`, `login-csrf`) is [`CsrfGuard`].
 
+use bytes::Bytes;
 use goats_core::web_session::ActiveSession;
 use poem::http::{HeaderValue, Method, StatusCode, header};
+use poem::web::Multipart;
 use poem::web::cookie::{Cookie, SameSite};
-use poem::{Body, Endpoint, IntoResponse, Middleware, Request, Response, Result};
+use poem::{Body, Endpoint, FromRequest, IntoResponse, Middleware, Request, RequestBody, Response, Result};
 
 use crate::AppState;
 
@@ -119,27 +121,47 @@ fn is_safe(method: &Method) -> bool {
 }
 
 /// The token from the `X-CSRF-Token` header (HTMX sends it on every request), or from
-/// the `_csrf` field of a plain form post; the body is put back for the handler.
+/// the `_csrf` field of a plain form post — url-encoded, or multipart when a form with
+/// files is sent without JavaScript; the body is put back for the handler.
 async fn presented_token(req: &mut Request) -> Result<Option<String>> {
     if let Some(v) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
         return Ok(Some(v.to_string()));
     }
-    let is_form = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
-        return Ok(None);
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let too_large = || poem::Error::from_string("the form is too large", StatusCode::PAYLOAD_TOO_LARGE);
+    if content_type.starts_with("application/x-www-form-urlencoded") {
+        let bytes = req.take_body().into_bytes_limit(MAX_FORM_BYTES).await.map_err(|_| too_large())?;
+        let token = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.into_owned());
+        req.set_body(Body::from(bytes));
+        return Ok(token);
     }
-    let bytes = req
-        .take_body()
-        .into_bytes_limit(MAX_FORM_BYTES)
-        .await
-        .map_err(|_| poem::Error::from_string("the form is too large", StatusCode::PAYLOAD_TOO_LARGE))?;
-    let token = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.into_owned());
-    req.set_body(Body::from(bytes));
-    Ok(token)
+    if content_type.starts_with("multipart/form-data") {
+        let content_type = content_type.to_string();
+        // Room for what the article form may carry: files at their limit and the text.
+        let limit = req
+            .data::<AppState>()
+            .map(|s| s.tickets.max_attachment_bytes().saturating_mul(4).saturating_add(1024 * 1024))
+            .unwrap_or(MAX_FORM_BYTES as u64);
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let bytes = req.take_body().into_bytes_limit(limit).await.map_err(|_| too_large())?;
+        let token = multipart_field(&content_type, bytes.clone(), CSRF_FIELD).await;
+        req.set_body(Body::from(bytes));
+        return Ok(token);
+    }
+    Ok(None)
+}
+
+/// One text field of a multipart body (the others are skipped unread).
+async fn multipart_field(content_type: &str, bytes: Bytes, name: &str) -> Option<String> {
+    let probe = Request::builder().header(header::CONTENT_TYPE, content_type).finish();
+    let mut body = RequestBody::new(Body::from(bytes));
+    let mut form = Multipart::from_request(&probe, &mut body).await.ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
