@@ -163,3 +163,47 @@ async fn admins_read_the_delivery_log_and_no_one_else_does() {
     r.assert_status(StatusCode::FORBIDDEN);
     assert_eq!(r.0.content_type(), Some("application/problem+json"));
 }
+
+/// The dashboard's due reminders and the toasts follow the reminder job's rule: the
+/// responsible agent's, or the owner's when there is no valid responsible agent.
+#[tokio::test]
+async fn the_dashboard_and_the_toasts_agree_on_whose_reminder_it_is() {
+    let w = world().await;
+    let root_token = w.login("root@localhost", "root-password").await;
+    w.agent("eve", &[(1, Permission::Rw)]).await;
+    let eve_id = AgentRepository::by_login(&w.store, "eve").await.unwrap().unwrap().id;
+    let root = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let eve = Browser::sign_in(&w, "eve", "agent-password").await;
+    let id = w.create_ticket(&root_token, 2).await["id"].as_i64().unwrap();
+    let soon = (Utc::now() + chrono::Duration::seconds(1)).format("%Y-%m-%dT%H:%M:%S").to_string();
+    root.htmx_post(&format!("/tickets/{id}/state"), &[("state", "6"), ("pending_until", &soon)])
+        .await
+        .assert_status_is_ok();
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let on_dashboard = |html: String| {
+        let start = html.find(r#"id="dash-reminders""#).unwrap();
+        let section = &html[start..start + html[start..].find("</section>").unwrap()];
+        section.contains(&format!(r#"href="/tickets/{id}""#))
+    };
+    let listed = |due: serde_json::Value| due.as_array().unwrap().iter().any(|r| r["ticket_id"] == id);
+    // Root owns it and is its responsible agent.
+    assert!(on_dashboard(text(root.get("/dashboard").await).await));
+    assert!(listed(json(root.get("/api/notifications/pending").await).await));
+
+    // Eve becomes responsible: it is hers now, on both, and no longer root's.
+    root.htmx_post(&format!("/tickets/{id}/responsible"), &[("responsible", &eve_id.to_string())])
+        .await
+        .assert_status_is_ok();
+    assert!(on_dashboard(text(eve.get("/dashboard").await).await));
+    assert!(listed(json(eve.get("/api/notifications/pending").await).await));
+    assert!(
+        !on_dashboard(text(root.get("/dashboard").await).await),
+        "the owner is not reminded beside a valid responsible"
+    );
+    assert!(!listed(json(root.get("/api/notifications/pending").await).await));
+
+    // Eve's account is switched off: the owner is reminded again.
+    AgentRepository::set_valid(&w.store, eve_id, false, 1).await.unwrap();
+    assert!(on_dashboard(text(root.get("/dashboard").await).await));
+    assert!(listed(json(root.get("/api/notifications/pending").await).await));
+}

@@ -63,22 +63,7 @@ pub async fn page(desk: Desk) -> Result<Response, PageError> {
     let locked =
         TicketFilter { owner_ids: vec![me], lock: Some(Lock::Lock), state_types: active, ..Default::default() };
     let locked = tickets.list(&desk.perms, locked, newest, PageRequest::new(1, SHOWN)).await.map_err(fail)?;
-    // Due reminders: the agent's pending-reminder tickets, earliest first, up to now.
-    let soonest = TicketSort { field: TicketSortField::PendingUntil, direction: SortDirection::Asc };
-    let mut reminders = Vec::new();
-    for who in [
-        TicketFilter { owner_ids: vec![me], ..Default::default() },
-        TicketFilter { responsible_ids: vec![me], ..Default::default() },
-    ] {
-        let filter = TicketFilter { state_types: vec![StateType::PendingReminder], ..who };
-        let page = tickets.list(&desk.perms, filter, soonest, PageRequest::new(1, SHOWN)).await.map_err(fail)?;
-        for t in page.items.into_iter().filter(|t| t.until_time <= now.timestamp()) {
-            if !reminders.iter().any(|r: &Ticket| r.id == t.id) {
-                reminders.push(t);
-            }
-        }
-    }
-    reminders.sort_by_key(|t| t.until_time);
+    let reminders = super::reminders::due(&desk, SHOWN).await.map_err(fail)?;
     let fresh = TicketFilter { state_types: vec![StateType::New], ..Default::default() };
     let fresh = tickets.list(&desk.perms, fresh, newest, PageRequest::new(1, SHOWN)).await.map_err(fail)?;
     // Escalated: past their earliest escalation time (kept current by the escalation

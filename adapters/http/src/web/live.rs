@@ -11,10 +11,9 @@ use std::time::Duration;
 use askama::Template;
 use chrono::{DateTime, Utc};
 use goats_core::event::Event;
-use goats_core::model::{GroupId, QueueId, StateType, Ticket, TicketId, UserId};
+use goats_core::model::{GroupId, QueueId, Ticket, TicketId, UserId};
 use goats_core::permission::{AgentPermissions, Permission};
 use goats_core::ports::LiveEvent;
-use goats_core::scheduled::reminder_recipient;
 use goats_core::ticket_change::TicketChange;
 use poem::web::sse::{Event as SseEvent, SSE};
 use poem::web::{Form, Json, Path};
@@ -143,28 +142,13 @@ pub struct SnoozeAction {
     pub fields: HashMap<&'static str, String>,
 }
 
-/// The reminders due now that are the agent's: as responsible, or as owner when the
-/// ticket has no valid responsible agent.
-pub async fn due_reminders(state: &AppState, user: UserId) -> Result<Vec<Ticket>, goats_core::DomainError> {
-    let mut mine = Vec::new();
-    for ticket in state.schedule.pending_due(StateType::PendingReminder, Utc::now()).await? {
-        if ticket.owner_id != user && ticket.responsible_id != user {
-            continue;
-        }
-        let responsible_valid = match ticket.responsible_id {
-            0 => false,
-            id => state.agents.get(id).await?.is_some_and(|a| a.valid),
-        };
-        if reminder_recipient(&ticket, responsible_valid) == user {
-            mine.push(ticket);
-        }
-    }
-    Ok(mine)
-}
+/// The most reminders one call lists; more than that at once is a backlog for the
+/// dashboard, not for toasts.
+const PENDING_SHOWN: u64 = 50;
 
 #[handler]
 pub async fn pending(desk: Desk) -> Result<Json<Vec<PendingReminder>>, PageError> {
-    let due = due_reminders(&desk.state, desk.agent.id).await.map_err(|e| PageError::from_domain(&desk, e))?;
+    let due = super::reminders::due(&desk, PENDING_SHOWN).await.map_err(|e| PageError::from_domain(&desk, e))?;
     Ok(Json(
         due.into_iter()
             .map(|t| PendingReminder {

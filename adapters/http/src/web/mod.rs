@@ -18,6 +18,7 @@ pub(crate) mod login;
 pub(crate) mod new_ticket;
 mod page;
 pub(crate) mod preferences;
+mod reminders;
 pub(crate) mod saved_filters;
 mod session;
 pub(crate) mod ticket_actions;
