@@ -6,6 +6,7 @@ use chrono::Duration;
 use goats_core::admin::{AdminPorts, AdminService};
 use goats_core::api_tokens::ApiTokens;
 use goats_core::auth::{AuthService, new_secret};
+use goats_core::cached::{CachedLookups, CachedPeople, CachedPreferences};
 use goats_core::calendar::Calendars;
 use goats_core::ports::NotificationChannel;
 use goats_core::ports::{SettingsStore, SystemClock};
@@ -23,9 +24,22 @@ use crate::{bootstrap, notifications};
 const JWT_KEY_SETTING: &str = "auth.jwt_key";
 
 /// A running goats: its configuration, storage and services.
+/// How long a cached lookup, agent, grant or preference serves before it is read again:
+/// how soon this instance sees what an admin changed on another one. Its own changes it
+/// sees at once.
+const CACHE_TTL: Duration = Duration::seconds(10);
+
+/// How long a list's total serves: changes through this instance show at once, others
+/// (scheduled jobs, other instances) within this.
+const LIST_TOTAL_TTL: Duration = Duration::seconds(5);
+
 pub struct App {
     pub config: Config,
     pub db: Db,
+    /// The database behind the read caches every service shares (see `goats_core::cached`).
+    pub lookups: Arc<CachedLookups>,
+    pub people: Arc<CachedPeople>,
+    pub preferences: Arc<CachedPreferences>,
     pub tickets: Arc<TicketService>,
     pub auth: Arc<AuthService>,
     pub access_tokens: Arc<AccessTokens>,
@@ -78,11 +92,14 @@ impl App {
         }
         let store = Arc::new(db.clone());
         let clock = Arc::new(SystemClock);
+        let lookups = Arc::new(CachedLookups::new(store.clone(), CACHE_TTL, clock.clone()));
+        let people = Arc::new(CachedPeople::new(store.clone(), store.clone(), CACHE_TTL, clock.clone()));
+        let preferences = Arc::new(CachedPreferences::new(store.clone(), CACHE_TTL, clock.clone()));
         let ports = TicketPorts {
             tickets: store.clone(),
             articles: store.clone(),
-            lookups: store.clone(),
-            agents: store.clone(),
+            lookups: lookups.clone(),
+            agents: people.clone(),
             counter: store.clone(),
             clock: clock.clone(),
         };
@@ -92,12 +109,13 @@ impl App {
         let events = Arc::new(notifications::dispatcher(&config.notifications, &db, &live, &deliveries, extensions)?);
         let tickets = Arc::new(
             TicketService::new(ports, config.tickets.numbers())
+                .with_count_cache(LIST_TOTAL_TTL)
                 .with_attachment_limit(config.tickets.max_attachment_mb * 1024 * 1024)
                 .with_events(events.clone()),
         );
         let refresh_ttl = Duration::days(config.auth.refresh_token_days);
         let auth = Arc::new(
-            AuthService::new(store.clone(), store.clone(), store.clone(), store, clock, refresh_ttl)
+            AuthService::new(people.clone(), people.clone(), store.clone(), store, clock, refresh_ttl)
                 .with_cpu(Arc::new(crate::cpu::BlockingThreads)),
         );
         let key = match &config.auth.jwt_secret {
@@ -111,7 +129,21 @@ impl App {
             absolute: Duration::hours(config.auth.session_absolute_hours),
         };
         let sessions = Arc::new(WebSessions::new(Arc::new(db.clone()), Arc::new(SystemClock), timeouts));
-        Ok(Self { config, db, tickets, auth, access_tokens, sessions, events, live, deliveries, calendars })
+        Ok(Self {
+            config,
+            db,
+            lookups,
+            people,
+            preferences,
+            tickets,
+            auth,
+            access_tokens,
+            sessions,
+            events,
+            live,
+            deliveries,
+            calendars,
+        })
     }
 
     /// What the HTTP edge serves from.
@@ -123,18 +155,18 @@ impl App {
             auth: self.auth.clone(),
             access_tokens: self.access_tokens.clone(),
             api_tokens: Arc::new(ApiTokens::new(store.clone(), Arc::new(SystemClock))),
-            lookups: store.clone(),
-            agents: store.clone(),
+            lookups: self.lookups.clone(),
+            agents: self.people.clone(),
             customers: store.clone(),
             sessions: self.sessions.clone(),
-            preferences: store.clone(),
+            preferences: self.preferences.clone(),
             schedule: store,
             live: self.live.clone(),
             deliveries: self.deliveries.clone(),
             admin: Arc::new(AdminService::new(AdminPorts {
-                lookups: Arc::new(self.db.clone()),
-                groups: Arc::new(self.db.clone()),
-                agents: Arc::new(self.db.clone()),
+                lookups: self.lookups.clone(),
+                groups: self.people.clone(),
+                agents: self.people.clone(),
                 customers: Arc::new(self.db.clone()),
             })),
         }

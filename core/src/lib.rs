@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod api_tokens;
 pub mod auth;
+pub mod cached;
 pub mod calendar;
 pub mod content_type;
 pub mod error;

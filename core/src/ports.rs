@@ -121,7 +121,16 @@ pub trait TicketRepository: Send + Sync {
     ) -> DomainResult<(TicketId, ArticleId)>;
     async fn get(&self, id: TicketId) -> DomainResult<Option<Ticket>>;
     async fn id_by_number(&self, number: &str) -> DomainResult<Option<TicketId>>;
-    async fn list(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Page<Ticket>>;
+    /// How many tickets match.
+    async fn count(&self, filter: &TicketFilter) -> DomainResult<u64>;
+    /// One page of the matching tickets, in `sort` order.
+    async fn page(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Vec<Ticket>>;
+    /// A page with the count of all matches.
+    async fn list(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Page<Ticket>> {
+        let total = self.count(filter).await?;
+        let items = self.page(filter, sort, page).await?;
+        Ok(Page { items, total, page: page.page, per_page: page.per_page })
+    }
     /// Rewrites columns and appends history rows (snapshotting the ticket after the change).
     async fn update(
         &self,

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::cached::Memo;
 use crate::error::{DomainError, DomainResult};
 use crate::event::{Event, TicketRef};
 use crate::history::{HistoryEntry, HistoryType, names};
@@ -25,6 +26,17 @@ pub struct TicketPorts {
     pub agents: Arc<dyn AgentRepository>,
     pub counter: Arc<dyn TicketNumberCounter>,
     pub clock: Arc<dyn Clock>,
+}
+
+/// A ticket as its page shows it (see [`TicketService::zoom`]).
+#[derive(Debug, Clone)]
+pub struct TicketZoom {
+    /// With its articles.
+    pub ticket: Ticket,
+    pub abilities: Vec<Permission>,
+    pub watching: bool,
+    pub links: Vec<LinkedTicket>,
+    pub accounted: f64,
 }
 
 /// The user OTRS records as the author of what customers and the system do.
@@ -59,11 +71,60 @@ pub struct TicketService {
     numbers: TicketNumberConfig,
     max_attachment_bytes: u64,
     events: Option<Arc<dyn EventBus>>,
+    /// How many tickets match a list's filter, kept briefly (see [`Self::with_count_cache`]).
+    counts: Option<Memo<String, u64>>,
 }
 
 impl TicketService {
     pub fn new(ports: TicketPorts, numbers: TicketNumberConfig) -> Self {
-        Self { ports, numbers, max_attachment_bytes: DEFAULT_MAX_ATTACHMENT_BYTES, events: None }
+        Self { ports, numbers, max_attachment_bytes: DEFAULT_MAX_ATTACHMENT_BYTES, events: None, counts: None }
+    }
+
+    /// Keeps each list's total for `ttl`: counting half of 100,000 tickets for every
+    /// page of a queue view is most of what the list costs, and a total a few seconds old
+    /// is what large help desks show anyway. This service's own changes forget the totals
+    /// at once; changes made elsewhere (scheduled jobs, other instances) show within `ttl`.
+    pub fn with_count_cache(mut self, ttl: chrono::Duration) -> Self {
+        self.counts = Some(Memo::new(ttl, self.ports.clock.clone()));
+        self
+    }
+
+    /// After a change: every total may be off now.
+    fn forget_counts(&self) {
+        if let Some(counts) = &self.counts {
+            counts.forget();
+        }
+    }
+
+    /// The total and one page of the tickets matching `filter`.
+    async fn page_of(&self, filter: TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Page<Ticket>> {
+        // State types become state ids from the (cached) states, so the database filters
+        // the ticket table's own indexed column.
+        let filter = if filter.state_types.is_empty() {
+            filter
+        } else {
+            let ids: Vec<StateId> = self
+                .ports
+                .lookups
+                .states()
+                .await?
+                .into_iter()
+                .filter(|s| filter.state_types.contains(&s.state_type))
+                .filter(|s| filter.state_ids.is_empty() || filter.state_ids.contains(&s.id))
+                .map(|s| s.id)
+                .collect();
+            if ids.is_empty() {
+                return Ok(Page { items: vec![], total: 0, page: page.page, per_page: page.per_page });
+            }
+            TicketFilter { state_ids: ids, state_types: Vec::new(), ..filter }
+        };
+        let tickets = &self.ports.tickets;
+        let total = match &self.counts {
+            Some(counts) => counts.get_or_load(format!("{filter:?}"), || tickets.count(&filter)).await?,
+            None => tickets.count(&filter).await?,
+        };
+        let items = tickets.page(&filter, sort, page).await?;
+        Ok(Page { items, total, page: page.page, per_page: page.per_page })
     }
 
     /// Announces every stored change on `events` (live updates, notifications).
@@ -205,12 +266,14 @@ impl TicketService {
             vec![HistoryEntry { history_type: HistoryType::FollowUp, name: "%%".into(), article_id: Some(article_id) }]
         });
         let article_id = self.ports.articles.add(ticket_id, article, history, SYSTEM_USER).await?;
+        self.forget_counts();
         if ticket.state_type == StateType::Closed
             && let Some(open) = self.ports.lookups.state_by_name("open").await?
         {
             let change = ResolvedChange::State { old: self.state_of(&ticket).await?, new: open, pending_until: None };
             let (update, history) = ticket_change::plan(&ticket, &change, self.ports.clock.now())?;
             self.ports.tickets.update(ticket_id, update, history, SYSTEM_USER).await?;
+            self.forget_counts();
         }
         self.announce(ticket_id, |ticket| Event::ArticleAdded { ticket, article_id, internal: false }).await;
         Ok(article_id)
@@ -275,6 +338,7 @@ impl TicketService {
                 Err(DomainError::Conflict(_)) if attempts < 10 => attempts += 1,
                 Err(e) => return Err(e),
                 Ok((id, _)) => {
+                    self.forget_counts();
                     let ticket = self.load(id).await?;
                     if let Some(events) = &self.events {
                         events.publish(Event::TicketCreated { ticket: TicketRef::from(&ticket) }).await;
@@ -283,6 +347,25 @@ impl TicketService {
                 }
             }
         }
+    }
+
+    /// Everything a ticket's page shows about it, read once: the ticket with its
+    /// articles, what the actor may do with it, whether they watch it, its links and the
+    /// time accounted on it.
+    pub async fn zoom(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<TicketZoom> {
+        let mut ticket = self.load(id).await?;
+        let group = self.group_of(&ticket).await?;
+        let watchers = self.ports.tickets.watchers(id).await?;
+        let watching = watchers.contains(&actor.user_id);
+        let access = TicketAccess::of(&ticket, group, watchers);
+        if !actor.can_access_ticket(&access, Permission::Ro) {
+            return Err(DomainError::not_found("ticket", id));
+        }
+        let abilities = Permission::ALL.into_iter().filter(|p| actor.can_access_ticket(&access, *p)).collect();
+        ticket.articles = Some(self.ports.articles.list_for_ticket(id).await?);
+        let links = self.linked(actor, id).await?;
+        let accounted = self.ports.tickets.accounted_time(id).await?;
+        Ok(TicketZoom { ticket, abilities, watching, links, accounted })
     }
 
     /// A ticket the actor may read; a ticket they may not read does not exist for them.
@@ -307,7 +390,7 @@ impl TicketService {
         page: PageRequest,
     ) -> DomainResult<Page<Ticket>> {
         let filter = TicketFilter { customer_scope: Some((login.to_string(), company.to_string())), ..filter };
-        self.ports.tickets.list(&filter, sort, page).await
+        self.page_of(filter, sort, page).await
     }
 
     /// One ticket as its customer sees it: only articles visible to the customer.
@@ -344,7 +427,7 @@ impl TicketService {
         // queue condition at all, which lets the database walk an index in sort order.
         let unrestricted = filter.queue_ids.is_empty() && queues.len() == all_queues.len();
         let filter = TicketFilter { queue_ids: if unrestricted { Vec::new() } else { queues }, ..filter };
-        self.ports.tickets.list(&filter, sort, page).await
+        self.page_of(filter, sort, page).await
     }
 
     /// Applies one change, after checking the actor may make it.
@@ -392,6 +475,7 @@ impl TicketService {
             .is_some()
             .then(|| history.iter().map(|h| format!("{:?}", h.history_type)).collect::<Vec<_>>().join(","));
         self.ports.tickets.update(id, update, history, actor.user_id).await?;
+        self.forget_counts();
         let ticket = self.load(id).await?;
         if let (Some(events), Some(change)) = (&self.events, what) {
             events.publish(Event::TicketUpdated { ticket: TicketRef::from(&ticket), change }).await;
@@ -423,6 +507,8 @@ impl TicketService {
         let history: HistoryBuilder =
             Box::new(move |_, article_id| vec![ticket_change::article_history(&for_history, article_id)]);
         let article_id = self.ports.articles.add(ticket_id, article, history, actor.user_id).await?;
+        // Text search matches article bodies: totals may change.
+        self.forget_counts();
         // An article leaves the ticket's fields as they were: the ticket read above serves.
         if let Some(events) = &self.events {
             events.publish(Event::ArticleAdded { ticket: TicketRef::from(&ticket), article_id, internal }).await;
@@ -488,6 +574,7 @@ impl TicketService {
             link_as_child: true,
         };
         self.ports.tickets.merge(source_id, target_id, plan, actor.user_id).await?;
+        self.forget_counts();
         self.load(target_id).await
     }
 
@@ -625,6 +712,11 @@ impl TicketService {
     /// The tickets linked to this one that the actor may read.
     pub async fn links(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<Vec<LinkedTicket>> {
         self.get(actor, id, false).await?;
+        self.linked(actor, id).await
+    }
+
+    /// The links of a ticket the actor may read, to the tickets they may read.
+    async fn linked(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<Vec<LinkedTicket>> {
         let mut out = Vec::new();
         for (other, kind) in self.ports.tickets.links(id).await? {
             let Some(ticket) = self.ports.tickets.get(other).await? else { continue };
@@ -707,13 +799,14 @@ impl TicketService {
     /// What the actor may do with a ticket they can read, so a page shows only the
     /// controls that will work (the operations check again when used).
     pub async fn abilities(&self, actor: &AgentPermissions, ticket: &Ticket) -> DomainResult<Vec<Permission>> {
-        let queue = self
-            .ports
-            .lookups
-            .queue(ticket.queue_id)
-            .await?
-            .ok_or_else(|| DomainError::not_found("queue", ticket.queue_id))?;
-        let access = TicketAccess::of(ticket, queue.group_id, self.ports.tickets.watchers(ticket.id).await?);
+        let group = self.group_of(ticket).await?;
+        // Owner, responsible and `rw` on the group settle everything; only otherwise can
+        // watching the ticket add to what the agent may do.
+        let settled = ticket.owner_id == actor.user_id
+            || ticket.responsible_id == actor.user_id
+            || actor.has(group, Permission::Rw);
+        let watchers = if settled { Vec::new() } else { self.ports.tickets.watchers(ticket.id).await? };
+        let access = TicketAccess::of(ticket, group, watchers);
         Ok(Permission::ALL.into_iter().filter(|p| actor.can_access_ticket(&access, *p)).collect())
     }
 
@@ -726,20 +819,24 @@ impl TicketService {
         }
     }
 
-    /// Whether the actor watches the ticket.
-    pub async fn is_watching(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<bool> {
-        Ok(self.ports.tickets.watchers(id).await?.contains(&actor.user_id))
+    async fn may(&self, actor: &AgentPermissions, ticket: &Ticket, wanted: Permission) -> DomainResult<bool> {
+        let group = self.group_of(ticket).await?;
+        if ticket.owner_id == actor.user_id || ticket.responsible_id == actor.user_id || actor.has(group, wanted) {
+            return Ok(true);
+        }
+        // A watcher reaches the ticket whatever the groups say.
+        Ok(self.ports.tickets.watchers(ticket.id).await?.contains(&actor.user_id))
     }
 
-    async fn may(&self, actor: &AgentPermissions, ticket: &Ticket, wanted: Permission) -> DomainResult<bool> {
+    /// The group of the ticket's queue, which decides who may do what with it.
+    async fn group_of(&self, ticket: &Ticket) -> DomainResult<GroupId> {
         let queue = self
             .ports
             .lookups
             .queue(ticket.queue_id)
             .await?
             .ok_or_else(|| DomainError::not_found("queue", ticket.queue_id))?;
-        let watchers = self.ports.tickets.watchers(ticket.id).await?;
-        Ok(actor.can_access_ticket(&TicketAccess::of(ticket, queue.group_id, watchers), wanted))
+        Ok(queue.group_id)
     }
 
     async fn load(&self, id: TicketId) -> DomainResult<Ticket> {

@@ -261,3 +261,28 @@ async fn attachments_are_sniffed_limited_and_only_reached_through_their_ticket()
         Err(DomainError::Invalid { field: "attachments", .. })
     ));
 }
+
+#[tokio::test]
+async fn list_totals_are_kept_briefly_and_forgotten_by_this_services_changes() {
+    let w = world().await;
+    let service = TicketService::new(w.store.ticket_ports(), TicketNumberConfig::default())
+        .with_count_cache(Duration::seconds(5));
+    let open = || TicketFilter { state_types: vec![StateType::New, StateType::Open], ..Default::default() };
+    let total =
+        || async { service.list(&w.root, open(), TicketSort::default(), PageRequest::new(1, 10)).await.unwrap().total };
+    service.create(&w.root, new_ticket(2)).await.unwrap();
+    assert_eq!(total().await, 1);
+    // Its own changes show at once.
+    let t = service.create(&w.root, new_ticket(2)).await.unwrap();
+    assert_eq!(total().await, 2);
+    service.change(&w.root, t.id, TicketChange::State { state_id: 2, pending_until: None }).await.unwrap();
+    assert_eq!(total().await, 1, "closed successful is not open");
+    // A change made past this service (another instance, a scheduled job) shows once the
+    // total expires; the page itself is always read fresh.
+    let other = TicketService::new(w.store.ticket_ports(), TicketNumberConfig::default());
+    other.create(&w.root, new_ticket(2)).await.unwrap();
+    let page = service.list(&w.root, open(), TicketSort::default(), PageRequest::new(1, 10)).await.unwrap();
+    assert_eq!((page.total, page.items.len()), (1, 2));
+    w.clock.advance(Duration::seconds(6));
+    assert_eq!(total().await, 2);
+}

@@ -320,44 +320,22 @@ impl TicketRepository for Db {
         Ok(row.map(|r| int(&r, "id")))
     }
 
-    async fn list(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Page<Ticket>> {
-        // State types become the ids of their states (a handful of rows), so the ticket
-        // table is filtered on its own indexed column and counted without a join.
-        let resolved;
-        let filter = if filter.state_types.is_empty() {
-            filter
-        } else {
-            let types: Vec<Value> = filter.state_types.iter().map(|t| Value::from(t.id())).collect();
-            let sql = format!("SELECT id FROM ticket_state WHERE type_id IN ({})", vec!["?"; types.len()].join(", "));
-            let ids: Vec<StateId> = self
-                .conn
-                .query_all_raw(self.stmt(&sql, types))
-                .await
-                .map_err(to_domain)?
-                .iter()
-                .map(|r| int(r, "id") as StateId)
-                .filter(|id| filter.state_ids.is_empty() || filter.state_ids.contains(id))
-                .collect();
-            if ids.is_empty() {
-                return Ok(Page { items: vec![], total: 0, page: page.page, per_page: page.per_page });
-            }
-            resolved = TicketFilter { state_ids: ids, state_types: Vec::new(), ..filter.clone() };
-            &resolved
-        };
-        let (where_sql, values) = filter_sql(filter);
+    async fn count(&self, filter: &TicketFilter) -> DomainResult<u64> {
+        let Some(filter) = self.resolve_state_types(filter).await? else { return Ok(0) };
+        let (where_sql, values) = filter_sql(&filter);
         let count_sql = format!("SELECT COUNT(*) AS n FROM ticket t{where_sql}");
-        let total = self
-            .conn
-            .query_one_raw(self.stmt(&count_sql, values.clone()))
-            .await
-            .map_err(to_domain)?
-            .map_or(0, |r| int(&r, "n")) as u64;
-        let mut page_values = values;
-        page_values.push((page.per_page as i64).into());
-        page_values.push((page.offset() as i64).into());
+        let row = self.conn.query_one_raw(self.stmt(&count_sql, values)).await.map_err(to_domain)?;
+        Ok(row.map_or(0, |r| int(&r, "n")) as u64)
+    }
+
+    async fn page(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Vec<Ticket>> {
+        let Some(filter) = self.resolve_state_types(filter).await? else { return Ok(Vec::new()) };
+        let (where_sql, mut values) = filter_sql(&filter);
+        values.push((page.per_page as i64).into());
+        values.push((page.offset() as i64).into());
         let sql = format!("{SELECT_TICKET}{where_sql}{} LIMIT ? OFFSET ?", order_sql(sort));
-        let rows = self.conn.query_all_raw(self.stmt(&sql, page_values)).await.map_err(to_domain)?;
-        Ok(Page { items: rows.iter().map(ticket_from).collect(), total, page: page.page, per_page: page.per_page })
+        let rows = self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
+        Ok(rows.iter().map(ticket_from).collect())
     }
 
     async fn update(
@@ -582,5 +560,31 @@ impl TicketRepository for Db {
             .iter()
             .map(|r| (int(r, "queue_id") as QueueId, int(r, "ticket_state_id") as StateId, int(r, "n") as u64))
             .collect())
+    }
+}
+
+impl Db {
+    /// The filter with its state types turned into the ids of their states (a handful
+    /// of rows), so the ticket table is filtered on its own indexed column and counted
+    /// without a join; `None` when no state has those types (nothing can match).
+    async fn resolve_state_types(&self, filter: &TicketFilter) -> DomainResult<Option<TicketFilter>> {
+        if filter.state_types.is_empty() {
+            return Ok(Some(filter.clone()));
+        }
+        let types: Vec<Value> = filter.state_types.iter().map(|t| Value::from(t.id())).collect();
+        let sql = format!("SELECT id FROM ticket_state WHERE type_id IN ({})", vec!["?"; types.len()].join(", "));
+        let ids: Vec<StateId> = self
+            .conn
+            .query_all_raw(self.stmt(&sql, types))
+            .await
+            .map_err(to_domain)?
+            .iter()
+            .map(|r| int(r, "id") as StateId)
+            .filter(|id| filter.state_ids.is_empty() || filter.state_ids.contains(id))
+            .collect();
+        if ids.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(TicketFilter { state_ids: ids, state_types: Vec::new(), ..filter.clone() }))
     }
 }

@@ -103,6 +103,10 @@ impl GroupRepository for MemoryStore {
     }
     async fn grants_for(&self, user: UserId) -> DomainResult<Vec<GroupGrant>> {
         let s = self.lock();
+        // As the database: an invalid agent holds nothing.
+        if !s.agents.iter().any(|a| a.0.id == user && a.0.valid) {
+            return Ok(Vec::new());
+        }
         let group_valid = |id: GroupId| s.groups.iter().any(|g| g.id == id && g.valid);
         let mut out: Vec<GroupGrant> = s
             .user_grants

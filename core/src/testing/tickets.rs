@@ -209,38 +209,13 @@ impl TicketRepository for MemoryStore {
         Ok(self.lock().tickets.iter().find(|t| t.0.number == number).map(|t| t.1))
     }
 
-    async fn list(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Page<Ticket>> {
-        let s = self.lock();
-        let escalated = |t: &Ticket| {
-            filter.escalated_by.is_none_or(|at| {
-                let e = s.escalations.iter().find(|e| e.0 == t.id).map_or(0, |e| e.1.escalation_time);
-                e > 0 && e <= at.timestamp()
-            })
-        };
-        let mut all: Vec<Ticket> = s
-            .tickets
-            .iter()
-            .filter_map(|t| s.ticket(t.1))
-            .filter(|t| matches(t, filter, &s.articles) && escalated(t))
-            .collect();
-        all.sort_by(|a, b| {
-            let o = match sort.field {
-                TicketSortField::Number => a.number.cmp(&b.number),
-                TicketSortField::Title => a.title.cmp(&b.title),
-                TicketSortField::Queue => a.queue.cmp(&b.queue),
-                TicketSortField::State => a.state.cmp(&b.state),
-                TicketSortField::Priority => a.priority_id.cmp(&b.priority_id),
-                TicketSortField::Owner => a.owner_id.cmp(&b.owner_id),
-                TicketSortField::Created => a.created.cmp(&b.created),
-                TicketSortField::Changed => a.changed.cmp(&b.changed),
-                TicketSortField::PendingUntil => a.until_time.cmp(&b.until_time),
-            }
-            .then(a.id.cmp(&b.id));
-            if sort.direction == SortDirection::Desc { o.reverse() } else { o }
-        });
-        let total = all.len() as u64;
-        let items = all.into_iter().skip(page.offset() as usize).take(page.per_page as usize).collect();
-        Ok(Page { items, total, page: page.page, per_page: page.per_page })
+    async fn count(&self, filter: &TicketFilter) -> DomainResult<u64> {
+        Ok(self.matching(filter, TicketSort::default()).len() as u64)
+    }
+
+    async fn page(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Vec<Ticket>> {
+        let all = self.matching(filter, sort);
+        Ok(all.into_iter().skip(page.offset() as usize).take(page.per_page as usize).collect())
     }
 
     async fn update(
@@ -488,4 +463,39 @@ impl TicketNumberCounter for MemoryStore {
 fn same_link(l: &(TicketId, TicketId, &'static str), id: TicketId, other: TicketId, kind: LinkKind) -> bool {
     let (src, tgt) = if kind == LinkKind::ChildOf { (other, id) } else { (id, other) };
     l.2 == kind.otrs_type() && ((l.0, l.1) == (src, tgt) || kind == LinkKind::Normal && (l.0, l.1) == (tgt, src))
+}
+
+impl MemoryStore {
+    /// The tickets matching `filter`, in `sort` order.
+    fn matching(&self, filter: &TicketFilter, sort: TicketSort) -> Vec<Ticket> {
+        let s = self.lock();
+        let escalated = |t: &Ticket| {
+            filter.escalated_by.is_none_or(|at| {
+                let e = s.escalations.iter().find(|e| e.0 == t.id).map_or(0, |e| e.1.escalation_time);
+                e > 0 && e <= at.timestamp()
+            })
+        };
+        let mut all: Vec<Ticket> = s
+            .tickets
+            .iter()
+            .filter_map(|t| s.ticket(t.1))
+            .filter(|t| matches(t, filter, &s.articles) && escalated(t))
+            .collect();
+        all.sort_by(|a, b| {
+            let o = match sort.field {
+                TicketSortField::Number => a.number.cmp(&b.number),
+                TicketSortField::Title => a.title.cmp(&b.title),
+                TicketSortField::Queue => a.queue.cmp(&b.queue),
+                TicketSortField::State => a.state.cmp(&b.state),
+                TicketSortField::Priority => a.priority_id.cmp(&b.priority_id),
+                TicketSortField::Owner => a.owner_id.cmp(&b.owner_id),
+                TicketSortField::Created => a.created.cmp(&b.created),
+                TicketSortField::Changed => a.changed.cmp(&b.changed),
+                TicketSortField::PendingUntil => a.until_time.cmp(&b.until_time),
+            }
+            .then(a.id.cmp(&b.id));
+            if sort.direction == SortDirection::Desc { o.reverse() } else { o }
+        });
+        all
+    }
 }

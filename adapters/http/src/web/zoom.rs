@@ -143,14 +143,10 @@ pub fn go_to(desk: &Desk, id: TicketId) -> Response {
 async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
     let fail = |e| PageError::from_domain(desk, e);
     let s = &desk.state;
-    let ticket = s.tickets.get(&desk.perms, id, true).await.map_err(fail)?;
-    let abilities = s.tickets.abilities(&desk.perms, &ticket).await.map_err(fail)?;
-    let watching = s.tickets.is_watching(&desk.perms, id).await.map_err(fail)?;
-    let links = s
-        .tickets
-        .links(&desk.perms, id)
-        .await
-        .map_err(fail)?
+    let zoom = s.tickets.zoom(&desk.perms, id).await.map_err(fail)?;
+    let (ticket, abilities, watching, accounted) = (zoom.ticket, zoom.abilities, zoom.watching, zoom.accounted);
+    let links = zoom
+        .links
         .into_iter()
         .map(|l| LinkView {
             id: l.ticket.id,
@@ -165,7 +161,6 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
             state: l.ticket.state,
         })
         .collect();
-    let accounted = s.tickets.accounted_time(&desk.perms, id).await.map_err(fail)?;
     let agents = s.agents.list().await.map_err(fail)?;
     let names: HashMap<UserId, String> = agents.iter().map(|a| (a.id, a.full_name())).collect();
     let name = |id: &UserId| names.get(id).cloned().unwrap_or_default();
