@@ -12,11 +12,24 @@ use crate::connection::{Db, Dialect};
 use crate::error::to_domain;
 use crate::row::{db_now, int, opt_int, opt_text, text, time};
 
+/// A ticket with its version (for ETags and guarded updates).
 pub(crate) const SELECT_TICKET: &str = "SELECT t.id, t.tn, t.title, t.queue_id, q.name AS queue_name, t.ticket_state_id, \
      s.name AS state_name, s.type_id AS state_type_id, t.ticket_priority_id, p.name AS priority_name, t.type_id, \
      t.ticket_lock_id, t.user_id, t.responsible_user_id, t.customer_id, t.customer_user_id, t.until_time, \
      t.create_time, t.change_time, \
      (SELECT MAX(h.id) FROM ticket_history h WHERE h.ticket_id = t.id) AS version \
+     FROM ticket t \
+     JOIN queue q ON q.id = t.queue_id \
+     JOIN ticket_state s ON s.id = t.ticket_state_id \
+     JOIN ticket_priority p ON p.id = t.ticket_priority_id";
+
+/// Tickets for a list: without their versions (0), which nothing listed needs and which
+/// would cost a history lookup per row — per matching row, where the database sorts
+/// before it limits.
+const SELECT_TICKET_ROW: &str = "SELECT t.id, t.tn, t.title, t.queue_id, q.name AS queue_name, t.ticket_state_id, \
+     s.name AS state_name, s.type_id AS state_type_id, t.ticket_priority_id, p.name AS priority_name, t.type_id, \
+     t.ticket_lock_id, t.user_id, t.responsible_user_id, t.customer_id, t.customer_user_id, t.until_time, \
+     t.create_time, t.change_time, 0 AS version \
      FROM ticket t \
      JOIN queue q ON q.id = t.queue_id \
      JOIN ticket_state s ON s.id = t.ticket_state_id \
@@ -333,7 +346,7 @@ impl TicketRepository for Db {
         let (where_sql, mut values) = filter_sql(&filter);
         values.push((page.per_page as i64).into());
         values.push((page.offset() as i64).into());
-        let sql = format!("{SELECT_TICKET}{where_sql}{} LIMIT ? OFFSET ?", order_sql(sort));
+        let sql = format!("{SELECT_TICKET_ROW}{where_sql}{} LIMIT ? OFFSET ?", order_sql(sort));
         let rows = self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
         Ok(rows.iter().map(ticket_from).collect())
     }

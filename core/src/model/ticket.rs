@@ -26,7 +26,8 @@ pub struct Ticket {
     pub created: DateTime<Utc>,
     pub changed: DateTime<Utc>,
     /// Grows with every recorded change (the newest history row's id): what an ETag is
-    /// made of, since `changed` only counts whole seconds.
+    /// made of, since `changed` only counts whole seconds. Read for single tickets; 0 in
+    /// lists.
     pub version: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub articles: Option<Vec<Article>>,

@@ -7,8 +7,6 @@ use std::sync::{Arc, Mutex};
 
 use poem::{Endpoint, IntoResponse, Request, Response, Result};
 
-use super::table::matches;
-
 #[derive(Default)]
 pub struct Coverage {
     counters: Mutex<HashMap<String, Arc<AtomicU64>>>,
@@ -57,20 +55,73 @@ impl<E: Endpoint> Endpoint for Counted<E> {
 /// counts for the mount itself.
 pub struct CountedMount<E> {
     pub inner: E,
-    /// Method, path pattern (relative to the mount, as the nested service sees the
-    /// request), counter.
-    pub routes: Vec<(String, String, Arc<AtomicU64>)>,
+    pub routes: Vec<MountCounter>,
     pub rest: Arc<AtomicU64>,
+}
+
+/// One route of a mount: its method, its path (relative to the mount, as the nested
+/// service sees the request) split into segments once, and its counter.
+pub struct MountCounter {
+    method: String,
+    segments: Vec<Segment>,
+    counter: Arc<AtomicU64>,
+}
+
+enum Segment {
+    Literal(String),
+    Param,
+}
+
+impl MountCounter {
+    pub fn new(method: String, path: &str, counter: Arc<AtomicU64>) -> Self {
+        let segments = path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| if s.starts_with(':') { Segment::Param } else { Segment::Literal(s.to_string()) })
+            .collect();
+        Self { method, segments, counter }
+    }
+
+    /// Whether the request is this route's, without allocating: this runs on every
+    /// request to the API.
+    fn matches(&self, method: &str, path: &str) -> bool {
+        if self.method != method {
+            return false;
+        }
+        let mut parts = path.split('/').filter(|s| !s.is_empty());
+        for seg in &self.segments {
+            match (seg, parts.next()) {
+                (Segment::Literal(l), Some(p)) if l == p => {}
+                (Segment::Param, Some(_)) => {}
+                _ => return false,
+            }
+        }
+        parts.next().is_none()
+    }
 }
 
 impl<E: Endpoint> Endpoint for CountedMount<E> {
     type Output = Response;
 
     async fn call(&self, req: Request) -> Result<Response> {
-        let path = req.uri().path();
-        let method = req.method().as_str();
-        let hit = self.routes.iter().find(|(m, p, _)| m == method && matches(p, path));
-        hit.map(|(_, _, c)| c).unwrap_or(&self.rest).fetch_add(1, Ordering::Relaxed);
+        let (method, path) = (req.method().as_str(), req.uri().path());
+        let hit = self.routes.iter().find(|r| r.matches(method, path));
+        hit.map(|r| &r.counter).unwrap_or(&self.rest).fetch_add(1, Ordering::Relaxed);
         self.inner.call(req).await.map(IntoResponse::into_response)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mount_counter_matches_its_method_and_path_shape() {
+        let c = MountCounter::new("GET".into(), "/v1/tickets/:id", Arc::default());
+        assert!(c.matches("GET", "/v1/tickets/7"));
+        assert!(!c.matches("PATCH", "/v1/tickets/7"));
+        assert!(!c.matches("GET", "/v1/tickets"));
+        assert!(!c.matches("GET", "/v1/tickets/7/articles"));
+        assert!(!c.matches("GET", "/v1/queues/7"));
     }
 }

@@ -9,7 +9,7 @@ use poem::endpoint::BoxEndpoint;
 use poem::http::{Method, StatusCode, header};
 use poem::{EndpointExt, Request, Response, RouteMethod};
 
-use super::coverage::{Counted, CountedMount};
+use super::coverage::{Counted, CountedMount, MountCounter};
 use super::guard::Guard;
 use super::registry::{HandlerKind, Registry};
 use super::reload::RouteBoard;
@@ -40,7 +40,7 @@ pub fn build(
                     .into_iter()
                     .map(|m| {
                         let c = board.coverage.counter(&m.method, &format!("{base}{}", m.path));
-                        (m.method, m.path, c)
+                        MountCounter::new(m.method, &m.path, c)
                     })
                     .collect();
                 let rest = board.coverage.counter("*", &r.path);
