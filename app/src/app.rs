@@ -29,9 +29,10 @@ const JWT_KEY_SETTING: &str = "auth.jwt_key";
 /// sees at once.
 const CACHE_TTL: Duration = Duration::seconds(10);
 
-/// How long a list's total serves: changes through this instance show at once, others
-/// (scheduled jobs, other instances) within this.
-const LIST_TOTAL_TTL: Duration = Duration::seconds(5);
+/// How long a ticket, a list page or a list's total serves from memory: changes through
+/// this instance (its services and its scheduled jobs) show at once, other instances'
+/// within this.
+const READ_CACHE_TTL: Duration = Duration::seconds(5);
 
 pub struct App {
     pub config: Config,
@@ -109,7 +110,7 @@ impl App {
         let events = Arc::new(notifications::dispatcher(&config.notifications, &db, &live, &deliveries, extensions)?);
         let tickets = Arc::new(
             TicketService::new(ports, config.tickets.numbers())
-                .with_count_cache(LIST_TOTAL_TTL)
+                .with_read_cache(READ_CACHE_TTL)
                 .with_attachment_limit(config.tickets.max_attachment_mb * 1024 * 1024)
                 .with_events(events.clone()),
         );

@@ -13,10 +13,12 @@ use apalis_cron::{CronScheduler, Tick};
 use async_trait::async_trait;
 use chrono::Duration;
 use goats_core::DomainResult;
-use goats_core::ports::{ScheduleStore, SystemClock};
+use goats_core::event::Event;
+use goats_core::ports::{EventBus, ScheduleStore, SystemClock};
 use goats_core::scheduled::{
     EscalationIndexer, JobPorts, LockTimeoutReleaser, PendingAutoCloser, PendingReminderDetector,
 };
+use goats_core::ticket_service::TicketService;
 use tokio::task::JoinHandle;
 
 use crate::app::App;
@@ -91,7 +93,7 @@ impl Scheduler {
             lookups: db.clone(),
             agents: db.clone(),
             schedule: db,
-            events: app.events.clone(),
+            events: Arc::new(ForgetReads { inner: app.events.clone(), tickets: app.tickets.clone() }),
             clock: Arc::new(SystemClock),
         };
         let jobs = &app.config.jobs;
@@ -220,5 +222,23 @@ async fn tick(_: Tick, job: Data<Arc<Named>>) -> Result<(), BoxDynError> {
             tracing::warn!(job = job.name, error = %e, "scheduled job failed; it runs again at its next time");
             Err(Box::new(e))
         }
+    }
+}
+
+/// The jobs change tickets past the ticket service, and announce each change: before the
+/// announcement goes out (and the agents' pages ask again), the service forgets what it
+/// kept, so they see the change.
+struct ForgetReads {
+    inner: Arc<dyn EventBus>,
+    tickets: Arc<TicketService>,
+}
+
+#[async_trait]
+impl EventBus for ForgetReads {
+    async fn publish(&self, event: Event) {
+        if matches!(event, Event::TicketUpdated { .. }) {
+            self.tickets.forget_reads();
+        }
+        self.inner.publish(event).await;
     }
 }

@@ -71,29 +71,54 @@ pub struct TicketService {
     numbers: TicketNumberConfig,
     max_attachment_bytes: u64,
     events: Option<Arc<dyn EventBus>>,
-    /// How many tickets match a list's filter, kept briefly (see [`Self::with_count_cache`]).
-    counts: Option<Memo<String, u64>>,
+    /// Reads kept briefly (see [`Self::with_read_cache`]).
+    reads: Option<ReadCache>,
+}
+
+/// What [`TicketService::with_read_cache`] keeps: list totals, list pages and tickets.
+struct ReadCache {
+    counts: Memo<String, u64>,
+    pages: Memo<String, Vec<Ticket>>,
+    tickets: Memo<TicketId, Option<Ticket>>,
 }
 
 impl TicketService {
     pub fn new(ports: TicketPorts, numbers: TicketNumberConfig) -> Self {
-        Self { ports, numbers, max_attachment_bytes: DEFAULT_MAX_ATTACHMENT_BYTES, events: None, counts: None }
+        Self { ports, numbers, max_attachment_bytes: DEFAULT_MAX_ATTACHMENT_BYTES, events: None, reads: None }
     }
 
-    /// Keeps each list's total for `ttl`: counting half of 100,000 tickets for every
-    /// page of a queue view is most of what the list costs, and a total a few seconds old
-    /// is what large help desks show anyway. This service's own changes forget the totals
-    /// at once; changes made elsewhere (scheduled jobs, other instances) show within `ttl`.
-    pub fn with_count_cache(mut self, ttl: chrono::Duration) -> Self {
-        self.counts = Some(Memo::new(ttl, self.ports.clock.clone()));
+    /// Keeps what agents and integrations read again and again for `ttl`: each list's
+    /// total (counting half of 100,000 tickets for every page of a queue view is most of
+    /// what the list costs), each list page, and each ticket. This service's own changes
+    /// forget them at once, and so does [`Self::forget_reads`] (the scheduled jobs call it
+    /// after theirs); changes made by other instances show within `ttl`. Checks before a
+    /// change (`If-Match`) and the changes themselves always read the database.
+    pub fn with_read_cache(mut self, ttl: chrono::Duration) -> Self {
+        let clock = self.ports.clock.clone();
+        self.reads = Some(ReadCache {
+            counts: Memo::new(ttl, clock.clone()),
+            pages: Memo::new(ttl, clock.clone()),
+            tickets: Memo::new(ttl, clock),
+        });
         self
     }
 
-    /// After a change: every total may be off now.
-    fn forget_counts(&self) {
-        if let Some(counts) = &self.counts {
-            counts.forget();
+    /// After a change: any kept total, page or ticket may be off now.
+    pub fn forget_reads(&self) {
+        if let Some(r) = &self.reads {
+            r.counts.forget();
+            r.pages.forget();
+            r.tickets.forget();
         }
+    }
+
+    /// A ticket for reading, from the read cache when there is one.
+    async fn read(&self, id: TicketId) -> DomainResult<Ticket> {
+        let found = match &self.reads {
+            Some(r) => r.tickets.get_or_load(id, || self.ports.tickets.get(id)).await?,
+            None => self.ports.tickets.get(id).await?,
+        };
+        found.ok_or_else(|| DomainError::not_found("ticket", id))
     }
 
     /// The total and one page of the tickets matching `filter`.
@@ -119,11 +144,16 @@ impl TicketService {
             TicketFilter { state_ids: ids, state_types: Vec::new(), ..filter }
         };
         let tickets = &self.ports.tickets;
-        let total = match &self.counts {
-            Some(counts) => counts.get_or_load(format!("{filter:?}"), || tickets.count(&filter)).await?,
-            None => tickets.count(&filter).await?,
+        let (total, items) = match &self.reads {
+            Some(r) => {
+                let key = format!("{filter:?}");
+                let total = r.counts.get_or_load(key.clone(), || tickets.count(&filter)).await?;
+                let items =
+                    r.pages.get_or_load(format!("{key}|{sort:?}|{page:?}"), || tickets.page(&filter, sort, page));
+                (total, items.await?)
+            }
+            None => (tickets.count(&filter).await?, tickets.page(&filter, sort, page).await?),
         };
-        let items = tickets.page(&filter, sort, page).await?;
         Ok(Page { items, total, page: page.page, per_page: page.per_page })
     }
 
@@ -266,14 +296,14 @@ impl TicketService {
             vec![HistoryEntry { history_type: HistoryType::FollowUp, name: "%%".into(), article_id: Some(article_id) }]
         });
         let article_id = self.ports.articles.add(ticket_id, article, history, SYSTEM_USER).await?;
-        self.forget_counts();
+        self.forget_reads();
         if ticket.state_type == StateType::Closed
             && let Some(open) = self.ports.lookups.state_by_name("open").await?
         {
             let change = ResolvedChange::State { old: self.state_of(&ticket).await?, new: open, pending_until: None };
             let (update, history) = ticket_change::plan(&ticket, &change, self.ports.clock.now())?;
             self.ports.tickets.update(ticket_id, update, history, SYSTEM_USER).await?;
-            self.forget_counts();
+            self.forget_reads();
         }
         self.announce(ticket_id, |ticket| Event::ArticleAdded { ticket, article_id, internal: false }).await;
         Ok(article_id)
@@ -338,7 +368,7 @@ impl TicketService {
                 Err(DomainError::Conflict(_)) if attempts < 10 => attempts += 1,
                 Err(e) => return Err(e),
                 Ok((id, _)) => {
-                    self.forget_counts();
+                    self.forget_reads();
                     let ticket = self.load(id).await?;
                     if let Some(events) = &self.events {
                         events.publish(Event::TicketCreated { ticket: TicketRef::from(&ticket) }).await;
@@ -353,7 +383,7 @@ impl TicketService {
     /// articles, what the actor may do with it, whether they watch it, its links and the
     /// time accounted on it.
     pub async fn zoom(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<TicketZoom> {
-        let mut ticket = self.load(id).await?;
+        let mut ticket = self.read(id).await?;
         let group = self.group_of(&ticket).await?;
         let watchers = self.ports.tickets.watchers(id).await?;
         let watching = watchers.contains(&actor.user_id);
@@ -368,9 +398,19 @@ impl TicketService {
         Ok(TicketZoom { ticket, abilities, watching, links, accounted })
     }
 
+    /// The ticket as the database has it now (never from the read cache), for a check
+    /// made before changing it (`If-Match`).
+    pub async fn current(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<Ticket> {
+        let ticket = self.load(id).await?;
+        if !self.may(actor, &ticket, Permission::Ro).await? {
+            return Err(DomainError::not_found("ticket", id));
+        }
+        Ok(ticket)
+    }
+
     /// A ticket the actor may read; a ticket they may not read does not exist for them.
     pub async fn get(&self, actor: &AgentPermissions, id: TicketId, with_articles: bool) -> DomainResult<Ticket> {
-        let mut ticket = self.load(id).await?;
+        let mut ticket = self.read(id).await?;
         if !self.may(actor, &ticket, Permission::Ro).await? {
             return Err(DomainError::not_found("ticket", id));
         }
@@ -475,7 +515,7 @@ impl TicketService {
             .is_some()
             .then(|| history.iter().map(|h| format!("{:?}", h.history_type)).collect::<Vec<_>>().join(","));
         self.ports.tickets.update(id, update, history, actor.user_id).await?;
-        self.forget_counts();
+        self.forget_reads();
         let ticket = self.load(id).await?;
         if let (Some(events), Some(change)) = (&self.events, what) {
             events.publish(Event::TicketUpdated { ticket: TicketRef::from(&ticket), change }).await;
@@ -508,7 +548,7 @@ impl TicketService {
             Box::new(move |_, article_id| vec![ticket_change::article_history(&for_history, article_id)]);
         let article_id = self.ports.articles.add(ticket_id, article, history, actor.user_id).await?;
         // Text search matches article bodies: totals may change.
-        self.forget_counts();
+        self.forget_reads();
         // An article leaves the ticket's fields as they were: the ticket read above serves.
         if let Some(events) = &self.events {
             events.publish(Event::ArticleAdded { ticket: TicketRef::from(&ticket), article_id, internal }).await;
@@ -574,7 +614,7 @@ impl TicketService {
             link_as_child: true,
         };
         self.ports.tickets.merge(source_id, target_id, plan, actor.user_id).await?;
-        self.forget_counts();
+        self.forget_reads();
         self.load(target_id).await
     }
 
@@ -813,9 +853,10 @@ impl TicketService {
     /// What the actor may do with a ticket, by its id; `None` when there is no such
     /// ticket. For checks made before an operation runs (the pages' route guards).
     pub async fn abilities_on(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<Option<Vec<Permission>>> {
-        match self.ports.tickets.get(id).await? {
-            Some(ticket) => self.abilities(actor, &ticket).await.map(Some),
-            None => Ok(None),
+        match self.read(id).await {
+            Ok(ticket) => self.abilities(actor, &ticket).await.map(Some),
+            Err(DomainError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
         }
     }
 

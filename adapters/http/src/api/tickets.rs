@@ -673,7 +673,7 @@ impl TicketApi {
         body: Json<TicketPatch>,
     ) -> Result<TicketWithTag, ApiError> {
         let caller = self.state.writer(&auth).await?;
-        let mut ticket = self.state.tickets.get(&caller, id.0, false).await?;
+        let mut ticket = self.state.tickets.current(&caller, id.0).await?;
         if let Some(expected) = if_match.0.as_deref().filter(|v| !v.trim().is_empty() && v.trim() != "*") {
             let current = ticket.etag();
             if !expected.split(',').any(|tag| tag.trim().trim_start_matches("W/") == current) {
