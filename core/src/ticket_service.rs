@@ -80,6 +80,10 @@ struct ReadCache {
     counts: Memo<String, u64>,
     pages: Memo<String, Vec<Ticket>>,
     tickets: Memo<TicketId, Option<Ticket>>,
+    articles: Memo<TicketId, Vec<Article>>,
+    watchers: Memo<TicketId, Vec<UserId>>,
+    links: Memo<TicketId, Vec<(TicketId, LinkKind)>>,
+    accounted: Memo<TicketId, f64>,
 }
 
 impl TicketService {
@@ -98,7 +102,11 @@ impl TicketService {
         self.reads = Some(ReadCache {
             counts: Memo::new(ttl, clock.clone()),
             pages: Memo::new(ttl, clock.clone()),
-            tickets: Memo::new(ttl, clock),
+            tickets: Memo::new(ttl, clock.clone()),
+            articles: Memo::new(ttl, clock.clone()),
+            watchers: Memo::new(ttl, clock.clone()),
+            links: Memo::new(ttl, clock.clone()),
+            accounted: Memo::new(ttl, clock),
         });
         self
     }
@@ -109,6 +117,38 @@ impl TicketService {
             r.counts.forget();
             r.pages.forget();
             r.tickets.forget();
+            r.articles.forget();
+            r.watchers.forget();
+            r.links.forget();
+            r.accounted.forget();
+        }
+    }
+
+    async fn articles_of(&self, id: TicketId) -> DomainResult<Vec<Article>> {
+        match &self.reads {
+            Some(r) => r.articles.get_or_load(id, || self.ports.articles.list_for_ticket(id)).await,
+            None => self.ports.articles.list_for_ticket(id).await,
+        }
+    }
+
+    async fn watchers_of(&self, id: TicketId) -> DomainResult<Vec<UserId>> {
+        match &self.reads {
+            Some(r) => r.watchers.get_or_load(id, || self.ports.tickets.watchers(id)).await,
+            None => self.ports.tickets.watchers(id).await,
+        }
+    }
+
+    async fn links_of(&self, id: TicketId) -> DomainResult<Vec<(TicketId, LinkKind)>> {
+        match &self.reads {
+            Some(r) => r.links.get_or_load(id, || self.ports.tickets.links(id)).await,
+            None => self.ports.tickets.links(id).await,
+        }
+    }
+
+    async fn accounted_of(&self, id: TicketId) -> DomainResult<f64> {
+        match &self.reads {
+            Some(r) => r.accounted.get_or_load(id, || self.ports.tickets.accounted_time(id)).await,
+            None => self.ports.tickets.accounted_time(id).await,
         }
     }
 
@@ -385,16 +425,16 @@ impl TicketService {
     pub async fn zoom(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<TicketZoom> {
         let mut ticket = self.read(id).await?;
         let group = self.group_of(&ticket).await?;
-        let watchers = self.ports.tickets.watchers(id).await?;
+        let watchers = self.watchers_of(id).await?;
         let watching = watchers.contains(&actor.user_id);
         let access = TicketAccess::of(&ticket, group, watchers);
         if !actor.can_access_ticket(&access, Permission::Ro) {
             return Err(DomainError::not_found("ticket", id));
         }
         let abilities = Permission::ALL.into_iter().filter(|p| actor.can_access_ticket(&access, *p)).collect();
-        ticket.articles = Some(self.ports.articles.list_for_ticket(id).await?);
+        ticket.articles = Some(self.articles_of(id).await?);
         let links = self.linked(actor, id).await?;
-        let accounted = self.ports.tickets.accounted_time(id).await?;
+        let accounted = self.accounted_of(id).await?;
         Ok(TicketZoom { ticket, abilities, watching, links, accounted })
     }
 
@@ -415,7 +455,7 @@ impl TicketService {
             return Err(DomainError::not_found("ticket", id));
         }
         if with_articles {
-            ticket.articles = Some(self.ports.articles.list_for_ticket(id).await?);
+            ticket.articles = Some(self.articles_of(id).await?);
         }
         Ok(ticket)
     }
@@ -625,6 +665,7 @@ impl TicketService {
         let kind = if watching { HistoryType::Subscribe } else { HistoryType::Unsubscribe };
         let entry = HistoryEntry::new(kind, names::watcher(&me.first_name, &me.last_name, &me.login));
         self.ports.tickets.set_watching(id, me.id, watching, entry, actor.user_id).await?;
+        self.forget_reads();
         Ok(())
     }
 
@@ -661,12 +702,13 @@ impl TicketService {
             ..HistoryEntry::new(HistoryType::TimeAccounting, names::time_accounting(units, total))
         };
         self.ports.tickets.account_time(id, article_id, units, entry, actor.user_id).await?;
+        self.forget_reads();
         Ok(total)
     }
 
     pub async fn accounted_time(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<f64> {
         self.get(actor, id, false).await?;
-        self.ports.tickets.accounted_time(id).await
+        self.accounted_of(id).await
     }
 
     pub async fn history(
@@ -758,8 +800,12 @@ impl TicketService {
     /// The links of a ticket the actor may read, to the tickets they may read.
     async fn linked(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<Vec<LinkedTicket>> {
         let mut out = Vec::new();
-        for (other, kind) in self.ports.tickets.links(id).await? {
-            let Some(ticket) = self.ports.tickets.get(other).await? else { continue };
+        for (other, kind) in self.links_of(id).await? {
+            let ticket = match self.read(other).await {
+                Ok(t) => t,
+                Err(DomainError::NotFound { .. }) => continue,
+                Err(e) => return Err(e),
+            };
             if self.may(actor, &ticket, Permission::Ro).await? {
                 out.push(LinkedTicket { kind, ticket });
             }
@@ -778,7 +824,9 @@ impl TicketService {
     ) -> DomainResult<bool> {
         let (ticket, target) = self.link_pair(actor, id, other).await?;
         let history = link_history(HistoryType::TicketLinkAdd, &ticket, &target);
-        self.ports.tickets.add_link(id, other, kind, history, actor.user_id).await
+        let added = self.ports.tickets.add_link(id, other, kind, history, actor.user_id).await;
+        self.forget_reads();
+        added
     }
 
     /// Removes a link; the same permissions as adding it. False when there was none.
@@ -791,7 +839,9 @@ impl TicketService {
     ) -> DomainResult<bool> {
         let (ticket, target) = self.link_pair(actor, id, other).await?;
         let history = link_history(HistoryType::TicketLinkDelete, &ticket, &target);
-        self.ports.tickets.remove_link(id, other, kind, history, actor.user_id).await
+        let removed = self.ports.tickets.remove_link(id, other, kind, history, actor.user_id).await;
+        self.forget_reads();
+        removed
     }
 
     async fn link_pair(
@@ -845,7 +895,7 @@ impl TicketService {
         let settled = ticket.owner_id == actor.user_id
             || ticket.responsible_id == actor.user_id
             || actor.has(group, Permission::Rw);
-        let watchers = if settled { Vec::new() } else { self.ports.tickets.watchers(ticket.id).await? };
+        let watchers = if settled { Vec::new() } else { self.watchers_of(ticket.id).await? };
         let access = TicketAccess::of(ticket, group, watchers);
         Ok(Permission::ALL.into_iter().filter(|p| actor.can_access_ticket(&access, *p)).collect())
     }
@@ -866,7 +916,7 @@ impl TicketService {
             return Ok(true);
         }
         // A watcher reaches the ticket whatever the groups say.
-        Ok(self.ports.tickets.watchers(ticket.id).await?.contains(&actor.user_id))
+        Ok(self.watchers_of(ticket.id).await?.contains(&actor.user_id))
     }
 
     /// The group of the ticket's queue, which decides who may do what with it.

@@ -58,7 +58,13 @@ impl Db {
             }
         };
         let mut opts = ConnectOptions::new(url.clone());
-        opts.sqlx_logging(false).connect_timeout(Duration::from_secs(5)).acquire_timeout(Duration::from_secs(10));
+        // A connection is pinged before use only after it sat idle for a while (a server
+        // restart or a proxy's idle cut shows there); pinging before every query was a
+        // second round trip per query, most of a ticket read's time on PostgreSQL.
+        opts.sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(5))
+            .acquire_timeout(Duration::from_secs(10))
+            .test_before_acquire_if_idle_for(Duration::from_secs(30));
         if dialect == Dialect::Sqlite {
             let file = sqlite_path(&url);
             let dir =
