@@ -1,7 +1,7 @@
 //! `make bench`: how fast goats is, measured from another process.
 //!
 //! For each engine it seeds a database (reusing one already seeded), starts the release
-//! binary, and drives every case with `oha` at 1, 8 and 64 concurrent clients. It reports
+//! binary, and drives every case with `oha` at 1, 8, 32 and 64 concurrent clients. It reports
 //! requests per second, p50/p99 latency, each case's throughput as a share of the
 //! `/healthz` ceiling, memory (idle and peak RSS) and start-up time, as a table, as
 //! `target/bench/results.json` and as `target/bench/throughput.svg`.
@@ -41,7 +41,7 @@ fn settings() -> Settings {
         tickets: env_or("BENCH_TICKETS", 100_000),
         duration: Duration::from_secs(env_or("BENCH_SECONDS", 5)),
         concurrency: std::env::var("BENCH_CLIENTS")
-            .unwrap_or_else(|_| "1,8,64".into())
+            .unwrap_or_else(|_| "1,8,32,64".into())
             .split(',')
             .filter_map(|c| c.trim().parse().ok())
             .collect(),
