@@ -62,6 +62,47 @@ fn valid_id(valid: bool) -> Value {
     (if valid { 1 } else { 2 }).into()
 }
 
+/// A company's columns after its id and name, written alike by INSERT and UPDATE.
+const COMPANY_DETAILS: [&str; 7] = ["street", "zip", "city", "country", "url", "comments", "valid_id"];
+
+fn company_details(c: &CustomerCompany) -> Vec<Value> {
+    vec![
+        c.street.clone().into(),
+        c.zip.clone().into(),
+        c.city.clone().into(),
+        c.country.clone().into(),
+        c.url.clone().into(),
+        c.comments.clone().into(),
+        valid_id(c.valid),
+    ]
+}
+
+/// A contact's columns after its login, address, company and password, written alike by
+/// INSERT and UPDATE.
+const CONTACT_DETAILS: [&str; 11] =
+    ["title", "first_name", "last_name", "phone", "mobile", "street", "zip", "city", "country", "comments", "valid_id"];
+
+fn contact_details(u: &CustomerUser) -> Vec<Value> {
+    vec![
+        u.title.clone().into(),
+        u.first_name.clone().into(),
+        u.last_name.clone().into(),
+        u.phone.clone().into(),
+        u.mobile.clone().into(),
+        u.street.clone().into(),
+        u.zip.clone().into(),
+        u.city.clone().into(),
+        u.country.clone().into(),
+        u.comments.clone().into(),
+        valid_id(u.valid),
+    ]
+}
+
+/// `a = ?, b = ?, …` for an UPDATE.
+fn assignments(columns: &[&str]) -> String {
+    columns.iter().map(|c| format!("{c} = ?")).collect::<Vec<_>>().join(", ")
+}
+
 #[async_trait]
 impl CustomerRepository for Db {
     async fn create_company(&self, c: CustomerCompany, by: UserId) -> DomainResult<()> {
@@ -70,23 +111,10 @@ impl CustomerRepository for Db {
         if self.company(&id).await?.is_some() {
             return Err(DomainError::Conflict(format!("customer company {id} exists")));
         }
-        self.insert_audited_no_id(
-            "customer_company",
-            &["customer_id", "name", "street", "zip", "city", "country", "url", "comments", "valid_id"],
-            vec![
-                id.into(),
-                name.into(),
-                c.street.into(),
-                c.zip.into(),
-                c.city.into(),
-                c.country.into(),
-                c.url.into(),
-                c.comments.into(),
-                valid_id(c.valid),
-            ],
-            by,
-        )
-        .await
+        let columns: Vec<&str> = ["customer_id", "name"].into_iter().chain(COMPANY_DETAILS).collect();
+        let mut values: Vec<Value> = vec![id.into(), name.into()];
+        values.extend(company_details(&c));
+        self.insert_audited_no_id("customer_company", &columns, values, by).await
     }
 
     async fn company(&self, customer_id: &str) -> DomainResult<Option<CustomerCompany>> {
@@ -104,46 +132,11 @@ impl CustomerRepository for Db {
         if self.user(&login).await?.is_some() {
             return Err(DomainError::Conflict(format!("customer user {login} exists")));
         }
-        self.insert_audited(
-            "customer_user",
-            &[
-                "login",
-                "email",
-                "customer_id",
-                "pw",
-                "title",
-                "first_name",
-                "last_name",
-                "phone",
-                "mobile",
-                "street",
-                "zip",
-                "city",
-                "country",
-                "comments",
-                "valid_id",
-            ],
-            vec![
-                login.into(),
-                email.into(),
-                u.customer_id.into(),
-                password_hash.into(),
-                u.title.into(),
-                u.first_name.into(),
-                u.last_name.into(),
-                u.phone.into(),
-                u.mobile.into(),
-                u.street.into(),
-                u.zip.into(),
-                u.city.into(),
-                u.country.into(),
-                u.comments.into(),
-                valid_id(u.valid),
-            ],
-            by,
-        )
-        .await
-        .map(|_| ())
+        let columns: Vec<&str> = ["login", "email", "customer_id", "pw"].into_iter().chain(CONTACT_DETAILS).collect();
+        let mut values: Vec<Value> =
+            vec![login.into(), email.into(), u.customer_id.clone().into(), password_hash.into()];
+        values.extend(contact_details(&u));
+        self.insert_audited("customer_user", &columns, values, by).await.map(|_| ())
     }
 
     async fn user(&self, login: &str) -> DomainResult<Option<CustomerUser>> {
@@ -203,48 +196,26 @@ impl CustomerRepository for Db {
 
     async fn update_company(&self, c: CustomerCompany, by: UserId) -> DomainResult<()> {
         let name = required("name", &c.name)?;
-        let sql = "UPDATE customer_company SET name = ?, street = ?, zip = ?, city = ?, country = ?, url = ?, \
-                   comments = ?, valid_id = ?, change_time = ?, change_by = ? WHERE customer_id = ?";
-        let values: Vec<Value> = vec![
-            name.into(),
-            c.street.into(),
-            c.zip.into(),
-            c.city.into(),
-            c.country.into(),
-            c.url.into(),
-            c.comments.into(),
-            valid_id(c.valid),
-            db_now(Utc::now()).into(),
-            by.into(),
-            c.customer_id.clone().into(),
-        ];
-        self.update_one(sql, values, "customer company", &c.customer_id).await
+        let sql = format!(
+            "UPDATE customer_company SET name = ?, {}, change_time = ?, change_by = ? WHERE customer_id = ?",
+            assignments(&COMPANY_DETAILS)
+        );
+        let mut values: Vec<Value> = vec![name.into()];
+        values.extend(company_details(&c));
+        values.extend([db_now(Utc::now()).into(), by.into(), c.customer_id.clone().into()]);
+        self.update_one(&sql, values, "customer company", &c.customer_id).await
     }
 
     async fn update_user(&self, u: CustomerUser, by: UserId) -> DomainResult<()> {
         let email = required("email", &u.email)?;
-        let sql = "UPDATE customer_user SET email = ?, customer_id = ?, title = ?, first_name = ?, last_name = ?, \
-                   phone = ?, mobile = ?, street = ?, zip = ?, city = ?, country = ?, comments = ?, valid_id = ?, \
-                   change_time = ?, change_by = ? WHERE login = ?";
-        let values: Vec<Value> = vec![
-            email.into(),
-            u.customer_id.into(),
-            u.title.into(),
-            u.first_name.into(),
-            u.last_name.into(),
-            u.phone.into(),
-            u.mobile.into(),
-            u.street.into(),
-            u.zip.into(),
-            u.city.into(),
-            u.country.into(),
-            u.comments.into(),
-            valid_id(u.valid),
-            db_now(Utc::now()).into(),
-            by.into(),
-            u.login.clone().into(),
-        ];
-        self.update_one(sql, values, "customer user", &u.login).await
+        let sql = format!(
+            "UPDATE customer_user SET email = ?, customer_id = ?, {}, change_time = ?, change_by = ? WHERE login = ?",
+            assignments(&CONTACT_DETAILS)
+        );
+        let mut values: Vec<Value> = vec![email.into(), u.customer_id.clone().into()];
+        values.extend(contact_details(&u));
+        values.extend([db_now(Utc::now()).into(), by.into(), u.login.clone().into()]);
+        self.update_one(&sql, values, "customer user", &u.login).await
     }
 
     async fn set_user_password_hash(&self, login: &str, hash: &str, by: UserId) -> DomainResult<()> {
