@@ -9,6 +9,7 @@ use sea_orm::{ConnectionTrait, QueryResult, Value};
 
 use crate::connection::Db;
 use crate::error::to_domain;
+use crate::lookups::assignments;
 use crate::row::{db_now, int, opt_text, text};
 
 const SELECT_USER: &str = "SELECT login, email, customer_id, title, first_name, last_name, phone, mobile, street, \
@@ -96,11 +97,6 @@ fn contact_details(u: &CustomerUser) -> Vec<Value> {
         u.comments.clone().into(),
         valid_id(u.valid),
     ]
-}
-
-/// `a = ?, b = ?, …` for an UPDATE.
-fn assignments(columns: &[&str]) -> String {
-    columns.iter().map(|c| format!("{c} = ?")).collect::<Vec<_>>().join(", ")
 }
 
 #[async_trait]

@@ -115,6 +115,36 @@ fn lookup_table(kind: LookupKind) -> &'static str {
     }
 }
 
+/// `a = ?, b = ?, …` for an UPDATE of `columns`.
+pub(crate) fn assignments(columns: &[&str]) -> String {
+    columns.iter().map(|c| format!("{c} = ?")).collect::<Vec<_>>().join(", ")
+}
+
+/// What an admin sets on a queue, written alike by INSERT and UPDATE.
+const QUEUE_SETTINGS: [&str; 8] = [
+    "name",
+    "group_id",
+    "unlock_timeout",
+    "first_response_time",
+    "update_time",
+    "solution_time",
+    "calendar_name",
+    "comments",
+];
+
+fn queue_settings(name: String, q: &NewQueue) -> Vec<Value> {
+    vec![
+        name.into(),
+        q.group_id.into(),
+        q.unlock_timeout.into(),
+        q.first_response_time.into(),
+        q.update_time.into(),
+        q.solution_time.into(),
+        q.calendar_name.clone().into(),
+        q.comments.clone().into(),
+    ]
+}
+
 fn name_required(name: &str) -> DomainResult<String> {
     let name = name.trim();
     if name.is_empty() {
@@ -144,44 +174,13 @@ impl LookupRepository for Db {
         let name = name_required(&q.name)?;
         // New queues use the default system address, salutation and signature (id 1)
         // and allow follow-ups, as OTRS's admin form preselects.
-        let id = self
-            .insert_audited(
-                "queue",
-                &[
-                    "name",
-                    "group_id",
-                    "unlock_timeout",
-                    "first_response_time",
-                    "update_time",
-                    "solution_time",
-                    "calendar_name",
-                    "comments",
-                    "system_address_id",
-                    "salutation_id",
-                    "signature_id",
-                    "follow_up_id",
-                    "follow_up_lock",
-                    "valid_id",
-                ],
-                vec![
-                    name.into(),
-                    q.group_id.into(),
-                    q.unlock_timeout.into(),
-                    q.first_response_time.into(),
-                    q.update_time.into(),
-                    q.solution_time.into(),
-                    q.calendar_name.into(),
-                    q.comments.into(),
-                    1.into(),
-                    1.into(),
-                    1.into(),
-                    1.into(),
-                    0.into(),
-                    1.into(),
-                ],
-                by,
-            )
-            .await?;
+        let columns: Vec<&str> = QUEUE_SETTINGS
+            .into_iter()
+            .chain(["system_address_id", "salutation_id", "signature_id", "follow_up_id", "follow_up_lock", "valid_id"])
+            .collect();
+        let mut values = queue_settings(name, &q);
+        values.extend([1.into(), 1.into(), 1.into(), 1.into(), 0.into(), 1.into()]);
+        let id = self.insert_audited("queue", &columns, values, by).await?;
         Ok(id as QueueId)
     }
 
@@ -191,24 +190,12 @@ impl LookupRepository for Db {
 
     async fn update_queue(&self, id: QueueId, q: NewQueue, by: UserId) -> DomainResult<()> {
         let name = name_required(&q.name)?;
-        let sql = "UPDATE queue SET name = ?, group_id = ?, unlock_timeout = ?, first_response_time = ?, \
-                   update_time = ?, solution_time = ?, calendar_name = ?, comments = ?, change_time = ?, change_by = ? \
-                   WHERE id = ?";
-        let values: Vec<Value> = vec![
-            name.into(),
-            q.group_id.into(),
-            q.unlock_timeout.into(),
-            q.first_response_time.into(),
-            q.update_time.into(),
-            q.solution_time.into(),
-            q.calendar_name.into(),
-            q.comments.into(),
-            db_now(Utc::now()).into(),
-            by.into(),
-            id.into(),
-        ];
+        let sql =
+            format!("UPDATE queue SET {}, change_time = ?, change_by = ? WHERE id = ?", assignments(&QUEUE_SETTINGS));
+        let mut values = queue_settings(name, &q);
+        values.extend([db_now(Utc::now()).into(), by.into(), id.into()]);
         let _w = self.write_guard().await;
-        let r = self.conn.execute_raw(self.stmt(sql, values)).await.map_err(to_domain)?;
+        let r = self.conn.execute_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
         if r.rows_affected() == 0 {
             return Err(DomainError::not_found("queue", id));
         }
