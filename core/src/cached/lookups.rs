@@ -61,7 +61,7 @@ impl CachedLookups {
     }
 
     /// A write, and then forgetting — also when it failed halfway.
-    async fn write<T>(&self, result: DomainResult<T>) -> DomainResult<T> {
+    fn write<T>(&self, result: DomainResult<T>) -> DomainResult<T> {
         self.forget();
         result
     }
@@ -79,10 +79,10 @@ impl LookupRepository for CachedLookups {
         self.queue_by_name.get_or_load(name.to_string(), || self.inner.queue_by_name(name)).await
     }
     async fn create_queue(&self, queue: NewQueue, by: UserId) -> DomainResult<QueueId> {
-        self.write(self.inner.create_queue(queue, by).await).await
+        self.write(self.inner.create_queue(queue, by).await)
     }
     async fn set_queue_valid(&self, id: QueueId, valid: bool, by: UserId) -> DomainResult<()> {
-        self.write(self.inner.set_queue_valid(id, valid, by).await).await
+        self.write(self.inner.set_queue_valid(id, valid, by).await)
     }
     async fn states(&self) -> DomainResult<Vec<TicketState>> {
         self.states.get_or_load((), || self.inner.states()).await
@@ -94,7 +94,7 @@ impl LookupRepository for CachedLookups {
         self.state_by_name.get_or_load(name.to_string(), || self.inner.state_by_name(name)).await
     }
     async fn create_state(&self, name: &str, state_type: StateType, by: UserId) -> DomainResult<StateId> {
-        self.write(self.inner.create_state(name, state_type, by).await).await
+        self.write(self.inner.create_state(name, state_type, by).await)
     }
     async fn priorities(&self) -> DomainResult<Vec<Priority>> {
         self.priorities.get_or_load((), || self.inner.priorities()).await
@@ -103,7 +103,7 @@ impl LookupRepository for CachedLookups {
         self.priority.get_or_load(id, || self.inner.priority(id)).await
     }
     async fn create_priority(&self, name: &str, by: UserId) -> DomainResult<PriorityId> {
-        self.write(self.inner.create_priority(name, by).await).await
+        self.write(self.inner.create_priority(name, by).await)
     }
     async fn types(&self) -> DomainResult<Vec<TicketType>> {
         self.types.get_or_load((), || self.inner.types()).await
@@ -112,19 +112,19 @@ impl LookupRepository for CachedLookups {
         self.ticket_type.get_or_load(id, || self.inner.ticket_type(id)).await
     }
     async fn create_type(&self, name: &str, by: UserId) -> DomainResult<TypeId> {
-        self.write(self.inner.create_type(name, by).await).await
+        self.write(self.inner.create_type(name, by).await)
     }
     async fn reply_texts(&self, queue_id: QueueId) -> DomainResult<ReplyTexts> {
         self.reply_texts.get_or_load(queue_id, || self.inner.reply_texts(queue_id)).await
     }
     async fn update_queue(&self, id: QueueId, queue: NewQueue, by: UserId) -> DomainResult<()> {
-        self.write(self.inner.update_queue(id, queue, by).await).await
+        self.write(self.inner.update_queue(id, queue, by).await)
     }
     async fn rename_lookup(&self, kind: LookupKind, id: i32, name: &str, by: UserId) -> DomainResult<()> {
-        self.write(self.inner.rename_lookup(kind, id, name, by).await).await
+        self.write(self.inner.rename_lookup(kind, id, name, by).await)
     }
     async fn set_lookup_valid(&self, kind: LookupKind, id: i32, valid: bool, by: UserId) -> DomainResult<()> {
-        self.write(self.inner.set_lookup_valid(kind, id, valid, by).await).await
+        self.write(self.inner.set_lookup_valid(kind, id, valid, by).await)
     }
 }
 

@@ -39,7 +39,7 @@ impl CachedPeople {
         }
     }
 
-    async fn write<T>(&self, result: DomainResult<T>) -> DomainResult<T> {
+    fn write<T>(&self, result: DomainResult<T>) -> DomainResult<T> {
         self.agent.forget();
         self.agent_list.forget();
         self.grants.forget();
@@ -50,7 +50,7 @@ impl CachedPeople {
 #[async_trait]
 impl AgentRepository for CachedPeople {
     async fn create(&self, agent: NewAgent, by: UserId) -> DomainResult<UserId> {
-        self.write(self.agents.create(agent, by).await).await
+        self.write(self.agents.create(agent, by).await)
     }
     async fn get(&self, id: UserId) -> DomainResult<Option<Agent>> {
         self.agent.get_or_load(id, || self.agents.get(id)).await
@@ -65,13 +65,13 @@ impl AgentRepository for CachedPeople {
         self.agents.credentials(login).await
     }
     async fn set_password_hash(&self, id: UserId, hash: &str, by: UserId) -> DomainResult<()> {
-        self.write(self.agents.set_password_hash(id, hash, by).await).await
+        self.write(self.agents.set_password_hash(id, hash, by).await)
     }
     async fn set_valid(&self, id: UserId, valid: bool, by: UserId) -> DomainResult<()> {
-        self.write(self.agents.set_valid(id, valid, by).await).await
+        self.write(self.agents.set_valid(id, valid, by).await)
     }
     async fn update_profile(&self, id: UserId, profile: AgentProfile, by: UserId) -> DomainResult<()> {
-        self.write(self.agents.update_profile(id, profile, by).await).await
+        self.write(self.agents.update_profile(id, profile, by).await)
     }
 }
 
@@ -81,25 +81,25 @@ impl GroupRepository for CachedPeople {
         self.groups.groups().await
     }
     async fn create_group(&self, name: &str, comments: Option<&str>, by: UserId) -> DomainResult<GroupId> {
-        self.write(self.groups.create_group(name, comments, by).await).await
+        self.write(self.groups.create_group(name, comments, by).await)
     }
     async fn roles(&self) -> DomainResult<Vec<Role>> {
         self.groups.roles().await
     }
     async fn create_role(&self, name: &str, comments: Option<&str>, by: UserId) -> DomainResult<RoleId> {
-        self.write(self.groups.create_role(name, comments, by).await).await
+        self.write(self.groups.create_role(name, comments, by).await)
     }
     async fn grant_user(&self, user: UserId, group: GroupId, permission: Permission, by: UserId) -> DomainResult<()> {
-        self.write(self.groups.grant_user(user, group, permission, by).await).await
+        self.write(self.groups.grant_user(user, group, permission, by).await)
     }
     async fn revoke_user(&self, user: UserId, group: GroupId, permission: Permission) -> DomainResult<()> {
-        self.write(self.groups.revoke_user(user, group, permission).await).await
+        self.write(self.groups.revoke_user(user, group, permission).await)
     }
     async fn grant_role(&self, role: RoleId, group: GroupId, permission: Permission, by: UserId) -> DomainResult<()> {
-        self.write(self.groups.grant_role(role, group, permission, by).await).await
+        self.write(self.groups.grant_role(role, group, permission, by).await)
     }
     async fn add_user_to_role(&self, user: UserId, role: RoleId, by: UserId) -> DomainResult<()> {
-        self.write(self.groups.add_user_to_role(user, role, by).await).await
+        self.write(self.groups.add_user_to_role(user, role, by).await)
     }
     async fn grants_for(&self, user: UserId) -> DomainResult<Vec<GroupGrant>> {
         self.grants.get_or_load(user, || self.groups.grants_for(user)).await
@@ -108,10 +108,10 @@ impl GroupRepository for CachedPeople {
         self.groups.direct_grants(user).await
     }
     async fn set_group_valid(&self, id: GroupId, valid: bool, by: UserId) -> DomainResult<()> {
-        self.write(self.groups.set_group_valid(id, valid, by).await).await
+        self.write(self.groups.set_group_valid(id, valid, by).await)
     }
     async fn set_role_valid(&self, id: RoleId, valid: bool, by: UserId) -> DomainResult<()> {
-        self.write(self.groups.set_role_valid(id, valid, by).await).await
+        self.write(self.groups.set_role_valid(id, valid, by).await)
     }
 }
 

@@ -15,8 +15,8 @@ use poem::web::Path;
 use poem::{Response, handler};
 
 use super::desk::Desk;
+use super::form_text::FormText;
 use super::page::{Chrome, Nav, PageError, html, with_flash};
-use super::session::CSRF_FIELD;
 
 /// Problems with a form, each under the name of its field.
 #[derive(Default)]
@@ -102,7 +102,7 @@ pub async fn new_form(desk: Desk) -> Response {
 
 #[handler]
 pub async fn create(desk: Desk, body: String) -> Result<Response, PageError> {
-    let f = fields(&body);
+    let f = FormText::parse(&body);
     let form = AgentForm {
         login: f.get("login"),
         first_name: f.get("first_name"),
@@ -110,7 +110,7 @@ pub async fn create(desk: Desk, body: String) -> Result<Response, PageError> {
         email: f.get("email"),
         valid: true,
     };
-    let password = f.get_raw("password");
+    let password = f.raw("password");
     let mut errors = check_names(&desk, &form);
     if form.login.is_empty() {
         errors.add("login", desk.tr().t("admin-user-error-login"));
@@ -150,7 +150,7 @@ pub async fn edit(desk: Desk, Path(id): Path<UserId>) -> Result<Response, PageEr
 #[handler]
 pub async fn update(desk: Desk, Path(id): Path<UserId>, body: String) -> Result<Response, PageError> {
     let agent = desk.state.admin.agent(&desk.perms, id).await.map_err(|e| PageError::from_domain(&desk, e))?;
-    let f = fields(&body);
+    let f = FormText::parse(&body);
     let form = AgentForm {
         login: agent.login.clone(),
         first_name: f.get("first_name"),
@@ -158,7 +158,7 @@ pub async fn update(desk: Desk, Path(id): Path<UserId>, body: String) -> Result<
         email: f.get("email"),
         valid: f.get("valid") == "1",
     };
-    let password = f.get_raw("password");
+    let password = f.raw("password");
     let mut errors = check_names(&desk, &form);
     if !password.is_empty() && password.chars().count() < 8 {
         errors.add("password", desk.tr().t("admin-user-error-password"));
@@ -196,9 +196,9 @@ pub async fn set_grants(desk: Desk, Path(id): Path<UserId>, body: String) -> Res
     let admin = &desk.state.admin;
     let fail = |e| PageError::from_domain(&desk, e);
     let agent = admin.agent(&desk.perms, id).await.map_err(fail)?;
-    let wanted: BTreeSet<(i32, Permission)> = url::form_urlencoded::parse(body.as_bytes())
-        .filter(|(k, _)| k == "grant")
-        .filter_map(|(_, v)| {
+    let wanted: BTreeSet<(i32, Permission)> = FormText::parse(&body)
+        .all("grant")
+        .filter_map(|v| {
             let (g, p) = v.split_once(':')?;
             Some((g.parse().ok()?, Permission::from_key(p)?))
         })
@@ -301,23 +301,4 @@ fn field_errors(desk: &Desk, e: DomainError) -> Result<FieldErrors, PageError> {
         other => return Err(PageError::from_domain(desk, other)),
     }
     Ok(errors)
-}
-
-/// The fields of a url-encoded form body.
-struct Fields(Vec<(String, String)>);
-
-fn fields(body: &str) -> Fields {
-    Fields(url::form_urlencoded::parse(body.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
-}
-
-impl Fields {
-    /// A text field, trimmed.
-    fn get(&self, name: &str) -> String {
-        self.get_raw(name).trim().to_string()
-    }
-
-    /// A field as typed (passwords keep their spaces).
-    fn get_raw(&self, name: &str) -> String {
-        self.0.iter().find(|(k, _)| k == name && k != CSRF_FIELD).map(|(_, v)| v.clone()).unwrap_or_default()
-    }
 }

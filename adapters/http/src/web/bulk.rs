@@ -8,6 +8,7 @@ use goats_core::ticket_change::TicketChange;
 use poem::{Response, handler};
 
 use super::desk::Desk;
+use super::form_text::FormText;
 use super::page::{Chrome, Nav, PageError, html};
 use super::ticket_actions::ticket_by_number;
 
@@ -28,21 +29,14 @@ struct BulkResults {
 /// typed form extractor cannot hold.
 #[handler]
 pub async fn apply(desk: Desk, body: String) -> Result<Response, PageError> {
+    let form = FormText::parse(&body);
     let mut ids: Vec<TicketId> = Vec::new();
-    let field = |name: &str| -> String {
-        url::form_urlencoded::parse(body.as_bytes())
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
-    for (k, v) in url::form_urlencoded::parse(body.as_bytes()) {
-        if k == "ids"
-            && let Ok(id) = v.parse()
-            && !ids.contains(&id)
-        {
+    for id in form.all("ids").filter_map(|v| v.parse().ok()) {
+        if !ids.contains(&id) {
             ids.push(id);
         }
     }
+    let field = |name: &str| form.get(name);
     if ids.is_empty() {
         return Err(PageError::invalid(&desk, "invalid-bulk-none"));
     }

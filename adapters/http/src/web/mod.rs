@@ -10,6 +10,7 @@ pub(crate) mod bulk;
 mod choices;
 pub(crate) mod dashboard;
 mod desk;
+mod form_text;
 mod format;
 pub(crate) mod guards;
 pub mod i18n;
