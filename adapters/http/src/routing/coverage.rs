@@ -7,6 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use poem::{Endpoint, IntoResponse, Request, Response, Result};
 
+use super::table::matches;
+
 #[derive(Default)]
 pub struct Coverage {
     counters: Mutex<HashMap<String, Arc<AtomicU64>>>,
@@ -60,43 +62,20 @@ pub struct CountedMount<E> {
 }
 
 /// One route of a mount: its method, its path (relative to the mount, as the nested
-/// service sees the request) split into segments once, and its counter.
+/// service sees the request) and its counter.
 pub struct MountCounter {
     method: String,
-    segments: Vec<Segment>,
+    pattern: String,
     counter: Arc<AtomicU64>,
 }
 
-enum Segment {
-    Literal(String),
-    Param,
-}
-
 impl MountCounter {
-    pub fn new(method: String, path: &str, counter: Arc<AtomicU64>) -> Self {
-        let segments = path
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .map(|s| if s.starts_with(':') { Segment::Param } else { Segment::Literal(s.to_string()) })
-            .collect();
-        Self { method, segments, counter }
+    pub fn new(method: String, pattern: &str, counter: Arc<AtomicU64>) -> Self {
+        Self { method, pattern: pattern.to_string(), counter }
     }
 
-    /// Whether the request is this route's, without allocating: this runs on every
-    /// request to the API.
     fn matches(&self, method: &str, path: &str) -> bool {
-        if self.method != method {
-            return false;
-        }
-        let mut parts = path.split('/').filter(|s| !s.is_empty());
-        for seg in &self.segments {
-            match (seg, parts.next()) {
-                (Segment::Literal(l), Some(p)) if l == p => {}
-                (Segment::Param, Some(_)) => {}
-                _ => return false,
-            }
-        }
-        parts.next().is_none()
+        self.method == method && matches(&self.pattern, path)
     }
 }
 

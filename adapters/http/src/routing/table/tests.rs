@@ -209,3 +209,14 @@ fn every_problem_is_reported_at_once() {
     let errors = load(&[("g.yaml", text)]).unwrap_err();
     assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![11, 12]);
 }
+
+#[test]
+fn paths_match_their_patterns() {
+    assert!(matches("/tickets/:id", "/tickets/7"));
+    assert!(!matches("/tickets/:id", "/tickets/"));
+    assert!(!matches("/tickets/:id", "/tickets/7/history"));
+    assert!(matches("/static/*file", "/static/css/app.css"));
+    assert!(!matches("/static/*file", "/static/"));
+    assert!(!matches("/static/*file", "/static"));
+    assert!(matches("/", "/"));
+}
