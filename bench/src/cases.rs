@@ -23,6 +23,14 @@ pub struct Case {
     pub body: Option<String>,
 }
 
+impl Case {
+    /// Whether a run asking for `words` (any of them in the name; all when none) measures
+    /// this case. The ceiling is always measured: every other case is a share of it.
+    pub fn wanted(&self, words: &[String]) -> bool {
+        words.is_empty() || matches!(self.kind, Kind::Ceiling) || words.iter().any(|w| self.name.contains(w.as_str()))
+    }
+}
+
 /// What the cases need from the running server: an access token, a page session, and
 /// the tickets they read and write.
 pub struct Fixture {

@@ -26,6 +26,8 @@ pub struct Settings {
     pub duration: Duration,
     pub concurrency: Vec<u32>,
     pub engines: Vec<Engine>,
+    /// Words of the case names to run (all when empty); the ceiling always runs.
+    pub cases: Vec<String>,
 }
 
 fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
@@ -46,6 +48,13 @@ fn settings() -> Settings {
             .filter_map(|c| c.trim().parse().ok())
             .collect(),
         engines: engines.split(',').filter_map(|e| Engine::parse(e.trim())).collect(),
+        cases: std::env::var("BENCH_CASES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(String::from)
+            .collect(),
     }
 }
 
@@ -73,7 +82,7 @@ fn run() -> Result<(), String> {
         std::thread::sleep(Duration::from_millis(500));
         let idle_rss_kb = running.rss_kb();
         let mut measured = Vec::new();
-        for case in cases::all(&fixture) {
+        for case in cases::all(&fixture).into_iter().filter(|c| c.wanted(&s.cases)) {
             for &clients in &s.concurrency {
                 eprintln!("bench: {} {} × {clients}", engine.name(), case.name);
                 measured.push(load::drive(&running.base, &case, clients, s.duration)?);

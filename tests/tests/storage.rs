@@ -406,6 +406,63 @@ async fn concurrent_tickets_get_distinct_numbers() {
     .await;
 }
 
+/// Three goats processes (a pool each) creating tickets at once, after another program
+/// (OTRS) left two counter rows of its own unnumbered: every ticket gets its own number,
+/// and the other program's rows are numbered first, in id order, as OTRS would.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn processes_sharing_the_counter_agree() {
+    use sea_orm::ConnectionTrait;
+    for engine in Engine::ALL {
+        let t = TestDatabase::create(engine).await;
+        let first = t.connect().await;
+        migrate(&first).await.unwrap();
+        let today = Utc::now().format("%Y-%m-%d %H:%M:%S");
+        for uid in ["otrs-a", "otrs-b"] {
+            first
+                .connection()
+                .execute_unprepared(&format!(
+                    "INSERT INTO ticket_number_counter (counter, counter_uid, create_time) VALUES (0, '{uid}', '{today}')"
+                ))
+                .await
+                .unwrap();
+        }
+        let mut pools = vec![first];
+        for _ in 0..2 {
+            pools.push(t.connect().await);
+        }
+        let root = Arc::new(root(&pools[0]).await);
+        let mut tasks = Vec::new();
+        for (p, db) in pools.iter().enumerate() {
+            let s = Arc::new(service(db));
+            for i in 0..40 {
+                let (s, root) = (s.clone(), root.clone());
+                tasks.push(tokio::spawn(async move { s.create(&root, ticket(&format!("P{p} {i}"), 2, 3, "c")).await }));
+            }
+        }
+        let mut numbers = HashSet::new();
+        for task in tasks {
+            let t = task.await.unwrap().unwrap_or_else(|e| panic!("{engine:?}: {e}"));
+            assert!(has_valid_checksum(&t.number), "{engine:?}: {}", t.number);
+            numbers.insert(t.number);
+        }
+        assert_eq!(numbers.len(), 120, "{engine:?}");
+        let foreign = pools[0]
+            .connection()
+            .query_all_raw(sea_orm::Statement::from_string(
+                pools[0].connection().get_database_backend(),
+                "SELECT counter FROM ticket_number_counter WHERE counter_uid LIKE 'otrs-%' ORDER BY id",
+            ))
+            .await
+            .unwrap();
+        let foreign: Vec<i64> = foreign.iter().map(|r| r.try_get_by_index::<i64>(0).unwrap()).collect();
+        assert_eq!(foreign, [1, 2], "{engine:?}: the other program's rows");
+        for db in pools {
+            db.close().await;
+        }
+        t.drop_database().await;
+    }
+}
+
 /// OTRS up to 6 calls the group table `groups`; goats reads grants from either name.
 #[tokio::test]
 async fn reads_the_older_groups_table() {
