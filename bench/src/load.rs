@@ -44,7 +44,15 @@ pub fn drive(base: &str, case: &Case, clients: u32, duration: Duration) -> Resul
     if let Some(body) = &case.body {
         cmd.args(["-d", body]);
     }
-    cmd.arg(format!("{base}{}", case.path));
+    if case.also.is_empty() {
+        cmd.arg(format!("{base}{}", case.path));
+    } else {
+        // oha picks one line of the file per request.
+        let file = std::env::temp_dir().join(format!("goats-bench-urls-{}.txt", std::process::id()));
+        let urls: Vec<String> = std::iter::once(&case.path).chain(&case.also).map(|p| format!("{base}{p}")).collect();
+        std::fs::write(&file, urls.join("\n") + "\n").map_err(|e| format!("{}: {e}", file.display()))?;
+        cmd.arg("--urls-from-file").arg(&file);
+    }
     let out = cmd.output().map_err(|e| format!("oha: {e}"))?;
     if !out.status.success() {
         return Err(format!("oha failed on {}: {}", case.name, String::from_utf8_lossy(&out.stderr)));

@@ -120,6 +120,11 @@ pub trait TicketRepository: Send + Sync {
         by: UserId,
     ) -> DomainResult<(TicketId, ArticleId)>;
     async fn get(&self, id: TicketId) -> DomainResult<Option<Ticket>>;
+    /// The ticket without its `version` (0): what a check before a change needs. The
+    /// version is a lookup in the ticket's history, which grows with every change.
+    async fn get_unversioned(&self, id: TicketId) -> DomainResult<Option<Ticket>> {
+        self.get(id).await
+    }
     async fn id_by_number(&self, number: &str) -> DomainResult<Option<TicketId>>;
     /// How many tickets match.
     async fn count(&self, filter: &TicketFilter) -> DomainResult<u64>;

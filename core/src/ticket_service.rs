@@ -245,7 +245,7 @@ impl TicketService {
         ticket_id: TicketId,
         attachment_id: i64,
     ) -> DomainResult<(Attachment, Vec<u8>)> {
-        let ticket = self.load(ticket_id).await?;
+        let ticket = self.load_unversioned(ticket_id).await?;
         let not_found = || DomainError::not_found("attachment", attachment_id);
         if !crate::permission::customer_can_see(&ticket, login, company) {
             return Err(DomainError::not_found("ticket", ticket_id));
@@ -323,7 +323,7 @@ impl TicketService {
         ticket_id: TicketId,
         words: CustomerWords,
     ) -> DomainResult<ArticleId> {
-        let ticket = self.load(ticket_id).await?;
+        let ticket = self.load_unversioned(ticket_id).await?;
         if !crate::permission::customer_can_see(&ticket, &customer.login, &customer.customer_id) {
             return Err(DomainError::not_found("ticket", ticket_id));
         }
@@ -525,7 +525,7 @@ impl TicketService {
         id: TicketId,
         changes: Vec<TicketChange>,
     ) -> DomainResult<Ticket> {
-        let ticket = self.load(id).await?;
+        let ticket = self.load_unversioned(id).await?;
         if !self.may(actor, &ticket, Permission::Ro).await? {
             return Err(DomainError::not_found("ticket", id));
         }
@@ -570,7 +570,7 @@ impl TicketService {
         ticket_id: TicketId,
         article: NewArticle,
     ) -> DomainResult<ArticleId> {
-        let ticket = self.load(ticket_id).await?;
+        let ticket = self.load_unversioned(ticket_id).await?;
         if !self.may(actor, &ticket, Permission::Ro).await? {
             return Err(DomainError::not_found("ticket", ticket_id));
         }
@@ -682,7 +682,7 @@ impl TicketService {
         if !units.is_finite() || units == 0.0 || units.abs() >= 100_000_000.0 {
             return Err(DomainError::invalid("time_unit", "a non-zero number below 100,000,000"));
         }
-        let ticket = self.load(id).await?;
+        let ticket = self.load_unversioned(id).await?;
         if !self.may(actor, &ticket, Permission::Ro).await? {
             return Err(DomainError::not_found("ticket", id));
         }
@@ -882,7 +882,7 @@ impl TicketService {
         let Some(id) = self.ports.tickets.id_by_number(number.trim()).await? else {
             return Ok(None);
         };
-        let ticket = self.load(id).await?;
+        let ticket = self.load_unversioned(id).await?;
         Ok(self.may(actor, &ticket, Permission::Ro).await?.then_some(id))
     }
 
@@ -932,6 +932,11 @@ impl TicketService {
 
     async fn load(&self, id: TicketId) -> DomainResult<Ticket> {
         self.ports.tickets.get(id).await?.ok_or_else(|| DomainError::not_found("ticket", id))
+    }
+
+    /// [`Self::load`] without the version, for checks whose ticket is not handed out.
+    async fn load_unversioned(&self, id: TicketId) -> DomainResult<Ticket> {
+        self.ports.tickets.get_unversioned(id).await?.ok_or_else(|| DomainError::not_found("ticket", id))
     }
 
     async fn valid_queue(&self, id: QueueId) -> DomainResult<Queue> {

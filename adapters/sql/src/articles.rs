@@ -115,13 +115,15 @@ impl ArticleRepository for Db {
         let _w = self.write_guard().await;
         let txn = self.conn.begin().await.map_err(to_domain)?;
         let id = self.insert_article(&txn, ticket_id, &article, by).await.map_err(to_domain)?;
+        self.write_history(&txn, ticket_id, history(ticket_id, id), by).await.map_err(to_domain)?;
+        // Last, so the ticket's row is locked only for the commit: articles added to one
+        // ticket at once wait on each other for that long and no longer.
         txn.execute_raw(self.stmt(
             "UPDATE ticket SET change_time = ?, change_by = ? WHERE id = ?",
             [Value::from(db_now(Utc::now())), by.into(), ticket_id.into()],
         ))
         .await
         .map_err(to_domain)?;
-        self.write_history(&txn, ticket_id, history(ticket_id, id), by).await.map_err(to_domain)?;
         txn.commit().await.map_err(to_domain)?;
         Ok(id)
     }

@@ -148,6 +148,15 @@ fn order_sql(sort: TicketSort) -> String {
 }
 
 impl Db {
+    async fn ticket_by_id(&self, select: &str, id: TicketId) -> DomainResult<Option<Ticket>> {
+        let row = self
+            .conn
+            .query_one_raw(self.stmt(&format!("{select} WHERE t.id = ?"), [id.into()]))
+            .await
+            .map_err(to_domain)?;
+        Ok(row.as_ref().map(ticket_from))
+    }
+
     /// Appends history rows that snapshot the ticket as it now is in `txn`.
     pub(crate) async fn write_history(
         &self,
@@ -316,12 +325,11 @@ impl TicketRepository for Db {
     }
 
     async fn get(&self, id: TicketId) -> DomainResult<Option<Ticket>> {
-        let row = self
-            .conn
-            .query_one_raw(self.stmt(&format!("{SELECT_TICKET} WHERE t.id = ?"), [id.into()]))
-            .await
-            .map_err(to_domain)?;
-        Ok(row.as_ref().map(ticket_from))
+        self.ticket_by_id(SELECT_TICKET, id).await
+    }
+
+    async fn get_unversioned(&self, id: TicketId) -> DomainResult<Option<Ticket>> {
+        self.ticket_by_id(SELECT_TICKET_ROW, id).await
     }
 
     async fn id_by_number(&self, number: &str) -> DomainResult<Option<TicketId>> {
