@@ -18,7 +18,10 @@ pub fn age(tr: Tr, since: DateTime<Utc>, now: DateTime<Utc>) -> String {
 
 /// A timestamp as agents read it (UTC until agents have time zones).
 pub fn when(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
+    // Written out rather than through a format string, which chrono parses on every
+    // call: lists show one per row.
+    use chrono::{Datelike, Timelike};
+    format!("{:04}-{:02}-{:02} {:02}:{:02}", t.year(), t.month(), t.day(), t.hour(), t.minute())
 }
 
 /// The badge style of a state type.
@@ -55,6 +58,12 @@ mod tests {
 
     use super::*;
     use crate::web::i18n::Lang;
+
+    #[test]
+    fn times_read_to_the_minute() {
+        assert_eq!(when(Utc.with_ymd_and_hms(2026, 1, 5, 7, 3, 59).unwrap()), "2026-01-05 07:03");
+        assert_eq!(when(Utc.with_ymd_and_hms(2026, 12, 31, 23, 59, 0).unwrap()), "2026-12-31 23:59");
+    }
 
     #[test]
     fn pending_times_are_read_from_every_form_the_same_way() {

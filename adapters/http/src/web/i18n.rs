@@ -3,6 +3,8 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{LazyLock, RwLock};
 
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid};
@@ -71,20 +73,129 @@ pub struct Tr(pub Lang);
 impl Tr {
     /// The text for `key`.
     pub fn t(&self, key: &str) -> String {
-        LOCALES.lookup(&self.0.id(), key)
+        self.text(key).into_owned()
+    }
+
+    /// The text for `key`, borrowed when it is kept (it nearly always is).
+    pub fn text(&self, key: &str) -> Cow<'static, str> {
+        let kept = &KEPT[self.0 as usize];
+        if let Some(text) = read(&kept.plain).get(key) {
+            return Cow::Borrowed(text);
+        }
+        let text = LOCALES.lookup(&self.0.id(), key);
+        kept.keep(&kept.plain, key, text)
     }
 
     /// The text for `key` with one numeric argument `n` (plural forms choose on it).
     pub fn n(&self, key: &str, n: impl Into<f64>) -> String {
-        let args = HashMap::from([(Cow::Borrowed("n"), FluentValue::from(n.into()))]);
-        LOCALES.lookup_with_args(&self.0.id(), key, &args)
+        let n = n.into();
+        let kept = &KEPT[self.0 as usize];
+        if let Some(text) = read(&kept.counted).get(key).and_then(|by_n| by_n.get(&n.to_bits())) {
+            return (*text).to_owned();
+        }
+        let args = HashMap::from([(Cow::Borrowed("n"), FluentValue::from(n))]);
+        let text = LOCALES.lookup_with_args(&self.0.id(), key, &args);
+        if kept.room() {
+            let mut counted = write(&kept.counted);
+            counted.entry(key.into()).or_default().insert(n.to_bits(), leak(text.clone()));
+            kept.count.fetch_add(1, Ordering::Relaxed);
+        }
+        text
     }
 
     /// The text for `key` with one text argument `v`.
     pub fn v(&self, key: &str, v: &str) -> String {
+        let kept = &KEPT[self.0 as usize];
+        let around = read(&kept.around).get(key).copied();
+        let around = match around {
+            Some(around) => around,
+            None => {
+                let around = self.around(key);
+                if kept.room() {
+                    write(&kept.around).insert(key.into(), around);
+                    kept.count.fetch_add(1, Ordering::Relaxed);
+                }
+                around
+            }
+        };
+        match around {
+            Some((before, after)) => [before, v, after].concat(),
+            None => self.with_v(key, v),
+        }
+    }
+
+    fn with_v(&self, key: &str, v: &str) -> String {
         let args = HashMap::from([(Cow::Borrowed("v"), FluentValue::from(v.to_string()))]);
         LOCALES.lookup_with_args(&self.0.id(), key, &args)
     }
+
+    /// The text before and after `v` when the message only puts `v` in its place (two
+    /// different values give the same text around them); `None` when it does more.
+    fn around(&self, key: &str) -> Option<Around> {
+        const A: &str = "\u{F8FF}a\u{F8FF}";
+        const B: &str = "\u{F8FF}b\u{F8FF}";
+        let (with_a, with_b) = (self.with_v(key, A), self.with_v(key, B));
+        let (before, after) = with_a.split_once(A)?;
+        (!after.contains(A) && with_b == [before, B, after].concat())
+            .then(|| (leak(before.to_owned()), leak(after.to_owned())))
+    }
+}
+
+/// The text before and after a message's one argument.
+type Around = (&'static str, &'static str);
+
+/// Texts already looked up, per language. A Fluent lookup negotiates the language and
+/// resolves the message every time — a sixth of a ticket list's CPU — while pages ask
+/// for the same few hundred texts over and over. Kept texts live as long as goats;
+/// there are only so many keys and counts, and past `KEEP_AT_MOST` texts of a language
+/// are looked up afresh.
+struct Kept {
+    plain: RwLock<HashMap<Box<str>, &'static str>>,
+    counted: RwLock<HashMap<Box<str>, HashMap<u64, &'static str>>>,
+    around: RwLock<HashMap<Box<str>, Option<Around>>>,
+    count: AtomicUsize,
+}
+
+const KEEP_AT_MOST: usize = 8192;
+
+static KEPT: LazyLock<[Kept; Lang::ALL.len()]> = LazyLock::new(|| std::array::from_fn(|_| Kept::new()));
+
+impl Kept {
+    fn new() -> Self {
+        Self {
+            plain: RwLock::default(),
+            counted: RwLock::default(),
+            around: RwLock::default(),
+            count: AtomicUsize::new(0),
+        }
+    }
+
+    fn room(&self) -> bool {
+        self.count.load(Ordering::Relaxed) < KEEP_AT_MOST
+    }
+
+    fn keep(&self, map: &RwLock<HashMap<Box<str>, &'static str>>, key: &str, text: String) -> Cow<'static, str> {
+        if !self.room() {
+            return Cow::Owned(text);
+        }
+        let text = *write(map).entry(key.into()).or_insert_with(|| {
+            self.count.fetch_add(1, Ordering::Relaxed);
+            leak(text)
+        });
+        Cow::Borrowed(text)
+    }
+}
+
+fn leak(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|p| p.into_inner())
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(|p| p.into_inner())
 }
 
 #[cfg(test)]
@@ -124,6 +235,21 @@ mod tests {
         assert_eq!(Tr(Lang::En).n("tickets-count", 1), "1 ticket");
         assert_eq!(Tr(Lang::En).n("tickets-count", 3), "3 tickets");
         assert_eq!(Tr(Lang::De).n("tickets-count", 1), "1 Ticket");
+        assert_eq!(Tr(Lang::En).n("tickets-count", 1), "1 ticket", "kept, per number");
+        assert_eq!(Tr(Lang::En).n("tickets-count", 3), "3 tickets");
+    }
+
+    #[test]
+    fn kept_texts_read_as_looked_up_ones() {
+        for lang in Lang::ALL {
+            let tr = Tr(lang);
+            assert_eq!(tr.t("nav-tickets"), LOCALES.lookup(&lang.id(), "nav-tickets"));
+            assert_eq!(tr.t("nav-tickets"), LOCALES.lookup(&lang.id(), "nav-tickets"), "a second time");
+            for v in ["2026112610000017", "<b>&", ""] {
+                assert_eq!(tr.v("bulk-select", v), tr.with_v("bulk-select", v), "{lang:?} {v}");
+            }
+        }
+        assert_eq!(Tr(Lang::En).v("bulk-select", "42"), Tr(Lang::En).v("bulk-select", "42"));
     }
 
     fn templates() -> Vec<(String, String)> {

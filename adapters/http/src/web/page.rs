@@ -53,8 +53,8 @@ impl Chrome {
         }
     }
 
-    pub fn t(&self, key: &str) -> String {
-        self.tr.t(key)
+    pub fn t(&self, key: &str) -> std::borrow::Cow<'static, str> {
+        self.tr.text(key)
     }
 
     pub fn n(&self, key: &str, n: impl Count) -> String {
