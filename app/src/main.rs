@@ -2,8 +2,39 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+// glibc's allocator was a sixth of a page's CPU, its locks contended between worker
+// threads; mimalloc serves pages and writes 20–40 % faster (docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// mimalloc's options by their number in its `mi_option_e` (mimalloc.h, v3 as the
+/// lockfile pins it).
+const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Freed memory goes back to the system at once and arenas are committed as they fill:
+/// an idle goats then holds 27 MB rather than 35 MB, at no throughput measured.
+fn tune_allocator() {
+    // SAFETY: plain setters of mimalloc's option table, called before any thread starts.
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0);
+        libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0);
+    }
+}
+
+fn main() -> ExitCode {
+    tune_allocator();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("goats: error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(run())
+}
+
+async fn run() -> ExitCode {
     let cli = goats::cli::Cli::parse();
     match goats::run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
