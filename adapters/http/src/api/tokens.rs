@@ -2,11 +2,14 @@
 //! configuration or, when none is set, is generated once and kept in the database so a
 //! restart does not log everyone out.
 
+use std::collections::HashMap;
+use std::sync::RwLock;
+
 use chrono::{Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Claims {
     sub: String,
     exp: i64,
@@ -18,15 +21,32 @@ const ACCESS: &str = "access";
 const GI_SESSION: &str = "gi-session";
 const CUSTOMER: &str = "customer";
 
+/// Seconds a token stays good past its expiry, for clocks that disagree a little.
+const LEEWAY: i64 = 5;
+
+/// Past this many checked tokens the memo starts over.
+const KEEP_AT_MOST: usize = 10_000;
+
 pub struct AccessTokens {
     encoding: EncodingKey,
     decoding: DecodingKey,
     ttl: Duration,
+    /// Tokens whose signature was checked, with their claims. An operation asks up to
+    /// three times (a customer's token? an agent's?) and a client sends one token with
+    /// every request until it expires, while a check is a signature and a JSON parse —
+    /// a sixth of a ticket read. Expiry is checked on every use; refused tokens are not
+    /// kept.
+    checked: RwLock<HashMap<Box<str>, Claims>>,
 }
 
 impl AccessTokens {
     pub fn new(secret: &[u8], ttl: Duration) -> Self {
-        Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), ttl }
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            ttl,
+            checked: RwLock::default(),
+        }
     }
 
     pub fn ttl_seconds(&self) -> i64 {
@@ -70,16 +90,53 @@ impl AccessTokens {
     }
 
     fn verify_typed(&self, token: &str, typ: &str) -> Option<String> {
-        let mut v = Validation::new(Algorithm::HS256);
-        v.leeway = 5;
-        let data = decode::<Claims>(token, &self.decoding, &v).ok()?;
-        (data.claims.typ == typ).then_some(data.claims.sub)
+        let claims = self.claims(token)?;
+        (claims.typ == typ).then_some(claims.sub)
     }
+
+    /// The claims of a token signed with our key and not expired.
+    fn claims(&self, token: &str) -> Option<Claims> {
+        let now = Utc::now().timestamp();
+        let kept = self.checked.read().unwrap_or_else(|p| p.into_inner()).get(token).cloned();
+        if let Some(claims) = kept {
+            return unexpired(claims, now);
+        }
+        let mut v = Validation::new(Algorithm::HS256);
+        v.leeway = LEEWAY as u64;
+        let claims = decode::<Claims>(token, &self.decoding, &v).ok()?.claims;
+        let mut checked = self.checked.write().unwrap_or_else(|p| p.into_inner());
+        if checked.len() >= KEEP_AT_MOST {
+            checked.clear();
+        }
+        checked.insert(token.into(), claims.clone());
+        Some(claims)
+    }
+}
+
+/// `claims` while they are good at `now`, by the rule the JWT check applies.
+fn unexpired(claims: Claims, now: i64) -> Option<Claims> {
+    (now <= claims.exp + LEEWAY).then_some(claims)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_checked_token_expires_all_the_same() {
+        let claims = Claims { sub: "7".into(), exp: 1_000, iat: 100, typ: ACCESS.into() };
+        assert!(unexpired(claims.clone(), 1_000 + LEEWAY).is_some());
+        assert!(unexpired(claims, 1_001 + LEEWAY).is_none());
+        let t = AccessTokens::new(b"0123456789abcdef0123456789abcdef", Duration::minutes(15));
+        let token = t.issue(7);
+        assert_eq!(t.verify(&token), Some(7));
+        assert_eq!(t.verify(&token), Some(7), "kept");
+        assert_eq!(t.verify_customer(&token), None, "kept, and still an agent's");
+        let at = token.rfind('.').unwrap() + 1;
+        let other = if token[at..].starts_with('A') { "B" } else { "A" };
+        let forged = format!("{}{other}{}", &token[..at], &token[at + 1..]);
+        assert_eq!(t.verify(&forged), None);
+    }
 
     #[test]
     fn issued_tokens_verify_and_others_do_not() {
