@@ -51,13 +51,8 @@ impl TicketNumberCounter for Db {
         // 0 when read: rows of other processes still on their way, and ours).
         let midnight = now.date_naive().and_hms_opt(0, 0, 0).unwrap_or_default();
         let day = if date_based { " AND create_time >= ?" } else { "" };
-        let mut values = vec![Value::from(own)];
-        let mut inner = vec![Value::from(own)];
-        if date_based {
-            values.push(midnight.into());
-            inner.push(midnight.into());
-        }
-        values.extend(inner);
+        let bounds = || if date_based { vec![Value::from(own), midnight.into()] } else { vec![Value::from(own)] };
+        let values = [bounds(), bounds()].concat();
         let rows = self
             .conn
             .query_all_raw(self.stmt(

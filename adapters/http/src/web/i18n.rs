@@ -83,7 +83,10 @@ impl Tr {
             return Cow::Borrowed(text);
         }
         let text = LOCALES.lookup(&self.0.id(), key);
-        kept.keep(&kept.plain, key, text)
+        if !kept.admit() {
+            return Cow::Owned(text);
+        }
+        Cow::Borrowed(*write(&kept.plain).entry(key.into()).or_insert_with(|| leak(text)))
     }
 
     /// The text for `key` with one numeric argument `n` (plural forms choose on it).
@@ -95,10 +98,8 @@ impl Tr {
         }
         let args = HashMap::from([(Cow::Borrowed("n"), FluentValue::from(n))]);
         let text = LOCALES.lookup_with_args(&self.0.id(), key, &args);
-        if kept.room() {
-            let mut counted = write(&kept.counted);
-            counted.entry(key.into()).or_default().insert(n.to_bits(), leak(text.clone()));
-            kept.count.fetch_add(1, Ordering::Relaxed);
+        if kept.admit() {
+            write(&kept.counted).entry(key.into()).or_default().insert(n.to_bits(), leak(text.clone()));
         }
         text
     }
@@ -111,9 +112,8 @@ impl Tr {
             Some(around) => around,
             None => {
                 let around = self.around(key);
-                if kept.room() {
+                if kept.admit() {
                     write(&kept.around).insert(key.into(), around);
-                    kept.count.fetch_add(1, Ordering::Relaxed);
                 }
                 around
             }
@@ -149,6 +149,7 @@ type Around = (&'static str, &'static str);
 /// for the same few hundred texts over and over. Kept texts live as long as goats;
 /// there are only so many keys and counts, and past `KEEP_AT_MOST` texts of a language
 /// are looked up afresh.
+#[derive(Default)]
 struct Kept {
     plain: RwLock<HashMap<Box<str>, &'static str>>,
     counted: RwLock<HashMap<Box<str>, HashMap<u64, &'static str>>>,
@@ -158,31 +159,12 @@ struct Kept {
 
 const KEEP_AT_MOST: usize = 8192;
 
-static KEPT: LazyLock<[Kept; Lang::ALL.len()]> = LazyLock::new(|| std::array::from_fn(|_| Kept::new()));
+static KEPT: LazyLock<[Kept; Lang::ALL.len()]> = LazyLock::new(Default::default);
 
 impl Kept {
-    fn new() -> Self {
-        Self {
-            plain: RwLock::default(),
-            counted: RwLock::default(),
-            around: RwLock::default(),
-            count: AtomicUsize::new(0),
-        }
-    }
-
-    fn room(&self) -> bool {
-        self.count.load(Ordering::Relaxed) < KEEP_AT_MOST
-    }
-
-    fn keep(&self, map: &RwLock<HashMap<Box<str>, &'static str>>, key: &str, text: String) -> Cow<'static, str> {
-        if !self.room() {
-            return Cow::Owned(text);
-        }
-        let text = *write(map).entry(key.into()).or_insert_with(|| {
-            self.count.fetch_add(1, Ordering::Relaxed);
-            leak(text)
-        });
-        Cow::Borrowed(text)
+    /// Whether one more text may be kept; counts it when so.
+    fn admit(&self) -> bool {
+        self.count.fetch_add(1, Ordering::Relaxed) < KEEP_AT_MOST
     }
 }
 
