@@ -10,6 +10,7 @@ mod auth;
 mod body_limit;
 mod caller;
 mod deliveries;
+mod json_body;
 mod links;
 mod lookups;
 pub mod problem;

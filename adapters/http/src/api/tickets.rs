@@ -9,8 +9,10 @@ use goats_core::ticket_service::CustomerWords;
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::{Attachment, AttachmentType, Json};
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi, Tags};
+use serde::Serialize;
 
 use super::caller::BearerAuth;
+use super::json_body::{JsonBody, rfc3339, rfc3339_opt};
 use super::problem::ApiError;
 use super::text::Text;
 use crate::AppState;
@@ -21,8 +23,9 @@ enum Tag {
     Tickets,
 }
 
-#[derive(Debug, Clone, Copy, Enum, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Enum, PartialEq, Eq, Serialize)]
 #[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum StateTypeDto {
     New,
     Open,
@@ -61,8 +64,9 @@ impl From<StateTypeDto> for StateType {
     }
 }
 
-#[derive(Debug, Clone, Copy, Enum, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Enum, PartialEq, Eq, Serialize)]
 #[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum LockDto {
     Unlock,
     Lock,
@@ -89,8 +93,9 @@ impl From<LockDto> for Lock {
     }
 }
 
-#[derive(Debug, Clone, Copy, Enum, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Enum, PartialEq, Eq, Serialize)]
 #[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ChannelDto {
     Email,
     Phone,
@@ -120,8 +125,9 @@ impl From<ChannelDto> for CommunicationChannel {
     }
 }
 
-#[derive(Debug, Clone, Copy, Enum, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Enum, PartialEq, Eq, Serialize)]
 #[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum SenderDto {
     Agent,
     System,
@@ -148,22 +154,27 @@ impl From<SenderDto> for SenderType {
     }
 }
 
-#[derive(Object)]
+#[derive(Object, Serialize)]
 struct ArticleDto {
     id: i64,
     sender_type: SenderDto,
     channel: ChannelDto,
     visible_for_customer: bool,
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     from: Option<String>,
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     to: Option<String>,
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     cc: Option<String>,
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     subject: Option<String>,
     body: String,
     content_type: String,
+    #[serde(serialize_with = "rfc3339")]
     created: DateTime<Utc>,
     created_by: i32,
     /// The article's files; download each from `/tickets/{id}/attachments/{attachment_id}`.
@@ -171,7 +182,7 @@ struct ArticleDto {
 }
 
 /// A file of an article. Its type was sniffed from its bytes when it arrived.
-#[derive(Object)]
+#[derive(Object, Serialize)]
 struct AttachmentDto {
     id: i64,
     filename: String,
@@ -215,7 +226,7 @@ impl From<Article> for ArticleDto {
     }
 }
 
-#[derive(Object)]
+#[derive(Object, Serialize)]
 struct TicketDto {
     id: i64,
     /// The OTRS ticket number, e.g. `2016010110000019`.
@@ -229,20 +240,27 @@ struct TicketDto {
     priority_id: i32,
     priority: String,
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     type_id: Option<i32>,
     lock: LockDto,
     owner_id: i32,
     responsible_id: i32,
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     customer_id: Option<String>,
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     customer_user_id: Option<String>,
     /// When a pending ticket is due; absent when no pending time is set.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "rfc3339_opt")]
     pending_until: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "rfc3339")]
     created: DateTime<Utc>,
+    #[serde(serialize_with = "rfc3339")]
     changed: DateTime<Utc>,
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     articles: Option<Vec<ArticleDto>>,
 }
 
@@ -273,7 +291,7 @@ impl From<Ticket> for TicketDto {
     }
 }
 
-#[derive(Object)]
+#[derive(Object, Serialize)]
 struct TicketPage {
     items: Vec<TicketDto>,
     /// How many tickets match in all.
@@ -439,7 +457,7 @@ impl TicketPatch {
     }
 }
 
-#[derive(Object)]
+#[derive(Object, Serialize)]
 struct HistoryDto {
     id: i64,
     /// The OTRS history type, e.g. `StateUpdate`.
@@ -447,11 +465,13 @@ struct HistoryDto {
     /// OTRS's `%%`-separated parameters, e.g. `%%new%%open%%`.
     name: String,
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     article_id: Option<i64>,
     queue_id: i32,
     owner_id: i32,
     priority_id: i32,
     state_id: i32,
+    #[serde(serialize_with = "rfc3339")]
     created: DateTime<Utc>,
     created_by: i32,
 }
@@ -465,20 +485,20 @@ struct CreatedArticle {
 enum TicketCreated {
     /// The new ticket.
     #[oai(status = 201)]
-    Created(Json<TicketDto>),
+    Created(JsonBody<TicketDto>),
 }
 
 #[derive(ApiResponse)]
 enum TicketWithTag {
     /// The ticket; `ETag` names this version, for `If-Match` on a later change.
     #[oai(status = 200)]
-    Ok(Json<TicketDto>, #[oai(header = "ETag")] String),
+    Ok(JsonBody<TicketDto>, #[oai(header = "ETag")] String),
 }
 
 impl From<Ticket> for TicketWithTag {
     fn from(t: Ticket) -> Self {
         let tag = t.etag();
-        Self::Ok(Json(t.into()), tag)
+        Self::Ok(JsonBody(t.into()), tag)
     }
 }
 
@@ -557,7 +577,7 @@ impl TicketApi {
         #[oai(default = "default_per_page", validator(minimum(value = "1"), maximum(value = "500")))] per_page: Query<
             u64,
         >,
-    ) -> Result<Json<TicketPage>, ApiError> {
+    ) -> Result<JsonBody<TicketPage>, ApiError> {
         let filter = TicketFilter {
             queue_ids: queue_id.0,
             state_ids: state_id.0,
@@ -601,7 +621,7 @@ impl TicketApi {
             }
             None => self.state.tickets.list(&self.state.reader(&auth).await?, filter, sort, page).await?,
         };
-        Ok(Json(TicketPage {
+        Ok(JsonBody(TicketPage {
             items: page.items.into_iter().map(Into::into).collect(),
             total: page.total,
             page: page.page,
@@ -622,7 +642,7 @@ impl TicketApi {
             let words =
                 CustomerWords { subject: article.subject, body: article.body, attachments: article.attachments };
             let ticket = self.state.tickets.create_for_customer(&customer, b.queue_id, title, words).await?;
-            return Ok(TicketCreated::Created(Json(ticket.into())));
+            return Ok(TicketCreated::Created(JsonBody(ticket.into())));
         }
         let caller = self.state.writer(&auth).await?;
         let new = model::NewTicket {
@@ -639,7 +659,7 @@ impl TicketApi {
             article: b.article.try_into()?,
         };
         let ticket = self.state.tickets.create(&caller, new).await?;
-        Ok(TicketCreated::Created(Json(ticket.into())))
+        Ok(TicketCreated::Created(JsonBody(ticket.into())))
     }
 
     /// One ticket; with `articles=true`, its articles too.
@@ -689,10 +709,10 @@ impl TicketApi {
 
     /// The ticket's articles, oldest first.
     #[oai(path = "/tickets/:id/articles", method = "get")]
-    async fn articles(&self, auth: BearerAuth, id: Path<i64>) -> Result<Json<Vec<ArticleDto>>, ApiError> {
+    async fn articles(&self, auth: BearerAuth, id: Path<i64>) -> Result<JsonBody<Vec<ArticleDto>>, ApiError> {
         let caller = self.state.reader(&auth).await?;
         let ticket = self.state.tickets.get(&caller, id.0, true).await?;
-        Ok(Json(ticket.articles.unwrap_or_default().into_iter().map(Into::into).collect()))
+        Ok(JsonBody(ticket.articles.unwrap_or_default().into_iter().map(Into::into).collect()))
     }
 
     /// One article of the ticket, with its attachments listed. Customers reach only
@@ -703,7 +723,7 @@ impl TicketApi {
         auth: BearerAuth,
         id: Path<i64>,
         article_id: Path<i64>,
-    ) -> Result<Json<ArticleDto>, ApiError> {
+    ) -> Result<JsonBody<ArticleDto>, ApiError> {
         let ticket = match self.state.customer(&auth).await? {
             Some((login, company)) => self.state.tickets.get_for_customer(&login, &company, id.0).await?,
             None => {
@@ -713,7 +733,7 @@ impl TicketApi {
         };
         let article = ticket.articles.unwrap_or_default().into_iter().find(|a| a.id == article_id.0);
         article
-            .map(|a| Json(a.into()))
+            .map(|a| JsonBody(a.into()))
             .ok_or_else(|| ApiError::not_found(format!("ticket {} has no article {}", id.0, article_id.0)))
     }
 
@@ -806,10 +826,10 @@ impl TicketApi {
 
     /// Everything that happened to the ticket, as OTRS records it.
     #[oai(path = "/tickets/:id/history", method = "get")]
-    async fn history(&self, auth: BearerAuth, id: Path<i64>) -> Result<Json<Vec<HistoryDto>>, ApiError> {
+    async fn history(&self, auth: BearerAuth, id: Path<i64>) -> Result<JsonBody<Vec<HistoryDto>>, ApiError> {
         let caller = self.state.reader(&auth).await?;
         let rows = self.state.tickets.history(&caller, id.0).await?;
-        Ok(Json(
+        Ok(JsonBody(
             rows.into_iter()
                 .map(|h| HistoryDto {
                     id: h.id,
@@ -869,4 +889,96 @@ fn default_page() -> u64 {
 
 fn default_per_page() -> u64 {
     50
+}
+
+#[cfg(test)]
+mod tests {
+    //! What [`JsonBody`] writes must be what poem-openapi's `Json` wrote before it, and
+    //! what the OpenAPI document describes.
+    use poem_openapi::types::ToJSON;
+
+    use super::*;
+
+    fn at(secs: i64, nanos: u32) -> DateTime<Utc> {
+        DateTime::from_timestamp(secs, nanos).expect("a valid instant")
+    }
+
+    fn assert_same<T: ToJSON + Serialize>(value: &T) {
+        let ours = serde_json::to_value(value).expect("serialisable");
+        assert_eq!(Some(ours), value.to_json());
+    }
+
+    fn article(id: i64, optional: bool) -> ArticleDto {
+        let text = |s: &str| optional.then(|| s.to_string());
+        ArticleDto {
+            id,
+            sender_type: SenderDto::Customer,
+            channel: ChannelDto::Email,
+            visible_for_customer: optional,
+            from: text("Ann <ann@example.com>"),
+            to: text("support@example.com"),
+            cc: text("\"Bob, B.\" <bob@example.com>"),
+            subject: text("Printer on fire ✓"),
+            body: "Line one\nLine \"two\" </script>".into(),
+            content_type: "text/plain; charset=utf-8".into(),
+            created: at(1_700_000_000, if optional { 120_000_000 } else { 0 }),
+            created_by: 3,
+            attachments: if optional {
+                vec![AttachmentDto { id: 9, filename: "log.txt".into(), content_type: "text/plain".into(), size: 12 }]
+            } else {
+                vec![]
+            },
+        }
+    }
+
+    fn ticket(id: i64, optional: bool) -> TicketDto {
+        TicketDto {
+            id,
+            number: format!("2026112610000{id:03}"),
+            title: "Cannot log in \\ again".into(),
+            queue_id: 2,
+            queue: "Raw".into(),
+            state_id: 6,
+            state: "pending reminder".into(),
+            state_type: if optional { StateTypeDto::PendingReminder } else { StateTypeDto::New },
+            priority_id: 3,
+            priority: "3 normal".into(),
+            type_id: optional.then_some(1),
+            lock: if optional { LockDto::TmpLock } else { LockDto::Unlock },
+            owner_id: 1,
+            responsible_id: 2,
+            customer_id: optional.then(|| "ACME".into()),
+            customer_user_id: optional.then(|| "ann".into()),
+            pending_until: optional.then(|| at(1_800_000_000, 5)),
+            created: at(1_600_000_000, 0),
+            changed: at(1_600_000_001, 999_999_000),
+            articles: optional.then(|| vec![article(1, true), article(2, false)]),
+        }
+    }
+
+    #[test]
+    fn tickets_and_their_articles_read_the_same_either_way() {
+        assert_same(&ticket(1, true));
+        assert_same(&ticket(2, false));
+        assert_same(&article(3, true));
+        assert_same(&vec![article(4, false), article(5, true)]);
+        assert_same(&TicketPage { items: vec![ticket(6, true), ticket(7, false)], total: 2, page: 1, per_page: 50 });
+    }
+
+    #[test]
+    fn history_reads_the_same_either_way() {
+        let row = |article_id| HistoryDto {
+            id: 1,
+            history_type: "StateUpdate".into(),
+            name: "%%new%%open%%".into(),
+            article_id,
+            queue_id: 1,
+            owner_id: 1,
+            priority_id: 3,
+            state_id: 4,
+            created: at(1_700_000_000, 1_000),
+            created_by: 1,
+        };
+        assert_same(&vec![row(Some(8)), row(None)]);
+    }
 }
