@@ -34,6 +34,10 @@ const CACHE_TTL: Duration = Duration::seconds(10);
 /// within this.
 const READ_CACHE_TTL: Duration = Duration::seconds(5);
 
+/// How long a browser session read from the database serves this instance's requests: a
+/// logout through this instance ends it at once, one through another instance within this.
+const SESSION_KEEP: Duration = Duration::seconds(2);
+
 pub struct App {
     pub config: Config,
     pub db: Db,
@@ -129,7 +133,8 @@ impl App {
             idle: Duration::minutes(config.auth.session_idle_minutes),
             absolute: Duration::hours(config.auth.session_absolute_hours),
         };
-        let sessions = Arc::new(WebSessions::new(Arc::new(db.clone()), Arc::new(SystemClock), timeouts));
+        let sessions =
+            Arc::new(WebSessions::new(Arc::new(db.clone()), Arc::new(SystemClock), timeouts).keep_for(SESSION_KEEP));
         Ok(Self {
             config,
             db,

@@ -2,9 +2,10 @@
 //! hash, ended by an idle timeout, an absolute timeout or a logout. Every login starts a
 //! new session (no fixation), and each session carries its own CSRF token.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 
 use crate::DomainResult;
 use crate::auth::{new_secret, token_hash};
@@ -37,6 +38,55 @@ pub struct WebSessions {
     store: Arc<dyn SessionStore>,
     clock: Arc<dyn Clock>,
     timeouts: SessionTimeouts,
+    kept: Option<Kept>,
+}
+
+/// Sessions read from the store a moment ago. A page, its HTMX partials and the live
+/// feed each resume the session; on PostgreSQL that read was a third of a list page's
+/// cost. A logout or a login through this instance forgets the session at once; one
+/// ended through another instance is still honoured here for up to `ttl`.
+struct Kept {
+    ttl: Duration,
+    state: Mutex<KeptState>,
+}
+
+#[derive(Default)]
+struct KeptState {
+    /// Bumped by every forget, so a read that began before a logout is not kept after it.
+    generation: u64,
+    records: HashMap<String, (DateTime<Utc>, WebSessionRecord)>,
+}
+
+/// Past this many sessions the memory starts over rather than grow without bound.
+const KEEP_AT_MOST: usize = 10_000;
+
+impl Kept {
+    fn lock(&self) -> MutexGuard<'_, KeptState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The record if it was read less than `ttl` ago, and the generation to keep a fresh read under.
+    fn recent(&self, id_hash: &str, now: DateTime<Utc>) -> (Option<WebSessionRecord>, u64) {
+        let s = self.lock();
+        let record = s.records.get(id_hash).filter(|(at, _)| now - *at < self.ttl).map(|(_, r)| r.clone());
+        (record, s.generation)
+    }
+
+    fn keep(&self, record: WebSessionRecord, read_at: DateTime<Utc>, generation: u64) {
+        let mut s = self.lock();
+        if s.generation == generation {
+            if s.records.len() >= KEEP_AT_MOST {
+                s.records.clear();
+            }
+            s.records.insert(record.id_hash.clone(), (read_at, record));
+        }
+    }
+
+    fn forget(&self, id_hash: &str) {
+        let mut s = self.lock();
+        s.generation += 1;
+        s.records.remove(id_hash);
+    }
 }
 
 /// Writing `last_seen_at` on every request would make each page view a write; once a
@@ -45,7 +95,13 @@ const TOUCH_EVERY: Duration = Duration::minutes(1);
 
 impl WebSessions {
     pub fn new(store: Arc<dyn SessionStore>, clock: Arc<dyn Clock>, timeouts: SessionTimeouts) -> Self {
-        Self { store, clock, timeouts }
+        Self { store, clock, timeouts, kept: None }
+    }
+
+    /// Keeps each session read for `ttl` (see [`Kept`]) instead of reading it on every request.
+    pub fn keep_for(mut self, ttl: Duration) -> Self {
+        self.kept = Some(Kept { ttl, state: Mutex::default() });
+        self
     }
 
     pub fn timeouts(&self) -> SessionTimeouts {
@@ -74,24 +130,54 @@ impl WebSessions {
     /// The session a cookie stands for, if it is still alive.
     pub async fn resume(&self, secret: &str) -> DomainResult<Option<ActiveSession>> {
         let id_hash = token_hash(secret);
-        let Some(record) = self.store.find(&id_hash).await? else {
+        let now = self.clock.now();
+        let (recent, generation) = match &self.kept {
+            Some(kept) => kept.recent(&id_hash, now),
+            None => (None, 0),
+        };
+        // A kept record still ages: it serves only while neither a timeout nor a touch is due.
+        if let Some(record) = recent
+            && !self.expired(&record, now)
+            && now - record.last_seen_at < TOUCH_EVERY
+        {
+            return Ok(Some(ActiveSession { user_id: record.user_id, csrf_token: record.csrf_token }));
+        }
+        let Some(mut record) = self.store.find(&id_hash).await? else {
+            self.forget(&id_hash);
             return Ok(None);
         };
-        let now = self.clock.now();
-        let expired =
-            now - record.last_seen_at >= self.timeouts.idle || now - record.created_at >= self.timeouts.absolute;
-        if expired {
+        if self.expired(&record, now) {
             self.store.delete(&id_hash).await?;
+            self.forget(&id_hash);
             return Ok(None);
         }
         if now - record.last_seen_at >= TOUCH_EVERY {
             self.store.touch(&id_hash, now).await?;
+            record.last_seen_at = now;
         }
-        Ok(Some(ActiveSession { user_id: record.user_id, csrf_token: record.csrf_token }))
+        let active = ActiveSession { user_id: record.user_id, csrf_token: record.csrf_token.clone() };
+        if let Some(kept) = &self.kept {
+            kept.keep(record, now, generation);
+        }
+        Ok(Some(active))
+    }
+
+    fn expired(&self, record: &WebSessionRecord, now: DateTime<Utc>) -> bool {
+        now - record.last_seen_at >= self.timeouts.idle || now - record.created_at >= self.timeouts.absolute
+    }
+
+    fn forget(&self, id_hash: &str) {
+        if let Some(kept) = &self.kept {
+            kept.forget(id_hash);
+        }
     }
 
     pub async fn end(&self, secret: &str) -> DomainResult<()> {
-        self.store.delete(&token_hash(secret)).await
+        let id_hash = token_hash(secret);
+        // Deleted first: a resume that starts after the forget finds nothing to keep.
+        self.store.delete(&id_hash).await?;
+        self.forget(&id_hash);
+        Ok(())
     }
 
     /// Deletes every expired session; run now and then so the table does not grow.
@@ -178,5 +264,58 @@ mod tests {
         assert_eq!(sessions.sweep().await.unwrap(), 1);
         assert!(sessions.resume(&fresh).await.unwrap().is_some());
         assert_eq!(sessions.resume(&old).await.unwrap(), None);
+    }
+
+    /// Sessions kept for a minute, so the clock can step inside and past that.
+    fn keeping() -> (Arc<FixedClock>, MemoryStore, WebSessions) {
+        let (clock, store, _) = setup();
+        let timeouts = SessionTimeouts { idle: Duration::minutes(30), absolute: Duration::hours(8) };
+        let sessions =
+            WebSessions::new(Arc::new(store.clone()), clock.clone(), timeouts).keep_for(Duration::seconds(50));
+        (clock, store, sessions)
+    }
+
+    #[tokio::test]
+    async fn a_kept_session_is_read_again_once_its_time_is_up() {
+        let (clock, store, sessions) = keeping();
+        let (secret, _) = sessions.start(1, None).await.unwrap();
+        assert!(sessions.resume(&secret).await.unwrap().is_some());
+        // Ended elsewhere (another instance's logout): honoured here only while kept.
+        store.delete(&token_hash(&secret)).await.unwrap();
+        clock.advance(Duration::seconds(40));
+        assert!(sessions.resume(&secret).await.unwrap().is_some());
+        clock.advance(Duration::seconds(10));
+        assert_eq!(sessions.resume(&secret).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn a_logout_here_ends_a_kept_session_at_once() {
+        let (_, _, sessions) = keeping();
+        let (secret, _) = sessions.start(1, None).await.unwrap();
+        let (other, _) = sessions.start(2, None).await.unwrap();
+        assert!(sessions.resume(&secret).await.unwrap().is_some());
+        assert!(sessions.resume(&other).await.unwrap().is_some());
+        sessions.end(&secret).await.unwrap();
+        assert_eq!(sessions.resume(&secret).await.unwrap(), None);
+        assert!(sessions.resume(&other).await.unwrap().is_some());
+        let (replacing, _) = sessions.start(2, Some(&other)).await.unwrap();
+        assert_eq!(sessions.resume(&other).await.unwrap(), None);
+        assert!(sessions.resume(&replacing).await.unwrap().is_some());
+    }
+
+    #[tokio::test]
+    async fn a_kept_session_still_times_out_and_is_still_touched() {
+        let (clock, store, _) = setup();
+        let timeouts = SessionTimeouts { idle: Duration::minutes(30), absolute: Duration::hours(8) };
+        // Kept longer than the idle timeout, to show the timeouts are checked on what is kept.
+        let sessions = WebSessions::new(Arc::new(store.clone()), clock.clone(), timeouts).keep_for(Duration::hours(1));
+        let (secret, _) = sessions.start(1, None).await.unwrap();
+        assert!(sessions.resume(&secret).await.unwrap().is_some());
+        clock.advance(Duration::minutes(2));
+        assert!(sessions.resume(&secret).await.unwrap().is_some());
+        let stored = store.find(&token_hash(&secret)).await.unwrap().unwrap();
+        assert_eq!(stored.last_seen_at, clock.now(), "use is still recorded while kept");
+        clock.advance(Duration::minutes(30));
+        assert_eq!(sessions.resume(&secret).await.unwrap(), None);
     }
 }
