@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::{Arc, Mutex};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll, Waker};
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -22,42 +24,68 @@ struct State<K, V> {
     /// Bumped by every `forget`, so a load that began before it is not kept after it.
     generation: u64,
     entries: HashMap<K, (DateTime<Utc>, V)>,
+    /// Keys being loaded, with the callers waiting for them. When a value expired under
+    /// load, every request in flight used to read it again at once — 64 counts of the
+    /// ticket table each time a list total expired; now one reads and the rest wait.
+    loading: HashMap<K, Vec<Waker>>,
 }
 
-impl<K: Eq + Hash, V: Clone> Memo<K, V> {
+enum Claim<V> {
+    Kept(V),
+    Wait,
+    Load { generation: u64 },
+}
+
+impl<K: Eq + Hash + Clone, V: Clone> Memo<K, V> {
     pub fn new(ttl: Duration, clock: Arc<dyn Clock>) -> Self {
-        Self { ttl, clock, state: Mutex::new(State { generation: 0, entries: HashMap::new() }) }
+        let state = State { generation: 0, entries: HashMap::new(), loading: HashMap::new() };
+        Self { ttl, clock, state: Mutex::new(state) }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, State<K, V>> {
+    fn lock(&self) -> MutexGuard<'_, State<K, V>> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The kept value of `key`, or the one `load` reads now (kept for next time).
+    /// The kept value of `key`, or the one `load` reads now (kept for next time). While
+    /// one caller loads a key, the others asking for it wait for that value.
     pub async fn get_or_load<F, Fut>(&self, key: K, load: F) -> DomainResult<V>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = DomainResult<V>>,
     {
-        let now = self.clock.now();
-        let generation = {
-            let s = self.lock();
-            if let Some((at, v)) = s.entries.get(&key)
-                && now - *at < self.ttl
-            {
-                return Ok(v.clone());
+        let (now, generation) = loop {
+            let now = self.clock.now();
+            match self.claim(&key, now) {
+                Claim::Kept(v) => return Ok(v),
+                Claim::Wait => Loaded { memo: self, key: &key }.await,
+                Claim::Load { generation } => break (now, generation),
             }
-            s.generation
         };
+        // Releases the waiters however the load ends: with a value, an error, or dropped.
+        let _loading = Loading { memo: self, key: &key };
         let value = load().await?;
         let mut s = self.lock();
         if s.generation == generation {
             if s.entries.len() >= MAX_ENTRIES {
                 s.entries.clear();
             }
-            s.entries.insert(key, (now, value.clone()));
+            s.entries.insert(key.clone(), (now, value.clone()));
         }
         Ok(value)
+    }
+
+    fn claim(&self, key: &K, now: DateTime<Utc>) -> Claim<V> {
+        let mut s = self.lock();
+        if let Some((at, v)) = s.entries.get(key)
+            && now - *at < self.ttl
+        {
+            return Claim::Kept(v.clone());
+        }
+        if s.loading.contains_key(key) {
+            return Claim::Wait;
+        }
+        s.loading.insert(key.clone(), Vec::new());
+        Claim::Load { generation: s.generation }
     }
 
     /// Drops every kept value (after a write that may have changed any of them).
@@ -65,6 +93,45 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
         let mut s = self.lock();
         s.generation += 1;
         s.entries.clear();
+    }
+}
+
+/// Ends a load: the key is no longer loading and its waiters look again.
+struct Loading<'a, K: Eq + Hash, V> {
+    memo: &'a Memo<K, V>,
+    key: &'a K,
+}
+
+impl<K: Eq + Hash, V> Drop for Loading<'_, K, V> {
+    fn drop(&mut self) {
+        let waiters = {
+            let mut s = self.memo.state.lock().unwrap_or_else(|p| p.into_inner());
+            s.loading.remove(self.key).unwrap_or_default()
+        };
+        waiters.into_iter().for_each(Waker::wake);
+    }
+}
+
+/// Ready once nobody loads the key any more.
+struct Loaded<'a, K, V> {
+    memo: &'a Memo<K, V>,
+    key: &'a K,
+}
+
+impl<K: Eq + Hash, V> Future for Loaded<'_, K, V> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut s = self.memo.state.lock().unwrap_or_else(|p| p.into_inner());
+        match s.loading.get_mut(self.key) {
+            Some(waiters) => {
+                if !waiters.iter().any(|w| w.will_wake(cx.waker())) {
+                    waiters.push(cx.waker().clone());
+                }
+                Poll::Pending
+            }
+            None => Poll::Ready(()),
+        }
     }
 }
 
@@ -100,5 +167,53 @@ mod tests {
         });
         assert_eq!(stale.await.unwrap(), "before the write");
         assert_eq!(memo.get_or_load(1, || async { Ok("after") }).await.unwrap(), "after");
+    }
+
+    fn memo(ttl_seconds: i64) -> Arc<Memo<u8, u32>> {
+        Arc::new(Memo::new(Duration::seconds(ttl_seconds), Arc::new(FixedClock::at(Utc::now()))))
+    }
+
+    /// Asks for key 1 with a load that takes a moment, counting the loads.
+    fn ask(
+        memo: &Arc<Memo<u8, u32>>,
+        loads: &Arc<AtomicU32>,
+        fails: bool,
+    ) -> tokio::task::JoinHandle<DomainResult<u32>> {
+        let (memo, loads) = (memo.clone(), loads.clone());
+        tokio::spawn(async move {
+            memo.get_or_load(1, || async {
+                let n = loads.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                if fails { Err(crate::DomainError::Storage("down".into())) } else { Ok(n) }
+            })
+            .await
+        })
+    }
+
+    #[tokio::test]
+    async fn callers_asking_at_once_share_one_load() {
+        let (memo, loads) = (memo(10), Arc::new(AtomicU32::new(0)));
+        let asked: Vec<_> = (0..20).map(|_| ask(&memo, &loads, false)).collect();
+        for a in asked {
+            assert_eq!(a.await.unwrap().unwrap(), 0);
+        }
+        assert_eq!(loads.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_failed_or_abandoned_load_lets_a_waiter_load() {
+        let (memo, loads) = (memo(10), Arc::new(AtomicU32::new(0)));
+        let failing = ask(&memo, &loads, true);
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        let waiting = ask(&memo, &loads, false);
+        assert!(failing.await.unwrap().is_err());
+        assert_eq!(waiting.await.unwrap().unwrap(), 1, "the waiter loaded after the failure");
+
+        let (memo, loads) = (self::memo(10), Arc::new(AtomicU32::new(0)));
+        let abandoned = ask(&memo, &loads, false);
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        let waiting = ask(&memo, &loads, false);
+        abandoned.abort();
+        assert_eq!(waiting.await.unwrap().unwrap(), 1, "the waiter loaded after the abandoned load");
     }
 }
