@@ -3,6 +3,10 @@
 //! binaries. Pages link each file with its content hash, so browsers may cache it for a
 //! year and still see a new release at once.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use poem::http::{StatusCode, header};
 use poem::web::Path;
 use poem::{IntoResponse, Response, handler};
@@ -13,14 +17,22 @@ use rust_embed::RustEmbed;
 #[allow_missing = true]
 struct Dist;
 
-/// The URL of a built file, with a version parameter taken from its content.
-pub fn url(name: &str) -> String {
-    match Dist::get(name) {
-        Some(file) => {
-            let hash: String = file.metadata.sha256_hash()[..6].iter().map(|b| format!("{b:02x}")).collect();
-            format!("/static/{name}?v={hash}")
-        }
-        None => format!("/static/{name}"),
+/// The URL of a built file, with a version parameter taken from its content. Worked out
+/// once per file: every page links five.
+pub fn url(name: &str) -> Cow<'static, str> {
+    static URLS: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
+        Dist::iter()
+            .filter_map(|name| {
+                let file = Dist::get(&name)?;
+                let hash: String = file.metadata.sha256_hash()[..6].iter().map(|b| format!("{b:02x}")).collect();
+                Some((name.to_string(), format!("/static/{name}?v={hash}")))
+            })
+            .collect()
+    });
+    match URLS.get(name) {
+        Some(url) => Cow::Borrowed(url),
+        // Not built: linked without a version, a 404 until `make assets` runs.
+        None => Cow::Owned(format!("/static/{name}")),
     }
 }
 

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::choices::{self, Choice};
 use super::desk::Desk;
-use super::format::{age, state_class, when};
+use super::format::{Stamp, age, state_class, when};
 use super::page::{Chrome, Nav, PageError, html};
 
 pub const PER_PAGE: u64 = 50;
@@ -163,7 +163,7 @@ pub struct Row {
     pub customer: String,
     pub locked: bool,
     pub age: String,
-    pub created: String,
+    pub created: Stamp,
 }
 
 #[derive(Template)]

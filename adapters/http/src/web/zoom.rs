@@ -13,7 +13,7 @@ use poem::{Request, Response, handler};
 
 use super::choices::{self, Choice};
 use super::desk::Desk;
-use super::format::{age, state_class, when};
+use super::format::{Stamp, age, state_class, when};
 use super::page::{Chrome, Nav, PageError, html};
 
 pub struct ArticleView {
@@ -30,7 +30,7 @@ pub struct ArticleView {
     pub body: String,
     pub is_html: bool,
     pub message_id: String,
-    pub created: String,
+    pub created: Stamp,
     /// (id, file name, size for people)
     pub attachments: Vec<(i64, String, String)>,
 }
@@ -62,8 +62,8 @@ pub struct TicketView {
     pub owner: String,
     pub responsible: String,
     pub age: String,
-    pub created: String,
-    pub pending_until: Option<String>,
+    pub created: Stamp,
+    pub pending_until: Option<Stamp>,
     pub state_class: &'static str,
     pub locked: bool,
     pub watching: bool,
@@ -95,7 +95,7 @@ pub struct TicketPart {
 #[template(path = "partials/history.html")]
 struct HistoryPart {
     c: Chrome,
-    rows: Vec<(String, String, String, String)>,
+    rows: Vec<(Stamp, String, String, String)>,
 }
 
 #[handler]
