@@ -9,7 +9,7 @@ use goats_core::ports::*;
 use md5::{Digest, Md5};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, TransactionTrait, Value};
 
-use crate::connection::Db;
+use crate::connection::{Db, Dialect};
 use crate::error::to_domain;
 use crate::row::{db_now, int, opt_text, text, time};
 
@@ -52,52 +52,61 @@ impl Db {
     ) -> Result<ArticleId, sea_orm::DbErr> {
         let now_utc = Utc::now();
         let now = db_now(now_utc);
-        let article_id = self
-            .insert_id(
-                txn,
-                "INSERT INTO article (ticket_id, article_sender_type_id, communication_channel_id, is_visible_for_customer, \
-                 search_index_needs_rebuild, create_time, create_by, change_time, change_by) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)",
-                vec![
-                    ticket_id.into(),
-                    a.sender_type.id().into(),
-                    a.channel.id().into(),
-                    i32::from(a.visible_for_customer).into(),
-                    now.into(),
-                    by.into(),
-                    now.into(),
-                    by.into(),
-                ],
-            )
-            .await?;
+        let article_sql = "INSERT INTO article (ticket_id, article_sender_type_id, communication_channel_id, \
+                           is_visible_for_customer, search_index_needs_rebuild, create_time, create_by, change_time, \
+                           change_by) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)";
+        let article_values: Vec<Value> = vec![
+            ticket_id.into(),
+            a.sender_type.id().into(),
+            a.channel.id().into(),
+            i32::from(a.visible_for_customer).into(),
+            now.into(),
+            by.into(),
+            now.into(),
+            by.into(),
+        ];
         // OTRS finds follow-ups by the MD5 of the Message-ID.
         let message_id_md5 = a
             .message_id
             .as_ref()
             .map(|m| Md5::digest(m.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>());
-        txn.execute_raw(self.stmt(
-            "INSERT INTO article_data_mime (article_id, a_from, a_to, a_cc, a_subject, a_message_id, a_message_id_md5, \
-             a_in_reply_to, a_references, a_content_type, a_body, incoming_time, create_time, create_by, change_time, change_by) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                article_id.into(),
-                a.from.clone().into(),
-                a.to.clone().into(),
-                a.cc.clone().into(),
-                a.subject.clone().into(),
-                a.message_id.clone().into(),
-                message_id_md5.into(),
-                a.in_reply_to.clone().into(),
-                a.references.clone().into(),
-                a.content_type.clone().into(),
-                a.body.clone().into(),
-                now_utc.timestamp().into(),
-                now.into(),
-                by.into(),
-                now.into(),
-                by.into(),
-            ],
-        ))
-        .await?;
+        let mime_columns = "article_id, a_from, a_to, a_cc, a_subject, a_message_id, a_message_id_md5, a_in_reply_to, \
+                            a_references, a_content_type, a_body, incoming_time, create_time, create_by, change_time, \
+                            change_by";
+        let mime_values: Vec<Value> = vec![
+            a.from.clone().into(),
+            a.to.clone().into(),
+            a.cc.clone().into(),
+            a.subject.clone().into(),
+            a.message_id.clone().into(),
+            message_id_md5.into(),
+            a.in_reply_to.clone().into(),
+            a.references.clone().into(),
+            a.content_type.clone().into(),
+            a.body.clone().into(),
+            now_utc.timestamp().into(),
+            now.into(),
+            by.into(),
+            now.into(),
+            by.into(),
+        ];
+        let article_id = if self.dialect() == Dialect::Postgres {
+            // PostgreSQL takes both rows in one statement: a round trip less for every
+            // article, a tenth of adding one.
+            let sql = format!(
+                "WITH a AS ({article_sql} RETURNING id) INSERT INTO article_data_mime ({mime_columns}) \
+                 SELECT a.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM a RETURNING article_id"
+            );
+            let row = txn.query_one_raw(self.stmt(&sql, [article_values, mime_values].concat())).await?;
+            row.map_or(0, |r| int(&r, "article_id"))
+        } else {
+            let article_id = self.insert_id(txn, article_sql, article_values).await?;
+            let sql = format!(
+                "INSERT INTO article_data_mime ({mime_columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            );
+            txn.execute_raw(self.stmt(&sql, [vec![article_id.into()], mime_values].concat())).await?;
+            article_id
+        };
         self.insert_attachments(txn, article_id, &a.attachments, by).await?;
         Ok(article_id)
     }
