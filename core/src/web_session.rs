@@ -266,18 +266,15 @@ mod tests {
         assert_eq!(sessions.resume(&old).await.unwrap(), None);
     }
 
-    /// Sessions kept for a minute, so the clock can step inside and past that.
-    fn keeping() -> (Arc<FixedClock>, MemoryStore, WebSessions) {
-        let (clock, store, _) = setup();
-        let timeouts = SessionTimeouts { idle: Duration::minutes(30), absolute: Duration::hours(8) };
-        let sessions =
-            WebSessions::new(Arc::new(store.clone()), clock.clone(), timeouts).keep_for(Duration::seconds(50));
-        (clock, store, sessions)
+    /// [`setup`]'s sessions, each kept for `ttl` once read.
+    fn keeping(ttl: Duration) -> (Arc<FixedClock>, MemoryStore, WebSessions) {
+        let (clock, store, sessions) = setup();
+        (clock, store, sessions.keep_for(ttl))
     }
 
     #[tokio::test]
     async fn a_kept_session_is_read_again_once_its_time_is_up() {
-        let (clock, store, sessions) = keeping();
+        let (clock, store, sessions) = keeping(Duration::seconds(50));
         let (secret, _) = sessions.start(1, None).await.unwrap();
         assert!(sessions.resume(&secret).await.unwrap().is_some());
         // Ended elsewhere (another instance's logout): honoured here only while kept.
@@ -290,7 +287,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_logout_here_ends_a_kept_session_at_once() {
-        let (_, _, sessions) = keeping();
+        let (_, _, sessions) = keeping(Duration::seconds(50));
         let (secret, _) = sessions.start(1, None).await.unwrap();
         let (other, _) = sessions.start(2, None).await.unwrap();
         assert!(sessions.resume(&secret).await.unwrap().is_some());
@@ -305,10 +302,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_kept_session_still_times_out_and_is_still_touched() {
-        let (clock, store, _) = setup();
-        let timeouts = SessionTimeouts { idle: Duration::minutes(30), absolute: Duration::hours(8) };
         // Kept longer than the idle timeout, to show the timeouts are checked on what is kept.
-        let sessions = WebSessions::new(Arc::new(store.clone()), clock.clone(), timeouts).keep_for(Duration::hours(1));
+        let (clock, store, sessions) = keeping(Duration::hours(1));
         let (secret, _) = sessions.start(1, None).await.unwrap();
         assert!(sessions.resume(&secret).await.unwrap().is_some());
         clock.advance(Duration::minutes(2));
