@@ -2,13 +2,13 @@
 //! hash, ended by an idle timeout, an absolute timeout or a logout. Every login starts a
 //! new session (no fixation), and each session carries its own CSRF token.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
 use crate::DomainResult;
 use crate::auth::{new_secret, token_hash};
+use crate::cached::Memo;
 use crate::model::UserId;
 use crate::ports::{Clock, SessionStore, WebSessionRecord};
 
@@ -38,55 +38,9 @@ pub struct WebSessions {
     store: Arc<dyn SessionStore>,
     clock: Arc<dyn Clock>,
     timeouts: SessionTimeouts,
-    kept: Option<Kept>,
-}
-
-/// Sessions read from the store a moment ago. A page, its HTMX partials and the live
-/// feed each resume the session; on PostgreSQL that read was a third of a list page's
-/// cost. A logout or a login through this instance forgets the session at once; one
-/// ended through another instance is still honoured here for up to `ttl`.
-struct Kept {
-    ttl: Duration,
-    state: Mutex<KeptState>,
-}
-
-#[derive(Default)]
-struct KeptState {
-    /// Bumped by every forget, so a read that began before a logout is not kept after it.
-    generation: u64,
-    records: HashMap<String, (DateTime<Utc>, WebSessionRecord)>,
-}
-
-/// Past this many sessions the memory starts over rather than grow without bound.
-const KEEP_AT_MOST: usize = 10_000;
-
-impl Kept {
-    fn lock(&self) -> MutexGuard<'_, KeptState> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// The record if it was read less than `ttl` ago, and the generation to keep a fresh read under.
-    fn recent(&self, id_hash: &str, now: DateTime<Utc>) -> (Option<WebSessionRecord>, u64) {
-        let s = self.lock();
-        let record = s.records.get(id_hash).filter(|(at, _)| now - *at < self.ttl).map(|(_, r)| r.clone());
-        (record, s.generation)
-    }
-
-    fn keep(&self, record: WebSessionRecord, read_at: DateTime<Utc>, generation: u64) {
-        let mut s = self.lock();
-        if s.generation == generation {
-            if s.records.len() >= KEEP_AT_MOST {
-                s.records.clear();
-            }
-            s.records.insert(record.id_hash.clone(), (read_at, record));
-        }
-    }
-
-    fn forget(&self, id_hash: &str) {
-        let mut s = self.lock();
-        s.generation += 1;
-        s.records.remove(id_hash);
-    }
+    /// Sessions read from the store a moment ago, by the hash of their secret (see
+    /// [`WebSessions::keep_for`]).
+    kept: Option<Memo<String, Option<WebSessionRecord>>>,
 }
 
 /// Writing `last_seen_at` on every request would make each page view a write; once a
@@ -98,9 +52,13 @@ impl WebSessions {
         Self { store, clock, timeouts, kept: None }
     }
 
-    /// Keeps each session read for `ttl` (see [`Kept`]) instead of reading it on every request.
+    /// Keeps each session read for `ttl` instead of reading it on every request: a page,
+    /// its HTMX partials and the live feed each resume the session, and on PostgreSQL
+    /// that read was a third of a list page's cost. A logout or a login through this
+    /// instance forgets the session at once; one ended through another instance is
+    /// still honoured here for up to `ttl`.
     pub fn keep_for(mut self, ttl: Duration) -> Self {
-        self.kept = Some(Kept { ttl, state: Mutex::default() });
+        self.kept = Some(Memo::new(ttl, self.clock.clone()));
         self
     }
 
@@ -131,19 +89,18 @@ impl WebSessions {
     pub async fn resume(&self, secret: &str) -> DomainResult<Option<ActiveSession>> {
         let id_hash = token_hash(secret);
         let now = self.clock.now();
-        let (recent, generation) = match &self.kept {
-            Some(kept) => kept.recent(&id_hash, now),
-            None => (None, 0),
-        };
-        // A kept record still ages: it serves only while neither a timeout nor a touch is due.
-        if let Some(record) = recent
-            && !self.expired(&record, now)
-            && now - record.last_seen_at < TOUCH_EVERY
-        {
-            return Ok(Some(ActiveSession { user_id: record.user_id, csrf_token: record.csrf_token }));
+        if let Some(kept) = &self.kept {
+            let Some(record) = kept.get_or_load(id_hash.clone(), || self.store.find(&id_hash)).await? else {
+                return Ok(None);
+            };
+            // A kept record still ages: it serves only while neither a timeout nor a touch
+            // is due; otherwise the store decides, as without keeping.
+            if !self.expired(&record, now) && now - record.last_seen_at < TOUCH_EVERY {
+                return Ok(Some(ActiveSession { user_id: record.user_id, csrf_token: record.csrf_token }));
+            }
+            kept.forget_key(id_hash.as_str());
         }
-        let Some(mut record) = self.store.find(&id_hash).await? else {
-            self.forget(&id_hash);
+        let Some(record) = self.store.find(&id_hash).await? else {
             return Ok(None);
         };
         if self.expired(&record, now) {
@@ -153,13 +110,8 @@ impl WebSessions {
         }
         if now - record.last_seen_at >= TOUCH_EVERY {
             self.store.touch(&id_hash, now).await?;
-            record.last_seen_at = now;
         }
-        let active = ActiveSession { user_id: record.user_id, csrf_token: record.csrf_token.clone() };
-        if let Some(kept) = &self.kept {
-            kept.keep(record, now, generation);
-        }
-        Ok(Some(active))
+        Ok(Some(ActiveSession { user_id: record.user_id, csrf_token: record.csrf_token }))
     }
 
     fn expired(&self, record: &WebSessionRecord, now: DateTime<Utc>) -> bool {
@@ -168,7 +120,7 @@ impl WebSessions {
 
     fn forget(&self, id_hash: &str) {
         if let Some(kept) = &self.kept {
-            kept.forget(id_hash);
+            kept.forget_key(id_hash);
         }
     }
 

@@ -1,5 +1,6 @@
 //! One cache: values by key, each kept for a while.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::pin::Pin;
@@ -94,6 +95,16 @@ impl<K: Eq + Hash + Clone, V: Clone> Memo<K, V> {
         s.generation += 1;
         s.entries.clear();
     }
+
+    /// Drops the kept value of one key; a load of it already on its way is not kept.
+    pub fn forget_key<Q: Hash + Eq + ?Sized>(&self, key: &Q)
+    where
+        K: Borrow<Q>,
+    {
+        let mut s = self.lock();
+        s.generation += 1;
+        s.entries.remove(key);
+    }
 }
 
 /// Ends a load: the key is no longer loading and its waiters look again.
@@ -154,6 +165,9 @@ mod tests {
         assert_eq!(memo.get_or_load(1, load).await.unwrap(), 2, "expired");
         memo.forget();
         assert_eq!(memo.get_or_load(1, load).await.unwrap(), 3, "forgotten");
+        memo.forget_key(&2);
+        assert_eq!(memo.get_or_load(1, load).await.unwrap(), 3, "another key forgotten");
+        assert_eq!(memo.get_or_load(2, load).await.unwrap(), 4, "this key forgotten");
     }
 
     #[tokio::test]
