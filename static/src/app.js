@@ -214,11 +214,26 @@ function noticeToast(data) {
   setTimeout(() => toast.remove(), 30000);
 }
 
+// A choice made in a form but not sent yet: a select moved off what the page came with,
+// a box ticked, a field typed in. A refresh would put the form back and lose it.
+function unsent(control) {
+  if (control instanceof HTMLSelectElement) {
+    const options = Array.from(control.options);
+    const chosen = options.map((o) => o.defaultSelected);
+    // Without a `selected` attribute a single select starts on its first option.
+    if (!control.multiple && options.length && !chosen.includes(true)) chosen[0] = true;
+    return options.some((o, i) => o.selected !== chosen[i]);
+  }
+  if (control.type === "checkbox" || control.type === "radio") return control.checked !== control.defaultChecked;
+  return control.value !== control.defaultValue;
+}
+
 function editing(container) {
   if (container.contains(document.activeElement) && document.activeElement.matches("input, textarea, select")) {
     return true;
   }
-  return Array.from(container.querySelectorAll("textarea")).some((area) => area.value.trim() !== "");
+  if (Array.from(container.querySelectorAll("textarea")).some((area) => area.value.trim() !== "")) return true;
+  return Array.from(container.querySelectorAll("input:not([type=hidden]):not([type=file]), select")).some(unsent);
 }
 
 let listRefresh;

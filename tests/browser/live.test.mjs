@@ -39,6 +39,14 @@ test("the open ticket follows changes and a due reminder pops up to be snoozed",
   await goats.api("erin", "erin-password", "PATCH", `/tickets/${ticket.id}`, { priority_id: 5 });
   await page.locator('[data-field="priority"]', { hasText: "5 very high" }).waitFor({ timeout: 5000 });
 
+  // A choice Erin has made but not sent is not swept away by the next change elsewhere.
+  await page.locator("#set-queue").selectOption({ label: "Raw" });
+  await page.locator("#set-queue").blur();
+  await goats.api("erin", "erin-password", "PATCH", `/tickets/${ticket.id}`, { priority_id: 4 });
+  await page.waitForTimeout(1500);
+  assert.equal(await page.locator("#set-queue option:checked").textContent(), "Raw", "the unsent choice stayed");
+  assert.equal(await page.locator('[data-field="priority"]').textContent(), "5 very high", "the ticket was not swapped");
+
   // The pending time passes: the reminder job tells Erin, in her browser.
   const soon = new Date(Date.now() + 2000).toISOString().replace(/\.\d+Z$/, "Z");
   await goats.api("erin", "erin-password", "PATCH", `/tickets/${ticket.id}`, { state_id: 6, pending_until: soon });
