@@ -402,6 +402,57 @@ async fn concurrent_tickets_get_distinct_numbers() {
             numbers.insert(t.number);
         }
         assert_eq!(numbers.len(), 200, "{engine:?}");
+        let counters = counters_in_row_order(&db, "").await;
+        assert_eq!(counters, (1..=200).collect::<Vec<_>>(), "{engine:?}: one counter each, none skipped");
+    })
+    .await;
+}
+
+async fn counters_in_row_order(db: &Db, filter: &str) -> Vec<i64> {
+    use sea_orm::ConnectionTrait;
+    let rows = db
+        .connection()
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.connection().get_database_backend(),
+            format!("SELECT counter FROM ticket_number_counter{filter} ORDER BY id"),
+        ))
+        .await
+        .unwrap();
+    rows.iter().map(|r| r.try_get_by_index::<i64>(0).unwrap()).collect()
+}
+
+/// The counter table by OTRS's rules, however many creators wait at once: a date-based
+/// counter starts again each day, an offset skips ahead (a number found taken), and the
+/// creators waiting together get the next counters, one each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn counters_follow_the_day_and_the_offset() {
+    with_each_engine(|engine, db| async move {
+        use sea_orm::ConnectionTrait;
+        let yesterday = (Utc::now() - Duration::days(1)).format("%Y-%m-%d %H:%M:%S");
+        db.connection()
+            .execute_unprepared(&format!(
+                "INSERT INTO ticket_number_counter (counter, counter_uid, create_time) VALUES (57, 'otrs-y', '{yesterday}')"
+            ))
+            .await
+            .unwrap();
+        let now = Utc::now();
+        assert_eq!(db.next(true, 1, now).await.unwrap(), 1, "{engine:?}: a new day");
+        assert_eq!(db.next(false, 1, now).await.unwrap(), 2, "{engine:?}: the last counter, whatever its day");
+        assert_eq!(db.next(true, 3, now).await.unwrap(), 5, "{engine:?}: offset");
+        let db = Arc::new(db);
+        let waiting: Vec<_> = (0..50)
+            .map(|_| {
+                let db = db.clone();
+                tokio::spawn(async move { db.next(true, 1, now).await.unwrap() })
+            })
+            .collect();
+        let mut got = Vec::new();
+        for w in waiting {
+            got.push(w.await.unwrap());
+        }
+        got.sort_unstable();
+        assert_eq!(got, (6..=55).collect::<Vec<_>>(), "{engine:?}");
+        assert_eq!(counters_in_row_order(&db, "").await[0], 57, "{engine:?}: yesterday's row kept");
     })
     .await;
 }
@@ -446,15 +497,7 @@ async fn processes_sharing_the_counter_agree() {
             numbers.insert(t.number);
         }
         assert_eq!(numbers.len(), 120, "{engine:?}");
-        let foreign = pools[0]
-            .connection()
-            .query_all_raw(sea_orm::Statement::from_string(
-                pools[0].connection().get_database_backend(),
-                "SELECT counter FROM ticket_number_counter WHERE counter_uid LIKE 'otrs-%' ORDER BY id",
-            ))
-            .await
-            .unwrap();
-        let foreign: Vec<i64> = foreign.iter().map(|r| r.try_get_by_index::<i64>(0).unwrap()).collect();
+        let foreign = counters_in_row_order(&pools[0], " WHERE counter_uid LIKE 'otrs-%'").await;
         assert_eq!(foreign, [1, 2], "{engine:?}: the other program's rows");
         for db in pools {
             db.close().await;

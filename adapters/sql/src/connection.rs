@@ -6,6 +6,7 @@ use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynch
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, Value};
 use tokio::sync::{Mutex, MutexGuard};
 
+use crate::counter::CounterQueue;
 use crate::error::{SqlError, mask_url};
 
 /// The SQL dialects goats speaks.
@@ -34,8 +35,8 @@ pub struct Db {
     /// SQLite allows one writer; taking this lock first keeps our own connections from
     /// failing each other with SQLITE_BUSY. `None` on the server databases.
     write_lock: Option<Arc<Mutex<()>>>,
-    /// Ticket counters are allocated one at a time per process (see counter.rs).
-    counter_lock: Arc<Mutex<()>>,
+    /// The ticket counters this process is waiting for (see counter.rs).
+    pub(crate) counters: Arc<CounterQueue>,
     /// `permission_groups` in Znuny ≥ 6.1, `groups` in older OTRS.
     pub(crate) groups_table: &'static str,
 }
@@ -97,7 +98,7 @@ impl Db {
             conn,
             dialect,
             write_lock: (dialect == Dialect::Sqlite).then(|| Arc::new(Mutex::new(()))),
-            counter_lock: Arc::new(Mutex::new(())),
+            counters: Arc::default(),
             groups_table: "permission_groups",
         };
         if db.table_names().await?.iter().any(|t| t == "groups") {
@@ -132,11 +133,6 @@ impl Db {
             Some(m) => Some(m.lock().await),
             None => None,
         }
-    }
-
-    /// This process's turn to allocate a ticket counter.
-    pub(crate) async fn counter_turn(&self) -> MutexGuard<'_, ()> {
-        self.counter_lock.lock().await
     }
 
     /// A statement written with `?` placeholders, numbered for PostgreSQL. PostgreSQL
