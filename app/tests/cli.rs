@@ -420,7 +420,7 @@ fn jobs_queue_their_ticks_in_valkey() {
 }
 
 /// Runs goats with the reminder job every second and its ticks in `store`; opens a
-/// ticket due in a second; returns how many reminders reached the webhook.
+/// ticket due in a few seconds; returns how many reminders reached the webhook.
 fn reminders_through(dir: &tempdir::Dir, store: &str) -> usize {
     let (hook_port, received) = webhook_receiver();
     let config = format!(
@@ -434,7 +434,9 @@ fn reminders_through(dir: &tempdir::Dir, store: &str) -> usize {
     let login = r#"{"login":"root@localhost","password":"store-password"}"#;
     let (_, body) = request(port, "POST", "/api/v1/auth/login", Some(login), None).unwrap();
     let token = serde_json::from_str::<serde_json::Value>(&body).unwrap()["access_token"].as_str().unwrap().to_string();
-    let soon = (chrono::Utc::now() + chrono::Duration::seconds(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    // Whole seconds: a second ahead could be in the past by the time a loaded machine
+    // takes the request (the time is cut to the second).
+    let soon = (chrono::Utc::now() + chrono::Duration::seconds(3)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let new = format!(
         r#"{{"title":"Remind me","queue_id":4,"state_id":6,"pending_until":"{soon}","article":{{"subject":"R","body":"Later."}}}}"#
     );
