@@ -24,7 +24,8 @@ impl Clock for SystemClock {
 }
 
 /// Builds a ticket's history rows once its ids are known, inside the same transaction.
-pub type HistoryBuilder = Box<dyn FnOnce(TicketId, ArticleId) -> Vec<HistoryEntry> + Send>;
+/// `Fn`: a store may write again what it could not commit together with other writes.
+pub type HistoryBuilder = Box<dyn Fn(TicketId, ArticleId) -> Vec<HistoryEntry> + Send + Sync>;
 
 /// A new ticket's columns, decided by the domain before storage.
 #[derive(Debug, Clone)]

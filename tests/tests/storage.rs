@@ -408,6 +408,64 @@ async fn concurrent_tickets_get_distinct_numbers() {
     .await;
 }
 
+/// Creations that arrive together are written in one transaction; one of them failing
+/// (its number already taken) fails alone, and the others are all kept, whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_failing_creation_fails_alone() {
+    use goats_core::history::{HistoryEntry, HistoryType};
+    with_each_engine(|engine, db| async move {
+        let taken = service(&db).create(&root(&db).await, ticket("First", 2, 3, "c")).await.unwrap().number;
+        let db = Arc::new(db);
+        let tasks: Vec<_> = (0..40)
+            .map(|i| {
+                let db = db.clone();
+                let number = if i % 13 == 5 { taken.clone() } else { format!("together-{i}") };
+                let draft = TicketDraft {
+                    number,
+                    title: format!("Together {i}"),
+                    queue_id: 2,
+                    state_id: 1,
+                    priority_id: 3,
+                    type_id: 1,
+                    lock: Lock::Unlock,
+                    owner_id: 1,
+                    responsible_id: 1,
+                    customer_id: None,
+                    customer_user_id: None,
+                    until_time: 0,
+                    lock_time: 0,
+                };
+                let history: HistoryBuilder = Box::new(|_, article_id| {
+                    vec![HistoryEntry {
+                        history_type: HistoryType::NewTicket,
+                        name: "%%".into(),
+                        article_id: Some(article_id),
+                    }]
+                });
+                let article = ticket("", 2, 3, "c").article;
+                tokio::spawn(async move { TicketRepository::create(&*db, draft, article, history, 1).await })
+            })
+            .collect();
+        let mut created = Vec::new();
+        for (i, task) in tasks.into_iter().enumerate() {
+            match task.await.unwrap() {
+                Ok((id, _)) => created.push(id),
+                Err(DomainError::Conflict(_)) if i % 13 == 5 => {}
+                other => panic!("{engine:?}: creation {i}: {other:?}"),
+            }
+        }
+        assert_eq!(created.len(), 37, "{engine:?}");
+        for id in created {
+            let history = db.history(id).await.unwrap();
+            assert_eq!(history.len(), 1, "{engine:?}: ticket {id}");
+            assert_eq!(db.list_for_ticket(id).await.unwrap().len(), 1, "{engine:?}: ticket {id}");
+        }
+        let all = db.count(&TicketFilter::default()).await.unwrap();
+        assert_eq!(all, 38, "{engine:?}: nothing of the failed ones kept");
+    })
+    .await;
+}
+
 async fn counters_in_row_order(db: &Db, filter: &str) -> Vec<i64> {
     use sea_orm::ConnectionTrait;
     let rows = db

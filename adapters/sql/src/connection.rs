@@ -8,6 +8,8 @@ use tokio::sync::{Mutex, MutexGuard};
 
 use crate::counter::CounterQueue;
 use crate::error::{SqlError, mask_url};
+use crate::shared_commit::SharedCommit;
+use crate::tickets::Creation;
 
 /// The SQL dialects goats speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +29,10 @@ impl Dialect {
     }
 }
 
+/// Transactions of ticket creations open at once on a server database: a few, so the
+/// server's cores all work, each writing many creations.
+const CREATION_TURNS: usize = 4;
+
 /// A connection pool and what is known about the database behind it.
 #[derive(Clone)]
 pub struct Db {
@@ -37,6 +43,8 @@ pub struct Db {
     write_lock: Option<Arc<Mutex<()>>>,
     /// The ticket counters this process is waiting for (see counter.rs).
     pub(crate) counters: Arc<CounterQueue>,
+    /// Ticket creations waiting to be written (see shared_commit.rs).
+    pub(crate) creations: Arc<SharedCommit<Creation>>,
     /// `permission_groups` in Znuny ≥ 6.1, `groups` in older OTRS.
     pub(crate) groups_table: &'static str,
 }
@@ -99,6 +107,7 @@ impl Db {
             dialect,
             write_lock: (dialect == Dialect::Sqlite).then(|| Arc::new(Mutex::new(()))),
             counters: Arc::default(),
+            creations: Arc::new(SharedCommit::new(if dialect == Dialect::Sqlite { 1 } else { CREATION_TURNS })),
             groups_table: "permission_groups",
         };
         if db.table_names().await?.iter().any(|t| t == "groups") {

@@ -20,6 +20,7 @@ mod row;
 mod schedule;
 pub mod schema;
 pub mod seed;
+mod shared_commit;
 mod tickets;
 mod tokens;
 mod web_sessions;

@@ -11,6 +11,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, TransactionTrai
 use crate::connection::{Db, Dialect};
 use crate::error::to_domain;
 use crate::row::{db_now, int, opt_int, opt_text, text, time};
+use crate::shared_commit::Write;
 
 /// A ticket with its version (for ETags and guarded updates).
 pub(crate) const SELECT_TICKET: &str = "SELECT t.id, t.tn, t.title, t.queue_id, q.name AS queue_name, t.ticket_state_id, \
@@ -147,6 +148,27 @@ fn order_sql(sort: TicketSort) -> String {
     format!(" ORDER BY {column} {dir}, t.id {dir}")
 }
 
+/// A ticket with its first article and history, written with others waiting at the
+/// same time (see shared_commit.rs).
+pub(crate) struct Creation {
+    draft: TicketDraft,
+    article: NewArticle,
+    history: HistoryBuilder,
+    by: UserId,
+}
+
+#[async_trait]
+impl Write for Creation {
+    type Done = (TicketId, ArticleId);
+
+    async fn write(&self, db: &Db, txn: &DatabaseTransaction) -> Result<Self::Done, sea_orm::DbErr> {
+        let ticket_id = db.insert_ticket(txn, &self.draft, self.by).await?;
+        let article_id = db.insert_article(txn, ticket_id, &self.article, self.by).await?;
+        db.write_history(txn, ticket_id, (self.history)(ticket_id, article_id), self.by).await?;
+        Ok((ticket_id, article_id))
+    }
+}
+
 impl Db {
     async fn ticket_by_id(&self, select: &str, id: TicketId) -> DomainResult<Option<Ticket>> {
         let row = self
@@ -157,7 +179,9 @@ impl Db {
         Ok(row.as_ref().map(ticket_from))
     }
 
-    /// Appends history rows that snapshot the ticket as it now is in `txn`.
+    /// Appends history rows that snapshot the ticket as it now is in `txn`, in the
+    /// order given. One statement for them all: a ticket's creation writes three, and
+    /// three statements were two fifths of PostgreSQL's work in creating one.
     pub(crate) async fn write_history(
         &self,
         txn: &DatabaseTransaction,
@@ -165,28 +189,31 @@ impl Db {
         entries: Vec<HistoryEntry>,
         by: UserId,
     ) -> Result<(), sea_orm::DbErr> {
-        let now = db_now(Utc::now());
-        let sql = "INSERT INTO ticket_history (name, history_type_id, ticket_id, article_id, type_id, queue_id, owner_id, \
-                   priority_id, state_id, create_time, create_by, change_time, change_by) \
-                   SELECT ?, ?, t.id, ?, COALESCE(t.type_id, 1), t.queue_id, t.user_id, t.ticket_priority_id, \
-                   t.ticket_state_id, ?, ?, ?, ? FROM ticket t WHERE t.id = ?";
-        for e in entries {
-            let name: String = e.name.chars().take(200).collect();
-            txn.execute_raw(self.stmt(
-                sql,
-                [
-                    Value::from(name),
-                    Value::from(e.history_type.id()),
-                    Value::from(e.article_id),
-                    Value::from(now),
-                    Value::from(by),
-                    Value::from(now),
-                    Value::from(by),
-                    Value::from(ticket_id),
-                ],
-            ))
-            .await?;
+        if entries.is_empty() {
+            return Ok(());
         }
+        let now = db_now(Utc::now());
+        let rows = vec!["SELECT ? AS n, ? AS name, ? AS history_type_id, ? AS article_id"; entries.len()];
+        let sql = format!(
+            "INSERT INTO ticket_history (name, history_type_id, ticket_id, article_id, type_id, queue_id, owner_id, \
+             priority_id, state_id, create_time, create_by, change_time, change_by) \
+             SELECT e.name, e.history_type_id, t.id, e.article_id, COALESCE(t.type_id, 1), t.queue_id, t.user_id, \
+             t.ticket_priority_id, t.ticket_state_id, ?, ?, ?, ? FROM ({}) e, ticket t WHERE t.id = ? ORDER BY e.n",
+            rows.join(" UNION ALL ")
+        );
+        let mut values = Vec::with_capacity(entries.len() * 4 + 5);
+        values.extend([Value::from(now), Value::from(by), Value::from(now), Value::from(by)]);
+        for (n, e) in entries.into_iter().enumerate() {
+            let name: String = e.name.chars().take(200).collect();
+            values.extend([
+                Value::from(n as i32),
+                Value::from(name),
+                Value::from(e.history_type.id()),
+                Value::from(e.article_id),
+            ]);
+        }
+        values.push(Value::from(ticket_id));
+        txn.execute_raw(self.stmt(&sql, values)).await?;
         Ok(())
     }
 
@@ -315,13 +342,7 @@ impl TicketRepository for Db {
         history: HistoryBuilder,
         by: UserId,
     ) -> DomainResult<(TicketId, ArticleId)> {
-        let _w = self.write_guard().await;
-        let txn = self.conn.begin().await.map_err(to_domain)?;
-        let ticket_id = self.insert_ticket(&txn, &draft, by).await.map_err(to_domain)?;
-        let article_id = self.insert_article(&txn, ticket_id, &article, by).await.map_err(to_domain)?;
-        self.write_history(&txn, ticket_id, history(ticket_id, article_id), by).await.map_err(to_domain)?;
-        txn.commit().await.map_err(to_domain)?;
-        Ok((ticket_id, article_id))
+        self.creations.write(self, Creation { draft, article, history, by }).await
     }
 
     async fn get(&self, id: TicketId) -> DomainResult<Option<Ticket>> {

@@ -1,0 +1,131 @@
+//! Writes that share one transaction when many arrive at once (a group commit).
+//!
+//! A ticket's creation is a handful of rows checked against a dozen foreign keys each,
+//! and its own transaction paid for the commit and for locking the same few referenced
+//! rows (the queue, the state, the agent) every time. Creations that wait while others
+//! are being written go together in the next transaction instead: a few turns run at
+//! once, each writing everything that was waiting when it began.
+//!
+//! A write that fails takes its whole transaction with it. The writes of that turn are
+//! then each written again in a transaction of their own, so only the failing one fails
+//! and what it failed with is its own error.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use async_trait::async_trait;
+use goats_core::{DomainError, DomainResult};
+use sea_orm::{DatabaseTransaction, DbErr, TransactionTrait};
+use tokio::sync::{Semaphore, oneshot};
+
+use crate::connection::Db;
+use crate::error::to_domain;
+
+/// One write, which may be written more than once until it commits.
+#[async_trait]
+pub(crate) trait Write: Send + Sync + 'static {
+    type Done: Send + 'static;
+    async fn write(&self, db: &Db, txn: &DatabaseTransaction) -> Result<Self::Done, DbErr>;
+}
+
+/// Most writes in one transaction: enough to share the work, few enough that a failure
+/// (which writes them all again one by one) stays cheap.
+const MOST_TOGETHER: usize = 32;
+
+type Waiting<W> = Vec<(W, oneshot::Sender<DomainResult<<W as Write>::Done>>)>;
+
+/// The writes of one kind waiting for a transaction, and the turns that write them.
+pub(crate) struct SharedCommit<W: Write> {
+    waiting: Mutex<Waiting<W>>,
+    turns: Arc<Semaphore>,
+}
+
+impl<W: Write> SharedCommit<W> {
+    /// `turns`: how many transactions of this kind may be open at once.
+    pub(crate) fn new(turns: usize) -> Self {
+        Self { waiting: Mutex::new(Vec::new()), turns: Arc::new(Semaphore::new(turns.max(1))) }
+    }
+
+    /// Writes `write`, with whatever else is waiting, and answers once it committed.
+    pub(crate) async fn write(&self, db: &Db, write: W) -> DomainResult<W::Done> {
+        let (reply, answer) = oneshot::channel();
+        self.waiting.lock().unwrap_or_else(PoisonError::into_inner).push((write, reply));
+        let turn = self.turns.clone().acquire_owned().await.map_err(|e| DomainError::Storage(e.to_string()))?;
+        // A turn that began meanwhile may have taken ours along; then nothing waits.
+        let waiting = std::mem::take(&mut *self.waiting.lock().unwrap_or_else(PoisonError::into_inner));
+        if !waiting.is_empty() {
+            // A task of its own: a caller that goes away (its client hung up) must not
+            // take the writes of others down with it.
+            let db = db.clone();
+            tokio::spawn(async move {
+                let mut waiting = waiting;
+                while !waiting.is_empty() {
+                    let rest = waiting.split_off(waiting.len().min(MOST_TOGETHER));
+                    db.write_together(waiting).await;
+                    waiting = rest;
+                }
+                drop(turn);
+            });
+        }
+        answer.await.unwrap_or_else(|_| Err(DomainError::Storage("the write was interrupted".into())))
+    }
+}
+
+/// How a shared transaction ended.
+enum Together<T> {
+    Committed(Vec<T>),
+    /// A write failed: nothing of the turn was kept.
+    WriteFailed,
+    /// The commit failed (whether it took effect is unknown): writing again could
+    /// write twice, so every write of the turn gets the error.
+    CommitFailed(DomainError),
+}
+
+impl Db {
+    async fn write_together<W: Write>(&self, writes: Waiting<W>) {
+        if writes.len() > 1 {
+            match self.try_together(&writes).await {
+                Together::Committed(done) => {
+                    for ((_, reply), done) in writes.into_iter().zip(done) {
+                        let _ = reply.send(Ok(done));
+                    }
+                    return;
+                }
+                Together::CommitFailed(e) => {
+                    for (_, reply) in writes {
+                        let _ = reply.send(Err(e.clone()));
+                    }
+                    return;
+                }
+                // Each on its own now, so only the failing one fails.
+                Together::WriteFailed => {}
+            }
+        }
+        for (write, reply) in writes {
+            let _ = reply.send(self.write_alone(&write).await);
+        }
+    }
+
+    async fn try_together<W: Write>(&self, writes: &Waiting<W>) -> Together<W::Done> {
+        let _w = self.write_guard().await;
+        let Ok(txn) = self.conn.begin().await else { return Together::WriteFailed };
+        let mut done = Vec::with_capacity(writes.len());
+        for (write, _) in writes {
+            match write.write(self, &txn).await {
+                Ok(d) => done.push(d),
+                Err(_) => return Together::WriteFailed,
+            }
+        }
+        match txn.commit().await {
+            Ok(()) => Together::Committed(done),
+            Err(e) => Together::CommitFailed(to_domain(e)),
+        }
+    }
+
+    async fn write_alone<W: Write>(&self, write: &W) -> DomainResult<W::Done> {
+        let _w = self.write_guard().await;
+        let txn = self.conn.begin().await.map_err(to_domain)?;
+        let done = write.write(self, &txn).await.map_err(to_domain)?;
+        txn.commit().await.map_err(to_domain)?;
+        Ok(done)
+    }
+}
