@@ -29,9 +29,14 @@ impl Dialect {
     }
 }
 
-/// Transactions of ticket creations open at once on a server database: a few, so the
-/// server's cores all work, each writing many creations.
-const CREATION_TURNS: usize = 4;
+/// Transactions of ticket creations open at once: a few on the server databases, so
+/// their cores all work; one on SQLite, which writes one transaction at a time anyway.
+fn creation_turns(dialect: Dialect) -> usize {
+    match dialect {
+        Dialect::Postgres | Dialect::MySql => 4,
+        Dialect::Sqlite => 1,
+    }
+}
 
 /// A connection pool and what is known about the database behind it.
 #[derive(Clone)]
@@ -107,7 +112,7 @@ impl Db {
             dialect,
             write_lock: (dialect == Dialect::Sqlite).then(|| Arc::new(Mutex::new(()))),
             counters: Arc::default(),
-            creations: Arc::new(SharedCommit::new(if dialect == Dialect::Sqlite { 1 } else { CREATION_TURNS })),
+            creations: Arc::new(SharedCommit::new(creation_turns(dialect))),
             groups_table: "permission_groups",
         };
         if db.table_names().await?.iter().any(|t| t == "groups") {

@@ -25,6 +25,16 @@ use crate::error::to_domain;
 pub(crate) trait Write: Send + Sync + 'static {
     type Done: Send + 'static;
     async fn write(&self, db: &Db, txn: &DatabaseTransaction) -> Result<Self::Done, DbErr>;
+
+    /// Several writes in one transaction, their results in the same order; one after
+    /// another unless the kind knows better.
+    async fn write_all(all: &[&Self], db: &Db, txn: &DatabaseTransaction) -> Result<Vec<Self::Done>, DbErr> {
+        let mut done = Vec::with_capacity(all.len());
+        for write in all {
+            done.push(write.write(db, txn).await?);
+        }
+        Ok(done)
+    }
 }
 
 /// Most writes in one transaction: enough to share the work, few enough that a failure
@@ -108,13 +118,8 @@ impl Db {
     async fn try_together<W: Write>(&self, writes: &Waiting<W>) -> Together<W::Done> {
         let _w = self.write_guard().await;
         let Ok(txn) = self.conn.begin().await else { return Together::WriteFailed };
-        let mut done = Vec::with_capacity(writes.len());
-        for (write, _) in writes {
-            match write.write(self, &txn).await {
-                Ok(d) => done.push(d),
-                Err(_) => return Together::WriteFailed,
-            }
-        }
+        let all: Vec<&W> = writes.iter().map(|(write, _)| write).collect();
+        let Ok(done) = W::write_all(&all, self, &txn).await else { return Together::WriteFailed };
         match txn.commit().await {
             Ok(()) => Together::Committed(done),
             Err(e) => Together::CommitFailed(to_domain(e)),
