@@ -183,17 +183,36 @@ impl Write for Creation {
             }
             return Ok(done);
         }
-        let drafts: Vec<_> = all.iter().map(|c| (&c.draft, c.by)).collect();
-        let tickets = db.insert_tickets(txn, &drafts).await?;
-        let articles: Vec<_> = all.iter().zip(&tickets).map(|(c, &ticket)| (ticket, &c.article, c.by)).collect();
-        let articles = db.insert_first_articles(txn, &articles).await?;
-        let mut history = Vec::new();
-        for (c, (&ticket, &article)) in all.iter().zip(tickets.iter().zip(&articles)) {
-            history.extend((c.history)(ticket, article).into_iter().map(|e| (ticket, e, c.by)));
+        let mut done = Vec::with_capacity(all.len());
+        for part in in_powers_of_two(all) {
+            let drafts: Vec<_> = part.iter().map(|c| (&c.draft, c.by)).collect();
+            let tickets = db.insert_tickets(txn, &drafts).await?;
+            let articles: Vec<_> = part.iter().zip(&tickets).map(|(c, &ticket)| (ticket, &c.article, c.by)).collect();
+            let articles = db.insert_first_articles(txn, &articles).await?;
+            let mut history = Vec::new();
+            for (c, (&ticket, &article)) in part.iter().zip(tickets.iter().zip(&articles)) {
+                history.extend((c.history)(ticket, article).into_iter().map(|e| (ticket, e, c.by)));
+            }
+            db.write_histories(txn, history).await?;
+            done.extend(tickets.into_iter().zip(articles));
         }
-        db.write_histories(txn, history).await?;
-        Ok(tickets.into_iter().zip(articles).collect())
+        Ok(done)
     }
+}
+
+/// `all` in parts of 1, 2, 4, … rows, largest first. Statements of many rows are one
+/// text per row count, and a connection keeps a hundred prepared: any count up to 32 for
+/// each statement crowded them out, and batches were parsed and planned anew.
+fn in_powers_of_two<T>(all: &[T]) -> impl Iterator<Item = &[T]> {
+    let mut rest = all;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (part, later) = rest.split_at(1 << rest.len().ilog2());
+        rest = later;
+        Some(part)
+    })
 }
 
 const TICKET_COLUMNS: &str = "tn, title, queue_id, ticket_lock_id, type_id, user_id, responsible_user_id, \
@@ -282,9 +301,17 @@ impl Db {
         txn: &DatabaseTransaction,
         entries: Vec<(TicketId, HistoryEntry, UserId)>,
     ) -> Result<(), sea_orm::DbErr> {
-        if entries.is_empty() {
-            return Ok(());
+        for part in in_powers_of_two(&entries) {
+            self.write_histories_part(txn, part).await?;
         }
+        Ok(())
+    }
+
+    async fn write_histories_part(
+        &self,
+        txn: &DatabaseTransaction,
+        entries: &[(TicketId, HistoryEntry, UserId)],
+    ) -> Result<(), sea_orm::DbErr> {
         let now = db_now(Utc::now());
         let rows = vec![
             "SELECT ? AS n, ? AS ticket_id, ? AS name, ? AS history_type_id, ? AS article_id, ? AS by_id";
@@ -300,7 +327,7 @@ impl Db {
         );
         let mut values = Vec::with_capacity(entries.len() * 6 + 2);
         values.extend([Value::from(now), Value::from(now)]);
-        for (n, (ticket_id, e, by)) in entries.into_iter().enumerate() {
+        for (n, &(ticket_id, ref e, by)) in entries.iter().enumerate() {
             let name: String = e.name.chars().take(200).collect();
             values.extend([
                 Value::from(n as i32),
@@ -718,5 +745,22 @@ impl Db {
             return Ok(None);
         }
         Ok(Some(TicketFilter { state_ids: ids, state_types: Vec::new(), ..filter.clone() }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_powers_of_two;
+
+    #[test]
+    fn parts_are_powers_of_two_largest_first() {
+        let sizes = |n: usize| in_powers_of_two(&vec![0; n]).map(<[i32]>::len).collect::<Vec<_>>();
+        assert_eq!(sizes(0), Vec::<usize>::new());
+        assert_eq!(sizes(1), [1]);
+        assert_eq!(sizes(7), [4, 2, 1]);
+        assert_eq!(sizes(32), [32]);
+        assert_eq!(sizes(45), [32, 8, 4, 1]);
+        let items: Vec<i32> = (0..13).collect();
+        assert_eq!(in_powers_of_two(&items).flatten().copied().collect::<Vec<_>>(), items, "in order, none lost");
     }
 }
