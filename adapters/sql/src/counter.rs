@@ -19,7 +19,7 @@
 //! 600 a second on two cores, however many agents were waiting.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -41,7 +41,7 @@ const MOST_PER_TURN: usize = 200;
 #[derive(Default)]
 pub(crate) struct CounterQueue {
     waiting: Mutex<Vec<Request>>,
-    turn: Arc<tokio::sync::Mutex<()>>,
+    turn: tokio::sync::Mutex<()>,
 }
 
 struct Request {
@@ -79,18 +79,17 @@ impl TicketNumberCounter for Db {
     async fn next(&self, date_based: bool, offset: u64, now: DateTime<Utc>) -> DomainResult<u64> {
         let (reply, answer) = oneshot::channel();
         self.counters.push(Request { date_based, offset, now, reply });
-        let turn = self.counters.turn.clone().lock_owned().await;
-        // The turn before ours may have taken our request along; then nothing waits.
-        let waiting = self.counters.take();
-        if !waiting.is_empty() {
-            // A task of its own: a caller that goes away (its client hung up) must not
-            // leave the others in its turn without their counters.
-            let db = self.clone();
-            tokio::spawn(async move {
+        // The turn is waited for in a task of its own: a caller that goes away (its
+        // client hung up) must not leave the others in its turn without their counters.
+        let db = self.clone();
+        tokio::spawn(async move {
+            let _turn = db.counters.turn.lock().await;
+            // A turn that began meanwhile may have taken ours along; then nothing waits.
+            let waiting = db.counters.take();
+            if !waiting.is_empty() {
                 db.serve(waiting).await;
-                drop(turn);
-            });
-        }
+            }
+        });
         answer.await.unwrap_or_else(|_| Err(DomainError::Storage("the ticket counter turn was interrupted".into())))
     }
 }

@@ -46,36 +46,33 @@ type Waiting<W> = Vec<(W, oneshot::Sender<DomainResult<<W as Write>::Done>>)>;
 /// The writes of one kind waiting for a transaction, and the turns that write them.
 pub(crate) struct SharedCommit<W: Write> {
     waiting: Mutex<Waiting<W>>,
-    turns: Arc<Semaphore>,
+    turns: Semaphore,
 }
 
 impl<W: Write> SharedCommit<W> {
     /// `turns`: how many transactions of this kind may be open at once.
     pub(crate) fn new(turns: usize) -> Self {
-        Self { waiting: Mutex::new(Vec::new()), turns: Arc::new(Semaphore::new(turns.max(1))) }
+        Self { waiting: Mutex::new(Vec::new()), turns: Semaphore::new(turns.max(1)) }
     }
 
     /// Writes `write`, with whatever else is waiting, and answers once it committed.
-    pub(crate) async fn write(&self, db: &Db, write: W) -> DomainResult<W::Done> {
+    pub(crate) async fn write(self: &Arc<Self>, db: &Db, write: W) -> DomainResult<W::Done> {
         let (reply, answer) = oneshot::channel();
         self.waiting.lock().unwrap_or_else(PoisonError::into_inner).push((write, reply));
-        let turn = self.turns.clone().acquire_owned().await.map_err(|e| DomainError::Storage(e.to_string()))?;
-        // A turn that began meanwhile may have taken ours along; then nothing waits.
-        let waiting = std::mem::take(&mut *self.waiting.lock().unwrap_or_else(PoisonError::into_inner));
-        if !waiting.is_empty() {
-            // A task of its own: a caller that goes away (its client hung up) must not
-            // take the writes of others down with it.
-            let db = db.clone();
-            tokio::spawn(async move {
-                let mut waiting = waiting;
-                while !waiting.is_empty() {
-                    let rest = waiting.split_off(waiting.len().min(MOST_TOGETHER));
-                    db.write_together(waiting).await;
-                    waiting = rest;
-                }
-                drop(turn);
-            });
-        }
+        // The turn is waited for in a task of its own: a caller that goes away (its
+        // client hung up) must neither take the writes of others down with it nor leave
+        // its own behind for whoever writes next.
+        let (shared, db) = (Arc::clone(self), db.clone());
+        tokio::spawn(async move {
+            let Ok(_turn) = shared.turns.acquire().await else { return };
+            // A turn that began meanwhile may have taken ours along; then nothing waits.
+            let mut waiting = std::mem::take(&mut *shared.waiting.lock().unwrap_or_else(PoisonError::into_inner));
+            while !waiting.is_empty() {
+                let rest = waiting.split_off(waiting.len().min(MOST_TOGETHER));
+                db.write_together(waiting).await;
+                waiting = rest;
+            }
+        });
         answer.await.unwrap_or_else(|_| Err(DomainError::Storage("the write was interrupted".into())))
     }
 }
