@@ -22,19 +22,28 @@ use crate::error::to_domain;
 
 /// One write, which may be written more than once until it commits.
 #[async_trait]
-pub(crate) trait Write: Send + Sync + 'static {
+pub(crate) trait Write: Sized + Send + Sync + 'static {
     type Done: Send + 'static;
     async fn write(&self, db: &Db, txn: &DatabaseTransaction) -> Result<Self::Done, DbErr>;
 
     /// Several writes in one transaction, their results in the same order; one after
     /// another unless the kind knows better.
     async fn write_all(all: &[&Self], db: &Db, txn: &DatabaseTransaction) -> Result<Vec<Self::Done>, DbErr> {
-        let mut done = Vec::with_capacity(all.len());
-        for write in all {
-            done.push(write.write(db, txn).await?);
-        }
-        Ok(done)
+        one_by_one(all, db, txn).await
     }
+}
+
+/// Several writes in one transaction, one after another; their results in that order.
+pub(crate) async fn one_by_one<W: Write>(
+    all: &[&W],
+    db: &Db,
+    txn: &DatabaseTransaction,
+) -> Result<Vec<W::Done>, DbErr> {
+    let mut done = Vec::with_capacity(all.len());
+    for write in all {
+        done.push(write.write(db, txn).await?);
+    }
+    Ok(done)
 }
 
 /// Most writes in one transaction: enough to share the work, few enough that a failure

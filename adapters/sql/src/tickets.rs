@@ -13,7 +13,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, TransactionTrai
 use crate::connection::{Db, Dialect};
 use crate::error::to_domain;
 use crate::row::{db_now, int, opt_int, opt_text, text, time};
-use crate::shared_commit::Write;
+use crate::shared_commit::{Write, one_by_one};
 
 /// A ticket with its version (for ETags and guarded updates).
 pub(crate) const SELECT_TICKET: &str = "SELECT t.id, t.tn, t.title, t.queue_id, q.name AS queue_name, t.ticket_state_id, \
@@ -177,11 +177,7 @@ impl Write for Creation {
     /// of the ticket table to deadlock with other processes' creations.
     async fn write_all(all: &[&Self], db: &Db, txn: &DatabaseTransaction) -> Result<Vec<Self::Done>, sea_orm::DbErr> {
         if all.len() == 1 || db.dialect == Dialect::MySql || all.iter().any(|c| !c.article.attachments.is_empty()) {
-            let mut done = Vec::with_capacity(all.len());
-            for c in all {
-                done.push(c.write(db, txn).await?);
-            }
-            return Ok(done);
+            return one_by_one(all, db, txn).await;
         }
         let mut done = Vec::with_capacity(all.len());
         for part in in_powers_of_two(all) {
