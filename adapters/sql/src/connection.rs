@@ -6,10 +6,11 @@ use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynch
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, Value};
 use tokio::sync::{Mutex, MutexGuard};
 
-use crate::counter::CounterQueue;
+use crate::counter::Request;
 use crate::error::{SqlError, mask_url};
 use crate::shared_commit::SharedCommit;
 use crate::tickets::Creation;
+use crate::turns::Turns;
 
 /// The SQL dialects goats speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,9 +48,9 @@ pub struct Db {
     /// failing each other with SQLITE_BUSY. `None` on the server databases.
     write_lock: Option<Arc<Mutex<()>>>,
     /// The ticket counters this process is waiting for (see counter.rs).
-    pub(crate) counters: Arc<CounterQueue>,
+    pub(crate) counters: Turns<Request>,
     /// Ticket creations waiting to be written (see shared_commit.rs).
-    pub(crate) creations: Arc<SharedCommit<Creation>>,
+    pub(crate) creations: SharedCommit<Creation>,
     /// `permission_groups` in Znuny ≥ 6.1, `groups` in older OTRS.
     pub(crate) groups_table: &'static str,
 }
@@ -111,8 +112,8 @@ impl Db {
             conn,
             dialect,
             write_lock: (dialect == Dialect::Sqlite).then(|| Arc::new(Mutex::new(()))),
-            counters: Arc::default(),
-            creations: Arc::new(SharedCommit::new(creation_turns(dialect))),
+            counters: Turns::new(1),
+            creations: SharedCommit::new(creation_turns(dialect)),
             groups_table: "permission_groups",
         };
         if db.table_names().await?.iter().any(|t| t == "groups") {

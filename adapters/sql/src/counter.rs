@@ -19,7 +19,6 @@
 //! 600 a second on two cores, however many agents were waiting.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -37,14 +36,8 @@ use crate::row::{db_now, int, text};
 /// engine's limit.
 const MOST_PER_TURN: usize = 200;
 
-/// The creators waiting for a counter, and whose turn it is.
-#[derive(Default)]
-pub(crate) struct CounterQueue {
-    waiting: Mutex<Vec<Request>>,
-    turn: tokio::sync::Mutex<()>,
-}
-
-struct Request {
+/// A creator waiting for its counter.
+pub(crate) struct Request {
     date_based: bool,
     offset: u64,
     now: DateTime<Utc>,
@@ -59,16 +52,6 @@ impl Request {
     }
 }
 
-impl CounterQueue {
-    fn push(&self, request: Request) {
-        self.waiting.lock().unwrap_or_else(PoisonError::into_inner).push(request);
-    }
-
-    fn take(&self) -> Vec<Request> {
-        std::mem::take(&mut *self.waiting.lock().unwrap_or_else(PoisonError::into_inner))
-    }
-}
-
 fn counter_uid() -> String {
     let mut rng = rand::rng();
     (0..32).map(|_| char::from_digit(rng.random_range(0..16), 16).unwrap_or('0')).collect()
@@ -78,17 +61,9 @@ fn counter_uid() -> String {
 impl TicketNumberCounter for Db {
     async fn next(&self, date_based: bool, offset: u64, now: DateTime<Utc>) -> DomainResult<u64> {
         let (reply, answer) = oneshot::channel();
-        self.counters.push(Request { date_based, offset, now, reply });
-        // The turn is waited for in a task of its own: a caller that goes away (its
-        // client hung up) must not leave the others in its turn without their counters.
         let db = self.clone();
-        tokio::spawn(async move {
-            let _turn = db.counters.turn.lock().await;
-            // A turn that began meanwhile may have taken ours along; then nothing waits.
-            let waiting = db.counters.take();
-            if !waiting.is_empty() {
-                db.serve(waiting).await;
-            }
+        self.counters.queue(Request { date_based, offset, now, reply }, move |waiting| async move {
+            db.serve(waiting).await;
         });
         answer.await.unwrap_or_else(|_| Err(DomainError::Storage("the ticket counter turn was interrupted".into())))
     }

@@ -23,6 +23,7 @@ pub mod seed;
 mod shared_commit;
 mod tickets;
 mod tokens;
+mod turns;
 mod web_sessions;
 
 pub use connection::{Db, Dialect};

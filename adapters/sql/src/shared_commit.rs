@@ -10,15 +10,14 @@
 //! then each written again in a transaction of their own, so only the failing one fails
 //! and what it failed with is its own error.
 
-use std::sync::{Arc, Mutex, PoisonError};
-
 use async_trait::async_trait;
 use goats_core::{DomainError, DomainResult};
 use sea_orm::{DatabaseTransaction, DbErr, TransactionTrait};
-use tokio::sync::{Semaphore, oneshot};
+use tokio::sync::oneshot;
 
 use crate::connection::Db;
 use crate::error::to_domain;
+use crate::turns::Turns;
 
 /// One write, which may be written more than once until it commits.
 #[async_trait]
@@ -53,29 +52,25 @@ const MOST_TOGETHER: usize = 32;
 type Waiting<W> = Vec<(W, oneshot::Sender<DomainResult<<W as Write>::Done>>)>;
 
 /// The writes of one kind waiting for a transaction, and the turns that write them.
-pub(crate) struct SharedCommit<W: Write> {
-    waiting: Mutex<Waiting<W>>,
-    turns: Semaphore,
+pub(crate) struct SharedCommit<W: Write>(Turns<(W, oneshot::Sender<DomainResult<W::Done>>)>);
+
+impl<W: Write> Clone for SharedCommit<W> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
 }
 
 impl<W: Write> SharedCommit<W> {
     /// `turns`: how many transactions of this kind may be open at once.
     pub(crate) fn new(turns: usize) -> Self {
-        Self { waiting: Mutex::new(Vec::new()), turns: Semaphore::new(turns.max(1)) }
+        Self(Turns::new(turns))
     }
 
     /// Writes `write`, with whatever else is waiting, and answers once it committed.
-    pub(crate) async fn write(self: &Arc<Self>, db: &Db, write: W) -> DomainResult<W::Done> {
+    pub(crate) async fn write(&self, db: &Db, write: W) -> DomainResult<W::Done> {
         let (reply, answer) = oneshot::channel();
-        self.waiting.lock().unwrap_or_else(PoisonError::into_inner).push((write, reply));
-        // The turn is waited for in a task of its own: a caller that goes away (its
-        // client hung up) must neither take the writes of others down with it nor leave
-        // its own behind for whoever writes next.
-        let (shared, db) = (Arc::clone(self), db.clone());
-        tokio::spawn(async move {
-            let Ok(_turn) = shared.turns.acquire().await else { return };
-            // A turn that began meanwhile may have taken ours along; then nothing waits.
-            let mut waiting = std::mem::take(&mut *shared.waiting.lock().unwrap_or_else(PoisonError::into_inner));
+        let db = db.clone();
+        self.0.queue((write, reply), move |mut waiting| async move {
             while !waiting.is_empty() {
                 let rest = waiting.split_off(waiting.len().min(MOST_TOGETHER));
                 db.write_together(waiting).await;
