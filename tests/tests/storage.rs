@@ -466,6 +466,78 @@ async fn a_failing_creation_fails_alone() {
     .await;
 }
 
+/// Articles added at once are written in shared transactions: each keeps its own id,
+/// body, attachments and history row on its own ticket, whichever tickets the others
+/// went to; one added to a ticket that does not exist fails alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn articles_added_together_stay_apart() {
+    use goats_core::history::{HistoryEntry, HistoryType};
+    with_each_engine(|engine, db| async move {
+        let root = root(&db).await;
+        let mut tickets = Vec::new();
+        for i in 0..3 {
+            tickets.push(service(&db).create(&root, ticket(&format!("Target {i}"), 2, 3, "c")).await.unwrap().id);
+        }
+        let db = Arc::new(db);
+        let missing = 987_654;
+        let tasks: Vec<_> = (0..40)
+            .map(|i| {
+                let db = db.clone();
+                let ticket_id = if i == 17 { missing } else { tickets[i % 3] };
+                let mut article = ticket("", 2, 3, "c").article;
+                article.body = format!("addition {i}");
+                if i % 7 == 0 {
+                    article.attachments =
+                        vec![NewAttachment::new(&format!("file-{i}.txt"), format!("file {i}").into())];
+                }
+                let history: HistoryBuilder = Box::new(move |_, article_id| {
+                    vec![HistoryEntry {
+                        history_type: HistoryType::AddNote,
+                        name: format!("%%addition {i}"),
+                        article_id: Some(article_id),
+                    }]
+                });
+                tokio::spawn(async move {
+                    (i, ticket_id, ArticleRepository::add(&*db, ticket_id, article, history, 1).await)
+                })
+            })
+            .collect();
+        let mut added = 0;
+        for task in tasks {
+            let (i, ticket_id, result) = task.await.unwrap();
+            match result {
+                Ok(id) => {
+                    added += 1;
+                    let article = ArticleRepository::get(&*db, id)
+                        .await
+                        .unwrap()
+                        .unwrap_or_else(|| panic!("{engine:?}: article {id}"));
+                    assert_eq!(
+                        (article.ticket_id, article.body.as_str()),
+                        (ticket_id, format!("addition {i}").as_str())
+                    );
+                    let files: Vec<_> = article.attachments.iter().map(|a| a.filename.clone()).collect();
+                    let expected = if i % 7 == 0 { vec![format!("file-{i}.txt")] } else { Vec::new() };
+                    assert_eq!(files, expected, "{engine:?}: article {i}");
+                    let history = db.history(ticket_id).await.unwrap();
+                    let rows: Vec<_> = history.iter().filter(|h| h.article_id == Some(id)).collect();
+                    assert_eq!(rows.len(), 1, "{engine:?}: history of article {i}");
+                    assert_eq!(rows[0].name, format!("%%addition {i}"), "{engine:?}");
+                }
+                Err(_) if ticket_id == missing => {}
+                Err(e) => panic!("{engine:?}: addition {i}: {e:?}"),
+            }
+        }
+        assert_eq!(added, 39, "{engine:?}");
+        for (n, &id) in tickets.iter().enumerate() {
+            let articles = db.list_for_ticket(id).await.unwrap();
+            let expected = (0..40).filter(|&i| i != 17 && i % 3 == n).count() + 1;
+            assert_eq!(articles.len(), expected, "{engine:?}: articles of ticket {n}");
+        }
+    })
+    .await;
+}
+
 async fn counters_in_row_order(db: &Db, filter: &str) -> Vec<i64> {
     use sea_orm::ConnectionTrait;
     let rows = db

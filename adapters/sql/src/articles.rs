@@ -2,18 +2,19 @@
 //! phone and internal articles alike.
 
 use async_trait::async_trait;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use goats_core::DomainResult;
 use goats_core::model::*;
 use goats_core::ports::*;
 use md5::{Digest, Md5};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, TransactionTrait, Value};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, Value};
 
 use crate::connection::{Db, Dialect};
 use crate::error::to_domain;
 use crate::row::{db_now, int, opt_text, text, time};
+use crate::shared_commit::{Write, in_powers_of_two, one_by_one};
 
 const SELECT_ARTICLE: &str = "SELECT a.id, a.ticket_id, a.article_sender_type_id, a.communication_channel_id, \
      a.is_visible_for_customer, a.create_time, a.create_by, m.a_from, m.a_to, m.a_cc, m.a_subject, m.a_body, \
@@ -122,9 +123,10 @@ impl Db {
         Ok(article_id)
     }
 
-    /// The first articles of new tickets, one each, without attachments: three
-    /// statements for them all. Returns their ids in the order given.
-    pub(crate) async fn insert_first_articles(
+    /// Articles in one statement for their rows and one for their mime rows (attachments
+    /// after them, one statement each), on PostgreSQL and SQLite. Returns their ids in the
+    /// order given.
+    pub(crate) async fn insert_articles(
         &self,
         txn: &DatabaseTransaction,
         articles: &[(TicketId, &NewArticle, UserId)],
@@ -132,20 +134,18 @@ impl Db {
         let now = Utc::now();
         let rows = vec![ARTICLE_ROW; articles.len()].join(", ");
         let values = articles.iter().flat_map(|&(ticket_id, a, by)| article_values(ticket_id, a, by, now));
-        txn.execute_raw(self.stmt(&format!("INSERT INTO article ({ARTICLE_COLUMNS}) VALUES {rows}"), values)).await?;
-        let tickets = vec!["?"; articles.len()].join(", ");
         let found = txn
-            .query_all_raw(self.stmt(
-                &format!("SELECT id, ticket_id FROM article WHERE ticket_id IN ({tickets})"),
-                articles.iter().map(|&(ticket_id, _, _)| Value::from(ticket_id)),
-            ))
+            .query_all_raw(
+                self.stmt(&format!("INSERT INTO article ({ARTICLE_COLUMNS}) VALUES {rows} RETURNING id"), values),
+            )
             .await?;
-        let by_ticket: HashMap<TicketId, ArticleId> =
-            found.iter().map(|r| (int(r, "ticket_id"), int(r, "id"))).collect();
-        let ids = articles
-            .iter()
-            .map(|(ticket_id, _, _)| by_ticket.get(ticket_id).copied().ok_or_else(|| sea_orm::DbErr::RecordNotInserted))
-            .collect::<Result<Vec<_>, _>>()?;
+        // The rows are numbered in the order of the VALUES list, but RETURNING need not
+        // list them in that order.
+        let mut ids: Vec<ArticleId> = found.iter().map(|r| int(r, "id")).collect();
+        ids.sort_unstable();
+        if ids.len() != articles.len() {
+            return Err(sea_orm::DbErr::RecordNotInserted);
+        }
         let rows = vec![MIME_ROW; articles.len()].join(", ");
         let values = articles
             .iter()
@@ -153,7 +153,97 @@ impl Db {
             .flat_map(|(&(_, a, by), &id)| [vec![Value::from(id)], mime_values(a, by, now)].concat());
         txn.execute_raw(self.stmt(&format!("INSERT INTO article_data_mime ({MIME_COLUMNS}) VALUES {rows}"), values))
             .await?;
+        for (&(_, a, by), &id) in articles.iter().zip(&ids) {
+            self.insert_attachments(txn, id, &a.attachments, by).await?;
+        }
         Ok(ids)
+    }
+
+    /// Sets the change time of tickets that got articles, and who changed them last (the
+    /// last of `changes` for each), in one statement. The rows are locked in the order of
+    /// their ids, so turns touching the same tickets wait for each other rather than
+    /// deadlock. Padded to a power of two of ids: one statement text per size, as in
+    /// `in_powers_of_two`.
+    async fn touch_tickets(
+        &self,
+        txn: &DatabaseTransaction,
+        changes: &[(TicketId, UserId)],
+    ) -> Result<(), sea_orm::DbErr> {
+        let last_by: BTreeMap<TicketId, UserId> = changes.iter().copied().collect();
+        let Some((&last_id, &last_user)) = last_by.iter().next_back() else { return Ok(()) };
+        let mut tickets: Vec<(TicketId, UserId)> = last_by.into_iter().collect();
+        tickets.resize(tickets.len().next_power_of_two(), (last_id, last_user));
+        let cases = vec!["WHEN ? THEN ?"; tickets.len()].join(" ");
+        let ids = vec!["?"; tickets.len()].join(", ");
+        let mut values = vec![Value::from(db_now(Utc::now()))];
+        values.extend(tickets.iter().flat_map(|&(id, by)| [Value::from(id), Value::from(by)]));
+        values.extend(tickets.iter().map(|&(id, _)| Value::from(id)));
+        txn.execute_raw(self.stmt(
+            &format!("UPDATE ticket SET change_time = ?, change_by = CASE id {cases} END WHERE id IN ({ids})"),
+            values,
+        ))
+        .await?;
+        Ok(())
+    }
+}
+
+/// An article added to a ticket, with its history row and the ticket's change time,
+/// written with others waiting at the same time (see shared_commit.rs).
+pub(crate) struct Addition {
+    ticket_id: TicketId,
+    article: NewArticle,
+    history: HistoryBuilder,
+    by: UserId,
+}
+
+#[async_trait]
+impl Write for Addition {
+    type Done = ArticleId;
+
+    async fn write(&self, db: &Db, txn: &DatabaseTransaction) -> Result<Self::Done, sea_orm::DbErr> {
+        let touch = || {
+            txn.execute_raw(db.stmt(
+                "UPDATE ticket SET change_time = ?, change_by = ? WHERE id = ?",
+                [Value::from(db_now(Utc::now())), self.by.into(), self.ticket_id.into()],
+            ))
+        };
+        // MySQL: the article's foreign key share-locks the ticket row, and two writers
+        // that both hold that lock and then ask to update the row deadlock. Updating it
+        // first makes the second writer wait instead.
+        if db.dialect == Dialect::MySql {
+            touch().await?;
+        }
+        let id = db.insert_article(txn, self.ticket_id, &self.article, self.by).await?;
+        db.write_history(txn, self.ticket_id, (self.history)(self.ticket_id, id), self.by).await?;
+        // Elsewhere last, so the ticket's row is locked only for the commit: articles
+        // added to one ticket at once wait on each other for that long and no longer.
+        if db.dialect != Dialect::MySql {
+            touch().await?;
+        }
+        Ok(id)
+    }
+
+    /// The articles in two statements, their history in one and the tickets' change
+    /// times in one, on PostgreSQL and SQLite. MySQL writes one addition per
+    /// transaction (see `ArticleRepository::add`).
+    async fn write_all(all: &[&Self], db: &Db, txn: &DatabaseTransaction) -> Result<Vec<Self::Done>, sea_orm::DbErr> {
+        if all.len() == 1 || db.dialect == Dialect::MySql {
+            return one_by_one(all, db, txn).await;
+        }
+        let mut done = Vec::with_capacity(all.len());
+        for part in in_powers_of_two(all) {
+            let articles: Vec<_> = part.iter().map(|a| (a.ticket_id, &a.article, a.by)).collect();
+            let ids = db.insert_articles(txn, &articles).await?;
+            let history = part
+                .iter()
+                .zip(&ids)
+                .flat_map(|(a, &id)| (a.history)(a.ticket_id, id).into_iter().map(|e| (a.ticket_id, e, a.by)))
+                .collect();
+            db.write_histories(txn, history).await?;
+            done.extend(ids);
+        }
+        db.touch_tickets(txn, &all.iter().map(|a| (a.ticket_id, a.by)).collect::<Vec<_>>()).await?;
+        Ok(done)
     }
 }
 
@@ -166,20 +256,13 @@ impl ArticleRepository for Db {
         history: HistoryBuilder,
         by: UserId,
     ) -> DomainResult<ArticleId> {
-        let _w = self.write_guard().await;
-        let txn = self.conn.begin().await.map_err(to_domain)?;
-        let id = self.insert_article(&txn, ticket_id, &article, by).await.map_err(to_domain)?;
-        self.write_history(&txn, ticket_id, history(ticket_id, id), by).await.map_err(to_domain)?;
-        // Last, so the ticket's row is locked only for the commit: articles added to one
-        // ticket at once wait on each other for that long and no longer.
-        txn.execute_raw(self.stmt(
-            "UPDATE ticket SET change_time = ?, change_by = ? WHERE id = ?",
-            [Value::from(db_now(Utc::now())), by.into(), ticket_id.into()],
-        ))
-        .await
-        .map_err(to_domain)?;
-        txn.commit().await.map_err(to_domain)?;
-        Ok(id)
+        let addition = Addition { ticket_id, article, history, by };
+        // MySQL's foreign keys share-lock the tickets: additions to the same tickets in
+        // shared transactions would deadlock each other.
+        if self.dialect == Dialect::MySql {
+            return self.write_alone(&addition).await;
+        }
+        self.additions.write(self, addition).await
     }
 
     async fn get(&self, id: ArticleId) -> DomainResult<Option<Article>> {

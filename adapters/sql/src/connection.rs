@@ -6,6 +6,7 @@ use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynch
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, Value};
 use tokio::sync::{Mutex, MutexGuard};
 
+use crate::articles::Addition;
 use crate::counter::Request;
 use crate::error::{SqlError, mask_url};
 use crate::shared_commit::SharedCommit;
@@ -30,9 +31,9 @@ impl Dialect {
     }
 }
 
-/// Transactions of ticket creations open at once: a few on the server databases, so
+/// Shared transactions of one kind open at once: a few on the server databases, so
 /// their cores all work; one on SQLite, which writes one transaction at a time anyway.
-fn creation_turns(dialect: Dialect) -> usize {
+fn shared_turns(dialect: Dialect) -> usize {
     match dialect {
         Dialect::Postgres | Dialect::MySql => 4,
         Dialect::Sqlite => 1,
@@ -51,6 +52,8 @@ pub struct Db {
     pub(crate) counters: Turns<Request>,
     /// Ticket creations waiting to be written (see shared_commit.rs).
     pub(crate) creations: SharedCommit<Creation>,
+    /// Articles waiting to be added to tickets.
+    pub(crate) additions: SharedCommit<Addition>,
     /// `permission_groups` in Znuny ≥ 6.1, `groups` in older OTRS.
     pub(crate) groups_table: &'static str,
 }
@@ -113,7 +116,8 @@ impl Db {
             dialect,
             write_lock: (dialect == Dialect::Sqlite).then(|| Arc::new(Mutex::new(()))),
             counters: Turns::new(1),
-            creations: SharedCommit::new(creation_turns(dialect)),
+            creations: SharedCommit::new(shared_turns(dialect)),
+            additions: SharedCommit::new(shared_turns(dialect)),
             groups_table: "permission_groups",
         };
         if db.table_names().await?.iter().any(|t| t == "groups") {

@@ -45,6 +45,21 @@ pub(crate) async fn one_by_one<W: Write>(
     Ok(done)
 }
 
+/// `all` in parts of 1, 2, 4, … rows, largest first. Statements of many rows are one
+/// text per row count, and a connection keeps a hundred prepared: any count up to 32 for
+/// each statement crowded them out, and batches were parsed and planned anew.
+pub(crate) fn in_powers_of_two<T>(all: &[T]) -> impl Iterator<Item = &[T]> {
+    let mut rest = all;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (part, later) = rest.split_at(1 << rest.len().ilog2());
+        rest = later;
+        Some(part)
+    })
+}
+
 /// Most writes in one transaction: enough to share the work, few enough that a failure
 /// (which writes them all again one by one) stays cheap.
 const MOST_TOGETHER: usize = 32;
@@ -127,11 +142,29 @@ impl Db {
         }
     }
 
-    async fn write_alone<W: Write>(&self, write: &W) -> DomainResult<W::Done> {
+    /// `write` in a transaction of its own.
+    pub(crate) async fn write_alone<W: Write>(&self, write: &W) -> DomainResult<W::Done> {
         let _w = self.write_guard().await;
         let txn = self.conn.begin().await.map_err(to_domain)?;
         let done = write.write(self, &txn).await.map_err(to_domain)?;
         txn.commit().await.map_err(to_domain)?;
         Ok(done)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_powers_of_two;
+
+    #[test]
+    fn parts_are_powers_of_two_largest_first() {
+        let sizes = |n: usize| in_powers_of_two(&vec![0; n]).map(<[i32]>::len).collect::<Vec<_>>();
+        assert_eq!(sizes(0), Vec::<usize>::new());
+        assert_eq!(sizes(1), [1]);
+        assert_eq!(sizes(7), [4, 2, 1]);
+        assert_eq!(sizes(32), [32]);
+        assert_eq!(sizes(45), [32, 8, 4, 1]);
+        let items: Vec<i32> = (0..13).collect();
+        assert_eq!(in_powers_of_two(&items).flatten().copied().collect::<Vec<_>>(), items, "in order, none lost");
     }
 }

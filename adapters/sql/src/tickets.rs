@@ -1,7 +1,4 @@
 //! `ticket` and `ticket_history`: reading, listing, creating and changing tickets.
-
-use std::collections::HashMap;
-
 use async_trait::async_trait;
 use chrono::Utc;
 use goats_core::history::{HistoryEntry, HistoryRecord};
@@ -13,7 +10,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, TransactionTrai
 use crate::connection::{Db, Dialect};
 use crate::error::to_domain;
 use crate::row::{db_now, int, opt_int, opt_text, text, time};
-use crate::shared_commit::{Write, one_by_one};
+use crate::shared_commit::{Write, in_powers_of_two, one_by_one};
 
 /// A ticket with its version (for ETags and guarded updates).
 pub(crate) const SELECT_TICKET: &str = "SELECT t.id, t.tn, t.title, t.queue_id, q.name AS queue_name, t.ticket_state_id, \
@@ -170,13 +167,13 @@ impl Write for Creation {
         Ok((ticket_id, article_id))
     }
 
-    /// The tickets in one statement, their articles in three, their history in one,
+    /// The tickets in one statement, their articles in two, their history in one,
     /// however many there are: a turn's time no longer grows with round trips per
-    /// creation. Articles with attachments go one by one, and so does everything on
-    /// MySQL, where the history's `INSERT … SELECT` over several tickets locked enough
-    /// of the ticket table to deadlock with other processes' creations.
+    /// creation (attachments add a statement each). MySQL writes them one by one: the
+    /// history's `INSERT … SELECT` over several tickets locked enough of the ticket table
+    /// there to deadlock with other processes' creations.
     async fn write_all(all: &[&Self], db: &Db, txn: &DatabaseTransaction) -> Result<Vec<Self::Done>, sea_orm::DbErr> {
-        if all.len() == 1 || db.dialect == Dialect::MySql || all.iter().any(|c| !c.article.attachments.is_empty()) {
+        if all.len() == 1 || db.dialect == Dialect::MySql {
             return one_by_one(all, db, txn).await;
         }
         let mut done = Vec::with_capacity(all.len());
@@ -184,7 +181,7 @@ impl Write for Creation {
             let drafts: Vec<_> = part.iter().map(|c| (&c.draft, c.by)).collect();
             let tickets = db.insert_tickets(txn, &drafts).await?;
             let articles: Vec<_> = part.iter().zip(&tickets).map(|(c, &ticket)| (ticket, &c.article, c.by)).collect();
-            let articles = db.insert_first_articles(txn, &articles).await?;
+            let articles = db.insert_articles(txn, &articles).await?;
             let mut history = Vec::new();
             for (c, (&ticket, &article)) in part.iter().zip(tickets.iter().zip(&articles)) {
                 history.extend((c.history)(ticket, article).into_iter().map(|e| (ticket, e, c.by)));
@@ -194,21 +191,6 @@ impl Write for Creation {
         }
         Ok(done)
     }
-}
-
-/// `all` in parts of 1, 2, 4, … rows, largest first. Statements of many rows are one
-/// text per row count, and a connection keeps a hundred prepared: any count up to 32 for
-/// each statement crowded them out, and batches were parsed and planned anew.
-fn in_powers_of_two<T>(all: &[T]) -> impl Iterator<Item = &[T]> {
-    let mut rest = all;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let (part, later) = rest.split_at(1 << rest.len().ilog2());
-        rest = later;
-        Some(part)
-    })
 }
 
 const TICKET_COLUMNS: &str = "tn, title, queue_id, ticket_lock_id, type_id, user_id, responsible_user_id, \
@@ -292,7 +274,7 @@ impl Db {
 
     /// History rows of several tickets, in the order given, in one statement (not for
     /// MySQL: see `write_history`).
-    async fn write_histories(
+    pub(crate) async fn write_histories(
         &self,
         txn: &DatabaseTransaction,
         entries: Vec<(TicketId, HistoryEntry, UserId)>,
@@ -356,16 +338,18 @@ impl Db {
     ) -> Result<Vec<TicketId>, sea_orm::DbErr> {
         let rows = vec![TICKET_ROW; drafts.len()].join(", ");
         let values = drafts.iter().flat_map(|&(d, by)| ticket_values(d, by));
-        txn.execute_raw(self.stmt(&format!("INSERT INTO ticket ({TICKET_COLUMNS}) VALUES {rows}"), values)).await?;
-        let numbers = vec!["?"; drafts.len()].join(", ");
         let found = txn
-            .query_all_raw(self.stmt(
-                &format!("SELECT id, tn FROM ticket WHERE tn IN ({numbers})"),
-                drafts.iter().map(|(d, _)| Value::from(d.number.clone())),
-            ))
+            .query_all_raw(
+                self.stmt(&format!("INSERT INTO ticket ({TICKET_COLUMNS}) VALUES {rows} RETURNING id"), values),
+            )
             .await?;
-        let by_number: HashMap<String, TicketId> = found.iter().map(|r| (text(r, "tn"), int(r, "id"))).collect();
-        drafts.iter().map(|(d, _)| by_number.get(&d.number).copied().ok_or(sea_orm::DbErr::RecordNotInserted)).collect()
+        // Numbered in the order of the VALUES list, returned in any order.
+        let mut ids: Vec<TicketId> = found.iter().map(|r| int(r, "id")).collect();
+        ids.sort_unstable();
+        if ids.len() != drafts.len() {
+            return Err(sea_orm::DbErr::RecordNotInserted);
+        }
+        Ok(ids)
     }
 
     /// Rewrites columns and appends history in one transaction; false when no row
@@ -741,22 +725,5 @@ impl Db {
             return Ok(None);
         }
         Ok(Some(TicketFilter { state_ids: ids, state_types: Vec::new(), ..filter.clone() }))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::in_powers_of_two;
-
-    #[test]
-    fn parts_are_powers_of_two_largest_first() {
-        let sizes = |n: usize| in_powers_of_two(&vec![0; n]).map(<[i32]>::len).collect::<Vec<_>>();
-        assert_eq!(sizes(0), Vec::<usize>::new());
-        assert_eq!(sizes(1), [1]);
-        assert_eq!(sizes(7), [4, 2, 1]);
-        assert_eq!(sizes(32), [32]);
-        assert_eq!(sizes(45), [32, 8, 4, 1]);
-        let items: Vec<i32> = (0..13).collect();
-        assert_eq!(in_powers_of_two(&items).flatten().copied().collect::<Vec<_>>(), items, "in order, none lost");
     }
 }
