@@ -398,11 +398,13 @@ impl TicketService {
         };
         let names = (queue.name.clone(), priority.name.clone(), state.name.clone());
         let pending = (effect.until_time != 0).then_some(new.pending_until).flatten();
-        // Two processes can, in a narrow window, draw the same counter; the unique ticket
-        // number decides, and the loser draws again.
+        // The number is drawn without asking whether it is taken: the unique ticket
+        // number decides, and only after a conflict (two processes drew the same counter,
+        // or the counter lags behind numbers already given) is each draw checked first,
+        // skipping ahead as OTRS does.
         let mut attempts = 0;
         loop {
-            let number = self.allocate_number(now).await?;
+            let number = self.allocate_number(now, attempts > 0).await?;
             let history = new_ticket_history(number.clone(), names.clone(), &new, pending);
             match p.tickets.create(draft(number), new.article.clone(), history, by).await {
                 Err(DomainError::Conflict(_)) if attempts < 10 => attempts += 1,
@@ -774,8 +776,9 @@ impl TicketService {
         })
     }
 
-    /// Allocates counters until the number is unused, as OTRS does after a collision.
-    async fn allocate_number(&self, now: chrono::DateTime<chrono::Utc>) -> DomainResult<String> {
+    /// Draws a ticket number. `checked`: draws again until the number is unused, each
+    /// draw skipping further ahead, as OTRS does after a collision.
+    async fn allocate_number(&self, now: chrono::DateTime<chrono::Utc>, checked: bool) -> DomainResult<String> {
         let generator = self.numbers.generator;
         for attempt in 0..MAX_NUMBER_ATTEMPTS {
             let counter = if generator.uses_counter() {
@@ -784,7 +787,7 @@ impl TicketService {
                 0
             };
             let number = self.numbers.build(counter, now.date_naive());
-            if self.ports.tickets.id_by_number(&number).await?.is_none() {
+            if !checked || self.ports.tickets.id_by_number(&number).await?.is_none() {
                 return Ok(number);
             }
         }

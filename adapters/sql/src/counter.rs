@@ -13,8 +13,9 @@
 //!
 //! The creators of one goats take turns, so they never wait on each other's row locks
 //! or number each other's rows. A turn serves everyone who asked while the turn before
-//! it ran: their rows are inserted in one statement, read with the last numbered row
-//! before them in a second and numbered in a third. One turn per creator made the three
+//! it ran: their rows are inserted in one statement (which returns their ids; MySQL
+//! reads them in a second), read by id with the last numbered row before them, and
+//! numbered in one more. One turn per creator made the three
 //! round trips (two of them commits) the ceiling of ticket creation under load: about
 //! 600 a second on two cores, however many agents were waiting.
 
@@ -28,13 +29,13 @@ use rand::Rng;
 use sea_orm::{ConnectionTrait, Value};
 use tokio::sync::oneshot;
 
-use crate::connection::Db;
+use crate::connection::{Db, Dialect};
 use crate::error::to_domain;
 use crate::row::{db_now, int, text};
 
 /// Most rows numbered in one turn, so a statement's parameters stay well within every
 /// engine's limit.
-const MOST_PER_TURN: usize = 200;
+pub(crate) const MOST_PER_TURN: usize = 200;
 
 /// A creator waiting for its counter.
 pub(crate) struct Request {
@@ -102,34 +103,32 @@ impl Db {
     async fn number_rows(&self, date_based: bool, offset: u64, nows: &[DateTime<Utc>]) -> DomainResult<Vec<u64>> {
         let _w = self.write_guard().await;
         let uids: Vec<String> = nows.iter().map(|_| counter_uid()).collect();
-        let rows = vec!["(0, ?, ?)"; nows.len()].join(", ");
-        let values = uids.iter().zip(nows).flat_map(|(uid, now)| [Value::from(uid.clone()), Value::from(db_now(*now))]);
-        self.conn
-            .execute_raw(self.stmt(
-                &format!("INSERT INTO ticket_number_counter (counter, counter_uid, create_time) VALUES {rows}"),
-                values,
-            ))
-            .await
-            .map_err(to_domain)?;
+        let own = self.insert_counter_rows(&uids, nows).await.map_err(to_domain)?;
+        let (Some(&first), Some(&last)) = (own.values().min(), own.values().max()) else {
+            return Err(DomainError::Storage("the ticket number counter rows were not inserted".into()));
+        };
 
         // The last numbered row before ours, then every row after it up to our last
         // (all at 0 when read: rows of other processes still on their way, and ours).
-        let own = vec!["?"; uids.len()].join(", ");
-        let own_values = || uids.iter().map(|u| Value::from(u.clone()));
+        // By id, never by our uids: a `MIN(id) … WHERE counter_uid IN (…)` here was
+        // planned as a walk of the whole table from its first row.
         let today = nows.iter().max().map(|now| now.date_naive().and_hms_opt(0, 0, 0).unwrap_or_default());
         let (day, day_value) = match today {
             Some(midnight) if date_based => (" AND create_time >= ?", vec![Value::from(midnight)]),
             _ => ("", vec![]),
         };
-        let values = own_values().chain(day_value.clone()).chain(own_values()).chain(day_value).collect::<Vec<_>>();
+        let values = [Value::from(last)]
+            .into_iter()
+            .chain(day_value.clone())
+            .chain([Value::from(first)])
+            .chain(day_value)
+            .collect::<Vec<_>>();
         let rows = self
             .conn
             .query_all_raw(self.stmt(
                 &format!(
-                    "SELECT id, counter, counter_uid FROM ticket_number_counter \
-                     WHERE id <= (SELECT MAX(id) FROM ticket_number_counter WHERE counter_uid IN ({own})){day} \
-                     AND id >= COALESCE((SELECT MAX(id) FROM ticket_number_counter WHERE id < \
-                     (SELECT MIN(id) FROM ticket_number_counter WHERE counter_uid IN ({own})) AND counter <> 0{day}), 0) \
+                    "SELECT id, counter, counter_uid FROM ticket_number_counter WHERE id <= ?{day} \
+                     AND id >= COALESCE((SELECT MAX(id) FROM ticket_number_counter WHERE id < ? AND counter <> 0{day}), 0) \
                      ORDER BY id"
                 ),
                 values,
@@ -163,6 +162,31 @@ impl Db {
                 _ => Err(DomainError::Storage("a ticket number counter row vanished".into())),
             })
             .collect()
+    }
+
+    /// Inserts a row at 0 for each uid, created at the matching time of `nows`; returns
+    /// their ids by uid.
+    async fn insert_counter_rows(
+        &self,
+        uids: &[String],
+        nows: &[DateTime<Utc>],
+    ) -> Result<HashMap<String, i64>, sea_orm::DbErr> {
+        let rows = vec!["(0, ?, ?)"; uids.len()].join(", ");
+        let values = uids.iter().zip(nows).flat_map(|(uid, now)| [Value::from(uid.clone()), Value::from(db_now(*now))]);
+        let insert = format!("INSERT INTO ticket_number_counter (counter, counter_uid, create_time) VALUES {rows}");
+        let found = if self.dialect == Dialect::MySql {
+            self.conn.execute_raw(self.stmt(&insert, values)).await?;
+            let own = vec!["?"; uids.len()].join(", ");
+            self.conn
+                .query_all_raw(self.stmt(
+                    &format!("SELECT id, counter_uid FROM ticket_number_counter WHERE counter_uid IN ({own})"),
+                    uids.iter().map(|u| Value::from(u.clone())),
+                ))
+                .await?
+        } else {
+            self.conn.query_all_raw(self.stmt(&format!("{insert} RETURNING id, counter_uid"), values)).await?
+        };
+        Ok(found.iter().map(|r| (text(r, "counter_uid"), int(r, "id"))).collect())
     }
 
     /// Sets each row still at 0 to its planned counter; true when every one was.

@@ -3,8 +3,9 @@
 //! A ticket's creation is a handful of rows checked against a dozen foreign keys each,
 //! and its own transaction paid for the commit and for locking the same few referenced
 //! rows (the queue, the state, the agent) every time. Creations that wait while others
-//! are being written go together in the next transaction instead: a few turns run at
-//! once, each writing everything that was waiting when it began.
+//! are being written go together in the next transaction instead: two turns run at
+//! once, each writing what was waiting when it began (up to `MOST_TOGETHER`). Articles
+//! added to tickets go the same way.
 //!
 //! A write that fails takes its whole transaction with it. The writes of that turn are
 //! then each written again in a transaction of their own, so only the failing one fails
@@ -61,7 +62,7 @@ pub(crate) fn in_powers_of_two<T>(all: &[T]) -> impl Iterator<Item = &[T]> {
 }
 
 /// Most writes in one transaction: enough to share the work, few enough that a failure
-/// (which writes them all again one by one) stays cheap.
+/// (which writes them all again one by one) stays cheap. More wait for the next turn.
 const MOST_TOGETHER: usize = 32;
 
 type Waiting<W> = Vec<(W, oneshot::Sender<DomainResult<<W as Write>::Done>>)>;
@@ -78,20 +79,14 @@ impl<W: Write> Clone for SharedCommit<W> {
 impl<W: Write> SharedCommit<W> {
     /// `turns`: how many transactions of this kind may be open at once.
     pub(crate) fn new(turns: usize) -> Self {
-        Self(Turns::new(turns))
+        Self(Turns::new(turns, MOST_TOGETHER))
     }
 
     /// Writes `write`, with whatever else is waiting, and answers once it committed.
     pub(crate) async fn write(&self, db: &Db, write: W) -> DomainResult<W::Done> {
         let (reply, answer) = oneshot::channel();
         let db = db.clone();
-        self.0.queue((write, reply), move |mut waiting| async move {
-            while !waiting.is_empty() {
-                let rest = waiting.split_off(waiting.len().min(MOST_TOGETHER));
-                db.write_together(waiting).await;
-                waiting = rest;
-            }
-        });
+        self.0.queue((write, reply), move |waiting| async move { db.write_together(waiting).await });
         answer.await.unwrap_or_else(|_| Err(DomainError::Storage("the write was interrupted".into())))
     }
 }

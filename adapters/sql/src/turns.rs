@@ -20,15 +20,24 @@ impl<T> Clone for Turns<T> {
 struct Inner<T> {
     waiting: Mutex<Vec<T>>,
     turns: Semaphore,
+    /// Most items one turn serves; the rest wait for the next free turn.
+    most: usize,
 }
 
 impl<T: Send + 'static> Turns<T> {
-    pub(crate) fn new(turns: usize) -> Self {
-        Self(Arc::new(Inner { waiting: Mutex::new(Vec::new()), turns: Semaphore::new(turns.max(1)) }))
+    /// `turns` may run at once, each serving at most `most` items, the longest waiting
+    /// first.
+    pub(crate) fn new(turns: usize, most: usize) -> Self {
+        Self(Arc::new(Inner {
+            waiting: Mutex::new(Vec::new()),
+            turns: Semaphore::new(turns.max(1)),
+            most: most.max(1),
+        }))
     }
 
-    /// Queues `item`. A task of its own waits for a turn and hands `serve` everything
-    /// waiting by then, unless a turn that began meanwhile took it all along. The task is
+    /// Queues `item`. A task of its own waits for a turn and hands `serve` what is
+    /// waiting by then (up to the most a turn serves), unless turns that began meanwhile
+    /// took it all along. Every item has such a task, so none is left behind. The task is
     /// its own so that a caller that goes away (its client hung up) neither takes the
     /// work of others down with it nor leaves its own behind for whoever comes next.
     pub(crate) fn queue<F, Fut>(&self, item: T, serve: F)
@@ -40,7 +49,11 @@ impl<T: Send + 'static> Turns<T> {
         inner.waiting.lock().unwrap_or_else(PoisonError::into_inner).push(item);
         tokio::spawn(async move {
             let Ok(_turn) = inner.turns.acquire().await else { return };
-            let waiting = std::mem::take(&mut *inner.waiting.lock().unwrap_or_else(PoisonError::into_inner));
+            let waiting: Vec<T> = {
+                let mut waiting = inner.waiting.lock().unwrap_or_else(PoisonError::into_inner);
+                let most = waiting.len().min(inner.most);
+                waiting.drain(..most).collect()
+            };
             if !waiting.is_empty() {
                 serve(waiting).await;
             }
@@ -56,7 +69,7 @@ mod tests {
     /// and none left behind.
     #[tokio::test]
     async fn a_turn_serves_everything_waiting() {
-        let turns = Turns::new(1);
+        let turns = Turns::new(1, 10);
         let served = Arc::new(Mutex::new(Vec::<Vec<u32>>::new()));
         let (release, hold) = tokio::sync::oneshot::channel::<()>();
         let hold = Arc::new(tokio::sync::Mutex::new(Some(hold)));
@@ -77,5 +90,32 @@ mod tests {
         }
         let served = served.lock().unwrap().clone();
         assert_eq!(served, [vec![0], vec![1, 2, 3, 4]]);
+    }
+
+    /// A turn serves no more than its most; the longest waiting go first, and the rest
+    /// wait for the turns after it.
+    #[tokio::test]
+    async fn a_turn_serves_no_more_than_its_most() {
+        let turns = Turns::new(1, 3);
+        let served = Arc::new(Mutex::new(Vec::<Vec<u32>>::new()));
+        let (release, hold) = tokio::sync::oneshot::channel::<()>();
+        let hold = Arc::new(tokio::sync::Mutex::new(Some(hold)));
+        for i in 0..8 {
+            let (served, hold) = (served.clone(), hold.clone());
+            turns.queue(i, move |batch| async move {
+                // The first turn waits until all eight are queued.
+                if let Some(hold) = hold.lock().await.take() {
+                    let _ = hold.await;
+                }
+                served.lock().unwrap().push(batch);
+            });
+            tokio::task::yield_now().await;
+        }
+        let _ = release.send(());
+        for _ in 0..50 {
+            tokio::task::yield_now().await;
+        }
+        let served = served.lock().unwrap().clone();
+        assert_eq!(served, [vec![0], vec![1, 2, 3], vec![4, 5, 6], vec![7]]);
     }
 }
