@@ -449,16 +449,26 @@ async fn a_failing_creation_fails_alone() {
         let mut created = Vec::new();
         for (i, task) in tasks.into_iter().enumerate() {
             match task.await.unwrap() {
-                Ok((id, _)) => created.push(id),
+                Ok(ids) => created.push(ids),
                 Err(DomainError::Conflict(_)) if i % 13 == 5 => {}
                 other => panic!("{engine:?}: creation {i}: {other:?}"),
             }
         }
         assert_eq!(created.len(), 37, "{engine:?}");
-        for id in created {
+        for (id, article_id) in created {
             let history = db.history(id).await.unwrap();
             assert_eq!(history.len(), 1, "{engine:?}: ticket {id}");
-            assert_eq!(db.list_for_ticket(id).await.unwrap().len(), 1, "{engine:?}: ticket {id}");
+            let h = &history[0];
+            assert_eq!(
+                (h.ticket_id, h.article_id, h.queue_id, h.state_id, h.priority_id, h.owner_id, h.type_id),
+                (id, Some(article_id), 2, 1, 3, 1, 1),
+                "{engine:?}: the history row of ticket {id}"
+            );
+            let articles = db.list_for_ticket(id).await.unwrap();
+            assert_eq!(articles.iter().map(|a| a.id).collect::<Vec<_>>(), [article_id], "{engine:?}: ticket {id}");
+            let ticket = TicketRepository::get(&*db, id).await.unwrap().unwrap();
+            assert!(ticket.title.starts_with("Together "), "{engine:?}: {}", ticket.title);
+            assert_eq!(ticket.version, h.id, "{engine:?}: the version is the last history row");
         }
         let all = db.count(&TicketFilter::default()).await.unwrap();
         assert_eq!(all, 38, "{engine:?}: nothing of the failed ones kept");

@@ -45,15 +45,15 @@ fn article_from(r: &QueryResult) -> Article {
     }
 }
 
-const ARTICLE_COLUMNS: &str = "ticket_id, article_sender_type_id, communication_channel_id, is_visible_for_customer, \
+pub(crate) const ARTICLE_COLUMNS: &str = "ticket_id, article_sender_type_id, communication_channel_id, is_visible_for_customer, \
                                search_index_needs_rebuild, create_time, create_by, change_time, change_by";
-const ARTICLE_ROW: &str = "(?, ?, ?, ?, 1, ?, ?, ?, ?)";
-const MIME_COLUMNS: &str = "article_id, a_from, a_to, a_cc, a_subject, a_message_id, a_message_id_md5, a_in_reply_to, \
+pub(crate) const ARTICLE_ROW: &str = "(?, ?, ?, ?, 1, ?, ?, ?, ?)";
+pub(crate) const MIME_COLUMNS: &str = "article_id, a_from, a_to, a_cc, a_subject, a_message_id, a_message_id_md5, a_in_reply_to, \
                             a_references, a_content_type, a_body, incoming_time, create_time, create_by, change_time, \
                             change_by";
-const MIME_ROW: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+pub(crate) const MIME_ROW: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-fn article_values(ticket_id: TicketId, a: &NewArticle, by: UserId, now: DateTime<Utc>) -> Vec<Value> {
+pub(crate) fn article_values(ticket_id: TicketId, a: &NewArticle, by: UserId, now: DateTime<Utc>) -> Vec<Value> {
     let now = db_now(now);
     vec![
         ticket_id.into(),
@@ -68,7 +68,7 @@ fn article_values(ticket_id: TicketId, a: &NewArticle, by: UserId, now: DateTime
 }
 
 /// The mime row's values after its `article_id`.
-fn mime_values(a: &NewArticle, by: UserId, now_utc: DateTime<Utc>) -> Vec<Value> {
+pub(crate) fn mime_values(a: &NewArticle, by: UserId, now_utc: DateTime<Utc>) -> Vec<Value> {
     let now = db_now(now_utc);
     // OTRS finds follow-ups by the MD5 of the Message-ID.
     let message_id_md5 =

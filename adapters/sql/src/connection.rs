@@ -8,9 +8,9 @@ use tokio::sync::{Mutex, MutexGuard};
 
 use crate::articles::Addition;
 use crate::counter::{MOST_PER_TURN, Request};
+use crate::creation::Creation;
 use crate::error::{SqlError, mask_url};
 use crate::shared_commit::SharedCommit;
-use crate::tickets::Creation;
 use crate::turns::Turns;
 
 /// The SQL dialects goats speaks.

@@ -9,6 +9,7 @@ mod articles;
 mod attachments;
 mod connection;
 mod counter;
+mod creation;
 mod customers;
 mod error;
 mod groups;

@@ -10,7 +10,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, TransactionTrai
 use crate::connection::{Db, Dialect};
 use crate::error::to_domain;
 use crate::row::{db_now, int, opt_int, opt_text, text, time};
-use crate::shared_commit::{Write, in_powers_of_two, one_by_one};
+use crate::shared_commit::in_powers_of_two;
 
 /// A ticket with its version (for ETags and guarded updates).
 pub(crate) const SELECT_TICKET: &str = "SELECT t.id, t.tn, t.title, t.queue_id, q.name AS queue_name, t.ticket_state_id, \
@@ -147,81 +147,6 @@ fn order_sql(sort: TicketSort) -> String {
     format!(" ORDER BY {column} {dir}, t.id {dir}")
 }
 
-/// A ticket with its first article and history, written with others waiting at the
-/// same time (see shared_commit.rs).
-pub(crate) struct Creation {
-    draft: TicketDraft,
-    article: NewArticle,
-    history: HistoryBuilder,
-    by: UserId,
-}
-
-#[async_trait]
-impl Write for Creation {
-    type Done = (TicketId, ArticleId);
-
-    async fn write(&self, db: &Db, txn: &DatabaseTransaction) -> Result<Self::Done, sea_orm::DbErr> {
-        let ticket_id = db.insert_ticket(txn, &self.draft, self.by).await?;
-        let article_id = db.insert_article(txn, ticket_id, &self.article, self.by).await?;
-        db.write_history(txn, ticket_id, (self.history)(ticket_id, article_id), self.by).await?;
-        Ok((ticket_id, article_id))
-    }
-
-    /// The tickets in one statement, their articles in two, their history in one,
-    /// however many there are: a turn's time no longer grows with round trips per
-    /// creation (attachments add a statement each). MySQL writes them one by one: the
-    /// history's `INSERT … SELECT` over several tickets locked enough of the ticket table
-    /// there to deadlock with other processes' creations.
-    async fn write_all(all: &[&Self], db: &Db, txn: &DatabaseTransaction) -> Result<Vec<Self::Done>, sea_orm::DbErr> {
-        if all.len() == 1 || db.dialect == Dialect::MySql {
-            return one_by_one(all, db, txn).await;
-        }
-        let mut done = Vec::with_capacity(all.len());
-        for part in in_powers_of_two(all) {
-            let drafts: Vec<_> = part.iter().map(|c| (&c.draft, c.by)).collect();
-            let tickets = db.insert_tickets(txn, &drafts).await?;
-            let articles: Vec<_> = part.iter().zip(&tickets).map(|(c, &ticket)| (ticket, &c.article, c.by)).collect();
-            let articles = db.insert_articles(txn, &articles).await?;
-            let mut history = Vec::new();
-            for (c, (&ticket, &article)) in part.iter().zip(tickets.iter().zip(&articles)) {
-                history.extend((c.history)(ticket, article).into_iter().map(|e| (ticket, e, c.by)));
-            }
-            db.write_histories(txn, history).await?;
-            done.extend(tickets.into_iter().zip(articles));
-        }
-        Ok(done)
-    }
-}
-
-const TICKET_COLUMNS: &str = "tn, title, queue_id, ticket_lock_id, type_id, user_id, responsible_user_id, \
-                              ticket_priority_id, ticket_state_id, customer_id, customer_user_id, timeout, until_time, \
-                              escalation_time, escalation_update_time, escalation_response_time, \
-                              escalation_solution_time, archive_flag, create_time, create_by, change_time, change_by";
-const TICKET_ROW: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, ?, ?, ?, ?)";
-
-fn ticket_values(d: &TicketDraft, by: UserId) -> Vec<Value> {
-    let now = db_now(Utc::now());
-    vec![
-        d.number.clone().into(),
-        d.title.clone().into(),
-        d.queue_id.into(),
-        d.lock.id().into(),
-        d.type_id.into(),
-        d.owner_id.into(),
-        d.responsible_id.into(),
-        d.priority_id.into(),
-        d.state_id.into(),
-        d.customer_id.clone().into(),
-        d.customer_user_id.clone().into(),
-        d.lock_time.into(),
-        d.until_time.into(),
-        now.into(),
-        by.into(),
-        now.into(),
-        by.into(),
-    ]
-}
-
 impl Db {
     async fn ticket_by_id(&self, select: &str, id: TicketId) -> DomainResult<Option<Ticket>> {
         let row = self
@@ -320,38 +245,6 @@ impl Db {
         Ok(())
     }
 
-    async fn insert_ticket(
-        &self,
-        txn: &DatabaseTransaction,
-        d: &TicketDraft,
-        by: UserId,
-    ) -> Result<TicketId, sea_orm::DbErr> {
-        let sql = format!("INSERT INTO ticket ({TICKET_COLUMNS}) VALUES {TICKET_ROW}");
-        self.insert_id(txn, &sql, ticket_values(d, by)).await
-    }
-
-    /// New tickets in one statement; returns their ids in the order given.
-    async fn insert_tickets(
-        &self,
-        txn: &DatabaseTransaction,
-        drafts: &[(&TicketDraft, UserId)],
-    ) -> Result<Vec<TicketId>, sea_orm::DbErr> {
-        let rows = vec![TICKET_ROW; drafts.len()].join(", ");
-        let values = drafts.iter().flat_map(|&(d, by)| ticket_values(d, by));
-        let found = txn
-            .query_all_raw(
-                self.stmt(&format!("INSERT INTO ticket ({TICKET_COLUMNS}) VALUES {rows} RETURNING id"), values),
-            )
-            .await?;
-        // Numbered in the order of the VALUES list, returned in any order.
-        let mut ids: Vec<TicketId> = found.iter().map(|r| int(r, "id")).collect();
-        ids.sort_unstable();
-        if ids.len() != drafts.len() {
-            return Err(sea_orm::DbErr::RecordNotInserted);
-        }
-        Ok(ids)
-    }
-
     /// Rewrites columns and appends history in one transaction; false when no row
     /// matched the id (and the guard, if any).
     async fn write_update(
@@ -439,7 +332,7 @@ impl TicketRepository for Db {
         history: HistoryBuilder,
         by: UserId,
     ) -> DomainResult<(TicketId, ArticleId)> {
-        self.creations.write(self, Creation { draft, article, history, by }).await
+        self.creations.write(self, crate::creation::Creation { draft, article, history, by }).await
     }
 
     async fn get(&self, id: TicketId) -> DomainResult<Option<Ticket>> {
