@@ -110,6 +110,17 @@ impl TicketFieldUpdate {
     }
 }
 
+/// What storing a new ticket gave it: everything of it the draft does not say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CreatedTicket {
+    pub id: TicketId,
+    pub article_id: ArticleId,
+    /// As stored: whole seconds.
+    pub created: DateTime<Utc>,
+    /// Its newest history row's id (see `Ticket::version`).
+    pub version: i64,
+}
+
 #[async_trait]
 pub trait TicketRepository: Send + Sync {
     /// Stores a ticket, its first article and the history rows `history` builds, atomically.
@@ -119,7 +130,7 @@ pub trait TicketRepository: Send + Sync {
         article: NewArticle,
         history: HistoryBuilder,
         by: UserId,
-    ) -> DomainResult<(TicketId, ArticleId)>;
+    ) -> DomainResult<CreatedTicket>;
     async fn get(&self, id: TicketId) -> DomainResult<Option<Ticket>>;
     /// The ticket without its `version` (0): what a check before a change needs. The
     /// version is a lookup in the ticket's history, which grows with every change.

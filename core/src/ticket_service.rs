@@ -406,12 +406,36 @@ impl TicketService {
         loop {
             let number = self.allocate_number(now, attempts > 0).await?;
             let history = new_ticket_history(number.clone(), names.clone(), &new, pending);
+            let stored_number = number.clone();
             match p.tickets.create(draft(number), new.article.clone(), history, by).await {
                 Err(DomainError::Conflict(_)) if attempts < 10 => attempts += 1,
                 Err(e) => return Err(e),
-                Ok((id, _)) => {
+                Ok(created) => {
                     self.forget_reads();
-                    let ticket = self.load(id).await?;
+                    // As stored: the draft and what storing it gave, without reading it back.
+                    let ticket = Ticket {
+                        id: created.id,
+                        number: stored_number,
+                        title,
+                        queue_id: queue.id,
+                        queue: queue.name,
+                        state_id: state.id,
+                        state: state.name,
+                        state_type: state.state_type,
+                        priority_id: priority.id,
+                        priority: priority.name,
+                        type_id: Some(type_id),
+                        lock: Lock::Unlock,
+                        owner_id: owner.id,
+                        responsible_id: responsible,
+                        customer_id: new.customer_id,
+                        customer_user_id: new.customer_user_id,
+                        until_time: effect.until_time,
+                        created: created.created,
+                        changed: created.created,
+                        version: created.version,
+                        articles: None,
+                    };
                     if let Some(events) = &self.events {
                         events.publish(Event::TicketCreated { ticket: TicketRef::from(&ticket) }).await;
                     }

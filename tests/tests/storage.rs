@@ -455,7 +455,7 @@ async fn a_failing_creation_fails_alone() {
             }
         }
         assert_eq!(created.len(), 37, "{engine:?}");
-        for (id, article_id) in created {
+        for CreatedTicket { id, article_id, created, version } in created {
             let history = db.history(id).await.unwrap();
             assert_eq!(history.len(), 1, "{engine:?}: ticket {id}");
             let h = &history[0];
@@ -468,6 +468,7 @@ async fn a_failing_creation_fails_alone() {
             assert_eq!(articles.iter().map(|a| a.id).collect::<Vec<_>>(), [article_id], "{engine:?}: ticket {id}");
             let ticket = TicketRepository::get(&*db, id).await.unwrap().unwrap();
             assert!(ticket.title.starts_with("Together "), "{engine:?}: {}", ticket.title);
+            assert_eq!((ticket.version, ticket.created), (version, created), "{engine:?}: as answered");
             assert_eq!(ticket.version, h.id, "{engine:?}: the version is the last history row");
         }
         let all = db.count(&TicketFilter::default()).await.unwrap();
@@ -565,6 +566,37 @@ async fn a_counter_behind_the_tickets_skips_the_taken_numbers() {
         let after = service(&db).create(&root, ticket("After", 2, 3, "c")).await.unwrap();
         assert!(!numbers.contains(&after.number), "{engine:?}: {} was given twice", after.number);
         assert_eq!(db.count(&TicketFilter::default()).await.unwrap(), 13, "{engine:?}");
+    })
+    .await;
+}
+
+/// A new ticket is answered from what was written, not read back: the answer is the
+/// ticket as stored, alone or written with others, pending or not, on every engine.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_new_ticket_is_answered_as_stored() {
+    with_each_engine(|engine, db| async move {
+        let root = Arc::new(root(&db).await);
+        let db = Arc::new(db);
+        let tasks: Vec<_> = (0..24)
+            .map(|i| {
+                let (db, root) = (db.clone(), root.clone());
+                let mut new = ticket(&format!("Answered {i}"), 2, 3, &format!("customer-{i}"));
+                if i % 4 == 1 {
+                    new.state_id = 6; // pending reminder
+                    new.pending_until = Some(Utc::now() + Duration::days(2));
+                }
+                if i % 5 == 2 {
+                    new.priority_id = 5;
+                    new.customer_id = None;
+                }
+                tokio::spawn(async move { service(&db).create(&root, new).await.unwrap() })
+            })
+            .collect();
+        for task in tasks {
+            let answered = task.await.unwrap();
+            let stored = TicketRepository::get(&*db, answered.id).await.unwrap().unwrap();
+            assert_eq!(answered, stored, "{engine:?}");
+        }
     })
     .await;
 }

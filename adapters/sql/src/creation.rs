@@ -2,7 +2,9 @@
 //! that arrive at the same time in one shared transaction (see shared_commit.rs).
 
 use async_trait::async_trait;
-use chrono::Utc;
+use std::collections::HashMap;
+
+use chrono::{NaiveDateTime, Utc};
 use goats_core::model::*;
 use goats_core::ports::*;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, Value};
@@ -27,13 +29,15 @@ pub(crate) struct Creation {
 
 #[async_trait]
 impl Write for Creation {
-    type Done = (TicketId, ArticleId);
+    type Done = CreatedTicket;
 
     async fn write(&self, db: &Db, txn: &DatabaseTransaction) -> Result<Self::Done, sea_orm::DbErr> {
-        let ticket_id = db.insert_ticket(txn, &self.draft, self.by).await?;
-        let article_id = db.insert_article(txn, ticket_id, &self.article, self.by).await?;
-        db.write_history(txn, ticket_id, (self.history)(ticket_id, article_id), self.by).await?;
-        Ok((ticket_id, article_id))
+        let created = db_now(Utc::now());
+        let id = db.insert_ticket(txn, &self.draft, self.by, created).await?;
+        let article_id = db.insert_article(txn, id, &self.article, self.by).await?;
+        db.write_history(txn, id, (self.history)(id, article_id), self.by).await?;
+        let version = db.versions(txn, &[id]).await?.get(&id).copied().unwrap_or(0);
+        Ok(CreatedTicket { id, article_id, created: created.and_utc(), version })
     }
 
     /// However many there are, a turn's time no longer grows with round trips per
@@ -47,20 +51,32 @@ impl Write for Creation {
         if all.len() == 1 || db.dialect == Dialect::MySql {
             return one_by_one(all, db, txn).await;
         }
+        let created = db_now(Utc::now());
+        let done = |ids: Vec<(TicketId, ArticleId)>, versions: HashMap<TicketId, i64>| {
+            ids.into_iter()
+                .map(|(id, article_id)| CreatedTicket {
+                    id,
+                    article_id,
+                    created: created.and_utc(),
+                    version: versions.get(&id).copied().unwrap_or(0),
+                })
+                .collect()
+        };
         if db.dialect == Dialect::Postgres {
             let ids = db.draw_creation_ids(txn, all.len()).await?;
             let mut drawn = ids.as_slice();
+            let mut versions = HashMap::new();
             for part in in_powers_of_two(all) {
                 let (these, rest) = drawn.split_at(part.len());
-                db.insert_creations(txn, part, these).await?;
+                versions.extend(db.insert_creations(txn, part, these, created).await?);
                 drawn = rest;
             }
-            return Ok(ids);
+            return Ok(done(ids, versions));
         }
-        let mut done = Vec::with_capacity(all.len());
+        let mut ids = Vec::with_capacity(all.len());
         for part in in_powers_of_two(all) {
             let drafts: Vec<_> = part.iter().map(|c| (&c.draft, c.by)).collect();
-            let tickets = db.insert_tickets(txn, &drafts).await?;
+            let tickets = db.insert_tickets(txn, &drafts, created).await?;
             let articles: Vec<_> = part.iter().zip(&tickets).map(|(c, &ticket)| (ticket, &c.article, c.by)).collect();
             let articles = db.insert_articles(txn, &articles).await?;
             let mut history = Vec::new();
@@ -68,9 +84,10 @@ impl Write for Creation {
                 history.extend((c.history)(ticket, article).into_iter().map(|e| (ticket, e, c.by)));
             }
             db.write_histories(txn, history).await?;
-            done.extend(tickets.into_iter().zip(articles));
+            ids.extend(tickets.into_iter().zip(articles));
         }
-        Ok(done)
+        let versions = db.versions(txn, &ids.iter().map(|&(id, _)| id).collect::<Vec<_>>()).await?;
+        Ok(done(ids, versions))
     }
 }
 
@@ -80,8 +97,8 @@ const TICKET_COLUMNS: &str = "tn, title, queue_id, ticket_lock_id, type_id, user
                               escalation_solution_time, archive_flag, create_time, create_by, change_time, change_by";
 const TICKET_ROW: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, ?, ?, ?, ?)";
 
-fn ticket_values(d: &TicketDraft, by: UserId) -> Vec<Value> {
-    let now = db_now(Utc::now());
+/// `now`: the creation time, whole seconds.
+fn ticket_values(d: &TicketDraft, by: UserId, now: NaiveDateTime) -> Vec<Value> {
     vec![
         d.number.clone().into(),
         d.title.clone().into(),
@@ -109,9 +126,29 @@ impl Db {
         txn: &DatabaseTransaction,
         d: &TicketDraft,
         by: UserId,
+        created: NaiveDateTime,
     ) -> Result<TicketId, sea_orm::DbErr> {
         let sql = format!("INSERT INTO ticket ({TICKET_COLUMNS}) VALUES {TICKET_ROW}");
-        self.insert_id(txn, &sql, ticket_values(d, by)).await
+        self.insert_id(txn, &sql, ticket_values(d, by, created)).await
+    }
+
+    /// The newest history row's id of each ticket (its version).
+    async fn versions(
+        &self,
+        txn: &DatabaseTransaction,
+        tickets: &[TicketId],
+    ) -> Result<HashMap<TicketId, i64>, sea_orm::DbErr> {
+        let ids = vec!["?"; tickets.len()].join(", ");
+        let rows = txn
+            .query_all_raw(self.stmt(
+                &format!(
+                    "SELECT ticket_id, MAX(id) AS version FROM ticket_history WHERE ticket_id IN ({ids}) \
+                     GROUP BY ticket_id"
+                ),
+                tickets.iter().map(|&id| Value::from(id)),
+            ))
+            .await?;
+        Ok(rows.iter().map(|r| (int(r, "ticket_id"), int(r, "version"))).collect())
     }
 
     /// New tickets in one statement; returns their ids in the order given.
@@ -119,9 +156,10 @@ impl Db {
         &self,
         txn: &DatabaseTransaction,
         drafts: &[(&TicketDraft, UserId)],
+        created: NaiveDateTime,
     ) -> Result<Vec<TicketId>, sea_orm::DbErr> {
         let rows = vec![TICKET_ROW; drafts.len()].join(", ");
-        let values = drafts.iter().flat_map(|&(d, by)| ticket_values(d, by));
+        let values = drafts.iter().flat_map(|&(d, by)| ticket_values(d, by, created));
         let found = txn
             .query_all_raw(
                 self.stmt(&format!("INSERT INTO ticket ({TICKET_COLUMNS}) VALUES {rows} RETURNING id"), values),
@@ -161,23 +199,23 @@ impl Db {
     }
 
     /// New tickets with their first articles, mime rows and history in one statement
-    /// (PostgreSQL), under ids drawn before. A creation's history is the ticket as
-    /// drafted, so its rows need no read of the ticket table.
+    /// (PostgreSQL), under ids drawn before; returns their versions. A creation's history
+    /// is the ticket as drafted, so its rows need no read of the ticket table.
     async fn insert_creations(
         &self,
         txn: &DatabaseTransaction,
         part: &[&Creation],
         ids: &[(TicketId, ArticleId)],
-    ) -> Result<(), sea_orm::DbErr> {
-        let now = Utc::now();
-        let stamp = db_now(now);
+        stamp: NaiveDateTime,
+    ) -> Result<HashMap<TicketId, i64>, sea_orm::DbErr> {
+        let now = stamp.and_utc();
         let mut tickets = Vec::with_capacity(part.len() * 18);
         let mut articles = Vec::with_capacity(part.len() * 9);
         let mut mimes = Vec::with_capacity(part.len() * 16);
         let mut history = Vec::with_capacity(part.len() * 3 * HISTORY_VALUES);
         for (c, &(ticket_id, article_id)) in part.iter().zip(ids) {
             tickets.push(Value::from(ticket_id));
-            tickets.extend(ticket_values(&c.draft, c.by));
+            tickets.extend(ticket_values(&c.draft, c.by, stamp));
             articles.push(Value::from(article_id));
             articles.extend(article_values(ticket_id, &c.article, c.by, now));
             mimes.push(Value::from(article_id));
@@ -205,29 +243,34 @@ impl Db {
         let rows = |row: &str, n: usize| vec![row; n].join(", ");
         let n = part.len();
         let history_rows = history.len() / HISTORY_VALUES;
-        let with_history = if history_rows == 0 {
-            String::new()
-        } else {
-            format!(
-                ", h AS (INSERT INTO ticket_history (name, history_type_id, ticket_id, article_id, type_id, queue_id, \
-                 owner_id, priority_id, state_id, create_time, create_by, change_time, change_by) VALUES {})",
-                rows(HISTORY_ROW, history_rows)
-            )
-        };
+        let mime = format!("INSERT INTO article_data_mime ({MIME_COLUMNS}) VALUES {}", rows(MIME_ROW, n));
         // One statement: the foreign keys between its rows are checked once it is done.
-        let sql = format!(
+        // The history rows come last, for their ids.
+        let mut sql = format!(
             "WITH t AS (INSERT INTO ticket (id, {TICKET_COLUMNS}) VALUES {}), \
-             a AS (INSERT INTO article (id, {ARTICLE_COLUMNS}) VALUES {}){with_history} \
-             INSERT INTO article_data_mime ({MIME_COLUMNS}) VALUES {}",
+             a AS (INSERT INTO article (id, {ARTICLE_COLUMNS}) VALUES {}) ",
             rows(&format!("(?, {}", &TICKET_ROW[1..]), n),
             rows(&format!("(?, {}", &ARTICLE_ROW[1..]), n),
-            rows(MIME_ROW, n),
         );
-        let values = [tickets, articles, history, mimes].concat();
-        txn.execute_raw(self.stmt(&sql, values)).await?;
+        if history_rows == 0 {
+            sql.push_str(&mime);
+        } else {
+            sql = format!(
+                "{sql}, m AS ({mime}) INSERT INTO ticket_history (name, history_type_id, ticket_id, article_id, \
+                 type_id, queue_id, owner_id, priority_id, state_id, create_time, create_by, change_time, change_by) \
+                 VALUES {} RETURNING id, ticket_id",
+                rows(HISTORY_ROW, history_rows)
+            );
+        }
+        let written = txn.query_all_raw(self.stmt(&sql, [tickets, articles, mimes, history].concat())).await?;
         for (c, &(_, article_id)) in part.iter().zip(ids) {
             self.insert_attachments(txn, article_id, &c.article.attachments, c.by).await?;
         }
-        Ok(())
+        let mut versions = HashMap::new();
+        for row in &written {
+            let version = versions.entry(int(row, "ticket_id")).or_insert(0);
+            *version = int(row, "id").max(*version);
+        }
+        Ok(versions)
     }
 }

@@ -331,7 +331,7 @@ impl TicketRepository for Db {
         article: NewArticle,
         history: HistoryBuilder,
         by: UserId,
-    ) -> DomainResult<(TicketId, ArticleId)> {
+    ) -> DomainResult<CreatedTicket> {
         self.creations.write(self, crate::creation::Creation { draft, article, history, by }).await
     }
 

@@ -187,7 +187,7 @@ impl TicketRepository for MemoryStore {
         article: NewArticle,
         history: HistoryBuilder,
         by: UserId,
-    ) -> DomainResult<(TicketId, ArticleId)> {
+    ) -> DomainResult<CreatedTicket> {
         let now = self.now();
         let mut s = self.lock();
         if s.tickets.iter().any(|t| t.0.number == draft.number) {
@@ -198,7 +198,8 @@ impl TicketRepository for MemoryStore {
         let article_id = s.insert_article(id, article, by, now);
         let entries = history(id, article_id);
         s.append_history(id, entries, by, now);
-        Ok((id, article_id))
+        let version = s.ticket(id).map_or(0, |t| t.version);
+        Ok(CreatedTicket { id, article_id, created: now, version })
     }
 
     async fn get(&self, id: TicketId) -> DomainResult<Option<Ticket>> {
