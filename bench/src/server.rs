@@ -61,21 +61,24 @@ fn run(mut cmd: Command, what: &str, input: Option<&str>) -> Result<(), String> 
 pub fn prepare(s: &Settings, engine: Engine) -> Result<Database, String> {
     let marker = s.out.join(format!("{}.seeded", engine.name()));
     let seeded = std::fs::read_to_string(&marker).ok().and_then(|t| t.trim().parse::<u64>().ok()) == Some(s.tickets);
-    let db = match engine {
+    // Whether the database is made anew here (a dropped one is, even with its marker left).
+    let (db, fresh) = match engine {
         Engine::Sqlite => {
             let dir = std::fs::canonicalize(&s.out).map_err(|e| e.to_string())?.join("sqlite");
             let file = dir.join("goats.db");
-            if !seeded || !file.exists() {
+            let fresh = !seeded || !file.exists();
+            if fresh {
                 let _ = std::fs::remove_dir_all(&dir);
                 std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
             }
-            Database { url: format!("sqlite://{}", file.display()) }
+            (Database { url: format!("sqlite://{}", file.display()) }, fresh)
         }
         Engine::Postgres => {
             let base =
                 std::env::var("BENCH_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
             let exists = psql(&base, &format!("SELECT 1 FROM pg_database WHERE datname = '{PG_DATABASE}'"))? == "1";
-            if !seeded || !exists {
+            let fresh = !seeded || !exists;
+            if fresh {
                 psql(&base, &format!("DROP DATABASE IF EXISTS {PG_DATABASE}"))?;
                 psql(&base, &format!("CREATE DATABASE {PG_DATABASE}"))?;
             }
@@ -83,10 +86,10 @@ pub fn prepare(s: &Settings, engine: Engine) -> Result<Database, String> {
             // (PostgreSQL encrypts too); a server on another host keeps the driver's default.
             let loopback = ["@127.0.0.1", "@localhost", "@[::1]"].iter().any(|h| base.contains(h));
             let tls = if loopback { "?sslmode=disable" } else { "" };
-            Database { url: format!("{base}/{PG_DATABASE}{tls}") }
+            (Database { url: format!("{base}/{PG_DATABASE}{tls}") }, fresh)
         }
     };
-    if !seeded || !marker_db_ok(&db) {
+    if fresh {
         let _ = std::fs::remove_file(&marker);
         let started = Instant::now();
         run(goats_cmd(s, &db, &["migrate"]), "goats migrate", None)?;
@@ -114,13 +117,6 @@ pub fn prepare(s: &Settings, engine: Engine) -> Result<Database, String> {
         )?;
     }
     Ok(db)
-}
-
-fn marker_db_ok(db: &Database) -> bool {
-    match db.url.strip_prefix("sqlite://") {
-        Some(path) => std::path::Path::new(path).exists(),
-        None => true,
-    }
 }
 
 fn goats_cmd(s: &Settings, db: &Database, args: &[&str]) -> Command {
