@@ -134,18 +134,8 @@ impl Db {
         let now = Utc::now();
         let rows = vec![ARTICLE_ROW; articles.len()].join(", ");
         let values = articles.iter().flat_map(|&(ticket_id, a, by)| article_values(ticket_id, a, by, now));
-        let found = txn
-            .query_all_raw(
-                self.stmt(&format!("INSERT INTO article ({ARTICLE_COLUMNS}) VALUES {rows} RETURNING id"), values),
-            )
-            .await?;
-        // The rows are numbered in the order of the VALUES list, but RETURNING need not
-        // list them in that order.
-        let mut ids: Vec<ArticleId> = found.iter().map(|r| int(r, "id")).collect();
-        ids.sort_unstable();
-        if ids.len() != articles.len() {
-            return Err(sea_orm::DbErr::RecordNotInserted);
-        }
+        let sql = format!("INSERT INTO article ({ARTICLE_COLUMNS}) VALUES {rows}");
+        let ids = self.insert_ids(txn, &sql, values, articles.len()).await?;
         let rows = vec![MIME_ROW; articles.len()].join(", ");
         let values = articles
             .iter()
@@ -201,12 +191,8 @@ impl Write for Addition {
     type Done = ArticleId;
 
     async fn write(&self, db: &Db, txn: &DatabaseTransaction) -> Result<Self::Done, sea_orm::DbErr> {
-        let touch = || {
-            txn.execute_raw(db.stmt(
-                "UPDATE ticket SET change_time = ?, change_by = ? WHERE id = ?",
-                [Value::from(db_now(Utc::now())), self.by.into(), self.ticket_id.into()],
-            ))
-        };
+        let this_ticket = [(self.ticket_id, self.by)];
+        let touch = || db.touch_tickets(txn, &this_ticket);
         // MySQL: the article's foreign key share-locks the ticket row, and two writers
         // that both hold that lock and then ask to update the row deadlock. Updating it
         // first makes the second writer wait instead.

@@ -226,6 +226,25 @@ impl Db {
             Ok(conn.execute_raw(self.stmt(sql, values)).await?.last_insert_id() as i64)
         }
     }
+
+    /// Runs a multi-row INSERT of `rows` rows (PostgreSQL and SQLite) and returns their
+    /// `id`s in the order of its VALUES list: the rows are numbered in that order, but
+    /// RETURNING need not list them so.
+    pub(crate) async fn insert_ids<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        sql: &str,
+        values: impl IntoIterator<Item = Value>,
+        rows: usize,
+    ) -> Result<Vec<i64>, sea_orm::DbErr> {
+        let found = conn.query_all_raw(self.stmt(&format!("{sql} RETURNING id"), values)).await?;
+        let mut ids: Vec<i64> = found.iter().map(|r| crate::row::int(r, "id")).collect();
+        ids.sort_unstable();
+        if ids.len() != rows {
+            return Err(sea_orm::DbErr::RecordNotInserted);
+        }
+        Ok(ids)
+    }
 }
 
 #[async_trait::async_trait]

@@ -26,7 +26,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use goats_core::ports::TicketNumberCounter;
 use goats_core::{DomainError, DomainResult};
 use rand::Rng;
-use sea_orm::{ConnectionTrait, Value};
+use sea_orm::{ConnectionTrait, QueryResult, Value};
 use tokio::sync::oneshot;
 
 use crate::connection::{Db, Dialect};
@@ -176,13 +176,7 @@ impl Db {
         let insert = format!("INSERT INTO ticket_number_counter (counter, counter_uid, create_time) VALUES {rows}");
         let found = if self.dialect == Dialect::MySql {
             self.conn.execute_raw(self.stmt(&insert, values)).await?;
-            let own = vec!["?"; uids.len()].join(", ");
-            self.conn
-                .query_all_raw(self.stmt(
-                    &format!("SELECT id, counter_uid FROM ticket_number_counter WHERE counter_uid IN ({own})"),
-                    uids.iter().map(|u| Value::from(u.clone())),
-                ))
-                .await?
+            self.counter_rows("id", uids).await?
         } else {
             self.conn.query_all_raw(self.stmt(&format!("{insert} RETURNING id, counter_uid"), values)).await?
         };
@@ -214,15 +208,18 @@ impl Db {
     }
 
     async fn counters_of(&self, uids: &[String]) -> DomainResult<HashMap<String, i64>> {
+        let rows = self.counter_rows("counter", uids).await.map_err(to_domain)?;
+        Ok(rows.iter().map(|row| (text(row, "counter_uid"), int(row, "counter"))).collect())
+    }
+
+    /// `column` and `counter_uid` of the counter rows with these uids.
+    async fn counter_rows(&self, column: &str, uids: &[String]) -> Result<Vec<QueryResult>, sea_orm::DbErr> {
         let own = vec!["?"; uids.len()].join(", ");
-        let rows = self
-            .conn
+        self.conn
             .query_all_raw(self.stmt(
-                &format!("SELECT counter, counter_uid FROM ticket_number_counter WHERE counter_uid IN ({own})"),
+                &format!("SELECT {column}, counter_uid FROM ticket_number_counter WHERE counter_uid IN ({own})"),
                 uids.iter().map(|u| Value::from(u.clone())),
             ))
             .await
-            .map_err(to_domain)?;
-        Ok(rows.iter().map(|row| (text(row, "counter_uid"), int(row, "counter"))).collect())
     }
 }

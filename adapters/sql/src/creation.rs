@@ -13,6 +13,7 @@ use crate::articles::{ARTICLE_COLUMNS, ARTICLE_ROW, MIME_COLUMNS, MIME_ROW, arti
 use crate::connection::{Db, Dialect};
 use crate::row::{db_now, int};
 use crate::shared_commit::{Write, in_powers_of_two, one_by_one};
+use crate::tickets::history_name;
 
 /// A history row's values, in the order of `HISTORY_ROW`.
 const HISTORY_VALUES: usize = 13;
@@ -160,18 +161,8 @@ impl Db {
     ) -> Result<Vec<TicketId>, sea_orm::DbErr> {
         let rows = vec![TICKET_ROW; drafts.len()].join(", ");
         let values = drafts.iter().flat_map(|&(d, by)| ticket_values(d, by, created));
-        let found = txn
-            .query_all_raw(
-                self.stmt(&format!("INSERT INTO ticket ({TICKET_COLUMNS}) VALUES {rows} RETURNING id"), values),
-            )
-            .await?;
-        // Numbered in the order of the VALUES list, returned in any order.
-        let mut ids: Vec<TicketId> = found.iter().map(|r| int(r, "id")).collect();
-        ids.sort_unstable();
-        if ids.len() != drafts.len() {
-            return Err(sea_orm::DbErr::RecordNotInserted);
-        }
-        Ok(ids)
+        self.insert_ids(txn, &format!("INSERT INTO ticket ({TICKET_COLUMNS}) VALUES {rows}"), values, drafts.len())
+            .await
     }
 
     /// Ids for `n` new tickets and their first articles from their sequences
@@ -222,9 +213,8 @@ impl Db {
             mimes.extend(mime_values(&c.article, c.by, now));
             let d = &c.draft;
             for e in (c.history)(ticket_id, article_id) {
-                let name: String = e.name.chars().take(200).collect();
                 history.extend([
-                    Value::from(name),
+                    Value::from(history_name(&e)),
                     Value::from(e.history_type.id()),
                     Value::from(ticket_id),
                     Value::from(e.article_id),

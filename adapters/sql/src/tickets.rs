@@ -1,4 +1,5 @@
 //! `ticket` and `ticket_history`: reading, listing, creating and changing tickets.
+
 use async_trait::async_trait;
 use chrono::Utc;
 use goats_core::history::{HistoryEntry, HistoryRecord};
@@ -147,6 +148,11 @@ fn order_sql(sort: TicketSort) -> String {
     format!(" ORDER BY {column} {dir}, t.id {dir}")
 }
 
+/// A history row's name as `ticket_history.name` holds it: 200 characters at most.
+pub(crate) fn history_name(e: &HistoryEntry) -> String {
+    e.name.chars().take(200).collect()
+}
+
 impl Db {
     async fn ticket_by_id(&self, select: &str, id: TicketId) -> DomainResult<Option<Ticket>> {
         let row = self
@@ -184,10 +190,9 @@ impl Db {
         let mut values = Vec::with_capacity(entries.len() * 4 + 5);
         values.extend([Value::from(now), Value::from(by), Value::from(now), Value::from(by)]);
         for (n, e) in entries.into_iter().enumerate() {
-            let name: String = e.name.chars().take(200).collect();
             values.extend([
                 Value::from(n as i32),
-                Value::from(name),
+                Value::from(history_name(&e)),
                 Value::from(e.history_type.id()),
                 Value::from(e.article_id),
             ]);
@@ -231,11 +236,10 @@ impl Db {
         let mut values = Vec::with_capacity(entries.len() * 6 + 2);
         values.extend([Value::from(now), Value::from(now)]);
         for (n, &(ticket_id, ref e, by)) in entries.iter().enumerate() {
-            let name: String = e.name.chars().take(200).collect();
             values.extend([
                 Value::from(n as i32),
                 Value::from(ticket_id),
-                Value::from(name),
+                Value::from(history_name(e)),
                 Value::from(e.history_type.id()),
                 Value::from(e.article_id),
                 Value::from(by),

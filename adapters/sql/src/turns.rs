@@ -65,18 +65,16 @@ impl<T: Send + 'static> Turns<T> {
 mod tests {
     use super::*;
 
-    /// Items queued while a turn runs are served together by the next one, none twice
-    /// and none left behind.
-    #[tokio::test]
-    async fn a_turn_serves_everything_waiting() {
-        let turns = Turns::new(1, 10);
+    /// Queues `0..count` on one turn serving at most `most`, the first turn held until
+    /// all are queued; returns the batches in the order they were served.
+    async fn served(most: usize, count: u32) -> Vec<Vec<u32>> {
+        let turns = Turns::new(1, most);
         let served = Arc::new(Mutex::new(Vec::<Vec<u32>>::new()));
         let (release, hold) = tokio::sync::oneshot::channel::<()>();
         let hold = Arc::new(tokio::sync::Mutex::new(Some(hold)));
-        for i in 0..5 {
+        for i in 0..count {
             let (served, hold) = (served.clone(), hold.clone());
             turns.queue(i, move |batch| async move {
-                // The first turn waits until all five are queued.
                 if let Some(hold) = hold.lock().await.take() {
                     let _ = hold.await;
                 }
@@ -88,34 +86,20 @@ mod tests {
         for _ in 0..50 {
             tokio::task::yield_now().await;
         }
-        let served = served.lock().unwrap().clone();
-        assert_eq!(served, [vec![0], vec![1, 2, 3, 4]]);
+        served.lock().unwrap().clone()
+    }
+
+    /// Items queued while a turn runs are served together by the next one, none twice
+    /// and none left behind.
+    #[tokio::test]
+    async fn a_turn_serves_everything_waiting() {
+        assert_eq!(served(10, 5).await, [vec![0], vec![1, 2, 3, 4]]);
     }
 
     /// A turn serves no more than its most; the longest waiting go first, and the rest
     /// wait for the turns after it.
     #[tokio::test]
     async fn a_turn_serves_no_more_than_its_most() {
-        let turns = Turns::new(1, 3);
-        let served = Arc::new(Mutex::new(Vec::<Vec<u32>>::new()));
-        let (release, hold) = tokio::sync::oneshot::channel::<()>();
-        let hold = Arc::new(tokio::sync::Mutex::new(Some(hold)));
-        for i in 0..8 {
-            let (served, hold) = (served.clone(), hold.clone());
-            turns.queue(i, move |batch| async move {
-                // The first turn waits until all eight are queued.
-                if let Some(hold) = hold.lock().await.take() {
-                    let _ = hold.await;
-                }
-                served.lock().unwrap().push(batch);
-            });
-            tokio::task::yield_now().await;
-        }
-        let _ = release.send(());
-        for _ in 0..50 {
-            tokio::task::yield_now().await;
-        }
-        let served = served.lock().unwrap().clone();
-        assert_eq!(served, [vec![0], vec![1, 2, 3], vec![4, 5, 6], vec![7]]);
+        assert_eq!(served(3, 8).await, [vec![0], vec![1, 2, 3], vec![4, 5, 6], vec![7]]);
     }
 }
