@@ -10,7 +10,7 @@ use goats_core::cached::{CachedLookups, CachedPeople, CachedPreferences};
 use goats_core::calendar::Calendars;
 use goats_core::ports::NotificationChannel;
 use goats_core::ports::{SettingsStore, SystemClock};
-use goats_core::ticket_service::{TicketPorts, TicketService};
+use goats_core::tickets::{TicketPorts, TicketService};
 use goats_core::web_session::{SessionTimeouts, WebSessions};
 use goats_http::{AccessTokens, AppState};
 use goats_notify::{ChannelFilter, DeliveryLog, Dispatcher, ToastHub};

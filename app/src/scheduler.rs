@@ -18,7 +18,7 @@ use goats_core::ports::{EventBus, ScheduleStore, SystemClock};
 use goats_core::scheduled::{
     EscalationIndexer, JobPorts, LockTimeoutReleaser, PendingAutoCloser, PendingReminderDetector,
 };
-use goats_core::ticket_service::TicketService;
+use goats_core::tickets::TicketService;
 use tokio::task::JoinHandle;
 
 use crate::app::App;

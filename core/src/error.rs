@@ -11,6 +11,10 @@ pub enum DomainError {
     Invalid { field: &'static str, reason: String },
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The thing changed since the caller read it (an `If-Match` that no longer holds);
+    /// `current` names what it is now (an entity tag).
+    #[error("{kind} {id} changed meanwhile; it is now at {current}")]
+    Stale { kind: &'static str, id: String, current: String },
     /// A port failed for reasons outside the domain (database down, …).
     #[error("storage: {0}")]
     Storage(String),

@@ -18,8 +18,11 @@ use crate::model::{SenderType, StateType, TicketId};
 use crate::state_rules;
 
 /// One of the three escalation clocks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize, strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum EscalationKind {
     FirstResponse,
     Update,
@@ -27,12 +30,9 @@ pub enum EscalationKind {
 }
 
 impl EscalationKind {
+    /// `first_response`, `update`, `solution`: as events and claims name the clock.
     pub fn key(self) -> &'static str {
-        match self {
-            Self::FirstResponse => "first_response",
-            Self::Update => "update",
-            Self::Solution => "solution",
-        }
+        self.into()
     }
 }
 

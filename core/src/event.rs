@@ -50,7 +50,10 @@ pub enum Event {
     Escalated { ticket: TicketRef, clock: EscalationKind, due: DateTime<Utc> },
     /// A ticket was opened.
     TicketCreated { ticket: TicketRef },
-    /// A ticket's fields changed; `change` names what (`state`, `auto_close`, …).
+    /// A ticket's fields changed; `change` names what: an agent's or integration's
+    /// edit as OTRS's history types (`StateUpdate,Unlock`; see
+    /// [`crate::history::change_names`]), a scheduled job's as `auto_close` or
+    /// `unlock_timeout`.
     TicketUpdated { ticket: TicketRef, change: String },
     /// An article was added; `internal` when the customer cannot see it.
     ArticleAdded { ticket: TicketRef, article_id: ArticleId, internal: bool },

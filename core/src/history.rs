@@ -4,8 +4,9 @@ use chrono::{DateTime, Utc};
 
 use crate::model::{ArticleId, PriorityId, QueueId, StateId, TicketId, TypeId, UserId};
 
-/// The history types goats writes, with their ids from OTRS's default data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The history types goats writes, with their ids and names from OTRS's default data
+/// (`ticket_history_type`): the names are the variants' own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
 pub enum HistoryType {
     NewTicket = 1,
     FollowUp = 2,
@@ -38,6 +39,11 @@ impl HistoryType {
     pub fn id(self) -> i32 {
         self as i32
     }
+
+    /// The name OTRS gives this type (`ticket_history_type.name`), e.g. `StateUpdate`.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
 }
 
 /// A history entry before it is stored: the ticket snapshot columns are filled by the
@@ -53,6 +59,13 @@ impl HistoryEntry {
     pub fn new(history_type: HistoryType, name: impl Into<String>) -> Self {
         Self { history_type, name: name.into(), article_id: None }
     }
+}
+
+/// What a change did, as events and webhooks name it (`TicketUpdated`'s `change`): the
+/// OTRS history types of its rows, comma-separated (`StateUpdate,Unlock`). OTRS documents
+/// these names and never renames them.
+pub fn change_names(entries: &[HistoryEntry]) -> String {
+    entries.iter().map(|h| h.history_type.name()).collect::<Vec<_>>().join(",")
 }
 
 /// A stored history row, as read back.

@@ -21,9 +21,8 @@ pub mod ports;
 pub mod reply_text;
 pub mod scheduled;
 pub mod state_rules;
-pub mod ticket_change;
 pub mod ticket_number;
-pub mod ticket_service;
+pub mod tickets;
 pub mod web_session;
 
 #[cfg(any(test, feature = "testing"))]

@@ -9,8 +9,23 @@ use std::collections::{HashMap, HashSet};
 use crate::model::{GroupGrant, GroupId, Ticket, UserId};
 
 /// The permission types of `group_user.permission_key` / `group_role.permission_key`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+/// Their keys (`ro`, `move_into`, …) are the variants' names in snake case.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Permission {
     Ro,
     MoveInto,
@@ -26,19 +41,11 @@ impl Permission {
         [Self::Ro, Self::MoveInto, Self::Create, Self::Note, Self::Owner, Self::Priority, Self::Rw];
 
     pub fn key(self) -> &'static str {
-        match self {
-            Self::Ro => "ro",
-            Self::MoveInto => "move_into",
-            Self::Create => "create",
-            Self::Note => "note",
-            Self::Owner => "owner",
-            Self::Priority => "priority",
-            Self::Rw => "rw",
-        }
+        self.into()
     }
 
     pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.key() == key)
+        key.parse().ok()
     }
 }
 

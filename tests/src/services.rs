@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use goats_core::ports::Clock;
 use goats_core::ticket_number::TicketNumberConfig;
-use goats_core::ticket_service::{TicketPorts, TicketService};
+use goats_core::tickets::{TicketPorts, TicketService};
 use goats_sql::Db;
 
 /// A ticket service whose every port is `db`, with default ticket numbers.

@@ -14,7 +14,7 @@ use goats_core::scheduled::{
     EscalationIndexer, JobPorts, LockTimeoutReleaser, PendingAutoCloser, PendingReminderDetector,
 };
 use goats_core::testing::{FixedClock, RecordingBus, phoned_ticket};
-use goats_core::ticket_change::TicketChange;
+use goats_core::tickets::TicketChange;
 use goats_sql::{Db, migrate};
 use goats_tests::{Engine, TestDatabase, ticket_service};
 use sea_orm::{ConnectionTrait, Statement};

@@ -205,3 +205,55 @@ async fn refuses_a_newer_goats_schema_and_foreign_databases() {
         t.drop_database().await;
     }
 }
+
+/// The names and ids goats gives OTRS's fixed rows (history types, state types, lock
+/// types, sender types, communication channels) are the ones in Znuny's default data:
+/// each comes from one derive, and this holds them to the genuine rows.
+#[tokio::test]
+async fn enum_names_and_ids_match_znunys_rows() {
+    use goats_core::history::HistoryType;
+    use goats_core::model::{CommunicationChannel, Lock, SenderType, StateType};
+    use sea_orm::ConnectionTrait;
+    use strum::VariantArray;
+
+    let fixture = TestDatabase::create(Engine::Postgres).await;
+    znuny::load(&fixture);
+    let db = fixture.connect().await;
+    let rows = |table: &'static str| {
+        let conn = db.connection().clone();
+        async move {
+            let sql = format!("SELECT CAST(id AS INTEGER) AS id, name FROM {table}");
+            let rows = conn.query_all_raw(sea_orm::Statement::from_string(conn.get_database_backend(), sql)).await;
+            rows.unwrap()
+                .iter()
+                .map(|r| (r.try_get::<i32>("", "id").unwrap(), r.try_get::<String>("", "name").unwrap()))
+                .collect::<BTreeSet<_>>()
+        }
+    };
+    let history = rows("ticket_history_type").await;
+    for t in HistoryType::VARIANTS {
+        assert!(history.contains(&(t.id(), t.name().to_string())), "{t:?}");
+    }
+    let states = rows("ticket_state_type").await;
+    for t in StateType::ALL {
+        assert!(states.contains(&(t.id(), t.otrs_name().to_string())), "{t:?}");
+        assert_eq!(StateType::from_otrs_name(t.otrs_name()), Some(t));
+    }
+    let locks = rows("ticket_lock_type").await;
+    for l in [Lock::Unlock, Lock::Lock, Lock::TmpLock] {
+        assert!(locks.contains(&(l.id(), l.otrs_name().to_string())), "{l:?}");
+        assert_eq!(Lock::from_id(l.id()), Some(l));
+    }
+    let senders = rows("article_sender_type").await;
+    for s in [SenderType::Agent, SenderType::System, SenderType::Customer] {
+        assert!(senders.iter().any(|(id, _)| *id == s.id()), "{s:?}");
+        assert_eq!(SenderType::from_id(s.id()), Some(s));
+    }
+    let channels = rows("communication_channel").await;
+    for c in [CommunicationChannel::Email, CommunicationChannel::Phone, CommunicationChannel::Internal] {
+        assert!(channels.iter().any(|(id, _)| *id == c.id()), "{c:?}");
+        assert_eq!(CommunicationChannel::from_id(c.id()), Some(c));
+    }
+    db.close().await;
+    fixture.drop_database().await;
+}

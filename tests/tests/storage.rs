@@ -9,9 +9,9 @@ use chrono::{Duration, Utc};
 use goats_core::model::*;
 use goats_core::permission::{AgentPermissions, Permission};
 use goats_core::ports::*;
-use goats_core::ticket_change::TicketChange;
 use goats_core::ticket_number::{TicketNumberConfig, has_valid_checksum};
-use goats_core::ticket_service::TicketService;
+use goats_core::tickets::TicketChange;
+use goats_core::tickets::TicketService;
 use goats_core::{DomainError, password};
 use goats_sql::{Db, migrate};
 use goats_tests::{Engine, TestDatabase, ticket_service};
@@ -1066,7 +1066,7 @@ async fn attachments_are_stored_as_znuny_stores_them() {
 
 #[tokio::test]
 async fn customers_open_and_follow_up_tickets() {
-    use goats_core::ticket_service::CustomerWords;
+    use goats_core::tickets::CustomerWords;
     with_each_engine(|engine, db| async move {
         let s = service(&db);
         let root = root(&db).await;

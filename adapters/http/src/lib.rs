@@ -20,7 +20,7 @@ use goats_core::ports::{
     AgentRepository, CustomerRepository, DeliveryJournal, LiveFeed, LookupRepository, PreferenceStore, Readiness,
     ScheduleStore,
 };
-use goats_core::ticket_service::TicketService;
+use goats_core::tickets::TicketService;
 use goats_core::web_session::WebSessions;
 
 pub use api::tokens::AccessTokens;

@@ -9,6 +9,7 @@ use chrono::Utc;
 use common::*;
 use futures_util::StreamExt;
 use goats_core::event::{Event, TicketRef};
+use goats_core::history::{HistoryEntry, HistoryType};
 use goats_core::permission::Permission;
 use goats_core::ports::{AgentRepository, EventBus, TicketRepository};
 use poem::http::StatusCode;
@@ -206,4 +207,34 @@ async fn the_dashboard_and_the_toasts_agree_on_whose_reminder_it_is() {
     AgentRepository::set_valid(&w.store, eve_id, false, 1).await.unwrap();
     assert!(on_dashboard(text(root.get("/dashboard").await).await));
     assert!(listed(json(root.get("/api/notifications/pending").await).await));
+}
+
+/// A watcher reaches a ticket whatever their groups (OTRS's rule), so the live stream
+/// brings them its news too: the same rule decides reads and the stream.
+#[tokio::test]
+async fn a_watcher_follows_a_watched_ticket_they_could_not_otherwise_read() {
+    let w = world().await;
+    let root_token = w.login("root@localhost", "root-password").await;
+    w.agent("eve", &[(2, Permission::Rw)]).await;
+    let eve_id = AgentRepository::by_login(&w.store, "eve").await.unwrap().unwrap().id;
+    let eve = Browser::sign_in(&w, "eve", "agent-password").await;
+    // Two tickets in Raw (group users), which eve has no grant on; she watches one.
+    let watched = w.create_ticket(&root_token, 2).await["id"].as_i64().unwrap();
+    let other = w.create_ticket(&root_token, 2).await["id"].as_i64().unwrap();
+    let subscribe = HistoryEntry::new(HistoryType::Subscribe, "%%Eve%%Agent%%eve");
+    TicketRepository::set_watching(&w.store, watched, eve_id, true, subscribe, 1).await.unwrap();
+    let stream = follow(&eve, None).send().await;
+    for id in [other, watched] {
+        w.cli
+            .patch(format!("/api/v1/tickets/{id}"))
+            .header("Authorization", format!("Bearer {root_token}"))
+            .body_json(&serde_json::json!({"title": "Changed while eve follows"}))
+            .send()
+            .await
+            .assert_status_is_ok();
+    }
+    // News published a moment before the stream opened may come too; only of the watched one.
+    let seen = events(stream, 3).await;
+    assert!(seen.iter().all(|(_, _, data)| data["ticket_id"] == watched), "the watched ticket only: {seen:?}");
+    assert!(seen.iter().any(|(_, kind, _)| kind == "ticket_updated"), "{seen:?}");
 }

@@ -3,59 +3,41 @@ use chrono::{DateTime, Utc};
 use super::{ArticleId, Attachment, NewAttachment, TicketId, UserId};
 
 /// `article_sender_type`: who wrote an article.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, strum::FromRepr)]
+#[repr(i32)]
 #[serde(rename_all = "snake_case")]
 pub enum SenderType {
-    Agent,
-    System,
-    Customer,
+    Agent = 1,
+    System = 2,
+    Customer = 3,
 }
 
 impl SenderType {
     pub fn id(self) -> i32 {
-        match self {
-            Self::Agent => 1,
-            Self::System => 2,
-            Self::Customer => 3,
-        }
+        self as i32
     }
     pub fn from_id(id: i32) -> Option<Self> {
-        match id {
-            1 => Some(Self::Agent),
-            2 => Some(Self::System),
-            3 => Some(Self::Customer),
-            _ => None,
-        }
+        Self::from_repr(id)
     }
 }
 
 /// `communication_channel`: how an article arrived or left.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, strum::FromRepr)]
+#[repr(i32)]
 #[serde(rename_all = "snake_case")]
 pub enum CommunicationChannel {
-    Email,
-    Phone,
-    Internal,
-    Chat,
+    Email = 1,
+    Phone = 2,
+    Internal = 3,
+    Chat = 4,
 }
 
 impl CommunicationChannel {
     pub fn id(self) -> i32 {
-        match self {
-            Self::Email => 1,
-            Self::Phone => 2,
-            Self::Internal => 3,
-            Self::Chat => 4,
-        }
+        self as i32
     }
     pub fn from_id(id: i32) -> Option<Self> {
-        match id {
-            1 => Some(Self::Email),
-            2 => Some(Self::Phone),
-            3 => Some(Self::Internal),
-            4 => Some(Self::Chat),
-            _ => None,
-        }
+        Self::from_repr(id)
     }
 }
 

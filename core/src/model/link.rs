@@ -3,7 +3,8 @@ use super::Ticket;
 /// How a ticket is linked to another, seen from the ticket. OTRS stores a link as one
 /// `link_relation` row of type `Normal` (no direction) or `ParentChild` (source is the
 /// parent, target the child).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum LinkKind {
     Normal,
     /// This ticket is the parent of the other.
@@ -15,16 +16,13 @@ pub enum LinkKind {
 impl LinkKind {
     pub const ALL: [LinkKind; 3] = [LinkKind::Normal, LinkKind::ParentOf, LinkKind::ChildOf];
 
+    /// The kind's name in the API and the pages: `normal`, `parent_of`, `child_of`.
     pub fn key(self) -> &'static str {
-        match self {
-            LinkKind::Normal => "normal",
-            LinkKind::ParentOf => "parent_of",
-            LinkKind::ChildOf => "child_of",
-        }
+        self.into()
     }
 
     pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.key() == key)
+        key.parse().ok()
     }
 
     /// OTRS's `link_type.name` for this kind.

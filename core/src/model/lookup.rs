@@ -22,36 +22,37 @@ impl Valid {
 }
 
 /// `ticket_lock_type`: 1 unlock, 2 lock, 3 tmp_lock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    strum::FromRepr,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[repr(i32)]
+#[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum Lock {
-    Unlock,
-    Lock,
-    TmpLock,
+    Unlock = 1,
+    Lock = 2,
+    TmpLock = 3,
 }
 
 impl Lock {
     pub fn id(self) -> i32 {
-        match self {
-            Self::Unlock => 1,
-            Self::Lock => 2,
-            Self::TmpLock => 3,
-        }
+        self as i32
     }
     pub fn from_id(id: i32) -> Option<Self> {
-        match id {
-            1 => Some(Self::Unlock),
-            2 => Some(Self::Lock),
-            3 => Some(Self::TmpLock),
-            _ => None,
-        }
+        Self::from_repr(id)
     }
+    /// The name in `ticket_lock_type.name`: `unlock`, `lock`, `tmp_lock`.
     pub fn otrs_name(self) -> &'static str {
-        match self {
-            Self::Unlock => "unlock",
-            Self::Lock => "lock",
-            Self::TmpLock => "tmp_lock",
-        }
+        self.into()
     }
     pub fn is_locked(self) -> bool {
         self != Self::Unlock

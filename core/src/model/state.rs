@@ -1,16 +1,33 @@
 use super::StateId;
 
 /// OTRS's state types (`ticket_state_type`), with their fixed ids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    strum::FromRepr,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[repr(i32)]
 #[serde(rename_all = "snake_case")]
+// Names as `ticket_state_type.name` holds them.
+#[strum(serialize_all = "lowercase")]
 pub enum StateType {
-    New,
-    Open,
-    Closed,
-    PendingReminder,
-    PendingAuto,
-    Removed,
-    Merged,
+    New = 1,
+    Open = 2,
+    Closed = 3,
+    #[strum(serialize = "pending reminder")]
+    PendingReminder = 4,
+    #[strum(serialize = "pending auto")]
+    PendingAuto = 5,
+    Removed = 6,
+    Merged = 7,
 }
 
 impl StateType {
@@ -18,36 +35,20 @@ impl StateType {
         [Self::New, Self::Open, Self::Closed, Self::PendingReminder, Self::PendingAuto, Self::Removed, Self::Merged];
 
     pub fn id(self) -> i32 {
-        match self {
-            Self::New => 1,
-            Self::Open => 2,
-            Self::Closed => 3,
-            Self::PendingReminder => 4,
-            Self::PendingAuto => 5,
-            Self::Removed => 6,
-            Self::Merged => 7,
-        }
+        self as i32
     }
 
     pub fn from_id(id: i32) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.id() == id)
+        Self::from_repr(id)
     }
 
     /// The name stored in `ticket_state_type.name`.
     pub fn otrs_name(self) -> &'static str {
-        match self {
-            Self::New => "new",
-            Self::Open => "open",
-            Self::Closed => "closed",
-            Self::PendingReminder => "pending reminder",
-            Self::PendingAuto => "pending auto",
-            Self::Removed => "removed",
-            Self::Merged => "merged",
-        }
+        self.into()
     }
 
     pub fn from_otrs_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.otrs_name() == name)
+        name.parse().ok()
     }
 }
 

@@ -4,9 +4,8 @@ use super::JobPorts;
 use crate::error::DomainResult;
 use crate::event::{Event, TicketRef};
 use crate::model::StateType;
-use crate::ports::TicketGuard;
-use crate::ticket_change::{self, ResolvedChange};
-use crate::ticket_service::SYSTEM_USER;
+use crate::tickets::plan::{ResolvedChange, plan};
+use crate::tickets::{Applied, Precondition, SYSTEM_USER, TicketEdit, TicketGuard};
 
 /// Closes "pending auto" tickets whose time has passed, into the state configured for
 /// their pending state (OTRS's `Ticket::StateAfterPending`), unlocking them, with the
@@ -50,14 +49,15 @@ impl PendingAutoCloser {
                 continue;
             };
             let change = ResolvedChange::State { old: old.clone(), new: new.clone(), pending_until: None };
-            let (update, history) = ticket_change::plan(&ticket, &change, now)?;
+            let (columns, history) = plan(&ticket, &change, now)?;
             let guard = TicketGuard {
                 state_id: ticket.state_id,
                 until_time: ticket.until_time,
                 lock: ticket.lock,
                 lock_time: None,
             };
-            if p.tickets.update_guarded(ticket.id, guard, update, history, SYSTEM_USER).await? {
+            let edit = TicketEdit { columns, history, precondition: Precondition::Columns(guard) };
+            if p.tickets.apply(ticket.id, edit, SYSTEM_USER).await? == Applied::Done {
                 let mut after = TicketRef::from(&ticket);
                 after.state = new.name.clone();
                 p.events.publish(Event::TicketUpdated { ticket: after, change: "auto_close".into() }).await;

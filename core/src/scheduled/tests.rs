@@ -10,9 +10,9 @@ use crate::model::*;
 use crate::permission::AgentPermissions;
 use crate::ports::{AgentRepository, GroupRepository, LookupRepository, NewAgent, TicketRepository};
 use crate::testing::{FixedClock, MemoryStore, RecordingBus, phoned_ticket, queue};
-use crate::ticket_change::TicketChange;
 use crate::ticket_number::TicketNumberConfig;
-use crate::ticket_service::TicketService;
+use crate::tickets::TicketChange;
+use crate::tickets::TicketService;
 
 /// Wednesday 2026-11-25 10:00 UTC: inside the default calendar's working hours.
 fn wednesday() -> DateTime<Utc> {

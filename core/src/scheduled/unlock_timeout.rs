@@ -5,9 +5,8 @@ use crate::calendar::Calendars;
 use crate::error::DomainResult;
 use crate::event::{Event, TicketRef};
 use crate::model::Lock;
-use crate::ports::TicketGuard;
-use crate::ticket_change::{self, ResolvedChange};
-use crate::ticket_service::SYSTEM_USER;
+use crate::tickets::plan::{ResolvedChange, plan};
+use crate::tickets::{Applied, Precondition, SYSTEM_USER, TicketEdit, TicketGuard};
 
 /// Unlocks tickets locked longer than their queue's unlock timeout, counted in working
 /// minutes of the queue's calendar, so a ticket nobody works on returns to the queue.
@@ -39,14 +38,15 @@ impl LockTimeoutReleaser {
                 continue;
             }
             let t = &locked.ticket;
-            let (update, history) = ticket_change::plan(t, &ResolvedChange::Lock(Lock::Unlock), now)?;
+            let (columns, history) = plan(t, &ResolvedChange::Lock(Lock::Unlock), now)?;
             let guard = TicketGuard {
                 state_id: t.state_id,
                 until_time: t.until_time,
                 lock: t.lock,
                 lock_time: Some(locked.lock_time),
             };
-            if p.tickets.update_guarded(t.id, guard, update, history, SYSTEM_USER).await? {
+            let edit = TicketEdit { columns, history, precondition: Precondition::Columns(guard) };
+            if p.tickets.apply(t.id, edit, SYSTEM_USER).await? == Applied::Done {
                 p.events
                     .publish(Event::TicketUpdated { ticket: TicketRef::from(t), change: "unlock_timeout".into() })
                     .await;

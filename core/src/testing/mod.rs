@@ -21,7 +21,7 @@ use crate::history::HistoryRecord;
 use crate::model::*;
 use crate::permission::Permission;
 use crate::ports::{Clock, TicketDraft};
-use crate::ticket_service::TicketPorts;
+use crate::tickets::TicketPorts;
 
 #[derive(Default)]
 struct State {

@@ -6,57 +6,34 @@ use crate::error::{DomainError, DomainResult};
 use crate::history::{HistoryEntry, HistoryRecord};
 use crate::model::*;
 use crate::ports::*;
+use crate::tickets::{Applied, Column, Precondition, TicketEdit};
 
 impl State {
-    fn apply_update(
-        &mut self,
-        id: TicketId,
-        up: TicketFieldUpdate,
-        history: Vec<HistoryEntry>,
-        by: UserId,
-        now: DateTime<Utc>,
-    ) -> DomainResult<()> {
+    /// The in-memory twin of the SQL store's `apply`: the precondition, the columns and
+    /// the history under one lock.
+    fn apply_edit(&mut self, id: TicketId, edit: TicketEdit, by: UserId, now: DateTime<Utc>) -> DomainResult<Applied> {
+        let version = self.ticket(id).map(|t| t.version);
         let t = self.tickets.iter_mut().find(|t| t.1 == id).ok_or_else(|| DomainError::not_found("ticket", id))?;
         let d = &mut t.0;
-        if let Some(v) = up.title {
-            d.title = v
+        let holds = match &edit.precondition {
+            Precondition::None => true,
+            Precondition::Version(expected) => version.is_some_and(|v| expected.contains(&v)),
+            Precondition::Columns(g) => {
+                d.state_id == g.state_id
+                    && d.until_time == g.until_time
+                    && d.lock == g.lock
+                    && g.lock_time.is_none_or(|at| at == d.lock_time)
+            }
+        };
+        if !holds {
+            return Ok(Applied::Stale);
         }
-        if let Some(v) = up.queue_id {
-            d.queue_id = v
-        }
-        if let Some(v) = up.state_id {
-            d.state_id = v
-        }
-        if let Some(v) = up.priority_id {
-            d.priority_id = v
-        }
-        if let Some(v) = up.type_id {
-            d.type_id = v
-        }
-        if let Some(v) = up.lock {
-            d.lock = v
-        }
-        if let Some(v) = up.owner_id {
-            d.owner_id = v
-        }
-        if let Some(v) = up.responsible_id {
-            d.responsible_id = v
-        }
-        if let Some(v) = up.customer_id {
-            d.customer_id = v
-        }
-        if let Some(v) = up.customer_user_id {
-            d.customer_user_id = v
-        }
-        if let Some(v) = up.until_time {
-            d.until_time = v
-        }
-        if let Some(v) = up.lock_time {
-            d.lock_time = v
+        for c in edit.columns {
+            write_column(d, c);
         }
         t.3 = now;
-        self.append_history(id, history, by, now);
-        Ok(())
+        self.append_history(id, edit.history, by, now);
+        Ok(Applied::Done)
     }
 
     pub(super) fn ticket(&self, id: TicketId) -> Option<Ticket> {
@@ -95,7 +72,7 @@ impl State {
                 id,
                 ticket_id,
                 article_id: e.article_id,
-                history_type: format!("{:?}", e.history_type),
+                history_type: e.history_type.name().to_string(),
                 name: e.name,
                 queue_id: d.queue_id,
                 owner_id: d.owner_id,
@@ -144,6 +121,23 @@ impl State {
             attachments,
         });
         id
+    }
+}
+
+fn write_column(d: &mut TicketDraft, c: Column) {
+    match c {
+        Column::Title(v) => d.title = v,
+        Column::Queue(v) => d.queue_id = v,
+        Column::State(v) => d.state_id = v,
+        Column::Priority(v) => d.priority_id = v,
+        Column::Type(v) => d.type_id = v,
+        Column::Lock(v) => d.lock = v,
+        Column::Owner(v) => d.owner_id = v,
+        Column::Responsible(v) => d.responsible_id = v,
+        Column::CustomerId(v) => d.customer_id = v,
+        Column::CustomerUser(v) => d.customer_user_id = v,
+        Column::PendingUntil(v) => d.until_time = v,
+        Column::LockedAt(v) => d.lock_time = v,
     }
 }
 
@@ -219,37 +213,9 @@ impl TicketRepository for MemoryStore {
         Ok(all.into_iter().skip(page.offset() as usize).take(page.per_page as usize).collect())
     }
 
-    async fn update(
-        &self,
-        id: TicketId,
-        up: TicketFieldUpdate,
-        history: Vec<HistoryEntry>,
-        by: UserId,
-    ) -> DomainResult<()> {
+    async fn apply(&self, id: TicketId, edit: TicketEdit, by: UserId) -> DomainResult<Applied> {
         let now = self.now();
-        let mut s = self.lock();
-        s.apply_update(id, up, history, by, now)
-    }
-
-    async fn update_guarded(
-        &self,
-        id: TicketId,
-        guard: TicketGuard,
-        up: TicketFieldUpdate,
-        history: Vec<HistoryEntry>,
-        by: UserId,
-    ) -> DomainResult<bool> {
-        let now = self.now();
-        let mut s = self.lock();
-        let Some((d, ..)) = s.tickets.iter().find(|t| t.1 == id) else { return Ok(false) };
-        let holds = d.state_id == guard.state_id
-            && d.until_time == guard.until_time
-            && d.lock == guard.lock
-            && guard.lock_time.is_none_or(|t| t == d.lock_time);
-        if holds {
-            s.apply_update(id, up, history, by, now)?;
-        }
-        Ok(holds)
+        self.lock().apply_edit(id, edit, by, now)
     }
 
     async fn history(&self, id: TicketId) -> DomainResult<Vec<HistoryRecord>> {
@@ -298,15 +264,8 @@ impl TicketRepository for MemoryStore {
         }
         s.insert_article(source, plan.note, by, now);
         let t = s.tickets.iter_mut().find(|t| t.1 == source).ok_or_else(|| DomainError::not_found("ticket", source))?;
-        let up = plan.source_update;
-        if let Some(v) = up.state_id {
-            t.0.state_id = v;
-        }
-        if let Some(v) = up.lock {
-            t.0.lock = v;
-        }
-        if let Some(v) = up.until_time {
-            t.0.until_time = v;
+        for c in plan.source_columns {
+            write_column(&mut t.0, c);
         }
         t.3 = now;
         if plan.link_as_child && !s.links.contains(&(target, source, "ParentChild")) {

@@ -131,6 +131,7 @@ impl From<DomainError> for ApiError {
             DomainError::Conflict(why) => {
                 Self::Conflict(Json(Problem::new(StatusCode::CONFLICT, "conflict", "Conflict").detail(why)))
             }
+            DomainError::Stale { current, .. } => Self::precondition_failed(&current),
             DomainError::Storage(why) => {
                 tracing::error!(error = %why, "storage failure");
                 Self::Unavailable(Json(Problem::new(

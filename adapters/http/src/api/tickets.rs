@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use goats_core::model::{self, *};
-use goats_core::ticket_change::TicketChange;
-use goats_core::ticket_service::CustomerWords;
+use goats_core::tickets::CustomerWords;
+use goats_core::tickets::{Precondition, TicketChange};
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::{Attachment, AttachmentType, Json};
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi, Tags};
@@ -693,18 +693,24 @@ impl TicketApi {
         body: Json<TicketPatch>,
     ) -> Result<TicketWithTag, ApiError> {
         let caller = self.state.writer(&auth).await?;
-        let mut ticket = self.state.tickets.current(&caller, id.0).await?;
-        if let Some(expected) = if_match.0.as_deref().filter(|v| !v.trim().is_empty() && v.trim() != "*") {
-            let current = ticket.etag();
-            if !expected.split(',').any(|tag| tag.trim().trim_start_matches("W/") == current) {
-                return Err(ApiError::precondition_failed(&current));
+        let ticket = self.state.tickets.current(&caller, id.0).await?;
+        let precondition = match if_match.0.as_deref().map(str::trim).filter(|v| !v.is_empty() && *v != "*") {
+            None => Precondition::None,
+            Some(tags) => {
+                // Tags of this ticket name versions; a tag of anything else cannot match.
+                let versions = tags.split(',').filter_map(|tag| version_in_tag(tag, id.0)).collect::<Vec<_>>();
+                if !versions.contains(&ticket.version) {
+                    return Err(ApiError::precondition_failed(&ticket.etag()));
+                }
+                // Checked again where the change is written: another writer may get there first.
+                Precondition::Version(versions)
             }
-        }
+        };
         let changes = body.0.changes(&ticket);
-        if !changes.is_empty() {
-            ticket = self.state.tickets.change_all(&caller, id.0, changes).await?;
+        if changes.is_empty() {
+            return Ok(ticket.into());
         }
-        Ok(ticket.into())
+        Ok(self.state.tickets.change_all(&caller, id.0, changes, precondition).await?.into())
     }
 
     /// The ticket's articles, oldest first.
@@ -891,6 +897,14 @@ fn default_per_page() -> u64 {
     50
 }
 
+/// The version an entity tag (`"<id>-<version>"`, possibly weak) names, when it is a tag
+/// of ticket `id`.
+fn version_in_tag(tag: &str, id: i64) -> Option<i64> {
+    let inner = tag.trim().trim_start_matches("W/").trim_matches('"');
+    let (of, version) = inner.split_once('-')?;
+    (of.parse::<i64>().ok()? == id).then(|| version.parse().ok()).flatten()
+}
+
 #[cfg(test)]
 mod tests {
     //! What [`JsonBody`] writes must be what poem-openapi's `Json` wrote before it, and
@@ -980,5 +994,14 @@ mod tests {
             created_by: 1,
         };
         assert_same(&vec![row(Some(8)), row(None)]);
+    }
+
+    #[test]
+    fn entity_tags_name_versions_of_their_own_ticket_only() {
+        assert_eq!(super::version_in_tag("\"7-42\"", 7), Some(42));
+        assert_eq!(super::version_in_tag(" W/\"7-42\" ", 7), Some(42));
+        assert_eq!(super::version_in_tag("\"8-42\"", 7), None);
+        assert_eq!(super::version_in_tag("\"7-x\"", 7), None);
+        assert_eq!(super::version_in_tag("garbage", 7), None);
     }
 }

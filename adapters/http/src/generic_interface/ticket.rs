@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use goats_core::DomainError;
 use goats_core::model::*;
 use goats_core::permission::AgentPermissions;
-use goats_core::ticket_change::TicketChange;
+use goats_core::tickets::{Precondition, TicketChange};
 use poem::http::Uri;
 use poem::web::{Data, Json, Path, RemoteAddr};
 use poem::{Body, handler};
@@ -47,6 +47,7 @@ fn domain(op: &str, e: DomainError) -> GiError {
         DomainError::NotFound { kind, .. } => GiError::invalid(op, kind),
         DomainError::Invalid { field, reason } => GiError::new(op, "InvalidParameter", format!("{field}: {reason}")),
         DomainError::Conflict(why) => GiError::new(op, "InvalidParameter", why),
+        stale @ DomainError::Stale { .. } => GiError::new(op, "InvalidParameter", stale.to_string()),
         DomainError::Storage(_) => GiError::new(op, "InternalError", "the database is unavailable"),
     }
 }
@@ -471,7 +472,7 @@ async fn ticket_update(
         None => {}
     }
     if !changes.is_empty() {
-        ticket = state.tickets.change_all(&caller, id, changes).await.map_err(|e| domain(OP, e))?;
+        ticket = state.tickets.change_all(&caller, id, changes, Precondition::None).await.map_err(|e| domain(OP, e))?;
     }
     let mut out = json!({"TicketID": ticket.id.to_string(), "TicketNumber": ticket.number});
     if let Some(a) = p.object("Article") {

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use goats_core::model::*;
-use goats_core::ticket_change::TicketChange;
+use goats_core::tickets::{Precondition, TicketChange};
 use poem::{Response, handler};
 
 use super::desk::Desk;
@@ -80,7 +80,7 @@ pub async fn apply(desk: Desk, body: String) -> Result<Response, PageError> {
         };
         let mut result = Ok(());
         if !changes.is_empty() {
-            result = tickets.change_all(&desk.perms, id, changes.clone()).await.map(|_| ());
+            result = tickets.change_all(&desk.perms, id, changes.clone(), Precondition::None).await.map(|_| ());
         }
         if let (Ok(()), Some(target)) = (&result, target)
             && target != id

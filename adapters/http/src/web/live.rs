@@ -11,10 +11,10 @@ use std::time::Duration;
 use askama::Template;
 use chrono::{DateTime, Utc};
 use goats_core::event::Event;
-use goats_core::model::{GroupId, QueueId, Ticket, TicketId, UserId};
-use goats_core::permission::{AgentPermissions, Permission};
+use goats_core::model::{Ticket, TicketId, UserId};
+use goats_core::permission::AgentPermissions;
 use goats_core::ports::LiveEvent;
-use goats_core::ticket_change::TicketChange;
+use goats_core::tickets::TicketChange;
 use poem::web::sse::{Event as SseEvent, SSE};
 use poem::web::{Form, Json, Path};
 use poem::{Request, Response, handler};
@@ -41,7 +41,6 @@ pub async fn events(desk: Desk, req: &Request) -> SSE {
         user: desk.agent.id,
         tr: desk.tr(),
         last,
-        groups: HashMap::new(),
         ready: VecDeque::new(),
     };
     let stream = futures_util::stream::unfold(follower, |mut f| async move {
@@ -68,8 +67,6 @@ struct Follower {
     user: UserId,
     tr: Tr,
     last: u64,
-    /// Each queue's group, looked up once per stream.
-    groups: HashMap<QueueId, Option<GroupId>>,
     ready: VecDeque<SseEvent>,
 }
 
@@ -91,19 +88,8 @@ impl Follower {
         if live.event.is_personal() {
             return live.recipients.contains(&self.user);
         }
-        let t = live.event.ticket();
-        if t.owner_id == self.user || t.responsible_id == self.user {
-            return true;
-        }
-        let group = match self.groups.get(&t.queue_id) {
-            Some(g) => *g,
-            None => {
-                let g = self.state.lookups.queue(t.queue_id).await.ok().flatten().map(|q| q.group_id);
-                self.groups.insert(t.queue_id, g);
-                g
-            }
-        };
-        group.is_some_and(|g| self.perms.has(g, Permission::Ro))
+        // A ticket that cannot be checked now is not shown: nothing leaves unchecked.
+        self.state.tickets.may_read(&self.perms, live.event.ticket()).await.unwrap_or(false)
     }
 
     fn render(&self, live: &LiveEvent) -> SseEvent {

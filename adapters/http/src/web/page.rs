@@ -151,6 +151,7 @@ impl PageError {
             DomainError::PermissionDenied(_) => (StatusCode::FORBIDDEN, "error-forbidden", None),
             DomainError::Invalid { reason, .. } => (StatusCode::UNPROCESSABLE_ENTITY, "error-invalid", Some(reason)),
             DomainError::Conflict(why) => (StatusCode::CONFLICT, "error-conflict", Some(why)),
+            stale @ DomainError::Stale { .. } => (StatusCode::CONFLICT, "error-conflict", Some(stale.to_string())),
             DomainError::Storage(why) => {
                 tracing::error!(error = %why, "storage failure");
                 (StatusCode::SERVICE_UNAVAILABLE, "error-unavailable", None)

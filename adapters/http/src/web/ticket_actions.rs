@@ -6,7 +6,7 @@
 use goats_core::DomainError;
 use goats_core::model::*;
 use goats_core::permission::Permission;
-use goats_core::ticket_change::TicketChange;
+use goats_core::tickets::{Precondition, TicketChange};
 use poem::web::{Form, Path};
 use poem::{Body, FromRequest, Request, Response, handler};
 use serde::Deserialize;
@@ -54,7 +54,11 @@ fn id_of(desk: &Desk, raw: &str, field: &'static str) -> Result<i32, PageError> 
 }
 
 async fn change(desk: &Desk, id: TicketId, changes: Vec<TicketChange>, toast: &str) -> Result<Response, PageError> {
-    desk.state.tickets.change_all(&desk.perms, id, changes).await.map_err(|e| PageError::from_domain(desk, e))?;
+    desk.state
+        .tickets
+        .change_all(&desk.perms, id, changes, Precondition::None)
+        .await
+        .map_err(|e| PageError::from_domain(desk, e))?;
     done(desk, id, toast).await
 }
 

@@ -17,7 +17,7 @@ use goats_core::permission::Permission;
 use goats_core::ports::*;
 use goats_core::testing::{FixedClock, MemoryStore};
 use goats_core::ticket_number::TicketNumberConfig;
-use goats_core::ticket_service::TicketService;
+use goats_core::tickets::TicketService;
 use goats_core::web_session::{SessionTimeouts, WebSessions};
 use goats_http::{AccessTokens, AppState, router};
 use poem::EndpointExt;

@@ -1,15 +1,15 @@
 //! Where a ticket's fields change: every edit an agent or a job makes is a
 //! [`TicketChange`], and [`plan`] turns it into the columns to write and the history
-//! rows OTRS would record. Pure: the [`crate::ticket_service`] resolves names and ids
-//! first and stores the result through a port.
+//! rows OTRS would record. Pure: the [`super::TicketService`] resolves names and ids
+//! first and stores the result as one [`super::TicketEdit`].
 
 use chrono::{DateTime, Utc};
 
+use super::edit::Column;
 use crate::error::DomainResult;
 use crate::history::{HistoryEntry, HistoryType, names};
 use crate::model::*;
 use crate::permission::Permission;
-use crate::ports::TicketFieldUpdate;
 use crate::state_rules;
 
 /// One edit of a ticket, as asked for.
@@ -69,8 +69,8 @@ pub fn plan(
     ticket: &Ticket,
     change: &ResolvedChange,
     now: DateTime<Utc>,
-) -> DomainResult<(TicketFieldUpdate, Vec<HistoryEntry>)> {
-    let mut up = TicketFieldUpdate::default();
+) -> DomainResult<(Vec<Column>, Vec<HistoryEntry>)> {
+    let mut up = Vec::new();
     let mut history = Vec::new();
     match change {
         ResolvedChange::Title(title) => {
@@ -80,23 +80,23 @@ pub fn plan(
             }
             if title != ticket.title {
                 history.push(HistoryEntry::new(HistoryType::TitleUpdate, names::title_update(&ticket.title, title)));
-                up.title = Some(title.to_string());
+                up.push(Column::Title(title.to_string()));
             }
         }
         ResolvedChange::State { old, new, pending_until } => {
             let effect = state_rules::enter_state(new.state_type, *pending_until, ticket.lock, now)?;
             if new.id != ticket.state_id {
                 history.push(HistoryEntry::new(HistoryType::StateUpdate, names::state_update(&old.name, &new.name)));
-                up.state_id = Some(new.id);
+                up.push(Column::State(new.id));
             }
             if effect.until_time != ticket.until_time {
                 let until = (effect.until_time != 0).then_some(*pending_until).flatten();
                 history.push(HistoryEntry::new(HistoryType::SetPendingTime, names::pending_time(until)));
-                up.until_time = Some(effect.until_time);
+                up.push(Column::PendingUntil(effect.until_time));
             }
             if let Some(lock) = effect.lock {
                 history.push(HistoryEntry::new(HistoryType::Unlock, names::lock(false)));
-                up.lock = Some(lock);
+                up.push(Column::Lock(lock));
             }
         }
         ResolvedChange::PendingTime(until) => {
@@ -106,7 +106,7 @@ pub fn plan(
             state_rules::enter_state(ticket.state_type, Some(*until), ticket.lock, now)?;
             if until.timestamp() != ticket.until_time {
                 history.push(HistoryEntry::new(HistoryType::SetPendingTime, names::pending_time(Some(*until))));
-                up.until_time = Some(until.timestamp());
+                up.push(Column::PendingUntil(until.timestamp()));
             }
         }
         ResolvedChange::Priority { old, new } => {
@@ -115,13 +115,13 @@ pub fn plan(
                     HistoryType::PriorityUpdate,
                     names::priority_update(&old.name, old.id, &new.name, new.id),
                 ));
-                up.priority_id = Some(new.id);
+                up.push(Column::Priority(new.id));
             }
         }
         ResolvedChange::Queue { old, new } => {
             if new.id != ticket.queue_id {
                 history.push(HistoryEntry::new(HistoryType::Move, names::moved(&new.name, new.id, &old.name, old.id)));
-                up.queue_id = Some(new.id);
+                up.push(Column::Queue(new.id));
             }
         }
         ResolvedChange::Type { old, new } => {
@@ -130,7 +130,7 @@ pub fn plan(
                     HistoryType::TypeUpdate,
                     names::type_update(&new.name, new.id, &old.name, old.id),
                 ));
-                up.type_id = Some(new.id);
+                up.push(Column::Type(new.id));
             }
         }
         ResolvedChange::Lock(lock) => {
@@ -139,10 +139,10 @@ pub fn plan(
                     if lock.is_locked() { HistoryType::Lock } else { HistoryType::Unlock },
                     names::lock(lock.is_locked()),
                 ));
-                up.lock = Some(*lock);
+                up.push(Column::Lock(*lock));
                 if lock.is_locked() {
                     // The unlock timeout counts from the moment of locking.
-                    up.lock_time = Some(now.timestamp());
+                    up.push(Column::LockedAt(now.timestamp()));
                 }
             }
         }
@@ -152,7 +152,7 @@ pub fn plan(
             }
             if agent.id != ticket.owner_id {
                 history.push(HistoryEntry::new(HistoryType::OwnerUpdate, names::person(&agent.login, agent.id)));
-                up.owner_id = Some(agent.id);
+                up.push(Column::Owner(agent.id));
             }
         }
         ResolvedChange::Responsible(agent) => {
@@ -164,7 +164,7 @@ pub fn plan(
             }
             if agent.id != ticket.responsible_id {
                 history.push(HistoryEntry::new(HistoryType::ResponsibleUpdate, names::person(&agent.login, agent.id)));
-                up.responsible_id = Some(agent.id);
+                up.push(Column::Responsible(agent.id));
             }
         }
         ResolvedChange::Customer { customer_id, customer_user_id } => {
@@ -176,59 +176,28 @@ pub fn plan(
                         customer_user_id.as_deref().unwrap_or(""),
                     ),
                 ));
-                up.customer_id = Some(customer_id.clone());
-                up.customer_user_id = Some(customer_user_id.clone());
+                up.push(Column::CustomerId(customer_id.clone()));
+                up.push(Column::CustomerUser(customer_user_id.clone()));
             }
         }
     }
     Ok((up, history))
 }
 
-/// What the ticket looks like once `update` (planned from `change`) is applied, so the
-/// next change of the same request is planned against it.
-pub fn apply(ticket: &mut Ticket, update: &TicketFieldUpdate, change: &ResolvedChange) {
-    if let Some(v) = &update.title {
-        ticket.title = v.clone();
+/// What the ticket looks like once `columns` (planned from `change`) are applied, so
+/// the next change of the same request is planned against it.
+pub fn apply(ticket: &mut Ticket, columns: &[Column], change: &ResolvedChange) {
+    for c in columns {
+        c.apply_to(ticket);
     }
-    if let Some(v) = update.queue_id {
-        ticket.queue_id = v;
-    }
-    if let ResolvedChange::Queue { new, .. } = change {
-        ticket.queue = new.name.clone();
-    }
-    if let Some(v) = update.state_id {
-        ticket.state_id = v;
-    }
-    if let ResolvedChange::State { new, .. } = change {
-        ticket.state = new.name.clone();
-        ticket.state_type = new.state_type;
-    }
-    if let Some(v) = update.priority_id {
-        ticket.priority_id = v;
-    }
-    if let ResolvedChange::Priority { new, .. } = change {
-        ticket.priority = new.name.clone();
-    }
-    if let Some(v) = update.type_id {
-        ticket.type_id = Some(v);
-    }
-    if let Some(v) = update.lock {
-        ticket.lock = v;
-    }
-    if let Some(v) = update.owner_id {
-        ticket.owner_id = v;
-    }
-    if let Some(v) = update.responsible_id {
-        ticket.responsible_id = v;
-    }
-    if let Some(v) = &update.customer_id {
-        ticket.customer_id = v.clone();
-    }
-    if let Some(v) = &update.customer_user_id {
-        ticket.customer_user_id = v.clone();
-    }
-    if let Some(v) = update.until_time {
-        ticket.until_time = v;
+    match change {
+        ResolvedChange::Queue { new, .. } => ticket.queue = new.name.clone(),
+        ResolvedChange::State { new, .. } => {
+            ticket.state = new.name.clone();
+            ticket.state_type = new.state_type;
+        }
+        ResolvedChange::Priority { new, .. } => ticket.priority = new.name.clone(),
+        _ => {}
     }
 }
 

@@ -1,0 +1,170 @@
+//! `ticket` and its satellite tables: reading and listing tickets ([`reads`]), applying
+//! the edits the domain plans ([`writes`]), their history rows ([`history`]) and merging
+//! ([`merge`]). Creation lives in `crate::creation`, where creations share transactions.
+
+mod history;
+mod merge;
+mod reads;
+mod writes;
+
+use async_trait::async_trait;
+use goats_core::DomainResult;
+use goats_core::history::{HistoryEntry, HistoryRecord};
+use goats_core::model::*;
+use goats_core::ports::*;
+use goats_core::tickets::{Applied, TicketEdit};
+use sea_orm::ConnectionTrait;
+
+pub(crate) use history::history_name;
+pub(crate) use reads::{SELECT_TICKET, ticket_from};
+
+use crate::connection::{Db, Dialect};
+use crate::error::to_domain;
+use crate::row::int;
+use reads::{SELECT_TICKET_ROW, filter_sql, order_sql};
+
+#[async_trait]
+impl TicketRepository for Db {
+    async fn create(
+        &self,
+        draft: TicketDraft,
+        article: NewArticle,
+        history: HistoryBuilder,
+        by: UserId,
+    ) -> DomainResult<CreatedTicket> {
+        self.creations.write(self, crate::creation::Creation { draft, article, history, by }).await
+    }
+
+    async fn get(&self, id: TicketId) -> DomainResult<Option<Ticket>> {
+        self.ticket_by_id(SELECT_TICKET, id).await
+    }
+
+    async fn get_unversioned(&self, id: TicketId) -> DomainResult<Option<Ticket>> {
+        self.ticket_by_id(SELECT_TICKET_ROW, id).await
+    }
+
+    async fn id_by_number(&self, number: &str) -> DomainResult<Option<TicketId>> {
+        let row = self
+            .conn
+            .query_one_raw(self.stmt("SELECT id FROM ticket WHERE tn = ?", [number.into()]))
+            .await
+            .map_err(to_domain)?;
+        Ok(row.map(|r| int(&r, "id")))
+    }
+
+    async fn count(&self, filter: &TicketFilter) -> DomainResult<u64> {
+        let Some(filter) = self.resolve_state_types(filter).await? else { return Ok(0) };
+        let (where_sql, values) = filter_sql(&filter);
+        let count_sql = format!("SELECT COUNT(*) AS n FROM ticket t{where_sql}");
+        let row = self.conn.query_one_raw(self.stmt(&count_sql, values)).await.map_err(to_domain)?;
+        Ok(row.map_or(0, |r| int(&r, "n")) as u64)
+    }
+
+    async fn page(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Vec<Ticket>> {
+        let Some(filter) = self.resolve_state_types(filter).await? else { return Ok(Vec::new()) };
+        let (where_sql, mut values) = filter_sql(&filter);
+        values.push((page.per_page as i64).into());
+        values.push((page.offset() as i64).into());
+        let sql = format!("{SELECT_TICKET_ROW}{where_sql}{} LIMIT ? OFFSET ?", order_sql(sort));
+        let rows = self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
+        Ok(rows.iter().map(ticket_from).collect())
+    }
+
+    async fn apply(&self, id: TicketId, edit: TicketEdit, by: UserId) -> DomainResult<Applied> {
+        self.apply_edit(id, edit, by).await
+    }
+
+    async fn history(&self, id: TicketId) -> DomainResult<Vec<HistoryRecord>> {
+        self.history_of(id).await
+    }
+
+    async fn watchers(&self, id: TicketId) -> DomainResult<Vec<UserId>> {
+        let rows = self
+            .conn
+            .query_all_raw(self.stmt("SELECT user_id FROM ticket_watcher WHERE ticket_id = ?", [id.into()]))
+            .await
+            .map_err(to_domain)?;
+        Ok(rows.iter().map(|r| int(r, "user_id") as i32).collect())
+    }
+
+    async fn set_watching(
+        &self,
+        id: TicketId,
+        user: UserId,
+        watching: bool,
+        history: HistoryEntry,
+        by: UserId,
+    ) -> DomainResult<bool> {
+        self.write_watching(id, user, watching, history, by).await
+    }
+
+    async fn merge(&self, source: TicketId, target: TicketId, plan: MergePlan, by: UserId) -> DomainResult<()> {
+        self.merge_tickets(source, target, plan, by).await
+    }
+
+    async fn account_time(
+        &self,
+        id: TicketId,
+        article_id: Option<ArticleId>,
+        units: f64,
+        history: HistoryEntry,
+        by: UserId,
+    ) -> DomainResult<()> {
+        self.write_time(id, article_id, units, history, by).await
+    }
+
+    async fn accounted_time(&self, id: TicketId) -> DomainResult<f64> {
+        // DECIMAL sums come back as NUMERIC/DECIMAL; read them as text, the one form every engine gives.
+        let sql = match self.dialect {
+            Dialect::MySql => {
+                "SELECT CAST(COALESCE(SUM(time_unit), 0) AS CHAR) AS total FROM time_accounting WHERE ticket_id = ?"
+            }
+            _ => {
+                "SELECT CAST(COALESCE(SUM(time_unit), 0) AS VARCHAR(32)) AS total FROM time_accounting WHERE ticket_id = ?"
+            }
+        };
+        let row = self.conn.query_one_raw(self.stmt(sql, [id.into()])).await.map_err(to_domain)?;
+        Ok(row.and_then(|r| crate::row::opt_text(&r, "total")).and_then(|t| t.trim().parse().ok()).unwrap_or(0.0))
+    }
+
+    async fn links(&self, id: TicketId) -> DomainResult<Vec<(TicketId, LinkKind)>> {
+        self.ticket_links(id).await
+    }
+
+    async fn add_link(
+        &self,
+        id: TicketId,
+        other: TicketId,
+        kind: LinkKind,
+        history: [(TicketId, HistoryEntry); 2],
+        by: UserId,
+    ) -> DomainResult<bool> {
+        self.change_link(id, other, kind, true, history, by).await
+    }
+
+    async fn remove_link(
+        &self,
+        id: TicketId,
+        other: TicketId,
+        kind: LinkKind,
+        history: [(TicketId, HistoryEntry); 2],
+        by: UserId,
+    ) -> DomainResult<bool> {
+        self.change_link(id, other, kind, false, history, by).await
+    }
+
+    async fn count_by_queue_and_state(&self) -> DomainResult<Vec<(QueueId, StateId, u64)>> {
+        let rows = self
+            .conn
+            .query_all_raw(self.stmt(
+                "SELECT queue_id, ticket_state_id, COUNT(*) AS n FROM ticket GROUP BY queue_id, ticket_state_id",
+                [],
+            ))
+            .await
+            .map_err(to_domain)?;
+        Ok(rows
+            .iter()
+            .map(|r| (int(r, "queue_id") as QueueId, int(r, "ticket_state_id") as StateId, int(r, "n") as u64))
+            .collect())
+    }
+}

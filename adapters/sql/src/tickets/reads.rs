@@ -1,0 +1,179 @@
+//! Reading tickets: one by id, and pages of a filtered, sorted list.
+
+use goats_core::DomainResult;
+use goats_core::model::*;
+use sea_orm::{ConnectionTrait, QueryResult, Value};
+
+use crate::connection::Db;
+use crate::error::to_domain;
+use crate::row::{db_now, int, opt_int, opt_text, text, time};
+
+/// A ticket with its version (for ETags and guarded updates).
+pub(crate) const SELECT_TICKET: &str = "SELECT t.id, t.tn, t.title, t.queue_id, q.name AS queue_name, t.ticket_state_id, \
+     s.name AS state_name, s.type_id AS state_type_id, t.ticket_priority_id, p.name AS priority_name, t.type_id, \
+     t.ticket_lock_id, t.user_id, t.responsible_user_id, t.customer_id, t.customer_user_id, t.until_time, \
+     t.create_time, t.change_time, \
+     (SELECT MAX(h.id) FROM ticket_history h WHERE h.ticket_id = t.id) AS version \
+     FROM ticket t \
+     JOIN queue q ON q.id = t.queue_id \
+     JOIN ticket_state s ON s.id = t.ticket_state_id \
+     JOIN ticket_priority p ON p.id = t.ticket_priority_id";
+
+/// Tickets for a list: without their versions (0), which nothing listed needs and which
+/// would cost a history lookup per row — per matching row, where the database sorts
+/// before it limits.
+pub(super) const SELECT_TICKET_ROW: &str = "SELECT t.id, t.tn, t.title, t.queue_id, q.name AS queue_name, t.ticket_state_id, \
+     s.name AS state_name, s.type_id AS state_type_id, t.ticket_priority_id, p.name AS priority_name, t.type_id, \
+     t.ticket_lock_id, t.user_id, t.responsible_user_id, t.customer_id, t.customer_user_id, t.until_time, \
+     t.create_time, t.change_time, 0 AS version \
+     FROM ticket t \
+     JOIN queue q ON q.id = t.queue_id \
+     JOIN ticket_state s ON s.id = t.ticket_state_id \
+     JOIN ticket_priority p ON p.id = t.ticket_priority_id";
+
+pub(crate) fn ticket_from(r: &QueryResult) -> Ticket {
+    Ticket {
+        id: int(r, "id"),
+        number: text(r, "tn"),
+        title: text(r, "title"),
+        queue_id: int(r, "queue_id") as i32,
+        queue: text(r, "queue_name"),
+        state_id: int(r, "ticket_state_id") as i32,
+        state: text(r, "state_name"),
+        state_type: StateType::from_id(int(r, "state_type_id") as i32).unwrap_or(StateType::Open),
+        priority_id: int(r, "ticket_priority_id") as i32,
+        priority: text(r, "priority_name"),
+        type_id: opt_int(r, "type_id").map(|v| v as i32),
+        lock: Lock::from_id(int(r, "ticket_lock_id") as i32).unwrap_or(Lock::Unlock),
+        owner_id: int(r, "user_id") as i32,
+        responsible_id: int(r, "responsible_user_id") as i32,
+        customer_id: opt_text(r, "customer_id"),
+        customer_user_id: opt_text(r, "customer_user_id"),
+        until_time: int(r, "until_time"),
+        created: time(r, "create_time"),
+        changed: time(r, "change_time"),
+        version: int(r, "version"),
+        articles: None,
+    }
+}
+
+/// `WHERE` conditions for a filter, with their values in placeholder order. State
+/// types must already be resolved to state ids (`list` does so).
+pub(super) fn filter_sql(f: &TicketFilter) -> (String, Vec<Value>) {
+    let mut conds: Vec<String> = Vec::new();
+    let mut values: Vec<Value> = Vec::new();
+    let mut any_of = |column: &str, items: Vec<Value>| {
+        if !items.is_empty() {
+            conds.push(format!("{column} IN ({})", vec!["?"; items.len()].join(", ")));
+            values.extend(items);
+        }
+    };
+    any_of("t.queue_id", f.queue_ids.iter().map(|v| Value::from(*v)).collect());
+    any_of("t.ticket_state_id", f.state_ids.iter().map(|v| Value::from(*v)).collect());
+    any_of("t.ticket_priority_id", f.priority_ids.iter().map(|v| Value::from(*v)).collect());
+    any_of("t.user_id", f.owner_ids.iter().map(|v| Value::from(*v)).collect());
+    any_of("t.responsible_user_id", f.responsible_ids.iter().map(|v| Value::from(*v)).collect());
+    any_of("t.customer_id", f.customer_ids.iter().map(|v| Value::from(v.clone())).collect());
+    any_of("t.customer_user_id", f.customer_user_ids.iter().map(|v| Value::from(v.clone())).collect());
+    any_of("t.type_id", f.type_ids.iter().map(|v| Value::from(*v)).collect());
+    let ranges = [
+        ("t.create_time >= ?", f.created_from),
+        ("t.create_time < ?", f.created_until),
+        ("t.change_time >= ?", f.changed_from),
+        ("t.change_time < ?", f.changed_until),
+    ];
+    for (cond, at) in ranges {
+        if let Some(at) = at {
+            conds.push(cond.into());
+            values.push(db_now(at).into());
+        }
+    }
+    if let Some(at) = f.escalated_by {
+        conds.push("t.escalation_time > 0 AND t.escalation_time <= ?".into());
+        values.push(at.timestamp().into());
+    }
+    if let Some((login, company)) = &f.customer_scope {
+        conds.push("(t.customer_user_id = ? OR t.customer_id = ?)".into());
+        values.push(login.clone().into());
+        // An empty company must not match tickets without one.
+        values.push(if company.is_empty() { Value::String(None) } else { company.clone().into() });
+    }
+    if let Some(lock) = f.lock {
+        conds.push("t.ticket_lock_id = ?".into());
+        values.push(Value::from(lock.id()));
+    }
+    let like = |term: &str| {
+        let escaped = term.to_lowercase().replace('!', "!!").replace('%', "!%").replace('_', "!_");
+        Value::from(format!("%{escaped}%"))
+    };
+    if let Some(term) = f.title_contains.as_deref().filter(|t| !t.is_empty()) {
+        conds.push("LOWER(t.title) LIKE ? ESCAPE '!'".into());
+        values.push(like(term));
+    }
+    // Searching article bodies reads them all: it is meant for a search, not a queue view.
+    if let Some(term) = f.text_contains.as_deref().filter(|t| !t.is_empty()) {
+        conds.push(
+            "(LOWER(t.title) LIKE ? ESCAPE '!' OR LOWER(t.customer_user_id) LIKE ? ESCAPE '!' OR EXISTS \
+             (SELECT 1 FROM article a JOIN article_data_mime m ON m.article_id = a.id \
+             WHERE a.ticket_id = t.id AND LOWER(m.a_body) LIKE ? ESCAPE '!'))"
+                .into(),
+        );
+        values.extend([like(term), like(term), like(term)]);
+    }
+    let sql = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
+    (sql, values)
+}
+
+pub(super) fn order_sql(sort: TicketSort) -> String {
+    let column = match sort.field {
+        TicketSortField::Number => "t.tn",
+        TicketSortField::Title => "t.title",
+        TicketSortField::Queue => "q.name",
+        TicketSortField::State => "s.name",
+        TicketSortField::Priority => "t.ticket_priority_id",
+        TicketSortField::Owner => "t.user_id",
+        TicketSortField::Created => "t.create_time",
+        TicketSortField::Changed => "t.change_time",
+        TicketSortField::PendingUntil => "t.until_time",
+    };
+    let dir = match sort.direction {
+        SortDirection::Asc => "ASC",
+        SortDirection::Desc => "DESC",
+    };
+    format!(" ORDER BY {column} {dir}, t.id {dir}")
+}
+
+impl Db {
+    pub(super) async fn ticket_by_id(&self, select: &str, id: TicketId) -> DomainResult<Option<Ticket>> {
+        let row = self
+            .conn
+            .query_one_raw(self.stmt(&format!("{select} WHERE t.id = ?"), [id.into()]))
+            .await
+            .map_err(to_domain)?;
+        Ok(row.as_ref().map(ticket_from))
+    }
+
+    /// The filter with its state types turned into the ids of their states (a handful
+    /// of rows), so the ticket table is filtered on its own indexed column and counted
+    /// without a join; `None` when no state has those types (nothing can match).
+    pub(super) async fn resolve_state_types(&self, filter: &TicketFilter) -> DomainResult<Option<TicketFilter>> {
+        if filter.state_types.is_empty() {
+            return Ok(Some(filter.clone()));
+        }
+        let types: Vec<Value> = filter.state_types.iter().map(|t| Value::from(t.id())).collect();
+        let sql = format!("SELECT id FROM ticket_state WHERE type_id IN ({})", vec!["?"; types.len()].join(", "));
+        let ids: Vec<StateId> = self
+            .conn
+            .query_all_raw(self.stmt(&sql, types))
+            .await
+            .map_err(to_domain)?
+            .iter()
+            .map(|r| int(r, "id") as StateId)
+            .filter(|id| filter.state_ids.is_empty() || filter.state_ids.contains(id))
+            .collect();
+        if ids.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(TicketFilter { state_ids: ids, state_types: Vec::new(), ..filter.clone() }))
+    }
+}

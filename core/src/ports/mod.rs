@@ -1,0 +1,28 @@
+//! The ports: what the domain needs from the outside world, one file per concern.
+//! Adapters implement them; [`crate::testing`] holds in-memory versions.
+
+mod auth;
+mod clock;
+mod cpu;
+mod events;
+mod lookups;
+mod people;
+mod schedule;
+mod tickets;
+
+use async_trait::async_trait;
+
+pub use auth::*;
+pub use clock::*;
+pub use cpu::*;
+pub use events::*;
+pub use lookups::*;
+pub use people::*;
+pub use schedule::*;
+pub use tickets::*;
+
+/// Whether a backing service (the database) answers right now; drives `/readyz`.
+#[async_trait]
+pub trait Readiness: Send + Sync {
+    async fn ready(&self) -> bool;
+}

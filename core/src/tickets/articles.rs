@@ -1,0 +1,120 @@
+//! Articles on a ticket, their attachments, and the time worked on it.
+
+use crate::error::{DomainError, DomainResult};
+use crate::event::{Event, TicketRef};
+use crate::history::{HistoryEntry, HistoryType, names};
+use crate::model::*;
+use crate::permission::{AgentPermissions, Permission};
+use crate::ports::*;
+
+use super::{TicketService, plan};
+
+impl TicketService {
+    pub(super) fn check_attachments(&self, article: &NewArticle) -> DomainResult<()> {
+        match article.attachments.iter().find(|a| a.content().len() as u64 > self.max_attachment_bytes) {
+            Some(big) => Err(DomainError::invalid(
+                "attachments",
+                format!(
+                    "{} is {} bytes; attachments may have at most {} bytes",
+                    big.filename(),
+                    big.content().len(),
+                    self.max_attachment_bytes
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// One attachment of a ticket the actor may read, with its bytes.
+    pub async fn attachment(
+        &self,
+        actor: &AgentPermissions,
+        ticket_id: TicketId,
+        attachment_id: i64,
+    ) -> DomainResult<(Attachment, Vec<u8>)> {
+        self.get(actor, ticket_id, false).await?;
+        let not_found = || DomainError::not_found("attachment", attachment_id);
+        let (meta, bytes) = self.ports.articles.attachment(attachment_id).await?.ok_or_else(not_found)?;
+        // The attachment must belong to this ticket: ids must not open other tickets' files.
+        let article = self.ports.articles.get(meta.article_id).await?.ok_or_else(not_found)?;
+        if article.ticket_id != ticket_id {
+            return Err(not_found());
+        }
+        Ok((meta, bytes))
+    }
+
+    /// Adds an article. Internal notes need `note`; anything the customer sees needs `rw`.
+    pub async fn add_article(
+        &self,
+        actor: &AgentPermissions,
+        ticket_id: TicketId,
+        article: NewArticle,
+    ) -> DomainResult<ArticleId> {
+        let ticket = self.load_unversioned(ticket_id).await?;
+        if !self.may(actor, (&ticket).into(), Permission::Ro).await? {
+            return Err(DomainError::not_found("ticket", ticket_id));
+        }
+        let needed = if article.visible_for_customer { Permission::Rw } else { Permission::Note };
+        if !self.may(actor, (&ticket).into(), needed).await? {
+            return Err(DomainError::PermissionDenied(format!("adding this article needs {}", needed.key())));
+        }
+        if article.body.trim().is_empty() {
+            return Err(DomainError::invalid("body", "an article needs a body"));
+        }
+        self.check_attachments(&article)?;
+        let for_history = article.clone();
+        let internal = !article.visible_for_customer;
+        let history: HistoryBuilder =
+            Box::new(move |_, article_id| vec![plan::article_history(&for_history, article_id)]);
+        let article_id = self.ports.articles.add(ticket_id, article, history, actor.user_id).await?;
+        // Text search matches article bodies: totals may change.
+        self.forget_reads();
+        // An article leaves the ticket's fields as they were: the ticket read above serves.
+        if let Some(events) = &self.events {
+            events.publish(Event::ArticleAdded { ticket: TicketRef::from(&ticket), article_id, internal }).await;
+        }
+        Ok(article_id)
+    }
+
+    /// Records time worked on a ticket (negative to correct); needs `note`, as the
+    /// time usually comes with a note. Returns the ticket's new total.
+    pub async fn account_time(
+        &self,
+        actor: &AgentPermissions,
+        id: TicketId,
+        units: f64,
+        article_id: Option<ArticleId>,
+    ) -> DomainResult<f64> {
+        // DECIMAL(10,2) holds up to 99,999,999.99.
+        if !units.is_finite() || units == 0.0 || units.abs() >= 100_000_000.0 {
+            return Err(DomainError::invalid("time_unit", "a non-zero number below 100,000,000"));
+        }
+        let ticket = self.load_unversioned(id).await?;
+        if !self.may(actor, (&ticket).into(), Permission::Ro).await? {
+            return Err(DomainError::not_found("ticket", id));
+        }
+        if !self.may(actor, (&ticket).into(), Permission::Note).await? {
+            return Err(DomainError::PermissionDenied("accounting time needs note".into()));
+        }
+        if let Some(a) = article_id {
+            let belongs = self.ports.articles.get(a).await?.is_some_and(|x| x.ticket_id == id);
+            if !belongs {
+                return Err(DomainError::invalid("article_id", format!("article {a} is not part of this ticket")));
+            }
+        }
+        let units = (units * 100.0).round() / 100.0;
+        let total = self.ports.tickets.accounted_time(id).await? + units;
+        let entry = HistoryEntry {
+            article_id,
+            ..HistoryEntry::new(HistoryType::TimeAccounting, names::time_accounting(units, total))
+        };
+        self.ports.tickets.account_time(id, article_id, units, entry, actor.user_id).await?;
+        self.forget_reads();
+        Ok(total)
+    }
+
+    pub async fn accounted_time(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<f64> {
+        self.get(actor, id, false).await?;
+        self.accounted_of(id).await
+    }
+}

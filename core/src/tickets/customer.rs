@@ -1,0 +1,139 @@
+//! What customers do with their tickets, as OTRS's customer interface lets them: open,
+//! follow up, list and read theirs and their company's, and fetch what is shown to them.
+
+use crate::error::{DomainError, DomainResult};
+use crate::event::Event;
+use crate::history::{HistoryEntry, HistoryType};
+use crate::model::*;
+use crate::ports::*;
+
+use super::{Precondition, ResolvedChange, SYSTEM_USER, TicketEdit, TicketService, plan};
+
+/// What a customer writes in a new ticket or a follow-up.
+#[derive(Debug, Clone)]
+pub struct CustomerWords {
+    pub subject: String,
+    pub body: String,
+    pub attachments: Vec<NewAttachment>,
+}
+
+impl CustomerWords {
+    /// As OTRS's customer interface stores it: sender customer, internal channel,
+    /// visible to the customer, from the customer's address.
+    fn into_article(self, customer: &CustomerUser) -> NewArticle {
+        let mut a = NewArticle::note(self.subject, self.body);
+        a.sender_type = SenderType::Customer;
+        a.visible_for_customer = true;
+        a.from = Some(customer.mailbox());
+        a.attachments = self.attachments;
+        a
+    }
+}
+
+impl TicketService {
+    /// One attachment of an article a customer may see, with its bytes.
+    pub async fn attachment_for_customer(
+        &self,
+        login: &str,
+        company: &str,
+        ticket_id: TicketId,
+        attachment_id: i64,
+    ) -> DomainResult<(Attachment, Vec<u8>)> {
+        let ticket = self.load_unversioned(ticket_id).await?;
+        let not_found = || DomainError::not_found("attachment", attachment_id);
+        if !crate::permission::customer_can_see(&ticket, login, company) {
+            return Err(DomainError::not_found("ticket", ticket_id));
+        }
+        let (meta, bytes) = self.ports.articles.attachment(attachment_id).await?.ok_or_else(not_found)?;
+        let article = self.ports.articles.get(meta.article_id).await?.ok_or_else(not_found)?;
+        if article.ticket_id != ticket_id || !article.visible_for_customer {
+            return Err(not_found());
+        }
+        Ok((meta, bytes))
+    }
+
+    /// A ticket a customer opens, as OTRS's customer interface does: new, normal
+    /// priority, owned by the system user (1) until an agent takes it, the customer's
+    /// words its first article (internal channel, visible to them). With customer groups
+    /// off (OTRS's default), any valid queue will do.
+    pub async fn create_for_customer(
+        &self,
+        customer: &CustomerUser,
+        queue_id: QueueId,
+        title: String,
+        article: CustomerWords,
+    ) -> DomainResult<Ticket> {
+        let new = NewTicket {
+            title,
+            queue_id,
+            state_id: 1,
+            priority_id: 3,
+            type_id: None,
+            owner_id: SYSTEM_USER,
+            responsible_id: None,
+            customer_id: Some(customer.customer_id.clone()).filter(|c| !c.is_empty()),
+            customer_user_id: Some(customer.login.clone()),
+            pending_until: None,
+            article: article.into_article(customer),
+        };
+        self.open(SYSTEM_USER, new).await
+    }
+
+    /// A customer's follow-up to one of their tickets (OTRS's `FollowUp`). A closed ticket
+    /// opens again, so the follow-up is seen.
+    pub async fn customer_follow_up(
+        &self,
+        customer: &CustomerUser,
+        ticket_id: TicketId,
+        words: CustomerWords,
+    ) -> DomainResult<ArticleId> {
+        let ticket = self.load_unversioned(ticket_id).await?;
+        if !crate::permission::customer_can_see(&ticket, &customer.login, &customer.customer_id) {
+            return Err(DomainError::not_found("ticket", ticket_id));
+        }
+        let article = words.into_article(customer);
+        if article.body.trim().is_empty() {
+            return Err(DomainError::invalid("body", "an article needs a body"));
+        }
+        self.check_attachments(&article)?;
+        let history: HistoryBuilder = Box::new(|_, article_id| {
+            vec![HistoryEntry { history_type: HistoryType::FollowUp, name: "%%".into(), article_id: Some(article_id) }]
+        });
+        let article_id = self.ports.articles.add(ticket_id, article, history, SYSTEM_USER).await?;
+        self.forget_reads();
+        if ticket.state_type == StateType::Closed
+            && let Some(open) = self.ports.lookups.state_by_name("open").await?
+        {
+            let change = ResolvedChange::State { old: self.state_of(&ticket).await?, new: open, pending_until: None };
+            let (columns, history) = plan::plan(&ticket, &change, self.ports.clock.now())?;
+            self.store(ticket_id, TicketEdit { columns, history, precondition: Precondition::None }, SYSTEM_USER)
+                .await?;
+        }
+        self.announce(ticket_id, |ticket| Event::ArticleAdded { ticket, article_id, internal: false }).await;
+        Ok(article_id)
+    }
+
+    /// The tickets a customer may see (their own and their company's), narrowed by `filter`.
+    pub async fn list_for_customer(
+        &self,
+        login: &str,
+        company: &str,
+        filter: TicketFilter,
+        sort: TicketSort,
+        page: PageRequest,
+    ) -> DomainResult<Page<Ticket>> {
+        let filter = TicketFilter { customer_scope: Some((login.to_string(), company.to_string())), ..filter };
+        self.page_of(filter, sort, page).await
+    }
+
+    /// One ticket as its customer sees it: only articles visible to the customer.
+    pub async fn get_for_customer(&self, login: &str, company: &str, id: TicketId) -> DomainResult<Ticket> {
+        let mut ticket = self.load(id).await?;
+        if !crate::permission::customer_can_see(&ticket, login, company) {
+            return Err(DomainError::not_found("ticket", id));
+        }
+        let articles = self.ports.articles.list_for_ticket(id).await?;
+        ticket.articles = Some(articles.into_iter().filter(|a| a.visible_for_customer).collect());
+        Ok(ticket)
+    }
+}

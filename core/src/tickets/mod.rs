@@ -1,0 +1,170 @@
+//! The ticket use cases, each checked against the OTRS permission model before anything
+//! is stored. A ticket's fields change in one place: [`change`] plans the changes asked
+//! for ([`plan`]) into one [`TicketEdit`] ([`edit`]), which the repository applies
+//! atomically with its precondition. The rest: [`open`], [`articles`], [`links`] (and
+//! merging), [`customer`] access, [`reads`] and [`access`] (who may do what).
+
+mod access;
+mod articles;
+mod change;
+mod customer;
+pub mod edit;
+mod links;
+mod open;
+pub mod plan;
+mod reads;
+
+use std::sync::Arc;
+
+use crate::cached::Memo;
+use crate::error::{DomainError, DomainResult};
+use crate::event::{Event, TicketRef};
+use crate::model::*;
+use crate::ports::*;
+use crate::ticket_number::TicketNumberConfig;
+
+pub use customer::CustomerWords;
+pub use edit::{Applied, Column, Precondition, TicketEdit, TicketGuard};
+pub use plan::{ResolvedChange, TicketChange};
+pub use reads::TicketZoom;
+
+/// The ports a ticket service works through.
+#[derive(Clone)]
+pub struct TicketPorts {
+    pub tickets: Arc<dyn TicketRepository>,
+    pub articles: Arc<dyn ArticleRepository>,
+    pub lookups: Arc<dyn LookupRepository>,
+    pub agents: Arc<dyn AgentRepository>,
+    pub counter: Arc<dyn TicketNumberCounter>,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// The user OTRS records as the author of what customers and the system do.
+pub const SYSTEM_USER: UserId = 1;
+
+/// Attachments larger than this are refused unless configured otherwise.
+pub const DEFAULT_MAX_ATTACHMENT_BYTES: u64 = 10 * 1024 * 1024;
+
+pub struct TicketService {
+    ports: TicketPorts,
+    numbers: TicketNumberConfig,
+    max_attachment_bytes: u64,
+    events: Option<Arc<dyn EventBus>>,
+    /// Reads kept briefly (see [`Self::with_read_cache`]).
+    reads: Option<ReadCache>,
+}
+
+/// What [`TicketService::with_read_cache`] keeps: list totals, list pages and tickets.
+struct ReadCache {
+    counts: Memo<String, u64>,
+    pages: Memo<String, Vec<Ticket>>,
+    tickets: Memo<TicketId, Option<Ticket>>,
+    articles: Memo<TicketId, Vec<Article>>,
+    watchers: Memo<TicketId, Vec<UserId>>,
+    links: Memo<TicketId, Vec<(TicketId, LinkKind)>>,
+    accounted: Memo<TicketId, f64>,
+}
+
+impl TicketService {
+    pub fn new(ports: TicketPorts, numbers: TicketNumberConfig) -> Self {
+        Self { ports, numbers, max_attachment_bytes: DEFAULT_MAX_ATTACHMENT_BYTES, events: None, reads: None }
+    }
+
+    /// Keeps what agents and integrations read again and again for `ttl`: each list's
+    /// total (counting half of 100,000 tickets for every page of a queue view is most of
+    /// what the list costs), each list page, and each ticket. This service's own changes
+    /// forget them at once, and so does [`Self::forget_reads`] (the scheduled jobs call it
+    /// after theirs); changes made by other instances show within `ttl`. Checks before a
+    /// change (`If-Match`) and the changes themselves always read the database.
+    pub fn with_read_cache(mut self, ttl: chrono::Duration) -> Self {
+        let clock = self.ports.clock.clone();
+        self.reads = Some(ReadCache {
+            counts: Memo::new(ttl, clock.clone()),
+            pages: Memo::new(ttl, clock.clone()),
+            tickets: Memo::new(ttl, clock.clone()),
+            articles: Memo::new(ttl, clock.clone()),
+            watchers: Memo::new(ttl, clock.clone()),
+            links: Memo::new(ttl, clock.clone()),
+            accounted: Memo::new(ttl, clock),
+        });
+        self
+    }
+
+    /// After a change: any kept total, page or ticket may be off now.
+    pub fn forget_reads(&self) {
+        if let Some(r) = &self.reads {
+            r.counts.forget();
+            r.pages.forget();
+            r.tickets.forget();
+            r.articles.forget();
+            r.watchers.forget();
+            r.links.forget();
+            r.accounted.forget();
+        }
+    }
+
+    /// Announces every stored change on `events` (live updates, notifications).
+    pub fn with_events(mut self, events: Arc<dyn EventBus>) -> Self {
+        self.events = Some(events);
+        self
+    }
+
+    /// Publishes what happened to a ticket, as it is now. A ticket that cannot be read
+    /// back is not worth failing the change for: the change is stored already.
+    async fn announce(&self, id: TicketId, event: impl FnOnce(TicketRef) -> Event) {
+        let Some(events) = &self.events else { return };
+        if let Ok(Some(ticket)) = self.ports.tickets.get(id).await {
+            events.publish(event(TicketRef::from(&ticket))).await;
+        }
+    }
+
+    /// Refuses attachments larger than `bytes`.
+    pub fn with_attachment_limit(mut self, bytes: u64) -> Self {
+        self.max_attachment_bytes = bytes;
+        self
+    }
+
+    pub fn max_attachment_bytes(&self) -> u64 {
+        self.max_attachment_bytes
+    }
+
+    async fn load(&self, id: TicketId) -> DomainResult<Ticket> {
+        self.ports.tickets.get(id).await?.ok_or_else(|| DomainError::not_found("ticket", id))
+    }
+
+    /// [`Self::load`] without the version, for checks whose ticket is not handed out.
+    async fn load_unversioned(&self, id: TicketId) -> DomainResult<Ticket> {
+        self.ports.tickets.get_unversioned(id).await?.ok_or_else(|| DomainError::not_found("ticket", id))
+    }
+
+    async fn valid_queue(&self, id: QueueId) -> DomainResult<Queue> {
+        let queue = self.ports.lookups.queue(id).await?.ok_or_else(|| DomainError::not_found("queue", id))?;
+        if !queue.valid {
+            return Err(DomainError::invalid("queue", format!("queue {} is invalid", queue.name)));
+        }
+        Ok(queue)
+    }
+
+    async fn agent(&self, id: UserId, field: &'static str) -> DomainResult<Agent> {
+        self.ports
+            .agents
+            .get(id)
+            .await?
+            .ok_or(DomainError::Invalid { field, reason: format!("agent {id} does not exist") })
+    }
+
+    async fn valid_agent(&self, id: UserId, field: &'static str) -> DomainResult<Agent> {
+        let agent = self.agent(id, field).await?;
+        if !agent.valid {
+            return Err(DomainError::invalid(field, format!("agent {} is invalid", agent.login)));
+        }
+        Ok(agent)
+    }
+
+    async fn state_of(&self, ticket: &Ticket) -> DomainResult<TicketState> {
+        self.ports.lookups.state(ticket.state_id).await?.ok_or_else(|| DomainError::not_found("state", ticket.state_id))
+    }
+}
+
+#[cfg(test)]
+mod tests;

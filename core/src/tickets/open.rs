@@ -1,0 +1,172 @@
+//! Opening a ticket: checked, numbered the way OTRS numbers them, stored with its
+//! first article and the history rows OTRS writes.
+
+use crate::error::{DomainError, DomainResult};
+use crate::event::{Event, TicketRef};
+use crate::history::{HistoryEntry, HistoryType, names};
+use crate::model::*;
+use crate::permission::{AgentPermissions, Permission};
+use crate::ports::*;
+use crate::state_rules;
+
+use super::{TicketService, plan};
+
+/// Distinct numbers to try before giving up: OTRS stops after 16,000 collisions.
+const MAX_NUMBER_ATTEMPTS: u64 = 16_000;
+
+impl TicketService {
+    /// Opens a ticket with its first article. Needs `create` on the queue's group.
+    pub async fn create(&self, actor: &AgentPermissions, new: NewTicket) -> DomainResult<Ticket> {
+        if new.title.trim().is_empty() {
+            return Err(DomainError::invalid("title", "a ticket needs a title"));
+        }
+        let queue = self.valid_queue(new.queue_id).await?;
+        if !actor.has(queue.group_id, Permission::Create) {
+            return Err(DomainError::PermissionDenied(format!("no create permission on queue {}", queue.name)));
+        }
+        self.open(actor.user_id, new).await
+    }
+
+    /// Stores a new ticket, checked for everything but who may open it.
+    pub(super) async fn open(&self, by: UserId, new: NewTicket) -> DomainResult<Ticket> {
+        let p = &self.ports;
+        let title = new.title.trim().to_string();
+        if title.is_empty() {
+            return Err(DomainError::invalid("title", "a ticket needs a title"));
+        }
+        self.check_attachments(&new.article)?;
+        let queue = self.valid_queue(new.queue_id).await?;
+        let state =
+            p.lookups.state(new.state_id).await?.ok_or_else(|| DomainError::not_found("state", new.state_id))?;
+        if matches!(state.state_type, StateType::Merged | StateType::Removed) {
+            return Err(DomainError::invalid("state", format!("a ticket cannot be opened as {}", state.name)));
+        }
+        let now = p.clock.now();
+        let effect = state_rules::enter_state(state.state_type, new.pending_until, Lock::Unlock, now)?;
+        let priority = p
+            .lookups
+            .priority(new.priority_id)
+            .await?
+            .ok_or_else(|| DomainError::not_found("priority", new.priority_id))?;
+        let type_id = new.type_id.unwrap_or(1);
+        p.lookups.ticket_type(type_id).await?.ok_or_else(|| DomainError::not_found("type", type_id))?;
+        let owner = self.valid_agent(new.owner_id, "owner").await?;
+        let responsible = match new.responsible_id {
+            Some(id) => self.valid_agent(id, "responsible").await?.id,
+            None => owner.id,
+        };
+        let draft = |number: String| TicketDraft {
+            number,
+            title: title.clone(),
+            queue_id: queue.id,
+            state_id: state.id,
+            priority_id: priority.id,
+            type_id,
+            lock: Lock::Unlock,
+            owner_id: owner.id,
+            responsible_id: responsible,
+            customer_id: new.customer_id.clone(),
+            customer_user_id: new.customer_user_id.clone(),
+            until_time: effect.until_time,
+            lock_time: 0,
+        };
+        let names = (queue.name.clone(), priority.name.clone(), state.name.clone());
+        let pending = (effect.until_time != 0).then_some(new.pending_until).flatten();
+        // The number is drawn without asking whether it is taken: the unique ticket
+        // number decides, and only after a conflict (two processes drew the same counter,
+        // or the counter lags behind numbers already given) is each draw checked first,
+        // skipping ahead as OTRS does.
+        let mut attempts = 0;
+        loop {
+            let number = self.allocate_number(now, attempts > 0).await?;
+            let history = new_ticket_history(number.clone(), names.clone(), &new, pending);
+            let stored_number = number.clone();
+            match p.tickets.create(draft(number), new.article.clone(), history, by).await {
+                Err(DomainError::Conflict(_)) if attempts < 10 => attempts += 1,
+                Err(e) => return Err(e),
+                Ok(created) => {
+                    self.forget_reads();
+                    // As stored: the draft and what storing it gave, without reading it back.
+                    let ticket = Ticket {
+                        id: created.id,
+                        number: stored_number,
+                        title,
+                        queue_id: queue.id,
+                        queue: queue.name,
+                        state_id: state.id,
+                        state: state.name,
+                        state_type: state.state_type,
+                        priority_id: priority.id,
+                        priority: priority.name,
+                        type_id: Some(type_id),
+                        lock: Lock::Unlock,
+                        owner_id: owner.id,
+                        responsible_id: responsible,
+                        customer_id: new.customer_id,
+                        customer_user_id: new.customer_user_id,
+                        until_time: effect.until_time,
+                        created: created.created,
+                        changed: created.created,
+                        version: created.version,
+                        articles: None,
+                    };
+                    if let Some(events) = &self.events {
+                        events.publish(Event::TicketCreated { ticket: TicketRef::from(&ticket) }).await;
+                    }
+                    return Ok(ticket);
+                }
+            }
+        }
+    }
+
+    /// Draws a ticket number. `checked`: draws again until the number is unused, each
+    /// draw skipping further ahead, as OTRS does after a collision.
+    pub(super) async fn allocate_number(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        checked: bool,
+    ) -> DomainResult<String> {
+        let generator = self.numbers.generator;
+        for attempt in 0..MAX_NUMBER_ATTEMPTS {
+            let counter = if generator.uses_counter() {
+                self.ports.counter.next(generator.is_date_based(), attempt + 1, now).await?
+            } else {
+                0
+            };
+            let number = self.numbers.build(counter, now.date_naive());
+            if !checked || self.ports.tickets.id_by_number(&number).await?.is_none() {
+                return Ok(number);
+            }
+        }
+        Err(DomainError::Conflict("no free ticket number after 16000 attempts".into()))
+    }
+}
+
+/// The history OTRS writes for a new ticket: NewTicket, the customer, the pending
+/// time, then the first article.
+fn new_ticket_history(
+    number: String,
+    (queue, priority, state): (String, String, String),
+    new: &NewTicket,
+    pending: Option<chrono::DateTime<chrono::Utc>>,
+) -> HistoryBuilder {
+    let customer = (new.customer_id.clone(), new.customer_user_id.clone());
+    let article = new.article.clone();
+    Box::new(move |ticket_id, article_id| {
+        let mut h = vec![HistoryEntry::new(
+            HistoryType::NewTicket,
+            names::new_ticket(&number, &queue, &priority, &state, ticket_id),
+        )];
+        if customer.0.is_some() || customer.1.is_some() {
+            h.push(HistoryEntry::new(
+                HistoryType::CustomerUpdate,
+                names::customer_update(customer.0.as_deref().unwrap_or(""), customer.1.as_deref().unwrap_or("")),
+            ));
+        }
+        if pending.is_some() {
+            h.push(HistoryEntry::new(HistoryType::SetPendingTime, names::pending_time(pending)));
+        }
+        h.push(plan::article_history(&article, article_id));
+        h
+    })
+}

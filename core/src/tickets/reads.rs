@@ -1,0 +1,199 @@
+//! Reading tickets for agents: one ticket, its page, lists and counts, kept briefly in
+//! the read cache when the service has one.
+
+use crate::error::{DomainError, DomainResult};
+use crate::model::*;
+use crate::permission::{AgentPermissions, Permission};
+
+use super::TicketService;
+
+/// A ticket as its page shows it (see [`TicketService::zoom`]).
+#[derive(Debug, Clone)]
+pub struct TicketZoom {
+    /// With its articles.
+    pub ticket: Ticket,
+    pub abilities: Vec<Permission>,
+    pub watching: bool,
+    pub links: Vec<LinkedTicket>,
+    pub accounted: f64,
+}
+
+impl TicketService {
+    pub(super) async fn articles_of(&self, id: TicketId) -> DomainResult<Vec<Article>> {
+        match &self.reads {
+            Some(r) => r.articles.get_or_load(id, || self.ports.articles.list_for_ticket(id)).await,
+            None => self.ports.articles.list_for_ticket(id).await,
+        }
+    }
+
+    pub(super) async fn watchers_of(&self, id: TicketId) -> DomainResult<Vec<UserId>> {
+        match &self.reads {
+            Some(r) => r.watchers.get_or_load(id, || self.ports.tickets.watchers(id)).await,
+            None => self.ports.tickets.watchers(id).await,
+        }
+    }
+
+    pub(super) async fn links_of(&self, id: TicketId) -> DomainResult<Vec<(TicketId, LinkKind)>> {
+        match &self.reads {
+            Some(r) => r.links.get_or_load(id, || self.ports.tickets.links(id)).await,
+            None => self.ports.tickets.links(id).await,
+        }
+    }
+
+    pub(super) async fn accounted_of(&self, id: TicketId) -> DomainResult<f64> {
+        match &self.reads {
+            Some(r) => r.accounted.get_or_load(id, || self.ports.tickets.accounted_time(id)).await,
+            None => self.ports.tickets.accounted_time(id).await,
+        }
+    }
+
+    /// A ticket for reading, from the read cache when there is one.
+    pub(super) async fn read(&self, id: TicketId) -> DomainResult<Ticket> {
+        let found = match &self.reads {
+            Some(r) => r.tickets.get_or_load(id, || self.ports.tickets.get(id)).await?,
+            None => self.ports.tickets.get(id).await?,
+        };
+        found.ok_or_else(|| DomainError::not_found("ticket", id))
+    }
+
+    /// The total and one page of the tickets matching `filter`.
+    pub(super) async fn page_of(
+        &self,
+        filter: TicketFilter,
+        sort: TicketSort,
+        page: PageRequest,
+    ) -> DomainResult<Page<Ticket>> {
+        // State types become state ids from the (cached) states, so the database filters
+        // the ticket table's own indexed column.
+        let filter = if filter.state_types.is_empty() {
+            filter
+        } else {
+            let ids: Vec<StateId> = self
+                .ports
+                .lookups
+                .states()
+                .await?
+                .into_iter()
+                .filter(|s| filter.state_types.contains(&s.state_type))
+                .filter(|s| filter.state_ids.is_empty() || filter.state_ids.contains(&s.id))
+                .map(|s| s.id)
+                .collect();
+            if ids.is_empty() {
+                return Ok(Page { items: vec![], total: 0, page: page.page, per_page: page.per_page });
+            }
+            TicketFilter { state_ids: ids, state_types: Vec::new(), ..filter }
+        };
+        let tickets = &self.ports.tickets;
+        let (total, items) = match &self.reads {
+            Some(r) => {
+                let key = format!("{filter:?}");
+                let total = r.counts.get_or_load(key.clone(), || tickets.count(&filter)).await?;
+                let items =
+                    r.pages.get_or_load(format!("{key}|{sort:?}|{page:?}"), || tickets.page(&filter, sort, page));
+                (total, items.await?)
+            }
+            None => (tickets.count(&filter).await?, tickets.page(&filter, sort, page).await?),
+        };
+        Ok(Page { items, total, page: page.page, per_page: page.per_page })
+    }
+
+    /// Everything a ticket's page shows about it, read once: the ticket with its
+    /// articles, what the actor may do with it, whether they watch it, its links and the
+    /// time accounted on it.
+    pub async fn zoom(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<TicketZoom> {
+        let mut ticket = self.read(id).await?;
+        let mut access = self.access((&ticket).into()).await?;
+        access.watcher_ids = self.watchers_of(id).await?;
+        let watching = access.watcher_ids.contains(&actor.user_id);
+        if !actor.can_access_ticket(&access, Permission::Ro) {
+            return Err(DomainError::not_found("ticket", id));
+        }
+        let abilities = Permission::ALL.into_iter().filter(|p| actor.can_access_ticket(&access, *p)).collect();
+        ticket.articles = Some(self.articles_of(id).await?);
+        let links = self.linked(actor, id).await?;
+        let accounted = self.accounted_of(id).await?;
+        Ok(TicketZoom { ticket, abilities, watching, links, accounted })
+    }
+
+    /// The ticket as the database has it now (never from the read cache), for a check
+    /// made before changing it (`If-Match`).
+    pub async fn current(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<Ticket> {
+        let ticket = self.load(id).await?;
+        if !self.may(actor, (&ticket).into(), Permission::Ro).await? {
+            return Err(DomainError::not_found("ticket", id));
+        }
+        Ok(ticket)
+    }
+
+    /// A ticket the actor may read; a ticket they may not read does not exist for them.
+    pub async fn get(&self, actor: &AgentPermissions, id: TicketId, with_articles: bool) -> DomainResult<Ticket> {
+        let mut ticket = self.read(id).await?;
+        if !self.may(actor, (&ticket).into(), Permission::Ro).await? {
+            return Err(DomainError::not_found("ticket", id));
+        }
+        if with_articles {
+            ticket.articles = Some(self.articles_of(id).await?);
+        }
+        Ok(ticket)
+    }
+
+    /// Tickets in the queues the actor may read, narrowed by `filter`.
+    pub async fn list(
+        &self,
+        actor: &AgentPermissions,
+        filter: TicketFilter,
+        sort: TicketSort,
+        page: PageRequest,
+    ) -> DomainResult<Page<Ticket>> {
+        let readable = actor.groups_with(Permission::Ro);
+        let all_queues = self.ports.lookups.queues().await?;
+        let queues: Vec<QueueId> = all_queues
+            .iter()
+            .filter(|q| readable.contains(&q.group_id))
+            .filter(|q| filter.queue_ids.is_empty() || filter.queue_ids.contains(&q.id))
+            .map(|q| q.id)
+            .collect();
+        if queues.is_empty() {
+            return Ok(Page { items: vec![], total: 0, page: page.page, per_page: page.per_page });
+        }
+        // An agent who may read every queue and asked for none in particular needs no
+        // queue condition at all, which lets the database walk an index in sort order.
+        let unrestricted = filter.queue_ids.is_empty() && queues.len() == all_queues.len();
+        let filter = TicketFilter { queue_ids: if unrestricted { Vec::new() } else { queues }, ..filter };
+        self.page_of(filter, sort, page).await
+    }
+
+    /// Ticket counts per queue and state, over the queues the actor may read.
+    pub async fn counts(&self, actor: &AgentPermissions) -> DomainResult<Vec<(Queue, TicketState, u64)>> {
+        let readable = actor.groups_with(Permission::Ro);
+        let queues = self.ports.lookups.queues().await?;
+        let states = self.ports.lookups.states().await?;
+        let mut out = Vec::new();
+        for (queue_id, state_id, n) in self.ports.tickets.count_by_queue_and_state().await? {
+            let queue = queues.iter().find(|q| q.id == queue_id && readable.contains(&q.group_id));
+            if let (Some(q), Some(s)) = (queue, states.iter().find(|s| s.id == state_id)) {
+                out.push((q.clone(), s.clone(), n));
+            }
+        }
+        out.sort_by(|a, b| a.0.name.cmp(&b.0.name).then(a.1.name.cmp(&b.1.name)));
+        Ok(out)
+    }
+
+    /// The ticket with this number, if the actor may read it.
+    pub async fn find_by_number(&self, actor: &AgentPermissions, number: &str) -> DomainResult<Option<TicketId>> {
+        let Some(id) = self.ports.tickets.id_by_number(number.trim()).await? else {
+            return Ok(None);
+        };
+        let ticket = self.load_unversioned(id).await?;
+        Ok(self.may(actor, (&ticket).into(), Permission::Ro).await?.then_some(id))
+    }
+
+    pub async fn history(
+        &self,
+        actor: &AgentPermissions,
+        id: TicketId,
+    ) -> DomainResult<Vec<crate::history::HistoryRecord>> {
+        self.get(actor, id, false).await?;
+        self.ports.tickets.history(id).await
+    }
+}

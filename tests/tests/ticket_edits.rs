@@ -1,0 +1,199 @@
+//! A ticket changes through one edit, applied with its precondition in one transaction:
+//! on every engine, of many writers expecting one version exactly one succeeds, and
+//! writers without a precondition never lose each other's columns. Two connection pools
+//! stand for two goats instances on one database. The same scenarios run against the
+//! in-memory store core's own tests use, so it cannot drift from the real ones.
+
+use std::sync::Arc;
+
+use goats_core::DomainError;
+use goats_core::model::*;
+use goats_core::permission::AgentPermissions;
+use goats_core::ports::*;
+use goats_core::testing::MemoryStore;
+use goats_core::ticket_number::TicketNumberConfig;
+use goats_core::tickets::{Precondition, TicketChange, TicketService};
+use goats_sql::{Db, migrate};
+use goats_tests::{Engine, TestDatabase, ticket_service};
+
+const WRITERS: usize = 16;
+const ROUNDS: usize = 5;
+
+/// Where the scenarios run: the in-memory store, or one engine.
+#[derive(Debug, Clone, Copy)]
+enum Backend {
+    Memory,
+    Sql(Engine),
+}
+
+const BACKENDS: [Backend; 4] =
+    [Backend::Memory, Backend::Sql(Engine::Sqlite), Backend::Sql(Engine::Postgres), Backend::Sql(Engine::MySql)];
+
+struct Instances {
+    services: Vec<Arc<TicketService>>,
+    root: Arc<AgentPermissions>,
+    pools: Vec<Db>,
+}
+
+async fn two_instances(t: &TestDatabase) -> Instances {
+    let first = t.connect().await;
+    migrate(&first).await.unwrap();
+    let second = t.connect().await;
+    let root = Arc::new(AgentPermissions::new(1, first.grants_for(1).await.unwrap()));
+    let services = [&first, &second].map(|db| Arc::new(ticket_service(db, Arc::new(SystemClock)))).into();
+    Instances { services, root, pools: vec![first, second] }
+}
+
+/// Two services on one in-memory store.
+async fn in_memory() -> Instances {
+    let store = MemoryStore::with_defaults(Arc::new(SystemClock));
+    let root = Arc::new(AgentPermissions::new(1, store.grants_for(1).await.unwrap()));
+    let service = || Arc::new(TicketService::new(store.ticket_ports(), TicketNumberConfig::default()));
+    Instances { services: vec![service(), service()], root, pools: Vec::new() }
+}
+
+async fn on_each_backend<F, Fut>(f: F)
+where
+    F: Fn(Backend, Instances) -> Fut,
+    Fut: std::future::Future<Output = Vec<Db>>,
+{
+    for backend in BACKENDS {
+        let Backend::Sql(engine) = backend else {
+            f(backend, in_memory().await).await;
+            continue;
+        };
+        let t = TestDatabase::create(engine).await;
+        let pools = f(backend, two_instances(&t).await).await;
+        for db in pools {
+            db.close().await;
+        }
+        t.drop_database().await;
+    }
+}
+
+fn new_ticket(title: &str) -> NewTicket {
+    NewTicket {
+        title: title.into(),
+        queue_id: 2,
+        state_id: 1,
+        priority_id: 3,
+        type_id: None,
+        owner_id: 1,
+        responsible_id: None,
+        customer_id: None,
+        customer_user_id: None,
+        pending_until: None,
+        article: NewArticle::note("First", "The first words"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn of_writers_expecting_one_version_exactly_one_wins() {
+    on_each_backend(|engine, i| async move {
+        let t = i.services[0].create(&i.root, new_ticket("Contended")).await.unwrap();
+        for round in 0..ROUNDS {
+            let before = i.services[0].current(&i.root, t.id).await.unwrap();
+            let mut tasks = Vec::new();
+            for w in 0..WRITERS {
+                let (s, root) = (i.services[w % 2].clone(), i.root.clone());
+                let expected = Precondition::Version(vec![before.version]);
+                tasks.push(tokio::spawn(async move {
+                    let change = TicketChange::Title(format!("round {round} writer {w}"));
+                    (w, s.change_all(&root, t.id, vec![change], expected).await)
+                }));
+            }
+            let mut winners = Vec::new();
+            for task in tasks {
+                match task.await.unwrap() {
+                    (w, Ok(ticket)) => {
+                        assert!(ticket.version > before.version, "{engine:?}: the winner's version moves on");
+                        winners.push(w);
+                    }
+                    (_, Err(DomainError::Stale { current, .. })) => {
+                        assert_ne!(current, before.etag(), "{engine:?}: a loser is told the new tag");
+                    }
+                    (_, Err(e)) => panic!("{engine:?} round {round}: {e}"),
+                }
+            }
+            assert_eq!(winners.len(), 1, "{engine:?} round {round}: winners {winners:?}");
+            let after = i.services[1].current(&i.root, t.id).await.unwrap();
+            assert_eq!(after.title, format!("round {round} writer {}", winners[0]), "{engine:?}");
+            let history = i.services[1].history(&i.root, t.id).await.unwrap();
+            let titles = history.iter().filter(|h| h.history_type == "TitleUpdate").count();
+            assert_eq!(titles, round + 1, "{engine:?}: one TitleUpdate row per round");
+        }
+        i.pools
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn writers_without_a_precondition_keep_each_others_columns() {
+    on_each_backend(|engine, i| async move {
+        for round in 0..3 {
+            let t = i.services[0].create(&i.root, new_ticket(&format!("Busy {round}"))).await.unwrap();
+            let changes = vec![
+                TicketChange::Title(format!("Renamed {round}")),
+                TicketChange::Priority(1 + round),
+                TicketChange::Queue(4),
+                TicketChange::Lock(Lock::Lock),
+                TicketChange::State { state_id: 4, pending_until: None },
+                TicketChange::Customer {
+                    customer_id: Some(format!("ACME-{round}")),
+                    customer_user_id: Some(format!("jane-{round}")),
+                },
+            ];
+            let mut tasks = Vec::new();
+            for (n, change) in changes.into_iter().enumerate() {
+                let (s, root) = (i.services[n % 2].clone(), i.root.clone());
+                tasks.push(tokio::spawn(
+                    async move { s.change_all(&root, t.id, vec![change], Precondition::None).await },
+                ));
+            }
+            for task in tasks {
+                task.await.unwrap().unwrap_or_else(|e| panic!("{engine:?}: {e}"));
+            }
+            let after = i.services[1].current(&i.root, t.id).await.unwrap();
+            assert_eq!(
+                (
+                    after.title.as_str(),
+                    after.priority_id,
+                    after.queue_id,
+                    after.lock,
+                    after.state_id,
+                    after.customer_id.as_deref(),
+                    after.customer_user_id.as_deref(),
+                ),
+                (
+                    format!("Renamed {round}").as_str(),
+                    1 + round,
+                    4,
+                    Lock::Lock,
+                    4,
+                    Some(format!("ACME-{round}").as_str()),
+                    Some(format!("jane-{round}").as_str()),
+                ),
+                "{engine:?} round {round}: no writer lost another's column"
+            );
+        }
+        i.pools
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_edit_to_a_missing_ticket_is_not_found_and_a_stale_one_writes_nothing() {
+    on_each_backend(|engine, i| async move {
+        let s = &i.services[0];
+        let missing = s.change_all(&i.root, 999_999, vec![TicketChange::Title("x".into())], Precondition::None).await;
+        assert!(matches!(missing, Err(DomainError::NotFound { .. })), "{engine:?}: {missing:?}");
+        let t = s.create(&i.root, new_ticket("Kept")).await.unwrap();
+        let old = Precondition::Version(vec![t.version - 1]);
+        let stale = s.change_all(&i.root, t.id, vec![TicketChange::Title("Lost".into())], old).await;
+        assert!(matches!(stale, Err(DomainError::Stale { .. })), "{engine:?}: {stale:?}");
+        let now = s.current(&i.root, t.id).await.unwrap();
+        assert_eq!((now.title.as_str(), now.version), ("Kept", t.version), "{engine:?}: nothing written");
+        i.pools
+    })
+    .await;
+}
