@@ -1,6 +1,9 @@
 //! The `goats` binary as an operator meets it: no configuration at all, environment
 //! overrides, the user commands, health checks, and clear errors on bad input.
 
+// A test target: a panic is how a test (and its helpers) fail.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::io::{Read, Write};

@@ -3,6 +3,9 @@
 //! routes within a second, no failed request, a broken file leaving the old routes in
 //! service.
 
+// A test target: a panic is how a test (and its helpers) fail.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -1,6 +1,9 @@
 //! The admin resources through the API: only the admin group may use them, nothing is
 //! deleted, and what an admin sets up takes effect for the agents.
 
+// A test target: a panic is how a test (and its helpers) fail.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;

@@ -2,6 +2,9 @@
 //! that keep what was typed and show each problem beside its field, grants edited as a
 //! matrix, and everything refused to agents outside the admin group.
 
+// A test target: a panic is how a test (and its helpers) fail.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;

@@ -1,6 +1,9 @@
 //! The REST API through poem's test client, over the in-memory ports: authentication,
 //! tickets, lookups, the permission model, problem+json errors and the OpenAPI document.
 
+// A test target: a panic is how a test (and its helpers) fail.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::sync::atomic::Ordering;

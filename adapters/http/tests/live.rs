@@ -1,6 +1,9 @@
 //! What the pages follow live: the event stream with its permission filter and replay,
 //! the due reminders, and snoozing one.
 
+// A test target: a panic is how a test (and its helpers) fail.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::time::Duration;

@@ -2,6 +2,9 @@
 //! every route with its hits (page and API), and no page is mounted from code around
 //! the route files.
 
+// A test target: a panic is how a test (and its helpers) fail.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;

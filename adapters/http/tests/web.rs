@@ -1,6 +1,9 @@
 //! The agent pages through poem's test client over the in-memory ports: sessions,
 //! CSRF, permissions (shown controls and forged requests), and what each action does.
 
+// A test target: a panic is how a test (and its helpers) fail.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;

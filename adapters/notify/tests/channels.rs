@@ -1,6 +1,9 @@
 //! The channels against real peers on loopback: an HTTP receiver for webhooks and
 //! aiosmtpd (from PyPI, installed by `make test-tools`) for mail.
 
+// A test target: a panic is how a test (and its helpers) fail.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

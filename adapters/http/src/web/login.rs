@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::desk::{Theme, browser_lang};
 use super::i18n::Tr;
 use super::page::{Chrome, Nav, html};
-use super::session::{CurrentSession, LOGIN_CSRF_COOKIE, SESSION_COOKIE, private_cookie};
+use super::session::{CurrentSession, LOGIN_CSRF_COOKIE, SESSION_COOKIE, set_private_cookie};
 use crate::AppState;
 
 #[derive(Template)]
@@ -74,14 +74,8 @@ pub async fn submit(
         Ok((secret, _)) => {
             let max_age = state.sessions.timeouts().absolute.num_seconds();
             let mut resp = redirect(&next);
-            resp.headers_mut().append(
-                header::SET_COOKIE,
-                private_cookie(req, SESSION_COOKIE, &secret, Some(max_age)).parse().expect("cookie is ASCII"),
-            );
-            resp.headers_mut().append(
-                header::SET_COOKIE,
-                private_cookie(req, LOGIN_CSRF_COOKIE, "", Some(0)).parse().expect("cookie is ASCII"),
-            );
+            set_private_cookie(&mut resp, req, SESSION_COOKIE, &secret, Some(max_age));
+            set_private_cookie(&mut resp, req, LOGIN_CSRF_COOKIE, "", Some(0));
             resp
         }
         Err(e) => {
@@ -99,10 +93,9 @@ pub async fn logout(req: &Request, state: poem::web::Data<&AppState>) -> Respons
         tracing::error!(error = %e, "ending a session failed");
     }
     let mut resp = redirect("/login");
-    resp.headers_mut()
-        .append(header::SET_COOKIE, private_cookie(req, SESSION_COOKIE, "", Some(0)).parse().expect("cookie is ASCII"));
+    set_private_cookie(&mut resp, req, SESSION_COOKIE, "", Some(0));
     if req.headers().contains_key("hx-request") {
-        resp.headers_mut().insert("hx-redirect", "/login".parse().expect("static header"));
+        resp.headers_mut().insert("hx-redirect", poem::http::HeaderValue::from_static("/login"));
     }
     resp
 }
@@ -139,10 +132,7 @@ fn render(req: &Request, next: String, login: String, error: Option<String>, sta
     };
     let mut resp = html(&LoginPage { c, next, login, error });
     resp.set_status(status);
-    resp.headers_mut().append(
-        header::SET_COOKIE,
-        private_cookie(req, LOGIN_CSRF_COOKIE, &token, None).parse().expect("cookie is ASCII"),
-    );
+    set_private_cookie(&mut resp, req, LOGIN_CSRF_COOKIE, &token, None);
     resp
 }
 

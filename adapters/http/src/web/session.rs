@@ -245,3 +245,10 @@ pub fn private_cookie(req: &Request, name: &str, value: &str, max_age_secs: Opti
     }
     c.to_string()
 }
+
+/// Adds the `Set-Cookie` header of a [`private_cookie`] to a response.
+#[allow(clippy::expect_used, reason = "a cookie of a fixed name, a URL-safe secret and attributes is ASCII")]
+pub fn set_private_cookie(resp: &mut Response, req: &Request, name: &str, value: &str, max_age_secs: Option<i64>) {
+    let cookie = private_cookie(req, name, value, max_age_secs).parse().expect("cookie is ASCII");
+    resp.headers_mut().append(header::SET_COOKIE, cookie);
+}

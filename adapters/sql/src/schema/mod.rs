@@ -29,6 +29,7 @@ pub fn current_version() -> i32 {
 
 /// The OTRS tables, parsed once. The file is part of the binary, and a test parses it,
 /// so a failure here is a build defect, not bad input.
+#[allow(clippy::expect_used, reason = "the schema is part of the binary and a test parses it")]
 pub fn otrs_tables() -> &'static [Table] {
     static TABLES: OnceLock<Vec<Table>> = OnceLock::new();
     TABLES.get_or_init(|| {
@@ -36,11 +37,15 @@ pub fn otrs_tables() -> &'static [Table] {
     })
 }
 
+/// OTRS's default rows, parsed once (part of the binary, like the tables).
+#[allow(clippy::expect_used, reason = "the rows are part of the binary and a test parses them")]
 pub fn otrs_defaults() -> &'static [defaults::DefaultRows] {
     static ROWS: OnceLock<Vec<defaults::DefaultRows>> = OnceLock::new();
     ROWS.get_or_init(|| defaults::parse(OTRS_DEFAULTS).expect("the bundled OTRS default rows parse"))
 }
 
+/// goats' own tables of one schema version (part of the binary, like the OTRS tables).
+#[allow(clippy::expect_used, reason = "the schema is part of the binary and a test parses it")]
 pub fn goats_tables(version: i32) -> Vec<Table> {
     GOATS_MIGRATIONS
         .iter()
