@@ -9,7 +9,7 @@ use goats_core::auth::{AuthService, new_secret};
 use goats_core::cached::{CachedLookups, CachedPeople, CachedPreferences};
 use goats_core::calendar::Calendars;
 use goats_core::ports::NotificationChannel;
-use goats_core::ports::{SettingsStore, SystemClock};
+use goats_core::ports::{Clock, SettingsStore, SystemClock};
 use goats_core::tickets::{TicketPorts, TicketService};
 use goats_core::web_session::{SessionTimeouts, WebSessions};
 use goats_http::{AccessTokens, AppState};
@@ -84,7 +84,8 @@ impl App {
 
     /// [`Self::start`], with a program's own additions.
     pub async fn start_with(config: Config, extensions: &Extensions) -> Result<Self, AppError> {
-        let db = Db::connect(&config.database.url).await?;
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let db = Db::connect(&config.database.url).await?.with_clock(clock.clone());
         let outcome = goats_sql::migrate(&db).await?;
         match &outcome {
             MigrationOutcome::Created => {
@@ -96,7 +97,6 @@ impl App {
             MigrationOutcome::UpToDate => {}
         }
         let store = Arc::new(db.clone());
-        let clock = Arc::new(SystemClock);
         let lookups = Arc::new(CachedLookups::new(store.clone(), CACHE_TTL, clock.clone()));
         let people = Arc::new(CachedPeople::new(store.clone(), store.clone(), CACHE_TTL, clock.clone()));
         let preferences = Arc::new(CachedPreferences::new(store.clone(), CACHE_TTL, clock.clone()));
@@ -120,7 +120,7 @@ impl App {
         );
         let refresh_ttl = Duration::days(config.auth.refresh_token_days);
         let auth = Arc::new(
-            AuthService::new(people.clone(), people.clone(), store.clone(), store, clock, refresh_ttl)
+            AuthService::new(people.clone(), people.clone(), store.clone(), store, clock.clone(), refresh_ttl)
                 .with_cpu(Arc::new(crate::cpu::BlockingThreads)),
         );
         let key = match &config.auth.jwt_secret {
@@ -133,8 +133,7 @@ impl App {
             idle: Duration::minutes(config.auth.session_idle_minutes),
             absolute: Duration::hours(config.auth.session_absolute_hours),
         };
-        let sessions =
-            Arc::new(WebSessions::new(Arc::new(db.clone()), Arc::new(SystemClock), timeouts).keep_for(SESSION_KEEP));
+        let sessions = Arc::new(WebSessions::new(Arc::new(db.clone()), clock.clone(), timeouts).keep_for(SESSION_KEEP));
         Ok(Self {
             config,
             db,

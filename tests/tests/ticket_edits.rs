@@ -197,3 +197,29 @@ async fn an_edit_to_a_missing_ticket_is_not_found_and_a_stale_one_writes_nothing
     })
     .await;
 }
+
+/// The SQL store stamps what it writes with the clock it is given, the one the services
+/// use, so "now" is one thing in the domain and in the rows.
+#[tokio::test]
+async fn rows_are_stamped_with_the_services_clock() {
+    use chrono::TimeZone;
+    use goats_core::testing::FixedClock;
+    let at = chrono::Utc.with_ymd_and_hms(2031, 7, 1, 9, 30, 0).unwrap();
+    for engine in Engine::ALL {
+        let t = TestDatabase::create(engine).await;
+        let clock = Arc::new(FixedClock::at(at));
+        let db = t.connect().await.with_clock(clock.clone());
+        migrate(&db).await.unwrap();
+        let s = ticket_service(&db, clock.clone());
+        let root = AgentPermissions::new(1, db.grants_for(1).await.unwrap());
+        let ticket = s.create(&root, new_ticket("Stamped")).await.unwrap();
+        let later = at + chrono::Duration::hours(2);
+        clock.advance(chrono::Duration::hours(2));
+        let changed = s.change(&root, ticket.id, TicketChange::Title("Stamped again".into())).await.unwrap();
+        assert_eq!((changed.created, changed.changed), (at, later), "{engine:?}");
+        let history = s.history(&root, ticket.id).await.unwrap();
+        assert_eq!(history.last().map(|h| h.created), Some(later), "{engine:?}");
+        db.close().await;
+        t.drop_database().await;
+    }
+}

@@ -1,7 +1,6 @@
 //! Agents (`users`), with their email address kept in `user_preferences` as OTRS does.
 
 use async_trait::async_trait;
-use chrono::Utc;
 use goats_core::model::*;
 use goats_core::ports::{AgentProfile, AgentRepository, Credentials, NewAgent};
 use goats_core::{DomainError, DomainResult};
@@ -9,7 +8,7 @@ use sea_orm::{ConnectionTrait, QueryResult, TransactionTrait, Value};
 
 use crate::connection::Db;
 use crate::error::to_domain;
-use crate::row::{db_now, int, opt_text, text};
+use crate::row::{int, opt_text, text};
 
 const SELECT_AGENT: &str = "SELECT u.id, u.login, u.pw, u.title, u.first_name, u.last_name, u.valid_id, \
      p.preferences_value AS email FROM users u \
@@ -37,7 +36,7 @@ impl AgentRepository for Db {
         if self.by_login(&login).await?.is_some() {
             return Err(DomainError::Conflict(format!("an agent with login {login} exists")));
         }
-        let now = db_now(Utc::now());
+        let now = self.now();
         let _w = self.write_guard().await;
         let txn = self.conn.begin().await.map_err(to_domain)?;
         let id = self
@@ -108,7 +107,7 @@ impl AgentRepository for Db {
             .conn
             .execute_raw(self.stmt(
                 "UPDATE users SET pw = ?, change_time = ?, change_by = ? WHERE id = ?",
-                [hash.into(), db_now(Utc::now()).into(), by.into(), id.into()],
+                [hash.into(), self.now().into(), by.into(), id.into()],
             ))
             .await
             .map_err(to_domain)?;
@@ -128,7 +127,7 @@ impl AgentRepository for Db {
         let r = txn
             .execute_raw(self.stmt(
                 "UPDATE users SET first_name = ?, last_name = ?, change_time = ?, change_by = ? WHERE id = ?",
-                [p.first_name.into(), p.last_name.into(), db_now(Utc::now()).into(), by.into(), id.into()],
+                [p.first_name.into(), p.last_name.into(), self.now().into(), by.into(), id.into()],
             ))
             .await
             .map_err(to_domain)?;

@@ -100,7 +100,7 @@ impl Db {
         a: &NewArticle,
         by: UserId,
     ) -> Result<ArticleId, sea_orm::DbErr> {
-        let now = Utc::now();
+        let now = self.instant();
         let article_sql = format!("INSERT INTO article ({ARTICLE_COLUMNS}) VALUES {ARTICLE_ROW}");
         let article_values = article_values(ticket_id, a, by, now);
         let mime_values = mime_values(a, by, now);
@@ -131,7 +131,7 @@ impl Db {
         txn: &DatabaseTransaction,
         articles: &[(TicketId, &NewArticle, UserId)],
     ) -> Result<Vec<ArticleId>, sea_orm::DbErr> {
-        let now = Utc::now();
+        let now = self.instant();
         let rows = vec![ARTICLE_ROW; articles.len()].join(", ");
         let values = articles.iter().flat_map(|&(ticket_id, a, by)| article_values(ticket_id, a, by, now));
         let sql = format!("INSERT INTO article ({ARTICLE_COLUMNS}) VALUES {rows}");
@@ -165,7 +165,7 @@ impl Db {
         tickets.resize(tickets.len().next_power_of_two(), (last_id, last_user));
         let cases = vec!["WHEN ? THEN ?"; tickets.len()].join(" ");
         let ids = vec!["?"; tickets.len()].join(", ");
-        let mut values = vec![Value::from(db_now(Utc::now()))];
+        let mut values = vec![Value::from(self.now())];
         values.extend(tickets.iter().flat_map(|&(id, by)| [Value::from(id), Value::from(by)]));
         values.extend(tickets.iter().map(|&(id, _)| Value::from(id)));
         txn.execute_raw(self.stmt(

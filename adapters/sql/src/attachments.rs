@@ -4,14 +4,13 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use chrono::Utc;
 use goats_core::DomainResult;
 use goats_core::model::*;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, Value};
 
 use crate::connection::{Db, Dialect};
 use crate::error::to_domain;
-use crate::row::{db_now, int, opt_text, text};
+use crate::row::{int, opt_text, text};
 
 const SELECT_META: &str = "SELECT m.id, m.article_id, m.filename, m.content_size, m.content_type, m.disposition \
      FROM article_data_mime_attachment m";
@@ -46,7 +45,7 @@ impl Db {
         files: &[NewAttachment],
         by: UserId,
     ) -> Result<(), sea_orm::DbErr> {
-        let now = db_now(Utc::now());
+        let now = self.now();
         for file in files {
             let content: Value = match self.dialect {
                 Dialect::Postgres => base64_lines(file.content()).into(),

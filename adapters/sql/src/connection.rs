@@ -2,6 +2,9 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, NaiveDateTime, Utc};
+use goats_core::ports::{Clock, SystemClock};
+
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, Value};
 use tokio::sync::{Mutex, MutexGuard};
@@ -58,6 +61,9 @@ pub struct Db {
     pub(crate) additions: SharedCommit<Addition>,
     /// `permission_groups` in Znuny ≥ 6.1, `groups` in older OTRS.
     pub(crate) groups_table: &'static str,
+    /// What `create_time` and `change_time` are stamped with: core's clock, so the
+    /// domain and the rows it writes agree on "now".
+    clock: Arc<dyn Clock>,
 }
 
 impl Db {
@@ -121,6 +127,7 @@ impl Db {
             creations: SharedCommit::new(shared_turns(dialect)),
             additions: SharedCommit::new(shared_turns(dialect)),
             groups_table: "permission_groups",
+            clock: Arc::new(SystemClock),
         };
         if db.table_names().await?.iter().any(|t| t == "groups") {
             db.groups_table = "groups";
@@ -146,6 +153,23 @@ impl Db {
 
     pub async fn close(self) {
         let _ = self.conn.close().await;
+    }
+
+    /// Stamps rows with `clock`'s time from now on (the application passes the clock its
+    /// services use).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The current time as OTRS's DATETIME columns hold it (whole seconds, UTC).
+    pub(crate) fn now(&self) -> NaiveDateTime {
+        crate::row::db_now(self.clock.now())
+    }
+
+    /// The current instant, for what is kept at a finer grain than DATETIME columns.
+    pub(crate) fn instant(&self) -> DateTime<Utc> {
+        self.clock.now()
     }
 
     /// Serialises writers on SQLite; free elsewhere.

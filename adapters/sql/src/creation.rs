@@ -4,14 +4,14 @@
 use async_trait::async_trait;
 use std::collections::HashMap;
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use goats_core::model::*;
 use goats_core::ports::*;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, Value};
 
 use crate::articles::{ARTICLE_COLUMNS, ARTICLE_ROW, MIME_COLUMNS, MIME_ROW, article_values, mime_values};
 use crate::connection::{Db, Dialect};
-use crate::row::{db_now, int};
+use crate::row::int;
 use crate::shared_commit::{Write, in_powers_of_two, one_by_one};
 use crate::tickets::history_name;
 
@@ -33,7 +33,7 @@ impl Write for Creation {
     type Done = CreatedTicket;
 
     async fn write(&self, db: &Db, txn: &DatabaseTransaction) -> Result<Self::Done, sea_orm::DbErr> {
-        let created = db_now(Utc::now());
+        let created = db.now();
         let id = db.insert_ticket(txn, &self.draft, self.by, created).await?;
         let article_id = db.insert_article(txn, id, &self.article, self.by).await?;
         db.write_history(txn, id, (self.history)(id, article_id), self.by).await?;
@@ -52,7 +52,7 @@ impl Write for Creation {
         if all.len() == 1 || db.dialect == Dialect::MySql {
             return one_by_one(all, db, txn).await;
         }
-        let created = db_now(Utc::now());
+        let created = db.now();
         let done = |ids: Vec<(TicketId, ArticleId)>, versions: HashMap<TicketId, i64>| {
             ids.into_iter()
                 .map(|(id, article_id)| CreatedTicket {

@@ -1,7 +1,6 @@
 //! Customer companies (`customer_company`) and their contacts (`customer_user`).
 
 use async_trait::async_trait;
-use chrono::Utc;
 use goats_core::model::*;
 use goats_core::ports::{CustomerCredentials, CustomerRepository};
 use goats_core::{DomainError, DomainResult};
@@ -10,7 +9,7 @@ use sea_orm::{ConnectionTrait, QueryResult, Value};
 use crate::connection::Db;
 use crate::error::to_domain;
 use crate::lookups::assignments;
-use crate::row::{db_now, int, opt_text, text};
+use crate::row::{int, opt_text, text};
 
 const SELECT_USER: &str = "SELECT login, email, customer_id, title, first_name, last_name, phone, mobile, street, \
      zip, city, country, comments, valid_id FROM customer_user";
@@ -198,7 +197,7 @@ impl CustomerRepository for Db {
         );
         let mut values: Vec<Value> = vec![name.into()];
         values.extend(company_details(&c));
-        values.extend([db_now(Utc::now()).into(), by.into(), c.customer_id.clone().into()]);
+        values.extend([self.now().into(), by.into(), c.customer_id.clone().into()]);
         self.update_one(&sql, values, "customer company", &c.customer_id).await
     }
 
@@ -210,13 +209,13 @@ impl CustomerRepository for Db {
         );
         let mut values: Vec<Value> = vec![email.into(), u.customer_id.clone().into()];
         values.extend(contact_details(&u));
-        values.extend([db_now(Utc::now()).into(), by.into(), u.login.clone().into()]);
+        values.extend([self.now().into(), by.into(), u.login.clone().into()]);
         self.update_one(&sql, values, "customer user", &u.login).await
     }
 
     async fn set_user_password_hash(&self, login: &str, hash: &str, by: UserId) -> DomainResult<()> {
         let sql = "UPDATE customer_user SET pw = ?, change_time = ?, change_by = ? WHERE login = ?";
-        let values: Vec<Value> = vec![hash.into(), db_now(Utc::now()).into(), by.into(), login.into()];
+        let values: Vec<Value> = vec![hash.into(), self.now().into(), by.into(), login.into()];
         self.update_one(sql, values, "customer user", login).await
     }
 }

@@ -2,7 +2,6 @@
 //! `group_user`, `role_user` and `group_role`.
 
 use async_trait::async_trait;
-use chrono::Utc;
 use goats_core::model::*;
 use goats_core::permission::Permission;
 use goats_core::ports::GroupRepository;
@@ -11,7 +10,7 @@ use sea_orm::{ConnectionTrait, Value};
 
 use crate::connection::Db;
 use crate::error::to_domain;
-use crate::row::{db_now, int, opt_text, text};
+use crate::row::{int, opt_text, text};
 
 impl Db {
     async fn named_rows(&self, table: &str) -> DomainResult<Vec<(i32, String, Option<String>, bool)>> {
@@ -128,7 +127,7 @@ impl GroupRepository for Db {
         {
             return Ok(());
         }
-        let now = db_now(Utc::now());
+        let now = self.now();
         let _w = self.write_guard().await;
         self.conn
             .execute_raw(self.stmt(

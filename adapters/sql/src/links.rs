@@ -1,7 +1,6 @@
 //! Links between tickets in OTRS's `link_relation`: one row per link, `Normal` without
 //! a direction, `ParentChild` from parent (source) to child (target), keys as text.
 
-use chrono::Utc;
 use goats_core::DomainResult;
 use goats_core::history::HistoryEntry;
 use goats_core::model::*;
@@ -9,7 +8,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, TransactionTrait, Val
 
 use crate::connection::Db;
 use crate::error::to_domain;
-use crate::row::{db_now, int, text};
+use crate::row::{int, text};
 
 /// The `link_relation` columns of one link, in OTRS's direction.
 struct Row {
@@ -31,7 +30,7 @@ impl Db {
         if let Some(r) = txn.query_one_raw(self.stmt(&select, [name.into()])).await? {
             return Ok(int(&r, "id"));
         }
-        let now = db_now(Utc::now());
+        let now = self.now();
         let (sql, values): (String, Vec<Value>) = if table == "link_object" {
             (format!("INSERT INTO {table} (name) VALUES (?)"), vec![name.into()])
         } else {
@@ -164,7 +163,7 @@ impl Db {
                     r.target.to_string().into(),
                     link_type.into(),
                     state.into(),
-                    db_now(Utc::now()).into(),
+                    self.now().into(),
                     by.into(),
                 ],
             ))

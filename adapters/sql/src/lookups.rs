@@ -1,7 +1,6 @@
 //! Queues, states, priorities and ticket types.
 
 use async_trait::async_trait;
-use chrono::Utc;
 use goats_core::model::*;
 use goats_core::ports::{LookupKind, LookupRepository, NewQueue, ReplyTexts, StandardTemplate};
 use goats_core::{DomainError, DomainResult};
@@ -9,7 +8,7 @@ use sea_orm::{ConnectionTrait, QueryResult, Value};
 
 use crate::connection::Db;
 use crate::error::to_domain;
-use crate::row::{db_now, int, opt_text, text};
+use crate::row::{int, opt_text, text};
 
 const SELECT_QUEUE: &str = "SELECT id, name, group_id, unlock_timeout, first_response_time, update_time, \
      solution_time, calendar_name, comments, valid_id FROM queue";
@@ -55,7 +54,7 @@ impl Db {
         values: Vec<Value>,
         by: UserId,
     ) -> DomainResult<i64> {
-        let (sql, values) = audited_insert(table, columns, values, by);
+        let (sql, values) = audited_insert(table, columns, values, by, self.now());
         let _w = self.write_guard().await;
         self.insert_id(&self.conn, &sql, values).await.map_err(to_domain)
     }
@@ -68,7 +67,7 @@ impl Db {
         values: Vec<Value>,
         by: UserId,
     ) -> DomainResult<()> {
-        let (sql, values) = audited_insert(table, columns, values, by);
+        let (sql, values) = audited_insert(table, columns, values, by, self.now());
         let _w = self.write_guard().await;
         self.conn.execute_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
         Ok(())
@@ -88,7 +87,7 @@ impl Db {
         let _w = self.write_guard().await;
         let r = self
             .conn
-            .execute_raw(self.stmt(&sql, [valid_id.into(), db_now(Utc::now()).into(), by.into(), id.clone()]))
+            .execute_raw(self.stmt(&sql, [valid_id.into(), self.now().into(), by.into(), id.clone()]))
             .await
             .map_err(to_domain)?;
         if r.rows_affected() == 0 {
@@ -99,8 +98,13 @@ impl Db {
 }
 
 /// An INSERT that also fills OTRS's audit columns.
-fn audited_insert(table: &str, columns: &[&str], mut values: Vec<Value>, by: UserId) -> (String, Vec<Value>) {
-    let now = db_now(Utc::now());
+fn audited_insert(
+    table: &str,
+    columns: &[&str],
+    mut values: Vec<Value>,
+    by: UserId,
+    now: chrono::NaiveDateTime,
+) -> (String, Vec<Value>) {
     let mut all: Vec<&str> = columns.to_vec();
     all.extend(["create_time", "create_by", "change_time", "change_by"]);
     values.extend([now.into(), by.into(), now.into(), by.into()]);
@@ -193,7 +197,7 @@ impl LookupRepository for Db {
         let sql =
             format!("UPDATE queue SET {}, change_time = ?, change_by = ? WHERE id = ?", assignments(&QUEUE_SETTINGS));
         let mut values = queue_settings(name, &q);
-        values.extend([db_now(Utc::now()).into(), by.into(), id.into()]);
+        values.extend([self.now().into(), by.into(), id.into()]);
         let _w = self.write_guard().await;
         let r = self.conn.execute_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
         if r.rows_affected() == 0 {
@@ -208,7 +212,7 @@ impl LookupRepository for Db {
         let _w = self.write_guard().await;
         let r = self
             .conn
-            .execute_raw(self.stmt(&sql, [name.into(), db_now(Utc::now()).into(), by.into(), id.into()]))
+            .execute_raw(self.stmt(&sql, [name.into(), self.now().into(), by.into(), id.into()]))
             .await
             .map_err(to_domain)?;
         if r.rows_affected() == 0 {

@@ -1,12 +1,10 @@
 //! `goats migrate`: create the OTRS schema on an empty database, or recognise an
 //! existing OTRS/Znuny one and add only goats' own tables. Never alters an OTRS table.
 
-use chrono::Utc;
 use sea_orm::{ConnectionTrait, TransactionTrait, Value};
 
 use crate::connection::{Db, Dialect};
 use crate::error::SqlError;
-use crate::row::db_now;
 use crate::schema::{self, ddl, defaults::DefaultValue};
 
 /// What `migrate` found and did.
@@ -76,7 +74,7 @@ async fn create_otrs_schema(db: &Db) -> Result<(), SqlError> {
             txn.execute_unprepared(&sql).await?;
         }
     }
-    let now = db_now(Utc::now());
+    let now = db.now();
     for rows in schema::otrs_defaults() {
         let Some(table) = tables.iter().find(|t| t.name == rows.table) else { continue };
         let audit: Vec<&str> = AUDIT_COLUMNS.iter().copied().filter(|c| table.column(c).is_some()).collect();
@@ -127,7 +125,7 @@ async fn apply_goats_migrations(db: &Db, from: i32) -> Result<(), SqlError> {
         }
         txn.execute_raw(db.stmt(
             "INSERT INTO goats_schema_version (version, description, applied_at) VALUES (?, ?, ?)",
-            [Value::from(*version), Value::from(description.to_string()), Value::from(db_now(Utc::now()))],
+            [Value::from(*version), Value::from(description.to_string()), Value::from(db.now())],
         ))
         .await?;
         txn.commit().await?;

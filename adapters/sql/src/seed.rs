@@ -96,7 +96,7 @@ pub async fn seed(
     mut progress: impl FnMut(u64, u64),
 ) -> Result<SeedReport, SqlError> {
     let mut rng = StdRng::seed_from_u64(plan.seed);
-    let now = Utc::now();
+    let now = db.instant();
     let mut report = SeedReport::default();
     let _w = db.write_guard().await;
 

@@ -44,10 +44,9 @@ impl RefreshTokenStore for Db {
         );
         let _w = self.write_guard().await;
         self.conn
-            .execute_raw(self.stmt(
-                &sql,
-                [family.into(), who, token_hash.into(), db_now(expires_at).into(), db_now(Utc::now()).into()],
-            ))
+            .execute_raw(
+                self.stmt(&sql, [family.into(), who, token_hash.into(), db_now(expires_at).into(), self.now().into()]),
+            )
             .await
             .map_err(to_domain)?;
         Ok(())
@@ -129,7 +128,7 @@ impl SettingsStore for Db {
             self.conn
                 .execute_raw(self.stmt(
                     "INSERT INTO goats_setting (name, value, create_time) VALUES (?, ?, ?)",
-                    [key.into(), value.into(), db_now(Utc::now()).into()],
+                    [key.into(), value.into(), self.now().into()],
                 ))
                 .await
         };
@@ -161,7 +160,7 @@ impl ApiTokenStore for Db {
                 token_hash.into(),
                 scope.key().into(),
                 expires_at.map(db_now).into(),
-                db_now(Utc::now()).into(),
+                self.now().into(),
             ],
         )
         .await

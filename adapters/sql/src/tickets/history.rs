@@ -1,7 +1,6 @@
 //! `ticket_history`: the rows OTRS records for every change, each a snapshot of the
 //! ticket as the change left it.
 
-use chrono::Utc;
 use goats_core::DomainResult;
 use goats_core::history::{HistoryEntry, HistoryRecord};
 use goats_core::model::*;
@@ -9,7 +8,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, Value};
 
 use crate::connection::Db;
 use crate::error::to_domain;
-use crate::row::{db_now, int, opt_int, text, time};
+use crate::row::{int, opt_int, text, time};
 use crate::shared_commit::in_powers_of_two;
 
 /// A history row's name as `ticket_history.name` holds it: 200 characters at most.
@@ -31,7 +30,7 @@ impl Db {
         if entries.is_empty() {
             return Ok(());
         }
-        let now = db_now(Utc::now());
+        let now = self.now();
         let rows = vec!["SELECT ? AS n, ? AS name, ? AS history_type_id, ? AS article_id"; entries.len()];
         // The ticket by a constant id: MySQL's INSERT … SELECT then locks that one row
         // (a join to the ticket table locked ranges of it, and creations deadlocked).
@@ -75,7 +74,7 @@ impl Db {
         txn: &DatabaseTransaction,
         entries: &[(TicketId, HistoryEntry, UserId)],
     ) -> Result<(), sea_orm::DbErr> {
-        let now = db_now(Utc::now());
+        let now = self.now();
         let rows = vec![
             "SELECT ? AS n, ? AS ticket_id, ? AS name, ? AS history_type_id, ? AS article_id, ? AS by_id";
             entries.len()

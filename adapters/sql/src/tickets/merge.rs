@@ -1,6 +1,5 @@
 //! Merging one ticket into another, as OTRS does, in one transaction.
 
-use chrono::Utc;
 use goats_core::DomainResult;
 use goats_core::model::*;
 use goats_core::ports::MergePlan;
@@ -8,7 +7,6 @@ use sea_orm::{ConnectionTrait, TransactionTrait, Value};
 
 use crate::connection::Db;
 use crate::error::to_domain;
-use crate::row::db_now;
 
 use super::writes::update_sql;
 
@@ -20,7 +18,7 @@ impl Db {
         plan: MergePlan,
         by: UserId,
     ) -> DomainResult<()> {
-        let now = db_now(Utc::now());
+        let now = self.now();
         let _w = self.write_guard().await;
         let txn = self.conn.begin().await.map_err(to_domain)?;
         let run = |sql: &str, values: Vec<Value>| txn.execute_raw(self.stmt(sql, values));

@@ -1,7 +1,7 @@
 //! Changing a ticket: the edit the domain planned, applied with its precondition in one
 //! transaction; watchers and accounted time, each with its history row.
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use goats_core::history::HistoryEntry;
 use goats_core::model::*;
 use goats_core::tickets::{Applied, Column, Precondition, TicketEdit};
@@ -10,7 +10,7 @@ use sea_orm::{ConnectionTrait, TransactionTrait, Value};
 
 use crate::connection::{Db, Dialect};
 use crate::error::to_domain;
-use crate::row::{db_now, opt_int};
+use crate::row::opt_int;
 
 /// The `ticket` column an edit's [`Column`] writes, with its value: the one place this
 /// store names the changeable columns.
@@ -55,7 +55,7 @@ impl Db {
     /// that lock, so of two writers expecting one version the second reads the first's
     /// history and gives up; then the history rows.
     pub(super) async fn apply_edit(&self, id: TicketId, edit: TicketEdit, by: UserId) -> DomainResult<Applied> {
-        let (mut sql, mut values) = update_sql(edit.columns, id, by, db_now(Utc::now()));
+        let (mut sql, mut values) = update_sql(edit.columns, id, by, self.now());
         if let Precondition::Columns(g) = &edit.precondition {
             sql.push_str(" AND ticket_state_id = ? AND until_time = ? AND ticket_lock_id = ?");
             values.extend([g.state_id.into(), g.until_time.into(), g.lock.id().into()]);
@@ -114,7 +114,7 @@ impl Db {
         if present == watching {
             return Ok(false);
         }
-        let now = db_now(Utc::now());
+        let now = self.now();
         let stmt = if watching {
             self.stmt(
                 "INSERT INTO ticket_watcher (ticket_id, user_id, create_time, create_by, change_time, change_by) VALUES (?, ?, ?, ?, ?, ?)",
@@ -137,7 +137,7 @@ impl Db {
         history: HistoryEntry,
         by: UserId,
     ) -> DomainResult<()> {
-        let now = db_now(Utc::now());
+        let now = self.now();
         let _w = self.write_guard().await;
         let txn = self.conn.begin().await.map_err(to_domain)?;
         txn.execute_raw(self.stmt(
