@@ -49,6 +49,8 @@ pub struct App {
     pub auth: Arc<AuthService>,
     pub access_tokens: Arc<AccessTokens>,
     pub sessions: Arc<WebSessions>,
+    /// Administration, for the API, the admin pages and the command line alike.
+    pub admin: Arc<AdminService>,
     /// Where services and jobs publish events: it hands them to the channels.
     pub events: Arc<Dispatcher>,
     /// The in-app channel the agents' browsers follow.
@@ -118,10 +120,18 @@ impl App {
                 .with_attachment_limit(config.tickets.max_attachment_mb * 1024 * 1024)
                 .with_events(events.clone()),
         );
+        let cpu = Arc::new(crate::cpu::BlockingThreads);
+        let admin = Arc::new(AdminService::new(AdminPorts {
+            lookups: lookups.clone(),
+            groups: people.clone(),
+            agents: people.clone(),
+            customers: store.clone(),
+            cpu: cpu.clone(),
+        }));
         let refresh_ttl = Duration::days(config.auth.refresh_token_days);
         let auth = Arc::new(
             AuthService::new(people.clone(), people.clone(), store.clone(), store, clock.clone(), refresh_ttl)
-                .with_cpu(Arc::new(crate::cpu::BlockingThreads)),
+                .with_cpu(cpu),
         );
         let key = match &config.auth.jwt_secret {
             Some(k) => k.clone(),
@@ -144,6 +154,7 @@ impl App {
             auth,
             access_tokens,
             sessions,
+            admin,
             events,
             live,
             deliveries,
@@ -168,12 +179,7 @@ impl App {
             schedule: store,
             live: self.live.clone(),
             deliveries: self.deliveries.clone(),
-            admin: Arc::new(AdminService::new(AdminPorts {
-                lookups: self.lookups.clone(),
-                groups: self.people.clone(),
-                agents: self.people.clone(),
-                customers: Arc::new(self.db.clone()),
-            })),
+            admin: self.admin.clone(),
         }
     }
 }

@@ -2,9 +2,11 @@
 
 use std::io::Read;
 
-use goats_core::password;
-use goats_core::permission::Permission;
-use goats_core::ports::{AgentRepository, GroupRepository, NewAgent};
+use goats_core::DomainError;
+use goats_core::admin::{AgentChanges, AgentInput};
+use goats_core::model::GroupGrant;
+use goats_core::permission::{ADMIN_GROUP_ID, AgentPermissions, Permission};
+use goats_core::ports::{AgentRepository, GroupRepository};
 
 use crate::app::App;
 use crate::bootstrap::generate_password;
@@ -31,22 +33,19 @@ pub async fn add(app: &App, args: UserAdd) -> Result<(), AppError> {
                 .ok_or_else(|| AppError::Usage(format!("there is no group named `{name}`")))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let id = AgentRepository::create(
-        &app.db,
-        NewAgent {
-            login: args.login.clone(),
-            first_name: args.first_name,
-            last_name: args.last_name,
-            email: args.email,
-            password_hash: password::hash(&secret),
-        },
-        CLI_ACTOR,
-    )
-    .await?;
+    // The same checks as an admin adding an agent in the API or the pages.
+    let input = AgentInput {
+        login: args.login.clone(),
+        first_name: args.first_name,
+        last_name: args.last_name,
+        email: args.email,
+        password: secret.clone(),
+    };
+    let agent = app.admin.create_agent(&operator(), input).await.map_err(refused)?;
     for group in group_ids {
-        app.db.grant_user(id, group, Permission::Rw, CLI_ACTOR).await?;
+        app.admin.set_agent_grant(&operator(), agent.id, group, Permission::Rw, true).await.map_err(refused)?;
     }
-    println!("added agent {} (id {id}) with rw on {}", args.login, wanted.join(", "));
+    println!("added agent {} (id {}) with rw on {}", agent.login, agent.id, wanted.join(", "));
     if generated {
         println!("password: {secret}");
     }
@@ -60,12 +59,29 @@ pub async fn passwd(app: &App, login: &str, from_stdin: bool) -> Result<(), AppE
         .await?
         .ok_or_else(|| AppError::Usage(format!("there is no agent with login `{login}`")))?;
     let (secret, generated) = read_or_generate(from_stdin)?;
-    app.db.set_password_hash(agent.id, &password::hash(&secret), CLI_ACTOR).await?;
+    let change = AgentChanges { password: Some(secret.clone()), ..AgentChanges::default() };
+    app.admin.change_agent(&operator(), agent.id, change).await.map_err(refused)?;
     println!("password of {login} changed");
     if generated {
         println!("password: {secret}");
     }
     Ok(())
+}
+
+/// Whoever runs the command line on the server administers goats: they act as OTRS's
+/// superuser (id 1) with the admin group's rights, whatever the database says of id 1.
+fn operator() -> AgentPermissions {
+    AgentPermissions::new(CLI_ACTOR, [GroupGrant { group_id: ADMIN_GROUP_ID, permission: Permission::Rw }])
+}
+
+/// A refusal of the input (a taken login, a short password, a malformed address) is the
+/// operator's to fix: said as a usage error, with the field it concerns.
+fn refused(e: DomainError) -> AppError {
+    match e {
+        DomainError::Invalid { field, reason } => AppError::Usage(format!("{field}: {reason}")),
+        DomainError::Conflict(why) => AppError::Usage(why),
+        other => AppError::from(other),
+    }
 }
 
 pub async fn list(app: &App) -> Result<(), AppError> {

@@ -107,6 +107,15 @@ async fn admin_password_from_the_environment_and_user_commands() {
         .output()
         .unwrap();
     assert_clean_failure(&out, "no group named `nosuch`");
+    // The same checks as the admin API and pages, and nothing is added when one fails.
+    let add = |login: &str, email: &str| {
+        goats(&dir.0).args(["user", "add", login, "--first-name", "X", "--last-name", "Y", "--email", email]).output()
+    };
+    assert_clean_failure(&add("x", "not-an-address").unwrap(), "email: not an email address");
+    assert_clean_failure(&add("ada", "ada@example.com").unwrap(), "an agent with the login ada exists");
+    assert_clean_failure(&add("two words", "x@example.com").unwrap(), "login: a login of 1 to 200 characters");
+    let listing = goats(&dir.0).args(["user", "list"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&listing.stdout).contains(" x "), "nothing half-added");
 }
 
 #[test]

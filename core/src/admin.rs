@@ -7,11 +7,10 @@ use std::sync::Arc;
 
 use crate::error::{DomainError, DomainResult};
 use crate::model::*;
-use crate::password;
 use crate::permission::{ADMIN_GROUP_ID, AgentPermissions, Permission};
 use crate::ports::{
-    AgentProfile, AgentRepository, CustomerRepository, GroupRepository, LookupKind, LookupRepository, NewAgent,
-    NewQueue,
+    AgentProfile, AgentRepository, CpuWork, CustomerRepository, GroupRepository, LookupKind, LookupRepository,
+    NewAgent, NewQueue,
 };
 
 /// What administration works through.
@@ -21,6 +20,8 @@ pub struct AdminPorts {
     pub groups: Arc<dyn GroupRepository>,
     pub agents: Arc<dyn AgentRepository>,
     pub customers: Arc<dyn CustomerRepository>,
+    /// Where new passwords are hashed, off the threads that serve requests.
+    pub cpu: Arc<dyn CpuWork>,
 }
 
 /// How many companies or contacts one search returns at most.
@@ -342,7 +343,7 @@ impl AdminService {
             first_name: checked_name(&input.first_name)?,
             last_name: checked_name(&input.last_name)?,
             email: checked_email(input.email)?,
-            password_hash: password::hash(&input.password),
+            password_hash: self.ports.cpu.hash_password(input.password).await?,
         };
         let id = self.ports.agents.create(agent, actor.user_id).await?;
         self.agent(actor, id).await
@@ -369,7 +370,8 @@ impl AdminService {
             self.ports.agents.update_profile(id, profile, actor.user_id).await?;
         }
         if let Some(p) = &c.password {
-            self.ports.agents.set_password_hash(id, &password::hash(p), actor.user_id).await?;
+            let hash = self.ports.cpu.hash_password(p.clone()).await?;
+            self.ports.agents.set_password_hash(id, &hash, actor.user_id).await?;
         }
         if let Some(valid) = c.valid.filter(|v| *v != a.valid) {
             self.ports.agents.set_valid(id, valid, actor.user_id).await?;
@@ -493,7 +495,11 @@ impl AdminService {
             checked_password(p)?;
         }
         u.valid = true;
-        self.ports.customers.create_user(u.clone(), password.as_deref().map(password::hash), actor.user_id).await?;
+        let hash = match password {
+            Some(p) => Some(self.ports.cpu.hash_password(p).await?),
+            None => None,
+        };
+        self.ports.customers.create_user(u.clone(), hash, actor.user_id).await?;
         self.customer_user(actor, &u.login).await
     }
 
@@ -515,7 +521,8 @@ impl AdminService {
         }
         self.ports.customers.update_user(u, actor.user_id).await?;
         if let Some(p) = password {
-            self.ports.customers.set_user_password_hash(login, &password::hash(&p), actor.user_id).await?;
+            let hash = self.ports.cpu.hash_password(p).await?;
+            self.ports.customers.set_user_password_hash(login, &hash, actor.user_id).await?;
         }
         self.customer_user(actor, login).await
     }
@@ -567,8 +574,13 @@ mod tests {
     async fn setup() -> (MemoryStore, AdminService, AgentPermissions, AgentPermissions) {
         let store = MemoryStore::with_defaults(Arc::new(FixedClock::at(Utc::now())));
         let s = Arc::new(store.clone());
-        let admin =
-            AdminService::new(AdminPorts { lookups: s.clone(), groups: s.clone(), agents: s.clone(), customers: s });
+        let admin = AdminService::new(AdminPorts {
+            lookups: s.clone(),
+            groups: s.clone(),
+            agents: s.clone(),
+            customers: s,
+            cpu: Arc::new(crate::ports::InlineCpu),
+        });
         let root = AgentPermissions::new(1, store.grants_for(1).await.unwrap());
         let nobody = AgentPermissions::new(9, []);
         (store, admin, root, nobody)

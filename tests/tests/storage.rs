@@ -1126,8 +1126,13 @@ async fn administration_on_every_engine() {
     use goats_core::admin::{AdminPorts, AdminService, AgentChanges, AgentInput, QueueChanges};
     with_each_engine(|engine, db| async move {
         let s = Arc::new(db.clone());
-        let admin =
-            AdminService::new(AdminPorts { lookups: s.clone(), groups: s.clone(), agents: s.clone(), customers: s });
+        let admin = AdminService::new(AdminPorts {
+            lookups: s.clone(),
+            groups: s.clone(),
+            agents: s.clone(),
+            customers: s,
+            cpu: Arc::new(InlineCpu),
+        });
         let root = root(&db).await;
 
         let q = admin.create_queue(&root, goats_core::testing::queue("Support", 1)).await.unwrap();

@@ -80,6 +80,7 @@ pub async fn world() -> World {
             groups: Arc::new(store.clone()),
             agents: Arc::new(store.clone()),
             customers: Arc::new(store.clone()),
+            cpu: Arc::new(goats_core::ports::InlineCpu),
         })),
     };
     let routes = Arc::new(router(state));
