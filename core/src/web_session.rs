@@ -90,13 +90,14 @@ impl WebSessions {
         let id_hash = token_hash(secret);
         let now = self.clock.now();
         if let Some(kept) = &self.kept {
-            let Some(record) = kept.get_or_load(id_hash.clone(), || self.store.find(&id_hash)).await? else {
+            let found = kept.get_or_load(id_hash.clone(), || self.store.find(&id_hash)).await?;
+            let Some(record) = found.as_ref() else {
                 return Ok(None);
             };
             // A kept record still ages: it serves only while neither a timeout nor a touch
             // is due; otherwise the store decides, as without keeping.
-            if !self.expired(&record, now) && now - record.last_seen_at < TOUCH_EVERY {
-                return Ok(Some(ActiveSession { user_id: record.user_id, csrf_token: record.csrf_token }));
+            if !self.expired(record, now) && now - record.last_seen_at < TOUCH_EVERY {
+                return Ok(Some(ActiveSession { user_id: record.user_id, csrf_token: record.csrf_token.clone() }));
             }
             kept.forget_key(id_hash.as_str());
         }

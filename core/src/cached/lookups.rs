@@ -70,13 +70,16 @@ impl CachedLookups {
 #[async_trait]
 impl LookupRepository for CachedLookups {
     async fn queues(&self) -> DomainResult<Vec<Queue>> {
-        self.queues.get_or_load((), || self.inner.queues()).await
+        self.queues.get_or_load((), || self.inner.queues()).await.map(Arc::unwrap_or_clone)
     }
     async fn queue(&self, id: QueueId) -> DomainResult<Option<Queue>> {
-        self.queue.get_or_load(id, || self.inner.queue(id)).await
+        self.queue.get_or_load(id, || self.inner.queue(id)).await.map(Arc::unwrap_or_clone)
     }
     async fn queue_by_name(&self, name: &str) -> DomainResult<Option<Queue>> {
-        self.queue_by_name.get_or_load(name.to_string(), || self.inner.queue_by_name(name)).await
+        self.queue_by_name
+            .get_or_load(name.to_string(), || self.inner.queue_by_name(name))
+            .await
+            .map(Arc::unwrap_or_clone)
     }
     async fn create_queue(&self, queue: NewQueue, by: UserId) -> DomainResult<QueueId> {
         self.write(self.inner.create_queue(queue, by).await)
@@ -85,37 +88,40 @@ impl LookupRepository for CachedLookups {
         self.write(self.inner.set_queue_valid(id, valid, by).await)
     }
     async fn states(&self) -> DomainResult<Vec<TicketState>> {
-        self.states.get_or_load((), || self.inner.states()).await
+        self.states.get_or_load((), || self.inner.states()).await.map(Arc::unwrap_or_clone)
     }
     async fn state(&self, id: StateId) -> DomainResult<Option<TicketState>> {
-        self.state.get_or_load(id, || self.inner.state(id)).await
+        self.state.get_or_load(id, || self.inner.state(id)).await.map(Arc::unwrap_or_clone)
     }
     async fn state_by_name(&self, name: &str) -> DomainResult<Option<TicketState>> {
-        self.state_by_name.get_or_load(name.to_string(), || self.inner.state_by_name(name)).await
+        self.state_by_name
+            .get_or_load(name.to_string(), || self.inner.state_by_name(name))
+            .await
+            .map(Arc::unwrap_or_clone)
     }
     async fn create_state(&self, name: &str, state_type: StateType, by: UserId) -> DomainResult<StateId> {
         self.write(self.inner.create_state(name, state_type, by).await)
     }
     async fn priorities(&self) -> DomainResult<Vec<Priority>> {
-        self.priorities.get_or_load((), || self.inner.priorities()).await
+        self.priorities.get_or_load((), || self.inner.priorities()).await.map(Arc::unwrap_or_clone)
     }
     async fn priority(&self, id: PriorityId) -> DomainResult<Option<Priority>> {
-        self.priority.get_or_load(id, || self.inner.priority(id)).await
+        self.priority.get_or_load(id, || self.inner.priority(id)).await.map(Arc::unwrap_or_clone)
     }
     async fn create_priority(&self, name: &str, by: UserId) -> DomainResult<PriorityId> {
         self.write(self.inner.create_priority(name, by).await)
     }
     async fn types(&self) -> DomainResult<Vec<TicketType>> {
-        self.types.get_or_load((), || self.inner.types()).await
+        self.types.get_or_load((), || self.inner.types()).await.map(Arc::unwrap_or_clone)
     }
     async fn ticket_type(&self, id: TypeId) -> DomainResult<Option<TicketType>> {
-        self.ticket_type.get_or_load(id, || self.inner.ticket_type(id)).await
+        self.ticket_type.get_or_load(id, || self.inner.ticket_type(id)).await.map(Arc::unwrap_or_clone)
     }
     async fn create_type(&self, name: &str, by: UserId) -> DomainResult<TypeId> {
         self.write(self.inner.create_type(name, by).await)
     }
     async fn reply_texts(&self, queue_id: QueueId) -> DomainResult<ReplyTexts> {
-        self.reply_texts.get_or_load(queue_id, || self.inner.reply_texts(queue_id)).await
+        self.reply_texts.get_or_load(queue_id, || self.inner.reply_texts(queue_id)).await.map(Arc::unwrap_or_clone)
     }
     async fn update_queue(&self, id: QueueId, queue: NewQueue, by: UserId) -> DomainResult<()> {
         self.write(self.inner.update_queue(id, queue, by).await)

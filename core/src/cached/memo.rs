@@ -1,4 +1,5 @@
-//! One cache: values by key, each kept for a while.
+//! One cache: values by key, each kept for a while and handed out as an `Arc`, so a
+//! hit costs a reference count under the lock, never a copy of a page of tickets.
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
@@ -24,7 +25,7 @@ pub struct Memo<K, V> {
 struct State<K, V> {
     /// Bumped by every `forget`, so a load that began before it is not kept after it.
     generation: u64,
-    entries: HashMap<K, (DateTime<Utc>, V)>,
+    entries: HashMap<K, (DateTime<Utc>, Arc<V>)>,
     /// Keys being loaded, with the callers waiting for them. When a value expired under
     /// load, every request in flight used to read it again at once — 64 counts of the
     /// ticket table each time a list total expired; now one reads and the rest wait.
@@ -32,12 +33,12 @@ struct State<K, V> {
 }
 
 enum Claim<V> {
-    Kept(V),
+    Kept(Arc<V>),
     Wait,
     Load { generation: u64 },
 }
 
-impl<K: Eq + Hash + Clone, V: Clone> Memo<K, V> {
+impl<K: Eq + Hash + Clone, V> Memo<K, V> {
     pub fn new(ttl: Duration, clock: Arc<dyn Clock>) -> Self {
         let state = State { generation: 0, entries: HashMap::new(), loading: HashMap::new() };
         Self { ttl, clock, state: Mutex::new(state) }
@@ -49,7 +50,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Memo<K, V> {
 
     /// The kept value of `key`, or the one `load` reads now (kept for next time). While
     /// one caller loads a key, the others asking for it wait for that value.
-    pub async fn get_or_load<F, Fut>(&self, key: K, load: F) -> DomainResult<V>
+    pub async fn get_or_load<F, Fut>(&self, key: K, load: F) -> DomainResult<Arc<V>>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = DomainResult<V>>,
@@ -64,7 +65,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Memo<K, V> {
         };
         // Releases the waiters however the load ends: with a value, an error, or dropped.
         let _loading = Loading { memo: self, key: &key };
-        let value = load().await?;
+        let value = Arc::new(load().await?);
         let mut s = self.lock();
         if s.generation == generation {
             if s.entries.len() >= MAX_ENTRIES {
@@ -80,7 +81,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Memo<K, V> {
         if let Some((at, v)) = s.entries.get(key)
             && now - *at < self.ttl
         {
-            return Claim::Kept(v.clone());
+            return Claim::Kept(Arc::clone(v));
         }
         if s.loading.contains_key(key) {
             return Claim::Wait;
@@ -158,16 +159,16 @@ mod tests {
         let memo: Memo<u8, u32> = Memo::new(Duration::seconds(10), clock.clone());
         let loads = AtomicU32::new(0);
         let load = || async { Ok(loads.fetch_add(1, Ordering::SeqCst)) };
-        assert_eq!(memo.get_or_load(1, load).await.unwrap(), 0);
-        assert_eq!(memo.get_or_load(1, load).await.unwrap(), 0, "kept");
-        assert_eq!(memo.get_or_load(2, load).await.unwrap(), 1, "another key loads");
+        assert_eq!(*memo.get_or_load(1, load).await.unwrap(), 0);
+        assert_eq!(*memo.get_or_load(1, load).await.unwrap(), 0, "kept");
+        assert_eq!(*memo.get_or_load(2, load).await.unwrap(), 1, "another key loads");
         clock.advance(Duration::seconds(11));
-        assert_eq!(memo.get_or_load(1, load).await.unwrap(), 2, "expired");
+        assert_eq!(*memo.get_or_load(1, load).await.unwrap(), 2, "expired");
         memo.forget();
-        assert_eq!(memo.get_or_load(1, load).await.unwrap(), 3, "forgotten");
+        assert_eq!(*memo.get_or_load(1, load).await.unwrap(), 3, "forgotten");
         memo.forget_key(&2);
-        assert_eq!(memo.get_or_load(1, load).await.unwrap(), 3, "another key forgotten");
-        assert_eq!(memo.get_or_load(2, load).await.unwrap(), 4, "this key forgotten");
+        assert_eq!(*memo.get_or_load(1, load).await.unwrap(), 3, "another key forgotten");
+        assert_eq!(*memo.get_or_load(2, load).await.unwrap(), 4, "this key forgotten");
     }
 
     #[tokio::test]
@@ -179,8 +180,8 @@ mod tests {
             memo.forget();
             Ok("before the write")
         });
-        assert_eq!(stale.await.unwrap(), "before the write");
-        assert_eq!(memo.get_or_load(1, || async { Ok("after") }).await.unwrap(), "after");
+        assert_eq!(*stale.await.unwrap(), "before the write");
+        assert_eq!(*memo.get_or_load(1, || async { Ok("after") }).await.unwrap(), "after");
     }
 
     fn memo(ttl_seconds: i64) -> Arc<Memo<u8, u32>> {
@@ -201,6 +202,7 @@ mod tests {
                 if fails { Err(crate::DomainError::Storage("down".into())) } else { Ok(n) }
             })
             .await
+            .map(|v| *v)
         })
     }
 

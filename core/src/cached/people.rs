@@ -53,13 +53,13 @@ impl AgentRepository for CachedPeople {
         self.write(self.agents.create(agent, by).await)
     }
     async fn get(&self, id: UserId) -> DomainResult<Option<Agent>> {
-        self.agent.get_or_load(id, || self.agents.get(id)).await
+        self.agent.get_or_load(id, || self.agents.get(id)).await.map(Arc::unwrap_or_clone)
     }
     async fn by_login(&self, login: &str) -> DomainResult<Option<Agent>> {
         self.agents.by_login(login).await
     }
     async fn list(&self) -> DomainResult<Vec<Agent>> {
-        self.agent_list.get_or_load((), || self.agents.list()).await
+        self.agent_list.get_or_load((), || self.agents.list()).await.map(Arc::unwrap_or_clone)
     }
     async fn credentials(&self, login: &str) -> DomainResult<Option<Credentials>> {
         self.agents.credentials(login).await
@@ -102,7 +102,7 @@ impl GroupRepository for CachedPeople {
         self.write(self.groups.add_user_to_role(user, role, by).await)
     }
     async fn grants_for(&self, user: UserId) -> DomainResult<Vec<GroupGrant>> {
-        self.grants.get_or_load(user, || self.groups.grants_for(user)).await
+        self.grants.get_or_load(user, || self.groups.grants_for(user)).await.map(Arc::unwrap_or_clone)
     }
     async fn direct_grants(&self, user: UserId) -> DomainResult<Vec<GroupGrant>> {
         self.groups.direct_grants(user).await
@@ -130,7 +130,10 @@ impl CachedPreferences {
 #[async_trait]
 impl PreferenceStore for CachedPreferences {
     async fn preference(&self, user_id: UserId, key: &str) -> DomainResult<Option<String>> {
-        self.values.get_or_load((user_id, key.to_string()), || self.inner.preference(user_id, key)).await
+        self.values
+            .get_or_load((user_id, key.to_string()), || self.inner.preference(user_id, key))
+            .await
+            .map(Arc::unwrap_or_clone)
     }
     async fn set_preference(&self, user_id: UserId, key: &str, value: &str) -> DomainResult<()> {
         let result = self.inner.set_preference(user_id, key, value).await;

@@ -1,6 +1,8 @@
 //! Reading tickets for agents: one ticket, its page, lists and counts, kept briefly in
 //! the read cache when the service has one.
 
+use std::sync::Arc;
+
 use crate::error::{DomainError, DomainResult};
 use crate::model::*;
 use crate::permission::{AgentPermissions, Permission};
@@ -21,28 +23,32 @@ pub struct TicketZoom {
 impl TicketService {
     pub(super) async fn articles_of(&self, id: TicketId) -> DomainResult<Vec<Article>> {
         match &self.reads {
-            Some(r) => r.articles.get_or_load(id, || self.ports.articles.list_for_ticket(id)).await,
+            Some(r) => {
+                r.articles.get_or_load(id, || self.ports.articles.list_for_ticket(id)).await.map(Arc::unwrap_or_clone)
+            }
             None => self.ports.articles.list_for_ticket(id).await,
         }
     }
 
     pub(super) async fn watchers_of(&self, id: TicketId) -> DomainResult<Vec<UserId>> {
         match &self.reads {
-            Some(r) => r.watchers.get_or_load(id, || self.ports.tickets.watchers(id)).await,
+            Some(r) => r.watchers.get_or_load(id, || self.ports.tickets.watchers(id)).await.map(Arc::unwrap_or_clone),
             None => self.ports.tickets.watchers(id).await,
         }
     }
 
     pub(super) async fn links_of(&self, id: TicketId) -> DomainResult<Vec<(TicketId, LinkKind)>> {
         match &self.reads {
-            Some(r) => r.links.get_or_load(id, || self.ports.tickets.links(id)).await,
+            Some(r) => r.links.get_or_load(id, || self.ports.tickets.links(id)).await.map(Arc::unwrap_or_clone),
             None => self.ports.tickets.links(id).await,
         }
     }
 
     pub(super) async fn accounted_of(&self, id: TicketId) -> DomainResult<f64> {
         match &self.reads {
-            Some(r) => r.accounted.get_or_load(id, || self.ports.tickets.accounted_time(id)).await,
+            Some(r) => {
+                r.accounted.get_or_load(id, || self.ports.tickets.accounted_time(id)).await.map(Arc::unwrap_or_clone)
+            }
             None => self.ports.tickets.accounted_time(id).await,
         }
     }
@@ -50,7 +56,7 @@ impl TicketService {
     /// A ticket for reading, from the read cache when there is one.
     pub(super) async fn read(&self, id: TicketId) -> DomainResult<Ticket> {
         let found = match &self.reads {
-            Some(r) => r.tickets.get_or_load(id, || self.ports.tickets.get(id)).await?,
+            Some(r) => Arc::unwrap_or_clone(r.tickets.get_or_load(id, || self.ports.tickets.get(id)).await?),
             None => self.ports.tickets.get(id).await?,
         };
         found.ok_or_else(|| DomainError::not_found("ticket", id))
@@ -87,10 +93,10 @@ impl TicketService {
         let (total, items) = match &self.reads {
             Some(r) => {
                 let key = format!("{filter:?}");
-                let total = r.counts.get_or_load(key.clone(), || tickets.count(&filter)).await?;
+                let total = *r.counts.get_or_load(key.clone(), || tickets.count(&filter)).await?;
                 let items =
                     r.pages.get_or_load(format!("{key}|{sort:?}|{page:?}"), || tickets.page(&filter, sort, page));
-                (total, items.await?)
+                (total, Arc::unwrap_or_clone(items.await?))
             }
             None => (tickets.count(&filter).await?, tickets.page(&filter, sort, page).await?),
         };
