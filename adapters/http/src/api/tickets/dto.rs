@@ -1,0 +1,654 @@
+//! The request and response bodies of the ticket operations, as the OpenAPI document
+//! describes them, and their conversions to and from the domain's types.
+
+use chrono::{DateTime, Utc};
+use goats_core::model::{self, *};
+use goats_core::tickets::TicketChange;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Enum, Object};
+use serde::Serialize;
+
+use crate::api::json_body::{JsonBody, rfc3339, rfc3339_opt};
+use crate::api::problem::ApiError;
+use crate::api::text::Text;
+
+#[derive(Debug, Clone, Copy, Enum, PartialEq, Eq, Serialize)]
+#[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum StateTypeDto {
+    New,
+    Open,
+    Closed,
+    PendingReminder,
+    PendingAuto,
+    Removed,
+    Merged,
+}
+
+impl From<StateType> for StateTypeDto {
+    fn from(t: StateType) -> Self {
+        match t {
+            StateType::New => Self::New,
+            StateType::Open => Self::Open,
+            StateType::Closed => Self::Closed,
+            StateType::PendingReminder => Self::PendingReminder,
+            StateType::PendingAuto => Self::PendingAuto,
+            StateType::Removed => Self::Removed,
+            StateType::Merged => Self::Merged,
+        }
+    }
+}
+
+impl From<StateTypeDto> for StateType {
+    fn from(t: StateTypeDto) -> Self {
+        match t {
+            StateTypeDto::New => Self::New,
+            StateTypeDto::Open => Self::Open,
+            StateTypeDto::Closed => Self::Closed,
+            StateTypeDto::PendingReminder => Self::PendingReminder,
+            StateTypeDto::PendingAuto => Self::PendingAuto,
+            StateTypeDto::Removed => Self::Removed,
+            StateTypeDto::Merged => Self::Merged,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Enum, PartialEq, Eq, Serialize)]
+#[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum LockDto {
+    Unlock,
+    Lock,
+    TmpLock,
+}
+
+impl From<Lock> for LockDto {
+    fn from(l: Lock) -> Self {
+        match l {
+            Lock::Unlock => Self::Unlock,
+            Lock::Lock => Self::Lock,
+            Lock::TmpLock => Self::TmpLock,
+        }
+    }
+}
+
+impl From<LockDto> for Lock {
+    fn from(l: LockDto) -> Self {
+        match l {
+            LockDto::Unlock => Self::Unlock,
+            LockDto::Lock => Self::Lock,
+            LockDto::TmpLock => Self::TmpLock,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Enum, PartialEq, Eq, Serialize)]
+#[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelDto {
+    Email,
+    Phone,
+    Internal,
+    Chat,
+}
+
+impl From<CommunicationChannel> for ChannelDto {
+    fn from(c: CommunicationChannel) -> Self {
+        match c {
+            CommunicationChannel::Email => Self::Email,
+            CommunicationChannel::Phone => Self::Phone,
+            CommunicationChannel::Internal => Self::Internal,
+            CommunicationChannel::Chat => Self::Chat,
+        }
+    }
+}
+
+impl From<ChannelDto> for CommunicationChannel {
+    fn from(c: ChannelDto) -> Self {
+        match c {
+            ChannelDto::Email => Self::Email,
+            ChannelDto::Phone => Self::Phone,
+            ChannelDto::Internal => Self::Internal,
+            ChannelDto::Chat => Self::Chat,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Enum, PartialEq, Eq, Serialize)]
+#[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum SenderDto {
+    Agent,
+    System,
+    Customer,
+}
+
+impl From<SenderType> for SenderDto {
+    fn from(s: SenderType) -> Self {
+        match s {
+            SenderType::Agent => Self::Agent,
+            SenderType::System => Self::System,
+            SenderType::Customer => Self::Customer,
+        }
+    }
+}
+
+impl From<SenderDto> for SenderType {
+    fn from(s: SenderDto) -> Self {
+        match s {
+            SenderDto::Agent => Self::Agent,
+            SenderDto::System => Self::System,
+            SenderDto::Customer => Self::Customer,
+        }
+    }
+}
+
+#[derive(Object, Serialize)]
+pub(super) struct ArticleDto {
+    pub(super) id: i64,
+    pub(super) sender_type: SenderDto,
+    pub(super) channel: ChannelDto,
+    pub(super) visible_for_customer: bool,
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) from: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) to: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) cc: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) subject: Option<String>,
+    pub(super) body: String,
+    pub(super) content_type: String,
+    #[serde(serialize_with = "rfc3339")]
+    pub(super) created: DateTime<Utc>,
+    pub(super) created_by: i32,
+    /// The article's files; download each from `/tickets/{id}/attachments/{attachment_id}`.
+    pub(super) attachments: Vec<AttachmentDto>,
+}
+
+/// A file of an article. Its type was sniffed from its bytes when it arrived.
+#[derive(Object, Serialize)]
+pub(super) struct AttachmentDto {
+    pub(super) id: i64,
+    pub(super) filename: String,
+    pub(super) content_type: String,
+    pub(super) size: u64,
+}
+
+impl From<model::Attachment> for AttachmentDto {
+    fn from(a: model::Attachment) -> Self {
+        Self { id: a.id, filename: a.filename, content_type: a.content_type, size: a.size }
+    }
+}
+
+/// A file to attach: its name and its bytes in base64. Its type is taken from the bytes.
+#[derive(Object)]
+pub(super) struct NewAttachmentDto {
+    #[oai(validator(min_length = 1, max_length = 250))]
+    pub(super) filename: Text,
+    /// The file's bytes, base64 (RFC 4648, with padding).
+    #[oai(validator(pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"))]
+    pub(super) content: String,
+}
+
+impl From<Article> for ArticleDto {
+    fn from(a: Article) -> Self {
+        Self {
+            id: a.id,
+            sender_type: a.sender_type.into(),
+            channel: a.channel.into(),
+            visible_for_customer: a.visible_for_customer,
+            from: a.from,
+            to: a.to,
+            cc: a.cc,
+            subject: a.subject,
+            body: a.body,
+            content_type: a.content_type,
+            created: a.created,
+            created_by: a.created_by,
+            attachments: a.attachments.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+#[derive(Object, Serialize)]
+pub(super) struct TicketDto {
+    pub(super) id: i64,
+    /// The OTRS ticket number, e.g. `2016010110000019`.
+    pub(super) number: String,
+    pub(super) title: String,
+    pub(super) queue_id: i32,
+    pub(super) queue: String,
+    pub(super) state_id: i32,
+    pub(super) state: String,
+    pub(super) state_type: StateTypeDto,
+    pub(super) priority_id: i32,
+    pub(super) priority: String,
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) type_id: Option<i32>,
+    pub(super) lock: LockDto,
+    pub(super) owner_id: i32,
+    pub(super) responsible_id: i32,
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) customer_id: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) customer_user_id: Option<String>,
+    /// When a pending ticket is due; absent when no pending time is set.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "rfc3339_opt")]
+    pub(super) pending_until: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "rfc3339")]
+    pub(super) created: DateTime<Utc>,
+    #[serde(serialize_with = "rfc3339")]
+    pub(super) changed: DateTime<Utc>,
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) articles: Option<Vec<ArticleDto>>,
+}
+
+impl From<Ticket> for TicketDto {
+    fn from(t: Ticket) -> Self {
+        Self {
+            id: t.id,
+            number: t.number,
+            title: t.title,
+            queue_id: t.queue_id,
+            queue: t.queue,
+            state_id: t.state_id,
+            state: t.state,
+            state_type: t.state_type.into(),
+            priority_id: t.priority_id,
+            priority: t.priority,
+            type_id: t.type_id,
+            lock: t.lock.into(),
+            owner_id: t.owner_id,
+            responsible_id: t.responsible_id,
+            customer_id: t.customer_id,
+            customer_user_id: t.customer_user_id,
+            pending_until: (t.until_time > 0).then(|| DateTime::from_timestamp(t.until_time, 0)).flatten(),
+            created: t.created,
+            changed: t.changed,
+            articles: t.articles.map(|a| a.into_iter().map(Into::into).collect()),
+        }
+    }
+}
+
+#[derive(Object, Serialize)]
+pub(super) struct TicketPage {
+    pub(super) items: Vec<TicketDto>,
+    /// How many tickets match in all.
+    pub(super) total: u64,
+    pub(super) page: u64,
+    pub(super) per_page: u64,
+}
+
+#[derive(Object)]
+pub(super) struct NewArticleDto {
+    #[oai(validator(min_length = 1, max_length = 3800))]
+    pub(super) subject: Text,
+    #[oai(validator(min_length = 1, max_length = 1000000))]
+    pub(super) body: Text,
+    /// How the article came or went; `internal` (a note) by default.
+    #[oai(nullable, default)]
+    pub(super) channel: Option<ChannelDto>,
+    /// Who wrote it; `agent` by default.
+    #[oai(nullable, default)]
+    pub(super) sender_type: Option<SenderDto>,
+    /// Whether the customer sees it; false by default (and when null).
+    #[oai(nullable, default)]
+    pub(super) visible_for_customer: bool,
+    #[oai(nullable, validator(max_length = 3800))]
+    pub(super) from: Option<Text>,
+    #[oai(nullable, validator(max_length = 3800))]
+    pub(super) to: Option<Text>,
+    #[oai(nullable, validator(max_length = 3800))]
+    pub(super) cc: Option<Text>,
+    /// `text/plain; charset=utf-8` by default.
+    #[oai(nullable, validator(max_length = 250))]
+    pub(super) content_type: Option<Text>,
+    /// Files to attach; each may be as large as the server's attachment limit.
+    #[oai(default, nullable, validator(max_items = 50))]
+    pub(super) attachments: Vec<NewAttachmentDto>,
+}
+
+impl TryFrom<NewArticleDto> for NewArticle {
+    type Error = ApiError;
+
+    fn try_from(a: NewArticleDto) -> Result<Self, ApiError> {
+        use base64::Engine as _;
+        let mut attachments = Vec::with_capacity(a.attachments.len());
+        for f in a.attachments {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(f.content.as_bytes())
+                .map_err(|e| ApiError::invalid("attachments.content", format!("not base64: {e}")))?;
+            attachments.push(NewAttachment::new(f.filename.as_ref(), bytes));
+        }
+        Ok(NewArticle {
+            sender_type: a.sender_type.map_or(SenderType::Agent, Into::into),
+            channel: a.channel.map_or(CommunicationChannel::Internal, Into::into),
+            visible_for_customer: a.visible_for_customer,
+            from: a.from.map(Into::into),
+            to: a.to.map(Into::into),
+            cc: a.cc.map(Into::into),
+            subject: a.subject.into(),
+            body: a.body.into(),
+            content_type: a.content_type.map_or_else(|| "text/plain; charset=utf-8".into(), Into::into),
+            message_id: None,
+            in_reply_to: None,
+            references: None,
+            attachments,
+        })
+    }
+}
+
+#[derive(Object)]
+pub(super) struct NewTicketDto {
+    #[oai(validator(min_length = 1, max_length = 255))]
+    pub(super) title: Text,
+    pub(super) queue_id: i32,
+    /// `new` (1) by default.
+    #[oai(nullable)]
+    pub(super) state_id: Option<i32>,
+    /// `3 normal` by default.
+    #[oai(nullable)]
+    pub(super) priority_id: Option<i32>,
+    #[oai(nullable)]
+    pub(super) type_id: Option<i32>,
+    /// The caller by default.
+    #[oai(nullable)]
+    pub(super) owner_id: Option<i32>,
+    #[oai(nullable)]
+    pub(super) responsible_id: Option<i32>,
+    #[oai(nullable, validator(max_length = 150))]
+    pub(super) customer_id: Option<Text>,
+    #[oai(nullable, validator(max_length = 250))]
+    pub(super) customer_user_id: Option<Text>,
+    /// Required with a pending state; must be in the future.
+    #[oai(nullable)]
+    pub(super) pending_until: Option<DateTime<Utc>>,
+    pub(super) article: NewArticleDto,
+}
+
+/// Fields to change; those left out stay as they are.
+#[derive(Object)]
+pub(super) struct TicketPatch {
+    #[oai(nullable, validator(min_length = 1, max_length = 255))]
+    pub(super) title: Option<Text>,
+    #[oai(nullable)]
+    pub(super) queue_id: Option<i32>,
+    #[oai(nullable)]
+    pub(super) state_id: Option<i32>,
+    /// With a pending `state_id`, or alone to move the time of a pending ticket.
+    #[oai(nullable)]
+    pub(super) pending_until: Option<DateTime<Utc>>,
+    #[oai(nullable)]
+    pub(super) priority_id: Option<i32>,
+    #[oai(nullable)]
+    pub(super) type_id: Option<i32>,
+    #[oai(nullable)]
+    pub(super) owner_id: Option<i32>,
+    #[oai(nullable)]
+    pub(super) responsible_id: Option<i32>,
+    #[oai(nullable)]
+    pub(super) lock: Option<LockDto>,
+    #[oai(nullable, validator(max_length = 150))]
+    pub(super) customer_id: Option<Text>,
+    #[oai(nullable, validator(max_length = 250))]
+    pub(super) customer_user_id: Option<Text>,
+}
+
+impl TicketPatch {
+    /// The changes in the order an agent would make them: where the ticket is and who
+    /// has it before what state it is in.
+    pub(super) fn changes(self, current: &Ticket) -> Vec<TicketChange> {
+        let mut out = Vec::new();
+        if let Some(t) = self.title {
+            out.push(TicketChange::Title(t.into()));
+        }
+        if let Some(q) = self.queue_id {
+            out.push(TicketChange::Queue(q));
+        }
+        if let Some(t) = self.type_id {
+            out.push(TicketChange::Type(t));
+        }
+        if let Some(o) = self.owner_id {
+            out.push(TicketChange::Owner(o));
+        }
+        if let Some(r) = self.responsible_id {
+            out.push(TicketChange::Responsible(r));
+        }
+        if self.customer_id.is_some() || self.customer_user_id.is_some() {
+            // The one left out keeps its value.
+            out.push(TicketChange::Customer {
+                customer_id: self.customer_id.map(Into::into).or_else(|| current.customer_id.clone()),
+                customer_user_id: self.customer_user_id.map(Into::into).or_else(|| current.customer_user_id.clone()),
+            });
+        }
+        if let Some(p) = self.priority_id {
+            out.push(TicketChange::Priority(p));
+        }
+        match (self.state_id, self.pending_until) {
+            (Some(state_id), pending_until) => out.push(TicketChange::State { state_id, pending_until }),
+            (None, Some(until)) => out.push(TicketChange::PendingTime(until)),
+            (None, None) => {}
+        }
+        if let Some(l) = self.lock {
+            out.push(TicketChange::Lock(l.into()));
+        }
+        out
+    }
+}
+
+#[derive(Object, Serialize)]
+pub(super) struct HistoryDto {
+    pub(super) id: i64,
+    /// The OTRS history type, e.g. `StateUpdate`.
+    pub(super) history_type: String,
+    /// OTRS's `%%`-separated parameters, e.g. `%%new%%open%%`.
+    pub(super) name: String,
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) article_id: Option<i64>,
+    pub(super) queue_id: i32,
+    pub(super) owner_id: i32,
+    pub(super) priority_id: i32,
+    pub(super) state_id: i32,
+    #[serde(serialize_with = "rfc3339")]
+    pub(super) created: DateTime<Utc>,
+    pub(super) created_by: i32,
+}
+
+#[derive(Object)]
+pub(super) struct CreatedArticle {
+    pub(super) id: i64,
+}
+
+#[derive(ApiResponse)]
+pub(super) enum TicketCreated {
+    /// The new ticket.
+    #[oai(status = 201)]
+    Created(JsonBody<TicketDto>),
+}
+
+#[derive(ApiResponse)]
+pub(super) enum TicketWithTag {
+    /// The ticket; `ETag` names this version, for `If-Match` on a later change.
+    #[oai(status = 200)]
+    Ok(JsonBody<TicketDto>, #[oai(header = "ETag")] String),
+}
+
+impl From<Ticket> for TicketWithTag {
+    fn from(t: Ticket) -> Self {
+        let tag = t.etag();
+        Self::Ok(JsonBody(t.into()), tag)
+    }
+}
+
+#[derive(ApiResponse)]
+pub(super) enum ArticleCreated {
+    #[oai(status = 201)]
+    Created(Json<CreatedArticle>),
+}
+
+#[derive(Debug, Clone, Copy, Enum)]
+#[oai(rename_all = "snake_case")]
+pub(super) enum SortField {
+    Number,
+    Title,
+    Queue,
+    State,
+    Priority,
+    Owner,
+    Created,
+    Changed,
+    PendingUntil,
+}
+
+#[derive(Debug, Clone, Copy, Enum)]
+#[oai(rename_all = "snake_case")]
+pub(super) enum Order {
+    Asc,
+    Desc,
+}
+
+#[derive(Object)]
+pub(super) struct MergeDto {
+    /// The ticket this one is merged into.
+    pub(super) into: i64,
+}
+
+#[derive(Object)]
+pub(super) struct TimeAccountingDto {
+    /// Time worked, in the site's unit (usually minutes); negative to correct; not zero.
+    #[oai(validator(minimum(value = "-99999999.99"), maximum(value = "99999999.99")))]
+    pub(super) time_unit: f64,
+    /// The article the time belongs to, if any.
+    #[oai(nullable)]
+    pub(super) article_id: Option<i64>,
+}
+
+#[derive(Object)]
+pub(super) struct AccountedTime {
+    /// All time accounted on the ticket.
+    pub(super) total: f64,
+}
+
+#[derive(ApiResponse)]
+pub(super) enum TimeAccounted {
+    #[oai(status = 201)]
+    Created(Json<AccountedTime>),
+}
+
+#[derive(ApiResponse)]
+pub(super) enum WatchChanged {
+    /// Done (also when nothing needed to change).
+    #[oai(status = 204)]
+    Done,
+}
+
+pub(super) fn default_page() -> u64 {
+    1
+}
+
+pub(super) fn default_per_page() -> u64 {
+    50
+}
+
+#[cfg(test)]
+mod tests {
+    //! What [`JsonBody`] writes must be what poem-openapi's `Json` wrote before it, and
+    //! what the OpenAPI document describes.
+    use poem_openapi::types::ToJSON;
+
+    use super::*;
+
+    fn at(secs: i64, nanos: u32) -> DateTime<Utc> {
+        DateTime::from_timestamp(secs, nanos).expect("a valid instant")
+    }
+
+    fn assert_same<T: ToJSON + Serialize>(value: &T) {
+        let ours = serde_json::to_value(value).expect("serialisable");
+        assert_eq!(Some(ours), value.to_json());
+    }
+
+    fn article(id: i64, optional: bool) -> ArticleDto {
+        let text = |s: &str| optional.then(|| s.to_string());
+        ArticleDto {
+            id,
+            sender_type: SenderDto::Customer,
+            channel: ChannelDto::Email,
+            visible_for_customer: optional,
+            from: text("Ann <ann@example.com>"),
+            to: text("support@example.com"),
+            cc: text("\"Bob, B.\" <bob@example.com>"),
+            subject: text("Printer on fire ✓"),
+            body: "Line one\nLine \"two\" </script>".into(),
+            content_type: "text/plain; charset=utf-8".into(),
+            created: at(1_700_000_000, if optional { 120_000_000 } else { 0 }),
+            created_by: 3,
+            attachments: if optional {
+                vec![AttachmentDto { id: 9, filename: "log.txt".into(), content_type: "text/plain".into(), size: 12 }]
+            } else {
+                vec![]
+            },
+        }
+    }
+
+    fn ticket(id: i64, optional: bool) -> TicketDto {
+        TicketDto {
+            id,
+            number: format!("2026112610000{id:03}"),
+            title: "Cannot log in \\ again".into(),
+            queue_id: 2,
+            queue: "Raw".into(),
+            state_id: 6,
+            state: "pending reminder".into(),
+            state_type: if optional { StateTypeDto::PendingReminder } else { StateTypeDto::New },
+            priority_id: 3,
+            priority: "3 normal".into(),
+            type_id: optional.then_some(1),
+            lock: if optional { LockDto::TmpLock } else { LockDto::Unlock },
+            owner_id: 1,
+            responsible_id: 2,
+            customer_id: optional.then(|| "ACME".into()),
+            customer_user_id: optional.then(|| "ann".into()),
+            pending_until: optional.then(|| at(1_800_000_000, 5)),
+            created: at(1_600_000_000, 0),
+            changed: at(1_600_000_001, 999_999_000),
+            articles: optional.then(|| vec![article(1, true), article(2, false)]),
+        }
+    }
+
+    #[test]
+    fn tickets_and_their_articles_read_the_same_either_way() {
+        assert_same(&ticket(1, true));
+        assert_same(&ticket(2, false));
+        assert_same(&article(3, true));
+        assert_same(&vec![article(4, false), article(5, true)]);
+        assert_same(&TicketPage { items: vec![ticket(6, true), ticket(7, false)], total: 2, page: 1, per_page: 50 });
+    }
+
+    #[test]
+    fn history_reads_the_same_either_way() {
+        let row = |article_id| HistoryDto {
+            id: 1,
+            history_type: "StateUpdate".into(),
+            name: "%%new%%open%%".into(),
+            article_id,
+            queue_id: 1,
+            owner_id: 1,
+            priority_id: 3,
+            state_id: 4,
+            created: at(1_700_000_000, 1_000),
+            created_by: 1,
+        };
+        assert_same(&vec![row(Some(8)), row(None)]);
+    }
+}

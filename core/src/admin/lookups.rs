@@ -1,0 +1,76 @@
+//! States, priorities and types: named, switched on and off, never deleted.
+
+use crate::error::{DomainError, DomainResult};
+use crate::model::*;
+use crate::permission::AgentPermissions;
+use crate::ports::LookupKind;
+
+use super::{AdminService, checked_name};
+
+impl AdminService {
+    /// Adds a state (with its type), priority or type; `state_type` only for states.
+    pub async fn create_lookup(
+        &self,
+        actor: &AgentPermissions,
+        kind: LookupKind,
+        name: &str,
+        state_type: Option<StateType>,
+    ) -> DomainResult<i32> {
+        Self::check(actor)?;
+        let name = checked_name(name)?;
+        self.unique_lookup(kind, &name, None).await?;
+        let l = &self.ports.lookups;
+        match kind {
+            LookupKind::State => {
+                let t = state_type.ok_or_else(|| DomainError::invalid("state_type", "a state needs a state type"))?;
+                l.create_state(&name, t, actor.user_id).await
+            }
+            LookupKind::Priority => l.create_priority(&name, actor.user_id).await,
+            LookupKind::Type => l.create_type(&name, actor.user_id).await,
+        }
+    }
+
+    /// Renames and/or switches a state, priority or type.
+    pub async fn change_lookup(
+        &self,
+        actor: &AgentPermissions,
+        kind: LookupKind,
+        id: i32,
+        name: Option<&str>,
+        valid: Option<bool>,
+    ) -> DomainResult<()> {
+        Self::check(actor)?;
+        if !self.lookup_exists(kind, id).await? {
+            return Err(DomainError::not_found(kind.noun(), id));
+        }
+        if let Some(name) = name {
+            let name = checked_name(name)?;
+            self.unique_lookup(kind, &name, Some(id)).await?;
+            self.ports.lookups.rename_lookup(kind, id, &name, actor.user_id).await?;
+        }
+        if let Some(valid) = valid {
+            self.ports.lookups.set_lookup_valid(kind, id, valid, actor.user_id).await?;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn lookup_names(&self, kind: LookupKind) -> DomainResult<Vec<(i32, String)>> {
+        let l = &self.ports.lookups;
+        Ok(match kind {
+            LookupKind::State => l.states().await?.into_iter().map(|x| (x.id, x.name)).collect(),
+            LookupKind::Priority => l.priorities().await?.into_iter().map(|x| (x.id, x.name)).collect(),
+            LookupKind::Type => l.types().await?.into_iter().map(|x| (x.id, x.name)).collect(),
+        })
+    }
+
+    pub(super) async fn lookup_exists(&self, kind: LookupKind, id: i32) -> DomainResult<bool> {
+        Ok(self.lookup_names(kind).await?.iter().any(|(x, _)| *x == id))
+    }
+
+    pub(super) async fn unique_lookup(&self, kind: LookupKind, name: &str, except: Option<i32>) -> DomainResult<()> {
+        if self.lookup_names(kind).await?.iter().any(|(id, n)| n == name && Some(*id) != except) {
+            return Err(DomainError::Conflict(format!("a {} named {name} exists", kind.noun())));
+        }
+        Ok(())
+    }
+}

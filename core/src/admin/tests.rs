@@ -1,0 +1,128 @@
+use super::*;
+use crate::permission::{ADMIN_GROUP_ID, Permission};
+use crate::ports::{CustomerRepository, GroupRepository, LookupKind, LookupRepository};
+use crate::testing::{FixedClock, MemoryStore, queue};
+use chrono::Utc;
+
+async fn setup() -> (MemoryStore, AdminService, AgentPermissions, AgentPermissions) {
+    let store = MemoryStore::with_defaults(Arc::new(FixedClock::at(Utc::now())));
+    let s = Arc::new(store.clone());
+    let admin = AdminService::new(AdminPorts {
+        lookups: s.clone(),
+        groups: s.clone(),
+        agents: s.clone(),
+        customers: s,
+        cpu: Arc::new(crate::ports::InlineCpu),
+    });
+    let root = AgentPermissions::new(1, store.grants_for(1).await.unwrap());
+    let nobody = AgentPermissions::new(9, []);
+    (store, admin, root, nobody)
+}
+
+#[tokio::test]
+async fn only_admins_administer() {
+    let (_, admin, _, nobody) = setup().await;
+    assert!(matches!(admin.queues(&nobody).await, Err(DomainError::PermissionDenied(_))));
+    assert!(matches!(admin.create_group(&nobody, "x", None).await, Err(DomainError::PermissionDenied(_))));
+    assert!(matches!(admin.agents(&nobody).await, Err(DomainError::PermissionDenied(_))));
+}
+
+#[tokio::test]
+async fn queues_are_checked_changed_and_switched_off() {
+    let (_, admin, root, _) = setup().await;
+    let q = admin.create_queue(&root, queue("Support", 1)).await.unwrap();
+    assert!(matches!(admin.create_queue(&root, queue("Support", 1)).await, Err(DomainError::Conflict(_))));
+    assert!(matches!(admin.create_queue(&root, queue("Lost", 99)).await, Err(DomainError::Invalid { .. })));
+    assert!(matches!(admin.create_queue(&root, queue("A::", 1)).await, Err(DomainError::Invalid { .. })));
+    let changes = QueueChanges { first_response_time: Some(60), valid: Some(false), ..Default::default() };
+    let changed = admin.change_queue(&root, q.id, changes).await.unwrap();
+    assert_eq!((changed.first_response_time, changed.valid, changed.name.as_str()), (60, false, "Support"));
+    let negative = QueueChanges { solution_time: Some(-1), ..Default::default() };
+    assert!(admin.change_queue(&root, q.id, negative).await.is_err());
+}
+
+#[tokio::test]
+async fn lookups_are_renamed_and_switched_but_names_stay_unique() {
+    let (store, admin, root, _) = setup().await;
+    let id = admin.create_lookup(&root, LookupKind::Priority, "6 urgent", None).await.unwrap();
+    admin.change_lookup(&root, LookupKind::Priority, id, Some("6 critical"), Some(false)).await.unwrap();
+    let p = store.priority(id).await.unwrap().unwrap();
+    assert_eq!((p.name.as_str(), p.valid), ("6 critical", false));
+    let clash = admin.change_lookup(&root, LookupKind::Priority, id, Some("3 normal"), None).await;
+    assert!(matches!(clash, Err(DomainError::Conflict(_))));
+    assert!(admin.create_lookup(&root, LookupKind::State, "waiting", None).await.is_err(), "a state needs a type");
+    let s = admin.create_lookup(&root, LookupKind::State, "waiting", Some(StateType::Open)).await.unwrap();
+    assert_eq!(store.state(s).await.unwrap().unwrap().state_type, StateType::Open);
+    let missing = admin.change_lookup(&root, LookupKind::Type, 999, Some("x"), None).await;
+    assert!(matches!(missing, Err(DomainError::NotFound { .. })));
+}
+
+#[tokio::test]
+async fn companies_and_contacts() {
+    let (store, admin, root, _) = setup().await;
+    let acme = CustomerCompany {
+        customer_id: "ACME".into(),
+        name: "Acme Inc.".into(),
+        street: None,
+        zip: None,
+        city: Some("Springfield".into()),
+        country: None,
+        url: None,
+        comments: None,
+        valid: true,
+    };
+    admin.create_company(&root, acme).await.unwrap();
+    let acme = admin.change_company(&root, "ACME", |c| c.valid = false).await.unwrap();
+    assert!(!acme.valid);
+    assert!(admin.change_company(&root, "ACME", |c| c.name = " ".into()).await.is_err());
+    let mut jane = crate::testing::contact("jane", "ACME");
+    jane.email = "not-an-address".into();
+    assert!(admin.create_customer_user(&root, jane.clone(), None).await.is_err());
+    jane.email = "jane@acme.example".into();
+    jane.customer_id = "NOPE".into();
+    assert!(admin.create_customer_user(&root, jane.clone(), None).await.is_err(), "an unknown company");
+    jane.customer_id = "ACME".into();
+    admin.create_customer_user(&root, jane, Some("jane-password".into())).await.unwrap();
+    let jane = admin.change_customer_user(&root, "jane", |u| u.phone = Some("+1 555".into()), None).await.unwrap();
+    assert_eq!(jane.phone.as_deref(), Some("+1 555"));
+    assert!(CustomerRepository::credentials(&store, "jane").await.unwrap().unwrap().password_hash.is_some());
+    assert_eq!(admin.customer_users(&root, "jan", 10).await.unwrap().len(), 1);
+    assert_eq!(admin.companies(&root, "acme", 10).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn agents_roles_and_grants() {
+    let (store, admin, root, _) = setup().await;
+    let input = |login: &str, password: &str| AgentInput {
+        login: login.into(),
+        first_name: "Dana".into(),
+        last_name: "Diaz".into(),
+        email: Some("dana@example.com".into()),
+        password: password.into(),
+    };
+    assert!(admin.create_agent(&root, input("dana", "short")).await.is_err());
+    assert!(admin.create_agent(&root, input("da na", "long-enough")).await.is_err());
+    let dana = admin.create_agent(&root, input("dana", "long-enough")).await.unwrap();
+    assert!(matches!(admin.create_agent(&root, input("dana", "long-enough")).await, Err(DomainError::Conflict(_))));
+    let changes = AgentChanges { email: Some(None), last_name: Some("Díaz".into()), ..Default::default() };
+    let changed = admin.change_agent(&root, dana.id, changes).await.unwrap();
+    assert_eq!((changed.last_name.as_str(), changed.email), ("Díaz", None));
+
+    let role = admin.create_role(&root, "Support", None).await.unwrap();
+    admin.grant_role(&root, role.id, 1, Permission::Note).await.unwrap();
+    admin.add_agent_to_role(&root, dana.id, role.id).await.unwrap();
+    admin.set_agent_grant(&root, dana.id, 3, Permission::Ro, true).await.unwrap();
+    let grants = AgentPermissions::new(dana.id, store.grants_for(dana.id).await.unwrap());
+    assert!(grants.has(1, Permission::Note) && grants.has(3, Permission::Ro) && !grants.has(1, Permission::Rw));
+    // A role or group switched off grants nothing.
+    admin.set_role_valid(&root, role.id, false).await.unwrap();
+    admin.set_group_valid(&root, 3, false).await.unwrap();
+    assert!(store.grants_for(dana.id).await.unwrap().is_empty());
+
+    let no = AgentChanges { valid: Some(false), ..Default::default() };
+    assert!(admin.change_agent(&root, 1, no).await.is_err(), "not your own account");
+    assert!(admin.set_group_valid(&root, ADMIN_GROUP_ID, false).await.is_err(), "not the admin group");
+    assert!(admin.set_agent_grant(&root, 1, ADMIN_GROUP_ID, Permission::Rw, false).await.is_err());
+    let off = AgentChanges { valid: Some(false), ..Default::default() };
+    assert!(!admin.change_agent(&root, dana.id, off).await.unwrap().valid);
+}
