@@ -8,22 +8,22 @@ use sea_orm::{ConnectionTrait, QueryResult, TransactionTrait, Value};
 
 use crate::connection::Db;
 use crate::error::to_domain;
-use crate::row::{int, opt_text, text};
+use crate::row::{Decoded, int, opt_text, text};
 
 const SELECT_AGENT: &str = "SELECT u.id, u.login, u.pw, u.title, u.first_name, u.last_name, u.valid_id, \
      p.preferences_value AS email FROM users u \
      LEFT JOIN user_preferences p ON p.user_id = u.id AND p.preferences_key = 'UserEmail'";
 
-fn agent_from(r: &QueryResult) -> Agent {
-    Agent {
-        id: int(r, "id") as i32,
-        login: text(r, "login"),
-        first_name: text(r, "first_name"),
-        last_name: text(r, "last_name"),
-        title: opt_text(r, "title"),
-        email: opt_text(r, "email").filter(|e| !e.is_empty()),
-        valid: Valid::is_valid(int(r, "valid_id") as i32),
-    }
+fn agent_from(r: &QueryResult) -> Decoded<Agent> {
+    Ok(Agent {
+        id: int(r, "id")? as i32,
+        login: text(r, "login")?,
+        first_name: text(r, "first_name")?,
+        last_name: text(r, "last_name")?,
+        title: opt_text(r, "title")?,
+        email: opt_text(r, "email")?.filter(|e| !e.is_empty()),
+        valid: Valid::is_valid(int(r, "valid_id")? as i32),
+    })
 }
 
 #[async_trait]
@@ -66,7 +66,7 @@ impl AgentRepository for Db {
             .query_one_raw(self.stmt(&format!("{SELECT_AGENT} WHERE u.id = ?"), [id.into()]))
             .await
             .map_err(to_domain)?;
-        Ok(row.as_ref().map(agent_from))
+        Ok(row.as_ref().map(agent_from).transpose()?)
     }
 
     async fn by_login(&self, login: &str) -> DomainResult<Option<Agent>> {
@@ -75,7 +75,7 @@ impl AgentRepository for Db {
             .query_one_raw(self.stmt(&format!("{SELECT_AGENT} WHERE u.login = ?"), [login.into()]))
             .await
             .map_err(to_domain)?;
-        Ok(row.as_ref().map(agent_from))
+        Ok(row.as_ref().map(agent_from).transpose()?)
     }
 
     async fn list(&self) -> DomainResult<Vec<Agent>> {
@@ -84,7 +84,7 @@ impl AgentRepository for Db {
             .query_all_raw(self.stmt(&format!("{SELECT_AGENT} ORDER BY u.login"), []))
             .await
             .map_err(to_domain)?;
-        Ok(rows.iter().map(agent_from).collect())
+        Ok(rows.iter().map(agent_from).collect::<Decoded<_>>()?)
     }
 
     async fn credentials(&self, login: &str) -> DomainResult<Option<Credentials>> {
@@ -93,12 +93,16 @@ impl AgentRepository for Db {
             .query_one_raw(self.stmt("SELECT id, login, pw, valid_id FROM users WHERE login = ?", [login.into()]))
             .await
             .map_err(to_domain)?;
-        Ok(row.map(|r| Credentials {
-            user_id: int(&r, "id") as i32,
-            login: text(&r, "login"),
-            password_hash: text(&r, "pw"),
-            valid: Valid::is_valid(int(&r, "valid_id") as i32),
-        }))
+        Ok(row
+            .map(|r| -> Decoded<Credentials> {
+                Ok(Credentials {
+                    user_id: int(&r, "id")? as i32,
+                    login: text(&r, "login")?,
+                    password_hash: text(&r, "pw")?,
+                    valid: Valid::is_valid(int(&r, "valid_id")? as i32),
+                })
+            })
+            .transpose()?)
     }
 
     async fn set_password_hash(&self, id: UserId, hash: &str, by: UserId) -> DomainResult<()> {

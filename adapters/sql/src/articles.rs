@@ -13,7 +13,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, Value};
 
 use crate::connection::{Db, Dialect};
 use crate::error::to_domain;
-use crate::row::{db_now, int, opt_text, text, time};
+use crate::row::{Decoded, db_now, int, opt_text, time};
 use crate::shared_commit::{Write, in_powers_of_two, one_by_one};
 
 const SELECT_ARTICLE: &str = "SELECT a.id, a.ticket_id, a.article_sender_type_id, a.communication_channel_id, \
@@ -21,28 +21,28 @@ const SELECT_ARTICLE: &str = "SELECT a.id, a.ticket_id, a.article_sender_type_id
      m.a_content_type, m.a_message_id, m.a_in_reply_to, m.a_references, m.incoming_time \
      FROM article a LEFT JOIN article_data_mime m ON m.article_id = a.id";
 
-fn article_from(r: &QueryResult) -> Article {
-    Article {
-        id: int(r, "id"),
-        ticket_id: int(r, "ticket_id"),
-        sender_type: SenderType::from_id(int(r, "article_sender_type_id") as i32).unwrap_or(SenderType::System),
-        channel: CommunicationChannel::from_id(int(r, "communication_channel_id") as i32)
+fn article_from(r: &QueryResult) -> Decoded<Article> {
+    Ok(Article {
+        id: int(r, "id")?,
+        ticket_id: int(r, "ticket_id")?,
+        sender_type: SenderType::from_id(int(r, "article_sender_type_id")? as i32).unwrap_or(SenderType::System),
+        channel: CommunicationChannel::from_id(int(r, "communication_channel_id")? as i32)
             .unwrap_or(CommunicationChannel::Internal),
-        visible_for_customer: int(r, "is_visible_for_customer") == 1,
-        from: opt_text(r, "a_from"),
-        to: opt_text(r, "a_to"),
-        cc: opt_text(r, "a_cc"),
-        subject: opt_text(r, "a_subject"),
-        body: text(r, "a_body"),
-        content_type: opt_text(r, "a_content_type").unwrap_or_else(|| "text/plain".into()),
-        message_id: opt_text(r, "a_message_id"),
-        in_reply_to: opt_text(r, "a_in_reply_to"),
-        references: opt_text(r, "a_references"),
-        incoming_time: int(r, "incoming_time"),
-        created: time(r, "create_time"),
-        created_by: int(r, "create_by") as i32,
+        visible_for_customer: int(r, "is_visible_for_customer")? == 1,
+        from: opt_text(r, "a_from")?,
+        to: opt_text(r, "a_to")?,
+        cc: opt_text(r, "a_cc")?,
+        subject: opt_text(r, "a_subject")?,
+        body: opt_text(r, "a_body")?.unwrap_or_default(),
+        content_type: opt_text(r, "a_content_type")?.unwrap_or_else(|| "text/plain".into()),
+        message_id: opt_text(r, "a_message_id")?,
+        in_reply_to: opt_text(r, "a_in_reply_to")?,
+        references: opt_text(r, "a_references")?,
+        incoming_time: int(r, "incoming_time")?,
+        created: time(r, "create_time")?,
+        created_by: int(r, "create_by")? as i32,
         attachments: Vec::new(),
-    }
+    })
 }
 
 pub(crate) const ARTICLE_COLUMNS: &str = "ticket_id, article_sender_type_id, communication_channel_id, is_visible_for_customer, \
@@ -112,7 +112,7 @@ impl Db {
                  SELECT a.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM a RETURNING article_id"
             );
             let row = txn.query_one_raw(self.stmt(&sql, [article_values, mime_values].concat())).await?;
-            row.map_or(0, |r| int(&r, "article_id"))
+            row.map(|r| int(&r, "article_id")).transpose()?.unwrap_or(0)
         } else {
             let article_id = self.insert_id(txn, &article_sql, article_values).await?;
             let sql = format!("INSERT INTO article_data_mime ({MIME_COLUMNS}) VALUES {MIME_ROW}");
@@ -257,7 +257,7 @@ impl ArticleRepository for Db {
             .query_one_raw(self.stmt(&format!("{SELECT_ARTICLE} WHERE a.id = ?"), [id.into()]))
             .await
             .map_err(to_domain)?;
-        let Some(mut article) = row.as_ref().map(article_from) else { return Ok(None) };
+        let Some(mut article) = row.as_ref().map(article_from).transpose()? else { return Ok(None) };
         article.attachments = self.attachments_of_article(id).await?;
         Ok(Some(article))
     }
@@ -270,7 +270,7 @@ impl ArticleRepository for Db {
             )
             .await
             .map_err(to_domain)?;
-        let mut articles: Vec<Article> = rows.iter().map(article_from).collect();
+        let mut articles: Vec<Article> = rows.iter().map(article_from).collect::<Decoded<_>>()?;
         for file in self.attachments_of_ticket(ticket_id).await? {
             if let Some(a) = articles.iter_mut().find(|a| a.id == file.article_id) {
                 a.attachments.push(file);

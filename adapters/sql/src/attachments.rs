@@ -10,20 +10,20 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, Value};
 
 use crate::connection::{Db, Dialect};
 use crate::error::to_domain;
-use crate::row::{int, opt_text, text};
+use crate::row::{Decoded, int, opt_text};
 
 const SELECT_META: &str = "SELECT m.id, m.article_id, m.filename, m.content_size, m.content_type, m.disposition \
      FROM article_data_mime_attachment m";
 
-fn meta_from(r: &QueryResult) -> Attachment {
-    Attachment {
-        id: int(r, "id"),
-        article_id: int(r, "article_id"),
-        filename: text(r, "filename"),
-        content_type: opt_text(r, "content_type").unwrap_or_else(|| "application/octet-stream".into()),
-        size: text(r, "content_size").trim().parse().unwrap_or(0),
-        disposition: opt_text(r, "disposition").unwrap_or_else(|| "attachment".into()),
-    }
+fn meta_from(r: &QueryResult) -> Decoded<Attachment> {
+    Ok(Attachment {
+        id: int(r, "id")?,
+        article_id: int(r, "article_id")?,
+        filename: opt_text(r, "filename")?.unwrap_or_default(),
+        content_type: opt_text(r, "content_type")?.unwrap_or_else(|| "application/octet-stream".into()),
+        size: opt_text(r, "content_size")?.and_then(|s| s.trim().parse().ok()).unwrap_or(0),
+        disposition: opt_text(r, "disposition")?.unwrap_or_else(|| "attachment".into()),
+    })
 }
 
 /// Base64 as Perl's `encode_base64` writes it: 76-character lines, each ending in `\n`.
@@ -75,13 +75,13 @@ impl Db {
     pub(crate) async fn attachments_of_ticket(&self, ticket_id: TicketId) -> DomainResult<Vec<Attachment>> {
         let sql = format!("{SELECT_META} JOIN article a ON a.id = m.article_id WHERE a.ticket_id = ? ORDER BY m.id");
         let rows = self.conn.query_all_raw(self.stmt(&sql, [ticket_id.into()])).await.map_err(to_domain)?;
-        Ok(rows.iter().map(meta_from).collect())
+        Ok(rows.iter().map(meta_from).collect::<Decoded<_>>()?)
     }
 
     pub(crate) async fn attachments_of_article(&self, article_id: ArticleId) -> DomainResult<Vec<Attachment>> {
         let sql = format!("{SELECT_META} WHERE m.article_id = ? ORDER BY m.id");
         let rows = self.conn.query_all_raw(self.stmt(&sql, [article_id.into()])).await.map_err(to_domain)?;
-        Ok(rows.iter().map(meta_from).collect())
+        Ok(rows.iter().map(meta_from).collect::<Decoded<_>>()?)
     }
 
     pub(crate) async fn attachment_with_content(&self, id: i64) -> DomainResult<Option<(Attachment, Vec<u8>)>> {
@@ -92,17 +92,18 @@ impl Db {
         };
         let bytes = match self.dialect {
             Dialect::Postgres => {
-                let encoded: String = text(&r, "content").chars().filter(|c| !c.is_ascii_whitespace()).collect();
+                let encoded: String =
+                    opt_text(&r, "content")?.unwrap_or_default().chars().filter(|c| !c.is_ascii_whitespace()).collect();
                 STANDARD
                     .decode(encoded)
                     .map_err(|e| goats_core::DomainError::Storage(format!("attachment {id}: {e}")))?
             }
             _ => match r.try_get::<Option<Vec<u8>>>("", "content") {
                 Ok(b) => b.unwrap_or_default(),
-                Err(_) => text(&r, "content").into_bytes(),
+                Err(_) => opt_text(&r, "content")?.unwrap_or_default().into_bytes(),
             },
         };
-        Ok(Some((meta_from(&r), bytes)))
+        Ok(Some((meta_from(&r)?, bytes)))
     }
 }
 

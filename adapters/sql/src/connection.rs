@@ -245,7 +245,7 @@ impl Db {
     ) -> Result<i64, sea_orm::DbErr> {
         if self.dialect == Dialect::Postgres {
             let row = conn.query_one_raw(self.stmt(&format!("{sql} RETURNING id"), values)).await?;
-            Ok(row.map(|r| crate::row::int(&r, "id")).unwrap_or(0))
+            Ok(row.map(|r| crate::row::int(&r, "id")).transpose()?.unwrap_or(0))
         } else {
             Ok(conn.execute_raw(self.stmt(sql, values)).await?.last_insert_id() as i64)
         }
@@ -262,7 +262,7 @@ impl Db {
         rows: usize,
     ) -> Result<Vec<i64>, sea_orm::DbErr> {
         let found = conn.query_all_raw(self.stmt(&format!("{sql} RETURNING id"), values)).await?;
-        let mut ids: Vec<i64> = found.iter().map(|r| crate::row::int(r, "id")).collect();
+        let mut ids: Vec<i64> = found.iter().map(|r| crate::row::int(r, "id")).collect::<Result<_, _>>()?;
         ids.sort_unstable();
         if ids.len() != rows {
             return Err(sea_orm::DbErr::RecordNotInserted);

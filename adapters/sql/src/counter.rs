@@ -31,7 +31,7 @@ use tokio::sync::oneshot;
 
 use crate::connection::{Db, Dialect};
 use crate::error::to_domain;
-use crate::row::{db_now, int, text};
+use crate::row::{Decoded, db_now, int, text};
 
 /// Most rows numbered in one turn, so a statement's parameters stay well within every
 /// engine's limit.
@@ -140,7 +140,7 @@ impl Db {
         let mut ours: HashMap<String, i64> = HashMap::new();
         let mut previous = 0;
         for row in rows {
-            let (id, counter) = (int(&row, "id"), int(&row, "counter"));
+            let (id, counter) = (int(&row, "id")?, int(&row, "counter")?);
             previous = if counter != 0 {
                 counter
             } else {
@@ -148,7 +148,7 @@ impl Db {
                 planned.push((id, counter));
                 counter
             };
-            ours.insert(text(&row, "counter_uid"), previous);
+            ours.insert(text(&row, "counter_uid")?, previous);
         }
 
         if !self.set_counters(&planned).await? {
@@ -180,7 +180,7 @@ impl Db {
         } else {
             self.conn.query_all_raw(self.stmt(&format!("{insert} RETURNING id, counter_uid"), values)).await?
         };
-        Ok(found.iter().map(|r| (text(r, "counter_uid"), int(r, "id"))).collect())
+        Ok(found.iter().map(|r| Ok((text(r, "counter_uid")?, int(r, "id")?))).collect::<Decoded<_>>()?)
     }
 
     /// Sets each row still at 0 to its planned counter; true when every one was.
@@ -209,7 +209,7 @@ impl Db {
 
     async fn counters_of(&self, uids: &[String]) -> DomainResult<HashMap<String, i64>> {
         let rows = self.counter_rows("counter", uids).await.map_err(to_domain)?;
-        Ok(rows.iter().map(|row| (text(row, "counter_uid"), int(row, "counter"))).collect())
+        Ok(rows.iter().map(|row| Ok((text(row, "counter_uid")?, int(row, "counter")?))).collect::<Decoded<_>>()?)
     }
 
     /// `column` and `counter_uid` of the counter rows with these uids.

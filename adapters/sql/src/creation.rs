@@ -11,7 +11,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, Value};
 
 use crate::articles::{ARTICLE_COLUMNS, ARTICLE_ROW, MIME_COLUMNS, MIME_ROW, article_values, mime_values};
 use crate::connection::{Db, Dialect};
-use crate::row::int;
+use crate::row::{Decoded, int};
 use crate::shared_commit::{Write, in_powers_of_two, one_by_one};
 use crate::tickets::history_name;
 
@@ -149,7 +149,7 @@ impl Db {
                 tickets.iter().map(|&id| Value::from(id)),
             ))
             .await?;
-        Ok(rows.iter().map(|r| (int(r, "ticket_id"), int(r, "version"))).collect())
+        Ok(rows.iter().map(|r| Ok((int(r, "ticket_id")?, int(r, "version")?))).collect::<Decoded<_>>()?)
     }
 
     /// New tickets in one statement; returns their ids in the order given.
@@ -179,8 +179,8 @@ impl Db {
                 [Value::from(n as i32)],
             ))
             .await?;
-        let mut tickets: Vec<TicketId> = rows.iter().map(|r| int(r, "t")).collect();
-        let mut articles: Vec<ArticleId> = rows.iter().map(|r| int(r, "a")).collect();
+        let mut tickets: Vec<TicketId> = rows.iter().map(|r| int(r, "t")).collect::<Decoded<_>>()?;
+        let mut articles: Vec<ArticleId> = rows.iter().map(|r| int(r, "a")).collect::<Decoded<_>>()?;
         tickets.sort_unstable();
         articles.sort_unstable();
         if tickets.len() != n {
@@ -258,8 +258,8 @@ impl Db {
         }
         let mut versions = HashMap::new();
         for row in &written {
-            let version = versions.entry(int(row, "ticket_id")).or_insert(0);
-            *version = int(row, "id").max(*version);
+            let version = versions.entry(int(row, "ticket_id")?).or_insert(0);
+            *version = int(row, "id")?.max(*version);
         }
         Ok(versions)
     }

@@ -9,7 +9,7 @@ use sea_orm::{ConnectionTrait, QueryResult, Value};
 use crate::connection::Db;
 use crate::error::to_domain;
 use crate::lookups::assignments;
-use crate::row::{int, opt_text, text};
+use crate::row::{Decoded, int, opt_text, text};
 
 const SELECT_USER: &str = "SELECT login, email, customer_id, title, first_name, last_name, phone, mobile, street, \
      zip, city, country, comments, valid_id FROM customer_user";
@@ -17,37 +17,37 @@ const SELECT_USER: &str = "SELECT login, email, customer_id, title, first_name, 
 const SELECT_COMPANY: &str =
     "SELECT customer_id, name, street, zip, city, country, url, comments, valid_id FROM customer_company";
 
-fn user_from(r: &QueryResult) -> CustomerUser {
-    CustomerUser {
-        login: text(r, "login"),
-        email: text(r, "email"),
-        customer_id: text(r, "customer_id"),
-        title: opt_text(r, "title"),
-        first_name: text(r, "first_name"),
-        last_name: text(r, "last_name"),
-        phone: opt_text(r, "phone"),
-        mobile: opt_text(r, "mobile"),
-        street: opt_text(r, "street"),
-        zip: opt_text(r, "zip"),
-        city: opt_text(r, "city"),
-        country: opt_text(r, "country"),
-        comments: opt_text(r, "comments"),
-        valid: Valid::is_valid(int(r, "valid_id") as i32),
-    }
+fn user_from(r: &QueryResult) -> Decoded<CustomerUser> {
+    Ok(CustomerUser {
+        login: text(r, "login")?,
+        email: text(r, "email")?,
+        customer_id: text(r, "customer_id")?,
+        title: opt_text(r, "title")?,
+        first_name: text(r, "first_name")?,
+        last_name: text(r, "last_name")?,
+        phone: opt_text(r, "phone")?,
+        mobile: opt_text(r, "mobile")?,
+        street: opt_text(r, "street")?,
+        zip: opt_text(r, "zip")?,
+        city: opt_text(r, "city")?,
+        country: opt_text(r, "country")?,
+        comments: opt_text(r, "comments")?,
+        valid: Valid::is_valid(int(r, "valid_id")? as i32),
+    })
 }
 
-fn company_from(r: &QueryResult) -> CustomerCompany {
-    CustomerCompany {
-        customer_id: text(r, "customer_id"),
-        name: text(r, "name"),
-        street: opt_text(r, "street"),
-        zip: opt_text(r, "zip"),
-        city: opt_text(r, "city"),
-        country: opt_text(r, "country"),
-        url: opt_text(r, "url"),
-        comments: opt_text(r, "comments"),
-        valid: Valid::is_valid(int(r, "valid_id") as i32),
-    }
+fn company_from(r: &QueryResult) -> Decoded<CustomerCompany> {
+    Ok(CustomerCompany {
+        customer_id: text(r, "customer_id")?,
+        name: text(r, "name")?,
+        street: opt_text(r, "street")?,
+        zip: opt_text(r, "zip")?,
+        city: opt_text(r, "city")?,
+        country: opt_text(r, "country")?,
+        url: opt_text(r, "url")?,
+        comments: opt_text(r, "comments")?,
+        valid: Valid::is_valid(int(r, "valid_id")? as i32),
+    })
 }
 
 fn required(field: &'static str, v: &str) -> DomainResult<String> {
@@ -118,7 +118,7 @@ impl CustomerRepository for Db {
             .query_one_raw(self.stmt(&format!("{SELECT_COMPANY} WHERE customer_id = ?"), [customer_id.into()]))
             .await
             .map_err(to_domain)?;
-        Ok(row.as_ref().map(company_from))
+        Ok(row.as_ref().map(company_from).transpose()?)
     }
 
     async fn create_user(&self, u: CustomerUser, password_hash: Option<String>, by: UserId) -> DomainResult<()> {
@@ -140,7 +140,7 @@ impl CustomerRepository for Db {
             .query_one_raw(self.stmt(&format!("{SELECT_USER} WHERE login = ?"), [login.into()]))
             .await
             .map_err(to_domain)?;
-        Ok(row.as_ref().map(user_from))
+        Ok(row.as_ref().map(user_from).transpose()?)
     }
 
     async fn credentials(&self, login: &str) -> DomainResult<Option<CustomerCredentials>> {
@@ -151,12 +151,16 @@ impl CustomerRepository for Db {
             )
             .await
             .map_err(to_domain)?;
-        Ok(row.map(|r| CustomerCredentials {
-            login: text(&r, "login"),
-            customer_id: text(&r, "customer_id"),
-            password_hash: opt_text(&r, "pw").filter(|p| !p.is_empty()),
-            valid: Valid::is_valid(int(&r, "valid_id") as i32),
-        }))
+        Ok(row
+            .map(|r| -> Decoded<CustomerCredentials> {
+                Ok(CustomerCredentials {
+                    login: text(&r, "login")?,
+                    customer_id: text(&r, "customer_id")?,
+                    password_hash: opt_text(&r, "pw")?.filter(|p| !p.is_empty()),
+                    valid: Valid::is_valid(int(&r, "valid_id")? as i32),
+                })
+            })
+            .transpose()?)
     }
 
     async fn search_users(&self, term: &str, limit: u64) -> DomainResult<Vec<CustomerUser>> {
@@ -174,7 +178,7 @@ impl CustomerRepository for Db {
             (limit as i64).into(),
         ];
         let rows = self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
-        Ok(rows.iter().map(user_from).collect())
+        Ok(rows.iter().map(user_from).collect::<Decoded<_>>()?)
     }
 
     async fn search_companies(&self, term: &str, limit: u64) -> DomainResult<Vec<CustomerCompany>> {
@@ -186,7 +190,7 @@ impl CustomerRepository for Db {
         );
         let values: Vec<Value> = vec![pattern.clone().into(), pattern.into(), (limit as i64).into()];
         let rows = self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
-        Ok(rows.iter().map(company_from).collect())
+        Ok(rows.iter().map(company_from).collect::<Decoded<_>>()?)
     }
 
     async fn update_company(&self, c: CustomerCompany, by: UserId) -> DomainResult<()> {

@@ -10,7 +10,7 @@ use sea_orm::{ConnectionTrait, Value};
 
 use crate::connection::Db;
 use crate::error::to_domain;
-use crate::row::{int, opt_text, text};
+use crate::row::{Decoded, int, opt_text, text};
 
 impl Db {
     async fn named_rows(&self, table: &str) -> DomainResult<Vec<(i32, String, Option<String>, bool)>> {
@@ -19,14 +19,14 @@ impl Db {
         Ok(rows
             .iter()
             .map(|r| {
-                (
-                    int(r, "id") as i32,
-                    text(r, "name"),
-                    opt_text(r, "comments"),
-                    Valid::is_valid(int(r, "valid_id") as i32),
-                )
+                Ok((
+                    int(r, "id")? as i32,
+                    text(r, "name")?,
+                    opt_text(r, "comments")?,
+                    Valid::is_valid(int(r, "valid_id")? as i32),
+                ))
             })
-            .collect())
+            .collect::<Decoded<_>>()?)
     }
 
     async fn create_named(&self, table: &str, name: &str, comments: Option<&str>, by: UserId) -> DomainResult<i32> {
@@ -142,7 +142,7 @@ impl GroupRepository for Db {
     async fn direct_grants(&self, user: UserId) -> DomainResult<Vec<GroupGrant>> {
         let sql = "SELECT group_id, permission_key FROM group_user WHERE user_id = ?";
         let rows = self.conn.query_all_raw(self.stmt(sql, [user.into()])).await.map_err(to_domain)?;
-        Ok(grants(&rows))
+        Ok(grants(&rows)?)
     }
 
     async fn grants_for(&self, user: UserId) -> DomainResult<Vec<GroupGrant>> {
@@ -158,7 +158,7 @@ impl GroupRepository for Db {
              WHERE ru.user_id = ? AND r.valid_id = 1 AND g.valid_id = 1 AND u.valid_id = 1 AND gr.permission_value = 1"
         );
         let rows = self.conn.query_all_raw(self.stmt(&sql, [user.into(), user.into()])).await.map_err(to_domain)?;
-        Ok(grants(&rows))
+        Ok(grants(&rows)?)
     }
 
     async fn set_group_valid(&self, id: GroupId, valid: bool, by: UserId) -> DomainResult<()> {
@@ -171,13 +171,12 @@ impl GroupRepository for Db {
 }
 
 /// Rows of `group_id` and `permission_key`; a key goats does not know is skipped.
-fn grants(rows: &[sea_orm::QueryResult]) -> Vec<GroupGrant> {
-    rows.iter()
-        .filter_map(|r| {
-            Some(GroupGrant {
-                group_id: int(r, "group_id") as i32,
-                permission: Permission::from_key(&text(r, "permission_key"))?,
-            })
-        })
-        .collect()
+fn grants(rows: &[sea_orm::QueryResult]) -> Decoded<Vec<GroupGrant>> {
+    let mut grants = Vec::with_capacity(rows.len());
+    for r in rows {
+        if let Some(permission) = Permission::from_key(&text(r, "permission_key")?) {
+            grants.push(GroupGrant { group_id: int(r, "group_id")? as i32, permission });
+        }
+    }
+    Ok(grants)
 }

@@ -28,7 +28,7 @@ impl Db {
     async fn link_lookup(&self, txn: &DatabaseTransaction, table: &str, name: &str) -> Result<i64, DbErr> {
         let select = format!("SELECT id FROM {table} WHERE name = ?");
         if let Some(r) = txn.query_one_raw(self.stmt(&select, [name.into()])).await? {
-            return Ok(int(&r, "id"));
+            return Ok(int(&r, "id")?);
         }
         let now = self.now();
         let (sql, values): (String, Vec<Value>) = if table == "link_object" {
@@ -68,7 +68,9 @@ impl Db {
                     ],
                 ))
                 .await?;
-            ids.extend(found.iter().map(|f| int(f, "id")));
+            for f in &found {
+                ids.push(int(f, "id")?);
+            }
         }
         Ok((object, link_type, state, ids))
     }
@@ -89,20 +91,22 @@ impl Db {
             .await
             .map_err(to_domain)?;
         let me = id.to_string();
-        Ok(rows
-            .iter()
-            .filter_map(|r| {
-                let (source, target) = (text(r, "source_key"), text(r, "target_key"));
-                let normal = text(r, "link_type") == "Normal";
-                let (other, kind) = match (source == me, normal) {
-                    (true, true) => (target, LinkKind::Normal),
-                    (false, true) => (source, LinkKind::Normal),
-                    (true, false) => (target, LinkKind::ParentOf),
-                    (false, false) => (source, LinkKind::ChildOf),
-                };
-                other.parse().ok().map(|o| (o, kind))
-            })
-            .collect())
+        let mut links = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let (source, target) = (text(r, "source_key")?, text(r, "target_key")?);
+            let normal = text(r, "link_type")? == "Normal";
+            let (other, kind) = match (source == me, normal) {
+                (true, true) => (target, LinkKind::Normal),
+                (false, true) => (source, LinkKind::Normal),
+                (true, false) => (target, LinkKind::ParentOf),
+                (false, false) => (source, LinkKind::ChildOf),
+            };
+            // A link to another kind of object (a FAQ entry, a config item) has no ticket id.
+            if let Ok(other) = other.parse() {
+                links.push((other, kind));
+            }
+        }
+        Ok(links)
     }
 
     pub(crate) async fn change_link(

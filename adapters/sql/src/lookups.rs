@@ -8,33 +8,33 @@ use sea_orm::{ConnectionTrait, QueryResult, Value};
 
 use crate::connection::Db;
 use crate::error::to_domain;
-use crate::row::{int, opt_text, text};
+use crate::row::{Decoded, int, opt_int, opt_text, text};
 
 const SELECT_QUEUE: &str = "SELECT id, name, group_id, unlock_timeout, first_response_time, update_time, \
      solution_time, calendar_name, comments, valid_id FROM queue";
 
-fn queue_from(r: &QueryResult) -> Queue {
-    Queue {
-        id: int(r, "id") as i32,
-        name: text(r, "name"),
-        group_id: int(r, "group_id") as i32,
-        unlock_timeout: int(r, "unlock_timeout") as i32,
-        first_response_time: int(r, "first_response_time") as i32,
-        update_time: int(r, "update_time") as i32,
-        solution_time: int(r, "solution_time") as i32,
-        calendar_name: opt_text(r, "calendar_name"),
-        comments: opt_text(r, "comments"),
-        valid: Valid::is_valid(int(r, "valid_id") as i32),
-    }
+fn queue_from(r: &QueryResult) -> Decoded<Queue> {
+    Ok(Queue {
+        id: int(r, "id")? as i32,
+        name: text(r, "name")?,
+        group_id: int(r, "group_id")? as i32,
+        unlock_timeout: opt_int(r, "unlock_timeout")?.unwrap_or(0) as i32,
+        first_response_time: opt_int(r, "first_response_time")?.unwrap_or(0) as i32,
+        update_time: opt_int(r, "update_time")?.unwrap_or(0) as i32,
+        solution_time: opt_int(r, "solution_time")?.unwrap_or(0) as i32,
+        calendar_name: opt_text(r, "calendar_name")?,
+        comments: opt_text(r, "comments")?,
+        valid: Valid::is_valid(int(r, "valid_id")? as i32),
+    })
 }
 
-fn state_from(r: &QueryResult) -> TicketState {
-    TicketState {
-        id: int(r, "id") as i32,
-        name: text(r, "name"),
-        state_type: StateType::from_id(int(r, "type_id") as i32).unwrap_or(StateType::Open),
-        valid: Valid::is_valid(int(r, "valid_id") as i32),
-    }
+fn state_from(r: &QueryResult) -> Decoded<TicketState> {
+    Ok(TicketState {
+        id: int(r, "id")? as i32,
+        name: text(r, "name")?,
+        state_type: StateType::from_id(int(r, "type_id")? as i32).unwrap_or(StateType::Open),
+        valid: Valid::is_valid(int(r, "valid_id")? as i32),
+    })
 }
 
 impl Db {
@@ -163,15 +163,30 @@ fn name_required(name: &str) -> DomainResult<String> {
 #[async_trait]
 impl LookupRepository for Db {
     async fn queues(&self) -> DomainResult<Vec<Queue>> {
-        Ok(self.rows(&format!("{SELECT_QUEUE} ORDER BY name"), vec![]).await?.iter().map(queue_from).collect())
+        Ok(self
+            .rows(&format!("{SELECT_QUEUE} ORDER BY name"), vec![])
+            .await?
+            .iter()
+            .map(queue_from)
+            .collect::<Decoded<_>>()?)
     }
 
     async fn queue(&self, id: QueueId) -> DomainResult<Option<Queue>> {
-        Ok(self.first(&format!("{SELECT_QUEUE} WHERE id = ?"), vec![id.into()]).await?.as_ref().map(queue_from))
+        Ok(self
+            .first(&format!("{SELECT_QUEUE} WHERE id = ?"), vec![id.into()])
+            .await?
+            .as_ref()
+            .map(queue_from)
+            .transpose()?)
     }
 
     async fn queue_by_name(&self, name: &str) -> DomainResult<Option<Queue>> {
-        Ok(self.first(&format!("{SELECT_QUEUE} WHERE name = ?"), vec![name.into()]).await?.as_ref().map(queue_from))
+        Ok(self
+            .first(&format!("{SELECT_QUEUE} WHERE name = ?"), vec![name.into()])
+            .await?
+            .as_ref()
+            .map(queue_from)
+            .transpose()?)
     }
 
     async fn create_queue(&self, q: NewQueue, by: UserId) -> DomainResult<QueueId> {
@@ -231,7 +246,7 @@ impl LookupRepository for Db {
             .await?
             .iter()
             .map(state_from)
-            .collect())
+            .collect::<Decoded<_>>()?)
     }
 
     async fn state(&self, id: StateId) -> DomainResult<Option<TicketState>> {
@@ -239,7 +254,8 @@ impl LookupRepository for Db {
             .first("SELECT id, name, type_id, valid_id FROM ticket_state WHERE id = ?", vec![id.into()])
             .await?
             .as_ref()
-            .map(state_from))
+            .map(state_from)
+            .transpose()?)
     }
 
     async fn state_by_name(&self, name: &str) -> DomainResult<Option<TicketState>> {
@@ -247,7 +263,8 @@ impl LookupRepository for Db {
             .first("SELECT id, name, type_id, valid_id FROM ticket_state WHERE name = ?", vec![name.into()])
             .await?
             .as_ref()
-            .map(state_from))
+            .map(state_from)
+            .transpose()?)
     }
 
     async fn create_state(&self, name: &str, state_type: StateType, by: UserId) -> DomainResult<StateId> {
@@ -267,12 +284,14 @@ impl LookupRepository for Db {
         let rows = self.rows("SELECT id, name, valid_id FROM ticket_priority ORDER BY id", vec![]).await?;
         Ok(rows
             .iter()
-            .map(|r| Priority {
-                id: int(r, "id") as i32,
-                name: text(r, "name"),
-                valid: Valid::is_valid(int(r, "valid_id") as i32),
+            .map(|r| {
+                Ok(Priority {
+                    id: int(r, "id")? as i32,
+                    name: text(r, "name")?,
+                    valid: Valid::is_valid(int(r, "valid_id")? as i32),
+                })
             })
-            .collect())
+            .collect::<Decoded<_>>()?)
     }
 
     async fn priority(&self, id: PriorityId) -> DomainResult<Option<Priority>> {
@@ -296,12 +315,14 @@ impl LookupRepository for Db {
         let rows = self.rows("SELECT id, name, valid_id FROM ticket_type ORDER BY id", vec![]).await?;
         Ok(rows
             .iter()
-            .map(|r| TicketType {
-                id: int(r, "id") as i32,
-                name: text(r, "name"),
-                valid: Valid::is_valid(int(r, "valid_id") as i32),
+            .map(|r| {
+                Ok(TicketType {
+                    id: int(r, "id")? as i32,
+                    name: text(r, "name")?,
+                    valid: Valid::is_valid(int(r, "valid_id")? as i32),
+                })
             })
-            .collect())
+            .collect::<Decoded<_>>()?)
     }
 
     async fn ticket_type(&self, id: TypeId) -> DomainResult<Option<TicketType>> {
@@ -337,8 +358,14 @@ impl LookupRepository for Db {
             .await
             .map_err(to_domain)?
             .iter()
-            .map(|r| StandardTemplate { id: int(r, "id") as i32, name: text(r, "name"), text: text(r, "text") })
-            .collect();
-        Ok(ReplyTexts { salutation: opt_text(&row, "salutation"), signature: opt_text(&row, "signature"), templates })
+            .map(|r| {
+                Ok(StandardTemplate {
+                    id: int(r, "id")? as i32,
+                    name: text(r, "name")?,
+                    text: opt_text(r, "text")?.unwrap_or_default(),
+                })
+            })
+            .collect::<Decoded<_>>()?;
+        Ok(ReplyTexts { salutation: opt_text(&row, "salutation")?, signature: opt_text(&row, "signature")?, templates })
     }
 }

@@ -55,7 +55,7 @@ pub async fn migrate(db: &Db) -> Result<MigrationOutcome, SqlError> {
 /// The goats schema version recorded in the database (0 when none).
 pub async fn schema_version(db: &Db) -> Result<i32, SqlError> {
     let row = db.conn.query_one_raw(db.stmt("SELECT MAX(version) AS v FROM goats_schema_version", [])).await?;
-    Ok(row.as_ref().and_then(|r| crate::row::opt_int(r, "v")).unwrap_or(0) as i32)
+    Ok(row.as_ref().map(|r| crate::row::opt_int(r, "v")).transpose()?.flatten().unwrap_or(0) as i32)
 }
 
 /// Tables with their indexes, then the default rows, then foreign keys: the order OTRS

@@ -23,7 +23,7 @@ impl PreferenceStore for Db {
             .await
             .map_err(to_domain)?;
         // OTRS's `blob` is LONGBLOB on MySQL (bytes come back) and TEXT on PostgreSQL.
-        Ok(row.and_then(|r| opt_text(&r, "preferences_value")))
+        Ok(row.map(|r| opt_text(&r, "preferences_value")).transpose()?.flatten())
     }
 
     /// OTRS keeps one row per key without a unique index; replacing the rows in one

@@ -14,7 +14,7 @@ use sea_orm::{ConnectionTrait, QueryResult, Value};
 
 use crate::connection::{Db, Dialect};
 use crate::error::to_domain;
-use crate::row::{db_now, int, opt_int, opt_text, time};
+use crate::row::{Decoded, db_now, int, opt_int, opt_text, time};
 use crate::tickets::{SELECT_TICKET, ticket_from};
 
 /// State types whose tickets are open work: new, open, pending reminder, pending auto.
@@ -38,7 +38,7 @@ impl ScheduleStore for Db {
             .query_all_raw(self.stmt(&sql, [state_type.id().into(), now.timestamp().into()]))
             .await
             .map_err(to_domain)?;
-        Ok(rows.iter().map(ticket_from).collect())
+        Ok(rows.iter().map(ticket_from).collect::<Decoded<_>>()?)
     }
 
     async fn locked_in_timed_queues(&self) -> DomainResult<Vec<LockedTicket>> {
@@ -53,13 +53,15 @@ impl ScheduleStore for Db {
         let rows = self.conn.query_all_raw(self.stmt(&sql, [])).await.map_err(to_domain)?;
         Ok(rows
             .iter()
-            .map(|r| LockedTicket {
-                ticket: ticket_from(r),
-                lock_time: int(r, "lock_time"),
-                unlock_timeout_minutes: int(r, "unlock_timeout") as i32,
-                calendar_name: opt_text(r, "calendar_name"),
+            .map(|r| {
+                Ok(LockedTicket {
+                    ticket: ticket_from(r)?,
+                    lock_time: int(r, "lock_time")?,
+                    unlock_timeout_minutes: int(r, "unlock_timeout")? as i32,
+                    calendar_name: opt_text(r, "calendar_name")?,
+                })
             })
-            .collect())
+            .collect::<Decoded<_>>()?)
     }
 
     async fn escalation_facts(&self) -> DomainResult<Vec<EscalationFacts>> {
@@ -84,29 +86,29 @@ impl ScheduleStore for Db {
              ORDER BY t.id"
         );
         let rows = self.conn.query_all_raw(self.stmt(&sql, [])).await.map_err(to_domain)?;
-        let ids: Vec<TicketId> = rows.iter().map(|r| int(r, "id")).collect();
+        let ids: Vec<TicketId> = rows.iter().map(|r| int(r, "id")).collect::<Decoded<_>>()?;
         let mut contacts = self.contacts(&ids).await?;
         let closed_before = self.ever_closed(&ids).await?;
         Ok(rows
             .iter()
             .map(|r| {
-                let id = int(r, "id");
-                EscalationFacts {
+                let id = int(r, "id")?;
+                Ok(EscalationFacts {
                     ticket_id: id,
-                    state_type: StateType::from_id(int(r, "state_type_id") as i32).unwrap_or(StateType::Open),
-                    created: time(r, "create_time"),
-                    policy: policy(r),
+                    state_type: StateType::from_id(int(r, "state_type_id")? as i32).unwrap_or(StateType::Open),
+                    created: time(r, "create_time")?,
+                    policy: policy(r)?,
                     contacts: contacts.remove(&id).unwrap_or_default(),
                     was_closed: closed_before.contains(&id),
                     stored: EscalationColumns {
-                        escalation_time: int(r, "escalation_time"),
-                        response_time: int(r, "escalation_response_time"),
-                        update_time: int(r, "escalation_update_time"),
-                        solution_time: int(r, "escalation_solution_time"),
+                        escalation_time: int(r, "escalation_time")?,
+                        response_time: int(r, "escalation_response_time")?,
+                        update_time: int(r, "escalation_update_time")?,
+                        solution_time: int(r, "escalation_solution_time")?,
                     },
-                }
+                })
             })
-            .collect())
+            .collect::<Decoded<_>>()?)
     }
 
     async fn set_escalation(&self, id: TicketId, c: EscalationColumns) -> DomainResult<()> {
@@ -165,11 +167,11 @@ impl Db {
             );
             let values: Vec<Value> = chunk.iter().map(|&id| id.into()).collect();
             for r in self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(to_domain)? {
-                let Some(sender) = SenderType::from_id(int(&r, "article_sender_type_id") as i32) else { continue };
-                out.entry(int(&r, "ticket_id")).or_default().push(Contact {
+                let Some(sender) = SenderType::from_id(int(&r, "article_sender_type_id")? as i32) else { continue };
+                out.entry(int(&r, "ticket_id")?).or_default().push(Contact {
                     sender,
-                    visible_for_customer: int(&r, "is_visible_for_customer") == 1,
-                    created: time(&r, "create_time"),
+                    visible_for_customer: int(&r, "is_visible_for_customer")? == 1,
+                    created: time(&r, "create_time")?,
                 });
             }
         }
@@ -188,7 +190,7 @@ impl Db {
             );
             let values: Vec<Value> = chunk.iter().map(|&id| id.into()).collect();
             for r in self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(to_domain)? {
-                out.insert(int(&r, "ticket_id"));
+                out.insert(int(&r, "ticket_id")?);
             }
         }
         Ok(out)
@@ -196,16 +198,19 @@ impl Db {
 }
 
 /// The SLA's allowances when the ticket has one, else the queue's (as OTRS decides).
-fn policy(r: &QueryResult) -> EscalationPolicy {
-    let prefix = if opt_int(r, "sla_id").is_some() { "s" } else { "q" };
-    let allowance = |time: &str, notify: &str| Allowance {
-        minutes: opt_int(r, &format!("{prefix}_{time}")).unwrap_or(0) as i32,
-        notify_percent: opt_int(r, &format!("{prefix}_{notify}")).unwrap_or(0) as i32,
+fn policy(r: &QueryResult) -> Decoded<EscalationPolicy> {
+    let prefix = if opt_int(r, "sla_id")?.is_some() { "s" } else { "q" };
+    // An allowance OTRS left NULL is no allowance.
+    let allowance = |time: &str, notify: &str| -> Decoded<Allowance> {
+        Ok(Allowance {
+            minutes: opt_int(r, &format!("{prefix}_{time}"))?.unwrap_or(0) as i32,
+            notify_percent: opt_int(r, &format!("{prefix}_{notify}"))?.unwrap_or(0) as i32,
+        })
     };
-    EscalationPolicy {
-        first_response: allowance("fr", "frn"),
-        update: allowance("up", "upn"),
-        solution: allowance("so", "son"),
-        calendar_name: opt_text(r, &format!("{prefix}_cal")),
-    }
+    Ok(EscalationPolicy {
+        first_response: allowance("fr", "frn")?,
+        update: allowance("up", "upn")?,
+        solution: allowance("so", "son")?,
+        calendar_name: opt_text(r, &format!("{prefix}_cal"))?,
+    })
 }

@@ -15,7 +15,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait, Value};
 
 use crate::connection::{Db, Dialect};
 use crate::error::SqlError;
-use crate::row::{db_now, int};
+use crate::row::{db_now, opt_int};
 
 #[derive(Debug, Clone)]
 pub struct SeedPlan {
@@ -414,7 +414,8 @@ fn capitalise(s: &str) -> String {
 
 async fn next_id(db: &Db, txn: &DatabaseTransaction, table: &str) -> Result<i64, SqlError> {
     let row = txn.query_one_raw(db.stmt(&format!("SELECT MAX(id) AS m FROM {table}"), [])).await?;
-    Ok(row.map_or(0, |r| int(&r, "m")) + 1)
+    // An empty table has no MAX.
+    Ok(row.map(|r| opt_int(&r, "m")).transpose()?.flatten().unwrap_or(0) + 1)
 }
 
 /// One multi-row INSERT per call; `fixed` values are written literally for every row.

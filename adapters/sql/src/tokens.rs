@@ -11,7 +11,7 @@ use sea_orm::{ConnectionTrait, Value};
 
 use crate::connection::Db;
 use crate::error::to_domain;
-use crate::row::{db_now, int, opt_text, text, time};
+use crate::row::{Decoded, db_now, int, opt_text, text, time};
 
 /// Agents' and customers' refresh tokens live in two tables (an agent is a `users` id,
 /// a customer a `customer_user` login); the same rules apply to both.
@@ -60,17 +60,17 @@ impl RefreshTokenStore for Db {
             let row = self.conn.query_one_raw(self.stmt(&sql, [token_hash.into()])).await.map_err(to_domain)?;
             if let Some(r) = row {
                 let subject = if column == "user_id" {
-                    Subject::Agent(int(&r, "who") as i32)
+                    Subject::Agent(int(&r, "who")? as i32)
                 } else {
-                    Subject::Customer(text(&r, "who"))
+                    Subject::Customer(text(&r, "who")?)
                 };
                 let set = |col: &str| r.try_get::<Option<chrono::NaiveDateTime>>("", col).ok().flatten().is_some();
                 return Ok(Some(RefreshTokenRecord {
                     // Ids of the two tables overlap; customers' are kept apart by sign.
-                    id: if column == "user_id" { int(&r, "id") } else { -int(&r, "id") },
-                    family: text(&r, "family"),
+                    id: if column == "user_id" { int(&r, "id")? } else { -int(&r, "id")? },
+                    family: text(&r, "family")?,
                     subject,
-                    expires_at: time(&r, "expires_at"),
+                    expires_at: time(&r, "expires_at")?,
                     rotated: set("rotated_at"),
                     revoked: set("revoked_at"),
                 }));
@@ -116,7 +116,7 @@ impl SettingsStore for Db {
             .query_one_raw(self.stmt("SELECT value FROM goats_setting WHERE name = ?", [key.into()]))
             .await
             .map_err(to_domain)?;
-        Ok(row.and_then(|r| opt_text(&r, "value")))
+        Ok(row.map(|r| opt_text(&r, "value")).transpose()?.flatten())
     }
 
     async fn get_or_insert(&self, key: &str, value: &str) -> DomainResult<String> {
@@ -173,7 +173,7 @@ impl ApiTokenStore for Db {
             .query_all_raw(self.stmt(&format!("{SELECT_API_TOKEN} WHERE user_id = ? ORDER BY id"), [user_id.into()]))
             .await
             .map_err(to_domain)?;
-        Ok(rows.iter().map(api_token_from).collect())
+        Ok(rows.iter().map(api_token_from).collect::<Decoded<_>>()?)
     }
 
     async fn find_by_hash(&self, token_hash: &str) -> DomainResult<Option<ApiTokenRecord>> {
@@ -182,7 +182,7 @@ impl ApiTokenStore for Db {
             .query_one_raw(self.stmt(&format!("{SELECT_API_TOKEN} WHERE token_hash = ?"), [token_hash.into()]))
             .await
             .map_err(to_domain)?;
-        Ok(row.as_ref().map(api_token_from))
+        Ok(row.as_ref().map(api_token_from).transpose()?)
     }
 
     async fn touch(&self, id: i64, at: DateTime<Utc>) -> DomainResult<()> {
@@ -216,16 +216,16 @@ impl ApiTokenStore for Db {
 const SELECT_API_TOKEN: &str =
     "SELECT id, user_id, name, scope, create_time, expires_at, last_used_at, revoked_at FROM goats_api_token";
 
-fn api_token_from(r: &sea_orm::QueryResult) -> ApiTokenRecord {
+fn api_token_from(r: &sea_orm::QueryResult) -> Decoded<ApiTokenRecord> {
     let opt_time = |col: &str| r.try_get::<Option<chrono::NaiveDateTime>>("", col).ok().flatten().map(|t| t.and_utc());
-    ApiTokenRecord {
-        id: int(r, "id"),
-        user_id: int(r, "user_id") as i32,
-        name: text(r, "name"),
-        scope: TokenScope::from_key(&text(r, "scope")).unwrap_or(TokenScope::ReadOnly),
-        created: time(r, "create_time"),
+    Ok(ApiTokenRecord {
+        id: int(r, "id")?,
+        user_id: int(r, "user_id")? as i32,
+        name: text(r, "name")?,
+        scope: TokenScope::from_key(&text(r, "scope")?).unwrap_or(TokenScope::ReadOnly),
+        created: time(r, "create_time")?,
         expires_at: opt_time("expires_at"),
         last_used_at: opt_time("last_used_at"),
         revoked: opt_time("revoked_at").is_some(),
-    }
+    })
 }

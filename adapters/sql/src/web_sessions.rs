@@ -8,7 +8,7 @@ use sea_orm::ConnectionTrait;
 
 use crate::connection::Db;
 use crate::error::to_domain;
-use crate::row::{db_now, int, text, time};
+use crate::row::{Decoded, db_now, int, text, time};
 
 #[async_trait]
 impl SessionStore for Db {
@@ -39,13 +39,17 @@ impl SessionStore for Db {
             ))
             .await
             .map_err(to_domain)?;
-        Ok(row.map(|r| WebSessionRecord {
-            id_hash: text(&r, "id_hash"),
-            user_id: int(&r, "user_id") as i32,
-            csrf_token: text(&r, "csrf_token"),
-            created_at: time(&r, "created_at"),
-            last_seen_at: time(&r, "last_seen_at"),
-        }))
+        Ok(row
+            .map(|r| -> Decoded<WebSessionRecord> {
+                Ok(WebSessionRecord {
+                    id_hash: text(&r, "id_hash")?,
+                    user_id: int(&r, "user_id")? as i32,
+                    csrf_token: text(&r, "csrf_token")?,
+                    created_at: time(&r, "created_at")?,
+                    last_seen_at: time(&r, "last_seen_at")?,
+                })
+            })
+            .transpose()?)
     }
 
     async fn touch(&self, id_hash: &str, at: DateTime<Utc>) -> DomainResult<()> {

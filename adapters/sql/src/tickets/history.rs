@@ -8,7 +8,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, Value};
 
 use crate::connection::Db;
 use crate::error::to_domain;
-use crate::row::{int, opt_int, text, time};
+use crate::row::{Decoded, int, opt_int, text, time};
 use crate::shared_commit::in_powers_of_two;
 
 /// A history row's name as `ticket_history.name` holds it: 200 characters at most.
@@ -112,20 +112,22 @@ impl Db {
         let rows = self.conn.query_all_raw(self.stmt(sql, [id.into()])).await.map_err(to_domain)?;
         Ok(rows
             .iter()
-            .map(|r| HistoryRecord {
-                id: int(r, "id"),
-                ticket_id: int(r, "ticket_id"),
-                article_id: opt_int(r, "article_id"),
-                history_type: text(r, "type_name"),
-                name: text(r, "name"),
-                queue_id: int(r, "queue_id") as i32,
-                owner_id: int(r, "owner_id") as i32,
-                priority_id: int(r, "priority_id") as i32,
-                state_id: int(r, "state_id") as i32,
-                type_id: int(r, "type_id") as i32,
-                created: time(r, "create_time"),
-                created_by: int(r, "create_by") as i32,
+            .map(|r| {
+                Ok(HistoryRecord {
+                    id: int(r, "id")?,
+                    ticket_id: int(r, "ticket_id")?,
+                    article_id: opt_int(r, "article_id")?,
+                    history_type: text(r, "type_name")?,
+                    name: text(r, "name")?,
+                    queue_id: int(r, "queue_id")? as i32,
+                    owner_id: int(r, "owner_id")? as i32,
+                    priority_id: int(r, "priority_id")? as i32,
+                    state_id: int(r, "state_id")? as i32,
+                    type_id: int(r, "type_id")? as i32,
+                    created: time(r, "create_time")?,
+                    created_by: int(r, "create_by")? as i32,
+                })
             })
-            .collect())
+            .collect::<Decoded<_>>()?)
     }
 }

@@ -20,7 +20,7 @@ pub(crate) use reads::{SELECT_TICKET, ticket_from};
 
 use crate::connection::{Db, Dialect};
 use crate::error::to_domain;
-use crate::row::int;
+use crate::row::{Decoded, int};
 use reads::{SELECT_TICKET_ROW, filter_sql, order_sql};
 
 #[async_trait]
@@ -49,7 +49,7 @@ impl TicketRepository for Db {
             .query_one_raw(self.stmt("SELECT id FROM ticket WHERE tn = ?", [number.into()]))
             .await
             .map_err(to_domain)?;
-        Ok(row.map(|r| int(&r, "id")))
+        Ok(row.map(|r| int(&r, "id")).transpose()?)
     }
 
     async fn count(&self, filter: &TicketFilter) -> DomainResult<u64> {
@@ -57,7 +57,7 @@ impl TicketRepository for Db {
         let (where_sql, values) = filter_sql(&filter);
         let count_sql = format!("SELECT COUNT(*) AS n FROM ticket t{where_sql}");
         let row = self.conn.query_one_raw(self.stmt(&count_sql, values)).await.map_err(to_domain)?;
-        Ok(row.map_or(0, |r| int(&r, "n")) as u64)
+        Ok(row.map(|r| int(&r, "n")).transpose()?.unwrap_or(0) as u64)
     }
 
     async fn page(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Vec<Ticket>> {
@@ -67,7 +67,7 @@ impl TicketRepository for Db {
         values.push((page.offset() as i64).into());
         let sql = format!("{SELECT_TICKET_ROW}{where_sql}{} LIMIT ? OFFSET ?", order_sql(sort));
         let rows = self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
-        Ok(rows.iter().map(ticket_from).collect())
+        Ok(rows.iter().map(ticket_from).collect::<Decoded<_>>()?)
     }
 
     async fn apply(&self, id: TicketId, edit: TicketEdit, by: UserId) -> DomainResult<Applied> {
@@ -84,7 +84,7 @@ impl TicketRepository for Db {
             .query_all_raw(self.stmt("SELECT user_id FROM ticket_watcher WHERE ticket_id = ?", [id.into()]))
             .await
             .map_err(to_domain)?;
-        Ok(rows.iter().map(|r| int(r, "user_id") as i32).collect())
+        Ok(rows.iter().map(|r| Ok(int(r, "user_id")? as i32)).collect::<Decoded<_>>()?)
     }
 
     async fn set_watching(
@@ -124,7 +124,12 @@ impl TicketRepository for Db {
             }
         };
         let row = self.conn.query_one_raw(self.stmt(sql, [id.into()])).await.map_err(to_domain)?;
-        Ok(row.and_then(|r| crate::row::opt_text(&r, "total")).and_then(|t| t.trim().parse().ok()).unwrap_or(0.0))
+        Ok(row
+            .map(|r| crate::row::opt_text(&r, "total"))
+            .transpose()?
+            .flatten()
+            .and_then(|t| t.trim().parse().ok())
+            .unwrap_or(0.0))
     }
 
     async fn links(&self, id: TicketId) -> DomainResult<Vec<(TicketId, LinkKind)>> {
@@ -164,7 +169,7 @@ impl TicketRepository for Db {
             .map_err(to_domain)?;
         Ok(rows
             .iter()
-            .map(|r| (int(r, "queue_id") as QueueId, int(r, "ticket_state_id") as StateId, int(r, "n") as u64))
-            .collect())
+            .map(|r| Ok((int(r, "queue_id")? as QueueId, int(r, "ticket_state_id")? as StateId, int(r, "n")? as u64)))
+            .collect::<Decoded<_>>()?)
     }
 }

@@ -6,7 +6,7 @@ use sea_orm::{ConnectionTrait, QueryResult, Value};
 
 use crate::connection::Db;
 use crate::error::to_domain;
-use crate::row::{db_now, int, opt_int, opt_text, text, time};
+use crate::row::{Decoded, db_now, int, opt_int, opt_text, text, time};
 
 /// A ticket with its version (for ETags and guarded updates).
 pub(crate) const SELECT_TICKET: &str = "SELECT t.id, t.tn, t.title, t.queue_id, q.name AS queue_name, t.ticket_state_id, \
@@ -31,30 +31,31 @@ pub(super) const SELECT_TICKET_ROW: &str = "SELECT t.id, t.tn, t.title, t.queue_
      JOIN ticket_state s ON s.id = t.ticket_state_id \
      JOIN ticket_priority p ON p.id = t.ticket_priority_id";
 
-pub(crate) fn ticket_from(r: &QueryResult) -> Ticket {
-    Ticket {
-        id: int(r, "id"),
-        number: text(r, "tn"),
-        title: text(r, "title"),
-        queue_id: int(r, "queue_id") as i32,
-        queue: text(r, "queue_name"),
-        state_id: int(r, "ticket_state_id") as i32,
-        state: text(r, "state_name"),
-        state_type: StateType::from_id(int(r, "state_type_id") as i32).unwrap_or(StateType::Open),
-        priority_id: int(r, "ticket_priority_id") as i32,
-        priority: text(r, "priority_name"),
-        type_id: opt_int(r, "type_id").map(|v| v as i32),
-        lock: Lock::from_id(int(r, "ticket_lock_id") as i32).unwrap_or(Lock::Unlock),
-        owner_id: int(r, "user_id") as i32,
-        responsible_id: int(r, "responsible_user_id") as i32,
-        customer_id: opt_text(r, "customer_id"),
-        customer_user_id: opt_text(r, "customer_user_id"),
-        until_time: int(r, "until_time"),
-        created: time(r, "create_time"),
-        changed: time(r, "change_time"),
-        version: int(r, "version"),
+pub(crate) fn ticket_from(r: &QueryResult) -> Decoded<Ticket> {
+    Ok(Ticket {
+        id: int(r, "id")?,
+        number: text(r, "tn")?,
+        title: opt_text(r, "title")?.unwrap_or_default(),
+        queue_id: int(r, "queue_id")? as i32,
+        queue: text(r, "queue_name")?,
+        state_id: int(r, "ticket_state_id")? as i32,
+        state: text(r, "state_name")?,
+        state_type: StateType::from_id(int(r, "state_type_id")? as i32).unwrap_or(StateType::Open),
+        priority_id: int(r, "ticket_priority_id")? as i32,
+        priority: text(r, "priority_name")?,
+        type_id: opt_int(r, "type_id")?.map(|v| v as i32),
+        lock: Lock::from_id(int(r, "ticket_lock_id")? as i32).unwrap_or(Lock::Unlock),
+        owner_id: int(r, "user_id")? as i32,
+        responsible_id: int(r, "responsible_user_id")? as i32,
+        customer_id: opt_text(r, "customer_id")?,
+        customer_user_id: opt_text(r, "customer_user_id")?,
+        until_time: int(r, "until_time")?,
+        created: time(r, "create_time")?,
+        changed: time(r, "change_time")?,
+        // A ticket written without history rows (by a tool other than OTRS) has version 0.
+        version: opt_int(r, "version")?.unwrap_or(0),
         articles: None,
-    }
+    })
 }
 
 /// `WHERE` conditions for a filter, with their values in placeholder order. State
@@ -150,7 +151,7 @@ impl Db {
             .query_one_raw(self.stmt(&format!("{select} WHERE t.id = ?"), [id.into()]))
             .await
             .map_err(to_domain)?;
-        Ok(row.as_ref().map(ticket_from))
+        Ok(row.as_ref().map(ticket_from).transpose()?)
     }
 
     /// The filter with its state types turned into the ids of their states (a handful
@@ -168,7 +169,9 @@ impl Db {
             .await
             .map_err(to_domain)?
             .iter()
-            .map(|r| int(r, "id") as StateId)
+            .map(|r| int(r, "id").map(|id| id as StateId))
+            .collect::<Decoded<Vec<_>>>()?
+            .into_iter()
             .filter(|id| filter.state_ids.is_empty() || filter.state_ids.contains(id))
             .collect();
         if ids.is_empty() {

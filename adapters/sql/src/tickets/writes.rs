@@ -81,7 +81,7 @@ impl Db {
             let lock = if self.dialect == Dialect::MySql { " LOCK IN SHARE MODE" } else { "" };
             let sql = format!("SELECT MAX(id) AS version FROM ticket_history WHERE ticket_id = ?{lock}");
             let row = txn.query_one_raw(self.stmt(&sql, [id.into()])).await.map_err(to_domain)?;
-            let version = row.as_ref().and_then(|r| opt_int(r, "version")).unwrap_or(0);
+            let version = row.as_ref().map(|r| opt_int(r, "version")).transpose()?.flatten().unwrap_or(0);
             if !expected.contains(&version) {
                 return Ok(Applied::Stale);
             }
