@@ -223,3 +223,44 @@ async fn rows_are_stamped_with_the_services_clock() {
         t.drop_database().await;
     }
 }
+
+/// Links, watching, time accounting and merging through the service behave alike on the
+/// in-memory store and on every engine.
+#[tokio::test]
+async fn links_watching_time_and_merging_agree_on_every_backend() {
+    on_each_backend(|backend, i| async move {
+        let (s, root) = (&i.services[0], &i.root);
+        let a = s.create(root, new_ticket("Source")).await.unwrap();
+        let b = s.create(root, new_ticket("Target")).await.unwrap();
+        assert!(s.link(root, a.id, b.id, LinkKind::Normal).await.unwrap(), "{backend:?}");
+        assert!(
+            !s.link(root, b.id, a.id, LinkKind::Normal).await.unwrap(),
+            "{backend:?}: a normal link has no direction"
+        );
+        let linked: Vec<_> = s.links(root, a.id).await.unwrap().into_iter().map(|l| (l.ticket.id, l.kind)).collect();
+        assert_eq!(linked, [(b.id, LinkKind::Normal)], "{backend:?}");
+
+        s.set_watching(root, a.id, true).await.unwrap();
+        assert!(s.zoom(root, a.id).await.unwrap().watching, "{backend:?}");
+        assert_eq!(s.account_time(root, a.id, 1.5, None).await.unwrap(), 1.5, "{backend:?}");
+        assert_eq!(s.account_time(root, a.id, 0.25, None).await.unwrap(), 1.75, "{backend:?}");
+
+        let into = s.merge(root, a.id, b.id).await.unwrap();
+        assert_eq!(into.id, b.id, "{backend:?}");
+        let source = s.get(root, a.id, true).await.unwrap();
+        assert_eq!(source.state_type, StateType::Merged, "{backend:?}");
+        let target = s.get(root, b.id, true).await.unwrap();
+        let bodies: Vec<_> = target.articles.unwrap().into_iter().map(|x| x.body).collect();
+        assert_eq!(bodies, ["The first words", "The first words"], "{backend:?}: the source's article moved");
+        assert!(s.zoom(root, b.id).await.unwrap().watching, "{backend:?}: the watcher moved along");
+        let kinds: Vec<_> = s.links(root, b.id).await.unwrap().into_iter().map(|l| (l.ticket.id, l.kind)).collect();
+        assert!(kinds.contains(&(a.id, LinkKind::ParentOf)), "{backend:?}: {kinds:?}");
+        let history = s.history(root, a.id).await.unwrap();
+        let types: Vec<_> = history.iter().map(|h| h.history_type.as_str()).collect();
+        for expected in ["TicketLinkAdd", "Subscribe", "TimeAccounting", "StateUpdate", "Merged"] {
+            assert!(types.contains(&expected), "{backend:?}: {expected} in {types:?}");
+        }
+        i.pools
+    })
+    .await;
+}
