@@ -59,6 +59,13 @@ impl HistoryEntry {
     pub fn new(history_type: HistoryType, name: impl Into<String>) -> Self {
         Self { history_type, name: name.into(), article_id: None }
     }
+
+    /// The TimeAccounting row for `units` more, bringing the ticket to `total`. The
+    /// repository writes it, as only it sees the total in the transaction that adds
+    /// the units.
+    pub fn time_accounting(units: f64, total: f64, article_id: Option<ArticleId>) -> Self {
+        Self { article_id, ..Self::new(HistoryType::TimeAccounting, names::time_accounting(units, total)) }
+    }
 }
 
 /// What a change did, as events and webhooks name it (`TicketUpdated`'s `change`): the

@@ -50,6 +50,7 @@ fn ticket(title: &str, queue_id: QueueId, priority_id: PriorityId, customer: &st
             in_reply_to: None,
             references: None,
             attachments: Vec::new(),
+            time_unit: None,
         },
     }
 }

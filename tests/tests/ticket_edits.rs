@@ -264,3 +264,83 @@ async fn links_watching_time_and_merging_agree_on_every_backend() {
     })
     .await;
 }
+
+/// Time accounted with an article is written with it: the ticket's first article and a
+/// later one each carry their units, and the TimeAccounting rows name the article and
+/// the total as it stood.
+#[tokio::test]
+async fn time_comes_with_its_article_on_every_backend() {
+    on_each_backend(|backend, i| async move {
+        let (s, root) = (&i.services[0], &i.root);
+        let mut first = new_ticket("Phone call");
+        first.article.time_unit = Some(0.5);
+        let ticket = s.create(root, first).await.unwrap();
+        let answer = NewArticle { time_unit: Some(1.254), ..NewArticle::note("Called back", "Fixed the printer") };
+        let answer_id = s.add_article(root, ticket.id, answer).await.unwrap();
+        assert_eq!(s.accounted_time(root, ticket.id).await.unwrap(), 1.75, "{backend:?}: 1.254 rounds to 1.25");
+
+        let history = s.history(root, ticket.id).await.unwrap();
+        let time: Vec<_> = history
+            .iter()
+            .filter(|h| h.history_type == "TimeAccounting")
+            .map(|h| (h.article_id, h.name.as_str()))
+            .collect();
+        let first_article = s.get(root, ticket.id, true).await.unwrap().articles.unwrap().first().map(|a| a.id);
+        assert_eq!(time, [(first_article, "%%0.5%%0.5"), (Some(answer_id), "%%1.25%%1.75")], "{backend:?}");
+
+        let zero = NewArticle { time_unit: Some(0.0), ..NewArticle::note("Nothing", "No time") };
+        let refused = s.add_article(root, ticket.id, zero).await.unwrap_err();
+        assert!(matches!(refused, DomainError::Invalid { .. }), "{backend:?}: {refused:?}");
+        let articles = s.get(root, ticket.id, true).await.unwrap().articles.unwrap();
+        assert_eq!(articles.len(), 2, "{backend:?}: a refused article is not stored");
+        i.pools
+    })
+    .await;
+}
+
+/// Concurrent accountings on one ticket through two instances: every history row names
+/// a total that existed (none two alike), and the last is the sum.
+#[tokio::test]
+async fn concurrent_time_accounting_names_true_totals_on_every_backend() {
+    on_each_backend(|backend, i| async move {
+        let ticket = i.services[0].create(&i.root, new_ticket("Long call")).await.unwrap();
+        let writers = (0..8).map(|n| {
+            let (s, root) = (i.services[n % 2].clone(), i.root.clone());
+            tokio::spawn(async move { s.account_time(&root, ticket.id, 1.0, None).await })
+        });
+        let mut totals: Vec<f64> = Vec::new();
+        for w in writers.collect::<Vec<_>>() {
+            totals.push(w.await.unwrap().unwrap());
+        }
+        totals.sort_by(f64::total_cmp);
+        assert_eq!(totals, (1..=8).map(f64::from).collect::<Vec<_>>(), "{backend:?}: each names its own total");
+        assert_eq!(i.services[1].accounted_time(&i.root, ticket.id).await.unwrap(), 8.0, "{backend:?}");
+        i.pools
+    })
+    .await;
+}
+
+/// The article and its time are one transaction: when the time cannot be stored (more
+/// than `time_accounting.time_unit`, DECIMAL(10,2), holds; core refuses that before it
+/// reaches a store, so the port is called directly), the article is not stored either.
+/// PostgreSQL and MariaDB enforce the column's range; SQLite stores any number.
+#[tokio::test]
+async fn an_article_whose_time_fails_is_not_stored() {
+    for engine in [Engine::Postgres, Engine::MySql] {
+        let t = TestDatabase::create(engine).await;
+        let i = two_instances(&t).await;
+        let ticket = i.services[0].create(&i.root, new_ticket("Overflow")).await.unwrap();
+        let db = &i.pools[0];
+        let huge = NewArticle { time_unit: Some(1e12), ..NewArticle::note("Too long", "A thousand years") };
+        let history: HistoryBuilder = Box::new(|_, _| Vec::new());
+        let failed = ArticleRepository::add(db, ticket.id, huge, history, 1).await;
+        assert!(failed.is_err(), "{engine:?}: {failed:?}");
+        let articles = ArticleRepository::list_for_ticket(db, ticket.id).await.unwrap();
+        assert_eq!(articles.len(), 1, "{engine:?}: only the first article");
+        assert_eq!(TicketRepository::accounted_time(db, ticket.id).await.unwrap(), 0.0, "{engine:?}");
+        for db in i.pools {
+            db.close().await;
+        }
+        t.drop_database().await;
+    }
+}

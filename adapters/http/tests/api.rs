@@ -536,6 +536,19 @@ async fn watching_and_time_accounting_through_the_api() {
         .send()
         .await;
     r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    // Time that comes with an article is stored with it.
+    let r = w
+        .cli
+        .post(format!("/api/v1/tickets/{id}/articles"))
+        .header("Authorization", &root)
+        .body_json(&json!({"subject": "Call", "body": "Talked it through", "time_unit": 4.5}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::CREATED);
+    let total =
+        json(w.cli.get(format!("/api/v1/tickets/{id}/time-accounting")).header("Authorization", &root).send().await)
+            .await;
+    assert_eq!(total["total"], 19.5);
     let reader = format!("Bearer {}", w.agent("reader", &[(1, Permission::Ro)]).await);
     let r = w
         .cli

@@ -169,6 +169,19 @@ async fn errors_come_back_in_otrs_shape() {
     let r = call(&w, "POST", "/Ticket", invalid).await;
     assert_eq!(error_code(&r), "TicketCreate.InvalidParameter");
 
+    // Article->TimeUnit is accounted with the article, and must be a number.
+    let mut timed = creds.clone();
+    timed["Ticket"] =
+        json!({"Title": "Call", "Queue": "Raw", "State": "new", "Priority": "3 normal", "CustomerUser": "x"});
+    timed["Article"] = json!({"Subject": "s", "Body": "b", "ContentType": "text/plain", "TimeUnit": "a while"});
+    let r = call(&w, "POST", "/Ticket", timed.clone()).await;
+    assert_eq!(error_code(&r), "TicketCreate.InvalidParameter");
+    timed["Article"]["TimeUnit"] = json!("30");
+    let r = call(&w, "POST", "/Ticket", timed).await;
+    let id: i64 = r["TicketID"].as_str().expect("TicketID").parse().unwrap();
+    let accounted = goats_core::ports::TicketRepository::accounted_time(&w.store, id).await.unwrap();
+    assert_eq!(accounted, 30.0);
+
     let nothing =
         call(&w, "GET", "/Ticket/424242?UserLogin=root%40localhost&Password=root-password", Value::Null).await;
     assert_eq!(error_code(&nothing), "TicketGet.AccessDenied");

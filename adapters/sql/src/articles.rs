@@ -195,15 +195,20 @@ impl Write for Addition {
         let touch = || db.touch_tickets(txn, &this_ticket);
         // MySQL: the article's foreign key share-locks the ticket row, and two writers
         // that both hold that lock and then ask to update the row deadlock. Updating it
-        // first makes the second writer wait instead.
-        if db.dialect == Dialect::MySql {
+        // first makes the second writer wait instead. Time accounted with the article
+        // needs the row held before it sums the ticket's time.
+        let touch_first = db.dialect == Dialect::MySql || self.article.time_unit.is_some();
+        if touch_first {
             touch().await?;
         }
         let id = db.insert_article(txn, self.ticket_id, &self.article, self.by).await?;
         db.write_history(txn, self.ticket_id, (self.history)(self.ticket_id, id), self.by).await?;
+        if let Some(units) = self.article.time_unit {
+            db.account_in(txn, self.ticket_id, Some(id), units, self.by).await?;
+        }
         // Elsewhere last, so the ticket's row is locked only for the commit: articles
         // added to one ticket at once wait on each other for that long and no longer.
-        if db.dialect != Dialect::MySql {
+        if !touch_first {
             touch().await?;
         }
         Ok(id)
@@ -211,9 +216,11 @@ impl Write for Addition {
 
     /// The articles in two statements, their history in one and the tickets' change
     /// times in one, on PostgreSQL and SQLite. MySQL writes one addition per
-    /// transaction (see `ArticleRepository::add`).
+    /// transaction (see `ArticleRepository::add`), and articles with time accounted are
+    /// written one by one, each summing its ticket's time under the ticket's row lock.
     async fn write_all(all: &[&Self], db: &Db, txn: &DatabaseTransaction) -> Result<Vec<Self::Done>, sea_orm::DbErr> {
-        if all.len() == 1 || db.dialect == Dialect::MySql {
+        let with_time = all.iter().any(|a| a.article.time_unit.is_some());
+        if all.len() == 1 || db.dialect == Dialect::MySql || with_time {
             return one_by_one(all, db, txn).await;
         }
         let mut done = Vec::with_capacity(all.len());

@@ -37,6 +37,9 @@ impl Write for Creation {
         let id = db.insert_ticket(txn, &self.draft, self.by, created).await?;
         let article_id = db.insert_article(txn, id, &self.article, self.by).await?;
         db.write_history(txn, id, (self.history)(id, article_id), self.by).await?;
+        if let Some(units) = self.article.time_unit {
+            db.account_in(txn, id, Some(article_id), units, self.by).await?;
+        }
         let version = db.versions(txn, &[id]).await?.get(&id).copied().unwrap_or(0);
         Ok(CreatedTicket { id, article_id, created: created.and_utc(), version })
     }
@@ -49,7 +52,9 @@ impl Write for Creation {
     /// history's `INSERT … SELECT` over several tickets locked enough of the ticket table
     /// there to deadlock with other processes' creations.
     async fn write_all(all: &[&Self], db: &Db, txn: &DatabaseTransaction) -> Result<Vec<Self::Done>, sea_orm::DbErr> {
-        if all.len() == 1 || db.dialect == Dialect::MySql {
+        // Time accounted with a first article is rare (the phone-ticket form): those
+        // turns are written one by one.
+        if all.len() == 1 || db.dialect == Dialect::MySql || all.iter().any(|c| c.article.time_unit.is_some()) {
             return one_by_one(all, db, txn).await;
         }
         let created = db.now();

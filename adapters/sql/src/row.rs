@@ -20,6 +20,11 @@ impl Undecodable {
     fn new(column: &str, why: &'static str) -> Self {
         Self { column: column.to_string(), why }
     }
+
+    /// A value `column` gave that is not of the form it should have.
+    pub(crate) fn query(column: &str) -> Self {
+        Self::new(column, "not a value of the expected form")
+    }
 }
 
 impl From<Undecodable> for goats_core::DomainError {

@@ -80,6 +80,10 @@ pub struct NewArticle {
     pub in_reply_to: Option<String>,
     pub references: Option<String>,
     pub attachments: Vec<NewAttachment>,
+    /// Time worked that the article accounts for (OTRS's `TimeUnit`): stored in
+    /// `time_accounting` in the article's own transaction, so neither is kept without
+    /// the other.
+    pub time_unit: Option<f64>,
 }
 
 impl NewArticle {
@@ -99,6 +103,7 @@ impl NewArticle {
             in_reply_to: None,
             references: None,
             attachments: Vec::new(),
+            time_unit: None,
         }
     }
 }

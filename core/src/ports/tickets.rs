@@ -103,15 +103,17 @@ pub trait TicketRepository: Send + Sync {
     /// watchers move to the target, `note` is added to the source, the source's columns
     /// change as `source_columns` say, and both tickets get their history rows.
     async fn merge(&self, source: TicketId, target: TicketId, plan: MergePlan, by: UserId) -> DomainResult<()>;
-    /// Records worked time (OTRS's `time_accounting`) with its history row.
+    /// Records worked time (OTRS's `time_accounting`) with its history row
+    /// ([`HistoryEntry::time_accounting`]), and returns the ticket's new total, as seen
+    /// in that transaction: concurrent accountings each name the total they made.
+    /// `NotFound` when there is no such ticket.
     async fn account_time(
         &self,
         id: TicketId,
         article_id: Option<ArticleId>,
         units: f64,
-        history: HistoryEntry,
         by: UserId,
-    ) -> DomainResult<()>;
+    ) -> DomainResult<f64>;
     /// All time accounted on the ticket.
     async fn accounted_time(&self, id: TicketId) -> DomainResult<f64>;
     /// The tickets linked to this one, and how, seen from this one.

@@ -85,6 +85,33 @@ impl State {
         }
     }
 
+    /// Adds time to a ticket with its history row; the new total.
+    fn account(&mut self, id: TicketId, article: Option<ArticleId>, units: f64, by: UserId, now: DateTime<Utc>) -> f64 {
+        self.time.push((id, units));
+        let total = self.time.iter().filter(|t| t.0 == id).map(|t| t.1).sum();
+        self.append_history(id, vec![HistoryEntry::time_accounting(units, total, article)], by, now);
+        total
+    }
+
+    /// Stores the article with its history rows, then the time it accounts for.
+    fn add_article(
+        &mut self,
+        ticket_id: TicketId,
+        a: NewArticle,
+        history: &HistoryBuilder,
+        by: UserId,
+        now: DateTime<Utc>,
+    ) -> ArticleId {
+        let units = a.time_unit;
+        let id = self.insert_article(ticket_id, a, by, now);
+        let entries = history(ticket_id, id);
+        self.append_history(ticket_id, entries, by, now);
+        if let Some(units) = units {
+            self.account(ticket_id, Some(id), units, by, now);
+        }
+        id
+    }
+
     fn insert_article(&mut self, ticket_id: TicketId, a: NewArticle, by: UserId, now: DateTime<Utc>) -> ArticleId {
         let id = self.articles.len() as i64 + 1;
         let mut attachments = Vec::new();
@@ -189,9 +216,7 @@ impl TicketRepository for MemoryStore {
         }
         let id = s.tickets.len() as i64 + 1;
         s.tickets.push((draft, id, now, now));
-        let article_id = s.insert_article(id, article, by, now);
-        let entries = history(id, article_id);
-        s.append_history(id, entries, by, now);
+        let article_id = s.add_article(id, article, &history, by, now);
         let version = s.ticket(id).map_or(0, |t| t.version);
         Ok(CreatedTicket { id, article_id, created: now, version })
     }
@@ -279,16 +304,16 @@ impl TicketRepository for MemoryStore {
     async fn account_time(
         &self,
         id: TicketId,
-        _article: Option<ArticleId>,
+        article: Option<ArticleId>,
         units: f64,
-        history: HistoryEntry,
         by: UserId,
-    ) -> DomainResult<()> {
+    ) -> DomainResult<f64> {
         let now = self.now();
         let mut s = self.lock();
-        s.time.push((id, units));
-        s.append_history(id, vec![history], by, now);
-        Ok(())
+        if s.ticket(id).is_none() {
+            return Err(DomainError::not_found("ticket", id));
+        }
+        Ok(s.account(id, article, units, by, now))
     }
 
     async fn accounted_time(&self, id: TicketId) -> DomainResult<f64> {
@@ -383,10 +408,7 @@ impl ArticleRepository for MemoryStore {
         if s.ticket(ticket_id).is_none() {
             return Err(DomainError::not_found("ticket", ticket_id));
         }
-        let id = s.insert_article(ticket_id, article, by, now);
-        let entries = history(ticket_id, id);
-        s.append_history(ticket_id, entries, by, now);
-        Ok(id)
+        Ok(s.add_article(ticket_id, article, &history, by, now))
     }
 
     async fn get(&self, id: ArticleId) -> DomainResult<Option<Article>> {

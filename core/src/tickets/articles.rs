@@ -2,7 +2,6 @@
 
 use crate::error::{DomainError, DomainResult};
 use crate::event::{Event, TicketRef};
-use crate::history::{HistoryEntry, HistoryType, names};
 use crate::model::*;
 use crate::permission::{AgentPermissions, Permission};
 use crate::ports::*;
@@ -10,7 +9,10 @@ use crate::ports::*;
 use super::{TicketService, plan};
 
 impl TicketService {
-    pub(super) fn check_attachments(&self, article: &NewArticle) -> DomainResult<()> {
+    /// What every new article must meet whoever writes it: attachments within the
+    /// size limit, and time units a `time_accounting` row holds (rounded as it rounds).
+    pub(super) fn check_article(&self, article: &mut NewArticle) -> DomainResult<()> {
+        article.time_unit = article.time_unit.map(time_units).transpose()?;
         match article.attachments.iter().find(|a| a.content().len() as u64 > self.max_attachment_bytes) {
             Some(big) => Err(DomainError::invalid(
                 "attachments",
@@ -61,7 +63,8 @@ impl TicketService {
         if article.body.trim().is_empty() {
             return Err(DomainError::invalid("body", "an article needs a body"));
         }
-        self.check_attachments(&article)?;
+        let mut article = article;
+        self.check_article(&mut article)?;
         let for_history = article.clone();
         let internal = !article.visible_for_customer;
         let history: HistoryBuilder =
@@ -85,10 +88,7 @@ impl TicketService {
         units: f64,
         article_id: Option<ArticleId>,
     ) -> DomainResult<f64> {
-        // DECIMAL(10,2) holds up to 99,999,999.99.
-        if !units.is_finite() || units == 0.0 || units.abs() >= 100_000_000.0 {
-            return Err(DomainError::invalid("time_unit", "a non-zero number below 100,000,000"));
-        }
+        let units = time_units(units)?;
         let ticket = self.load_unversioned(id).await?;
         if !self.may(actor, (&ticket).into(), Permission::Ro).await? {
             return Err(DomainError::not_found("ticket", id));
@@ -102,13 +102,7 @@ impl TicketService {
                 return Err(DomainError::invalid("article_id", format!("article {a} is not part of this ticket")));
             }
         }
-        let units = (units * 100.0).round() / 100.0;
-        let total = self.ports.tickets.accounted_time(id).await? + units;
-        let entry = HistoryEntry {
-            article_id,
-            ..HistoryEntry::new(HistoryType::TimeAccounting, names::time_accounting(units, total))
-        };
-        self.ports.tickets.account_time(id, article_id, units, entry, actor.user_id).await?;
+        let total = self.ports.tickets.account_time(id, article_id, units, actor.user_id).await?;
         self.forget_reads();
         Ok(total)
     }
@@ -117,4 +111,13 @@ impl TicketService {
         self.get(actor, id, false).await?;
         self.accounted_of(id).await
     }
+}
+
+/// Time units as `time_accounting.time_unit` (DECIMAL(10,2)) holds them: non-zero
+/// (negative corrects), below 100,000,000, rounded to hundredths.
+pub(super) fn time_units(units: f64) -> DomainResult<f64> {
+    if !units.is_finite() || units == 0.0 || units.abs() >= 100_000_000.0 {
+        return Err(DomainError::invalid("time_unit", "a non-zero number below 100,000,000"));
+    }
+    Ok((units * 100.0).round() / 100.0)
 }

@@ -91,11 +91,11 @@ impl TicketService {
         if !crate::permission::customer_can_see(&ticket, &customer.login, &customer.customer_id) {
             return Err(DomainError::not_found("ticket", ticket_id));
         }
-        let article = words.into_article(customer);
+        let mut article = words.into_article(customer);
         if article.body.trim().is_empty() {
             return Err(DomainError::invalid("body", "an article needs a body"));
         }
-        self.check_attachments(&article)?;
+        self.check_article(&mut article)?;
         let history: HistoryBuilder = Box::new(|_, article_id| {
             vec![HistoryEntry { history_type: HistoryType::FollowUp, name: "%%".into(), article_id: Some(article_id) }]
         });

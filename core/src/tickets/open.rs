@@ -28,13 +28,13 @@ impl TicketService {
     }
 
     /// Stores a new ticket, checked for everything but who may open it.
-    pub(super) async fn open(&self, by: UserId, new: NewTicket) -> DomainResult<Ticket> {
+    pub(super) async fn open(&self, by: UserId, mut new: NewTicket) -> DomainResult<Ticket> {
         let p = &self.ports;
         let title = new.title.trim().to_string();
         if title.is_empty() {
             return Err(DomainError::invalid("title", "a ticket needs a title"));
         }
-        self.check_attachments(&new.article)?;
+        self.check_article(&mut new.article)?;
         let queue = self.valid_queue(new.queue_id).await?;
         let state =
             p.lookups.state(new.state_id).await?.ok_or_else(|| DomainError::not_found("state", new.state_id))?;

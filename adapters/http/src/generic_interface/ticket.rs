@@ -195,6 +195,10 @@ fn article(op: &str, a: &Map<String, Value>) -> Result<NewArticle, GiError> {
         Some("0") => false,
         Some(_) => return Err(GiError::invalid(op, "Article->IsVisibleForCustomer")),
     };
+    let time_unit = match field("TimeUnit") {
+        None => None,
+        Some(t) => Some(t.trim().parse::<f64>().map_err(|_| GiError::invalid(op, "Article->TimeUnit"))?),
+    };
     Ok(NewArticle {
         sender_type: sender,
         channel,
@@ -209,6 +213,7 @@ fn article(op: &str, a: &Map<String, Value>) -> Result<NewArticle, GiError> {
         in_reply_to: None,
         references: None,
         attachments: Vec::new(),
+        time_unit,
     })
 }
 

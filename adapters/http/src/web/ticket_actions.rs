@@ -174,10 +174,8 @@ pub async fn add_article(
         }
         _ => return Err(PageError::invalid(&desk, "invalid-article-kind")),
     }
-    let article_id = desk.state.tickets.add_article(&desk.perms, id, article).await.map_err(fail)?;
-    if let Some(units) = units {
-        desk.state.tickets.account_time(&desk.perms, id, units, Some(article_id)).await.map_err(fail)?;
-    }
+    article.time_unit = units;
+    desk.state.tickets.add_article(&desk.perms, id, article).await.map_err(fail)?;
     done(&desk, id, "toast-article-added").await
 }
 

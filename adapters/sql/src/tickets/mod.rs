@@ -5,6 +5,7 @@
 mod history;
 mod merge;
 mod reads;
+mod time;
 mod writes;
 
 use async_trait::async_trait;
@@ -18,7 +19,7 @@ use sea_orm::ConnectionTrait;
 pub(crate) use history::history_name;
 pub(crate) use reads::{SELECT_TICKET, ticket_from};
 
-use crate::connection::{Db, Dialect};
+use crate::connection::Db;
 use crate::error::to_domain;
 use crate::row::{Decoded, int};
 use reads::{SELECT_TICKET_ROW, filter_sql, order_sql};
@@ -107,29 +108,13 @@ impl TicketRepository for Db {
         id: TicketId,
         article_id: Option<ArticleId>,
         units: f64,
-        history: HistoryEntry,
         by: UserId,
-    ) -> DomainResult<()> {
-        self.write_time(id, article_id, units, history, by).await
+    ) -> DomainResult<f64> {
+        self.write_time(id, article_id, units, by).await
     }
 
     async fn accounted_time(&self, id: TicketId) -> DomainResult<f64> {
-        // DECIMAL sums come back as NUMERIC/DECIMAL; read them as text, the one form every engine gives.
-        let sql = match self.dialect {
-            Dialect::MySql => {
-                "SELECT CAST(COALESCE(SUM(time_unit), 0) AS CHAR) AS total FROM time_accounting WHERE ticket_id = ?"
-            }
-            _ => {
-                "SELECT CAST(COALESCE(SUM(time_unit), 0) AS VARCHAR(32)) AS total FROM time_accounting WHERE ticket_id = ?"
-            }
-        };
-        let row = self.conn.query_one_raw(self.stmt(sql, [id.into()])).await.map_err(to_domain)?;
-        Ok(row
-            .map(|r| crate::row::opt_text(&r, "total"))
-            .transpose()?
-            .flatten()
-            .and_then(|t| t.trim().parse().ok())
-            .unwrap_or(0.0))
+        self.total_time(&self.conn, id).await.map_err(to_domain)
     }
 
     async fn links(&self, id: TicketId) -> DomainResult<Vec<(TicketId, LinkKind)>> {

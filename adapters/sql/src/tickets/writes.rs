@@ -1,5 +1,5 @@
 //! Changing a ticket: the edit the domain planned, applied with its precondition in one
-//! transaction; watchers and accounted time, each with its history row.
+//! transaction; watchers, each with its history row.
 
 use chrono::NaiveDateTime;
 use goats_core::history::HistoryEntry;
@@ -127,27 +127,5 @@ impl Db {
         self.write_history(&txn, id, vec![history], by).await.map_err(to_domain)?;
         txn.commit().await.map_err(to_domain)?;
         Ok(true)
-    }
-
-    pub(super) async fn write_time(
-        &self,
-        id: TicketId,
-        article_id: Option<ArticleId>,
-        units: f64,
-        history: HistoryEntry,
-        by: UserId,
-    ) -> DomainResult<()> {
-        let now = self.now();
-        let _w = self.write_guard().await;
-        let txn = self.conn.begin().await.map_err(to_domain)?;
-        txn.execute_raw(self.stmt(
-            "INSERT INTO time_accounting (ticket_id, article_id, time_unit, create_time, create_by, change_time, change_by) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [id.into(), article_id.into(), units.into(), now.into(), by.into(), now.into(), by.into()],
-        ))
-        .await
-        .map_err(to_domain)?;
-        self.write_history(&txn, id, vec![history], by).await.map_err(to_domain)?;
-        txn.commit().await.map_err(to_domain)
     }
 }

@@ -316,6 +316,10 @@ pub(super) struct NewArticleDto {
     /// Files to attach; each may be as large as the server's attachment limit.
     #[oai(default, nullable, validator(max_items = 50))]
     pub(super) attachments: Vec<NewAttachmentDto>,
+    /// Time worked that this article accounts for (negative corrects): stored with the
+    /// article in one transaction, as `POST …/time` stores it alone.
+    #[oai(nullable)]
+    pub(super) time_unit: Option<f64>,
 }
 
 impl TryFrom<NewArticleDto> for NewArticle {
@@ -344,6 +348,7 @@ impl TryFrom<NewArticleDto> for NewArticle {
             in_reply_to: None,
             references: None,
             attachments,
+            time_unit: a.time_unit,
         })
     }
 }
