@@ -47,6 +47,8 @@ pub async fn add_queue(app: &App, name: &str, group: &str, comment: Option<Strin
         solution_time: 0,
         calendar_name: None,
         comments: comment,
+        follow_up: goats_core::model::FollowUp::Possible,
+        follow_up_lock: false,
     };
     let id = app.db.create_queue(queue, CLI_ACTOR).await?;
     println!("added queue {name} (id {id}) for group {group}");

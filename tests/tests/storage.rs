@@ -325,6 +325,8 @@ async fn agents_groups_roles_and_customers() {
                     solution_time: 480,
                     calendar_name: None,
                     comments: None,
+                    follow_up: FollowUp::NewTicket,
+                    follow_up_lock: true,
                 },
                 1,
             )
@@ -332,6 +334,7 @@ async fn agents_groups_roles_and_customers() {
             .unwrap();
         let queue = db.queue(q).await.unwrap().unwrap();
         assert_eq!((queue.group_id, queue.unlock_timeout, queue.solution_time), (team, 30, 480));
+        assert_eq!((queue.follow_up, queue.follow_up_lock), (FollowUp::NewTicket, true), "{engine:?}");
         assert!(
             matches!(
                 db.create_queue(goats_core::testing::queue("Support", team), 1).await,

@@ -11,7 +11,7 @@ use crate::error::to_domain;
 use crate::row::{Decoded, int, opt_int, opt_text, text};
 
 const SELECT_QUEUE: &str = "SELECT id, name, group_id, unlock_timeout, first_response_time, update_time, \
-     solution_time, calendar_name, comments, valid_id FROM queue";
+     solution_time, calendar_name, comments, follow_up_id, follow_up_lock, valid_id FROM queue";
 
 fn queue_from(r: &QueryResult) -> Decoded<Queue> {
     Ok(Queue {
@@ -24,6 +24,10 @@ fn queue_from(r: &QueryResult) -> Decoded<Queue> {
         solution_time: opt_int(r, "solution_time")?.unwrap_or(0) as i32,
         calendar_name: opt_text(r, "calendar_name")?,
         comments: opt_text(r, "comments")?,
+        // An id OTRS does not define (a site's own row) is read as OTRS reads an
+        // unknown option: not "reject", not "new ticket", so possible.
+        follow_up: FollowUp::from_repr(int(r, "follow_up_id")? as usize).unwrap_or_default(),
+        follow_up_lock: opt_int(r, "follow_up_lock")?.unwrap_or(0) == 1,
         valid: Valid::is_valid(int(r, "valid_id")? as i32),
     })
 }
@@ -125,7 +129,7 @@ pub(crate) fn assignments(columns: &[&str]) -> String {
 }
 
 /// What an admin sets on a queue, written alike by INSERT and UPDATE.
-const QUEUE_SETTINGS: [&str; 8] = [
+const QUEUE_SETTINGS: [&str; 10] = [
     "name",
     "group_id",
     "unlock_timeout",
@@ -134,6 +138,8 @@ const QUEUE_SETTINGS: [&str; 8] = [
     "solution_time",
     "calendar_name",
     "comments",
+    "follow_up_id",
+    "follow_up_lock",
 ];
 
 fn queue_settings(name: String, q: &NewQueue) -> Vec<Value> {
@@ -146,6 +152,8 @@ fn queue_settings(name: String, q: &NewQueue) -> Vec<Value> {
         q.solution_time.into(),
         q.calendar_name.clone().into(),
         q.comments.clone().into(),
+        q.follow_up.id().into(),
+        i32::from(q.follow_up_lock).into(),
     ]
 }
 
@@ -191,14 +199,12 @@ impl LookupRepository for Db {
 
     async fn create_queue(&self, q: NewQueue, by: UserId) -> DomainResult<QueueId> {
         let name = name_required(&q.name)?;
-        // New queues use the default system address, salutation and signature (id 1)
-        // and allow follow-ups, as OTRS's admin form preselects.
-        let columns: Vec<&str> = QUEUE_SETTINGS
-            .into_iter()
-            .chain(["system_address_id", "salutation_id", "signature_id", "follow_up_id", "follow_up_lock", "valid_id"])
-            .collect();
+        // New queues use the default system address, salutation and signature (id 1),
+        // as OTRS's admin form preselects.
+        let columns: Vec<&str> =
+            QUEUE_SETTINGS.into_iter().chain(["system_address_id", "salutation_id", "signature_id", "valid_id"]).collect();
         let mut values = queue_settings(name, &q);
-        values.extend([1.into(), 1.into(), 1.into(), 1.into(), 0.into(), 1.into()]);
+        values.extend([1.into(), 1.into(), 1.into(), 1.into()]);
         let id = self.insert_audited("queue", &columns, values, by).await?;
         Ok(id as QueueId)
     }

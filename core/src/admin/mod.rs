@@ -41,6 +41,8 @@ pub struct QueueChanges {
     pub solution_time: Option<i32>,
     pub calendar_name: Option<Option<String>>,
     pub comments: Option<Option<String>>,
+    pub follow_up: Option<FollowUp>,
+    pub follow_up_lock: Option<bool>,
     pub valid: Option<bool>,
 }
 

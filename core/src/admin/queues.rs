@@ -38,6 +38,8 @@ impl AdminService {
             solution_time: c.solution_time.unwrap_or(q.solution_time),
             calendar_name: c.calendar_name.unwrap_or(q.calendar_name),
             comments: c.comments.unwrap_or(q.comments),
+            follow_up: c.follow_up.unwrap_or(q.follow_up),
+            follow_up_lock: c.follow_up_lock.unwrap_or(q.follow_up_lock),
         };
         let merged = self.checked_queue(merged, Some(id)).await?;
         self.ports.lookups.update_queue(id, merged, actor.user_id).await?;

@@ -73,6 +73,27 @@ pub struct TicketType {
     pub valid: bool,
 }
 
+/// What a mail answering a closed ticket of a queue does (OTRS `follow_up_possible`,
+/// the queue's `follow_up_id`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, strum::FromRepr, strum::IntoStaticStr)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum FollowUp {
+    /// It is added to the ticket, which reopens.
+    #[default]
+    Possible = 1,
+    /// It is added to the ticket, which stays closed, and the sender is told so.
+    Reject = 2,
+    /// It opens a new ticket instead.
+    NewTicket = 3,
+}
+
+impl FollowUp {
+    pub fn id(self) -> i32 {
+        self as i32
+    }
+}
+
 /// A queue; its tickets belong to `group_id` for permission purposes.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Queue {
@@ -86,5 +107,9 @@ pub struct Queue {
     pub solution_time: i32,
     pub calendar_name: Option<String>,
     pub comments: Option<String>,
+    /// What a mail answering one of its closed tickets does.
+    pub follow_up: FollowUp,
+    /// Whether a follow-up to a closed ticket locks it to its owner again.
+    pub follow_up_lock: bool,
     pub valid: bool,
 }

@@ -14,7 +14,7 @@ pub use article::{Article, CommunicationChannel, NewArticle, SenderType};
 pub use attachment::{Attachment, NewAttachment};
 pub use customer::{CustomerCompany, CustomerUser};
 pub use link::{LinkKind, LinkedTicket};
-pub use lookup::{Lock, Priority, Queue, TicketType, Valid};
+pub use lookup::{FollowUp, Lock, Priority, Queue, TicketType, Valid};
 pub use page::{Page, PageRequest};
 pub use people::{Agent, Group, GroupGrant, Role};
 pub use state::{StateType, TicketState};

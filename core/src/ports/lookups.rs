@@ -15,6 +15,8 @@ pub struct NewQueue {
     pub solution_time: i32,
     pub calendar_name: Option<String>,
     pub comments: Option<String>,
+    pub follow_up: FollowUp,
+    pub follow_up_lock: bool,
 }
 
 /// A standard template (OTRS `standard_template`, type Answer) an agent may start a reply from.

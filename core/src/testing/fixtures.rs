@@ -1,6 +1,8 @@
 //! Small builders for the rows tests create again and again.
 
-use crate::model::{CommunicationChannel, CustomerUser, GroupId, NewArticle, NewTicket, QueueId, SenderType};
+use crate::model::{
+    CommunicationChannel, CustomerUser, FollowUp, GroupId, NewArticle, NewTicket, QueueId, SenderType,
+};
 use crate::ports::NewQueue;
 
 /// A valid customer contact of `company`, email `<login>@example.com`, no other details.
@@ -34,6 +36,8 @@ pub fn queue(name: &str, group_id: GroupId) -> NewQueue {
         solution_time: 0,
         calendar_name: None,
         comments: None,
+        follow_up: FollowUp::Possible,
+        follow_up_lock: false,
     }
 }
 

@@ -37,6 +37,8 @@ impl LookupRepository for MemoryStore {
             solution_time: q.solution_time,
             calendar_name: q.calendar_name,
             comments: q.comments,
+            follow_up: q.follow_up,
+            follow_up_lock: q.follow_up_lock,
             valid: true,
         });
         Ok(id)

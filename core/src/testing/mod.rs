@@ -96,6 +96,8 @@ impl MemoryStore {
                 solution_time: 0,
                 calendar_name: None,
                 comments: None,
+                follow_up: FollowUp::Possible,
+                follow_up_lock: false,
                 valid: true,
             });
         }

@@ -3,7 +3,7 @@
 //! as OTRS does.
 
 use goats_core::admin::{AgentChanges, AgentInput, QueueChanges};
-use goats_core::model::{Agent, Group, Queue, Role};
+use goats_core::model::{Agent, FollowUp, Group, Queue, Role};
 use goats_core::permission::Permission;
 use goats_core::ports::{LookupKind, NewQueue};
 use poem_openapi::param::Path;
@@ -38,7 +38,41 @@ struct AdminQueueDto {
     calendar_name: Option<String>,
     #[oai(skip_serializing_if_is_none)]
     comments: Option<String>,
+    /// What a mail answering a closed ticket of this queue does.
+    follow_up: FollowUpDto,
+    /// Whether such a follow-up locks the ticket to its owner again.
+    follow_up_lock: bool,
     valid: bool,
+}
+
+/// What a mail answering a closed ticket does: `possible` reopens the ticket, `reject`
+/// adds the mail but leaves the ticket closed, `new_ticket` opens a new one.
+#[derive(Debug, Clone, Copy, Enum, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+enum FollowUpDto {
+    Possible,
+    Reject,
+    NewTicket,
+}
+
+impl From<FollowUp> for FollowUpDto {
+    fn from(f: FollowUp) -> Self {
+        match f {
+            FollowUp::Possible => Self::Possible,
+            FollowUp::Reject => Self::Reject,
+            FollowUp::NewTicket => Self::NewTicket,
+        }
+    }
+}
+
+impl From<FollowUpDto> for FollowUp {
+    fn from(f: FollowUpDto) -> Self {
+        match f {
+            FollowUpDto::Possible => Self::Possible,
+            FollowUpDto::Reject => Self::Reject,
+            FollowUpDto::NewTicket => Self::NewTicket,
+        }
+    }
 }
 
 impl From<Queue> for AdminQueueDto {
@@ -53,6 +87,8 @@ impl From<Queue> for AdminQueueDto {
             solution_time: q.solution_time,
             calendar_name: q.calendar_name,
             comments: q.comments,
+            follow_up: q.follow_up.into(),
+            follow_up_lock: q.follow_up_lock,
             valid: q.valid,
         }
     }
@@ -77,6 +113,12 @@ struct NewQueueDto {
     calendar_name: Option<Text>,
     #[oai(nullable, validator(max_length = 250))]
     comments: Option<Text>,
+    /// `possible` when absent.
+    #[oai(nullable)]
+    follow_up: Option<FollowUpDto>,
+    /// False when absent.
+    #[oai(nullable)]
+    follow_up_lock: Option<bool>,
 }
 
 #[derive(Object)]
@@ -98,6 +140,10 @@ struct QueuePatch {
     calendar_name: MaybeUndefined<Text>,
     #[oai(nullable, validator(max_length = 250))]
     comments: MaybeUndefined<Text>,
+    #[oai(nullable)]
+    follow_up: Option<FollowUpDto>,
+    #[oai(nullable)]
+    follow_up_lock: Option<bool>,
     #[oai(nullable)]
     valid: Option<bool>,
 }
@@ -375,6 +421,8 @@ impl AdminApi {
             solution_time: b.solution_time.unwrap_or(0),
             calendar_name: b.calendar_name.map(Into::into),
             comments: b.comments.map(Into::into),
+            follow_up: b.follow_up.map(Into::into).unwrap_or_default(),
+            follow_up_lock: b.follow_up_lock.unwrap_or(false),
         };
         Ok(CreatedQueue::Created(Json(self.state.admin.create_queue(&caller, queue).await?.into())))
     }
@@ -404,6 +452,8 @@ impl AdminApi {
             solution_time: b.solution_time,
             calendar_name: maybe(b.calendar_name),
             comments: maybe(b.comments),
+            follow_up: b.follow_up.map(Into::into),
+            follow_up_lock: b.follow_up_lock,
             valid: b.valid,
         };
         Ok(Json(self.state.admin.change_queue(&caller, id.0, changes).await?.into()))
