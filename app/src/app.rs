@@ -8,6 +8,7 @@ use goats_core::api_tokens::ApiTokens;
 use goats_core::auth::{AuthService, new_secret};
 use goats_core::cached::{CachedLookups, CachedPeople, CachedPreferences};
 use goats_core::calendar::Calendars;
+use goats_core::mail::{Postmaster, PostmasterPorts};
 use goats_core::ports::NotificationChannel;
 use goats_core::ports::{Clock, SettingsStore, SystemClock};
 use goats_core::tickets::{TicketPorts, TicketService};
@@ -46,6 +47,8 @@ pub struct App {
     pub people: Arc<CachedPeople>,
     pub preferences: Arc<CachedPreferences>,
     pub tickets: Arc<TicketService>,
+    /// Where arriving mail goes: new tickets and follow-ups.
+    pub postmaster: Arc<Postmaster>,
     pub auth: Arc<AuthService>,
     pub access_tokens: Arc<AccessTokens>,
     pub sessions: Arc<WebSessions>,
@@ -120,6 +123,16 @@ impl App {
                 .with_attachment_limit(config.tickets.max_attachment_mb * 1024 * 1024)
                 .with_events(events.clone()),
         );
+        let postmaster = Arc::new(Postmaster::new(
+            PostmasterPorts {
+                tickets: store.clone(),
+                articles: store.clone(),
+                lookups: lookups.clone(),
+                customers: store.clone(),
+            },
+            tickets.clone(),
+            config.tickets.numbers(),
+        ));
         let cpu = Arc::new(crate::cpu::BlockingThreads);
         let admin = Arc::new(AdminService::new(AdminPorts {
             lookups: lookups.clone(),
@@ -151,6 +164,7 @@ impl App {
             people,
             preferences,
             tickets,
+            postmaster,
             auth,
             access_tokens,
             sessions,

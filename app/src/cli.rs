@@ -45,6 +45,9 @@ pub enum Command {
     /// Manage queues.
     #[command(subcommand)]
     Queue(QueueCommand),
+    /// Mail that arrives.
+    #[command(subcommand)]
+    Mail(MailCommand),
     /// Inspect the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -151,4 +154,21 @@ pub struct UserAdd {
 pub enum ConfigCommand {
     /// Print the effective configuration, secrets masked.
     Show,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Deliver one message read from standard input, as an MTA pipes it: a new ticket
+    /// or a follow-up. Exits 0 when it is stored (or was stored before), 75 when the
+    /// MTA should try again later (the database cannot be reached), 64/78 for a wrong
+    /// command line or configuration.
+    Ingest {
+        /// The queue a new ticket goes to (default: Raw, as OTRS's postmaster).
+        #[arg(long)]
+        queue: Option<String>,
+        /// Believe the message's X-OTRS-* headers (queue, priority, state, type,
+        /// customer, ignore): only for mail from a source you control.
+        #[arg(long)]
+        trusted: bool,
+    },
 }

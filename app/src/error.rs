@@ -15,3 +15,20 @@ pub enum AppError {
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
+
+impl AppError {
+    /// The process's exit status, in sysexits.h's terms, so that a mail transfer agent
+    /// piping a message in knows whether to try again: 75 (EX_TEMPFAIL) when storage
+    /// failed and a later attempt may succeed, 64 (EX_USAGE) for a wrong command line,
+    /// 78 (EX_CONFIG) for a wrong configuration, 65 (EX_DATAERR) for input refused, 74
+    /// (EX_IOERR) when input could not be read.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Config(_) => 78,
+            Self::Storage(_) | Self::Domain(DomainError::Storage(_)) => 75,
+            Self::Domain(_) => 65,
+            Self::Usage(_) => 64,
+            Self::Io(_) => 74,
+        }
+    }
+}

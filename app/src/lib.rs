@@ -8,6 +8,7 @@ pub mod config;
 pub mod cpu;
 pub mod error;
 pub mod logging;
+pub mod mail;
 pub mod notifications;
 pub mod organisation;
 pub mod routes;
@@ -28,7 +29,7 @@ pub mod channel {
 pub use config::Config;
 pub use error::AppError;
 
-use cli::{Cli, Command, ConfigCommand, GroupCommand, QueueCommand, UserCommand};
+use cli::{Cli, Command, ConfigCommand, GroupCommand, MailCommand, QueueCommand, UserCommand};
 
 /// Runs one command line.
 pub async fn run(cli: Cli) -> Result<(), AppError> {
@@ -75,6 +76,12 @@ pub async fn run_with(cli: Cli, extensions: Extensions) -> Result<(), AppError> 
         Command::Queue(QueueCommand::Add { name, group, comment }) => {
             let app = App::start(config).await?;
             let result = organisation::add_queue(&app, &name, &group, comment).await;
+            app.db.close().await;
+            result
+        }
+        Command::Mail(MailCommand::Ingest { queue, trusted }) => {
+            let app = App::start(config).await?;
+            let result = mail::ingest(&app, queue.as_deref(), trusted).await;
             app.db.close().await;
             result
         }

@@ -14,6 +14,7 @@ pub mod error;
 pub mod escalation;
 pub mod event;
 pub mod history;
+pub mod mail;
 pub mod model;
 pub mod password;
 pub mod permission;

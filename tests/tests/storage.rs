@@ -51,6 +51,7 @@ fn ticket(title: &str, queue_id: QueueId, priority_id: PriorityId, customer: &st
             references: None,
             attachments: Vec::new(),
             time_unit: None,
+            plain: None,
         },
     }
 }

@@ -67,12 +67,15 @@ pub(crate) fn article_values(ticket_id: TicketId, a: &NewArticle, by: UserId, no
     ]
 }
 
+/// OTRS finds follow-ups by the MD5 of the Message-ID (`a_message_id_md5`, indexed).
+fn md5_hex(message_id: &str) -> String {
+    Md5::digest(message_id.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The mime row's values after its `article_id`.
 pub(crate) fn mime_values(a: &NewArticle, by: UserId, now_utc: DateTime<Utc>) -> Vec<Value> {
     let now = db_now(now_utc);
-    // OTRS finds follow-ups by the MD5 of the Message-ID.
-    let message_id_md5 =
-        a.message_id.as_ref().map(|m| Md5::digest(m.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>());
+    let message_id_md5 = a.message_id.as_deref().map(md5_hex);
     vec![
         a.from.clone().into(),
         a.to.clone().into(),
@@ -119,7 +122,7 @@ impl Db {
             txn.execute_raw(self.stmt(&sql, [vec![article_id.into()], mime_values].concat())).await?;
             article_id
         };
-        self.insert_attachments(txn, article_id, &a.attachments, by).await?;
+        self.insert_files(txn, article_id, a, by).await?;
         Ok(article_id)
     }
 
@@ -144,7 +147,7 @@ impl Db {
         txn.execute_raw(self.stmt(&format!("INSERT INTO article_data_mime ({MIME_COLUMNS}) VALUES {rows}"), values))
             .await?;
         for (&(_, a, by), &id) in articles.iter().zip(&ids) {
-            self.insert_attachments(txn, id, &a.attachments, by).await?;
+            self.insert_files(txn, id, a, by).await?;
         }
         Ok(ids)
     }
@@ -267,6 +270,17 @@ impl ArticleRepository for Db {
         let Some(mut article) = row.as_ref().map(article_from).transpose()? else { return Ok(None) };
         article.attachments = self.attachments_of_article(id).await?;
         Ok(Some(article))
+    }
+
+    async fn by_message_id(&self, message_id: &str) -> DomainResult<Option<(TicketId, ArticleId)>> {
+        let sql = "SELECT a.ticket_id, a.id FROM article_data_mime m JOIN article a ON a.id = m.article_id \
+                   WHERE m.a_message_id_md5 = ? ORDER BY a.id";
+        let row = self.conn.query_one_raw(self.stmt(sql, [md5_hex(message_id).into()])).await.map_err(to_domain)?;
+        Ok(row.map(|r| Ok::<_, crate::row::Undecodable>((int(&r, "ticket_id")?, int(&r, "id")?))).transpose()?)
+    }
+
+    async fn plain(&self, article_id: ArticleId) -> DomainResult<Option<Vec<u8>>> {
+        self.plain_of(article_id).await
     }
 
     async fn list_for_ticket(&self, ticket_id: TicketId) -> DomainResult<Vec<Article>> {

@@ -1,6 +1,7 @@
-//! Article attachments in `article_data_mime_attachment`. The bytes are stored as Znuny
-//! stores them, so either can read the other's rows: raw octets in MySQL's LONGBLOB
-//! (and SQLite's BLOB), base64 in 76-character lines in PostgreSQL's TEXT column.
+//! Article attachments in `article_data_mime_attachment`, and the message a mail article
+//! was made of in `article_data_mime_plain`. The bytes are stored as Znuny stores them,
+//! so either can read the other's rows: raw octets in MySQL's LONGBLOB (and SQLite's
+//! BLOB), base64 in 76-character lines in PostgreSQL's TEXT column.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -38,6 +39,59 @@ fn base64_lines(bytes: &[u8]) -> String {
 }
 
 impl Db {
+    /// Bytes as this engine's blob columns hold them.
+    fn blob(&self, bytes: &[u8]) -> Value {
+        match self.dialect {
+            Dialect::Postgres => base64_lines(bytes).into(),
+            _ => Value::Bytes(Some(bytes.to_vec())),
+        }
+    }
+
+    /// Bytes read back from a blob column.
+    fn unblob(&self, r: &QueryResult, column: &str, what: &str) -> DomainResult<Vec<u8>> {
+        Ok(match self.dialect {
+            Dialect::Postgres => {
+                let encoded: String =
+                    opt_text(r, column)?.unwrap_or_default().chars().filter(|c| !c.is_ascii_whitespace()).collect();
+                STANDARD.decode(encoded).map_err(|e| goats_core::DomainError::Storage(format!("{what}: {e}")))?
+            }
+            _ => match r.try_get::<Option<Vec<u8>>>("", column) {
+                Ok(b) => b.unwrap_or_default(),
+                Err(_) => opt_text(r, column)?.unwrap_or_default().into_bytes(),
+            },
+        })
+    }
+
+    /// What an article brings besides its text: its attachments and, for mail, the
+    /// message as it arrived.
+    pub(crate) async fn insert_files(
+        &self,
+        txn: &DatabaseTransaction,
+        article_id: ArticleId,
+        article: &NewArticle,
+        by: UserId,
+    ) -> Result<(), sea_orm::DbErr> {
+        self.insert_attachments(txn, article_id, &article.attachments, by).await?;
+        if let Some(plain) = &article.plain {
+            let now = self.now();
+            txn.execute_raw(self.stmt(
+                "INSERT INTO article_data_mime_plain (article_id, body, create_time, create_by, change_time, change_by)                  VALUES (?, ?, ?, ?, ?, ?)",
+                [article_id.into(), self.blob(plain), now.into(), by.into(), now.into(), by.into()],
+            ))
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// The message an article was made of, as it arrived.
+    pub(crate) async fn plain_of(&self, article_id: ArticleId) -> DomainResult<Option<Vec<u8>>> {
+        let sql = "SELECT body FROM article_data_mime_plain WHERE article_id = ? ORDER BY id";
+        let Some(r) = self.conn.query_one_raw(self.stmt(sql, [article_id.into()])).await.map_err(to_domain)? else {
+            return Ok(None);
+        };
+        self.unblob(&r, "body", &format!("the message of article {article_id}")).map(Some)
+    }
+
     pub(crate) async fn insert_attachments(
         &self,
         txn: &DatabaseTransaction,
@@ -47,10 +101,7 @@ impl Db {
     ) -> Result<(), sea_orm::DbErr> {
         let now = self.now();
         for file in files {
-            let content: Value = match self.dialect {
-                Dialect::Postgres => base64_lines(file.content()).into(),
-                _ => Value::Bytes(Some(file.content().to_vec())),
-            };
+            let content = self.blob(file.content());
             txn.execute_raw(self.stmt(
                 "INSERT INTO article_data_mime_attachment (article_id, filename, content_size, content_type, disposition, \
                  content, create_time, create_by, change_time, change_by) VALUES (?, ?, ?, ?, 'attachment', ?, ?, ?, ?, ?)",
@@ -90,19 +141,7 @@ impl Db {
         let Some(r) = self.conn.query_one_raw(self.stmt(sql, [id.into()])).await.map_err(to_domain)? else {
             return Ok(None);
         };
-        let bytes = match self.dialect {
-            Dialect::Postgres => {
-                let encoded: String =
-                    opt_text(&r, "content")?.unwrap_or_default().chars().filter(|c| !c.is_ascii_whitespace()).collect();
-                STANDARD
-                    .decode(encoded)
-                    .map_err(|e| goats_core::DomainError::Storage(format!("attachment {id}: {e}")))?
-            }
-            _ => match r.try_get::<Option<Vec<u8>>>("", "content") {
-                Ok(b) => b.unwrap_or_default(),
-                Err(_) => opt_text(&r, "content")?.unwrap_or_default().into_bytes(),
-            },
-        };
+        let bytes = self.unblob(&r, "content", &format!("attachment {id}"))?;
         Ok(Some((meta_from(&r)?, bytes)))
     }
 }

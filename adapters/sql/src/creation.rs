@@ -259,7 +259,7 @@ impl Db {
         }
         let written = txn.query_all_raw(self.stmt(&sql, [tickets, articles, mimes, history].concat())).await?;
         for (c, &(_, article_id)) in part.iter().zip(ids) {
-            self.insert_attachments(txn, article_id, &c.article.attachments, c.by).await?;
+            self.insert_files(txn, article_id, &c.article, c.by).await?;
         }
         let mut versions = HashMap::new();
         for row in &written {

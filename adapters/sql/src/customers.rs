@@ -143,6 +143,12 @@ impl CustomerRepository for Db {
         Ok(row.as_ref().map(user_from).transpose()?)
     }
 
+    async fn user_by_email(&self, email: &str) -> DomainResult<Option<CustomerUser>> {
+        let sql = format!("{SELECT_USER} WHERE LOWER(email) = ? AND valid_id = 1 ORDER BY login");
+        let row = self.conn.query_one_raw(self.stmt(&sql, [email.to_lowercase().into()])).await.map_err(to_domain)?;
+        Ok(row.as_ref().map(user_from).transpose()?)
+    }
+
     async fn credentials(&self, login: &str) -> DomainResult<Option<CustomerCredentials>> {
         let row = self
             .conn

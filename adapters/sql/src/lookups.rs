@@ -201,8 +201,10 @@ impl LookupRepository for Db {
         let name = name_required(&q.name)?;
         // New queues use the default system address, salutation and signature (id 1),
         // as OTRS's admin form preselects.
-        let columns: Vec<&str> =
-            QUEUE_SETTINGS.into_iter().chain(["system_address_id", "salutation_id", "signature_id", "valid_id"]).collect();
+        let columns: Vec<&str> = QUEUE_SETTINGS
+            .into_iter()
+            .chain(["system_address_id", "salutation_id", "signature_id", "valid_id"])
+            .collect();
         let mut values = queue_settings(name, &q);
         values.extend([1.into(), 1.into(), 1.into(), 1.into()]);
         let id = self.insert_audited("queue", &columns, values, by).await?;

@@ -84,6 +84,9 @@ pub struct NewArticle {
     /// `time_accounting` in the article's own transaction, so neither is kept without
     /// the other.
     pub time_unit: Option<f64>,
+    /// The message as it arrived, for articles made of mail: stored beside the article
+    /// (OTRS's `article_data_mime_plain`), shared rather than copied.
+    pub plain: Option<std::sync::Arc<[u8]>>,
 }
 
 impl NewArticle {
@@ -104,6 +107,7 @@ impl NewArticle {
             references: None,
             attachments: Vec::new(),
             time_unit: None,
+            plain: None,
         }
     }
 }

@@ -81,6 +81,9 @@ pub trait CustomerRepository: Send + Sync {
     async fn company(&self, customer_id: &str) -> DomainResult<Option<CustomerCompany>>;
     async fn create_user(&self, user: CustomerUser, password_hash: Option<String>, by: UserId) -> DomainResult<()>;
     async fn user(&self, login: &str) -> DomainResult<Option<CustomerUser>>;
+    /// The valid contact with this email address (case-insensitive); the first by login
+    /// when several share it.
+    async fn user_by_email(&self, email: &str) -> DomainResult<Option<CustomerUser>>;
     /// Login, company, stored password and validity of a contact, for logging in.
     async fn credentials(&self, login: &str) -> DomainResult<Option<CustomerCredentials>>;
     /// Contacts whose login, email or name contains `term`, at most `limit`.

@@ -153,6 +153,11 @@ pub trait ArticleRepository: Send + Sync {
     ) -> DomainResult<ArticleId>;
     async fn get(&self, id: ArticleId) -> DomainResult<Option<Article>>;
     async fn list_for_ticket(&self, ticket_id: TicketId) -> DomainResult<Vec<Article>>;
+    /// The ticket and article that carry this Message-ID (found by its MD5, as OTRS
+    /// finds follow-ups); the oldest when several do.
+    async fn by_message_id(&self, message_id: &str) -> DomainResult<Option<(TicketId, ArticleId)>>;
+    /// The message a mail article was made of, as it arrived; `None` for other articles.
+    async fn plain(&self, article_id: ArticleId) -> DomainResult<Option<Vec<u8>>>;
     /// One attachment with its bytes.
     async fn attachment(&self, id: i64) -> DomainResult<Option<(Attachment, Vec<u8>)>>;
 }

@@ -1,8 +1,6 @@
 //! Small builders for the rows tests create again and again.
 
-use crate::model::{
-    CommunicationChannel, CustomerUser, FollowUp, GroupId, NewArticle, NewTicket, QueueId, SenderType,
-};
+use crate::model::{CommunicationChannel, CustomerUser, FollowUp, GroupId, NewArticle, NewTicket, QueueId, SenderType};
 use crate::ports::NewQueue;
 
 /// A valid customer contact of `company`, email `<login>@example.com`, no other details.

@@ -104,6 +104,8 @@ impl LookupRepository for MemoryStore {
         x.solution_time = q.solution_time;
         x.calendar_name = q.calendar_name;
         x.comments = q.comments;
+        x.follow_up = q.follow_up;
+        x.follow_up_lock = q.follow_up_lock;
         Ok(())
     }
 

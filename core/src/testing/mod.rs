@@ -33,6 +33,8 @@ struct State {
     /// (source, target, OTRS link type): as `link_relation` holds them.
     links: Vec<(TicketId, TicketId, &'static str)>,
     time: Vec<(TicketId, f64)>,
+    /// Mail articles' messages as they arrived.
+    plain: Vec<(ArticleId, std::sync::Arc<[u8]>)>,
     counters: Vec<(i64, u64, DateTime<Utc>)>,
     queues: Vec<Queue>,
     states: Vec<TicketState>,

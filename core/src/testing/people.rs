@@ -165,6 +165,13 @@ impl CustomerRepository for MemoryStore {
     async fn user(&self, login: &str) -> DomainResult<Option<CustomerUser>> {
         Ok(self.lock().customers.iter().find(|c| c.0.login == login).map(|c| c.0.clone()))
     }
+    async fn user_by_email(&self, email: &str) -> DomainResult<Option<CustomerUser>> {
+        let s = self.lock();
+        let mut found: Vec<_> =
+            s.customers.iter().filter(|c| c.0.valid && c.0.email.eq_ignore_ascii_case(email)).collect();
+        found.sort_by(|a, b| a.0.login.cmp(&b.0.login));
+        Ok(found.first().map(|c| c.0.clone()))
+    }
     async fn credentials(&self, login: &str) -> DomainResult<Option<CustomerCredentials>> {
         Ok(self.lock().customers.iter().find(|c| c.0.login == login).map(|(c, pw)| CustomerCredentials {
             login: c.login.clone(),

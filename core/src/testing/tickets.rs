@@ -103,7 +103,11 @@ impl State {
         now: DateTime<Utc>,
     ) -> ArticleId {
         let units = a.time_unit;
+        let plain = a.plain.clone();
         let id = self.insert_article(ticket_id, a, by, now);
+        if let Some(plain) = plain {
+            self.plain.push((id, plain));
+        }
         let entries = history(ticket_id, id);
         self.append_history(ticket_id, entries, by, now);
         if let Some(units) = units {
@@ -417,6 +421,15 @@ impl ArticleRepository for MemoryStore {
 
     async fn list_for_ticket(&self, ticket_id: TicketId) -> DomainResult<Vec<Article>> {
         Ok(self.lock().articles.iter().filter(|a| a.ticket_id == ticket_id).cloned().collect())
+    }
+
+    async fn plain(&self, article_id: ArticleId) -> DomainResult<Option<Vec<u8>>> {
+        Ok(self.lock().plain.iter().find(|p| p.0 == article_id).map(|p| p.1.to_vec()))
+    }
+
+    async fn by_message_id(&self, message_id: &str) -> DomainResult<Option<(TicketId, ArticleId)>> {
+        let s = self.lock();
+        Ok(s.articles.iter().find(|a| a.message_id.as_deref() == Some(message_id)).map(|a| (a.ticket_id, a.id)))
     }
 
     async fn attachment(&self, id: i64) -> DomainResult<Option<(Attachment, Vec<u8>)>> {

@@ -2,12 +2,10 @@
 //! follow up, list and read theirs and their company's, and fetch what is shown to them.
 
 use crate::error::{DomainError, DomainResult};
-use crate::event::Event;
-use crate::history::{HistoryEntry, HistoryType};
 use crate::model::*;
-use crate::ports::*;
 
-use super::{Precondition, ResolvedChange, SYSTEM_USER, TicketEdit, TicketService, plan};
+use super::follow_up::{FollowUpRules, Reopen};
+use super::{SYSTEM_USER, TicketService};
 
 /// What a customer writes in a new ticket or a follow-up.
 #[derive(Debug, Clone)]
@@ -91,26 +89,12 @@ impl TicketService {
         if !crate::permission::customer_can_see(&ticket, &customer.login, &customer.customer_id) {
             return Err(DomainError::not_found("ticket", ticket_id));
         }
-        let mut article = words.into_article(customer);
+        let article = words.into_article(customer);
         if article.body.trim().is_empty() {
             return Err(DomainError::invalid("body", "an article needs a body"));
         }
-        self.check_article(&mut article)?;
-        let history: HistoryBuilder = Box::new(|_, article_id| {
-            vec![HistoryEntry { history_type: HistoryType::FollowUp, name: "%%".into(), article_id: Some(article_id) }]
-        });
-        let article_id = self.ports.articles.add(ticket_id, article, history, SYSTEM_USER).await?;
-        self.forget_reads();
-        if ticket.state_type == StateType::Closed
-            && let Some(open) = self.ports.lookups.state_by_name("open").await?
-        {
-            let change = ResolvedChange::State { old: self.state_of(&ticket).await?, new: open, pending_until: None };
-            let (columns, history) = plan::plan(&ticket, &change, self.ports.clock.now())?;
-            self.store(ticket_id, TicketEdit { columns, history, precondition: Precondition::None }, SYSTEM_USER)
-                .await?;
-        }
-        self.announce(ticket_id, |ticket| Event::ArticleAdded { ticket, article_id, internal: false }).await;
-        Ok(article_id)
+        let rules = FollowUpRules { reopen: Reopen::IfClosed, lock_if_closed: false, history_name: "%%".into() };
+        self.follow_up(&ticket, article, rules).await
     }
 
     /// The tickets a customer may see (their own and their company's), narrowed by `filter`.

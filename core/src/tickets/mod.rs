@@ -9,6 +9,7 @@ mod articles;
 mod change;
 mod customer;
 pub mod edit;
+mod follow_up;
 mod links;
 mod open;
 pub mod plan;
@@ -25,6 +26,7 @@ use crate::ticket_number::TicketNumberConfig;
 
 pub use customer::CustomerWords;
 pub use edit::{Applied, Column, Precondition, TicketEdit, TicketGuard};
+pub(crate) use follow_up::{FollowUpRules, Reopen};
 pub use plan::{ResolvedChange, TicketChange};
 pub use reads::TicketZoom;
 

@@ -28,7 +28,7 @@ impl TicketService {
     }
 
     /// Stores a new ticket, checked for everything but who may open it.
-    pub(super) async fn open(&self, by: UserId, mut new: NewTicket) -> DomainResult<Ticket> {
+    pub(crate) async fn open(&self, by: UserId, mut new: NewTicket) -> DomainResult<Ticket> {
         let p = &self.ports;
         let title = new.title.trim().to_string();
         if title.is_empty() {

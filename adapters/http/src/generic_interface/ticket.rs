@@ -214,6 +214,7 @@ fn article(op: &str, a: &Map<String, Value>) -> Result<NewArticle, GiError> {
         references: None,
         attachments: Vec::new(),
         time_unit,
+        plain: None,
     })
 }
 

@@ -349,6 +349,7 @@ impl TryFrom<NewArticleDto> for NewArticle {
             references: None,
             attachments,
             time_unit: a.time_unit,
+            plain: None,
         })
     }
 }

@@ -1,0 +1,53 @@
+//! `goats mail ingest`: one message from standard input through the postmaster.
+
+use std::io::Read;
+
+use goats_core::mail::{Delivery, Route};
+use goats_core::ports::LookupRepository;
+
+use crate::{App, AppError};
+
+pub async fn ingest(app: &App, queue: Option<&str>, trusted: bool) -> Result<(), AppError> {
+    let queue = match queue {
+        None => None,
+        Some(name) => match app.db.queue_by_name(name).await? {
+            Some(q) if q.valid => Some(q.id),
+            Some(_) => return Err(AppError::Usage(format!("queue `{name}` is invalid"))),
+            None => return Err(AppError::Usage(format!("there is no queue named `{name}`"))),
+        },
+    };
+    // The whole message, as the postmaster keeps it; the attachment limit bounds each
+    // file, not the message, so a message with several large files still arrives.
+    let raw = tokio::task::spawn_blocking(|| {
+        let mut raw = Vec::new();
+        std::io::stdin().lock().read_to_end(&mut raw).map(|_| raw)
+    })
+    .await
+    .map_err(|e| AppError::Io(std::io::Error::other(e)))??;
+    if raw.is_empty() {
+        return Err(AppError::Usage("no message on standard input".into()));
+    }
+    let mail = goats_mail::parse(raw);
+    let (delivery, signals) = app.postmaster.deliver(mail, &Route { queue, trusted }).await?;
+    let machine = if signals.bounce {
+        " (a bounce)"
+    } else if signals.automatic {
+        " (sent automatically)"
+    } else {
+        ""
+    };
+    match delivery {
+        Delivery::NewTicket { number, article_id, .. } => {
+            println!("new ticket {number} (article {article_id}){machine}")
+        }
+        Delivery::FollowUp { number, article_id, .. } => {
+            println!("follow-up to ticket {number} (article {article_id}){machine}")
+        }
+        Delivery::Rejected { number, article_id, .. } => {
+            println!("follow-up to closed ticket {number} rejected, kept as article {article_id}{machine}")
+        }
+        Delivery::Duplicate { article_id, .. } => println!("delivered before, as article {article_id}"),
+        Delivery::Ignored => println!("ignored (X-OTRS-Ignore)"),
+    }
+    Ok(())
+}

@@ -1,0 +1,274 @@
+//! The postmaster: where an arriving mail goes, by OTRS's rules.
+//!
+//! 1. A mail whose Message-ID is stored already was delivered before (a retried pipe, a
+//!    mailbox read twice): nothing is written.
+//! 2. A ticket number of this system in the subject (after the ticket hook), or an
+//!    In-Reply-To/References id of a stored article, makes it a follow-up to that
+//!    ticket. On a closed ticket the queue's follow-up option decides: possible (the
+//!    ticket opens again), reject (the mail is kept, the ticket stays closed) or new
+//!    ticket.
+//! 3. Anything else opens a ticket in the queue the route names, or `Raw`, OTRS's
+//!    default, for the customer user with the sender's address (or, unknown, for the
+//!    address itself, as OTRS does).
+//!
+//! `X-OTRS-*` headers steer a new ticket (queue, priority, state, type, customer,
+//! ignore) only when the route is trusted: anyone can write headers.
+
+use std::sync::Arc;
+
+use crate::error::{DomainError, DomainResult};
+use crate::model::*;
+use crate::ports::*;
+use crate::ticket_number::TicketNumberConfig;
+use crate::tickets::{FollowUpRules, Reopen, SYSTEM_USER, TicketService};
+
+use super::{InboundMail, Signals};
+
+/// OTRS's `PostmasterDefaultQueue`, `PostmasterDefaultState` and
+/// `PostmasterDefaultPriority`.
+const DEFAULT_QUEUE: &str = "Raw";
+const DEFAULT_STATE: &str = "new";
+const DEFAULT_PRIORITY: &str = "3 normal";
+
+/// Where a mail came in: the queue its account or pipe delivers to, and whether its
+/// `X-OTRS-*` headers are to be believed.
+#[derive(Debug, Clone, Default)]
+pub struct Route {
+    pub queue: Option<QueueId>,
+    pub trusted: bool,
+}
+
+/// What became of a mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    NewTicket {
+        ticket_id: TicketId,
+        number: String,
+        article_id: ArticleId,
+    },
+    FollowUp {
+        ticket_id: TicketId,
+        number: String,
+        article_id: ArticleId,
+    },
+    /// Kept on a closed ticket whose queue rejects follow-ups; the ticket stays closed.
+    Rejected {
+        ticket_id: TicketId,
+        number: String,
+        article_id: ArticleId,
+    },
+    /// Its Message-ID is stored already: nothing was written.
+    Duplicate {
+        ticket_id: TicketId,
+        article_id: ArticleId,
+    },
+    /// A trusted `X-OTRS-Ignore: yes`: nothing was written.
+    Ignored,
+}
+
+#[derive(Clone)]
+pub struct PostmasterPorts {
+    pub tickets: Arc<dyn TicketRepository>,
+    pub articles: Arc<dyn ArticleRepository>,
+    pub lookups: Arc<dyn LookupRepository>,
+    pub customers: Arc<dyn CustomerRepository>,
+}
+
+pub struct Postmaster {
+    ports: PostmasterPorts,
+    service: Arc<TicketService>,
+    numbers: TicketNumberConfig,
+}
+
+impl Postmaster {
+    pub fn new(ports: PostmasterPorts, service: Arc<TicketService>, numbers: TicketNumberConfig) -> Self {
+        Self { ports, service, numbers }
+    }
+
+    /// Delivers one mail; with it, what its headers say about its sender.
+    pub async fn deliver(&self, mail: InboundMail, route: &Route) -> DomainResult<(Delivery, Signals)> {
+        let signals = Signals::of(&mail);
+        if route.trusted && mail.header("X-OTRS-Ignore").is_some_and(|v| v.eq_ignore_ascii_case("yes")) {
+            return Ok((Delivery::Ignored, signals));
+        }
+        if let Some(id) = &mail.message_id
+            && let Some((ticket_id, article_id)) = self.ports.articles.by_message_id(id).await?
+        {
+            return Ok((Delivery::Duplicate { ticket_id, article_id }, signals));
+        }
+        let delivery = match self.followed_ticket(&mail).await? {
+            Some(ticket) => self.follow_up(ticket, mail, route).await?,
+            None => self.new_ticket(mail, route, None).await?,
+        };
+        Ok((delivery, signals))
+    }
+
+    /// The ticket a mail follows up, if any.
+    async fn followed_ticket(&self, mail: &InboundMail) -> DomainResult<Option<Ticket>> {
+        let by_number = match self.numbers.find_in_subject(&mail.subject) {
+            Some(tn) => self.ports.tickets.id_by_number(&tn).await?,
+            None => None,
+        };
+        let mut found = by_number;
+        if found.is_none() {
+            for id in mail.answered_ids() {
+                if let Some((ticket_id, _)) = self.ports.articles.by_message_id(id).await? {
+                    found = Some(ticket_id);
+                    break;
+                }
+            }
+        }
+        match found {
+            Some(id) => Ok(self.ports.tickets.get_unversioned(id).await?),
+            None => Ok(None),
+        }
+    }
+
+    async fn follow_up(&self, ticket: Ticket, mail: InboundMail, route: &Route) -> DomainResult<Delivery> {
+        let queue = self
+            .ports
+            .lookups
+            .queue(ticket.queue_id)
+            .await?
+            .ok_or_else(|| DomainError::not_found("queue", ticket.queue_id))?;
+        let closed = matches!(ticket.state_type, StateType::Closed | StateType::Removed);
+        let number = ticket.number.clone();
+        if closed && queue.follow_up == FollowUp::NewTicket {
+            return self.new_ticket(mail, route, Some(&number)).await;
+        }
+        let rejected = closed && queue.follow_up == FollowUp::Reject;
+        let rules = FollowUpRules {
+            reopen: if rejected { Reopen::Never } else { Reopen::UnlessNew },
+            lock_if_closed: queue.follow_up_lock,
+            history_name: if rejected { format!("%%{number}%%Follow up rejected.") } else { format!("%%{number}%%") },
+        };
+        let article_id = self.service.follow_up(&ticket, article(mail), rules).await?;
+        let ticket_id = ticket.id;
+        Ok(if rejected {
+            Delivery::Rejected { ticket_id, number, article_id }
+        } else {
+            Delivery::FollowUp { ticket_id, number, article_id }
+        })
+    }
+
+    /// A new ticket for the mail; `closed_ticket` when it answers a closed ticket whose
+    /// queue wants a new one (that ticket's number is taken out of the title).
+    async fn new_ticket(
+        &self,
+        mail: InboundMail,
+        route: &Route,
+        closed_ticket: Option<&str>,
+    ) -> DomainResult<Delivery> {
+        let trusted = |name: &str| route.trusted.then(|| mail.header(name)).flatten().filter(|v| !v.is_empty());
+        let lookups = &self.ports.lookups;
+        let queue = match (trusted("X-OTRS-Queue"), route.queue) {
+            (Some(name), _) if lookups.queue_by_name(name).await?.is_some_and(|q| q.valid) => {
+                lookups.queue_by_name(name).await?
+            }
+            (_, Some(id)) => lookups.queue(id).await?,
+            _ => lookups.queue_by_name(DEFAULT_QUEUE).await?,
+        }
+        .ok_or_else(|| {
+            DomainError::invalid("queue", format!("no queue to deliver to (the default is {DEFAULT_QUEUE})"))
+        })?;
+        let state = match trusted("X-OTRS-State") {
+            Some(name) => lookups.state_by_name(name).await?.filter(|s| s.valid),
+            None => None,
+        };
+        let state = match state {
+            Some(s) => s,
+            None => lookups
+                .state_by_name(DEFAULT_STATE)
+                .await?
+                .ok_or_else(|| DomainError::not_found("state", DEFAULT_STATE))?,
+        };
+        let priorities = lookups.priorities().await?;
+        let priority = trusted("X-OTRS-Priority")
+            .and_then(|name| priorities.iter().find(|p| p.valid && p.name == name))
+            .or_else(|| priorities.iter().find(|p| p.name == DEFAULT_PRIORITY))
+            .or_else(|| priorities.iter().find(|p| p.valid))
+            .ok_or_else(|| DomainError::not_found("priority", DEFAULT_PRIORITY))?
+            .id;
+        let type_id = match trusted("X-OTRS-Type") {
+            Some(name) => lookups.types().await?.into_iter().find(|t| t.valid && t.name == name).map(|t| t.id),
+            None => None,
+        };
+        let (customer_user, customer_id) = self.customer_of(&mail, route.trusted).await?;
+        let title = match closed_ticket {
+            Some(tn) => self.without_number(&mail.subject, tn),
+            None => mail.subject.trim().to_string(),
+        };
+        let new = NewTicket {
+            title: if title.is_empty() { "(no subject)".into() } else { title },
+            queue_id: queue.id,
+            state_id: state.id,
+            priority_id: priority,
+            type_id,
+            owner_id: SYSTEM_USER,
+            responsible_id: None,
+            customer_id,
+            customer_user_id: customer_user,
+            pending_until: None,
+            article: article(mail),
+        };
+        let ticket = self.service.open(SYSTEM_USER, new).await?;
+        let article_id = match ticket.articles.as_ref().and_then(|a| a.first()) {
+            Some(a) => a.id,
+            None => self.ports.articles.list_for_ticket(ticket.id).await?.first().map_or(0, |a| a.id),
+        };
+        Ok(Delivery::NewTicket { ticket_id: ticket.id, number: ticket.number, article_id })
+    }
+
+    /// The customer user and company of a new ticket: a trusted `X-OTRS-CustomerUser`
+    /// and `X-OTRS-CustomerNo`, else the customer user with the sender's address, else
+    /// the address itself for both, as OTRS does.
+    async fn customer_of(&self, mail: &InboundMail, trusted: bool) -> DomainResult<(Option<String>, Option<String>)> {
+        let header = |name: &str| trusted.then(|| mail.header(name)).flatten().filter(|v| !v.is_empty());
+        if let Some(login) = header("X-OTRS-CustomerUser") {
+            let company = match header("X-OTRS-CustomerNo") {
+                Some(no) => Some(no.to_string()),
+                None => self.ports.customers.user(login).await?.map(|c| c.customer_id),
+            };
+            return Ok((Some(login.to_string()), company));
+        }
+        let Some(address) = mail.sender.as_deref() else { return Ok((None, None)) };
+        Ok(match self.ports.customers.user_by_email(address).await? {
+            Some(c) => (Some(c.login), Some(c.customer_id).filter(|id| !id.is_empty())),
+            None => (Some(address.to_string()), Some(address.to_string())),
+        })
+    }
+
+    /// The subject without this system's ticket number `tn` (OTRS's TicketSubjectClean),
+    /// so that the new ticket's replies are not taken for the old one's.
+    fn without_number(&self, subject: &str, tn: &str) -> String {
+        let hook = &self.numbers.hook;
+        let mut s = subject.to_string();
+        for form in [format!("[{hook}{tn}]"), format!("[{hook}: {tn}]"), format!("{hook}{tn}"), format!("{hook}: {tn}")]
+        {
+            s = s.replace(&form, "");
+        }
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// The article a mail becomes: an email from the customer, visible to them.
+fn article(mail: InboundMail) -> NewArticle {
+    let references = (!mail.references.is_empty()).then(|| mail.references.join(" "));
+    NewArticle {
+        sender_type: SenderType::Customer,
+        channel: CommunicationChannel::Email,
+        visible_for_customer: true,
+        from: mail.from,
+        to: mail.to,
+        cc: mail.cc,
+        subject: mail.subject,
+        body: mail.body,
+        content_type: mail.content_type,
+        message_id: mail.message_id,
+        in_reply_to: mail.in_reply_to,
+        references,
+        attachments: mail.attachments,
+        time_unit: None,
+        plain: Some(mail.raw),
+    }
+}
