@@ -121,7 +121,8 @@ impl App {
             TicketService::new(ports, config.tickets.numbers())
                 .with_read_cache(READ_CACHE_TTL)
                 .with_attachment_limit(config.tickets.max_attachment_mb * 1024 * 1024)
-                .with_events(events.clone()),
+                .with_events(events.clone())
+                .with_outgoing_mail(Arc::new(goats_mail::Composer), store.clone()),
         );
         let postmaster = Arc::new(Postmaster::new(
             PostmasterPorts {

@@ -14,11 +14,13 @@ use async_trait::async_trait;
 use chrono::Duration;
 use goats_core::DomainResult;
 use goats_core::event::Event;
+use goats_core::mail::{MailSender, RetryPolicy};
 use goats_core::ports::{EventBus, ScheduleStore, SystemClock};
 use goats_core::scheduled::{
     EscalationIndexer, JobPorts, LockTimeoutReleaser, PendingAutoCloser, PendingReminderDetector,
 };
 use goats_core::tickets::TicketService;
+use goats_mail::SmtpTransport;
 use tokio::task::JoinHandle;
 
 use crate::app::App;
@@ -59,6 +61,17 @@ impl Job for EscalationIndexer {
     async fn run(&self) -> DomainResult<usize> {
         let run = EscalationIndexer::run(self).await?;
         Ok(run.rewritten + run.announced)
+    }
+}
+
+#[async_trait]
+impl Job for MailSender {
+    async fn run(&self) -> DomainResult<usize> {
+        let run = MailSender::run(self).await?;
+        if run.failed > 0 {
+            tracing::warn!(failed = run.failed, "outgoing mail given up; the articles say why");
+        }
+        Ok(run.sent + run.retried + run.failed)
     }
 }
 
@@ -117,6 +130,19 @@ impl Scheduler {
             workers.push(spawn(name, &schedule.schedule, job, &store)?);
         }
         workers.push(spawn("forget-claims", "0 17 * * * *", Box::new(ClaimSweeper(claims)), &store)?);
+        match &app.config.mail.smtp {
+            Some(smtp) => {
+                let transport = SmtpTransport::new(&smtp.settings()).map_err(AppError::Config)?;
+                let sender = MailSender::new(
+                    Arc::new(app.db.clone()),
+                    Arc::new(transport),
+                    Arc::new(SystemClock),
+                    RetryPolicy::default(),
+                );
+                workers.push(spawn("mail-queue", &app.config.mail.send_schedule, Box::new(sender), &store)?);
+            }
+            None => tracing::info!("no mail.smtp server configured: outgoing mail waits in the queue"),
+        }
         Ok(Self { workers })
     }
 

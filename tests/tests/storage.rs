@@ -52,6 +52,7 @@ fn ticket(title: &str, queue_id: QueueId, priority_id: PriorityId, customer: &st
             attachments: Vec::new(),
             time_unit: None,
             plain: None,
+            outbound: None,
         },
     }
 }

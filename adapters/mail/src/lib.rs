@@ -1,8 +1,14 @@
-//! Mail as it arrives, read into the [`InboundMail`] the postmaster decides on. Parsing
-//! is mail-parser's: MIME trees, nested messages, every charset encoding_rs knows and
-//! both transfer encodings. What cannot be read is never a failure: a message with a
-//! broken structure still gives what could be read, and its bytes are kept whole.
+//! goats' mail adapter. In: an arriving message's bytes read into the
+//! [`InboundMail`](goats_core::mail::InboundMail) the postmaster decides on; parsing is
+//! mail-parser's (MIME trees, nested messages, every charset encoding_rs knows, both
+//! transfer encodings), and what cannot be read is never a failure: a broken message
+//! still gives what could be read, and its bytes are kept whole. Out: messages written
+//! as MIME and handed to an SMTP server, both with lettre.
 
+mod compose;
 mod parse;
+mod smtp;
 
+pub use compose::Composer;
 pub use parse::parse;
+pub use smtp::{SmtpSecurity, SmtpSettings, SmtpTransport};

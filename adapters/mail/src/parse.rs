@@ -52,6 +52,8 @@ pub fn parse(raw: Vec<u8>) -> InboundMail {
     if let Some(html) = message.html_part(0).filter(|p| p.is_text_html()) {
         attachments.push(NewAttachment::new("file-2.html", html.contents().to_vec()));
     }
+    // Line ends as the rest of the help desk writes them (OTRS does the same).
+    let body = body.replace("\r\n", "\n");
     InboundMail {
         from,
         sender,

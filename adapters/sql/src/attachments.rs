@@ -40,7 +40,7 @@ fn base64_lines(bytes: &[u8]) -> String {
 
 impl Db {
     /// Bytes as this engine's blob columns hold them.
-    fn blob(&self, bytes: &[u8]) -> Value {
+    pub(crate) fn blob(&self, bytes: &[u8]) -> Value {
         match self.dialect {
             Dialect::Postgres => base64_lines(bytes).into(),
             _ => Value::Bytes(Some(bytes.to_vec())),
@@ -48,7 +48,7 @@ impl Db {
     }
 
     /// Bytes read back from a blob column.
-    fn unblob(&self, r: &QueryResult, column: &str, what: &str) -> DomainResult<Vec<u8>> {
+    pub(crate) fn unblob(&self, r: &QueryResult, column: &str, what: &str) -> DomainResult<Vec<u8>> {
         Ok(match self.dialect {
             Dialect::Postgres => {
                 let encoded: String =
@@ -79,6 +79,9 @@ impl Db {
                 [article_id.into(), self.blob(plain), now.into(), by.into(), now.into(), by.into()],
             ))
             .await?;
+            if let Some(envelope) = &article.outbound {
+                self.enqueue(txn, article_id, envelope, plain).await?;
+            }
         }
         Ok(())
     }

@@ -15,6 +15,7 @@ mod error;
 mod groups;
 mod links;
 mod lookups;
+mod mail_queue;
 pub mod migrate;
 mod preferences;
 mod row;

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use goats_core::model::*;
-use goats_core::ports::{LookupKind, LookupRepository, NewQueue, ReplyTexts, StandardTemplate};
+use goats_core::ports::{LookupKind, LookupRepository, NewQueue, ReplyTexts, StandardTemplate, SystemAddress};
 use goats_core::{DomainError, DomainResult};
 use sea_orm::{ConnectionTrait, QueryResult, Value};
 
@@ -347,7 +347,9 @@ impl LookupRepository for Db {
         let row = self
             .conn
             .query_one_raw(self.stmt(
-                "SELECT s.text AS salutation, g.text AS signature FROM queue q \
+                "SELECT s.text AS salutation, g.text AS signature, a.value0 AS address, a.value1 AS address_name \
+                 FROM queue q \
+                 LEFT JOIN system_address a ON a.id = q.system_address_id AND a.valid_id = 1 \
                  LEFT JOIN salutation s ON s.id = q.salutation_id AND s.valid_id = 1 \
                  LEFT JOIN signature g ON g.id = q.signature_id AND g.valid_id = 1 WHERE q.id = ?",
                 [queue_id.into()],
@@ -374,6 +376,15 @@ impl LookupRepository for Db {
                 })
             })
             .collect::<Decoded<_>>()?;
-        Ok(ReplyTexts { salutation: opt_text(&row, "salutation")?, signature: opt_text(&row, "signature")?, templates })
+        let sender = match opt_text(&row, "address")? {
+            Some(email) => Some(SystemAddress { email, name: opt_text(&row, "address_name")?.unwrap_or_default() }),
+            None => None,
+        };
+        Ok(ReplyTexts {
+            sender,
+            salutation: opt_text(&row, "salutation")?,
+            signature: opt_text(&row, "signature")?,
+            templates,
+        })
     }
 }

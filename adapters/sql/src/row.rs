@@ -136,6 +136,13 @@ pub fn time(row: &QueryResult, col: &str) -> Decoded<DateTime<Utc>> {
         .map_err(|_| Undecodable::new(col, "missing, NULL or not a date and time"))
 }
 
+/// A DATETIME column OTRS allows to be NULL.
+pub fn opt_time(row: &QueryResult, col: &str) -> Decoded<Option<DateTime<Utc>>> {
+    row.try_get::<Option<NaiveDateTime>>("", col)
+        .map(|t| t.map(|t| t.and_utc()))
+        .map_err(|_| Undecodable::new(col, "missing or not a date and time"))
+}
+
 /// The current time as OTRS stores it in DATETIME columns: whole seconds, UTC.
 pub fn db_now(now: DateTime<Utc>) -> NaiveDateTime {
     DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now).naive_utc()

@@ -12,9 +12,11 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 
 mod jobs;
+mod mail;
 mod notifications;
 
 pub use jobs::{CalendarConfig, JobSchedule, JobsConfig};
+pub use mail::{MailConfig, SmtpConfig};
 pub use notifications::{EmailConfig, NotificationsConfig, WebhookConfig};
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/goats.db";
@@ -35,6 +37,7 @@ pub struct Config {
     /// Calendars by the name queues and SLAs give (OTRS uses "1" to "9").
     pub calendars: BTreeMap<String, CalendarConfig>,
     pub notifications: NotificationsConfig,
+    pub mail: MailConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -112,6 +115,7 @@ impl Default for Config {
             default_calendar: CalendarConfig::default(),
             calendars: BTreeMap::new(),
             notifications: NotificationsConfig::default(),
+            mail: MailConfig::default(),
         }
     }
 }
@@ -229,6 +233,11 @@ impl Config {
         if let Some(v) = env.get("GOATS_SMTP_PASSWORD") {
             self.notifications.email.password = Some(v);
         }
+        if let Some(v) = env.get("GOATS_MAIL_SMTP_PASSWORD")
+            && let Some(smtp) = &mut self.mail.smtp
+        {
+            smtp.password = Some(v);
+        }
         Ok(())
     }
 
@@ -270,6 +279,7 @@ impl Config {
         self.jobs.validate()?;
         self.calendars()?;
         self.notifications.validate()?;
+        self.mail.validate()?;
         Ok(())
     }
 
@@ -289,6 +299,7 @@ impl Config {
             shown.auth.jwt_secret = Some("*****".into());
         }
         shown.notifications = shown.notifications.masked();
+        shown.mail = shown.mail.masked();
         shown.jobs.store = shown.jobs.store.as_deref().map(goats_sql::mask_url);
         serde_yaml::to_string(&shown).unwrap_or_default()
     }

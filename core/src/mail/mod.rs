@@ -1,11 +1,14 @@
-//! Mail that arrives: what the postmaster makes of it (a new ticket, a follow-up, or
-//! nothing), decided by OTRS's rules. Reading the message's bytes into an
-//! [`InboundMail`] is an adapter's work; this module only sees the result.
+//! Mail: what the postmaster makes of a message that arrives (a new ticket, a
+//! follow-up, or nothing), decided by OTRS's rules, and the job that sends what leaves
+//! (queued with its article, see `tickets::outgoing`). Reading and writing MIME and
+//! talking SMTP are adapters' work; this module only sees their results.
 
 mod inbound;
 mod postmaster;
+mod sender;
 mod signals;
 
 pub use inbound::InboundMail;
 pub use postmaster::{Delivery, Postmaster, PostmasterPorts, Route};
+pub use sender::{MailSender, RetryPolicy, SendRun};
 pub use signals::Signals;

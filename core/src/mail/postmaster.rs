@@ -270,5 +270,6 @@ fn article(mail: InboundMail) -> NewArticle {
         attachments: mail.attachments,
         time_unit: None,
         plain: Some(mail.raw),
+        outbound: None,
     }
 }

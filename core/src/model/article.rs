@@ -87,6 +87,9 @@ pub struct NewArticle {
     /// The message as it arrived, for articles made of mail: stored beside the article
     /// (OTRS's `article_data_mime_plain`), shared rather than copied.
     pub plain: Option<std::sync::Arc<[u8]>>,
+    /// For a message that leaves: its envelope. The store queues `plain` for sending
+    /// in the article's own transaction (OTRS's `mail_queue`).
+    pub outbound: Option<crate::ports::Envelope>,
 }
 
 impl NewArticle {
@@ -108,6 +111,7 @@ impl NewArticle {
             attachments: Vec::new(),
             time_unit: None,
             plain: None,
+            outbound: None,
         }
     }
 }

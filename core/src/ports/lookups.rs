@@ -19,6 +19,21 @@ pub struct NewQueue {
     pub follow_up_lock: bool,
 }
 
+/// An address mail of a queue is sent from (OTRS `system_address`: `value0`, `value1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemAddress {
+    pub email: String,
+    pub name: String,
+}
+
+impl SystemAddress {
+    /// `Name <address>`, as a From header writes it.
+    pub fn mailbox(&self) -> String {
+        let name = self.name.replace(['<', '>', '"'], "");
+        if name.trim().is_empty() { self.email.clone() } else { format!("{} <{}>", name.trim(), self.email) }
+    }
+}
+
 /// A standard template (OTRS `standard_template`, type Answer) an agent may start a reply from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StandardTemplate {
@@ -31,6 +46,8 @@ pub struct StandardTemplate {
 /// templates assigned to it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ReplyTexts {
+    /// The queue's system address: where its mail goes out from.
+    pub sender: Option<SystemAddress>,
     pub salutation: Option<String>,
     pub signature: Option<String>,
     pub templates: Vec<StandardTemplate>,

@@ -150,6 +150,7 @@ impl LookupRepository for MemoryStore {
             return Ok(crate::ports::ReplyTexts::default());
         }
         Ok(crate::ports::ReplyTexts {
+            sender: Some(crate::ports::SystemAddress { email: "helpdesk@localhost".into(), name: "Help Desk".into() }),
             salutation: Some("Hello <OTRS_CUSTOMER_REALNAME>,\n".into()),
             signature: Some("\n-- \n<OTRS_Agent_UserFirstname> <OTRS_Agent_UserLastname>\n".into()),
             templates: vec![crate::ports::StandardTemplate { id: 1, name: "empty answer".into(), text: String::new() }],

@@ -4,6 +4,7 @@
 mod clock;
 mod fixtures;
 mod lookups;
+mod mail;
 mod people;
 mod schedule;
 mod tickets;
@@ -35,6 +36,10 @@ struct State {
     time: Vec<(TicketId, f64)>,
     /// Mail articles' messages as they arrived.
     plain: Vec<(ArticleId, std::sync::Arc<[u8]>)>,
+    /// Outgoing messages waiting, and the reasons of those given up.
+    mail_queue: Vec<mail::Queued>,
+    send_errors: Vec<(ArticleId, String)>,
+    mail_ids: i64,
     counters: Vec<(i64, u64, DateTime<Utc>)>,
     queues: Vec<Queue>,
     states: Vec<TicketState>,

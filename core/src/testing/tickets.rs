@@ -104,8 +104,15 @@ impl State {
     ) -> ArticleId {
         let units = a.time_unit;
         let plain = a.plain.clone();
+        let outbound = a.outbound.clone();
         let id = self.insert_article(ticket_id, a, by, now);
         if let Some(plain) = plain {
+            if let Some(envelope) = outbound {
+                self.mail_ids += 1;
+                let raw = plain.to_vec();
+                let mail = QueuedMail { id: self.mail_ids, article_id: Some(id), envelope, raw, attempts: 0 };
+                self.mail_queue.push(super::mail::Queued { mail, due: None, last_error: None });
+            }
             self.plain.push((id, plain));
         }
         let entries = history(ticket_id, id);

@@ -12,6 +12,7 @@ pub mod edit;
 mod follow_up;
 mod links;
 mod open;
+mod outgoing;
 pub mod plan;
 mod reads;
 
@@ -52,8 +53,17 @@ pub struct TicketService {
     numbers: TicketNumberConfig,
     max_attachment_bytes: u64,
     events: Option<Arc<dyn EventBus>>,
+    /// Writes outgoing mail and tells where it is; without it, email articles are
+    /// stored and not sent.
+    outgoing: Option<Outgoing>,
     /// Reads kept briefly (see [`Self::with_read_cache`]).
     reads: Option<ReadCache>,
+}
+
+/// What mail that leaves needs: a writer, and the queue it waits in.
+struct Outgoing {
+    composer: Arc<dyn MailComposer>,
+    queue: Arc<dyn MailQueue>,
 }
 
 /// What [`TicketService::with_read_cache`] keeps: list totals, list pages and tickets.
@@ -69,7 +79,14 @@ struct ReadCache {
 
 impl TicketService {
     pub fn new(ports: TicketPorts, numbers: TicketNumberConfig) -> Self {
-        Self { ports, numbers, max_attachment_bytes: DEFAULT_MAX_ATTACHMENT_BYTES, events: None, reads: None }
+        Self {
+            ports,
+            numbers,
+            max_attachment_bytes: DEFAULT_MAX_ATTACHMENT_BYTES,
+            events: None,
+            outgoing: None,
+            reads: None,
+        }
     }
 
     /// Keeps what agents and integrations read again and again for `ttl`: each list's
@@ -121,6 +138,13 @@ impl TicketService {
     }
 
     /// Refuses attachments larger than `bytes`.
+    /// Emails agents write leave as mail: composed here and queued by the store with
+    /// the article (see `outgoing`).
+    pub fn with_outgoing_mail(mut self, composer: Arc<dyn MailComposer>, queue: Arc<dyn MailQueue>) -> Self {
+        self.outgoing = Some(Outgoing { composer, queue });
+        self
+    }
+
     pub fn with_attachment_limit(mut self, bytes: u64) -> Self {
         self.max_attachment_bytes = bytes;
         self

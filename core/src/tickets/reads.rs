@@ -18,6 +18,8 @@ pub struct TicketZoom {
     pub watching: bool,
     pub links: Vec<LinkedTicket>,
     pub accounted: f64,
+    /// Where the outgoing articles' mail is.
+    pub deliveries: Vec<(ArticleId, crate::ports::DeliveryState)>,
 }
 
 impl TicketService {
@@ -115,10 +117,12 @@ impl TicketService {
             return Err(DomainError::not_found("ticket", id));
         }
         let abilities = Permission::ALL.into_iter().filter(|p| actor.can_access_ticket(&access, *p)).collect();
-        ticket.articles = Some(self.articles_of(id).await?);
+        let articles = self.articles_of(id).await?;
+        let deliveries = self.deliveries_of(&articles).await?;
+        ticket.articles = Some(articles);
         let links = self.linked(actor, id).await?;
         let accounted = self.accounted_of(id).await?;
-        Ok(TicketZoom { ticket, abilities, watching, links, accounted })
+        Ok(TicketZoom { ticket, abilities, watching, links, accounted, deliveries })
     }
 
     /// The ticket as the database has it now (never from the read cache), for a check
@@ -141,6 +145,16 @@ impl TicketService {
             ticket.articles = Some(self.articles_of(id).await?);
         }
         Ok(ticket)
+    }
+
+    /// Where the mail of each outgoing article of a ticket the actor may read is.
+    pub async fn deliveries(
+        &self,
+        actor: &AgentPermissions,
+        id: TicketId,
+    ) -> DomainResult<Vec<(ArticleId, crate::ports::DeliveryState)>> {
+        let ticket = self.get(actor, id, true).await?;
+        self.deliveries_of(ticket.articles.as_deref().unwrap_or_default()).await
     }
 
     /// Tickets in the queues the actor may read, narrowed by `filter`.

@@ -215,6 +215,7 @@ fn article(op: &str, a: &Map<String, Value>) -> Result<NewArticle, GiError> {
         attachments: Vec::new(),
         time_unit,
         plain: None,
+        outbound: None,
     })
 }
 

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use goats_core::model::{self, *};
+use goats_core::ports::DeliveryState;
 use goats_core::tickets::TicketChange;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Enum, Object};
@@ -168,6 +169,69 @@ pub(super) struct ArticleDto {
     pub(super) created_by: i32,
     /// The article's files; download each from `/tickets/{id}/attachments/{attachment_id}`.
     pub(super) attachments: Vec<AttachmentDto>,
+    /// For an email that left (or is to leave) by SMTP: where it is.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) delivery: Option<DeliveryDto>,
+}
+
+#[derive(Debug, Clone, Copy, Enum, PartialEq, Eq, Serialize)]
+#[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub(super) enum DeliveryStateDto {
+    /// Waiting for the SMTP server (again, after `attempts` failed).
+    Queued,
+    /// The SMTP server took it.
+    Sent,
+    /// Given up: `error` says why.
+    Failed,
+}
+
+/// Where an outgoing email is.
+#[derive(Object, Serialize)]
+pub(super) struct DeliveryDto {
+    pub(super) state: DeliveryStateDto,
+    /// Attempts made so far, while queued.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) attempts: Option<i32>,
+    /// The last attempt's failure while queued; the reason it was given up when failed.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) error: Option<String>,
+    /// When it is tried again, while queued.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "rfc3339_opt")]
+    pub(super) next_attempt: Option<DateTime<Utc>>,
+}
+
+impl From<DeliveryState> for DeliveryDto {
+    fn from(s: DeliveryState) -> Self {
+        match s {
+            DeliveryState::Queued { attempts, last_error, next_attempt } => {
+                Self { state: DeliveryStateDto::Queued, attempts: Some(attempts), error: last_error, next_attempt }
+            }
+            DeliveryState::Sent => {
+                Self { state: DeliveryStateDto::Sent, attempts: None, error: None, next_attempt: None }
+            }
+            DeliveryState::Failed { reason } => {
+                Self { state: DeliveryStateDto::Failed, attempts: None, error: Some(reason), next_attempt: None }
+            }
+        }
+    }
+}
+
+impl ArticleDto {
+    /// The articles with their deliveries.
+    pub(super) fn with_deliveries(articles: Vec<Article>, mut deliveries: Vec<(i64, DeliveryState)>) -> Vec<Self> {
+        articles
+            .into_iter()
+            .map(|a| {
+                let delivery = deliveries.iter().position(|(id, _)| *id == a.id).map(|i| deliveries.swap_remove(i).1);
+                Self { delivery: delivery.map(Into::into), ..a.into() }
+            })
+            .collect()
+    }
 }
 
 /// A file of an article. Its type was sniffed from its bytes when it arrived.
@@ -211,6 +275,7 @@ impl From<Article> for ArticleDto {
             created: a.created,
             created_by: a.created_by,
             attachments: a.attachments.into_iter().map(Into::into).collect(),
+            delivery: None,
         }
     }
 }
@@ -350,6 +415,7 @@ impl TryFrom<NewArticleDto> for NewArticle {
             attachments,
             time_unit: a.time_unit,
             plain: None,
+            outbound: None,
         })
     }
 }
@@ -604,6 +670,12 @@ mod tests {
             } else {
                 vec![]
             },
+            delivery: optional.then(|| DeliveryDto {
+                state: DeliveryStateDto::Queued,
+                attempts: Some(2),
+                error: Some("421 try later".into()),
+                next_attempt: Some(at(1_700_000_600, 0)),
+            }),
         }
     }
 

@@ -216,7 +216,8 @@ impl TicketApi {
     async fn articles(&self, auth: BearerAuth, id: Path<i64>) -> Result<JsonBody<Vec<ArticleDto>>, ApiError> {
         let caller = self.state.reader(&auth).await?;
         let ticket = self.state.tickets.get(&caller, id.0, true).await?;
-        Ok(JsonBody(ticket.articles.unwrap_or_default().into_iter().map(Into::into).collect()))
+        let deliveries = self.state.tickets.deliveries(&caller, id.0).await?;
+        Ok(JsonBody(ArticleDto::with_deliveries(ticket.articles.unwrap_or_default(), deliveries)))
     }
 
     /// One article of the ticket, with its attachments listed. Customers reach only
@@ -228,16 +229,19 @@ impl TicketApi {
         id: Path<i64>,
         article_id: Path<i64>,
     ) -> Result<JsonBody<ArticleDto>, ApiError> {
-        let ticket = match self.state.customer(&auth).await? {
-            Some((login, company)) => self.state.tickets.get_for_customer(&login, &company, id.0).await?,
+        let (ticket, deliveries) = match self.state.customer(&auth).await? {
+            Some((login, company)) => (self.state.tickets.get_for_customer(&login, &company, id.0).await?, Vec::new()),
             None => {
                 let caller = self.state.reader(&auth).await?;
-                self.state.tickets.get(&caller, id.0, true).await?
+                let ticket = self.state.tickets.get(&caller, id.0, true).await?;
+                let deliveries = self.state.tickets.deliveries(&caller, id.0).await?;
+                (ticket, deliveries)
             }
         };
-        let article = ticket.articles.unwrap_or_default().into_iter().find(|a| a.id == article_id.0);
-        article
-            .map(|a| JsonBody(a.into()))
+        let articles = ticket.articles.unwrap_or_default().into_iter().filter(|a| a.id == article_id.0).collect();
+        ArticleDto::with_deliveries(articles, deliveries)
+            .pop()
+            .map(JsonBody)
             .ok_or_else(|| ApiError::not_found(format!("ticket {} has no article {}", id.0, article_id.0)))
     }
 

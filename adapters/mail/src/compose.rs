@@ -1,0 +1,104 @@
+//! Outgoing messages written as MIME: the text as a UTF-8 part, attachments beside it.
+
+use goats_core::ports::{MailComposer, OutboundMail};
+use goats_core::{DomainError, DomainResult};
+use lettre::Message;
+use lettre::message::header::{self, ContentType};
+use lettre::message::{Attachment, Mailbox, Mailboxes, MultiPart, SinglePart};
+
+/// Writes messages with lettre's builder.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Composer;
+
+fn mailbox(field: &'static str, value: &str) -> DomainResult<Mailbox> {
+    value.parse().map_err(|e| DomainError::invalid(field, format!("`{value}` is not a mailbox: {e}")))
+}
+
+fn mailboxes(field: &'static str, value: &str) -> DomainResult<Mailboxes> {
+    value.parse().map_err(|e| DomainError::invalid(field, format!("`{value}` is not a list of mailboxes: {e}")))
+}
+
+impl MailComposer for Composer {
+    fn compose(&self, mail: &OutboundMail) -> DomainResult<Vec<u8>> {
+        let mut builder = Message::builder()
+            .from(mailbox("from", &mail.from)?)
+            .mailbox(header::To::from(mailboxes("to", &mail.to)?))
+            .subject(mail.subject.clone())
+            .message_id(Some(mail.message_id.clone()))
+            .date_now();
+        if let Some(cc) = &mail.cc {
+            builder = builder.mailbox(header::Cc::from(mailboxes("cc", cc)?));
+        }
+        if let Some(id) = &mail.in_reply_to {
+            builder = builder.in_reply_to(id.clone());
+        }
+        if let Some(ids) = &mail.references {
+            builder = builder.references(ids.clone());
+        }
+        let text = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.body.clone());
+        let message = if mail.attachments.is_empty() {
+            builder.singlepart(text)
+        } else {
+            let mut parts = MultiPart::mixed().singlepart(text);
+            for file in &mail.attachments {
+                let kind = ContentType::parse(file.content_type()).unwrap_or_else(|_| {
+                    ContentType::parse("application/octet-stream").unwrap_or(ContentType::TEXT_PLAIN)
+                });
+                parts =
+                    parts.singlepart(Attachment::new(file.filename().to_string()).body(file.content().to_vec(), kind));
+            }
+            builder.multipart(parts)
+        };
+        let message = message.map_err(|e| DomainError::invalid("article", format!("cannot write the message: {e}")))?;
+        Ok(message.formatted())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use goats_core::model::NewAttachment;
+
+    fn mail() -> OutboundMail {
+        OutboundMail {
+            from: "Help Desk <helpdesk@example.com>".into(),
+            to: "Jürgen Müller <juergen@example.de>".into(),
+            cc: None,
+            subject: "RE: [Ticket#2026120310000011] Drücker".into(),
+            body: "Grüße,\nfixed.".into(),
+            message_id: "<1.abc@example.com>".into(),
+            in_reply_to: Some("<q@example.de>".into()),
+            references: Some("<p@example.de> <q@example.de>".into()),
+            attachments: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_reply_reads_back_as_written() {
+        let raw = Composer.compose(&mail()).unwrap();
+        let back = crate::parse(raw);
+        assert_eq!(back.subject, "RE: [Ticket#2026120310000011] Drücker");
+        assert_eq!(back.message_id.as_deref(), Some("<1.abc@example.com>"));
+        assert_eq!(back.in_reply_to.as_deref(), Some("<q@example.de>"));
+        assert_eq!(back.references, ["<p@example.de>", "<q@example.de>"]);
+        assert_eq!(back.to.as_deref(), Some("Jürgen Müller <juergen@example.de>"));
+        assert_eq!(back.body.trim_end(), "Grüße,\nfixed.");
+    }
+
+    #[test]
+    fn attachments_travel_with_the_text() {
+        let mut m = mail();
+        m.attachments.push(NewAttachment::new("report.pdf", b"%PDF-1.4 tiny".to_vec()));
+        let back = crate::parse(Composer.compose(&m).unwrap());
+        assert_eq!(back.attachments.len(), 1);
+        assert_eq!(back.attachments[0].filename(), "report.pdf");
+        assert_eq!(back.attachments[0].content(), b"%PDF-1.4 tiny");
+    }
+
+    #[test]
+    fn a_recipient_that_is_no_address_is_refused() {
+        let mut m = mail();
+        m.to = "not an address".into();
+        assert!(matches!(Composer.compose(&m), Err(DomainError::Invalid { field: "to", .. })));
+    }
+}

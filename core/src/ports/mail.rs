@@ -1,0 +1,108 @@
+//! Mail that leaves: writing a message, the durable queue it waits in (OTRS's
+//! `mail_queue`), and the SMTP server it is handed to.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::error::DomainResult;
+use crate::model::*;
+
+/// What an outgoing message says; the composer writes it as MIME.
+#[derive(Debug, Clone)]
+pub struct OutboundMail {
+    /// `Name <address>`.
+    pub from: String,
+    pub to: String,
+    pub cc: Option<String>,
+    pub subject: String,
+    pub body: String,
+    /// With its angle brackets.
+    pub message_id: String,
+    pub in_reply_to: Option<String>,
+    pub references: Option<String>,
+    pub attachments: Vec<NewAttachment>,
+}
+
+/// Who a queued message goes from and to, as SMTP's envelope says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope {
+    pub sender: String,
+    pub recipients: Vec<String>,
+}
+
+/// Writes messages: MIME, headers encoded, a date. Pure work, no I/O.
+pub trait MailComposer: Send + Sync {
+    fn compose(&self, mail: &OutboundMail) -> DomainResult<Vec<u8>>;
+}
+
+/// A message waiting in the queue.
+#[derive(Debug, Clone)]
+pub struct QueuedMail {
+    pub id: i64,
+    pub article_id: Option<ArticleId>,
+    pub envelope: Envelope,
+    pub raw: Vec<u8>,
+    /// Attempts made before this one.
+    pub attempts: i32,
+}
+
+/// Why the SMTP server did not take a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendFailure {
+    /// The SMTP reply code, when there was a reply.
+    pub code: Option<u16>,
+    pub message: String,
+    /// A 5xx answer: trying again will not help.
+    pub permanent: bool,
+}
+
+impl SendFailure {
+    /// As people read it: the code, then the server's words (`550 no such user`).
+    pub fn reason(&self) -> String {
+        match self.code {
+            Some(code) => format!("{code} {}", self.message),
+            None => self.message.clone(),
+        }
+    }
+}
+
+/// Hands messages to an SMTP server.
+#[async_trait]
+pub trait MailTransport: Send + Sync {
+    async fn send(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), SendFailure>;
+}
+
+/// Where an outgoing article's message is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryState {
+    /// Waiting to be sent; after failed attempts, with the last reason.
+    Queued {
+        attempts: i32,
+        last_error: Option<String>,
+        next_attempt: Option<DateTime<Utc>>,
+    },
+    Sent,
+    Failed {
+        reason: String,
+    },
+}
+
+/// OTRS's `mail_queue`: messages wait here until an SMTP server takes them. A message
+/// is claimed before it is sent, so of several instances only one sends it.
+#[async_trait]
+pub trait MailQueue: Send + Sync {
+    /// Messages due at `now`, oldest first, at most `limit`.
+    async fn due(&self, now: DateTime<Utc>, limit: u64) -> DomainResult<Vec<QueuedMail>>;
+    /// Takes a due message for this sender until `until`; false when another took it.
+    async fn claim(&self, id: i64, now: DateTime<Utc>, until: DateTime<Utc>) -> DomainResult<bool>;
+    /// The server took it: it leaves the queue.
+    async fn sent(&self, id: i64) -> DomainResult<()>;
+    /// Try again at `at`, remembering why this attempt failed.
+    async fn retry(&self, id: i64, failure: &SendFailure, at: DateTime<Utc>) -> DomainResult<()>;
+    /// No more attempts: it leaves the queue, and its article records why
+    /// (`article_data_mime_send_error`).
+    async fn give_up(&self, mail: &QueuedMail, failure: &SendFailure) -> DomainResult<()>;
+    /// The delivery state of a ticket's outgoing articles that are queued or failed;
+    /// an outgoing article not named was sent.
+    async fn states(&self, ticket_id: TicketId) -> DomainResult<Vec<(ArticleId, DeliveryState)>>;
+}

@@ -1,0 +1,216 @@
+//! Mail out: an agent's reply is written as mail (the queue's system address, the
+//! ticket number in the subject, the thread it answers) and queued with its article in
+//! one transaction; the sender job hands it to the SMTP server once, retries what
+//! failed for a while, and records why it gave up. On the in-memory store and on
+//! SQLite, PostgreSQL and MariaDB, with two senders standing for two instances.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use chrono::Duration;
+use goats_core::DomainError;
+use goats_core::mail::{Delivery, MailSender, Postmaster, PostmasterPorts, RetryPolicy, Route, SendRun};
+use goats_core::model::*;
+use goats_core::permission::AgentPermissions;
+use goats_core::ports::*;
+use goats_core::testing::MemoryStore;
+use goats_core::ticket_number::TicketNumberConfig;
+use goats_core::tickets::{TicketPorts, TicketService};
+use goats_sql::{Db, migrate};
+use goats_tests::{Engine, TestDatabase, ticket_service};
+
+/// An SMTP server that answers as told, then takes everything; it keeps what it took.
+#[derive(Default)]
+struct Scripted {
+    answers: Mutex<VecDeque<SendFailure>>,
+    taken: Mutex<Vec<(Envelope, Vec<u8>)>>,
+}
+
+#[async_trait]
+impl MailTransport for Scripted {
+    async fn send(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), SendFailure> {
+        if let Some(failure) = self.answers.lock().unwrap().pop_front() {
+            return Err(failure);
+        }
+        self.taken.lock().unwrap().push((envelope.clone(), raw.to_vec()));
+        Ok(())
+    }
+}
+
+struct Desk {
+    tickets: Arc<TicketService>,
+    postmaster: Postmaster,
+    root: AgentPermissions,
+    /// One queue per instance.
+    queues: Vec<Arc<dyn MailQueue>>,
+    articles: Arc<dyn ArticleRepository>,
+}
+
+fn desk(
+    ports: TicketPorts,
+    customers: Arc<dyn CustomerRepository>,
+    queues: Vec<Arc<dyn MailQueue>>,
+    root: AgentPermissions,
+) -> Desk {
+    let service = TicketService::new(ports.clone(), TicketNumberConfig::default())
+        .with_outgoing_mail(Arc::new(goats_mail::Composer), queues[0].clone());
+    let tickets = Arc::new(service);
+    let pm = PostmasterPorts {
+        tickets: ports.tickets.clone(),
+        articles: ports.articles.clone(),
+        lookups: ports.lookups.clone(),
+        customers,
+    };
+    let postmaster = Postmaster::new(pm, tickets.clone(), TicketNumberConfig::default());
+    Desk { tickets, postmaster, root, queues, articles: ports.articles }
+}
+
+async fn on_each_backend<F, Fut>(f: F)
+where
+    F: Fn(String, Desk) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let store = Arc::new(MemoryStore::with_defaults(Arc::new(SystemClock)));
+    let root = AgentPermissions::new(1, store.grants_for(1).await.unwrap());
+    f("memory".into(), desk(store.ticket_ports(), store.clone(), vec![store.clone(), store.clone()], root)).await;
+    for engine in [Engine::Sqlite, Engine::Postgres, Engine::MySql] {
+        let t = TestDatabase::create(engine).await;
+        let first: Db = t.connect().await;
+        migrate(&first).await.unwrap();
+        let second: Db = t.connect().await;
+        let root = AgentPermissions::new(1, first.grants_for(1).await.unwrap());
+        let ports = ticket_service_ports(&first);
+        let queues: Vec<Arc<dyn MailQueue>> = vec![Arc::new(first.clone()), Arc::new(second.clone())];
+        f(format!("{engine:?}"), desk(ports, Arc::new(first.clone()), queues, root)).await;
+        first.close().await;
+        second.close().await;
+        t.drop_database().await;
+    }
+}
+
+/// The ports `ticket_service` wires, for a service built here with outgoing mail.
+fn ticket_service_ports(db: &Db) -> TicketPorts {
+    let _ = ticket_service; // the same wiring as the shared helper, which has no mail
+    let p = Arc::new(db.clone());
+    TicketPorts {
+        tickets: p.clone(),
+        articles: p.clone(),
+        lookups: p.clone(),
+        agents: p.clone(),
+        counter: p,
+        clock: Arc::new(SystemClock),
+    }
+}
+
+fn reply(to: &str) -> NewArticle {
+    NewArticle {
+        channel: CommunicationChannel::Email,
+        visible_for_customer: true,
+        to: Some(to.into()),
+        ..NewArticle::note("RE: Printer on fire", "We sent the fire brigade.")
+    }
+}
+
+fn sender(queue: &Arc<dyn MailQueue>, transport: &Arc<Scripted>, attempts: i32) -> MailSender {
+    let policy = RetryPolicy { attempts, first_wait: Duration::zero(), longest_wait: Duration::zero() };
+    MailSender::new(queue.clone(), transport.clone(), Arc::new(SystemClock), policy)
+}
+
+/// A ticket from Jane's mail, as the postmaster makes it.
+async fn janes_ticket(d: &Desk) -> (TicketId, String) {
+    let raw = b"From: Jane Doe <jane.doe@example.com>\r\nSubject: Printer on fire\r\nMessage-ID: <q-1@example.com>\r\n\r\nHelp!\r\n";
+    match d.postmaster.deliver(goats_mail::parse(raw.to_vec()), &Route::default()).await.unwrap().0 {
+        Delivery::NewTicket { ticket_id, number, .. } => (ticket_id, number),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_reply_is_written_as_mail_and_queued_with_its_article() {
+    on_each_backend(|backend, d| async move {
+        let (id, tn) = janes_ticket(&d).await;
+        let article_id = d.tickets.add_article(&d.root, id, reply("Jane Doe <jane.doe@example.com>")).await.unwrap();
+        let a = d.articles.get(article_id).await.unwrap().unwrap();
+        assert_eq!(a.from.as_deref(), Some("Help Desk <helpdesk@localhost>"), "{backend}: the queue's system address");
+        assert_eq!(a.subject.as_deref(), Some(format!("RE: [Ticket#{tn}] Printer on fire").as_str()), "{backend}");
+        assert_eq!(a.in_reply_to.as_deref(), Some("<q-1@example.com>"), "{backend}");
+        let message_id = a.message_id.clone().expect("a Message-ID");
+        assert!(message_id.ends_with("@localhost>"), "{backend}: {message_id}");
+
+        let due = d.queues[0].due(chrono::Utc::now(), 10).await.unwrap();
+        assert_eq!(due.len(), 1, "{backend}");
+        assert_eq!(
+            due[0].envelope,
+            Envelope { sender: "helpdesk@localhost".into(), recipients: vec!["jane.doe@example.com".into()] }
+        );
+        assert_eq!(
+            Some(due[0].raw.clone()),
+            d.articles.plain(article_id).await.unwrap(),
+            "{backend}: the article keeps what is sent"
+        );
+        let written = goats_mail::parse(due[0].raw.clone());
+        assert_eq!(
+            (written.subject.as_str(), written.message_id.as_deref()),
+            (a.subject.as_deref().unwrap(), Some(message_id.as_str()))
+        );
+        assert_eq!(written.references, ["<q-1@example.com>"], "{backend}");
+        let states = d.tickets.deliveries(&d.root, id).await.unwrap();
+        assert!(
+            matches!(states[..], [(aid, DeliveryState::Queued { attempts: 0, .. })] if aid == article_id),
+            "{backend}: {states:?}"
+        );
+
+        // An address that is none: nothing is stored, nothing queued.
+        let refused = d.tickets.add_article(&d.root, id, reply("Jane from accounting")).await.unwrap_err();
+        assert!(matches!(refused, DomainError::Invalid { field: "to", .. }), "{backend}: {refused:?}");
+        assert_eq!(d.tickets.get(&d.root, id, true).await.unwrap().articles.unwrap().len(), 2, "{backend}");
+        // A note does not leave.
+        d.tickets.add_article(&d.root, id, NewArticle::note("Internal", "Called the brigade")).await.unwrap();
+        assert_eq!(d.queues[0].due(chrono::Utc::now(), 10).await.unwrap().len(), 1, "{backend}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn failures_are_retried_then_given_up_and_each_mail_is_sent_once() {
+    on_each_backend(|backend, d| async move {
+        let (id, _) = janes_ticket(&d).await;
+        let first = d.tickets.add_article(&d.root, id, reply("jane.doe@example.com")).await.unwrap();
+        let smtp = Arc::new(Scripted::default());
+        smtp.answers.lock().unwrap().push_back(SendFailure { code: Some(421), message: "try later".into(), permanent: false });
+        let run = sender(&d.queues[0], &smtp, 5).run().await.unwrap();
+        assert_eq!(run, SendRun { sent: 0, retried: 1, failed: 0 }, "{backend}");
+        let states = d.tickets.deliveries(&d.root, id).await.unwrap();
+        assert!(
+            matches!(&states[..], [(_, DeliveryState::Queued { attempts: 1, last_error: Some(e), .. })] if e.contains("try later")),
+            "{backend}: {states:?}"
+        );
+        assert_eq!(sender(&d.queues[0], &smtp, 5).run().await.unwrap().sent, 1, "{backend}");
+        assert_eq!(d.tickets.deliveries(&d.root, id).await.unwrap(), [(first, DeliveryState::Sent)], "{backend}");
+
+        // Refused for good: given up at once, with the reason on the article.
+        let doomed = d.tickets.add_article(&d.root, id, reply("nobody@example.com")).await.unwrap();
+        smtp.answers.lock().unwrap().push_back(SendFailure { code: Some(550), message: "no such user".into(), permanent: true });
+        assert_eq!(sender(&d.queues[0], &smtp, 5).run().await.unwrap().failed, 1, "{backend}");
+        let states = d.tickets.deliveries(&d.root, id).await.unwrap();
+        let failed = states.iter().find(|(a, _)| *a == doomed).map(|(_, s)| s.clone());
+        assert!(matches!(&failed, Some(DeliveryState::Failed { reason }) if reason.contains("550")), "{backend}: {states:?}");
+
+        // Two instances sending at once: every mail leaves exactly once.
+        for n in 0..6 {
+            d.tickets.add_article(&d.root, id, reply(&format!("jane+{n}@example.com"))).await.unwrap();
+        }
+        let taken_before = smtp.taken.lock().unwrap().len();
+        let (a, b) = (sender(&d.queues[0], &smtp, 5), sender(&d.queues[1], &smtp, 5));
+        let (ra, rb) = tokio::join!(a.run(), b.run());
+        assert_eq!(ra.unwrap().sent + rb.unwrap().sent, 6, "{backend}");
+        let mut recipients: Vec<_> =
+            smtp.taken.lock().unwrap()[taken_before..].iter().map(|(e, _)| e.recipients[0].clone()).collect();
+        recipients.sort();
+        let expected: Vec<_> = (0..6).map(|n| format!("jane+{n}@example.com")).collect();
+        assert_eq!(recipients, expected, "{backend}: each once");
+        assert!(d.queues[0].due(chrono::Utc::now(), 10).await.unwrap().is_empty(), "{backend}");
+    })
+    .await;
+}
