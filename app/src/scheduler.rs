@@ -14,7 +14,7 @@ use async_trait::async_trait;
 use chrono::Duration;
 use goats_core::DomainResult;
 use goats_core::event::Event;
-use goats_core::mail::{MailSender, RetryPolicy};
+use goats_core::mail::MailSender;
 use goats_core::ports::{EventBus, ScheduleStore, SystemClock};
 use goats_core::scheduled::{
     EscalationIndexer, JobPorts, LockTimeoutReleaser, PendingAutoCloser, PendingReminderDetector,
@@ -137,7 +137,7 @@ impl Scheduler {
                     Arc::new(app.db.clone()),
                     Arc::new(transport),
                     Arc::new(SystemClock),
-                    RetryPolicy::default(),
+                    app.config.mail.retry.policy(),
                 );
                 workers.push(spawn("mail-queue", &app.config.mail.send_schedule, Box::new(sender), &store)?);
             }

@@ -72,3 +72,120 @@ fn the_exit_status_tells_the_mta_what_to_do() {
     let out = pipe(down, &corpus("plain"));
     assert_eq!(out.status.code(), Some(75), "{}", said(&out));
 }
+
+/// aiosmtpd, from the venv `make test-tools` builds under the target directory.
+fn smtp_python() -> std::path::PathBuf {
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let python = target.join("test-venv/bin/python");
+    assert!(python.exists(), "{} is missing: run `make test-tools` (it installs aiosmtpd)", python.display());
+    python
+}
+
+/// A real SMTP server on loopback that writes what it takes into a maildir.
+struct SmtpPeer(std::process::Child);
+
+impl SmtpPeer {
+    fn start(port: u16, maildir: &std::path::Path) -> Self {
+        let child = Command::new(smtp_python())
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(maildir)
+            .spawn()
+            .unwrap();
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Self(child)
+    }
+}
+
+impl Drop for SmtpPeer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn received(maildir: &std::path::Path) -> Vec<String> {
+    match std::fs::read_dir(maildir.join("new")) {
+        Ok(entries) => entries.map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The delivery of the ticket's last article, as the API reports it.
+fn last_delivery(port: u16, token: &str, ticket: i64) -> serde_json::Value {
+    let (status, body) =
+        common::request(port, "GET", &format!("/api/v1/tickets/{ticket}/articles"), None, Some(token)).unwrap();
+    assert_eq!(status, 200, "{body}");
+    let articles: serde_json::Value = serde_json::from_str(&body).unwrap();
+    articles.as_array().unwrap().last().unwrap()["delivery"].clone()
+}
+
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(60) {
+        if done() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    panic!("timed out waiting until {what}");
+}
+
+/// A reply written through the API leaves by SMTP; with the server down it waits in the
+/// queue, shows why, and leaves exactly once when the server is back.
+#[test]
+fn a_reply_leaves_by_smtp_once_the_server_takes_it() {
+    let dir = temp_dir();
+    let smtp_port = common::free_port();
+    let maildir = dir.0.join("maildir");
+    std::fs::write(
+        dir.0.join("goats.yaml"),
+        format!(
+            "mail:\n  smtp: {{host: 127.0.0.1, port: {smtp_port}, security: none}}\n  send_schedule: \"* * * * * *\"\n  \
+             retry: {{attempts: 10, first_wait_seconds: 1, longest_wait_seconds: 2}}\n"
+        ),
+    )
+    .unwrap();
+    let port = common::free_port();
+    let server = common::Server::start(goats(&dir.0).env("GOATS_ADMIN_PASSWORD", "mail-test-password"), port);
+    let login = r#"{"login":"root@localhost","password":"mail-test-password"}"#;
+    let (_, body) = common::request(port, "POST", "/api/v1/auth/login", Some(login), None).unwrap();
+    let token = serde_json::from_str::<serde_json::Value>(&body).unwrap()["access_token"].as_str().unwrap().to_string();
+    let new = r#"{"title":"Printer on fire","queue_id":2,"customer_user_id":"jane@example.com","article":{"subject":"Help","body":"It burns."}}"#;
+    let (status, body) = common::request(port, "POST", "/api/v1/tickets", Some(new), Some(&token)).unwrap();
+    assert_eq!(status, 201, "{body}");
+    let ticket: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let (id, tn) = (ticket["id"].as_i64().unwrap(), ticket["number"].as_str().unwrap().to_string());
+
+    // The server is down: the reply is stored and waits, saying why.
+    let reply = r#"{"subject":"RE: Printer on fire","body":"The brigade is on its way.","channel":"email","visible_for_customer":true,"to":"Jane Doe <jane@example.com>"}"#;
+    let (status, body) =
+        common::request(port, "POST", &format!("/api/v1/tickets/{id}/articles"), Some(reply), Some(&token)).unwrap();
+    assert_eq!(status, 201, "{body}");
+    wait_until("an attempt failed", || last_delivery(port, &token, id)["error"].is_string());
+    let waiting = last_delivery(port, &token, id);
+    assert_eq!(waiting["state"], "queued", "{waiting}");
+
+    // Back: it leaves, once.
+    let _smtp = SmtpPeer::start(smtp_port, &maildir);
+    wait_until("the reply was sent", || last_delivery(port, &token, id)["state"] == "sent");
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let mails = received(&maildir);
+    assert_eq!(mails.len(), 1, "exactly once: {mails:?}");
+    let mail = &mails[0];
+    assert!(mail.contains(&format!("Subject: RE: [Ticket#{tn}] Printer on fire")), "{mail}");
+    assert!(
+        mail.contains("From: \"Help Desk\" <helpdesk@localhost>")
+            || mail.contains("From: Help Desk <helpdesk@localhost>"),
+        "{mail}"
+    );
+    assert!(mail.contains("jane@example.com"), "{mail}");
+    assert!(mail.contains("The brigade is on its way."), "{mail}");
+    server.stop();
+}

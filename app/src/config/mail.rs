@@ -1,6 +1,7 @@
 //! The `mail:` section: where mail that leaves is handed over, and how often the queue
 //! it waits in is looked at.
 
+use goats_core::mail::RetryPolicy;
 use goats_mail::{SmtpSecurity, SmtpSettings};
 use serde::{Deserialize, Serialize};
 
@@ -15,11 +16,43 @@ pub struct MailConfig {
     pub smtp: Option<SmtpConfig>,
     /// When the queue is looked at: a cron expression with seconds.
     pub send_schedule: String,
+    pub retry: MailRetryConfig,
 }
 
 impl Default for MailConfig {
     fn default() -> Self {
-        Self { smtp: None, send_schedule: "*/5 * * * * *".into() }
+        Self { smtp: None, send_schedule: "*/5 * * * * *".into(), retry: MailRetryConfig::default() }
+    }
+}
+
+/// How long a message the server does not take is tried again: the wait doubles after
+/// each attempt, up to the longest; after the last attempt the message is given up.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailRetryConfig {
+    pub attempts: i32,
+    pub first_wait_seconds: i64,
+    pub longest_wait_seconds: i64,
+}
+
+impl Default for MailRetryConfig {
+    fn default() -> Self {
+        let p = RetryPolicy::default();
+        Self {
+            attempts: p.attempts,
+            first_wait_seconds: p.first_wait.num_seconds(),
+            longest_wait_seconds: p.longest_wait.num_seconds(),
+        }
+    }
+}
+
+impl MailRetryConfig {
+    pub fn policy(&self) -> RetryPolicy {
+        RetryPolicy {
+            attempts: self.attempts,
+            first_wait: chrono::Duration::seconds(self.first_wait_seconds),
+            longest_wait: chrono::Duration::seconds(self.longest_wait_seconds),
+        }
     }
 }
 
@@ -68,6 +101,18 @@ impl MailConfig {
             && smtp.host.trim().is_empty()
         {
             return Err(AppError::Config("mail.smtp.host must name a server".into()));
+        }
+        let r = &self.retry;
+        if !(1..=100).contains(&r.attempts)
+            || !(1..=86_400).contains(&r.first_wait_seconds)
+            || r.longest_wait_seconds < r.first_wait_seconds
+            || r.longest_wait_seconds > 7 * 86_400
+        {
+            return Err(AppError::Config(
+                "mail.retry: attempts must be 1–100, first_wait_seconds 1–86400, and longest_wait_seconds at least \
+                 first_wait_seconds and at most a week"
+                    .into(),
+            ));
         }
         Ok(())
     }

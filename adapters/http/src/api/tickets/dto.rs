@@ -172,13 +172,13 @@ pub(super) struct ArticleDto {
     /// For an email that left (or is to leave) by SMTP: where it is.
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) delivery: Option<DeliveryDto>,
+    pub(super) delivery: Option<MailDeliveryDto>,
 }
 
 #[derive(Debug, Clone, Copy, Enum, PartialEq, Eq, Serialize)]
 #[oai(rename_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
-pub(super) enum DeliveryStateDto {
+pub(super) enum MailDeliveryStateDto {
     /// Waiting for the SMTP server (again, after `attempts` failed).
     Queued,
     /// The SMTP server took it.
@@ -189,8 +189,8 @@ pub(super) enum DeliveryStateDto {
 
 /// Where an outgoing email is.
 #[derive(Object, Serialize)]
-pub(super) struct DeliveryDto {
-    pub(super) state: DeliveryStateDto,
+pub(super) struct MailDeliveryDto {
+    pub(super) state: MailDeliveryStateDto,
     /// Attempts made so far, while queued.
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -205,17 +205,17 @@ pub(super) struct DeliveryDto {
     pub(super) next_attempt: Option<DateTime<Utc>>,
 }
 
-impl From<DeliveryState> for DeliveryDto {
+impl From<DeliveryState> for MailDeliveryDto {
     fn from(s: DeliveryState) -> Self {
         match s {
             DeliveryState::Queued { attempts, last_error, next_attempt } => {
-                Self { state: DeliveryStateDto::Queued, attempts: Some(attempts), error: last_error, next_attempt }
+                Self { state: MailDeliveryStateDto::Queued, attempts: Some(attempts), error: last_error, next_attempt }
             }
             DeliveryState::Sent => {
-                Self { state: DeliveryStateDto::Sent, attempts: None, error: None, next_attempt: None }
+                Self { state: MailDeliveryStateDto::Sent, attempts: None, error: None, next_attempt: None }
             }
             DeliveryState::Failed { reason } => {
-                Self { state: DeliveryStateDto::Failed, attempts: None, error: Some(reason), next_attempt: None }
+                Self { state: MailDeliveryStateDto::Failed, attempts: None, error: Some(reason), next_attempt: None }
             }
         }
     }
@@ -670,8 +670,8 @@ mod tests {
             } else {
                 vec![]
             },
-            delivery: optional.then(|| DeliveryDto {
-                state: DeliveryStateDto::Queued,
+            delivery: optional.then(|| MailDeliveryDto {
+                state: MailDeliveryStateDto::Queued,
                 attempts: Some(2),
                 error: Some("421 try later".into()),
                 next_attempt: Some(at(1_700_000_600, 0)),
