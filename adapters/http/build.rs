@@ -25,6 +25,9 @@ fn main() {
         }
         writeln!(out, "];").unwrap();
     }
+    // The built front-end is embedded (`web/assets.rs`): a build after `make assets`
+    // must take the new files in.
+    println!("cargo:rerun-if-changed={}", root.join("static/dist").display());
     let dest = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("sources.rs");
     std::fs::write(dest, out).unwrap();
 }

@@ -73,6 +73,9 @@ test("an agent works a ticket from search to another queue, and a second agent l
   const reply = page.locator("[data-articles] li").filter({ hasText: "We are on our way" });
   await assert.doesNotReject(reply.getByText("Visible to customer").waitFor());
   assert.equal(await page.evaluate(() => window.__samePage), marker, "the reply reloaded the page");
+  // No SMTP server is configured here: the reply is kept, and says it waits to be sent.
+  await assert.doesNotReject(reply.locator('[data-delivery="delivery-queued"]', { hasText: "Waiting to be sent" }).waitFor());
+  await shot(page, "03-zoom-reply-waiting");
 
   // An internal note is marked as internal. A mistyped field is refused beside itself,
   // and nothing typed is lost.

@@ -7,6 +7,7 @@ use askama::Template;
 use chrono::Utc;
 use goats_core::model::*;
 use goats_core::permission::Permission;
+use goats_core::ports::DeliveryState;
 use poem::http::StatusCode;
 use poem::web::Path;
 use poem::{Request, Response, handler};
@@ -33,6 +34,8 @@ pub struct ArticleView {
     pub created: Stamp,
     /// (id, file name, size for people)
     pub attachments: Vec<(i64, String, String)>,
+    /// For mail that leaves: where it is (a message key) and the server's last words.
+    pub delivery: Option<(&'static str, String)>,
 }
 
 /// Which actions the agent may take, by the permissions OTRS would check.
@@ -145,6 +148,7 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
     let s = &desk.state;
     let zoom = s.tickets.zoom(&desk.perms, id).await.map_err(fail)?;
     let (ticket, abilities, watching, accounted) = (zoom.ticket, zoom.abilities, zoom.watching, zoom.accounted);
+    let mut deliveries = zoom.deliveries;
     let links = zoom
         .links
         .into_iter()
@@ -209,6 +213,13 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
                     .iter()
                     .map(|f| (f.id, f.filename.clone(), size(desk.tr(), f.size)))
                     .collect(),
+                delivery: deliveries.iter().position(|(id, _)| *id == a.id).map(|i| {
+                    match deliveries.swap_remove(i).1 {
+                        DeliveryState::Queued { last_error, .. } => ("delivery-queued", last_error.unwrap_or_default()),
+                        DeliveryState::Sent => ("delivery-sent", String::new()),
+                        DeliveryState::Failed { reason } => ("delivery-failed", reason),
+                    }
+                }),
             }
         })
         .collect();
