@@ -393,6 +393,20 @@ mod tests {
         c.validate().unwrap();
         assert_eq!(c.jobs, JobsConfig::default());
         assert_eq!(c.default_calendar, CalendarConfig::default());
+        assert_eq!(c.mail, MailConfig::default());
+    }
+
+    #[test]
+    fn the_smtp_password_comes_from_the_environment_and_is_masked() {
+        let mut c = Config::from_yaml("mail:\n  smtp: {host: mail.example.com}\n").unwrap();
+        c.apply_env(&[("GOATS_MAIL_SMTP_PASSWORD", "s3cret-pass")]).unwrap();
+        c.validate().unwrap();
+        let smtp = c.mail.smtp.clone().unwrap();
+        assert_eq!((smtp.port, smtp.password.as_deref()), (587, Some("s3cret-pass")));
+        let shown = c.to_masked_yaml();
+        assert!(!shown.contains("s3cret-pass") && shown.contains("*****"), "{shown}");
+        let bad = Config::from_yaml("mail:\n  retry: {attempts: 0}\n").unwrap();
+        assert!(bad.validate().unwrap_err().to_string().contains("mail.retry"));
     }
 
     #[test]
