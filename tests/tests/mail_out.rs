@@ -214,3 +214,31 @@ async fn failures_are_retried_then_given_up_and_each_mail_is_sent_once() {
     })
     .await;
 }
+
+/// An email ticket an agent opens leaves as mail too, its subject carrying the number
+/// the ticket was given.
+#[tokio::test]
+async fn an_email_ticket_leaves_with_its_number() {
+    on_each_backend(|backend, d| async move {
+        let new = NewTicket {
+            title: "Your new laptop".into(),
+            queue_id: 2,
+            state_id: 1,
+            priority_id: 3,
+            type_id: None,
+            owner_id: 1,
+            responsible_id: None,
+            customer_id: None,
+            customer_user_id: Some("jane.doe@example.com".into()),
+            pending_until: None,
+            article: NewArticle { subject: "Your new laptop".into(), ..reply("Jane Doe <jane.doe@example.com>") },
+        };
+        let t = d.tickets.create(&d.root, new).await.unwrap();
+        let due = d.queues[0].due(chrono::Utc::now(), 10).await.unwrap();
+        assert_eq!(due.len(), 1, "{backend}");
+        let written = goats_mail::parse(due[0].raw.clone());
+        assert_eq!(written.subject, format!("[Ticket#{}] Your new laptop", t.number), "{backend}");
+        assert_eq!(written.in_reply_to, None, "{backend}: a new thread");
+    })
+    .await;
+}

@@ -65,7 +65,7 @@ impl TicketService {
         }
         let mut article = article;
         self.check_article(&mut article)?;
-        self.prepare_outgoing(&ticket, &mut article).await?;
+        self.prepare_outgoing((&ticket).into(), &mut article).await?;
         let for_history = article.clone();
         let internal = !article.visible_for_customer;
         let history: HistoryBuilder =

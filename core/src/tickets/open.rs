@@ -9,6 +9,7 @@ use crate::permission::{AgentPermissions, Permission};
 use crate::ports::*;
 use crate::state_rules;
 
+use super::outgoing::Thread;
 use super::{TicketService, plan};
 
 /// Distinct numbers to try before giving up: OTRS stops after 16,000 collisions.
@@ -81,7 +82,11 @@ impl TicketService {
             let number = self.allocate_number(now, attempts > 0).await?;
             let history = new_ticket_history(number.clone(), names.clone(), &new, pending);
             let stored_number = number.clone();
-            match p.tickets.create(draft(number), new.article.clone(), history, by).await {
+            // An email ticket leaves as mail: its subject carries this number.
+            let mut article = new.article.clone();
+            let thread = Thread { id: None, number: &number, queue_id: queue.id, queue: &queue.name };
+            self.prepare_outgoing(thread, &mut article).await?;
+            match p.tickets.create(draft(number), article, history, by).await {
                 Err(DomainError::Conflict(_)) if attempts < 10 => attempts += 1,
                 Err(e) => return Err(e),
                 Ok(created) => {

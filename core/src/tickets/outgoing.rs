@@ -42,7 +42,7 @@ impl TicketService {
 
     /// Makes an outgoing `article` on `ticket` ready to send (see the module).
     /// Articles that do not leave, or a service with no composer, pass unchanged.
-    pub(super) async fn prepare_outgoing(&self, ticket: &Ticket, article: &mut NewArticle) -> DomainResult<()> {
+    pub(super) async fn prepare_outgoing(&self, ticket: Thread<'_>, article: &mut NewArticle) -> DomainResult<()> {
         let Some(Outgoing { composer, .. }) = &self.outgoing else { return Ok(()) };
         if !Self::leaves(article) {
             return Ok(());
@@ -52,14 +52,12 @@ impl TicketService {
         })?;
         let mut recipients = addresses(article.to.as_deref().unwrap_or_default(), "to")?;
         recipients.extend(addresses(article.cc.as_deref().unwrap_or_default(), "cc")?);
-        let answered = self
-            .ports
-            .articles
-            .list_for_ticket(ticket.id)
-            .await?
-            .into_iter()
-            .rev()
-            .find(|a| a.sender_type == SenderType::Customer && a.message_id.is_some());
+        let earlier = match ticket.id {
+            Some(id) => self.ports.articles.list_for_ticket(id).await?,
+            None => Vec::new(),
+        };
+        let answered =
+            earlier.into_iter().rev().find(|a| a.sender_type == SenderType::Customer && a.message_id.is_some());
         let in_reply_to = answered.as_ref().and_then(|a| a.message_id.clone());
         let references = answered.as_ref().map(|a| {
             let earlier = a.references.as_deref().unwrap_or_default();
@@ -72,7 +70,7 @@ impl TicketService {
             from: sender.mailbox(),
             to: article.to.clone().unwrap_or_default(),
             cc: article.cc.clone().filter(|c| !c.trim().is_empty()),
-            subject: self.numbered_subject(&ticket.number, &article.subject),
+            subject: self.numbered_subject(ticket.number, &article.subject),
             body: article.body.clone(),
             message_id: message_id.clone(),
             in_reply_to: in_reply_to.clone(),
@@ -103,6 +101,22 @@ impl TicketService {
             _ => ("", subject.trim()),
         };
         format!("{reply}{tag} {rest}").trim_end().to_string()
+    }
+}
+
+/// The ticket an outgoing article belongs to, as far as its mail needs it: a new
+/// ticket has no id yet and nothing to answer.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Thread<'a> {
+    pub id: Option<TicketId>,
+    pub number: &'a str,
+    pub queue_id: QueueId,
+    pub queue: &'a str,
+}
+
+impl<'a> From<&'a Ticket> for Thread<'a> {
+    fn from(t: &'a Ticket) -> Self {
+        Self { id: Some(t.id), number: &t.number, queue_id: t.queue_id, queue: &t.queue }
     }
 }
 
