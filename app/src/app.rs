@@ -130,6 +130,8 @@ impl App {
                 articles: store.clone(),
                 lookups: lookups.clone(),
                 customers: store.clone(),
+                responses: store.clone(),
+                clock: clock.clone(),
             },
             tickets.clone(),
             config.tickets.numbers(),

@@ -2,7 +2,7 @@
 
 use std::io::Read;
 
-use goats_core::mail::{Delivery, Route};
+use goats_core::mail::{Answer, Delivered, Delivery, Route};
 use goats_core::ports::LookupRepository;
 
 use crate::{App, AppError};
@@ -28,7 +28,12 @@ pub async fn ingest(app: &App, queue: Option<&str>, trusted: bool) -> Result<(),
         return Err(AppError::Usage("no message on standard input".into()));
     }
     let mail = goats_mail::parse(raw);
-    let (delivery, signals) = app.postmaster.deliver(mail, &Route { queue, trusted }).await?;
+    let Delivered { delivery, signals, answer } = app.postmaster.deliver(mail, &Route { queue, trusted }).await?;
+    match answer {
+        Answer::None => {}
+        Answer::Queued(article) => tracing::info!(article, "auto-response queued"),
+        Answer::Failed(why) => tracing::warn!(%why, "the mail is stored, its auto-response could not be written"),
+    }
     let machine = if signals.bounce {
         " (a bounce)"
     } else if signals.automatic {

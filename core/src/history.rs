@@ -10,6 +10,9 @@ use crate::model::{ArticleId, PriorityId, QueueId, StateId, TicketId, TypeId, Us
 pub enum HistoryType {
     NewTicket = 1,
     FollowUp = 2,
+    SendAutoReject = 3,
+    SendAutoReply = 4,
+    SendAutoFollowUp = 5,
     EmailAgent = 11,
     EmailCustomer = 12,
     PhoneCallAgent = 13,

@@ -16,6 +16,10 @@ pub struct ReplyContext {
     pub owner_last_name: String,
     pub agent_first_name: String,
     pub agent_last_name: String,
+    /// The customer's mail being answered (`<OTRS_CUSTOMER_SUBJECT[n]>`,
+    /// `<OTRS_CUSTOMER_EMAIL[n]>`); empty when there is none.
+    pub customer_subject: String,
+    pub customer_body: String,
 }
 
 /// Salutation, template and signature, in that order, each with its tags replaced.
@@ -58,7 +62,17 @@ pub fn fill(text: &str, ctx: &ReplyContext) -> String {
 }
 
 fn value(tag: &str, ctx: &ReplyContext) -> Option<String> {
+    // `NAME[n]`: the first n characters of a subject, or n lines of a body.
+    if let Some((name, n)) = tag.strip_suffix(']').and_then(|t| t.split_once('[')) {
+        let n: usize = n.trim().parse().ok()?;
+        return match name {
+            "OTRS_CUSTOMER_SUBJECT" => Some(first_chars(&ctx.customer_subject, n)),
+            "OTRS_CUSTOMER_EMAIL" | "OTRS_CUSTOMER_BODY" => Some(quoted_lines(&ctx.customer_body, n)),
+            _ => None,
+        };
+    }
     let field = match tag {
+        "OTRS_CUSTOMER_SUBJECT" => &ctx.customer_subject,
         "OTRS_CUSTOMER_REALNAME" => return Some(customer_realname(ctx)),
         "OTRS_TICKET_TicketNumber" | "OTRS_TICKET_NUMBER" => &ctx.ticket_number,
         "OTRS_TICKET_Title" => &ctx.ticket_title,
@@ -72,6 +86,20 @@ fn value(tag: &str, ctx: &ReplyContext) -> Option<String> {
         _ => return None,
     };
     Some(field.clone())
+}
+
+/// A subject cut to `n` characters, `[...]` marking the cut, as OTRS does.
+fn first_chars(text: &str, n: usize) -> String {
+    if text.chars().count() <= n {
+        text.to_string()
+    } else {
+        format!("{} [...]", text.chars().take(n).collect::<String>())
+    }
+}
+
+/// The first `n` lines of a mail, quoted with `> `.
+fn quoted_lines(body: &str, n: usize) -> String {
+    body.lines().take(n).map(|l| format!("> {l}")).collect::<Vec<_>>().join("\n")
 }
 
 /// `<OTRS_CUSTOMER_REALNAME>`: the customer's full name, or their address when the
@@ -96,7 +124,17 @@ mod tests {
             owner_last_name: "Owner".into(),
             agent_first_name: "Alice".into(),
             agent_last_name: "Archer".into(),
+            customer_subject: "The printer on the second floor is on fire".into(),
+            customer_body: "Line one\nLine two\nLine three".into(),
         }
+    }
+
+    #[test]
+    fn the_customers_mail_is_quoted_as_asked() {
+        let text = "RE: <OTRS_CUSTOMER_SUBJECT[24]>\nYou wrote:\n<OTRS_CUSTOMER_EMAIL[2]>";
+        assert_eq!(fill(text, &ctx()), "RE: The printer on the secon [...]\nYou wrote:\n> Line one\n> Line two");
+        assert_eq!(fill("<OTRS_CUSTOMER_SUBJECT[99]>", &ctx()), "The printer on the second floor is on fire");
+        assert_eq!(fill("<OTRS_UNKNOWN[3]>", &ctx()), "-");
     }
 
     #[test]

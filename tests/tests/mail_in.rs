@@ -38,7 +38,7 @@ struct Desk {
 impl Desk {
     fn new(
         service: TicketService,
-        store: (Arc<dyn TicketRepository>, Arc<dyn ArticleRepository>),
+        store: (Arc<dyn TicketRepository>, Arc<dyn ArticleRepository>, Arc<dyn AutoResponses>),
         lookups: Arc<dyn LookupRepository>,
         customers: Arc<dyn CustomerRepository>,
         root: AgentPermissions,
@@ -49,13 +49,15 @@ impl Desk {
             articles: store.1.clone(),
             lookups: lookups.clone(),
             customers: customers.clone(),
+            responses: store.2,
+            clock: Arc::new(SystemClock),
         };
         let postmaster = Postmaster::new(ports, tickets.clone(), TicketNumberConfig::default());
         Self { postmaster, tickets, root, articles: store.1, lookups, customers }
     }
 
     async fn deliver(&self, raw: Vec<u8>) -> Delivery {
-        self.postmaster.deliver(goats_mail::parse(raw), &Route::default()).await.unwrap().0
+        self.postmaster.deliver(goats_mail::parse(raw), &Route::default()).await.unwrap().delivery
     }
 
     async fn ticket(&self, id: TicketId) -> Ticket {
@@ -104,7 +106,11 @@ where
                 let store = Arc::new(MemoryStore::with_defaults(Arc::new(SystemClock)));
                 let root = AgentPermissions::new(1, store.grants_for(1).await.unwrap());
                 let service = TicketService::new(store.ticket_ports(), TicketNumberConfig::default());
-                f(backend, Desk::new(service, (store.clone(), store.clone()), store.clone(), store, root)).await;
+                f(
+                    backend,
+                    Desk::new(service, (store.clone(), store.clone(), store.clone()), store.clone(), store, root),
+                )
+                .await;
             }
             Backend::Sql(engine) => {
                 let t = TestDatabase::create(engine).await;
@@ -113,7 +119,11 @@ where
                 let root = AgentPermissions::new(1, db.grants_for(1).await.unwrap());
                 let service = ticket_service(&db, Arc::new(SystemClock));
                 let store = Arc::new(db.clone());
-                f(backend, Desk::new(service, (store.clone(), store.clone()), store.clone(), store, root)).await;
+                f(
+                    backend,
+                    Desk::new(service, (store.clone(), store.clone(), store.clone()), store.clone(), store, root),
+                )
+                .await;
                 db.close().await;
                 t.drop_database().await;
             }
@@ -307,13 +317,14 @@ async fn charsets_html_attachments_and_broken_mime_are_read() {
 #[tokio::test]
 async fn machines_are_told_from_people_and_x_otrs_headers_need_trust() {
     on_each_backend(|backend, desk| async move {
-        let (_, auto) =
-            desk.postmaster.deliver(goats_mail::parse(corpus("auto-reply")), &Route::default()).await.unwrap();
+        let auto =
+            desk.postmaster.deliver(goats_mail::parse(corpus("auto-reply")), &Route::default()).await.unwrap().signals;
         assert!(auto.automatic && !auto.bounce, "{backend:?}");
-        let (_, bounce) =
-            desk.postmaster.deliver(goats_mail::parse(corpus("bounce")), &Route::default()).await.unwrap();
+        let bounce =
+            desk.postmaster.deliver(goats_mail::parse(corpus("bounce")), &Route::default()).await.unwrap().signals;
         assert!(bounce.bounce, "{backend:?}");
-        let (_, person) = desk.postmaster.deliver(goats_mail::parse(corpus("plain")), &Route::default()).await.unwrap();
+        let person =
+            desk.postmaster.deliver(goats_mail::parse(corpus("plain")), &Route::default()).await.unwrap().signals;
         assert!(!person.automatic, "{backend:?}");
 
         let steered = |n: u32| {
@@ -327,7 +338,7 @@ async fn machines_are_told_from_people_and_x_otrs_headers_need_trust() {
                 "df says 100%.",
             ]))
         };
-        let untrusted = desk.postmaster.deliver(steered(1), &Route::default()).await.unwrap().0;
+        let untrusted = desk.postmaster.deliver(steered(1), &Route::default()).await.unwrap().delivery;
         let t = desk.ticket(new_ticket(&untrusted).0).await;
         assert_eq!(
             (t.queue.as_str(), t.priority.as_str()),
@@ -335,11 +346,11 @@ async fn machines_are_told_from_people_and_x_otrs_headers_need_trust() {
             "{backend:?}: headers anyone can write"
         );
         let trusted = Route { queue: None, trusted: true };
-        let t = desk.ticket(new_ticket(&desk.postmaster.deliver(steered(2), &trusted).await.unwrap().0).0).await;
+        let t = desk.ticket(new_ticket(&desk.postmaster.deliver(steered(2), &trusted).await.unwrap().delivery).0).await;
         assert_eq!((t.queue.as_str(), t.priority.as_str()), ("Junk", "5 very high"), "{backend:?}");
         let misc = desk.lookups.queue_by_name("Misc").await.unwrap().unwrap();
         let routed = Route { queue: Some(misc.id), trusted: false };
-        let t = desk.ticket(new_ticket(&desk.postmaster.deliver(steered(3), &routed).await.unwrap().0).0).await;
+        let t = desk.ticket(new_ticket(&desk.postmaster.deliver(steered(3), &routed).await.unwrap().delivery).0).await;
         assert_eq!(t.queue, "Misc", "{backend:?}: the route's queue");
     })
     .await;

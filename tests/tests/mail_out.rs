@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use chrono::Duration;
 use goats_core::DomainError;
-use goats_core::mail::{Delivery, MailSender, Postmaster, PostmasterPorts, RetryPolicy, Route, SendRun};
+use goats_core::mail::{Answer, Delivery, MailSender, Postmaster, PostmasterPorts, RetryPolicy, Route, SendRun};
 use goats_core::model::*;
 use goats_core::permission::AgentPermissions;
 use goats_core::ports::*;
@@ -45,11 +45,13 @@ struct Desk {
     /// One queue per instance.
     queues: Vec<Arc<dyn MailQueue>>,
     articles: Arc<dyn ArticleRepository>,
+    responses: Arc<dyn AutoResponses>,
 }
 
 fn desk(
     ports: TicketPorts,
     customers: Arc<dyn CustomerRepository>,
+    responses: Arc<dyn AutoResponses>,
     queues: Vec<Arc<dyn MailQueue>>,
     root: AgentPermissions,
 ) -> Desk {
@@ -61,9 +63,11 @@ fn desk(
         articles: ports.articles.clone(),
         lookups: ports.lookups.clone(),
         customers,
+        responses: responses.clone(),
+        clock: Arc::new(SystemClock),
     };
     let postmaster = Postmaster::new(pm, tickets.clone(), TicketNumberConfig::default());
-    Desk { tickets, postmaster, root, queues, articles: ports.articles }
+    Desk { tickets, postmaster, root, queues, articles: ports.articles, responses }
 }
 
 async fn on_each_backend<F, Fut>(f: F)
@@ -73,7 +77,11 @@ where
 {
     let store = Arc::new(MemoryStore::with_defaults(Arc::new(SystemClock)));
     let root = AgentPermissions::new(1, store.grants_for(1).await.unwrap());
-    f("memory".into(), desk(store.ticket_ports(), store.clone(), vec![store.clone(), store.clone()], root)).await;
+    f(
+        "memory".into(),
+        desk(store.ticket_ports(), store.clone(), store.clone(), vec![store.clone(), store.clone()], root),
+    )
+    .await;
     for engine in [Engine::Sqlite, Engine::Postgres, Engine::MySql] {
         let t = TestDatabase::create(engine).await;
         let first: Db = t.connect().await;
@@ -82,7 +90,7 @@ where
         let root = AgentPermissions::new(1, first.grants_for(1).await.unwrap());
         let ports = ticket_service_ports(&first);
         let queues: Vec<Arc<dyn MailQueue>> = vec![Arc::new(first.clone()), Arc::new(second.clone())];
-        f(format!("{engine:?}"), desk(ports, Arc::new(first.clone()), queues, root)).await;
+        f(format!("{engine:?}"), desk(ports, Arc::new(first.clone()), Arc::new(first.clone()), queues, root)).await;
         first.close().await;
         second.close().await;
         t.drop_database().await;
@@ -120,7 +128,7 @@ fn sender(queue: &Arc<dyn MailQueue>, transport: &Arc<Scripted>, attempts: i32) 
 /// A ticket from Jane's mail, as the postmaster makes it.
 async fn janes_ticket(d: &Desk) -> (TicketId, String) {
     let raw = b"From: Jane Doe <jane.doe@example.com>\r\nSubject: Printer on fire\r\nMessage-ID: <q-1@example.com>\r\n\r\nHelp!\r\n";
-    match d.postmaster.deliver(goats_mail::parse(raw.to_vec()), &Route::default()).await.unwrap().0 {
+    match d.postmaster.deliver(goats_mail::parse(raw.to_vec()), &Route::default()).await.unwrap().delivery {
         Delivery::NewTicket { ticket_id, number, .. } => (ticket_id, number),
         other => panic!("{other:?}"),
     }
@@ -239,6 +247,58 @@ async fn an_email_ticket_leaves_with_its_number() {
         let written = goats_mail::parse(due[0].raw.clone());
         assert_eq!(written.subject, format!("[Ticket#{}] Your new laptop", t.number), "{backend}");
         assert_eq!(written.in_reply_to, None, "{backend}: a new thread");
+    })
+    .await;
+}
+
+/// A queue's auto-reply answers a new ticket's sender, quoting them, once per mail and
+/// never a machine; no address gets more than the day's share.
+#[tokio::test]
+async fn auto_responses_answer_people_not_machines() {
+    on_each_backend(|backend, d| async move {
+        let reply = NewAutoResponse {
+            name: "new ticket".into(),
+            kind: AutoResponseKind::Reply,
+            subject: "RE: <OTRS_CUSTOMER_SUBJECT[40]>".into(),
+            body: "We opened ticket <OTRS_TICKET_TicketNumber> for you.\n\nYou wrote:\n<OTRS_CUSTOMER_EMAIL[3]>\n".into(),
+            system_address_id: 1,
+        };
+        let id = d.responses.create_auto_response(reply, 1).await.unwrap();
+        d.responses.assign_auto_responses(2, &[id], 1).await.unwrap();
+
+        let raw = b"From: Jane Doe <jane.doe@example.com>\r\nSubject: Printer on fire\r\nMessage-ID: <a-1@example.com>\r\n\r\nHelp!\r\nIt burns.\r\n";
+        let done = d.postmaster.deliver(goats_mail::parse(raw.to_vec()), &Route::default()).await.unwrap();
+        let Delivery::NewTicket { ticket_id, number, .. } = done.delivery else { panic!("{done:?}") };
+        let Answer::Queued(answer) = done.answer else { panic!("{backend}: {:?}", done.answer) };
+        let due = d.queues[0].due(chrono::Utc::now(), 10).await.unwrap();
+        assert_eq!(due.len(), 1, "{backend}");
+        assert_eq!(due[0].envelope.recipients, ["jane.doe@example.com"], "{backend}");
+        let sent = goats_mail::parse(due[0].raw.clone());
+        assert_eq!(sent.subject, format!("RE: [Ticket#{number}] Printer on fire"), "{backend}");
+        assert_eq!(sent.header("Auto-Submitted"), Some("auto-replied"), "{backend}");
+        assert_eq!(sent.in_reply_to.as_deref(), Some("<a-1@example.com>"), "{backend}");
+        assert!(sent.body.contains(&format!("We opened ticket {number} for you.")), "{backend}: {}", sent.body);
+        assert!(sent.body.contains("> Help!\n> It burns."), "{backend}: {}", sent.body);
+        let a = d.articles.get(answer).await.unwrap().unwrap();
+        assert_eq!((a.sender_type, a.channel), (SenderType::System, CommunicationChannel::Email), "{backend}");
+        let history = d.tickets.history(&d.root, ticket_id).await.unwrap();
+        assert!(history.iter().any(|h| h.history_type == "SendAutoReply" && h.name == "%%Jane Doe <jane.doe@example.com>"));
+
+        // An out-of-office answer is stored, and not answered.
+        let ooo = b"From: jane.doe@example.com\r\nSubject: Away\r\nAuto-Submitted: auto-replied\r\nMessage-ID: <a-2@example.com>\r\n\r\nBack Monday.\r\n";
+        let done = d.postmaster.deliver(goats_mail::parse(ooo.to_vec()), &Route::default()).await.unwrap();
+        assert!(matches!(done.delivery, Delivery::NewTicket { .. }), "{backend}");
+        assert_eq!(done.answer, Answer::None, "{backend}");
+        assert_eq!(d.queues[0].due(chrono::Utc::now(), 10).await.unwrap().len(), 1, "{backend}");
+
+        // The day's share per address.
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        let r = &d.responses;
+        assert!(r.count_automatic_mail("x@example.com", day, 2).await.unwrap());
+        assert!(r.count_automatic_mail("x@example.com", day, 2).await.unwrap());
+        assert!(!r.count_automatic_mail("x@example.com", day, 2).await.unwrap(), "{backend}: the third is refused");
+        assert!(r.count_automatic_mail("y@example.com", day, 2).await.unwrap(), "{backend}: per address");
+        assert!(r.count_automatic_mail("x@example.com", day.succ_opt().unwrap(), 2).await.unwrap(), "{backend}: per day");
     })
     .await;
 }

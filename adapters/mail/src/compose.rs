@@ -3,8 +3,10 @@
 use goats_core::ports::{MailComposer, OutboundMail};
 use goats_core::{DomainError, DomainResult};
 use lettre::Message;
-use lettre::message::header::{self, ContentType};
+use lettre::message::header::{self, ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, Mailboxes, MultiPart, SinglePart};
+
+const AUTO_SUBMITTED: HeaderName = HeaderName::new_from_ascii_str("Auto-Submitted");
 
 /// Writes messages with lettre's builder.
 #[derive(Debug, Default, Clone, Copy)]
@@ -34,6 +36,10 @@ impl MailComposer for Composer {
         }
         if let Some(ids) = &mail.references {
             builder = builder.references(ids.clone());
+        }
+        if mail.automatic {
+            // RFC 3834: no one answers this automatically in turn.
+            builder = builder.raw_header(HeaderValue::new(AUTO_SUBMITTED, "auto-replied".into()));
         }
         let text = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.body.clone());
         let message = if mail.attachments.is_empty() {
@@ -70,6 +76,7 @@ mod tests {
             in_reply_to: Some("<q@example.de>".into()),
             references: Some("<p@example.de> <q@example.de>".into()),
             attachments: Vec::new(),
+            automatic: false,
         }
     }
 
@@ -93,6 +100,16 @@ mod tests {
         assert_eq!(back.attachments.len(), 1);
         assert_eq!(back.attachments[0].filename(), "report.pdf");
         assert_eq!(back.attachments[0].content(), b"%PDF-1.4 tiny");
+    }
+
+    #[test]
+    fn automatic_answers_say_so() {
+        let mut m = mail();
+        m.automatic = true;
+        let back = crate::parse(Composer.compose(&m).unwrap());
+        assert_eq!(back.header("Auto-Submitted"), Some("auto-replied"));
+        assert!(goats_core::mail::Signals::of(&back).automatic, "goats does not answer its own answers");
+        assert_eq!(crate::parse(Composer.compose(&mail()).unwrap()).header("Auto-Submitted"), None);
     }
 
     #[test]

@@ -59,6 +59,7 @@ pub fn parse(raw: Vec<u8>) -> InboundMail {
         sender,
         to: message.to().map(mailboxes),
         cc: message.cc().map(mailboxes),
+        reply_to: message.reply_to().map(mailboxes).filter(|r| !r.is_empty()),
         subject: message.subject().unwrap_or_default().trim().to_string(),
         message_id: message.message_id().map(bracketed),
         in_reply_to: ids(message.in_reply_to()).into_iter().next(),

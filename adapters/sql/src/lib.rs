@@ -7,6 +7,7 @@
 mod agents;
 mod articles;
 mod attachments;
+mod auto_responses;
 mod connection;
 mod counter;
 mod creation;

@@ -14,6 +14,8 @@ pub struct InboundMail {
     pub sender: Option<String>,
     pub to: Option<String>,
     pub cc: Option<String>,
+    /// Where answers go, when not to `from`.
+    pub reply_to: Option<String>,
     pub subject: String,
     /// With its angle brackets, as OTRS stores and hashes it.
     pub message_id: Option<String>,

@@ -3,12 +3,14 @@
 //! (queued with its article, see `tickets::outgoing`). Reading and writing MIME and
 //! talking SMTP are adapters' work; this module only sees their results.
 
+mod auto_response;
 mod inbound;
 mod postmaster;
 mod sender;
 mod signals;
 
+pub use auto_response::MAX_AUTOMATIC_PER_DAY;
 pub use inbound::InboundMail;
-pub use postmaster::{Delivery, Postmaster, PostmasterPorts, Route};
+pub use postmaster::{Answer, Delivered, Delivery, Postmaster, PostmasterPorts, Route};
 pub use sender::{MailSender, RetryPolicy, SendRun};
 pub use signals::Signals;

@@ -22,6 +22,7 @@ use crate::ports::*;
 use crate::ticket_number::TicketNumberConfig;
 use crate::tickets::{FollowUpRules, Reopen, SYSTEM_USER, TicketService};
 
+use super::auto_response::Asked;
 use super::{InboundMail, Signals};
 
 /// OTRS's `PostmasterDefaultQueue`, `PostmasterDefaultState` and
@@ -36,6 +37,26 @@ const DEFAULT_PRIORITY: &str = "3 normal";
 pub struct Route {
     pub queue: Option<QueueId>,
     pub trusted: bool,
+}
+
+/// What became of a mail, with what its headers say and the answer it got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivered {
+    pub delivery: Delivery,
+    pub signals: Signals,
+    pub answer: Answer,
+}
+
+/// The automatic answer to a mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// None is due: the queue has none, the mail came from a machine, or its sender
+    /// had their day's share.
+    None,
+    /// Queued for sending, as this article.
+    Queued(ArticleId),
+    /// One was due and could not be written (the mail itself is stored).
+    Failed(String),
 }
 
 /// What became of a mail.
@@ -72,11 +93,13 @@ pub struct PostmasterPorts {
     pub articles: Arc<dyn ArticleRepository>,
     pub lookups: Arc<dyn LookupRepository>,
     pub customers: Arc<dyn CustomerRepository>,
+    pub responses: Arc<dyn AutoResponses>,
+    pub clock: Arc<dyn Clock>,
 }
 
 pub struct Postmaster {
-    ports: PostmasterPorts,
-    service: Arc<TicketService>,
+    pub(super) ports: PostmasterPorts,
+    pub(super) service: Arc<TicketService>,
     numbers: TicketNumberConfig,
 }
 
@@ -85,22 +108,32 @@ impl Postmaster {
         Self { ports, service, numbers }
     }
 
-    /// Delivers one mail; with it, what its headers say about its sender.
-    pub async fn deliver(&self, mail: InboundMail, route: &Route) -> DomainResult<(Delivery, Signals)> {
+    /// Delivers one mail: where it went, what its headers say about its sender, and
+    /// the automatic answer it got.
+    pub async fn deliver(&self, mail: InboundMail, route: &Route) -> DomainResult<Delivered> {
         let signals = Signals::of(&mail);
+        let unanswered = |delivery| Delivered { delivery, signals, answer: Answer::None };
         if route.trusted && mail.header("X-OTRS-Ignore").is_some_and(|v| v.eq_ignore_ascii_case("yes")) {
-            return Ok((Delivery::Ignored, signals));
+            return Ok(unanswered(Delivery::Ignored));
         }
         if let Some(id) = &mail.message_id
             && let Some((ticket_id, article_id)) = self.ports.articles.by_message_id(id).await?
         {
-            return Ok((Delivery::Duplicate { ticket_id, article_id }, signals));
+            return Ok(unanswered(Delivery::Duplicate { ticket_id, article_id }));
         }
-        let delivery = match self.followed_ticket(&mail).await? {
+        let asked = Asked::of(&mail);
+        let (delivery, because_closed) = match self.followed_ticket(&mail).await? {
             Some(ticket) => self.follow_up(ticket, mail, route).await?,
-            None => self.new_ticket(mail, route, None).await?,
+            None => (self.new_ticket(mail, route, None).await?, false),
         };
-        Ok((delivery, signals))
+        // The mail is stored: an answer that cannot be sent must not make the sender
+        // (or the MTA) deliver it again, so its failure is reported, not returned.
+        let answer = match self.answer(&delivery, because_closed, asked, signals).await {
+            Ok(Some(article_id)) => Answer::Queued(article_id),
+            Ok(None) => Answer::None,
+            Err(e) => Answer::Failed(e.to_string()),
+        };
+        Ok(Delivered { delivery, signals, answer })
     }
 
     /// The ticket a mail follows up, if any.
@@ -124,7 +157,8 @@ impl Postmaster {
         }
     }
 
-    async fn follow_up(&self, ticket: Ticket, mail: InboundMail, route: &Route) -> DomainResult<Delivery> {
+    /// The follow-up, and whether it opened a new ticket because the old one is closed.
+    async fn follow_up(&self, ticket: Ticket, mail: InboundMail, route: &Route) -> DomainResult<(Delivery, bool)> {
         let queue = self
             .ports
             .lookups
@@ -134,7 +168,7 @@ impl Postmaster {
         let closed = matches!(ticket.state_type, StateType::Closed | StateType::Removed);
         let number = ticket.number.clone();
         if closed && queue.follow_up == FollowUp::NewTicket {
-            return self.new_ticket(mail, route, Some(&number)).await;
+            return Ok((self.new_ticket(mail, route, Some(&number)).await?, true));
         }
         let rejected = closed && queue.follow_up == FollowUp::Reject;
         let rules = FollowUpRules {
@@ -144,11 +178,14 @@ impl Postmaster {
         };
         let article_id = self.service.follow_up(&ticket, article(mail), rules).await?;
         let ticket_id = ticket.id;
-        Ok(if rejected {
-            Delivery::Rejected { ticket_id, number, article_id }
-        } else {
-            Delivery::FollowUp { ticket_id, number, article_id }
-        })
+        Ok((
+            if rejected {
+                Delivery::Rejected { ticket_id, number, article_id }
+            } else {
+                Delivery::FollowUp { ticket_id, number, article_id }
+            },
+            false,
+        ))
     }
 
     /// A new ticket for the mail; `closed_ticket` when it answers a closed ticket whose

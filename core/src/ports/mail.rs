@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::error::DomainResult;
 use crate::model::*;
+use crate::ports::SystemAddress;
 
 /// What an outgoing message says; the composer writes it as MIME.
 #[derive(Debug, Clone)]
@@ -21,6 +22,9 @@ pub struct OutboundMail {
     pub in_reply_to: Option<String>,
     pub references: Option<String>,
     pub attachments: Vec<NewAttachment>,
+    /// Sent by goats itself, not by a person (auto-responses): marked
+    /// `Auto-Submitted: auto-replied`, so other systems do not answer it.
+    pub automatic: bool,
 }
 
 /// Who a queued message goes from and to, as SMTP's envelope says.
@@ -28,6 +32,56 @@ pub struct OutboundMail {
 pub struct Envelope {
     pub sender: String,
     pub recipients: Vec<String>,
+}
+
+/// OTRS's `auto_response_type`: which automatic answer a queue gives to what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::FromRepr, strum::IntoStaticStr)]
+pub enum AutoResponseKind {
+    /// A mail opened a new ticket ("auto reply").
+    Reply = 1,
+    /// A follow-up to a closed ticket was rejected ("auto reject").
+    Reject = 2,
+    /// A follow-up was added ("auto follow up").
+    FollowUp = 3,
+    /// A follow-up to a closed ticket opened a new one ("auto reply/new ticket").
+    NewTicketAfterClosed = 4,
+}
+
+/// An automatic answer as an admin wrote it (`auto_response`), with the address it is
+/// sent from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutoResponse {
+    /// `text1`, with `<OTRS_…>` tags.
+    pub subject: String,
+    /// `text0`, with `<OTRS_…>` tags.
+    pub body: String,
+    pub sender: SystemAddress,
+}
+
+/// An auto-response as an admin creates it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAutoResponse {
+    pub name: String,
+    pub kind: AutoResponseKind,
+    pub subject: String,
+    pub body: String,
+    /// The `system_address` it is sent from.
+    pub system_address_id: i32,
+}
+
+/// The automatic answers queues give, and the count that keeps them from flooding one
+/// address (OTRS's `ticket_loop_protection`).
+#[async_trait]
+pub trait AutoResponses: Send + Sync {
+    async fn create_auto_response(&self, response: NewAutoResponse, by: UserId) -> DomainResult<i32>;
+    /// The queue's auto-responses become `ids` (at most one of each kind, as OTRS's
+    /// admin form allows).
+    async fn assign_auto_responses(&self, queue: QueueId, ids: &[i32], by: UserId) -> DomainResult<()>;
+    /// The valid answer of `kind` assigned to the queue, if any.
+    async fn auto_response(&self, queue: QueueId, kind: AutoResponseKind) -> DomainResult<Option<AutoResponse>>;
+    /// Counts one more automatic mail to `address` on `day`; false, and nothing counted,
+    /// when `limit` were sent that day already.
+    async fn count_automatic_mail(&self, address: &str, day: chrono::NaiveDate, limit: u32) -> DomainResult<bool>;
 }
 
 /// Writes messages: MIME, headers encoded, a date. Pure work, no I/O.

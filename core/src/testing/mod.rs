@@ -1,6 +1,7 @@
 //! In-memory implementations of every port, seeded with OTRS's default rows, so the
 //! domain rules can be tested without a database.
 
+mod auto_responses;
 mod clock;
 mod fixtures;
 mod lookups;
@@ -40,6 +41,9 @@ struct State {
     mail_queue: Vec<mail::Queued>,
     send_errors: Vec<(ArticleId, String)>,
     mail_ids: i64,
+    auto_responses: Vec<(i32, crate::ports::NewAutoResponse)>,
+    queue_auto_responses: Vec<(QueueId, i32)>,
+    automatic_mail: Vec<(String, chrono::NaiveDate)>,
     counters: Vec<(i64, u64, DateTime<Utc>)>,
     queues: Vec<Queue>,
     states: Vec<TicketState>,

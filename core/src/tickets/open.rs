@@ -84,7 +84,7 @@ impl TicketService {
             let stored_number = number.clone();
             // An email ticket leaves as mail: its subject carries this number.
             let mut article = new.article.clone();
-            let thread = Thread { id: None, number: &number, queue_id: queue.id, queue: &queue.name };
+            let thread = Thread { id: None, number: &number, queue_id: queue.id, queue: &queue.name, sender: None };
             self.prepare_outgoing(thread, &mut article).await?;
             match p.tickets.create(draft(number), article, history, by).await {
                 Err(DomainError::Conflict(_)) if attempts < 10 => attempts += 1,

@@ -6,10 +6,12 @@
 use rand::Rng;
 
 use crate::error::{DomainError, DomainResult};
+use crate::event::Event;
+use crate::history::{HistoryEntry, HistoryType};
 use crate::model::*;
 use crate::ports::*;
 
-use super::{Outgoing, TicketService};
+use super::{Outgoing, SYSTEM_USER, TicketService};
 
 impl TicketService {
     /// Where each outgoing article of a ticket is: queued (with the last failure),
@@ -33,6 +35,28 @@ impl TicketService {
             .collect())
     }
 
+    /// Sends an automatic answer on a ticket (an auto-response) from `sender`, stored
+    /// as the system's article with its history row (`history`, naming the recipient).
+    pub(crate) async fn send_automatic(
+        &self,
+        ticket: &Ticket,
+        mut article: NewArticle,
+        sender: &SystemAddress,
+        history: HistoryType,
+    ) -> DomainResult<ArticleId> {
+        article.sender_type = SenderType::System;
+        self.check_article(&mut article)?;
+        self.prepare_outgoing(Thread { sender: Some(sender), ..ticket.into() }, &mut article).await?;
+        let name = format!("%%{}", article.to.clone().unwrap_or_default());
+        let entry: HistoryBuilder = Box::new(move |_, id| {
+            vec![HistoryEntry { history_type: history, name: name.clone(), article_id: Some(id) }]
+        });
+        let article_id = self.ports.articles.add(ticket.id, article, entry, SYSTEM_USER).await?;
+        self.forget_reads();
+        self.announce(ticket.id, |t| Event::ArticleAdded { ticket: t, article_id, internal: false }).await;
+        Ok(article_id)
+    }
+
     /// Whether `article` leaves as mail.
     fn leaves(article: &NewArticle) -> bool {
         article.channel == CommunicationChannel::Email
@@ -47,9 +71,15 @@ impl TicketService {
         if !Self::leaves(article) {
             return Ok(());
         }
-        let sender = self.ports.lookups.reply_texts(ticket.queue_id).await?.sender.ok_or_else(|| {
-            DomainError::invalid("queue", format!("queue {} has no valid system address to send from", ticket.queue))
-        })?;
+        let sender = match ticket.sender {
+            Some(s) => s.clone(),
+            None => self.ports.lookups.reply_texts(ticket.queue_id).await?.sender.ok_or_else(|| {
+                DomainError::invalid(
+                    "queue",
+                    format!("queue {} has no valid system address to send from", ticket.queue),
+                )
+            })?,
+        };
         let mut recipients = addresses(article.to.as_deref().unwrap_or_default(), "to")?;
         recipients.extend(addresses(article.cc.as_deref().unwrap_or_default(), "cc")?);
         let earlier = match ticket.id {
@@ -76,6 +106,7 @@ impl TicketService {
             in_reply_to: in_reply_to.clone(),
             references: references.clone(),
             attachments: article.attachments.clone(),
+            automatic: article.sender_type == SenderType::System,
         };
         let raw = composer.compose(&mail)?;
         article.from = Some(mail.from);
@@ -112,11 +143,13 @@ pub(super) struct Thread<'a> {
     pub number: &'a str,
     pub queue_id: QueueId,
     pub queue: &'a str,
+    /// Sent from this address rather than the queue's.
+    pub sender: Option<&'a SystemAddress>,
 }
 
 impl<'a> From<&'a Ticket> for Thread<'a> {
     fn from(t: &'a Ticket) -> Self {
-        Self { id: Some(t.id), number: &t.number, queue_id: t.queue_id, queue: &t.queue }
+        Self { id: Some(t.id), number: &t.number, queue_id: t.queue_id, queue: &t.queue, sender: None }
     }
 }
 

@@ -287,6 +287,8 @@ pub async fn reply_text(
     let texts = s.lookups.reply_texts(ticket.queue_id).await.map_err(fail)?;
     let template = q.template.trim().parse::<i32>().ok().and_then(|t| texts.templates.iter().find(|x| x.id == t));
     let mut ctx = ReplyContext {
+        customer_subject: String::new(),
+        customer_body: String::new(),
         ticket_number: ticket.number.clone(),
         ticket_title: ticket.title.clone(),
         agent_first_name: desk.agent.first_name.clone(),

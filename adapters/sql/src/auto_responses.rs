@@ -1,0 +1,95 @@
+//! Auto-responses (`auto_response`, assigned to queues in `queue_auto_response`) and
+//! the daily count of automatic mail per address (`ticket_loop_protection`, whose
+//! `sent_date` OTRS writes as `YYYY-MM-DD`).
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use goats_core::DomainResult;
+use goats_core::model::*;
+use goats_core::ports::*;
+use sea_orm::{ConnectionTrait, TransactionTrait, Value};
+
+use crate::connection::Db;
+use crate::error::to_domain;
+use crate::row::{int, opt_text, text};
+
+#[async_trait]
+impl AutoResponses for Db {
+    async fn create_auto_response(&self, r: NewAutoResponse, by: UserId) -> DomainResult<i32> {
+        let columns = ["name", "text0", "text1", "type_id", "system_address_id", "content_type", "valid_id"];
+        let values: Vec<Value> = vec![
+            r.name.into(),
+            r.body.into(),
+            r.subject.into(),
+            (r.kind as i32).into(),
+            r.system_address_id.into(),
+            "text/plain".into(),
+            1.into(),
+        ];
+        Ok(self.insert_audited("auto_response", &columns, values, by).await? as i32)
+    }
+
+    async fn assign_auto_responses(&self, queue: QueueId, ids: &[i32], by: UserId) -> DomainResult<()> {
+        let now = self.now();
+        let _w = self.write_guard().await;
+        let txn = self.conn.begin().await.map_err(to_domain)?;
+        txn.execute_raw(self.stmt("DELETE FROM queue_auto_response WHERE queue_id = ?", [queue.into()]))
+            .await
+            .map_err(to_domain)?;
+        for id in ids {
+            txn.execute_raw(self.stmt(
+                "INSERT INTO queue_auto_response (queue_id, auto_response_id, create_time, create_by, change_time, \
+                 change_by) VALUES (?, ?, ?, ?, ?, ?)",
+                [queue.into(), (*id).into(), now.into(), by.into(), now.into(), by.into()],
+            ))
+            .await
+            .map_err(to_domain)?;
+        }
+        txn.commit().await.map_err(to_domain)
+    }
+
+    async fn auto_response(&self, queue: QueueId, kind: AutoResponseKind) -> DomainResult<Option<AutoResponse>> {
+        let row = self
+            .conn
+            .query_one_raw(self.stmt(
+                "SELECT r.text0, r.text1, a.value0, a.value1 FROM queue_auto_response q \
+                 JOIN auto_response r ON r.id = q.auto_response_id AND r.valid_id = 1 AND r.type_id = ? \
+                 JOIN system_address a ON a.id = r.system_address_id AND a.valid_id = 1 \
+                 WHERE q.queue_id = ? ORDER BY r.id",
+                [(kind as i32).into(), queue.into()],
+            ))
+            .await
+            .map_err(to_domain)?;
+        let Some(r) = row else { return Ok(None) };
+        Ok(Some(AutoResponse {
+            subject: opt_text(&r, "text1")?.unwrap_or_default(),
+            body: opt_text(&r, "text0")?.unwrap_or_default(),
+            sender: SystemAddress { email: text(&r, "value0")?, name: text(&r, "value1")? },
+        }))
+    }
+
+    async fn count_automatic_mail(&self, address: &str, day: NaiveDate, limit: u32) -> DomainResult<bool> {
+        let day = day.format("%Y-%m-%d").to_string();
+        let _w = self.write_guard().await;
+        let txn = self.conn.begin().await.map_err(to_domain)?;
+        let row = txn
+            .query_one_raw(self.stmt(
+                "SELECT COUNT(*) AS sent FROM ticket_loop_protection WHERE sent_to = ? AND sent_date = ?",
+                [address.into(), day.clone().into()],
+            ))
+            .await
+            .map_err(to_domain)?;
+        let sent = row.map(|r| int(&r, "sent")).transpose()?.unwrap_or(0);
+        if sent >= i64::from(limit) {
+            return Ok(false);
+        }
+        txn.execute_raw(self.stmt(
+            "INSERT INTO ticket_loop_protection (sent_to, sent_date) VALUES (?, ?)",
+            [address.into(), day.into()],
+        ))
+        .await
+        .map_err(to_domain)?;
+        txn.commit().await.map_err(to_domain)?;
+        Ok(true)
+    }
+}
