@@ -131,6 +131,7 @@ impl App {
                 lookups: lookups.clone(),
                 customers: store.clone(),
                 responses: store.clone(),
+                filters: store.clone(),
                 clock: clock.clone(),
             },
             tickets.clone(),

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use goats_core::mail::{Delivery, Postmaster, PostmasterPorts, Route};
+use goats_core::mail::{Delivery, FilterMatch, Postmaster, PostmasterFilter, PostmasterPorts, Route};
 use goats_core::model::*;
 use goats_core::permission::AgentPermissions;
 use goats_core::ports::*;
@@ -33,12 +33,18 @@ struct Desk {
     articles: Arc<dyn ArticleRepository>,
     lookups: Arc<dyn LookupRepository>,
     customers: Arc<dyn CustomerRepository>,
+    filters: Arc<dyn PostmasterFilters>,
 }
 
 impl Desk {
     fn new(
         service: TicketService,
-        store: (Arc<dyn TicketRepository>, Arc<dyn ArticleRepository>, Arc<dyn AutoResponses>),
+        store: (
+            Arc<dyn TicketRepository>,
+            Arc<dyn ArticleRepository>,
+            Arc<dyn AutoResponses>,
+            Arc<dyn PostmasterFilters>,
+        ),
         lookups: Arc<dyn LookupRepository>,
         customers: Arc<dyn CustomerRepository>,
         root: AgentPermissions,
@@ -50,10 +56,11 @@ impl Desk {
             lookups: lookups.clone(),
             customers: customers.clone(),
             responses: store.2,
+            filters: store.3.clone(),
             clock: Arc::new(SystemClock),
         };
         let postmaster = Postmaster::new(ports, tickets.clone(), TicketNumberConfig::default());
-        Self { postmaster, tickets, root, articles: store.1, lookups, customers }
+        Self { postmaster, tickets, root, articles: store.1, lookups, customers, filters: store.3 }
     }
 
     async fn deliver(&self, raw: Vec<u8>) -> Delivery {
@@ -108,7 +115,13 @@ where
                 let service = TicketService::new(store.ticket_ports(), TicketNumberConfig::default());
                 f(
                     backend,
-                    Desk::new(service, (store.clone(), store.clone(), store.clone()), store.clone(), store, root),
+                    Desk::new(
+                        service,
+                        (store.clone(), store.clone(), store.clone(), store.clone()),
+                        store.clone(),
+                        store,
+                        root,
+                    ),
                 )
                 .await;
             }
@@ -121,7 +134,13 @@ where
                 let store = Arc::new(db.clone());
                 f(
                     backend,
-                    Desk::new(service, (store.clone(), store.clone(), store.clone()), store.clone(), store, root),
+                    Desk::new(
+                        service,
+                        (store.clone(), store.clone(), store.clone(), store.clone()),
+                        store.clone(),
+                        store,
+                        root,
+                    ),
                 )
                 .await;
                 db.close().await;
@@ -352,6 +371,59 @@ async fn machines_are_told_from_people_and_x_otrs_headers_need_trust() {
         let routed = Route { queue: Some(misc.id), trusted: false };
         let t = desk.ticket(new_ticket(&desk.postmaster.deliver(steered(3), &routed).await.unwrap().delivery).0).await;
         assert_eq!(t.queue, "Misc", "{backend:?}: the route's queue");
+    })
+    .await;
+}
+
+/// Postmaster filters, kept in `postmaster_filter`, steer mail whatever its route: a
+/// subject that matches goes to Junk, a sender that matches is ignored.
+#[tokio::test]
+async fn postmaster_filters_steer_and_ignore_mail() {
+    on_each_backend(|backend, desk| async move {
+        let lottery = PostmasterFilter {
+            name: "junk the lottery".into(),
+            stop: false,
+            matches: vec![
+                FilterMatch { header: "Subject".into(), pattern: "lottery|prize".into(), negate: false },
+                FilterMatch { header: "From".into(), pattern: "@example\\.com$".into(), negate: true },
+            ],
+            sets: vec![("X-OTRS-Queue".into(), "Junk".into()), ("X-OTRS-Priority".into(), "1 very low".into())],
+        };
+        let noreply = PostmasterFilter {
+            name: "ignore noreply".into(),
+            stop: true,
+            matches: vec![FilterMatch { header: "From".into(), pattern: "^noreply@".into(), negate: false }],
+            sets: vec![("X-OTRS-Ignore".into(), "yes".into())],
+        };
+        desk.filters.save_filter(&lottery).await.unwrap();
+        desk.filters.save_filter(&noreply).await.unwrap();
+        assert_eq!(
+            desk.filters.filters().await.unwrap(),
+            [noreply.clone(), lottery.clone()],
+            "{backend:?}: kept as saved, by name"
+        );
+
+        let won = message(&[
+            "From: winner@prizes.example",
+            "Subject: You won the LOTTERY",
+            "Message-ID: <f-1@x>",
+            "",
+            "Claim now.",
+        ]);
+        let t = desk.ticket(new_ticket(&desk.deliver(won).await).0).await;
+        assert_eq!((t.queue.as_str(), t.priority.as_str()), ("Junk", "1 very low"), "{backend:?}");
+        let ours = message(&["From: jane@example.com", "Subject: lottery results", "Message-ID: <f-2@x>", "", "Hi"]);
+        assert_eq!(
+            desk.ticket(new_ticket(&desk.deliver(ours).await).0).await.queue,
+            "Raw",
+            "{backend:?}: the negation"
+        );
+        let bot = message(&["From: noreply@shop.example", "Subject: Your order", "Message-ID: <f-3@x>", "", "Shipped"]);
+        assert_eq!(desk.deliver(bot).await, Delivery::Ignored, "{backend:?}");
+
+        assert!(desk.filters.delete_filter("ignore noreply").await.unwrap(), "{backend:?}");
+        assert!(!desk.filters.delete_filter("ignore noreply").await.unwrap(), "{backend:?}");
+        assert_eq!(desk.filters.filters().await.unwrap(), [lottery], "{backend:?}");
     })
     .await;
 }

@@ -52,6 +52,7 @@ fn desk(
     ports: TicketPorts,
     customers: Arc<dyn CustomerRepository>,
     responses: Arc<dyn AutoResponses>,
+    filters: Arc<dyn PostmasterFilters>,
     queues: Vec<Arc<dyn MailQueue>>,
     root: AgentPermissions,
 ) -> Desk {
@@ -64,6 +65,7 @@ fn desk(
         lookups: ports.lookups.clone(),
         customers,
         responses: responses.clone(),
+        filters,
         clock: Arc::new(SystemClock),
     };
     let postmaster = Postmaster::new(pm, tickets.clone(), TicketNumberConfig::default());
@@ -79,7 +81,14 @@ where
     let root = AgentPermissions::new(1, store.grants_for(1).await.unwrap());
     f(
         "memory".into(),
-        desk(store.ticket_ports(), store.clone(), store.clone(), vec![store.clone(), store.clone()], root),
+        desk(
+            store.ticket_ports(),
+            store.clone(),
+            store.clone(),
+            store.clone(),
+            vec![store.clone(), store.clone()],
+            root,
+        ),
     )
     .await;
     for engine in [Engine::Sqlite, Engine::Postgres, Engine::MySql] {
@@ -90,7 +99,11 @@ where
         let root = AgentPermissions::new(1, first.grants_for(1).await.unwrap());
         let ports = ticket_service_ports(&first);
         let queues: Vec<Arc<dyn MailQueue>> = vec![Arc::new(first.clone()), Arc::new(second.clone())];
-        f(format!("{engine:?}"), desk(ports, Arc::new(first.clone()), Arc::new(first.clone()), queues, root)).await;
+        f(
+            format!("{engine:?}"),
+            desk(ports, Arc::new(first.clone()), Arc::new(first.clone()), Arc::new(first.clone()), queues, root),
+        )
+        .await;
         first.close().await;
         second.close().await;
         t.drop_database().await;

@@ -18,6 +18,7 @@ mod links;
 mod lookups;
 mod mail_queue;
 pub mod migrate;
+mod postmaster_filters;
 mod preferences;
 mod row;
 mod schedule;

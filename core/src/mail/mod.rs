@@ -4,12 +4,14 @@
 //! talking SMTP are adapters' work; this module only sees their results.
 
 mod auto_response;
+mod filters;
 mod inbound;
 mod postmaster;
 mod sender;
 mod signals;
 
 pub use auto_response::MAX_AUTOMATIC_PER_DAY;
+pub use filters::{FilterMatch, PostmasterFilter, apply as apply_filters};
 pub use inbound::InboundMail;
 pub use postmaster::{Answer, Delivered, Delivery, Postmaster, PostmasterPorts, Route};
 pub use sender::{MailSender, RetryPolicy, SendRun};

@@ -12,7 +12,8 @@
 //!    address itself, as OTRS does).
 //!
 //! `X-OTRS-*` headers steer a new ticket (queue, priority, state, type, customer,
-//! ignore) only when the route is trusted: anyone can write headers.
+//! ignore) only when the route is trusted, as anyone can write headers, or when the
+//! postmaster filters set them (see [`super::filters`]).
 
 use std::sync::Arc;
 
@@ -23,7 +24,7 @@ use crate::ticket_number::TicketNumberConfig;
 use crate::tickets::{FollowUpRules, Reopen, SYSTEM_USER, TicketService};
 
 use super::auto_response::Asked;
-use super::{InboundMail, Signals};
+use super::{InboundMail, PostmasterFilter, Signals};
 
 /// OTRS's `PostmasterDefaultQueue`, `PostmasterDefaultState` and
 /// `PostmasterDefaultPriority`.
@@ -94,6 +95,7 @@ pub struct PostmasterPorts {
     pub lookups: Arc<dyn LookupRepository>,
     pub customers: Arc<dyn CustomerRepository>,
     pub responses: Arc<dyn AutoResponses>,
+    pub filters: Arc<dyn PostmasterFilters>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -113,7 +115,8 @@ impl Postmaster {
     pub async fn deliver(&self, mail: InboundMail, route: &Route) -> DomainResult<Delivered> {
         let signals = Signals::of(&mail);
         let unanswered = |delivery| Delivered { delivery, signals, answer: Answer::None };
-        if route.trusted && mail.header("X-OTRS-Ignore").is_some_and(|v| v.eq_ignore_ascii_case("yes")) {
+        let steering = Steering::of(&mail, route.trusted, &self.ports.filters.filters().await?);
+        if steering.get("X-OTRS-Ignore").is_some_and(|v| v.eq_ignore_ascii_case("yes")) {
             return Ok(unanswered(Delivery::Ignored));
         }
         if let Some(id) = &mail.message_id
@@ -123,8 +126,8 @@ impl Postmaster {
         }
         let asked = Asked::of(&mail);
         let (delivery, because_closed) = match self.followed_ticket(&mail).await? {
-            Some(ticket) => self.follow_up(ticket, mail, route).await?,
-            None => (self.new_ticket(mail, route, None).await?, false),
+            Some(ticket) => self.follow_up(ticket, mail, route, &steering).await?,
+            None => (self.new_ticket(mail, route, &steering, None).await?, false),
         };
         // The mail is stored: an answer that cannot be sent must not make the sender
         // (or the MTA) deliver it again, so its failure is reported, not returned.
@@ -158,7 +161,13 @@ impl Postmaster {
     }
 
     /// The follow-up, and whether it opened a new ticket because the old one is closed.
-    async fn follow_up(&self, ticket: Ticket, mail: InboundMail, route: &Route) -> DomainResult<(Delivery, bool)> {
+    async fn follow_up(
+        &self,
+        ticket: Ticket,
+        mail: InboundMail,
+        route: &Route,
+        steering: &Steering,
+    ) -> DomainResult<(Delivery, bool)> {
         let queue = self
             .ports
             .lookups
@@ -168,7 +177,7 @@ impl Postmaster {
         let closed = matches!(ticket.state_type, StateType::Closed | StateType::Removed);
         let number = ticket.number.clone();
         if closed && queue.follow_up == FollowUp::NewTicket {
-            return Ok((self.new_ticket(mail, route, Some(&number)).await?, true));
+            return Ok((self.new_ticket(mail, route, steering, Some(&number)).await?, true));
         }
         let rejected = closed && queue.follow_up == FollowUp::Reject;
         let rules = FollowUpRules {
@@ -194,9 +203,10 @@ impl Postmaster {
         &self,
         mail: InboundMail,
         route: &Route,
+        steering: &Steering,
         closed_ticket: Option<&str>,
     ) -> DomainResult<Delivery> {
-        let trusted = |name: &str| route.trusted.then(|| mail.header(name)).flatten().filter(|v| !v.is_empty());
+        let trusted = |name: &str| steering.get(name);
         let lookups = &self.ports.lookups;
         let queue = match (trusted("X-OTRS-Queue"), route.queue) {
             (Some(name), _) if lookups.queue_by_name(name).await?.is_some_and(|q| q.valid) => {
@@ -230,7 +240,7 @@ impl Postmaster {
             Some(name) => lookups.types().await?.into_iter().find(|t| t.valid && t.name == name).map(|t| t.id),
             None => None,
         };
-        let (customer_user, customer_id) = self.customer_of(&mail, route.trusted).await?;
+        let (customer_user, customer_id) = self.customer_of(&mail, steering).await?;
         let title = match closed_ticket {
             Some(tn) => self.without_number(&mail.subject, tn),
             None => mail.subject.trim().to_string(),
@@ -259,8 +269,12 @@ impl Postmaster {
     /// The customer user and company of a new ticket: a trusted `X-OTRS-CustomerUser`
     /// and `X-OTRS-CustomerNo`, else the customer user with the sender's address, else
     /// the address itself for both, as OTRS does.
-    async fn customer_of(&self, mail: &InboundMail, trusted: bool) -> DomainResult<(Option<String>, Option<String>)> {
-        let header = |name: &str| trusted.then(|| mail.header(name)).flatten().filter(|v| !v.is_empty());
+    async fn customer_of(
+        &self,
+        mail: &InboundMail,
+        steering: &Steering,
+    ) -> DomainResult<(Option<String>, Option<String>)> {
+        let header = |name: &str| steering.get(name);
         if let Some(login) = header("X-OTRS-CustomerUser") {
             let company = match header("X-OTRS-CustomerNo") {
                 Some(no) => Some(no.to_string()),
@@ -285,6 +299,26 @@ impl Postmaster {
             s = s.replace(&form, "");
         }
         s.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// The `X-OTRS-*` values that steer a mail: its own when its route is trusted, then
+/// what the postmaster filters set, which win.
+struct Steering(Vec<(String, String)>);
+
+impl Steering {
+    fn of(mail: &InboundMail, trusted: bool, filters: &[PostmasterFilter]) -> Self {
+        let mut values: Vec<(String, String)> = if trusted {
+            mail.headers.iter().filter(|(n, _)| n.to_ascii_lowercase().starts_with("x-otrs-")).cloned().collect()
+        } else {
+            Vec::new()
+        };
+        values.extend(super::filters::apply(filters, mail));
+        Self(values)
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().rev().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
     }
 }
 

@@ -84,6 +84,16 @@ pub trait AutoResponses: Send + Sync {
     async fn count_automatic_mail(&self, address: &str, day: chrono::NaiveDate, limit: u32) -> DomainResult<bool>;
 }
 
+/// The postmaster filters (OTRS's `postmaster_filter`), kept by name.
+#[async_trait]
+pub trait PostmasterFilters: Send + Sync {
+    async fn filters(&self) -> DomainResult<Vec<crate::mail::PostmasterFilter>>;
+    /// Stores a filter, replacing the one of the same name.
+    async fn save_filter(&self, filter: &crate::mail::PostmasterFilter) -> DomainResult<()>;
+    /// Removes a filter (OTRS deletes filters); false when there was none.
+    async fn delete_filter(&self, name: &str) -> DomainResult<bool>;
+}
+
 /// Writes messages: MIME, headers encoded, a date. Pure work, no I/O.
 pub trait MailComposer: Send + Sync {
     fn compose(&self, mail: &OutboundMail) -> DomainResult<Vec<u8>>;

@@ -3,6 +3,7 @@
 
 mod auto_responses;
 mod clock;
+mod filters;
 mod fixtures;
 mod lookups;
 mod mail;
@@ -44,6 +45,7 @@ struct State {
     auto_responses: Vec<(i32, crate::ports::NewAutoResponse)>,
     queue_auto_responses: Vec<(QueueId, i32)>,
     automatic_mail: Vec<(String, chrono::NaiveDate)>,
+    filters: Vec<crate::mail::PostmasterFilter>,
     counters: Vec<(i64, u64, DateTime<Utc>)>,
     queues: Vec<Queue>,
     states: Vec<TicketState>,
