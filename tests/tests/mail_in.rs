@@ -37,30 +37,37 @@ struct Desk {
 }
 
 impl Desk {
-    fn new(
-        service: TicketService,
-        store: (
-            Arc<dyn TicketRepository>,
-            Arc<dyn ArticleRepository>,
-            Arc<dyn AutoResponses>,
-            Arc<dyn PostmasterFilters>,
-        ),
-        lookups: Arc<dyn LookupRepository>,
-        customers: Arc<dyn CustomerRepository>,
-        root: AgentPermissions,
-    ) -> Self {
+    /// The desk over one store that holds everything: the memory store or a database.
+    fn new<S>(service: TicketService, store: Arc<S>, root: AgentPermissions) -> Self
+    where
+        S: TicketRepository
+            + ArticleRepository
+            + LookupRepository
+            + CustomerRepository
+            + AutoResponses
+            + PostmasterFilters
+            + 'static,
+    {
         let tickets = Arc::new(service);
         let ports = PostmasterPorts {
-            tickets: store.0,
-            articles: store.1.clone(),
-            lookups: lookups.clone(),
-            customers: customers.clone(),
-            responses: store.2,
-            filters: store.3.clone(),
+            tickets: store.clone(),
+            articles: store.clone(),
+            lookups: store.clone(),
+            customers: store.clone(),
+            responses: store.clone(),
+            filters: store.clone(),
             clock: Arc::new(SystemClock),
         };
         let postmaster = Postmaster::new(ports, tickets.clone(), TicketNumberConfig::default());
-        Self { postmaster, tickets, root, articles: store.1, lookups, customers, filters: store.3 }
+        Self {
+            postmaster,
+            tickets,
+            root,
+            articles: store.clone(),
+            lookups: store.clone(),
+            customers: store.clone(),
+            filters: store,
+        }
     }
 
     async fn deliver(&self, raw: Vec<u8>) -> Delivery {
@@ -113,17 +120,7 @@ where
                 let store = Arc::new(MemoryStore::with_defaults(Arc::new(SystemClock)));
                 let root = AgentPermissions::new(1, store.grants_for(1).await.unwrap());
                 let service = TicketService::new(store.ticket_ports(), TicketNumberConfig::default());
-                f(
-                    backend,
-                    Desk::new(
-                        service,
-                        (store.clone(), store.clone(), store.clone(), store.clone()),
-                        store.clone(),
-                        store,
-                        root,
-                    ),
-                )
-                .await;
+                f(backend, Desk::new(service, store, root)).await;
             }
             Backend::Sql(engine) => {
                 let t = TestDatabase::create(engine).await;
@@ -132,17 +129,7 @@ where
                 let root = AgentPermissions::new(1, db.grants_for(1).await.unwrap());
                 let service = ticket_service(&db, Arc::new(SystemClock));
                 let store = Arc::new(db.clone());
-                f(
-                    backend,
-                    Desk::new(
-                        service,
-                        (store.clone(), store.clone(), store.clone(), store.clone()),
-                        store.clone(),
-                        store,
-                        root,
-                    ),
-                )
-                .await;
+                f(backend, Desk::new(service, store, root)).await;
                 db.close().await;
                 t.drop_database().await;
             }
