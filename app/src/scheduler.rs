@@ -14,7 +14,7 @@ use async_trait::async_trait;
 use chrono::Duration;
 use goats_core::DomainResult;
 use goats_core::event::Event;
-use goats_core::mail::MailSender;
+use goats_core::mail::{MailFetcher, MailSender};
 use goats_core::ports::{EventBus, ScheduleStore, SystemClock};
 use goats_core::scheduled::{
     EscalationIndexer, JobPorts, LockTimeoutReleaser, PendingAutoCloser, PendingReminderDetector,
@@ -72,6 +72,17 @@ impl Job for MailSender {
             tracing::warn!(failed = run.failed, "outgoing mail given up; the articles say why");
         }
         Ok(run.sent + run.retried + run.failed)
+    }
+}
+
+#[async_trait]
+impl Job for MailFetcher {
+    async fn run(&self) -> DomainResult<usize> {
+        let run = MailFetcher::run(self).await?;
+        for (account, why) in &run.failed {
+            tracing::warn!(account, %why, "a mail account could not be read; its mail stays on the server");
+        }
+        Ok(run.delivered)
     }
 }
 
@@ -143,6 +154,14 @@ impl Scheduler {
             }
             None => tracing::info!("no mail.smtp server configured: outgoing mail waits in the queue"),
         }
+        let fetcher = MailFetcher::new(
+            Arc::new(app.db.clone()),
+            Arc::new(goats_mail::Mailboxes),
+            app.postmaster.clone(),
+            Arc::new(app.db.clone()),
+            Arc::new(SystemClock),
+        );
+        workers.push(spawn("mail-fetch", &app.config.mail.fetch_schedule, Box::new(fetcher), &store)?);
         Ok(Self { workers })
     }
 

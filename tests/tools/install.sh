@@ -1,7 +1,20 @@
 #!/usr/bin/env bash
-# The Python tools the Rust tests start as real peers (aiosmtpd, an SMTP server), in a
-# venv under the target directory, pinned in requirements.lock. Run by `make test`.
+# The real peers the Rust tests start: aiosmtpd (an SMTP server, from PyPI) in a venv
+# under the target directory, pinned in requirements.lock, and Dovecot (an IMAP and
+# POP3 server, from Debian's packages). Run by `make test`.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 "$here/venv.sh" "${CARGO_TARGET_DIR:-$root/target}/test-venv" "$here/requirements.lock"
+
+if ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then
+  echo "test-tools: installing Dovecot from Debian's packages (the mail account tests read it)"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "test-tools: Dovecot is missing and installing it needs root: apt-get install dovecot-imapd dovecot-pop3d" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends dovecot-imapd dovecot-pop3d >/dev/null
+  # The package starts a system-wide server where it can; the tests run their own.
+  if command -v service >/dev/null 2>&1; then service dovecot stop >/dev/null 2>&1 || true; fi
+fi

@@ -3,12 +3,16 @@
 //! mail-parser's (MIME trees, nested messages, every charset encoding_rs knows, both
 //! transfer encodings), and what cannot be read is never a failure: a broken message
 //! still gives what could be read, and its bytes are kept whole. Out: messages written
-//! as MIME and handed to an SMTP server, both with lettre.
+//! as MIME and handed to an SMTP server, both with lettre. Mail accounts: read over
+//! IMAP with async-imap.
 
 mod compose;
+mod imap;
+mod mailboxes;
 mod parse;
 mod smtp;
 
 pub use compose::Composer;
+pub use mailboxes::Mailboxes;
 pub use parse::parse;
 pub use smtp::{SmtpSecurity, SmtpSettings, SmtpTransport};

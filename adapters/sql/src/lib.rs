@@ -16,6 +16,7 @@ mod error;
 mod groups;
 mod links;
 mod lookups;
+mod mail_accounts;
 mod mail_queue;
 pub mod migrate;
 mod postmaster_filters;

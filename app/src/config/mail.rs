@@ -17,11 +17,19 @@ pub struct MailConfig {
     /// When the queue is looked at: a cron expression with seconds.
     pub send_schedule: String,
     pub retry: MailRetryConfig,
+    /// When the mail accounts (OTRS's `mail_account`) are read: a cron expression with
+    /// seconds. Across instances each account is read at most once a minute.
+    pub fetch_schedule: String,
 }
 
 impl Default for MailConfig {
     fn default() -> Self {
-        Self { smtp: None, send_schedule: "*/5 * * * * *".into(), retry: MailRetryConfig::default() }
+        Self {
+            smtp: None,
+            send_schedule: "*/5 * * * * *".into(),
+            retry: MailRetryConfig::default(),
+            fetch_schedule: "0 * * * * *".into(),
+        }
     }
 }
 

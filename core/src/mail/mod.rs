@@ -4,6 +4,7 @@
 //! talking SMTP are adapters' work; this module only sees their results.
 
 mod auto_response;
+mod fetcher;
 mod filters;
 mod inbound;
 mod postmaster;
@@ -11,6 +12,7 @@ mod sender;
 mod signals;
 
 pub use auto_response::MAX_AUTOMATIC_PER_DAY;
+pub use fetcher::{FetchRun, MailFetcher};
 pub use filters::{FilterMatch, PostmasterFilter, apply as apply_filters};
 pub use inbound::InboundMail;
 pub use postmaster::{Answer, Delivered, Delivery, Postmaster, PostmasterPorts, Route};

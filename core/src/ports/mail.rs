@@ -170,3 +170,87 @@ pub trait MailQueue: Send + Sync {
     /// an outgoing article not named was sent.
     async fn states(&self, ticket_id: TicketId) -> DomainResult<Vec<(ArticleId, DeliveryState)>>;
 }
+
+/// How a mail account is read (OTRS's `mail_account.account_type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountKind {
+    Imap,
+    /// IMAP over TLS from the first byte (port 993).
+    Imaps,
+    Pop3,
+    Pop3s,
+}
+
+impl AccountKind {
+    /// The name OTRS stores.
+    pub fn otrs_name(self) -> &'static str {
+        match self {
+            Self::Imap => "IMAP",
+            Self::Imaps => "IMAPS",
+            Self::Pop3 => "POP3",
+            Self::Pop3s => "POP3S",
+        }
+    }
+
+    pub fn from_otrs(name: &str) -> Option<Self> {
+        match name.to_ascii_uppercase().as_str() {
+            "IMAP" => Some(Self::Imap),
+            "IMAPS" => Some(Self::Imaps),
+            "POP3" => Some(Self::Pop3),
+            "POP3S" => Some(Self::Pop3s),
+            _ => None,
+        }
+    }
+}
+
+/// A mailbox goats reads mail from (OTRS's `mail_account`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailAccount {
+    pub id: i32,
+    pub login: String,
+    /// As OTRS keeps it, in clear: the server needs it so.
+    pub password: String,
+    /// `host` or `host:port`.
+    pub host: String,
+    /// `None` when the stored type is one goats cannot read (`IMAPTLS`, OAuth2).
+    pub kind: Option<AccountKind>,
+    /// Where new tickets go; `None` to let the postmaster decide (OTRS's "Dispatching: By
+    /// recipient"), which goats does by its default queue.
+    pub queue_id: Option<QueueId>,
+    /// Whether its mail's `X-OTRS-*` headers are believed.
+    pub trusted: bool,
+    /// The IMAP folder; `INBOX` when none.
+    pub folder: Option<String>,
+    pub valid: bool,
+}
+
+/// The mail accounts.
+#[async_trait]
+pub trait MailAccounts: Send + Sync {
+    async fn mail_accounts(&self) -> DomainResult<Vec<MailAccount>>;
+    /// Adds an account (its `id` is ignored); returns its id.
+    async fn create_mail_account(&self, account: &MailAccount, by: UserId) -> DomainResult<i32>;
+}
+
+/// A mail server that could not be read: unreachable, refused the login, or broke off.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct MailboxError(pub String);
+
+/// One open mailbox: its messages one at a time, each removed only when asked, so a
+/// message leaves the server only after its ticket is stored.
+#[async_trait]
+pub trait MailboxSession: Send {
+    /// The next message, read into what the postmaster needs, with the server's id.
+    async fn next(&mut self) -> Result<Option<(u32, crate::mail::InboundMail)>, MailboxError>;
+    /// Removes the message from the server.
+    async fn remove(&mut self, id: u32) -> Result<(), MailboxError>;
+    /// Ends the session; removals take effect now at the latest.
+    async fn finish(self: Box<Self>) -> Result<(), MailboxError>;
+}
+
+/// Opens mailboxes.
+#[async_trait]
+pub trait MailboxReader: Send + Sync {
+    async fn open(&self, account: &MailAccount) -> Result<Box<dyn MailboxSession>, MailboxError>;
+}

@@ -7,6 +7,7 @@ mod filters;
 mod fixtures;
 mod lookups;
 mod mail;
+mod mail_accounts;
 mod people;
 mod schedule;
 mod tickets;
@@ -46,6 +47,7 @@ struct State {
     queue_auto_responses: Vec<(QueueId, i32)>,
     automatic_mail: Vec<(String, chrono::NaiveDate)>,
     filters: Vec<crate::mail::PostmasterFilter>,
+    mail_accounts: Vec<crate::ports::MailAccount>,
     counters: Vec<(i64, u64, DateTime<Utc>)>,
     queues: Vec<Queue>,
     states: Vec<TicketState>,

@@ -1,0 +1,125 @@
+//! A Dovecot of the test's own: IMAP and POP3 on free loopback ports, users from a
+//! password file, mail in maildirs under a temporary folder, stopped when dropped.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Dovecot {
+    child: Child,
+    dir: PathBuf,
+    pub imap_port: u16,
+    pub pop3_port: u16,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(0)
+}
+
+fn binary() -> PathBuf {
+    let found = ["/usr/sbin/dovecot", "/usr/bin/dovecot"].into_iter().map(PathBuf::from).find(|p| p.exists());
+    found.unwrap_or_else(|| {
+        panic!("Dovecot is missing: run `make test-tools` (it installs dovecot-imapd and dovecot-pop3d)")
+    })
+}
+
+impl Dovecot {
+    /// Starts a server knowing `users` (login, password).
+    pub fn start(users: &[(&str, &str)]) -> Self {
+        let dir = std::env::temp_dir().join(format!("goats-dovecot-{}-{}", std::process::id(), free_port()));
+        for sub in ["run", "state", "home"] {
+            std::fs::create_dir_all(dir.join(sub)).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        }
+        let (imap_port, pop3_port) = (free_port(), free_port());
+        let passwd: String = users.iter().map(|(u, p)| format!("{u}:{{PLAIN}}{p}\n")).collect();
+        std::fs::write(dir.join("users"), passwd).unwrap_or_else(|e| panic!("users: {e}"));
+        open_to_all(&dir.join("users"));
+        let d = dir.display();
+        // As the user running the tests, nothing chrooted, no TLS. Dovecot's login and
+        // mail processes refuse to run as root: under root they run as the users the
+        // Debian package makes, and the mail folders are open to them.
+        let me = String::from_utf8(Command::new("id").arg("-un").output().map(|o| o.stdout).unwrap_or_default())
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        let (internal, login, mail) =
+            if me == "root" { ("dovecot", "dovenull", "dovecot") } else { (me.as_str(), me.as_str(), me.as_str()) };
+        open_to_all(&dir);
+        open_to_all(&dir.join("home"));
+        let config = format!(
+            "base_dir = {d}/run\nstate_dir = {d}/state\nlog_path = {d}/dovecot.log\nprotocols = imap pop3\n\
+             listen = 127.0.0.1\nssl = no\nfirst_valid_uid = 1\nfirst_valid_gid = 1\nauth_failure_delay = 0\ndisable_plaintext_auth = no\nauth_mechanisms = plain login\n\
+             default_internal_user = {internal}\ndefault_login_user = {login}\ndefault_internal_group = {internal}\n\
+             passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {d}/users\n}}\n\
+             userdb {{\n  driver = static\n  args = uid={mail} gid={mail} home={d}/home/%u\n}}\n\
+             mail_location = maildir:{d}/home/%u/Maildir\n\
+             service imap-login {{\n  chroot =\n  inet_listener imap {{\n    port = {imap_port}\n  }}\n  inet_listener imaps {{\n    port = 0\n  }}\n}}\n\
+             service pop3-login {{\n  chroot =\n  inet_listener pop3 {{\n    port = {pop3_port}\n  }}\n  inet_listener pop3s {{\n    port = 0\n  }}\n}}\n\
+             service anvil {{\n  chroot =\n}}\n"
+        );
+        std::fs::write(dir.join("dovecot.conf"), config).unwrap_or_else(|e| panic!("dovecot.conf: {e}"));
+        let child = Command::new(binary())
+            .arg("-F")
+            .arg("-c")
+            .arg(dir.join("dovecot.conf"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start Dovecot: {e}"));
+        let server = Self { child, dir, imap_port, pop3_port };
+        let start = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", imap_port)).is_err() {
+            assert!(start.elapsed() < Duration::from_secs(20), "Dovecot did not listen: {}", server.log());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        server
+    }
+
+    /// Drops `raw` into the user's inbox, as a local delivery would.
+    pub fn deliver(&self, user: &str, raw: &[u8]) {
+        let maildir = self.dir.join("home").join(user).join("Maildir");
+        for sub in ["new", "cur", "tmp"] {
+            std::fs::create_dir_all(maildir.join(sub)).unwrap_or_else(|e| panic!("maildir: {e}"));
+        }
+        for d in [
+            self.dir.join("home").join(user),
+            maildir.clone(),
+            maildir.join("new"),
+            maildir.join("cur"),
+            maildir.join("tmp"),
+        ] {
+            open_to_all(&d);
+        }
+        let n = std::fs::read_dir(maildir.join("new")).map(|d| d.count()).unwrap_or(0);
+        let name = format!("{}.M{n}P{}.goats-test", Instant::now().elapsed().as_nanos(), std::process::id());
+        let unique = format!("{}-{n}-{name}", self.imap_port);
+        let file = maildir.join("new").join(unique);
+        std::fs::write(&file, raw).unwrap_or_else(|e| panic!("deliver: {e}"));
+        open_to_all(&file);
+    }
+
+    /// Messages in the user's inbox, read or not.
+    pub fn count(&self, user: &str) -> usize {
+        let maildir = self.dir.join("home").join(user).join("Maildir");
+        ["new", "cur"].iter().map(|s| std::fs::read_dir(maildir.join(s)).map(|d| d.count()).unwrap_or(0)).sum()
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("dovecot.log")).unwrap_or_default()
+    }
+}
+
+/// Readable and writable by Dovecot's own users: the folder is a test's throw-away.
+fn open_to_all(path: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = if path.is_dir() { 0o777 } else { 0o666 };
+    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
+}
+
+impl Drop for Dovecot {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

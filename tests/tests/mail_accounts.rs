@@ -1,0 +1,163 @@
+//! Mail accounts read over IMAP from a real Dovecot: every message becomes a ticket in
+//! the account's queue and leaves the server only once stored; a message read twice
+//! (as after a crash between storing and removing) is stored once; an account the
+//! server refuses is reported and its mail stays; two instances in the same minute read
+//! an account once. On the in-memory store and on SQLite, PostgreSQL and MariaDB.
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use goats_core::mail::{MailFetcher, Postmaster, PostmasterPorts};
+use goats_core::model::*;
+use goats_core::permission::AgentPermissions;
+use goats_core::ports::*;
+use goats_core::testing::{FixedClock, MemoryStore};
+use goats_core::ticket_number::TicketNumberConfig;
+use goats_core::tickets::{TicketPorts, TicketService};
+use goats_sql::{Db, migrate};
+use goats_tests::{Dovecot, Engine, TestDatabase};
+
+const USER: &str = "helpdesk@example.com";
+
+fn corpus(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/fixtures/mail/{name}.eml", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+struct Desk {
+    fetcher: MailFetcher,
+    tickets: Arc<TicketService>,
+    root: AgentPermissions,
+    accounts: Arc<dyn MailAccounts>,
+    clock: Arc<FixedClock>,
+}
+
+fn desk<S>(store: Arc<S>, ports: TicketPorts, root: AgentPermissions, clock: Arc<FixedClock>) -> Desk
+where
+    S: TicketRepository
+        + ArticleRepository
+        + LookupRepository
+        + CustomerRepository
+        + AutoResponses
+        + PostmasterFilters
+        + MailAccounts
+        + ScheduleStore
+        + 'static,
+{
+    let tickets = Arc::new(TicketService::new(ports, TicketNumberConfig::default()));
+    let pm = PostmasterPorts {
+        tickets: store.clone(),
+        articles: store.clone(),
+        lookups: store.clone(),
+        customers: store.clone(),
+        responses: store.clone(),
+        filters: store.clone(),
+        clock: clock.clone(),
+    };
+    let postmaster = Arc::new(Postmaster::new(pm, tickets.clone(), TicketNumberConfig::default()));
+    let fetcher =
+        MailFetcher::new(store.clone(), Arc::new(goats_mail::Mailboxes), postmaster, store.clone(), clock.clone());
+    Desk { fetcher, tickets, root, accounts: store, clock }
+}
+
+async fn on_each_backend<F, Fut>(f: F)
+where
+    F: Fn(String, Desk) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let start = chrono::DateTime::parse_from_rfc3339("2026-12-03T10:00:00Z").unwrap().to_utc();
+    let clock = Arc::new(FixedClock::at(start));
+    let store = Arc::new(MemoryStore::with_defaults(clock.clone()));
+    let root = AgentPermissions::new(1, store.grants_for(1).await.unwrap());
+    f("memory".into(), desk(store.clone(), store.ticket_ports(), root, clock)).await;
+    for engine in [Engine::Sqlite, Engine::Postgres, Engine::MySql] {
+        let t = TestDatabase::create(engine).await;
+        let db: Db = t.connect().await;
+        migrate(&db).await.unwrap();
+        let clock = Arc::new(FixedClock::at(start));
+        let root = AgentPermissions::new(1, db.grants_for(1).await.unwrap());
+        let p = Arc::new(db.clone());
+        let ports = TicketPorts {
+            tickets: p.clone(),
+            articles: p.clone(),
+            lookups: p.clone(),
+            agents: p.clone(),
+            counter: p.clone(),
+            clock: clock.clone(),
+        };
+        f(format!("{engine:?}"), desk(p, ports, root, clock)).await;
+        db.close().await;
+        t.drop_database().await;
+    }
+}
+
+fn account(port: u16, password: &str) -> MailAccount {
+    MailAccount {
+        id: 0,
+        login: USER.into(),
+        password: password.into(),
+        host: format!("127.0.0.1:{port}"),
+        kind: Some(AccountKind::Imap),
+        queue_id: Some(4),
+        trusted: false,
+        folder: None,
+        valid: true,
+    }
+}
+
+#[tokio::test]
+async fn an_imap_account_becomes_tickets_and_its_mail_leaves_once_stored() {
+    on_each_backend(|backend, d| async move {
+        let server = Dovecot::start(&[(USER, "secret")]);
+        let id = d.accounts.create_mail_account(&account(server.imap_port, "secret"), 1).await.unwrap();
+        let stored = d.accounts.mail_accounts().await.unwrap();
+        assert_eq!(stored, [MailAccount { id, ..account(server.imap_port, "secret") }], "{backend}: read back");
+        for name in ["plain", "attachment", "latin1"] {
+            server.deliver(USER, &corpus(name));
+        }
+        let run = d.fetcher.run().await.unwrap();
+        assert_eq!((run.delivered, run.failed.len()), (3, 0), "{backend}: {run:?} {}", server.log());
+        assert_eq!(server.count(USER), 0, "{backend}: removed once stored");
+        let misc = TicketFilter { queue_ids: vec![4], ..TicketFilter::default() };
+        let page = d.tickets.list(&d.root, misc.clone(), TicketSort::default(), PageRequest::default()).await.unwrap();
+        let mut titles: Vec<_> = page.items.iter().map(|t| t.title.clone()).collect();
+        titles.sort();
+        assert_eq!(titles, ["Drücker defekt", "Invoice attached", "Printer on fire"], "{backend}");
+
+        // The same message again, as after a crash before it was removed: stored once.
+        server.deliver(USER, &corpus("plain"));
+        d.clock.advance(Duration::minutes(1));
+        assert_eq!(d.fetcher.run().await.unwrap().delivered, 1, "{backend}");
+        assert_eq!(server.count(USER), 0, "{backend}");
+        let again = d.tickets.list(&d.root, misc, TicketSort::default(), PageRequest::default()).await.unwrap();
+        assert_eq!(again.total, 3, "{backend}: no second ticket");
+
+        // Another instance in the same minute leaves the account alone.
+        server.deliver(USER, &corpus("forwarded"));
+        assert_eq!(d.fetcher.run().await.unwrap().delivered, 0, "{backend}: claimed this minute already");
+        assert_eq!(server.count(USER), 1, "{backend}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_refused_login_is_reported_and_the_mail_stays() {
+    on_each_backend(|backend, d| async move {
+        let server = Dovecot::start(&[(USER, "secret")]);
+        d.accounts.create_mail_account(&account(server.imap_port, "wrong"), 1).await.unwrap();
+        let pop = MailAccount { kind: Some(AccountKind::Pop3), ..account(server.pop3_port, "secret") };
+        d.accounts.create_mail_account(&pop, 1).await.unwrap();
+        server.deliver(USER, &corpus("plain"));
+        let run = d.fetcher.run().await.unwrap();
+        assert_eq!(run.delivered, 0, "{backend}");
+        assert_eq!(run.failed.len(), 2, "{backend}: {run:?}");
+        assert!(run.failed[0].1.contains("login refused"), "{backend}: {run:?}");
+        assert!(run.failed[1].1.contains("POP3 accounts are not read yet"), "{backend}: {run:?}");
+        assert_eq!(server.count(USER), 1, "{backend}: the mail stays");
+        let unreachable = MailAccount { host: "127.0.0.1:9".into(), ..account(0, "secret") };
+        d.accounts.create_mail_account(&unreachable, 1).await.unwrap();
+        d.clock.advance(Duration::minutes(1));
+        let run = d.fetcher.run().await.unwrap();
+        assert!(run.failed.iter().any(|(_, why)| why.contains("cannot connect")), "{backend}: {run:?}");
+    })
+    .await;
+}
