@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use chrono::Duration;
+use goats_core::admin::mail::{MailAdmin, MailAdminPorts};
 use goats_core::admin::{AdminPorts, AdminService};
 use goats_core::api_tokens::ApiTokens;
 use goats_core::auth::{AuthService, new_secret};
@@ -198,6 +199,12 @@ impl App {
             live: self.live.clone(),
             deliveries: self.deliveries.clone(),
             admin: self.admin.clone(),
+            mail_admin: Arc::new(MailAdmin::new(MailAdminPorts {
+                accounts: Arc::new(self.db.clone()),
+                responses: Arc::new(self.db.clone()),
+                filters: Arc::new(self.db.clone()),
+                lookups: self.lookups.clone(),
+            })),
         }
     }
 }

@@ -43,6 +43,7 @@ pub struct AppState {
     pub live: Arc<dyn LiveFeed>,
     pub deliveries: Arc<dyn DeliveryJournal>,
     pub admin: Arc<AdminService>,
+    pub mail_admin: Arc<goats_core::admin::mail::MailAdmin>,
 }
 
 /// The server's routes from the route files built into goats: for tests and embedders

@@ -254,3 +254,76 @@ async fn companies_and_contacts_are_kept_by_admins() {
     let (status, _) = w.call(&root, "GET", "/api/v1/admin/customer-users/nobody", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn mail_accounts_filters_and_auto_responses_are_administered() {
+    let w = world().await;
+    let root = w.login("root@localhost", "root-password").await;
+    let agent = w.agent("ann", &[(1, Permission::Rw)]).await;
+    assert_eq!(w.call(&agent, "GET", "/api/v1/admin/mail-accounts", None).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(w.call(&agent, "GET", "/api/v1/admin/postmaster-filters", None).await.0, StatusCode::FORBIDDEN);
+
+    // Accounts: a bad host is refused beside the field; the password is never shown.
+    let account = json!({"login": "help@example.com", "password": "s3cret", "host": "imap example", "kind": "IMAPS"});
+    let (status, body) = w.call(&root, "POST", "/api/v1/admin/mail-accounts", Some(account.clone())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.to_string().contains("host"), "{body}");
+    let mut good = account;
+    good["host"] = json!("imap.example.com");
+    good["queue_id"] = json!(2);
+    let (status, body) = w.call(&root, "POST", "/api/v1/admin/mail-accounts", Some(good)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, list) = w.call(&root, "GET", "/api/v1/admin/mail-accounts", None).await;
+    assert_eq!(list[0]["kind"], "IMAPS", "{list}");
+    assert_eq!(list[0]["queue_id"], 2, "{list}");
+    assert!(!list.to_string().contains("s3cret") && list[0].get("password").is_none(), "{list}");
+
+    // Filters: a pattern that is no regular expression is refused; one kept is listed.
+    let broken = json!({"matches": [{"header": "Subject", "pattern": "(unclosed"}], "sets": [{"header": "X-OTRS-Queue", "value": "Junk"}]});
+    let (status, body) = w.call(&root, "PUT", "/api/v1/admin/postmaster-filters/spam", Some(broken)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let spam = json!({"stop": true, "matches": [{"header": "Subject", "pattern": "lottery"}], "sets": [{"header": "X-OTRS-Queue", "value": "Junk"}]});
+    let (status, body) = w.call(&root, "PUT", "/api/v1/admin/postmaster-filters/spam", Some(spam)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, filters) = w.call(&root, "GET", "/api/v1/admin/postmaster-filters", None).await;
+    assert_eq!((filters[0]["name"].as_str(), filters[0]["stop"].as_bool()), (Some("spam"), Some(true)), "{filters}");
+    let not_x_otrs =
+        json!({"matches": [{"header": "Subject", "pattern": "x"}], "sets": [{"header": "Subject", "value": "y"}]});
+    assert_eq!(
+        w.call(&root, "PUT", "/api/v1/admin/postmaster-filters/x", Some(not_x_otrs)).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(w.call(&root, "DELETE", "/api/v1/admin/postmaster-filters/spam", None).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(w.call(&root, "DELETE", "/api/v1/admin/postmaster-filters/spam", None).await.0, StatusCode::NOT_FOUND);
+
+    // Auto-responses, and their queues: at most one of a kind, only ones that exist.
+    let reply = json!({"name": "thanks", "kind": "reply", "subject": "RE: <OTRS_CUSTOMER_SUBJECT[20]>", "body": "Thanks.", "system_address_id": 1});
+    let mut nowhere = reply.clone();
+    nowhere["system_address_id"] = json!(99);
+    assert_eq!(
+        w.call(&root, "POST", "/api/v1/admin/auto-responses", Some(nowhere)).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let (status, created) = w.call(&root, "POST", "/api/v1/admin/auto-responses", Some(reply.clone())).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let mut second = reply;
+    second["name"] = json!("thanks again");
+    let (_, other) = w.call(&root, "POST", "/api/v1/admin/auto-responses", Some(second)).await;
+    let (first, other) = (created["id"].clone(), other["id"].clone());
+    let assign = |ids: Value| Some(json!({ "ids": ids }));
+    assert_eq!(
+        w.call(&root, "PUT", "/api/v1/admin/queues/2/auto-responses", assign(json!([first]))).await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        w.call(&root, "PUT", "/api/v1/admin/queues/2/auto-responses", assign(json!([first, other]))).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "two of one kind"
+    );
+    assert_eq!(
+        w.call(&root, "PUT", "/api/v1/admin/queues/2/auto-responses", assign(json!([77]))).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let (_, all) = w.call(&root, "GET", "/api/v1/admin/auto-responses", None).await;
+    assert_eq!(all.as_array().map(Vec::len), Some(2), "{all}");
+}

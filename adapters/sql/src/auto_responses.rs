@@ -29,6 +29,48 @@ impl AutoResponses for Db {
         Ok(self.insert_audited("auto_response", &columns, values, by).await? as i32)
     }
 
+    async fn system_addresses(&self) -> DomainResult<Vec<(i32, SystemAddress)>> {
+        let rows = self
+            .conn
+            .query_all_raw(
+                self.stmt("SELECT id, value0, value1 FROM system_address WHERE valid_id = 1 ORDER BY id", []),
+            )
+            .await
+            .map_err(to_domain)?;
+        let mut all = Vec::with_capacity(rows.len());
+        for r in &rows {
+            all.push((int(r, "id")? as i32, SystemAddress { email: text(r, "value0")?, name: text(r, "value1")? }));
+        }
+        Ok(all)
+    }
+
+    async fn auto_responses(&self) -> DomainResult<Vec<(i32, NewAutoResponse)>> {
+        let rows =
+            self.conn
+                .query_all_raw(self.stmt(
+                    "SELECT id, name, text0, text1, type_id, system_address_id FROM auto_response ORDER BY id",
+                    [],
+                ))
+                .await
+                .map_err(to_domain)?;
+        let mut all = Vec::with_capacity(rows.len());
+        for r in &rows {
+            // A type OTRS knows and goats does not answer with ("auto remove") is left out.
+            let Some(kind) = AutoResponseKind::from_repr(int(r, "type_id")? as usize) else { continue };
+            all.push((
+                int(r, "id")? as i32,
+                NewAutoResponse {
+                    name: text(r, "name")?,
+                    kind,
+                    subject: opt_text(r, "text1")?.unwrap_or_default(),
+                    body: opt_text(r, "text0")?.unwrap_or_default(),
+                    system_address_id: int(r, "system_address_id")? as i32,
+                },
+            ));
+        }
+        Ok(all)
+    }
+
     async fn assign_auto_responses(&self, queue: QueueId, ids: &[i32], by: UserId) -> DomainResult<()> {
         let now = self.now();
         let _w = self.write_guard().await;

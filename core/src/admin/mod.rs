@@ -7,6 +7,7 @@ mod agents;
 mod customers;
 mod groups;
 mod lookups;
+pub mod mail;
 mod queues;
 
 use std::sync::Arc;

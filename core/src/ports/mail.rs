@@ -74,6 +74,10 @@ pub struct NewAutoResponse {
 #[async_trait]
 pub trait AutoResponses: Send + Sync {
     async fn create_auto_response(&self, response: NewAutoResponse, by: UserId) -> DomainResult<i32>;
+    /// The valid system addresses mail can be sent from, by id.
+    async fn system_addresses(&self) -> DomainResult<Vec<(i32, SystemAddress)>>;
+    /// Every auto-response with its id, by id.
+    async fn auto_responses(&self) -> DomainResult<Vec<(i32, NewAutoResponse)>>;
     /// The queue's auto-responses become `ids` (at most one of each kind, as OTRS's
     /// admin form allows).
     async fn assign_auto_responses(&self, queue: QueueId, ids: &[i32], by: UserId) -> DomainResult<()>;

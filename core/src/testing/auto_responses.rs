@@ -20,6 +20,14 @@ impl AutoResponses for MemoryStore {
         Ok(id)
     }
 
+    async fn system_addresses(&self) -> DomainResult<Vec<(i32, SystemAddress)>> {
+        Ok(vec![(1, SystemAddress { email: "helpdesk@localhost".into(), name: "Help Desk".into() })])
+    }
+
+    async fn auto_responses(&self) -> DomainResult<Vec<(i32, NewAutoResponse)>> {
+        Ok(self.lock().auto_responses.clone())
+    }
+
     async fn assign_auto_responses(&self, queue: QueueId, ids: &[i32], _by: UserId) -> DomainResult<()> {
         let mut s = self.lock();
         s.queue_auto_responses.retain(|(q, _)| *q != queue);

@@ -4,6 +4,7 @@
 
 mod admin;
 mod admin_customers;
+mod admin_mail;
 mod allowed_methods;
 mod api_tokens;
 mod auth;
@@ -47,6 +48,7 @@ type Apis = (
     deliveries::DeliveryApi,
     admin::AdminApi,
     admin_customers::CustomerAdminApi,
+    admin_mail::MailAdminApi,
     routes_admin::RoutesApi,
 );
 
@@ -61,6 +63,7 @@ pub fn service(state: &AppState) -> OpenApiService<Apis, ()> {
             deliveries::DeliveryApi { state: state.clone() },
             admin::AdminApi { state: state.clone() },
             admin_customers::CustomerAdminApi { state: state.clone() },
+            admin_mail::MailAdminApi { state: state.clone() },
             routes_admin::RoutesApi { state: state.clone() },
         ),
         "goats",

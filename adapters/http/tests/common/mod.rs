@@ -82,6 +82,12 @@ pub async fn world() -> World {
             customers: Arc::new(store.clone()),
             cpu: Arc::new(goats_core::ports::InlineCpu),
         })),
+        mail_admin: Arc::new(goats_core::admin::mail::MailAdmin::new(goats_core::admin::mail::MailAdminPorts {
+            accounts: Arc::new(store.clone()),
+            responses: Arc::new(store.clone()),
+            filters: Arc::new(store.clone()),
+            lookups: Arc::new(store.clone()),
+        })),
     };
     let routes = Arc::new(router(state));
     let ep = routes.clone().map_to_response().boxed();

@@ -1,0 +1,138 @@
+//! Administering mail: the accounts goats reads, the postmaster filters, and the
+//! auto-responses queues give. Administrators only, like the rest of `admin`; each
+//! refused input names its field.
+
+use std::sync::Arc;
+
+use crate::error::{DomainError, DomainResult};
+use crate::mail::PostmasterFilter;
+use crate::model::*;
+use crate::permission::AgentPermissions;
+use crate::ports::*;
+
+use super::AdminService;
+
+#[derive(Clone)]
+pub struct MailAdminPorts {
+    pub accounts: Arc<dyn MailAccounts>,
+    pub responses: Arc<dyn AutoResponses>,
+    pub filters: Arc<dyn PostmasterFilters>,
+    pub lookups: Arc<dyn LookupRepository>,
+}
+
+pub struct MailAdmin {
+    ports: MailAdminPorts,
+}
+
+impl MailAdmin {
+    pub fn new(ports: MailAdminPorts) -> Self {
+        Self { ports }
+    }
+
+    /// The accounts, without their passwords.
+    pub async fn accounts(&self, actor: &AgentPermissions) -> DomainResult<Vec<MailAccount>> {
+        AdminService::check(actor)?;
+        let mut all = self.ports.accounts.mail_accounts().await?;
+        for a in &mut all {
+            a.password.clear();
+        }
+        Ok(all)
+    }
+
+    pub async fn create_account(&self, actor: &AgentPermissions, account: MailAccount) -> DomainResult<i32> {
+        AdminService::check(actor)?;
+        if account.login.trim().is_empty() {
+            return Err(DomainError::invalid("login", "an account needs the login of its mailbox"));
+        }
+        if account.password.is_empty() {
+            return Err(DomainError::invalid("password", "an account needs the mailbox's password"));
+        }
+        let host = account.host.trim();
+        if host.is_empty() || host.contains(char::is_whitespace) || host.contains('/') {
+            return Err(DomainError::invalid("host", "a host name, optionally with :port"));
+        }
+        if account.kind.is_none() {
+            return Err(DomainError::invalid("kind", "IMAP, IMAPS, POP3 or POP3S"));
+        }
+        if let Some(q) = account.queue_id {
+            self.valid_queue(q).await?;
+        }
+        self.ports.accounts.create_mail_account(&account, actor.user_id).await
+    }
+
+    pub async fn filters(&self, actor: &AgentPermissions) -> DomainResult<Vec<PostmasterFilter>> {
+        AdminService::check(actor)?;
+        self.ports.filters.filters().await
+    }
+
+    /// Stores a filter under its name, replacing one of that name.
+    pub async fn save_filter(&self, actor: &AgentPermissions, filter: PostmasterFilter) -> DomainResult<()> {
+        AdminService::check(actor)?;
+        if let Some(problem) = filter.problem() {
+            return Err(DomainError::invalid("filter", problem));
+        }
+        if let Some((key, _)) = filter.sets.iter().find(|(k, _)| !k.to_ascii_lowercase().starts_with("x-otrs-")) {
+            return Err(DomainError::invalid("sets", format!("{key}: filters set X-OTRS-* headers only")));
+        }
+        self.ports.filters.save_filter(&filter).await
+    }
+
+    pub async fn delete_filter(&self, actor: &AgentPermissions, name: &str) -> DomainResult<()> {
+        AdminService::check(actor)?;
+        if self.ports.filters.delete_filter(name).await? { Ok(()) } else { Err(DomainError::not_found("filter", name)) }
+    }
+
+    pub async fn auto_responses(&self, actor: &AgentPermissions) -> DomainResult<Vec<(i32, NewAutoResponse)>> {
+        AdminService::check(actor)?;
+        self.ports.responses.auto_responses().await
+    }
+
+    pub async fn create_auto_response(&self, actor: &AgentPermissions, r: NewAutoResponse) -> DomainResult<i32> {
+        AdminService::check(actor)?;
+        super::checked_name(&r.name)?;
+        if r.subject.trim().is_empty() {
+            return Err(DomainError::invalid("subject", "an auto-response needs a subject"));
+        }
+        if r.body.trim().is_empty() {
+            return Err(DomainError::invalid("body", "an auto-response needs a text"));
+        }
+        if !self.ports.responses.system_addresses().await?.iter().any(|(id, _)| *id == r.system_address_id) {
+            return Err(DomainError::invalid(
+                "system_address_id",
+                format!("there is no valid system address {}", r.system_address_id),
+            ));
+        }
+        self.ports.responses.create_auto_response(r, actor.user_id).await
+    }
+
+    /// The queue's auto-responses become `ids`.
+    pub async fn assign_auto_responses(
+        &self,
+        actor: &AgentPermissions,
+        queue: QueueId,
+        ids: &[i32],
+    ) -> DomainResult<()> {
+        AdminService::check(actor)?;
+        self.valid_queue(queue).await?;
+        let known = self.ports.responses.auto_responses().await?;
+        let mut kinds = Vec::new();
+        for id in ids {
+            let Some((_, r)) = known.iter().find(|(k, _)| k == id) else {
+                return Err(DomainError::invalid("ids", format!("there is no auto-response {id}")));
+            };
+            if kinds.contains(&r.kind) {
+                return Err(DomainError::invalid("ids", "a queue has at most one auto-response of each kind"));
+            }
+            kinds.push(r.kind);
+        }
+        self.ports.responses.assign_auto_responses(queue, ids, actor.user_id).await
+    }
+
+    async fn valid_queue(&self, id: QueueId) -> DomainResult<Queue> {
+        match self.ports.lookups.queue(id).await? {
+            Some(q) if q.valid => Ok(q),
+            Some(q) => Err(DomainError::invalid("queue_id", format!("queue {} is invalid", q.name))),
+            None => Err(DomainError::invalid("queue_id", format!("there is no queue {id}"))),
+        }
+    }
+}
