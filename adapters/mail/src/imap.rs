@@ -4,7 +4,6 @@
 
 use std::collections::VecDeque;
 use std::fmt::Debug;
-use std::sync::Arc;
 use std::time::Duration;
 
 use async_imap::Session;
@@ -14,14 +13,11 @@ use goats_core::mail::InboundMail;
 use goats_core::ports::{MailAccount, MailboxError, MailboxSession};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
-use tokio_rustls::TlsConnector;
-use tokio_rustls::rustls::pki_types::ServerName;
-use tokio_rustls::rustls::{ClientConfig, RootCertStore};
 
 /// How long connecting and logging in may take.
-const CONNECT: Duration = Duration::from_secs(30);
+pub(crate) const CONNECT: Duration = Duration::from_secs(30);
 
-fn fail(what: &str, e: impl std::fmt::Display) -> MailboxError {
+pub(crate) fn fail(what: &str, e: impl std::fmt::Display) -> MailboxError {
     MailboxError(format!("{what}: {e}"))
 }
 
@@ -42,19 +38,7 @@ pub(crate) async fn open(account: &MailAccount, tls: bool) -> Result<Box<dyn Mai
     if !tls {
         return session(tcp, account).await;
     }
-    let mut roots = RootCertStore::empty();
-    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
-    let config = ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| fail("TLS", e))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let name = ServerName::try_from(host.clone()).map_err(|e| fail(&format!("`{host}` is no server name"), e))?;
-    let stream = TlsConnector::from(Arc::new(config))
-        .connect(name, tcp)
-        .await
-        .map_err(|e| fail(&format!("TLS with {host}:{port}"), e))?;
+    let stream = crate::tls::connect(&host, port, tcp).await?;
     session(stream, account).await
 }
 

@@ -4,13 +4,15 @@
 //! transfer encodings), and what cannot be read is never a failure: a broken message
 //! still gives what could be read, and its bytes are kept whole. Out: messages written
 //! as MIME and handed to an SMTP server, both with lettre. Mail accounts: read over
-//! IMAP with async-imap.
+//! IMAP with async-imap and POP3 with async-pop.
 
 mod compose;
 mod imap;
 mod mailboxes;
 mod parse;
+mod pop3;
 mod smtp;
+mod tls;
 
 pub use compose::Composer;
 pub use mailboxes::Mailboxes;

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use goats_core::ports::{AccountKind, MailAccount, MailboxError, MailboxReader, MailboxSession};
 
-/// Opens the mail accounts goats can read: IMAP and IMAPS.
+/// Opens the mail accounts goats can read: IMAP, IMAPS, POP3 and POP3S.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Mailboxes;
 
@@ -13,9 +13,8 @@ impl MailboxReader for Mailboxes {
         match account.kind {
             Some(AccountKind::Imap) => crate::imap::open(account, false).await,
             Some(AccountKind::Imaps) => crate::imap::open(account, true).await,
-            Some(kind @ (AccountKind::Pop3 | AccountKind::Pop3s)) => {
-                Err(MailboxError(format!("{} accounts are not read yet", kind.otrs_name())))
-            }
+            Some(AccountKind::Pop3) => crate::pop3::open(account, false).await,
+            Some(AccountKind::Pop3s) => crate::pop3::open(account, true).await,
             None => Err(MailboxError("goats cannot read this kind of account".into())),
         }
     }
