@@ -9,6 +9,7 @@
 mod cases;
 mod chart;
 mod load;
+mod mail;
 mod report;
 mod server;
 
@@ -73,6 +74,7 @@ fn run() -> Result<(), String> {
     load::check_oha()?;
     std::fs::create_dir_all(&s.out).map_err(|e| format!("cannot create {}: {e}", s.out.display()))?;
     let mut results = Results::new(&s);
+    let mut mail_results = Vec::new();
     for engine in &s.engines {
         eprintln!("bench: {} — preparing {} tickets", engine.name(), s.tickets);
         let db = server::prepare(&s, *engine)?;
@@ -89,9 +91,16 @@ fn run() -> Result<(), String> {
             }
         }
         let peak_rss_kb = running.peak_rss_kb();
+        if s.cases.is_empty() || s.cases.iter().any(|c| c == "mail") {
+            eprintln!("bench: {} mail ingest", engine.name());
+            mail_results.extend(mail::measure(&s, engine.name(), &db)?);
+        }
         results.engines.push(EngineResult::new(engine.name(), startup_ms, idle_rss_kb, peak_rss_kb, measured));
     }
     report::print(&results);
+    mail::print(&mail_results);
+    let mail_json = serde_json::to_string_pretty(&mail_results).map_err(|e| e.to_string())?;
+    std::fs::write(s.out.join("mail.json"), mail_json).map_err(|e| format!("mail.json: {e}"))?;
     report::write(&results, &s.out)?;
     chart::write(&results, &s.out.join("throughput.svg"))?;
     eprintln!("bench: wrote {} and {}", s.out.join("results.json").display(), s.out.join("throughput.svg").display());
