@@ -6,8 +6,8 @@
 
 use std::io::Write;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::Settings;
@@ -59,7 +59,11 @@ fn message(n: usize, run: u128) -> Vec<u8> {
 }
 
 /// Runs `job` on `pipes` threads for `duration`; how many finished.
-fn drive(pipes: u32, duration: Duration, job: impl Fn(usize) -> Result<(), String> + Send + Sync + 'static) -> Result<usize, String> {
+fn drive(
+    pipes: u32,
+    duration: Duration,
+    job: impl Fn(usize) -> Result<(), String> + Send + Sync + 'static,
+) -> Result<usize, String> {
     let done = Arc::new(AtomicUsize::new(0));
     let next = Arc::new(AtomicUsize::new(0));
     let job = Arc::new(job);

@@ -13,6 +13,7 @@ pub enum HistoryType {
     SendAutoReject = 3,
     SendAutoReply = 4,
     SendAutoFollowUp = 5,
+    SendAnswer = 8,
     EmailAgent = 11,
     EmailCustomer = 12,
     PhoneCallAgent = 13,

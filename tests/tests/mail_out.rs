@@ -181,6 +181,14 @@ async fn a_reply_is_written_as_mail_and_queued_with_its_article() {
             matches!(states[..], [(aid, DeliveryState::Queued { attempts: 0, .. })] if aid == article_id),
             "{backend}: {states:?}"
         );
+        let history = d.tickets.history(&d.root, id).await.unwrap();
+        let sent = history.iter().find(|h| h.article_id == Some(article_id));
+        let sent = sent.map(|h| (h.history_type.as_str(), h.name.as_str()));
+        assert_eq!(
+            sent,
+            Some(("SendAnswer", "%%Jane Doe <jane.doe@example.com>")),
+            "{backend}: as OTRS records a reply"
+        );
 
         // An address that is none: nothing is stored, nothing queued.
         let refused = d.tickets.add_article(&d.root, id, reply("Jane from accounting")).await.unwrap_err();

@@ -69,7 +69,7 @@ impl TicketService {
         let for_history = article.clone();
         let internal = !article.visible_for_customer;
         let history: HistoryBuilder =
-            Box::new(move |_, article_id| vec![plan::article_history(&for_history, article_id)]);
+            Box::new(move |_, article_id| vec![plan::added_article_history(&for_history, article_id)]);
         let article_id = self.ports.articles.add(ticket_id, article, history, actor.user_id).await?;
         // Text search matches article bodies: totals may change.
         self.forget_reads();

@@ -214,6 +214,19 @@ pub fn article_history_type(article: &NewArticle) -> HistoryType {
     }
 }
 
+/// The history row for an article added to an existing ticket: an email an agent sends
+/// is OTRS's SendAnswer naming where it went; anything else as [`article_history`].
+pub fn added_article_history(article: &NewArticle, article_id: ArticleId) -> HistoryEntry {
+    match &article.outbound {
+        Some(_) if article.sender_type == SenderType::Agent => HistoryEntry {
+            history_type: HistoryType::SendAnswer,
+            name: format!("%%{}", article.to.as_deref().unwrap_or_default()),
+            article_id: Some(article_id),
+        },
+        _ => article_history(article, article_id),
+    }
+}
+
 /// The history row for a newly added article.
 pub fn article_history(article: &NewArticle, article_id: ArticleId) -> HistoryEntry {
     let kind = article_history_type(article);
