@@ -9,4 +9,4 @@ pub mod znuny;
 
 pub use dovecot::Dovecot;
 pub use engines::{Engine, TestDatabase};
-pub use services::ticket_service;
+pub use services::{ticket_ports, ticket_service};

@@ -7,18 +7,13 @@ use goats_core::ticket_number::TicketNumberConfig;
 use goats_core::tickets::{TicketPorts, TicketService};
 use goats_sql::Db;
 
+/// The ticket ports, every one `db`.
+pub fn ticket_ports(db: &Db, clock: Arc<dyn Clock>) -> TicketPorts {
+    let p = Arc::new(db.clone());
+    TicketPorts { tickets: p.clone(), articles: p.clone(), lookups: p.clone(), agents: p.clone(), counter: p, clock }
+}
+
 /// A ticket service whose every port is `db`, with default ticket numbers.
 pub fn ticket_service(db: &Db, clock: Arc<dyn Clock>) -> TicketService {
-    let p = Arc::new(db.clone());
-    TicketService::new(
-        TicketPorts {
-            tickets: p.clone(),
-            articles: p.clone(),
-            lookups: p.clone(),
-            agents: p.clone(),
-            counter: p,
-            clock,
-        },
-        TicketNumberConfig::default(),
-    )
+    TicketService::new(ticket_ports(db, clock), TicketNumberConfig::default())
 }

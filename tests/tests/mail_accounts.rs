@@ -15,7 +15,7 @@ use goats_core::testing::{FixedClock, MemoryStore};
 use goats_core::ticket_number::TicketNumberConfig;
 use goats_core::tickets::{TicketPorts, TicketService};
 use goats_sql::{Db, migrate};
-use goats_tests::{Dovecot, Engine, TestDatabase};
+use goats_tests::{Dovecot, Engine, TestDatabase, ticket_ports};
 
 const USER: &str = "helpdesk@example.com";
 
@@ -75,16 +75,8 @@ where
         migrate(&db).await.unwrap();
         let clock = Arc::new(FixedClock::at(start));
         let root = AgentPermissions::new(1, db.grants_for(1).await.unwrap());
-        let p = Arc::new(db.clone());
-        let ports = TicketPorts {
-            tickets: p.clone(),
-            articles: p.clone(),
-            lookups: p.clone(),
-            agents: p.clone(),
-            counter: p.clone(),
-            clock: clock.clone(),
-        };
-        f(format!("{engine:?}"), desk(p, ports, root, clock)).await;
+        let ports = ticket_ports(&db, clock.clone());
+        f(format!("{engine:?}"), desk(Arc::new(db.clone()), ports, root, clock)).await;
         db.close().await;
         t.drop_database().await;
     }

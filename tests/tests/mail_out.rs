@@ -18,7 +18,7 @@ use goats_core::testing::MemoryStore;
 use goats_core::ticket_number::TicketNumberConfig;
 use goats_core::tickets::{TicketPorts, TicketService};
 use goats_sql::{Db, migrate};
-use goats_tests::{Engine, TestDatabase, ticket_service};
+use goats_tests::{Engine, TestDatabase, ticket_ports};
 
 /// An SMTP server that answers as told, then takes everything; it keeps what it took.
 #[derive(Default)]
@@ -97,7 +97,7 @@ where
         migrate(&first).await.unwrap();
         let second: Db = t.connect().await;
         let root = AgentPermissions::new(1, first.grants_for(1).await.unwrap());
-        let ports = ticket_service_ports(&first);
+        let ports = ticket_ports(&first, Arc::new(SystemClock));
         let queues: Vec<Arc<dyn MailQueue>> = vec![Arc::new(first.clone()), Arc::new(second.clone())];
         f(
             format!("{engine:?}"),
@@ -107,20 +107,6 @@ where
         first.close().await;
         second.close().await;
         t.drop_database().await;
-    }
-}
-
-/// The ports `ticket_service` wires, for a service built here with outgoing mail.
-fn ticket_service_ports(db: &Db) -> TicketPorts {
-    let _ = ticket_service; // the same wiring as the shared helper, which has no mail
-    let p = Arc::new(db.clone());
-    TicketPorts {
-        tickets: p.clone(),
-        articles: p.clone(),
-        lookups: p.clone(),
-        agents: p.clone(),
-        counter: p,
-        clock: Arc::new(SystemClock),
     }
 }
 
