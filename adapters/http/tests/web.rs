@@ -670,3 +670,43 @@ async fn the_search_box_finds_words_in_article_bodies_and_customers() {
     }
     assert!(text(b.get("/tickets?q=nowhere").await).await.contains("0 tickets"));
 }
+
+/// A mail article's original message downloads as `message/rfc822`, never shown in
+/// place; an article without one, or on a ticket the agent cannot read, is not found.
+#[tokio::test]
+async fn a_mail_articles_original_message_downloads() {
+    use goats_core::model::{CommunicationChannel, NewArticle, SenderType};
+    use goats_core::ports::{ArticleRepository, HistoryBuilder};
+    let w = world().await;
+    let root = w.login("root@localhost", "root-password").await;
+    let id = w.create_ticket(&root, 2).await["id"].as_i64().unwrap();
+    let raw = b"From: jane@example.com\r\nSubject: Help\r\nMessage-ID: <m-1@example.com>\r\n\r\nIt burns.\r\n".to_vec();
+    let mail = NewArticle {
+        channel: CommunicationChannel::Email,
+        sender_type: SenderType::Customer,
+        visible_for_customer: true,
+        from: Some("jane@example.com".into()),
+        message_id: Some("<m-1@example.com>".into()),
+        plain: Some(raw.clone().into()),
+        ..NewArticle::note("Help", "It burns.")
+    };
+    let history: HistoryBuilder = Box::new(|_, _| Vec::new());
+    let article = ArticleRepository::add(&w.store, id, mail, history, 1).await.unwrap();
+    let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let zoom = text(b.get(&format!("/tickets/{id}")).await).await;
+    let link = format!("/tickets/{id}/articles/{article}/source");
+    assert!(zoom.contains(&format!("href=\"{link}\"")), "the zoom offers it");
+    let r = b.get(&link).await;
+    r.assert_status_is_ok();
+    r.assert_header("content-type", "message/rfc822");
+    r.assert_header("x-content-type-options", "nosniff");
+    let disposition = r.0.headers().get("content-disposition").unwrap().to_str().unwrap().to_string();
+    assert!(disposition.starts_with("attachment;"), "{disposition}");
+    assert_eq!(r.0.into_body().into_vec().await.unwrap(), raw);
+
+    let first = w.store.list_for_ticket(id).await.unwrap()[0].id;
+    b.get(&format!("/tickets/{id}/articles/{first}/source")).await.assert_status(StatusCode::NOT_FOUND);
+    w.agent("outsider", &[]).await;
+    let outsider = Browser::sign_in(&w, "outsider", "agent-password").await;
+    outsider.get(&link).await.assert_status(StatusCode::NOT_FOUND);
+}

@@ -18,7 +18,8 @@ use crate::shared_commit::{Write, in_powers_of_two, one_by_one};
 
 const SELECT_ARTICLE: &str = "SELECT a.id, a.ticket_id, a.article_sender_type_id, a.communication_channel_id, \
      a.is_visible_for_customer, a.create_time, a.create_by, m.a_from, m.a_to, m.a_cc, m.a_subject, m.a_body, \
-     m.a_content_type, m.a_message_id, m.a_in_reply_to, m.a_references, m.incoming_time \
+     m.a_content_type, m.a_message_id, m.a_in_reply_to, m.a_references, m.incoming_time, \
+     CASE WHEN EXISTS (SELECT 1 FROM article_data_mime_plain p WHERE p.article_id = a.id) THEN 1 ELSE 0 END AS has_source \
      FROM article a LEFT JOIN article_data_mime m ON m.article_id = a.id";
 
 fn article_from(r: &QueryResult) -> Decoded<Article> {
@@ -42,6 +43,7 @@ fn article_from(r: &QueryResult) -> Decoded<Article> {
         created: time(r, "create_time")?,
         created_by: int(r, "create_by")? as i32,
         attachments: Vec::new(),
+        has_source: int(r, "has_source")? == 1,
     })
 }
 

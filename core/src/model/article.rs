@@ -63,6 +63,8 @@ pub struct Article {
     pub created_by: UserId,
     /// The article's files, without their bytes.
     pub attachments: Vec<Attachment>,
+    /// Whether the message it was made of (mail in or out) is kept.
+    pub has_source: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -157,6 +157,7 @@ impl State {
             created: now,
             created_by: by,
             attachments,
+            has_source: a.plain.is_some(),
         });
         id
     }

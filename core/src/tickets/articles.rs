@@ -45,6 +45,23 @@ impl TicketService {
         Ok((meta, bytes))
     }
 
+    /// The message an article of a ticket the actor may read was made of (mail in or
+    /// out), as it arrived or left.
+    pub async fn article_source(
+        &self,
+        actor: &AgentPermissions,
+        ticket_id: TicketId,
+        article_id: ArticleId,
+    ) -> DomainResult<Vec<u8>> {
+        self.get(actor, ticket_id, false).await?;
+        let not_found = || DomainError::not_found("message source", article_id);
+        let article = self.ports.articles.get(article_id).await?.ok_or_else(not_found)?;
+        if article.ticket_id != ticket_id {
+            return Err(not_found());
+        }
+        self.ports.articles.plain(article_id).await?.ok_or_else(not_found)
+    }
+
     /// Adds an article. Internal notes need `note`; anything the customer sees needs `rw`.
     pub async fn add_article(
         &self,

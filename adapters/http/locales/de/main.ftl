@@ -110,6 +110,7 @@ ticket-actions = Ticketaktionen
 pending-hint = Für Wartestatus nötig (UTC).
 article-internal = Nur intern
 article-visible = Für Kunden sichtbar
+article-source = Originalnachricht herunterladen
 delivery-queued = Wartet auf Versand
 delivery-sent = Versendet
 delivery-failed = Nicht zugestellt

@@ -110,6 +110,7 @@ ticket-actions = Ticket actions
 pending-hint = Needed for pending states (UTC).
 article-internal = Internal only
 article-visible = Visible to customer
+article-source = Download the original message
 delivery-queued = Waiting to be sent
 delivery-sent = Sent
 delivery-failed = Not delivered

@@ -42,6 +42,7 @@ pub fn standard() -> Registry {
         .add("ticket_history", &["partials/history.html"], ep!(zoom::history))
         .add("ticket_reply_text", &["partials/reply_body.html"], ep!(zoom::reply_text))
         .add("ticket_attachment", &[], ep!(zoom::attachment))
+        .add("ticket_article_source", &[], ep!(zoom::article_source))
         .add("ticket_article_add", TICKET_PART, ep!(ticket_actions::add_article))
         .add("ticket_state_set", TICKET_PART, ep!(ticket_actions::set_state))
         .add("ticket_priority_set", TICKET_PART, ep!(ticket_actions::set_priority))

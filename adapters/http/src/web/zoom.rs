@@ -36,6 +36,8 @@ pub struct ArticleView {
     pub attachments: Vec<(i64, String, String)>,
     /// For mail that leaves: where it is (a message key) and the server's last words.
     pub delivery: Option<(&'static str, String)>,
+    /// Whether the message it was made of can be downloaded.
+    pub has_source: bool,
 }
 
 /// Which actions the agent may take, by the permissions OTRS would check.
@@ -213,6 +215,7 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
                     .iter()
                     .map(|f| (f.id, f.filename.clone(), size(desk.tr(), f.size)))
                     .collect(),
+                has_source: a.has_source,
                 delivery: deliveries.iter().position(|(id, _)| *id == a.id).map(|i| {
                     match deliveries.swap_remove(i).1 {
                         DeliveryState::Queued { last_error, .. } => ("delivery-queued", last_error.unwrap_or_default()),
@@ -336,6 +339,27 @@ pub async fn attachment(desk: Desk, Path((id, attachment_id)): Path<(TicketId, i
     Ok(Response::builder()
         .content_type(meta.content_type)
         .header("content-disposition", content_disposition(&meta.filename))
+        .header("x-content-type-options", "nosniff")
+        .header("cache-control", "private, no-store")
+        .body(bytes))
+}
+
+/// The message a mail article was made of, as a download (`message/rfc822`), never
+/// shown in place.
+#[handler]
+pub async fn article_source(
+    desk: Desk,
+    Path((id, article_id)): Path<(TicketId, ArticleId)>,
+) -> Result<Response, PageError> {
+    let bytes = desk
+        .state
+        .tickets
+        .article_source(&desk.perms, id, article_id)
+        .await
+        .map_err(|e| PageError::from_domain(&desk, e))?;
+    Ok(Response::builder()
+        .content_type("message/rfc822")
+        .header("content-disposition", content_disposition(&format!("article-{article_id}.eml")))
         .header("x-content-type-options", "nosniff")
         .header("cache-control", "private, no-store")
         .body(bytes))
