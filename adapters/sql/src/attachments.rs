@@ -75,7 +75,8 @@ impl Db {
         if let Some(plain) = &article.plain {
             let now = self.now();
             txn.execute_raw(self.stmt(
-                "INSERT INTO article_data_mime_plain (article_id, body, create_time, create_by, change_time, change_by)                  VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO article_data_mime_plain (article_id, body, create_time, create_by, change_time, change_by) \
+                 VALUES (?, ?, ?, ?, ?, ?)",
                 [article_id.into(), self.blob(plain), now.into(), by.into(), now.into(), by.into()],
             ))
             .await?;

@@ -142,10 +142,10 @@ impl MailQueue for Db {
         let mut out = queued
             .iter()
             .map(|r| {
-                let last_error = opt_text(r, "last_smtp_message")?.map(|m| match opt_int(r, "last_smtp_code") {
-                    Ok(Some(code)) => format!("{code} {m}"),
-                    _ => m,
-                });
+                // Kept apart as OTRS keeps them; read back as a failure reads.
+                let code = opt_int(r, "last_smtp_code")?.and_then(|c| u16::try_from(c).ok());
+                let last_error = opt_text(r, "last_smtp_message")?
+                    .map(|message| SendFailure { code, message, permanent: false }.reason());
                 let state = DeliveryState::Queued {
                     attempts: int(r, "attempts")? as i32,
                     last_error,

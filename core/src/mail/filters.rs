@@ -5,7 +5,7 @@
 //! sender. Filters run in the order of their names; one marked `stop` ends the run
 //! when it applies.
 
-use regex::RegexBuilder;
+use regex::{Regex, RegexBuilder};
 
 use super::InboundMail;
 
@@ -27,6 +27,13 @@ pub struct PostmasterFilter {
     pub sets: Vec<(String, String)>,
 }
 
+impl FilterMatch {
+    /// The pattern as OTRS matches it: without regard to case, and bounded in size.
+    fn regex(&self) -> Result<Regex, regex::Error> {
+        RegexBuilder::new(&self.pattern).case_insensitive(true).size_limit(1 << 20).build()
+    }
+}
+
 impl PostmasterFilter {
     /// Why this filter cannot be kept: no condition, nothing to set, or a pattern that
     /// is no regular expression.
@@ -41,7 +48,7 @@ impl PostmasterFilter {
             return Some("a filter needs at least one header to set".into());
         }
         for m in &self.matches {
-            if let Err(e) = RegexBuilder::new(&m.pattern).case_insensitive(true).size_limit(1 << 20).build() {
+            if let Err(e) = m.regex() {
                 return Some(format!("the pattern for {} is not a regular expression: {e}", m.header));
             }
         }
@@ -53,9 +60,7 @@ impl PostmasterFilter {
     pub fn applies(&self, mail: &InboundMail) -> bool {
         !self.matches.is_empty()
             && self.matches.iter().all(|m| {
-                let Ok(re) = RegexBuilder::new(&m.pattern).case_insensitive(true).size_limit(1 << 20).build() else {
-                    return false;
-                };
+                let Ok(re) = m.regex() else { return false };
                 let value = if m.header.eq_ignore_ascii_case("Body") {
                     Some(mail.body.as_str())
                 } else {

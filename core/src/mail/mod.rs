@@ -13,7 +13,7 @@ mod signals;
 
 pub use auto_response::MAX_AUTOMATIC_PER_DAY;
 pub use fetcher::{FetchRun, MailFetcher};
-pub use filters::{FilterMatch, PostmasterFilter, apply as apply_filters};
+pub use filters::{FilterMatch, PostmasterFilter};
 pub use inbound::InboundMail;
 pub use postmaster::{Answer, Delivered, Delivery, Postmaster, PostmasterPorts, Route};
 pub use sender::{MailSender, RetryPolicy, SendRun};

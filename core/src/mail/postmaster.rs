@@ -206,19 +206,20 @@ impl Postmaster {
         steering: &Steering,
         closed_ticket: Option<&str>,
     ) -> DomainResult<Delivery> {
-        let trusted = |name: &str| steering.get(name);
         let lookups = &self.ports.lookups;
-        let queue = match (trusted("X-OTRS-Queue"), route.queue) {
-            (Some(name), _) if lookups.queue_by_name(name).await?.is_some_and(|q| q.valid) => {
-                lookups.queue_by_name(name).await?
-            }
-            (_, Some(id)) => lookups.queue(id).await?,
-            _ => lookups.queue_by_name(DEFAULT_QUEUE).await?,
+        let steered = match steering.get("X-OTRS-Queue") {
+            Some(name) => lookups.queue_by_name(name).await?.filter(|q| q.valid),
+            None => None,
+        };
+        let queue = match (steered, route.queue) {
+            (Some(q), _) => Some(q),
+            (None, Some(id)) => lookups.queue(id).await?,
+            (None, None) => lookups.queue_by_name(DEFAULT_QUEUE).await?,
         }
         .ok_or_else(|| {
             DomainError::invalid("queue", format!("no queue to deliver to (the default is {DEFAULT_QUEUE})"))
         })?;
-        let state = match trusted("X-OTRS-State") {
+        let state = match steering.get("X-OTRS-State") {
             Some(name) => lookups.state_by_name(name).await?.filter(|s| s.valid),
             None => None,
         };
@@ -230,13 +231,14 @@ impl Postmaster {
                 .ok_or_else(|| DomainError::not_found("state", DEFAULT_STATE))?,
         };
         let priorities = lookups.priorities().await?;
-        let priority = trusted("X-OTRS-Priority")
+        let priority = steering
+            .get("X-OTRS-Priority")
             .and_then(|name| priorities.iter().find(|p| p.valid && p.name == name))
             .or_else(|| priorities.iter().find(|p| p.name == DEFAULT_PRIORITY))
             .or_else(|| priorities.iter().find(|p| p.valid))
             .ok_or_else(|| DomainError::not_found("priority", DEFAULT_PRIORITY))?
             .id;
-        let type_id = match trusted("X-OTRS-Type") {
+        let type_id = match steering.get("X-OTRS-Type") {
             Some(name) => lookups.types().await?.into_iter().find(|t| t.valid && t.name == name).map(|t| t.id),
             None => None,
         };
@@ -258,11 +260,7 @@ impl Postmaster {
             pending_until: None,
             article: article(mail),
         };
-        let ticket = self.service.open(SYSTEM_USER, new).await?;
-        let article_id = match ticket.articles.as_ref().and_then(|a| a.first()) {
-            Some(a) => a.id,
-            None => self.ports.articles.list_for_ticket(ticket.id).await?.first().map_or(0, |a| a.id),
-        };
+        let (ticket, article_id) = self.service.open(SYSTEM_USER, new).await?;
         Ok(Delivery::NewTicket { ticket_id: ticket.id, number: ticket.number, article_id })
     }
 
@@ -274,9 +272,8 @@ impl Postmaster {
         mail: &InboundMail,
         steering: &Steering,
     ) -> DomainResult<(Option<String>, Option<String>)> {
-        let header = |name: &str| steering.get(name);
-        if let Some(login) = header("X-OTRS-CustomerUser") {
-            let company = match header("X-OTRS-CustomerNo") {
+        if let Some(login) = steering.get("X-OTRS-CustomerUser") {
+            let company = match steering.get("X-OTRS-CustomerNo") {
                 Some(no) => Some(no.to_string()),
                 None => self.ports.customers.user(login).await?.map(|c| c.customer_id),
             };

@@ -74,7 +74,7 @@ impl TicketService {
             pending_until: None,
             article: article.into_article(customer),
         };
-        self.open(SYSTEM_USER, new).await
+        self.open(SYSTEM_USER, new).await.map(|(ticket, _)| ticket)
     }
 
     /// A customer's follow-up to one of their tickets (OTRS's `FollowUp`). A closed ticket

@@ -137,7 +137,6 @@ impl TicketService {
         }
     }
 
-    /// Refuses attachments larger than `bytes`.
     /// Emails agents write leave as mail: composed here and queued by the store with
     /// the article (see `outgoing`).
     pub fn with_outgoing_mail(mut self, composer: Arc<dyn MailComposer>, queue: Arc<dyn MailQueue>) -> Self {
@@ -145,6 +144,7 @@ impl TicketService {
         self
     }
 
+    /// Refuses attachments larger than `bytes`.
     pub fn with_attachment_limit(mut self, bytes: u64) -> Self {
         self.max_attachment_bytes = bytes;
         self

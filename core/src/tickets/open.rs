@@ -25,11 +25,12 @@ impl TicketService {
         if !actor.has(queue.group_id, Permission::Create) {
             return Err(DomainError::PermissionDenied(format!("no create permission on queue {}", queue.name)));
         }
-        self.open(actor.user_id, new).await
+        self.open(actor.user_id, new).await.map(|(ticket, _)| ticket)
     }
 
-    /// Stores a new ticket, checked for everything but who may open it.
-    pub(crate) async fn open(&self, by: UserId, mut new: NewTicket) -> DomainResult<Ticket> {
+    /// Stores a new ticket, checked for everything but who may open it; the ticket as
+    /// stored, and its first article's id.
+    pub(crate) async fn open(&self, by: UserId, mut new: NewTicket) -> DomainResult<(Ticket, ArticleId)> {
         let p = &self.ports;
         let title = new.title.trim().to_string();
         if title.is_empty() {
@@ -118,7 +119,7 @@ impl TicketService {
                     if let Some(events) = &self.events {
                         events.publish(Event::TicketCreated { ticket: TicketRef::from(&ticket) }).await;
                     }
-                    return Ok(ticket);
+                    return Ok((ticket, created.article_id));
                 }
             }
         }

@@ -14,9 +14,10 @@ use crate::ports::*;
 use super::{Outgoing, SYSTEM_USER, TicketService};
 
 impl TicketService {
-    /// Where each outgoing article of a ticket is: queued (with the last failure),
-    /// sent, or failed. Articles that never left are not named.
-    pub(super) async fn deliveries_of(&self, articles: &[Article]) -> DomainResult<Vec<(ArticleId, DeliveryState)>> {
+    /// Where each outgoing article among `articles` (of one ticket, read by a caller
+    /// allowed to) is: queued (with the last failure), sent, or failed. Articles that
+    /// never left are not named.
+    pub async fn deliveries_of(&self, articles: &[Article]) -> DomainResult<Vec<(ArticleId, DeliveryState)>> {
         let (Some(Outgoing { queue, .. }), Some(first)) = (&self.outgoing, articles.first()) else {
             return Ok(Vec::new());
         };

@@ -215,9 +215,9 @@ impl TicketApi {
     #[oai(path = "/tickets/:id/articles", method = "get")]
     async fn articles(&self, auth: BearerAuth, id: Path<i64>) -> Result<JsonBody<Vec<ArticleDto>>, ApiError> {
         let caller = self.state.reader(&auth).await?;
-        let ticket = self.state.tickets.get(&caller, id.0, true).await?;
-        let deliveries = self.state.tickets.deliveries(&caller, id.0).await?;
-        Ok(JsonBody(ArticleDto::with_deliveries(ticket.articles.unwrap_or_default(), deliveries)))
+        let articles = self.state.tickets.get(&caller, id.0, true).await?.articles.unwrap_or_default();
+        let deliveries = self.state.tickets.deliveries_of(&articles).await?;
+        Ok(JsonBody(ArticleDto::with_deliveries(articles, deliveries)))
     }
 
     /// One article of the ticket, with its attachments listed. Customers reach only
@@ -234,7 +234,8 @@ impl TicketApi {
             None => {
                 let caller = self.state.reader(&auth).await?;
                 let ticket = self.state.tickets.get(&caller, id.0, true).await?;
-                let deliveries = self.state.tickets.deliveries(&caller, id.0).await?;
+                let deliveries =
+                    self.state.tickets.deliveries_of(ticket.articles.as_deref().unwrap_or_default()).await?;
                 (ticket, deliveries)
             }
         };
