@@ -117,7 +117,16 @@ impl App {
         let calendars = config.calendars()?;
         let deliveries = Arc::new(DeliveryLog::new(1000));
         let live = Arc::new(ToastHub::new(config.notifications.live_buffer));
-        let events = Arc::new(notifications::dispatcher(&config.notifications, &db, &live, &deliveries, extensions)?);
+        let agents = notifications::agent_notifier(
+            &config,
+            &db,
+            (lookups.clone(), people.clone(), people.clone()),
+            preferences.clone(),
+            &live,
+            clock.clone(),
+        );
+        let events =
+            Arc::new(notifications::dispatcher(&config.notifications, &db, &live, &deliveries, agents, extensions)?);
         let tickets = Arc::new(
             TicketService::new(ports, config.tickets.numbers())
                 .with_read_cache(READ_CACHE_TTL)

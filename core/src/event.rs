@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::escalation::EscalationKind;
+use crate::history::HistoryType;
 use crate::model::{ArticleId, PriorityId, QueueId, Ticket, TicketId, UserId};
 
 /// A ticket as an event names it: enough to address and filter, not the whole row.
@@ -48,15 +49,20 @@ pub enum Event {
     EscalationWarning { ticket: TicketRef, clock: EscalationKind, due: DateTime<Utc> },
     /// An escalation deadline has passed.
     Escalated { ticket: TicketRef, clock: EscalationKind, due: DateTime<Utc> },
-    /// A ticket was opened.
-    TicketCreated { ticket: TicketRef },
+    /// A ticket was opened by `by`, with its first article (`history` says how it
+    /// came: `EmailCustomer`, `PhoneCallAgent`, …).
+    TicketCreated { ticket: TicketRef, by: UserId, article_id: ArticleId, history: HistoryType },
     /// A ticket's fields changed; `change` names what: an agent's or integration's
     /// edit as OTRS's history types (`StateUpdate,Unlock`; see
     /// [`crate::history::change_names`]), a scheduled job's as `auto_close` or
     /// `unlock_timeout`.
-    TicketUpdated { ticket: TicketRef, change: String },
-    /// An article was added; `internal` when the customer cannot see it.
-    ArticleAdded { ticket: TicketRef, article_id: ArticleId, internal: bool },
+    /// `by` is who made it (the system user for jobs).
+    TicketUpdated { ticket: TicketRef, change: String, by: UserId },
+    /// An article was added by `by`; `internal` when the customer cannot see it;
+    /// `history` as its history row records it (`AddNote`, `FollowUp`, `SendAnswer`, …).
+    ArticleAdded { ticket: TicketRef, article_id: ArticleId, internal: bool, by: UserId, history: HistoryType },
+    /// An agent notification (`notification_event`) for `recipient` in the in-app feed.
+    Notified { ticket: TicketRef, recipient: UserId, subject: String },
 }
 
 impl Event {
@@ -69,6 +75,7 @@ impl Event {
             Self::TicketCreated { .. } => "ticket_created",
             Self::TicketUpdated { .. } => "ticket_updated",
             Self::ArticleAdded { .. } => "article_added",
+            Self::Notified { .. } => "notified",
         }
     }
 
@@ -77,23 +84,41 @@ impl Event {
             Self::PendingReminder { ticket, .. }
             | Self::EscalationWarning { ticket, .. }
             | Self::Escalated { ticket, .. }
-            | Self::TicketCreated { ticket }
+            | Self::TicketCreated { ticket, .. }
             | Self::TicketUpdated { ticket, .. }
-            | Self::ArticleAdded { ticket, .. } => ticket,
+            | Self::ArticleAdded { ticket, .. }
+            | Self::Notified { ticket, .. } => ticket,
+        }
+    }
+
+    /// Who caused it, when a person did: the actor OTRS leaves out of their own
+    /// notifications.
+    pub fn actor(&self) -> Option<UserId> {
+        match self {
+            Self::TicketCreated { by, .. } | Self::TicketUpdated { by, .. } | Self::ArticleAdded { by, .. } => {
+                Some(*by)
+            }
+            _ => None,
         }
     }
 
     /// Whether the event is addressed to particular agents (reminders, escalations)
     /// rather than news for everyone who can read the ticket.
     pub fn is_personal(&self) -> bool {
-        matches!(self, Self::PendingReminder { .. } | Self::EscalationWarning { .. } | Self::Escalated { .. })
+        matches!(
+            self,
+            Self::PendingReminder { .. }
+                | Self::EscalationWarning { .. }
+                | Self::Escalated { .. }
+                | Self::Notified { .. }
+        )
     }
 
     /// The agents this event is addressed to: the reminder's recipient, or the owner
     /// and (when another agent) the responsible of the ticket.
     pub fn recipients(&self) -> Vec<UserId> {
         match self {
-            Self::PendingReminder { recipient, .. } => vec![*recipient],
+            Self::PendingReminder { recipient, .. } | Self::Notified { recipient, .. } => vec![*recipient],
             _ => {
                 let t = self.ticket();
                 let mut to = vec![t.owner_id];

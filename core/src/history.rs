@@ -6,7 +6,18 @@ use crate::model::{ArticleId, PriorityId, QueueId, StateId, TicketId, TypeId, Us
 
 /// The history types goats writes, with their ids and names from OTRS's default data
 /// (`ticket_history_type`): the names are the variants' own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum HistoryType {
     NewTicket = 1,
     FollowUp = 2,
@@ -14,6 +25,7 @@ pub enum HistoryType {
     SendAutoReply = 4,
     SendAutoFollowUp = 5,
     SendAnswer = 8,
+    SendAgentNotification = 9,
     EmailAgent = 11,
     EmailCustomer = 12,
     PhoneCallAgent = 13,

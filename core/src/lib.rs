@@ -5,6 +5,7 @@
 //! rules can be exercised without a server.
 
 pub mod admin;
+pub mod agent_notifications;
 pub mod api_tokens;
 pub mod auth;
 pub mod cached;

@@ -45,6 +45,13 @@ pub fn compose(
 
 /// Replaces every `<OTRS_…>` tag in `text`.
 pub fn fill(text: &str, ctx: &ReplyContext) -> String {
+    fill_with(text, |tag| tag_value(tag, ctx).filter(|v| !v.is_empty()))
+}
+
+/// Replaces every `<OTRS_…>` tag in `text` by what `value` gives for it (the tag without
+/// its angle brackets); a tag it has nothing for becomes `-`, one it has an empty value
+/// for (a setting left empty) nothing.
+pub fn fill_with(text: &str, value: impl Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find("<OTRS_") {
@@ -54,14 +61,15 @@ pub fn fill(text: &str, ctx: &ReplyContext) -> String {
             return out;
         };
         let tag = &rest[at + 1..at + end];
-        out.push_str(value(tag, ctx).filter(|v| !v.is_empty()).as_deref().unwrap_or("-"));
+        out.push_str(value(tag).as_deref().unwrap_or("-"));
         rest = &rest[at + end + 1..];
     }
     out.push_str(rest);
     out
 }
 
-fn value(tag: &str, ctx: &ReplyContext) -> Option<String> {
+/// What a tag of the reply texts stands for in `ctx`.
+pub fn tag_value(tag: &str, ctx: &ReplyContext) -> Option<String> {
     // `NAME[n]`: the first n characters of a subject, or n lines of a body.
     if let Some((name, n)) = tag.strip_suffix(']').and_then(|t| t.split_once('[')) {
         let n: usize = n.trim().parse().ok()?;

@@ -41,11 +41,31 @@ impl MailComposer for Composer {
             // RFC 3834: no one answers this automatically in turn.
             builder = builder.raw_header(HeaderValue::new(AUTO_SUBMITTED, "auto-replied".into()));
         }
-        let text = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.body.clone());
+        let plain = match &mail.html {
+            Some(html) if mail.body.trim().is_empty() => mail_parser::decoders::html::html_to_text(html),
+            _ => mail.body.clone(),
+        };
+        let text = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(plain);
+        // A text written in HTML leaves as both, the reader's program choosing.
+        let body = match &mail.html {
+            Some(html) => MultiPart::alternative()
+                .singlepart(text)
+                .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(html.clone())),
+            None if mail.attachments.is_empty() => {
+                let message = builder.singlepart(text);
+                let message =
+                    message.map_err(|e| DomainError::invalid("article", format!("cannot write the message: {e}")))?;
+                return Ok(message.formatted());
+            }
+            None => MultiPart::mixed().singlepart(text),
+        };
         let message = if mail.attachments.is_empty() {
-            builder.singlepart(text)
+            builder.multipart(body)
         } else {
-            let mut parts = MultiPart::mixed().singlepart(text);
+            let mut parts = match mail.html {
+                Some(_) => MultiPart::mixed().multipart(body),
+                None => body,
+            };
             for file in &mail.attachments {
                 let kind = ContentType::parse(file.content_type()).unwrap_or_else(|_| {
                     ContentType::parse("application/octet-stream").unwrap_or(ContentType::TEXT_PLAIN)
@@ -72,6 +92,7 @@ mod tests {
             cc: None,
             subject: "RE: [Ticket#2026120310000011] Drücker".into(),
             body: "Grüße,\nfixed.".into(),
+            html: None,
             message_id: "<1.abc@example.com>".into(),
             in_reply_to: Some("<q@example.de>".into()),
             references: Some("<p@example.de> <q@example.de>".into()),
@@ -110,6 +131,22 @@ mod tests {
         assert_eq!(back.header("Auto-Submitted"), Some("auto-replied"));
         assert!(goats_core::mail::Signals::of(&back).automatic, "goats does not answer its own answers");
         assert_eq!(crate::parse(Composer.compose(&mail()).unwrap()).header("Auto-Submitted"), None);
+    }
+
+    #[test]
+    fn an_html_text_leaves_beside_a_plain_part_made_from_it() {
+        let mut m = mail();
+        m.body.clear();
+        m.html = Some("<p>Ticket <b>42</b> &amp; more</p>".into());
+        let raw = Composer.compose(&m).unwrap();
+        let back = crate::parse(raw.clone());
+        assert!(String::from_utf8_lossy(&raw).contains("multipart/alternative"));
+        assert_eq!(back.body.trim(), "Ticket 42 & more");
+        m.attachments.push(NewAttachment::new("a.txt", b"x".to_vec()));
+        let back = crate::parse(Composer.compose(&m).unwrap());
+        // The HTML is kept as OTRS keeps it, as a file beside the text.
+        assert!(back.attachments.iter().any(|a| a.filename() == "a.txt"));
+        assert_eq!(back.body.trim(), "Ticket 42 & more");
     }
 
     #[test]

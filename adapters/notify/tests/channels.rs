@@ -190,7 +190,12 @@ async fn the_live_feed_waits_for_news_and_replays_what_a_follower_missed() {
         tokio::spawn(async move { hub.after(0, Duration::from_secs(5)).await })
     };
     tokio::time::sleep(Duration::from_millis(50)).await;
-    let news = Event::TicketCreated { ticket: ticket("Misc", 1) };
+    let news = Event::TicketCreated {
+        ticket: ticket("Misc", 1),
+        by: 2,
+        article_id: 1,
+        history: goats_core::history::HistoryType::PhoneCallCustomer,
+    };
     hub.deliver(&news, &[]).await.unwrap();
     let got = waiting.await.unwrap();
     assert_eq!(got.len(), 1);

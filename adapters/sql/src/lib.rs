@@ -4,6 +4,7 @@
 //! The tables and columns are OTRS's own, so the same database can be shared with a
 //! running OTRS or Znuny. Dialect differences stay inside this crate.
 
+mod agent_notifications;
 mod agents;
 mod articles;
 mod attachments;

@@ -1,5 +1,6 @@
-//! OTRS's `mail_queue`: outgoing messages wait here, one row per article, until the
-//! SMTP server takes them; `article_data_mime_send_error` keeps why one was given up.
+//! OTRS's `mail_queue`: outgoing messages wait here (one row per article, or with none
+//! for an agent notification) until the SMTP server takes them;
+//! `article_data_mime_send_error` keeps why an article's was given up.
 //! A row is claimed by moving its `due_time` past the claim's end, in a statement that
 //! only succeeds while the row is still due: of two instances, one sends it.
 
@@ -20,6 +21,26 @@ impl Db {
         &self,
         txn: &DatabaseTransaction,
         article_id: ArticleId,
+        envelope: &Envelope,
+        raw: &[u8],
+    ) -> Result<(), sea_orm::DbErr> {
+        self.enqueue_message(txn, Some(article_id), envelope, raw).await
+    }
+
+    /// Queues a message that is no article (an agent notification), as OTRS does.
+    pub(crate) async fn enqueue_unattached(
+        &self,
+        txn: &DatabaseTransaction,
+        envelope: &Envelope,
+        raw: &[u8],
+    ) -> Result<(), sea_orm::DbErr> {
+        self.enqueue_message(txn, None, envelope, raw).await
+    }
+
+    async fn enqueue_message(
+        &self,
+        txn: &DatabaseTransaction,
+        article_id: Option<ArticleId>,
         envelope: &Envelope,
         raw: &[u8],
     ) -> Result<(), sea_orm::DbErr> {

@@ -16,6 +16,34 @@ pub struct NotificationsConfig {
     pub retry: RetryConfig,
     pub email: EmailConfig,
     pub webhooks: Vec<WebhookConfig>,
+    pub agents: AgentNotificationsConfig,
+}
+
+/// The agent notifications of the database (`notification_event`), sent by mail through
+/// the mail queue (when `mail.smtp` is set) and to the in-app feed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AgentNotificationsConfig {
+    pub enabled: bool,
+    /// OTRS's `NotificationSenderName` and `NotificationSenderEmail`.
+    pub sender_name: String,
+    pub sender_email: String,
+    /// The language of agents who chose none.
+    pub default_language: String,
+    /// OTRS's `AgentSelfNotifyOnAction`: agents hear of what they did themselves.
+    pub self_notify: bool,
+}
+
+impl Default for AgentNotificationsConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            sender_name: "goats Notifications".into(),
+            sender_email: "goats@localhost".into(),
+            default_language: "en".into(),
+            self_notify: false,
+        }
+    }
 }
 
 impl Default for NotificationsConfig {
@@ -26,6 +54,7 @@ impl Default for NotificationsConfig {
             retry: RetryConfig::default(),
             email: EmailConfig::default(),
             webhooks: Vec::new(),
+            agents: AgentNotificationsConfig::default(),
         }
     }
 }
@@ -139,6 +168,9 @@ impl NotificationsConfig {
             return bad(format!("email.filter: {e}"));
         }
         let mut names = std::collections::BTreeSet::new();
+        if !self.agents.sender_email.contains('@') {
+            return bad(format!("agents.sender_email `{}` is not an address", self.agents.sender_email));
+        }
         for hook in &self.webhooks {
             if !names.insert(&hook.name) {
                 return bad(format!("two webhooks are called `{}`", hook.name));

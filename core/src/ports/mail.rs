@@ -17,6 +17,9 @@ pub struct OutboundMail {
     pub cc: Option<String>,
     pub subject: String,
     pub body: String,
+    /// The same text in HTML, sent beside the plain part; an empty `body` is then
+    /// made from it.
+    pub html: Option<String>,
     /// With its angle brackets.
     pub message_id: String,
     pub in_reply_to: Option<String>,

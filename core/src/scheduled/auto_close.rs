@@ -60,7 +60,13 @@ impl PendingAutoCloser {
             if p.tickets.apply(ticket.id, edit, SYSTEM_USER).await? == Applied::Done {
                 let mut after = TicketRef::from(&ticket);
                 after.state = new.name.clone();
-                p.events.publish(Event::TicketUpdated { ticket: after, change: "auto_close".into() }).await;
+                p.events
+                    .publish(Event::TicketUpdated {
+                        ticket: after,
+                        change: "auto_close".into(),
+                        by: crate::tickets::SYSTEM_USER,
+                    })
+                    .await;
                 closed += 1;
             }
         }

@@ -48,7 +48,11 @@ impl LockTimeoutReleaser {
             let edit = TicketEdit { columns, history, precondition: Precondition::Columns(guard) };
             if p.tickets.apply(t.id, edit, SYSTEM_USER).await? == Applied::Done {
                 p.events
-                    .publish(Event::TicketUpdated { ticket: TicketRef::from(t), change: "unlock_timeout".into() })
+                    .publish(Event::TicketUpdated {
+                        ticket: TicketRef::from(t),
+                        change: "unlock_timeout".into(),
+                        by: crate::tickets::SYSTEM_USER,
+                    })
                     .await;
                 unlocked += 1;
             }

@@ -8,6 +8,7 @@ mod fixtures;
 mod lookups;
 mod mail;
 mod mail_accounts;
+mod notifications;
 mod people;
 mod schedule;
 mod tickets;
@@ -69,6 +70,8 @@ struct State {
     escalation_policies: Vec<(QueueId, crate::escalation::EscalationPolicy)>,
     escalations: Vec<(TicketId, crate::escalation::EscalationColumns)>,
     claims: Vec<(String, DateTime<Utc>)>,
+    notifications: Vec<crate::agent_notifications::TicketNotification>,
+    personal_queues: Vec<(UserId, QueueId)>,
 }
 
 /// One store implementing every port, shared through `Arc`s.

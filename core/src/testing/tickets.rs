@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 
 use super::{MemoryStore, State};
 use crate::error::{DomainError, DomainResult};
-use crate::history::{HistoryEntry, HistoryRecord};
+use crate::history::{HistoryEntry, HistoryRecord, HistoryType};
 use crate::model::*;
 use crate::ports::*;
 use crate::tickets::{Applied, Column, Precondition, TicketEdit};
@@ -59,12 +59,24 @@ impl State {
             until_time: d.until_time,
             created: *created,
             changed: *changed,
-            version: self.history.iter().filter(|h| h.ticket_id == *id).map(|h| h.id).max().unwrap_or(0),
+            version: self
+                .history
+                .iter()
+                .filter(|h| h.ticket_id == *id && h.history_type != HistoryType::SendAgentNotification.name())
+                .map(|h| h.id)
+                .max()
+                .unwrap_or(0),
             articles: None,
         })
     }
 
-    fn append_history(&mut self, ticket_id: TicketId, entries: Vec<HistoryEntry>, by: UserId, now: DateTime<Utc>) {
+    pub(super) fn append_history(
+        &mut self,
+        ticket_id: TicketId,
+        entries: Vec<HistoryEntry>,
+        by: UserId,
+        now: DateTime<Utc>,
+    ) {
         let Some((d, ..)) = self.tickets.iter().find(|t| t.1 == ticket_id).cloned() else { return };
         for e in entries {
             let id = self.history.len() as i64 + 1;

@@ -85,6 +85,7 @@ impl TicketService {
         self.prepare_outgoing((&ticket).into(), &mut article).await?;
         let for_history = article.clone();
         let internal = !article.visible_for_customer;
+        let history_type = plan::added_article_history(&article, 0).history_type;
         let history: HistoryBuilder =
             Box::new(move |_, article_id| vec![plan::added_article_history(&for_history, article_id)]);
         let article_id = self.ports.articles.add(ticket_id, article, history, actor.user_id).await?;
@@ -92,7 +93,15 @@ impl TicketService {
         self.forget_reads();
         // An article leaves the ticket's fields as they were: the ticket read above serves.
         if let Some(events) = &self.events {
-            events.publish(Event::ArticleAdded { ticket: TicketRef::from(&ticket), article_id, internal }).await;
+            events
+                .publish(Event::ArticleAdded {
+                    ticket: TicketRef::from(&ticket),
+                    article_id,
+                    internal,
+                    by: actor.user_id,
+                    history: history_type,
+                })
+                .await;
         }
         Ok(article_id)
     }

@@ -60,7 +60,7 @@ impl TicketService {
         self.store(id, edit, actor.user_id).await?;
         let ticket = self.load(id).await?;
         if let (Some(events), Some(change)) = (&self.events, change) {
-            events.publish(Event::TicketUpdated { ticket: TicketRef::from(&ticket), change }).await;
+            events.publish(Event::TicketUpdated { ticket: TicketRef::from(&ticket), change, by: actor.user_id }).await;
         }
         Ok(ticket)
     }

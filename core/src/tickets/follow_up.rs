@@ -62,7 +62,14 @@ impl TicketService {
                 self.store(ticket.id, edit, SYSTEM_USER).await?;
             }
         }
-        self.announce(ticket.id, |ticket| Event::ArticleAdded { ticket, article_id, internal: false }).await;
+        self.announce(ticket.id, |ticket| Event::ArticleAdded {
+            ticket,
+            article_id,
+            internal: false,
+            by: SYSTEM_USER,
+            history: HistoryType::FollowUp,
+        })
+        .await;
         Ok(article_id)
     }
 

@@ -83,6 +83,7 @@ impl TicketService {
             let number = self.allocate_number(now, attempts > 0).await?;
             let history = new_ticket_history(number.clone(), names.clone(), &new, pending);
             let stored_number = number.clone();
+            let first_history = plan::article_history_type(&new.article);
             // An email ticket leaves as mail: its subject carries this number.
             let mut article = new.article.clone();
             let thread = Thread { id: None, number: &number, queue_id: queue.id, queue: &queue.name, sender: None };
@@ -117,7 +118,14 @@ impl TicketService {
                         articles: None,
                     };
                     if let Some(events) = &self.events {
-                        events.publish(Event::TicketCreated { ticket: TicketRef::from(&ticket) }).await;
+                        events
+                            .publish(Event::TicketCreated {
+                                ticket: TicketRef::from(&ticket),
+                                by,
+                                article_id: created.article_id,
+                                history: first_history,
+                            })
+                            .await;
                     }
                     return Ok((ticket, created.article_id));
                 }

@@ -54,7 +54,14 @@ impl TicketService {
         });
         let article_id = self.ports.articles.add(ticket.id, article, entry, SYSTEM_USER).await?;
         self.forget_reads();
-        self.announce(ticket.id, |t| Event::ArticleAdded { ticket: t, article_id, internal: false }).await;
+        self.announce(ticket.id, |t| Event::ArticleAdded {
+            ticket: t,
+            article_id,
+            internal: false,
+            by: SYSTEM_USER,
+            history,
+        })
+        .await;
         Ok(article_id)
     }
 
@@ -103,6 +110,7 @@ impl TicketService {
             cc: article.cc.clone().filter(|c| !c.trim().is_empty()),
             subject: self.numbered_subject(ticket.number, &article.subject),
             body: article.body.clone(),
+            html: None,
             message_id: message_id.clone(),
             in_reply_to: in_reply_to.clone(),
             references: references.clone(),

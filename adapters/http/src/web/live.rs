@@ -99,6 +99,8 @@ impl Follower {
             Event::PendingReminder { .. } => Some(self.tr.v("live-reminder", &what)),
             Event::EscalationWarning { .. } => Some(self.tr.v("live-escalation-warning", &what)),
             Event::Escalated { .. } => Some(self.tr.v("live-escalated", &what)),
+            // Written in the agent's language already, as their mail would be.
+            Event::Notified { subject, .. } => Some(subject.clone()),
             _ => None,
         };
         let body =

@@ -8,12 +8,14 @@ use crate::connection::Db;
 use crate::error::to_domain;
 use crate::row::{Decoded, db_now, int, opt_int, opt_text, text, time};
 
-/// A ticket with its version (for ETags and guarded updates).
+/// A ticket with its version (for ETags and guarded updates): its newest history row
+/// but a sent notification's (type 9), which changes nothing on the ticket and comes
+/// after the change that caused it, so it must not make a writer's version stale.
 pub(crate) const SELECT_TICKET: &str = "SELECT t.id, t.tn, t.title, t.queue_id, q.name AS queue_name, t.ticket_state_id, \
      s.name AS state_name, s.type_id AS state_type_id, t.ticket_priority_id, p.name AS priority_name, t.type_id, \
      t.ticket_lock_id, t.user_id, t.responsible_user_id, t.customer_id, t.customer_user_id, t.until_time, \
      t.create_time, t.change_time, \
-     (SELECT MAX(h.id) FROM ticket_history h WHERE h.ticket_id = t.id) AS version \
+     (SELECT MAX(h.id) FROM ticket_history h WHERE h.ticket_id = t.id AND h.history_type_id <> 9) AS version \
      FROM ticket t \
      JOIN queue q ON q.id = t.queue_id \
      JOIN ticket_state s ON s.id = t.ticket_state_id \

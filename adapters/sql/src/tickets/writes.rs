@@ -79,7 +79,9 @@ impl Db {
             // MySQL: a locking read, so it sees the newest committed rows whatever the
             // transaction's snapshot.
             let lock = if self.dialect == Dialect::MySql { " LOCK IN SHARE MODE" } else { "" };
-            let sql = format!("SELECT MAX(id) AS version FROM ticket_history WHERE ticket_id = ?{lock}");
+            let sql = format!(
+                "SELECT MAX(id) AS version FROM ticket_history WHERE ticket_id = ? AND history_type_id <> 9{lock}"
+            );
             let row = txn.query_one_raw(self.stmt(&sql, [id.into()])).await.map_err(to_domain)?;
             let version = row.as_ref().map(|r| opt_int(r, "version")).transpose()?.flatten().unwrap_or(0);
             if !expected.contains(&version) {

@@ -1,0 +1,176 @@
+//! Agent notifications in OTRS's tables: the definitions (`notification_event`, its
+//! `_item` key/value rows and `_message` texts), "My Queues" (`personal_queues`), and a
+//! sent notification's mail (`mail_queue`, with no article) and history row.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use goats_core::DomainResult;
+use goats_core::agent_notifications::{NotificationMessage, TicketNotification};
+use goats_core::history::{HistoryEntry, HistoryType};
+use goats_core::model::*;
+use goats_core::permission::Permission;
+use goats_core::ports::*;
+use sea_orm::{ConnectionTrait, TransactionTrait, Value};
+
+use crate::connection::Db;
+use crate::error::to_domain;
+use crate::row::{int, opt_text, text};
+
+impl Db {
+    async fn user_ids(&self, sql: &str, values: Vec<Value>) -> DomainResult<Vec<UserId>> {
+        let rows = self.conn.query_all_raw(self.stmt(sql, values)).await.map_err(to_domain)?;
+        rows.iter().map(|r| Ok(int(r, "user_id")? as UserId)).collect()
+    }
+}
+
+#[async_trait]
+impl AgentNotificationStore for Db {
+    async fn ticket_notifications(&self) -> DomainResult<Vec<(TicketNotification, Vec<String>)>> {
+        let heads = self
+            .conn
+            .query_all_raw(self.stmt("SELECT id, name FROM notification_event WHERE valid_id = 1 ORDER BY id", []))
+            .await
+            .map_err(to_domain)?;
+        if heads.is_empty() {
+            return Ok(Vec::new());
+        }
+        let items = self
+            .conn
+            .query_all_raw(self.stmt(
+                "SELECT i.notification_id, i.event_key, i.event_value FROM notification_event_item i \
+                 JOIN notification_event n ON n.id = i.notification_id WHERE n.valid_id = 1",
+                [],
+            ))
+            .await
+            .map_err(to_domain)?;
+        let texts = self
+            .conn
+            .query_all_raw(self.stmt(
+                "SELECT m.notification_id, m.language, m.subject, m.text, m.content_type \
+                 FROM notification_event_message m JOIN notification_event n ON n.id = m.notification_id \
+                 WHERE n.valid_id = 1 ORDER BY m.id",
+                [],
+            ))
+            .await
+            .map_err(to_domain)?;
+        let mut by_id: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+        for r in &items {
+            let value = opt_text(r, "event_value")?.unwrap_or_default();
+            by_id.entry(int(r, "notification_id")?).or_default().push((text(r, "event_key")?, value));
+        }
+        let mut messages: HashMap<i64, Vec<NotificationMessage>> = HashMap::new();
+        for r in &texts {
+            messages.entry(int(r, "notification_id")?).or_default().push(NotificationMessage {
+                language: text(r, "language")?,
+                subject: text(r, "subject")?,
+                text: text(r, "text")?,
+                content_type: text(r, "content_type")?,
+            });
+        }
+        let mut out = Vec::with_capacity(heads.len());
+        for r in &heads {
+            let id = int(r, "id")?;
+            out.push(TicketNotification::from_items(
+                id as i32,
+                text(r, "name")?,
+                by_id.remove(&id).unwrap_or_default(),
+                messages.remove(&id).unwrap_or_default(),
+            ));
+        }
+        Ok(out)
+    }
+
+    async fn queue_subscribers(&self, queue: QueueId) -> DomainResult<Vec<UserId>> {
+        self.user_ids(
+            "SELECT DISTINCT user_id FROM personal_queues WHERE queue_id = ? ORDER BY user_id",
+            vec![queue.into()],
+        )
+        .await
+    }
+
+    async fn my_queues(&self, user: UserId) -> DomainResult<Vec<QueueId>> {
+        let rows = self
+            .conn
+            .query_all_raw(self.stmt(
+                "SELECT DISTINCT queue_id FROM personal_queues WHERE user_id = ? ORDER BY queue_id",
+                [user.into()],
+            ))
+            .await
+            .map_err(to_domain)?;
+        rows.iter().map(|r| Ok(int(r, "queue_id")? as QueueId)).collect()
+    }
+
+    async fn set_my_queues(&self, user: UserId, queues: &[QueueId]) -> DomainResult<()> {
+        let _w = self.write_guard().await;
+        let txn = self.conn.begin().await.map_err(to_domain)?;
+        txn.execute_raw(self.stmt("DELETE FROM personal_queues WHERE user_id = ?", [user.into()]))
+            .await
+            .map_err(to_domain)?;
+        for q in queues {
+            txn.execute_raw(
+                self.stmt("INSERT INTO personal_queues (user_id, queue_id) VALUES (?, ?)", [user.into(), (*q).into()]),
+            )
+            .await
+            .map_err(to_domain)?;
+        }
+        txn.commit().await.map_err(to_domain)
+    }
+
+    async fn group_members(&self, group: GroupId, permission: Permission) -> DomainResult<Vec<UserId>> {
+        // `rw` holds every other permission, as in the permission check.
+        let sql = "SELECT gu.user_id FROM group_user gu JOIN users u ON u.id = gu.user_id \
+                   WHERE gu.group_id = ? AND gu.permission_key IN (?, 'rw') AND u.valid_id = 1 \
+                   UNION \
+                   SELECT ru.user_id FROM role_user ru JOIN roles r ON r.id = ru.role_id \
+                   JOIN group_role gr ON gr.role_id = r.id JOIN users u ON u.id = ru.user_id \
+                   WHERE gr.group_id = ? AND gr.permission_key IN (?, 'rw') AND gr.permission_value = 1 \
+                   AND r.valid_id = 1 AND u.valid_id = 1";
+        let key = permission.key();
+        self.user_ids(sql, vec![group.into(), key.into(), group.into(), key.into()]).await
+    }
+
+    async fn role_members(&self, role: RoleId) -> DomainResult<Vec<UserId>> {
+        self.user_ids(
+            "SELECT ru.user_id FROM role_user ru JOIN roles r ON r.id = ru.role_id \
+             WHERE ru.role_id = ? AND r.valid_id = 1",
+            vec![role.into()],
+        )
+        .await
+    }
+
+    async fn sent_since(&self, ticket: TicketId, name: &str, since: DateTime<Utc>) -> DomainResult<bool> {
+        let row = self
+            .conn
+            .query_one_raw(self.stmt(
+                "SELECT id FROM ticket_history WHERE ticket_id = ? AND history_type_id = ? AND name = ? \
+                 AND create_time >= ?",
+                [
+                    ticket.into(),
+                    HistoryType::SendAgentNotification.id().into(),
+                    name.chars().take(200).collect::<String>().into(),
+                    since.naive_utc().into(),
+                ],
+            ))
+            .await
+            .map_err(to_domain)?;
+        Ok(row.is_some())
+    }
+
+    async fn record(
+        &self,
+        ticket: TicketId,
+        mails: Vec<(Envelope, Vec<u8>)>,
+        history: Vec<HistoryEntry>,
+        by: UserId,
+    ) -> DomainResult<()> {
+        let _w = self.write_guard().await;
+        let txn = self.conn.begin().await.map_err(to_domain)?;
+        for (envelope, raw) in &mails {
+            self.enqueue_unattached(&txn, envelope, raw).await.map_err(to_domain)?;
+        }
+        self.write_history(&txn, ticket, history, by).await.map_err(to_domain)?;
+        txn.commit().await.map_err(to_domain)
+    }
+}

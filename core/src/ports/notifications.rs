@@ -1,0 +1,39 @@
+//! Agent notifications as OTRS keeps them: `notification_event*`, the agents' "My
+//! Queues" (`personal_queues`), and the mail and history rows a sent notification
+//! leaves.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::DomainResult;
+use crate::agent_notifications::TicketNotification;
+use crate::history::HistoryEntry;
+use crate::model::{GroupId, QueueId, RoleId, TicketId, UserId};
+use crate::permission::Permission;
+use crate::ports::Envelope;
+
+#[async_trait]
+pub trait AgentNotificationStore: Send + Sync {
+    /// The valid ticket notifications with their texts, and per notification the items
+    /// goats does not act on.
+    async fn ticket_notifications(&self) -> DomainResult<Vec<(TicketNotification, Vec<String>)>>;
+    /// The agents who have `queue` among their "My Queues".
+    async fn queue_subscribers(&self, queue: QueueId) -> DomainResult<Vec<UserId>>;
+    async fn my_queues(&self, user: UserId) -> DomainResult<Vec<QueueId>>;
+    async fn set_my_queues(&self, user: UserId, queues: &[QueueId]) -> DomainResult<()>;
+    /// The agents with `permission` on `group`, directly or through a role.
+    async fn group_members(&self, group: GroupId, permission: Permission) -> DomainResult<Vec<UserId>>;
+    async fn role_members(&self, role: RoleId) -> DomainResult<Vec<UserId>>;
+    /// Whether the ticket has a `SendAgentNotification` history row named `name` from
+    /// `since` on.
+    async fn sent_since(&self, ticket: TicketId, name: &str, since: DateTime<Utc>) -> DomainResult<bool>;
+    /// Queues the mails (with no article) and writes the history rows, in one
+    /// transaction: a notification is recorded as sent exactly when its mail is queued.
+    async fn record(
+        &self,
+        ticket: TicketId,
+        mails: Vec<(Envelope, Vec<u8>)>,
+        history: Vec<HistoryEntry>,
+        by: UserId,
+    ) -> DomainResult<()>;
+}
