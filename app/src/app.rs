@@ -5,6 +5,7 @@ use std::sync::Arc;
 use chrono::Duration;
 use goats_core::admin::mail::{MailAdmin, MailAdminPorts};
 use goats_core::admin::{AdminPorts, AdminService};
+use goats_core::agent_notifications::NotificationChoices;
 use goats_core::api_tokens::ApiTokens;
 use goats_core::auth::{AuthService, new_secret};
 use goats_core::cached::{CachedLookups, CachedPeople, CachedPreferences};
@@ -214,6 +215,11 @@ impl App {
                 filters: Arc::new(self.db.clone()),
                 lookups: self.lookups.clone(),
             })),
+            notification_choices: Arc::new(NotificationChoices::new(
+                Arc::new(self.db.clone()),
+                self.preferences.clone(),
+                self.lookups.clone(),
+            )),
         }
     }
 }

@@ -44,6 +44,8 @@ pub struct AppState {
     pub deliveries: Arc<dyn DeliveryJournal>,
     pub admin: Arc<AdminService>,
     pub mail_admin: Arc<goats_core::admin::mail::MailAdmin>,
+    /// Each agent's notification settings and "My Queues".
+    pub notification_choices: Arc<goats_core::agent_notifications::NotificationChoices>,
 }
 
 /// The server's routes from the route files built into goats: for tests and embedders

@@ -3,8 +3,10 @@
 //! and changes on tickets I watch, reminders and escalations. Each is a definition an
 //! admin edits ([`definition`]), fired by the OTRS events a goats event raises
 //! ([`triggers`]), sent by [`AgentNotifier`] to the agents its rules name, by the
-//! transports each agent chose ([`preferences`]), in their language ([`render`]).
+//! transports each agent chose ([`preferences`], set through [`NotificationChoices`]),
+//! in their language ([`render`]).
 
+mod choices;
 pub mod definition;
 mod notifier;
 pub mod preferences;
@@ -14,6 +16,7 @@ pub mod triggers;
 #[cfg(test)]
 mod tests;
 
+pub use choices::{AgentChoices, ChoiceRow, NotificationChoices};
 pub use definition::{NotificationMessage, TicketNotification, Transport};
 pub use notifier::{AgentNotifier, NotifierPorts, NotifierSettings};
 pub use preferences::{TRANSPORT_PREFERENCE, TransportChoices};

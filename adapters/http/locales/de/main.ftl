@@ -268,3 +268,18 @@ admin-user-error-email = Keine E-Mail-Adresse.
 admin-user-error-password = Mindestens 8 Zeichen.
 admin-user-error-own-account = Das eigene Konto kann nicht ungültig gesetzt werden.
 admin-user-error-own-admin = Die eigene Verwaltung (rw auf admin) kann nicht entzogen werden; alles andere wurde gespeichert.
+
+# Notification settings
+notify-settings-title = Benachrichtigungen
+notify-settings-link = Benachrichtigungen…
+notify-list-title = Was mich erreicht
+notify-list-hint = Nicht aufgeführte Benachrichtigungen erreichen alle, für die sie bestimmt sind.
+notify-none = Es gibt keine Benachrichtigungen zur Auswahl.
+notify-name = Benachrichtigung
+notify-ways = Per
+notify-transport-email = E-Mail
+notify-transport-in-app = In goats
+notify-queues-title = Meine Queues
+notify-queues-hint = Neue Tickets in diesen Queues und dorthin verschobene Tickets werden Ihnen gemeldet.
+notify-error-queue = Wählen Sie nur Queues, die Sie lesen dürfen.
+notify-saved = Benachrichtigungseinstellungen gespeichert.

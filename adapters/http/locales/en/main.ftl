@@ -268,3 +268,18 @@ admin-user-error-email = Not an email address.
 admin-user-error-password = At least 8 characters.
 admin-user-error-own-account = You cannot set your own account invalid.
 admin-user-error-own-admin = You cannot take away your own administration (rw on admin); nothing else was held back.
+
+# Notification settings
+notify-settings-title = Notifications
+notify-settings-link = Notifications…
+notify-list-title = What reaches me
+notify-list-hint = Notifications not listed here reach everyone they are meant for.
+notify-none = There are no notifications to choose.
+notify-name = Notification
+notify-ways = By
+notify-transport-email = Mail
+notify-transport-in-app = In goats
+notify-queues-title = My queues
+notify-queues-hint = New tickets in these queues, and tickets moved into them, are announced to you.
+notify-error-queue = Choose only queues you may read.
+notify-saved = Notification settings saved.

@@ -6,8 +6,8 @@ use poem::{EndpointExt, IntoEndpoint};
 
 use super::registry::Registry;
 use crate::web::{
-    admin_routes, admin_users, assets, bulk, dashboard, live, login, new_ticket, preferences, saved_filters,
-    ticket_actions, ticket_list, zoom,
+    admin_routes, admin_users, assets, bulk, dashboard, live, login, new_ticket, notification_settings, preferences,
+    saved_filters, ticket_actions, ticket_list, zoom,
 };
 use crate::{api, generic_interface as gi, health};
 
@@ -19,6 +19,7 @@ macro_rules! ep {
 
 const TICKET_PART: &[&str] = &["partials/ticket.html"];
 const ADMIN_USER: &[&str] = &["pages/admin_user.html"];
+const NOTIFY_PAGE: &[&str] = &["pages/notification_settings.html"];
 
 /// The handlers goats ships.
 pub fn standard() -> Registry {
@@ -31,6 +32,8 @@ pub fn standard() -> Registry {
         .add("logout", &[], ep!(login::logout))
         .add("dashboard", &["pages/dashboard.html"], ep!(dashboard::page))
         .add("preferences_save", &[], ep!(preferences::save))
+        .add("notification_settings", NOTIFY_PAGE, ep!(notification_settings::show))
+        .add("notification_settings_save", NOTIFY_PAGE, ep!(notification_settings::save))
         .add("ticket_list", &["pages/tickets.html", "partials/ticket_results.html"], ep!(ticket_list::page))
         .add("ticket_new_form", &["pages/new_ticket.html"], ep!(new_ticket::form))
         .add("ticket_new_create", &["pages/new_ticket.html"], ep!(new_ticket::create))

@@ -17,6 +17,7 @@ pub mod i18n;
 pub(crate) mod live;
 pub(crate) mod login;
 pub(crate) mod new_ticket;
+pub(crate) mod notification_settings;
 mod page;
 pub(crate) mod preferences;
 mod reminders;

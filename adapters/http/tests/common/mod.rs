@@ -88,6 +88,11 @@ pub async fn world() -> World {
             filters: Arc::new(store.clone()),
             lookups: Arc::new(store.clone()),
         })),
+        notification_choices: Arc::new(goats_core::agent_notifications::NotificationChoices::new(
+            Arc::new(store.clone()),
+            Arc::new(store.clone()),
+            Arc::new(store.clone()),
+        )),
     };
     let routes = Arc::new(router(state));
     let ep = routes.clone().map_to_response().boxed();
