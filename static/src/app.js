@@ -258,7 +258,9 @@ function followLive() {
     if (data.message) noticeToast(data);
     else ticketNews(data);
   };
-  for (const kind of ["pending_reminder", "escalation_warning", "escalated"]) source.addEventListener(kind, handle);
+  for (const kind of ["pending_reminder", "escalation_warning", "escalated", "notified"]) {
+    source.addEventListener(kind, handle);
+  }
   for (const kind of ["ticket_created", "ticket_updated", "article_added"]) source.addEventListener(kind, handle);
   window.addEventListener("beforeunload", () => source.close());
 }

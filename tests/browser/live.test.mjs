@@ -11,6 +11,7 @@ before(async () => {
   // The reminder job every second instead of every minute, so the test need not wait.
   await goats.start("jobs:\n  pending_reminder:\n    schedule: '* * * * * *'\n");
   goats.cli(["user", "add", "erin", "--first-name", "Erin", "--last-name", "Eze", "--password-stdin"], "erin-password\n");
+  goats.cli(["user", "add", "finn", "--first-name", "Finn", "--last-name", "Faro", "--password-stdin"], "finn-password\n");
   chromium = await browser();
 });
 
@@ -58,5 +59,40 @@ test("the open ticket follows changes and a due reminder pops up to be snoozed",
   await toast.waitFor({ state: "detached" });
   const snoozed = await goats.api("erin", "erin-password", "GET", `/tickets/${ticket.id}`);
   assert.ok(Date.parse(snoozed.pending_until) > Date.now() + 55 * 60 * 1000, "the pending time moved an hour on");
+  assert.deepEqual(page.problems, []);
+});
+
+test("an agent who chose it hears of a new ticket in their queue in goats itself", async () => {
+  const page = await watchedPage(await chromium.newContext({ locale: "en-US" }));
+  await page.goto(goats.base + "/login");
+  await page.getByLabel("Username").fill("finn");
+  await page.getByLabel("Password").fill("finn-password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(/\/dashboard/);
+
+  // From the user menu to the settings: Raw becomes one of Finn's queues, and the new
+  // ticket notification comes in goats as well as by mail.
+  await page.getByRole("button", { name: "Finn Faro" }).click();
+  await page.getByRole("link", { name: "Notifications…" }).click();
+  await page.waitForURL(/\/preferences\/notifications/);
+  const row = page.getByRole("row", { name: /Ticket create notification/ });
+  await row.getByLabel("In goats").check();
+  await page.getByLabel("Raw", { exact: true }).check();
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.locator(".toast", { hasText: "Notification settings saved." }).waitFor();
+  assert.ok(await row.getByLabel("In goats").isChecked(), "the choice was kept");
+  assert.ok(await page.getByLabel("Raw", { exact: true }).isChecked());
+  await shot(page, "11-notification-settings");
+
+  // Erin takes a customer's call in Raw: Finn's open page announces it.
+  await page.goto(goats.base + "/dashboard");
+  await goats.api("erin", "erin-password", "POST", "/tickets", {
+    title: "Scanner jams",
+    queue_id: 2,
+    article: { subject: "Scanner", body: "Every third page.", sender_type: "customer", channel: "phone" },
+  });
+  const toast = page.locator(".toast-notice", { hasText: "New ticket: Scanner jams" });
+  await toast.waitFor({ timeout: 10000 });
+  await shot(page, "12-new-ticket-notified");
   assert.deepEqual(page.problems, []);
 });
