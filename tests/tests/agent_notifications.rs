@@ -18,20 +18,8 @@ use goats_sql::{Db, migrate};
 use goats_tests::{Engine, TestDatabase, ticket_service, znuny};
 
 fn notifier(db: &Db) -> AgentNotifier {
-    let me = Arc::new(db.clone());
-    let ports = NotifierPorts {
-        store: me.clone(),
-        tickets: me.clone(),
-        articles: me.clone(),
-        lookups: me.clone(),
-        agents: me.clone(),
-        groups: me.clone(),
-        customers: me.clone(),
-        preferences: me.clone(),
-        clock: Arc::new(SystemClock),
-        composer: Some(Arc::new(goats_mail::Composer)),
-        feed: None,
-    };
+    let ports =
+        NotifierPorts::of_one(Arc::new(db.clone()), Arc::new(SystemClock), Some(Arc::new(goats_mail::Composer)), None);
     let settings = NotifierSettings {
         sender_name: "Help Desk".into(),
         sender_email: "desk@example.com".into(),
@@ -65,7 +53,7 @@ async fn reader(db: &Db) -> UserId {
 
 /// Opens a ticket from a customer's call in Raw and notifies of it; returns the mail.
 async fn new_ticket_notifies(db: &Db, engine: &str) -> String {
-    let me = reader(db).await;
+    reader(db).await;
     let root = AgentPermissions::new(1, db.grants_for(1).await.unwrap());
     let service = ticket_service(db, Arc::new(SystemClock));
     let mut new = goats_core::testing::phoned_ticket(2);
@@ -90,7 +78,6 @@ async fn new_ticket_notifies(db: &Db, engine: &str) -> String {
     assert!(last.name.ends_with("%%reader%%Email"), "{engine}: {}", last.name);
     let again = TicketRepository::get(db, ticket.id).await.unwrap().unwrap();
     assert_eq!(again.version, ticket.version, "{engine}: the ETag stays");
-    let _ = me;
     let parsed = goats_mail::parse(queued[0].raw.clone());
     format!("{}\n{}", parsed.subject, parsed.body)
 }

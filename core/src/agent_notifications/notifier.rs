@@ -39,6 +39,41 @@ pub struct NotifierPorts {
     pub feed: Option<Arc<dyn NotificationChannel>>,
 }
 
+impl NotifierPorts {
+    /// Every store port served by one store (a database, or the memory store in tests).
+    pub fn of_one<S>(
+        store: Arc<S>,
+        clock: Arc<dyn Clock>,
+        composer: Option<Arc<dyn MailComposer>>,
+        feed: Option<Arc<dyn NotificationChannel>>,
+    ) -> Self
+    where
+        S: AgentNotificationStore
+            + TicketRepository
+            + ArticleRepository
+            + LookupRepository
+            + AgentRepository
+            + GroupRepository
+            + CustomerRepository
+            + PreferenceStore
+            + 'static,
+    {
+        Self {
+            store: store.clone(),
+            tickets: store.clone(),
+            articles: store.clone(),
+            lookups: store.clone(),
+            agents: store.clone(),
+            groups: store.clone(),
+            customers: store.clone(),
+            preferences: store,
+            clock,
+            composer,
+            feed,
+        }
+    }
+}
+
 /// The site's settings the notifications use.
 #[derive(Debug, Clone)]
 pub struct NotifierSettings {

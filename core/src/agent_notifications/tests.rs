@@ -118,21 +118,13 @@ async fn world() -> World {
     let store = MemoryStore::with_defaults(clock.clone());
     store.set_notifications(vec![created(), owner_update(), reminder()]);
     let service = TicketService::new(store.ticket_ports(), TicketNumberConfig::default());
-    let me = Arc::new(store.clone());
     let feed = Arc::new(Feed::default());
-    let ports = NotifierPorts {
-        store: me.clone(),
-        tickets: me.clone(),
-        articles: me.clone(),
-        lookups: me.clone(),
-        agents: me.clone(),
-        groups: me.clone(),
-        customers: me.clone(),
-        preferences: me.clone(),
-        clock: clock.clone(),
-        composer: Some(Arc::new(PlainComposer)),
-        feed: Some(feed.clone()),
-    };
+    let ports = NotifierPorts::of_one(
+        Arc::new(store.clone()),
+        clock.clone(),
+        Some(Arc::new(PlainComposer)),
+        Some(feed.clone()),
+    );
     let settings = NotifierSettings {
         sender_name: "Help Desk".into(),
         sender_email: "desk@example.com".into(),

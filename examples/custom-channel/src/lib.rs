@@ -38,6 +38,9 @@ impl NotificationChannel for FileChannel {
             .append(true)
             .open(&self.path)
             .map_err(|e| ChannelError(format!("cannot open {}: {e}", self.path.display())))?;
-        writeln!(file, "{line}").map_err(|e| ChannelError(format!("cannot write {}: {e}", self.path.display())))
+        // One write of the whole line: `writeln!` writes piece by piece, and a reader
+        // could see half a line.
+        file.write_all(format!("{line}\n").as_bytes())
+            .map_err(|e| ChannelError(format!("cannot write {}: {e}", self.path.display())))
     }
 }

@@ -56,7 +56,8 @@ async fn every_event_lands_in_the_teams_file() {
     let start = Instant::now();
     let lines = loop {
         let text = std::fs::read_to_string(&log).unwrap_or_default();
-        if !text.is_empty() || start.elapsed() > Duration::from_secs(10) {
+        // A whole line, not one being written.
+        if text.ends_with('\n') || start.elapsed() > Duration::from_secs(10) {
             break text;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
