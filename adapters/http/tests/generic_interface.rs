@@ -182,6 +182,30 @@ async fn errors_come_back_in_otrs_shape() {
     let accounted = goats_core::ports::TicketRepository::accounted_time(&w.store, id).await.unwrap();
     assert_eq!(accounted, 30.0);
 
+    // What goats cannot store yet is refused whole, never answered with success.
+    let tickets_before = goats_core::ports::TicketRepository::count(&w.store, &Default::default()).await.unwrap();
+    let mut with_fields = creds.clone();
+    with_fields["Ticket"] =
+        json!({"Title": "Fields", "Queue": "Raw", "State": "new", "Priority": "3 normal", "CustomerUser": "x"});
+    with_fields["Article"] = json!({"Subject": "s", "Body": "b", "ContentType": "text/plain"});
+    with_fields["DynamicField"] = json!([{"Name": "Severity", "Value": "high"}]);
+    let r = call(&w, "POST", "/Ticket", with_fields.clone()).await;
+    assert_eq!(error_code(&r), "TicketCreate.InvalidParameter");
+    assert!(r["Error"]["ErrorMessage"].as_str().unwrap().contains("DynamicField is not supported"), "{r}");
+    with_fields["DynamicField"] = json!([]);
+    with_fields["Ticket"]["SLA"] = json!("Gold");
+    let r = call(&w, "POST", "/Ticket", with_fields).await;
+    assert!(r["Error"]["ErrorMessage"].as_str().unwrap().contains("Ticket->SLA is not supported"), "{r}");
+    let tickets_after = goats_core::ports::TicketRepository::count(&w.store, &Default::default()).await.unwrap();
+    assert_eq!(tickets_after, tickets_before, "nothing was stored");
+    let mut update = creds.clone();
+    update["Ticket"] = json!({"Title": "Renamed"});
+    update["DynamicField"] = json!({"Name": "Severity", "Value": "low"});
+    let r = call(&w, "PATCH", &format!("/Ticket/{id}"), update).await;
+    assert_eq!(error_code(&r), "TicketUpdate.InvalidParameter");
+    let kept = goats_core::ports::TicketRepository::get(&w.store, id).await.unwrap().unwrap();
+    assert_eq!(kept.title, "Call", "the title was not changed either");
+
     let nothing =
         call(&w, "GET", "/Ticket/424242?UserLogin=root%40localhost&Password=root-password", Value::Null).await;
     assert_eq!(error_code(&nothing), "TicketGet.AccessDenied");

@@ -52,6 +52,17 @@ impl Params {
     }
 }
 
+/// Whether a value says anything: not null, not an empty string, list or object.
+pub fn given(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+        _ => true,
+    }
+}
+
 pub fn scalar(v: &Value) -> Option<String> {
     match v {
         Value::String(s) if !s.is_empty() => Some(s.clone()),

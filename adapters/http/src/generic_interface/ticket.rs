@@ -12,7 +12,7 @@ use poem::{Body, handler};
 use serde_json::{Map, Value, json};
 
 use super::format::{self, TicketNames};
-use super::params::{Params, scalar};
+use super::params::{Params, given, scalar};
 use super::{GiError, authenticate, respond};
 use crate::AppState;
 
@@ -50,6 +50,24 @@ fn domain(op: &str, e: DomainError) -> GiError {
         stale @ DomainError::Stale { .. } => GiError::new(op, "InvalidParameter", stale.to_string()),
         DomainError::Storage(_) => GiError::new(op, "InternalError", "the database is unavailable"),
     }
+}
+
+/// What an OTRS client may send that goats cannot store yet: refused as a whole, so a
+/// script is never told "done" for data that was dropped.
+fn refuse_unsupported(op: &str, p: &Params) -> Result<(), GiError> {
+    let not_yet = |what: &str| {
+        GiError::new(op, "InvalidParameter", format!("{what} is not supported by goats yet; nothing was stored"))
+    };
+    if p.0.get("DynamicField").is_some_and(given) {
+        return Err(not_yet("DynamicField"));
+    }
+    let ticket = p.object("Ticket");
+    for key in ["Service", "ServiceID", "SLA", "SLAID"] {
+        if ticket.and_then(|t| t.get(key)).is_some_and(given) {
+            return Err(not_yet(&format!("Ticket->{key}")));
+        }
+    }
+    Ok(())
 }
 
 fn ticket_id(op: &str, raw: &str) -> Result<TicketId, GiError> {
@@ -246,6 +264,7 @@ fn attachments(op: &str, p: &Params) -> Result<Vec<NewAttachment>, GiError> {
 async fn ticket_create(state: &AppState, uri: &Uri, addr: &RemoteAddr, body: Body) -> Result<Value, GiError> {
     const OP: &str = "TicketCreate";
     let (p, caller) = begin(state, OP, uri, addr, body).await?;
+    refuse_unsupported(OP, &p)?;
     let t = p.object("Ticket").ok_or_else(|| GiError::missing(OP, "Ticket"))?;
     let a = p.object("Article").ok_or_else(|| GiError::missing(OP, "Article"))?;
     let title = t.get("Title").and_then(scalar).ok_or_else(|| GiError::missing(OP, "Ticket->Title"))?;
@@ -437,6 +456,7 @@ async fn ticket_update(
 ) -> Result<Value, GiError> {
     const OP: &str = "TicketUpdate";
     let (p, caller) = begin(state, OP, uri, addr, body).await?;
+    refuse_unsupported(OP, &p)?;
     let id = ticket_id(OP, raw_id)?;
     let mut ticket = state.tickets.get(&caller, id, false).await.map_err(|e| domain(OP, e))?;
     let empty = Map::new();
