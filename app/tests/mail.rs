@@ -189,3 +189,63 @@ fn a_reply_leaves_by_smtp_once_the_server_takes_it() {
     assert!(mail.contains("The brigade is on its way."), "{mail}");
     server.stop();
 }
+
+/// An agent made owner of a ticket hears of it by mail, through the mail queue, once.
+#[test]
+fn the_new_owner_gets_a_notification_by_smtp() {
+    let dir = temp_dir();
+    let smtp_port = common::free_port();
+    let maildir = dir.0.join("maildir");
+    std::fs::write(
+        dir.0.join("goats.yaml"),
+        format!(
+            "mail:\n  smtp: {{host: 127.0.0.1, port: {smtp_port}, security: none}}\n  send_schedule: \"* * * * * *\"\n\
+             notifications:\n  agents: {{sender_name: Desk Notes, sender_email: notes@example.com}}\n"
+        ),
+    )
+    .unwrap();
+    let _smtp = SmtpPeer::start(smtp_port, &maildir);
+    let mut add = goats(&dir.0);
+    add.env("GOATS_ADMIN_PASSWORD", "mail-test-password")
+        .args(["user", "add", "nina", "--first-name", "Nina", "--last-name", "Nye", "--email", "nina@example.com"])
+        .args(["--password-stdin"])
+        .stdin(std::process::Stdio::piped());
+    let mut child = add.spawn().unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"nina-password\n").unwrap();
+    assert!(child.wait().unwrap().success());
+    let port = common::free_port();
+    let server = common::Server::start(&mut goats(&dir.0), port);
+    let login = r#"{"login":"root@localhost","password":"mail-test-password"}"#;
+    let (_, body) = common::request(port, "POST", "/api/v1/auth/login", Some(login), None).unwrap();
+    let token = serde_json::from_str::<serde_json::Value>(&body).unwrap()["access_token"].as_str().unwrap().to_string();
+    let new = r#"{"title":"Printer on fire","queue_id":2,"article":{"subject":"Help","body":"It burns."}}"#;
+    let (status, body) = common::request(port, "POST", "/api/v1/tickets", Some(new), Some(&token)).unwrap();
+    assert_eq!(status, 201, "{body}");
+    let ticket: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let id = ticket["id"].as_i64().unwrap();
+    let (_, body) = common::request(port, "GET", "/api/v1/admin/agents", None, Some(&token)).unwrap();
+    let nina = serde_json::from_str::<serde_json::Value>(&body)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["login"] == "nina")
+        .expect("nina is listed")["id"]
+        .as_i64()
+        .unwrap();
+
+    let owner = format!(r#"{{"owner_id":{nina}}}"#);
+    let (status, body) =
+        common::request(port, "PATCH", &format!("/api/v1/tickets/{id}"), Some(&owner), Some(&token)).unwrap();
+    assert_eq!(status, 200, "{body}");
+    wait_until("the notification arrived", || !received(&maildir).is_empty());
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let mails = received(&maildir);
+    assert_eq!(mails.len(), 1, "exactly once: {mails:?}");
+    let mail = &mails[0];
+    assert!(mail.contains("Subject: You own: Printer on fire"), "{mail}");
+    assert!(mail.contains("notes@example.com") && mail.contains("nina@example.com"), "{mail}");
+    assert!(mail.contains("Hello Nina,"), "{mail}");
+    assert!(mail.contains("Auto-Submitted:"), "no one answers it automatically: {mail}");
+    server.stop();
+}
