@@ -214,6 +214,7 @@ impl App {
                 responses: Arc::new(self.db.clone()),
                 filters: Arc::new(self.db.clone()),
                 lookups: self.lookups.clone(),
+                reader: Arc::new(goats_mail::Mailboxes),
             })),
             notification_choices: Arc::new(NotificationChoices::new(
                 Arc::new(self.db.clone()),

@@ -94,14 +94,15 @@ fn verify_grades_drift_from_the_baseline() {
         text.contains("WARNING  GET /otrs/index.pl: redirect changed: /dashboard (302) → /tickets (302)"),
         "{text}"
     );
-    assert!(stderr(&out).contains("2 breaking, 1 warning(s), 1 info"), "{}", stderr(&out));
+    assert!(text.contains("BREAKING GET /preferences/notifications: middleware loosened: lost `auth`"), "{text}");
+    assert!(stderr(&out).contains("4 breaking, 1 warning(s), 1 info"), "{}", stderr(&out));
     // Breaking changes come first.
     assert!(text.find("BREAKING").unwrap() < text.find("WARNING").unwrap());
 
     let out = routes(&dir.0, &["verify", "--json"]);
     let changes: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(changes[0]["severity"], "breaking");
-    assert_eq!(changes.as_array().unwrap().len(), 4);
+    assert_eq!(changes.as_array().unwrap().len(), 6);
 }
 
 #[test]

@@ -176,3 +176,32 @@ async fn a_refused_login_is_reported_and_the_mail_stays() {
     })
     .await;
 }
+
+/// "Test connection" logs in and out of a real Dovecot, over IMAP and POP3, reading
+/// nothing: a right password passes, a wrong one fails with the server's answer, a
+/// stored account is tested with its stored password, and no mail leaves the server.
+#[tokio::test]
+async fn test_connection_logs_in_and_out_and_reads_nothing() {
+    use goats_core::admin::mail::{MailAdmin, MailAdminPorts};
+    let server = Dovecot::start(&[(USER, "secret")]);
+    server.deliver(USER, &corpus("plain"));
+    let store = Arc::new(MemoryStore::with_defaults(Arc::new(SystemClock)));
+    let root = AgentPermissions::new(1, store.grants_for(1).await.unwrap());
+    let admin = MailAdmin::new(MailAdminPorts {
+        accounts: store.clone(),
+        responses: store.clone(),
+        filters: store.clone(),
+        lookups: store.clone(),
+        reader: Arc::new(goats_mail::Mailboxes),
+    });
+    assert_eq!(admin.test_account(&root, account(server.imap_port, "secret")).await.unwrap(), Ok(()));
+    let pop = MailAccount { kind: Some(AccountKind::Pop3), ..account(server.pop3_port, "secret") };
+    assert_eq!(admin.test_account(&root, pop).await.unwrap(), Ok(()));
+    let wrong = admin.test_account(&root, account(server.imap_port, "wrong")).await.unwrap();
+    assert!(wrong.is_err(), "a wrong password fails");
+
+    let id = admin.create_account(&root, account(server.imap_port, "secret")).await.unwrap();
+    let stored = MailAccount { id, password: String::new(), ..account(server.imap_port, "") };
+    assert_eq!(admin.test_account(&root, stored).await.unwrap(), Ok(()), "the stored password stands in");
+    assert_eq!(server.count(USER), 1, "testing reads and removes nothing");
+}

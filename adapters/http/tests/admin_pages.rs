@@ -128,3 +128,101 @@ async fn agents_outside_the_admin_group_cannot_use_the_admin_pages() {
     r.assert_status(StatusCode::FORBIDDEN);
     assert!(AgentRepository::by_login(&w.store, "eve").await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn an_admin_adds_and_changes_a_mail_account_and_tests_its_connection() {
+    use goats_core::ports::MailAccounts;
+    let w = world().await;
+    let root = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let empty = text(root.get("/admin/mail-accounts").await).await;
+    assert!(empty.contains("No mail accounts yet"));
+
+    // Mistakes beside their fields; nothing stored.
+    let r = root
+        .form_post(
+            "/admin/mail-accounts",
+            &[("kind", "IMAPS"), ("host", "imap example"), ("login", ""), ("password", "")],
+        )
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let html = text(r).await;
+    assert!(html.contains(r#"id="m-password-error""#), "the password first: {html}");
+    let r = root
+        .form_post(
+            "/admin/mail-accounts",
+            &[("kind", "IMAPS"), ("host", "imap example"), ("login", "desk"), ("password", "pw")],
+        )
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let html = text(r).await;
+    assert!(html.contains(r#"id="m-host-error""#) && html.contains(r#"value="desk""#), "what was typed stays");
+    assert!(!html.contains(r#"value="pw""#), "a typed password is never sent back");
+    assert!(w.store.mail_accounts().await.unwrap().is_empty());
+
+    let form = [
+        ("kind", "IMAPS"),
+        ("host", "imap.example.com:993"),
+        ("login", "desk@example.com"),
+        ("password", "s3cret"),
+        ("queue_id", "2"),
+        ("valid", "1"),
+    ];
+    let r = root.form_post("/admin/mail-accounts", &form).await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let stored = w.store.mail_accounts().await.unwrap();
+    assert_eq!(stored.len(), 1);
+    let id = stored[0].id;
+    assert_eq!(location(&r), format!("/admin/mail-accounts/{id}"));
+    let edit = text(root.get(&format!("/admin/mail-accounts/{id}")).await).await;
+    assert!(edit.contains(r#"value="desk@example.com""#) && !edit.contains("s3cret"), "no password in the page");
+    assert!(text(root.get("/admin/mail-accounts").await).await.contains("imap.example.com:993"));
+
+    // An empty password keeps the stored one; unticking sets the account invalid.
+    let change = [
+        ("kind", "IMAP"),
+        ("host", "imap.example.com"),
+        ("login", "desk@example.com"),
+        ("password", ""),
+        ("queue_id", "0"),
+    ];
+    root.form_post(&format!("/admin/mail-accounts/{id}"), &change).await.assert_status(StatusCode::SEE_OTHER);
+    let changed = &w.store.mail_accounts().await.unwrap()[0];
+    assert_eq!((changed.password.as_str(), changed.queue_id, changed.valid), ("s3cret", None, false));
+
+    // Test connection against a port where nothing listens: the failure, said in place.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let host = format!("127.0.0.1:{port}");
+    let probe = [("kind", "IMAP"), ("host", host.as_str()), ("login", "x"), ("password", "y")];
+    let r = root.htmx_post("/admin/mail-accounts/test", &probe).await;
+    r.assert_status_is_ok();
+    let part = text(r).await;
+    assert!(part.starts_with(r#"<div id="mail-test-result""#) && part.contains("The connection failed:"), "{part}");
+    let r = root.form_post("/admin/mail-accounts/test", &probe).await;
+    r.assert_status_is_ok();
+    let page = text(r).await;
+    assert!(
+        page.contains("The connection failed:") && page.contains(r#"id="m-host""#),
+        "without JavaScript, the whole form"
+    );
+    assert_eq!(w.store.mail_accounts().await.unwrap().len(), 1, "testing stores nothing");
+}
+
+#[tokio::test]
+async fn the_mail_account_pages_are_for_admins_only() {
+    let w = world().await;
+    w.agent("mo", &[(1, Permission::Rw)]).await;
+    let mo = Browser::sign_in(&w, "mo", "agent-password").await;
+    for path in ["/admin/mail-accounts", "/admin/mail-accounts/new", "/admin/mail-accounts/1"] {
+        mo.get(path).await.assert_status(StatusCode::FORBIDDEN);
+    }
+    let form = [("kind", "IMAP"), ("host", "127.0.0.1:1"), ("login", "x"), ("password", "y")];
+    mo.form_post("/admin/mail-accounts", &form).await.assert_status(StatusCode::FORBIDDEN);
+    mo.form_post("/admin/mail-accounts/test", &form).await.assert_status(StatusCode::FORBIDDEN);
+    let root = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let r = w.cli.post("/admin/mail-accounts").header("cookie", root.cookie()).form(&form).send().await;
+    r.assert_status(StatusCode::FORBIDDEN);
+    assert!(goats_core::ports::MailAccounts::mail_accounts(&w.store).await.unwrap().is_empty());
+}

@@ -58,4 +58,27 @@ impl MailAccounts for Db {
         ];
         Ok(self.insert_audited("mail_account", &columns, values, by).await? as i32)
     }
+
+    async fn update_mail_account(&self, a: &MailAccount, by: UserId) -> DomainResult<bool> {
+        let kind = a.kind.map_or("IMAP", AccountKind::otrs_name);
+        let mut sets = vec!["login = ?", "host = ?", "account_type = ?", "queue_id = ?", "trusted = ?"];
+        let mut values: Vec<Value> = vec![
+            a.login.clone().into(),
+            a.host.clone().into(),
+            kind.into(),
+            a.queue_id.unwrap_or(0).into(),
+            i32::from(a.trusted).into(),
+        ];
+        sets.extend(["imap_folder = ?", "valid_id = ?", "change_time = ?", "change_by = ?"]);
+        values.extend([a.folder.clone().into(), (if a.valid { 1 } else { 2 }).into(), self.now().into(), by.into()]);
+        if !a.password.is_empty() {
+            sets.push("pw = ?");
+            values.push(a.password.clone().into());
+        }
+        values.push(a.id.into());
+        let sql = format!("UPDATE mail_account SET {} WHERE id = ?", sets.join(", "));
+        let _w = self.write_guard().await;
+        let done = self.conn.execute_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
+        Ok(done.rows_affected() > 0)
+    }
 }

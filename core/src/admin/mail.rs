@@ -18,6 +18,8 @@ pub struct MailAdminPorts {
     pub responses: Arc<dyn AutoResponses>,
     pub filters: Arc<dyn PostmasterFilters>,
     pub lookups: Arc<dyn LookupRepository>,
+    /// Opens mailboxes for "test connection".
+    pub reader: Arc<dyn MailboxReader>,
 }
 
 pub struct MailAdmin {
@@ -39,13 +41,62 @@ impl MailAdmin {
         Ok(all)
     }
 
+    /// One account, without its password.
+    pub async fn account(&self, actor: &AgentPermissions, id: i32) -> DomainResult<MailAccount> {
+        self.accounts(actor)
+            .await?
+            .into_iter()
+            .find(|a| a.id == id)
+            .ok_or_else(|| DomainError::not_found("mail account", id))
+    }
+
     pub async fn create_account(&self, actor: &AgentPermissions, account: MailAccount) -> DomainResult<i32> {
         AdminService::check(actor)?;
-        if account.login.trim().is_empty() {
-            return Err(DomainError::invalid("login", "an account needs the login of its mailbox"));
+        if account.password.is_empty() {
+            return Err(DomainError::invalid("password", "an account needs the mailbox's password"));
+        }
+        self.check_account(&account).await?;
+        self.ports.accounts.create_mail_account(&account, actor.user_id).await
+    }
+
+    /// Changes an account; an empty password keeps the stored one.
+    pub async fn update_account(&self, actor: &AgentPermissions, account: MailAccount) -> DomainResult<()> {
+        AdminService::check(actor)?;
+        self.check_account(&account).await?;
+        match self.ports.accounts.update_mail_account(&account, actor.user_id).await? {
+            true => Ok(()),
+            false => Err(DomainError::not_found("mail account", account.id)),
+        }
+    }
+
+    /// Logs in to the account's mailbox and out again, reading nothing: what the
+    /// server said when it refused. For a stored account an empty password means the
+    /// stored one.
+    pub async fn test_account(
+        &self,
+        actor: &AgentPermissions,
+        account: MailAccount,
+    ) -> DomainResult<Result<(), String>> {
+        AdminService::check(actor)?;
+        let mut account = account;
+        if account.password.is_empty() && account.id != 0 {
+            let stored = self.ports.accounts.mail_accounts().await?.into_iter().find(|a| a.id == account.id);
+            account.password = stored.map(|a| a.password).unwrap_or_default();
         }
         if account.password.is_empty() {
             return Err(DomainError::invalid("password", "an account needs the mailbox's password"));
+        }
+        self.check_account(&account).await?;
+        let session = match self.ports.reader.open(&account).await {
+            Ok(s) => s,
+            Err(e) => return Ok(Err(e.0)),
+        };
+        Ok(session.finish().await.map_err(|e| e.0))
+    }
+
+    async fn check_account(&self, account: &MailAccount) -> DomainResult<()> {
+        if account.login.trim().is_empty() {
+            return Err(DomainError::invalid("login", "an account needs the login of its mailbox"));
         }
         let host = account.host.trim();
         if host.is_empty() || host.contains(char::is_whitespace) || host.contains('/') {
@@ -57,7 +108,7 @@ impl MailAdmin {
         if let Some(q) = account.queue_id {
             self.valid_queue(q).await?;
         }
-        self.ports.accounts.create_mail_account(&account, actor.user_id).await
+        Ok(())
     }
 
     pub async fn filters(&self, actor: &AgentPermissions) -> DomainResult<Vec<PostmasterFilter>> {

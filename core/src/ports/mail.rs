@@ -237,6 +237,9 @@ pub trait MailAccounts: Send + Sync {
     async fn mail_accounts(&self) -> DomainResult<Vec<MailAccount>>;
     /// Adds an account (its `id` is ignored); returns its id.
     async fn create_mail_account(&self, account: &MailAccount, by: UserId) -> DomainResult<i32>;
+    /// Changes the account of `account.id`, its password only when one is given; false
+    /// when there is no such account.
+    async fn update_mail_account(&self, account: &MailAccount, by: UserId) -> DomainResult<bool>;
 }
 
 /// A mail server that could not be read: unreachable, refused the login, or broke off.

@@ -19,4 +19,12 @@ impl MailAccounts for MemoryStore {
         s.mail_accounts.push(MailAccount { id, ..account.clone() });
         Ok(id)
     }
+
+    async fn update_mail_account(&self, account: &MailAccount, _by: UserId) -> DomainResult<bool> {
+        let mut s = self.lock();
+        let Some(stored) = s.mail_accounts.iter_mut().find(|a| a.id == account.id) else { return Ok(false) };
+        let password = if account.password.is_empty() { stored.password.clone() } else { account.password.clone() };
+        *stored = MailAccount { password, ..account.clone() };
+        Ok(true)
+    }
 }

@@ -6,8 +6,8 @@ use poem::{EndpointExt, IntoEndpoint};
 
 use super::registry::Registry;
 use crate::web::{
-    admin_routes, admin_users, assets, bulk, dashboard, live, login, new_ticket, notification_settings, preferences,
-    saved_filters, ticket_actions, ticket_list, zoom,
+    admin_mail_accounts, admin_routes, admin_users, assets, bulk, dashboard, live, login, new_ticket,
+    notification_settings, preferences, saved_filters, ticket_actions, ticket_list, zoom,
 };
 use crate::{api, generic_interface as gi, health};
 
@@ -20,6 +20,7 @@ macro_rules! ep {
 const TICKET_PART: &[&str] = &["partials/ticket.html"];
 const ADMIN_USER: &[&str] = &["pages/admin_user.html"];
 const NOTIFY_PAGE: &[&str] = &["pages/notification_settings.html"];
+const MAIL_ACCOUNT: &[&str] = &["pages/admin_mail_account.html"];
 
 /// The handlers goats ships.
 pub fn standard() -> Registry {
@@ -62,6 +63,16 @@ pub fn standard() -> Registry {
         .add("live_status_set", &["partials/reminder_status.html"], ep!(live::set_status))
         .add("admin_routes", &["pages/admin_routes.html"], ep!(admin_routes::page))
         .add("admin_users", &["pages/admin_users.html"], ep!(admin_users::list))
+        .add("admin_mail_accounts", &["pages/admin_mail_accounts.html"], ep!(admin_mail_accounts::list))
+        .add("admin_mail_account_new_form", MAIL_ACCOUNT, ep!(admin_mail_accounts::new_form))
+        .add("admin_mail_account_create", MAIL_ACCOUNT, ep!(admin_mail_accounts::create))
+        .add("admin_mail_account_edit", MAIL_ACCOUNT, ep!(admin_mail_accounts::edit))
+        .add("admin_mail_account_update", MAIL_ACCOUNT, ep!(admin_mail_accounts::update))
+        .add(
+            "admin_mail_account_test",
+            &["pages/admin_mail_account.html", "partials/mail_account_test.html"],
+            ep!(admin_mail_accounts::test),
+        )
         .add("admin_user_new_form", ADMIN_USER, ep!(admin_users::new_form))
         .add("admin_user_create", ADMIN_USER, ep!(admin_users::create))
         .add("admin_user_edit", ADMIN_USER, ep!(admin_users::edit))

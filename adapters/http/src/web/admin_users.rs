@@ -15,28 +15,9 @@ use poem::web::Path;
 use poem::{Response, handler};
 
 use super::desk::Desk;
+use super::field_errors::FieldErrors;
 use super::form_text::FormText;
 use super::page::{Chrome, Nav, PageError, html, with_flash};
-
-/// Problems with a form, each under the name of its field.
-#[derive(Default)]
-pub struct FieldErrors(Vec<(&'static str, String)>);
-
-impl FieldErrors {
-    pub fn of(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
-    }
-
-    fn add(&mut self, field: &'static str, message: String) {
-        if self.of(field).is_none() {
-            self.0.push((field, message));
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
 
 /// What the agent form holds, as typed.
 #[derive(Default)]

@@ -3,6 +3,7 @@
 //! middleware, is declared in `routes/` (see [`crate::routing`]); the handlers here use
 //! the same core services and permission checks as the REST API.
 
+pub(crate) mod admin_mail_accounts;
 pub(crate) mod admin_routes;
 pub(crate) mod admin_users;
 pub mod assets;
@@ -10,6 +11,7 @@ pub(crate) mod bulk;
 mod choices;
 pub(crate) mod dashboard;
 mod desk;
+mod field_errors;
 mod form_text;
 mod format;
 pub(crate) mod guards;

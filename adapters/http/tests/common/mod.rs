@@ -87,6 +87,7 @@ pub async fn world() -> World {
             responses: Arc::new(store.clone()),
             filters: Arc::new(store.clone()),
             lookups: Arc::new(store.clone()),
+            reader: Arc::new(goats_mail::Mailboxes),
         })),
         notification_choices: Arc::new(goats_core::agent_notifications::NotificationChoices::new(
             Arc::new(store.clone()),
