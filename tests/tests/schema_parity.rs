@@ -15,6 +15,8 @@ const OWN_WORDING: &[(&str, &str)] = &[
     ("system_address", "value1"),
     ("salutation", "text"),
     ("signature", "text"),
+    ("notification_event_message", "subject"),
+    ("notification_event_message", "text"),
 ];
 
 /// Znuny's demo and notification content that goats does not seed.
@@ -81,7 +83,20 @@ async fn parity(engine: Engine) {
         if rows.table == "standard_template" {
             expected.retain(|r| r[0] == "1"); // Znuny's second template is demo text
         }
-        let actual = schema_snapshot::rows(&odb, &rows.table, &columns).await;
+        let mut actual = schema_snapshot::rows(&odb, &rows.table, &columns).await;
+        // The notifications goats sends: Znuny's first twelve, with their events and
+        // recipients, goats' own texts in English and German (OTRS's tooltips left out),
+        // and goats' in-app way offered beside mail.
+        let sent = |id: &str| id.parse::<i32>().is_ok_and(|id| id <= 12);
+        match rows.table.as_str() {
+            "notification_event" => expected.retain(|r| sent(&r[0])),
+            "notification_event_item" => {
+                expected.retain(|r| sent(&r[0]) && r[1] != "VisibleForAgentTooltip");
+                actual.retain(|r| r[2] != "NotificationView");
+            }
+            "notification_event_message" => expected.retain(|r| sent(&r[0]) && (r[2] == "en" || r[2] == "de")),
+            _ => {}
+        }
         assert_eq!(actual, expected, "{engine:?}: default rows of {}", rows.table);
     }
     // Every other table holds what Znuny's holds, except the content goats leaves out.
