@@ -98,4 +98,26 @@ test("an administrator adds an agent, grants a permission and sees every route w
   assert.match(await dashboard.first().innerText(), /\b[1-9]\d*$/, "the dashboard was hit");
   assert.deepEqual(await violations(page), [], "/admin/routes");
   await shot(page, "admin-routes");
+
+  // A mail account: a mistake beside its field, then a connection test that fails in
+  // place (nothing listens on port 9), and the account saved.
+  await page.getByRole("link", { name: "Mail accounts" }).click();
+  await page.waitForURL(/\/admin\/mail-accounts$/);
+  assert.deepEqual(await violations(page), [], "/admin/mail-accounts");
+  await page.getByRole("link", { name: "Add mail account" }).click();
+  await page.getByLabel("Server").fill("127.0.0.1:9");
+  await page.getByLabel("Login").fill("desk@example.com");
+  await page.getByRole("button", { name: "Add mail account" }).click();
+  await assert.doesNotReject(page.locator("#m-password-error").waitFor());
+  assert.equal(await page.getByLabel("Login").inputValue(), "desk@example.com");
+  await page.getByLabel("Password").fill("secret");
+  await page.getByLabel("Type").selectOption("IMAP");
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await page.locator("#mail-test-result", { hasText: "The connection failed" }).waitFor({ timeout: 15000 });
+  assert.equal(await page.getByLabel("Password").inputValue(), "secret", "the form stays as typed");
+  assert.deepEqual(await violations(page), [], "the mail account form");
+  await shot(page, "admin-mail-account-test");
+  await page.getByRole("button", { name: "Add mail account" }).click();
+  await page.waitForURL(/\/admin\/mail-accounts\/\d+$/);
+  await page.getByRole("status").getByText("Mail account desk@example.com added.").waitFor();
 });

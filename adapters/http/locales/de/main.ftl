@@ -302,6 +302,7 @@ admin-mail-host-example = imap.example.com:993
 admin-mail-folder-default = INBOX
 admin-mail-folder = IMAP-Ordner
 admin-mail-trusted = Vertrauenswürdig: X-OTRS-Kopfzeilen seiner Mails glauben
+admin-mail-valid = Gültig (goats liest es)
 admin-mail-test = Verbindung testen
 admin-mail-test-ok = Der Server hat die Anmeldung angenommen.
 admin-mail-test-failed = Die Verbindung ist fehlgeschlagen: { $v }

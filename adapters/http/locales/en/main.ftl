@@ -302,6 +302,7 @@ admin-mail-host-example = imap.example.com:993
 admin-mail-folder-default = INBOX
 admin-mail-folder = IMAP folder
 admin-mail-trusted = Trusted: believe the X-OTRS headers of its mail
+admin-mail-valid = Valid (goats reads it)
 admin-mail-test = Test connection
 admin-mail-test-ok = The server accepted the login.
 admin-mail-test-failed = The connection failed: { $v }
