@@ -24,9 +24,25 @@ fn binary() -> PathBuf {
 }
 
 impl Dovecot {
-    /// Starts a server knowing `users` (login, password).
+    /// Starts a server knowing `users` (login, password). Ports are picked free, but
+    /// another test may take one before Dovecot binds it: a server that exits at start
+    /// is started again on other ports.
     pub fn start(users: &[(&str, &str)]) -> Self {
-        let dir = std::env::temp_dir().join(format!("goats-dovecot-{}-{}", std::process::id(), free_port()));
+        let mut last = String::new();
+        for _ in 0..5 {
+            match Self::try_start(users) {
+                Ok(server) => return server,
+                Err(why) => last = why,
+            }
+        }
+        panic!("Dovecot did not listen: {last}");
+    }
+
+    fn try_start(users: &[(&str, &str)]) -> Result<Self, String> {
+        static STARTED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("goats-dovecot-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
         for sub in ["run", "state", "home"] {
             std::fs::create_dir_all(dir.join(sub)).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         }
@@ -58,21 +74,27 @@ impl Dovecot {
              service anvil {{\n  chroot =\n}}\n"
         );
         std::fs::write(dir.join("dovecot.conf"), config).unwrap_or_else(|e| panic!("dovecot.conf: {e}"));
+        let stderr = std::fs::File::create(dir.join("stderr.log")).unwrap_or_else(|e| panic!("stderr.log: {e}"));
         let child = Command::new(binary())
             .arg("-F")
             .arg("-c")
             .arg(dir.join("dovecot.conf"))
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start Dovecot: {e}"));
-        let server = Self { child, dir, imap_port, pop3_port };
+        let mut server = Self { child, dir, imap_port, pop3_port };
         let start = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", imap_port)).is_err() {
-            assert!(start.elapsed() < Duration::from_secs(20), "Dovecot did not listen: {}", server.log());
+        let listening = |port: u16| std::net::TcpStream::connect(("127.0.0.1", port)).is_ok();
+        while !(listening(imap_port) && listening(pop3_port)) {
+            let exited = matches!(server.child.try_wait(), Ok(Some(_)));
+            if exited || start.elapsed() > Duration::from_secs(20) {
+                let said = std::fs::read_to_string(server.dir.join("stderr.log")).unwrap_or_default();
+                return Err(format!("{said}{}", server.log()));
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
-        server
+        Ok(server)
     }
 
     /// Drops `raw` into the user's inbox, as a local delivery would.

@@ -226,3 +226,67 @@ async fn the_mail_account_pages_are_for_admins_only() {
     r.assert_status(StatusCode::FORBIDDEN);
     assert!(goats_core::ports::MailAccounts::mail_accounts(&w.store).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn an_admin_keeps_postmaster_filters_with_mistakes_beside_their_fields() {
+    use goats_core::ports::PostmasterFilters;
+    let w = world().await;
+    let root = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    assert!(text(root.get("/admin/postmaster-filters").await).await.contains("No postmaster filters"));
+    let page = text(root.get("/admin/postmaster-filters/new").await).await;
+    assert!(page.contains(r#"name="m0_header""#) && page.contains(r#"<option value="X-OTRS-Queue">"#));
+
+    let broken = [
+        ("name", "Spam to Junk"),
+        ("m0_header", "X-Spam-Flag"),
+        ("m0_pattern", "(yes"),
+        ("s0_header", "X-OTRS-Queue"),
+        ("s0_value", "Junk"),
+    ];
+    let r = root.form_post("/admin/postmaster-filters", &broken).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let html = text(r).await;
+    assert!(
+        html.contains(r#"id="f-matches-error""#) && html.contains("not a regular expression"),
+        "beside the conditions"
+    );
+    assert!(html.contains(r#"value="(yes""#), "what was typed stays");
+    let nothing_set = [("name", "Spam to Junk"), ("m0_header", "X-Spam-Flag"), ("m0_pattern", "yes")];
+    let r = root.form_post("/admin/postmaster-filters", &nothing_set).await;
+    assert!(text(r).await.contains(r#"id="f-sets-error""#));
+    assert!(w.store.filters().await.unwrap().is_empty(), "nothing stored");
+
+    let good = [
+        ("name", "Spam to Junk"),
+        ("m0_header", "X-Spam-Flag"),
+        ("m0_pattern", "^yes$"),
+        ("m1_header", "From"),
+        ("m1_pattern", "@example\\.com$"),
+        ("m1_negate", "1"),
+        ("s0_header", "X-OTRS-Queue"),
+        ("s0_value", "Junk"),
+        ("stop", "1"),
+    ];
+    root.form_post("/admin/postmaster-filters", &good).await.assert_status(StatusCode::SEE_OTHER);
+    let stored = w.store.filters().await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].matches.len(), 2);
+    assert!(stored[0].matches[1].negate && stored[0].stop);
+    assert_eq!(stored[0].sets, [("X-OTRS-Queue".to_string(), "Junk".to_string())]);
+    let list = text(root.get("/admin/postmaster-filters").await).await;
+    assert!(list.contains("/admin/postmaster-filters/Spam%20to%20Junk"), "{list}");
+    let edit = text(root.get("/admin/postmaster-filters/Spam%20to%20Junk").await).await;
+    assert!(edit.contains(r#"value="^yes$""#) && edit.contains("readonly"), "the name of a stored filter stays");
+
+    root.form_post("/admin/postmaster-filters/Spam%20to%20Junk/delete", &[]).await.assert_status(StatusCode::SEE_OTHER);
+    assert!(w.store.filters().await.unwrap().is_empty());
+    root.get("/admin/postmaster-filters/Spam%20to%20Junk").await.assert_status(StatusCode::NOT_FOUND);
+
+    w.agent("mo", &[(1, Permission::Rw)]).await;
+    let mo = Browser::sign_in(&w, "mo", "agent-password").await;
+    for path in ["/admin/postmaster-filters", "/admin/postmaster-filters/new"] {
+        mo.get(path).await.assert_status(StatusCode::FORBIDDEN);
+    }
+    mo.form_post("/admin/postmaster-filters", &good).await.assert_status(StatusCode::FORBIDDEN);
+    assert!(w.store.filters().await.unwrap().is_empty());
+}

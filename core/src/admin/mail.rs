@@ -119,8 +119,8 @@ impl MailAdmin {
     /// Stores a filter under its name, replacing one of that name.
     pub async fn save_filter(&self, actor: &AgentPermissions, filter: PostmasterFilter) -> DomainResult<()> {
         AdminService::check(actor)?;
-        if let Some(problem) = filter.problem() {
-            return Err(DomainError::invalid("filter", problem));
+        if let Some((field, problem)) = filter.problem() {
+            return Err(DomainError::invalid(field, problem));
         }
         if let Some((key, _)) = filter.sets.iter().find(|(k, _)| !k.to_ascii_lowercase().starts_with("x-otrs-")) {
             return Err(DomainError::invalid("sets", format!("{key}: filters set X-OTRS-* headers only")));

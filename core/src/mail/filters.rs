@@ -35,21 +35,22 @@ impl FilterMatch {
 }
 
 impl PostmasterFilter {
-    /// Why this filter cannot be kept: no condition, nothing to set, or a pattern that
-    /// is no regular expression.
-    pub fn problem(&self) -> Option<String> {
+    /// Why this filter cannot be kept, and the part at fault (`name`, `matches`,
+    /// `sets` or `pattern`): no name, no condition, nothing to set, or a pattern that is
+    /// no regular expression.
+    pub fn problem(&self) -> Option<(&'static str, String)> {
         if self.name.trim().is_empty() {
-            return Some("a filter needs a name".into());
+            return Some(("name", "a filter needs a name".into()));
         }
         if self.matches.is_empty() {
-            return Some("a filter needs at least one condition".into());
+            return Some(("matches", "a filter needs at least one condition".into()));
         }
         if self.sets.is_empty() {
-            return Some("a filter needs at least one header to set".into());
+            return Some(("sets", "a filter needs at least one header to set".into()));
         }
         for m in &self.matches {
             if let Err(e) = m.regex() {
-                return Some(format!("the pattern for {} is not a regular expression: {e}", m.header));
+                return Some(("pattern", format!("the pattern for {} is not a regular expression: {e}", m.header)));
             }
         }
         None
@@ -144,7 +145,7 @@ mod tests {
             [("X-OTRS-Ignore".into(), "yes".into())]
         );
         let broken = filter("0", false, &[("Subject", "(unclosed", false)], &[("X-OTRS-Queue", "Junk")]);
-        assert!(broken.problem().is_some_and(|p| p.contains("not a regular expression")));
+        assert!(broken.problem().is_some_and(|(f, p)| f == "pattern" && p.contains("not a regular expression")));
         assert_eq!(apply(&[broken, second], &mail("a@b.example", "x")), [("X-OTRS-Queue".into(), "Misc".into())]);
     }
 }
