@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use goats_core::admin::mail::{MailAdmin, MailAdminPorts};
+use goats_core::admin::notifications::NotificationAdmin;
 use goats_core::admin::{AdminPorts, AdminService};
 use goats_core::agent_notifications::NotificationChoices;
 use goats_core::api_tokens::ApiTokens;
@@ -221,6 +222,7 @@ impl App {
                 self.preferences.clone(),
                 self.lookups.clone(),
             )),
+            notification_admin: Arc::new(NotificationAdmin::new(Arc::new(self.db.clone()), self.lookups.clone())),
         }
     }
 }

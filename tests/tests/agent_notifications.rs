@@ -122,3 +122,51 @@ async fn a_znuny_databases_own_notifications_are_sent_as_znuny_words_them() {
         t.drop_database().await;
     }
 }
+
+/// Saving a Znuny notification through goats replaces what goats edits and keeps the
+/// rest: OTRS's tooltips and its texts in languages goats does not edit.
+#[tokio::test]
+async fn saving_a_znuny_notification_keeps_what_goats_does_not_edit() {
+    use goats_core::admin::notifications::NotificationAdmin;
+    use goats_core::agent_notifications::NotificationMessage;
+    use sea_orm::ConnectionTrait;
+    for engine in [Engine::Postgres, Engine::MySql] {
+        let t = TestDatabase::create(engine).await;
+        znuny::load(&t);
+        let db: Db = t.connect().await;
+        migrate(&db).await.unwrap();
+        let root = AgentPermissions::new(1, db.grants_for(1).await.unwrap());
+        let admin = NotificationAdmin::new(Arc::new(db.clone()), Arc::new(db.clone()));
+        let before = admin.get(&root, 1).await.unwrap();
+        let languages = before.notification.messages.len();
+        assert!(languages > 2, "{engine:?}: Znuny ships many languages");
+        let mut n = before.notification.clone();
+        n.messages = vec![NotificationMessage {
+            language: "en".into(),
+            subject: "Fresh: <OTRS_TICKET_Title>".into(),
+            text: "Hi <OTRS_NOTIFICATION_RECIPIENT_UserFirstname>, a new one.".into(),
+            content_type: "text/plain".into(),
+        }];
+        n.once_per_day = true;
+        admin.save(&root, n, true).await.unwrap();
+        let after = admin.get(&root, 1).await.unwrap();
+        assert!(after.notification.once_per_day, "{engine:?}");
+        assert_eq!(after.notification.messages.len(), languages, "{engine:?}: the other languages are kept");
+        let tooltip = db
+            .connection()
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.connection().get_database_backend(),
+                "SELECT COUNT(*) AS n FROM notification_event_item WHERE notification_id = 1 AND event_key = 'VisibleForAgentTooltip'",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by::<i64, _>("n")
+            .unwrap();
+        assert_eq!(tooltip, 1, "{engine:?}: OTRS's tooltip is kept");
+        let mail = new_ticket_notifies(&db, &format!("{engine:?}")).await;
+        assert!(mail.starts_with("Fresh: Printer on fire"), "{engine:?}: {mail}");
+        db.close().await;
+        t.drop_database().await;
+    }
+}

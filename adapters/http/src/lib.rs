@@ -46,6 +46,7 @@ pub struct AppState {
     pub mail_admin: Arc<goats_core::admin::mail::MailAdmin>,
     /// Each agent's notification settings and "My Queues".
     pub notification_choices: Arc<goats_core::agent_notifications::NotificationChoices>,
+    pub notification_admin: Arc<goats_core::admin::notifications::NotificationAdmin>,
 }
 
 /// The server's routes from the route files built into goats: for tests and embedders

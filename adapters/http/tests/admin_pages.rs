@@ -290,3 +290,95 @@ async fn an_admin_keeps_postmaster_filters_with_mistakes_beside_their_fields() {
     mo.form_post("/admin/postmaster-filters", &good).await.assert_status(StatusCode::FORBIDDEN);
     assert!(w.store.filters().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn an_admin_adds_and_changes_a_notification_keeping_what_goats_does_not_edit() {
+    use goats_core::agent_notifications::TicketNotification;
+    use goats_core::ports::AgentNotificationStore;
+    let w = world().await;
+    // A notification as an OTRS database holds it, with a condition goats does not check.
+    let (mut otrs, _) = TicketNotification::from_items(
+        1,
+        "Ticket create notification".into(),
+        [("Events", "NotificationNewTicket"), ("Recipients", "AgentMyQueues"), ("Transports", "Email")]
+            .map(|(k, v)| (k.to_string(), v.to_string())),
+        vec![],
+    );
+    otrs.recipient_agents = vec![1];
+    w.store.set_notifications(vec![otrs]);
+    let root = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    assert!(text(root.get("/admin/notifications").await).await.contains("Ticket create notification"));
+
+    let r = root
+        .form_post("/admin/notifications", &[("id", "0"), ("name", "Escalations to leads"), ("transport", "Email")])
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let html = text(r).await;
+    assert!(html.contains(r#"id="n-events-error""#), "beside the events");
+    assert!(html.contains(r#"value="Escalations to leads""#), "what was typed stays");
+    let r = root
+        .form_post(
+            "/admin/notifications",
+            &[
+                ("id", "0"),
+                ("name", "Ticket create notification"),
+                ("event", "NotificationEscalation"),
+                ("rule", "AgentOwner"),
+                ("transport", "Email"),
+                ("subject_en", "s"),
+                ("text_en", "t"),
+            ],
+        )
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(r).await.contains(r#"id="n-name-error""#), "a taken name");
+
+    let new = [
+        ("id", "0"),
+        ("name", "Escalations to leads"),
+        ("event", "NotificationEscalation"),
+        ("rule", "AgentOwner"),
+        ("rule", "AgentWritePermissions"),
+        ("transport", "Email"),
+        ("transport", "NotificationView"),
+        ("default", "Email"),
+        ("queue", "4"),
+        ("once_per_day", "1"),
+        ("valid", "1"),
+        ("subject_en", "Escalated: <OTRS_TICKET_Title>"),
+        ("text_en", "Ticket <OTRS_TICKET_TicketNumber> escalated."),
+        ("subject_de", ""),
+        ("text_de", ""),
+    ];
+    let r = root.form_post("/admin/notifications", &new).await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let all = w.store.all_notifications().await.unwrap();
+    let made = all.iter().find(|r| r.notification.name == "Escalations to leads").unwrap();
+    assert!(made.valid && made.notification.once_per_day);
+    assert_eq!(made.notification.ticket_conditions["QueueID"], ["4"]);
+    assert_eq!(made.notification.messages.len(), 1, "an empty language is no text");
+
+    // Changing the OTRS notification keeps its chosen agents.
+    let change = [
+        ("id", "1"),
+        ("name", "Ticket create notification"),
+        ("event", "NotificationNewTicket"),
+        ("rule", "AgentMyQueues"),
+        ("transport", "Email"),
+        ("subject_en", "New: <OTRS_TICKET_Title>"),
+        ("text_en", "A new ticket."),
+    ];
+    root.form_post("/admin/notifications", &change).await.assert_status(StatusCode::SEE_OTHER);
+    let all = w.store.all_notifications().await.unwrap();
+    let changed = all.iter().find(|r| r.notification.id == 1).unwrap();
+    assert!(!changed.valid, "unticked: invalid, not deleted");
+    assert_eq!(changed.notification.recipient_agents, [1]);
+    assert!(w.store.ticket_notifications().await.unwrap().iter().all(|(n, _)| n.id != 1), "invalid ones are not sent");
+
+    w.agent("mo", &[(1, Permission::Rw)]).await;
+    let mo = Browser::sign_in(&w, "mo", "agent-password").await;
+    for path in ["/admin/notifications", "/admin/notifications/new", "/admin/notifications/1"] {
+        mo.get(path).await.assert_status(StatusCode::FORBIDDEN);
+    }
+    mo.form_post("/admin/notifications", &new).await.assert_status(StatusCode::FORBIDDEN);
+}

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use goats_core::DomainResult;
+use goats_core::agent_notifications::definition::MANAGED_ITEMS;
 use goats_core::agent_notifications::{NotificationMessage, TicketNotification};
 use goats_core::history::{HistoryEntry, HistoryType};
 use goats_core::model::*;
@@ -19,28 +20,27 @@ use crate::error::to_domain;
 use crate::row::{int, opt_text, text};
 
 impl Db {
-    async fn user_ids(&self, sql: &str, values: Vec<Value>) -> DomainResult<Vec<UserId>> {
-        let rows = self.conn.query_all_raw(self.stmt(sql, values)).await.map_err(to_domain)?;
-        rows.iter().map(|r| Ok(int(r, "user_id")? as UserId)).collect()
-    }
-}
-
-#[async_trait]
-impl AgentNotificationStore for Db {
-    async fn ticket_notifications(&self) -> DomainResult<Vec<(TicketNotification, Vec<String>)>> {
-        let heads = self
-            .conn
-            .query_all_raw(self.stmt("SELECT id, name FROM notification_event WHERE valid_id = 1 ORDER BY id", []))
-            .await
-            .map_err(to_domain)?;
+    /// The notifications with their items and texts; `valid_only` leaves out invalid ones.
+    async fn notifications(&self, valid_only: bool) -> DomainResult<Vec<NotificationRecord>> {
+        let only = if valid_only { " WHERE n.valid_id = 1" } else { "" };
+        let heads =
+            self.conn
+                .query_all_raw(self.stmt(
+                    &format!("SELECT n.id, n.name, n.valid_id FROM notification_event n{only} ORDER BY n.id"),
+                    [],
+                ))
+                .await
+                .map_err(to_domain)?;
         if heads.is_empty() {
             return Ok(Vec::new());
         }
         let items = self
             .conn
             .query_all_raw(self.stmt(
-                "SELECT i.notification_id, i.event_key, i.event_value FROM notification_event_item i \
-                 JOIN notification_event n ON n.id = i.notification_id WHERE n.valid_id = 1",
+                &format!(
+                    "SELECT i.notification_id, i.event_key, i.event_value FROM notification_event_item i \
+                     JOIN notification_event n ON n.id = i.notification_id{only}"
+                ),
                 [],
             ))
             .await
@@ -48,9 +48,11 @@ impl AgentNotificationStore for Db {
         let texts = self
             .conn
             .query_all_raw(self.stmt(
-                "SELECT m.notification_id, m.language, m.subject, m.text, m.content_type \
-                 FROM notification_event_message m JOIN notification_event n ON n.id = m.notification_id \
-                 WHERE n.valid_id = 1 ORDER BY m.id",
+                &format!(
+                    "SELECT m.notification_id, m.language, m.subject, m.text, m.content_type \
+                     FROM notification_event_message m JOIN notification_event n ON n.id = m.notification_id{only} \
+                     ORDER BY m.id"
+                ),
                 [],
             ))
             .await
@@ -72,14 +74,93 @@ impl AgentNotificationStore for Db {
         let mut out = Vec::with_capacity(heads.len());
         for r in &heads {
             let id = int(r, "id")?;
-            out.push(TicketNotification::from_items(
+            let (notification, unknown) = TicketNotification::from_items(
                 id as i32,
                 text(r, "name")?,
                 by_id.remove(&id).unwrap_or_default(),
                 messages.remove(&id).unwrap_or_default(),
-            ));
+            );
+            out.push(NotificationRecord { notification, valid: int(r, "valid_id")? == 1, unknown });
         }
         Ok(out)
+    }
+
+    async fn user_ids(&self, sql: &str, values: Vec<Value>) -> DomainResult<Vec<UserId>> {
+        let rows = self.conn.query_all_raw(self.stmt(sql, values)).await.map_err(to_domain)?;
+        rows.iter().map(|r| Ok(int(r, "user_id")? as UserId)).collect()
+    }
+}
+
+#[async_trait]
+impl AgentNotificationStore for Db {
+    async fn ticket_notifications(&self) -> DomainResult<Vec<(TicketNotification, Vec<String>)>> {
+        Ok(self.notifications(true).await?.into_iter().map(|r| (r.notification, r.unknown)).collect())
+    }
+
+    async fn all_notifications(&self) -> DomainResult<Vec<NotificationRecord>> {
+        self.notifications(false).await
+    }
+
+    async fn save_notification(&self, n: &TicketNotification, valid: bool, by: UserId) -> DomainResult<i32> {
+        let now = self.now();
+        let valid_id = if valid { 1 } else { 2 };
+        let _w = self.write_guard().await;
+        let txn = self.conn.begin().await.map_err(to_domain)?;
+        let id = if n.id == 0 {
+            let sql = "INSERT INTO notification_event (name, valid_id, comments, create_time, create_by, change_time, \
+                       change_by) VALUES (?, ?, '', ?, ?, ?, ?)";
+            let values = vec![n.name.clone().into(), valid_id.into(), now.into(), by.into(), now.into(), by.into()];
+            self.insert_id(&txn, sql, values).await.map_err(to_domain)? as i32
+        } else {
+            let sql =
+                "UPDATE notification_event SET name = ?, valid_id = ?, change_time = ?, change_by = ? WHERE id = ?";
+            let values: Vec<Value> = vec![n.name.clone().into(), valid_id.into(), now.into(), by.into(), n.id.into()];
+            let done = txn.execute_raw(self.stmt(sql, values)).await.map_err(to_domain)?;
+            if done.rows_affected() == 0 {
+                return Err(goats_core::DomainError::not_found("notification", n.id));
+            }
+            n.id
+        };
+        let managed = vec!["?"; MANAGED_ITEMS.len()].join(", ");
+        let mut values: Vec<Value> = vec![id.into()];
+        values.extend(MANAGED_ITEMS.iter().map(|k| Value::from(*k)));
+        txn.execute_raw(self.stmt(
+            &format!("DELETE FROM notification_event_item WHERE notification_id = ? AND event_key IN ({managed})"),
+            values,
+        ))
+        .await
+        .map_err(to_domain)?;
+        for (key, value) in n.managed_items() {
+            txn.execute_raw(self.stmt(
+                "INSERT INTO notification_event_item (notification_id, event_key, event_value) VALUES (?, ?, ?)",
+                [id.into(), key.into(), value.into()],
+            ))
+            .await
+            .map_err(to_domain)?;
+        }
+        for m in &n.messages {
+            txn.execute_raw(self.stmt(
+                "DELETE FROM notification_event_message WHERE notification_id = ? AND language = ?",
+                [id.into(), m.language.clone().into()],
+            ))
+            .await
+            .map_err(to_domain)?;
+            txn.execute_raw(self.stmt(
+                "INSERT INTO notification_event_message (notification_id, content_type, language, subject, text) \
+                 VALUES (?, ?, ?, ?, ?)",
+                [
+                    id.into(),
+                    m.content_type.clone().into(),
+                    m.language.clone().into(),
+                    m.subject.clone().into(),
+                    m.text.clone().into(),
+                ],
+            ))
+            .await
+            .map_err(to_domain)?;
+        }
+        txn.commit().await.map_err(to_domain)?;
+        Ok(id)
     }
 
     async fn queue_subscribers(&self, queue: QueueId) -> DomainResult<Vec<UserId>> {

@@ -8,6 +8,7 @@ mod customers;
 mod groups;
 mod lookups;
 pub mod mail;
+pub mod notifications;
 mod queues;
 
 use std::sync::Arc;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::model::{GroupId, RoleId, UserId};
 
 /// How a notification reaches an agent, by the names OTRS's `Transports` item uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::EnumString, strum::IntoStaticStr)]
 pub enum Transport {
     /// A mail through the mail queue.
     Email,
@@ -16,6 +16,8 @@ pub enum Transport {
 }
 
 impl Transport {
+    pub const ALL: [Self; 2] = [Self::Email, Self::NotificationView];
+
     pub fn name(self) -> &'static str {
         self.into()
     }
@@ -99,7 +101,37 @@ pub const TICKET_FIELDS: &[&str] = &[
 const ARTICLE_FIELDS: &[&str] =
     &["ArticleSenderTypeID", "ArticleIsVisibleForCustomer", "ArticleCommunicationChannelID"];
 
+/// The items an admin edits through goats; saving replaces these and keeps every other
+/// item a notification has (conditions goats does not check, OTRS's tooltips, …).
+pub const MANAGED_ITEMS: &[&str] = &[
+    "Events",
+    "Recipients",
+    "Transports",
+    "AgentEnabledByDefault",
+    "VisibleForAgent",
+    "SendOnOutOfOffice",
+    "OncePerDay",
+    "QueueID",
+];
+
 impl TicketNotification {
+    /// The managed items of this notification, as `notification_event_item` rows.
+    pub fn managed_items(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        out.extend(self.events.iter().map(|e| ("Events", e.clone())));
+        out.extend(self.recipients.iter().map(|r| ("Recipients", r.clone())));
+        out.extend(self.transports.iter().map(|t| ("Transports", t.name().to_string())));
+        out.extend(self.enabled_by_default.iter().map(|t| ("AgentEnabledByDefault", t.name().to_string())));
+        let flag = |on: bool| if on { "1" } else { "0" }.to_string();
+        out.push(("VisibleForAgent", flag(self.visible_for_agent)));
+        out.push(("SendOnOutOfOffice", flag(self.send_on_out_of_office)));
+        out.push(("OncePerDay", flag(self.once_per_day)));
+        if let Some(queues) = self.ticket_conditions.get("QueueID") {
+            out.extend(queues.iter().map(|q| ("QueueID", q.clone())));
+        }
+        out
+    }
+
     /// Builds a notification from its items. Returns the items goats does not act on
     /// (conditions on fields it does not know, unknown transports), so a caller can say
     /// so; a notification with such a condition never fires, as it could not be

@@ -7,6 +7,40 @@
 use crate::event::Event;
 use crate::history::HistoryType;
 
+/// Every event goats raises, as a notification names it.
+pub const RAISED: &[&str] = &[
+    "NotificationNewTicket",
+    "NotificationFollowUp",
+    "NotificationAddNote",
+    "NotificationOwnerUpdate",
+    "NotificationResponsibleUpdate",
+    "NotificationMove",
+    "NotificationLockTimeout",
+    "NotificationPendingReminder",
+    "NotificationEscalation",
+    "NotificationEscalationNotifyBefore",
+    "TicketCreate",
+    "ArticleCreate",
+    "ArticleSend",
+    "TicketStateUpdate",
+    "TicketPriorityUpdate",
+    "TicketQueueUpdate",
+    "TicketOwnerUpdate",
+    "TicketResponsibleUpdate",
+    "TicketLockUpdate",
+    "TicketTypeUpdate",
+    "TicketTitleUpdate",
+    "TicketPendingTimeUpdate",
+    "TicketCustomerUpdate",
+    "TicketMerge",
+    "TicketSubscribe",
+    "TicketUnsubscribe",
+];
+
+/// The recipient rules goats follows.
+pub const RECIPIENT_RULES: &[&str] =
+    &["AgentOwner", "AgentResponsible", "AgentWatcher", "AgentWritePermissions", "AgentMyQueues", "AgentCreateBy"];
+
 /// The OTRS events `event` raises, in the order OTRS raises them.
 pub fn otrs_events(event: &Event) -> Vec<&'static str> {
     match event {

@@ -12,11 +12,28 @@ use crate::model::{GroupId, QueueId, RoleId, TicketId, UserId};
 use crate::permission::Permission;
 use crate::ports::Envelope;
 
+/// A stored notification as admins see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationRecord {
+    pub notification: TicketNotification,
+    pub valid: bool,
+    /// Items goats keeps but does not act on.
+    pub unknown: Vec<String>,
+}
+
 #[async_trait]
 pub trait AgentNotificationStore: Send + Sync {
     /// The valid ticket notifications with their texts, and per notification the items
     /// goats does not act on.
     async fn ticket_notifications(&self) -> DomainResult<Vec<(TicketNotification, Vec<String>)>>;
+    /// Every notification, valid or not, with whether it is valid and the items goats
+    /// does not act on.
+    async fn all_notifications(&self) -> DomainResult<Vec<NotificationRecord>>;
+    /// Stores a notification (a new one when its id is 0) in one transaction: its row,
+    /// its managed items (see [`crate::agent_notifications::definition::MANAGED_ITEMS`];
+    /// the others are kept) and its texts in the languages given (the others are kept).
+    /// Returns its id.
+    async fn save_notification(&self, notification: &TicketNotification, valid: bool, by: UserId) -> DomainResult<i32>;
     /// The agents who have `queue` among their "My Queues".
     async fn queue_subscribers(&self, queue: QueueId) -> DomainResult<Vec<UserId>>;
     async fn my_queues(&self, user: UserId) -> DomainResult<Vec<QueueId>>;

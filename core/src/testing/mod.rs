@@ -70,7 +70,8 @@ struct State {
     escalation_policies: Vec<(QueueId, crate::escalation::EscalationPolicy)>,
     escalations: Vec<(TicketId, crate::escalation::EscalationColumns)>,
     claims: Vec<(String, DateTime<Utc>)>,
-    notifications: Vec<crate::agent_notifications::TicketNotification>,
+    /// With whether each is valid.
+    notifications: Vec<(crate::agent_notifications::TicketNotification, bool)>,
     personal_queues: Vec<(UserId, QueueId)>,
 }
 

@@ -16,7 +16,7 @@ use crate::ports::*;
 impl MemoryStore {
     /// Replaces the notification definitions (the store starts with none).
     pub fn set_notifications(&self, all: Vec<TicketNotification>) {
-        self.lock().notifications = all;
+        self.lock().notifications = all.into_iter().map(|n| (n, true)).collect();
     }
 
     /// The messages waiting in the mail queue, oldest first.
@@ -28,7 +28,36 @@ impl MemoryStore {
 #[async_trait]
 impl AgentNotificationStore for MemoryStore {
     async fn ticket_notifications(&self) -> DomainResult<Vec<(TicketNotification, Vec<String>)>> {
-        Ok(self.lock().notifications.iter().map(|n| (n.clone(), Vec::new())).collect())
+        Ok(self.lock().notifications.iter().filter(|(_, valid)| *valid).map(|(n, _)| (n.clone(), Vec::new())).collect())
+    }
+
+    async fn all_notifications(&self) -> DomainResult<Vec<NotificationRecord>> {
+        let s = self.lock();
+        Ok(s.notifications
+            .iter()
+            .map(|(n, valid)| NotificationRecord { notification: n.clone(), valid: *valid, unknown: Vec::new() })
+            .collect())
+    }
+
+    async fn save_notification(&self, n: &TicketNotification, valid: bool, _by: UserId) -> DomainResult<i32> {
+        let mut s = self.lock();
+        if s.notifications.iter().any(|(other, _)| other.name == n.name && other.id != n.id) {
+            return Err(crate::DomainError::Conflict(format!("a notification is called {}", n.name)));
+        }
+        if n.id == 0 {
+            let id = s.notifications.iter().map(|(x, _)| x.id).max().unwrap_or(0) + 1;
+            s.notifications.push((TicketNotification { id, ..n.clone() }, valid));
+            return Ok(id);
+        }
+        let Some(stored) = s.notifications.iter_mut().find(|(x, _)| x.id == n.id) else {
+            return Err(crate::DomainError::not_found("notification", n.id));
+        };
+        // Texts in other languages are kept, as in the database.
+        let mut messages = n.messages.clone();
+        messages
+            .extend(stored.0.messages.iter().filter(|m| !n.messages.iter().any(|x| x.language == m.language)).cloned());
+        *stored = (TicketNotification { messages, ..n.clone() }, valid);
+        Ok(n.id)
     }
 
     async fn queue_subscribers(&self, queue: QueueId) -> DomainResult<Vec<UserId>> {

@@ -6,8 +6,9 @@ use poem::{EndpointExt, IntoEndpoint};
 
 use super::registry::Registry;
 use crate::web::{
-    admin_mail_accounts, admin_postmaster_filters, admin_routes, admin_users, assets, bulk, dashboard, live, login,
-    new_ticket, notification_settings, preferences, saved_filters, ticket_actions, ticket_list, zoom,
+    admin_mail_accounts, admin_notifications, admin_postmaster_filters, admin_routes, admin_users, assets, bulk,
+    dashboard, live, login, new_ticket, notification_settings, preferences, saved_filters, ticket_actions, ticket_list,
+    zoom,
 };
 use crate::{api, generic_interface as gi, health};
 
@@ -22,6 +23,7 @@ const ADMIN_USER: &[&str] = &["pages/admin_user.html"];
 const NOTIFY_PAGE: &[&str] = &["pages/notification_settings.html"];
 const MAIL_ACCOUNT: &[&str] = &["pages/admin_mail_account.html"];
 const FILTER: &[&str] = &["pages/admin_postmaster_filter.html"];
+const NOTIFICATION: &[&str] = &["pages/admin_notification.html"];
 
 /// The handlers goats ships.
 pub fn standard() -> Registry {
@@ -69,6 +71,10 @@ pub fn standard() -> Registry {
         .add("admin_mail_account_create", MAIL_ACCOUNT, ep!(admin_mail_accounts::create))
         .add("admin_mail_account_edit", MAIL_ACCOUNT, ep!(admin_mail_accounts::edit))
         .add("admin_mail_account_update", MAIL_ACCOUNT, ep!(admin_mail_accounts::update))
+        .add("admin_notifications", &["pages/admin_notifications.html"], ep!(admin_notifications::list))
+        .add("admin_notification_new_form", NOTIFICATION, ep!(admin_notifications::new_form))
+        .add("admin_notification_edit", NOTIFICATION, ep!(admin_notifications::edit))
+        .add("admin_notification_save", NOTIFICATION, ep!(admin_notifications::save))
         .add("admin_filters", &["pages/admin_postmaster_filters.html"], ep!(admin_postmaster_filters::list))
         .add("admin_filter_new_form", FILTER, ep!(admin_postmaster_filters::new_form))
         .add("admin_filter_edit", FILTER, ep!(admin_postmaster_filters::edit))

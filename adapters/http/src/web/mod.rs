@@ -4,6 +4,7 @@
 //! the same core services and permission checks as the REST API.
 
 pub(crate) mod admin_mail_accounts;
+pub(crate) mod admin_notifications;
 pub(crate) mod admin_postmaster_filters;
 pub(crate) mod admin_routes;
 pub(crate) mod admin_users;

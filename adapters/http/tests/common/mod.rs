@@ -94,6 +94,10 @@ pub async fn world() -> World {
             Arc::new(store.clone()),
             Arc::new(store.clone()),
         )),
+        notification_admin: Arc::new(goats_core::admin::notifications::NotificationAdmin::new(
+            Arc::new(store.clone()),
+            Arc::new(store.clone()),
+        )),
     };
     let routes = Arc::new(router(state));
     let ep = routes.clone().map_to_response().boxed();
