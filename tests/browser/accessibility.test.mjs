@@ -120,4 +120,16 @@ test("an administrator adds an agent, grants a permission and sees every route w
   await page.getByRole("button", { name: "Add mail account" }).click();
   await page.waitForURL(/\/admin\/mail-accounts\/\d+$/);
   await page.getByRole("status").getByText("Mail account desk@example.com added.").waitFor();
+
+  // The notifications: the default ones listed, one opened, made once a day, saved.
+  await page.getByRole("link", { name: "Notifications" }).click();
+  await page.waitForURL(/\/admin\/notifications$/);
+  assert.deepEqual(await violations(page), [], "/admin/notifications");
+  await page.getByRole("link", { name: "Ticket owner update notification" }).click();
+  await page.getByLabel("At most once a day per agent and ticket").check();
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("status").getByText("Notification Ticket owner update notification saved.").waitFor();
+  assert.ok(await page.getByLabel("At most once a day per agent and ticket").isChecked());
+  assert.deepEqual(await violations(page), [], "a notification's page");
+  await shot(page, "admin-notification");
 });
