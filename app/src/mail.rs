@@ -54,5 +54,13 @@ pub async fn ingest(app: &App, queue: Option<&str>, trusted: bool) -> Result<(),
         Delivery::Duplicate { article_id, .. } => println!("delivered before, as article {article_id}"),
         Delivery::Ignored => println!("ignored (X-OTRS-Ignore)"),
     }
+    // The agents' notifications and the other channels run beside this process's
+    // work: they are given time to finish before it exits. The mail is stored either way.
+    if !app.events.settle(NOTIFY_WITHIN).await {
+        tracing::warn!(seconds = NOTIFY_WITHIN.as_secs(), "notifications still under way were left unfinished");
+    }
     Ok(())
 }
+
+/// How long `mail ingest` waits for the notifications a message caused.
+const NOTIFY_WITHIN: std::time::Duration = std::time::Duration::from_secs(10);

@@ -249,3 +249,38 @@ fn the_new_owner_gets_a_notification_by_smtp() {
     assert!(mail.contains("Auto-Submitted:"), "no one answers it automatically: {mail}");
     server.stop();
 }
+
+/// A piped message's new ticket is announced to the agents who have its queue among
+/// their "My Queues" before `mail ingest` exits: the notification's mail is queued.
+#[tokio::test]
+async fn a_piped_new_ticket_notifies_the_agents_of_its_queue_before_the_process_ends() {
+    use goats_core::ports::{AgentNotificationStore, AgentRepository, MailQueue};
+    let dir = temp_dir();
+    // An SMTP server is configured (nothing listens there: the mail waits in the queue).
+    let smtp_port = common::free_port();
+    std::fs::write(
+        dir.0.join("goats.yaml"),
+        format!("mail:\n  smtp: {{host: 127.0.0.1, port: {smtp_port}, security: none}}\n"),
+    )
+    .unwrap();
+    let mut add = goats(&dir.0);
+    add.env("GOATS_ADMIN_PASSWORD", "mail-test-password")
+        .args(["user", "add", "nina", "--first-name", "Nina", "--last-name", "Nye", "--email", "nina@example.com"])
+        .arg("--password-stdin");
+    let out = pipe(add, b"nina-password\n");
+    assert!(out.status.success(), "{}", said(&out));
+    let db = goats_sql::Db::connect(&format!("sqlite://{}/data/goats.db", dir.0.display())).await.unwrap();
+    let nina = AgentRepository::by_login(&db, "nina").await.unwrap().unwrap();
+    db.set_my_queues(nina.id, &[2]).await.unwrap();
+
+    let mut ingest = goats(&dir.0);
+    ingest.args(["mail", "ingest", "--queue", "Raw"]);
+    let out = pipe(ingest, &corpus("plain"));
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    let queued = MailQueue::due(&db, chrono::Utc::now() + chrono::Duration::minutes(1), 10).await.unwrap();
+    let to_nina: Vec<_> = queued.iter().filter(|m| m.envelope.recipients == ["nina@example.com"]).collect();
+    assert_eq!(to_nina.len(), 1, "one notification for Nina: {queued:?}");
+    let raw = String::from_utf8_lossy(&to_nina[0].raw);
+    assert!(raw.contains("Subject: New ticket:"), "{raw}");
+    db.close().await;
+}

@@ -40,6 +40,8 @@ struct Route {
 /// that published the event.
 pub struct Dispatcher {
     routes: Vec<Route>,
+    /// Deliveries under way, reaped as new ones start; see [`Self::settle`].
+    in_flight: std::sync::Mutex<tokio::task::JoinSet<()>>,
     agents: Arc<dyn AgentRepository>,
     preferences: Arc<dyn PreferenceStore>,
     log: Arc<DeliveryLog>,
@@ -53,13 +55,21 @@ impl Dispatcher {
         log: Arc<DeliveryLog>,
         retry: RetryPolicy,
     ) -> Self {
-        Self { routes: Vec::new(), agents, preferences, log, retry }
+        Self { routes: Vec::new(), in_flight: Default::default(), agents, preferences, log, retry }
     }
 
     /// Adds a channel with the events it takes.
     pub fn route(mut self, channel: Arc<dyn NotificationChannel>, filter: ChannelFilter) -> Self {
         self.routes.push(Route { channel, filter });
         self
+    }
+
+    /// Waits until the deliveries under way are done, at most `within`; false when some
+    /// were not. A short-lived process (`goats mail ingest`) calls it before it exits,
+    /// or its notifications would die with it.
+    pub async fn settle(&self, within: Duration) -> bool {
+        let mut running = std::mem::take(&mut *self.in_flight.lock().unwrap_or_else(|e| e.into_inner()));
+        tokio::time::timeout(within, async { while running.join_next().await.is_some() {} }).await.is_ok()
     }
 
     pub fn channels(&self) -> Vec<String> {
@@ -103,10 +113,12 @@ impl EventBus for Dispatcher {
         }
         let recipients = Arc::new(self.recipients(&event).await);
         let event = Arc::new(event);
+        let mut running = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        while running.try_join_next().is_some() {}
         for route in matching {
             let (channel, event, recipients, log) =
                 (route.channel.clone(), event.clone(), recipients.clone(), self.log.clone());
-            tokio::spawn(deliver(channel, event, recipients, log, self.retry));
+            running.spawn(deliver(channel, event, recipients, log, self.retry));
         }
     }
 }
