@@ -76,7 +76,7 @@ export class Goats {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return res.json();
+    return res.status === 204 ? null : res.json();
   }
 
   async stop() {

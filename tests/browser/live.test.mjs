@@ -12,6 +12,11 @@ before(async () => {
   await goats.start("jobs:\n  pending_reminder:\n    schedule: '* * * * * *'\n");
   goats.cli(["user", "add", "erin", "--first-name", "Erin", "--last-name", "Eze", "--password-stdin"], "erin-password\n");
   goats.cli(["user", "add", "finn", "--first-name", "Finn", "--last-name", "Faro", "--password-stdin"], "finn-password\n");
+  goats.cli(["user", "add", "wendy", "--first-name", "Wendy", "--last-name", "Wu", "--password-stdin"], "wendy-password\n");
+  goats.cli(
+    ["user", "add", "vera", "--first-name", "Vera", "--last-name", "Vance", "--admin", "--password-stdin"],
+    "vera-password\n",
+  );
   chromium = await browser();
 });
 
@@ -94,5 +99,36 @@ test("an agent who chose it hears of a new ticket in their queue in goats itself
   const toast = page.locator(".toast-notice", { hasText: "New ticket: Scanner jams" });
   await toast.waitFor({ timeout: 10000 });
   await shot(page, "12-new-ticket-notified");
+  assert.deepEqual(page.problems, []);
+});
+
+test("a watcher follows a ticket moved into a queue they cannot otherwise read", async () => {
+  // A queue in a group Wendy has no part in; Vera, an admin, may move tickets into it.
+  const vip = await goats.api("vera", "vera-password", "POST", "/admin/groups", { name: "vip" });
+  const queue = await goats.api("vera", "vera-password", "POST", "/admin/queues", { name: "VIP", group_id: vip.id });
+  const vera = (await goats.api("vera", "vera-password", "GET", "/admin/agents")).find((a) => a.login === "vera");
+  await goats.api("vera", "vera-password", "PUT", `/admin/agents/${vera.id}/grants/${vip.id}/rw`);
+  const ticket = await goats.api("vera", "vera-password", "POST", "/tickets", {
+    title: "Board room projector",
+    queue_id: 2,
+    article: { subject: "Projector", body: "No picture." },
+  });
+  await goats.api("wendy", "wendy-password", "PUT", `/tickets/${ticket.id}/watch`);
+
+  const page = await watchedPage(await chromium.newContext({ locale: "en-US" }));
+  await page.goto(goats.base + "/login");
+  await page.getByLabel("Username").fill("wendy");
+  await page.getByLabel("Password").fill("wendy-password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(/\/dashboard/);
+  await page.goto(`${goats.base}/tickets/${ticket.id}`);
+  await page.getByRole("heading", { name: "Board room projector", level: 1 }).waitFor();
+
+  // Moved where her groups do not reach: as a watcher she still sees it, and its changes.
+  await goats.api("vera", "vera-password", "PATCH", `/tickets/${ticket.id}`, { queue_id: queue.id });
+  await page.locator('[data-field="queue"]', { hasText: "VIP" }).waitFor({ timeout: 5000 });
+  await goats.api("vera", "vera-password", "PATCH", `/tickets/${ticket.id}`, { priority_id: 5 });
+  await page.locator('[data-field="priority"]', { hasText: "5 very high" }).waitFor({ timeout: 5000 });
+  await shot(page, "13-watcher-follows");
   assert.deepEqual(page.problems, []);
 });
