@@ -20,6 +20,16 @@ fn pipe(mut cmd: Command, message: &[u8]) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// The agent Nina, with an address, on a database made with the tests' admin password.
+fn add_nina(dir: &std::path::Path) {
+    let mut add = goats(dir);
+    add.env("GOATS_ADMIN_PASSWORD", "mail-test-password")
+        .args(["user", "add", "nina", "--first-name", "Nina", "--last-name", "Nye", "--email", "nina@example.com"])
+        .arg("--password-stdin");
+    let out = pipe(add, b"nina-password\n");
+    assert!(out.status.success(), "{}", said(&out));
+}
+
 fn said(out: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
@@ -205,14 +215,7 @@ fn the_new_owner_gets_a_notification_by_smtp() {
     )
     .unwrap();
     let _smtp = SmtpPeer::start(smtp_port, &maildir);
-    let mut add = goats(&dir.0);
-    add.env("GOATS_ADMIN_PASSWORD", "mail-test-password")
-        .args(["user", "add", "nina", "--first-name", "Nina", "--last-name", "Nye", "--email", "nina@example.com"])
-        .args(["--password-stdin"])
-        .stdin(std::process::Stdio::piped());
-    let mut child = add.spawn().unwrap();
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"nina-password\n").unwrap();
-    assert!(child.wait().unwrap().success());
+    add_nina(&dir.0);
     let port = common::free_port();
     let server = common::Server::start(&mut goats(&dir.0), port);
     let login = r#"{"login":"root@localhost","password":"mail-test-password"}"#;
@@ -263,12 +266,7 @@ async fn a_piped_new_ticket_notifies_the_agents_of_its_queue_before_the_process_
         format!("mail:\n  smtp: {{host: 127.0.0.1, port: {smtp_port}, security: none}}\n"),
     )
     .unwrap();
-    let mut add = goats(&dir.0);
-    add.env("GOATS_ADMIN_PASSWORD", "mail-test-password")
-        .args(["user", "add", "nina", "--first-name", "Nina", "--last-name", "Nye", "--email", "nina@example.com"])
-        .arg("--password-stdin");
-    let out = pipe(add, b"nina-password\n");
-    assert!(out.status.success(), "{}", said(&out));
+    add_nina(&dir.0);
     let db = goats_sql::Db::connect(&format!("sqlite://{}/data/goats.db", dir.0.display())).await.unwrap();
     let nina = AgentRepository::by_login(&db, "nina").await.unwrap().unwrap();
     db.set_my_queues(nina.id, &[2]).await.unwrap();

@@ -18,6 +18,7 @@ use sea_orm::{ConnectionTrait, TransactionTrait, Value};
 use crate::connection::Db;
 use crate::error::to_domain;
 use crate::row::{int, opt_text, text};
+use crate::tickets::stored_name;
 
 impl Db {
     /// The notifications with their items and texts; `valid_only` leaves out invalid ones.
@@ -230,7 +231,7 @@ impl AgentNotificationStore for Db {
                 [
                     ticket.into(),
                     HistoryType::SendAgentNotification.id().into(),
-                    name.chars().take(200).collect::<String>().into(),
+                    stored_name(name).into(),
                     since.naive_utc().into(),
                 ],
             ))

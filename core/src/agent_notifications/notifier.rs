@@ -6,8 +6,6 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use rand::Rng;
-
 use crate::DomainResult;
 use crate::event::{Event, TicketRef};
 use crate::history::{HistoryEntry, HistoryType};
@@ -95,6 +93,14 @@ pub struct AgentNotifier {
     settings: NotifierSettings,
 }
 
+/// What every notification of one event asks of its ticket, read once: the group of
+/// its queue, its watchers and its articles.
+struct Surroundings {
+    group: Option<GroupId>,
+    watchers: Vec<UserId>,
+    articles: Vec<Article>,
+}
+
 /// One notification going to one agent by one transport.
 struct Delivery<'a> {
     notification: &'a TicketNotification,
@@ -130,7 +136,12 @@ impl AgentNotifier {
             Some(id) => self.ports.articles.get(id).await?,
             None => None,
         };
-        let tags = self.tag_values(&ticket, event).await?;
+        let around = Surroundings {
+            group: self.ports.lookups.queue(ticket.queue_id).await?.map(|q| q.group_id),
+            watchers: self.ports.tickets.watchers(ticket.id).await?,
+            articles: self.ports.articles.list_for_ticket(ticket.id).await?,
+        };
+        let tags = self.tag_values(&ticket, &around.articles, event).await?;
         let mut deliveries = Vec::new();
         for (notification, on) in candidates {
             if !ticket_matches(notification, &ticket) {
@@ -140,7 +151,7 @@ impl AgentNotifier {
                 continue;
             }
             let note = on.contains(&"NotificationAddNote");
-            for agent in self.recipients(notification, &ticket, event, note).await? {
+            for agent in self.recipients(notification, &ticket, &around, event, note).await? {
                 deliveries.extend(self.deliveries_to(notification, agent, &ticket, &tags).await?);
             }
         }
@@ -155,12 +166,12 @@ impl AgentNotifier {
         &self,
         notification: &TicketNotification,
         ticket: &Ticket,
+        around: &Surroundings,
         event: &Event,
         note: bool,
     ) -> DomainResult<Vec<Agent>> {
         let p = &self.ports;
-        let queue = p.lookups.queue(ticket.queue_id).await?;
-        let group = queue.as_ref().map(|q| q.group_id);
+        let group = around.group;
         let mut ids: BTreeSet<UserId> = notification.recipient_agents.iter().copied().collect();
         for rule in &notification.recipients {
             match rule.as_str() {
@@ -170,7 +181,7 @@ impl AgentNotifier {
                 "AgentResponsible" if ticket.responsible_id != 0 => {
                     ids.insert(ticket.responsible_id);
                 }
-                "AgentWatcher" => ids.extend(p.tickets.watchers(ticket.id).await?),
+                "AgentWatcher" => ids.extend(around.watchers.iter().copied()),
                 "AgentWritePermissions" => {
                     if let Some(g) = group {
                         ids.extend(p.store.group_members(g, Permission::Rw).await?);
@@ -180,7 +191,7 @@ impl AgentNotifier {
                     ids.extend(p.store.queue_subscribers(ticket.queue_id).await?)
                 }
                 "AgentCreateBy" => {
-                    if let Some(first) = p.articles.list_for_ticket(ticket.id).await?.first()
+                    if let Some(first) = around.articles.first()
                         && first.sender_type == SenderType::Agent
                     {
                         ids.insert(first.created_by);
@@ -203,21 +214,21 @@ impl AgentNotifier {
         {
             ids.remove(&actor);
         }
+        // A ticket whose queue cannot be found is readable by no one.
+        let Some(group_id) = group else { return Ok(Vec::new()) };
+        let access = TicketAccess {
+            group_id,
+            owner_id: ticket.owner_id,
+            responsible_id: ticket.responsible_id,
+            watcher_ids: around.watchers.clone(),
+        };
         let now = p.clock.now();
-        let watchers = p.tickets.watchers(ticket.id).await?;
         let mut out = Vec::new();
         for id in ids {
             let Some(agent) = p.agents.get(id).await?.filter(|a| a.valid) else { continue };
             if !notification.send_on_out_of_office && self.away(id, now).await? {
                 continue;
             }
-            let Some(group_id) = group else { continue };
-            let access = TicketAccess {
-                group_id,
-                owner_id: ticket.owner_id,
-                responsible_id: ticket.responsible_id,
-                watcher_ids: watchers.clone(),
-            };
             let permissions = AgentPermissions::new(id, p.groups.grants_for(id).await?);
             let may = permissions.can_access_ticket(&access, Permission::Ro)
                 || (note && permissions.can_access_ticket(&access, Permission::Note));
@@ -322,9 +333,7 @@ impl AgentNotifier {
     }
 
     fn mail(&self, agent: &Agent, to: &str, text: &Rendered) -> OutboundMail {
-        let domain = self.settings.sender_email.rsplit('@').next().unwrap_or("localhost");
-        let message_id =
-            format!("<{}.{:016x}@{domain}>", self.ports.clock.now().timestamp(), rand::rng().random::<u64>());
+        let message_id = OutboundMail::new_message_id(self.ports.clock.now(), &self.settings.sender_email);
         let name = agent.full_name().trim().to_string();
         OutboundMail {
             from: format!("\"{}\" <{}>", self.settings.sender_name.replace('"', ""), self.settings.sender_email),
@@ -342,9 +351,8 @@ impl AgentNotifier {
     }
 
     /// The values of the tags every recipient's text shares.
-    async fn tag_values(&self, ticket: &Ticket, event: &Event) -> DomainResult<TagValues> {
+    async fn tag_values(&self, ticket: &Ticket, articles: &[Article], event: &Event) -> DomainResult<TagValues> {
         let p = &self.ports;
-        let articles = p.articles.list_for_ticket(ticket.id).await?;
         let last = |sender: SenderType| articles.iter().rev().find(|a| a.sender_type == sender).cloned();
         let customer = match ticket.customer_user_id.as_deref() {
             Some(login) if !login.is_empty() => p.customers.user(login).await?,

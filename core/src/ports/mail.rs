@@ -30,6 +30,15 @@ pub struct OutboundMail {
     pub automatic: bool,
 }
 
+impl OutboundMail {
+    /// A new `Message-ID`, with its angle brackets, in the domain of `sender`'s address.
+    pub fn new_message_id(now: DateTime<Utc>, sender: &str) -> String {
+        use rand::Rng;
+        let domain = sender.rsplit('@').next().unwrap_or("localhost");
+        format!("<{}.{:016x}@{domain}>", now.timestamp(), rand::rng().random::<u64>())
+    }
+}
+
 /// Who a queued message goes from and to, as SMTP's envelope says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Envelope {

@@ -3,8 +3,6 @@
 //! number in the subject, a Message-ID, the thread it answers, and its MIME text, which
 //! the store keeps and queues for sending in the article's own transaction.
 
-use rand::Rng;
-
 use crate::error::{DomainError, DomainResult};
 use crate::event::Event;
 use crate::history::{HistoryEntry, HistoryType};
@@ -101,9 +99,7 @@ impl TicketService {
             let earlier = a.references.as_deref().unwrap_or_default();
             format!("{earlier} {}", a.message_id.as_deref().unwrap_or_default()).trim().to_string()
         });
-        let domain = sender.email.rsplit('@').next().unwrap_or("localhost").to_string();
-        let message_id =
-            format!("<{}.{:016x}@{domain}>", self.ports.clock.now().timestamp(), rand::rng().random::<u64>());
+        let message_id = OutboundMail::new_message_id(self.ports.clock.now(), &sender.email);
         let mail = OutboundMail {
             from: sender.mailbox(),
             to: article.to.clone().unwrap_or_default(),

@@ -95,12 +95,6 @@ pub async fn edit(desk: Desk, Path(id): Path<i32>) -> Result<Response, PageError
 pub async fn save(desk: Desk, body: String) -> Result<Response, PageError> {
     let f = FormText::parse(&body);
     let id: i32 = f.get("id").parse().unwrap_or(0);
-    let record = match id {
-        0 => None,
-        _ => Some(
-            desk.state.notification_admin.get(&desk.perms, id).await.map_err(|e| PageError::from_domain(&desk, e))?,
-        ),
-    };
     let form = read(&f, id);
     let valid = f.get("valid") == "1";
     match desk.state.notification_admin.save(&desk.perms, form.clone(), valid).await {
@@ -123,6 +117,18 @@ pub async fn save(desk: Desk, body: String) -> Result<Response, PageError> {
                 },
                 other => return Err(PageError::from_domain(&desk, other)),
             }
+            // The stored notification only for the page: the events and rules it names
+            // beyond goats' own.
+            let record = match id {
+                0 => None,
+                _ => Some(
+                    desk.state
+                        .notification_admin
+                        .get(&desk.perms, id)
+                        .await
+                        .map_err(|e| PageError::from_domain(&desk, e))?,
+                ),
+            };
             render(&desk, form, valid, record.as_ref(), errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }

@@ -13,7 +13,12 @@ use crate::shared_commit::in_powers_of_two;
 
 /// A history row's name as `ticket_history.name` holds it: 200 characters at most.
 pub(crate) fn history_name(e: &HistoryEntry) -> String {
-    e.name.chars().take(200).collect()
+    stored_name(&e.name)
+}
+
+/// A name as `ticket_history.name` holds it, to write it or to look for it.
+pub(crate) fn stored_name(name: &str) -> String {
+    name.chars().take(200).collect()
 }
 
 impl Db {

@@ -16,7 +16,7 @@ use goats_core::ports::*;
 use goats_core::tickets::{Applied, TicketEdit};
 use sea_orm::ConnectionTrait;
 
-pub(crate) use history::history_name;
+pub(crate) use history::{history_name, stored_name};
 pub(crate) use reads::{SELECT_TICKET, ticket_from};
 
 use crate::connection::Db;
