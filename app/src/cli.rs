@@ -51,6 +51,9 @@ pub enum Command {
     /// Inspect the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Move a help desk's data into goats.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// The route files (`routes/`, or `ROUTES_DIR`): manifest, drift check, link map and
     /// coverage. None of these needs a database.
     #[command(subcommand)]
@@ -154,6 +157,27 @@ pub struct UserAdd {
 pub enum ConfigCommand {
     /// Print the effective configuration, secrets masked.
     Show,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Copy an OTRS or Znuny database (MySQL/MariaDB or PostgreSQL; OTRS 6, Znuny 6.x
+    /// and 7.x) into the database goats is configured for, ids kept, then verify the
+    /// copy. The target must hold no tickets. Interrupted, the same command continues
+    /// where it stopped. Exits 0 when the copy is verified, 65 when the source has
+    /// problems to fix first or the copy differs, 75 when a database failed.
+    Otrs {
+        /// The OTRS database, e.g. mysql://otrs:secret@db/otrs.
+        #[arg(long, env = "GOATS_IMPORT_FROM", hide_env_values = true)]
+        from: String,
+        /// Only inspect the source: what would be copied, what cannot be carried, and
+        /// the data problems that must be fixed first. Changes nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the inspection (with --dry-run) or the verification report as JSON.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,5 +1,6 @@
 use goats_core::DomainError;
 use goats_sql::SqlError;
+use goats_sql::import::ImportError;
 
 /// Everything that can stop a goats command; each prints as one line naming the problem.
 #[derive(Debug, thiserror::Error)]
@@ -14,6 +15,8 @@ pub enum AppError {
     Usage(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error("import: {0}")]
+    Import(#[from] goats_sql::import::ImportError),
 }
 
 impl AppError {
@@ -29,6 +32,8 @@ impl AppError {
             Self::Domain(_) => 65,
             Self::Usage(_) => 64,
             Self::Io(_) => 74,
+            Self::Import(ImportError::Sql(_) | ImportError::Db(_)) => 75,
+            Self::Import(_) => 65,
         }
     }
 }

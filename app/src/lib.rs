@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod cpu;
 pub mod error;
+pub mod import;
 pub mod logging;
 pub mod mail;
 pub mod notifications;
@@ -29,7 +30,7 @@ pub mod channel {
 pub use config::Config;
 pub use error::AppError;
 
-use cli::{Cli, Command, ConfigCommand, GroupCommand, MailCommand, QueueCommand, UserCommand};
+use cli::{Cli, Command, ConfigCommand, GroupCommand, ImportCommand, MailCommand, QueueCommand, UserCommand};
 
 /// Runs one command line.
 pub async fn run(cli: Cli) -> Result<(), AppError> {
@@ -50,6 +51,9 @@ pub async fn run_with(cli: Cli, extensions: Extensions) -> Result<(), AppError> 
         Command::Config(ConfigCommand::Show) => {
             print!("{}", config.to_masked_yaml());
             Ok(())
+        }
+        Command::Import(ImportCommand::Otrs { from, dry_run, report }) => {
+            import::otrs(&config, &from, dry_run, report.as_deref()).await
         }
         Command::Migrate => {
             let app = App::start(config).await?;

@@ -28,7 +28,7 @@ fn meta_from(r: &QueryResult) -> Decoded<Attachment> {
 }
 
 /// Base64 as Perl's `encode_base64` writes it: 76-character lines, each ending in `\n`.
-fn base64_lines(bytes: &[u8]) -> String {
+pub(crate) fn base64_lines(bytes: &[u8]) -> String {
     let flat = STANDARD.encode(bytes);
     let mut out = String::with_capacity(flat.len() + flat.len() / 76 + 1);
     for chunk in flat.as_bytes().chunks(76) {

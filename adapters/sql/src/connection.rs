@@ -70,6 +70,17 @@ impl Db {
     /// Connects to `url` (`sqlite://path`, `postgres://…`, `mysql://…`/`mariadb://…`).
     /// A SQLite file and its folder are created when missing.
     pub async fn connect(url: &str) -> Result<Self, SqlError> {
+        Self::open(url, true).await
+    }
+
+    /// Like [`Db::connect`], but SQLite does not enforce foreign keys on these
+    /// connections: a bulk copy writes rows before the rows they refer to and checks the
+    /// keys once at the end (the server databases have theirs set aside instead).
+    pub async fn connect_unchecked(url: &str) -> Result<Self, SqlError> {
+        Self::open(url, false).await
+    }
+
+    async fn open(url: &str, foreign_keys: bool) -> Result<Self, SqlError> {
         let masked = mask_url(url);
         let parsed =
             url::Url::parse(url).map_err(|e| SqlError::BadUrl { url: masked.clone(), reason: e.to_string() })?;
@@ -106,12 +117,12 @@ impl Db {
             // Validate the URL up front: sqlx would otherwise panic later on a bad one.
             SqliteConnectOptions::from_str(&url)
                 .map_err(|e| SqlError::BadUrl { url: masked.clone(), reason: e.to_string() })?;
-            opts.max_connections(4).map_sqlx_sqlite_opts(|o| {
+            opts.max_connections(4).map_sqlx_sqlite_opts(move |o| {
                 o.create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(30))
-                    .foreign_keys(true)
+                    .foreign_keys(foreign_keys)
             });
         } else {
             opts.max_connections(16);

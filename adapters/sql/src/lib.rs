@@ -15,6 +15,7 @@ mod creation;
 mod customers;
 mod error;
 mod groups;
+pub mod import;
 mod links;
 mod lookups;
 mod mail_accounts;

@@ -20,6 +20,7 @@ pub const GOATS_MIGRATIONS: &[(i32, &str, &str)] = &[
     (4, "customer sessions", include_str!("../../../../schema/goats/v4.schema")),
     (5, "agents' browser sessions", include_str!("../../../../schema/goats/v5.schema")),
     (6, "scheduled job claims", include_str!("../../../../schema/goats/v6.schema")),
+    (7, "OTRS import progress", include_str!("../../../../schema/goats/v7.schema")),
 ];
 
 /// The newest goats schema version this build knows.

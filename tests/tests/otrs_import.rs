@@ -1,0 +1,308 @@
+//! `goats import otrs`: a Znuny 7.1.7 database (its genuine schema and default rows,
+//! then tickets written as OTRS writes them) copied from MariaDB and PostgreSQL into
+//! each engine goats runs on, verified, continued after an interruption, and refused
+//! when it cannot be carried.
+
+use std::sync::Arc;
+
+use goats_core::model::*;
+use goats_core::permission::AgentPermissions;
+use goats_core::ports::*;
+use goats_core::ticket_number::TicketNumberConfig;
+use goats_sql::import::{self, ImportError, ImportProgress, ImportReport};
+use goats_sql::seed::{SeedPlan, seed};
+use goats_sql::{Db, migrate};
+use goats_tests::{Engine, TestDatabase, ticket_service, znuny};
+use sea_orm::{ConnectionTrait, TransactionTrait};
+
+/// Records what the import reported; optionally tells a waiting test when a table got
+/// its first page.
+#[derive(Default)]
+struct Seen {
+    steps: Vec<String>,
+    tables: Vec<(String, u64, u64)>,
+    signal: Option<(String, tokio::sync::oneshot::Sender<()>)>,
+}
+
+impl ImportProgress for Seen {
+    fn step(&mut self, what: &str) {
+        self.steps.push(what.to_string());
+    }
+    fn table(&mut self, name: &str, total: u64, done: u64) {
+        self.tables.push((name.to_string(), total, done));
+    }
+    fn rows(&mut self, name: &str, _done: u64) {
+        if self.signal.as_ref().is_some_and(|(t, _)| t == name) {
+            let (_, tx) = self.signal.take().unwrap();
+            let _ = tx.send(());
+        }
+    }
+    fn table_done(&mut self, _name: &str, _rows: u64) {}
+}
+
+async fn exec(db: &Db, sql: &str) {
+    db.connection().execute_unprepared(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+async fn scalar(db: &Db, sql: &str) -> String {
+    let row = db
+        .connection()
+        .query_one_raw(sea_orm::Statement::from_string(db.connection().get_database_backend(), sql))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get_by_index::<String>(0)
+        .or_else(|_| row.try_get_by_index::<i64>(0).map(|i| i.to_string()))
+        .or_else(|_| row.try_get_by_index::<Vec<u8>>(0).map(|b| String::from_utf8_lossy(&b).into_owned()))
+        .unwrap()
+}
+
+/// A Znuny database on `engine` with `tickets` seeded tickets, and the rows a real site
+/// has beside them: non-ASCII text, a watcher, time accounting, a binary attachment.
+async fn znuny_source(engine: Engine, tickets: u64, latin1: bool) -> (TestDatabase, Db) {
+    let t = TestDatabase::create(engine).await;
+    znuny::load(&t);
+    let db = t.connect().await;
+    if latin1 {
+        // An old MySQL site: a latin1 database whose tables of people and tickets are
+        // latin1 too (Znuny's own default rows hold characters latin1 lacks).
+        exec(&db, &format!("ALTER DATABASE {} CHARACTER SET latin1 COLLATE latin1_swedish_ci", t.name)).await;
+        for table in ["ticket", "article_data_mime", "users", "customer_user", "queue"] {
+            exec(&db, &format!("ALTER TABLE {table} CONVERT TO CHARACTER SET latin1")).await;
+        }
+    }
+    // goats adopts the Znuny database (adding only goats_ tables) to write tickets into it
+    // the way it writes them for a live OTRS.
+    migrate(&db).await.unwrap();
+    seed(&db, &SeedPlan { tickets, articles_per_ticket: 2, seed: 3 }, &TicketNumberConfig::default(), |_, _| {})
+        .await
+        .unwrap();
+    exec(&db, "UPDATE ticket SET title = 'Grüße aus Köln — Straße' WHERE id = (SELECT MIN(id) FROM (SELECT id FROM ticket) t)").await;
+    exec(&db, "INSERT INTO ticket_watcher (ticket_id, user_id, create_time, create_by, change_time, change_by) SELECT MIN(id), 1, current_timestamp, 1, current_timestamp, 1 FROM ticket").await;
+    exec(&db, "INSERT INTO time_accounting (ticket_id, article_id, time_unit, create_time, create_by, change_time, change_by) SELECT ticket_id, MIN(id), 1.25, current_timestamp, 1, current_timestamp, 1 FROM article GROUP BY ticket_id HAVING ticket_id = (SELECT MIN(id) FROM ticket)").await;
+    let blob = match engine {
+        // Octets that are not UTF-8, as OTRS stores them on each engine.
+        Engine::Postgres => "'AP/+gA==\n'".to_string(),
+        _ => "X'00FFFE80'".to_string(),
+    };
+    exec(&db, &format!("INSERT INTO article_data_mime_attachment (article_id, filename, content_size, content_type, content, disposition, create_time, create_by, change_time, change_by) SELECT MIN(id), 'raw.bin', '4', 'application/octet-stream', {blob}, 'attachment', current_timestamp, 1, current_timestamp, 1 FROM article")).await;
+    if latin1 {
+        // A LONGBLOB text in the database's own character set: "Grüße" in latin1.
+        exec(&db, "INSERT INTO user_preferences (user_id, preferences_key, preferences_value) VALUES (1, 'UserComment', X'4772FCDF65')").await;
+    }
+    (t, db)
+}
+
+async fn import_into(source: &TestDatabase, target: &Db) -> Result<ImportReport, ImportError> {
+    let (src, inspection) = import::inspect(&source.url).await?;
+    let report = import::run(&source.url, &src, &inspection, target, &mut Seen::default()).await;
+    src.close().await;
+    report
+}
+
+/// What a help desk sees after the move: the same tickets, readable and writable by
+/// goats, with new ids after the imported ones.
+async fn check_target(engine: Engine, source: &Db, target: &Db) {
+    let first_title = scalar(target, "SELECT title FROM ticket WHERE id = (SELECT MIN(id) FROM ticket)").await;
+    assert_eq!(first_title, "Grüße aus Köln — Straße", "{engine:?}");
+    assert_eq!(
+        scalar(source, "SELECT COUNT(*) FROM article").await,
+        scalar(target, "SELECT COUNT(*) FROM article").await
+    );
+    assert_eq!(migrate(target).await.unwrap(), goats_sql::MigrationOutcome::UpToDate);
+
+    let s = ticket_service(target, Arc::new(SystemClock));
+    let root = AgentPermissions::new(1, target.grants_for(1).await.unwrap());
+    let first: i64 = scalar(target, "SELECT MIN(id) FROM ticket").await.parse().unwrap();
+    let ticket = s.get(&root, first, true).await.unwrap();
+    let articles = ticket.articles.unwrap();
+    let raw = articles.iter().flat_map(|a| &a.attachments).find(|a| a.filename == "raw.bin").expect("the binary file");
+    let (_, bytes) = s.attachment(&root, first, raw.id).await.unwrap();
+    assert_eq!(bytes, vec![0u8, 0xFF, 0xFE, 0x80], "{engine:?}: octets survive");
+    assert_eq!(s.accounted_time(&root, first).await.unwrap(), 1.25, "{engine:?}");
+
+    let max_before: i64 = scalar(target, "SELECT MAX(id) FROM ticket").await.parse().unwrap();
+    let new = s
+        .create(
+            &root,
+            NewTicket {
+                title: "After the move".into(),
+                queue_id: 2,
+                state_id: 1,
+                priority_id: 3,
+                type_id: None,
+                owner_id: 1,
+                responsible_id: None,
+                customer_id: None,
+                customer_user_id: None,
+                pending_until: None,
+                article: NewArticle::note("After the move", "first note after the import"),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(new.id > max_before, "{engine:?}: new ids come after the imported ones");
+}
+
+#[tokio::test]
+async fn a_znuny_database_moves_into_every_engine() {
+    for source_engine in [Engine::MySql, Engine::Postgres] {
+        let (source_db, source) = znuny_source(source_engine, 60, false).await;
+        for target_engine in Engine::ALL {
+            let t = TestDatabase::create(target_engine).await;
+            let target = Db::connect_unchecked(&t.url).await.unwrap();
+            let report = import_into(&source_db, &target).await.unwrap();
+            assert!(report.ok, "{source_engine:?} → {target_engine:?}: {:#?}", report.mismatches);
+            assert!(!report.resumed);
+            assert!(report.sampled_tickets.len() >= 20, "{:?}", report.sampled_tickets);
+            let tickets = report.tables.iter().find(|t| t.table == "ticket").unwrap();
+            // Znuny's welcome ticket and the seeded ones.
+            assert_eq!((tickets.source_rows, tickets.target_rows), (61, 61));
+            target.close().await;
+
+            let target = t.connect().await;
+            check_target(target_engine, &source, &target).await;
+            // A second import into the same database is refused and changes nothing.
+            let again = import_into(&source_db, &target).await.unwrap_err();
+            assert!(again.to_string().contains("already holds"), "{again}");
+            target.close().await;
+            t.drop_database().await;
+        }
+        source.close().await;
+        source_db.drop_database().await;
+    }
+}
+
+#[tokio::test]
+async fn latin1_text_and_local_times_arrive_as_utf8_and_utc() {
+    let (source_db, source) = znuny_source(Engine::MySql, 5, true).await;
+    // OTRSTimeZone set to Berlin: OTRS wrote every DATETIME in Berlin's local time.
+    exec(&source, "INSERT INTO sysconfig_default (id, name, description, navigation, is_invisible, is_readonly, is_required, is_valid, has_configlevel, user_modification_possible, user_modification_active, xml_content_raw, xml_content_parsed, xml_filename, effective_value, is_dirty, exclusive_lock_guid, create_time, create_by, change_time, change_by) VALUES (1, 'OTRSTimeZone', '', 'Core::Time', 0, 0, 1, 1, 0, 0, 0, '', '', 'Framework.xml', '--- UTC\n', 0, '', current_timestamp, 1, current_timestamp, 1)").await;
+    exec(&source, "INSERT INTO sysconfig_modified (sysconfig_default_id, name, is_valid, user_modification_active, effective_value, is_dirty, reset_to_default, create_time, create_by, change_time, change_by) VALUES (1, 'OTRSTimeZone', 1, 0, '--- Europe/Berlin\n', 0, 0, current_timestamp, 1, current_timestamp, 1)").await;
+    exec(&source, "UPDATE ticket SET create_time = '2026-07-01 12:00:00' WHERE id = (SELECT MIN(id) FROM (SELECT id FROM ticket) t)").await;
+
+    let (src, inspection) = import::inspect(&source_db.url).await.unwrap();
+    assert_eq!(inspection.time_zone, "Europe/Berlin");
+    assert!(inspection.charset.starts_with("latin1"), "{}", inspection.charset);
+    assert!(inspection.problems.is_empty(), "{:?}", inspection.problems);
+    src.close().await;
+
+    let t = TestDatabase::create(Engine::Sqlite).await;
+    let target = Db::connect_unchecked(&t.url).await.unwrap();
+    let report = import_into(&source_db, &target).await.unwrap();
+    assert!(report.ok, "{:#?}", report.mismatches);
+    assert_eq!(
+        scalar(&target, "SELECT title FROM ticket WHERE id = (SELECT MIN(id) FROM ticket)").await,
+        "Grüße aus Köln — Straße"
+    );
+    assert_eq!(
+        scalar(&target, "SELECT CAST(create_time AS TEXT) FROM ticket WHERE id = (SELECT MIN(id) FROM ticket)").await,
+        "2026-07-01 10:00:00",
+        "12:00 in Berlin's summer is 10:00 UTC"
+    );
+    assert_eq!(
+        scalar(&target, "SELECT preferences_value FROM user_preferences WHERE preferences_key = 'UserComment'").await,
+        "Grüße"
+    );
+    target.close().await;
+    t.drop_database().await;
+    source.close().await;
+    source_db.drop_database().await;
+}
+
+#[tokio::test]
+async fn an_interrupted_import_continues_to_the_same_result() {
+    let (source_db, source) = znuny_source(Engine::Postgres, 1100, false).await;
+    for target_engine in [Engine::Sqlite, Engine::MySql] {
+        let t = TestDatabase::create(target_engine).await;
+        let target = Db::connect_unchecked(&t.url).await.unwrap();
+        let (src, inspection) = import::inspect(&source_db.url).await.unwrap();
+
+        // Stopped as a crash stops it: in the middle of the ticket table, whatever
+        // transaction was open is lost.
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let url = source_db.url.clone();
+        let (s2, i2, t2) = (src.clone(), inspection.clone(), target.clone());
+        let job = tokio::spawn(async move {
+            let mut seen = Seen { signal: Some(("ticket".into(), tx)), ..Default::default() };
+            import::run(&url, &s2, &i2, &t2, &mut seen).await
+        });
+        rx.await.expect("the ticket table's first page");
+        job.abort();
+        assert!(job.await.unwrap_err().is_cancelled());
+        let partial: i64 = scalar(&target, "SELECT COUNT(*) FROM ticket").await.parse().unwrap();
+        // Znuny's welcome ticket and the seeded ones: 1,101 in all.
+        assert!((1000..1101).contains(&partial), "{target_engine:?}: {partial} tickets after the interruption");
+
+        let mut seen = Seen::default();
+        let report = import::run(&source_db.url, &src, &inspection, &target, &mut seen).await.unwrap();
+        assert!(report.ok && report.resumed, "{target_engine:?}: {:#?}", report.mismatches);
+        let ticket = seen.tables.iter().find(|(n, ..)| n == "ticket").unwrap();
+        assert_eq!(ticket.2, partial as u64, "continues after the committed page");
+        let tickets = report.tables.iter().find(|t| t.table == "ticket").unwrap();
+        assert_eq!((tickets.target_rows, &tickets.target_checksum), (1101, &tickets.source_checksum));
+        src.close().await;
+        target.close().await;
+        t.drop_database().await;
+    }
+    source.close().await;
+    source_db.drop_database().await;
+}
+
+#[tokio::test]
+async fn what_cannot_be_carried_is_refused_before_anything_changes() {
+    // Not an OTRS database at all.
+    let empty = TestDatabase::create(Engine::Postgres).await;
+    let Err(e) = import::inspect(&empty.url).await else { panic!("an empty database was accepted") };
+    assert!(matches!(e, ImportError::Refused(_)) && e.to_string().contains("no OTRS schema"), "{e}");
+    empty.drop_database().await;
+
+    // Wrong credentials: one clear error.
+    let Err(e) = import::inspect("mysql://nobody:wrong@127.0.0.1:3306/otrs").await else {
+        panic!("wrong credentials were accepted")
+    };
+    assert!(e.to_string().contains("cannot reach"), "{e}");
+
+    // An orphan row (written with the foreign keys switched off, as a damaged site has).
+    let (source_db, source) = znuny_source(Engine::MySql, 3, false).await;
+    let txn = source.connection().begin().await.unwrap();
+    txn.execute_unprepared("SET FOREIGN_KEY_CHECKS = 0").await.unwrap();
+    txn.execute_unprepared("INSERT INTO ticket_watcher (ticket_id, user_id, create_time, create_by, change_time, change_by) VALUES (1, 9999, current_timestamp, 1, current_timestamp, 1)").await.unwrap();
+    txn.execute_unprepared("SET FOREIGN_KEY_CHECKS = 1").await.unwrap();
+    txn.commit().await.unwrap();
+    exec(&source, "CREATE TABLE custom_addon (id INT PRIMARY KEY)").await;
+
+    let (src, inspection) = import::inspect(&source_db.url).await.unwrap();
+    assert_eq!(inspection.problems, ["1 row(s) of ticket_watcher.user_id refer to a users that does not exist"]);
+    assert_eq!(inspection.not_carried_tables, ["custom_addon"]);
+    let target_db = TestDatabase::create(Engine::Sqlite).await;
+    let target = Db::connect_unchecked(&target_db.url).await.unwrap();
+    let e = import::run(&source_db.url, &src, &inspection, &target, &mut Seen::default()).await.unwrap_err();
+    assert!(matches!(e, ImportError::Problems(_)), "{e}");
+    assert!(target.table_names().await.unwrap().is_empty(), "the target is left untouched");
+
+    // A target that already holds tickets.
+    exec(&source, "DELETE FROM ticket_watcher WHERE user_id = 9999").await;
+    let (src, inspection) = import::inspect(&source_db.url).await.unwrap();
+    let busy = TestDatabase::create(Engine::Sqlite).await;
+    let busy_db = busy.connect().await;
+    migrate(&busy_db).await.unwrap();
+    seed(
+        &busy_db,
+        &SeedPlan { tickets: 1, articles_per_ticket: 1, seed: 1 },
+        &TicketNumberConfig::default(),
+        |_, _| {},
+    )
+    .await
+    .unwrap();
+    let e = import::run(&source_db.url, &src, &inspection, &busy_db, &mut Seen::default()).await.unwrap_err();
+    assert!(e.to_string().contains("already holds 1 ticket"), "{e}");
+
+    src.close().await;
+    busy_db.close().await;
+    busy.drop_database().await;
+    target.close().await;
+    target_db.drop_database().await;
+    source.close().await;
+    source_db.drop_database().await;
+}
