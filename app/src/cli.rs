@@ -170,6 +170,10 @@ pub enum ImportCommand {
         /// The OTRS database, e.g. mysql://otrs:secret@db/otrs.
         #[arg(long, env = "GOATS_IMPORT_FROM", hide_env_values = true)]
         from: String,
+        /// A copy of OTRS's ArticleDataDir (e.g. /opt/otrs/var/article), for a site
+        /// that keeps article files on disk (ArticleStorageFS).
+        #[arg(long)]
+        attachments_dir: Option<PathBuf>,
         /// Only inspect the source: what would be copied, what cannot be carried, and
         /// the data problems that must be fixed first. Changes nothing.
         #[arg(long)]

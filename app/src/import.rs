@@ -11,11 +11,17 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use crate::{AppError, Config};
 
-pub async fn otrs(config: &Config, from: &str, dry_run: bool, report: Option<&Path>) -> Result<(), AppError> {
+pub async fn otrs(
+    config: &Config,
+    from: &str,
+    attachments_dir: Option<&Path>,
+    dry_run: bool,
+    report: Option<&Path>,
+) -> Result<(), AppError> {
     if mask_url(from) == mask_url(&config.database.url) {
         return Err(AppError::Usage("--from names the database goats is configured for; import into another".into()));
     }
-    let (source, inspection) = import::inspect(from).await?;
+    let (source, inspection) = import::inspect(from, attachments_dir).await?;
     if dry_run {
         print_inspection(&inspection);
         if let Some(path) = report {
@@ -78,6 +84,7 @@ fn print_inspection(i: &Inspection) {
     println!("source: {}", i.version);
     println!("time zone: {} (times are converted to UTC)", i.time_zone);
     println!("character set: {}", i.charset);
+    println!("article storage: {}", i.article_storage);
     println!("would copy {} rows:", i.total_rows());
     for t in i.tables.iter().filter(|t| t.rows > 0) {
         println!("  {:<40} {:>12}", t.name(), t.rows);

@@ -52,8 +52,8 @@ pub async fn run_with(cli: Cli, extensions: Extensions) -> Result<(), AppError> 
             print!("{}", config.to_masked_yaml());
             Ok(())
         }
-        Command::Import(ImportCommand::Otrs { from, dry_run, report }) => {
-            import::otrs(&config, &from, dry_run, report.as_deref()).await
+        Command::Import(ImportCommand::Otrs { from, attachments_dir, dry_run, report }) => {
+            import::otrs(&config, &from, attachments_dir.as_deref(), dry_run, report.as_deref()).await
         }
         Command::Migrate => {
             let app = App::start(config).await?;

@@ -463,3 +463,46 @@ fn reminders_through(dir: &tempdir::Dir, store: &str) -> usize {
     server.stop();
     received.lock().unwrap().len()
 }
+
+/// `goats import otrs` as an admin runs it: a dry run that changes nothing, the import
+/// into the SQLite file goats uses with no configuration, and a second run refused.
+#[tokio::test]
+async fn importing_an_otrs_database_from_the_command_line() {
+    let source = TestDatabase::create(Engine::MySql).await;
+    goats_tests::znuny::load(&source);
+    let dir = temp_dir();
+    let report = dir.0.join("inspection.json");
+
+    let out = goats(&dir.0)
+        .args(["import", "otrs", "--from", &source.url, "--dry-run", "--report"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(text.contains("no problems found") && text.contains("article storage: ArticleStorageDB"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(json["tables"]["ticket"], 1, "Znuny's welcome ticket");
+    assert!(!dir.0.join("data/goats.db").exists(), "a dry run creates nothing");
+
+    let report = dir.0.join("report.json");
+    let out = goats(&dir.0).args(["import", "otrs", "--from", &source.url, "--report"]).arg(&report).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(text.contains("122 tables verified by count and checksum"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(json["ok"], true);
+    assert_eq!(json["sampled_tickets"], serde_json::json!([1]));
+    assert!(!stderr(&out).contains("\u{1b}["), "no terminal bars in a log");
+
+    // The imported root keeps Znuny's stored password; no new one is printed.
+    let db = Db::connect(&format!("sqlite://{}/data/goats.db", dir.0.display())).await.unwrap();
+    let creds = AgentRepository::credentials(&db, "root@localhost").await.unwrap().unwrap();
+    assert!(password::verify("root", &creds.password_hash, "root@localhost"), "Znuny's root password came along");
+    db.close().await;
+
+    let out = goats(&dir.0).args(["import", "otrs", "--from", &source.url]).output().unwrap();
+    assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
+    assert!(stderr(&out).contains("already holds"), "{}", stderr(&out));
+    source.drop_database().await;
+}

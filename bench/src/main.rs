@@ -4,10 +4,13 @@
 //! binary, and drives every case with `oha` at 1, 8, 32 and 64 concurrent clients. It reports
 //! requests per second, p50/p99 latency, each case's throughput as a share of the
 //! `/healthz` ceiling, memory (idle and peak RSS) and start-up time, as a table, as
-//! `target/bench/results.json` and as `target/bench/throughput.svg`.
+//! `target/bench/results.json` and as `target/bench/throughput.svg`. It also times an
+//! import of a Znuny database of the same size from MariaDB into each engine
+//! (`target/bench/import.json`).
 
 mod cases;
 mod chart;
+mod import;
 mod load;
 mod mail;
 mod report;
@@ -75,6 +78,8 @@ fn run() -> Result<(), String> {
     std::fs::create_dir_all(&s.out).map_err(|e| format!("cannot create {}: {e}", s.out.display()))?;
     let mut results = Results::new(&s);
     let mut mail_results = Vec::new();
+    let import_results =
+        if s.cases.is_empty() || s.cases.iter().any(|c| c == "import") { import::measure(&s)? } else { Vec::new() };
     for engine in &s.engines {
         eprintln!("bench: {} — preparing {} tickets", engine.name(), s.tickets);
         let db = server::prepare(&s, *engine)?;
@@ -99,6 +104,9 @@ fn run() -> Result<(), String> {
     }
     report::print(&results);
     mail::print(&mail_results);
+    import::print(&import_results);
+    let import_json = serde_json::to_string_pretty(&import_results).map_err(|e| e.to_string())?;
+    std::fs::write(s.out.join("import.json"), import_json).map_err(|e| format!("import.json: {e}"))?;
     let mail_json = serde_json::to_string_pretty(&mail_results).map_err(|e| e.to_string())?;
     std::fs::write(s.out.join("mail.json"), mail_json).map_err(|e| format!("mail.json: {e}"))?;
     report::write(&results, &s.out)?;

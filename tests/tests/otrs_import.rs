@@ -94,7 +94,7 @@ async fn znuny_source(engine: Engine, tickets: u64, latin1: bool) -> (TestDataba
 }
 
 async fn import_into(source: &TestDatabase, target: &Db) -> Result<ImportReport, ImportError> {
-    let (src, inspection) = import::inspect(&source.url).await?;
+    let (src, inspection) = import::inspect(&source.url, None).await?;
     let report = import::run(&source.url, &src, &inspection, target, &mut Seen::default()).await;
     src.close().await;
     report
@@ -181,7 +181,7 @@ async fn latin1_text_and_local_times_arrive_as_utf8_and_utc() {
     exec(&source, "INSERT INTO sysconfig_modified (sysconfig_default_id, name, is_valid, user_modification_active, effective_value, is_dirty, reset_to_default, create_time, create_by, change_time, change_by) VALUES (1, 'OTRSTimeZone', 1, 0, '--- Europe/Berlin\n', 0, 0, current_timestamp, 1, current_timestamp, 1)").await;
     exec(&source, "UPDATE ticket SET create_time = '2026-07-01 12:00:00' WHERE id = (SELECT MIN(id) FROM (SELECT id FROM ticket) t)").await;
 
-    let (src, inspection) = import::inspect(&source_db.url).await.unwrap();
+    let (src, inspection) = import::inspect(&source_db.url, None).await.unwrap();
     assert_eq!(inspection.time_zone, "Europe/Berlin");
     assert!(inspection.charset.starts_with("latin1"), "{}", inspection.charset);
     assert!(inspection.problems.is_empty(), "{:?}", inspection.problems);
@@ -216,7 +216,7 @@ async fn an_interrupted_import_continues_to_the_same_result() {
     for target_engine in [Engine::Sqlite, Engine::MySql] {
         let t = TestDatabase::create(target_engine).await;
         let target = Db::connect_unchecked(&t.url).await.unwrap();
-        let (src, inspection) = import::inspect(&source_db.url).await.unwrap();
+        let (src, inspection) = import::inspect(&source_db.url, None).await.unwrap();
 
         // Stopped as a crash stops it: in the middle of the ticket table, whatever
         // transaction was open is lost.
@@ -253,12 +253,12 @@ async fn an_interrupted_import_continues_to_the_same_result() {
 async fn what_cannot_be_carried_is_refused_before_anything_changes() {
     // Not an OTRS database at all.
     let empty = TestDatabase::create(Engine::Postgres).await;
-    let Err(e) = import::inspect(&empty.url).await else { panic!("an empty database was accepted") };
+    let Err(e) = import::inspect(&empty.url, None).await else { panic!("an empty database was accepted") };
     assert!(matches!(e, ImportError::Refused(_)) && e.to_string().contains("no OTRS schema"), "{e}");
     empty.drop_database().await;
 
     // Wrong credentials: one clear error.
-    let Err(e) = import::inspect("mysql://nobody:wrong@127.0.0.1:3306/otrs").await else {
+    let Err(e) = import::inspect("mysql://nobody:wrong@127.0.0.1:3306/otrs", None).await else {
         panic!("wrong credentials were accepted")
     };
     assert!(e.to_string().contains("cannot reach"), "{e}");
@@ -272,7 +272,7 @@ async fn what_cannot_be_carried_is_refused_before_anything_changes() {
     txn.commit().await.unwrap();
     exec(&source, "CREATE TABLE custom_addon (id INT PRIMARY KEY)").await;
 
-    let (src, inspection) = import::inspect(&source_db.url).await.unwrap();
+    let (src, inspection) = import::inspect(&source_db.url, None).await.unwrap();
     assert_eq!(inspection.problems, ["1 row(s) of ticket_watcher.user_id refer to a users that does not exist"]);
     assert_eq!(inspection.not_carried_tables, ["custom_addon"]);
     let target_db = TestDatabase::create(Engine::Sqlite).await;
@@ -283,7 +283,7 @@ async fn what_cannot_be_carried_is_refused_before_anything_changes() {
 
     // A target that already holds tickets.
     exec(&source, "DELETE FROM ticket_watcher WHERE user_id = 9999").await;
-    let (src, inspection) = import::inspect(&source_db.url).await.unwrap();
+    let (src, inspection) = import::inspect(&source_db.url, None).await.unwrap();
     let busy = TestDatabase::create(Engine::Sqlite).await;
     let busy_db = busy.connect().await;
     migrate(&busy_db).await.unwrap();
@@ -303,6 +303,96 @@ async fn what_cannot_be_carried_is_refused_before_anything_changes() {
     busy.drop_database().await;
     target.close().await;
     target_db.drop_database().await;
+    source.close().await;
+    source_db.drop_database().await;
+}
+
+/// A setting as OTRS stores it: the default, with the deployed value beside it.
+async fn set_sysconfig(db: &Db, id: i64, name: &str, value: &str) {
+    exec(db, &format!("INSERT INTO sysconfig_default (id, name, description, navigation, is_invisible, is_readonly, is_required, is_valid, has_configlevel, user_modification_possible, user_modification_active, xml_content_raw, xml_content_parsed, xml_filename, effective_value, is_dirty, exclusive_lock_guid, create_time, create_by, change_time, change_by) VALUES ({id}, '{name}', '', 'Core', 0, 0, 1, 1, 0, 0, 0, '', '', 'Ticket.xml', '--- {value}\n', 0, '', current_timestamp, 1, current_timestamp, 1)")).await;
+}
+
+#[tokio::test]
+async fn article_files_kept_on_disk_come_along() {
+    let (source_db, source) = znuny_source(Engine::Postgres, 10, false).await;
+    set_sysconfig(
+        &source,
+        1,
+        "Ticket::Article::Backend::MIMEBase::ArticleStorage",
+        "Kernel::System::Ticket::Article::Backend::MIMEBase::ArticleStorageFS",
+    )
+    .await;
+    set_sysconfig(&source, 2, "Ticket::Article::Backend::MIMEBase::ArticleDataDir", "/opt/otrs/var/article").await;
+    // Three articles whose message and files lie in ArticleDataDir/2026/11/30/<id>/.
+    let dir = std::env::temp_dir().join(format!("goats-article-dir-{}", rand::random::<u64>()));
+    let rows = source
+        .connection()
+        .query_all_raw(sea_orm::Statement::from_string(
+            source.connection().get_database_backend(),
+            "SELECT id, ticket_id FROM article WHERE id > 1 ORDER BY id LIMIT 3",
+        ))
+        .await
+        .unwrap();
+    let articles: Vec<(i64, i64)> =
+        rows.iter().map(|r| (r.try_get_by_index(0).unwrap(), r.try_get_by_index(1).unwrap())).collect();
+    for (id, _) in &articles {
+        let folder = dir.join("2026/11/30").join(id.to_string());
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("plain.txt"), format!("From: a@example.com\nSubject: {id}\n\nGrüße {id}\n"))
+            .unwrap();
+        std::fs::write(folder.join("report.pdf"), [0x25u8, 0x50, 0x44, 0x46, 0xFF, 0x00]).unwrap();
+        std::fs::write(folder.join("report.pdf.content_type"), "application/pdf").unwrap();
+        std::fs::write(folder.join("report.pdf.disposition"), "attachment").unwrap();
+        exec(&source, &format!("UPDATE article_data_mime SET content_path = '2026/11/30' WHERE article_id = {id}"))
+            .await;
+        exec(&source, &format!("DELETE FROM article_data_mime_attachment WHERE article_id = {id}")).await;
+        exec(&source, &format!("DELETE FROM article_data_mime_plain WHERE article_id = {id}")).await;
+    }
+
+    // Without the folder the import would lose them: a problem to fix first.
+    let (src, inspection) = import::inspect(&source_db.url, None).await.unwrap();
+    assert_eq!(inspection.article_storage, "ArticleStorageFS");
+    assert!(
+        inspection.problems.iter().any(|p| p.contains("--attachments-dir") && p.contains("/opt/otrs/var/article")),
+        "{:?}",
+        inspection.problems
+    );
+    src.close().await;
+    let Err(e) = import::inspect(&source_db.url, Some(&dir.join("missing"))).await else {
+        panic!("a missing folder was accepted")
+    };
+    assert!(e.to_string().contains("does not exist"), "{e}");
+
+    let (src, inspection) = import::inspect(&source_db.url, Some(&dir)).await.unwrap();
+    assert!(inspection.problems.is_empty(), "{:?}", inspection.problems);
+    let t = TestDatabase::create(Engine::Sqlite).await;
+    let target = Db::connect_unchecked(&t.url).await.unwrap();
+    let report = import::run(&source_db.url, &src, &inspection, &target, &mut Seen::default()).await.unwrap();
+    assert!(report.ok, "{:#?}", report.mismatches);
+    for table in ["article_data_mime_plain", "article_data_mime_attachment"] {
+        assert_eq!(report.tables.iter().find(|t| t.table == table).unwrap().from_disk, 3, "{table}");
+    }
+    src.close().await;
+    target.close().await;
+
+    // goats serves them like any stored in the database.
+    let target = t.connect().await;
+    let s = ticket_service(&target, Arc::new(SystemClock));
+    let root = AgentPermissions::new(1, target.grants_for(1).await.unwrap());
+    let (article_id, ticket_id) = articles[0];
+    let ticket = s.get(&root, ticket_id, true).await.unwrap();
+    let article = ticket.articles.unwrap().into_iter().find(|a| a.id == article_id).unwrap();
+    let pdf = article.attachments.iter().find(|a| a.filename == "report.pdf").expect("the file from disk");
+    assert_eq!(pdf.content_type, "application/pdf");
+    let (_, bytes) = s.attachment(&root, ticket_id, pdf.id).await.unwrap();
+    assert_eq!(bytes, [0x25u8, 0x50, 0x44, 0x46, 0xFF, 0x00]);
+    let plain =
+        scalar(&target, &format!("SELECT body FROM article_data_mime_plain WHERE article_id = {article_id}")).await;
+    assert!(plain.contains(&format!("Grüße {article_id}")), "{plain}");
+
+    target.close().await;
+    t.drop_database().await;
+    let _ = std::fs::remove_dir_all(&dir);
     source.close().await;
     source_db.drop_database().await;
 }

@@ -22,15 +22,21 @@ const MOST_PARAMETERS: usize = 30_000;
 pub struct Checkpoint {
     pub last_key: Option<String>,
     pub rows_done: u64,
+    /// Of `rows_done`, the rows made from files on disk (see `article_files`).
+    pub from_disk: u64,
     pub checksum: u64,
     pub finished: bool,
 }
 
 pub async fn checkpoint(target: &Db, table: &str) -> Result<Checkpoint, ImportError> {
-    let row = target
-        .conn
+    checkpoint_in(&target.conn, target, table).await
+}
+
+/// [`checkpoint`] inside a transaction that is changing it.
+pub async fn checkpoint_in<C: ConnectionTrait>(conn: &C, target: &Db, table: &str) -> Result<Checkpoint, ImportError> {
+    let row = conn
         .query_one_raw(target.stmt(
-            "SELECT last_key, rows_done, checksum, finished FROM goats_import_table WHERE table_name = ?",
+            "SELECT last_key, rows_done, rows_from_disk, checksum, finished FROM goats_import_table WHERE table_name = ?",
             [table.into()],
         ))
         .await?;
@@ -38,6 +44,7 @@ pub async fn checkpoint(target: &Db, table: &str) -> Result<Checkpoint, ImportEr
     Ok(Checkpoint {
         last_key: crate::row::opt_text(&row, "last_key")?,
         rows_done: crate::row::int(&row, "rows_done")?.max(0) as u64,
+        from_disk: crate::row::int(&row, "rows_from_disk")?.max(0) as u64,
         checksum: crate::row::int(&row, "checksum")? as u64,
         finished: crate::row::int(&row, "finished")? != 0,
     })

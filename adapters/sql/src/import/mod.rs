@@ -7,13 +7,17 @@
 //! [`target::finish`] restores the foreign keys and sequences, and [`verify`] compares
 //! both sides.
 
+mod article_files;
 mod cells;
 mod copy;
 mod source;
 mod target;
 mod verify;
 
+use std::path::Path;
 use std::time::Instant;
+
+use article_files::ArticleFiles;
 
 pub use source::{Inspection, TablePlan};
 pub use verify::TableCheck;
@@ -85,9 +89,12 @@ pub struct ImportReport {
 }
 
 /// Connects to the source and finds what an import would copy. Changes nothing.
-pub async fn inspect(source_url: &str) -> Result<(Db, Inspection), ImportError> {
+/// `attachments_dir` is a copy of OTRS's `ArticleDataDir`, for a site that keeps
+/// article files on disk.
+pub async fn inspect(source_url: &str, attachments_dir: Option<&Path>) -> Result<(Db, Inspection), ImportError> {
+    let files = attachments_dir.map(ArticleFiles::open).transpose()?;
     let source = Db::connect(source_url).await?;
-    let inspection = source::inspect(&source).await?;
+    let inspection = source::inspect(&source, files).await?;
     Ok((source, inspection))
 }
 
@@ -115,6 +122,14 @@ pub async fn run(
             let done = copy::copy_table(source, &reading, target, plan, &mut report).await?;
             progress.table_done(plan.name(), done.rows_done);
         }
+        if let Some(files) = &inspection.files {
+            let articles = inspection.tables.iter().find(|t| t.name() == "article_data_mime").map_or(0, |t| t.rows);
+            let at = copy::checkpoint(target, article_files::STEP).await?;
+            progress.table(article_files::STEP, articles.max(at.rows_done), at.rows_done);
+            let mut report = |done: u64| progress.rows(article_files::STEP, done);
+            let done = article_files::copy(files, source, &reading, target, &inspection.tables, &mut report).await?;
+            progress.table_done(article_files::STEP, done);
+        }
         target::set_phase(target, target::Phase::Finishing).await?;
     }
     progress.step("restoring foreign keys and sequences");
@@ -127,7 +142,8 @@ pub async fn run(
         tables.push(verify::table(source, target, plan, &copied).await?);
     }
     progress.step("comparing a sample of tickets field by field");
-    let (sampled_tickets, mismatches) = verify::sample(source, &reading, target, &inspection.tables).await?;
+    let (sampled_tickets, mismatches) =
+        verify::sample(source, &reading, target, &inspection.tables, inspection.files.as_ref()).await?;
     let ok = tables.iter().all(|t| t.ok) && mismatches.is_empty();
     if ok {
         target::set_phase(target, target::Phase::Done).await?;

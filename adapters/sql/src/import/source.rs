@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use sea_orm::ConnectionTrait;
 
 use super::ImportError;
+use super::article_files::ArticleFiles;
 use super::cells::{Kind, Reading};
 use crate::schema::{self, Table};
 use crate::{Db, Dialect};
@@ -46,6 +47,8 @@ pub struct Inspection {
     pub version: String,
     pub time_zone: String,
     pub charset: String,
+    /// OTRS's article storage backend: `ArticleStorageDB` or `ArticleStorageFS`.
+    pub article_storage: String,
     #[serde(serialize_with = "plan_summary")]
     pub tables: Vec<TablePlan>,
     /// Source tables goats has no place for (custom modules, add-ons).
@@ -57,6 +60,9 @@ pub struct Inspection {
     pub problems: Vec<String>,
     #[serde(skip)]
     pub reading: Option<Reading>,
+    /// The copy of `ArticleDataDir` given with `--attachments-dir`.
+    #[serde(skip)]
+    pub files: Option<ArticleFiles>,
 }
 
 fn plan_summary<S: serde::Serializer>(tables: &[TablePlan], s: S) -> Result<S::Ok, S::Error> {
@@ -74,7 +80,7 @@ impl Inspection {
     }
 }
 
-pub async fn inspect(source: &Db) -> Result<Inspection, ImportError> {
+pub async fn inspect(source: &Db, files: Option<ArticleFiles>) -> Result<Inspection, ImportError> {
     if source.dialect == Dialect::Sqlite {
         return Err(ImportError::Refused(
             "the source must be the OTRS or Znuny database on MySQL/MariaDB or PostgreSQL".into(),
@@ -109,6 +115,16 @@ pub async fn inspect(source: &Db) -> Result<Inspection, ImportError> {
         },
     };
     let charset = charset(source).await?;
+    let article_storage = setting(source, "Ticket::Article::Backend::MIMEBase::ArticleStorage")
+        .await?
+        .and_then(|module| module.rsplit("::").next().map(str::to_string))
+        .unwrap_or_else(|| "ArticleStorageDB".into());
+    if article_storage == "ArticleStorageFS" && files.is_none() {
+        let dir = setting(source, "Ticket::Article::Backend::MIMEBase::ArticleDataDir").await?.unwrap_or_default();
+        problems.push(format!(
+            "the source keeps article files on disk (ArticleStorageFS, in {dir}); pass --attachments-dir with a copy of that folder"
+        ));
+    }
     let reading = Reading { dialect: source.dialect, time_zone, latin1: charset.starts_with("latin1") };
 
     let mut tables = Vec::new();
@@ -160,11 +176,13 @@ pub async fn inspect(source: &Db) -> Result<Inspection, ImportError> {
         version,
         time_zone: tz_name,
         charset,
+        article_storage,
         tables,
         not_carried_tables,
         not_carried_columns,
         problems,
         reading: Some(reading),
+        files,
     })
 }
 

@@ -125,10 +125,11 @@ async fn clear(target: &Db, tables: &[TablePlan]) -> Result<(), ImportError> {
         txn.execute_unprepared(&format!("DELETE FROM {}", t.name)).await?;
     }
     txn.execute_unprepared("DELETE FROM goats_import_table").await?;
-    for t in tables {
+    let names = tables.iter().map(|t| t.name()).chain([super::article_files::STEP]);
+    for name in names {
         txn.execute_raw(target.stmt(
-            "INSERT INTO goats_import_table (table_name, rows_done, checksum, finished) VALUES (?, 0, 0, 0)",
-            [t.name().into()],
+            "INSERT INTO goats_import_table (table_name, rows_done, rows_from_disk, checksum, finished) VALUES (?, 0, 0, 0, 0)",
+            [name.into()],
         ))
         .await?;
     }
