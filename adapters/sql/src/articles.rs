@@ -51,9 +51,9 @@ pub(crate) const ARTICLE_COLUMNS: &str = "ticket_id, article_sender_type_id, com
                                search_index_needs_rebuild, create_time, create_by, change_time, change_by";
 pub(crate) const ARTICLE_ROW: &str = "(?, ?, ?, ?, 1, ?, ?, ?, ?)";
 pub(crate) const MIME_COLUMNS: &str = "article_id, a_from, a_to, a_cc, a_subject, a_message_id, a_message_id_md5, a_in_reply_to, \
-                            a_references, a_content_type, a_body, incoming_time, create_time, create_by, change_time, \
+                            a_references, a_content_type, a_body, incoming_time, content_path, create_time, create_by, change_time, \
                             change_by";
-pub(crate) const MIME_ROW: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+pub(crate) const MIME_ROW: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 pub(crate) fn article_values(ticket_id: TicketId, a: &NewArticle, by: UserId, now: DateTime<Utc>) -> Vec<Value> {
     let now = db_now(now);
@@ -90,6 +90,9 @@ pub(crate) fn mime_values(a: &NewArticle, by: UserId, now_utc: DateTime<Utc>) ->
         a.content_type.clone().into(),
         a.body.clone().into(),
         now_utc.timestamp().into(),
+        // Where OTRS's file storage would keep the article's files (the day's folder);
+        // OTRS sets it whichever storage is in use.
+        now_utc.format("%Y/%m/%d").to_string().into(),
         now.into(),
         by.into(),
         now.into(),
@@ -114,7 +117,7 @@ impl Db {
             // article, a tenth of adding one.
             let sql = format!(
                 "WITH a AS ({article_sql} RETURNING id) INSERT INTO article_data_mime ({MIME_COLUMNS}) \
-                 SELECT a.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM a RETURNING article_id"
+                 SELECT a.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM a RETURNING article_id"
             );
             let row = txn.query_one_raw(self.stmt(&sql, [article_values, mime_values].concat())).await?;
             row.map(|r| int(&r, "article_id")).transpose()?.unwrap_or(0)

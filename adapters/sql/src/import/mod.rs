@@ -119,7 +119,14 @@ pub async fn run(
             progress.table(plan.name(), plan.rows.max(at.rows_done), at.rows_done);
             let name = plan.name().to_string();
             let mut report = |done: u64| progress.rows(&name, done);
+            let started = Instant::now();
             let done = copy::copy_table(source, &reading, target, plan, &mut report).await?;
+            tracing::debug!(
+                table = plan.name(),
+                rows = done.rows_done,
+                ms = started.elapsed().as_millis() as u64,
+                "copied"
+            );
             progress.table_done(plan.name(), done.rows_done);
         }
         if let Some(files) = &inspection.files {
@@ -138,8 +145,10 @@ pub async fn run(
     progress.step("verifying row counts and checksums");
     let mut tables = Vec::new();
     for plan in &inspection.tables {
+        let started = Instant::now();
         let copied = copy::checkpoint(target, plan.name()).await?;
         tables.push(verify::table(source, target, plan, &copied).await?);
+        tracing::debug!(table = plan.name(), ms = started.elapsed().as_millis() as u64, "verified");
     }
     progress.step("comparing a sample of tickets field by field");
     let (sampled_tickets, mismatches) =
