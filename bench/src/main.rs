@@ -74,13 +74,17 @@ fn run() -> Result<(), String> {
     if !s.goats.exists() {
         return Err(format!("{} is missing; `make bench` builds it first", s.goats.display()));
     }
-    load::check_oha()?;
     std::fs::create_dir_all(&s.out).map_err(|e| format!("cannot create {}: {e}", s.out.display()))?;
     let mut results = Results::new(&s);
     let mut mail_results = Vec::new();
     let import_results =
         if s.cases.is_empty() || s.cases.iter().any(|c| c == "import") { import::measure(&s)? } else { Vec::new() };
-    for engine in &s.engines {
+    // `BENCH_CASES=import` alone needs no server.
+    let serving = s.cases.is_empty() || s.cases.iter().any(|c| c != "import");
+    if serving {
+        load::check_oha()?;
+    }
+    for engine in s.engines.iter().filter(|_| serving) {
         eprintln!("bench: {} — preparing {} tickets", engine.name(), s.tickets);
         let db = server::prepare(&s, *engine)?;
         let startup_ms = server::startup_time(&s, &db)?;
@@ -102,11 +106,16 @@ fn run() -> Result<(), String> {
         }
         results.engines.push(EngineResult::new(engine.name(), startup_ms, idle_rss_kb, peak_rss_kb, measured));
     }
+    import::print(&import_results);
+    if !import_results.is_empty() {
+        let import_json = serde_json::to_string_pretty(&import_results).map_err(|e| e.to_string())?;
+        std::fs::write(s.out.join("import.json"), import_json).map_err(|e| format!("import.json: {e}"))?;
+    }
+    if !serving {
+        return Ok(());
+    }
     report::print(&results);
     mail::print(&mail_results);
-    import::print(&import_results);
-    let import_json = serde_json::to_string_pretty(&import_results).map_err(|e| e.to_string())?;
-    std::fs::write(s.out.join("import.json"), import_json).map_err(|e| format!("import.json: {e}"))?;
     let mail_json = serde_json::to_string_pretty(&mail_results).map_err(|e| e.to_string())?;
     std::fs::write(s.out.join("mail.json"), mail_json).map_err(|e| format!("mail.json: {e}"))?;
     report::write(&results, &s.out)?;

@@ -9,10 +9,10 @@ use super::cells::{self, Cell, Kind, Reading};
 use super::source::TablePlan;
 use crate::{Db, Dialect};
 
-/// Rows per page of a table without binary columns.
+/// Rows per page.
 const PAGE_ROWS: u64 = 1000;
-/// A page of a table with binary columns holds about this many bytes (a single larger
-/// row comes alone), which bounds the memory the copy needs.
+/// A page of a table with large columns holds about this many bytes of them (a single
+/// larger row comes alone), which bounds the memory the copy needs.
 const PAGE_BYTES: u64 = 8 * 1024 * 1024;
 /// Bound parameters per INSERT: below SQLite's limit of 32,766.
 const MOST_PARAMETERS: usize = 30_000;
@@ -145,16 +145,17 @@ async fn next_page(source: &Db, plan: &TablePlan, at: &Checkpoint) -> Result<(Ve
         Some(v) => (format!(" WHERE {key} > ?"), vec![v.clone()]),
         None => (String::new(), vec![]),
     };
-    if !plan.has_binary() {
+    let large = plan.large_columns();
+    if large.is_empty() {
         let sql = format!("SELECT {select} FROM {table}{filter} ORDER BY {key} LIMIT {PAGE_ROWS}");
         return Ok(full(source.conn.query_all_raw(source.stmt(&sql, values)).await?));
     }
-    // Find how far a page of about PAGE_BYTES reaches before reading the octets.
+    // Find how far a page of about PAGE_BYTES reaches before reading the values.
     let length = |c: &str| match source.dialect {
         Dialect::Postgres => format!("COALESCE(OCTET_LENGTH({c}), 0)"),
         _ => format!("COALESCE(LENGTH({c}), 0)"),
     };
-    let sizes = plan.columns.iter().filter(|(_, k)| *k == Kind::Binary).map(|(c, _)| length(c));
+    let sizes = large.iter().map(|c| length(c));
     let size = sizes.collect::<Vec<_>>().join(" + ");
     let sql = format!(
         "SELECT {}, {size} FROM {table}{filter} ORDER BY {key} LIMIT {PAGE_ROWS}",

@@ -9,7 +9,7 @@ use sea_orm::ConnectionTrait;
 use super::ImportError;
 use super::article_files::ArticleFiles;
 use super::cells::{Kind, Reading};
-use crate::schema::{self, Table};
+use crate::schema::{self, ColumnType, Table};
 use crate::{Db, Dialect};
 
 /// Older OTRS releases name a goats table differently.
@@ -34,8 +34,20 @@ impl TablePlan {
         &self.table.name
     }
 
-    pub fn has_binary(&self) -> bool {
-        self.columns.iter().any(|(_, k)| *k == Kind::Binary)
+    /// The columns whose values can be megabytes (octets, long texts): pages of these
+    /// tables are cut by size rather than by rows, so memory stays bounded.
+    pub fn large_columns(&self) -> Vec<&str> {
+        self.columns
+            .iter()
+            .filter(|(name, kind)| {
+                matches!(kind, Kind::Binary | Kind::TextBlob)
+                    || self
+                        .table
+                        .column(name)
+                        .is_some_and(|c| matches!(c.ty, ColumnType::MediumText | ColumnType::LongText))
+            })
+            .map(|(name, _)| name.as_str())
+            .collect()
     }
 }
 

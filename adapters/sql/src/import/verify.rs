@@ -14,6 +14,8 @@ use crate::Db;
 const SAMPLE_TICKETS: i64 = 25;
 const MOST_MISMATCHES: usize = 50;
 const CHECK_PAGE: u64 = 5000;
+/// Rows per page of a table with long texts, whose values can be megabytes each.
+const CHECK_PAGE_LARGE: u64 = 200;
 
 /// One table's side-by-side figures.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -55,7 +57,8 @@ pub async fn table(source: &Db, target: &Db, plan: &TablePlan, copied: &Checkpoi
             Some(c) => (format!(" WHERE {key} > ?"), vec![cells::value(target.dialect, key_kind, c)]),
             None => (String::new(), Vec::<Value>::new()),
         };
-        let sql = format!("SELECT {select} FROM {}{filter} ORDER BY {key} LIMIT {CHECK_PAGE}", plan.name());
+        let page = if plan.large_columns().is_empty() { CHECK_PAGE } else { CHECK_PAGE_LARGE };
+        let sql = format!("SELECT {select} FROM {}{filter} ORDER BY {key} LIMIT {page}", plan.name());
         let rows = target.conn.query_all_raw(target.stmt(&sql, values)).await?;
         if rows.is_empty() {
             break;
