@@ -91,7 +91,7 @@ impl App {
     }
 
     /// [`Self::start`], with a program's own additions.
-    pub async fn start_with(config: Config, extensions: &Extensions) -> Result<Self, AppError> {
+    pub async fn start_with(mut config: Config, extensions: &Extensions) -> Result<Self, AppError> {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let db = Db::connect(&config.database.url).await?.with_clock(clock.clone());
         let outcome = goats_sql::migrate(&db).await?;
@@ -104,6 +104,7 @@ impl App {
             MigrationOutcome::Upgraded { from, to } => tracing::info!(from, to, "upgraded goats' tables"),
             MigrationOutcome::UpToDate => {}
         }
+        crate::config::otrs_settings::adopt(&mut config, &db).await?;
         let store = Arc::new(db.clone());
         let lookups = Arc::new(CachedLookups::new(store.clone(), CACHE_TTL, clock.clone()));
         let people = Arc::new(CachedPeople::new(store.clone(), store.clone(), CACHE_TTL, clock.clone()));

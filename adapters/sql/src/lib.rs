@@ -28,6 +28,7 @@ mod schedule;
 pub mod schema;
 pub mod seed;
 mod shared_commit;
+mod sysconfig;
 mod tickets;
 mod tokens;
 mod turns;

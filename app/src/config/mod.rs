@@ -14,6 +14,7 @@ use crate::error::AppError;
 mod jobs;
 mod mail;
 mod notifications;
+pub mod otrs_settings;
 
 pub use jobs::{CalendarConfig, JobSchedule, JobsConfig};
 pub use mail::{MailConfig, SmtpConfig};

@@ -215,22 +215,8 @@ async fn source_columns(db: &Db) -> Result<BTreeMap<String, BTreeSet<String>>, I
     Ok(out)
 }
 
-/// A SysConfig setting's effective value: the deployed modification when there is one,
-/// else the default. Values are stored as YAML documents.
 async fn setting(db: &Db, name: &str) -> Result<Option<String>, ImportError> {
-    let tables = db.table_names().await?;
-    for (table, filter) in [("sysconfig_modified", " AND is_valid = 1"), ("sysconfig_default", "")] {
-        if !tables.iter().any(|t| t == table) {
-            continue;
-        }
-        let sql = format!("SELECT effective_value FROM {table} WHERE name = ?{filter}");
-        let row = db.conn.query_one_raw(db.stmt(&sql, [name.into()])).await?;
-        if let Some(raw) = row.and_then(|r| crate::row::text_at(&r, 0)) {
-            let value: String = serde_yaml::from_str(&raw).unwrap_or_else(|_| raw.trim().to_string());
-            return Ok(Some(value.trim().to_string()));
-        }
-    }
-    Ok(None)
+    Ok(db.otrs_settings(&[name]).await?.remove(name))
 }
 
 async fn charset(db: &Db) -> Result<String, ImportError> {
