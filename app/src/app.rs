@@ -115,6 +115,7 @@ impl App {
             lookups: lookups.clone(),
             agents: people.clone(),
             counter: store.clone(),
+            dynamic_fields: store.clone(),
             clock: clock.clone(),
         };
         let calendars = config.calendars()?;

@@ -10,7 +10,15 @@ use goats_sql::Db;
 /// The ticket ports, every one `db`.
 pub fn ticket_ports(db: &Db, clock: Arc<dyn Clock>) -> TicketPorts {
     let p = Arc::new(db.clone());
-    TicketPorts { tickets: p.clone(), articles: p.clone(), lookups: p.clone(), agents: p.clone(), counter: p, clock }
+    TicketPorts {
+        tickets: p.clone(),
+        articles: p.clone(),
+        lookups: p.clone(),
+        agents: p.clone(),
+        counter: p.clone(),
+        dynamic_fields: p,
+        clock,
+    }
 }
 
 /// A ticket service whose every port is `db`, with default ticket numbers.

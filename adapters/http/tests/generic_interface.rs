@@ -244,3 +244,55 @@ async fn the_permission_model_applies_as_in_otrs() {
     let r = call(&w, "GET", &format!("/TicketHistory/{id}?{creds}"), Value::Null).await;
     assert_eq!(error_code(&r), "TicketHistoryGet.AccessDenied");
 }
+
+/// TicketGet with `DynamicFields=1` lists the ticket's dynamic fields as OTRS does
+/// (chosen keys as a list, dates in OTRS's format); without it, none.
+#[tokio::test]
+async fn ticket_get_lists_dynamic_fields_when_asked() {
+    use chrono::TimeZone;
+    use goats_core::model::{DynamicFieldValue, FieldType, FieldValue};
+    let w = world().await;
+    let session =
+        call(&w, "POST", "/Session", json!({"UserLogin": "root@localhost", "Password": "root-password"})).await;
+    let sid = session["SessionID"].as_str().unwrap().to_string();
+    let created = call(
+        &w,
+        "POST",
+        "/Ticket",
+        json!({"SessionID": sid, "Ticket": {"Title": "Fields", "Queue": "Raw", "State": "new", "Priority": "3 normal", "CustomerUser": "jane@example.com"},
+               "Article": {"Subject": "Fields", "Body": "x", "ContentType": "text/plain; charset=utf8"}}),
+    )
+    .await;
+    let id: i64 = created["TicketID"].as_str().unwrap().parse().unwrap();
+    let field = |name: &str, field_type, value| DynamicFieldValue {
+        field_id: 1,
+        name: name.into(),
+        label: name.into(),
+        field_type,
+        value,
+        possible_values: vec![],
+    };
+    w.store.set_dynamic_fields(
+        id,
+        vec![
+            field("Systems", FieldType::Multiselect, FieldValue::Texts(vec!["web".into(), "mail".into()])),
+            field("Billable", FieldType::Checkbox, FieldValue::Int(1)),
+            field(
+                "Callback",
+                FieldType::DateTime,
+                FieldValue::DateTime(chrono::Utc.with_ymd_and_hms(2026, 12, 4, 9, 30, 0).unwrap()),
+            ),
+        ],
+    );
+    let got = call(&w, "GET", &format!("/Ticket/{id}?SessionID={sid}&DynamicFields=1"), Value::Null).await;
+    assert_eq!(
+        got["Ticket"][0]["DynamicField"],
+        json!([
+            {"Name": "Systems", "Value": ["web", "mail"]},
+            {"Name": "Billable", "Value": "1"},
+            {"Name": "Callback", "Value": "2026-12-04 09:30:00"}
+        ])
+    );
+    let plain = call(&w, "GET", &format!("/Ticket/{id}?SessionID={sid}"), Value::Null).await;
+    assert!(plain["Ticket"][0].get("DynamicField").is_none(), "{plain}");
+}

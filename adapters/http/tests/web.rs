@@ -710,3 +710,52 @@ async fn a_mail_articles_original_message_downloads() {
     let outsider = Browser::sign_in(&w, "outsider", "agent-password").await;
     outsider.get(&link).await.assert_status(StatusCode::NOT_FOUND);
 }
+
+/// The zoom shows the ticket's dynamic fields with their labels, chosen keys as their
+/// labels, a checkbox in words, and every value escaped; the API returns them typed.
+#[tokio::test]
+async fn the_zoom_and_the_api_show_dynamic_fields() {
+    use goats_core::model::{DynamicFieldValue, FieldType, FieldValue};
+    let w = world().await;
+    let token = w.login("root@localhost", "root-password").await;
+    let id = w.create_ticket(&token, 2).await["id"].as_i64().unwrap();
+    let field = |name: &str, label: &str, field_type, value, possible: &[(&str, &str)]| DynamicFieldValue {
+        field_id: 1,
+        name: name.into(),
+        label: label.into(),
+        field_type,
+        value,
+        possible_values: possible.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+    };
+    w.store.set_dynamic_fields(
+        id,
+        vec![
+            field(
+                "Contract",
+                "Contract <b>no.</b>",
+                FieldType::Text,
+                FieldValue::Text("<script>x</script>".into()),
+                &[],
+            ),
+            field("Severity", "Severity", FieldType::Dropdown, FieldValue::Text("high".into()), &[("high", "High")]),
+            field("Billable", "Billable", FieldType::Checkbox, FieldValue::Int(1), &[]),
+        ],
+    );
+    let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let zoom = text(b.get(&format!("/tickets/{id}")).await).await;
+    assert!(zoom.contains("<dt>Contract &#60;b&#62;no.&#60;/b&#62;</dt>"), "labels are escaped");
+    assert!(
+        zoom.contains(r#"data-dynamic-field="Contract">&#60;script&#62;x&#60;/script&#62;</dd>"#),
+        "values are escaped"
+    );
+    assert!(zoom.contains(r#"data-dynamic-field="Severity">High</dd>"#));
+    assert!(zoom.contains(r#"data-dynamic-field="Billable">Yes</dd>"#));
+
+    let r = w.cli.get(format!("/api/v1/tickets/{id}")).header("Authorization", format!("Bearer {token}")).send().await;
+    let t = json(r).await;
+    assert_eq!(
+        t["dynamic_fields"][1],
+        serde_json::json!({"name": "Severity", "label": "Severity", "type": "Dropdown", "value": "high", "display": "High"})
+    );
+    assert_eq!(t["dynamic_fields"][2]["value"], 1);
+}

@@ -13,6 +13,7 @@ mod connection;
 mod counter;
 mod creation;
 mod customers;
+mod dynamic_fields;
 mod error;
 mod groups;
 pub mod import;

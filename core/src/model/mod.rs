@@ -3,6 +3,7 @@
 mod article;
 mod attachment;
 mod customer;
+mod dynamic_field;
 mod link;
 mod lookup;
 mod page;
@@ -13,6 +14,7 @@ mod ticket;
 pub use article::{Article, CommunicationChannel, NewArticle, SenderType};
 pub use attachment::{Attachment, NewAttachment};
 pub use customer::{CustomerCompany, CustomerUser};
+pub use dynamic_field::{DynamicFieldValue, FieldType, FieldValue};
 pub use link::{LinkKind, LinkedTicket};
 pub use lookup::{FollowUp, Lock, Priority, Queue, TicketType, Valid};
 pub use page::{Page, PageRequest};

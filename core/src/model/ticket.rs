@@ -1,6 +1,8 @@
 use chrono::{DateTime, Utc};
 
-use super::{Article, Lock, NewArticle, PriorityId, QueueId, StateId, StateType, TicketId, TypeId, UserId};
+use super::{
+    Article, DynamicFieldValue, Lock, NewArticle, PriorityId, QueueId, StateId, StateType, TicketId, TypeId, UserId,
+};
 
 /// A ticket as OTRS stores it in `ticket`, with its lookups resolved to names.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -31,6 +33,10 @@ pub struct Ticket {
     pub version: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub articles: Option<Vec<Article>>,
+    /// The dynamic fields that have a value, in the site's field order; read for a
+    /// single ticket an agent opens, `None` in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dynamic_fields: Option<Vec<DynamicFieldValue>>,
 }
 
 impl Ticket {

@@ -4,6 +4,7 @@
 mod auth;
 mod clock;
 mod cpu;
+mod dynamic_fields;
 mod events;
 mod lookups;
 mod mail;
@@ -17,6 +18,7 @@ use async_trait::async_trait;
 pub use auth::*;
 pub use clock::*;
 pub use cpu::*;
+pub use dynamic_fields::*;
 pub use events::*;
 pub use lookups::*;
 pub use mail::*;

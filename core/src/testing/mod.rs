@@ -3,6 +3,7 @@
 
 mod auto_responses;
 mod clock;
+mod dynamic_fields;
 mod filters;
 mod fixtures;
 mod lookups;
@@ -73,6 +74,7 @@ struct State {
     /// With whether each is valid.
     notifications: Vec<(crate::agent_notifications::TicketNotification, bool)>,
     personal_queues: Vec<(UserId, QueueId)>,
+    dynamic_fields: Vec<(TicketId, DynamicFieldValue)>,
 }
 
 /// One store implementing every port, shared through `Arc`s.
@@ -148,6 +150,7 @@ impl MemoryStore {
             lookups: me.clone(),
             agents: me.clone(),
             counter: me.clone(),
+            dynamic_fields: me.clone(),
             clock: self.clock.clone(),
         }
     }

@@ -67,6 +67,7 @@ impl State {
                 .max()
                 .unwrap_or(0),
             articles: None,
+            dynamic_fields: None,
         })
     }
 

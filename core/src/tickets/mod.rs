@@ -39,6 +39,7 @@ pub struct TicketPorts {
     pub lookups: Arc<dyn LookupRepository>,
     pub agents: Arc<dyn AgentRepository>,
     pub counter: Arc<dyn TicketNumberCounter>,
+    pub dynamic_fields: Arc<dyn DynamicFieldStore>,
     pub clock: Arc<dyn Clock>,
 }
 

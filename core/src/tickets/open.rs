@@ -116,6 +116,7 @@ impl TicketService {
                         changed: created.created,
                         version: created.version,
                         articles: None,
+                        dynamic_fields: None,
                     };
                     if let Some(events) = &self.events {
                         events

@@ -120,6 +120,7 @@ impl TicketService {
         let articles = self.articles_of(id).await?;
         let deliveries = self.deliveries_of(&articles).await?;
         ticket.articles = Some(articles);
+        ticket.dynamic_fields = Some(self.ports.dynamic_fields.ticket_values(id).await?);
         let links = self.linked(actor, id).await?;
         let accounted = self.accounted_of(id).await?;
         Ok(TicketZoom { ticket, abilities, watching, links, accounted, deliveries })
@@ -144,6 +145,7 @@ impl TicketService {
         if with_articles {
             ticket.articles = Some(self.articles_of(id).await?);
         }
+        ticket.dynamic_fields = Some(self.ports.dynamic_fields.ticket_values(id).await?);
         Ok(ticket)
     }
 

@@ -369,3 +369,7 @@ admin-notification-error-recipients = Haken Sie mindestens einen Empfänger an.
 admin-notification-error-transports = Haken Sie mindestens einen Weg an.
 admin-notification-error-messages = Geben Sie Betreff und Text in mindestens einer Sprache an.
 admin-notification-error-queues = Wählen Sie vorhandene Queues.
+
+# A ticked or unticked checkbox dynamic field on the ticket zoom.
+checkbox-ticked = Ja
+checkbox-not-ticked = Nein

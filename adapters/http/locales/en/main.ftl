@@ -369,3 +369,7 @@ admin-notification-error-recipients = Tick at least one recipient.
 admin-notification-error-transports = Tick at least one way.
 admin-notification-error-messages = Give a subject and a text, in at least one language.
 admin-notification-error-queues = Choose existing queues.
+
+# A ticked or unticked checkbox dynamic field on the ticket zoom.
+checkbox-ticked = Yes
+checkbox-not-ticked = No

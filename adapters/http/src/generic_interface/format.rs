@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use goats_core::history::HistoryRecord;
-use goats_core::model::{Article, CommunicationChannel, Lock, SenderType, Ticket};
+use goats_core::model::{Article, CommunicationChannel, DynamicFieldValue, FieldValue, Lock, SenderType, Ticket};
 use serde_json::{Value, json};
 
 pub fn time(t: DateTime<Utc>) -> String {
@@ -125,4 +125,17 @@ pub fn split_content_type(ct: &str) -> (String, String) {
         .map(|c| c.trim_matches('"').to_string())
         .unwrap_or_else(|| "utf-8".into());
     (mime, charset)
+}
+
+/// A dynamic field as TicketGet lists it with `DynamicFields=1`: its name and value as
+/// OTRS's backends return them (chosen keys as a list, dates with OTRS's time format).
+pub fn dynamic_field(f: &DynamicFieldValue) -> Value {
+    let value = match &f.value {
+        FieldValue::Text(t) => Value::String(t.clone()),
+        FieldValue::Texts(keys) => Value::Array(keys.iter().cloned().map(Value::String).collect()),
+        FieldValue::Int(i) => Value::String(i.to_string()),
+        FieldValue::Date(d) => Value::String(d.format("%Y-%m-%d 00:00:00").to_string()),
+        FieldValue::DateTime(t) => Value::String(t.format("%Y-%m-%d %H:%M:%S").to_string()),
+    };
+    json!({"Name": f.name, "Value": value})
 }

@@ -303,7 +303,13 @@ async fn ticket_create(state: &AppState, uri: &Uri, addr: &RemoteAddr, body: Bod
     Ok(json!({"TicketID": ticket.id.to_string(), "TicketNumber": ticket.number, "ArticleID": article_id.to_string()}))
 }
 
-async fn ticket_json(state: &AppState, op: &str, ticket: &Ticket, with_articles: bool) -> Result<Value, GiError> {
+async fn ticket_json(
+    state: &AppState,
+    op: &str,
+    ticket: &Ticket,
+    with_articles: bool,
+    with_fields: bool,
+) -> Result<Value, GiError> {
     let agent_login =
         |id: UserId| async move { state.agents.get(id).await.ok().flatten().map(|a| a.login).unwrap_or_default() };
     let type_name = match ticket.type_id {
@@ -318,6 +324,10 @@ async fn ticket_json(state: &AppState, op: &str, ticket: &Ticket, with_articles:
         group_id,
     };
     let mut v = format::ticket(ticket, &names, Utc::now());
+    if with_fields {
+        let fields: Vec<Value> = ticket.dynamic_fields.iter().flatten().map(format::dynamic_field).collect();
+        v["DynamicField"] = Value::Array(fields);
+    }
     if with_articles {
         let articles: Vec<Value> =
             ticket.articles.iter().flatten().enumerate().map(|(i, a)| format::article(a, i + 1)).collect();
@@ -336,11 +346,12 @@ async fn ticket_get(
     const OP: &str = "TicketGet";
     let (p, caller) = begin(state, OP, uri, addr, body).await?;
     let with_articles = p.str("AllArticles").as_deref() == Some("1");
+    let with_fields = p.str("DynamicFields").as_deref() == Some("1");
     // OTRS accepts a comma-separated list of ids.
     let mut out = Vec::new();
     for id in raw_id.split(',') {
         let ticket = state.tickets.get(&caller, ticket_id(OP, id)?, with_articles).await.map_err(|e| domain(OP, e))?;
-        out.push(ticket_json(state, OP, &ticket, with_articles).await?);
+        out.push(ticket_json(state, OP, &ticket, with_articles, with_fields).await?);
     }
     Ok(json!({"Ticket": out}))
 }

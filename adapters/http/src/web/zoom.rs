@@ -73,6 +73,8 @@ pub struct TicketView {
     pub locked: bool,
     pub watching: bool,
     pub accounted: f64,
+    /// The dynamic fields with a value: (name, label, value as read).
+    pub fields: Vec<(String, String, String)>,
     pub articles: Vec<ArticleView>,
     pub can: Can,
     pub move_queues: Vec<Choice>,
@@ -239,6 +241,19 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
         Vec::new()
     };
     let pending = matches!(ticket.state_type, StateType::PendingReminder | StateType::PendingAuto);
+    let fields = ticket
+        .dynamic_fields
+        .iter()
+        .flatten()
+        .map(|f| {
+            let shown = match (&f.field_type, &f.value) {
+                (FieldType::Checkbox, FieldValue::Int(1)) => desk.tr().t("checkbox-ticked"),
+                (FieldType::Checkbox, FieldValue::Int(_)) => desk.tr().t("checkbox-not-ticked"),
+                _ => f.display(),
+            };
+            (f.name.clone(), f.label.clone(), shown)
+        })
+        .collect();
     Ok(TicketView {
         owner: name(&ticket.owner_id),
         responsible: name(&ticket.responsible_id),
@@ -253,6 +268,7 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
         links,
         templates,
         accounted,
+        fields,
         articles,
         can,
         move_queues,

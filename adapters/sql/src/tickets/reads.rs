@@ -57,6 +57,7 @@ pub(crate) fn ticket_from(r: &QueryResult) -> Decoded<Ticket> {
         // A ticket written without history rows (by a tool other than OTRS) has version 0.
         version: opt_int(r, "version")?.unwrap_or(0),
         articles: None,
+        dynamic_fields: None,
     })
 }
 

@@ -316,6 +316,45 @@ pub(super) struct TicketDto {
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) articles: Option<Vec<ArticleDto>>,
+    /// The ticket's dynamic fields that hold a value (OTRS's `dynamic_field_value`), in
+    /// the site's field order; present on a single ticket an agent reads.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) dynamic_fields: Option<Vec<DynamicFieldDto>>,
+}
+
+/// One dynamic field's value.
+#[derive(Object, Serialize)]
+pub(super) struct DynamicFieldDto {
+    /// OTRS's field name, e.g. `Severity`.
+    pub(super) name: String,
+    pub(super) label: String,
+    /// OTRS's field type: `Text`, `TextArea`, `Dropdown`, `Multiselect`, `Checkbox`,
+    /// `Date`, `DateTime`, or another OTRS type.
+    #[oai(rename = "type")]
+    #[serde(rename = "type")]
+    pub(super) field_type: String,
+    /// A text, a list of chosen keys (Multiselect), 0 or 1 (Checkbox), `YYYY-MM-DD`
+    /// (Date) or an RFC 3339 time (DateTime).
+    pub(super) value: serde_json::Value,
+    /// The value as an agent reads it: labels for chosen keys.
+    pub(super) display: String,
+}
+
+impl From<DynamicFieldValue> for DynamicFieldDto {
+    fn from(f: DynamicFieldValue) -> Self {
+        let value = match &f.value {
+            FieldValue::DateTime(t) => serde_json::Value::String(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            other => serde_json::to_value(other).unwrap_or_default(),
+        };
+        Self {
+            display: f.display(),
+            name: f.name,
+            label: f.label,
+            field_type: f.field_type.otrs_name().to_string(),
+            value,
+        }
+    }
 }
 
 impl From<Ticket> for TicketDto {
@@ -341,6 +380,7 @@ impl From<Ticket> for TicketDto {
             created: t.created,
             changed: t.changed,
             articles: t.articles.map(|a| a.into_iter().map(Into::into).collect()),
+            dynamic_fields: t.dynamic_fields.map(|f| f.into_iter().map(Into::into).collect()),
         }
     }
 }
@@ -701,6 +741,7 @@ mod tests {
             created: at(1_600_000_000, 0),
             changed: at(1_600_000_001, 999_999_000),
             articles: optional.then(|| vec![article(1, true), article(2, false)]),
+            dynamic_fields: None,
         }
     }
 

@@ -1,0 +1,113 @@
+//! OTRS's dynamic fields read on every engine: definitions and values written as OTRS
+//! writes them (one row per value, the config as YAML) come back typed, in the site's
+//! field order, with labels for chosen keys.
+
+use std::sync::Arc;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use goats_core::model::*;
+use goats_core::permission::AgentPermissions;
+use goats_core::ports::*;
+use goats_sql::migrate;
+use goats_tests::{Engine, TestDatabase, ticket_service};
+use sea_orm::ConnectionTrait;
+
+#[tokio::test]
+async fn a_tickets_dynamic_fields_on_every_engine() {
+    for engine in Engine::ALL {
+        let t = TestDatabase::create(engine).await;
+        let db = t.connect().await;
+        migrate(&db).await.unwrap();
+        let s = ticket_service(&db, Arc::new(SystemClock));
+        let root = AgentPermissions::new(1, db.grants_for(1).await.unwrap());
+        let ticket = s
+            .create(
+                &root,
+                NewTicket {
+                    title: "Fields".into(),
+                    queue_id: 2,
+                    state_id: 1,
+                    priority_id: 3,
+                    type_id: None,
+                    owner_id: 1,
+                    responsible_id: None,
+                    customer_id: None,
+                    customer_user_id: None,
+                    pending_until: None,
+                    article: NewArticle::note("Fields", "a ticket with fields"),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(s.get(&root, ticket.id, false).await.unwrap().dynamic_fields, Some(vec![]));
+
+        let id = ticket.id;
+        let config = "---\nDefaultValue: ~\nPossibleValues:\n  low: Low\n  high: High — urgent\n";
+        let defs = [
+            (10, "Severity", "Severity", 3, "Dropdown", "Ticket", config, 1),
+            (
+                11,
+                "Systems",
+                "Affected systems",
+                2,
+                "Multiselect",
+                "Ticket",
+                "---\nPossibleValues:\n  mail: Mail\n  web: Web\n",
+                1,
+            ),
+            (12, "Billable", "Billable", 4, "Checkbox", "Ticket", "---\nDefaultValue: 0\n", 1),
+            (13, "Due", "Due date", 5, "Date", "Ticket", "---\n", 1),
+            (14, "Callback", "Call back at", 6, "DateTime", "Ticket", "---\n", 1),
+            (15, "Contract", "Contract", 1, "Text", "Ticket", "---\n", 1),
+            (16, "Retired", "Retired", 7, "Text", "Ticket", "---\n", 2),
+            (17, "Mood", "Mood", 8, "Text", "Article", "---\n", 1),
+        ];
+        for (fid, name, label, order, ty, object, config, valid) in defs {
+            let sql = format!(
+                "INSERT INTO dynamic_field (id, internal_field, name, label, field_order, field_type, object_type, config, valid_id, create_time, create_by, change_time, change_by) VALUES ({fid}, 0, '{name}', '{label}', {order}, '{ty}', '{object}', '{config}', {valid}, current_timestamp, 1, current_timestamp, 1)"
+            );
+            db.connection().execute_unprepared(&sql).await.unwrap();
+        }
+        for (fid, column, value) in [
+            (10, "value_text", "'high'"),
+            (11, "value_text", "'web'"),
+            (11, "value_text", "'mail'"),
+            (12, "value_int", "1"),
+            (13, "value_date", "'2026-12-24 00:00:00'"),
+            (14, "value_date", "'2026-12-04 09:30:00'"),
+            (15, "value_text", "'C-77 <gold>'"),
+            (16, "value_text", "'gone'"),
+            (17, "value_text", "'calm'"),
+        ] {
+            let sql = format!(
+                "INSERT INTO dynamic_field_value (field_id, object_id, {column}) VALUES ({fid}, {id}, {value})"
+            );
+            db.connection().execute_unprepared(&sql).await.unwrap();
+        }
+
+        let fields = s.get(&root, id, false).await.unwrap().dynamic_fields.unwrap();
+        let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Contract", "Systems", "Severity", "Billable", "Due", "Callback"],
+            "{engine:?}: field order, only valid ticket fields"
+        );
+        let by = |n: &str| fields.iter().find(|f| f.name == n).unwrap();
+        assert_eq!(by("Contract").value, FieldValue::Text("C-77 <gold>".into()));
+        assert_eq!(by("Systems").value, FieldValue::Texts(vec!["web".into(), "mail".into()]));
+        assert_eq!(by("Systems").display(), "Web, Mail");
+        assert_eq!(
+            (by("Severity").field_type.clone(), by("Severity").display()),
+            (FieldType::Dropdown, "High — urgent".into())
+        );
+        assert_eq!(by("Billable").value, FieldValue::Int(1));
+        assert_eq!(by("Due").value, FieldValue::Date(NaiveDate::from_ymd_opt(2026, 12, 24).unwrap()));
+        assert_eq!(by("Callback").value, FieldValue::DateTime(Utc.with_ymd_and_hms(2026, 12, 4, 9, 30, 0).unwrap()));
+        assert_eq!(by("Callback").label, "Call back at");
+        // The zoom reads them too.
+        assert_eq!(s.zoom(&root, id).await.unwrap().ticket.dynamic_fields.unwrap().len(), 6);
+
+        db.close().await;
+        t.drop_database().await;
+    }
+}
