@@ -507,21 +507,6 @@ async fn importing_an_otrs_database_from_the_command_line() {
     source.drop_database().await;
 }
 
-/// A setting as OTRS deploys it: the default row and the system-wide modification.
-async fn otrs_setting(db: &Db, id: i64, name: &str, value: &str) {
-    use sea_orm::ConnectionTrait;
-    for sql in [
-        format!(
-            "INSERT INTO sysconfig_default (id, name, description, navigation, is_invisible, is_readonly, is_required, is_valid, has_configlevel, user_modification_possible, user_modification_active, xml_content_raw, xml_content_parsed, xml_filename, effective_value, is_dirty, exclusive_lock_guid, create_time, create_by, change_time, change_by) VALUES ({id}, '{name}', '', 'Core', 0, 0, 1, 1, 0, 0, 0, '', '', 'Framework.xml', '--- default\n', 0, '', current_timestamp, 1, current_timestamp, 1)"
-        ),
-        format!(
-            "INSERT INTO sysconfig_modified (sysconfig_default_id, name, is_valid, user_modification_active, effective_value, is_dirty, reset_to_default, create_time, create_by, change_time, change_by) VALUES ({id}, '{name}', 1, 0, '--- {value}\n', 0, 0, current_timestamp, 1, current_timestamp, 1)"
-        ),
-    ] {
-        db.connection().execute_unprepared(&sql).await.unwrap();
-    }
-}
-
 /// Live mode: on an OTRS database goats numbers tickets with OTRS's own settings, and
 /// refuses one whose times it would misread.
 #[tokio::test]
@@ -529,9 +514,15 @@ async fn on_an_otrs_database_tickets_are_numbered_by_its_sysconfig() {
     let source = TestDatabase::create(Engine::MySql).await;
     goats_tests::znuny::load(&source);
     let db = source.connect().await;
-    otrs_setting(&db, 1, "SystemID", "''42''").await; // YAML's quoted string, quoted again for SQL
-    otrs_setting(&db, 2, "Ticket::NumberGenerator", "Kernel::System::Ticket::Number::AutoIncrement").await;
-    otrs_setting(&db, 3, "Ticket::NumberGenerator::MinCounterSize", "8").await;
+    goats_tests::znuny::deploy_setting(&db, 1, "SystemID", "''42''").await; // YAML's quoted string, quoted again for SQL
+    goats_tests::znuny::deploy_setting(
+        &db,
+        2,
+        "Ticket::NumberGenerator",
+        "Kernel::System::Ticket::Number::AutoIncrement",
+    )
+    .await;
+    goats_tests::znuny::deploy_setting(&db, 3, "Ticket::NumberGenerator::MinCounterSize", "8").await;
     let dir = temp_dir();
     let out = goats(&dir.0)
         .env("GOATS_DATABASE_URL", &source.url)
@@ -556,7 +547,7 @@ async fn on_an_otrs_database_tickets_are_numbered_by_its_sysconfig() {
         assert!(n.starts_with("42") && n.len() == 10, "{numbers:?}");
     }
 
-    otrs_setting(&db, 4, "OTRSTimeZone", "Europe/Berlin").await;
+    goats_tests::znuny::deploy_setting(&db, 4, "OTRSTimeZone", "Europe/Berlin").await;
     let out = goats(&dir.0).env("GOATS_DATABASE_URL", &source.url).arg("migrate").output().unwrap();
     assert_eq!(out.status.code(), Some(78), "{}", stderr(&out));
     assert!(stderr(&out).contains("Europe/Berlin") && stderr(&out).contains("goats import otrs"), "{}", stderr(&out));

@@ -59,3 +59,20 @@ pub fn load(db: &TestDatabase) {
         );
     }
 }
+
+/// Deploys an OTRS setting as OTRS's SysConfig does: its default row (`id`) and the
+/// system-wide modification holding `value`, a YAML scalar as written after `--- `
+/// (quote it for SQL, e.g. `''42''` for the string "42").
+pub async fn deploy_setting(db: &goats_sql::Db, id: i64, name: &str, value: &str) {
+    use sea_orm::ConnectionTrait;
+    for sql in [
+        format!(
+            "INSERT INTO sysconfig_default (id, name, description, navigation, is_invisible, is_readonly, is_required, is_valid, has_configlevel, user_modification_possible, user_modification_active, xml_content_raw, xml_content_parsed, xml_filename, effective_value, is_dirty, exclusive_lock_guid, create_time, create_by, change_time, change_by) VALUES ({id}, '{name}', '', 'Core', 0, 0, 1, 1, 0, 0, 0, '', '', 'Framework.xml', '--- default\n', 0, '', current_timestamp, 1, current_timestamp, 1)"
+        ),
+        format!(
+            "INSERT INTO sysconfig_modified (sysconfig_default_id, name, is_valid, user_modification_active, effective_value, is_dirty, reset_to_default, create_time, create_by, change_time, change_by) VALUES ({id}, '{name}', 1, 0, '--- {value}\n', 0, 0, current_timestamp, 1, current_timestamp, 1)"
+        ),
+    ] {
+        db.connection().execute_unprepared(&sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+}

@@ -21,22 +21,7 @@ async fn a_tickets_dynamic_fields_on_every_engine() {
         let s = ticket_service(&db, Arc::new(SystemClock));
         let root = AgentPermissions::new(1, db.grants_for(1).await.unwrap());
         let ticket = s
-            .create(
-                &root,
-                NewTicket {
-                    title: "Fields".into(),
-                    queue_id: 2,
-                    state_id: 1,
-                    priority_id: 3,
-                    type_id: None,
-                    owner_id: 1,
-                    responsible_id: None,
-                    customer_id: None,
-                    customer_user_id: None,
-                    pending_until: None,
-                    article: NewArticle::note("Fields", "a ticket with fields"),
-                },
-            )
+            .create(&root, NewTicket { title: "Fields".into(), ..goats_core::testing::phoned_ticket(2) })
             .await
             .unwrap();
         assert_eq!(s.get(&root, ticket.id, false).await.unwrap().dynamic_fields, Some(vec![]));

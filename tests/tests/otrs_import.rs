@@ -123,22 +123,7 @@ async fn check_target(engine: Engine, source: &Db, target: &Db) {
 
     let max_before: i64 = scalar(target, "SELECT MAX(id) FROM ticket").await.parse().unwrap();
     let new = s
-        .create(
-            &root,
-            NewTicket {
-                title: "After the move".into(),
-                queue_id: 2,
-                state_id: 1,
-                priority_id: 3,
-                type_id: None,
-                owner_id: 1,
-                responsible_id: None,
-                customer_id: None,
-                customer_user_id: None,
-                pending_until: None,
-                article: NewArticle::note("After the move", "first note after the import"),
-            },
-        )
+        .create(&root, NewTicket { title: "After the move".into(), ..goats_core::testing::phoned_ticket(2) })
         .await
         .unwrap();
     assert!(new.id > max_before, "{engine:?}: new ids come after the imported ones");
@@ -177,8 +162,7 @@ async fn a_znuny_database_moves_into_every_engine() {
 async fn latin1_text_and_local_times_arrive_as_utf8_and_utc() {
     let (source_db, source) = znuny_source(Engine::MySql, 5, true).await;
     // OTRSTimeZone set to Berlin: OTRS wrote every DATETIME in Berlin's local time.
-    exec(&source, "INSERT INTO sysconfig_default (id, name, description, navigation, is_invisible, is_readonly, is_required, is_valid, has_configlevel, user_modification_possible, user_modification_active, xml_content_raw, xml_content_parsed, xml_filename, effective_value, is_dirty, exclusive_lock_guid, create_time, create_by, change_time, change_by) VALUES (1, 'OTRSTimeZone', '', 'Core::Time', 0, 0, 1, 1, 0, 0, 0, '', '', 'Framework.xml', '--- UTC\n', 0, '', current_timestamp, 1, current_timestamp, 1)").await;
-    exec(&source, "INSERT INTO sysconfig_modified (sysconfig_default_id, name, is_valid, user_modification_active, effective_value, is_dirty, reset_to_default, create_time, create_by, change_time, change_by) VALUES (1, 'OTRSTimeZone', 1, 0, '--- Europe/Berlin\n', 0, 0, current_timestamp, 1, current_timestamp, 1)").await;
+    znuny::deploy_setting(&source, 1, "OTRSTimeZone", "Europe/Berlin").await;
     exec(&source, "UPDATE ticket SET create_time = '2026-07-01 12:00:00' WHERE id = (SELECT MIN(id) FROM (SELECT id FROM ticket) t)").await;
 
     let (src, inspection) = import::inspect(&source_db.url, None).await.unwrap();
@@ -307,22 +291,18 @@ async fn what_cannot_be_carried_is_refused_before_anything_changes() {
     source_db.drop_database().await;
 }
 
-/// A setting as OTRS stores it: the default, with the deployed value beside it.
-async fn set_sysconfig(db: &Db, id: i64, name: &str, value: &str) {
-    exec(db, &format!("INSERT INTO sysconfig_default (id, name, description, navigation, is_invisible, is_readonly, is_required, is_valid, has_configlevel, user_modification_possible, user_modification_active, xml_content_raw, xml_content_parsed, xml_filename, effective_value, is_dirty, exclusive_lock_guid, create_time, create_by, change_time, change_by) VALUES ({id}, '{name}', '', 'Core', 0, 0, 1, 1, 0, 0, 0, '', '', 'Ticket.xml', '--- {value}\n', 0, '', current_timestamp, 1, current_timestamp, 1)")).await;
-}
-
 #[tokio::test]
 async fn article_files_kept_on_disk_come_along() {
     let (source_db, source) = znuny_source(Engine::Postgres, 10, false).await;
-    set_sysconfig(
+    znuny::deploy_setting(
         &source,
         1,
         "Ticket::Article::Backend::MIMEBase::ArticleStorage",
         "Kernel::System::Ticket::Article::Backend::MIMEBase::ArticleStorageFS",
     )
     .await;
-    set_sysconfig(&source, 2, "Ticket::Article::Backend::MIMEBase::ArticleDataDir", "/opt/otrs/var/article").await;
+    znuny::deploy_setting(&source, 2, "Ticket::Article::Backend::MIMEBase::ArticleDataDir", "/opt/otrs/var/article")
+        .await;
     // Three articles whose message and files lie in ArticleDataDir/2026/11/30/<id>/.
     let dir = std::env::temp_dir().join(format!("goats-article-dir-{}", rand::random::<u64>()));
     let rows = source
