@@ -43,6 +43,7 @@ pub enum HistoryType {
     OwnerUpdate = 23,
     SetPendingTime = 26,
     StateUpdate = 27,
+    TicketDynamicFieldUpdate = 28,
     Merged = 33,
     ResponsibleUpdate = 34,
     Subscribe = 35,
@@ -165,6 +166,11 @@ pub mod names {
     /// `%%<units now>%%<total accounted>`
     pub fn time_accounting(units: f64, total: f64) -> String {
         format!("%%{}%%{}", number(units), number(total))
+    }
+    /// `%%FieldName%%<name>%%Value%%<new>%%OldValue%%<old>`, several values joined
+    /// with commas.
+    pub fn dynamic_field(name: &str, value: &str, old: &str) -> String {
+        format!("%%FieldName%%{name}%%Value%%{value}%%OldValue%%{old}")
     }
     /// `%%<new type>%%<new id>%%<old type>%%<old id>`
     pub fn type_update(new: &str, new_id: i32, old: &str, old_id: i32) -> String {

@@ -92,6 +92,42 @@ async fn a_tickets_dynamic_fields_on_every_engine() {
         // The zoom reads them too.
         assert_eq!(s.zoom(&root, id).await.unwrap().ticket.dynamic_fields.unwrap().len(), 6);
 
+        // Setting them: checked first, then written with OTRS's history rows; the
+        // ticket's version moves, so an ETag taken before no longer matches.
+        let before = s.current(&root, id).await.unwrap().version;
+        let wrong = s.dynamic_field_changes(vec![("Severity".into(), vec!["medium".into()])]).await.unwrap_err();
+        assert!(wrong.to_string().contains("not one of its values"), "{wrong}");
+        let changes = s
+            .dynamic_field_changes(vec![
+                ("Severity".into(), vec!["low".into()]),
+                ("Systems".into(), vec!["mail".into()]),
+                ("Contract".into(), vec![]),
+                ("Due".into(), vec!["2027-01-15".into()]),
+            ])
+            .await
+            .unwrap();
+        s.set_dynamic_fields(&root, id, &changes).await.unwrap();
+        let fields = s.get(&root, id, false).await.unwrap().dynamic_fields.unwrap();
+        let by = |n: &str| fields.iter().find(|f| f.name == n).map(|f| f.value.clone());
+        assert_eq!(by("Severity"), Some(FieldValue::Text("low".into())), "{engine:?}");
+        assert_eq!(by("Systems"), Some(FieldValue::Texts(vec!["mail".into()])));
+        assert_eq!(by("Contract"), None, "cleared");
+        assert_eq!(by("Due"), Some(FieldValue::Date(NaiveDate::from_ymd_opt(2027, 1, 15).unwrap())));
+        let history = s.history(&root, id).await.unwrap();
+        let names: Vec<&str> =
+            history.iter().filter(|h| h.history_type == "TicketDynamicFieldUpdate").map(|h| h.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "%%FieldName%%Severity%%Value%%low%%OldValue%%high",
+                "%%FieldName%%Systems%%Value%%mail%%OldValue%%web,mail",
+                "%%FieldName%%Contract%%Value%%%%OldValue%%C-77 <gold>",
+                "%%FieldName%%Due%%Value%%2027-01-15 00:00:00%%OldValue%%2026-12-24 00:00:00",
+            ],
+            "{engine:?}"
+        );
+        assert!(s.current(&root, id).await.unwrap().version > before);
+
         db.close().await;
         t.drop_database().await;
     }

@@ -182,7 +182,7 @@ async fn errors_come_back_in_otrs_shape() {
     let accounted = goats_core::ports::TicketRepository::accounted_time(&w.store, id).await.unwrap();
     assert_eq!(accounted, 30.0);
 
-    // What goats cannot store yet is refused whole, never answered with success.
+    // What goats cannot store is refused whole, never answered with success.
     let tickets_before = goats_core::ports::TicketRepository::count(&w.store, &Default::default()).await.unwrap();
     let mut with_fields = creds.clone();
     with_fields["Ticket"] =
@@ -191,7 +191,7 @@ async fn errors_come_back_in_otrs_shape() {
     with_fields["DynamicField"] = json!([{"Name": "Severity", "Value": "high"}]);
     let r = call(&w, "POST", "/Ticket", with_fields.clone()).await;
     assert_eq!(error_code(&r), "TicketCreate.InvalidParameter");
-    assert!(r["Error"]["ErrorMessage"].as_str().unwrap().contains("DynamicField is not supported"), "{r}");
+    assert!(r["Error"]["ErrorMessage"].as_str().unwrap().contains("no ticket field is named `Severity`"), "{r}");
     with_fields["DynamicField"] = json!([]);
     with_fields["Ticket"]["SLA"] = json!("Gold");
     let r = call(&w, "POST", "/Ticket", with_fields).await;
@@ -295,4 +295,60 @@ async fn ticket_get_lists_dynamic_fields_when_asked() {
     );
     let plain = call(&w, "GET", &format!("/Ticket/{id}?SessionID={sid}"), Value::Null).await;
     assert!(plain["Ticket"][0].get("DynamicField").is_none(), "{plain}");
+}
+
+/// TicketCreate and TicketUpdate set dynamic fields as OTRS takes them (one object or a
+/// list; a list for a multiselect; null clears), checked before anything is written.
+#[tokio::test]
+async fn ticket_create_and_update_set_dynamic_fields() {
+    use goats_core::model::{DynamicFieldDef, FieldType, FieldValue};
+    let w = world().await;
+    let def = |id, name: &str, field_type, possible: &[&str]| DynamicFieldDef {
+        id,
+        name: name.into(),
+        label: name.into(),
+        field_type,
+        possible_values: possible.iter().map(|k| (k.to_string(), k.to_uppercase())).collect(),
+    };
+    w.store.set_dynamic_field_defs(vec![
+        def(1, "Severity", FieldType::Dropdown, &["low", "high"]),
+        def(2, "Systems", FieldType::Multiselect, &["mail", "web"]),
+        def(3, "Contract", FieldType::Text, &[]),
+    ]);
+    let creds = json!({"UserLogin": "root@localhost", "Password": "root-password"});
+    let mut create = creds.clone();
+    create["Ticket"] =
+        json!({"Title": "Fields", "Queue": "Raw", "State": "new", "Priority": "3 normal", "CustomerUser": "x"});
+    create["Article"] = json!({"Subject": "s", "Body": "b", "ContentType": "text/plain"});
+    create["DynamicField"] =
+        json!([{"Name": "Severity", "Value": "high"}, {"Name": "Systems", "Value": ["web", "mail"]}]);
+    let r = call(&w, "POST", "/Ticket", create.clone()).await;
+    let id: i64 = r["TicketID"].as_str().unwrap_or_else(|| panic!("{r}")).parse().unwrap();
+    let values = |w: &common::World| {
+        let store = w.store.clone();
+        async move { goats_core::ports::DynamicFieldStore::ticket_values(&store, id).await.unwrap() }
+    };
+    let got = values(&w).await;
+    assert_eq!(
+        got.iter().map(|f| (f.name.as_str(), f.value.clone())).collect::<Vec<_>>(),
+        [
+            ("Severity", FieldValue::Text("high".into())),
+            ("Systems", FieldValue::Texts(vec!["web".into(), "mail".into()])),
+        ]
+    );
+
+    // A value the field does not have is refused, and the ticket's title stays.
+    let mut update = creds.clone();
+    update["Ticket"] = json!({"Title": "Renamed"});
+    update["DynamicField"] = json!({"Name": "Severity", "Value": "medium"});
+    let r = call(&w, "PATCH", &format!("/Ticket/{id}"), update.clone()).await;
+    assert_eq!(error_code(&r), "TicketUpdate.InvalidParameter");
+    assert!(r["Error"]["ErrorMessage"].as_str().unwrap().contains("`medium` is not one of its values"), "{r}");
+    assert_eq!(goats_core::ports::TicketRepository::get(&w.store, id).await.unwrap().unwrap().title, "Fields");
+
+    update["DynamicField"] = json!([{"Name": "Severity", "Value": null}, {"Name": "Contract", "Value": "C-77"}]);
+    let r = call(&w, "PATCH", &format!("/Ticket/{id}"), update).await;
+    assert_eq!(r["TicketID"], json!(id.to_string()), "{r}");
+    let got = values(&w).await;
+    assert_eq!(got.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["Systems", "Contract"], "Severity cleared");
 }

@@ -3,9 +3,10 @@
 
 use async_trait::async_trait;
 use goats_core::error::DomainResult;
-use goats_core::model::{DynamicFieldValue, FieldType, FieldValue, TicketId};
+use goats_core::history::{HistoryEntry, HistoryType, names};
+use goats_core::model::{DynamicFieldDef, DynamicFieldValue, FieldChange, FieldType, FieldValue, TicketId, UserId};
 use goats_core::ports::DynamicFieldStore;
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, TransactionTrait, Value};
 
 use crate::Db;
 use crate::error::to_domain;
@@ -61,6 +62,97 @@ impl DynamicFieldStore for Db {
             });
         }
         Ok(out)
+    }
+
+    async fn ticket_fields(&self) -> DomainResult<Vec<DynamicFieldDef>> {
+        let rows = self
+            .conn
+            .query_all_raw(self.stmt(
+                "SELECT id, name, label, field_type, config FROM dynamic_field \
+                 WHERE object_type = 'Ticket' AND valid_id = 1 ORDER BY field_order, id",
+                [],
+            ))
+            .await
+            .map_err(to_domain)?;
+        rows.iter()
+            .map(|r| {
+                Ok(DynamicFieldDef {
+                    id: int(r, "id")? as i32,
+                    name: text(r, "name")?,
+                    label: text(r, "label")?,
+                    field_type: FieldType::from_otrs(&text(r, "field_type")?),
+                    possible_values: possible_values(opt_text(r, "config")?.as_deref()),
+                })
+            })
+            .collect()
+    }
+
+    async fn set_ticket_values(&self, ticket: TicketId, changes: &[FieldChange], by: UserId) -> DomainResult<()> {
+        let _w = self.write_guard().await;
+        let txn = self.conn.begin().await.map_err(to_domain)?;
+        let mut history = Vec::new();
+        for c in changes {
+            let old = txn
+                .query_all_raw(self.stmt(
+                    "SELECT value_text, value_date, value_int FROM dynamic_field_value WHERE field_id = ? AND object_id = ? ORDER BY id",
+                    [c.field.id.into(), ticket.into()],
+                ))
+                .await
+                .map_err(to_domain)?;
+            let old_text = old
+                .iter()
+                .map(|r| {
+                    let date = r.try_get::<Option<chrono::NaiveDateTime>>("", "value_date").ok().flatten();
+                    let text_value = opt_text(r, "value_text")?;
+                    let int_value = opt_int(r, "value_int")?;
+                    Ok(text_value
+                        .or_else(|| date.map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string()))
+                        .or_else(|| int_value.map(|i| i.to_string()))
+                        .unwrap_or_default())
+                })
+                .collect::<DomainResult<Vec<String>>>()?
+                .join(",");
+            txn.execute_raw(self.stmt(
+                "DELETE FROM dynamic_field_value WHERE field_id = ? AND object_id = ?",
+                [c.field.id.into(), ticket.into()],
+            ))
+            .await
+            .map_err(to_domain)?;
+            for (text_value, date, int_value) in rows_of(c.value.as_ref()) {
+                txn.execute_raw(self.stmt(
+                    "INSERT INTO dynamic_field_value (field_id, object_id, value_text, value_date, value_int) VALUES (?, ?, ?, ?, ?)",
+                    [
+                        c.field.id.into(),
+                        ticket.into(),
+                        Value::String(text_value),
+                        Value::ChronoDateTime(date),
+                        Value::BigInt(int_value),
+                    ],
+                ))
+                .await
+                .map_err(to_domain)?;
+            }
+            let new_text = c.value.as_ref().map(FieldValue::history_text).unwrap_or_default();
+            history.push(HistoryEntry::new(
+                HistoryType::TicketDynamicFieldUpdate,
+                names::dynamic_field(&c.field.name, &new_text, &old_text),
+            ));
+        }
+        self.write_history(&txn, ticket, history, by).await.map_err(to_domain)?;
+        txn.commit().await.map_err(to_domain)?;
+        Ok(())
+    }
+}
+
+/// The `dynamic_field_value` rows of a value: one per chosen key of a multiselect.
+fn rows_of(value: Option<&FieldValue>) -> Vec<(Option<String>, Option<chrono::NaiveDateTime>, Option<i64>)> {
+    match value {
+        None => Vec::new(),
+        Some(FieldValue::Text(t)) => vec![(Some(t.clone()), None, None)],
+        Some(FieldValue::Texts(keys)) => keys.iter().map(|k| (Some(k.clone()), None, None)).collect(),
+        Some(FieldValue::Int(i)) => vec![(None, None, Some(*i))],
+        Some(FieldValue::Date(d)) => vec![(None, d.and_hms_opt(0, 0, 0), None)],
+        Some(FieldValue::DateTime(t)) => vec![(None, Some(t.naive_utc()), None)],
     }
 }
 

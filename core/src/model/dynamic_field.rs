@@ -59,6 +59,37 @@ pub enum FieldValue {
     DateTime(DateTime<Utc>),
 }
 
+/// A ticket field as the site defined it: what a value given for it must be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DynamicFieldDef {
+    pub id: i32,
+    pub name: String,
+    pub label: String,
+    pub field_type: FieldType,
+    /// A dropdown's or multiselect's keys with their labels (`PossibleValues`).
+    pub possible_values: Vec<(String, String)>,
+}
+
+/// A value to store for a field; `None` clears it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    pub field: DynamicFieldDef,
+    pub value: Option<FieldValue>,
+}
+
+impl FieldValue {
+    /// The value as OTRS writes it into a history row.
+    pub fn history_text(&self) -> String {
+        match self {
+            FieldValue::Text(t) => t.clone(),
+            FieldValue::Texts(keys) => keys.join(","),
+            FieldValue::Int(i) => i.to_string(),
+            FieldValue::Date(d) => d.format("%Y-%m-%d 00:00:00").to_string(),
+            FieldValue::DateTime(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+        }
+    }
+}
+
 /// One dynamic field of a ticket that has a value.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DynamicFieldValue {

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 
 use super::MemoryStore;
 use crate::error::DomainResult;
-use crate::model::{DynamicFieldValue, TicketId};
+use crate::model::{DynamicFieldDef, DynamicFieldValue, FieldChange, TicketId, UserId};
 use crate::ports::DynamicFieldStore;
 
 impl MemoryStore {
@@ -14,11 +14,42 @@ impl MemoryStore {
         s.dynamic_fields.retain(|(t, _)| *t != ticket);
         s.dynamic_fields.extend(values.into_iter().map(|v| (ticket, v)));
     }
+
+    /// Replaces the ticket field definitions (the store starts with none).
+    pub fn set_dynamic_field_defs(&self, defs: Vec<DynamicFieldDef>) {
+        self.lock().dynamic_field_defs = defs;
+    }
 }
 
 #[async_trait]
 impl DynamicFieldStore for MemoryStore {
     async fn ticket_values(&self, ticket: TicketId) -> DomainResult<Vec<DynamicFieldValue>> {
         Ok(self.lock().dynamic_fields.iter().filter(|(t, _)| *t == ticket).map(|(_, v)| v.clone()).collect())
+    }
+
+    async fn ticket_fields(&self) -> DomainResult<Vec<DynamicFieldDef>> {
+        Ok(self.lock().dynamic_field_defs.clone())
+    }
+
+    async fn set_ticket_values(&self, ticket: TicketId, changes: &[FieldChange], _by: UserId) -> DomainResult<()> {
+        let mut s = self.lock();
+        for c in changes {
+            s.dynamic_fields.retain(|(t, v)| !(*t == ticket && v.field_id == c.field.id));
+            if let Some(value) = &c.value {
+                let f = &c.field;
+                s.dynamic_fields.push((
+                    ticket,
+                    DynamicFieldValue {
+                        field_id: f.id,
+                        name: f.name.clone(),
+                        label: f.label.clone(),
+                        field_type: f.field_type.clone(),
+                        value: value.clone(),
+                        possible_values: f.possible_values.clone(),
+                    },
+                ));
+            }
+        }
+        Ok(())
     }
 }

@@ -75,6 +75,7 @@ struct State {
     notifications: Vec<(crate::agent_notifications::TicketNotification, bool)>,
     personal_queues: Vec<(UserId, QueueId)>,
     dynamic_fields: Vec<(TicketId, DynamicFieldValue)>,
+    dynamic_field_defs: Vec<DynamicFieldDef>,
 }
 
 /// One store implementing every port, shared through `Arc`s.

@@ -9,6 +9,7 @@ mod articles;
 mod change;
 mod customer;
 pub mod edit;
+mod fields;
 mod follow_up;
 mod links;
 mod open;

@@ -58,9 +58,6 @@ fn refuse_unsupported(op: &str, p: &Params) -> Result<(), GiError> {
     let not_yet = |what: &str| {
         GiError::new(op, "InvalidParameter", format!("{what} is not supported by goats yet; nothing was stored"))
     };
-    if p.0.get("DynamicField").is_some_and(given) {
-        return Err(not_yet("DynamicField"));
-    }
     let ticket = p.object("Ticket");
     for key in ["Service", "ServiceID", "SLA", "SLAID"] {
         if ticket.and_then(|t| t.get(key)).is_some_and(given) {
@@ -68,6 +65,33 @@ fn refuse_unsupported(op: &str, p: &Params) -> Result<(), GiError> {
         }
     }
     Ok(())
+}
+
+/// `DynamicField` as OTRS takes it: one `{Name, Value}` or a list of them, a value a
+/// text, a number, a list (a multiselect's keys) or null (clears the field). Checked
+/// against the site's fields before anything is written.
+async fn dynamic_fields(state: &AppState, op: &str, p: &Params) -> Result<Vec<FieldChange>, GiError> {
+    let Some(given) = p.0.get("DynamicField").filter(|v| given(v)) else { return Ok(Vec::new()) };
+    let items: Vec<&Value> = match given {
+        Value::Array(items) => items.iter().collect(),
+        one => vec![one],
+    };
+    let text = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    let mut values = Vec::new();
+    for item in items {
+        let name = item.get("Name").and_then(text).ok_or_else(|| GiError::missing(op, "DynamicField->Name"))?;
+        let value = match item.get("Value") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(list)) => list.iter().filter_map(text).collect(),
+            Some(v) => vec![text(v).ok_or_else(|| GiError::invalid(op, "DynamicField->Value"))?],
+        };
+        values.push((name, value));
+    }
+    state.tickets.dynamic_field_changes(values).await.map_err(|e| domain(op, e))
 }
 
 fn ticket_id(op: &str, raw: &str) -> Result<TicketId, GiError> {
@@ -297,7 +321,9 @@ async fn ticket_create(state: &AppState, uri: &Uri, addr: &RemoteAddr, body: Bod
         pending_until: pending_time(OP, t)?,
         article: NewArticle { attachments: attachments(OP, &p)?, ..article(OP, a)? },
     };
+    let fields = dynamic_fields(state, OP, &p).await?;
     let ticket = state.tickets.create(&caller, new).await.map_err(|e| domain(OP, e))?;
+    state.tickets.set_dynamic_fields(&caller, ticket.id, &fields).await.map_err(|e| domain(OP, e))?;
     let full = state.tickets.get(&caller, ticket.id, true).await.map_err(|e| domain(OP, e))?;
     let article_id = full.articles.as_ref().and_then(|a| a.first()).map_or(0, |a| a.id);
     Ok(json!({"TicketID": ticket.id.to_string(), "TicketNumber": ticket.number, "ArticleID": article_id.to_string()}))
@@ -470,6 +496,7 @@ async fn ticket_update(
     refuse_unsupported(OP, &p)?;
     let id = ticket_id(OP, raw_id)?;
     let mut ticket = state.tickets.get(&caller, id, false).await.map_err(|e| domain(OP, e))?;
+    let fields = dynamic_fields(state, OP, &p).await?;
     let empty = Map::new();
     let t = p.object("Ticket").unwrap_or(&empty);
     let mut changes = Vec::new();
@@ -512,6 +539,7 @@ async fn ticket_update(
     if !changes.is_empty() {
         ticket = state.tickets.change_all(&caller, id, changes, Precondition::None).await.map_err(|e| domain(OP, e))?;
     }
+    state.tickets.set_dynamic_fields(&caller, id, &fields).await.map_err(|e| domain(OP, e))?;
     let mut out = json!({"TicketID": ticket.id.to_string(), "TicketNumber": ticket.number});
     if let Some(a) = p.object("Article") {
         let new = NewArticle { attachments: attachments(OP, &p)?, ..article(OP, a)? };

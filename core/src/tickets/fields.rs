@@ -1,0 +1,140 @@
+//! Setting a ticket's dynamic fields: values given as OTRS's interfaces give them (text,
+//! by field name) are checked against the site's field definitions before anything is
+//! written, then stored with OTRS's history rows.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::TicketService;
+use crate::error::{DomainError, DomainResult};
+use crate::model::*;
+use crate::permission::{AgentPermissions, Permission};
+
+const FIELD: &str = "DynamicField";
+
+impl TicketService {
+    /// Checks values for ticket fields by name: each a text (several for a
+    /// multiselect); none, or one empty text, clears the field. Nothing is written, so
+    /// a caller can check before it creates the ticket the values are for.
+    pub async fn dynamic_field_changes(&self, values: Vec<(String, Vec<String>)>) -> DomainResult<Vec<FieldChange>> {
+        if values.is_empty() {
+            return Ok(Vec::new());
+        }
+        let fields = self.ports.dynamic_fields.ticket_fields().await?;
+        values
+            .into_iter()
+            .map(|(name, given)| {
+                let field = fields
+                    .iter()
+                    .find(|f| f.name == name)
+                    .ok_or_else(|| DomainError::invalid(FIELD, format!("no ticket field is named `{name}`")))?;
+                Ok(FieldChange { value: parse(field, given)?, field: field.clone() })
+            })
+            .collect()
+    }
+
+    /// Stores checked values on a ticket the actor may change (`rw`, as OTRS asks).
+    pub async fn set_dynamic_fields(
+        &self,
+        actor: &AgentPermissions,
+        id: TicketId,
+        changes: &[FieldChange],
+    ) -> DomainResult<()> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let ticket = self.load_unversioned(id).await?;
+        if !self.may(actor, (&ticket).into(), Permission::Ro).await? {
+            return Err(DomainError::not_found("ticket", id));
+        }
+        if !self.may(actor, (&ticket).into(), Permission::Rw).await? {
+            return Err(DomainError::PermissionDenied("changing a ticket's fields needs rw".into()));
+        }
+        self.ports.dynamic_fields.set_ticket_values(id, changes, actor.user_id).await?;
+        self.forget_reads();
+        Ok(())
+    }
+}
+
+fn parse(field: &DynamicFieldDef, given: Vec<String>) -> DomainResult<Option<FieldValue>> {
+    let bad = |why: String| DomainError::invalid(FIELD, format!("{}: {why}", field.name));
+    let mut given: Vec<String> = given.into_iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
+    if given.is_empty() {
+        return Ok(None);
+    }
+    let known = |key: &str| field.possible_values.is_empty() || field.possible_values.iter().any(|(k, _)| k == key);
+    if field.field_type != FieldType::Multiselect && given.len() > 1 {
+        return Err(bad("takes one value".into()));
+    }
+    let one = given.remove(0);
+    Ok(Some(match &field.field_type {
+        FieldType::Text | FieldType::TextArea => FieldValue::Text(one),
+        FieldType::Dropdown if known(&one) => FieldValue::Text(one),
+        FieldType::Dropdown => return Err(bad(format!("`{one}` is not one of its values"))),
+        FieldType::Multiselect => {
+            given.insert(0, one);
+            if let Some(unknown) = given.iter().find(|k| !known(k)) {
+                return Err(bad(format!("`{unknown}` is not one of its values")));
+            }
+            FieldValue::Texts(given)
+        }
+        FieldType::Checkbox => match one.as_str() {
+            "0" | "1" => FieldValue::Int(one.parse().unwrap_or_default()),
+            _ => return Err(bad("a checkbox takes 0 or 1".into())),
+        },
+        FieldType::Date => {
+            let day = one.get(..10).unwrap_or(&one);
+            FieldValue::Date(
+                NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                    .map_err(|_| bad(format!("`{one}` is not a YYYY-MM-DD date")))?,
+            )
+        }
+        FieldType::DateTime => FieldValue::DateTime(
+            NaiveDateTime::parse_from_str(&one, "%Y-%m-%d %H:%M:%S")
+                .map_err(|_| bad(format!("`{one}` is not a YYYY-MM-DD HH:MM:SS time")))?
+                .and_utc(),
+        ),
+        FieldType::Other(kind) => return Err(bad(format!("goats cannot set fields of type {kind}"))),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(field_type: FieldType) -> DynamicFieldDef {
+        DynamicFieldDef {
+            id: 1,
+            name: "F".into(),
+            label: "F".into(),
+            field_type,
+            possible_values: vec![("low".into(), "Low".into()), ("high".into(), "High".into())],
+        }
+    }
+
+    fn texts(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn values_are_checked_against_the_field() {
+        assert_eq!(
+            parse(&field(FieldType::Dropdown), texts(&["high"])).unwrap(),
+            Some(FieldValue::Text("high".into()))
+        );
+        assert!(parse(&field(FieldType::Dropdown), texts(&["medium"])).unwrap_err().to_string().contains("not one of"));
+        assert!(parse(&field(FieldType::Dropdown), texts(&["low", "high"])).is_err());
+        assert_eq!(
+            parse(&field(FieldType::Multiselect), texts(&["low", "high"])).unwrap(),
+            Some(FieldValue::Texts(texts(&["low", "high"])))
+        );
+        assert!(parse(&field(FieldType::Checkbox), texts(&["yes"])).is_err());
+        assert_eq!(parse(&field(FieldType::Checkbox), texts(&["1"])).unwrap(), Some(FieldValue::Int(1)));
+        assert_eq!(
+            parse(&field(FieldType::Date), texts(&["2026-12-24 00:00:00"])).unwrap(),
+            Some(FieldValue::Date(NaiveDate::from_ymd_opt(2026, 12, 24).unwrap()))
+        );
+        assert!(parse(&field(FieldType::DateTime), texts(&["tomorrow"])).is_err());
+        assert_eq!(parse(&field(FieldType::Text), texts(&[""])).unwrap(), None, "empty clears");
+        assert!(parse(&field(FieldType::Other("ProcessID".into())), texts(&["x"])).is_err());
+    }
+}
