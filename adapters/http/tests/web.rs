@@ -453,6 +453,21 @@ async fn a_new_ticket_needs_a_customer_and_create_rights_on_the_queue() {
         .await;
     r.assert_status(StatusCode::FORBIDDEN);
     let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    // No queue is chosen for the agent (the first in the list would be Junk).
+    let page = text(b.get("/tickets/new").await).await;
+    assert!(page.contains(r#"<option value="" selected>Choose a queue</option>"#), "{page}");
+    let queue_list = page.split(r#"id="new-queue""#).nth(1).and_then(|rest| rest.split("</select>").next()).unwrap();
+    assert_eq!(queue_list.matches(" selected>").count(), 1, "only the empty choice is preselected");
+    let r = b
+        .htmx_post(
+            "/tickets/new",
+            &[("kind", "phone"), ("customer", "a@b.example"), ("title", "x"), ("body", "y"), ("queue", "")],
+        )
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let trigger: serde_json::Value =
+        serde_json::from_str(r.0.headers().get("hx-trigger").unwrap().to_str().unwrap()).unwrap();
+    assert_eq!(trigger["goats:field-error"]["field"], "queue", "the error stands beside the queue: {trigger}");
     let r = b
         .htmx_post(
             "/tickets/new",

@@ -155,6 +155,8 @@ new-phone = Telefonanruf
 new-email = E-Mail an Kunden
 new-phone-title = Neues Telefon-Ticket
 new-email-title = Neues E-Mail-Ticket
+# The queue list of a new ticket starts on this, so a hurried agent never files into the first queue.
+new-choose-queue = Queue wählen
 new-no-queue = Sie dürfen in keiner Queue Tickets eröffnen.
 new-customer-hint = Name oder Adresse eingeben, um Kundenbenutzer zu sehen; die E-Mail-Adresse einer noch unbekannten Person geht auch.
 new-phone-body = Was der Kunde gesagt hat

@@ -155,6 +155,8 @@ new-phone = Phone call
 new-email = Email to customer
 new-phone-title = New phone ticket
 new-email-title = New email ticket
+# The queue list of a new ticket starts on this, so a hurried agent never files into the first queue.
+new-choose-queue = Choose a queue
 new-no-queue = You may not open tickets in any queue.
 new-customer-hint = Type a name or address to see customer users; an email address of someone not yet known works too.
 new-phone-body = What the customer said
