@@ -376,3 +376,25 @@ async fn article_files_kept_on_disk_come_along() {
     source.close().await;
     source_db.drop_database().await;
 }
+
+/// OTRS 6 and Znuny 6.0 call the groups table `groups`; it arrives as `permission_groups`.
+#[tokio::test]
+async fn an_otrs_6_groups_table_arrives_as_permission_groups() {
+    let (source_db, source) = znuny_source(Engine::MySql, 2, false).await;
+    exec(&source, "RENAME TABLE permission_groups TO `groups`").await;
+    let (src, inspection) = import::inspect(&source_db.url, None).await.unwrap();
+    assert!(inspection.version.contains("`groups`"), "{}", inspection.version);
+    assert!(inspection.not_carried_tables.is_empty(), "{:?}", inspection.not_carried_tables);
+    let t = TestDatabase::create(Engine::Postgres).await;
+    let target = Db::connect_unchecked(&t.url).await.unwrap();
+    let report = import::run(&source_db.url, &src, &inspection, &target, &mut Seen::default()).await.unwrap();
+    assert!(report.ok, "{:#?}", report.mismatches);
+    let groups = report.tables.iter().find(|t| t.table == "permission_groups").unwrap();
+    assert_eq!((groups.source_rows, groups.target_rows), (4, 4));
+    assert_eq!(scalar(&target, "SELECT name FROM permission_groups WHERE id = 2").await, "admin");
+    src.close().await;
+    target.close().await;
+    t.drop_database().await;
+    source.close().await;
+    source_db.drop_database().await;
+}
