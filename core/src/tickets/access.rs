@@ -70,7 +70,7 @@ impl TicketService {
 
     /// Starts or stops watching a ticket; any agent who may read it may watch it.
     pub async fn set_watching(&self, actor: &AgentPermissions, id: TicketId, watching: bool) -> DomainResult<()> {
-        self.get(actor, id, false).await?;
+        self.readable(actor, id).await?;
         let me = self.agent(actor.user_id, "watcher").await?;
         let kind = if watching { HistoryType::Subscribe } else { HistoryType::Unsubscribe };
         let entry = HistoryEntry::new(kind, names::watcher(&me.first_name, &me.last_name, &me.login));

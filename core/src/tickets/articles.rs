@@ -34,7 +34,7 @@ impl TicketService {
         ticket_id: TicketId,
         attachment_id: i64,
     ) -> DomainResult<(Attachment, Vec<u8>)> {
-        self.get(actor, ticket_id, false).await?;
+        self.readable(actor, ticket_id).await?;
         let not_found = || DomainError::not_found("attachment", attachment_id);
         let (meta, bytes) = self.ports.articles.attachment(attachment_id).await?.ok_or_else(not_found)?;
         // The attachment must belong to this ticket: ids must not open other tickets' files.
@@ -53,7 +53,7 @@ impl TicketService {
         ticket_id: TicketId,
         article_id: ArticleId,
     ) -> DomainResult<Vec<u8>> {
-        self.get(actor, ticket_id, false).await?;
+        self.readable(actor, ticket_id).await?;
         let not_found = || DomainError::not_found("message source", article_id);
         let article = self.ports.articles.get(article_id).await?.ok_or_else(not_found)?;
         if article.ticket_id != ticket_id {
@@ -135,7 +135,7 @@ impl TicketService {
     }
 
     pub async fn accounted_time(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<f64> {
-        self.get(actor, id, false).await?;
+        self.readable(actor, id).await?;
         self.accounted_of(id).await
     }
 }

@@ -11,7 +11,7 @@ use super::{ResolvedChange, TicketEdit, TicketService, plan};
 impl TicketService {
     /// The tickets linked to this one that the actor may read.
     pub async fn links(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<Vec<LinkedTicket>> {
-        self.get(actor, id, false).await?;
+        self.readable(actor, id).await?;
         self.linked(actor, id).await
     }
 
@@ -71,11 +71,11 @@ impl TicketService {
         if id == other {
             return Err(DomainError::invalid("target", "a ticket cannot be linked to itself"));
         }
-        let ticket = self.get(actor, id, false).await?;
+        let ticket = self.readable(actor, id).await?;
         if !self.may(actor, (&ticket).into(), Permission::Rw).await? {
             return Err(DomainError::PermissionDenied("linking this ticket needs rw".into()));
         }
-        let target = self.get(actor, other, false).await?;
+        let target = self.readable(actor, other).await?;
         Ok((ticket, target))
     }
 
@@ -91,8 +91,8 @@ impl TicketService {
         if source_id == target_id {
             return Err(DomainError::invalid("target", "a ticket cannot be merged into itself"));
         }
-        let source = self.get(actor, source_id, false).await?;
-        let target = self.get(actor, target_id, false).await?;
+        let source = self.readable(actor, source_id).await?;
+        let target = self.readable(actor, target_id).await?;
         for t in [&source, &target] {
             if !self.may(actor, t.into(), Permission::Rw).await? {
                 return Err(DomainError::PermissionDenied(format!("merging needs rw on ticket {}", t.number)));

@@ -136,12 +136,10 @@ impl TicketService {
         Ok(ticket)
     }
 
-    /// A ticket the actor may read; a ticket they may not read does not exist for them.
+    /// A ticket the actor may read, with its dynamic fields (and its articles when
+    /// asked); a ticket they may not read does not exist for them.
     pub async fn get(&self, actor: &AgentPermissions, id: TicketId, with_articles: bool) -> DomainResult<Ticket> {
-        let mut ticket = self.read(id).await?;
-        if !self.may(actor, (&ticket).into(), Permission::Ro).await? {
-            return Err(DomainError::not_found("ticket", id));
-        }
+        let mut ticket = self.readable(actor, id).await?;
         if with_articles {
             ticket.articles = Some(self.articles_of(id).await?);
         }
@@ -155,8 +153,18 @@ impl TicketService {
         actor: &AgentPermissions,
         id: TicketId,
     ) -> DomainResult<Vec<(ArticleId, crate::ports::DeliveryState)>> {
-        let ticket = self.get(actor, id, true).await?;
-        self.deliveries_of(ticket.articles.as_deref().unwrap_or_default()).await
+        self.readable(actor, id).await?;
+        self.deliveries_of(&self.articles_of(id).await?).await
+    }
+
+    /// The ticket's own columns, once the actor may read it: the check the other use
+    /// cases start with, without reading what only a shown ticket needs.
+    pub(super) async fn readable(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<Ticket> {
+        let ticket = self.read(id).await?;
+        if !self.may(actor, (&ticket).into(), Permission::Ro).await? {
+            return Err(DomainError::not_found("ticket", id));
+        }
+        Ok(ticket)
     }
 
     /// Tickets in the queues the actor may read, narrowed by `filter`.
@@ -215,7 +223,7 @@ impl TicketService {
         actor: &AgentPermissions,
         id: TicketId,
     ) -> DomainResult<Vec<crate::history::HistoryRecord>> {
-        self.get(actor, id, false).await?;
+        self.readable(actor, id).await?;
         self.ports.tickets.history(id).await
     }
 }

@@ -220,11 +220,11 @@ pub async fn copy(
             let max = txn.query_one_raw(target.stmt(&format!("SELECT MAX(id) FROM {}", plan.name()), [])).await?;
             let first_id = max.and_then(|r| r.try_get_by_index::<Option<i64>>(0).ok().flatten()).unwrap_or(0) + 1;
             let mut share = 0u64;
+            let names = plan.columns.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(", ");
+            let marks = plan.columns.iter().map(|(_, k)| k.placeholder()).collect::<Vec<_>>().join(", ");
             for (id, named) in (first_id..).zip(rows.iter()) {
                 let row = ordered(plan, Cell::Int(id), named);
                 share = share.wrapping_add(super::verify::checksum_share(plan, &row));
-                let names = plan.columns.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(", ");
-                let marks = plan.columns.iter().map(|(_, k)| k.placeholder()).collect::<Vec<_>>().join(", ");
                 let values: Vec<Value> =
                     plan.columns.iter().zip(&row).map(|((_, k), c)| cells::value(target.dialect, *k, c)).collect();
                 txn.execute_raw(

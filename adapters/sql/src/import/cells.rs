@@ -209,7 +209,7 @@ pub fn value(dialect: Dialect, kind: Kind, cell: &Cell) -> Value {
 
 /// A row's share of its table's checksum. Adding the shares (wrapping) makes the sum
 /// independent of the order rows come in, which differs between engines' collations.
-pub fn row_hash(cells: &[Cell]) -> u64 {
+pub fn row_hash<'a>(cells: impl IntoIterator<Item = &'a Cell>) -> u64 {
     let mut h = Sha256::new();
     for cell in cells {
         match cell {
