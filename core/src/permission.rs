@@ -5,8 +5,10 @@
 //! other type. Owner, responsible and watchers of a ticket reach it regardless of groups.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::model::{GroupGrant, GroupId, Ticket, UserId};
+use crate::tickets::TicketVerdict;
 
 /// The permission types of `group_user.permission_key` / `group_role.permission_key`.
 /// Their keys (`ro`, `move_into`, …) are the variants' names in snake case.
@@ -54,6 +56,9 @@ impl Permission {
 pub struct AgentPermissions {
     pub user_id: UserId,
     by_group: HashMap<GroupId, HashSet<Permission>>,
+    /// The rule's answer on the one ticket this request is about, once a route's guard
+    /// asked (see [`AgentPermissions::with_verdict`]).
+    verdict: Option<Arc<TicketVerdict>>,
 }
 
 impl AgentPermissions {
@@ -63,7 +68,20 @@ impl AgentPermissions {
         for g in grants {
             by_group.entry(g.group_id).or_default().insert(g.permission);
         }
-        Self { user_id, by_group }
+        Self { user_id, by_group, verdict: None }
+    }
+
+    /// These permissions for a request whose ticket was already judged: the ticket
+    /// service answers from the verdict while the ticket's deciding facts are the ones
+    /// it was made on, so the rule is evaluated once per request. Only core makes
+    /// verdicts ([`crate::tickets::TicketService::abilities_on`]).
+    pub fn with_verdict(mut self, verdict: TicketVerdict) -> Self {
+        self.verdict = Some(Arc::new(verdict));
+        self
+    }
+
+    pub(crate) fn verdict(&self) -> Option<&TicketVerdict> {
+        self.verdict.as_deref()
     }
 
     /// Whether the agent holds `wanted` on `group`; `rw` satisfies any request.

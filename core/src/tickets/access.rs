@@ -14,20 +14,19 @@ impl TicketService {
     /// What the actor may do with a ticket they can read, so a page shows only the
     /// controls that will work (the operations check again when used).
     pub async fn abilities(&self, actor: &AgentPermissions, ticket: &Ticket) -> DomainResult<Vec<Permission>> {
-        let mut access = self.access(ticket.into()).await?;
-        // Everything the agent reaches without watching is settled by the groups; only
-        // otherwise can watching the ticket add to what the agent may do.
-        if !Permission::ALL.iter().all(|p| actor.can_access_ticket(&access, *p)) {
-            access.watcher_ids = self.watchers_of(ticket.id).await?;
-        }
-        Ok(Permission::ALL.into_iter().filter(|p| actor.can_access_ticket(&access, *p)).collect())
+        self.judge(actor, ticket.into()).await
     }
 
-    /// What the actor may do with a ticket, by its id; `None` when there is no such
-    /// ticket. For checks made before an operation runs (the pages' route guards).
-    pub async fn abilities_on(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<Option<Vec<Permission>>> {
+    /// The rule's verdict on a ticket, by its id; `None` when there is no such ticket.
+    /// A route's guard asks this before it reads a request's body and hands the verdict
+    /// on with the actor ([`AgentPermissions::with_verdict`]), so the operation that
+    /// follows does not evaluate the rule again.
+    pub async fn abilities_on(&self, actor: &AgentPermissions, id: TicketId) -> DomainResult<Option<TicketVerdict>> {
         match self.read(id).await {
-            Ok(ticket) => self.abilities(actor, &ticket).await.map(Some),
+            Ok(ticket) => {
+                let reach = Reach::from(&ticket);
+                Ok(Some(TicketVerdict { reach, abilities: self.judge(actor, reach).await? }))
+            }
             Err(DomainError::NotFound { .. }) => Ok(None),
             Err(e) => Err(e),
         }
@@ -39,16 +38,71 @@ impl TicketService {
         self.may(actor, ticket.into(), Permission::Ro).await
     }
 
-    /// The one permission rule ([`AgentPermissions::can_access_ticket`]), with the
-    /// ticket's watchers read only when the groups, ownership and responsibility do not
-    /// settle it already.
+    /// Whether the actor holds `wanted` on the ticket.
     pub(super) async fn may(&self, actor: &AgentPermissions, ticket: Reach, wanted: Permission) -> DomainResult<bool> {
-        let mut access = self.access(ticket).await?;
-        if actor.can_access_ticket(&access, wanted) {
-            return Ok(true);
+        self.holds(actor, ticket, wanted).await
+    }
+
+    /// The check most operations start with, evaluated once: a ticket the actor may
+    /// not read does not exist for them; one they may read but not change this way is
+    /// refused, naming what they were `doing`.
+    pub(super) async fn require(
+        &self,
+        actor: &AgentPermissions,
+        ticket: Reach,
+        wanted: Permission,
+        doing: &str,
+    ) -> DomainResult<()> {
+        let (ro, rights) = match actor.verdict().filter(|v| v.reach == ticket) {
+            Some(verdict) => (verdict.allows(Permission::Ro), verdict.allows(wanted)),
+            None => {
+                let access = self.settled(actor, ticket, &[Permission::Ro, wanted]).await?;
+                (actor.can_access_ticket(&access, Permission::Ro), actor.can_access_ticket(&access, wanted))
+            }
+        };
+        if !ro {
+            return Err(DomainError::not_found("ticket", ticket.id));
         }
-        access.watcher_ids = self.watchers_of(ticket.id).await?;
+        if !rights {
+            return Err(DomainError::PermissionDenied(format!("{doing} needs {}", wanted.key())));
+        }
+        Ok(())
+    }
+
+    /// Every permission the actor holds on the ticket: a request's verdict when it is
+    /// about this ticket as it stands, otherwise the rule evaluated now.
+    async fn judge(&self, actor: &AgentPermissions, ticket: Reach) -> DomainResult<Vec<Permission>> {
+        if let Some(verdict) = actor.verdict().filter(|v| v.reach == ticket) {
+            return Ok(verdict.abilities.clone());
+        }
+        let access = self.settled(actor, ticket, &Permission::ALL).await?;
+        Ok(Permission::ALL.into_iter().filter(|p| actor.can_access_ticket(&access, *p)).collect())
+    }
+
+    /// Whether the actor holds `wanted`: a request's verdict when it is about this
+    /// ticket as it stands, otherwise the rule evaluated now.
+    async fn holds(&self, actor: &AgentPermissions, ticket: Reach, wanted: Permission) -> DomainResult<bool> {
+        if let Some(verdict) = actor.verdict().filter(|v| v.reach == ticket) {
+            return Ok(verdict.allows(wanted));
+        }
+        let access = self.settled(actor, ticket, &[wanted]).await?;
         Ok(actor.can_access_ticket(&access, wanted))
+    }
+
+    /// The facts that decide the one permission rule
+    /// ([`AgentPermissions::can_access_ticket`]) for `wanted`: the ticket's watchers are
+    /// read only when its group, owner and responsible agent do not settle it already.
+    async fn settled(
+        &self,
+        actor: &AgentPermissions,
+        ticket: Reach,
+        wanted: &[Permission],
+    ) -> DomainResult<TicketAccess> {
+        let mut access = self.access(ticket).await?;
+        if !wanted.iter().all(|p| actor.can_access_ticket(&access, *p)) {
+            access.watcher_ids = self.watchers_of(ticket.id).await?;
+        }
+        Ok(access)
     }
 
     /// Who reaches a ticket, without its watchers: the group of its queue, its owner and
@@ -80,8 +134,27 @@ impl TicketService {
     }
 }
 
+/// What the permission rule said about one ticket for one actor, and the ticket's
+/// facts it said it on. Made only here, so a verdict is always the rule's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketVerdict {
+    reach: Reach,
+    abilities: Vec<Permission>,
+}
+
+impl TicketVerdict {
+    /// Every permission the actor holds on the ticket.
+    pub fn abilities(&self) -> &[Permission] {
+        &self.abilities
+    }
+
+    pub fn allows(&self, wanted: Permission) -> bool {
+        self.abilities.contains(&wanted)
+    }
+}
+
 /// What decides who reaches a ticket, as a read ticket or an event names it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Reach {
     pub(super) id: TicketId,
     queue_id: QueueId,

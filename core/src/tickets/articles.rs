@@ -70,13 +70,8 @@ impl TicketService {
         article: NewArticle,
     ) -> DomainResult<ArticleId> {
         let ticket = self.load_unversioned(ticket_id).await?;
-        if !self.may(actor, (&ticket).into(), Permission::Ro).await? {
-            return Err(DomainError::not_found("ticket", ticket_id));
-        }
         let needed = if article.visible_for_customer { Permission::Rw } else { Permission::Note };
-        if !self.may(actor, (&ticket).into(), needed).await? {
-            return Err(DomainError::PermissionDenied(format!("adding this article needs {}", needed.key())));
-        }
+        self.require(actor, (&ticket).into(), needed, "adding this article").await?;
         if article.body.trim().is_empty() {
             return Err(DomainError::invalid("body", "an article needs a body"));
         }
@@ -117,12 +112,7 @@ impl TicketService {
     ) -> DomainResult<f64> {
         let units = time_units(units)?;
         let ticket = self.load_unversioned(id).await?;
-        if !self.may(actor, (&ticket).into(), Permission::Ro).await? {
-            return Err(DomainError::not_found("ticket", id));
-        }
-        if !self.may(actor, (&ticket).into(), Permission::Note).await? {
-            return Err(DomainError::PermissionDenied("accounting time needs note".into()));
-        }
+        self.require(actor, (&ticket).into(), Permission::Note, "accounting time").await?;
         if let Some(a) = article_id {
             let belongs = self.ports.articles.get(a).await?.is_some_and(|x| x.ticket_id == id);
             if !belongs {

@@ -43,12 +43,7 @@ impl TicketService {
             return Ok(());
         }
         let ticket = self.load_unversioned(id).await?;
-        if !self.may(actor, (&ticket).into(), Permission::Ro).await? {
-            return Err(DomainError::not_found("ticket", id));
-        }
-        if !self.may(actor, (&ticket).into(), Permission::Rw).await? {
-            return Err(DomainError::PermissionDenied("changing a ticket's fields needs rw".into()));
-        }
+        self.require(actor, (&ticket).into(), Permission::Rw, "changing a ticket's fields").await?;
         self.ports.dynamic_fields.set_ticket_values(id, changes, actor.user_id).await?;
         self.forget_reads();
         Ok(())

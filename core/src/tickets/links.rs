@@ -71,10 +71,8 @@ impl TicketService {
         if id == other {
             return Err(DomainError::invalid("target", "a ticket cannot be linked to itself"));
         }
-        let ticket = self.readable(actor, id).await?;
-        if !self.may(actor, (&ticket).into(), Permission::Rw).await? {
-            return Err(DomainError::PermissionDenied("linking this ticket needs rw".into()));
-        }
+        let ticket = self.read(id).await?;
+        self.require(actor, (&ticket).into(), Permission::Rw, "linking this ticket").await?;
         let target = self.readable(actor, other).await?;
         Ok((ticket, target))
     }
@@ -91,12 +89,10 @@ impl TicketService {
         if source_id == target_id {
             return Err(DomainError::invalid("target", "a ticket cannot be merged into itself"));
         }
-        let source = self.readable(actor, source_id).await?;
-        let target = self.readable(actor, target_id).await?;
+        let source = self.read(source_id).await?;
+        let target = self.read(target_id).await?;
         for t in [&source, &target] {
-            if !self.may(actor, t.into(), Permission::Rw).await? {
-                return Err(DomainError::PermissionDenied(format!("merging needs rw on ticket {}", t.number)));
-            }
+            self.require(actor, t.into(), Permission::Rw, &format!("merging ticket {}", t.number)).await?;
             if t.state_type == StateType::Merged {
                 return Err(DomainError::invalid("ticket", format!("ticket {} is already merged", t.number)));
             }

@@ -26,6 +26,7 @@ use crate::model::*;
 use crate::ports::*;
 use crate::ticket_number::TicketNumberConfig;
 
+pub use access::TicketVerdict;
 pub use customer::CustomerWords;
 pub use edit::{Applied, Column, Precondition, TicketEdit, TicketGuard};
 pub(crate) use follow_up::{FollowUpRules, Reopen};

@@ -159,6 +159,38 @@ async fn permissions_decide_what_an_agent_sees_and_may_do() {
     assert!(w.service.get(&outsider, t.id, false).await.is_ok());
 }
 
+/// A route's guard judges the ticket once and hands the verdict on: the operations of
+/// that request answer from it while the ticket's deciding facts are unchanged, and
+/// evaluate the rule again once they are not.
+#[tokio::test]
+async fn a_verdict_is_reused_for_the_ticket_it_was_made_on() {
+    let w = world().await;
+    let team = w.store.create_group("team", None, 1).await.unwrap();
+    let q = w.store.create_queue(crate::testing::queue("Support", team), 1).await.unwrap();
+    w.store.grant_user(1, team, Permission::Rw, 1).await.unwrap();
+    let root = AgentPermissions::new(1, w.store.grants_for(1).await.unwrap());
+    let t = w.service.create(&root, new_ticket(q)).await.unwrap();
+    let outsider = agent(&w, "outsider", &[(1, Permission::Rw)]).await;
+
+    let verdict = w.service.abilities_on(&outsider, t.id).await.unwrap().unwrap();
+    assert!(verdict.abilities().is_empty());
+    let judged = outsider.clone().with_verdict(verdict);
+    // Watching would now let the outsider in, but the request was judged before: the
+    // verdict answers, so the rule is not evaluated a second time.
+    w.store.add_watcher(t.id, outsider.user_id);
+    assert!(matches!(w.service.get(&judged, t.id, false).await, Err(DomainError::NotFound { .. })));
+    assert!(matches!(
+        w.service.add_article(&judged, t.id, NewArticle::note("x", "y")).await,
+        Err(DomainError::NotFound { .. })
+    ));
+    assert!(w.service.get(&outsider, t.id, false).await.is_ok());
+
+    // Once the ticket is elsewhere the verdict no longer speaks for it.
+    w.service.change(&root, t.id, TicketChange::Queue(2)).await.unwrap();
+    assert!(w.service.get(&judged, t.id, false).await.is_ok());
+    assert!(w.service.abilities_on(&outsider, 999).await.unwrap().is_none());
+}
+
 #[tokio::test]
 async fn role_grants_count_like_direct_ones() {
     let w = world().await;

@@ -71,28 +71,32 @@ impl<E: Endpoint> Endpoint for AdminGuard<E> {
 
 /// The agent holds the permission on the ticket of the path's `:id`. A ticket they
 /// cannot read is not found, as in the REST API; one they can read but not change in
-/// this way is forbidden.
+/// this way is forbidden. The verdict goes on with the agent's permissions, so the
+/// ticket service answers from it instead of evaluating the rule again.
 struct TicketGuard<E>(E, Permission);
 
 impl<E: Endpoint> Endpoint for TicketGuard<E> {
     type Output = Response;
 
-    async fn call(&self, req: Request) -> Result<Response> {
+    async fn call(&self, mut req: Request) -> Result<Response> {
         let desk = desk_of(&req)?;
         let not_found = || PageError::new(desk, StatusCode::NOT_FOUND, "error-not-found").as_response();
         let Some(id) = req.raw_path_param("id").and_then(|v| v.parse().ok()) else {
             return Ok(not_found());
         };
-        let abilities = match desk.state.tickets.abilities_on(&desk.perms, id).await {
-            Ok(Some(a)) => a,
+        let verdict = match desk.state.tickets.abilities_on(&desk.perms, id).await {
+            Ok(Some(v)) => v,
             Ok(None) => return Ok(not_found()),
             Err(e) => return Ok(PageError::from_domain(desk, e).as_response()),
         };
-        if !abilities.contains(&Permission::Ro) {
+        if !verdict.allows(Permission::Ro) {
             return Ok(not_found());
         }
-        if !abilities.contains(&self.1) {
+        if !verdict.allows(self.1) {
             return Ok(PageError::new(desk, StatusCode::FORBIDDEN, "error-forbidden").as_response());
+        }
+        if let Some(desk) = req.extensions_mut().get_mut::<Desk>() {
+            desk.perms = std::mem::take(&mut desk.perms).with_verdict(verdict);
         }
         self.0.call(req).await.map(IntoResponse::into_response)
     }
