@@ -14,7 +14,7 @@ use goats_core::testing::{MemoryStore, contact};
 use goats_core::ticket_number::TicketNumberConfig;
 use goats_core::tickets::{TicketChange, TicketService};
 use goats_sql::{Db, migrate};
-use goats_tests::{Engine, TestDatabase, ticket_service};
+use goats_tests::{Backend, TestDatabase, ticket_service};
 
 fn corpus(name: &str) -> Vec<u8> {
     let path = format!("{}/fixtures/mail/{name}.eml", env!("CARGO_MANIFEST_DIR"));
@@ -101,20 +101,12 @@ impl Desk {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Backend {
-    Memory,
-    Sql(Engine),
-}
-
 async fn on_each_backend<F, Fut>(f: F)
 where
     F: Fn(Backend, Desk) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    for backend in
-        [Backend::Memory, Backend::Sql(Engine::Sqlite), Backend::Sql(Engine::Postgres), Backend::Sql(Engine::MySql)]
-    {
+    for backend in Backend::ALL {
         match backend {
             Backend::Memory => {
                 let store = Arc::new(MemoryStore::with_defaults(Arc::new(SystemClock)));

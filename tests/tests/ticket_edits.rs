@@ -14,20 +14,10 @@ use goats_core::testing::MemoryStore;
 use goats_core::ticket_number::TicketNumberConfig;
 use goats_core::tickets::{Precondition, TicketChange, TicketService};
 use goats_sql::{Db, migrate};
-use goats_tests::{Engine, TestDatabase, ticket_service};
+use goats_tests::{Backend, Engine, TestDatabase, ticket_service};
 
 const WRITERS: usize = 16;
 const ROUNDS: usize = 5;
-
-/// Where the scenarios run: the in-memory store, or one engine.
-#[derive(Debug, Clone, Copy)]
-enum Backend {
-    Memory,
-    Sql(Engine),
-}
-
-const BACKENDS: [Backend; 4] =
-    [Backend::Memory, Backend::Sql(Engine::Sqlite), Backend::Sql(Engine::Postgres), Backend::Sql(Engine::MySql)];
 
 struct Instances {
     services: Vec<Arc<TicketService>>,
@@ -57,7 +47,7 @@ where
     F: Fn(Backend, Instances) -> Fut,
     Fut: std::future::Future<Output = Vec<Db>>,
 {
-    for backend in BACKENDS {
+    for backend in Backend::ALL {
         let Backend::Sql(engine) = backend else {
             f(backend, in_memory().await).await;
             continue;

@@ -81,7 +81,7 @@ impl AgentRepository for Db {
     async fn list(&self) -> DomainResult<Vec<Agent>> {
         let rows = self
             .conn
-            .query_all_raw(self.stmt(&format!("{SELECT_AGENT} ORDER BY u.login"), []))
+            .query_all_raw(self.stmt(&format!("{SELECT_AGENT} ORDER BY LOWER(u.login), u.login"), []))
             .await
             .map_err(to_domain)?;
         Ok(rows.iter().map(agent_from).collect::<Decoded<_>>()?)

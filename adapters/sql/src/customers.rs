@@ -174,7 +174,8 @@ impl CustomerRepository for Db {
         let pattern = format!("%{escaped}%");
         let sql = format!(
             "{SELECT_USER} WHERE LOWER(login) LIKE ? ESCAPE '!' OR LOWER(email) LIKE ? ESCAPE '!' \
-             OR LOWER(first_name) LIKE ? ESCAPE '!' OR LOWER(last_name) LIKE ? ESCAPE '!' ORDER BY login LIMIT ?"
+             OR LOWER(first_name) LIKE ? ESCAPE '!' OR LOWER(last_name) LIKE ? ESCAPE '!' \
+             ORDER BY LOWER(login), login LIMIT ?"
         );
         let values: Vec<Value> = vec![
             pattern.clone().into(),
@@ -192,7 +193,7 @@ impl CustomerRepository for Db {
         let pattern = format!("%{escaped}%");
         let sql = format!(
             "{SELECT_COMPANY} WHERE LOWER(customer_id) LIKE ? ESCAPE '!' OR LOWER(name) LIKE ? ESCAPE '!' \
-             ORDER BY customer_id LIMIT ?"
+             ORDER BY LOWER(customer_id), customer_id LIMIT ?"
         );
         let values: Vec<Value> = vec![pattern.clone().into(), pattern.into(), (limit as i64).into()];
         let rows = self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;

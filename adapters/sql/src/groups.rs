@@ -14,7 +14,8 @@ use crate::row::{Decoded, int, opt_text, text};
 
 impl Db {
     async fn named_rows(&self, table: &str) -> DomainResult<Vec<(i32, String, Option<String>, bool)>> {
-        let sql = format!("SELECT id, name, comments, valid_id FROM {table} ORDER BY name");
+        // By name in any case, whatever the engine's collation.
+        let sql = format!("SELECT id, name, comments, valid_id FROM {table} ORDER BY LOWER(name), name");
         let rows = self.conn.query_all_raw(self.stmt(&sql, [])).await.map_err(to_domain)?;
         Ok(rows
             .iter()

@@ -172,7 +172,7 @@ fn name_required(name: &str) -> DomainResult<String> {
 impl LookupRepository for Db {
     async fn queues(&self) -> DomainResult<Vec<Queue>> {
         Ok(self
-            .rows(&format!("{SELECT_QUEUE} ORDER BY name"), vec![])
+            .rows(&format!("{SELECT_QUEUE} ORDER BY LOWER(name), name"), vec![])
             .await?
             .iter()
             .map(queue_from)

@@ -56,6 +56,7 @@ pub struct ReplyTexts {
 /// Queues, states, priorities and types.
 #[async_trait]
 pub trait LookupRepository: Send + Sync {
+    /// Every queue, valid or not, by name in any case.
     async fn queues(&self) -> DomainResult<Vec<Queue>>;
     async fn queue(&self, id: QueueId) -> DomainResult<Option<Queue>>;
     async fn queue_by_name(&self, name: &str) -> DomainResult<Option<Queue>>;

@@ -30,6 +30,7 @@ pub trait AgentRepository: Send + Sync {
     async fn create(&self, agent: NewAgent, by: UserId) -> DomainResult<UserId>;
     async fn get(&self, id: UserId) -> DomainResult<Option<Agent>>;
     async fn by_login(&self, login: &str) -> DomainResult<Option<Agent>>;
+    /// Every agent, valid or not, by login in any case.
     async fn list(&self) -> DomainResult<Vec<Agent>>;
     async fn credentials(&self, login: &str) -> DomainResult<Option<Credentials>>;
     async fn set_password_hash(&self, id: UserId, hash: &str, by: UserId) -> DomainResult<()>;
@@ -49,6 +50,7 @@ pub struct AgentProfile {
 /// Groups, roles and the grants that tie agents to them.
 #[async_trait]
 pub trait GroupRepository: Send + Sync {
+    /// Every group, valid or not, by name in any case (as [`Self::roles`]).
     async fn groups(&self) -> DomainResult<Vec<Group>>;
     async fn create_group(&self, name: &str, comments: Option<&str>, by: UserId) -> DomainResult<GroupId>;
     async fn roles(&self) -> DomainResult<Vec<Role>>;
@@ -86,9 +88,11 @@ pub trait CustomerRepository: Send + Sync {
     async fn user_by_email(&self, email: &str) -> DomainResult<Option<CustomerUser>>;
     /// Login, company, stored password and validity of a contact, for logging in.
     async fn credentials(&self, login: &str) -> DomainResult<Option<CustomerCredentials>>;
-    /// Contacts whose login, email or name contains `term`, at most `limit`.
+    /// Contacts whose login, email or name contains `term` (trimmed, in any case), at
+    /// most `limit`, by login in any case.
     async fn search_users(&self, term: &str, limit: u64) -> DomainResult<Vec<CustomerUser>>;
-    /// Companies whose id or name contains `term`, at most `limit`, by id.
+    /// Companies whose id or name contains `term` (trimmed, in any case), at most
+    /// `limit`, by id in any case.
     async fn search_companies(&self, term: &str, limit: u64) -> DomainResult<Vec<CustomerCompany>>;
     /// Rewrites a company's fields and validity (its id stays).
     async fn update_company(&self, company: CustomerCompany, by: UserId) -> DomainResult<()>;

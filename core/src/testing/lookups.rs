@@ -15,7 +15,7 @@ fn unique(exists: bool, kind: &str, name: &str) -> DomainResult<()> {
 #[async_trait]
 impl LookupRepository for MemoryStore {
     async fn queues(&self) -> DomainResult<Vec<Queue>> {
-        Ok(self.lock().queues.clone())
+        Ok(super::by_name(self.lock().queues.clone(), |q| &q.name))
     }
     async fn queue(&self, id: QueueId) -> DomainResult<Option<Queue>> {
         Ok(self.lock().queues.iter().find(|q| q.id == id).cloned())

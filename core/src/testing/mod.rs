@@ -123,9 +123,12 @@ impl MemoryStore {
                 valid: true,
             });
         }
-        for (id, name) in [(1, "users"), (2, "admin"), (3, "stats")] {
+        for (id, name) in [(1, "users"), (2, "admin"), (3, "stats"), (4, "timeaccounting_webservice")] {
             s.groups.push(Group { id, name: name.into(), comments: None, valid: true });
-            s.user_grants.push((1, id, Permission::Rw));
+            // As in OTRS's default data, root holds no rights on the web service group.
+            if id != 4 {
+                s.user_grants.push((1, id, Permission::Rw));
+            }
         }
         s.agents.push((
             Agent {
@@ -177,4 +180,10 @@ impl MemoryStore {
     fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }
+}
+
+/// Names in the order the SQL stores list them: by name in any case, then exactly.
+pub(crate) fn by_name<T>(mut items: Vec<T>, name: impl Fn(&T) -> &String) -> Vec<T> {
+    items.sort_by(|a, b| name(a).to_lowercase().cmp(&name(b).to_lowercase()).then_with(|| name(a).cmp(name(b))));
+    items
 }

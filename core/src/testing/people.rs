@@ -1,6 +1,6 @@
 use async_trait::async_trait;
 
-use super::MemoryStore;
+use super::{MemoryStore, by_name};
 use crate::error::{DomainError, DomainResult};
 use crate::model::*;
 use crate::permission::Permission;
@@ -33,7 +33,7 @@ impl AgentRepository for MemoryStore {
         Ok(self.lock().agents.iter().find(|a| a.0.login == login).map(|a| a.0.clone()))
     }
     async fn list(&self) -> DomainResult<Vec<Agent>> {
-        Ok(self.lock().agents.iter().map(|a| a.0.clone()).collect())
+        Ok(by_name(self.lock().agents.iter().map(|a| a.0.clone()).collect(), |a| &a.login))
     }
     async fn credentials(&self, login: &str) -> DomainResult<Option<Credentials>> {
         Ok(self.lock().agents.iter().find(|a| a.0.login == login).map(|(a, pw)| Credentials {
@@ -68,7 +68,7 @@ impl AgentRepository for MemoryStore {
 #[async_trait]
 impl GroupRepository for MemoryStore {
     async fn groups(&self) -> DomainResult<Vec<Group>> {
-        Ok(self.lock().groups.clone())
+        Ok(by_name(self.lock().groups.clone(), |g| &g.name))
     }
     async fn create_group(&self, name: &str, comments: Option<&str>, _by: UserId) -> DomainResult<GroupId> {
         let mut s = self.lock();
@@ -77,7 +77,7 @@ impl GroupRepository for MemoryStore {
         Ok(id)
     }
     async fn roles(&self) -> DomainResult<Vec<Role>> {
-        Ok(self.lock().roles.clone())
+        Ok(by_name(self.lock().roles.clone(), |r| &r.name))
     }
     async fn create_role(&self, name: &str, comments: Option<&str>, _by: UserId) -> DomainResult<RoleId> {
         let mut s = self.lock();
@@ -182,19 +182,21 @@ impl CustomerRepository for MemoryStore {
     }
 
     async fn search_users(&self, term: &str, limit: u64) -> DomainResult<Vec<CustomerUser>> {
-        let t = term.to_lowercase();
-        Ok(self
+        let t = term.trim().to_lowercase();
+        let mut all: Vec<CustomerUser> = self
             .lock()
             .customers
             .iter()
             .map(|c| &c.0)
             .filter(|c| [&c.login, &c.email, &c.first_name, &c.last_name].iter().any(|f| f.to_lowercase().contains(&t)))
-            .take(limit as usize)
             .cloned()
-            .collect())
+            .collect();
+        all.sort_by(|a, b| a.login.to_lowercase().cmp(&b.login.to_lowercase()).then(a.login.cmp(&b.login)));
+        all.truncate(limit as usize);
+        Ok(all)
     }
     async fn search_companies(&self, term: &str, limit: u64) -> DomainResult<Vec<CustomerCompany>> {
-        let t = term.to_lowercase();
+        let t = term.trim().to_lowercase();
         let mut all: Vec<CustomerCompany> = self
             .lock()
             .companies
@@ -202,7 +204,9 @@ impl CustomerRepository for MemoryStore {
             .filter(|c| c.customer_id.to_lowercase().contains(&t) || c.name.to_lowercase().contains(&t))
             .cloned()
             .collect();
-        all.sort_by(|a, b| a.customer_id.cmp(&b.customer_id));
+        all.sort_by(|a, b| {
+            a.customer_id.to_lowercase().cmp(&b.customer_id.to_lowercase()).then(a.customer_id.cmp(&b.customer_id))
+        });
         all.truncate(limit as usize);
         Ok(all)
     }

@@ -500,9 +500,9 @@ impl MemoryStore {
         all.sort_by(|a, b| {
             let o = match sort.field {
                 TicketSortField::Number => a.number.cmp(&b.number),
-                TicketSortField::Title => a.title.cmp(&b.title),
-                TicketSortField::Queue => a.queue.cmp(&b.queue),
-                TicketSortField::State => a.state.cmp(&b.state),
+                TicketSortField::Title => a.title.to_lowercase().cmp(&b.title.to_lowercase()),
+                TicketSortField::Queue => a.queue.to_lowercase().cmp(&b.queue.to_lowercase()),
+                TicketSortField::State => a.state.to_lowercase().cmp(&b.state.to_lowercase()),
                 TicketSortField::Priority => a.priority_id.cmp(&b.priority_id),
                 TicketSortField::Owner => a.owner_id.cmp(&b.owner_id),
                 TicketSortField::Created => a.created.cmp(&b.created),

@@ -128,12 +128,15 @@ pub(super) fn filter_sql(f: &TicketFilter) -> (String, Vec<Value>) {
     (sql, values)
 }
 
+/// `ORDER BY` for a sort, with the id breaking ties so pages never overlap. Names and
+/// titles sort without regard to case on every engine (MariaDB's collation would, SQLite's
+/// and PostgreSQL's C collation would not), so "alpha" comes before "Bravo" everywhere.
 pub(super) fn order_sql(sort: TicketSort) -> String {
     let column = match sort.field {
         TicketSortField::Number => "t.tn",
-        TicketSortField::Title => "t.title",
-        TicketSortField::Queue => "q.name",
-        TicketSortField::State => "s.name",
+        TicketSortField::Title => "LOWER(t.title)",
+        TicketSortField::Queue => "LOWER(q.name)",
+        TicketSortField::State => "LOWER(s.name)",
         TicketSortField::Priority => "t.ticket_priority_id",
         TicketSortField::Owner => "t.user_id",
         TicketSortField::Created => "t.create_time",
