@@ -121,6 +121,44 @@ test("an administrator adds an agent, grants a permission and sees every route w
   await page.waitForURL(/\/admin\/mail-accounts\/\d+$/);
   await page.getByRole("status").getByText("Mail account desk@example.com added.").waitFor();
 
+  // A system address: a mistake beside its field, then saved; an auto-response sent
+  // from it, given to the Raw queue.
+  await page.getByRole("link", { name: "System addresses" }).click();
+  await page.waitForURL(/\/admin\/system-addresses$/);
+  assert.deepEqual(await violations(page), [], "/admin/system-addresses");
+  await page.getByRole("link", { name: "Add system address" }).click();
+  await page.getByLabel("Email address").fill("sales@example");
+  await page.getByLabel("Display name").fill("Sales");
+  await page.getByRole("button", { name: "Add system address" }).click();
+  await assert.doesNotReject(page.locator("#a-queue-error").waitFor());
+  assert.equal(await page.getByLabel("Display name").inputValue(), "Sales");
+  assert.deepEqual(await violations(page), [], "the system address form with a mistake");
+  await shot(page, "admin-system-address-errors");
+  await page.getByLabel("Queue").selectOption({ label: "Raw" });
+  await page.getByRole("button", { name: "Add system address" }).click();
+  await page.waitForURL(/\/admin\/system-addresses\/\d+$/);
+  await page.getByRole("status").getByText("System address sales@example added.").waitFor();
+
+  await page.getByRole("link", { name: "Auto-responses" }).click();
+  await page.waitForURL(/\/admin\/auto-responses$/);
+  assert.deepEqual(await violations(page), [], "/admin/auto-responses");
+  await page.getByRole("link", { name: "Add auto-response" }).click();
+  await page.getByLabel("Name").fill("Thanks for your mail");
+  await page.getByLabel("Sent from").selectOption({ label: "Sales <sales@example>" });
+  await page.getByLabel("Text").fill("We opened ticket <OTRS_TICKET_TicketNumber> for you.");
+  await page.getByRole("button", { name: "Add auto-response" }).click();
+  await page.getByRole("status").getByText("Auto-response Thanks for your mail added.").waitFor();
+  assert.deepEqual(await violations(page), [], "an auto-response's page");
+  await page.getByRole("link", { name: "Auto-responses" }).click();
+  await page.getByRole("link", { name: "Raw" }).click();
+  await page.getByLabel("a mail opens a new ticket").selectOption({ label: "Thanks for your mail" });
+  assert.deepEqual(await violations(page), [], "a queue's auto-responses");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("status").getByText("The auto-responses of Raw are saved.").waitFor();
+  const raw = page.getByRole("row").filter({ hasText: "Raw" });
+  assert.match(await raw.innerText(), /Thanks for your mail/);
+  await shot(page, "admin-auto-responses");
+
   // The notifications: the default ones listed, one opened, made once a day, saved.
   await page.getByRole("link", { name: "Notifications" }).click();
   await page.waitForURL(/\/admin\/notifications$/);

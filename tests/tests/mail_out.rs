@@ -269,6 +269,7 @@ async fn auto_responses_answer_people_not_machines() {
             subject: "RE: <OTRS_CUSTOMER_SUBJECT[40]>".into(),
             body: "We opened ticket <OTRS_TICKET_TicketNumber> for you.\n\nYou wrote:\n<OTRS_CUSTOMER_EMAIL[3]>\n".into(),
             system_address_id: 1,
+            valid: true,
         };
         let id = d.responses.create_auto_response(reply, 1).await.unwrap();
         d.responses.assign_auto_responses(2, &[id], 1).await.unwrap();
@@ -306,6 +307,64 @@ async fn auto_responses_answer_people_not_machines() {
         assert!(!r.count_automatic_mail("x@example.com", day, 2).await.unwrap(), "{backend}: the third is refused");
         assert!(r.count_automatic_mail("y@example.com", day, 2).await.unwrap(), "{backend}: per address");
         assert!(r.count_automatic_mail("x@example.com", day.succ_opt().unwrap(), 2).await.unwrap(), "{backend}: per day");
+    })
+    .await;
+}
+
+/// What the admin pages keep: system addresses made, changed and set invalid, and
+/// auto-responses changed and set invalid, stored and read back alike on every store;
+/// an invalid answer or an invalid sender address is never sent.
+#[tokio::test]
+async fn system_addresses_and_auto_responses_as_admins_keep_them() {
+    on_each_backend(|backend, d| async move {
+        let r = &d.responses;
+        let mut sales = SystemAddressRecord {
+            id: 0,
+            address: SystemAddress { email: "sales@example.com".into(), name: "Sales Désk".into() },
+            queue_id: 2,
+            comments: Some("for the shop".into()),
+            valid: true,
+        };
+        sales.id = r.save_system_address(sales.clone(), 1).await.unwrap();
+        assert!(sales.id > 1, "{backend}");
+        let all = r.all_system_addresses().await.unwrap();
+        assert_eq!(all.len(), 2, "{backend}");
+        assert_eq!(all[1], sales, "{backend}");
+        assert_eq!(all[0].address.email, "helpdesk@localhost", "{backend}: OTRS's default first");
+
+        let answer = NewAutoResponse {
+            name: "new ticket".into(),
+            kind: AutoResponseKind::Reply,
+            subject: "RE: <OTRS_CUSTOMER_SUBJECT[40]>".into(),
+            body: "Thanks".into(),
+            system_address_id: sales.id,
+            valid: true,
+        };
+        let id = r.create_auto_response(answer.clone(), 1).await.unwrap();
+        r.assign_auto_responses(3, &[id], 1).await.unwrap();
+        assert_eq!(r.queue_auto_responses(3).await.unwrap(), [id], "{backend}");
+        let sent = r.auto_response(3, AutoResponseKind::Reply).await.unwrap().expect("assigned");
+        assert_eq!(sent.sender.mailbox(), "Sales Désk <sales@example.com>", "{backend}");
+
+        let changed = NewAutoResponse { body: "Thank you".into(), kind: AutoResponseKind::FollowUp, ..answer.clone() };
+        r.update_auto_response(id, changed.clone(), 1).await.unwrap();
+        assert_eq!(r.auto_responses().await.unwrap(), [(id, changed.clone())], "{backend}");
+        assert!(r.auto_response(3, AutoResponseKind::Reply).await.unwrap().is_none(), "{backend}: now a follow-up");
+        assert!(r.auto_response(3, AutoResponseKind::FollowUp).await.unwrap().is_some(), "{backend}");
+        let missing = r.update_auto_response(999, changed.clone(), 1).await;
+        assert!(matches!(missing, Err(DomainError::NotFound { .. })), "{backend}");
+
+        // An invalid sender address: the answer is not sent, and the address not offered.
+        sales.valid = false;
+        r.save_system_address(sales.clone(), 1).await.unwrap();
+        assert!(r.auto_response(3, AutoResponseKind::FollowUp).await.unwrap().is_none(), "{backend}");
+        assert!(!r.system_addresses().await.unwrap().iter().any(|(a, _)| *a == sales.id), "{backend}");
+        sales.valid = true;
+        r.save_system_address(sales.clone(), 1).await.unwrap();
+        // An invalid answer stays assigned and is not sent.
+        r.update_auto_response(id, NewAutoResponse { valid: false, ..changed }, 1).await.unwrap();
+        assert!(r.auto_response(3, AutoResponseKind::FollowUp).await.unwrap().is_none(), "{backend}");
+        assert_eq!(r.queue_auto_responses(3).await.unwrap(), [id], "{backend}");
     })
     .await;
 }

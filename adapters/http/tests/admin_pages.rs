@@ -382,3 +382,149 @@ async fn an_admin_adds_and_changes_a_notification_keeping_what_goats_does_not_ed
     }
     mo.form_post("/admin/notifications", &new).await.assert_status(StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn an_admin_keeps_system_addresses_with_mistakes_beside_their_fields() {
+    use goats_core::ports::AutoResponses;
+    let w = world().await;
+    let root = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let list = text(root.get("/admin/system-addresses").await).await;
+    assert!(list.contains("helpdesk@localhost") && list.contains("Help Desk"), "OTRS's default address");
+    root.get("/admin/system-addresses/new").await.assert_status_is_ok();
+
+    let form = |email: &'static str, name: &'static str, queue: &'static str| {
+        [("email", email), ("name", name), ("queue_id", queue), ("comments", "Sales mail"), ("valid", "1")]
+    };
+    let r = root.form_post("/admin/system-addresses", &form("not an address", " ", "")).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let html = text(r).await;
+    assert!(html.contains(r#"id="a-email-error""#), "beside the address");
+    assert!(
+        html.contains(r#"value="not an address""#) && html.contains(r#"value="Sales mail""#),
+        "what was typed is kept"
+    );
+    let r = root.form_post("/admin/system-addresses", &form("sales@example.com", "Sales", "")).await;
+    assert!(text(r).await.contains(r#"id="a-queue-error""#), "a queue is required");
+    let r = root.form_post("/admin/system-addresses", &form("HELPDESK@localhost", "Sales", "2")).await;
+    assert!(text(r).await.contains("Another system address has this email address."));
+    assert_eq!(w.store.all_system_addresses().await.unwrap().len(), 1, "nothing was added");
+
+    let r = root.form_post("/admin/system-addresses", &form("sales@example.com", "Sales <Team>", "2")).await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let stored = w.store.all_system_addresses().await.unwrap();
+    let sales = stored.iter().find(|a| a.address.email == "sales@example.com").expect("added");
+    assert_eq!((sales.queue_id, sales.comments.as_deref(), sales.valid), (2, Some("Sales mail"), true));
+    assert_eq!(location(&r), format!("/admin/system-addresses/{}", sales.id));
+    let edit = text(root.get(&location(&r)).await).await;
+    assert!(edit.contains("Sales &#60;Team&#62;"), "escaped");
+
+    // Set invalid: kept, shown, and no longer offered to send from.
+    let path = format!("/admin/system-addresses/{}", sales.id);
+    let r = root.form_post(&path, &[("email", "sales@example.com"), ("name", "Sales"), ("queue_id", "2")]).await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert!(!w.store.all_system_addresses().await.unwrap().iter().any(|a| a.id == sales.id && a.valid));
+    assert!(!w.store.system_addresses().await.unwrap().iter().any(|(id, _)| *id == sales.id));
+    root.get("/admin/system-addresses/99").await.assert_status(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn an_admin_writes_auto_responses_and_gives_them_to_queues() {
+    use goats_core::ports::{AutoResponseKind, AutoResponses};
+    let w = world().await;
+    let root = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    assert!(text(root.get("/admin/auto-responses").await).await.contains("No auto-responses yet"));
+    let form = |name: &'static str, kind: &'static str, subject: &'static str, body: &'static str| {
+        [
+            ("name", name),
+            ("kind", kind),
+            ("subject", subject),
+            ("body", body),
+            ("system_address_id", "1"),
+            ("valid", "1"),
+        ]
+    };
+    let r =
+        root.form_post("/admin/auto-responses", &form("new ticket", "1", "RE: <OTRS_CUSTOMER_SUBJECT[40]>", " ")).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let html = text(r).await;
+    assert!(html.contains(r#"id="r-body-error""#), "beside the text");
+    assert!(html.contains("RE: &#60;OTRS_CUSTOMER_SUBJECT[40]&#62;"), "what was typed is kept, escaped");
+    let r = root.form_post("/admin/auto-responses", &form("new ticket", "9", "RE", "Thanks")).await;
+    assert!(text(r).await.contains(r#"id="r-kind-error""#), "an unknown kind");
+    assert!(w.store.auto_responses().await.unwrap().is_empty(), "nothing was added");
+
+    let body = "We opened ticket <OTRS_TICKET_TicketNumber>.";
+    let r = root
+        .form_post("/admin/auto-responses", &form("new ticket", "1", "RE: <OTRS_CUSTOMER_SUBJECT[40]>", body))
+        .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let r2 = root.form_post("/admin/auto-responses", &form("follow-up", "3", "Got it", "Added to your ticket.")).await;
+    r2.assert_status(StatusCode::SEE_OTHER);
+    let r3 = root.form_post("/admin/auto-responses", &form("new ticket", "3", "x", "y")).await;
+    assert!(text(r3).await.contains("Another auto-response has this name."));
+    let all = w.store.auto_responses().await.unwrap();
+    let (reply_id, reply) = all.iter().find(|(_, r)| r.name == "new ticket").cloned().expect("added");
+    assert_eq!((reply.kind, reply.body.as_str(), reply.valid), (AutoResponseKind::Reply, body, true));
+    let follow_id = all.iter().find(|(_, r)| r.name == "follow-up").map(|(id, _)| *id).expect("added");
+
+    // Given to Raw: one of each kind, shown in the list.
+    root.get("/admin/auto-responses/queues/2").await.assert_status_is_ok();
+    let chosen = [("kind_1", reply_id.to_string()), ("kind_3", follow_id.to_string()), ("kind_2", "0".into())];
+    let chosen: Vec<(&str, &str)> = chosen.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = root.form_post("/admin/auto-responses/queues/2", &chosen).await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(w.store.queue_auto_responses(2).await.unwrap(), [reply_id, follow_id]);
+    assert!(w.store.auto_response(2, AutoResponseKind::Reply).await.unwrap().is_some());
+    let list = text(root.get("/admin/auto-responses").await).await;
+    assert!(list.contains("new ticket") && list.contains("follow-up"));
+    // An answer in another kind's place, or one that does not exist, is refused and
+    // changes nothing.
+    let wrong = [("kind_1", follow_id.to_string())];
+    let wrong: Vec<(&str, &str)> = wrong.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = root.form_post("/admin/auto-responses/queues/2", &wrong).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let r = root.form_post("/admin/auto-responses/queues/2", &[("kind_1", "99")]).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(w.store.queue_auto_responses(2).await.unwrap(), [reply_id, follow_id]);
+
+    // Set invalid: the queue keeps it assigned but no longer sends it.
+    let path = format!("/admin/auto-responses/{reply_id}");
+    let edited = [("name", "new ticket"), ("kind", "1"), ("subject", "RE"), ("body", body), ("system_address_id", "1")];
+    root.form_post(&path, &edited).await.assert_status(StatusCode::SEE_OTHER);
+    assert!(w.store.auto_response(2, AutoResponseKind::Reply).await.unwrap().is_none());
+    assert_eq!(w.store.queue_auto_responses(2).await.unwrap(), [reply_id, follow_id]);
+    let queue_page = text(root.get("/admin/auto-responses/queues/2").await).await;
+    assert!(queue_page.contains(&format!(r#"value="{reply_id}" selected"#)), "still shown while assigned");
+}
+
+#[tokio::test]
+async fn the_address_and_auto_response_pages_are_for_admins_only() {
+    use goats_core::ports::AutoResponses;
+    let w = world().await;
+    w.agent("mo", &[(1, Permission::Rw)]).await;
+    let mo = Browser::sign_in(&w, "mo", "agent-password").await;
+    for path in [
+        "/admin/system-addresses",
+        "/admin/system-addresses/new",
+        "/admin/system-addresses/1",
+        "/admin/auto-responses",
+        "/admin/auto-responses/new",
+        "/admin/auto-responses/queues/2",
+    ] {
+        mo.get(path).await.assert_status(StatusCode::FORBIDDEN);
+    }
+    let address = [("email", "eve@example.com"), ("name", "Eve"), ("queue_id", "2"), ("valid", "1")];
+    mo.form_post("/admin/system-addresses", &address).await.assert_status(StatusCode::FORBIDDEN);
+    mo.form_post("/admin/system-addresses/1", &address).await.assert_status(StatusCode::FORBIDDEN);
+    let response = [("name", "x"), ("kind", "1"), ("subject", "s"), ("body", "b"), ("system_address_id", "1")];
+    mo.form_post("/admin/auto-responses", &response).await.assert_status(StatusCode::FORBIDDEN);
+    mo.form_post("/admin/auto-responses/queues/2", &[("kind_1", "1")]).await.assert_status(StatusCode::FORBIDDEN);
+    // A forged form without the CSRF token changes nothing, even for an admin.
+    let root = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let r = w.cli.post("/admin/system-addresses").header("cookie", root.cookie()).form(&address).send().await;
+    r.assert_status(StatusCode::FORBIDDEN);
+    let r = w.cli.post("/admin/auto-responses").header("cookie", root.cookie()).form(&response).send().await;
+    r.assert_status(StatusCode::FORBIDDEN);
+    assert_eq!(w.store.all_system_addresses().await.unwrap().len(), 1);
+    assert!(w.store.auto_responses().await.unwrap().is_empty());
+}

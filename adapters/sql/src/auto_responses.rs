@@ -1,6 +1,7 @@
-//! Auto-responses (`auto_response`, assigned to queues in `queue_auto_response`) and
-//! the daily count of automatic mail per address (`ticket_loop_protection`, whose
-//! `sent_date` OTRS writes as `YYYY-MM-DD`).
+//! Auto-responses (`auto_response`, assigned to queues in `queue_auto_response`), the
+//! system addresses mail leaves from (`system_address`), and the daily count of
+//! automatic mail per address (`ticket_loop_protection`, whose `sent_date` OTRS writes
+//! as `YYYY-MM-DD`).
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -13,6 +14,11 @@ use crate::connection::Db;
 use crate::error::to_domain;
 use crate::row::{int, opt_text, text};
 
+/// OTRS's `valid_id` for valid (1) and invalid (2).
+fn valid_id(valid: bool) -> i32 {
+    if valid { 1 } else { 2 }
+}
+
 #[async_trait]
 impl AutoResponses for Db {
     async fn create_auto_response(&self, r: NewAutoResponse, by: UserId) -> DomainResult<i32> {
@@ -24,9 +30,76 @@ impl AutoResponses for Db {
             (r.kind as i32).into(),
             r.system_address_id.into(),
             "text/plain".into(),
-            1.into(),
+            valid_id(r.valid).into(),
         ];
         Ok(self.insert_audited("auto_response", &columns, values, by).await? as i32)
+    }
+
+    async fn update_auto_response(&self, id: i32, r: NewAutoResponse, by: UserId) -> DomainResult<()> {
+        let sql = "UPDATE auto_response SET name = ?, text0 = ?, text1 = ?, type_id = ?, system_address_id = ?, \
+                   valid_id = ?, change_time = ?, change_by = ? WHERE id = ?";
+        let values: Vec<Value> = vec![
+            r.name.into(),
+            r.body.into(),
+            r.subject.into(),
+            (r.kind as i32).into(),
+            r.system_address_id.into(),
+            valid_id(r.valid).into(),
+            self.now().into(),
+            by.into(),
+            id.into(),
+        ];
+        self.update_one(sql, values, "auto-response", &id.to_string()).await
+    }
+
+    async fn all_system_addresses(&self) -> DomainResult<Vec<SystemAddressRecord>> {
+        let sql = "SELECT id, value0, value1, queue_id, comments, valid_id FROM system_address ORDER BY id";
+        let rows = self.conn.query_all_raw(self.stmt(sql, [])).await.map_err(to_domain)?;
+        let mut all = Vec::with_capacity(rows.len());
+        for r in &rows {
+            all.push(SystemAddressRecord {
+                id: int(r, "id")? as i32,
+                address: SystemAddress { email: text(r, "value0")?, name: text(r, "value1")? },
+                queue_id: int(r, "queue_id")? as QueueId,
+                comments: opt_text(r, "comments")?,
+                valid: int(r, "valid_id")? == 1,
+            });
+        }
+        Ok(all)
+    }
+
+    async fn save_system_address(&self, a: SystemAddressRecord, by: UserId) -> DomainResult<i32> {
+        if a.id == 0 {
+            let columns = ["value0", "value1", "queue_id", "comments", "valid_id"];
+            let values: Vec<Value> = vec![
+                a.address.email.into(),
+                a.address.name.into(),
+                a.queue_id.into(),
+                a.comments.into(),
+                valid_id(a.valid).into(),
+            ];
+            return Ok(self.insert_audited("system_address", &columns, values, by).await? as i32);
+        }
+        let sql = "UPDATE system_address SET value0 = ?, value1 = ?, queue_id = ?, comments = ?, valid_id = ?, \
+                   change_time = ?, change_by = ? WHERE id = ?";
+        let values: Vec<Value> = vec![
+            a.address.email.into(),
+            a.address.name.into(),
+            a.queue_id.into(),
+            a.comments.into(),
+            valid_id(a.valid).into(),
+            self.now().into(),
+            by.into(),
+            a.id.into(),
+        ];
+        self.update_one(sql, values, "system address", &a.id.to_string()).await?;
+        Ok(a.id)
+    }
+
+    async fn queue_auto_responses(&self, queue: QueueId) -> DomainResult<Vec<i32>> {
+        let sql = "SELECT auto_response_id FROM queue_auto_response WHERE queue_id = ? ORDER BY auto_response_id";
+        let rows = self.conn.query_all_raw(self.stmt(sql, [queue.into()])).await.map_err(to_domain)?;
+        rows.iter().map(|r| Ok(int(r, "auto_response_id")? as i32)).collect()
     }
 
     async fn system_addresses(&self) -> DomainResult<Vec<(i32, SystemAddress)>> {
@@ -45,14 +118,15 @@ impl AutoResponses for Db {
     }
 
     async fn auto_responses(&self) -> DomainResult<Vec<(i32, NewAutoResponse)>> {
-        let rows =
-            self.conn
-                .query_all_raw(self.stmt(
-                    "SELECT id, name, text0, text1, type_id, system_address_id FROM auto_response ORDER BY id",
-                    [],
-                ))
-                .await
-                .map_err(to_domain)?;
+        let rows = self
+            .conn
+            .query_all_raw(self.stmt(
+                "SELECT id, name, text0, text1, type_id, system_address_id, valid_id FROM auto_response \
+                     ORDER BY id",
+                [],
+            ))
+            .await
+            .map_err(to_domain)?;
         let mut all = Vec::with_capacity(rows.len());
         for r in &rows {
             // A type OTRS knows and goats does not answer with ("auto remove") is left out.
@@ -65,6 +139,7 @@ impl AutoResponses for Db {
                     subject: opt_text(r, "text1")?.unwrap_or_default(),
                     body: opt_text(r, "text0")?.unwrap_or_default(),
                     system_address_id: int(r, "system_address_id")? as i32,
+                    valid: int(r, "valid_id")? == 1,
                 },
             ));
         }

@@ -233,7 +233,14 @@ impl CustomerRepository for Db {
 
 impl Db {
     /// Runs an UPDATE that must hit exactly the row named `key`.
-    async fn update_one(&self, sql: &str, values: Vec<Value>, kind: &'static str, key: &str) -> DomainResult<()> {
+    /// Runs an `UPDATE` of one row; not found when it changed none.
+    pub(crate) async fn update_one(
+        &self,
+        sql: &str,
+        values: Vec<Value>,
+        kind: &'static str,
+        key: &str,
+    ) -> DomainResult<()> {
         let _w = self.write_guard().await;
         let r = self.conn.execute_raw(self.stmt(sql, values)).await.map_err(to_domain)?;
         if r.rows_affected() == 0 {

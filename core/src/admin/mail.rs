@@ -1,6 +1,6 @@
-//! Administering mail: the accounts goats reads, the postmaster filters, and the
-//! auto-responses queues give. Administrators only, like the rest of `admin`; each
-//! refused input names its field.
+//! Administering mail: the accounts goats reads and the postmaster filters (the
+//! auto-responses and system addresses are in `auto_responses`). Administrators only,
+//! like the rest of `admin`; each refused input names its field.
 
 use std::sync::Arc;
 
@@ -23,7 +23,7 @@ pub struct MailAdminPorts {
 }
 
 pub struct MailAdmin {
-    ports: MailAdminPorts,
+    pub(super) ports: MailAdminPorts,
 }
 
 impl MailAdmin {
@@ -133,53 +133,7 @@ impl MailAdmin {
         if self.ports.filters.delete_filter(name).await? { Ok(()) } else { Err(DomainError::not_found("filter", name)) }
     }
 
-    pub async fn auto_responses(&self, actor: &AgentPermissions) -> DomainResult<Vec<(i32, NewAutoResponse)>> {
-        AdminService::check(actor)?;
-        self.ports.responses.auto_responses().await
-    }
-
-    pub async fn create_auto_response(&self, actor: &AgentPermissions, r: NewAutoResponse) -> DomainResult<i32> {
-        AdminService::check(actor)?;
-        super::checked_name(&r.name)?;
-        if r.subject.trim().is_empty() {
-            return Err(DomainError::invalid("subject", "an auto-response needs a subject"));
-        }
-        if r.body.trim().is_empty() {
-            return Err(DomainError::invalid("body", "an auto-response needs a text"));
-        }
-        if !self.ports.responses.system_addresses().await?.iter().any(|(id, _)| *id == r.system_address_id) {
-            return Err(DomainError::invalid(
-                "system_address_id",
-                format!("there is no valid system address {}", r.system_address_id),
-            ));
-        }
-        self.ports.responses.create_auto_response(r, actor.user_id).await
-    }
-
-    /// The queue's auto-responses become `ids`.
-    pub async fn assign_auto_responses(
-        &self,
-        actor: &AgentPermissions,
-        queue: QueueId,
-        ids: &[i32],
-    ) -> DomainResult<()> {
-        AdminService::check(actor)?;
-        self.valid_queue(queue).await?;
-        let known = self.ports.responses.auto_responses().await?;
-        let mut kinds = Vec::new();
-        for id in ids {
-            let Some((_, r)) = known.iter().find(|(k, _)| k == id) else {
-                return Err(DomainError::invalid("ids", format!("there is no auto-response {id}")));
-            };
-            if kinds.contains(&r.kind) {
-                return Err(DomainError::invalid("ids", "a queue has at most one auto-response of each kind"));
-            }
-            kinds.push(r.kind);
-        }
-        self.ports.responses.assign_auto_responses(queue, ids, actor.user_id).await
-    }
-
-    async fn valid_queue(&self, id: QueueId) -> DomainResult<Queue> {
+    pub(super) async fn valid_queue(&self, id: QueueId) -> DomainResult<Queue> {
         match self.ports.lookups.queue(id).await? {
             Some(q) if q.valid => Ok(q),
             Some(q) => Err(DomainError::invalid("queue_id", format!("queue {} is invalid", q.name))),

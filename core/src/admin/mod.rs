@@ -4,6 +4,7 @@
 //! references.
 
 mod agents;
+mod auto_responses;
 mod customers;
 mod groups;
 mod lookups;

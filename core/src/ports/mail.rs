@@ -70,7 +70,7 @@ pub struct AutoResponse {
     pub sender: SystemAddress,
 }
 
-/// An auto-response as an admin creates it.
+/// An auto-response as an admin writes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewAutoResponse {
     pub name: String,
@@ -79,17 +79,40 @@ pub struct NewAutoResponse {
     pub body: String,
     /// The `system_address` it is sent from.
     pub system_address_id: i32,
+    /// An invalid one is never sent, whichever queues it is assigned to.
+    pub valid: bool,
 }
 
-/// The automatic answers queues give, and the count that keeps them from flooding one
-/// address (OTRS's `ticket_loop_protection`).
+/// A system address as an admin keeps it (`system_address`): an address queues send
+/// from, and the queue mail sent to it belongs in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemAddressRecord {
+    /// 0 for one not stored yet.
+    pub id: i32,
+    pub address: SystemAddress,
+    pub queue_id: QueueId,
+    pub comments: Option<String>,
+    pub valid: bool,
+}
+
+/// The automatic answers queues give, the addresses mail leaves from, and the count
+/// that keeps automatic answers from flooding one address (OTRS's
+/// `ticket_loop_protection`).
 #[async_trait]
 pub trait AutoResponses: Send + Sync {
     async fn create_auto_response(&self, response: NewAutoResponse, by: UserId) -> DomainResult<i32>;
+    /// Replaces auto-response `id`; not found when there is none.
+    async fn update_auto_response(&self, id: i32, response: NewAutoResponse, by: UserId) -> DomainResult<()>;
     /// The valid system addresses mail can be sent from, by id.
     async fn system_addresses(&self) -> DomainResult<Vec<(i32, SystemAddress)>>;
+    /// Every system address, valid or not, by id.
+    async fn all_system_addresses(&self) -> DomainResult<Vec<SystemAddressRecord>>;
+    /// Stores a new system address (id 0) or replaces the one with its id; returns the id.
+    async fn save_system_address(&self, address: SystemAddressRecord, by: UserId) -> DomainResult<i32>;
     /// Every auto-response with its id, by id.
     async fn auto_responses(&self) -> DomainResult<Vec<(i32, NewAutoResponse)>>;
+    /// The ids of the auto-responses assigned to the queue, valid or not.
+    async fn queue_auto_responses(&self, queue: QueueId) -> DomainResult<Vec<i32>>;
     /// The queue's auto-responses become `ids` (at most one of each kind, as OTRS's
     /// admin form allows).
     async fn assign_auto_responses(&self, queue: QueueId, ids: &[i32], by: UserId) -> DomainResult<()>;

@@ -47,6 +47,7 @@ struct State {
     mail_ids: i64,
     auto_responses: Vec<(i32, crate::ports::NewAutoResponse)>,
     queue_auto_responses: Vec<(QueueId, i32)>,
+    system_addresses: Vec<crate::ports::SystemAddressRecord>,
     automatic_mail: Vec<(String, chrono::NaiveDate)>,
     filters: Vec<crate::mail::PostmasterFilter>,
     mail_accounts: Vec<crate::ports::MailAccount>,
@@ -107,6 +108,13 @@ impl MemoryStore {
             s.priorities.push(Priority { id, name: name.into(), valid: true });
         }
         s.types.push(TicketType { id: 1, name: "Unclassified".into(), valid: true });
+        s.system_addresses.push(crate::ports::SystemAddressRecord {
+            id: 1,
+            address: crate::ports::SystemAddress { email: "helpdesk@localhost".into(), name: "Help Desk".into() },
+            queue_id: 1,
+            comments: None,
+            valid: true,
+        });
         for (id, name) in [(1, "Postmaster"), (2, "Raw"), (3, "Junk"), (4, "Misc")] {
             s.queues.push(Queue {
                 id,

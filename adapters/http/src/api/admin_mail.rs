@@ -189,6 +189,13 @@ struct AutoResponseDto {
     body: Text,
     /// The system address it is sent from.
     system_address_id: i32,
+    /// An invalid auto-response is never sent.
+    #[oai(default = "valid_by_default")]
+    valid: bool,
+}
+
+fn valid_by_default() -> bool {
+    true
 }
 
 #[derive(Object)]
@@ -314,6 +321,7 @@ impl MailAdminApi {
                     subject: Text(r.subject),
                     body: Text(r.body),
                     system_address_id: r.system_address_id,
+                    valid: r.valid,
                 })
                 .collect(),
         ))
@@ -330,6 +338,7 @@ impl MailAdminApi {
             subject: b.subject.0,
             body: b.body.0,
             system_address_id: b.system_address_id,
+            valid: b.valid,
         };
         let id = self.state.mail_admin.create_auto_response(&caller, response).await?;
         Ok(Created::Created(Json(CreatedDto { id })))

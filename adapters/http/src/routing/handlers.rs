@@ -6,9 +6,9 @@ use poem::{EndpointExt, IntoEndpoint};
 
 use super::registry::Registry;
 use crate::web::{
-    admin_mail_accounts, admin_notifications, admin_postmaster_filters, admin_routes, admin_users, assets, bulk,
-    dashboard, live, login, new_ticket, notification_settings, preferences, saved_filters, ticket_actions, ticket_list,
-    zoom,
+    admin_auto_responses, admin_mail_accounts, admin_notifications, admin_postmaster_filters, admin_routes,
+    admin_system_addresses, admin_users, assets, bulk, dashboard, live, login, new_ticket, notification_settings,
+    preferences, saved_filters, ticket_actions, ticket_list, zoom,
 };
 use crate::{api, generic_interface as gi, health};
 
@@ -23,6 +23,9 @@ const ADMIN_USER: &[&str] = &["pages/admin_user.html"];
 const NOTIFY_PAGE: &[&str] = &["pages/notification_settings.html"];
 const MAIL_ACCOUNT: &[&str] = &["pages/admin_mail_account.html"];
 const FILTER: &[&str] = &["pages/admin_postmaster_filter.html"];
+const ADDRESS: &[&str] = &["pages/admin_system_address.html"];
+const AUTO_RESPONSE: &[&str] = &["pages/admin_auto_response.html"];
+const QUEUE_AUTO_RESPONSES: &[&str] = &["pages/admin_queue_auto_responses.html"];
 const NOTIFICATION: &[&str] = &["pages/admin_notification.html"];
 
 /// The handlers goats ships.
@@ -75,6 +78,18 @@ pub fn standard() -> Registry {
         .add("admin_notification_new_form", NOTIFICATION, ep!(admin_notifications::new_form))
         .add("admin_notification_edit", NOTIFICATION, ep!(admin_notifications::edit))
         .add("admin_notification_save", NOTIFICATION, ep!(admin_notifications::save))
+        .add("admin_addresses", &["pages/admin_system_addresses.html"], ep!(admin_system_addresses::list))
+        .add("admin_address_new_form", ADDRESS, ep!(admin_system_addresses::new_form))
+        .add("admin_address_create", ADDRESS, ep!(admin_system_addresses::create))
+        .add("admin_address_edit", ADDRESS, ep!(admin_system_addresses::edit))
+        .add("admin_address_update", ADDRESS, ep!(admin_system_addresses::update))
+        .add("admin_auto_responses", &["pages/admin_auto_responses.html"], ep!(admin_auto_responses::list))
+        .add("admin_auto_response_new_form", AUTO_RESPONSE, ep!(admin_auto_responses::new_form))
+        .add("admin_auto_response_create", AUTO_RESPONSE, ep!(admin_auto_responses::create))
+        .add("admin_auto_response_edit", AUTO_RESPONSE, ep!(admin_auto_responses::edit))
+        .add("admin_auto_response_update", AUTO_RESPONSE, ep!(admin_auto_responses::update))
+        .add("admin_queue_auto_responses", QUEUE_AUTO_RESPONSES, ep!(admin_auto_responses::queue_form))
+        .add("admin_queue_auto_responses_save", QUEUE_AUTO_RESPONSES, ep!(admin_auto_responses::queue_save))
         .add("admin_filters", &["pages/admin_postmaster_filters.html"], ep!(admin_postmaster_filters::list))
         .add("admin_filter_new_form", FILTER, ep!(admin_postmaster_filters::new_form))
         .add("admin_filter_edit", FILTER, ep!(admin_postmaster_filters::edit))
