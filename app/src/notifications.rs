@@ -5,17 +5,16 @@ use std::time::Duration;
 
 use goats_core::agent_notifications::{AgentNotifier, NotifierPorts, NotifierSettings};
 use goats_core::ports::{AgentRepository, Clock, GroupRepository, LookupRepository, PreferenceStore};
-use goats_notify::{
-    ChannelFilter, DeliveryLog, Dispatcher, EmailChannel, MessageText, RetryPolicy, ToastHub, WebhookChannel,
-};
+use goats_notify::{ChannelFilter, DeliveryLog, Dispatcher, MessageText, RetryPolicy, ToastHub, WebhookChannel};
 use goats_sql::Db;
 
 use crate::app::Extensions;
 use crate::config::{Config, NotificationsConfig};
 use crate::error::AppError;
 
-/// The in-app feed takes every event, and so do the agent notifications; email and
-/// webhooks what their filters say; then the program's own channels.
+/// The in-app feed takes every event, and so do the agent notifications (which mail
+/// agents through the mail queue); webhooks what their filters say; then the program's
+/// own channels.
 pub fn dispatcher(
     config: &NotificationsConfig,
     db: &Db,
@@ -36,10 +35,6 @@ pub fn dispatcher(
         Dispatcher::new(store.clone(), store, log.clone(), retry).route(live.clone(), ChannelFilter::default());
     if let Some(agents) = agents {
         dispatcher = dispatcher.route(agents, ChannelFilter::default());
-    }
-    if config.email.enabled {
-        let mail = EmailChannel::new(&config.email.smtp(), text.clone()).map_err(AppError::Config)?;
-        dispatcher = dispatcher.route(Arc::new(mail), config.email.filter.clone());
     }
     for hook in &config.webhooks {
         let channel = WebhookChannel::new(

@@ -4,12 +4,12 @@
 //! publish to: it works out who an event is for and hands it to every channel whose
 //! [`ChannelFilter`] matches, retrying failures with backoff in the background and
 //! keeping a [`DeliveryLog`] of every attempt. Channels shipped here: the in-app feed
-//! ([`ToastHub`], which the browsers follow), [`EmailChannel`] and [`WebhookChannel`].
+//! ([`ToastHub`], which the browsers follow) and [`WebhookChannel`]. Mail to agents is
+//! not a channel: the agent notifications write it into the durable mail queue.
 //! A team adds its own by implementing [`goats_core::ports::NotificationChannel`].
 
 mod delivery_log;
 mod dispatcher;
-mod email;
 mod filter;
 mod message;
 mod toast;
@@ -17,7 +17,6 @@ mod webhook;
 
 pub use delivery_log::DeliveryLog;
 pub use dispatcher::{Dispatcher, RetryPolicy};
-pub use email::{EmailChannel, SmtpSecurity, SmtpSettings};
 pub use filter::ChannelFilter;
 pub use message::MessageText;
 pub use toast::ToastHub;

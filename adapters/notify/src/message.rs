@@ -1,5 +1,5 @@
-//! The words of a notification: placeholders filled from the event, and the mail
-//! texts per event kind and language under `templates/`.
+//! The words of a notification: placeholders filled from the event, for the body
+//! templates of webhooks.
 
 use goats_core::escalation::EscalationKind;
 use goats_core::event::Event;
@@ -22,7 +22,7 @@ impl MessageText {
     }
 
     /// The placeholder values of an event, for one recipient or none.
-    pub fn values(&self, event: &Event, recipient: Option<&Recipient>, german: bool) -> Vec<(&'static str, String)> {
+    pub fn values(&self, event: &Event, recipient: Option<&Recipient>) -> Vec<(&'static str, String)> {
         let t = event.ticket();
         let mut v = vec![
             ("event", event.kind().to_string()),
@@ -44,43 +44,16 @@ impl MessageText {
             _ => (None, None),
         };
         v.push(("due", due.map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default()));
-        v.push(("clock", clock.map(|c| clock_name(c, german).to_string()).unwrap_or_default()));
+        v.push(("clock", clock.map(|c| clock_name(c).to_string()).unwrap_or_default()));
         v
     }
-
-    /// Subject and body of the mail for `recipient`, in their language (English unless
-    /// they chose German).
-    pub fn email(&self, event: &Event, recipient: &Recipient) -> (String, String) {
-        let german = recipient.language.as_deref().is_some_and(|l| l.starts_with("de"));
-        let text = template(event.kind(), german);
-        let filled = render(text, &self.values(event, Some(recipient), german), |s| s.to_string());
-        let (head, body) = filled.split_once("\n\n").unwrap_or(("", filled.as_str()));
-        let subject = head.strip_prefix("Subject: ").unwrap_or(head).trim().to_string();
-        (subject, body.trim_end().to_string() + "\n")
-    }
 }
 
-fn clock_name(kind: EscalationKind, german: bool) -> &'static str {
-    match (kind, german) {
-        (EscalationKind::FirstResponse, false) => "first response",
-        (EscalationKind::Update, false) => "update",
-        (EscalationKind::Solution, false) => "solution",
-        (EscalationKind::FirstResponse, true) => "Erstreaktion",
-        (EscalationKind::Update, true) => "Aktualisierung",
-        (EscalationKind::Solution, true) => "Lösung",
-    }
-}
-
-fn template(kind: &str, german: bool) -> &'static str {
-    match (kind, german) {
-        ("pending_reminder", false) => include_str!("../templates/en/pending_reminder.txt"),
-        ("escalation_warning", false) => include_str!("../templates/en/escalation_warning.txt"),
-        ("escalated", false) => include_str!("../templates/en/escalated.txt"),
-        (_, false) => include_str!("../templates/en/ticket.txt"),
-        ("pending_reminder", true) => include_str!("../templates/de/pending_reminder.txt"),
-        ("escalation_warning", true) => include_str!("../templates/de/escalation_warning.txt"),
-        ("escalated", true) => include_str!("../templates/de/escalated.txt"),
-        (_, true) => include_str!("../templates/de/ticket.txt"),
+fn clock_name(kind: EscalationKind) -> &'static str {
+    match kind {
+        EscalationKind::FirstResponse => "first response",
+        EscalationKind::Update => "update",
+        EscalationKind::Solution => "solution",
     }
 }
 
@@ -142,15 +115,17 @@ mod tests {
     }
 
     #[test]
-    fn mails_are_written_in_the_recipients_language_with_the_ticket_number_in_the_subject() {
+    fn an_events_values_name_the_ticket_its_link_the_recipient_and_when_it_is_due() {
         let m = MessageText::new(Some("https://desk.example.com/".into()));
-        let (subject, body) = m.email(&reminder(), &jane(None));
-        assert_eq!(subject, "[Ticket#2026112510000071] Reminder: Printer on fire");
-        assert!(body.starts_with("Hello Jane Doe,"), "{body}");
-        assert!(body.contains("2026-11-25 10:00 UTC") && body.contains("https://desk.example.com/tickets/7"), "{body}");
-        let (subject, body) = m.email(&reminder(), &jane(Some("de")));
-        assert_eq!(subject, "[Ticket#2026112510000071] Erinnerung: Printer on fire");
-        assert!(body.starts_with("Hallo Jane Doe,"), "{body}");
+        let values = m.values(&reminder(), Some(&jane(Some("de"))));
+        let value = |k: &str| values.iter().find(|(name, _)| *name == k).map(|(_, v)| v.as_str());
+        assert_eq!(value("ticket.number"), Some("2026112510000071"));
+        assert_eq!(value("ticket.url"), Some("https://desk.example.com/tickets/7"));
+        assert_eq!(value("recipient.name"), Some("Jane Doe"));
+        assert_eq!(value("due"), Some("2026-11-25 10:00 UTC"));
+        assert_eq!(value("clock"), Some(""), "a reminder runs on no escalation clock");
+        let anonymous = MessageText::new(None).values(&reminder(), None);
+        assert!(anonymous.iter().any(|(k, v)| *k == "ticket.url" && v.is_empty()), "no address, no link");
     }
 
     #[test]

@@ -53,7 +53,7 @@ impl WebhookChannel {
 
     fn body(&self, event: &Event, recipients: &[Recipient]) -> String {
         match &self.body_template {
-            Some(template) => render(template, &self.text.values(event, None, false), json_escape),
+            Some(template) => render(template, &self.text.values(event, None), json_escape),
             None => serde_json::json!({
                 "event": event,
                 "recipients": recipients.iter().map(|r| &r.login).collect::<Vec<_>>(),

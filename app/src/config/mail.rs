@@ -5,8 +5,15 @@ use goats_core::mail::RetryPolicy;
 use goats_mail::{SmtpSecurity, SmtpSettings};
 use serde::{Deserialize, Serialize};
 
-use super::notifications::Security;
 use crate::error::AppError;
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    None,
+    Starttls,
+    Tls,
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]

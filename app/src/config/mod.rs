@@ -18,7 +18,7 @@ pub mod otrs_settings;
 
 pub use jobs::{CalendarConfig, JobSchedule, JobsConfig};
 pub use mail::{MailConfig, SmtpConfig};
-pub use notifications::{EmailConfig, NotificationsConfig, WebhookConfig};
+pub use notifications::{NotificationsConfig, WebhookConfig};
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/goats.db";
 pub const DEFAULT_CONFIG_FILE: &str = "goats.yaml";
@@ -231,9 +231,6 @@ impl Config {
         if let Some(v) = env.get("GOATS_JWT_SECRET") {
             self.auth.jwt_secret = Some(v);
         }
-        if let Some(v) = env.get("GOATS_SMTP_PASSWORD") {
-            self.notifications.email.password = Some(v);
-        }
         if let Some(v) = env.get("GOATS_MAIL_SMTP_PASSWORD")
             && let Some(smtp) = &mut self.mail.smtp
         {
@@ -408,6 +405,13 @@ mod tests {
         assert!(!shown.contains("s3cret-pass") && shown.contains("*****"), "{shown}");
         let bad = Config::from_yaml("mail:\n  retry: {attempts: 0}\n").unwrap();
         assert!(bad.validate().unwrap_err().to_string().contains("mail.retry"));
+    }
+
+    #[test]
+    fn the_old_email_channel_is_refused_with_where_its_settings_went() {
+        let old = Config::from_yaml("notifications:\n  email: {enabled: true, host: smtp.example.com}\n").unwrap();
+        let e = old.validate().unwrap_err().to_string();
+        assert!(e.contains("notifications") && e.contains("mail.smtp"), "{e}");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The `notifications:` section: which channels get which events, and how to reach them.
 
-use goats_notify::{ChannelFilter, SmtpSecurity, SmtpSettings};
+use goats_notify::ChannelFilter;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
@@ -14,7 +14,10 @@ pub struct NotificationsConfig {
     /// How many events the in-app feed keeps for browsers that reconnect.
     pub live_buffer: usize,
     pub retry: RetryConfig,
-    pub email: EmailConfig,
+    /// Removed: agents' mail goes through `mail.smtp` and the agent notifications. Kept
+    /// only to say so to a configuration that still has it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<serde_yaml::Value>,
     pub webhooks: Vec<WebhookConfig>,
     pub agents: AgentNotificationsConfig,
 }
@@ -52,7 +55,7 @@ impl Default for NotificationsConfig {
             base_url: None,
             live_buffer: 1000,
             retry: RetryConfig::default(),
-            email: EmailConfig::default(),
+            email: None,
             webhooks: Vec::new(),
             agents: AgentNotificationsConfig::default(),
         }
@@ -70,64 +73,6 @@ pub struct RetryConfig {
 impl Default for RetryConfig {
     fn default() -> Self {
         Self { attempts: 8, first_delay_seconds: 1, max_delay_seconds: 60 }
-    }
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Security {
-    None,
-    Starttls,
-    Tls,
-}
-
-/// Mail to the agents an event is for (reminders and escalations), over SMTP.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct EmailConfig {
-    pub enabled: bool,
-    pub host: String,
-    pub port: u16,
-    pub security: Security,
-    pub username: Option<String>,
-    /// Also from `GOATS_SMTP_PASSWORD`.
-    pub password: Option<String>,
-    pub from: String,
-    pub filter: ChannelFilter,
-}
-
-impl Default for EmailConfig {
-    fn default() -> Self {
-        Self {
-            enabled: false,
-            host: "localhost".into(),
-            port: 587,
-            security: Security::Starttls,
-            username: None,
-            password: None,
-            from: "goats <goats@localhost>".into(),
-            filter: ChannelFilter {
-                events: ["pending_reminder", "escalation_warning", "escalated"].map(String::from).to_vec(),
-                ..Default::default()
-            },
-        }
-    }
-}
-
-impl EmailConfig {
-    pub fn smtp(&self) -> SmtpSettings {
-        SmtpSettings {
-            host: self.host.clone(),
-            port: self.port,
-            security: match self.security {
-                Security::None => SmtpSecurity::None,
-                Security::Starttls => SmtpSecurity::StartTls,
-                Security::Tls => SmtpSecurity::Tls,
-            },
-            username: self.username.clone(),
-            password: self.password.clone(),
-            from: self.from.clone(),
-        }
     }
 }
 
@@ -164,8 +109,11 @@ impl NotificationsConfig {
         if self.retry.attempts == 0 || self.retry.attempts > 100 {
             return bad("retry.attempts must be 1–100".into());
         }
-        if let Err(e) = self.email.filter.validate() {
-            return bad(format!("email.filter: {e}"));
+        if self.email.is_some() {
+            return bad("email is gone: agents' mail now leaves through `mail.smtp`, as the agent notifications \
+                 (reminders and escalations among them) choose; move the server settings there and remove \
+                 `notifications.email`"
+                .into());
         }
         let mut names = std::collections::BTreeSet::new();
         if !self.agents.sender_email.contains('@') {
@@ -195,9 +143,6 @@ impl NotificationsConfig {
     /// The same, with passwords, secrets and hook URLs (which often carry tokens) hidden.
     pub fn masked(&self) -> Self {
         let mut shown = self.clone();
-        if shown.email.password.is_some() {
-            shown.email.password = Some("*****".into());
-        }
         for hook in &mut shown.webhooks {
             hook.secret = "*****".into();
             hook.url = match url::Url::parse(&hook.url) {
