@@ -115,7 +115,7 @@ fn reply(to: &str) -> NewArticle {
         channel: CommunicationChannel::Email,
         visible_for_customer: true,
         to: Some(to.into()),
-        ..NewArticle::note("RE: Printer on fire", "We sent the fire brigade.")
+        ..NewArticle::note("RE: Printer on fire", "We sent the fire brigade.\n\n> Help!")
     }
 }
 
@@ -162,6 +162,13 @@ async fn a_reply_is_written_as_mail_and_queued_with_its_article() {
             (a.subject.as_deref().unwrap(), Some(message_id.as_str()))
         );
         assert_eq!(written.references, ["<q-1@example.com>"], "{backend}");
+        // Text and HTML side by side; the text is what the agent wrote.
+        let parsed = mail_parser::MessageParser::default().parse(&due[0].raw).expect("a message");
+        let html = parsed.body_html(0).expect("an HTML part");
+        assert!(html.contains("<p style=\"margin:0 0 1em\">We sent the fire brigade.</p>"), "{backend}: {html}");
+        assert!(html.contains(">Help!</blockquote>"), "{backend}: {html}");
+        let text = parsed.body_text(0).map(|t| t.replace("\r\n", "\n"));
+        assert_eq!(text.as_deref().map(str::trim_end), Some(a.body.trim_end()), "{backend}: the text as written");
         let states = d.tickets.deliveries(&d.root, id).await.unwrap();
         assert!(
             matches!(states[..], [(aid, DeliveryState::Queued { attempts: 0, .. })] if aid == article_id),

@@ -6,6 +6,7 @@
 mod auto_response;
 mod fetcher;
 mod filters;
+mod html_text;
 mod inbound;
 mod postmaster;
 mod sender;
@@ -14,6 +15,7 @@ mod signals;
 pub use auto_response::MAX_AUTOMATIC_PER_DAY;
 pub use fetcher::{FetchRun, MailFetcher};
 pub use filters::{FilterMatch, PostmasterFilter};
+pub use html_text::html_of_plain;
 pub use inbound::InboundMail;
 pub use postmaster::{Answer, Delivered, Delivery, Postmaster, PostmasterPorts, Route};
 pub use sender::{MailSender, RetryPolicy, SendRun};

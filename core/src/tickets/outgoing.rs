@@ -106,7 +106,9 @@ impl TicketService {
             cc: article.cc.clone().filter(|c| !c.trim().is_empty()),
             subject: self.numbered_subject(ticket.number, &article.subject),
             body: article.body.clone(),
-            html: None,
+            // What a person writes leaves as text and as HTML, as OTRS's rich-text
+            // mail does; an automatic answer stays plain.
+            html: (article.sender_type != SenderType::System).then(|| crate::mail::html_of_plain(&article.body)),
             message_id: message_id.clone(),
             in_reply_to: in_reply_to.clone(),
             references: references.clone(),
