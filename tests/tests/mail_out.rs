@@ -233,6 +233,13 @@ async fn failures_are_retried_then_given_up_and_each_mail_is_sent_once() {
         let expected: Vec<_> = (0..6).map(|n| format!("jane+{n}@example.com")).collect();
         assert_eq!(recipients, expected, "{backend}: each once");
         assert!(d.queues[0].due(chrono::Utc::now(), 10).await.unwrap().is_empty(), "{backend}");
+
+        // A queue that filled faster than one batch a run is emptied by one run.
+        for n in 0..130 {
+            d.tickets.add_article(&d.root, id, reply(&format!("many+{n}@example.com"))).await.unwrap();
+        }
+        assert_eq!(sender(&d.queues[0], &smtp, 5).run().await.unwrap().sent, 130, "{backend}");
+        assert!(d.queues[0].due(chrono::Utc::now(), 10).await.unwrap().is_empty(), "{backend}");
     })
     .await;
 }

@@ -10,8 +10,12 @@ use chrono::Duration;
 use crate::error::DomainResult;
 use crate::ports::*;
 
-/// How many messages one run sends at most.
+/// How many due messages are read at a time.
 const BATCH: u64 = 50;
+/// How many batches one run works through at most: a run empties a queue that filled
+/// faster than one batch per tick, instead of sending 50 every few seconds while the
+/// rest wait, yet still ends.
+const MOST_BATCHES: usize = 40;
 /// How long a claim holds: longer than any SMTP conversation.
 const CLAIM: Duration = Duration::minutes(10);
 
@@ -66,11 +70,28 @@ impl MailSender {
 
     pub async fn run(&self) -> DomainResult<SendRun> {
         let mut run = SendRun::default();
-        let now = self.clock.now();
-        for mail in self.queue.due(now, BATCH).await? {
+        for _ in 0..MOST_BATCHES {
+            let due = self.queue.due(self.clock.now(), BATCH).await?;
+            let full = due.len() as u64 == BATCH;
+            let handled = self.send_batch(due, &mut run).await?;
+            // A short batch was the last; one whose every message another instance
+            // claimed would come back the same.
+            if !full || handled == 0 {
+                break;
+            }
+        }
+        Ok(run)
+    }
+
+    /// Sends what it can claim of `due`; how many it claimed.
+    async fn send_batch(&self, due: Vec<QueuedMail>, run: &mut SendRun) -> DomainResult<usize> {
+        let mut handled = 0;
+        for mail in due {
+            let now = self.clock.now();
             if !self.queue.claim(mail.id, now, now + CLAIM).await? {
                 continue;
             }
+            handled += 1;
             match self.transport.send(&mail.envelope, &mail.raw).await {
                 Ok(()) => {
                     self.queue.sent(mail.id).await?;
@@ -89,7 +110,7 @@ impl MailSender {
                 }
             }
         }
-        Ok(run)
+        Ok(handled)
     }
 }
 
