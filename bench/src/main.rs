@@ -13,6 +13,7 @@ mod chart;
 mod import;
 mod load;
 mod mail;
+mod mail_memory;
 mod report;
 mod server;
 
@@ -77,6 +78,7 @@ fn run() -> Result<(), String> {
     std::fs::create_dir_all(&s.out).map_err(|e| format!("cannot create {}: {e}", s.out.display()))?;
     let mut results = Results::new(&s);
     let mut mail_results = Vec::new();
+    let mut memory_results = Vec::new();
     let import_results =
         if s.cases.is_empty() || s.cases.iter().any(|c| c == "import") { import::measure(&s)? } else { Vec::new() };
     // `BENCH_CASES=import` alone needs no server.
@@ -103,6 +105,8 @@ fn run() -> Result<(), String> {
         if s.cases.is_empty() || s.cases.iter().any(|c| c == "mail") {
             eprintln!("bench: {} mail ingest", engine.name());
             mail_results.extend(mail::measure(&s, engine.name(), &db)?);
+            eprintln!("bench: {} mail ingest memory", engine.name());
+            memory_results.extend(mail_memory::measure(&s, engine.name(), &db)?);
         }
         results.engines.push(EngineResult::new(engine.name(), startup_ms, idle_rss_kb, peak_rss_kb, measured));
     }
@@ -116,7 +120,9 @@ fn run() -> Result<(), String> {
     }
     report::print(&results);
     mail::print(&mail_results);
-    let mail_json = serde_json::to_string_pretty(&mail_results).map_err(|e| e.to_string())?;
+    mail_memory::print(&memory_results);
+    let mail_json = serde_json::json!({ "ingest": mail_results, "memory": memory_results });
+    let mail_json = serde_json::to_string_pretty(&mail_json).map_err(|e| e.to_string())?;
     std::fs::write(s.out.join("mail.json"), mail_json).map_err(|e| format!("mail.json: {e}"))?;
     report::write(&results, &s.out)?;
     chart::write(&results, &s.out.join("throughput.svg"))?;

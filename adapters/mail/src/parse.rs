@@ -4,13 +4,13 @@ use std::sync::Arc;
 
 use goats_core::mail::InboundMail;
 use goats_core::model::NewAttachment;
-use mail_parser::{Address, HeaderValue, MessageParser, MimeHeaders};
+use mail_parser::{Address, HeaderValue, MessageParser, MessagePart, MimeHeaders, PartType};
 
 /// Reads a message. Never fails: bytes that are no message at all become a mail with
 /// no headers whose body is the bytes as text, so the sender is still heard.
 pub fn parse(raw: Vec<u8>) -> InboundMail {
     let raw: Arc<[u8]> = raw.into();
-    let Some(message) = MessageParser::default().parse(&raw[..]) else {
+    let Some(mut message) = MessageParser::default().parse(&raw[..]) else {
         return InboundMail {
             subject: String::new(),
             body: String::from_utf8_lossy(&raw).into_owned(),
@@ -43,9 +43,10 @@ pub fn parse(raw: Vec<u8>) -> InboundMail {
         body = text.to_string();
     }
     let mut attachments = Vec::new();
-    for part in message.attachments() {
+    for index in message.attachments.clone() {
+        let Some(part) = message.parts.get_mut(index as usize) else { continue };
         let name = part.attachment_name().map(str::to_string).unwrap_or_else(|| unnamed(part, attachments.len()));
-        attachments.push(NewAttachment::new(&name, part.contents().to_vec()));
+        attachments.push(NewAttachment::new(&name, take_contents(part)));
     }
     // An HTML body is kept beside its text, as OTRS keeps it (`file-2`): the article
     // shows the text, the HTML is there to open.
@@ -73,6 +74,15 @@ pub fn parse(raw: Vec<u8>) -> InboundMail {
 }
 
 const TEXT_PLAIN: &str = "text/plain; charset=utf-8";
+
+/// A part's decoded bytes, moved out of the parsed message rather than copied: a large
+/// attachment is then held once by the parser's result, not twice.
+fn take_contents(part: &mut MessagePart<'_>) -> Vec<u8> {
+    match &mut part.body {
+        PartType::Binary(bytes) | PartType::InlineBinary(bytes) => std::mem::take(bytes).into_owned(),
+        _ => part.contents().to_vec(),
+    }
+}
 
 /// A header's value as text: lists joined, addresses written out.
 fn header_text(value: &HeaderValue<'_>) -> Option<String> {
