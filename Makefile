@@ -31,7 +31,7 @@ test-browser: assets
 ## Writes target/bench/results.json and target/bench/throughput.svg. Not part of `make test`.
 ## BENCH_TICKETS, BENCH_SECONDS, BENCH_CLIENTS, BENCH_ENGINES and BENCH_CASES (words of case
 ## names, e.g. BENCH_CASES=create,article) change what it measures.
-bench: assets
+bench: assets test-tools
 	@command -v oha >/dev/null 2>&1 || $(CARGO) install oha --locked
 	$(CARGO) build --release --locked -p goats -p goats-bench
 	$${CARGO_TARGET_DIR:-target}/release/goats-bench

@@ -16,16 +16,30 @@ pub async fn ingest(app: &App, queue: Option<&str>, trusted: bool) -> Result<(),
             None => return Err(AppError::Usage(format!("there is no queue named `{name}`"))),
         },
     };
-    // The whole message, as the postmaster keeps it; the attachment limit bounds each
-    // file, not the message, so a message with several large files still arrives.
-    let raw = tokio::task::spawn_blocking(|| {
+    // The whole message, as the postmaster keeps it, up to the mail limit: one byte
+    // more is read to tell a message at the limit from a larger one.
+    let limit = app.config.mail.max_message_mb * 1024 * 1024;
+    let raw = tokio::task::spawn_blocking(move || {
+        let mut stdin = std::io::stdin().lock();
         let mut raw = Vec::new();
-        std::io::stdin().lock().read_to_end(&mut raw).map(|_| raw)
+        (&mut stdin).take(limit + 1).read_to_end(&mut raw)?;
+        // The rest of a message too large is read and dropped, so the mail server
+        // hears the exit status rather than a broken pipe.
+        if raw.len() as u64 > limit {
+            std::io::copy(&mut stdin, &mut std::io::sink())?;
+        }
+        Ok::<_, std::io::Error>(raw)
     })
     .await
     .map_err(|e| AppError::Io(std::io::Error::other(e)))??;
     if raw.is_empty() {
         return Err(AppError::Usage("no message on standard input".into()));
+    }
+    if raw.len() as u64 > limit {
+        return Err(AppError::Domain(goats_core::DomainError::invalid(
+            "message",
+            format!("the message is larger than mail.max_message_mb ({} MB)", app.config.mail.max_message_mb),
+        )));
     }
     let mail = goats_mail::parse(raw);
     let Delivered { delivery, signals, answer } = app.postmaster.deliver(mail, &Route { queue, trusted }).await?;

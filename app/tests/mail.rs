@@ -83,6 +83,50 @@ fn the_exit_status_tells_the_mta_what_to_do() {
     assert_eq!(out.status.code(), Some(75), "{}", said(&out));
 }
 
+/// A message with one attachment of `bytes` bytes, base64 as mail carries it.
+fn with_attachment(bytes: usize) -> Vec<u8> {
+    let line = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAx\r\n";
+    let mut m = b"From: Bob <bob@example.com>\r\nSubject: The scan\r\nMessage-ID: <scan@example.com>\r\n\
+        MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"B\"\r\n\r\n--B\r\n\
+        Content-Type: text/plain\r\n\r\nAttached.\r\n--B\r\nContent-Type: application/pdf; name=\"scan.pdf\"\r\n\
+        Content-Transfer-Encoding: base64\r\n\r\n"
+        .to_vec();
+    for _ in 0..bytes / 54 {
+        m.extend_from_slice(line.as_bytes());
+    }
+    m.extend_from_slice(b"--B--\r\n");
+    m
+}
+
+#[test]
+fn mail_with_a_file_larger_than_an_upload_arrives_and_a_message_over_the_mail_limit_is_bounced() {
+    let dir = temp_dir();
+    let ingest = |config: Option<&std::path::Path>| {
+        let mut c = goats(&dir.0);
+        c.env("GOATS_ADMIN_PASSWORD", "mail-test-password").args(["mail", "ingest"]);
+        if let Some(file) = config {
+            c.env("GOATS_CONFIG", file);
+        }
+        c
+    };
+    // 12 MB: over the 10 MB an agent may upload, well within the 50 MB of a message.
+    let big = with_attachment(12 * 1024 * 1024);
+    let out = pipe(ingest(None), &big);
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    assert!(said(&out).starts_with("new ticket"), "{}", said(&out));
+
+    let small_limit = dir.0.join("small-limit.yaml");
+    std::fs::write(&small_limit, "mail:\n  max_message_mb: 5\n").unwrap();
+    let mut bigger = big.clone();
+    bigger = String::from_utf8(bigger).unwrap().replace("<scan@example.com>", "<scan-2@example.com>").into_bytes();
+    let out = pipe(ingest(Some(&small_limit)), &bigger);
+    assert_eq!(out.status.code(), Some(65), "refused, so the mail server bounces it: {}", said(&out));
+    assert!(said(&out).contains("mail.max_message_mb (5 MB)"), "{}", said(&out));
+    // Refused means not stored: the same message under the default limit is new.
+    let out = pipe(ingest(None), &bigger);
+    assert!(said(&out).starts_with("new ticket"), "{}", said(&out));
+}
+
 /// aiosmtpd, from the venv `make test-tools` builds under the target directory.
 fn smtp_python() -> std::path::PathBuf {
     let target = std::env::var("CARGO_TARGET_DIR")

@@ -108,7 +108,7 @@ impl Fixture {
     }
 }
 
-fn body(resp: ureq::Response) -> Result<Value, String> {
+pub fn body(resp: ureq::Response) -> Result<Value, String> {
     serde_json::from_str(&resp.into_string().map_err(|e| err("reading", e))?).map_err(|e| err("JSON", e))
 }
 
@@ -119,7 +119,7 @@ fn cookie(resp: &ureq::Response, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-fn new_ticket(queue_id: i64, title: &str) -> Value {
+pub fn new_ticket(queue_id: i64, title: &str) -> Value {
     json!({
         "title": title,
         "queue_id": queue_id,

@@ -14,6 +14,7 @@ mod import;
 mod load;
 mod mail;
 mod mail_memory;
+mod replies;
 mod report;
 mod server;
 
@@ -79,6 +80,7 @@ fn run() -> Result<(), String> {
     let mut results = Results::new(&s);
     let mut mail_results = Vec::new();
     let mut memory_results = Vec::new();
+    let mut reply_results = Vec::new();
     let import_results =
         if s.cases.is_empty() || s.cases.iter().any(|c| c == "import") { import::measure(&s)? } else { Vec::new() };
     // `BENCH_CASES=import` alone needs no server.
@@ -108,6 +110,10 @@ fn run() -> Result<(), String> {
             eprintln!("bench: {} mail ingest memory", engine.name());
             memory_results.extend(mail_memory::measure(&s, engine.name(), &db)?);
         }
+        if s.cases.is_empty() || s.cases.iter().any(|c| c == "replies") {
+            eprintln!("bench: {} replies to an SMTP peer", engine.name());
+            reply_results.push(replies::measure(&s, engine.name(), &db)?);
+        }
         results.engines.push(EngineResult::new(engine.name(), startup_ms, idle_rss_kb, peak_rss_kb, measured));
     }
     import::print(&import_results);
@@ -121,7 +127,8 @@ fn run() -> Result<(), String> {
     report::print(&results);
     mail::print(&mail_results);
     mail_memory::print(&memory_results);
-    let mail_json = serde_json::json!({ "ingest": mail_results, "memory": memory_results });
+    replies::print(&reply_results);
+    let mail_json = serde_json::json!({ "ingest": mail_results, "memory": memory_results, "replies": reply_results });
     let mail_json = serde_json::to_string_pretty(&mail_json).map_err(|e| e.to_string())?;
     std::fs::write(s.out.join("mail.json"), mail_json).map_err(|e| format!("mail.json: {e}"))?;
     report::write(&results, &s.out)?;

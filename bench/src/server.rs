@@ -136,7 +136,7 @@ fn psql(url: &str, sql: &str) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-fn free_port() -> Result<u16, String> {
+pub fn free_port() -> Result<u16, String> {
     let l = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
     Ok(l.local_addr().map_err(|e| e.to_string())?.port())
 }
@@ -148,8 +148,17 @@ pub struct Running {
 
 impl Running {
     pub fn start(s: &Settings, db: &Database) -> Result<Self, String> {
+        Self::start_with(s, db, None)
+    }
+
+    /// `goats serve` reading the configuration file `config`, when given.
+    pub fn start_with(s: &Settings, db: &Database, config: Option<&std::path::Path>) -> Result<Self, String> {
         let port = free_port()?;
-        let child = goats(s, db)
+        let mut cmd = goats(s, db);
+        if let Some(file) = config {
+            cmd.env("GOATS_CONFIG", file);
+        }
+        let child = cmd
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
             .stdout(Stdio::null())
             .spawn()

@@ -27,6 +27,10 @@ pub struct MailConfig {
     /// When the mail accounts (OTRS's `mail_account`) are read: a cron expression with
     /// seconds. Across instances each account is read at most once a minute.
     pub fetch_schedule: String,
+    /// The largest message `goats mail ingest` takes, whole, in MB; a larger one is
+    /// refused (exit 65, so the mail server bounces it to its sender). Its files are not
+    /// held to `tickets.max_attachment_mb`, which bounds uploads.
+    pub max_message_mb: u64,
 }
 
 impl Default for MailConfig {
@@ -36,6 +40,7 @@ impl Default for MailConfig {
             send_schedule: "*/5 * * * * *".into(),
             retry: MailRetryConfig::default(),
             fetch_schedule: "0 * * * * *".into(),
+            max_message_mb: 50,
         }
     }
 }
@@ -116,6 +121,9 @@ impl MailConfig {
             && smtp.host.trim().is_empty()
         {
             return Err(AppError::Config("mail.smtp.host must name a server".into()));
+        }
+        if !(1..=1024).contains(&self.max_message_mb) {
+            return Err(AppError::Config("mail.max_message_mb must be 1–1024".into()));
         }
         let r = &self.retry;
         if !(1..=100).contains(&r.attempts)

@@ -95,6 +95,12 @@ pub struct NewArticle {
 }
 
 impl NewArticle {
+    /// Whether this is mail as it arrived (the postmaster's work): its size was
+    /// bounded whole, by the mail limit, not file by file like an upload.
+    pub fn arrived_as_mail(&self) -> bool {
+        self.plain.is_some() && self.outbound.is_none()
+    }
+
     /// An internal note by an agent, the most common article in a help desk's day.
     pub fn note(subject: impl Into<String>, body: impl Into<String>) -> Self {
         Self {

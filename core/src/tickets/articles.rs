@@ -11,8 +11,13 @@ use super::{TicketService, plan};
 impl TicketService {
     /// What every new article must meet whoever writes it: attachments within the
     /// size limit, and time units a `time_accounting` row holds (rounded as it rounds).
+    /// Mail that arrived is not held to the upload limit: it was bounded as a whole
+    /// where it came in, and refusing one of its files would lose the customer's mail.
     pub(super) fn check_article(&self, article: &mut NewArticle) -> DomainResult<()> {
         article.time_unit = article.time_unit.map(time_units).transpose()?;
+        if article.arrived_as_mail() {
+            return Ok(());
+        }
         match article.attachments.iter().find(|a| a.content().len() as u64 > self.max_attachment_bytes) {
             Some(big) => Err(DomainError::invalid(
                 "attachments",
