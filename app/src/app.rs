@@ -225,6 +225,9 @@ impl App {
                 self.lookups.clone(),
             )),
             notification_admin: Arc::new(NotificationAdmin::new(Arc::new(self.db.clone()), self.lookups.clone())),
+            // Checked when the configuration was validated.
+            trusted_proxies: goats_http::client_addr::TrustedProxies::parse(&self.config.trusted_proxies)
+                .unwrap_or_default(),
         }
     }
 }

@@ -554,3 +554,41 @@ async fn on_an_otrs_database_tickets_are_numbered_by_its_sysconfig() {
     db.close().await;
     source.drop_database().await;
 }
+
+/// Behind a trusted proxy, logins are counted by the address it reports: a stranger
+/// guessing Ada's password slows down only their own tries. A forwarding header from
+/// anyone else is ignored, so it cannot be used to escape the count.
+#[test]
+fn logins_are_throttled_by_the_client_a_trusted_proxy_names() {
+    let dir = temp_dir();
+    let port = free_port();
+    let server = Server::start(
+        goats(&dir.0).env("GOATS_ADMIN_PASSWORD", "proxy-test-password").env("GOATS_TRUSTED_PROXIES", "127.0.0.1"),
+        port,
+    );
+    let login = |password: &str, forwarded_for: &str| {
+        let body = format!(r#"{{"login":"root@localhost","password":"{password}"}}"#);
+        exchange(port, "POST", "/api/v1/auth/login", Some(&body), &[("X-Forwarded-For", forwarded_for)]).unwrap().0
+    };
+    for _ in 0..5 {
+        assert_eq!(login("guess", "203.0.113.9"), 401);
+    }
+    assert_eq!(login("guess", "203.0.113.9"), 429, "the guesser waits");
+    assert_eq!(login("proxy-test-password", "198.51.100.20"), 200, "the owner, elsewhere, does not");
+    let out = server.stop();
+    assert!(stderr(&out).contains("203.0.113.9"), "the throttled try is logged with its client: {}", stderr(&out));
+
+    // Trusting no proxy, the header is the client's own word and is ignored: all these
+    // tries come from 127.0.0.1, whatever they claim.
+    let port = free_port();
+    let server = Server::start(goats(&dir.0).env("GOATS_TRUSTED_PROXIES", ""), port);
+    let login = |password: &str, forwarded_for: &str| {
+        let body = format!(r#"{{"login":"root@localhost","password":"{password}"}}"#);
+        exchange(port, "POST", "/api/v1/auth/login", Some(&body), &[("X-Forwarded-For", forwarded_for)]).unwrap().0
+    };
+    for n in 0..5 {
+        assert_eq!(login("guess", &format!("203.0.113.{n}")), 401);
+    }
+    assert_eq!(login("proxy-test-password", "203.0.113.77"), 429);
+    server.stop();
+}

@@ -39,29 +39,39 @@ pub struct Session {
     pub refresh_expires: DateTime<Utc>,
 }
 
-/// Counts failed logins per key (a login, a client address) in a sliding window.
+/// Counts failed logins per key (an account from one client, a client address) in a
+/// sliding window. From the `limit`-th failure on, each next try must wait, twice as
+/// long after every further failure (`first_wait`, then double, at most the window).
 #[derive(Debug)]
 pub struct LoginThrottle {
     window: Duration,
     limit: usize,
+    first_wait: Duration,
     failures: HashMap<String, Vec<DateTime<Utc>>>,
 }
 
 impl LoginThrottle {
-    pub fn new(limit: usize, window: Duration) -> Self {
-        Self { window, limit, failures: HashMap::new() }
+    pub fn new(limit: usize, window: Duration, first_wait: Duration) -> Self {
+        Self { window, limit, first_wait, failures: HashMap::new() }
     }
 
-    /// Seconds until `key` may try again, if it is locked out now.
+    /// Seconds until `key` may try again, if it must wait now.
     pub fn locked_for(&mut self, key: &str, now: DateTime<Utc>) -> Option<u64> {
         let window = self.window;
         let list = self.failures.get_mut(key)?;
         list.retain(|t| *t > now - window);
+        if list.is_empty() {
+            self.failures.remove(key);
+            return None;
+        }
         if list.len() < self.limit {
             return None;
         }
-        let oldest = *list.iter().min()?;
-        Some(((oldest + window) - now).num_seconds().max(1) as u64)
+        let latest = *list.iter().max()?;
+        let doublings = (list.len() - self.limit).min(20) as i32;
+        let wait = (self.first_wait * 2i32.pow(doublings as u32)).min(window);
+        let until = latest + wait;
+        (until > now).then(|| (until - now).num_seconds().max(1) as u64)
     }
 
     pub fn fail(&mut self, key: &str, now: DateTime<Utc>) {
@@ -80,7 +90,10 @@ pub struct AuthService {
     tokens: Arc<dyn RefreshTokenStore>,
     clock: Arc<dyn Clock>,
     refresh_ttl: Duration,
-    by_login: Mutex<LoginThrottle>,
+    /// Failures of one account from one client: a stranger guessing slows down only
+    /// their own tries, never the account's owner elsewhere.
+    by_account: Mutex<LoginThrottle>,
+    /// Failures from one client, whatever the account: one guesser trying many logins.
     by_client: Mutex<LoginThrottle>,
     cpu: Arc<dyn CpuWork>,
 }
@@ -112,9 +125,10 @@ impl AuthService {
             tokens,
             clock,
             refresh_ttl,
-            // Five wrong passwords for one login, or twenty from one address, in 15 minutes.
-            by_login: Mutex::new(LoginThrottle::new(5, Duration::minutes(15))),
-            by_client: Mutex::new(LoginThrottle::new(20, Duration::minutes(15))),
+            // Five wrong passwords for one login from one address, or twenty from one
+            // address, in 15 minutes: then 30 s, 1 min, 2 min … up to 15 min between tries.
+            by_account: Mutex::new(LoginThrottle::new(5, Duration::minutes(15), Duration::seconds(30))),
+            by_client: Mutex::new(LoginThrottle::new(20, Duration::minutes(15), Duration::seconds(30))),
             cpu: Arc::new(InlineCpu),
         }
     }
@@ -151,7 +165,7 @@ impl AuthService {
             self.failed(&key, client, now);
             return Err(AuthError::InvalidCredentials);
         };
-        lock(&self.by_login).clear(&key);
+        lock(&self.by_account).clear(&account_key(&key, client));
         self.issue(&new_secret(), Subject::Customer(creds.login), now).await
     }
 
@@ -170,7 +184,7 @@ impl AuthService {
             self.failed(&login_key, client, now);
             return Err(AuthError::InvalidCredentials);
         };
-        lock(&self.by_login).clear(&login_key);
+        lock(&self.by_account).clear(&account_key(&login_key, client));
         Ok((creds.user_id, creds.login))
     }
 
@@ -231,7 +245,7 @@ impl AuthService {
     }
 
     fn throttled(&self, key: &str, client: &str, now: DateTime<Utc>) -> Result<(), AuthError> {
-        let a = lock(&self.by_login).locked_for(key, now);
+        let a = lock(&self.by_account).locked_for(&account_key(key, client), now);
         let b = lock(&self.by_client).locked_for(client, now);
         match a.max(b) {
             Some(retry_after_secs) => Err(AuthError::Throttled { retry_after_secs }),
@@ -240,9 +254,14 @@ impl AuthService {
     }
 
     fn failed(&self, key: &str, client: &str, now: DateTime<Utc>) {
-        lock(&self.by_login).fail(key, now);
+        lock(&self.by_account).fail(&account_key(key, client), now);
         lock(&self.by_client).fail(client, now);
     }
+}
+
+/// The key of one account's failures from one client.
+fn account_key(account: &str, client: &str) -> String {
+    format!("{account}\u{1f}{client}")
 }
 
 fn lock(m: &Mutex<LoginThrottle>) -> std::sync::MutexGuard<'_, LoginThrottle> {

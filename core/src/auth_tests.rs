@@ -41,16 +41,46 @@ async fn login_checks_the_password_and_says_nothing_more() {
     assert_eq!(w.auth.login("ada", "right password", "10.0.0.1").await.unwrap_err(), AuthError::InvalidCredentials);
 }
 
+fn waits(r: Result<Session, AuthError>) -> Option<u64> {
+    match r {
+        Err(AuthError::Throttled { retry_after_secs }) => Some(retry_after_secs),
+        _ => None,
+    }
+}
+
 #[tokio::test]
-async fn repeated_failures_lock_a_login_out_for_a_while() {
+async fn a_stranger_guessing_slows_down_only_themselves_and_ever_more() {
     let w = world().await;
     for _ in 0..5 {
         assert_eq!(w.auth.login("ada", "guess", "10.0.0.2").await.unwrap_err(), AuthError::InvalidCredentials);
     }
-    let err = w.auth.login("ada", "right password", "10.0.0.3").await.unwrap_err();
-    assert!(matches!(err, AuthError::Throttled { retry_after_secs } if retry_after_secs > 800), "{err:?}");
-    w.clock.advance(Duration::minutes(16));
+    // The guesser waits; Ada, elsewhere, is not locked out of her own account.
+    assert_eq!(waits(w.auth.login("ada", "guess", "10.0.0.2").await), Some(30));
     assert!(w.auth.login("ada", "right password", "10.0.0.3").await.is_ok());
+    // Each further failure within the window doubles the wait.
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        let wait = waits(w.auth.login("ada", "guess", "10.0.0.2").await).expect("throttled");
+        seen.push(wait);
+        w.clock.advance(Duration::seconds(wait as i64));
+        assert_eq!(w.auth.login("ada", "guess", "10.0.0.2").await.unwrap_err(), AuthError::InvalidCredentials);
+    }
+    assert_eq!(seen, [30, 60, 120, 240]);
+    assert_eq!(waits(w.auth.login("ada", "guess", "10.0.0.2").await), Some(480));
+    // Fifteen quiet minutes forgive everything.
+    w.clock.advance(Duration::minutes(16));
+    assert!(w.auth.login("ada", "right password", "10.0.0.2").await.is_ok());
+}
+
+#[tokio::test]
+async fn one_client_trying_many_logins_is_slowed_down_alone() {
+    let w = world().await;
+    for n in 0..20 {
+        let r = w.auth.login(&format!("user{n}"), "guess", "10.0.0.9").await;
+        assert_eq!(r.unwrap_err(), AuthError::InvalidCredentials);
+    }
+    assert_eq!(waits(w.auth.login("ada", "right password", "10.0.0.9").await), Some(30), "that client waits");
+    assert!(w.auth.login("ada", "right password", "10.0.0.4").await.is_ok(), "everyone else does not");
 }
 
 #[tokio::test]

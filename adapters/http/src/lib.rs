@@ -6,6 +6,7 @@
 //! route files (`routes/**/*.yaml`), loaded by [`routing`].
 
 pub mod api;
+pub mod client_addr;
 mod generic_interface;
 mod health;
 pub mod routing;
@@ -47,6 +48,8 @@ pub struct AppState {
     /// Each agent's notification settings and "My Queues".
     pub notification_choices: Arc<goats_core::agent_notifications::NotificationChoices>,
     pub notification_admin: Arc<goats_core::admin::notifications::NotificationAdmin>,
+    /// The proxies whose forwarding headers name the client (login throttling, logs).
+    pub trusted_proxies: client_addr::TrustedProxies,
 }
 
 /// The server's routes from the route files built into goats: for tests and embedders

@@ -28,6 +28,11 @@ pub const DEFAULT_CONFIG_FILE: &str = "goats.yaml";
 pub struct Config {
     /// Address the HTTP server binds.
     pub listen: String,
+    /// Reverse proxies (addresses or networks such as `10.88.0.0/16`) whose
+    /// `Forwarded`/`X-Forwarded-For` name the client; anyone else's are ignored. Logins
+    /// are throttled and logged by that address. Also `GOATS_TRUSTED_PROXIES`
+    /// (comma-separated).
+    pub trusted_proxies: Vec<String>,
     pub database: DatabaseConfig,
     pub log: LogConfig,
     pub tickets: TicketsConfig,
@@ -108,6 +113,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             listen: "127.0.0.1:8080".into(),
+            trusted_proxies: Vec::new(),
             database: DatabaseConfig::default(),
             log: LogConfig::default(),
             tickets: TicketsConfig::default(),
@@ -212,6 +218,9 @@ impl Config {
         if let Some(v) = env.get("GOATS_DATABASE_URL") {
             self.database.url = v;
         }
+        if let Some(v) = env.get("GOATS_TRUSTED_PROXIES") {
+            self.trusted_proxies = v.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect();
+        }
         if let Some(v) = env.get("GOATS_LISTEN") {
             self.listen = v;
         }
@@ -241,6 +250,8 @@ impl Config {
 
     pub fn validate(&self) -> Result<(), AppError> {
         self.listen_addr()?;
+        goats_http::client_addr::TrustedProxies::parse(&self.trusted_proxies)
+            .map_err(|e| AppError::Config(format!("trusted_proxies: {e}")))?;
         let url = url::Url::parse(&self.database.url).map_err(|e| {
             AppError::Config(format!("database.url {} is not a URL: {e}", goats_sql::mask_url(&self.database.url)))
         })?;

@@ -1,7 +1,7 @@
 //! `/api/v1/auth/*` and `/api/v1/users/me`.
 
 use goats_core::ports::Subject;
-use poem::web::RemoteAddr;
+use poem::Request;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi, Tags};
 
@@ -96,14 +96,18 @@ impl AuthApi {
     /// Log in with login and password — an agent, or with `"kind": "customer"` a customer
     /// contact; returns an access and a refresh token.
     #[oai(path = "/auth/login", method = "post")]
-    async fn login(&self, body: Json<LoginRequest>, addr: &RemoteAddr) -> Result<Json<TokenPair>, ApiError> {
-        let client = addr.as_socket_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| addr.to_string());
-        let session = match body.kind.unwrap_or(LoginKind::Agent) {
-            LoginKind::Agent => self.state.auth.login(body.login.as_ref(), body.password.as_ref(), &client).await?,
-            LoginKind::Customer => {
-                self.state.auth.customer_login(body.login.as_ref(), body.password.as_ref(), &client).await?
-            }
+    async fn login(&self, body: Json<LoginRequest>, req: &Request) -> Result<Json<TokenPair>, ApiError> {
+        let peer = req.remote_addr().as_socket_addr().map(|a| a.ip());
+        let client = self.state.trusted_proxies.client(peer, req);
+        let login = body.login.as_ref();
+        let outcome = match body.kind.unwrap_or(LoginKind::Agent) {
+            LoginKind::Agent => self.state.auth.login(login, body.password.as_ref(), &client).await,
+            LoginKind::Customer => self.state.auth.customer_login(login, body.password.as_ref(), &client).await,
         };
+        if let Err(e) = &outcome {
+            crate::client_addr::note_refusal(&client, login, e);
+        }
+        let session = outcome?;
         Ok(self.pair(session))
     }
 

@@ -72,7 +72,13 @@ pub async fn authenticate(
         let (Some(login), Some(password)) = (p.str("UserLogin"), p.str("Password")) else {
             return Err(GiError::auth(operation));
         };
-        state.auth.check_password(&login, &password, client).await.map_err(|_| GiError::auth(operation))?.0
+        let checked = state.auth.check_password(&login, &password, client).await;
+        checked
+            .map_err(|e| {
+                crate::client_addr::note_refusal(client, &login, &e);
+                GiError::auth(operation)
+            })?
+            .0
     };
     state.auth.permissions(user_id).await.map_err(|_| GiError::auth(operation))
 }

@@ -7,7 +7,9 @@ use goats_core::model::*;
 use goats_core::permission::AgentPermissions;
 use goats_core::tickets::{Precondition, TicketChange};
 use poem::http::Uri;
-use poem::web::{Data, Json, Path, RemoteAddr};
+use poem::web::{Data, Json, Path};
+
+use crate::client_addr::ClientAddr;
 use poem::{Body, handler};
 use serde_json::{Map, Value, json};
 
@@ -24,19 +26,15 @@ pub async fn read_params(op: &str, uri: &Uri, body: Body) -> Result<Params, GiEr
     Params::read(uri, &bytes).map_err(|e| GiError::new(op, "InvalidParameter", e))
 }
 
-pub fn client(addr: &RemoteAddr) -> String {
-    addr.as_socket_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| addr.to_string())
-}
-
 async fn begin(
     state: &AppState,
     op: &str,
     uri: &Uri,
-    addr: &RemoteAddr,
+    addr: &ClientAddr,
     body: Body,
 ) -> Result<(Params, AgentPermissions), GiError> {
     let p = read_params(op, uri, body).await?;
-    let caller = authenticate(state, &p, op, &client(addr)).await?;
+    let caller = authenticate(state, &p, op, &addr.0).await?;
     Ok((p, caller))
 }
 
@@ -99,8 +97,8 @@ fn ticket_id(op: &str, raw: &str) -> Result<TicketId, GiError> {
 }
 
 #[handler]
-pub async fn create(state: Data<&AppState>, uri: &Uri, addr: &RemoteAddr, body: Body) -> Json<Value> {
-    respond(ticket_create(&state, uri, addr, body).await)
+pub async fn create(state: Data<&AppState>, uri: &Uri, addr: ClientAddr, body: Body) -> Json<Value> {
+    respond(ticket_create(&state, uri, &addr, body).await)
 }
 
 #[handler]
@@ -108,15 +106,15 @@ pub async fn get(
     state: Data<&AppState>,
     Path(id): Path<String>,
     uri: &Uri,
-    addr: &RemoteAddr,
+    addr: ClientAddr,
     body: Body,
 ) -> Json<Value> {
-    respond(ticket_get(&state, &id, uri, addr, body).await)
+    respond(ticket_get(&state, &id, uri, &addr, body).await)
 }
 
 #[handler]
-pub async fn search(state: Data<&AppState>, uri: &Uri, addr: &RemoteAddr, body: Body) -> Json<Value> {
-    respond(ticket_search(&state, uri, addr, body).await)
+pub async fn search(state: Data<&AppState>, uri: &Uri, addr: ClientAddr, body: Body) -> Json<Value> {
+    respond(ticket_search(&state, uri, &addr, body).await)
 }
 
 #[handler]
@@ -124,10 +122,10 @@ pub async fn update(
     state: Data<&AppState>,
     Path(id): Path<String>,
     uri: &Uri,
-    addr: &RemoteAddr,
+    addr: ClientAddr,
     body: Body,
 ) -> Json<Value> {
-    respond(ticket_update(&state, &id, uri, addr, body).await)
+    respond(ticket_update(&state, &id, uri, &addr, body).await)
 }
 
 #[handler]
@@ -135,10 +133,10 @@ pub async fn history(
     state: Data<&AppState>,
     Path(id): Path<String>,
     uri: &Uri,
-    addr: &RemoteAddr,
+    addr: ClientAddr,
     body: Body,
 ) -> Json<Value> {
-    respond(ticket_history(&state, &id, uri, addr, body).await)
+    respond(ticket_history(&state, &id, uri, &addr, body).await)
 }
 
 /// A field given by name (`Queue`) or by id (`QueueID`).
@@ -285,7 +283,7 @@ fn attachments(op: &str, p: &Params) -> Result<Vec<NewAttachment>, GiError> {
         .collect()
 }
 
-async fn ticket_create(state: &AppState, uri: &Uri, addr: &RemoteAddr, body: Body) -> Result<Value, GiError> {
+async fn ticket_create(state: &AppState, uri: &Uri, addr: &ClientAddr, body: Body) -> Result<Value, GiError> {
     const OP: &str = "TicketCreate";
     let (p, caller) = begin(state, OP, uri, addr, body).await?;
     refuse_unsupported(OP, &p)?;
@@ -366,7 +364,7 @@ async fn ticket_get(
     state: &AppState,
     raw_id: &str,
     uri: &Uri,
-    addr: &RemoteAddr,
+    addr: &ClientAddr,
     body: Body,
 ) -> Result<Value, GiError> {
     const OP: &str = "TicketGet";
@@ -409,7 +407,7 @@ async fn resolve_all(
     Ok(ids)
 }
 
-async fn ticket_search(state: &AppState, uri: &Uri, addr: &RemoteAddr, body: Body) -> Result<Value, GiError> {
+async fn ticket_search(state: &AppState, uri: &Uri, addr: &ClientAddr, body: Body) -> Result<Value, GiError> {
     const OP: &str = "TicketSearch";
     let (p, caller) = begin(state, OP, uri, addr, body).await?;
     let ints = |key: &str| p.list(key).iter().filter_map(|v| v.parse().ok()).collect::<Vec<i32>>();
@@ -488,7 +486,7 @@ async fn ticket_update(
     state: &AppState,
     raw_id: &str,
     uri: &Uri,
-    addr: &RemoteAddr,
+    addr: &ClientAddr,
     body: Body,
 ) -> Result<Value, GiError> {
     const OP: &str = "TicketUpdate";
@@ -553,7 +551,7 @@ async fn ticket_history(
     state: &AppState,
     raw_id: &str,
     uri: &Uri,
-    addr: &RemoteAddr,
+    addr: &ClientAddr,
     body: Body,
 ) -> Result<Value, GiError> {
     const OP: &str = "TicketHistoryGet";

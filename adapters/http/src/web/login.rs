@@ -4,7 +4,7 @@
 use askama::Template;
 use goats_core::auth::{AuthError, new_secret};
 use poem::http::{StatusCode, header};
-use poem::web::{Form, Query, RemoteAddr};
+use poem::web::{Form, Query};
 use poem::{Request, Response, handler};
 use serde::Deserialize;
 
@@ -13,6 +13,7 @@ use super::i18n::Tr;
 use super::page::{Chrome, Nav, html};
 use super::session::{CurrentSession, LOGIN_CSRF_COOKIE, SESSION_COOKIE, set_private_cookie};
 use crate::AppState;
+use crate::client_addr::ClientAddr;
 
 #[derive(Template)]
 #[template(path = "pages/login.html")]
@@ -47,17 +48,17 @@ pub struct Credentials {
 pub async fn submit(
     req: &Request,
     state: poem::web::Data<&AppState>,
-    addr: &RemoteAddr,
+    ClientAddr(client): ClientAddr,
     Form(f): Form<Credentials>,
 ) -> Response {
     let tr = Tr(browser_lang(req));
-    let client = addr.as_socket_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| addr.to_string());
     let next = safe_next(f.next.as_deref());
     let (user_id, _) = match state.auth.check_password(&f.login, &f.password, &client).await {
         Ok(ok) => ok,
         Err(e) => {
             let (status, msg) = match e {
                 AuthError::Throttled { retry_after_secs } => {
+                    crate::client_addr::note_refusal(&client, &f.login, &e);
                     (StatusCode::TOO_MANY_REQUESTS, tr.n("login-throttled", retry_after_secs as f64))
                 }
                 AuthError::Domain(d) => {
