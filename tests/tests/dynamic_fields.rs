@@ -8,6 +8,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use goats_core::model::*;
 use goats_core::permission::AgentPermissions;
 use goats_core::ports::*;
+use goats_core::tickets::{Precondition, TicketChange};
 use goats_sql::migrate;
 use goats_tests::{Engine, TestDatabase, ticket_service};
 use sea_orm::ConnectionTrait;
@@ -127,6 +128,25 @@ async fn a_tickets_dynamic_fields_on_every_engine() {
             "{engine:?}"
         );
         assert!(s.current(&root, id).await.unwrap().version > before);
+
+        // With other changes in one edit: the `If-Match` version covers the fields too.
+        // Of two writers expecting one version, the second writes neither its title
+        // nor its field.
+        let version = s.current(&root, id).await.unwrap().version;
+        let expecting = || Precondition::Version(vec![version]);
+        let first = s.dynamic_field_changes(vec![("Severity".into(), vec!["high".into()])]).await.unwrap();
+        let second = s.dynamic_field_changes(vec![("Severity".into(), vec![])]).await.unwrap();
+        let title = |t: &str| vec![TicketChange::Title(t.into())];
+        s.change_with_fields(&root, id, title("First writer"), first, expecting()).await.unwrap();
+        let late = s.change_with_fields(&root, id, title("Second writer"), second, expecting()).await;
+        assert!(matches!(late, Err(goats_core::DomainError::Stale { .. })), "{engine:?}: {late:?}");
+        let stored = s.get(&root, id, false).await.unwrap();
+        assert_eq!(stored.title, "First writer", "{engine:?}");
+        let severity = stored.dynamic_fields.unwrap().into_iter().find(|f| f.name == "Severity").map(|f| f.value);
+        assert_eq!(severity, Some(FieldValue::Text("high".into())), "{engine:?}: the stale writer wrote nothing");
+        let last = s.history(&root, id).await.unwrap();
+        let kinds: Vec<&str> = last.iter().rev().take(2).map(|h| h.history_type.as_str()).collect();
+        assert_eq!(kinds, ["TicketDynamicFieldUpdate", "TitleUpdate"], "{engine:?}: one edit, both rows");
 
         db.close().await;
         t.drop_database().await;

@@ -607,6 +607,67 @@ async fn optimistic_concurrency_with_etags() {
         .assert_status_is_ok();
 }
 
+/// Dynamic fields change with the rest of a PATCH, under the same `If-Match`: the
+/// answer shows them as a GET does, a wrong value is refused beside `dynamic_fields`
+/// with nothing changed, and a stale tag writes neither the fields nor the rest.
+#[tokio::test]
+async fn dynamic_fields_are_patched_with_the_ticket() {
+    use goats_core::model::{DynamicFieldDef, FieldType};
+    let w = world().await;
+    let def = |id, name: &str, field_type, possible: &[&str]| DynamicFieldDef {
+        id,
+        name: name.into(),
+        label: name.into(),
+        field_type,
+        possible_values: possible.iter().map(|k| (k.to_string(), k.to_uppercase())).collect(),
+    };
+    w.store.set_dynamic_field_defs(vec![
+        def(1, "Severity", FieldType::Dropdown, &["low", "high"]),
+        def(2, "Systems", FieldType::Multiselect, &["mail", "web"]),
+        def(3, "Billable", FieldType::Checkbox, &[]),
+    ]);
+    let root = format!("Bearer {}", w.login("root@localhost", "root-password").await);
+    let id = w.create_ticket(root.trim_start_matches("Bearer "), 2).await["id"].as_i64().unwrap();
+    let r = w.cli.get(format!("/api/v1/tickets/{id}")).header("Authorization", &root).send().await;
+    let tag = r.0.headers().get("etag").unwrap().to_str().unwrap().to_string();
+    let patch = |tag: &str, body: Value| {
+        w.cli
+            .patch(format!("/api/v1/tickets/{id}"))
+            .header("Authorization", &root)
+            .header("If-Match", tag)
+            .body_json(&body)
+            .send()
+    };
+
+    let r = patch(&tag, json!({"dynamic_fields": {"Severity": "medium"}})).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let body = json(r).await;
+    assert_eq!(body["errors"][0]["field"], "dynamic_fields", "{body}");
+    let r = patch(
+        &tag,
+        json!({"priority_id": 4, "dynamic_fields": {"Severity": "high", "Systems": ["web", "mail"], "Billable": true}}),
+    )
+    .await;
+    r.assert_status_is_ok();
+    let new_tag = r.0.headers().get("etag").unwrap().to_str().unwrap().to_string();
+    let body = json(r).await;
+    assert_eq!(body["priority_id"], 4);
+    let fields = body["dynamic_fields"].as_array().unwrap_or_else(|| panic!("{body}"));
+    let value = |name: &str| fields.iter().find(|f| f["name"] == name).map(|f| f["value"].clone());
+    assert_eq!(value("Severity"), Some(json!("high")));
+    assert_eq!(value("Systems"), Some(json!(["web", "mail"])));
+    assert_eq!(value("Billable"), Some(json!(1)));
+
+    // The old tag is stale now: neither the title nor the field is written.
+    let r = patch(&tag, json!({"title": "Late", "dynamic_fields": {"Severity": null}})).await;
+    r.assert_status(StatusCode::PRECONDITION_FAILED);
+    let r = patch(&new_tag, json!({"dynamic_fields": {"Severity": null}})).await;
+    r.assert_status_is_ok();
+    let body = json(r).await;
+    assert_eq!(body["title"], "VPN is down");
+    assert!(!body["dynamic_fields"].as_array().unwrap().iter().any(|f| f["name"] == "Severity"), "cleared: {body}");
+}
+
 /// A change request is all or nothing: one refused field leaves the ticket untouched.
 #[tokio::test]
 async fn a_refused_field_leaves_the_whole_ticket_unchanged() {

@@ -6,7 +6,7 @@ use goats_core::error::DomainResult;
 use goats_core::history::{HistoryEntry, HistoryType, names};
 use goats_core::model::{DynamicFieldDef, DynamicFieldValue, FieldChange, FieldType, FieldValue, TicketId, UserId};
 use goats_core::ports::DynamicFieldStore;
-use sea_orm::{ConnectionTrait, TransactionTrait, Value};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait, Value};
 
 use crate::Db;
 use crate::error::to_domain;
@@ -90,6 +90,22 @@ impl DynamicFieldStore for Db {
     async fn set_ticket_values(&self, ticket: TicketId, changes: &[FieldChange], by: UserId) -> DomainResult<()> {
         let _w = self.write_guard().await;
         let txn = self.conn.begin().await.map_err(to_domain)?;
+        let history = self.write_field_values(&txn, ticket, changes).await?;
+        self.write_history(&txn, ticket, history, by).await.map_err(to_domain)?;
+        txn.commit().await.map_err(to_domain)?;
+        Ok(())
+    }
+}
+
+impl Db {
+    /// Replaces the values of each changed field in `txn`; returns their
+    /// `TicketDynamicFieldUpdate` history rows, each naming the value it replaced.
+    pub(crate) async fn write_field_values(
+        &self,
+        txn: &DatabaseTransaction,
+        ticket: TicketId,
+        changes: &[FieldChange],
+    ) -> DomainResult<Vec<HistoryEntry>> {
         let mut history = Vec::new();
         for c in changes {
             let old = txn
@@ -138,9 +154,7 @@ impl DynamicFieldStore for Db {
                 names::dynamic_field(&c.field.name, &new_text, &old_text),
             ));
         }
-        self.write_history(&txn, ticket, history, by).await.map_err(to_domain)?;
-        txn.commit().await.map_err(to_domain)?;
-        Ok(())
+        Ok(history)
     }
 }
 

@@ -56,7 +56,8 @@ impl PendingAutoCloser {
                 lock: ticket.lock,
                 lock_time: None,
             };
-            let edit = TicketEdit { columns, history, precondition: Precondition::Columns(guard) };
+            let edit =
+                TicketEdit { columns, history, precondition: Precondition::Columns(guard), ..TicketEdit::default() };
             if p.tickets.apply(ticket.id, edit, SYSTEM_USER).await? == Applied::Done {
                 let mut after = TicketRef::from(&ticket);
                 after.state = new.name.clone();

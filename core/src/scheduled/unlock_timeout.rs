@@ -45,7 +45,8 @@ impl LockTimeoutReleaser {
                 lock: t.lock,
                 lock_time: Some(locked.lock_time),
             };
-            let edit = TicketEdit { columns, history, precondition: Precondition::Columns(guard) };
+            let edit =
+                TicketEdit { columns, history, precondition: Precondition::Columns(guard), ..TicketEdit::default() };
             if p.tickets.apply(t.id, edit, SYSTEM_USER).await? == Applied::Done {
                 p.events
                     .publish(Event::TicketUpdated {

@@ -2,10 +2,48 @@
 
 use async_trait::async_trait;
 
-use super::MemoryStore;
+use super::{MemoryStore, State};
 use crate::error::DomainResult;
-use crate::model::{DynamicFieldDef, DynamicFieldValue, FieldChange, TicketId, UserId};
+use crate::history::{HistoryEntry, HistoryType, names};
+use crate::model::{DynamicFieldDef, DynamicFieldValue, FieldChange, FieldValue, TicketId, UserId};
 use crate::ports::DynamicFieldStore;
+
+impl State {
+    /// Stores the values and returns their history rows, each naming the value it
+    /// replaced, as the SQL store writes them.
+    pub(super) fn write_fields(&mut self, ticket: TicketId, changes: &[FieldChange]) -> Vec<HistoryEntry> {
+        let mut history = Vec::new();
+        for c in changes {
+            let old = self
+                .dynamic_fields
+                .iter()
+                .find(|(t, v)| *t == ticket && v.field_id == c.field.id)
+                .map(|(_, v)| v.value.history_text())
+                .unwrap_or_default();
+            self.dynamic_fields.retain(|(t, v)| !(*t == ticket && v.field_id == c.field.id));
+            if let Some(value) = &c.value {
+                let f = &c.field;
+                self.dynamic_fields.push((
+                    ticket,
+                    DynamicFieldValue {
+                        field_id: f.id,
+                        name: f.name.clone(),
+                        label: f.label.clone(),
+                        field_type: f.field_type.clone(),
+                        value: value.clone(),
+                        possible_values: f.possible_values.clone(),
+                    },
+                ));
+            }
+            let new = c.value.as_ref().map(FieldValue::history_text).unwrap_or_default();
+            history.push(HistoryEntry::new(
+                HistoryType::TicketDynamicFieldUpdate,
+                names::dynamic_field(&c.field.name, &new, &old),
+            ));
+        }
+        history
+    }
+}
 
 impl MemoryStore {
     /// Replaces the dynamic field values of `ticket`.
@@ -31,25 +69,11 @@ impl DynamicFieldStore for MemoryStore {
         Ok(self.lock().dynamic_field_defs.clone())
     }
 
-    async fn set_ticket_values(&self, ticket: TicketId, changes: &[FieldChange], _by: UserId) -> DomainResult<()> {
+    async fn set_ticket_values(&self, ticket: TicketId, changes: &[FieldChange], by: UserId) -> DomainResult<()> {
+        let now = self.now();
         let mut s = self.lock();
-        for c in changes {
-            s.dynamic_fields.retain(|(t, v)| !(*t == ticket && v.field_id == c.field.id));
-            if let Some(value) = &c.value {
-                let f = &c.field;
-                s.dynamic_fields.push((
-                    ticket,
-                    DynamicFieldValue {
-                        field_id: f.id,
-                        name: f.name.clone(),
-                        label: f.label.clone(),
-                        field_type: f.field_type.clone(),
-                        value: value.clone(),
-                        possible_values: f.possible_values.clone(),
-                    },
-                ));
-            }
-        }
+        let history = s.write_fields(ticket, changes);
+        s.append_history(ticket, history, by, now);
         Ok(())
     }
 }

@@ -32,7 +32,9 @@ impl State {
             write_column(d, c);
         }
         t.3 = now;
-        self.append_history(id, edit.history, by, now);
+        let mut history = edit.history;
+        history.extend(self.write_fields(id, &edit.fields));
+        self.append_history(id, history, by, now);
         Ok(Applied::Done)
     }
 

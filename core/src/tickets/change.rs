@@ -27,6 +27,20 @@ impl TicketService {
         changes: Vec<TicketChange>,
         precondition: Precondition,
     ) -> DomainResult<Ticket> {
+        self.change_with_fields(actor, id, changes, Vec::new(), precondition).await
+    }
+
+    /// Like [`Self::change_all`], with dynamic field values (checked by
+    /// [`Self::dynamic_field_changes`]; they need `rw`) written in the same edit, so the
+    /// `If-Match` check covers them too.
+    pub async fn change_with_fields(
+        &self,
+        actor: &AgentPermissions,
+        id: TicketId,
+        changes: Vec<TicketChange>,
+        fields: Vec<FieldChange>,
+        precondition: Precondition,
+    ) -> DomainResult<Ticket> {
         let ticket = self.load_unversioned(id).await?;
         let abilities = self.abilities(actor, &ticket).await?;
         if !abilities.contains(&Permission::Ro) {
@@ -38,9 +52,12 @@ impl TicketService {
                 return Err(DomainError::PermissionDenied(format!("changing this ticket needs {}", needed.key())));
             }
         }
+        if !fields.is_empty() && !abilities.contains(&Permission::Rw) {
+            return Err(DomainError::PermissionDenied("changing a ticket's fields needs rw".into()));
+        }
         let now = self.ports.clock.now();
         let mut working = ticket;
-        let mut edit = TicketEdit { precondition, ..TicketEdit::default() };
+        let mut edit = TicketEdit { fields, precondition, ..TicketEdit::default() };
         for change in changes {
             let resolved = self.resolve(actor, &working, change).await?;
             let (columns, history) = plan::plan(&working, &resolved, now)?;
@@ -56,7 +73,14 @@ impl TicketService {
             }
             return Ok(current);
         }
-        let change = self.events.is_some().then(|| crate::history::change_names(&edit.history));
+        let change = self.events.is_some().then(|| {
+            let mut names = crate::history::change_names(&edit.history);
+            if !edit.fields.is_empty() {
+                let field = crate::history::HistoryType::TicketDynamicFieldUpdate.name();
+                names = if names.is_empty() { field.to_string() } else { format!("{names},{field}") };
+            }
+            names
+        });
         self.store(id, edit, actor.user_id).await?;
         let ticket = self.load(id).await?;
         if let (Some(events), Some(change)) = (&self.events, change) {

@@ -5,7 +5,7 @@
 //! [`Column`]; nothing else spells it out.
 
 use crate::history::HistoryEntry;
-use crate::model::{Lock, PriorityId, QueueId, StateId, Ticket, TypeId, UserId};
+use crate::model::{FieldChange, Lock, PriorityId, QueueId, StateId, Ticket, TypeId, UserId};
 
 /// One column of OTRS's `ticket` table set to a new value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,10 +79,15 @@ pub struct TicketGuard {
     pub lock_time: Option<i64>,
 }
 
-/// A planned change of one ticket: its columns, its history rows, its precondition.
+/// A planned change of one ticket: its columns, its dynamic fields, its history rows,
+/// its precondition.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TicketEdit {
     pub columns: Vec<Column>,
+    /// Dynamic field values (`dynamic_field_value`), written in the same transaction;
+    /// the store adds their `TicketDynamicFieldUpdate` history rows, which name the
+    /// value each replaces.
+    pub fields: Vec<FieldChange>,
     pub history: Vec<HistoryEntry>,
     pub precondition: Precondition,
 }
@@ -111,7 +116,7 @@ impl TicketEdit {
 
     /// Whether there is nothing to write: an edit that changes nothing records nothing.
     pub fn is_empty(&self) -> bool {
-        self.columns.is_empty() && self.history.is_empty()
+        self.columns.is_empty() && self.fields.is_empty() && self.history.is_empty()
     }
 }
 

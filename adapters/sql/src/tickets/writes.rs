@@ -88,7 +88,9 @@ impl Db {
                 return Ok(Applied::Stale);
             }
         }
-        self.write_history(&txn, id, edit.history, by).await.map_err(to_domain)?;
+        let mut history = edit.history;
+        history.extend(self.write_field_values(&txn, id, &edit.fields).await?);
+        self.write_history(&txn, id, history, by).await.map_err(to_domain)?;
         txn.commit().await.map_err(to_domain)?;
         Ok(Applied::Done)
     }

@@ -514,9 +514,43 @@ pub(super) struct TicketPatch {
     pub(super) customer_id: Option<Text>,
     #[oai(nullable, validator(max_length = 250))]
     pub(super) customer_user_id: Option<Text>,
+    /// Dynamic field values by field name, written with the other changes in one edit
+    /// (so `If-Match` covers them): a text, a list of keys (Multiselect), 0/1 or a
+    /// boolean (Checkbox), `YYYY-MM-DD` (Date), `YYYY-MM-DD HH:MM:SS` (DateTime); null or
+    /// an empty list clears the field.
+    #[oai(nullable)]
+    pub(super) dynamic_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
 impl TicketPatch {
+    /// The dynamic field values as OTRS's interfaces give them: texts by field name.
+    pub(super) fn field_values(&mut self) -> Result<Vec<(String, Vec<String>)>, ApiError> {
+        let Some(fields) = self.dynamic_fields.take() else { return Ok(Vec::new()) };
+        fields
+            .into_iter()
+            .map(|(name, value)| {
+                let texts = match value {
+                    serde_json::Value::Null => Vec::new(),
+                    serde_json::Value::Bool(b) => vec![if b { "1" } else { "0" }.to_string()],
+                    serde_json::Value::Number(n) => vec![n.to_string()],
+                    serde_json::Value::String(s) => vec![s],
+                    serde_json::Value::Array(items) => items
+                        .into_iter()
+                        .map(|i| match i {
+                            serde_json::Value::String(s) => Ok(s),
+                            serde_json::Value::Number(n) => Ok(n.to_string()),
+                            _ => Err(ApiError::invalid("dynamic_fields", format!("{name}: a list holds texts"))),
+                        })
+                        .collect::<Result<_, _>>()?,
+                    serde_json::Value::Object(_) => {
+                        return Err(ApiError::invalid("dynamic_fields", format!("{name}: a text, number or list")));
+                    }
+                };
+                Ok((name, texts))
+            })
+            .collect()
+    }
+
     /// The changes in the order an agent would make them: where the ticket is and who
     /// has it before what state it is in.
     pub(super) fn changes(self, current: &Ticket) -> Vec<TicketChange> {

@@ -204,11 +204,27 @@ impl TicketApi {
                 Precondition::Version(versions)
             }
         };
-        let changes = body.0.changes(&ticket);
-        if changes.is_empty() {
+        let mut patch = body.0;
+        let fields = match self.state.tickets.dynamic_field_changes(patch.field_values()?).await {
+            Ok(fields) => fields,
+            // Named as this API names the member, not as OTRS's interfaces do.
+            Err(goats_core::DomainError::Invalid { reason, .. }) => {
+                return Err(ApiError::invalid("dynamic_fields", reason));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let changes = patch.changes(&ticket);
+        if changes.is_empty() && fields.is_empty() {
             return Ok(ticket.into());
         }
-        Ok(self.state.tickets.change_all(&caller, id.0, changes, precondition).await?.into())
+        let changed = self.state.tickets.change_with_fields(&caller, id.0, changes, fields, precondition).await?;
+        // Read back as a GET answers it, dynamic fields included; a ticket the change
+        // moved out of the caller's sight is answered as it was written.
+        match self.state.tickets.get(&caller, id.0, false).await {
+            Ok(ticket) => Ok(ticket.into()),
+            Err(goats_core::DomainError::NotFound { .. }) => Ok(changed.into()),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// The ticket's articles, oldest first.
