@@ -774,3 +774,87 @@ async fn the_zoom_and_the_api_show_dynamic_fields() {
     );
     assert_eq!(t["dynamic_fields"][2]["value"], 1);
 }
+
+/// The zoom offers the site's fields to an agent who may change the ticket, each as the
+/// input its type asks for with the ticket's value; a save writes only what changed,
+/// with OTRS's history rows; a wrong value changes nothing; an agent who may only read
+/// gets no form and is refused.
+#[tokio::test]
+async fn an_agent_sets_dynamic_fields_on_the_zoom() {
+    use goats_core::model::{DynamicFieldDef, FieldType, FieldValue};
+    use goats_core::ports::{DynamicFieldStore, TicketRepository};
+    let w = world().await;
+    let def = |id, name: &str, field_type, possible: &[&str]| DynamicFieldDef {
+        id,
+        name: name.into(),
+        label: format!("{name} <label>"),
+        field_type,
+        possible_values: possible.iter().map(|k| (k.to_string(), k.to_uppercase())).collect(),
+    };
+    w.store.set_dynamic_field_defs(vec![
+        def(1, "Severity", FieldType::Dropdown, &["low", "high"]),
+        def(2, "Systems", FieldType::Multiselect, &["mail", "web"]),
+        def(3, "Billable", FieldType::Checkbox, &[]),
+        def(4, "Due", FieldType::Date, &[]),
+        def(5, "Callback", FieldType::DateTime, &[]),
+        def(6, "Contract", FieldType::Text, &[]),
+    ]);
+    let token = w.login("root@localhost", "root-password").await;
+    let id = w.create_ticket(&token, 2).await["id"].as_i64().unwrap();
+    let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let zoom = text(b.get(&format!("/tickets/{id}")).await).await;
+    assert!(zoom.contains(r#"action="/tickets/"#) && zoom.contains("/fields\""), "the form is offered");
+    assert!(zoom.contains(r#"<select id="df-Systems" name="df-Systems" class="input w-full" multiple>"#));
+    assert!(zoom.contains(r#"type="datetime-local""#) && zoom.contains("Severity &#60;label&#62;"), "escaped labels");
+
+    let path = format!("/tickets/{id}/fields");
+    let form = [
+        ("df-Severity", "high"),
+        ("df-Systems", "web"),
+        ("df-Systems", "mail"),
+        ("df-Billable", "1"),
+        ("df-Due", "2027-01-15"),
+        ("df-Callback", "2026-12-24T09:30"),
+        ("df-Contract", ""),
+    ];
+    b.htmx_post(&path, &form).await.assert_status_is_ok();
+    let values = w.store.ticket_values(id).await.unwrap();
+    let value = |name: &str| values.iter().find(|v| v.name == name).map(|v| v.value.clone());
+    assert_eq!(value("Severity"), Some(FieldValue::Text("high".into())));
+    assert_eq!(value("Systems"), Some(FieldValue::Texts(vec!["web".into(), "mail".into()])));
+    assert_eq!(value("Billable"), Some(FieldValue::Int(1)));
+    assert_eq!(value("Callback").map(|v| format!("{v:?}")), Some("DateTime(2026-12-24T09:30:00Z)".into()));
+    assert_eq!(value("Contract"), None);
+    let updates = |w: &World| {
+        let store = w.store.clone();
+        async move {
+            store.history(id).await.unwrap().iter().filter(|h| h.history_type == "TicketDynamicFieldUpdate").count()
+        }
+    };
+    let written = updates(&w).await;
+    assert_eq!(written, 5, "one row per changed field (Contract was empty and stays so)");
+
+    // The same form again changes nothing and writes nothing; an unticked box is 0.
+    b.htmx_post(&path, &form).await.assert_status_is_ok();
+    assert_eq!(updates(&w).await, written);
+    let without_box: Vec<(&str, &str)> = form.iter().copied().filter(|(k, _)| *k != "df-Billable").collect();
+    b.htmx_post(&path, &without_box).await.assert_status_is_ok();
+    let values = w.store.ticket_values(id).await.unwrap();
+    assert_eq!(values.iter().find(|v| v.name == "Billable").map(|v| v.value.clone()), Some(FieldValue::Int(0)));
+
+    // A value that is not one of the keys: refused, nothing changed.
+    let r = b.htmx_post(&path, &[("df-Severity", "medium"), ("df-Billable", "1")]).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let values = w.store.ticket_values(id).await.unwrap();
+    assert_eq!(
+        values.iter().find(|v| v.name == "Severity").map(|v| v.value.clone()),
+        Some(FieldValue::Text("high".into()))
+    );
+
+    // An agent who may only read sees the values, not the form, and cannot post it.
+    w.agent("reader", &[(1, goats_core::permission::Permission::Ro)]).await;
+    let reader = Browser::sign_in(&w, "reader", "agent-password").await;
+    let zoom = text(reader.get(&format!("/tickets/{id}")).await).await;
+    assert!(!zoom.contains("/fields\""), "no form");
+    reader.htmx_post(&path, &[("df-Severity", "low")]).await.assert_status(StatusCode::FORBIDDEN);
+}

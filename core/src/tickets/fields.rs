@@ -32,6 +32,11 @@ impl TicketService {
             .collect()
     }
 
+    /// The site's valid ticket fields, in its order: what a form offers to set.
+    pub async fn ticket_field_defs(&self) -> DomainResult<Vec<DynamicFieldDef>> {
+        self.ports.dynamic_fields.ticket_fields().await
+    }
+
     /// Stores checked values on a ticket the actor may change (`rw`, as OTRS asks).
     pub async fn set_dynamic_fields(
         &self,

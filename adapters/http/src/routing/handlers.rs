@@ -63,6 +63,7 @@ pub fn standard() -> Registry {
         .add("ticket_watch_set", TICKET_PART, ep!(ticket_actions::set_watch))
         .add("ticket_merge", &[], ep!(ticket_actions::merge))
         .add("ticket_link", TICKET_PART, ep!(ticket_actions::link))
+        .add("ticket_fields_set", TICKET_PART, ep!(ticket_actions::set_fields))
         .add("ticket_unlink", TICKET_PART, ep!(ticket_actions::unlink))
         .add("live_events", &[], ep!(live::events))
         .add("live_pending", &[], ep!(live::pending))

@@ -16,6 +16,7 @@ mod choices;
 pub(crate) mod dashboard;
 mod desk;
 mod field_errors;
+pub(crate) mod field_form;
 mod form_text;
 mod format;
 pub(crate) mod guards;

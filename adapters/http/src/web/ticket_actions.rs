@@ -330,3 +330,26 @@ pub async fn unlink(desk: Desk, Path(id): Path<TicketId>, Form(f): Form<UnlinkFo
     desk.state.tickets.unlink(&desk.perms, id, other, kind).await.map_err(|e| PageError::from_domain(&desk, e))?;
     done(&desk, id, "toast-unlinked").await
 }
+
+/// The zoom's fields form: every editable field as submitted; those whose value changed
+/// are written in one edit, with OTRS's history rows.
+#[handler]
+pub async fn set_fields(desk: Desk, Path(id): Path<TicketId>, body: String) -> Result<Response, PageError> {
+    let fail = |e| PageError::from_domain(&desk, e);
+    let tickets = &desk.state.tickets;
+    let defs = tickets.ticket_field_defs().await.map_err(fail)?;
+    let form = super::form_text::FormText::parse(&body);
+    let checked = tickets
+        .dynamic_field_changes(super::field_form::submitted(&defs, &form))
+        .await
+        .map_err(|e| PageError::from_domain(&desk, e).beside("fields"))?;
+    let current = tickets.get(&desk.perms, id, false).await.map_err(fail)?.dynamic_fields.unwrap_or_default();
+    let changed: Vec<_> = checked
+        .into_iter()
+        .filter(|c| current.iter().find(|v| v.field_id == c.field.id).map(|v| &v.value) != c.value.as_ref())
+        .collect();
+    if !changed.is_empty() {
+        tickets.change_with_fields(&desk.perms, id, Vec::new(), changed, Precondition::None).await.map_err(fail)?;
+    }
+    done(&desk, id, "toast-fields-saved").await
+}

@@ -75,6 +75,8 @@ pub struct TicketView {
     pub accounted: f64,
     /// The dynamic fields with a value: (name, label, value as read).
     pub fields: Vec<(String, String, String)>,
+    /// The site's fields to set, for an agent who may change the ticket.
+    pub field_inputs: Vec<super::field_form::FieldInput>,
     pub articles: Vec<ArticleView>,
     pub can: Can,
     pub move_queues: Vec<Choice>,
@@ -240,6 +242,12 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
     } else {
         Vec::new()
     };
+    let field_inputs = if can.rw {
+        let defs = s.tickets.ticket_field_defs().await.map_err(fail)?;
+        super::field_form::inputs(defs, ticket.dynamic_fields.as_deref().unwrap_or_default())
+    } else {
+        Vec::new()
+    };
     let pending = matches!(ticket.state_type, StateType::PendingReminder | StateType::PendingAuto);
     let fields = ticket
         .dynamic_fields
@@ -269,6 +277,7 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
         templates,
         accounted,
         fields,
+        field_inputs,
         articles,
         can,
         move_queues,
