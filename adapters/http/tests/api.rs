@@ -612,15 +612,9 @@ async fn optimistic_concurrency_with_etags() {
 /// with nothing changed, and a stale tag writes neither the fields nor the rest.
 #[tokio::test]
 async fn dynamic_fields_are_patched_with_the_ticket() {
-    use goats_core::model::{DynamicFieldDef, FieldType};
+    use goats_core::model::FieldType;
     let w = world().await;
-    let def = |id, name: &str, field_type, possible: &[&str]| DynamicFieldDef {
-        id,
-        name: name.into(),
-        label: name.into(),
-        field_type,
-        possible_values: possible.iter().map(|k| (k.to_string(), k.to_uppercase())).collect(),
-    };
+    let def = common::field_def;
     w.store.set_dynamic_field_defs(vec![
         def(1, "Severity", FieldType::Dropdown, &["low", "high"]),
         def(2, "Systems", FieldType::Multiselect, &["mail", "web"]),

@@ -301,15 +301,9 @@ async fn ticket_get_lists_dynamic_fields_when_asked() {
 /// list; a list for a multiselect; null clears), checked before anything is written.
 #[tokio::test]
 async fn ticket_create_and_update_set_dynamic_fields() {
-    use goats_core::model::{DynamicFieldDef, FieldType, FieldValue};
+    use goats_core::model::{FieldType, FieldValue};
     let w = world().await;
-    let def = |id, name: &str, field_type, possible: &[&str]| DynamicFieldDef {
-        id,
-        name: name.into(),
-        label: name.into(),
-        field_type,
-        possible_values: possible.iter().map(|k| (k.to_string(), k.to_uppercase())).collect(),
-    };
+    let def = common::field_def;
     w.store.set_dynamic_field_defs(vec![
         def(1, "Severity", FieldType::Dropdown, &["low", "high"]),
         def(2, "Systems", FieldType::Multiselect, &["mail", "web"]),

@@ -785,11 +785,8 @@ async fn an_agent_sets_dynamic_fields_on_the_zoom() {
     use goats_core::ports::{DynamicFieldStore, TicketRepository};
     let w = world().await;
     let def = |id, name: &str, field_type, possible: &[&str]| DynamicFieldDef {
-        id,
-        name: name.into(),
         label: format!("{name} <label>"),
-        field_type,
-        possible_values: possible.iter().map(|k| (k.to_string(), k.to_uppercase())).collect(),
+        ..field_def(id, name, field_type, possible)
     };
     w.store.set_dynamic_field_defs(vec![
         def(1, "Severity", FieldType::Dropdown, &["low", "high"]),

@@ -3,6 +3,7 @@
 //! `<OTRS_CUSTOMER_BODY[30]>`, `<OTRS_CONFIG_FQDN>`, …), so an OTRS site's texts work
 //! unchanged; a tag goats has nothing for becomes `-`, as in OTRS.
 
+use crate::mail::escape_html;
 use crate::model::{Agent, Article, CustomerUser, Ticket};
 use crate::reply_text::{ReplyContext, fill_with, tag_value};
 
@@ -148,19 +149,4 @@ pub fn render(message: &NotificationMessage, values: &TagValues) -> Rendered {
     } else {
         Rendered { subject, body: plain(&message.text), html: None }
     }
-}
-
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }

@@ -17,7 +17,8 @@ pub fn html_of_plain(text: &str) -> String {
         while i < lines.len() && !lines[i].trim().is_empty() && is_quoted(lines[i]) == quoted {
             i += 1;
         }
-        let block: Vec<String> = lines[start..i].iter().map(|l| escape(if quoted { unquote(l) } else { l })).collect();
+        let block: Vec<String> =
+            lines[start..i].iter().map(|l| escape_html(if quoted { unquote(l) } else { l })).collect();
         let joined = block.join("<br>\n");
         if quoted {
             body.push_str(&format!("<blockquote type=\"cite\" style=\"margin:0 0 1em;padding-left:1em;border-left:2px solid #ccc\">{joined}</blockquote>\n"));
@@ -40,9 +41,10 @@ fn unquote(line: &str) -> &str {
     rest.strip_prefix(' ').unwrap_or(rest)
 }
 
-fn escape(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    for c in line.chars() {
+/// Text as HTML shows it: nothing in it read as markup.
+pub(crate) fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),

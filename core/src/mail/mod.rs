@@ -15,6 +15,7 @@ mod signals;
 pub use auto_response::MAX_AUTOMATIC_PER_DAY;
 pub use fetcher::{FetchRun, MailFetcher};
 pub use filters::{FilterMatch, PostmasterFilter};
+pub(crate) use html_text::escape_html;
 pub use html_text::html_of_plain;
 pub use inbound::InboundMail;
 pub use postmaster::{Answer, Delivered, Delivery, Postmaster, PostmasterPorts, Route};

@@ -429,3 +429,5 @@ action-save-fields = Felder speichern
 toast-fields-saved = Felder gespeichert.
 field-no-value = (keiner)
 time-utc = UTC
+admin-notifications-none = Noch keine Benachrichtigungen: Agenten erfahren nichts per Mail oder in goats.
+admin-users-none = Noch keine Agenten.

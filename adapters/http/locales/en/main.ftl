@@ -429,3 +429,5 @@ action-save-fields = Save fields
 toast-fields-saved = Fields saved.
 field-no-value = (none)
 time-utc = UTC
+admin-notifications-none = No notifications yet: agents hear of nothing by mail or in goats.
+admin-users-none = No agents yet.

@@ -59,6 +59,17 @@ struct ResponsesPage {
 }
 
 impl ResponsesPage {
+    /// Which entry of the admin menu this list is (`layouts/admin_list.html`).
+    fn section(&self) -> &'static str {
+        "auto-responses"
+    }
+
+    fn empty(&self) -> bool {
+        self.responses.is_empty()
+    }
+}
+
+impl ResponsesPage {
     fn kind(&self, r: &NewAutoResponse) -> String {
         kind_label(self.c.tr, r.kind)
     }

@@ -27,6 +27,17 @@ struct AccountsPage {
 }
 
 impl AccountsPage {
+    /// Which entry of the admin menu this list is (`layouts/admin_list.html`).
+    fn section(&self) -> &'static str {
+        "mail"
+    }
+
+    fn empty(&self) -> bool {
+        self.accounts.is_empty()
+    }
+}
+
+impl AccountsPage {
     fn queue_name(&self, account: &MailAccount) -> String {
         match account.queue_id {
             Some(id) => self.queues.iter().find(|q| q.id == id).map_or_else(|| id.to_string(), |q| q.name.clone()),

@@ -28,6 +28,17 @@ struct ListPage {
     records: Vec<NotificationRecord>,
 }
 
+impl ListPage {
+    /// Which entry of the admin menu this list is (`layouts/admin_list.html`).
+    fn section(&self) -> &'static str {
+        "notifications"
+    }
+
+    fn empty(&self) -> bool {
+        self.records.is_empty()
+    }
+}
+
 #[derive(Template)]
 #[template(path = "pages/admin_notification.html")]
 struct EditPage {

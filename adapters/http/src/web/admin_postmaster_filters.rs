@@ -38,6 +38,17 @@ struct FiltersPage {
     filters: Vec<PostmasterFilter>,
 }
 
+impl FiltersPage {
+    /// Which entry of the admin menu this list is (`layouts/admin_list.html`).
+    fn section(&self) -> &'static str {
+        "filters"
+    }
+
+    fn empty(&self) -> bool {
+        self.filters.is_empty()
+    }
+}
+
 #[derive(Template)]
 #[template(path = "pages/admin_postmaster_filter.html")]
 struct FilterPage {

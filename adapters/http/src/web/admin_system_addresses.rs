@@ -24,6 +24,17 @@ struct AddressesPage {
 }
 
 impl AddressesPage {
+    /// Which entry of the admin menu this list is (`layouts/admin_list.html`).
+    fn section(&self) -> &'static str {
+        "addresses"
+    }
+
+    fn empty(&self) -> bool {
+        self.addresses.is_empty()
+    }
+}
+
+impl AddressesPage {
     fn queue_name(&self, a: &SystemAddressRecord) -> String {
         self.queues.iter().find(|q| q.id == a.queue_id).map_or_else(|| a.queue_id.to_string(), |q| q.name.clone())
     }

@@ -48,6 +48,17 @@ struct UsersPage {
     agents: Vec<Agent>,
 }
 
+impl UsersPage {
+    /// Which entry of the admin menu this list is (`layouts/admin_list.html`).
+    fn section(&self) -> &'static str {
+        "users"
+    }
+
+    fn empty(&self) -> bool {
+        self.agents.is_empty()
+    }
+}
+
 struct GrantRow {
     group: Group,
     /// The permission keys held, in [`Permission::ALL`]'s order.

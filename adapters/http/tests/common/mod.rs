@@ -154,3 +154,20 @@ impl World {
         json(r).await
     }
 }
+
+/// A ticket field definition as a site might have it: labelled by its name, a dropdown's
+/// or multiselect's keys labelled in capitals.
+pub fn field_def(
+    id: i32,
+    name: &str,
+    field_type: goats_core::model::FieldType,
+    possible: &[&str],
+) -> goats_core::model::DynamicFieldDef {
+    goats_core::model::DynamicFieldDef {
+        id,
+        name: name.into(),
+        label: name.into(),
+        field_type,
+        possible_values: possible.iter().map(|k| (k.to_string(), k.to_uppercase())).collect(),
+    }
+}
