@@ -14,6 +14,20 @@ use crate::connection::Db;
 use crate::error::to_domain;
 use crate::row::{int, opt_text, text};
 
+/// The `auto_response` columns an admin writes, in the order of [`response_values`].
+const RESPONSE_COLUMNS: [&str; 6] = ["name", "text0", "text1", "type_id", "system_address_id", "valid_id"];
+
+fn response_values(r: NewAutoResponse) -> Vec<Value> {
+    vec![
+        r.name.into(),
+        r.body.into(),
+        r.subject.into(),
+        (r.kind as i32).into(),
+        r.system_address_id.into(),
+        valid_id(r.valid).into(),
+    ]
+}
+
 /// OTRS's `valid_id` for valid (1) and invalid (2).
 fn valid_id(valid: bool) -> i32 {
     if valid { 1 } else { 2 }
@@ -22,34 +36,19 @@ fn valid_id(valid: bool) -> i32 {
 #[async_trait]
 impl AutoResponses for Db {
     async fn create_auto_response(&self, r: NewAutoResponse, by: UserId) -> DomainResult<i32> {
-        let columns = ["name", "text0", "text1", "type_id", "system_address_id", "content_type", "valid_id"];
-        let values: Vec<Value> = vec![
-            r.name.into(),
-            r.body.into(),
-            r.subject.into(),
-            (r.kind as i32).into(),
-            r.system_address_id.into(),
-            "text/plain".into(),
-            valid_id(r.valid).into(),
-        ];
+        let mut columns = RESPONSE_COLUMNS.to_vec();
+        columns.push("content_type");
+        let mut values = response_values(r);
+        values.push("text/plain".into());
         Ok(self.insert_audited("auto_response", &columns, values, by).await? as i32)
     }
 
     async fn update_auto_response(&self, id: i32, r: NewAutoResponse, by: UserId) -> DomainResult<()> {
-        let sql = "UPDATE auto_response SET name = ?, text0 = ?, text1 = ?, type_id = ?, system_address_id = ?, \
-                   valid_id = ?, change_time = ?, change_by = ? WHERE id = ?";
-        let values: Vec<Value> = vec![
-            r.name.into(),
-            r.body.into(),
-            r.subject.into(),
-            (r.kind as i32).into(),
-            r.system_address_id.into(),
-            valid_id(r.valid).into(),
-            self.now().into(),
-            by.into(),
-            id.into(),
-        ];
-        self.update_one(sql, values, "auto-response", &id.to_string()).await
+        let set: Vec<String> = RESPONSE_COLUMNS.iter().map(|c| format!("{c} = ?")).collect();
+        let sql = format!("UPDATE auto_response SET {}, change_time = ?, change_by = ? WHERE id = ?", set.join(", "));
+        let mut values = response_values(r);
+        values.extend([self.now().into(), by.into(), id.into()]);
+        self.update_one(&sql, values, "auto-response", &id.to_string()).await
     }
 
     async fn all_system_addresses(&self) -> DomainResult<Vec<SystemAddressRecord>> {
