@@ -534,10 +534,11 @@ async fn ticket_update(
         Some(_) => return Err(GiError::invalid(OP, "Ticket->Lock")),
         None => {}
     }
-    if !changes.is_empty() {
-        ticket = state.tickets.change_all(&caller, id, changes, Precondition::None).await.map_err(|e| domain(OP, e))?;
+    // The ticket's columns and its fields change in one edit: all of it or none.
+    if !changes.is_empty() || !fields.is_empty() {
+        let changed = state.tickets.change_with_fields(&caller, id, changes, fields, Precondition::None).await;
+        ticket = changed.map_err(|e| domain(OP, e))?;
     }
-    state.tickets.set_dynamic_fields(&caller, id, &fields).await.map_err(|e| domain(OP, e))?;
     let mut out = json!({"TicketID": ticket.id.to_string(), "TicketNumber": ticket.number});
     if let Some(a) = p.object("Article") {
         let new = NewArticle { attachments: attachments(OP, &p)?, ..article(OP, a)? };
