@@ -58,6 +58,19 @@ fn message(n: usize, run: u128) -> Vec<u8> {
     }
 }
 
+/// `goats` (the binary at `goats`) `mail ingest` into the Raw queue of the database at
+/// `url`, reading the message from a pipe.
+pub fn ingest_command(goats: &std::path::Path, url: &str) -> Command {
+    let mut cmd = Command::new(goats);
+    cmd.args(["mail", "ingest", "--queue", "Raw"])
+        .env("GOATS_DATABASE_URL", url)
+        .env("GOATS_LOG_LEVEL", "warn")
+        .env_remove("GOATS_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null());
+    cmd
+}
+
 /// Runs `job` on `pipes` threads for `duration`; how many finished.
 fn drive(
     pipes: u32,
@@ -97,15 +110,7 @@ pub fn measure(s: &Settings, engine: &'static str, db: &Database) -> Result<Vec<
         })?;
         let (goats, url) = (s.goats.clone(), db.url.clone());
         let messages = drive(pipes, s.duration, move |n| {
-            let mut child = Command::new(&goats)
-                .args(["mail", "ingest", "--queue", "Raw"])
-                .env("GOATS_DATABASE_URL", &url)
-                .env("GOATS_LOG_LEVEL", "warn")
-                .env_remove("GOATS_CONFIG")
-                .stdin(Stdio::piped())
-                .stdout(Stdio::null())
-                .spawn()
-                .map_err(|e| format!("mail ingest: {e}"))?;
+            let mut child = ingest_command(&goats, &url).spawn().map_err(|e| format!("mail ingest: {e}"))?;
             if let Some(mut stdin) = child.stdin.take() {
                 stdin.write_all(&message(n, run)).map_err(|e| format!("mail ingest: {e}"))?;
             }

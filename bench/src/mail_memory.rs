@@ -5,7 +5,6 @@
 //! adds, divided by its size, says how many copies of it were held at once.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
 
 use crate::Settings;
 use crate::server::Database;
@@ -41,15 +40,7 @@ fn with_attachment(run: u128, shape: &str, decoded_bytes: usize) -> Vec<u8> {
 
 /// Peak resident memory (KB) of `goats mail ingest` fed `message`.
 fn peak_kb(s: &Settings, db: &Database, message: &[u8]) -> Result<u64, String> {
-    let mut child = Command::new(&s.goats)
-        .args(["mail", "ingest", "--queue", "Raw"])
-        .env("GOATS_DATABASE_URL", &db.url)
-        .env("GOATS_LOG_LEVEL", "warn")
-        .env_remove("GOATS_CONFIG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("mail ingest: {e}"))?;
+    let mut child = crate::mail::ingest_command(&s.goats, &db.url).spawn().map_err(|e| format!("mail ingest: {e}"))?;
     if let Some(mut stdin) = child.stdin.take() {
         stdin.write_all(message).map_err(|e| format!("mail ingest: {e}"))?;
     }

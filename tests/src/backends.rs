@@ -85,3 +85,27 @@ impl Opened {
         }
     }
 }
+
+/// The answer a contract transcript gives to `name` (its line `name: answer`).
+pub fn answer<'a>(lines: &'a [String], name: &str) -> &'a str {
+    let prefix = format!("{name}: ");
+    lines.iter().find_map(|l| l.strip_prefix(&prefix)).unwrap_or_else(|| panic!("no answer for {name}"))
+}
+
+/// Runs `transcript` on each SQL engine and fails naming every line whose answer
+/// differs from the in-memory store's `memory`.
+pub async fn assert_stores_agree<F, Fut>(memory: &[String], transcript: F)
+where
+    F: Fn(Backend) -> Fut,
+    Fut: std::future::Future<Output = Vec<String>>,
+{
+    let mut differ = Vec::new();
+    for backend in &Backend::ALL[1..] {
+        let other = transcript(*backend).await;
+        assert_eq!(memory.len(), other.len(), "{backend:?} answers another number of questions");
+        for (m, o) in memory.iter().zip(&other).filter(|(m, o)| m != o) {
+            differ.push(format!("memory:  {m}\n{:<8} {o}", format!("{backend:?}:")));
+        }
+    }
+    assert!(differ.is_empty(), "the stores answer otherwise:\n{}", differ.join("\n"));
+}

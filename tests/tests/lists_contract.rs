@@ -14,6 +14,7 @@ use goats_core::permission::{AgentPermissions, Permission};
 use goats_core::ports::Clock;
 use goats_core::testing::FixedClock;
 use goats_core::tickets::{TicketChange, TicketService};
+use goats_tests::backends::{answer, assert_stores_agree};
 use goats_tests::{Backend, Opened};
 
 const TICKETS: usize = 30;
@@ -234,11 +235,6 @@ async fn transcript(backend: Backend) -> Vec<String> {
     lines
 }
 
-fn answer<'a>(lines: &'a [String], name: &str) -> &'a str {
-    let prefix = format!("{name}: ");
-    lines.iter().find_map(|l| l.strip_prefix(&prefix)).unwrap_or_else(|| panic!("no answer for {name}"))
-}
-
 fn total(lines: &[String], name: &str) -> usize {
     answer(lines, name).split(' ').next().and_then(|n| n.parse().ok()).expect("a total")
 }
@@ -266,13 +262,5 @@ async fn every_store_lists_the_same_tickets_in_the_same_order() {
     assert_eq!(total(&memory, "customer nobody of \"\""), 0, "an empty company matches no ticket without one");
     assert!(answer(&memory, "Title Asc page 1").contains("[alpha 00, alpha 06"), "{memory:?}");
 
-    let mut differ = Vec::new();
-    for backend in &Backend::ALL[1..] {
-        let other = transcript(*backend).await;
-        assert_eq!(memory.len(), other.len());
-        for (m, o) in memory.iter().zip(&other).filter(|(m, o)| m != o) {
-            differ.push(format!("memory:  {m}\n{:<8} {o}", format!("{backend:?}:")));
-        }
-    }
-    assert!(differ.is_empty(), "the stores answer otherwise:\n{}", differ.join("\n"));
+    assert_stores_agree(&memory, transcript).await;
 }

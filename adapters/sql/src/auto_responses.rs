@@ -28,6 +28,13 @@ fn response_values(r: NewAutoResponse) -> Vec<Value> {
     ]
 }
 
+/// The `system_address` columns an admin writes, in the order of [`address_values`].
+const ADDRESS_COLUMNS: [&str; 5] = ["value0", "value1", "queue_id", "comments", "valid_id"];
+
+fn address_values(a: SystemAddressRecord) -> Vec<Value> {
+    vec![a.address.email.into(), a.address.name.into(), a.queue_id.into(), a.comments.into(), valid_id(a.valid).into()]
+}
+
 /// OTRS's `valid_id` for valid (1) and invalid (2).
 fn valid_id(valid: bool) -> i32 {
     if valid { 1 } else { 2 }
@@ -68,31 +75,16 @@ impl AutoResponses for Db {
     }
 
     async fn save_system_address(&self, a: SystemAddressRecord, by: UserId) -> DomainResult<i32> {
-        if a.id == 0 {
-            let columns = ["value0", "value1", "queue_id", "comments", "valid_id"];
-            let values: Vec<Value> = vec![
-                a.address.email.into(),
-                a.address.name.into(),
-                a.queue_id.into(),
-                a.comments.into(),
-                valid_id(a.valid).into(),
-            ];
-            return Ok(self.insert_audited("system_address", &columns, values, by).await? as i32);
+        let id = a.id;
+        let mut values = address_values(a);
+        if id == 0 {
+            return Ok(self.insert_audited("system_address", &ADDRESS_COLUMNS, values, by).await? as i32);
         }
-        let sql = "UPDATE system_address SET value0 = ?, value1 = ?, queue_id = ?, comments = ?, valid_id = ?, \
-                   change_time = ?, change_by = ? WHERE id = ?";
-        let values: Vec<Value> = vec![
-            a.address.email.into(),
-            a.address.name.into(),
-            a.queue_id.into(),
-            a.comments.into(),
-            valid_id(a.valid).into(),
-            self.now().into(),
-            by.into(),
-            a.id.into(),
-        ];
-        self.update_one(sql, values, "system address", &a.id.to_string()).await?;
-        Ok(a.id)
+        let set: Vec<String> = ADDRESS_COLUMNS.iter().map(|c| format!("{c} = ?")).collect();
+        let sql = format!("UPDATE system_address SET {}, change_time = ?, change_by = ? WHERE id = ?", set.join(", "));
+        values.extend([self.now().into(), by.into(), id.into()]);
+        self.update_one(&sql, values, "system address", &id.to_string()).await?;
+        Ok(id)
     }
 
     async fn queue_auto_responses(&self, queue: QueueId) -> DomainResult<Vec<i32>> {

@@ -19,7 +19,7 @@ impl TicketService {
         if values.is_empty() {
             return Ok(Vec::new());
         }
-        let fields = self.ports.dynamic_fields.ticket_fields().await?;
+        let fields = self.ticket_field_defs().await?;
         values
             .into_iter()
             .map(|(name, given)| {
@@ -34,7 +34,14 @@ impl TicketService {
 
     /// The site's valid ticket fields, in its order: what a form offers to set.
     pub async fn ticket_field_defs(&self) -> DomainResult<Vec<DynamicFieldDef>> {
-        self.ports.dynamic_fields.ticket_fields().await
+        match &self.reads {
+            Some(r) => r
+                .field_defs
+                .get_or_load((), || self.ports.dynamic_fields.ticket_fields())
+                .await
+                .map(std::sync::Arc::unwrap_or_clone),
+            None => self.ports.dynamic_fields.ticket_fields().await,
+        }
     }
 
     /// Stores checked values on a ticket the actor may change (`rw`, as OTRS asks).

@@ -78,6 +78,9 @@ struct ReadCache {
     watchers: Memo<TicketId, Vec<UserId>>,
     links: Memo<TicketId, Vec<(TicketId, LinkKind)>>,
     accounted: Memo<TicketId, f64>,
+    /// The site's ticket field definitions: read by every zoom an agent may change and
+    /// every save of fields; goats does not change them, so no change forgets them.
+    field_defs: Memo<(), Vec<DynamicFieldDef>>,
 }
 
 impl TicketService {
@@ -107,7 +110,8 @@ impl TicketService {
             articles: Memo::new(ttl, clock.clone()),
             watchers: Memo::new(ttl, clock.clone()),
             links: Memo::new(ttl, clock.clone()),
-            accounted: Memo::new(ttl, clock),
+            accounted: Memo::new(ttl, clock.clone()),
+            field_defs: Memo::new(ttl, clock),
         });
         self
     }
