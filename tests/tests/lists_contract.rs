@@ -1,6 +1,6 @@
 //! Ticket lists as a contract: one set of tickets, written through the ticket service,
 //! then every filter, every sort order in both directions and pages through the results,
-//! as agents and as customers see them. The in-memory store and SQLite, PostgreSQL and
+//! by dynamic fields as agents type them, as agents and as customers see them. The in-memory store and SQLite, PostgreSQL and
 //! MariaDB must give the same answers, line by line; a few answers are also checked
 //! against what the tickets were made with, so four stores agreeing on a wrong answer
 //! still fails.
@@ -13,7 +13,7 @@ use goats_core::model::*;
 use goats_core::permission::{AgentPermissions, Permission};
 use goats_core::ports::Clock;
 use goats_core::testing::FixedClock;
-use goats_core::tickets::{TicketChange, TicketService};
+use goats_core::tickets::{FieldOperator, TicketChange, TicketService};
 use goats_tests::backends::{answer, assert_stores_agree};
 use goats_tests::{Backend, Opened};
 
@@ -104,6 +104,8 @@ async fn fill(o: &Opened, service: &TicketService, clock: &FixedClock, cast: &Ca
             article,
         };
         let t = service.create(root, new).await.unwrap_or_else(|e| panic!("{:?} ticket {i}: {e}", o.backend));
+        let fields = service.dynamic_field_changes(field_values(i)).await.expect("field values");
+        service.set_dynamic_fields(root, t.id, &fields).await.expect("set fields");
         let mut changes = Vec::new();
         if s.state != 1 {
             let pending_until = (s.state == 6).then(|| clock.now() + Duration::hours(i as i64 % 9 + 1));
@@ -118,6 +120,100 @@ async fn fill(o: &Opened, service: &TicketService, clock: &FixedClock, cast: &Ca
             service.change_all(root, t.id, changes, Default::default()).await.expect("change");
         }
     }
+}
+
+/// The site's ticket fields, and ticket `i`'s values for them (by name, as texts).
+const FIELDS: [(&str, FieldType); 6] = [
+    ("Severity", FieldType::Dropdown),
+    ("Systems", FieldType::Multiselect),
+    ("Billable", FieldType::Checkbox),
+    ("Due", FieldType::Date),
+    ("Callback", FieldType::DateTime),
+    ("Contract", FieldType::Text),
+];
+
+fn field_values(i: usize) -> Vec<(String, Vec<String>)> {
+    let mut v: Vec<(&str, Vec<String>)> = vec![("Due", vec![format!("2026-12-{:02}", 1 + i % 28)])];
+    match i % 3 {
+        0 => v.push(("Severity", vec!["high".into()])),
+        1 => v.push(("Severity", vec!["low".into()])),
+        _ => {}
+    }
+    match i % 4 {
+        0 => v.push(("Systems", vec!["mail".into(), "web".into()])),
+        1 => v.push(("Systems", vec!["web".into()])),
+        _ => {}
+    }
+    if i < 20 {
+        v.push(("Billable", vec![(i % 2).to_string()]));
+    }
+    if i < 10 {
+        v.push(("Callback", vec![format!("2026-12-05 {i:02}:30:00")]));
+    }
+    match i % 5 {
+        0 => v.push(("Contract", vec![format!("C-{i}")])),
+        1 => v.push(("Contract", vec![format!("Gold c-{i}")])),
+        _ => {}
+    }
+    v.into_iter().map(|(n, vals)| (n.to_string(), vals)).collect()
+}
+
+async fn define_fields(o: &Opened) {
+    for (order, (name, field_type)) in (1..).zip(FIELDS) {
+        let possible_values = match name {
+            "Severity" => vec![("low".into(), "Low".into()), ("high".into(), "Very high".into())],
+            "Systems" => vec![("mail".into(), "Mail".into()), ("web".into(), "Web".into())],
+            _ => Vec::new(),
+        };
+        let field = FieldDefinition {
+            id: 0,
+            name: name.into(),
+            label: name.into(),
+            field_type,
+            object_type: "Ticket".into(),
+            field_order: order,
+            valid: true,
+            internal: false,
+            possible_values,
+            default_value: None,
+        };
+        o.tickets.dynamic_fields.save_field_definition(&field, 1).await.expect("field");
+    }
+}
+
+/// Lists by dynamic fields, as an agent types a value and as an OTRS script searches.
+async fn field_filters(service: &TicketService) -> Vec<(&'static str, TicketFilter)> {
+    let typed = |name: &'static str, value: &'static str| async move {
+        service.field_filter(name, value).await.unwrap_or_else(|e| panic!("{name} {value}: {e}"))
+    };
+    let only = |fields: Vec<FieldFilter>| TicketFilter { fields, ..Default::default() };
+    let callback_from = service
+        .field_filter_by("Callback", FieldOperator::GreaterThanEquals, "2026-12-05 04:30:00")
+        .await
+        .expect("operator");
+    let callback_before =
+        service.field_filter_by("Callback", FieldOperator::SmallerThan, "2026-12-05 07:30:00").await.expect("operator");
+    vec![
+        ("field list key", only(vec![typed("Severity", "high").await])),
+        ("field list label", only(vec![typed("Severity", "very HIGH").await])),
+        ("field multiselect", only(vec![typed("Systems", "web").await])),
+        ("field box unticked", only(vec![typed("Billable", "no").await])),
+        ("field box ticked", only(vec![typed("Billable", "yes").await])),
+        ("field day", only(vec![typed("Due", "2026-12-05").await])),
+        ("field days", only(vec![typed("Due", "2026-12-03..2026-12-10").await])),
+        ("field words", only(vec![typed("Contract", "gold").await])),
+        ("field wildcard", only(vec![typed("Contract", "c-1*").await])),
+        ("field two", only(vec![typed("Severity", "high").await, typed("Systems", "mail").await])),
+        ("field time between", only(vec![callback_from, callback_before])),
+        (
+            "field and columns",
+            TicketFilter {
+                fields: vec![typed("Billable", "yes").await],
+                state_types: vec![StateType::New],
+                ..Default::default()
+            },
+        ),
+    ]
 }
 
 fn filters(cast: &Cast) -> Vec<(&'static str, TicketFilter)> {
@@ -187,12 +283,13 @@ async fn transcript(backend: Backend) -> Vec<String> {
     let cast = cast(&o).await;
     let service = o.ticket_service();
     let root = AgentPermissions::new(1, o.admin.groups.grants_for(1).await.expect("grants"));
+    define_fields(&o).await;
     fill(&o, &service, &clock, &cast, &root).await;
 
     let mut lines = Vec::new();
     let every = PageRequest::new(1, 100);
     let by_number = TicketSort { field: TicketSortField::Number, direction: SortDirection::Asc };
-    for (name, filter) in filters(&cast) {
+    for (name, filter) in filters(&cast).into_iter().chain(field_filters(&service).await) {
         let page = service.list(&root, filter, by_number, every).await.expect("list");
         lines.push(line(name, &page));
     }
@@ -261,6 +358,20 @@ async fn every_store_lists_the_same_tickets_in_the_same_order() {
     );
     assert_eq!(total(&memory, "customer nobody of \"\""), 0, "an empty company matches no ticket without one");
     assert!(answer(&memory, "Title Asc page 1").contains("[alpha 00, alpha 06"), "{memory:?}");
+    let has = |i: usize, name: &str, pick: &dyn Fn(&[String]) -> bool| {
+        field_values(i).iter().any(|(n, v)| n == name && pick(v))
+    };
+    let count = |name: &str, pick: &dyn Fn(&[String]) -> bool| (0..TICKETS).filter(|i| has(*i, name, pick)).count();
+    assert_eq!(total(&memory, "field list key"), count("Severity", &|v| v[0] == "high"));
+    assert_eq!(answer(&memory, "field list label"), answer(&memory, "field list key"));
+    assert_eq!(total(&memory, "field multiselect"), count("Systems", &|v| v.contains(&"web".to_string())));
+    assert_eq!(total(&memory, "field box unticked"), 10, "an unticked box, not a ticket without a value");
+    assert_eq!(total(&memory, "field day"), count("Due", &|v| v[0] == "2026-12-05"));
+    assert_eq!(total(&memory, "field days"), count("Due", &|v| ("2026-12-03".."2026-12-11").contains(&v[0].as_str())));
+    assert_eq!(total(&memory, "field words"), count("Contract", &|v| v[0].starts_with("Gold")));
+    assert_eq!(total(&memory, "field wildcard"), count("Contract", &|v| v[0].to_lowercase().starts_with("c-1")));
+    assert_eq!(total(&memory, "field time between"), 3, "04:30, 05:30 and 06:30");
+    assert!(total(&memory, "field two") > 0);
 
     assert_stores_agree(&memory, transcript).await;
 }

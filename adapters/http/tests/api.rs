@@ -662,6 +662,73 @@ async fn dynamic_fields_are_patched_with_the_ticket() {
     assert!(!body["dynamic_fields"].as_array().unwrap().iter().any(|f| f["name"] == "Severity"), "cleared: {body}");
 }
 
+/// The list filters by dynamic fields as `field=Name:value`, every condition holding;
+/// a field that does not exist, a value it cannot hold or a condition without its name
+/// is refused with the reason, and customers may not filter by fields at all.
+#[tokio::test]
+async fn the_list_filters_by_dynamic_fields() {
+    use goats_core::model::FieldType;
+    let w = world().await;
+    let def = common::field_def;
+    w.store.set_dynamic_field_defs(vec![
+        def(1, "Severity", FieldType::Dropdown, &["low", "high"]),
+        def(2, "Billable", FieldType::Checkbox, &[]),
+    ]);
+    let root = format!("Bearer {}", w.login("root@localhost", "root-password").await);
+    let mut ids = Vec::new();
+    for fields in [json!({"Severity": "high", "Billable": 1}), json!({"Severity": "low", "Billable": 1}), json!({})] {
+        let id = w.create_ticket(root.trim_start_matches("Bearer "), 2).await["id"].as_i64().unwrap();
+        w.cli
+            .patch(format!("/api/v1/tickets/{id}"))
+            .header("Authorization", &root)
+            .header("If-Match", "*")
+            .body_json(&json!({"dynamic_fields": fields}))
+            .send()
+            .await
+            .assert_status_is_ok();
+        ids.push(id);
+    }
+    let list = |query: &'static str| {
+        let root = root.clone();
+        let cli = &w.cli;
+        async move { cli.get(format!("/api/v1/tickets?{query}")).header("Authorization", root).send().await }
+    };
+    let found = |body: Value| -> Vec<i64> {
+        let mut ids: Vec<i64> = body["items"].as_array().unwrap().iter().map(|t| t["id"].as_i64().unwrap()).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(found(json(list("field=Severity:high").await).await), [ids[0]]);
+    assert_eq!(found(json(list("field=Billable:yes").await).await), [ids[0], ids[1]]);
+    assert_eq!(found(json(list("field=Billable:yes&field=Severity:Low").await).await), [ids[1]]);
+    for (query, says) in [
+        ("field=Colour:red", "no ticket field is named `Colour`"),
+        ("field=Severity:medium", "not one of its values"),
+        ("field=Severity", "is not `Name:value`"),
+    ] {
+        let r = list(query).await;
+        r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+        let body = json(r).await;
+        assert!(body["detail"].as_str().unwrap_or_default().contains(says), "{query}: {body}");
+    }
+    let user = goats_core::testing::contact("jane", "ACME");
+    w.store.create_user(user, Some(goats_core::password::hash_with_cost("customer-password", 4)), 1).await.unwrap();
+    let r = w
+        .cli
+        .post("/api/v1/auth/login")
+        .body_json(&json!({"kind": "customer", "login": "jane", "password": "customer-password"}))
+        .send()
+        .await;
+    let jane = format!("Bearer {}", json(r).await["access_token"].as_str().unwrap());
+    w.cli
+        .get("/api/v1/tickets?field=Severity:high")
+        .header("Authorization", &jane)
+        .send()
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    w.cli.get("/api/v1/tickets?field=Severity:high").send().await.assert_status(StatusCode::UNAUTHORIZED);
+}
+
 /// A change request is all or nothing: one refused field leaves the ticket untouched.
 #[tokio::test]
 async fn a_refused_field_leaves_the_whole_ticket_unchanged() {

@@ -346,3 +346,74 @@ async fn ticket_create_and_update_set_dynamic_fields() {
     let got = values(&w).await;
     assert_eq!(got.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["Systems", "Contract"], "Severity cleared");
 }
+
+/// TicketSearch takes `DynamicField_<Name>` with OTRS's operators, all holding, a list
+/// under `Equals` matching any of its values; a search parameter goats does not
+/// evaluate is refused rather than answered without it.
+#[tokio::test]
+async fn ticket_search_by_dynamic_fields() {
+    use goats_core::model::FieldType;
+    let w = world().await;
+    let def = common::field_def;
+    w.store.set_dynamic_field_defs(vec![
+        def(1, "Severity", FieldType::Dropdown, &["low", "high"]),
+        def(2, "Callback", FieldType::DateTime, &[]),
+        def(3, "Contract", FieldType::Text, &[]),
+    ]);
+    let creds = json!({"UserLogin": "root@localhost", "Password": "root-password"});
+    let mut ids = Vec::new();
+    for (severity, callback, contract) in [
+        ("high", "2026-12-04 09:30:00", "C-77"),
+        ("low", "2026-12-05 09:30:00", "Gold C-78"),
+        ("high", "2026-12-06 09:30:00", "C-79"),
+    ] {
+        let mut create = creds.clone();
+        create["Ticket"] =
+            json!({"Title": "Fields", "Queue": "Raw", "State": "new", "Priority": "3 normal", "CustomerUser": "x"});
+        create["Article"] = json!({"Subject": "s", "Body": "b", "ContentType": "text/plain"});
+        create["DynamicField"] = json!([
+            {"Name": "Severity", "Value": severity},
+            {"Name": "Callback", "Value": callback},
+            {"Name": "Contract", "Value": contract}
+        ]);
+        let r = call(&w, "POST", "/Ticket", create).await;
+        ids.push(r["TicketID"].as_str().unwrap_or_else(|| panic!("{r}")).to_string());
+    }
+    let search = |conditions: Value| {
+        let mut body = creds.clone();
+        for (k, v) in conditions.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body["SortBy"] = json!("Ticket");
+        body["OrderBy"] = json!("Up");
+        call(&w, "GET", "/Ticket", body)
+    };
+    assert_eq!(
+        search(json!({"DynamicField_Severity": {"Equals": "high"}})).await,
+        json!({"TicketID": [ids[0], ids[2]]})
+    );
+    assert_eq!(
+        search(
+            json!({"DynamicField_Severity": {"Equals": ["low", "high"]}, "DynamicField_Contract": {"Like": "c-7*"}})
+        )
+        .await,
+        json!({"TicketID": [ids[0], ids[2]]})
+    );
+    let between = json!({"DynamicField_Callback": {
+        "GreaterThan": "2026-12-04 09:30:00", "SmallerThanEquals": "2026-12-06 09:30:00"
+    }});
+    assert_eq!(search(between).await, json!({"TicketID": [ids[1], ids[2]]}));
+    assert_eq!(search(json!({"DynamicField_Contract": {"Equals": "C-1"}})).await, json!({}));
+
+    for (conditions, says) in [
+        (json!({"DynamicField_Colour": {"Equals": "red"}}), "no ticket field is named `Colour`"),
+        (json!({"DynamicField_Severity": {"Like": "h*", "Near": "x"}}), "DynamicField_Severity->Near"),
+        (json!({"DynamicField_Contract": {"GreaterThan": "C-1"}}), "only dates and times can be compared"),
+        (json!({"DynamicField_Severity": "high"}), "DynamicField_Severity parameter is invalid"),
+        (json!({"Fulltext": "printer"}), "Fulltext is not supported by goats yet"),
+    ] {
+        let r = search(conditions.clone()).await;
+        assert_eq!(error_code(&r), "TicketSearch.InvalidParameter", "{conditions}: {r}");
+        assert!(r["Error"]["ErrorMessage"].as_str().unwrap().contains(says), "{conditions}: {r}");
+    }
+}

@@ -316,6 +316,54 @@ async fn searching_a_ticket_number_opens_the_ticket_and_filters_narrow_the_list(
     assert!(part.starts_with("<p") && !part.contains("<html"));
 }
 
+/// The list offers the site's ticket fields as a filter: a field and what to look for
+/// in it, kept in the page's links; a value the field cannot hold is said beside the
+/// value input, not answered with an unfiltered list.
+#[tokio::test]
+async fn the_list_filters_by_a_dynamic_field() {
+    use goats_core::model::FieldType;
+    let w = world().await;
+    w.store.set_dynamic_field_defs(vec![
+        field_def(1, "Severity", FieldType::Dropdown, &["low", "high"]),
+        field_def(2, "Due", FieldType::Date, &[]),
+    ]);
+    let root = format!("Bearer {}", w.login("root@localhost", "root-password").await);
+    for (title, severity) in [("Printer jam", "high"), ("Mouse squeaks", "low")] {
+        let id = w.create_ticket(root.trim_start_matches("Bearer "), 2).await["id"].as_i64().unwrap();
+        w.cli
+            .patch(format!("/api/v1/tickets/{id}"))
+            .header("Authorization", &root)
+            .header("If-Match", "*")
+            .body_json(&serde_json::json!({"title": title, "dynamic_fields": {"Severity": severity}}))
+            .send()
+            .await
+            .assert_status_is_ok();
+    }
+    let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let page = text(b.get("/tickets").await).await;
+    assert!(page.contains(r#"<option value="Severity" >Severity</option>"#), "the fields are offered");
+    let page = text(b.get("/tickets?field=Severity&value=High").await).await;
+    assert!(page.contains("1 ticket") && page.contains("Printer jam") && !page.contains("Mouse squeaks"), "{page}");
+    assert!(page.contains(r#"<option value="Severity" selected>"#) && page.contains(r#"value="High""#));
+    assert!(page.contains("field=Severity&#38;value=High"), "sort links keep the filter: {page}");
+    let page = text(b.get("/tickets?field=Severity&value=").await).await;
+    assert!(page.contains("2 tickets"), "a field without a value filters nothing");
+
+    let r = w
+        .cli
+        .get("/tickets?field=Due&value=soon")
+        .header("cookie", b.cookie())
+        .header("hx-request", "true")
+        .header("hx-target", "ticket-results")
+        .send()
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let trigger: serde_json::Value =
+        serde_json::from_str(r.0.headers().get("hx-trigger").unwrap().to_str().unwrap()).unwrap();
+    assert_eq!(trigger["goats:field-error"]["field"], "value", "{trigger}");
+    assert!(trigger["goats:field-error"]["message"].as_str().unwrap().contains("YYYY-MM-DD"), "{trigger}");
+}
+
 #[tokio::test]
 async fn the_dashboard_lists_new_tickets_and_counts_per_queue() {
     let w = world().await;

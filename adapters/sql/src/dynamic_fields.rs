@@ -2,11 +2,14 @@
 //! YAML) joined to `dynamic_field_value` (one row per value: text, date or integer).
 
 use async_trait::async_trait;
-use goats_core::error::DomainResult;
+use goats_core::error::{DomainError, DomainResult};
 use goats_core::history::{HistoryEntry, HistoryType, names};
-use goats_core::model::{DynamicFieldDef, DynamicFieldValue, FieldChange, FieldType, FieldValue, TicketId, UserId};
+use goats_core::model::{
+    DynamicFieldDef, DynamicFieldValue, FieldChange, FieldDefinition, FieldType, FieldValue, TicketId, UserId,
+};
 use goats_core::ports::DynamicFieldStore;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait, Value};
+use serde_yaml::{Mapping, Value as YamlValue};
 
 use crate::Db;
 use crate::error::to_domain;
@@ -87,6 +90,63 @@ impl DynamicFieldStore for Db {
             .collect()
     }
 
+    async fn field_definitions(&self) -> DomainResult<Vec<FieldDefinition>> {
+        let rows = self
+            .conn
+            .query_all_raw(self.stmt(
+                "SELECT id, internal_field, name, label, field_order, field_type, object_type, config, valid_id \
+                 FROM dynamic_field ORDER BY field_order, id",
+                [],
+            ))
+            .await
+            .map_err(to_domain)?;
+        rows.iter()
+            .map(|r| {
+                let config = opt_text(r, "config")?;
+                Ok(FieldDefinition {
+                    id: int(r, "id")? as i32,
+                    name: text(r, "name")?,
+                    label: text(r, "label")?,
+                    field_type: FieldType::from_otrs(&text(r, "field_type")?),
+                    object_type: text(r, "object_type")?,
+                    field_order: int(r, "field_order")? as i32,
+                    valid: int(r, "valid_id")? == 1,
+                    internal: int(r, "internal_field")? == 1,
+                    possible_values: possible_values(config.as_deref()),
+                    default_value: default_value(config.as_deref()),
+                })
+            })
+            .collect()
+    }
+
+    async fn save_field_definition(&self, f: &FieldDefinition, by: UserId) -> DomainResult<i32> {
+        let stored = if f.id == 0 { None } else { self.field_config(f.id).await? };
+        let config = edited_config(stored.as_deref(), f);
+        let valid_id = if f.valid { 1 } else { 2 };
+        let values: Vec<Value> = vec![
+            f.name.clone().into(),
+            f.label.clone().into(),
+            f.field_order.into(),
+            f.field_type.otrs_name().into(),
+            f.object_type.clone().into(),
+            config.into(),
+            valid_id.into(),
+        ];
+        if f.id == 0 {
+            let mut columns = FIELD_COLUMNS.to_vec();
+            columns.push("internal_field");
+            let mut values = values;
+            values.push(0.into());
+            return Ok(self.insert_audited("dynamic_field", &columns, values, by).await? as i32);
+        }
+        let set: Vec<String> = FIELD_COLUMNS.iter().map(|c| format!("{c} = ?")).collect();
+        let sql = format!("UPDATE dynamic_field SET {}, change_time = ?, change_by = ? WHERE id = ?", set.join(", "));
+        let mut values = values;
+        values.extend([self.now().into(), by.into(), f.id.into()]);
+        self.update_one(&sql, values, "dynamic field", &f.id.to_string()).await?;
+        Ok(f.id)
+    }
+
     async fn set_ticket_values(&self, ticket: TicketId, changes: &[FieldChange], by: UserId) -> DomainResult<()> {
         let _w = self.write_guard().await;
         let txn = self.conn.begin().await.map_err(to_domain)?;
@@ -98,6 +158,18 @@ impl DynamicFieldStore for Db {
 }
 
 impl Db {
+    async fn field_config(&self, id: i32) -> DomainResult<Option<String>> {
+        let row = self
+            .conn
+            .query_one_raw(self.stmt("SELECT config FROM dynamic_field WHERE id = ?", [id.into()]))
+            .await
+            .map_err(to_domain)?;
+        match row {
+            Some(r) => Ok(opt_text(&r, "config")?),
+            None => Err(DomainError::not_found("dynamic field", id)),
+        }
+    }
+
     /// Replaces the values of each changed field in `txn`; returns their
     /// `TicketDynamicFieldUpdate` history rows, each naming the value it replaced.
     pub(crate) async fn write_field_values(
@@ -170,21 +242,77 @@ fn rows_of(value: Option<&FieldValue>) -> Vec<(Option<String>, Option<chrono::Na
     }
 }
 
+/// The columns an admin's edit writes.
+const FIELD_COLUMNS: [&str; 7] = ["name", "label", "field_order", "field_type", "object_type", "config", "valid_id"];
+
+/// A field's YAML config as a mapping; empty when there is none or it does not parse.
+fn config_mapping(config: Option<&str>) -> Mapping {
+    match config.map(serde_yaml::from_str::<YamlValue>) {
+        Some(Ok(YamlValue::Mapping(top))) => top,
+        _ => Mapping::new(),
+    }
+}
+
+fn scalar(v: &YamlValue) -> Option<String> {
+    match v {
+        YamlValue::String(s) => Some(s.clone()),
+        YamlValue::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The config an admin's edit leaves: the stored one (or, for a new field, the settings
+/// OTRS's admin page starts a field of its type with) with the default value and the
+/// possible values replaced, every other setting (links, regular expressions, tree view,
+/// year ranges) as it was. Written as OTRS's YAML writer does, after `---`.
+fn edited_config(stored: Option<&str>, f: &FieldDefinition) -> String {
+    let mut top = config_mapping(stored);
+    if stored.is_none() {
+        let mut starts = vec![("DefaultValue", YamlValue::String(String::new()))];
+        match f.field_type {
+            FieldType::Text | FieldType::TextArea => {
+                starts.push(("Link", YamlValue::String(String::new())));
+                starts.push(("RegExList", YamlValue::Sequence(Vec::new())));
+            }
+            FieldType::Dropdown | FieldType::Multiselect => {
+                starts.push(("PossibleNone", YamlValue::String("1".into())));
+                starts.push(("TranslatableValues", YamlValue::String("0".into())));
+                starts.push(("TreeView", YamlValue::String("0".into())));
+            }
+            FieldType::Date | FieldType::DateTime => {
+                starts.push(("YearsPeriod", YamlValue::String("0".into())));
+                starts.push(("YearsInFuture", YamlValue::String("5".into())));
+                starts.push(("YearsInPast", YamlValue::String("5".into())));
+            }
+            _ => {}
+        }
+        for (key, value) in starts {
+            top.insert(key.into(), value);
+        }
+    }
+    top.insert("DefaultValue".into(), YamlValue::String(f.default_value.clone().unwrap_or_default()));
+    if matches!(f.field_type, FieldType::Dropdown | FieldType::Multiselect) {
+        let values: Mapping = f
+            .possible_values
+            .iter()
+            .map(|(k, l)| (YamlValue::String(k.clone()), YamlValue::String(l.clone())))
+            .collect();
+        top.insert("PossibleValues".into(), YamlValue::Mapping(values));
+    }
+    let yaml = serde_yaml::to_string(&YamlValue::Mapping(top)).unwrap_or_default();
+    format!("---\n{yaml}")
+}
+
+/// OTRS's `DefaultValue`, when it says anything.
+fn default_value(config: Option<&str>) -> Option<String> {
+    config_mapping(config).get("DefaultValue").and_then(scalar).filter(|v| !v.is_empty())
+}
+
 /// A dropdown's or multiselect's `PossibleValues` (key → label) from its YAML config.
 fn possible_values(config: Option<&str>) -> Vec<(String, String)> {
-    let Some(yaml) = config else { return Vec::new() };
-    let Ok(serde_yaml::Value::Mapping(top)) = serde_yaml::from_str::<serde_yaml::Value>(yaml) else {
-        return Vec::new();
-    };
-    let scalar = |v: &serde_yaml::Value| match v {
-        serde_yaml::Value::String(s) => Some(s.clone()),
-        serde_yaml::Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    };
+    let top = config_mapping(config);
     match top.get("PossibleValues") {
-        Some(serde_yaml::Value::Mapping(values)) => {
-            values.iter().filter_map(|(k, v)| Some((scalar(k)?, scalar(v)?))).collect()
-        }
+        Some(YamlValue::Mapping(values)) => values.iter().filter_map(|(k, v)| Some((scalar(k)?, scalar(v)?))).collect(),
         _ => Vec::new(),
     }
 }
@@ -199,5 +327,33 @@ mod tests {
             [("1".to_string(), "Low".to_string()), ("high".to_string(), "High".to_string())]
         );
         assert!(super::possible_values(Some("not: [yaml")).is_empty());
+    }
+
+    #[test]
+    fn an_edit_keeps_the_settings_goats_does_not_edit() {
+        use goats_core::model::{FieldDefinition, FieldType};
+        let stored = "---\nDefaultValue: low\nLink: https://crm.example/?q=[% Data.Value %]\nPossibleValues:\n  low: Low\nTreeView: '1'\n";
+        let f = FieldDefinition {
+            id: 3,
+            name: "Severity".into(),
+            label: "Severity".into(),
+            field_type: FieldType::Dropdown,
+            object_type: "Ticket".into(),
+            field_order: 1,
+            valid: true,
+            internal: false,
+            possible_values: vec![("high".into(), "High".into()), ("low".into(), "Low".into())],
+            default_value: Some("high".into()),
+        };
+        let edited = super::edited_config(Some(stored), &f);
+        assert!(edited.starts_with("---\n"), "{edited}");
+        assert_eq!(super::possible_values(Some(&edited)), f.possible_values, "in the admin's order");
+        assert_eq!(super::default_value(Some(&edited)).as_deref(), Some("high"));
+        assert!(
+            edited.contains("Link: https://crm.example/?q=[% Data.Value %]") && edited.contains("TreeView: '1'"),
+            "{edited}"
+        );
+        let new = super::edited_config(None, &FieldDefinition { default_value: None, ..f });
+        assert!(new.contains("PossibleNone: '1'") && new.contains("DefaultValue: ''"), "{new}");
     }
 }

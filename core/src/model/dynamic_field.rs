@@ -70,6 +70,44 @@ pub struct DynamicFieldDef {
     pub possible_values: Vec<(String, String)>,
 }
 
+/// A field as an admin maintains it (`dynamic_field`): of tickets or of articles
+/// (`object_type`), valid or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldDefinition {
+    /// 0 for a field not stored yet.
+    pub id: i32,
+    pub name: String,
+    pub label: String,
+    pub field_type: FieldType,
+    /// `Ticket`, `Article`, or another object an add-on gave fields.
+    pub object_type: String,
+    pub field_order: i32,
+    pub valid: bool,
+    /// One of OTRS's own (process management's): its name stays as it is.
+    pub internal: bool,
+    /// A dropdown's or multiselect's keys with their labels, in order.
+    pub possible_values: Vec<(String, String)>,
+    /// The value a new ticket's form starts with (OTRS's `DefaultValue`), as text.
+    pub default_value: Option<String>,
+}
+
+impl FieldDefinition {
+    /// What a ticket's forms need of it.
+    pub fn def(&self) -> DynamicFieldDef {
+        DynamicFieldDef {
+            id: self.id,
+            name: self.name.clone(),
+            label: self.label.clone(),
+            field_type: self.field_type.clone(),
+            possible_values: self.possible_values.clone(),
+        }
+    }
+
+    pub fn is_ticket_field(&self) -> bool {
+        self.object_type == "Ticket"
+    }
+}
+
 /// A value to store for a field; `None` clears it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldChange {
@@ -88,6 +126,75 @@ impl FieldValue {
             FieldValue::DateTime(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
         }
     }
+}
+
+/// A ticket list's condition on one dynamic field: tickets with a value for the field
+/// that passes the test. A ticket without a value never matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldFilter {
+    pub field_id: i32,
+    pub test: FieldTest,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldTest {
+    /// The stored text is one of these (a dropdown's or multiselect's keys, a text as a
+    /// whole).
+    AnyOf(Vec<String>),
+    /// The stored text matches this pattern without regard to case, `*` standing for
+    /// any run of characters (OTRS's `Like`).
+    Like(String),
+    /// A checkbox's stored 1 (ticked) or 0.
+    Is(i64),
+    /// A stored date or time at or after `from` and before `until`.
+    Within { from: Option<DateTime<Utc>>, until: Option<DateTime<Utc>> },
+}
+
+impl FieldTest {
+    /// Whether a stored value passes: what the SQL stores ask their database, for the
+    /// in-memory store and for checking a ticket already read.
+    pub fn passes(&self, value: &FieldValue) -> bool {
+        let texts: Vec<&str> = match value {
+            FieldValue::Text(t) => vec![t.as_str()],
+            FieldValue::Texts(keys) => keys.iter().map(String::as_str).collect(),
+            _ => Vec::new(),
+        };
+        match (self, value) {
+            (FieldTest::AnyOf(wanted), _) => texts.iter().any(|t| wanted.iter().any(|w| w == t)),
+            (FieldTest::Like(pattern), _) => texts.iter().any(|t| like(pattern, t)),
+            (FieldTest::Is(want), FieldValue::Int(i)) => i == want,
+            (FieldTest::Within { from, until }, FieldValue::Date(_) | FieldValue::DateTime(_)) => {
+                let at = match value {
+                    FieldValue::Date(d) => d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc(),
+                    FieldValue::DateTime(t) => *t,
+                    _ => unreachable!("matched above"),
+                };
+                from.is_none_or(|f| at >= f) && until.is_none_or(|u| at < u)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// `*`-pattern matching without regard to case.
+fn like(pattern: &str, text: &str) -> bool {
+    let (pattern, text) = (pattern.to_lowercase(), text.to_lowercase());
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if parts.len() == 1 {
+        return text == first;
+    }
+    if !text.starts_with(first) || !text[first.len()..].ends_with(last) {
+        return false;
+    }
+    let mut rest = &text[first.len()..text.len() - last.len()];
+    for middle in &parts[1..parts.len() - 1] {
+        match rest.find(middle) {
+            Some(at) => rest = &rest[at + middle.len()..],
+            None => return false,
+        }
+    }
+    true
 }
 
 /// One dynamic field of a ticket that has a value.
@@ -137,5 +244,28 @@ mod tests {
         assert_eq!(f.display(), "Low, High, 9");
         assert_eq!(FieldType::from_otrs("ProcessID"), FieldType::Other("ProcessID".into()));
         assert_eq!(FieldType::from_otrs("Dropdown").otrs_name(), "Dropdown");
+    }
+
+    #[test]
+    fn filters_test_stored_values_as_the_database_would() {
+        let text = |t: &str| FieldValue::Text(t.into());
+        let like = |p: &str| FieldTest::Like(p.into());
+        assert!(like("*vpn*").passes(&text("Our VPN is down")));
+        assert!(like("inv-*").passes(&text("INV-2026")));
+        assert!(!like("inv-*").passes(&text("x INV-2026")));
+        assert!(like("a*b*c").passes(&text("abc")));
+        assert!(!like("a*b*c").passes(&text("acb")));
+        assert!(!like("ab*ba").passes(&text("aba")), "the two ends may not share a character");
+        assert!(like("exact").passes(&text("EXACT")) && !like("exact").passes(&text("exactly")));
+        let keys = FieldValue::Texts(vec!["low".into(), "high".into()]);
+        assert!(FieldTest::AnyOf(vec!["high".into()]).passes(&keys));
+        assert!(!FieldTest::AnyOf(vec!["mid".into()]).passes(&keys));
+        assert!(FieldTest::Is(0).passes(&FieldValue::Int(0)) && !FieldTest::Is(1).passes(&FieldValue::Int(0)));
+        let day = FieldValue::Date(NaiveDate::from_ymd_opt(2026, 12, 24).unwrap());
+        let at = |d: u32| Some(NaiveDate::from_ymd_opt(2026, 12, d).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc());
+        assert!(FieldTest::Within { from: at(24), until: at(25) }.passes(&day));
+        assert!(!FieldTest::Within { from: at(25), until: None }.passes(&day));
+        assert!(!FieldTest::Within { from: None, until: at(24) }.passes(&day));
+        assert!(!FieldTest::Is(1).passes(&text("1")), "a test of another kind never passes");
     }
 }

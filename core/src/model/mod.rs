@@ -14,7 +14,9 @@ mod ticket;
 pub use article::{Article, CommunicationChannel, NewArticle, SenderType};
 pub use attachment::{Attachment, NewAttachment};
 pub use customer::{CustomerCompany, CustomerUser};
-pub use dynamic_field::{DynamicFieldDef, DynamicFieldValue, FieldChange, FieldType, FieldValue};
+pub use dynamic_field::{
+    DynamicFieldDef, DynamicFieldValue, FieldChange, FieldDefinition, FieldFilter, FieldTest, FieldType, FieldValue,
+};
 pub use link::{LinkKind, LinkedTicket};
 pub use lookup::{FollowUp, Lock, Priority, Queue, TicketType, Valid};
 pub use page::{Page, PageRequest};

@@ -1,7 +1,8 @@
 use chrono::{DateTime, Utc};
 
 use super::{
-    Article, DynamicFieldValue, Lock, NewArticle, PriorityId, QueueId, StateId, StateType, TicketId, TypeId, UserId,
+    Article, DynamicFieldValue, FieldFilter, Lock, NewArticle, PriorityId, QueueId, StateId, StateType, TicketId,
+    TypeId, UserId,
 };
 
 /// A ticket as OTRS stores it in `ticket`, with its lookups resolved to names.
@@ -89,6 +90,8 @@ pub struct TicketFilter {
     pub escalated_by: Option<DateTime<Utc>>,
     /// What a customer may see: tickets of this login, or of this company.
     pub customer_scope: Option<(String, String)>,
+    /// Conditions on dynamic fields, all of which must hold.
+    pub fields: Vec<FieldFilter>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 
 use crate::error::DomainResult;
-use crate::model::{DynamicFieldDef, DynamicFieldValue, FieldChange, TicketId, UserId};
+use crate::model::{DynamicFieldDef, DynamicFieldValue, FieldChange, FieldDefinition, TicketId, UserId};
 
 #[async_trait]
 pub trait DynamicFieldStore: Send + Sync {
@@ -17,4 +17,12 @@ pub trait DynamicFieldStore: Send + Sync {
     /// `TicketDynamicFieldUpdate` history row each (naming the old value), in one
     /// transaction.
     async fn set_ticket_values(&self, ticket: TicketId, changes: &[FieldChange], by: UserId) -> DomainResult<()>;
+
+    /// Every field of every object, valid or not, in the site's field order: what an
+    /// admin maintains.
+    async fn field_definitions(&self) -> DomainResult<Vec<FieldDefinition>>;
+
+    /// Stores a new field (id 0) or changes one, keeping the settings of its config
+    /// goats does not edit; returns its id.
+    async fn save_field_definition(&self, field: &FieldDefinition, by: UserId) -> DomainResult<i32>;
 }

@@ -3,9 +3,9 @@
 use async_trait::async_trait;
 
 use super::{MemoryStore, State};
-use crate::error::DomainResult;
+use crate::error::{DomainError, DomainResult};
 use crate::history::{HistoryEntry, HistoryType, names};
-use crate::model::{DynamicFieldDef, DynamicFieldValue, FieldChange, FieldValue, TicketId, UserId};
+use crate::model::{DynamicFieldDef, DynamicFieldValue, FieldChange, FieldDefinition, FieldValue, TicketId, UserId};
 use crate::ports::DynamicFieldStore;
 
 impl State {
@@ -55,7 +55,22 @@ impl MemoryStore {
 
     /// Replaces the ticket field definitions (the store starts with none).
     pub fn set_dynamic_field_defs(&self, defs: Vec<DynamicFieldDef>) {
-        self.lock().dynamic_field_defs = defs;
+        self.lock().dynamic_field_defs = defs
+            .into_iter()
+            .zip(1..)
+            .map(|(d, order)| FieldDefinition {
+                id: d.id,
+                name: d.name,
+                label: d.label,
+                field_type: d.field_type,
+                object_type: "Ticket".into(),
+                field_order: order,
+                valid: true,
+                internal: false,
+                possible_values: d.possible_values,
+                default_value: None,
+            })
+            .collect();
     }
 }
 
@@ -66,7 +81,8 @@ impl DynamicFieldStore for MemoryStore {
     }
 
     async fn ticket_fields(&self) -> DomainResult<Vec<DynamicFieldDef>> {
-        Ok(self.lock().dynamic_field_defs.clone())
+        let all = self.field_definitions().await?;
+        Ok(all.iter().filter(|f| f.valid && f.is_ticket_field()).map(FieldDefinition::def).collect())
     }
 
     async fn set_ticket_values(&self, ticket: TicketId, changes: &[FieldChange], by: UserId) -> DomainResult<()> {
@@ -75,5 +91,30 @@ impl DynamicFieldStore for MemoryStore {
         let history = s.write_fields(ticket, changes);
         s.append_history(ticket, history, by, now);
         Ok(())
+    }
+
+    async fn field_definitions(&self) -> DomainResult<Vec<FieldDefinition>> {
+        let mut all = self.lock().dynamic_field_defs.clone();
+        all.sort_by_key(|f| (f.field_order, f.id));
+        Ok(all)
+    }
+
+    async fn save_field_definition(&self, field: &FieldDefinition, _by: UserId) -> DomainResult<i32> {
+        let mut s = self.lock();
+        if s.dynamic_field_defs.iter().any(|f| f.id != field.id && f.name == field.name) {
+            return Err(DomainError::Conflict(format!("a field named {} exists", field.name)));
+        }
+        if field.id == 0 {
+            let id = s.dynamic_field_defs.iter().map(|f| f.id).max().unwrap_or(0) + 1;
+            s.dynamic_field_defs.push(FieldDefinition { id, ..field.clone() });
+            return Ok(id);
+        }
+        let stored = s
+            .dynamic_field_defs
+            .iter_mut()
+            .find(|f| f.id == field.id)
+            .ok_or_else(|| DomainError::not_found("dynamic field", field.id))?;
+        *stored = field.clone();
+        Ok(field.id)
     }
 }

@@ -76,7 +76,7 @@ struct State {
     notifications: Vec<(crate::agent_notifications::TicketNotification, bool)>,
     personal_queues: Vec<(UserId, QueueId)>,
     dynamic_fields: Vec<(TicketId, DynamicFieldValue)>,
-    dynamic_field_defs: Vec<DynamicFieldDef>,
+    dynamic_field_defs: Vec<FieldDefinition>,
 }
 
 /// One store implementing every port, shared through `Arc`s.

@@ -195,7 +195,7 @@ fn write_column(d: &mut TicketDraft, c: Column) {
     }
 }
 
-fn matches(t: &Ticket, f: &TicketFilter, articles: &[Article]) -> bool {
+fn matches(t: &Ticket, f: &TicketFilter, articles: &[Article], fields: &[(TicketId, DynamicFieldValue)]) -> bool {
     let has_text = |needle: &str| {
         let needle = needle.to_lowercase();
         t.title.to_lowercase().contains(&needle)
@@ -225,6 +225,9 @@ fn matches(t: &Ticket, f: &TicketFilter, articles: &[Article]) -> bool {
             .is_none_or(|(login, company)| crate::permission::customer_can_see(t, login, company))
         && f.title_contains.as_ref().is_none_or(|s| t.title.to_lowercase().contains(&s.to_lowercase()))
         && f.text_contains.as_deref().is_none_or(has_text)
+        && f.fields.iter().all(|c| {
+            fields.iter().any(|(ticket, v)| *ticket == t.id && v.field_id == c.field_id && c.test.passes(&v.value))
+        })
 }
 
 #[async_trait]
@@ -497,7 +500,7 @@ impl MemoryStore {
             .tickets
             .iter()
             .filter_map(|t| s.ticket(t.1))
-            .filter(|t| matches(t, filter, &s.articles) && escalated(t))
+            .filter(|t| matches(t, filter, &s.articles, &s.dynamic_fields) && escalated(t))
             .collect();
         all.sort_by(|a, b| {
             let o = match sort.field {

@@ -180,6 +180,10 @@ toast-bulk-done = { $n ->
 }
 
 filters-saved = Gespeicherte Filter:
+filter-field = Ticketfeld
+filter-field-any = Beliebig
+filter-field-value = Feldwert
+filter-field-hint = Wörter eines Textes (* steht für Beliebiges), einer der Werte des Feldes, ja oder nein für ein Kästchen, ein Tag als JJJJ-MM-TT oder Tage als JJJJ-MM-TT..JJJJ-MM-TT.
 filter-save-as = Filter speichern als
 filter-save = Speichern
 filter-delete = Gespeicherten Filter { $v } löschen

@@ -180,6 +180,10 @@ toast-bulk-done = { $n ->
 }
 
 filters-saved = Saved filters:
+filter-field = Ticket field
+filter-field-any = Any
+filter-field-value = Field value
+filter-field-hint = Words of a text (* stands for anything), one of the field's values, yes or no for a box, a day as YYYY-MM-DD or days as YYYY-MM-DD..YYYY-MM-DD.
 filter-save-as = Save filters as
 filter-save = Save
 filter-delete = Delete saved filter { $v }

@@ -1,7 +1,7 @@
 //! The options of the pages' select boxes: queues, states, priorities and agents, as
 //! value/label pairs, each list only what the agent may pick.
 
-use goats_core::model::{Agent, QueueId, StateType};
+use goats_core::model::{Agent, FieldType, QueueId, StateType};
 use goats_core::permission::Permission;
 
 use super::desk::Desk;
@@ -41,4 +41,14 @@ pub async fn priorities(desk: &Desk) -> Result<Vec<Choice>, PageError> {
 /// Valid agents, by full name.
 pub fn agents(agents: &[Agent]) -> Vec<Choice> {
     agents.iter().filter(|a| a.valid).map(|a| Choice { value: a.id.to_string(), label: a.full_name() }).collect()
+}
+
+/// The ticket fields a list can be filtered by: every kind goats knows, by name.
+pub async fn ticket_fields(desk: &Desk) -> Result<Vec<Choice>, PageError> {
+    let defs = desk.state.tickets.ticket_field_defs().await.map_err(|e| PageError::from_domain(desk, e))?;
+    Ok(defs
+        .into_iter()
+        .filter(|d| !matches!(d.field_type, FieldType::Other(_)))
+        .map(|d| Choice { value: d.name, label: d.label })
+        .collect())
 }

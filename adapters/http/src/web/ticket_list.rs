@@ -39,6 +39,11 @@ pub struct ListQuery {
     /// Created within this many days.
     #[serde(default)]
     pub age: String,
+    /// A dynamic field's name, and what to look for in it.
+    #[serde(default)]
+    pub field: String,
+    #[serde(default)]
+    pub value: String,
     #[serde(default)]
     pub sort: String,
     #[serde(default)]
@@ -99,6 +104,12 @@ impl ListQuery {
         f
     }
 
+    /// The dynamic field condition asked for, when both its field and its value are.
+    pub fn field_condition(&self) -> Option<(&str, &str)> {
+        let (field, value) = (self.field.trim(), self.value.trim());
+        (!field.is_empty() && !value.is_empty()).then_some((field, value))
+    }
+
     pub fn sort(&self) -> TicketSort {
         let field = SORTS.iter().find(|(k, _)| *k == self.sort).map_or(TicketSortField::Created, |(_, f)| *f);
         let direction = if self.dir == "asc" { SortDirection::Asc } else { SortDirection::Desc };
@@ -120,6 +131,8 @@ impl ListQuery {
             ("lock", &self.lock),
             ("customer", &self.customer),
             ("age", &self.age),
+            ("field", &self.field),
+            ("value", &self.value),
             ("sort", &self.sort),
             ("dir", &self.dir),
             ("page", &self.page),
@@ -175,6 +188,7 @@ struct ListPage {
     states: Vec<Choice>,
     priorities: Vec<Choice>,
     owners: Vec<Choice>,
+    fields: Vec<Choice>,
     saved: super::saved_filters::SavedFilters,
 }
 
@@ -201,8 +215,12 @@ pub async fn page(req: &Request, desk: Desk, Query(query): Query<ListQuery>) -> 
     {
         return Ok(super::zoom::go_to(&desk, id));
     }
+    let mut filter = query.filter();
+    if let Some((field, value)) = query.field_condition() {
+        filter.fields.push(tickets.field_filter(field, value).await.map_err(|e| fail(e).beside("value"))?);
+    }
     let found = tickets
-        .list(&desk.perms, query.filter(), query.sort(), PageRequest::new(query.page(), PER_PAGE))
+        .list(&desk.perms, filter, query.sort(), PageRequest::new(query.page(), PER_PAGE))
         .await
         .map_err(fail)?;
     let agents = desk.state.agents.list().await.map_err(fail)?;
@@ -245,6 +263,7 @@ pub async fn page(req: &Request, desk: Desk, Query(query): Query<ListQuery>) -> 
     let states = choices::states(&desk, false).await?;
     let priorities = choices::priorities(&desk).await?;
     let owners = choices::agents(&agents);
+    let fields = choices::ticket_fields(&desk).await?;
     let saved = super::saved_filters::SavedFilters {
         c: Chrome::for_desk(&desk, Nav::Tickets, String::new()),
         filters: super::saved_filters::load(&desk).await?,
@@ -256,6 +275,7 @@ pub async fn page(req: &Request, desk: Desk, Query(query): Query<ListQuery>) -> 
         states,
         priorities,
         owners,
+        fields,
         saved,
     }))
 }

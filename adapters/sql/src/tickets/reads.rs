@@ -124,8 +124,46 @@ pub(super) fn filter_sql(f: &TicketFilter) -> (String, Vec<Value>) {
         );
         values.extend([like(term), like(term), like(term)]);
     }
+    for field in &f.fields {
+        let (test, tested) = field_test_sql(&field.test);
+        conds.push(format!(
+            "EXISTS (SELECT 1 FROM dynamic_field_value v WHERE v.object_id = t.id AND v.field_id = ? AND {test})"
+        ));
+        values.push(field.field_id.into());
+        values.extend(tested);
+    }
     let sql = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
     (sql, values)
+}
+
+/// The condition on one `dynamic_field_value` row (`v`) for a field test, with its values.
+fn field_test_sql(test: &FieldTest) -> (String, Vec<Value>) {
+    match test {
+        FieldTest::AnyOf(texts) => (
+            format!("v.value_text IN ({})", vec!["?"; texts.len().max(1)].join(", ")),
+            // An empty set matches nothing, as NULL is never equal.
+            if texts.is_empty() { vec![Value::String(None)] } else { texts.iter().map(|t| t.clone().into()).collect() },
+        ),
+        FieldTest::Like(pattern) => {
+            let escaped =
+                pattern.to_lowercase().replace('!', "!!").replace('%', "!%").replace('_', "!_").replace('*', "%");
+            ("LOWER(v.value_text) LIKE ? ESCAPE '!'".into(), vec![escaped.into()])
+        }
+        FieldTest::Is(n) => ("v.value_int = ?".into(), vec![(*n).into()]),
+        FieldTest::Within { from, until } => {
+            let mut conds = vec!["v.value_date IS NOT NULL".to_string()];
+            let mut values = Vec::new();
+            if let Some(from) = from {
+                conds.push("v.value_date >= ?".into());
+                values.push(db_now(*from).into());
+            }
+            if let Some(until) = until {
+                conds.push("v.value_date < ?".into());
+                values.push(db_now(*until).into());
+            }
+            (conds.join(" AND "), values)
+        }
+    }
 }
 
 /// `ORDER BY` for a sort, with the id breaking ties so pages never overlap. Names and

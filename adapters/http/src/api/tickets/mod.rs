@@ -67,6 +67,11 @@ impl TicketApi {
         /// Only tickets past their earliest escalation time (`true`), as the escalation
         /// job last computed it.
         escalated: Query<Option<bool>>,
+        /// A condition on a dynamic field, `Name:value`: words in a text (`*` a
+        /// wildcard), a key or label of a list, `yes` or `no` for a checkbox, a day
+        /// `YYYY-MM-DD` or days `FROM..UNTIL` for a date. Repeat for several; all must
+        /// hold. For agents only.
+        field: Query<Vec<String>>,
         /// Sort column; `created` by default.
         sort: Query<Option<SortField>>,
         /// `desc` by default.
@@ -76,7 +81,7 @@ impl TicketApi {
             u64,
         >,
     ) -> Result<JsonBody<TicketPage>, ApiError> {
-        let filter = TicketFilter {
+        let mut filter = TicketFilter {
             queue_ids: queue_id.0,
             state_ids: state_id.0,
             state_types: state_type.0.into_iter().map(Into::into).collect(),
@@ -95,7 +100,22 @@ impl TicketApi {
             changed_until: changed_until.0,
             escalated_by: escalated.0.unwrap_or(false).then(Utc::now),
             customer_scope: None,
+            fields: Vec::new(),
         };
+        // Who asks is settled before anything is looked up for them.
+        let (customer, agent) = match self.state.customer(&auth).await? {
+            Some(_) if !field.0.is_empty() => {
+                return Err(ApiError::forbidden("filtering by ticket fields is for agents"));
+            }
+            Some(scope) => (Some(scope), None),
+            None => (None, Some(self.state.reader(&auth).await?)),
+        };
+        for condition in field.0 {
+            let (name, value) = condition
+                .split_once(':')
+                .ok_or_else(|| ApiError::invalid("field", format!("`{condition}` is not `Name:value`")))?;
+            filter.fields.push(self.state.tickets.field_filter(name.trim(), value).await?);
+        }
         let field = match sort.0.unwrap_or(SortField::Created) {
             SortField::Number => TicketSortField::Number,
             SortField::Title => TicketSortField::Title,
@@ -113,11 +133,12 @@ impl TicketApi {
         };
         let (sort, page) = (TicketSort { field, direction }, PageRequest::new(page.0, per_page.0));
         // A customer sees their own and their company's tickets; an agent what their groups allow.
-        let page = match self.state.customer(&auth).await? {
-            Some((login, company)) => {
+        let page = match (customer, agent) {
+            (Some((login, company)), _) => {
                 self.state.tickets.list_for_customer(&login, &company, filter, sort, page).await?
             }
-            None => self.state.tickets.list(&self.state.reader(&auth).await?, filter, sort, page).await?,
+            (None, Some(agent)) => self.state.tickets.list(&agent, filter, sort, page).await?,
+            (None, None) => unreachable!("a caller is a customer or an agent"),
         };
         Ok(JsonBody(TicketPage {
             items: page.items.into_iter().map(Into::into).collect(),
