@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use chrono::Duration;
+use goats_core::admin::fields::FieldAdmin;
 use goats_core::admin::mail::{MailAdmin, MailAdminPorts};
 use goats_core::admin::notifications::NotificationAdmin;
 use goats_core::admin::{AdminPorts, AdminService};
@@ -219,6 +220,7 @@ impl App {
                 lookups: self.lookups.clone(),
                 reader: Arc::new(goats_mail::Mailboxes),
             })),
+            field_admin: Arc::new(FieldAdmin::new(Arc::new(self.db.clone()), self.tickets.clone())),
             notification_choices: Arc::new(NotificationChoices::new(
                 Arc::new(self.db.clone()),
                 self.preferences.clone(),

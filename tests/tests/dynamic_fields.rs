@@ -152,3 +152,83 @@ async fn a_tickets_dynamic_fields_on_every_engine() {
         t.drop_database().await;
     }
 }
+
+/// An admin's edit of a field on every engine: OTRS's own fields are listed, a new
+/// ticket field gets OTRS's starting config, and an edit replaces the values and the
+/// default while the settings goats does not edit (a link, a tree view) stay in the
+/// YAML as they were.
+#[tokio::test]
+async fn an_admin_edits_fields_and_their_config_on_every_engine() {
+    use goats_core::admin::fields::FieldAdmin;
+    for engine in Engine::ALL {
+        let t = TestDatabase::create(engine).await;
+        let db = t.connect().await;
+        migrate(&db).await.unwrap();
+        let tickets = Arc::new(ticket_service(&db, Arc::new(SystemClock)));
+        let admin = FieldAdmin::new(Arc::new(db.clone()), tickets.clone());
+        let root = AgentPermissions::new(1, db.grants_for(1).await.unwrap());
+        // OTRS's own process field, as Znuny's default data has it.
+        let sql = "INSERT INTO dynamic_field (internal_field, name, label, field_order, field_type, object_type, config, valid_id, create_time, create_by, change_time, change_by) VALUES (1, 'ProcessManagementProcessID', 'Process', 1, 'ProcessID', 'Ticket', '---\nDefaultValue: ''''\n', 1, current_timestamp, 1, current_timestamp, 1)";
+        db.connection().execute_unprepared(sql).await.unwrap();
+        let all = admin.fields(&root).await.unwrap();
+        let process = all.iter().find(|f| f.name == "ProcessManagementProcessID").expect("OTRS's own field");
+        assert!(process.internal && process.field_type == FieldType::Other("ProcessID".into()), "{engine:?}");
+        assert_eq!(process.default_value, None, "an empty default says nothing");
+
+        let config = "---\nDefaultValue: low\nLink: https://crm.example/?q=[% Data.Value %]\nPossibleValues:\n  low: Low\nTreeView: '1'\n";
+        let sql = format!(
+            "INSERT INTO dynamic_field (internal_field, name, label, field_order, field_type, object_type, config, valid_id, create_time, create_by, change_time, change_by) VALUES (0, 'Severity', 'Severity', 3, 'Dropdown', 'Ticket', '{}', 1, current_timestamp, 1, current_timestamp, 1)",
+            config.replace('\'', "''")
+        );
+        db.connection().execute_unprepared(&sql).await.unwrap();
+        let severity = admin.fields(&root).await.unwrap().into_iter().find(|f| f.name == "Severity").unwrap();
+        assert_eq!(severity.default_value.as_deref(), Some("low"));
+        let edited = FieldDefinition {
+            label: "How bad".into(),
+            possible_values: vec![("low".into(), "Low".into()), ("high".into(), "High — urgent".into())],
+            default_value: Some("high".into()),
+            ..severity.clone()
+        };
+        admin.save(&root, edited).await.unwrap();
+        let row = db
+            .connection()
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.connection().get_database_backend(),
+                format!("SELECT config, label FROM dynamic_field WHERE id = {}", severity.id),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        let stored: String = row.try_get("", "config").unwrap();
+        assert!(stored.starts_with("---\n") && stored.contains("TreeView: '1'"), "{engine:?}: {stored}");
+        assert!(stored.contains("Link: https://crm.example/?q=[% Data.Value %]"), "{engine:?}: {stored}");
+        let again = admin.field(&root, severity.id).await.unwrap();
+        assert_eq!((again.label.as_str(), again.default_value.as_deref()), ("How bad", Some("high")), "{engine:?}");
+        assert_eq!(again.possible_values[1], ("high".to_string(), "High — urgent".to_string()));
+        assert_eq!(
+            tickets.ticket_field_defs().await.unwrap().iter().find(|d| d.name == "Severity").unwrap().label,
+            "How bad"
+        );
+
+        let new = FieldDefinition {
+            id: 0,
+            name: "Billable".into(),
+            label: "Billable".into(),
+            field_type: FieldType::Checkbox,
+            object_type: String::new(),
+            field_order: 0,
+            valid: true,
+            internal: false,
+            possible_values: Vec::new(),
+            default_value: Some("1".into()),
+        };
+        let id = admin.save(&root, new.clone()).await.unwrap();
+        let billable = admin.field(&root, id).await.unwrap();
+        assert_eq!((billable.object_type.as_str(), billable.default_value.as_deref()), ("Ticket", Some("1")));
+        assert!(billable.field_order > 3, "{engine:?}: last");
+        let taken = admin.save(&root, FieldDefinition { name: "BILLABLE".into(), ..new }).await;
+        assert!(matches!(taken, Err(goats_core::DomainError::Conflict(_))), "{engine:?}: {taken:?}");
+        db.close().await;
+        t.drop_database().await;
+    }
+}

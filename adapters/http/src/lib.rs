@@ -45,6 +45,7 @@ pub struct AppState {
     pub deliveries: Arc<dyn DeliveryJournal>,
     pub admin: Arc<AdminService>,
     pub mail_admin: Arc<goats_core::admin::mail::MailAdmin>,
+    pub field_admin: Arc<goats_core::admin::fields::FieldAdmin>,
     /// Each agent's notification settings and "My Queues".
     pub notification_choices: Arc<goats_core::agent_notifications::NotificationChoices>,
     pub notification_admin: Arc<goats_core::admin::notifications::NotificationAdmin>,

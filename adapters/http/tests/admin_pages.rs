@@ -528,3 +528,109 @@ async fn the_address_and_auto_response_pages_are_for_admins_only() {
     assert_eq!(w.store.all_system_addresses().await.unwrap().len(), 1);
     assert!(w.store.auto_responses().await.unwrap().is_empty());
 }
+
+/// Ticket fields: a list field added with its values, its mistakes beside their inputs
+/// with what was typed kept; renamed, reordered and set invalid; its type fixed once
+/// made; OTRS's own fields keep their names; admins only.
+#[tokio::test]
+async fn an_admin_keeps_the_ticket_fields() {
+    use goats_core::model::{FieldDefinition, FieldType};
+    use goats_core::ports::DynamicFieldStore;
+    let w = world().await;
+    let root = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    assert!(text(root.get("/admin/fields").await).await.contains("No dynamic fields yet."));
+    root.get("/admin/fields/new").await.assert_status_is_ok();
+
+    let form = |name: &'static str, field_type: &'static str, values: &'static str, default: &'static str| {
+        [
+            ("name", name),
+            ("label", "Severity <level>"),
+            ("field_type", field_type),
+            ("field_order", ""),
+            ("possible_values", values),
+            ("default_value", default),
+            ("valid", "1"),
+        ]
+    };
+    let r = root.form_post("/admin/fields", &form("Sever ity", "Dropdown", "low: Low", "")).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let html = text(r).await;
+    assert!(html.contains(r#"id="f-name-error""#) && html.contains(r#"value="Sever ity""#), "beside the name, kept");
+    let r = root.form_post("/admin/fields", &form("Severity", "Dropdown", "\n", "")).await;
+    assert!(text(r).await.contains(r#"id="f-values-error""#), "a list needs values");
+    let r = root.form_post("/admin/fields", &form("Severity", "Dropdown", "low: Low\nlow: Lower", "")).await;
+    let html = text(r).await;
+    assert!(html.contains(r#"id="f-values-error""#) && html.contains("low: Low\nlow: Lower"), "each key once, kept");
+    let r = root.form_post("/admin/fields", &form("Severity", "Dropdown", "low: Low\nhigh: High", "medium")).await;
+    assert!(text(r).await.contains(r#"id="f-default-error""#), "the default is one of the keys");
+    let r = root.form_post("/admin/fields", &form("Severity", "ProcessID", "", "")).await;
+    assert!(text(r).await.contains(r#"id="f-type-error""#));
+    assert!(w.store.field_definitions().await.unwrap().is_empty(), "nothing was added");
+
+    let r = root.form_post("/admin/fields", &form("Severity", "Dropdown", "low: Low\nhigh: High", "high")).await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let stored = w.store.field_definitions().await.unwrap();
+    let severity = stored.iter().find(|f| f.name == "Severity").expect("added").clone();
+    assert_eq!(severity.possible_values, [("low".to_string(), "Low".to_string()), ("high".into(), "High".into())]);
+    assert_eq!((severity.default_value.as_deref(), severity.field_order, severity.valid), (Some("high"), 1, true));
+    assert_eq!(location(&r), format!("/admin/fields/{}", severity.id));
+    let edit = text(root.get(&location(&r)).await).await;
+    assert!(edit.contains("Severity &#60;level&#62;") && edit.contains("low: Low\nhigh: High"), "escaped, values");
+    assert!(edit.contains("List (one value)") && !edit.contains(r#"name="field_type""#), "the type is fixed");
+    let r = root.form_post("/admin/fields", &form("severity", "Text", "", "")).await;
+    assert!(text(r).await.contains("Another field has this name."));
+    let list = text(root.get("/tickets").await).await;
+    assert!(list.contains(r#"<option value="Severity" >Severity &#60;level&#62;</option>"#), "offered as a filter");
+
+    // Changed: the type posted is ignored, the rest stored; unticked is invalid.
+    let path = format!("/admin/fields/{}", severity.id);
+    let change = [
+        ("name", "Severity"),
+        ("label", "How bad"),
+        ("field_type", "Text"),
+        ("field_order", "5"),
+        ("possible_values", "low: Low\nhigh: High\ncritical: Critical"),
+        ("default_value", ""),
+    ];
+    root.form_post(&path, &change).await.assert_status(StatusCode::SEE_OTHER);
+    let changed = w.store.field_definitions().await.unwrap().into_iter().find(|f| f.id == severity.id).unwrap();
+    assert_eq!(changed.field_type, FieldType::Dropdown);
+    assert_eq!((changed.label.as_str(), changed.field_order, changed.valid), ("How bad", 5, false));
+    assert_eq!((changed.possible_values.len(), changed.default_value), (3, None));
+    assert!(!text(root.get("/tickets").await).await.contains(r#"<option value="Severity""#), "invalid: not offered");
+
+    // OTRS's own fields keep their names whatever the form says.
+    let process = FieldDefinition {
+        id: 0,
+        name: "ProcessManagementProcessID".into(),
+        label: "Process".into(),
+        field_type: FieldType::Other("ProcessID".into()),
+        object_type: "Ticket".into(),
+        field_order: 1,
+        valid: true,
+        internal: true,
+        possible_values: Vec::new(),
+        default_value: None,
+    };
+    let pid = w.store.save_field_definition(&process, 1).await.unwrap();
+    let page = text(root.get(&format!("/admin/fields/{pid}")).await).await;
+    assert!(page.contains("readonly") && !page.contains(r#"id="f-values""#) && !page.contains(r#"id="f-default""#));
+    let renamed = [("name", "Renamed"), ("label", "Workflow"), ("field_order", "1"), ("valid", "1")];
+    root.form_post(&format!("/admin/fields/{pid}"), &renamed).await.assert_status(StatusCode::SEE_OTHER);
+    let kept = w.store.field_definitions().await.unwrap().into_iter().find(|f| f.id == pid).unwrap();
+    assert_eq!((kept.name.as_str(), kept.label.as_str()), ("ProcessManagementProcessID", "Workflow"));
+    root.get("/admin/fields/999").await.assert_status(StatusCode::NOT_FOUND);
+
+    w.agent("mo", &[(1, Permission::Rw)]).await;
+    let mo = Browser::sign_in(&w, "mo", "agent-password").await;
+    for path in ["/admin/fields", "/admin/fields/new", &path] {
+        mo.get(path).await.assert_status(StatusCode::FORBIDDEN);
+    }
+    mo.form_post("/admin/fields", &form("Other", "Text", "", "")).await.assert_status(StatusCode::FORBIDDEN);
+    mo.form_post(&path, &change).await.assert_status(StatusCode::FORBIDDEN);
+    // Without the form's token nothing is stored.
+    let r =
+        w.cli.post("/admin/fields").header("cookie", root.cookie()).form(&form("Csrf", "Text", "", "")).send().await;
+    r.assert_status(StatusCode::FORBIDDEN);
+    assert!(!w.store.field_definitions().await.unwrap().iter().any(|f| f.name == "Csrf"));
+}

@@ -6,6 +6,7 @@
 mod agents;
 mod auto_responses;
 mod customers;
+pub mod fields;
 mod groups;
 mod lookups;
 pub mod mail;

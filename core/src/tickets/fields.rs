@@ -62,7 +62,7 @@ impl TicketService {
     }
 }
 
-fn parse(field: &DynamicFieldDef, given: Vec<String>) -> DomainResult<Option<FieldValue>> {
+pub(crate) fn parse(field: &DynamicFieldDef, given: Vec<String>) -> DomainResult<Option<FieldValue>> {
     let bad = |why: String| DomainError::invalid(FIELD, format!("{}: {why}", field.name));
     let mut given: Vec<String> = given.into_iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
     if given.is_empty() {

@@ -10,7 +10,7 @@ mod change;
 mod customer;
 pub mod edit;
 mod field_filters;
-mod fields;
+pub(crate) mod fields;
 mod follow_up;
 mod links;
 mod open;
@@ -128,6 +128,13 @@ impl TicketService {
             r.watchers.forget();
             r.links.forget();
             r.accounted.forget();
+        }
+    }
+
+    /// After an admin changed the ticket fields: forms and filters offer the new set.
+    pub fn forget_field_defs(&self) {
+        if let Some(r) = &self.reads {
+            r.field_defs.forget();
         }
     }
 

@@ -6,9 +6,9 @@ use poem::{EndpointExt, IntoEndpoint};
 
 use super::registry::Registry;
 use crate::web::{
-    admin_auto_responses, admin_mail_accounts, admin_notifications, admin_postmaster_filters, admin_routes,
-    admin_system_addresses, admin_users, assets, bulk, dashboard, live, login, new_ticket, notification_settings,
-    preferences, saved_filters, ticket_actions, ticket_list, zoom,
+    admin_auto_responses, admin_fields, admin_mail_accounts, admin_notifications, admin_postmaster_filters,
+    admin_routes, admin_system_addresses, admin_users, assets, bulk, dashboard, live, login, new_ticket,
+    notification_settings, preferences, saved_filters, ticket_actions, ticket_list, zoom,
 };
 use crate::{api, generic_interface as gi, health};
 
@@ -27,6 +27,7 @@ const ADDRESS: &[&str] = &["pages/admin_system_address.html"];
 const AUTO_RESPONSE: &[&str] = &["pages/admin_auto_response.html"];
 const QUEUE_AUTO_RESPONSES: &[&str] = &["pages/admin_queue_auto_responses.html"];
 const NOTIFICATION: &[&str] = &["pages/admin_notification.html"];
+const FIELD: &[&str] = &["pages/admin_field.html"];
 
 /// The handlers goats ships.
 pub fn standard() -> Registry {
@@ -84,6 +85,11 @@ pub fn standard() -> Registry {
         .add("admin_address_create", ADDRESS, ep!(admin_system_addresses::create))
         .add("admin_address_edit", ADDRESS, ep!(admin_system_addresses::edit))
         .add("admin_address_update", ADDRESS, ep!(admin_system_addresses::update))
+        .add("admin_fields", &["pages/admin_fields.html"], ep!(admin_fields::list))
+        .add("admin_field_new_form", FIELD, ep!(admin_fields::new_form))
+        .add("admin_field_create", FIELD, ep!(admin_fields::create))
+        .add("admin_field_edit", FIELD, ep!(admin_fields::edit))
+        .add("admin_field_update", FIELD, ep!(admin_fields::update))
         .add("admin_auto_responses", &["pages/admin_auto_responses.html"], ep!(admin_auto_responses::list))
         .add("admin_auto_response_new_form", AUTO_RESPONSE, ep!(admin_auto_responses::new_form))
         .add("admin_auto_response_create", AUTO_RESPONSE, ep!(admin_auto_responses::create))

@@ -4,6 +4,7 @@
 //! the same core services and permission checks as the REST API.
 
 pub(crate) mod admin_auto_responses;
+pub(crate) mod admin_fields;
 pub(crate) mod admin_mail_accounts;
 pub(crate) mod admin_notifications;
 pub(crate) mod admin_postmaster_filters;

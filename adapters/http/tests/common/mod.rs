@@ -59,11 +59,11 @@ pub async fn world() -> World {
         goats_notify::Dispatcher::new(s.clone(), s.clone(), deliveries.clone(), Default::default())
             .route(live.clone(), Default::default()),
     );
+    let tickets =
+        Arc::new(TicketService::new(store.ticket_ports(), TicketNumberConfig::default()).with_events(events.clone()));
     let state = AppState {
         readiness: ready.clone(),
-        tickets: Arc::new(
-            TicketService::new(store.ticket_ports(), TicketNumberConfig::default()).with_events(events.clone()),
-        ),
+        tickets: tickets.clone(),
         auth: Arc::new(AuthService::new(s.clone(), s.clone(), s.clone(), s.clone(), clock.clone(), Duration::days(14))),
         access_tokens: Arc::new(AccessTokens::new(b"test-signing-key-of-at-least-32-bytes", Duration::minutes(15))),
         api_tokens: Arc::new(ApiTokens::new(s.clone(), clock.clone())),
@@ -89,6 +89,7 @@ pub async fn world() -> World {
             lookups: Arc::new(store.clone()),
             reader: Arc::new(goats_mail::Mailboxes),
         })),
+        field_admin: Arc::new(goats_core::admin::fields::FieldAdmin::new(Arc::new(store.clone()), tickets)),
         notification_choices: Arc::new(goats_core::agent_notifications::NotificationChoices::new(
             Arc::new(store.clone()),
             Arc::new(store.clone()),
