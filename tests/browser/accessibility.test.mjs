@@ -170,4 +170,29 @@ test("an administrator adds an agent, grants a permission and sees every route w
   assert.ok(await page.getByLabel("At most once a day per agent and ticket").isChecked());
   assert.deepEqual(await violations(page), [], "a notification's page");
   await shot(page, "admin-notification");
+
+  // A ticket field: a list without values refused beside them, then added; the ticket
+  // list offers it as a filter and finds nothing before a ticket holds the value.
+  await page.getByRole("link", { name: "Ticket fields" }).click();
+  await page.waitForURL(/\/admin\/fields$/);
+  assert.deepEqual(await violations(page), [], "/admin/fields");
+  await page.getByRole("link", { name: "Add ticket field" }).click();
+  await page.getByLabel("Name").fill("Severity");
+  await page.getByLabel("Label").fill("Severity");
+  await page.getByLabel("Type").selectOption({ label: "List (one value)" });
+  await page.getByRole("button", { name: "Add ticket field" }).click();
+  await assert.doesNotReject(page.locator("#f-values-error").waitFor());
+  assert.equal(await page.getByLabel("Name").inputValue(), "Severity");
+  assert.deepEqual(await violations(page), [], "the field form with a mistake");
+  await shot(page, "admin-field-errors");
+  await page.getByLabel("Values").fill("low: Low\nhigh: High");
+  await page.getByRole("button", { name: "Add ticket field" }).click();
+  await page.waitForURL(/\/admin\/fields\/\d+$/);
+  await page.getByRole("status").getByText("Field Severity added.").waitFor();
+  assert.deepEqual(await violations(page), [], "a field's page");
+  await page.goto(goats.base + "/tickets?field=Severity&value=High");
+  assert.equal(await page.getByLabel("Ticket field").inputValue(), "Severity");
+  await page.locator("#ticket-count").getByText("0 tickets").waitFor();
+  assert.deepEqual(await violations(page), [], "the list filtered by a field");
+  await shot(page, "tickets-by-field");
 });
