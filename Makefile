@@ -22,8 +22,9 @@ test-tools:
 	tests/tools/install.sh
 
 ## The agent pages in a real browser (Debian's chromium, driven by playwright-core).
-## Needs the debug binary, which `cargo test` builds.
-test-browser: assets
+## Builds the debug binary first, so it embeds the assets just built.
+test-browser: assets test-tools
+	$(CARGO) build -p goats --locked
 	$(NPM) run test:browser
 
 ## Throughput, latency, memory and start-up of a release build on SQLite and PostgreSQL

@@ -56,6 +56,8 @@ pub struct App {
     pub auth: Arc<AuthService>,
     pub access_tokens: Arc<AccessTokens>,
     pub sessions: Arc<WebSessions>,
+    /// Customers' sessions in the portal (`/customer`).
+    pub customer_sessions: Arc<WebSessions<String>>,
     /// Administration, for the API, the admin pages and the command line alike.
     pub admin: Arc<AdminService>,
     /// Where services and jobs publish events: it hands them to the channels.
@@ -176,6 +178,8 @@ impl App {
             absolute: Duration::hours(config.auth.session_absolute_hours),
         };
         let sessions = Arc::new(WebSessions::new(Arc::new(db.clone()), clock.clone(), timeouts).keep_for(SESSION_KEEP));
+        let customer_sessions =
+            Arc::new(WebSessions::new(Arc::new(db.clone()), clock.clone(), timeouts).keep_for(SESSION_KEEP));
         Ok(Self {
             config,
             db,
@@ -187,6 +191,7 @@ impl App {
             auth,
             access_tokens,
             sessions,
+            customer_sessions,
             admin,
             events,
             live,
@@ -208,6 +213,7 @@ impl App {
             agents: self.people.clone(),
             customers: store.clone(),
             sessions: self.sessions.clone(),
+            customer_sessions: self.customer_sessions.clone(),
             preferences: self.preferences.clone(),
             schedule: store,
             live: self.live.clone(),

@@ -54,7 +54,7 @@ pub async fn serve(app: App, routes: CheckedRoutes) -> Result<(), AppError> {
     if !goats_http::web::assets::built() {
         tracing::warn!("the front-end assets are not built: pages will be unstyled; run `make assets` (or `make run`)");
     }
-    let sessions = app.sessions.clone();
+    let (sessions, customer_sessions) = (app.sessions.clone(), app.customer_sessions.clone());
     // Expired sessions are refused when used; this only keeps the table small.
     let sweeper = tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
@@ -62,6 +62,9 @@ pub async fn serve(app: App, routes: CheckedRoutes) -> Result<(), AppError> {
             every.tick().await;
             if let Err(e) = sessions.sweep().await {
                 tracing::warn!(error = %e, "sweeping expired sessions failed");
+            }
+            if let Err(e) = customer_sessions.sweep().await {
+                tracing::warn!(error = %e, "sweeping expired customer sessions failed");
             }
         }
     });

@@ -150,6 +150,19 @@ impl AuthService {
 
     /// Logs a customer contact in (`customer_user`): same throttling, same sessions.
     pub async fn customer_login(&self, login: &str, secret: &str, client: &str) -> Result<Session, AuthError> {
+        let (login, _) = self.check_customer_password(login, secret, client).await?;
+        self.issue(&new_secret(), Subject::Customer(login), self.clock.now()).await
+    }
+
+    /// A customer's login and password checked, throttled like an agent's, without
+    /// issuing a token (the portal starts a browser session instead): their login as
+    /// stored and their company.
+    pub async fn check_customer_password(
+        &self,
+        login: &str,
+        secret: &str,
+        client: &str,
+    ) -> Result<(String, String), AuthError> {
         let now = self.clock.now();
         let key = format!("customer:{}", login.trim().to_lowercase());
         self.throttled(&key, client, now)?;
@@ -166,7 +179,7 @@ impl AuthService {
             return Err(AuthError::InvalidCredentials);
         };
         lock(&self.by_account).clear(&account_key(&key, client));
-        self.issue(&new_secret(), Subject::Customer(creds.login), now).await
+        Ok((creds.login, creds.customer_id))
     }
 
     /// Checks login and password, throttled like a login, without starting a session:

@@ -1,6 +1,7 @@
-//! Agents' browser sessions: a random secret in an HttpOnly cookie, stored only as its
-//! hash, ended by an idle timeout, an absolute timeout or a logout. Every login starts a
-//! new session (no fixation), and each session carries its own CSRF token.
+//! Browser sessions of agents and of customers in the portal: a random secret in an
+//! HttpOnly cookie, stored only as its hash, ended by an idle timeout, an absolute
+//! timeout or a logout. Every login starts a new session (no fixation), and each session
+//! carries its own CSRF token. The holder is an agent's user id or a customer's login.
 
 use std::sync::Arc;
 
@@ -27,28 +28,28 @@ impl Default for SessionTimeouts {
     }
 }
 
-/// A live session: the agent and the CSRF token its forms carry.
+/// A live session: who holds it and the CSRF token its forms carry.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ActiveSession {
-    pub user_id: UserId,
+pub struct ActiveSession<H = UserId> {
+    pub holder: H,
     pub csrf_token: String,
 }
 
-pub struct WebSessions {
-    store: Arc<dyn SessionStore>,
+pub struct WebSessions<H = UserId> {
+    store: Arc<dyn SessionStore<H>>,
     clock: Arc<dyn Clock>,
     timeouts: SessionTimeouts,
     /// Sessions read from the store a moment ago, by the hash of their secret (see
     /// [`WebSessions::keep_for`]).
-    kept: Option<Memo<String, Option<WebSessionRecord>>>,
+    kept: Option<Memo<String, Option<WebSessionRecord<H>>>>,
 }
 
 /// Writing `last_seen_at` on every request would make each page view a write; once a
 /// minute keeps the idle timeout accurate to the minute.
 const TOUCH_EVERY: Duration = Duration::minutes(1);
 
-impl WebSessions {
-    pub fn new(store: Arc<dyn SessionStore>, clock: Arc<dyn Clock>, timeouts: SessionTimeouts) -> Self {
+impl<H: Clone + Send + Sync + 'static> WebSessions<H> {
+    pub fn new(store: Arc<dyn SessionStore<H>>, clock: Arc<dyn Clock>, timeouts: SessionTimeouts) -> Self {
         Self { store, clock, timeouts, kept: None }
     }
 
@@ -66,9 +67,9 @@ impl WebSessions {
         self.timeouts
     }
 
-    /// Starts a session for an agent whose password was just checked; returns the
+    /// Starts a session for someone whose password was just checked; returns the
     /// cookie's secret. A session the browser brought along is ended first.
-    pub async fn start(&self, user_id: UserId, previous: Option<&str>) -> DomainResult<(String, ActiveSession)> {
+    pub async fn start(&self, holder: H, previous: Option<&str>) -> DomainResult<(String, ActiveSession<H>)> {
         if let Some(old) = previous {
             self.end(old).await?;
         }
@@ -76,17 +77,17 @@ impl WebSessions {
         let secret = new_secret();
         let record = WebSessionRecord {
             id_hash: token_hash(&secret),
-            user_id,
+            holder: holder.clone(),
             csrf_token: new_secret(),
             created_at: now,
             last_seen_at: now,
         };
         self.store.insert(&record).await?;
-        Ok((secret, ActiveSession { user_id, csrf_token: record.csrf_token }))
+        Ok((secret, ActiveSession { holder, csrf_token: record.csrf_token }))
     }
 
     /// The session a cookie stands for, if it is still alive.
-    pub async fn resume(&self, secret: &str) -> DomainResult<Option<ActiveSession>> {
+    pub async fn resume(&self, secret: &str) -> DomainResult<Option<ActiveSession<H>>> {
         let id_hash = token_hash(secret);
         let now = self.clock.now();
         if let Some(kept) = &self.kept {
@@ -97,7 +98,10 @@ impl WebSessions {
             // A kept record still ages: it serves only while neither a timeout nor a touch
             // is due; otherwise the store decides, as without keeping.
             if !self.expired(record, now) && now - record.last_seen_at < TOUCH_EVERY {
-                return Ok(Some(ActiveSession { user_id: record.user_id, csrf_token: record.csrf_token.clone() }));
+                return Ok(Some(ActiveSession {
+                    holder: record.holder.clone(),
+                    csrf_token: record.csrf_token.clone(),
+                }));
             }
             kept.forget_key(id_hash.as_str());
         }
@@ -112,10 +116,10 @@ impl WebSessions {
         if now - record.last_seen_at >= TOUCH_EVERY {
             self.store.touch(&id_hash, now).await?;
         }
-        Ok(Some(ActiveSession { user_id: record.user_id, csrf_token: record.csrf_token }))
+        Ok(Some(ActiveSession { holder: record.holder, csrf_token: record.csrf_token }))
     }
 
-    fn expired(&self, record: &WebSessionRecord, now: DateTime<Utc>) -> bool {
+    fn expired(&self, record: &WebSessionRecord<H>, now: DateTime<Utc>) -> bool {
         now - record.last_seen_at >= self.timeouts.idle || now - record.created_at >= self.timeouts.absolute
     }
 
@@ -170,8 +174,19 @@ mod tests {
     async fn only_the_hash_of_the_secret_is_stored() {
         let (_, store, sessions) = setup();
         let (secret, _) = sessions.start(1, None).await.unwrap();
-        assert!(store.find(&secret).await.unwrap().is_none());
-        assert!(store.find(&token_hash(&secret)).await.unwrap().is_some());
+        assert!(SessionStore::<UserId>::find(&store, &secret).await.unwrap().is_none());
+        assert!(SessionStore::<UserId>::find(&store, &token_hash(&secret)).await.unwrap().is_some());
+    }
+
+    #[tokio::test]
+    async fn a_customer_session_is_not_an_agent_session() {
+        let (clock, store, agents) = setup();
+        let customers: WebSessions<String> = WebSessions::new(Arc::new(store), clock, agents.timeouts());
+        let (secret, started) = customers.start("pat".to_string(), None).await.unwrap();
+        assert_eq!(customers.resume(&secret).await.unwrap(), Some(started));
+        assert_eq!(agents.resume(&secret).await.unwrap(), None);
+        customers.end(&secret).await.unwrap();
+        assert_eq!(customers.resume(&secret).await.unwrap(), None);
     }
 
     #[tokio::test]
@@ -231,7 +246,7 @@ mod tests {
         let (secret, _) = sessions.start(1, None).await.unwrap();
         assert!(sessions.resume(&secret).await.unwrap().is_some());
         // Ended elsewhere (another instance's logout): honoured here only while kept.
-        store.delete(&token_hash(&secret)).await.unwrap();
+        SessionStore::<UserId>::delete(&store, &token_hash(&secret)).await.unwrap();
         clock.advance(Duration::seconds(40));
         assert!(sessions.resume(&secret).await.unwrap().is_some());
         clock.advance(Duration::seconds(10));
@@ -261,7 +276,7 @@ mod tests {
         assert!(sessions.resume(&secret).await.unwrap().is_some());
         clock.advance(Duration::minutes(2));
         assert!(sessions.resume(&secret).await.unwrap().is_some());
-        let stored = store.find(&token_hash(&secret)).await.unwrap().unwrap();
+        let stored = SessionStore::<UserId>::find(&store, &token_hash(&secret)).await.unwrap().unwrap();
         assert_eq!(stored.last_seen_at, clock.now(), "use is still recorded while kept");
         clock.advance(Duration::minutes(30));
         assert_eq!(sessions.resume(&secret).await.unwrap(), None);

@@ -253,6 +253,9 @@ function followLive() {
   const url = document.body.dataset.live;
   if (!url || !window.EventSource) return;
   const source = new EventSource(url);
+  // Whether the stream is up, for styles and for tests that must not act before it is.
+  source.addEventListener("open", () => (document.body.dataset.liveOpen = "true"));
+  source.addEventListener("error", () => delete document.body.dataset.liveOpen);
   const handle = (event) => {
     const data = JSON.parse(event.data);
     if (data.message) noticeToast(data);

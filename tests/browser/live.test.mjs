@@ -91,6 +91,7 @@ test("an agent who chose it hears of a new ticket in their queue in goats itself
 
   // Erin takes a customer's call in Raw: Finn's open page announces it.
   await page.goto(goats.base + "/dashboard");
+  await page.locator("body[data-live-open]").waitFor({ state: "attached" });
   await goats.api("erin", "erin-password", "POST", "/tickets", {
     title: "Scanner jams",
     queue_id: 2,

@@ -945,22 +945,33 @@ async fn browser_sessions_and_preferences() {
         let (secret, started) = sessions.start(1, None).await.unwrap();
         assert_eq!(sessions.resume(&secret).await.unwrap(), Some(started.clone()), "{engine:?}");
         // Only the hash is stored.
-        assert!(SessionStore::find(&db, &secret).await.unwrap().is_none());
+        assert!(SessionStore::<UserId>::find(&db, &secret).await.unwrap().is_none());
         let (replacement, _) = sessions.start(1, Some(&secret)).await.unwrap();
         assert_eq!(sessions.resume(&secret).await.unwrap(), None, "{engine:?}");
         // A session idle too long is swept; a fresh one stays.
         let stale = WebSessionRecord {
             id_hash: "stale".into(),
-            user_id: 1,
+            holder: 1,
             csrf_token: "t".into(),
             created_at: Utc::now() - Duration::hours(1),
             last_seen_at: Utc::now() - Duration::minutes(45),
         };
-        SessionStore::insert(&db, &stale).await.unwrap();
+        SessionStore::<UserId>::insert(&db, &stale).await.unwrap();
         assert_eq!(sessions.sweep().await.unwrap(), 1, "{engine:?}");
         assert!(sessions.resume(&replacement).await.unwrap().is_some());
         sessions.end(&replacement).await.unwrap();
         assert_eq!(sessions.resume(&replacement).await.unwrap(), None);
+
+        // Customers' portal sessions live apart: an agent's secret is no customer's.
+        let customers: WebSessions<String> = WebSessions::new(store.clone(), Arc::new(SystemClock), timeouts);
+        let (agent_secret, _) = sessions.start(1, None).await.unwrap();
+        let (secret, started) = customers.start("pat".to_string(), None).await.unwrap();
+        assert_eq!(customers.resume(&secret).await.unwrap(), Some(started.clone()), "{engine:?}");
+        assert_eq!(started.holder, "pat");
+        assert_eq!(customers.resume(&agent_secret).await.unwrap(), None, "{engine:?}");
+        assert_eq!(sessions.resume(&secret).await.unwrap(), None, "{engine:?}");
+        customers.end(&secret).await.unwrap();
+        assert_eq!(customers.resume(&secret).await.unwrap(), None, "{engine:?}");
 
         // Preferences live in OTRS's user_preferences, one row per key.
         assert_eq!(db.preference(1, "UserLanguage").await.unwrap(), None);
@@ -1123,6 +1134,18 @@ async fn searching_titles_customers_and_article_bodies() {
         // Every ticket's first article mentions the printer; % matches literally.
         assert_eq!(search("printer is on fire").await.len(), 2);
         assert!(search("100%").await.is_empty(), "{engine:?}");
+        assert_eq!(search(&b.number).await, vec![b.id], "{engine:?}: a ticket number");
+        // A customer's search looks only into what the customer is shown: the internal
+        // note's words must not give ticket b away.
+        let as_customer = |text: &str| TicketFilter {
+            text_contains: Some(text.into()),
+            customer_scope: Some(("bob".into(), "ACME".into())),
+            ..Default::default()
+        };
+        let page = s.list(&root, as_customer("logrotate"), TicketSort::default(), PageRequest::default()).await;
+        assert!(page.unwrap().items.is_empty(), "{engine:?}: an internal note");
+        let page = s.list(&root, as_customer("disk"), TicketSort::default(), PageRequest::default()).await;
+        assert_eq!(page.unwrap().items.len(), 1, "{engine:?}: the title stays searchable");
     })
     .await;
 }

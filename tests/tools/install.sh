@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The real peers the Rust tests start: aiosmtpd (an SMTP server, from PyPI) in a venv
-# under the target directory, pinned in requirements.lock, and Dovecot (an IMAP and
-# POP3 server, from Debian's packages). Run by `make test`.
+# The real peers the tests start: aiosmtpd (an SMTP server, from PyPI) in a venv
+# under the target directory, pinned in requirements.lock; Dovecot (an IMAP and POP3
+# server) and Chromium (the browser tests drive it), from Debian's packages. Run by
+# `make test`.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -17,4 +18,16 @@ if ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then
   apt-get update -qq && apt-get install -y -qq --no-install-recommends dovecot-imapd dovecot-pop3d >/dev/null
   # The package starts a system-wide server where it can; the tests run their own.
   if command -v service >/dev/null 2>&1; then service dovecot stop >/dev/null 2>&1 || true; fi
+fi
+
+# The browser tests drive Debian's Chromium with playwright-core (from npm, by make);
+# CHROMIUM names another executable.
+if [ -z "${CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  echo "test-tools: installing Chromium from Debian's packages (the browser tests drive it)"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "test-tools: Chromium is missing and installing it needs root: apt-get install chromium" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
 fi

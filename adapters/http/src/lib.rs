@@ -38,6 +38,8 @@ pub struct AppState {
     pub agents: Arc<dyn AgentRepository>,
     pub customers: Arc<dyn CustomerRepository>,
     pub sessions: Arc<WebSessions>,
+    /// Customers' sessions in the portal, apart from agents'.
+    pub customer_sessions: Arc<WebSessions<String>>,
     pub preferences: Arc<dyn PreferenceStore>,
     pub schedule: Arc<dyn ScheduleStore>,
     /// The feed of events the agents' browsers follow.

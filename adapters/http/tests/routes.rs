@@ -71,7 +71,7 @@ async fn a_reload_that_fails_is_shown_on_the_admin_page_and_changes_nothing() {
     let errors = w.routes.reload(&source).unwrap_err();
     assert_eq!(
         errors[0].to_string(),
-        "agent/dashboard.yaml:9: unknown middleware `auht` (known: session, csrf, login-csrf, auth, admin, ticket:<permission>)"
+        "agent/dashboard.yaml:9: unknown middleware `auht` (known: session, csrf, login-csrf, auth, customer, admin, ticket:<permission>)"
     );
 
     let html = text(root.get("/admin/routes").await).await;

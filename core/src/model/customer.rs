@@ -19,9 +19,13 @@ pub struct CustomerUser {
 }
 
 impl CustomerUser {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+
     /// The customer as an address: `First Last <address>`.
     pub fn mailbox(&self) -> String {
-        format!("{} {} <{}>", self.first_name, self.last_name, self.email)
+        format!("{} <{}>", self.full_name(), self.email)
     }
 }
 

@@ -78,7 +78,8 @@ pub struct TicketFilter {
     pub lock: Option<Lock>,
     /// Case-insensitive substring of the title.
     pub title_contains: Option<String>,
-    /// Words in the title, the customer user or the body of any article (case-insensitive).
+    /// The ticket number, or words in the title, the customer user or the body of any
+    /// article (case-insensitive); in a customer's list only the articles shown to them.
     pub text_contains: Option<String>,
     /// Created at or after / before these instants.
     pub created_from: Option<DateTime<Utc>>,

@@ -91,22 +91,24 @@ pub trait ApiTokenStore: Send + Sync {
     async fn revoke(&self, id: i64, user_id: UserId, at: DateTime<Utc>) -> DomainResult<bool>;
 }
 
-/// A browser session of an agent, as stored: the cookie's secret only as its hash.
+/// A browser session as stored: the cookie's secret only as its hash. Agents' sessions
+/// are held by their user id; customers' (the portal's) by their login.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WebSessionRecord {
+pub struct WebSessionRecord<H = UserId> {
     pub id_hash: String,
-    pub user_id: UserId,
+    pub holder: H,
     /// The token every form and HTMX request of this session must echo back.
     pub csrf_token: String,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
 }
 
-/// Where agents' browser sessions live (the SQL database by default, Valkey when shared).
+/// Where browser sessions live (the SQL database by default, Valkey when shared): one
+/// store per kind of holder, so an agent's session never passes for a customer's.
 #[async_trait]
-pub trait SessionStore: Send + Sync {
-    async fn insert(&self, session: &WebSessionRecord) -> DomainResult<()>;
-    async fn find(&self, id_hash: &str) -> DomainResult<Option<WebSessionRecord>>;
+pub trait SessionStore<H = UserId>: Send + Sync {
+    async fn insert(&self, session: &WebSessionRecord<H>) -> DomainResult<()>;
+    async fn find(&self, id_hash: &str) -> DomainResult<Option<WebSessionRecord<H>>>;
     async fn touch(&self, id_hash: &str, at: DateTime<Utc>) -> DomainResult<()>;
     async fn delete(&self, id_hash: &str) -> DomainResult<()>;
     /// Removes sessions idle since before `idle_before` or created before `created_before`.

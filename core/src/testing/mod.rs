@@ -68,6 +68,7 @@ struct State {
     settings: Vec<(String, String)>,
     api_tokens: Vec<(crate::ports::ApiTokenRecord, String)>,
     web_sessions: Vec<crate::ports::WebSessionRecord>,
+    customer_sessions: Vec<crate::ports::WebSessionRecord<String>>,
     preferences: Vec<(UserId, String, String)>,
     escalation_policies: Vec<(QueueId, crate::escalation::EscalationPolicy)>,
     escalations: Vec<(TicketId, crate::escalation::EscalationColumns)>,

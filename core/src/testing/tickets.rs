@@ -197,10 +197,16 @@ fn write_column(d: &mut TicketDraft, c: Column) {
 
 fn matches(t: &Ticket, f: &TicketFilter, articles: &[Article], fields: &[(TicketId, DynamicFieldValue)]) -> bool {
     let has_text = |needle: &str| {
+        let exact = needle.trim();
         let needle = needle.to_lowercase();
-        t.title.to_lowercase().contains(&needle)
+        t.number == exact
+            || t.title.to_lowercase().contains(&needle)
             || t.customer_user_id.as_ref().is_some_and(|c| c.to_lowercase().contains(&needle))
-            || articles.iter().any(|a| a.ticket_id == t.id && a.body.to_lowercase().contains(&needle))
+            || articles.iter().any(|a| {
+                a.ticket_id == t.id
+                    && (f.customer_scope.is_none() || a.visible_for_customer)
+                    && a.body.to_lowercase().contains(&needle)
+            })
     };
     fn any<T: PartialEq>(set: &[T], v: &T) -> bool {
         set.is_empty() || set.contains(v)

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use super::MemoryStore;
 use crate::DomainResult;
 use crate::model::UserId;
-use crate::ports::{RefreshTokenRecord, RefreshTokenStore, SettingsStore, Subject};
+use crate::ports::{RefreshTokenRecord, RefreshTokenStore, SessionStore, SettingsStore, Subject, WebSessionRecord};
 
 #[async_trait]
 impl RefreshTokenStore for MemoryStore {
@@ -121,34 +121,52 @@ impl crate::ports::ApiTokenStore for MemoryStore {
     }
 }
 
+/// Where each kind of session lives in the memory store.
+trait SessionHolder: Clone + Send + Sync + 'static {
+    fn sessions(state: &mut super::State) -> &mut Vec<WebSessionRecord<Self>>;
+}
+
+impl SessionHolder for UserId {
+    fn sessions(state: &mut super::State) -> &mut Vec<WebSessionRecord<Self>> {
+        &mut state.web_sessions
+    }
+}
+
+impl SessionHolder for String {
+    fn sessions(state: &mut super::State) -> &mut Vec<WebSessionRecord<Self>> {
+        &mut state.customer_sessions
+    }
+}
+
 #[async_trait]
-impl crate::ports::SessionStore for MemoryStore {
-    async fn insert(&self, session: &crate::ports::WebSessionRecord) -> DomainResult<()> {
-        self.lock().web_sessions.push(session.clone());
+impl<H: SessionHolder> SessionStore<H> for MemoryStore {
+    async fn insert(&self, session: &WebSessionRecord<H>) -> DomainResult<()> {
+        H::sessions(&mut self.lock()).push(session.clone());
         Ok(())
     }
 
-    async fn find(&self, id_hash: &str) -> DomainResult<Option<crate::ports::WebSessionRecord>> {
-        Ok(self.lock().web_sessions.iter().find(|s| s.id_hash == id_hash).cloned())
+    async fn find(&self, id_hash: &str) -> DomainResult<Option<WebSessionRecord<H>>> {
+        Ok(H::sessions(&mut self.lock()).iter().find(|s| s.id_hash == id_hash).cloned())
     }
 
     async fn touch(&self, id_hash: &str, at: DateTime<Utc>) -> DomainResult<()> {
-        for s in self.lock().web_sessions.iter_mut().filter(|s| s.id_hash == id_hash) {
+        for s in H::sessions(&mut self.lock()).iter_mut().filter(|s| s.id_hash == id_hash) {
             s.last_seen_at = at;
         }
         Ok(())
     }
 
     async fn delete(&self, id_hash: &str) -> DomainResult<()> {
-        self.lock().web_sessions.retain(|s| s.id_hash != id_hash);
+        H::sessions(&mut self.lock()).retain(|s| s.id_hash != id_hash);
         Ok(())
     }
 
     async fn delete_expired(&self, idle_before: DateTime<Utc>, created_before: DateTime<Utc>) -> DomainResult<u64> {
-        let mut s = self.lock();
-        let before = s.web_sessions.len();
-        s.web_sessions.retain(|s| s.last_seen_at >= idle_before && s.created_at >= created_before);
-        Ok((before - s.web_sessions.len()) as u64)
+        let mut state = self.lock();
+        let sessions = H::sessions(&mut state);
+        let before = sessions.len();
+        sessions.retain(|s| s.last_seen_at >= idle_before && s.created_at >= created_before);
+        Ok((before - sessions.len()) as u64)
     }
 }
 

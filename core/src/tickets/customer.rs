@@ -77,8 +77,20 @@ impl TicketService {
         self.open(SYSTEM_USER, new).await.map(|(ticket, _)| ticket)
     }
 
+    /// Whether the customer may still answer the ticket: a closed ticket takes an answer
+    /// only when its queue takes follow-ups (OTRS's `follow_up_id`: "possible"); where it
+    /// rejects them or wants a new ticket, the customer opens a new one.
+    pub async fn customer_may_answer(&self, ticket: &Ticket) -> DomainResult<bool> {
+        if !matches!(ticket.state_type, StateType::Closed | StateType::Removed) {
+            return Ok(true);
+        }
+        let queue = self.ports.lookups.queue(ticket.queue_id).await?;
+        Ok(queue.is_none_or(|q| q.follow_up == FollowUp::Possible))
+    }
+
     /// A customer's follow-up to one of their tickets (OTRS's `FollowUp`). A closed ticket
-    /// opens again, so the follow-up is seen.
+    /// opens again, so the follow-up is seen, and is locked to its owner again when the
+    /// queue says so; a closed ticket whose queue takes no follow-ups is refused.
     pub async fn customer_follow_up(
         &self,
         customer: &CustomerUser,
@@ -93,7 +105,15 @@ impl TicketService {
         if article.body.trim().is_empty() {
             return Err(DomainError::invalid("body", "an article needs a body"));
         }
-        let rules = FollowUpRules { reopen: Reopen::IfClosed, lock_if_closed: false, history_name: "%%".into() };
+        if !self.customer_may_answer(&ticket).await? {
+            return Err(DomainError::invalid(
+                "ticket",
+                "this ticket is closed and its queue takes no follow-ups; open a new ticket instead",
+            ));
+        }
+        let queue = self.ports.lookups.queue(ticket.queue_id).await?;
+        let lock_if_closed = queue.is_some_and(|q| q.follow_up_lock);
+        let rules = FollowUpRules { reopen: Reopen::IfClosed, lock_if_closed, history_name: "%%".into() };
         self.follow_up(&ticket, article, rules).await
     }
 

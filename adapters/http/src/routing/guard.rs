@@ -17,6 +17,8 @@ pub enum Guard {
     LoginCsrf,
     /// A signed-in agent; anyone else is sent to the login page.
     Auth,
+    /// A signed-in customer (the portal); anyone else is sent to the portal's login.
+    Customer,
     /// An agent in the admin group.
     Admin,
     /// The agent holds this permission on the ticket named by the path's `:id`.
@@ -34,6 +36,7 @@ impl Guard {
             Guard::Csrf => "csrf".into(),
             Guard::LoginCsrf => "login-csrf".into(),
             Guard::Auth => "auth".into(),
+            Guard::Customer => "customer".into(),
             Guard::Admin => "admin".into(),
             Guard::Ticket(p) => format!("ticket:{}", p.key()),
             Guard::Bearer => "bearer".into(),
@@ -47,6 +50,7 @@ impl Guard {
             "csrf" => Guard::Csrf,
             "login-csrf" => Guard::LoginCsrf,
             "auth" => Guard::Auth,
+            "customer" => Guard::Customer,
             "admin" => Guard::Admin,
             "bearer" => {
                 return Err("`bearer` is declared by the REST operations themselves, not in route files".into());
@@ -58,7 +62,7 @@ impl Guard {
                 })?),
                 None => {
                     return Err(format!(
-                        "unknown middleware `{other}` (known: session, csrf, login-csrf, auth, admin, ticket:<permission>)"
+                        "unknown middleware `{other}` (known: session, csrf, login-csrf, auth, customer, admin, ticket:<permission>)"
                     ));
                 }
             },
@@ -74,7 +78,7 @@ impl Guard {
     /// session; the admin and ticket checks need the signed-in agent.
     fn implies(self) -> &'static [Guard] {
         match self {
-            Guard::Csrf | Guard::LoginCsrf | Guard::Auth => &[Guard::Session],
+            Guard::Csrf | Guard::LoginCsrf | Guard::Auth | Guard::Customer => &[Guard::Session],
             Guard::Admin | Guard::Ticket(_) => &[Guard::Session, Guard::Auth],
             Guard::Session | Guard::Bearer => &[],
         }
@@ -106,7 +110,7 @@ mod tests {
 
     #[test]
     fn tokens_round_trip() {
-        for token in ["session", "csrf", "login-csrf", "auth", "admin", "ticket:note", "ticket:move_into"] {
+        for token in ["session", "csrf", "login-csrf", "auth", "customer", "admin", "ticket:note", "ticket:move_into"] {
             assert_eq!(Guard::parse(token).unwrap().token(), token);
         }
         assert!(Guard::parse("ticket:write").unwrap_err().contains("unknown ticket permission"));

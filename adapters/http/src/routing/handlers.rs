@@ -8,7 +8,7 @@ use super::registry::Registry;
 use crate::web::{
     admin_auto_responses, admin_fields, admin_mail_accounts, admin_notifications, admin_postmaster_filters,
     admin_routes, admin_system_addresses, admin_users, assets, bulk, dashboard, live, login, new_ticket,
-    notification_settings, preferences, saved_filters, ticket_actions, ticket_list, zoom,
+    notification_settings, portal, preferences, saved_filters, ticket_actions, ticket_list, zoom,
 };
 use crate::{api, generic_interface as gi, health};
 
@@ -28,6 +28,9 @@ const AUTO_RESPONSE: &[&str] = &["pages/admin_auto_response.html"];
 const QUEUE_AUTO_RESPONSES: &[&str] = &["pages/admin_queue_auto_responses.html"];
 const NOTIFICATION: &[&str] = &["pages/admin_notification.html"];
 const FIELD: &[&str] = &["pages/admin_field.html"];
+const PORTAL_LOGIN: &[&str] = &["pages/portal_login.html"];
+const PORTAL_TICKET: &[&str] = &["pages/portal_ticket.html"];
+const PORTAL_NEW: &[&str] = &["pages/portal_new_ticket.html"];
 
 /// The handlers goats ships.
 pub fn standard() -> Registry {
@@ -38,6 +41,15 @@ pub fn standard() -> Registry {
         .add("login_form", &["pages/login.html"], ep!(login::form))
         .add("login_submit", &["pages/login.html"], ep!(login::submit))
         .add("logout", &[], ep!(login::logout))
+        .add("portal_login_form", PORTAL_LOGIN, ep!(portal::login::form))
+        .add("portal_login_submit", PORTAL_LOGIN, ep!(portal::login::submit))
+        .add("portal_logout", &[], ep!(portal::login::logout))
+        .add("portal_tickets", &["pages/portal_tickets.html"], ep!(portal::tickets::list))
+        .add("portal_ticket", PORTAL_TICKET, ep!(portal::tickets::show))
+        .add("portal_ticket_reply", PORTAL_TICKET, ep!(portal::tickets::reply))
+        .add("portal_attachment", &[], ep!(portal::tickets::attachment))
+        .add("portal_ticket_new_form", PORTAL_NEW, ep!(portal::tickets::new_form))
+        .add("portal_ticket_create", PORTAL_NEW, ep!(portal::tickets::create))
         .add("dashboard", &["pages/dashboard.html"], ep!(dashboard::page))
         .add("preferences_save", &[], ep!(preferences::save))
         .add("notification_settings", NOTIFY_PAGE, ep!(notification_settings::show))

@@ -97,7 +97,7 @@ impl Desk {
             tracing::error!(error = %e, "loading the signed-in agent failed");
             poem::Error::from_status(StatusCode::SERVICE_UNAVAILABLE)
         };
-        let agent = state.agents.get(active.user_id).await.map_err(unavailable)?;
+        let agent = state.agents.get(active.holder).await.map_err(unavailable)?;
         // An agent set invalid since login is signed out at the next click.
         let Some(agent) = agent.filter(|a| a.valid) else {
             return Err(poem::Error::from_response(to_login(req)));

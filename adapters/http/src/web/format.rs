@@ -1,5 +1,5 @@
-//! How ticket facts read on a page: ages, times and the colour of a state; and how a
-//! time typed into a form is read.
+//! How ticket facts read on a page: ages, times, file sizes and the colour of a state;
+//! and how a time typed into a form is read.
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use goats_core::model::StateType;
@@ -73,6 +73,15 @@ pub fn parse_pending(raw: &str) -> Result<Option<DateTime<Utc>>, ()> {
         .find_map(|f| NaiveDateTime::parse_from_str(raw, f).ok())
         .map(|t| Some(Utc.from_utc_datetime(&t)))
         .ok_or(())
+}
+
+/// "512 B", "12 KB", "3.4 MB".
+pub fn size(tr: Tr, bytes: u64) -> String {
+    match bytes {
+        b if b < 1024 => tr.n("size-bytes", b as f64),
+        b if b < 1024 * 1024 => tr.n("size-kb", (b / 1024) as f64),
+        b => tr.n("size-mb", (b * 10 / (1024 * 1024)) as f64 / 10.0),
+    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Result};
 
 use super::desk::Desk;
 use super::page::{self, PageError};
+use super::portal::Visit;
 use super::session::{CsrfGuard, SessionLayer};
 use crate::routing::guard::Guard;
 
@@ -25,6 +26,7 @@ pub fn wrap(ep: BoxEndpoint<'static>, guard: Guard) -> BoxEndpoint<'static> {
         Guard::Csrf => CsrfGuard { inner: ep, login_form: false }.boxed(),
         Guard::LoginCsrf => CsrfGuard { inner: ep, login_form: true }.boxed(),
         Guard::Auth => AuthGuard(ep).boxed(),
+        Guard::Customer => CustomerGuard(ep).boxed(),
         Guard::Admin => AdminGuard(ep).boxed(),
         Guard::Ticket(p) => TicketGuard(ep, p).boxed(),
         // A REST operation checks its own bearer token.
@@ -45,6 +47,23 @@ impl<E: Endpoint> Endpoint for AuthGuard<E> {
             Err(e) => return Ok(e.into_response()),
         };
         req.extensions_mut().insert(desk);
+        self.0.call(req).await.map(IntoResponse::into_response)
+    }
+}
+
+/// A signed-in customer, or the way to the portal's login; the customer found is kept
+/// for the handler.
+struct CustomerGuard<E>(E);
+
+impl<E: Endpoint> Endpoint for CustomerGuard<E> {
+    type Output = Response;
+
+    async fn call(&self, mut req: Request) -> Result<Response> {
+        let visit = match Visit::load(&req).await {
+            Ok(visit) => visit,
+            Err(e) => return Ok(e.into_response()),
+        };
+        req.extensions_mut().insert(visit);
         self.0.call(req).await.map(IntoResponse::into_response)
     }
 }

@@ -125,7 +125,7 @@ fn render(req: &Request, next: String, login: String, error: Option<String>, sta
         lang,
         theme: Theme::System,
         csrf: token.clone(),
-        agent_name: None,
+        user_name: None,
         is_admin: false,
         nav: Nav::None,
         title: Tr(lang).t("login-title"),

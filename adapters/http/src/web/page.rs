@@ -20,6 +20,9 @@ pub enum Nav {
     Tickets,
     NewTicket,
     Admin,
+    /// The portal's pages: a customer's tickets, and opening one.
+    MyTickets,
+    PortalNewTicket,
 }
 
 /// The frame of a page.
@@ -28,8 +31,9 @@ pub struct Chrome {
     pub lang: Lang,
     pub theme: Theme,
     pub csrf: String,
-    /// `None` on pages for visitors who are not signed in.
-    pub agent_name: Option<String>,
+    /// The signed-in agent's name (the customer's in the portal); `None` on pages for
+    /// visitors who are not signed in.
+    pub user_name: Option<String>,
     /// Whether the administration pages are linked.
     pub is_admin: bool,
     pub nav: Nav,
@@ -45,7 +49,7 @@ impl Chrome {
             lang: desk.lang,
             theme: desk.theme,
             csrf: desk.csrf.clone(),
-            agent_name: Some(desk.agent.full_name()),
+            user_name: Some(desk.agent.full_name()),
             is_admin: desk.perms.is_admin(),
             nav,
             title,
@@ -133,7 +137,12 @@ pub struct PageError {
 
 impl PageError {
     pub fn new(desk: &Desk, status: StatusCode, title_key: &str) -> Self {
-        Self { status, title: desk.tr().t(title_key), detail: None, lang: desk.lang, htmx: desk.htmx, field: None }
+        Self::in_lang(desk.lang, desk.htmx, status, title_key)
+    }
+
+    /// An error for whoever is asking, in their language (the portal's customers too).
+    pub fn in_lang(lang: Lang, htmx: bool, status: StatusCode, title_key: &str) -> Self {
+        Self { status, title: Tr(lang).t(title_key), detail: None, lang, htmx, field: None }
     }
 
     /// Names the form field the error belongs beside.
@@ -142,6 +151,11 @@ impl PageError {
     }
 
     pub fn from_domain(desk: &Desk, e: DomainError) -> Self {
+        Self::domain_in_lang(desk.lang, desk.htmx, e)
+    }
+
+    /// [`PageError::from_domain`] for whoever is asking.
+    pub fn domain_in_lang(lang: Lang, htmx: bool, e: DomainError) -> Self {
         let field = match &e {
             DomainError::Invalid { field, .. } => Some(field.to_string()),
             _ => None,
@@ -157,7 +171,7 @@ impl PageError {
                 (StatusCode::SERVICE_UNAVAILABLE, "error-unavailable", None)
             }
         };
-        Self { detail, field, ..Self::new(desk, status, key) }
+        Self { detail, field, ..Self::in_lang(lang, htmx, status, key) }
     }
 
     pub fn invalid(desk: &Desk, detail_key: &str) -> Self {
@@ -204,7 +218,7 @@ impl ResponseError for PageError {
             lang: self.lang,
             theme: Theme::System,
             csrf: String::new(),
-            agent_name: None,
+            user_name: None,
             is_admin: false,
             nav: Nav::None,
             title: self.title.clone(),

@@ -1,5 +1,6 @@
 //! The session layer in front of every page (the `session` middleware): finds the
-//! agent's session from its cookie and sets the security headers every page carries.
+//! agent's session from its cookie — or, in the portal, the customer's from theirs — and
+//! sets the security headers every page carries.
 //! The CSRF check on state-changing requests (`csrf`, `login-csrf`) is [`CsrfGuard`].
 
 use bytes::Bytes;
@@ -12,6 +13,10 @@ use poem::{Body, Endpoint, FromRequest, IntoResponse, Middleware, Request, Reque
 use crate::AppState;
 
 pub const SESSION_COOKIE: &str = "goats_session";
+/// A customer's session in the portal: its own cookie, sent only to `/customer` pages,
+/// so being signed in as a customer never opens an agent page and the reverse.
+pub const CUSTOMER_SESSION_COOKIE: &str = "goats_customer_session";
+pub const PORTAL_PATH: &str = "/customer";
 /// Before login there is no session to hold a CSRF token; the login form's token is
 /// kept in this cookie instead and must come back in the form (double submit).
 pub const LOGIN_CSRF_COOKIE: &str = "goats_login_csrf";
@@ -33,6 +38,9 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 pub struct CurrentSession {
     pub secret: Option<String>,
     pub active: Option<ActiveSession>,
+    /// The portal's session, when the browser sent its cookie.
+    pub customer_secret: Option<String>,
+    pub customer: Option<ActiveSession<String>>,
     pub flash: Option<String>,
 }
 
@@ -57,19 +65,25 @@ impl<E: Endpoint> Endpoint for SessionEndpoint<E> {
             .cloned()
             .ok_or_else(|| poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR))?;
         let secret = cookie(&req, SESSION_COOKIE);
+        let customer_secret = cookie(&req, CUSTOMER_SESSION_COOKIE);
         let tls = is_tls(&req);
+        let unavailable = |e: goats_core::DomainError| {
+            tracing::error!(error = %e, "session lookup failed");
+            poem::Error::from_status(StatusCode::SERVICE_UNAVAILABLE)
+        };
         let active = match &secret {
-            Some(s) => state.sessions.resume(s).await.map_err(|e| {
-                tracing::error!(error = %e, "session lookup failed");
-                poem::Error::from_status(StatusCode::SERVICE_UNAVAILABLE)
-            })?,
+            Some(s) => state.sessions.resume(s).await.map_err(unavailable)?,
+            None => None,
+        };
+        let customer = match &customer_secret {
+            Some(s) => state.customer_sessions.resume(s).await.map_err(unavailable)?,
             None => None,
         };
         let flash = cookie(&req, FLASH_COOKIE).map(|v| {
             url::form_urlencoded::parse(format!("m={v}").as_bytes()).map(|(_, m)| m.into_owned()).collect::<String>()
         });
-        let shown = flash.is_some() && active.is_some();
-        req.extensions_mut().insert(CurrentSession { secret, active, flash });
+        let shown = flash.is_some() && (active.is_some() || customer.is_some());
+        req.extensions_mut().insert(CurrentSession { secret, active, customer_secret, customer, flash });
         let mut resp = self.0.call(req).await?.into_response();
         // The page that showed the flash clears it.
         let is_page = resp.status() == StatusCode::OK
@@ -101,8 +115,14 @@ impl<E: Endpoint> Endpoint for CsrfGuard<E> {
     async fn call(&self, mut req: Request) -> Result<Self::Output> {
         if !is_safe(req.method()) {
             let current = req.extensions().get::<CurrentSession>();
-            let mut expected: Vec<String> =
-                current.and_then(|s| s.active.as_ref()).map(|s| s.csrf_token.clone()).into_iter().collect();
+            // A customer's token counts only where the browser sends the portal's cookie:
+            // on `/customer` pages.
+            let mut expected: Vec<String> = current
+                .into_iter()
+                .flat_map(|s| [s.active.as_ref().map(|a| &a.csrf_token), s.customer.as_ref().map(|c| &c.csrf_token)])
+                .flatten()
+                .cloned()
+                .collect();
             if self.login_form {
                 expected.extend(cookie(&req, LOGIN_CSRF_COOKIE));
             }
@@ -235,8 +255,13 @@ fn secure_flash(resp: &mut Response) {
 /// A cookie only our pages read: HttpOnly, SameSite=Lax, and Secure when the request
 /// came over TLS (directly or through a proxy saying so).
 pub fn private_cookie(req: &Request, name: &str, value: &str, max_age_secs: Option<i64>) -> String {
+    private_cookie_at(req, "/", name, value, max_age_secs)
+}
+
+/// A [`private_cookie`] the browser sends only to pages under `path`.
+pub fn private_cookie_at(req: &Request, path: &str, name: &str, value: &str, max_age_secs: Option<i64>) -> String {
     let mut c = Cookie::new_with_str(name, value);
-    c.set_path("/");
+    c.set_path(path);
     c.set_http_only(true);
     c.set_same_site(SameSite::Lax);
     c.set_secure(is_tls(req));
@@ -251,4 +276,11 @@ pub fn private_cookie(req: &Request, name: &str, value: &str, max_age_secs: Opti
 pub fn set_private_cookie(resp: &mut Response, req: &Request, name: &str, value: &str, max_age_secs: Option<i64>) {
     let cookie = private_cookie(req, name, value, max_age_secs).parse().expect("cookie is ASCII");
     resp.headers_mut().append(header::SET_COOKIE, cookie);
+}
+
+/// Sets or clears the portal's session cookie (sent only to `/customer` pages).
+#[allow(clippy::expect_used, reason = "a cookie of a fixed name, a URL-safe secret and attributes is ASCII")]
+pub fn set_customer_cookie(resp: &mut Response, req: &Request, value: &str, max_age_secs: Option<i64>) {
+    let cookie = private_cookie_at(req, PORTAL_PATH, CUSTOMER_SESSION_COOKIE, value, max_age_secs);
+    resp.headers_mut().append(header::SET_COOKIE, cookie.parse().expect("cookie is ASCII"));
 }

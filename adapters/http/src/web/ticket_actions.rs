@@ -8,10 +8,11 @@ use goats_core::model::*;
 use goats_core::permission::Permission;
 use goats_core::tickets::{Precondition, TicketChange};
 use poem::web::{Form, Path};
-use poem::{Body, FromRequest, Request, Response, handler};
+use poem::{Body, Request, Response, handler};
 use serde::Deserialize;
 
 use super::desk::Desk;
+use super::form_text::{self, FormText, Unreadable};
 use super::format::parse_pending;
 use super::page::{PageError, with_flash, with_toast};
 use super::zoom;
@@ -62,68 +63,18 @@ async fn change(desk: &Desk, id: TicketId, changes: Vec<TicketChange>, toast: &s
     done(desk, id, toast).await
 }
 
-#[derive(Default)]
-pub struct ArticleForm {
-    kind: String,
-    subject: String,
-    body: String,
-    time_units: String,
-}
-
-impl ArticleForm {
-    fn set(&mut self, name: &str, value: String) {
-        match name {
-            "kind" => self.kind = value,
-            "subject" => self.subject = value,
-            "body" => self.body = value,
-            "time_units" => self.time_units = value,
-            _ => {}
-        }
-    }
-}
-
-/// The article form, sent as `multipart/form-data` when files are attached (HTMX does
-/// so whenever the form has a file input) or url-encoded otherwise.
+/// The article form: its text and files.
 async fn read_article_form(
     desk: &Desk,
     req: &Request,
     body: Body,
-) -> Result<(ArticleForm, Vec<NewAttachment>), PageError> {
-    let bad = || PageError::invalid(desk, "invalid-form");
-    let content_type = req.header(poem::http::header::CONTENT_TYPE).unwrap_or_default().to_string();
+) -> Result<(FormText, Vec<NewAttachment>), PageError> {
     // Everything the form may hold: the attachments at their limit, the text beside them.
     let limit = desk.state.tickets.max_attachment_bytes().saturating_mul(4).saturating_add(1024 * 1024);
-    let length: u64 = req.header(poem::http::header::CONTENT_LENGTH).and_then(|v| v.parse().ok()).unwrap_or(0);
-    if length > limit {
-        return Err(PageError::new(desk, poem::http::StatusCode::PAYLOAD_TOO_LARGE, "error-too-large"));
-    }
-    if !content_type.starts_with("multipart/form-data") {
-        let bytes = body.into_bytes_limit(limit as usize).await.map_err(|_| bad())?;
-        let mut form = ArticleForm::default();
-        for (k, v) in url::form_urlencoded::parse(&bytes) {
-            form.set(&k, v.into_owned());
-        }
-        return Ok((form, Vec::new()));
-    }
-    let mut multipart =
-        poem::web::Multipart::from_request(req, &mut poem::RequestBody::new(body)).await.map_err(|_| bad())?;
-    let mut form = ArticleForm::default();
-    let mut files = Vec::new();
-    while let Some(field) = multipart.next_field().await.map_err(|_| bad())? {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "attachments" {
-            let filename = field.file_name().unwrap_or_default().to_string();
-            let bytes = field.bytes().await.map_err(|_| bad())?;
-            // An empty file input still sends one nameless, empty part.
-            if !filename.is_empty() || !bytes.is_empty() {
-                files.push(NewAttachment::new(&filename, bytes));
-            }
-            continue;
-        }
-        let value = field.text().await.map_err(|_| bad())?;
-        form.set(&name, value);
-    }
-    Ok((form, files))
+    form_text::with_files(req, body, "attachments", limit).await.map_err(|e| match e {
+        Unreadable::TooLarge => PageError::new(desk, poem::http::StatusCode::PAYLOAD_TOO_LARGE, "error-too-large"),
+        Unreadable::Malformed => PageError::invalid(desk, "invalid-form"),
+    })
 }
 
 #[handler]
@@ -137,11 +88,13 @@ pub async fn add_article(
     let fail = |e| PageError::from_domain(&desk, e);
     let ticket = desk.state.tickets.get(&desk.perms, id, false).await.map_err(fail)?;
     // Refuse what the agent may not do before looking at what they wrote.
-    let needed = if f.kind == "note" { Permission::Note } else { Permission::Rw };
+    let kind = f.get("kind");
+    let (subject_typed, text) = (f.get("subject"), f.raw("body"));
+    let needed = if kind == "note" { Permission::Note } else { Permission::Rw };
     if !desk.state.tickets.abilities(&desk.perms, &ticket).await.map_err(fail)?.contains(&needed) {
         return Err(PageError::new(&desk, poem::http::StatusCode::FORBIDDEN, "error-forbidden"));
     }
-    let units = match f.time_units.trim() {
+    let units = match f.get("time_units").as_str() {
         "" => None,
         raw => Some(
             raw.replace(',', ".")
@@ -149,11 +102,11 @@ pub async fn add_article(
                 .map_err(|_| PageError::invalid(&desk, "invalid-time-units").beside("time_units"))?,
         ),
     };
-    let subject = if f.subject.trim().is_empty() { ticket.title.clone() } else { f.subject.trim().to_string() };
-    let mut article = NewArticle::note(subject, f.body);
+    let subject = if subject_typed.is_empty() { ticket.title.clone() } else { subject_typed.clone() };
+    let mut article = NewArticle::note(subject, text);
     article.attachments = files;
     let sender = desk.agent.mailbox();
-    match f.kind.as_str() {
+    match kind.as_str() {
         "note" => {}
         "phone" => {
             article.channel = CommunicationChannel::Phone;
@@ -168,7 +121,7 @@ pub async fn add_article(
             article.visible_for_customer = true;
             article.from = Some(sender);
             article.to = Some(to);
-            if f.subject.trim().is_empty() {
+            if subject_typed.is_empty() {
                 article.subject = format!("RE: {}", ticket.title);
             }
         }

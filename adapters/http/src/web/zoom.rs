@@ -14,7 +14,7 @@ use poem::{Request, Response, handler};
 
 use super::choices::{self, Choice};
 use super::desk::Desk;
-use super::format::{Stamp, age, state_class, when};
+use super::format::{Stamp, age, size, state_class, when};
 use super::page::{Chrome, Nav, PageError, html};
 
 pub struct ArticleView {
@@ -340,15 +340,6 @@ pub async fn reply_text(
     let text =
         compose(texts.salutation.as_deref(), template.map(|t| t.text.as_str()), texts.signature.as_deref(), &ctx);
     Ok(html(&ReplyBody { text }))
-}
-
-/// "512 B", "12 KB", "3.4 MB".
-fn size(tr: super::i18n::Tr, bytes: u64) -> String {
-    match bytes {
-        b if b < 1024 => tr.n("size-bytes", b as f64),
-        b if b < 1024 * 1024 => tr.n("size-kb", (b / 1024) as f64),
-        b => tr.n("size-mb", (b * 10 / (1024 * 1024)) as f64 / 10.0),
-    }
 }
 
 /// An attachment as a download: the type sniffed when it arrived, never rendered in

@@ -21,6 +21,7 @@ pub const GOATS_MIGRATIONS: &[(i32, &str, &str)] = &[
     (5, "agents' browser sessions", include_str!("../../../../schema/goats/v5.schema")),
     (6, "scheduled job claims", include_str!("../../../../schema/goats/v6.schema")),
     (7, "OTRS import progress", include_str!("../../../../schema/goats/v7.schema")),
+    (8, "customer portal sessions", include_str!("../../../../schema/goats/v8.schema")),
 ];
 
 /// The newest goats schema version this build knows.

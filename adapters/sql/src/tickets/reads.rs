@@ -115,14 +115,16 @@ pub(super) fn filter_sql(f: &TicketFilter) -> (String, Vec<Value>) {
         values.push(like(term));
     }
     // Searching article bodies reads them all: it is meant for a search, not a queue view.
+    // A customer's search looks only into the articles shown to them: an internal note
+    // must not give its ticket away by matching.
     if let Some(term) = f.text_contains.as_deref().filter(|t| !t.is_empty()) {
-        conds.push(
-            "(LOWER(t.title) LIKE ? ESCAPE '!' OR LOWER(t.customer_user_id) LIKE ? ESCAPE '!' OR EXISTS \
+        let shown = if f.customer_scope.is_some() { " AND a.is_visible_for_customer = 1" } else { "" };
+        conds.push(format!(
+            "(t.tn = ? OR LOWER(t.title) LIKE ? ESCAPE '!' OR LOWER(t.customer_user_id) LIKE ? ESCAPE '!' OR EXISTS \
              (SELECT 1 FROM article a JOIN article_data_mime m ON m.article_id = a.id \
-             WHERE a.ticket_id = t.id AND LOWER(m.a_body) LIKE ? ESCAPE '!'))"
-                .into(),
-        );
-        values.extend([like(term), like(term), like(term)]);
+             WHERE a.ticket_id = t.id{shown} AND LOWER(m.a_body) LIKE ? ESCAPE '!'))"
+        ));
+        values.extend([term.trim().into(), like(term), like(term), like(term)]);
     }
     for field in &f.fields {
         let (test, tested) = field_test_sql(&field.test);

@@ -1,0 +1,254 @@
+//! The customer portal through its pages: signing in with the customer's own session,
+//! their own and their company's tickets and nothing else, the articles meant for them
+//! only, answering, and opening a ticket.
+
+// A test target: a panic is how a test (and its helpers) fail.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{Browser, World, cookie_value, csrf_field, json, location, set_cookie, text, world};
+use goats_core::model::FollowUp;
+use goats_core::ports::{CustomerRepository, LookupRepository};
+use poem::http::StatusCode;
+use poem::test::TestResponse;
+use serde_json::json;
+
+/// A customer's browser in the portal: its session cookie and the session's CSRF token.
+struct Customer<'a> {
+    w: &'a World,
+    session: String,
+    csrf: String,
+}
+
+async fn try_login(w: &World, login: &str, password: &str) -> TestResponse {
+    let form = w.cli.get("/customer/login").send().await;
+    form.assert_status_is_ok();
+    let token = cookie_value(&set_cookie(&form, "goats_login_csrf").unwrap());
+    w.cli
+        .post("/customer/login")
+        .header("cookie", format!("goats_login_csrf={token}"))
+        .form(&[("_csrf", token.as_str()), ("login", login), ("password", password), ("next", "")])
+        .send()
+        .await
+}
+
+impl<'a> Customer<'a> {
+    async fn sign_in(w: &'a World, login: &str) -> Customer<'a> {
+        let resp = try_login(w, login, "customer-password").await;
+        resp.assert_status(StatusCode::SEE_OTHER);
+        assert_eq!(location(&resp), "/customer");
+        let cookie = set_cookie(&resp, "goats_customer_session").expect("a portal session cookie");
+        assert!(cookie.contains("Path=/customer") && cookie.contains("HttpOnly"), "{cookie}");
+        let mut c = Customer { w, session: cookie_value(&cookie), csrf: String::new() };
+        let page = c.get("/customer").await;
+        page.assert_status_is_ok();
+        c.csrf = csrf_field(&text(page).await);
+        c
+    }
+
+    fn cookie(&self) -> String {
+        format!("goats_customer_session={}", self.session)
+    }
+
+    async fn get(&self, path: &str) -> TestResponse {
+        self.w.cli.get(path).header("cookie", self.cookie()).send().await
+    }
+
+    async fn page(&self, path: &str) -> String {
+        let r = self.get(path).await;
+        r.assert_status_is_ok();
+        text(r).await
+    }
+
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> TestResponse {
+        let mut fields = vec![("_csrf", self.csrf.as_str())];
+        fields.extend_from_slice(form);
+        self.w.cli.post(path).header("cookie", self.cookie()).form(&fields).send().await
+    }
+}
+
+/// Jane and Bob of ACME and Zed of OTHER, each with a ticket opened by an agent; Jane's
+/// has an internal note. Returns the tickets' ids and numbers, in that order.
+async fn desk() -> (World, Vec<(i64, String)>) {
+    let w = world().await;
+    for (login, company) in [("jane", "ACME"), ("bob", "ACME"), ("zed", "OTHER")] {
+        let user = goats_core::testing::contact(login, company);
+        w.store.create_user(user, Some(goats_core::password::hash_with_cost("customer-password", 4)), 1).await.unwrap();
+    }
+    let root = format!("Bearer {}", w.login("root@localhost", "root-password").await);
+    let mut tickets = Vec::new();
+    for (who, company) in [("jane", "ACME"), ("bob", "ACME"), ("zed", "OTHER")] {
+        let r = w
+            .cli
+            .post("/api/v1/tickets")
+            .header("Authorization", &root)
+            .body_json(&json!({"title": format!("{who}'s printer"), "queue_id": 4, "customer_user_id": who, "customer_id": company,
+                "article": {"subject": "Printer", "body": format!("{who} says the printer jams."), "channel": "email", "sender_type": "customer", "visible_for_customer": true}}))
+            .send()
+            .await;
+        r.assert_status(StatusCode::CREATED);
+        let t = json(r).await;
+        tickets.push((t["id"].as_i64().unwrap(), t["number"].as_str().unwrap().to_string()));
+    }
+    w.cli
+        .post(format!("/api/v1/tickets/{}/articles", tickets[0].0))
+        .header("Authorization", &root)
+        .body_json(&json!({"subject": "internal", "body": "Customer seems grumpy."}))
+        .send()
+        .await
+        .assert_status(StatusCode::CREATED);
+    (w, tickets)
+}
+
+#[tokio::test]
+async fn a_customer_sees_their_own_and_their_companys_tickets_and_only_what_is_meant_for_them() {
+    let (w, t) = desk().await;
+    let jane = Customer::sign_in(&w, "jane").await;
+
+    let list = jane.page("/customer").await;
+    assert!(list.contains("jane&#39;s printer") && list.contains("bob&#39;s printer"), "{list}");
+    assert!(!list.contains("zed"), "another company's ticket is not listed");
+    let mine = jane.page("/customer?state=open&whose=mine").await;
+    assert!(mine.contains("jane&#39;s printer") && !mine.contains("bob&#39;s printer"));
+    let company = jane.page("/customer?state=open&whose=company").await;
+    assert!(company.contains("bob&#39;s printer"));
+    assert!(jane.page("/customer?state=closed").await.contains("No tickets here."));
+
+    let ticket = jane.page(&format!("/customer/tickets/{}", t[0].0)).await;
+    assert!(ticket.contains("jane says the printer jams.") && ticket.contains(&t[0].1));
+    assert!(!ticket.contains("grumpy"), "the internal note never leaves the server");
+    jane.get(&format!("/customer/tickets/{}", t[2].0)).await.assert_status(StatusCode::NOT_FOUND);
+
+    // A search finds words of the articles meant for the customer and ticket numbers,
+    // never the words of an internal note.
+    let found = jane.page("/customer?state=all&q=jams").await;
+    assert!(found.contains("jane&#39;s printer") && found.contains("bob&#39;s printer"));
+    assert!(jane.page("/customer?state=all&q=grumpy").await.contains("No tickets here."));
+    let by_number = jane.page(&format!("/customer?state=all&q={}", t[1].1)).await;
+    assert!(by_number.contains("bob&#39;s printer") && !by_number.contains("jane&#39;s printer"));
+}
+
+#[tokio::test]
+async fn portal_and_agent_sessions_stay_apart() {
+    let (w, _) = desk().await;
+    let jane = Customer::sign_in(&w, "jane").await;
+    // The customer's cookie opens no agent page.
+    let r = w.cli.get("/dashboard").header("cookie", jane.cookie()).send().await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/login");
+    // An agent's session opens no portal page.
+    let agent = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let r = agent.get("/customer").await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/customer/login");
+    let r = agent.get("/customer/tickets/1").await;
+    assert_eq!(location(&r), "/customer/login?next=%2Fcustomer%2Ftickets%2F1");
+
+    // A wrong password is refused without saying which half was wrong; the login stays.
+    let r = try_login(&w, "jane", "wrong").await;
+    r.assert_status(StatusCode::UNAUTHORIZED);
+    let page = text(r).await;
+    assert!(page.contains("The username or password is wrong.") && page.contains(r#"value="jane""#));
+    // So is an agent's login: agents sign in on their own page.
+    try_login(&w, "root@localhost", "root-password").await.assert_status(StatusCode::UNAUTHORIZED);
+
+    // Logging out ends the session.
+    let r = jane.post("/customer/logout", &[]).await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert!(set_cookie(&r, "goats_customer_session").unwrap().contains("Max-Age=0"));
+    assert_eq!(location(&jane.get("/customer").await), "/customer/login");
+}
+
+#[tokio::test]
+async fn a_customer_answers_and_a_closed_ticket_opens_again_where_its_queue_allows() {
+    let (w, t) = desk().await;
+    let jane = Customer::sign_in(&w, "jane").await;
+    let id = t[0].0;
+    let path = format!("/customer/tickets/{id}/reply");
+
+    // Without the session's token nothing is stored.
+    let r = w.cli.post(&path).header("cookie", jane.cookie()).form(&[("body", "Forged")]).send().await;
+    r.assert_status(StatusCode::FORBIDDEN);
+    // An empty answer is refused beside the field.
+    let r = jane.post(&path, &[("body", "  ")]).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(r).await.contains("Write your message."));
+
+    // Closed by an agent, opened again by the customer's answer.
+    let root = format!("Bearer {}", w.login("root@localhost", "root-password").await);
+    let close = |id: i64| {
+        let (cli, root) = (&w.cli, root.clone());
+        async move {
+            cli.patch(format!("/api/v1/tickets/{id}"))
+                .header("Authorization", root)
+                .body_json(&json!({"state_id": 2}))
+                .send()
+                .await
+                .assert_status_is_ok();
+        }
+    };
+    close(id).await;
+    let r = jane.post(&path, &[("body", "It jams again on page 2.")]).await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), format!("/customer/tickets/{id}"));
+    let page = jane.page(&format!("/customer/tickets/{id}")).await;
+    assert!(page.contains("It jams again on page 2.") && page.contains(">You<"), "{page}");
+    let now =
+        json(w.cli.get(format!("/api/v1/tickets/{id}?articles=true")).header("Authorization", &root).send().await)
+            .await;
+    assert_eq!(now["state"], "open");
+    let last = now["articles"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((last["sender_type"].as_str(), last["visible_for_customer"].as_bool()), (Some("customer"), Some(true)));
+
+    // A queue that rejects follow-ups: a closed ticket shows no answer form and takes none.
+    let misc = LookupRepository::queue(&w.store, 4).await.unwrap().unwrap();
+    let mut changed = goats_core::testing::queue(&misc.name, misc.group_id);
+    changed.follow_up = FollowUp::Reject;
+    LookupRepository::update_queue(&w.store, 4, changed, 1).await.unwrap();
+    let bob_ticket = t[1].0;
+    close(bob_ticket).await;
+    let page = jane.page(&format!("/customer/tickets/{bob_ticket}")).await;
+    assert!(page.contains("cannot be answered any more") && !page.contains("reply-body"));
+    let r = jane.post(&format!("/customer/tickets/{bob_ticket}/reply"), &[("body", "Hello?")]).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let still =
+        json(w.cli.get(format!("/api/v1/tickets/{bob_ticket}")).header("Authorization", &root).send().await).await;
+    assert_eq!(still["state"], "closed successful");
+
+    // Another company's ticket cannot be answered.
+    jane.post(&format!("/customer/tickets/{}/reply", t[2].0), &[("body", "Hi")])
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_customer_opens_a_ticket_and_mistakes_are_shown_beside_the_fields() {
+    let (w, _) = desk().await;
+    let jane = Customer::sign_in(&w, "jane").await;
+    let form = jane.page("/customer/tickets/new").await;
+    assert!(form.contains(r#"<option value="4""#) && form.contains("Misc"));
+
+    let r = jane.post("/customer/tickets", &[("queue", "4"), ("subject", ""), ("body", "The scanner is off.")]).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let page = text(r).await;
+    assert!(page.contains(r#"id="new-subject-error""#) && page.contains("The scanner is off."), "typed text stays");
+    let r = jane.post("/customer/tickets", &[("queue", "999"), ("subject", "Scanner"), ("body", "Off.")]).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(r).await.contains(r#"id="new-queue-error""#));
+
+    let r = jane
+        .post("/customer/tickets", &[("queue", "4"), ("subject", "Scanner"), ("body", "The scanner is off.")])
+        .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let at = location(&r);
+    let id: i64 = at.strip_prefix("/customer/tickets/").unwrap().parse().unwrap();
+    let root = format!("Bearer {}", w.login("root@localhost", "root-password").await);
+    let t = json(w.cli.get(format!("/api/v1/tickets/{id}")).header("Authorization", &root).send().await).await;
+    assert_eq!(
+        (t["title"].as_str(), t["customer_user_id"].as_str(), t["customer_id"].as_str(), t["queue_id"].as_i64()),
+        (Some("Scanner"), Some("jane"), Some("ACME"), Some(4))
+    );
+    let page = jane.page(&at).await;
+    assert!(page.contains("The scanner is off.") && page.contains(t["number"].as_str().unwrap()));
+}

@@ -1,0 +1,128 @@
+// The customer portal in a real browser: a contact logs in at /customer, finds their
+// ticket, reads the agent's answer (never the internal note), answers back, and opens a
+// new ticket — the pages meeting WCAG 2 AA on the way.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { after, before, test } from "node:test";
+import { Goats, browser, shot, watchedPage } from "./harness.mjs";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const goats = new Goats();
+let chromium;
+let ticket;
+
+before(async () => {
+  await goats.start();
+  goats.cli(["user", "add", "grace", "--first-name", "Grace", "--last-name", "Hopper", "--admin", "--password-stdin"], "grace-password\n");
+  await goats.api("grace", "grace-password", "POST", "/admin/customer-companies", { customer_id: "ACME", name: "ACME Corp" });
+  await goats.api("grace", "grace-password", "POST", "/admin/customer-users", {
+    login: "jane",
+    email: "jane@acme.example",
+    customer_id: "ACME",
+    first_name: "Jane",
+    last_name: "Doe",
+    password: "jane-password",
+  });
+  const created = await goats.api("grace", "grace-password", "POST", "/tickets", {
+    title: "VPN drops every hour",
+    queue_id: 2,
+    customer_id: "ACME",
+    customer_user_id: "jane",
+    article: { subject: "VPN", body: "The VPN drops every hour since Monday.", sender_type: "customer", visible_for_customer: true },
+  });
+  await goats.api("grace", "grace-password", "POST", `/tickets/${created.id}/articles`, {
+    subject: "Internal",
+    body: "Probably the firewall lease; do not tell the customer yet.",
+  });
+  await goats.api("grace", "grace-password", "POST", `/tickets/${created.id}/articles`, {
+    subject: "Re: VPN",
+    body: "Please update the VPN client to version 5 and tell us if it still drops.",
+    visible_for_customer: true,
+  });
+  ticket = await goats.api("grace", "grace-password", "GET", `/tickets/${created.id}`);
+  chromium = await browser();
+});
+
+after(async () => {
+  await chromium?.close();
+  await goats.stop();
+});
+
+async function violations(page) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] }));
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+}
+
+test("a customer reads the answer, answers back and opens a new ticket", async () => {
+  const context = await chromium.newContext({ locale: "en-US", colorScheme: "light" });
+  const page = await watchedPage(context);
+
+  // A wrong password keeps them out, with a message.
+  await page.goto(goats.base + "/customer");
+  await page.waitForURL(/\/customer\/login/);
+  assert.deepEqual(await violations(page), [], "portal login");
+  await page.getByLabel("Username").fill("jane");
+  await page.getByLabel("Password").fill("not-her-password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByRole("alert").waitFor();
+  await page.getByLabel("Password").fill("jane-password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(/\/customer$/);
+  // The refused login answered 401, as it should; from here on nothing may fail.
+  page.problems.length = 0;
+
+  // Her ticket is listed; a search by its number finds it.
+  await page.getByRole("link", { name: "VPN drops every hour" }).waitFor();
+  assert.deepEqual(await violations(page), [], "portal ticket list");
+  await page.getByLabel("Search").fill(ticket.number);
+  await page.keyboard.press("Enter");
+  await page.getByRole("link", { name: "VPN drops every hour" }).click();
+  await page.waitForURL(new RegExp(`/customer/tickets/${ticket.id}$`));
+
+  // The agent's answer is there, the internal note is not.
+  const thread = page.getByRole("list", { name: "Messages" });
+  await thread.getByText("update the VPN client to version 5").waitFor();
+  assert.equal(await page.getByText("firewall lease").count(), 0, "an internal note shows in the portal");
+  assert.deepEqual(await violations(page), [], "portal ticket page");
+
+  // Her answer is added to the thread.
+  await page.getByLabel("Text", { exact: true }).fill("Updated to version 5, it still drops.");
+  await page.getByRole("button", { name: "Send answer" }).click();
+  await page.getByText("Your answer was added.").waitFor();
+  await thread.getByText("Updated to version 5, it still drops.").waitFor();
+  await shot(page, "portal-ticket");
+  const articles = await goats.api("grace", "grace-password", "GET", `/tickets/${ticket.id}/articles`);
+  const last = articles.at(-1);
+  assert.equal(last.sender_type, "customer");
+  assert.match(last.body, /still drops/);
+
+  // A new ticket: the browser asks for the topic first, and nothing typed is lost.
+  await page.getByRole("link", { name: "New ticket" }).first().click();
+  await page.waitForURL(/\/customer\/tickets\/new$/);
+  assert.deepEqual(await violations(page), [], "portal new ticket");
+  await page.getByLabel("Subject").fill("Printer in room 4");
+  await page.getByLabel("Your message").fill("The printer in room 4 prints blank pages.");
+  await page.getByRole("button", { name: "Open ticket" }).click();
+  assert.equal(await page.getByLabel("Topic").evaluate((el) => el.validity.valueMissing), true);
+  assert.match(page.url(), /\/customer\/tickets\/new$/);
+  assert.equal(await page.getByLabel("Your message").inputValue(), "The printer in room 4 prints blank pages.");
+  await page.getByLabel("Topic").selectOption({ label: "Misc" });
+  await page.getByRole("button", { name: "Open ticket" }).click();
+  await page.waitForURL(/\/customer\/tickets\/\d+$/);
+  await page.getByText(/Ticket \d+ opened\./).waitFor();
+  await shot(page, "portal-new-ticket");
+  await page.getByRole("heading", { name: "Printer in room 4", level: 1 }).waitFor();
+
+  // Both tickets are in her list; after logging out the portal asks for a login again.
+  await page.goto(goats.base + "/customer");
+  await page.getByRole("link", { name: "Printer in room 4" }).waitFor();
+  await shot(page, "portal-tickets");
+  await page.getByRole("button", { name: "Log out" }).click();
+  await page.waitForURL(/\/customer\/login/);
+  await page.goto(goats.base + `/customer/tickets/${ticket.id}`);
+  await page.waitForURL(/\/customer\/login/);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
