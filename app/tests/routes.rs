@@ -95,14 +95,15 @@ fn verify_grades_drift_from_the_baseline() {
         "{text}"
     );
     assert!(text.contains("BREAKING GET /preferences/notifications: middleware loosened: lost `auth`"), "{text}");
-    assert!(stderr(&out).contains("4 breaking, 1 warning(s), 1 info"), "{}", stderr(&out));
+    assert!(text.contains("BREAKING POST /preferences/password: middleware loosened: lost `auth`"), "{text}");
+    assert!(stderr(&out).contains("6 breaking, 1 warning(s), 1 info"), "{}", stderr(&out));
     // Breaking changes come first.
     assert!(text.find("BREAKING").unwrap() < text.find("WARNING").unwrap());
 
     let out = routes(&dir.0, &["verify", "--json"]);
     let changes: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(changes[0]["severity"], "breaking");
-    assert_eq!(changes.as_array().unwrap().len(), 6);
+    assert_eq!(changes.as_array().unwrap().len(), 8);
 }
 
 #[test]

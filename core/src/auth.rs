@@ -201,6 +201,50 @@ impl AuthService {
         Ok((creds.user_id, creds.login))
     }
 
+    /// An agent changes their own password: the current one is checked as a login is
+    /// (a wrong one counts towards the throttle), the new one must follow the rules and
+    /// differ from it. Their API refresh tokens are revoked: a client that had the old
+    /// password logs in again. (Browser sessions are ended by the caller, which knows
+    /// which one to keep.)
+    pub async fn change_password(
+        &self,
+        user_id: UserId,
+        current: &str,
+        new: &str,
+        client: &str,
+    ) -> Result<(), AuthError> {
+        let agent = self.agents.get(user_id).await?.ok_or(AuthError::InvalidCredentials)?;
+        self.check_password(&agent.login, current, client).await?;
+        let hash = self.new_password_hash(current, new).await?;
+        self.agents.set_password_hash(user_id, &hash, user_id).await?;
+        self.tokens.revoke_subject(&Subject::Agent(user_id), self.clock.now()).await?;
+        Ok(())
+    }
+
+    /// A customer changes their own password, checked as an agent's is. The change is
+    /// recorded as made by OTRS's customer-panel user (1), as OTRS records it.
+    pub async fn change_customer_password(
+        &self,
+        login: &str,
+        current: &str,
+        new: &str,
+        client: &str,
+    ) -> Result<(), AuthError> {
+        let (login, _) = self.check_customer_password(login, current, client).await?;
+        let hash = self.new_password_hash(current, new).await?;
+        self.customers.set_user_password_hash(&login, &hash, 1).await?;
+        self.tokens.revoke_subject(&Subject::Customer(login), self.clock.now()).await?;
+        Ok(())
+    }
+
+    async fn new_password_hash(&self, current: &str, new: &str) -> Result<String, AuthError> {
+        crate::admin::checked_password(new)?;
+        if new == current {
+            return Err(DomainError::invalid("password_unchanged", "the new password is the current one").into());
+        }
+        Ok(self.cpu.hash_password(new.to_string()).await?)
+    }
+
     /// Exchanges a refresh token for a new one. A token used twice means it leaked: the
     /// whole family is revoked and the caller must log in again.
     pub async fn refresh(&self, secret: &str) -> Result<Session, AuthError> {

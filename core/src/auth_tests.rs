@@ -129,3 +129,42 @@ async fn customers_log_in_with_their_own_accounts() {
     assert_eq!(w.auth.customer_login("ada", "right password", "c").await.unwrap_err(), AuthError::InvalidCredentials);
     assert_eq!(w.auth.login("jane", "customer pw", "c").await.unwrap_err(), AuthError::InvalidCredentials);
 }
+
+#[tokio::test]
+async fn agents_and_customers_change_their_own_passwords() {
+    let w = world().await;
+    let refused = |r: Result<(), AuthError>| match r {
+        Err(AuthError::Domain(DomainError::Invalid { field, .. })) => field,
+        other => panic!("not refused as invalid: {other:?}"),
+    };
+    assert_eq!(
+        w.auth.change_password(2, "wrong", "a new password", "c").await.unwrap_err(),
+        AuthError::InvalidCredentials
+    );
+    assert_eq!(refused(w.auth.change_password(2, "right password", "short", "c").await), "password");
+    assert_eq!(refused(w.auth.change_password(2, "right password", "right password", "c").await), "password_unchanged");
+    let before = w.auth.login("ada", "right password", "c").await.unwrap();
+    w.auth.change_password(2, "right password", "a new password", "c").await.unwrap();
+    assert_eq!(w.auth.refresh(&before.refresh_token).await.unwrap_err(), AuthError::InvalidToken);
+    assert_eq!(w.auth.login("ada", "right password", "c").await.unwrap_err(), AuthError::InvalidCredentials);
+    assert!(w.auth.login("ada", "a new password", "c").await.is_ok());
+
+    let jane = crate::testing::contact("jane", "ACME");
+    w.store.create_user(jane, Some(password::hash_with_cost("customer pw", 4)), 1).await.unwrap();
+    let r = w.auth.change_customer_password("jane", "guess", "jane's new pw", "c").await;
+    assert_eq!(r.unwrap_err(), AuthError::InvalidCredentials);
+    w.auth.change_customer_password("jane", "customer pw", "jane's new pw", "c").await.unwrap();
+    assert!(w.auth.customer_login("jane", "jane's new pw", "c").await.is_ok());
+    assert_eq!(w.auth.customer_login("jane", "customer pw", "c").await.unwrap_err(), AuthError::InvalidCredentials);
+}
+
+#[tokio::test]
+async fn guessing_the_current_password_is_throttled_like_a_login() {
+    let w = world().await;
+    for _ in 0..5 {
+        let r = w.auth.change_password(2, "guess", "a new password", "10.0.0.5").await;
+        assert_eq!(r.unwrap_err(), AuthError::InvalidCredentials);
+    }
+    let r = w.auth.change_password(2, "right password", "a new password", "10.0.0.5").await;
+    assert_eq!(r.unwrap_err(), AuthError::Throttled { retry_after_secs: 30 });
+}

@@ -137,6 +137,17 @@ impl<H: Clone + Send + Sync + 'static> WebSessions<H> {
         Ok(())
     }
 
+    /// Ends every other session of `holder`, keeping the one of `secret`: after a password
+    /// change, a browser someone else logged in with must log in again. Everything this
+    /// instance keeps is forgotten; other instances drop theirs within the keeping time.
+    pub async fn end_others(&self, holder: &H, secret: &str) -> DomainResult<u64> {
+        let ended = self.store.delete_others(holder, &token_hash(secret)).await?;
+        if let Some(kept) = &self.kept {
+            kept.forget();
+        }
+        Ok(ended)
+    }
+
     /// Deletes every expired session; run now and then so the table does not grow.
     pub async fn sweep(&self) -> DomainResult<u64> {
         let now = self.clock.now();
@@ -187,6 +198,20 @@ mod tests {
         assert_eq!(agents.resume(&secret).await.unwrap(), None);
         customers.end(&secret).await.unwrap();
         assert_eq!(customers.resume(&secret).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn ending_the_other_sessions_keeps_this_one_and_other_holders() {
+        let (_, _, sessions) = setup();
+        let sessions = sessions.keep_for(Duration::seconds(30));
+        let (here, _) = sessions.start(1, None).await.unwrap();
+        let (elsewhere, _) = sessions.start(1, None).await.unwrap();
+        let (someone_else, _) = sessions.start(2, None).await.unwrap();
+        assert!(sessions.resume(&elsewhere).await.unwrap().is_some(), "kept before the change");
+        assert_eq!(sessions.end_others(&1, &here).await.unwrap(), 1);
+        assert!(sessions.resume(&here).await.unwrap().is_some());
+        assert_eq!(sessions.resume(&elsewhere).await.unwrap(), None);
+        assert!(sessions.resume(&someone_else).await.unwrap().is_some());
     }
 
     #[tokio::test]

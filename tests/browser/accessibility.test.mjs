@@ -49,7 +49,7 @@ for (const theme of ["light", "dark"]) {
     await page.getByLabel("Password").fill("ada-password");
     await page.getByRole("button", { name: "Log in" }).click();
     await page.waitForURL(/\/dashboard/);
-    for (const path of ["/dashboard", "/tickets", `/tickets/${ticketId}`, "/tickets/new", "/preferences/notifications"]) {
+    for (const path of ["/dashboard", "/tickets", `/tickets/${ticketId}`, "/tickets/new", "/preferences/notifications", "/preferences/password"]) {
       await page.goto(goats.base + path);
       assert.deepEqual(await violations(page), [], path);
     }

@@ -115,6 +115,23 @@ test("a customer reads the answer, answers back and opens a new ticket", async (
   await shot(page, "portal-new-ticket");
   await page.getByRole("heading", { name: "Printer in room 4", level: 1 }).waitFor();
 
+  // She changes her password: a repeat that differs is refused beside the field.
+  await page.getByRole("link", { name: "Password" }).click();
+  await page.waitForURL(/\/customer\/password$/);
+  assert.deepEqual(await violations(page), [], "portal password page");
+  await page.getByLabel("Current password").fill("jane-password");
+  await page.getByLabel("New password", { exact: true }).fill("jane-new-password");
+  await page.getByLabel("New password again").fill("jane-new-passwort");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await page.getByText("The two new passwords differ.").waitFor();
+  await shot(page, "portal-password-error");
+  page.problems.length = 0; // the refusal answered 422, as it should
+  await page.getByLabel("Current password").fill("jane-password");
+  await page.getByLabel("New password", { exact: true }).fill("jane-new-password");
+  await page.getByLabel("New password again").fill("jane-new-password");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await page.getByText("Your password was changed.").waitFor();
+
   // Both tickets are in her list; after logging out the portal asks for a login again.
   await page.goto(goats.base + "/customer");
   await page.getByRole("link", { name: "Printer in room 4" }).waitFor();
@@ -123,6 +140,10 @@ test("a customer reads the answer, answers back and opens a new ticket", async (
   await page.waitForURL(/\/customer\/login/);
   await page.goto(goats.base + `/customer/tickets/${ticket.id}`);
   await page.waitForURL(/\/customer\/login/);
+  await page.getByLabel("Username").fill("jane");
+  await page.getByLabel("Password").fill("jane-new-password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(new RegExp(`/customer/tickets/${ticket.id}$`));
   assert.deepEqual(page.problems, []);
   await context.close();
 });

@@ -871,6 +871,18 @@ async fn customer_sessions_and_visibility() {
             "{engine:?}: family revoked"
         );
         assert_eq!(auth.customer_login("nopw", "", "c").await.unwrap_err(), AuthError::InvalidCredentials);
+        // Her own password change: stored in customer_user.pw, her refresh tokens revoked.
+        let before = auth.customer_login("ann", "pw-ann-123", "c").await.unwrap();
+        auth.change_customer_password("ann", "pw-ann-123", "pw-ann-456", "c").await.unwrap();
+        assert_eq!(auth.refresh(&before.refresh_token).await.unwrap_err(), AuthError::InvalidToken, "{engine:?}");
+        let after = auth.customer_login("ann", "pw-ann-456", "c").await.unwrap();
+        assert!(auth.refresh(&after.refresh_token).await.is_ok(), "{engine:?}");
+        // An agent's, in users.pw.
+        db.set_password_hash(1, &password::hash_with_cost("root-pw-123", 4), 1).await.unwrap();
+        let before = auth.login("root@localhost", "root-pw-123", "c").await.unwrap();
+        auth.change_password(1, "root-pw-123", "root-pw-456", "c").await.unwrap();
+        assert_eq!(auth.refresh(&before.refresh_token).await.unwrap_err(), AuthError::InvalidToken, "{engine:?}");
+        assert!(auth.login("root@localhost", "root-pw-456", "c").await.is_ok(), "{engine:?}");
 
         let s = service(&db);
         let root = root(&db).await;
@@ -972,6 +984,20 @@ async fn browser_sessions_and_preferences() {
         assert_eq!(sessions.resume(&secret).await.unwrap(), None, "{engine:?}");
         customers.end(&secret).await.unwrap();
         assert_eq!(customers.resume(&secret).await.unwrap(), None, "{engine:?}");
+
+        // After a password change only the browser it was made in stays signed in.
+        let (here, _) = customers.start("pat".to_string(), None).await.unwrap();
+        let (there, _) = customers.start("pat".to_string(), None).await.unwrap();
+        let (someone, _) = customers.start("sam".to_string(), None).await.unwrap();
+        assert_eq!(customers.end_others(&"pat".to_string(), &here).await.unwrap(), 1, "{engine:?}");
+        assert!(
+            customers.resume(&here).await.unwrap().is_some() && customers.resume(&someone).await.unwrap().is_some()
+        );
+        assert_eq!(customers.resume(&there).await.unwrap(), None, "{engine:?}");
+        let (agent_here, _) = sessions.start(1, None).await.unwrap();
+        assert_eq!(sessions.end_others(&1, &agent_here).await.unwrap(), 1, "{engine:?}: the agent session above");
+        assert!(sessions.resume(&agent_here).await.unwrap().is_some());
+        assert_eq!(sessions.resume(&agent_secret).await.unwrap(), None, "{engine:?}");
 
         // Preferences live in OTRS's user_preferences, one row per key.
         assert_eq!(db.preference(1, "UserLanguage").await.unwrap(), None);

@@ -93,6 +93,17 @@ impl RefreshTokenStore for Db {
         Ok(r.rows_affected() == 1)
     }
 
+    async fn revoke_subject(&self, subject: &Subject, at: DateTime<Utc>) -> DomainResult<()> {
+        let (column, who): (&str, Value) = match subject {
+            Subject::Agent(id) => ("user_id", (*id).into()),
+            Subject::Customer(login) => ("customer_login", login.clone().into()),
+        };
+        let sql = format!("UPDATE {} SET revoked_at = ? WHERE {column} = ? AND revoked_at IS NULL", table(subject));
+        let _w = self.write_guard().await;
+        self.conn.execute_raw(self.stmt(&sql, [Value::from(db_now(at)), who])).await.map_err(to_domain)?;
+        Ok(())
+    }
+
     async fn revoke_family(&self, family: &str, at: DateTime<Utc>) -> DomainResult<()> {
         let _w = self.write_guard().await;
         for (table, _) in REFRESH_TABLES {

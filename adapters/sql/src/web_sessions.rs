@@ -96,6 +96,13 @@ impl<H: Holder> SessionStore<H> for Db {
         Ok(())
     }
 
+    async fn delete_others(&self, holder: &H, keep: &str) -> DomainResult<u64> {
+        let _w = self.write_guard().await;
+        let sql = format!("DELETE FROM {} WHERE {} = ? AND id_hash <> ?", H::TABLE, H::COLUMN);
+        let done = self.conn.execute_raw(self.stmt(&sql, [holder.value(), keep.into()])).await.map_err(to_domain)?;
+        Ok(done.rows_affected())
+    }
+
     async fn delete_expired(&self, idle_before: DateTime<Utc>, created_before: DateTime<Utc>) -> DomainResult<u64> {
         let _w = self.write_guard().await;
         let sql = format!("DELETE FROM {} WHERE last_seen_at < ? OR created_at < ?", H::TABLE);

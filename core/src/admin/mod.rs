@@ -106,7 +106,7 @@ pub(super) fn checked_email(email: Option<String>) -> DomainResult<Option<String
     }
 }
 
-pub(super) fn checked_password(p: &str) -> DomainResult<()> {
+pub(crate) fn checked_password(p: &str) -> DomainResult<()> {
     if p.chars().count() < 8 {
         return Err(DomainError::invalid("password", "at least 8 characters"));
     }

@@ -39,6 +39,8 @@ pub trait RefreshTokenStore: Send + Sync {
     /// Marks a token used; false when it was already used (a replay).
     async fn mark_rotated(&self, id: i64, at: DateTime<Utc>) -> DomainResult<bool>;
     async fn revoke_family(&self, family: &str, at: DateTime<Utc>) -> DomainResult<()>;
+    /// Revokes every token of one agent or customer, whatever the family.
+    async fn revoke_subject(&self, subject: &Subject, at: DateTime<Utc>) -> DomainResult<()>;
 }
 
 /// How much an API token may do.
@@ -111,6 +113,8 @@ pub trait SessionStore<H = UserId>: Send + Sync {
     async fn find(&self, id_hash: &str) -> DomainResult<Option<WebSessionRecord<H>>>;
     async fn touch(&self, id_hash: &str, at: DateTime<Utc>) -> DomainResult<()>;
     async fn delete(&self, id_hash: &str) -> DomainResult<()>;
+    /// Removes every session of `holder` but the one hashed `keep`.
+    async fn delete_others(&self, holder: &H, keep: &str) -> DomainResult<u64>;
     /// Removes sessions idle since before `idle_before` or created before `created_before`.
     async fn delete_expired(&self, idle_before: DateTime<Utc>, created_before: DateTime<Utc>) -> DomainResult<u64>;
 }

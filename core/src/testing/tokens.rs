@@ -50,6 +50,13 @@ impl RefreshTokenStore for MemoryStore {
         }
         Ok(())
     }
+
+    async fn revoke_subject(&self, subject: &Subject, _at: DateTime<Utc>) -> DomainResult<()> {
+        for t in self.lock().refresh_tokens.iter_mut().filter(|t| &t.0.subject == subject) {
+            t.0.revoked = true;
+        }
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -122,7 +129,7 @@ impl crate::ports::ApiTokenStore for MemoryStore {
 }
 
 /// Where each kind of session lives in the memory store.
-trait SessionHolder: Clone + Send + Sync + 'static {
+trait SessionHolder: Clone + PartialEq + Send + Sync + 'static {
     fn sessions(state: &mut super::State) -> &mut Vec<WebSessionRecord<Self>>;
 }
 
@@ -159,6 +166,14 @@ impl<H: SessionHolder> SessionStore<H> for MemoryStore {
     async fn delete(&self, id_hash: &str) -> DomainResult<()> {
         H::sessions(&mut self.lock()).retain(|s| s.id_hash != id_hash);
         Ok(())
+    }
+
+    async fn delete_others(&self, holder: &H, keep: &str) -> DomainResult<u64> {
+        let mut state = self.lock();
+        let sessions = H::sessions(&mut state);
+        let before = sessions.len();
+        sessions.retain(|s| &s.holder != holder || s.id_hash == keep);
+        Ok((before - sessions.len()) as u64)
     }
 
     async fn delete_expired(&self, idle_before: DateTime<Utc>, created_before: DateTime<Utc>) -> DomainResult<u64> {

@@ -512,3 +512,19 @@ portal-new-submit = Ticket eröffnen
 portal-error-queue = Wählen Sie eines der Themen.
 portal-error-subject = Geben Sie dem Ticket einen Betreff.
 portal-created = Ticket { $v } eröffnet.
+
+# Eigenes Passwort ändern (Agenten und Kunden)
+password-title = Passwort ändern
+password-link = Passwort…
+password-intro = Nach der Änderung enden Ihre anderen Sitzungen: andere Browser müssen sich neu anmelden.
+password-current = Aktuelles Passwort
+password-new = Neues Passwort
+password-new-hint = Mindestens 8 Zeichen.
+password-repeat = Neues Passwort wiederholen
+password-submit = Passwort ändern
+password-changed = Ihr Passwort wurde geändert.
+password-error-current = Das ist nicht Ihr aktuelles Passwort.
+password-error-repeat = Die beiden neuen Passwörter unterscheiden sich.
+password-error-rules = Das neue Passwort muss mindestens 8 Zeichen haben.
+password-error-same = Das neue Passwort ist Ihr aktuelles.
+portal-nav-password = Passwort

@@ -512,3 +512,19 @@ portal-new-submit = Open ticket
 portal-error-queue = Choose one of the topics.
 portal-error-subject = Give the ticket a subject.
 portal-created = Ticket { $v } opened.
+
+# Changing one's own password (agents and customers)
+password-title = Change password
+password-link = Password…
+password-intro = After the change, your other sessions end: other browsers must log in again.
+password-current = Current password
+password-new = New password
+password-new-hint = At least 8 characters.
+password-repeat = New password again
+password-submit = Change password
+password-changed = Your password was changed.
+password-error-current = This is not your current password.
+password-error-repeat = The two new passwords differ.
+password-error-rules = The new password must have at least 8 characters.
+password-error-same = The new password is your current one.
+portal-nav-password = Password

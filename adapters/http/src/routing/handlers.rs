@@ -8,7 +8,7 @@ use super::registry::Registry;
 use crate::web::{
     admin_auto_responses, admin_fields, admin_mail_accounts, admin_notifications, admin_postmaster_filters,
     admin_routes, admin_system_addresses, admin_users, assets, bulk, dashboard, live, login, new_ticket,
-    notification_settings, portal, preferences, saved_filters, ticket_actions, ticket_list, zoom,
+    notification_settings, password_change, portal, preferences, saved_filters, ticket_actions, ticket_list, zoom,
 };
 use crate::{api, generic_interface as gi, health};
 
@@ -21,6 +21,8 @@ macro_rules! ep {
 const TICKET_PART: &[&str] = &["partials/ticket.html"];
 const ADMIN_USER: &[&str] = &["pages/admin_user.html"];
 const NOTIFY_PAGE: &[&str] = &["pages/notification_settings.html"];
+const PASSWORD_PAGE: &[&str] = &["pages/password.html"];
+const PORTAL_PASSWORD: &[&str] = &["pages/portal_password.html"];
 const MAIL_ACCOUNT: &[&str] = &["pages/admin_mail_account.html"];
 const FILTER: &[&str] = &["pages/admin_postmaster_filter.html"];
 const ADDRESS: &[&str] = &["pages/admin_system_address.html"];
@@ -54,6 +56,10 @@ pub fn standard() -> Registry {
         .add("preferences_save", &[], ep!(preferences::save))
         .add("notification_settings", NOTIFY_PAGE, ep!(notification_settings::show))
         .add("notification_settings_save", NOTIFY_PAGE, ep!(notification_settings::save))
+        .add("password_form", PASSWORD_PAGE, ep!(password_change::agent_form))
+        .add("password_save", PASSWORD_PAGE, ep!(password_change::agent_save))
+        .add("portal_password_form", PORTAL_PASSWORD, ep!(password_change::customer_form))
+        .add("portal_password_save", PORTAL_PASSWORD, ep!(password_change::customer_save))
         .add("ticket_list", &["pages/tickets.html", "partials/ticket_results.html"], ep!(ticket_list::page))
         .add("ticket_new_form", &["pages/new_ticket.html"], ep!(new_ticket::form))
         .add("ticket_new_create", &["pages/new_ticket.html"], ep!(new_ticket::create))

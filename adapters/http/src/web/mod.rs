@@ -27,6 +27,7 @@ pub(crate) mod login;
 pub(crate) mod new_ticket;
 pub(crate) mod notification_settings;
 mod page;
+pub(crate) mod password_change;
 pub(crate) mod portal;
 pub(crate) mod preferences;
 mod reminders;

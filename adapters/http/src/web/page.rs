@@ -23,6 +23,7 @@ pub enum Nav {
     /// The portal's pages: a customer's tickets, and opening one.
     MyTickets,
     PortalNewTicket,
+    PortalPassword,
 }
 
 /// The frame of a page.
