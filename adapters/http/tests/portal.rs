@@ -118,7 +118,10 @@ async fn a_customer_sees_their_own_and_their_companys_tickets_and_only_what_is_m
     let ticket = jane.page(&format!("/customer/tickets/{}", t[0].0)).await;
     assert!(ticket.contains("jane says the printer jams.") && ticket.contains(&t[0].1));
     assert!(!ticket.contains("grumpy"), "the internal note never leaves the server");
-    jane.get(&format!("/customer/tickets/{}", t[2].0)).await.assert_status(StatusCode::NOT_FOUND);
+    let other = jane.get(&format!("/customer/tickets/{}", t[2].0)).await;
+    other.assert_status(StatusCode::NOT_FOUND);
+    let page = text(other).await;
+    assert!(page.contains(r#"href="/customer""#) && !page.contains("/dashboard"), "leads back to the portal: {page}");
 
     // A search finds words of the articles meant for the customer and ticket numbers,
     // never the words of an internal note.

@@ -134,6 +134,9 @@ pub struct PageError {
     pub htmx: bool,
     /// The form field at fault, shown beside it when the form has it.
     pub field: Option<String>,
+    /// Whether a customer in the portal is asking: the page then leads back to the
+    /// portal, not to the agents' dashboard.
+    pub in_portal: bool,
 }
 
 impl PageError {
@@ -143,7 +146,12 @@ impl PageError {
 
     /// An error for whoever is asking, in their language (the portal's customers too).
     pub fn in_lang(lang: Lang, htmx: bool, status: StatusCode, title_key: &str) -> Self {
-        Self { status, title: Tr(lang).t(title_key), detail: None, lang, htmx, field: None }
+        Self { status, title: Tr(lang).t(title_key), detail: None, lang, htmx, field: None, in_portal: false }
+    }
+
+    /// The same error, for a customer in the portal.
+    pub fn in_portal(self) -> Self {
+        Self { in_portal: true, ..self }
     }
 
     /// Names the form field the error belongs beside.
@@ -188,6 +196,9 @@ impl PageError {
 struct ErrorPage<'a> {
     c: Chrome,
     status: u16,
+    /// Where "home" is for whoever is asking, and what it is called.
+    home: &'a str,
+    home_label: String,
     detail: Option<&'a str>,
 }
 
@@ -225,7 +236,11 @@ impl ResponseError for PageError {
             title: self.title.clone(),
             flash: None,
         };
-        let mut resp = html(&ErrorPage { c, status: self.status.as_u16(), detail: self.detail.as_deref() });
+        let (home, home_key) =
+            if self.in_portal { ("/customer", "portal-nav-tickets") } else { ("/dashboard", "nav-dashboard") };
+        let home_label = Tr(self.lang).t(home_key);
+        let page = ErrorPage { c, status: self.status.as_u16(), home, home_label, detail: self.detail.as_deref() };
+        let mut resp = html(&page);
         resp.set_status(self.status);
         resp
     }
@@ -247,6 +262,7 @@ pub fn panic_page(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
         lang: Lang::En,
         htmx: false,
         field: None,
+        in_portal: false,
     };
     error.as_response()
 }

@@ -75,7 +75,7 @@ impl Visit {
     }
 
     pub fn error(&self, status: StatusCode, title_key: &str) -> PageError {
-        PageError::in_lang(self.lang, self.htmx, status, title_key)
+        PageError::in_lang(self.lang, self.htmx, status, title_key).in_portal()
     }
 
     pub fn invalid(&self, detail_key: &str) -> PageError {
@@ -86,7 +86,7 @@ impl Visit {
     }
 
     pub fn failed(&self, e: DomainError) -> PageError {
-        PageError::domain_in_lang(self.lang, self.htmx, e)
+        PageError::domain_in_lang(self.lang, self.htmx, e).in_portal()
     }
 
     /// The customer's login and company, as the ticket service's customer reads take them.
