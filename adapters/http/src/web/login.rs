@@ -44,6 +44,22 @@ pub struct Credentials {
     next: Option<String>,
 }
 
+/// What a refused login answers, agents' and customers' alike: a throttled client is
+/// noted for the operator, a failed store is logged, and a wrong password says no more.
+pub(super) fn refusal(e: &AuthError, tr: Tr, client: &str, login: &str) -> (StatusCode, String) {
+    match e {
+        AuthError::Throttled { retry_after_secs } => {
+            crate::client_addr::note_refusal(client, login, e);
+            (StatusCode::TOO_MANY_REQUESTS, tr.n("login-throttled", *retry_after_secs as f64))
+        }
+        AuthError::Domain(d) => {
+            tracing::error!(error = %d, "login failed on storage");
+            (StatusCode::SERVICE_UNAVAILABLE, tr.t("error-unavailable"))
+        }
+        _ => (StatusCode::UNAUTHORIZED, tr.t("login-failed")),
+    }
+}
+
 #[handler]
 pub async fn submit(
     req: &Request,
@@ -56,17 +72,7 @@ pub async fn submit(
     let (user_id, _) = match state.auth.check_password(&f.login, &f.password, &client).await {
         Ok(ok) => ok,
         Err(e) => {
-            let (status, msg) = match e {
-                AuthError::Throttled { retry_after_secs } => {
-                    crate::client_addr::note_refusal(&client, &f.login, &e);
-                    (StatusCode::TOO_MANY_REQUESTS, tr.n("login-throttled", retry_after_secs as f64))
-                }
-                AuthError::Domain(d) => {
-                    tracing::error!(error = %d, "login failed on storage");
-                    (StatusCode::SERVICE_UNAVAILABLE, tr.t("error-unavailable"))
-                }
-                _ => (StatusCode::UNAUTHORIZED, tr.t("login-failed")),
-            };
+            let (status, msg) = refusal(&e, tr, &client, &f.login);
             return render(req, next, f.login, Some(msg), status);
         }
     };

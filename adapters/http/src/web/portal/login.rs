@@ -3,7 +3,7 @@
 //! login or the password was wrong.
 
 use askama::Template;
-use goats_core::auth::{AuthError, new_secret};
+use goats_core::auth::new_secret;
 use poem::http::StatusCode;
 use poem::web::{Form, Query};
 use poem::{Request, Response, handler};
@@ -62,17 +62,7 @@ pub async fn submit(
     let (login, _) = match state.auth.check_customer_password(&f.login, &f.password, &client).await {
         Ok(ok) => ok,
         Err(e) => {
-            let (status, msg) = match e {
-                AuthError::Throttled { retry_after_secs } => {
-                    crate::client_addr::note_refusal(&client, &f.login, &e);
-                    (StatusCode::TOO_MANY_REQUESTS, tr.n("login-throttled", retry_after_secs as f64))
-                }
-                AuthError::Domain(d) => {
-                    tracing::error!(error = %d, "customer login failed on storage");
-                    (StatusCode::SERVICE_UNAVAILABLE, tr.t("error-unavailable"))
-                }
-                _ => (StatusCode::UNAUTHORIZED, tr.t("login-failed")),
-            };
+            let (status, msg) = super::super::login::refusal(&e, tr, &client, &f.login);
             return render(req, next, f.login, Some(msg), status);
         }
     };
