@@ -5,9 +5,13 @@
 use poem::{EndpointExt, IntoEndpoint};
 
 use super::registry::Registry;
+use crate::web::admin::{
+    auto_responses as admin_auto_responses, fields as admin_fields, mail_accounts as admin_mail_accounts,
+    notifications as admin_notifications, postmaster_filters as admin_postmaster_filters, routes as admin_routes,
+    system_addresses as admin_system_addresses, users as admin_users,
+};
 use crate::web::{
-    admin_auto_responses, admin_fields, admin_mail_accounts, admin_notifications, admin_postmaster_filters,
-    admin_routes, admin_system_addresses, admin_users, assets, bulk, dashboard, live, login, new_ticket,
+    assets, bulk, dashboard, live, login, new_ticket,
     notification_settings, password_change, portal, preferences, saved_filters, ticket_actions, ticket_list, zoom,
 };
 use crate::{api, generic_interface as gi, health};

@@ -3,14 +3,7 @@
 //! middleware, is declared in `routes/` (see [`crate::routing`]); the handlers here use
 //! the same core services and permission checks as the REST API.
 
-pub(crate) mod admin_auto_responses;
-pub(crate) mod admin_fields;
-pub(crate) mod admin_mail_accounts;
-pub(crate) mod admin_notifications;
-pub(crate) mod admin_postmaster_filters;
-pub(crate) mod admin_routes;
-pub(crate) mod admin_system_addresses;
-pub(crate) mod admin_users;
+pub(crate) mod admin;
 pub mod assets;
 pub(crate) mod bulk;
 mod choices;

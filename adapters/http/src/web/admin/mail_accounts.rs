@@ -11,10 +11,10 @@ use poem::http::StatusCode;
 use poem::web::Path;
 use poem::{Response, handler};
 
-use super::desk::Desk;
-use super::field_errors::FieldErrors;
-use super::form_text::FormText;
-use super::page::{Chrome, Nav, PageError, html, with_flash};
+use crate::web::desk::Desk;
+use crate::web::field_errors::FieldErrors;
+use crate::web::form_text::FormText;
+use crate::web::page::{Chrome, Nav, PageError, html, with_flash};
 
 const KINDS: [AccountKind; 4] = [AccountKind::Imap, AccountKind::Imaps, AccountKind::Pop3, AccountKind::Pop3s];
 
@@ -114,7 +114,7 @@ pub async fn create(desk: Desk, body: String) -> Result<Response, PageError> {
     match desk.state.mail_admin.create_account(&desk.perms, form.clone()).await {
         Ok(id) => {
             let done = desk.tr().v("admin-mail-created", &form.login);
-            Ok(with_flash(super::login::redirect(&format!("/admin/mail-accounts/{id}")), &done))
+            Ok(with_flash(crate::web::login::redirect(&format!("/admin/mail-accounts/{id}")), &done))
         }
         Err(e) => refused(&desk, None, form, e).await,
     }
@@ -128,7 +128,7 @@ pub async fn update(desk: Desk, Path(id): Path<i32>, body: String) -> Result<Res
     match desk.state.mail_admin.update_account(&desk.perms, form.clone()).await {
         Ok(()) => {
             let done = desk.tr().v("admin-mail-saved", &form.login);
-            Ok(with_flash(super::login::redirect(&format!("/admin/mail-accounts/{id}")), &done))
+            Ok(with_flash(crate::web::login::redirect(&format!("/admin/mail-accounts/{id}")), &done))
         }
         Err(e) => refused(&desk, Some(id), form, e).await,
     }

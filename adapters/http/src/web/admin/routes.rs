@@ -8,8 +8,8 @@ use askama::Template;
 use poem::web::{Data, Query};
 use poem::{Response, handler};
 
-use super::desk::Desk;
-use super::page::{Chrome, Nav, html};
+use crate::web::desk::Desk;
+use crate::web::page::{Chrome, Nav, html};
 use crate::routing::coverage::key;
 use crate::routing::reload::RouteBoard;
 

@@ -10,11 +10,11 @@ use poem::http::StatusCode;
 use poem::web::Path;
 use poem::{Response, handler};
 
-use super::desk::Desk;
-use super::field_errors::FieldErrors;
-use super::form_text::FormText;
-use super::i18n::Tr;
-use super::page::{Chrome, Nav, PageError, html, with_flash};
+use crate::web::desk::Desk;
+use crate::web::field_errors::FieldErrors;
+use crate::web::form_text::FormText;
+use crate::web::i18n::Tr;
+use crate::web::page::{Chrome, Nav, PageError, html, with_flash};
 
 const KINDS: [AutoResponseKind; 4] = [
     AutoResponseKind::Reply,
@@ -203,7 +203,7 @@ pub async fn queue_save(desk: Desk, Path(id): Path<QueueId>, body: String) -> Re
         Ok(()) => {
             let queue = desk.state.lookups.queue(id).await.map_err(fail)?.map(|q| q.name).unwrap_or_default();
             let done = desk.tr().v("admin-auto-queue-saved", &queue);
-            Ok(with_flash(super::login::redirect("/admin/auto-responses"), &done))
+            Ok(with_flash(crate::web::login::redirect("/admin/auto-responses"), &done))
         }
         Err(DomainError::Invalid { field, .. }) => {
             let mut errors = FieldErrors::default();
@@ -217,7 +217,7 @@ pub async fn queue_save(desk: Desk, Path(id): Path<QueueId>, body: String) -> Re
 
 fn saved(desk: &Desk, id: i32, name: &str, key: &str) -> Result<Response, PageError> {
     let done = desk.tr().v(key, name);
-    Ok(with_flash(super::login::redirect(&format!("/admin/auto-responses/{id}")), &done))
+    Ok(with_flash(crate::web::login::redirect(&format!("/admin/auto-responses/{id}")), &done))
 }
 
 /// The form as an auto-response; `None` when its kind is none goats knows.

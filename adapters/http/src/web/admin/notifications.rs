@@ -13,10 +13,10 @@ use poem::http::StatusCode;
 use poem::web::Path;
 use poem::{Response, handler};
 
-use super::desk::Desk;
-use super::field_errors::FieldErrors;
-use super::form_text::FormText;
-use super::page::{Chrome, Nav, PageError, html, with_flash};
+use crate::web::desk::Desk;
+use crate::web::field_errors::FieldErrors;
+use crate::web::form_text::FormText;
+use crate::web::page::{Chrome, Nav, PageError, html, with_flash};
 
 /// The languages the form edits texts in.
 const LANGUAGES: [&str; 2] = ["en", "de"];
@@ -111,7 +111,7 @@ pub async fn save(desk: Desk, body: String) -> Result<Response, PageError> {
     match desk.state.notification_admin.save(&desk.perms, form.clone(), valid).await {
         Ok(id) => {
             let done = desk.tr().v("admin-notification-saved", &form.name);
-            Ok(with_flash(super::login::redirect(&format!("/admin/notifications/{id}")), &done))
+            Ok(with_flash(crate::web::login::redirect(&format!("/admin/notifications/{id}")), &done))
         }
         Err(e) => {
             let mut errors = FieldErrors::default();

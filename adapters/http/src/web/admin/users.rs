@@ -14,10 +14,10 @@ use poem::http::StatusCode;
 use poem::web::Path;
 use poem::{Response, handler};
 
-use super::desk::Desk;
-use super::field_errors::FieldErrors;
-use super::form_text::FormText;
-use super::page::{Chrome, Nav, PageError, html, with_flash};
+use crate::web::desk::Desk;
+use crate::web::field_errors::FieldErrors;
+use crate::web::form_text::FormText;
+use crate::web::page::{Chrome, Nav, PageError, html, with_flash};
 
 /// What the agent form holds, as typed.
 #[derive(Default)]
@@ -123,7 +123,7 @@ pub async fn create(desk: Desk, body: String) -> Result<Response, PageError> {
     match desk.state.admin.create_agent(&desk.perms, input).await {
         Ok(agent) => {
             let done = desk.tr().v("admin-user-created", &agent.login);
-            Ok(with_flash(super::login::redirect(&format!("/admin/users/{}", agent.id)), &done))
+            Ok(with_flash(crate::web::login::redirect(&format!("/admin/users/{}", agent.id)), &done))
         }
         Err(e) => {
             let errors = field_errors(&desk, e)?;
@@ -171,7 +171,7 @@ pub async fn update(desk: Desk, Path(id): Path<UserId>, body: String) -> Result<
     };
     match result {
         Ok(a) => Ok(with_flash(
-            super::login::redirect(&format!("/admin/users/{id}")),
+            crate::web::login::redirect(&format!("/admin/users/{id}")),
             &desk.tr().v("admin-user-saved", &a.login),
         )),
         Err(errors) => {
@@ -216,7 +216,7 @@ pub async fn set_grants(desk: Desk, Path(id): Path<UserId>, body: String) -> Res
     match refused {
         None => {
             let done = desk.tr().v("admin-user-grants-saved", &agent.login);
-            Ok(with_flash(super::login::redirect(&format!("/admin/users/{id}")), &done))
+            Ok(with_flash(crate::web::login::redirect(&format!("/admin/users/{id}")), &done))
         }
         Some(DomainError::Invalid { .. }) => {
             let grants = grant_rows(&desk, id).await?;

@@ -10,10 +10,10 @@ use poem::http::StatusCode;
 use poem::web::Path;
 use poem::{Response, handler};
 
-use super::desk::Desk;
-use super::field_errors::FieldErrors;
-use super::form_text::FormText;
-use super::page::{Chrome, Nav, PageError, html, with_flash};
+use crate::web::desk::Desk;
+use crate::web::field_errors::FieldErrors;
+use crate::web::form_text::FormText;
+use crate::web::page::{Chrome, Nav, PageError, html, with_flash};
 
 #[derive(Template)]
 #[template(path = "pages/admin_system_addresses.html")]
@@ -94,7 +94,7 @@ async fn save(desk: Desk, form: SystemAddressRecord) -> Result<Response, PageErr
         Ok(id) => {
             let key = if form.id == 0 { "admin-address-created" } else { "admin-address-saved" };
             let done = desk.tr().v(key, &form.address.email);
-            Ok(with_flash(super::login::redirect(&format!("/admin/system-addresses/{id}")), &done))
+            Ok(with_flash(crate::web::login::redirect(&format!("/admin/system-addresses/{id}")), &done))
         }
         Err(e) => {
             let errors = field_errors(&desk, e)?;

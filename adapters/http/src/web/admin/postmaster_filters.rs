@@ -10,10 +10,10 @@ use poem::http::StatusCode;
 use poem::web::Path;
 use poem::{Response, handler};
 
-use super::desk::Desk;
-use super::field_errors::FieldErrors;
-use super::form_text::FormText;
-use super::page::{Chrome, Nav, PageError, html, with_flash};
+use crate::web::desk::Desk;
+use crate::web::field_errors::FieldErrors;
+use crate::web::form_text::FormText;
+use crate::web::page::{Chrome, Nav, PageError, html, with_flash};
 
 /// The headers a filter may set: those the postmaster acts on.
 const SETTABLE: [&str; 7] = [
@@ -113,7 +113,7 @@ pub async fn save(desk: Desk, body: String) -> Result<Response, PageError> {
     match desk.state.mail_admin.save_filter(&desk.perms, form.clone()).await {
         Ok(()) => {
             let done = desk.tr().v("admin-filter-saved", &form.name);
-            Ok(with_flash(super::login::redirect("/admin/postmaster-filters"), &done))
+            Ok(with_flash(crate::web::login::redirect("/admin/postmaster-filters"), &done))
         }
         Err(DomainError::Invalid { field, .. }) => {
             let mut errors = FieldErrors::default();
@@ -133,7 +133,7 @@ pub async fn save(desk: Desk, body: String) -> Result<Response, PageError> {
 #[handler]
 pub async fn delete(desk: Desk, Path(name): Path<String>) -> Result<Response, PageError> {
     desk.state.mail_admin.delete_filter(&desk.perms, &name).await.map_err(|e| PageError::from_domain(&desk, e))?;
-    Ok(with_flash(super::login::redirect("/admin/postmaster-filters"), &desk.tr().v("admin-filter-deleted", &name)))
+    Ok(with_flash(crate::web::login::redirect("/admin/postmaster-filters"), &desk.tr().v("admin-filter-deleted", &name)))
 }
 
 /// The form's rows (`m<n>_header`, `m<n>_pattern`, `m<n>_negate`; `s<n>_header`,

@@ -10,11 +10,11 @@ use poem::http::StatusCode;
 use poem::web::Path;
 use poem::{Response, handler};
 
-use super::choices::Choice;
-use super::desk::Desk;
-use super::field_errors::FieldErrors;
-use super::form_text::FormText;
-use super::page::{Chrome, Nav, PageError, html, with_flash};
+use crate::web::choices::Choice;
+use crate::web::desk::Desk;
+use crate::web::field_errors::FieldErrors;
+use crate::web::form_text::FormText;
+use crate::web::page::{Chrome, Nav, PageError, html, with_flash};
 
 #[derive(Template)]
 #[template(path = "pages/admin_fields.html")]
@@ -153,7 +153,7 @@ async fn save(desk: Desk, form: FieldDefinition) -> Result<Response, PageError> 
         Ok(id) => {
             let key = if form.id == 0 { "admin-field-created" } else { "admin-field-saved" };
             let done = desk.tr().v(key, &form.name);
-            Ok(with_flash(super::login::redirect(&format!("/admin/fields/{id}")), &done))
+            Ok(with_flash(crate::web::login::redirect(&format!("/admin/fields/{id}")), &done))
         }
         Err(e) => {
             let errors = field_errors(&desk, e)?;

@@ -1,0 +1,13 @@
+//! The admin pages (`/admin/…`, the admin group only): one module per kind of thing an
+//! administrator keeps, each a list, a form to add one and a form to change one. Nothing
+//! is deleted, only set invalid, as in OTRS; a refused form comes back as it was typed,
+//! with each problem beside its field.
+
+pub(crate) mod auto_responses;
+pub(crate) mod fields;
+pub(crate) mod mail_accounts;
+pub(crate) mod notifications;
+pub(crate) mod postmaster_filters;
+pub(crate) mod routes;
+pub(crate) mod system_addresses;
+pub(crate) mod users;
