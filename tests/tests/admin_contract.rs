@@ -118,6 +118,31 @@ async fn people(o: &Opened, admin: &AdminService, root: &AgentPermissions, lines
     let direct = admin.agent_grants(root, ids[1]).await.expect("direct");
     let direct: Vec<String> = direct.iter().map(|g| format!("{}:{}", g.group_id, g.permission.key())).collect();
     lines.push(format!("erin's own grants: {}", direct.join(" ")));
+    let held = |grants: Vec<GroupGrant>| {
+        let mut g: Vec<String> = grants.iter().map(|g| format!("{}:{}", g.group_id, g.permission.key())).collect();
+        g.sort();
+        g.join(" ")
+    };
+    lines.push(format!("the role grants: {}", held(admin.role_grants(root, role.id).await.expect("grants"))));
+    let wanted = [(group_ids[0], Permission::Rw), (group_ids[2], Permission::Ro)].into_iter().collect();
+    admin.set_role_grants(root, role.id, &wanted).await.expect("grants");
+    lines.push(format!(
+        "the role grants, rw for note: {}",
+        held(admin.role_grants(root, role.id).await.expect("grants"))
+    ));
+    lines.push(format!("erin's grants through it: {}", grants(ids[1]).await));
+    admin.set_role_members(root, role.id, &[ids[0], ids[2]].into_iter().collect()).await.expect("members");
+    lines.push(format!("the role's members: {:?}", admin.role_members(root, role.id).await.expect("members")));
+    lines.push(format!("erin's grants, out of the role: {}", grants(ids[1]).await));
+    admin.set_role_members(root, role.id, &[ids[1]].into_iter().collect()).await.expect("members");
+    let renamed = admin.change_role(root, role.id, "First level", Some("phones"), true).await.expect("rename");
+    lines.push(format!("the role renamed: {} {:?} {}", renamed.name, renamed.comments, renamed.valid));
+    let group = admin.change_group(root, group_ids[2], "Billing", Some("invoices"), true).await.expect("rename");
+    lines.push(format!("the group renamed: {} {:?} {}", group.name, group.comments, group.valid));
+    lines.push(format!(
+        "a group renamed onto another: {}",
+        refused(admin.change_group(root, group_ids[2], "support", None, true).await)
+    ));
     admin.set_role_valid(root, role.id, false).await.expect("off");
     lines.push(format!("erin's grants, role off: {}", grants(ids[1]).await));
     let roles = admin.roles(root).await.expect("roles");
@@ -255,6 +280,12 @@ async fn every_store_administers_alike() {
     assert_eq!(answer(&memory, "an agent's login twice"), "conflict");
     assert_eq!(answer(&memory, "the last admin taking their own rights"), "invalid permission");
     assert_eq!(answer(&memory, "a non-admin listing groups"), "forbidden");
+    assert_eq!(answer(&memory, "the role grants, rw for note"), "5:rw 7:ro");
+    assert_eq!(answer(&memory, "erin's grants through it"), "5:rw 7:move_into 7:ro");
+    assert_eq!(answer(&memory, "the role's members"), "[2, 4]");
+    assert_eq!(answer(&memory, "erin's grants, out of the role"), "7:move_into");
+    assert_eq!(answer(&memory, "the group renamed"), "Billing Some(\"invoices\") true");
+    assert_eq!(answer(&memory, "a group renamed onto another"), "conflict");
     assert_eq!(answer(&memory, "a contact of no company"), "invalid customer_id");
     assert_eq!(answer(&memory, "a company twice"), "conflict");
     assert_eq!(answer(&memory, "companies \"acme\" up to 10"), "ACME (Acme Inc.), acme-labs (ACME Labs)");

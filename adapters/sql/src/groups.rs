@@ -46,6 +46,34 @@ impl Db {
         Ok(id as i32)
     }
 
+    async fn update_named(
+        &self,
+        table: &str,
+        id: i32,
+        name: &str,
+        comments: Option<&str>,
+        by: UserId,
+    ) -> DomainResult<()> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(DomainError::invalid("name", "a name of 1 to 200 characters is required"));
+        }
+        let sql = format!("UPDATE {table} SET name = ?, comments = ?, change_time = ?, change_by = ? WHERE id = ?");
+        let values = [name.into(), comments.map(str::to_string).into(), self.now().into(), by.into(), id.into()];
+        let _w = self.write_guard().await;
+        let r = self.conn.execute_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
+        if r.rows_affected() == 0 {
+            return Err(DomainError::not_found(if table == "roles" { "role" } else { "group" }, id));
+        }
+        Ok(())
+    }
+
+    async fn delete(&self, sql: &str, values: Vec<Value>) -> DomainResult<()> {
+        let _w = self.write_guard().await;
+        self.conn.execute_raw(self.stmt(sql, values)).await.map_err(to_domain)?;
+        Ok(())
+    }
+
     async fn exists(&self, sql: &str, values: Vec<Value>) -> DomainResult<bool> {
         Ok(self.conn.query_one_raw(self.stmt(sql, values)).await.map_err(to_domain)?.is_some())
     }
@@ -95,15 +123,8 @@ impl GroupRepository for Db {
     }
 
     async fn revoke_user(&self, user: UserId, group: GroupId, p: Permission) -> DomainResult<()> {
-        let _w = self.write_guard().await;
-        self.conn
-            .execute_raw(self.stmt(
-                "DELETE FROM group_user WHERE user_id = ? AND group_id = ? AND permission_key = ?",
-                [user.into(), group.into(), p.key().into()],
-            ))
-            .await
-            .map_err(to_domain)?;
-        Ok(())
+        let sql = "DELETE FROM group_user WHERE user_id = ? AND group_id = ? AND permission_key = ?";
+        self.delete(sql, vec![user.into(), group.into(), p.key().into()]).await
     }
 
     async fn grant_role(&self, role: RoleId, group: GroupId, p: Permission, by: UserId) -> DomainResult<()> {
@@ -168,6 +189,36 @@ impl GroupRepository for Db {
 
     async fn set_role_valid(&self, id: RoleId, valid: bool, by: UserId) -> DomainResult<()> {
         self.set_valid_id("roles", "id", id.into(), valid, by).await
+    }
+
+    async fn update_group(&self, id: GroupId, name: &str, comments: Option<&str>, by: UserId) -> DomainResult<()> {
+        self.update_named(self.groups_table, id, name, comments, by).await
+    }
+
+    async fn update_role(&self, id: RoleId, name: &str, comments: Option<&str>, by: UserId) -> DomainResult<()> {
+        self.update_named("roles", id, name, comments, by).await
+    }
+
+    async fn role_grants(&self, role: RoleId) -> DomainResult<Vec<GroupGrant>> {
+        let sql = "SELECT group_id, permission_key FROM group_role WHERE role_id = ? AND permission_value = 1";
+        let rows = self.conn.query_all_raw(self.stmt(sql, [role.into()])).await.map_err(to_domain)?;
+        Ok(grants(&rows)?)
+    }
+
+    async fn revoke_role(&self, role: RoleId, group: GroupId, p: Permission) -> DomainResult<()> {
+        let sql = "DELETE FROM group_role WHERE role_id = ? AND group_id = ? AND permission_key = ?";
+        self.delete(sql, vec![role.into(), group.into(), p.key().into()]).await
+    }
+
+    async fn role_members(&self, role: RoleId) -> DomainResult<Vec<UserId>> {
+        let sql = "SELECT user_id FROM role_user WHERE role_id = ? ORDER BY user_id";
+        let rows = self.conn.query_all_raw(self.stmt(sql, [role.into()])).await.map_err(to_domain)?;
+        Ok(rows.iter().map(|r| int(r, "user_id").map(|id| id as UserId)).collect::<Decoded<_>>()?)
+    }
+
+    async fn remove_user_from_role(&self, user: UserId, role: RoleId) -> DomainResult<()> {
+        let sql = "DELETE FROM role_user WHERE user_id = ? AND role_id = ?";
+        self.delete(sql, vec![user.into(), role.into()]).await
     }
 }
 

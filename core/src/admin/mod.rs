@@ -96,6 +96,14 @@ pub(super) fn checked_name(name: &str) -> DomainResult<String> {
     Ok(name.to_string())
 }
 
+/// Comments are optional; blank is none. OTRS's columns hold 250 characters.
+pub(super) fn checked_comments(comments: Option<&str>) -> DomainResult<Option<String>> {
+    match comments.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) if c.chars().count() > 250 => Err(DomainError::invalid("comments", "at most 250 characters")),
+        c => Ok(c.map(str::to_string)),
+    }
+}
+
 pub(super) fn checked_email(email: Option<String>) -> DomainResult<Option<String>> {
     match email.map(|e| e.trim().to_string()).filter(|e| !e.is_empty()) {
         None => Ok(None),

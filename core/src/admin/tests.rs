@@ -126,3 +126,79 @@ async fn agents_roles_and_grants() {
     let off = AgentChanges { valid: Some(false), ..Default::default() };
     assert!(!admin.change_agent(&root, dana.id, off).await.unwrap().valid);
 }
+
+#[tokio::test]
+async fn groups_and_roles_are_renamed_and_checked_before_anything_is_written() {
+    let (store, admin, root, nobody) = setup().await;
+    let group = admin.create_group(&root, "billing", Some("  ")).await.unwrap();
+    assert_eq!(group.comments, None, "blank comments are none");
+    let renamed = admin.change_group(&root, group.id, " invoices ", Some("Money"), false).await.unwrap();
+    assert_eq!((renamed.name.as_str(), renamed.comments.as_deref(), renamed.valid), ("invoices", Some("Money"), false));
+    let clash = admin.change_group(&root, group.id, "users", None, true).await;
+    assert!(matches!(clash, Err(DomainError::Conflict(_))));
+    assert!(!store.groups().await.unwrap().iter().find(|g| g.id == group.id).unwrap().valid, "nothing half-saved");
+    let long = "x".repeat(251);
+    assert!(matches!(
+        admin.change_group(&root, group.id, "x", Some(&long), true).await,
+        Err(DomainError::Invalid { .. })
+    ));
+    assert!(admin.change_group(&root, ADMIN_GROUP_ID, "admin", None, false).await.is_err());
+    assert!(matches!(admin.change_role(&nobody, 1, "x", None, true).await, Err(DomainError::PermissionDenied(_))));
+
+    let role = admin.create_role(&root, "Support", None).await.unwrap();
+    let other = admin.create_role(&root, "Sales", None).await.unwrap();
+    assert!(matches!(admin.change_role(&root, role.id, "Sales", None, true).await, Err(DomainError::Conflict(_))));
+    let wanted = [(group.id, Permission::Ro), (1, Permission::Rw)].into_iter().collect();
+    admin.set_role_grants(&root, role.id, &wanted).await.unwrap();
+    let held: std::collections::BTreeSet<_> =
+        admin.role_grants(&root, role.id).await.unwrap().into_iter().map(|g| (g.group_id, g.permission)).collect();
+    assert_eq!(held, wanted);
+    let fewer = [(1, Permission::Rw)].into_iter().collect();
+    admin.set_role_grants(&root, role.id, &fewer).await.unwrap();
+    assert_eq!(admin.role_grants(&root, role.id).await.unwrap().len(), 1);
+    let unknown = [(999, Permission::Ro)].into_iter().collect();
+    assert!(matches!(admin.set_role_grants(&root, role.id, &unknown).await, Err(DomainError::NotFound { .. })));
+    assert_eq!(admin.role_grants(&root, role.id).await.unwrap().len(), 1, "nothing half-saved");
+
+    admin.set_role_members(&root, role.id, &[1].into_iter().collect()).await.unwrap();
+    assert_eq!(admin.role_members(&root, role.id).await.unwrap(), vec![1]);
+    admin.set_role_members(&root, role.id, &Default::default()).await.unwrap();
+    assert!(admin.role_members(&root, role.id).await.unwrap().is_empty());
+    let ghost = [777].into_iter().collect();
+    assert!(matches!(admin.set_role_members(&root, role.id, &ghost).await, Err(DomainError::NotFound { .. })));
+    assert!(admin.role_members(&root, other.id).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn an_admin_cannot_take_away_the_administration_a_role_gives_them() {
+    let (store, admin, _, _) = setup().await;
+    let boss = admin
+        .create_agent(
+            &AgentPermissions::new(1, store.grants_for(1).await.unwrap()),
+            AgentInput {
+                login: "boss".into(),
+                first_name: "B".into(),
+                last_name: "Oss".into(),
+                email: None,
+                password: "long-enough".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let root = AgentPermissions::new(1, store.grants_for(1).await.unwrap());
+    let admins = admin.create_role(&root, "Admins", None).await.unwrap();
+    let administration = [(ADMIN_GROUP_ID, Permission::Rw)].into_iter().collect();
+    admin.set_role_grants(&root, admins.id, &administration).await.unwrap();
+    admin.set_role_members(&root, admins.id, &[boss.id].into_iter().collect()).await.unwrap();
+    let me = AgentPermissions::new(boss.id, store.grants_for(boss.id).await.unwrap());
+    assert!(me.is_admin());
+
+    let refused = |r: DomainResult<_>| matches!(r, Err(DomainError::Invalid { .. }));
+    assert!(refused(admin.set_role_grants(&me, admins.id, &Default::default()).await));
+    assert!(refused(admin.set_role_members(&me, admins.id, &Default::default()).await));
+    assert!(refused(admin.change_role(&me, admins.id, "Admins", None, false).await.map(|_| ())));
+    assert!(AgentPermissions::new(boss.id, store.grants_for(boss.id).await.unwrap()).is_admin(), "still admin");
+    // root's own grant is root's: root may take the role away from boss.
+    admin.set_role_members(&root, admins.id, &Default::default()).await.unwrap();
+    assert!(!AgentPermissions::new(boss.id, store.grants_for(boss.id).await.unwrap()).is_admin());
+}

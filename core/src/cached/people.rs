@@ -113,6 +113,24 @@ impl GroupRepository for CachedPeople {
     async fn set_role_valid(&self, id: RoleId, valid: bool, by: UserId) -> DomainResult<()> {
         self.write(self.groups.set_role_valid(id, valid, by).await)
     }
+    async fn update_group(&self, id: GroupId, name: &str, comments: Option<&str>, by: UserId) -> DomainResult<()> {
+        self.write(self.groups.update_group(id, name, comments, by).await)
+    }
+    async fn update_role(&self, id: RoleId, name: &str, comments: Option<&str>, by: UserId) -> DomainResult<()> {
+        self.write(self.groups.update_role(id, name, comments, by).await)
+    }
+    async fn role_grants(&self, role: RoleId) -> DomainResult<Vec<GroupGrant>> {
+        self.groups.role_grants(role).await
+    }
+    async fn revoke_role(&self, role: RoleId, group: GroupId, permission: Permission) -> DomainResult<()> {
+        self.write(self.groups.revoke_role(role, group, permission).await)
+    }
+    async fn role_members(&self, role: RoleId) -> DomainResult<Vec<UserId>> {
+        self.groups.role_members(role).await
+    }
+    async fn remove_user_from_role(&self, user: UserId, role: RoleId) -> DomainResult<()> {
+        self.write(self.groups.remove_user_from_role(user, role).await)
+    }
 }
 
 /// An agent's preferences (language, theme), read on every page.

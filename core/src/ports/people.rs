@@ -66,6 +66,15 @@ pub trait GroupRepository: Send + Sync {
     async fn direct_grants(&self, user: UserId) -> DomainResult<Vec<GroupGrant>>;
     async fn set_group_valid(&self, id: GroupId, valid: bool, by: UserId) -> DomainResult<()>;
     async fn set_role_valid(&self, id: RoleId, valid: bool, by: UserId) -> DomainResult<()>;
+    /// Renames a group and rewrites its comments (its id, grants and validity stay).
+    async fn update_group(&self, id: GroupId, name: &str, comments: Option<&str>, by: UserId) -> DomainResult<()>;
+    async fn update_role(&self, id: RoleId, name: &str, comments: Option<&str>, by: UserId) -> DomainResult<()>;
+    /// What the role grants on each group, whatever the validity of the groups.
+    async fn role_grants(&self, role: RoleId) -> DomainResult<Vec<GroupGrant>>;
+    async fn revoke_role(&self, role: RoleId, group: GroupId, permission: Permission) -> DomainResult<()>;
+    /// The agents who are members of the role, valid or not.
+    async fn role_members(&self, role: RoleId) -> DomainResult<Vec<UserId>>;
+    async fn remove_user_from_role(&self, user: UserId, role: RoleId) -> DomainResult<()>;
 }
 
 /// What logging in needs to know about a customer contact.

@@ -94,11 +94,17 @@ impl GroupRepository for MemoryStore {
         Ok(())
     }
     async fn grant_role(&self, role: RoleId, group: GroupId, p: Permission, _by: UserId) -> DomainResult<()> {
-        self.lock().role_grants.push((role, group, p));
+        let mut s = self.lock();
+        if !s.role_grants.contains(&(role, group, p)) {
+            s.role_grants.push((role, group, p));
+        }
         Ok(())
     }
     async fn add_user_to_role(&self, user: UserId, role: RoleId, _by: UserId) -> DomainResult<()> {
-        self.lock().role_users.push((role, user));
+        let mut s = self.lock();
+        if !s.role_users.contains(&(role, user)) {
+            s.role_users.push((role, user));
+        }
         Ok(())
     }
     async fn grants_for(&self, user: UserId) -> DomainResult<Vec<GroupGrant>> {
@@ -145,6 +151,39 @@ impl GroupRepository for MemoryStore {
         let mut s = self.lock();
         let r = s.roles.iter_mut().find(|r| r.id == id).ok_or_else(|| DomainError::not_found("role", id))?;
         r.valid = valid;
+        Ok(())
+    }
+    async fn update_group(&self, id: GroupId, name: &str, comments: Option<&str>, _by: UserId) -> DomainResult<()> {
+        let mut s = self.lock();
+        let g = s.groups.iter_mut().find(|g| g.id == id).ok_or_else(|| DomainError::not_found("group", id))?;
+        g.name = name.into();
+        g.comments = comments.map(Into::into);
+        Ok(())
+    }
+    async fn update_role(&self, id: RoleId, name: &str, comments: Option<&str>, _by: UserId) -> DomainResult<()> {
+        let mut s = self.lock();
+        let r = s.roles.iter_mut().find(|r| r.id == id).ok_or_else(|| DomainError::not_found("role", id))?;
+        r.name = name.into();
+        r.comments = comments.map(Into::into);
+        Ok(())
+    }
+    async fn role_grants(&self, role: RoleId) -> DomainResult<Vec<GroupGrant>> {
+        let s = self.lock();
+        Ok(s.role_grants
+            .iter()
+            .filter(|g| g.0 == role)
+            .map(|g| GroupGrant { group_id: g.1, permission: g.2 })
+            .collect())
+    }
+    async fn revoke_role(&self, role: RoleId, group: GroupId, p: Permission) -> DomainResult<()> {
+        self.lock().role_grants.retain(|g| *g != (role, group, p));
+        Ok(())
+    }
+    async fn role_members(&self, role: RoleId) -> DomainResult<Vec<UserId>> {
+        Ok(self.lock().role_users.iter().filter(|r| r.0 == role).map(|r| r.1).collect())
+    }
+    async fn remove_user_from_role(&self, user: UserId, role: RoleId) -> DomainResult<()> {
+        self.lock().role_users.retain(|r| *r != (role, user));
         Ok(())
     }
 }

@@ -11,8 +11,8 @@ use crate::web::admin::{
     system_addresses as admin_system_addresses, users as admin_users,
 };
 use crate::web::{
-    assets, bulk, dashboard, live, login, new_ticket,
-    notification_settings, password_change, portal, preferences, saved_filters, ticket_actions, ticket_list, zoom,
+    assets, bulk, dashboard, live, login, new_ticket, notification_settings, password_change, portal, preferences,
+    saved_filters, ticket_actions, ticket_list, zoom,
 };
 use crate::{api, generic_interface as gi, health};
 

@@ -133,7 +133,10 @@ pub async fn save(desk: Desk, body: String) -> Result<Response, PageError> {
 #[handler]
 pub async fn delete(desk: Desk, Path(name): Path<String>) -> Result<Response, PageError> {
     desk.state.mail_admin.delete_filter(&desk.perms, &name).await.map_err(|e| PageError::from_domain(&desk, e))?;
-    Ok(with_flash(crate::web::login::redirect("/admin/postmaster-filters"), &desk.tr().v("admin-filter-deleted", &name)))
+    Ok(with_flash(
+        crate::web::login::redirect("/admin/postmaster-filters"),
+        &desk.tr().v("admin-filter-deleted", &name),
+    ))
 }
 
 /// The form's rows (`m<n>_header`, `m<n>_pattern`, `m<n>_negate`; `s<n>_header`,

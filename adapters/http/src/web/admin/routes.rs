@@ -8,10 +8,10 @@ use askama::Template;
 use poem::web::{Data, Query};
 use poem::{Response, handler};
 
-use crate::web::desk::Desk;
-use crate::web::page::{Chrome, Nav, html};
 use crate::routing::coverage::key;
 use crate::routing::reload::RouteBoard;
+use crate::web::desk::Desk;
+use crate::web::page::{Chrome, Nav, html};
 
 struct Row {
     method: String,
