@@ -1,12 +1,9 @@
 // axe-core (from npm) checks every main page against WCAG 2 A/AA — labels, contrast,
 // landmarks, focusable names — in the light and the dark theme.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
-import { Goats, browser, shot } from "./harness.mjs";
+import { Goats, axeViolations as violations, browser, shot } from "./harness.mjs";
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const goats = new Goats();
 let chromium;
 let ticketId;
@@ -32,13 +29,6 @@ after(async () => {
   await chromium?.close();
   await goats.stop();
 });
-
-async function violations(page) {
-  // axe runs through the DevTools protocol: the pages' CSP stays on for everything else.
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() => window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] }));
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
-}
 
 for (const theme of ["light", "dark"]) {
   test(`the main pages meet WCAG 2 AA in the ${theme} theme`, async () => {

@@ -2,12 +2,9 @@
 // ticket, reads the agent's answer (never the internal note), answers back, and opens a
 // new ticket — the pages meeting WCAG 2 AA on the way.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
-import { Goats, browser, shot, watchedPage } from "./harness.mjs";
+import { Goats, axeViolations as violations, browser, shot, watchedPage } from "./harness.mjs";
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const goats = new Goats();
 let chromium;
 let ticket;
@@ -48,12 +45,6 @@ after(async () => {
   await chromium?.close();
   await goats.stop();
 });
-
-async function violations(page) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() => window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] }));
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
-}
 
 test("a customer reads the answer, answers back and opens a new ticket", async () => {
   const context = await chromium.newContext({ locale: "en-US", colorScheme: "light" });

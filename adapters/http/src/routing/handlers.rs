@@ -6,9 +6,10 @@ use poem::{EndpointExt, IntoEndpoint};
 
 use super::registry::Registry;
 use crate::web::admin::{
-    auto_responses as admin_auto_responses, fields as admin_fields, mail_accounts as admin_mail_accounts,
-    notifications as admin_notifications, postmaster_filters as admin_postmaster_filters, routes as admin_routes,
-    system_addresses as admin_system_addresses, users as admin_users,
+    auto_responses as admin_auto_responses, fields as admin_fields, groups as admin_groups,
+    mail_accounts as admin_mail_accounts, notifications as admin_notifications,
+    postmaster_filters as admin_postmaster_filters, queues as admin_queues, roles as admin_roles,
+    routes as admin_routes, system_addresses as admin_system_addresses, users as admin_users,
 };
 use crate::web::{
     assets, bulk, dashboard, live, login, new_ticket, notification_settings, password_change, portal, preferences,
@@ -34,6 +35,9 @@ const AUTO_RESPONSE: &[&str] = &["pages/admin_auto_response.html"];
 const QUEUE_AUTO_RESPONSES: &[&str] = &["pages/admin_queue_auto_responses.html"];
 const NOTIFICATION: &[&str] = &["pages/admin_notification.html"];
 const FIELD: &[&str] = &["pages/admin_field.html"];
+const GROUP: &[&str] = &["pages/admin_group.html"];
+const ROLE: &[&str] = &["pages/admin_role.html"];
+const QUEUE: &[&str] = &["pages/admin_queue.html"];
 const PORTAL_LOGIN: &[&str] = &["pages/portal_login.html"];
 const PORTAL_TICKET: &[&str] = &["pages/portal_ticket.html"];
 const PORTAL_NEW: &[&str] = &["pages/portal_new_ticket.html"];
@@ -134,6 +138,23 @@ pub fn standard() -> Registry {
         .add("admin_user_edit", ADMIN_USER, ep!(admin_users::edit))
         .add("admin_user_update", ADMIN_USER, ep!(admin_users::update))
         .add("admin_user_grants_set", ADMIN_USER, ep!(admin_users::set_grants))
+        .add("admin_groups", &["pages/admin_named_list.html"], ep!(admin_groups::list))
+        .add("admin_group_new_form", GROUP, ep!(admin_groups::new_form))
+        .add("admin_group_create", GROUP, ep!(admin_groups::create))
+        .add("admin_group_edit", GROUP, ep!(admin_groups::edit))
+        .add("admin_group_update", GROUP, ep!(admin_groups::update))
+        .add("admin_roles", &["pages/admin_named_list.html"], ep!(admin_roles::list))
+        .add("admin_role_new_form", ROLE, ep!(admin_roles::new_form))
+        .add("admin_role_create", ROLE, ep!(admin_roles::create))
+        .add("admin_role_edit", ROLE, ep!(admin_roles::edit))
+        .add("admin_role_update", ROLE, ep!(admin_roles::update))
+        .add("admin_role_grants_set", ROLE, ep!(admin_roles::set_grants))
+        .add("admin_role_members_set", ROLE, ep!(admin_roles::set_members))
+        .add("admin_queues", &["pages/admin_queues.html"], ep!(admin_queues::list))
+        .add("admin_queue_new_form", QUEUE, ep!(admin_queues::new_form))
+        .add("admin_queue_create", QUEUE, ep!(admin_queues::create))
+        .add("admin_queue_edit", QUEUE, ep!(admin_queues::edit))
+        .add("admin_queue_update", QUEUE, ep!(admin_queues::update))
         .add("gi_session_create", &[], ep!(gi::session::create))
         .add("gi_ticket_create", &[], ep!(gi::ticket::create))
         .add("gi_ticket_search", &[], ep!(gi::ticket::search))

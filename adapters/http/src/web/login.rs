@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::desk::{Theme, browser_lang};
 use super::i18n::Tr;
-use super::page::{Chrome, Nav, html};
+use super::page::{Chrome, Nav, html_status};
 use super::session::{CurrentSession, LOGIN_CSRF_COOKIE, SESSION_COOKIE, set_private_cookie};
 use crate::AppState;
 use crate::client_addr::ClientAddr;
@@ -137,8 +137,7 @@ fn render(req: &Request, next: String, login: String, error: Option<String>, sta
         title: Tr(lang).t("login-title"),
         flash: None,
     };
-    let mut resp = html(&LoginPage { c, next, login, error });
-    resp.set_status(status);
+    let mut resp = html_status(&LoginPage { c, next, login, error }, status);
     set_private_cookie(&mut resp, req, LOGIN_CSRF_COOKIE, &token, None);
     resp
 }

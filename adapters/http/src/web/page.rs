@@ -122,6 +122,16 @@ pub fn html<T: Template>(template: &T) -> Response {
     }
 }
 
+/// Renders a template answering with `status` (a refused form is 422); a page that
+/// fails to render stays a 500.
+pub fn html_status<T: Template>(template: &T, status: StatusCode) -> Response {
+    let mut resp = html(template);
+    if resp.status().is_success() {
+        resp.set_status(status);
+    }
+    resp
+}
+
 /// A refusal or failure shown to the agent: a page of its own for a full request, a
 /// toast for an HTMX request (so the page and what the agent typed stay as they were).
 #[derive(Debug, thiserror::Error)]

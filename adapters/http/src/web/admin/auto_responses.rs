@@ -14,7 +14,7 @@ use crate::web::desk::Desk;
 use crate::web::field_errors::FieldErrors;
 use crate::web::form_text::FormText;
 use crate::web::i18n::Tr;
-use crate::web::page::{Chrome, Nav, PageError, html, with_flash};
+use crate::web::page::{Chrome, Nav, PageError, html, html_status, with_flash};
 
 const KINDS: [AutoResponseKind; 4] = [
     AutoResponseKind::Reply,
@@ -279,9 +279,7 @@ async fn render(
     };
     let kinds = kind_choices(desk.tr());
     let page = ResponsePage { c: Chrome::for_desk(desk, Nav::Admin, title), id, form, kinds, addresses, errors };
-    let mut resp = html(&page);
-    resp.set_status(status);
-    Ok(resp)
+    Ok(html_status(&page, status))
 }
 
 async fn render_queue(
@@ -310,7 +308,5 @@ async fn render_queue(
         .collect();
     let title = desk.tr().v("admin-auto-queue-title", &queue.name);
     let page = QueuePage { c: Chrome::for_desk(desk, Nav::Admin, title), queue, kinds, errors };
-    let mut resp = html(&page);
-    resp.set_status(status);
-    Ok(resp)
+    Ok(html_status(&page, status))
 }

@@ -14,7 +14,7 @@ use crate::web::choices::Choice;
 use crate::web::desk::Desk;
 use crate::web::field_errors::FieldErrors;
 use crate::web::form_text::FormText;
-use crate::web::page::{Chrome, Nav, PageError, html, with_flash};
+use crate::web::page::{Chrome, Nav, PageError, html, html_status, with_flash};
 
 #[derive(Template)]
 #[template(path = "pages/admin_fields.html")]
@@ -233,9 +233,7 @@ fn render(
     };
     let values_text = values_text_given.unwrap_or_else(|| values_text(&form.possible_values));
     let page = FieldPage { c: Chrome { title, ..c }, form, values_text, types, errors };
-    let mut resp = html(&page);
-    resp.set_status(status);
-    Ok(resp)
+    Ok(html_status(&page, status))
 }
 
 #[cfg(test)]

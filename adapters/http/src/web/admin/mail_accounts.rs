@@ -14,7 +14,7 @@ use poem::{Response, handler};
 use crate::web::desk::Desk;
 use crate::web::field_errors::FieldErrors;
 use crate::web::form_text::FormText;
-use crate::web::page::{Chrome, Nav, PageError, html, with_flash};
+use crate::web::page::{Chrome, Nav, PageError, html, html_status, with_flash};
 
 const KINDS: [AccountKind; 4] = [AccountKind::Imap, AccountKind::Imaps, AccountKind::Pop3, AccountKind::Pop3s];
 
@@ -215,7 +215,5 @@ async fn render(
     };
     let kinds = KINDS.iter().map(|k| k.otrs_name()).collect();
     let page = AccountPage { c: Chrome::for_desk(desk, Nav::Admin, title), id, form, kinds, queues, errors, tested };
-    let mut resp = html(&page);
-    resp.set_status(status);
-    Ok(resp)
+    Ok(html_status(&page, status))
 }

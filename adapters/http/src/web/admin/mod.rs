@@ -5,9 +5,14 @@
 
 pub(crate) mod auto_responses;
 pub(crate) mod fields;
+mod grant_matrix;
+pub(crate) mod groups;
 pub(crate) mod mail_accounts;
+mod named_form;
 pub(crate) mod notifications;
 pub(crate) mod postmaster_filters;
+pub(crate) mod queues;
+pub(crate) mod roles;
 pub(crate) mod routes;
 pub(crate) mod system_addresses;
 pub(crate) mod users;

@@ -16,7 +16,7 @@ use poem::{Response, handler};
 use crate::web::desk::Desk;
 use crate::web::field_errors::FieldErrors;
 use crate::web::form_text::FormText;
-use crate::web::page::{Chrome, Nav, PageError, html, with_flash};
+use crate::web::page::{Chrome, Nav, PageError, html, html_status, with_flash};
 
 /// The languages the form edits texts in.
 const LANGUAGES: [&str; 2] = ["en", "de"];
@@ -210,7 +210,5 @@ async fn render(
         unknown: record.map(|r| r.unknown.clone()).unwrap_or_default(),
         errors,
     };
-    let mut resp = html(&page);
-    resp.set_status(status);
-    Ok(resp)
+    Ok(html_status(&page, status))
 }

@@ -13,7 +13,7 @@ use poem::{Response, handler};
 use crate::web::desk::Desk;
 use crate::web::field_errors::FieldErrors;
 use crate::web::form_text::FormText;
-use crate::web::page::{Chrome, Nav, PageError, html, with_flash};
+use crate::web::page::{Chrome, Nav, PageError, html, html_status, with_flash};
 
 /// The headers a filter may set: those the postmaster acts on.
 const SETTABLE: [&str; 7] = [
@@ -162,7 +162,5 @@ fn render(desk: &Desk, stored: bool, form: PostmasterFilter, errors: FieldErrors
         if stored { desk.tr().v("admin-filter-edit-title", &form.name) } else { desk.tr().t("admin-filter-new-title") };
     let page =
         FilterPage { c: Chrome::for_desk(desk, Nav::Admin, title), stored, form, settable: SETTABLE.to_vec(), errors };
-    let mut resp = html(&page);
-    resp.set_status(status);
-    resp
+    html_status(&page, status)
 }

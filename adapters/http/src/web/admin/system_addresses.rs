@@ -13,7 +13,7 @@ use poem::{Response, handler};
 use crate::web::desk::Desk;
 use crate::web::field_errors::FieldErrors;
 use crate::web::form_text::FormText;
-use crate::web::page::{Chrome, Nav, PageError, html, with_flash};
+use crate::web::page::{Chrome, Nav, PageError, html, html_status, with_flash};
 
 #[derive(Template)]
 #[template(path = "pages/admin_system_addresses.html")]
@@ -142,7 +142,5 @@ async fn render(
         _ => desk.tr().v("admin-address-edit-title", &form.address.email),
     };
     let page = AddressPage { c: Chrome::for_desk(desk, Nav::Admin, title), form, queues, errors };
-    let mut resp = html(&page);
-    resp.set_status(status);
-    Ok(resp)
+    Ok(html_status(&page, status))
 }

@@ -8,16 +8,17 @@ use std::collections::BTreeSet;
 use askama::Template;
 use goats_core::DomainError;
 use goats_core::admin::{AgentChanges, AgentInput};
-use goats_core::model::{Agent, Group, UserId};
+use goats_core::model::{Agent, UserId};
 use goats_core::permission::Permission;
 use poem::http::StatusCode;
 use poem::web::Path;
 use poem::{Response, handler};
 
+use super::grant_matrix::{self, GrantRow};
 use crate::web::desk::Desk;
 use crate::web::field_errors::FieldErrors;
 use crate::web::form_text::FormText;
-use crate::web::page::{Chrome, Nav, PageError, html, with_flash};
+use crate::web::page::{Chrome, Nav, PageError, html, html_status, with_flash};
 
 /// What the agent form holds, as typed.
 #[derive(Default)]
@@ -57,12 +58,6 @@ impl UsersPage {
     fn empty(&self) -> bool {
         self.agents.is_empty()
     }
-}
-
-struct GrantRow {
-    group: Group,
-    /// The permission keys held, in [`Permission::ALL`]'s order.
-    held: Vec<(&'static str, bool)>,
 }
 
 #[derive(Template)]
@@ -188,13 +183,7 @@ pub async fn set_grants(desk: Desk, Path(id): Path<UserId>, body: String) -> Res
     let admin = &desk.state.admin;
     let fail = |e| PageError::from_domain(&desk, e);
     let agent = admin.agent(&desk.perms, id).await.map_err(fail)?;
-    let wanted: BTreeSet<(i32, Permission)> = FormText::parse(&body)
-        .all("grant")
-        .filter_map(|v| {
-            let (g, p) = v.split_once(':')?;
-            Some((g.parse().ok()?, Permission::from_key(p)?))
-        })
-        .collect();
+    let wanted = grant_matrix::ticked(&FormText::parse(&body));
     let held: BTreeSet<(i32, Permission)> = admin
         .agent_grants(&desk.perms, id)
         .await
@@ -241,28 +230,17 @@ fn render(
         Some(_) => desk.tr().v("admin-user-title", &form.login),
         None => desk.tr().t("admin-user-new-title"),
     };
-    let permission_keys = Permission::ALL.iter().map(|p| p.key()).collect();
+    let permission_keys = grant_matrix::permission_keys();
     let c = Chrome::for_desk(desk, Nav::Admin, title);
     let page = UserPage { c, id, form, errors, grants, grant_error, permission_keys };
-    let mut resp = html(&page);
-    resp.set_status(status);
-    resp
+    html_status(&page, status)
 }
 
 async fn grant_rows(desk: &Desk, id: UserId) -> Result<Vec<GrantRow>, PageError> {
     let fail = |e| PageError::from_domain(desk, e);
     let held = desk.state.admin.agent_grants(&desk.perms, id).await.map_err(fail)?;
     let groups = desk.state.admin.groups(&desk.perms).await.map_err(fail)?;
-    Ok(groups
-        .into_iter()
-        .map(|group| {
-            let held = Permission::ALL
-                .iter()
-                .map(|p| (p.key(), held.iter().any(|g| g.group_id == group.id && g.permission == *p)))
-                .collect();
-            GrantRow { group, held }
-        })
-        .collect())
+    Ok(grant_matrix::rows(groups, &held))
 }
 
 /// Names are required and at most 200 characters, as OTRS's columns hold.

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::super::desk::{Theme, browser_lang};
 use super::super::i18n::Tr;
 use super::super::login::redirect;
-use super::super::page::{Chrome, Nav, html};
+use super::super::page::{Chrome, Nav, html_status};
 use super::super::session::{CurrentSession, LOGIN_CSRF_COOKIE, set_customer_cookie, set_private_cookie};
 use crate::AppState;
 use crate::client_addr::ClientAddr;
@@ -122,8 +122,7 @@ fn render(req: &Request, next: String, login: String, error: Option<String>, sta
         title: Tr(lang).t("portal-login-title"),
         flash: None,
     };
-    let mut resp = html(&LoginPage { c, next, login, error });
-    resp.set_status(status);
+    let mut resp = html_status(&LoginPage { c, next, login, error }, status);
     set_private_cookie(&mut resp, req, LOGIN_CSRF_COOKIE, &token, None);
     resp
 }

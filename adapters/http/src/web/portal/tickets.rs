@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::super::form_text::{self, FormText, Unreadable};
 use super::super::format::{Stamp, size, state_class, when};
 use super::super::login::redirect;
-use super::super::page::{Chrome, Nav, PageError, html, with_flash};
+use super::super::page::{Chrome, Nav, PageError, html, html_status, with_flash};
 use super::super::zoom::content_disposition;
 use super::Visit;
 
@@ -261,9 +261,7 @@ async fn ticket_page(
         may_answer,
         error,
     };
-    let mut resp = html(&page);
-    resp.set_status(status);
-    Ok(resp)
+    Ok(html_status(&page, status))
 }
 
 /// The name in `Name <address>`, or the address when there is no name: agents' own
