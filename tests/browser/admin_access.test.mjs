@@ -120,3 +120,22 @@ test("an admin gives a new agent a new queue through a role, and only that agent
   const ada = await logIn(await chromium.newContext({ locale: "en-US" }), "ada", "ada-password");
   assert.ok(!(await offeredQueues(ada)).includes("VIP"), "ada is not");
 });
+
+test("the pages for states, priorities, types, contacts and companies meet WCAG 2 AA", async () => {
+  const page = await logIn(await chromium.newContext({ locale: "en-US", colorScheme: "dark" }), "grace", "grace-password");
+  for (const path of ["/admin/states", "/admin/states/new", "/admin/priorities", "/admin/types/new", "/admin/customer-users", "/admin/customer-companies/new", "/admin/customer-users/new"]) {
+    await page.goto(goats.base + path);
+    assert.deepEqual(await violations(page), [], path);
+  }
+  // A contact of a company that does not exist: the problem beside the field, in place.
+  await page.getByLabel("Login").fill("pat");
+  await page.getByLabel("First name").fill("Pat");
+  await page.getByLabel("Last name").fill("Doe");
+  await page.getByLabel("Email address").fill("pat@example.org");
+  await page.getByLabel("Company (customer id)").fill("NOPE");
+  await page.getByRole("button", { name: "Add contact" }).click();
+  await assert.doesNotReject(page.locator("#f-customer_id-error").waitFor());
+  assert.equal(await page.getByLabel("Email address").inputValue(), "pat@example.org");
+  assert.deepEqual(await violations(page), [], "the contact form with a mistake");
+  await shot(page, "admin-contact-errors");
+});

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Browser, World, cookie_value, csrf_field, json, location, set_cookie, text, world};
+use common::{Browser, World, cookie_value, csrf_field, customer_login, json, location, set_cookie, text, world};
 use goats_core::model::FollowUp;
 use goats_core::ports::{CustomerRepository, LookupRepository};
 use poem::http::StatusCode;
@@ -21,21 +21,9 @@ struct Customer<'a> {
     csrf: String,
 }
 
-async fn try_login(w: &World, login: &str, password: &str) -> TestResponse {
-    let form = w.cli.get("/customer/login").send().await;
-    form.assert_status_is_ok();
-    let token = cookie_value(&set_cookie(&form, "goats_login_csrf").unwrap());
-    w.cli
-        .post("/customer/login")
-        .header("cookie", format!("goats_login_csrf={token}"))
-        .form(&[("_csrf", token.as_str()), ("login", login), ("password", password), ("next", "")])
-        .send()
-        .await
-}
-
 impl<'a> Customer<'a> {
     async fn sign_in(w: &'a World, login: &str) -> Customer<'a> {
-        let resp = try_login(w, login, "customer-password").await;
+        let resp = customer_login(w, login, "customer-password").await;
         resp.assert_status(StatusCode::SEE_OTHER);
         assert_eq!(location(&resp), "/customer");
         let cookie = set_cookie(&resp, "goats_customer_session").expect("a portal session cookie");
@@ -149,12 +137,12 @@ async fn portal_and_agent_sessions_stay_apart() {
     assert_eq!(location(&r), "/customer/login?next=%2Fcustomer%2Ftickets%2F1");
 
     // A wrong password is refused without saying which half was wrong; the login stays.
-    let r = try_login(&w, "jane", "wrong").await;
+    let r = customer_login(&w, "jane", "wrong").await;
     r.assert_status(StatusCode::UNAUTHORIZED);
     let page = text(r).await;
     assert!(page.contains("The username or password is wrong.") && page.contains(r#"value="jane""#));
     // So is an agent's login: agents sign in on their own page.
-    try_login(&w, "root@localhost", "root-password").await.assert_status(StatusCode::UNAUTHORIZED);
+    customer_login(&w, "root@localhost", "root-password").await.assert_status(StatusCode::UNAUTHORIZED);
 
     // Logging out ends the session.
     let r = jane.post("/customer/logout", &[]).await;

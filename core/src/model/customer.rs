@@ -1,5 +1,5 @@
 /// A customer contact (`customer_user`), identified by login.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct CustomerUser {
     pub login: String,
     pub email: String,
@@ -30,7 +30,7 @@ impl CustomerUser {
 }
 
 /// A customer company (`customer_company`), keyed by its text `customer_id`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct CustomerCompany {
     pub customer_id: String,
     pub name: String,

@@ -6,10 +6,10 @@ use poem::{EndpointExt, IntoEndpoint};
 
 use super::registry::Registry;
 use crate::web::admin::{
-    auto_responses as admin_auto_responses, fields as admin_fields, groups as admin_groups,
-    mail_accounts as admin_mail_accounts, notifications as admin_notifications,
-    postmaster_filters as admin_postmaster_filters, queues as admin_queues, roles as admin_roles,
-    routes as admin_routes, system_addresses as admin_system_addresses, users as admin_users,
+    auto_responses as admin_auto_responses, companies as admin_companies, contacts as admin_contacts,
+    fields as admin_fields, groups as admin_groups, lookups as admin_lookups, mail_accounts as admin_mail_accounts,
+    notifications as admin_notifications, postmaster_filters as admin_postmaster_filters, queues as admin_queues,
+    roles as admin_roles, routes as admin_routes, system_addresses as admin_system_addresses, users as admin_users,
 };
 use crate::web::{
     assets, bulk, dashboard, live, login, new_ticket, notification_settings, password_change, portal, preferences,
@@ -38,6 +38,9 @@ const FIELD: &[&str] = &["pages/admin_field.html"];
 const GROUP: &[&str] = &["pages/admin_group.html"];
 const ROLE: &[&str] = &["pages/admin_role.html"];
 const QUEUE: &[&str] = &["pages/admin_queue.html"];
+const LOOKUP: &[&str] = &["pages/admin_lookup.html"];
+const CONTACT: &[&str] = &["pages/admin_contact.html"];
+const COMPANY: &[&str] = &["pages/admin_company.html"];
 const PORTAL_LOGIN: &[&str] = &["pages/portal_login.html"];
 const PORTAL_TICKET: &[&str] = &["pages/portal_ticket.html"];
 const PORTAL_NEW: &[&str] = &["pages/portal_new_ticket.html"];
@@ -150,6 +153,21 @@ pub fn standard() -> Registry {
         .add("admin_role_update", ROLE, ep!(admin_roles::update))
         .add("admin_role_grants_set", ROLE, ep!(admin_roles::set_grants))
         .add("admin_role_members_set", ROLE, ep!(admin_roles::set_members))
+        .add("admin_lookups", &["pages/admin_lookups.html"], ep!(admin_lookups::list))
+        .add("admin_lookup_new_form", LOOKUP, ep!(admin_lookups::new_form))
+        .add("admin_lookup_create", LOOKUP, ep!(admin_lookups::create))
+        .add("admin_lookup_edit", LOOKUP, ep!(admin_lookups::edit))
+        .add("admin_lookup_update", LOOKUP, ep!(admin_lookups::update))
+        .add("admin_contacts", &["pages/admin_contacts.html"], ep!(admin_contacts::list))
+        .add("admin_contact_new_form", CONTACT, ep!(admin_contacts::new_form))
+        .add("admin_contact_create", CONTACT, ep!(admin_contacts::create))
+        .add("admin_contact_edit", CONTACT, ep!(admin_contacts::edit))
+        .add("admin_contact_update", CONTACT, ep!(admin_contacts::update))
+        .add("admin_companies", &["pages/admin_companies.html"], ep!(admin_companies::list))
+        .add("admin_company_new_form", COMPANY, ep!(admin_companies::new_form))
+        .add("admin_company_create", COMPANY, ep!(admin_companies::create))
+        .add("admin_company_edit", COMPANY, ep!(admin_companies::edit))
+        .add("admin_company_update", COMPANY, ep!(admin_companies::update))
         .add("admin_queues", &["pages/admin_queues.html"], ep!(admin_queues::list))
         .add("admin_queue_new_form", QUEUE, ep!(admin_queues::new_form))
         .add("admin_queue_create", QUEUE, ep!(admin_queues::create))

@@ -99,3 +99,16 @@ impl<'a> Browser<'a> {
         self.w.cli.post(path).header("cookie", self.cookie()).form(&fields).send().await
     }
 }
+
+/// A customer's login at `/customer/login`, its CSRF token from the login cookie.
+pub async fn customer_login(w: &World, login: &str, password: &str) -> TestResponse {
+    let form = w.cli.get("/customer/login").send().await;
+    form.assert_status_is_ok();
+    let token = cookie_value(&set_cookie(&form, "goats_login_csrf").unwrap());
+    w.cli
+        .post("/customer/login")
+        .header("cookie", format!("goats_login_csrf={token}"))
+        .form(&[("_csrf", token.as_str()), ("login", login), ("password", password), ("next", "")])
+        .send()
+        .await
+}

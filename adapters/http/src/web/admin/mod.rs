@@ -4,9 +4,12 @@
 //! with each problem beside its field.
 
 pub(crate) mod auto_responses;
+pub(crate) mod companies;
+pub(crate) mod contacts;
 pub(crate) mod fields;
 mod grant_matrix;
 pub(crate) mod groups;
+pub(crate) mod lookups;
 pub(crate) mod mail_accounts;
 mod named_form;
 pub(crate) mod notifications;
@@ -14,5 +17,6 @@ pub(crate) mod postmaster_filters;
 pub(crate) mod queues;
 pub(crate) mod roles;
 pub(crate) mod routes;
+mod search_pages;
 pub(crate) mod system_addresses;
 pub(crate) mod users;

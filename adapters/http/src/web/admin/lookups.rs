@@ -1,0 +1,229 @@
+//! `/admin/states`, `/admin/priorities` and `/admin/types`: the names a ticket's state,
+//! priority and type are chosen from — list, add, rename, set invalid (OTRS never deletes
+//! them: old tickets keep theirs). A state's type (open, closed, pending…) is chosen when
+//! it is added and decides what the state does. One set of handlers serves the three;
+//! which one a request is for, its path says.
+
+use askama::Template;
+use goats_core::DomainError;
+use goats_core::model::StateType;
+use goats_core::ports::LookupKind;
+use poem::http::{StatusCode, Uri};
+use poem::web::Path;
+use poem::{Response, handler};
+
+use crate::web::desk::Desk;
+use crate::web::field_errors::FieldErrors;
+use crate::web::form_text::FormText;
+use crate::web::page::{Chrome, Nav, PageError, html, html_status, with_flash};
+
+/// Which of the three a page is about, read from its path (`/admin/<plural>/…`).
+#[derive(Clone, Copy)]
+struct Kind(LookupKind);
+
+impl Kind {
+    fn of(uri: &Uri) -> Self {
+        let plural = uri.path().trim_start_matches("/admin/").split('/').next().unwrap_or_default();
+        Self(match plural {
+            "states" => LookupKind::State,
+            "priorities" => LookupKind::Priority,
+            _ => LookupKind::Type,
+        })
+    }
+
+    /// The path below `/admin/`, which is also the admin menu's entry.
+    fn plural(self) -> &'static str {
+        match self.0 {
+            LookupKind::State => "states",
+            LookupKind::Priority => "priorities",
+            LookupKind::Type => "types",
+        }
+    }
+
+    /// A text of this kind: `admin-state-add`, `admin-priorities-title`…
+    fn key(self, what: &str) -> String {
+        format!("admin-{}-{what}", self.0.noun())
+    }
+
+    fn list_key(self, what: &str) -> String {
+        format!("admin-{}-{what}", self.plural())
+    }
+
+    fn is_state(self) -> bool {
+        self.0 == LookupKind::State
+    }
+}
+
+/// One state, priority or type; `state_type` for states only.
+#[derive(Clone)]
+struct Row {
+    id: i32,
+    name: String,
+    state_type: Option<StateType>,
+    valid: bool,
+}
+
+impl Row {
+    /// A new one as typed; a new state is open unless another type was chosen.
+    fn new(kind: Kind, name: String, state_type: Option<StateType>) -> Self {
+        let state_type = kind.is_state().then(|| state_type.unwrap_or(StateType::Open));
+        Self { id: 0, name, state_type, valid: true }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/admin_lookups.html")]
+struct ListPage {
+    c: Chrome,
+    kind: Kind,
+    rows: Vec<Row>,
+}
+
+impl ListPage {
+    /// Which entry of the admin menu this list is (`layouts/admin_list.html`).
+    fn section(&self) -> &'static str {
+        self.kind.plural()
+    }
+
+    fn empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/admin_lookup.html")]
+struct FormPage {
+    c: Chrome,
+    kind: Kind,
+    /// `None` for a new one.
+    id: Option<i32>,
+    /// As typed; its state type is the one chosen (new states) or held (existing ones).
+    form: Row,
+    errors: FieldErrors,
+}
+
+impl FormPage {
+    fn state_types(&self) -> &'static [StateType] {
+        &StateType::ALL
+    }
+}
+
+#[handler]
+pub async fn list(desk: Desk, uri: &Uri) -> Result<Response, PageError> {
+    let kind = Kind::of(uri);
+    let mut rows = rows(&desk, kind).await?;
+    rows.sort_by_key(|r| (!r.valid, r.name.to_lowercase()));
+    let title = desk.tr().t(&kind.list_key("title"));
+    Ok(html(&ListPage { c: Chrome::for_desk(&desk, Nav::Admin, title), kind, rows }))
+}
+
+#[handler]
+pub async fn new_form(desk: Desk, uri: &Uri) -> Response {
+    let kind = Kind::of(uri);
+    render(&desk, kind, None, Row::new(kind, String::new(), None), FieldErrors::default(), StatusCode::OK)
+}
+
+#[handler]
+pub async fn edit(desk: Desk, uri: &Uri, Path(id): Path<i32>) -> Result<Response, PageError> {
+    let kind = Kind::of(uri);
+    let stored = row(&desk, kind, id).await?;
+    let form = stored.clone();
+    Ok(render(&desk, kind, Some(&stored), form, FieldErrors::default(), StatusCode::OK))
+}
+
+#[handler]
+pub async fn create(desk: Desk, uri: &Uri, body: String) -> Result<Response, PageError> {
+    let kind = Kind::of(uri);
+    let f = FormText::parse(&body);
+    let name = f.get("name");
+    let state_type = f.get("state_type").parse().ok().and_then(StateType::from_id);
+    let asked = match (kind.is_state(), state_type) {
+        // A state without a type is a forged form: the list offers only types.
+        (true, None) => Err(DomainError::invalid("state_type", "a state needs a state type")),
+        _ => desk.state.admin.create_lookup(&desk.perms, kind.0, &name, state_type).await,
+    };
+    match asked {
+        Ok(id) => Ok(saved(&desk, kind, id, &name, "created")),
+        Err(e) => {
+            let errors = field_errors(&desk, kind, e)?;
+            let form = Row::new(kind, name, state_type);
+            Ok(render(&desk, kind, None, form, errors, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+    }
+}
+
+#[handler]
+pub async fn update(desk: Desk, uri: &Uri, Path(id): Path<i32>, body: String) -> Result<Response, PageError> {
+    let kind = Kind::of(uri);
+    let stored = row(&desk, kind, id).await?;
+    let f = FormText::parse(&body);
+    let form = Row { name: f.get("name"), valid: f.get("valid") == "1", ..stored.clone() };
+    match desk.state.admin.change_lookup(&desk.perms, kind.0, id, Some(&form.name), Some(form.valid)).await {
+        Ok(()) => Ok(saved(&desk, kind, id, &form.name, "saved")),
+        Err(e) => {
+            let errors = field_errors(&desk, kind, e)?;
+            Ok(render(&desk, kind, Some(&stored), form, errors, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+    }
+}
+
+async fn rows(desk: &Desk, kind: Kind) -> Result<Vec<Row>, PageError> {
+    let l = &desk.state.lookups;
+    let fail = |e| PageError::from_domain(desk, e);
+    Ok(match kind.0 {
+        LookupKind::State => (l.states().await.map_err(fail)?.into_iter())
+            .map(|s| Row { id: s.id, name: s.name, state_type: Some(s.state_type), valid: s.valid })
+            .collect(),
+        LookupKind::Priority => (l.priorities().await.map_err(fail)?.into_iter())
+            .map(|p| Row { id: p.id, name: p.name, state_type: None, valid: p.valid })
+            .collect(),
+        LookupKind::Type => (l.types().await.map_err(fail)?.into_iter())
+            .map(|t| Row { id: t.id, name: t.name, state_type: None, valid: t.valid })
+            .collect(),
+    })
+}
+
+async fn row(desk: &Desk, kind: Kind, id: i32) -> Result<Row, PageError> {
+    rows(desk, kind)
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| PageError::from_domain(desk, DomainError::not_found(kind.0.noun(), id)))
+}
+
+fn saved(desk: &Desk, kind: Kind, id: i32, name: &str, what: &str) -> Response {
+    let done = desk.tr().v(&kind.key(what), name);
+    with_flash(crate::web::login::redirect(&format!("/admin/{}/{id}", kind.plural())), &done)
+}
+
+/// A refusal of the service beside the field it concerns; a failure that is no fault
+/// of the form is the error page.
+fn field_errors(desk: &Desk, kind: Kind, e: DomainError) -> Result<FieldErrors, PageError> {
+    let mut errors = FieldErrors::default();
+    let tr = desk.tr();
+    match e {
+        DomainError::Conflict(_) => errors.add("name", tr.t(&kind.key("error-taken"))),
+        DomainError::Invalid { field: "name", .. } => errors.add("name", tr.t("admin-error-name")),
+        DomainError::Invalid { field: "state_type", .. } => errors.add("state_type", tr.t("admin-state-error-type")),
+        other => return Err(PageError::from_domain(desk, other)),
+    }
+    Ok(errors)
+}
+
+/// The form for a new one, or for `stored` (whose stored name is the title whatever was
+/// typed).
+fn render(
+    desk: &Desk,
+    kind: Kind,
+    stored: Option<&Row>,
+    form: Row,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Response {
+    let title = match stored {
+        Some(r) => desk.tr().v(&kind.key("title"), &r.name),
+        None => desk.tr().t(&kind.key("new-title")),
+    };
+    let c = Chrome::for_desk(desk, Nav::Admin, title);
+    html_status(&FormPage { c, kind, id: stored.map(|r| r.id), form, errors }, status)
+}
