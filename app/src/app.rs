@@ -225,6 +225,7 @@ impl App {
                 filters: Arc::new(self.db.clone()),
                 lookups: self.lookups.clone(),
                 reader: Arc::new(goats_mail::Mailboxes),
+                texts: Arc::new(self.db.clone()),
             })),
             field_admin: Arc::new(FieldAdmin::new(Arc::new(self.db.clone()), self.tickets.clone())),
             notification_choices: Arc::new(NotificationChoices::new(

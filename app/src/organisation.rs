@@ -49,6 +49,8 @@ pub async fn add_queue(app: &App, name: &str, group: &str, comment: Option<Strin
         comments: comment,
         follow_up: goats_core::model::FollowUp::Possible,
         follow_up_lock: false,
+        customer_selectable: true,
+        customer_closable: true,
     };
     let id = app.db.create_queue(queue, CLI_ACTOR).await?;
     println!("added queue {name} (id {id}) for group {group}");

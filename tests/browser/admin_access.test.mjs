@@ -121,9 +121,9 @@ test("an admin gives a new agent a new queue through a role, and only that agent
   assert.ok(!(await offeredQueues(ada)).includes("VIP"), "ada is not");
 });
 
-test("the pages for states, priorities, types, contacts and companies meet WCAG 2 AA", async () => {
+test("the pages for states, priorities, types, salutations, signatures, contacts and companies meet WCAG 2 AA", async () => {
   const page = await logIn(await chromium.newContext({ locale: "en-US", colorScheme: "dark" }), "grace", "grace-password");
-  for (const path of ["/admin/states", "/admin/states/new", "/admin/priorities", "/admin/types/new", "/admin/customer-users", "/admin/customer-companies/new", "/admin/customer-users/new"]) {
+  for (const path of ["/admin/states", "/admin/states/new", "/admin/salutations", "/admin/signatures/new", "/admin/priorities", "/admin/types/new", "/admin/customer-users", "/admin/customer-companies/new", "/admin/customer-users/new"]) {
     await page.goto(goats.base + path);
     assert.deepEqual(await violations(page), [], path);
   }

@@ -1,6 +1,6 @@
 // The customer portal in a real browser: a contact logs in at /customer, finds their
-// ticket, reads the agent's answer (never the internal note), answers back, and opens a
-// new ticket — the pages meeting WCAG 2 AA on the way.
+// ticket, reads the agent's answer (never the internal note), answers back, closes it,
+// and opens a new ticket — the pages meeting WCAG 2 AA on the way.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { Goats, axeViolations as violations, browser, shot, watchedPage } from "./harness.mjs";
@@ -88,6 +88,13 @@ test("a customer reads the answer, answers back and opens a new ticket", async (
   const last = articles.at(-1);
   assert.equal(last.sender_type, "customer");
   assert.match(last.body, /still drops/);
+
+  // Solved after all: she closes it, and the page says so without a close button.
+  await page.getByRole("button", { name: "Close this ticket" }).click();
+  await page.getByText("The ticket was closed.").waitFor();
+  assert.equal(await page.getByRole("button", { name: "Close this ticket" }).count(), 0);
+  const closed = await goats.api("grace", "grace-password", "GET", `/tickets/${ticket.id}`);
+  assert.equal(closed.state, "closed successful");
 
   // A new ticket: the browser asks for the topic first, and nothing typed is lost.
   await page.getByRole("link", { name: "New ticket" }).first().click();

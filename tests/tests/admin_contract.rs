@@ -166,6 +166,8 @@ async fn queues_and_lookups(o: &Opened, admin: &AdminService, root: &AgentPermis
         calendar_name: Some(Some("2".into())),
         follow_up: Some(FollowUp::Reject),
         follow_up_lock: Some(true),
+        customer_selectable: Some(false),
+        customer_closable: Some(false),
         comments: Some(Some("Printers and scanners".into())),
         ..Default::default()
     };
@@ -183,7 +185,7 @@ async fn queues_and_lookups(o: &Opened, admin: &AdminService, root: &AgentPermis
         .iter()
         .map(|q| {
             format!(
-                "{} g{} {}/{}/{}/{} {:?} {:?} {:?} lock={} {}",
+                "{} g{} {}/{}/{}/{} {:?} {:?} {:?} lock={} portal={}/{} {}",
                 q.name,
                 q.group_id,
                 q.unlock_timeout,
@@ -194,6 +196,8 @@ async fn queues_and_lookups(o: &Opened, admin: &AdminService, root: &AgentPermis
                 q.comments,
                 q.follow_up,
                 q.follow_up_lock,
+                q.customer_selectable,
+                q.customer_closable,
                 q.valid
             )
         })
@@ -286,6 +290,10 @@ async fn every_store_administers_alike() {
     assert_eq!(answer(&memory, "erin's grants, out of the role"), "7:move_into");
     assert_eq!(answer(&memory, "the group renamed"), "Billing Some(\"invoices\") true");
     assert_eq!(answer(&memory, "a group renamed onto another"), "conflict");
+    assert!(
+        answer(&memory, "queues").ends_with("Support::Printers g1 0/60/0/480 Some(\"2\") Some(\"Printers and scanners\") Reject lock=true portal=false/false true"),
+        "the queue's changes, what customers may do with it included"
+    );
     assert_eq!(answer(&memory, "a contact of no company"), "invalid customer_id");
     assert_eq!(answer(&memory, "a company twice"), "conflict");
     assert_eq!(answer(&memory, "companies \"acme\" up to 10"), "ACME (Acme Inc.), acme-labs (ACME Labs)");

@@ -193,6 +193,7 @@ async fn test_connection_logs_in_and_out_and_reads_nothing() {
         filters: store.clone(),
         lookups: store.clone(),
         reader: Arc::new(goats_mail::Mailboxes),
+        texts: store.clone(),
     });
     assert_eq!(admin.test_account(&root, account(server.imap_port, "secret")).await.unwrap(), Ok(()));
     let pop = MailAccount { kind: Some(AccountKind::Pop3), ..account(server.pop3_port, "secret") };

@@ -96,6 +96,8 @@ impl Desk {
             comments: raw.comments,
             follow_up: option,
             follow_up_lock: false,
+            customer_selectable: raw.customer_selectable,
+            customer_closable: raw.customer_closable,
         };
         self.lookups.update_queue(raw.id, q, 1).await.unwrap();
     }

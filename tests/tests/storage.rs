@@ -329,6 +329,8 @@ async fn agents_groups_roles_and_customers() {
                     comments: None,
                     follow_up: FollowUp::NewTicket,
                     follow_up_lock: true,
+                    customer_selectable: false,
+                    customer_closable: false,
                 },
                 1,
             )
@@ -337,6 +339,13 @@ async fn agents_groups_roles_and_customers() {
         let queue = db.queue(q).await.unwrap().unwrap();
         assert_eq!((queue.group_id, queue.unlock_timeout, queue.solution_time), (team, 30, 480));
         assert_eq!((queue.follow_up, queue.follow_up_lock), (FollowUp::NewTicket, true), "{engine:?}");
+        assert!(!queue.customer_selectable && !queue.customer_closable, "customers may not choose it: {engine:?}");
+        let open_again = NewQueue { customer_selectable: true, ..goats_core::testing::queue("Support", team) };
+        db.update_queue(q, open_again, 1).await.unwrap();
+        let reopened = db.queue(q).await.unwrap().unwrap();
+        assert!(reopened.customer_selectable && reopened.customer_closable, "{engine:?}");
+        let otrs = db.queue(1).await.unwrap().unwrap();
+        assert!(otrs.customer_selectable && otrs.customer_closable, "an OTRS queue without a row: {engine:?}");
         assert!(
             matches!(
                 db.create_queue(goats_core::testing::queue("Support", team), 1).await,
@@ -703,6 +712,41 @@ async fn processes_sharing_the_counter_agree() {
         }
         t.drop_database().await;
     }
+}
+
+/// Salutations and signatures: OTRS's default one of each, a new one added, changed and
+/// set invalid, each table apart.
+#[tokio::test]
+async fn salutations_and_signatures_are_kept_apart() {
+    with_each_engine(|engine, db| async move {
+        let defaults = db.queue_texts(QueueTextKind::Salutation).await.unwrap();
+        assert_eq!(defaults.len(), 1, "{engine:?}");
+        assert_eq!(defaults[0].name, "system standard salutation (en)");
+        let new = QueueText {
+            id: 0,
+            name: "Formal".into(),
+            text: "Dear <OTRS_CUSTOMER_REALNAME>,\n".into(),
+            content_type: Some("text/plain; charset=utf-8".into()),
+            comments: Some("for lawyers".into()),
+            valid: true,
+        };
+        let id = db.save_queue_text(QueueTextKind::Signature, new.clone(), 1).await.unwrap();
+        let changed = QueueText { id, name: "formal".into(), valid: false, ..new };
+        assert_eq!(db.save_queue_text(QueueTextKind::Signature, changed.clone(), 1).await.unwrap(), id);
+        let signatures = db.queue_texts(QueueTextKind::Signature).await.unwrap();
+        assert_eq!(
+            signatures.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+            ["formal", "system standard signature (en)"]
+        );
+        assert_eq!(signatures[0], changed, "{engine:?}");
+        assert_eq!(db.queue_texts(QueueTextKind::Salutation).await.unwrap().len(), 1, "the salutations are apart");
+        let missing = QueueText { id: 999, ..changed };
+        assert!(matches!(
+            db.save_queue_text(QueueTextKind::Signature, missing, 1).await,
+            Err(DomainError::NotFound { .. })
+        ));
+    })
+    .await;
 }
 
 /// OTRS up to 6 calls the group table `groups`; goats reads grants from either name.
@@ -1131,6 +1175,14 @@ async fn customers_open_and_follow_up_tickets() {
             types.contains(&"WebRequestCustomer".to_string()) && types.contains(&"FollowUp".to_string()),
             "{types:?}"
         );
+        // The customer closes it: "closed successful", a state update in its history.
+        let closed = s.close_for_customer(&jane, t.id).await.unwrap();
+        assert_eq!(closed.state, "closed successful", "{engine:?}");
+        let types: Vec<String> = s.history(&root, t.id).await.unwrap().into_iter().map(|h| h.history_type).collect();
+        assert_eq!(types.last().map(String::as_str), Some("StateUpdate"), "{engine:?}");
+        assert!(s.close_for_customer(&jane, t.id).await.is_err(), "closed already");
+        let stranger = goats_core::testing::contact("zed", "OTHER");
+        assert!(s.close_for_customer(&stranger, t.id).await.is_err(), "not zed's ticket");
     })
     .await;
 }

@@ -57,11 +57,12 @@ async fn an_admin_adds_a_queue_and_mistakes_are_shown_beside_their_fields() {
     let q = w.store.queue_by_name("Printers").await.unwrap().expect("added");
     assert_eq!(location(&r), format!("/admin/queues/{}", q.id));
     assert_eq!((q.group_id, q.first_response_time, q.solution_time, q.valid), (1, 60, 480, true));
+    assert!(!q.customer_selectable && !q.customer_closable, "boxes left unticked: closed to customers");
 
     // Changed: refused replies, the reopened ticket locked, a calendar, and set invalid.
     let mut changed = queue_form("Printers", "1", "30");
     changed.retain(|(k, _)| *k != "valid" && *k != "follow_up" && *k != "calendar_name");
-    changed.extend([("follow_up", "2"), ("follow_up_lock", "1"), ("calendar_name", "3")]);
+    changed.extend([("follow_up", "2"), ("follow_up_lock", "1"), ("calendar_name", "3"), ("customer_selectable", "1")]);
     let path = format!("/admin/queues/{}", q.id);
     root.form_post(&path, &changed).await.assert_status(StatusCode::SEE_OTHER);
     let q = w.store.queue(q.id).await.unwrap().unwrap();
@@ -69,6 +70,7 @@ async fn an_admin_adds_a_queue_and_mistakes_are_shown_beside_their_fields() {
         (q.follow_up, q.follow_up_lock, q.calendar_name.as_deref(), q.first_response_time, q.valid),
         (FollowUp::Reject, true, Some("3"), 30, false)
     );
+    assert!(q.customer_selectable && !q.customer_closable);
     let page = text(root.get(&path).await).await;
     assert!(page.contains(r#"<option value="2" selected>"#), "the follow-up option shows as stored");
     let list = text(root.get("/admin/queues").await).await;

@@ -243,3 +243,84 @@ async fn a_customer_opens_a_ticket_and_mistakes_are_shown_beside_the_fields() {
     let page = jane.page(&at).await;
     assert!(page.contains("The scanner is off.") && page.contains(t["number"].as_str().unwrap()));
 }
+
+#[tokio::test]
+async fn customers_are_offered_only_the_queues_an_admin_left_open_to_them() {
+    let (w, _) = desk().await;
+    let root = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    // The admin closes Junk to customers on its page; Misc stays open.
+    let junk = w.store.queue(3).await.unwrap().unwrap();
+    assert!(junk.customer_selectable, "open to customers until an admin says otherwise");
+    let form = [
+        ("name", "Junk"),
+        ("group_id", "1"),
+        ("follow_up", "1"),
+        ("first_response_time", "0"),
+        ("update_time", "0"),
+        ("solution_time", "0"),
+        ("unlock_timeout", "0"),
+        ("valid", "1"),
+    ];
+    root.form_post("/admin/queues/3", &form).await.assert_status(StatusCode::SEE_OTHER);
+    assert!(!w.store.queue(3).await.unwrap().unwrap().customer_selectable);
+
+    let jane = Customer::sign_in(&w, "jane").await;
+    let page = jane.page("/customer/tickets/new").await;
+    assert!(page.contains("Misc") && !page.contains(r#"<option value="3""#), "Junk is not offered");
+    let r = jane.post("/customer/tickets", &[("queue", "3"), ("subject", "Spam?"), ("body", "Is this junk?")]).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(r).await.contains(r#"id="new-queue-error""#));
+    // Nor through the API, for a customer's token.
+    let login = json!({"kind": "customer", "login": "jane", "password": "customer-password"});
+    let r = w.cli.post("/api/v1/auth/login").body_json(&login).send().await;
+    let token = format!("Bearer {}", json(r).await["access_token"].as_str().unwrap());
+    let body = json!({"title": "Spam?", "queue_id": 3, "article": {"subject": "Spam?", "body": "Is this junk?"}});
+    let r = w.cli.post("/api/v1/tickets").header("Authorization", &token).body_json(&body).send().await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let admin = format!("Bearer {}", w.login("root@localhost", "root-password").await);
+    let junk = json(w.cli.get("/api/v1/tickets?queue_id=3").header("Authorization", &admin).send().await).await;
+    assert_eq!(junk["total"], 0, "no ticket was opened in Junk: {junk}");
+}
+
+#[tokio::test]
+async fn a_customer_closes_a_ticket_where_its_queue_allows() {
+    let (w, t) = desk().await;
+    let jane = Customer::sign_in(&w, "jane").await;
+    let root = format!("Bearer {}", w.login("root@localhost", "root-password").await);
+    let state = |id: i64| {
+        let (cli, root) = (&w.cli, root.clone());
+        async move { json(cli.get(format!("/api/v1/tickets/{id}")).header("Authorization", root).send().await).await }
+    };
+    let (mine, bobs, zeds) = (t[0].0, t[1].0, t[2].0);
+    let page = jane.page(&format!("/customer/tickets/{mine}")).await;
+    assert!(page.contains(&format!(r#"action="/customer/tickets/{mine}/close""#)), "a close button");
+
+    // Without the session's token, and on another company's ticket, nothing changes.
+    let close = |id: i64| format!("/customer/tickets/{id}/close");
+    w.cli.post(close(mine)).header("cookie", jane.cookie()).send().await.assert_status(StatusCode::FORBIDDEN);
+    jane.post(&close(zeds), &[]).await.assert_status(StatusCode::NOT_FOUND);
+    assert_eq!(state(zeds).await["state"], "new");
+
+    let r = jane.post(&close(mine), &[]).await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), format!("/customer/tickets/{mine}"));
+    let closed = state(mine).await;
+    assert_eq!((closed["state"].as_str(), closed["lock"].as_str()), (Some("closed successful"), Some("unlock")));
+    let page = jane.page(&format!("/customer/tickets/{mine}")).await;
+    assert!(!page.contains("/close\""), "a closed ticket has no close button");
+    jane.post(&close(mine), &[]).await.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Misc no longer lets customers close its tickets: bob's stays open, the refusal shown.
+    let misc = LookupRepository::queue(&w.store, 4).await.unwrap().unwrap();
+    let changed = goats_core::ports::NewQueue {
+        customer_closable: false,
+        ..goats_core::testing::queue(&misc.name, misc.group_id)
+    };
+    LookupRepository::update_queue(&w.store, 4, changed, 1).await.unwrap();
+    let page = jane.page(&format!("/customer/tickets/{bobs}")).await;
+    assert!(!page.contains("/close\""), "no close button where the queue does not allow it");
+    let r = jane.post(&close(bobs), &[]).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(r).await.contains("cannot be closed here"));
+    assert_eq!(state(bobs).await["state"], "new");
+}

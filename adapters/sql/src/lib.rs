@@ -24,6 +24,7 @@ mod mail_queue;
 pub mod migrate;
 mod postmaster_filters;
 mod preferences;
+mod queue_texts;
 mod row;
 mod schedule;
 pub mod schema;

@@ -4,14 +4,19 @@ use async_trait::async_trait;
 use goats_core::model::*;
 use goats_core::ports::{LookupKind, LookupRepository, NewQueue, ReplyTexts, StandardTemplate, SystemAddress};
 use goats_core::{DomainError, DomainResult};
-use sea_orm::{ConnectionTrait, QueryResult, Value};
+use sea_orm::{ConnectionTrait, QueryResult, TransactionTrait, Value};
 
 use crate::connection::Db;
 use crate::error::to_domain;
 use crate::row::{Decoded, int, opt_int, opt_text, text};
 
+/// A queue with what customers may do with it (goats' `goats_queue_portal`; no row
+/// means everything, as OTRS's default setup lets them).
 const SELECT_QUEUE: &str = "SELECT id, name, group_id, unlock_timeout, first_response_time, update_time, \
-     solution_time, calendar_name, comments, follow_up_id, follow_up_lock, valid_id FROM queue";
+     solution_time, calendar_name, comments, follow_up_id, follow_up_lock, valid_id, \
+     (SELECT p.customer_selectable FROM goats_queue_portal p WHERE p.queue_id = queue.id) AS customer_selectable, \
+     (SELECT p.customer_closable FROM goats_queue_portal p WHERE p.queue_id = queue.id) AS customer_closable \
+     FROM queue";
 
 fn queue_from(r: &QueryResult) -> Decoded<Queue> {
     Ok(Queue {
@@ -28,6 +33,8 @@ fn queue_from(r: &QueryResult) -> Decoded<Queue> {
         // unknown option: not "reject", not "new ticket", so possible.
         follow_up: FollowUp::from_repr(int(r, "follow_up_id")? as usize).unwrap_or_default(),
         follow_up_lock: opt_int(r, "follow_up_lock")?.unwrap_or(0) == 1,
+        customer_selectable: opt_int(r, "customer_selectable")?.unwrap_or(1) == 1,
+        customer_closable: opt_int(r, "customer_closable")?.unwrap_or(1) == 1,
         valid: Valid::is_valid(int(r, "valid_id")? as i32),
     })
 }
@@ -42,6 +49,30 @@ fn state_from(r: &QueryResult) -> Decoded<TicketState> {
 }
 
 impl Db {
+    /// Writes what customers may do with the queue, in the caller's transaction.
+    async fn set_portal_rights<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        queue: QueueId,
+        q: &NewQueue,
+        by: UserId,
+    ) -> DomainResult<()> {
+        conn.execute_raw(self.stmt("DELETE FROM goats_queue_portal WHERE queue_id = ?", [queue.into()]))
+            .await
+            .map_err(to_domain)?;
+        let sql = "INSERT INTO goats_queue_portal \
+                   (queue_id, customer_selectable, customer_closable, change_time, change_by) VALUES (?, ?, ?, ?, ?)";
+        let values = [
+            queue.into(),
+            i32::from(q.customer_selectable).into(),
+            i32::from(q.customer_closable).into(),
+            self.now().into(),
+            by.into(),
+        ];
+        conn.execute_raw(self.stmt(sql, values)).await.map_err(to_domain)?;
+        Ok(())
+    }
+
     async fn rows(&self, sql: &str, values: Vec<Value>) -> DomainResult<Vec<QueryResult>> {
         self.conn.query_all_raw(self.stmt(sql, values)).await.map_err(to_domain)
     }
@@ -207,8 +238,13 @@ impl LookupRepository for Db {
             .collect();
         let mut values = queue_settings(name, &q);
         values.extend([1.into(), 1.into(), 1.into(), 1.into()]);
-        let id = self.insert_audited("queue", &columns, values, by).await?;
-        Ok(id as QueueId)
+        let (sql, values) = audited_insert("queue", &columns, values, by, self.now());
+        let _w = self.write_guard().await;
+        let txn = self.conn.begin().await.map_err(to_domain)?;
+        let id = self.insert_id(&txn, &sql, values).await.map_err(to_domain)? as QueueId;
+        self.set_portal_rights(&txn, id, &q, by).await?;
+        txn.commit().await.map_err(to_domain)?;
+        Ok(id)
     }
 
     async fn set_queue_valid(&self, id: QueueId, valid: bool, by: UserId) -> DomainResult<()> {
@@ -222,11 +258,13 @@ impl LookupRepository for Db {
         let mut values = queue_settings(name, &q);
         values.extend([self.now().into(), by.into(), id.into()]);
         let _w = self.write_guard().await;
-        let r = self.conn.execute_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
+        let txn = self.conn.begin().await.map_err(to_domain)?;
+        let r = txn.execute_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
         if r.rows_affected() == 0 {
             return Err(DomainError::not_found("queue", id));
         }
-        Ok(())
+        self.set_portal_rights(&txn, id, &q, by).await?;
+        txn.commit().await.map_err(to_domain)
     }
 
     async fn rename_lookup(&self, kind: LookupKind, id: i32, name: &str, by: UserId) -> DomainResult<()> {

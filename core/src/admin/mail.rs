@@ -20,6 +20,8 @@ pub struct MailAdminPorts {
     pub lookups: Arc<dyn LookupRepository>,
     /// Opens mailboxes for "test connection".
     pub reader: Arc<dyn MailboxReader>,
+    /// The salutations and signatures queues reply with.
+    pub texts: Arc<dyn QueueTexts>,
 }
 
 pub struct MailAdmin {

@@ -11,6 +11,7 @@ mod groups;
 mod lookups;
 pub mod mail;
 pub mod notifications;
+mod queue_texts;
 mod queues;
 
 use std::sync::Arc;
@@ -47,6 +48,8 @@ pub struct QueueChanges {
     pub comments: Option<Option<String>>,
     pub follow_up: Option<FollowUp>,
     pub follow_up_lock: Option<bool>,
+    pub customer_selectable: Option<bool>,
+    pub customer_closable: Option<bool>,
     pub valid: Option<bool>,
 }
 

@@ -40,6 +40,8 @@ impl AdminService {
             comments: c.comments.unwrap_or(q.comments),
             follow_up: c.follow_up.unwrap_or(q.follow_up),
             follow_up_lock: c.follow_up_lock.unwrap_or(q.follow_up_lock),
+            customer_selectable: c.customer_selectable.unwrap_or(q.customer_selectable),
+            customer_closable: c.customer_closable.unwrap_or(q.customer_closable),
         };
         let merged = self.checked_queue(merged, Some(id)).await?;
         self.ports.lookups.update_queue(id, merged, actor.user_id).await?;

@@ -111,5 +111,9 @@ pub struct Queue {
     pub follow_up: FollowUp,
     /// Whether a follow-up to a closed ticket locks it to its owner again.
     pub follow_up_lock: bool,
+    /// Whether customers may open tickets in it from the portal.
+    pub customer_selectable: bool,
+    /// Whether customers may close its tickets from the portal.
+    pub customer_closable: bool,
     pub valid: bool,
 }

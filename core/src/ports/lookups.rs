@@ -17,6 +17,10 @@ pub struct NewQueue {
     pub comments: Option<String>,
     pub follow_up: FollowUp,
     pub follow_up_lock: bool,
+    /// Whether customers may open tickets in it from the portal.
+    pub customer_selectable: bool,
+    /// Whether customers may close its tickets from the portal.
+    pub customer_closable: bool,
 }
 
 /// An address mail of a queue is sent from (OTRS `system_address`: `value0`, `value1`).

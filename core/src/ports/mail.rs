@@ -296,3 +296,44 @@ pub trait MailboxSession: Send {
 pub trait MailboxReader: Send + Sync {
     async fn open(&self, account: &MailAccount) -> Result<Box<dyn MailboxSession>, MailboxError>;
 }
+
+/// The two texts a queue's replies open and close with: OTRS's `salutation` and
+/// `signature` tables, which have the same columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QueueTextKind {
+    Salutation,
+    Signature,
+}
+
+impl QueueTextKind {
+    /// The OTRS table, which is also what messages call it.
+    pub fn table(self) -> &'static str {
+        match self {
+            Self::Salutation => "salutation",
+            Self::Signature => "signature",
+        }
+    }
+}
+
+/// A salutation or signature as an admin keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueText {
+    /// 0 for one not stored yet.
+    pub id: i32,
+    pub name: String,
+    /// With OTRS's tags, e.g. `<OTRS_CUSTOMER_REALNAME>`.
+    pub text: String,
+    /// `text/plain; charset=utf-8` unless the site wrote HTML.
+    pub content_type: Option<String>,
+    pub comments: Option<String>,
+    pub valid: bool,
+}
+
+/// The salutations and signatures queues reply with.
+#[async_trait]
+pub trait QueueTexts: Send + Sync {
+    /// Every salutation or signature, valid or not, by name in any case.
+    async fn queue_texts(&self, kind: QueueTextKind) -> DomainResult<Vec<QueueText>>;
+    /// Stores a new one (id 0) or replaces the one with its id; returns the id.
+    async fn save_queue_text(&self, kind: QueueTextKind, text: QueueText, by: UserId) -> DomainResult<i32>;
+}

@@ -36,6 +36,8 @@ pub fn queue(name: &str, group_id: GroupId) -> NewQueue {
         comments: None,
         follow_up: FollowUp::Possible,
         follow_up_lock: false,
+        customer_selectable: true,
+        customer_closable: true,
     }
 }
 

@@ -39,6 +39,8 @@ impl LookupRepository for MemoryStore {
             comments: q.comments,
             follow_up: q.follow_up,
             follow_up_lock: q.follow_up_lock,
+            customer_selectable: q.customer_selectable,
+            customer_closable: q.customer_closable,
             valid: true,
         });
         Ok(id)
@@ -106,6 +108,8 @@ impl LookupRepository for MemoryStore {
         x.comments = q.comments;
         x.follow_up = q.follow_up;
         x.follow_up_lock = q.follow_up_lock;
+        x.customer_selectable = q.customer_selectable;
+        x.customer_closable = q.customer_closable;
         Ok(())
     }
 

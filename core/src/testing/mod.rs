@@ -11,6 +11,7 @@ mod mail;
 mod mail_accounts;
 mod notifications;
 mod people;
+mod queue_texts;
 mod schedule;
 mod tickets;
 mod tokens;
@@ -48,6 +49,7 @@ struct State {
     auto_responses: Vec<(i32, crate::ports::NewAutoResponse)>,
     queue_auto_responses: Vec<(QueueId, i32)>,
     system_addresses: Vec<crate::ports::SystemAddressRecord>,
+    queue_texts: Vec<(crate::ports::QueueTextKind, crate::ports::QueueText)>,
     automatic_mail: Vec<(String, chrono::NaiveDate)>,
     filters: Vec<crate::mail::PostmasterFilter>,
     mail_accounts: Vec<crate::ports::MailAccount>,
@@ -116,6 +118,24 @@ impl MemoryStore {
             comments: None,
             valid: true,
         });
+        for (kind, name, text) in [
+            (
+                crate::ports::QueueTextKind::Salutation,
+                "system standard salutation (en)",
+                "Dear <OTRS_CUSTOMER_REALNAME>,\n",
+            ),
+            (crate::ports::QueueTextKind::Signature, "system standard signature (en)", "\nYour Ticket-Team\n"),
+        ] {
+            let text = crate::ports::QueueText {
+                id: 1,
+                name: name.into(),
+                text: text.into(),
+                content_type: Some("text/plain; charset=utf-8".into()),
+                comments: None,
+                valid: true,
+            };
+            s.queue_texts.push((kind, text));
+        }
         for (id, name) in [(1, "Postmaster"), (2, "Raw"), (3, "Junk"), (4, "Misc")] {
             s.queues.push(Queue {
                 id,
@@ -129,6 +149,8 @@ impl MemoryStore {
                 comments: None,
                 follow_up: FollowUp::Possible,
                 follow_up_lock: false,
+                customer_selectable: true,
+                customer_closable: true,
                 valid: true,
             });
         }

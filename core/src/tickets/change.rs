@@ -89,6 +89,29 @@ impl TicketService {
         Ok(ticket)
     }
 
+    /// Plans changes already checked and resolved (by the service itself, not asked for
+    /// by an agent) and stores them as one edit; `false` when they changed nothing.
+    pub(super) async fn store_resolved(
+        &self,
+        ticket: &Ticket,
+        changes: Vec<ResolvedChange>,
+        by: UserId,
+    ) -> DomainResult<bool> {
+        let now = self.ports.clock.now();
+        let mut working = ticket.clone();
+        let mut edit = TicketEdit { precondition: Precondition::None, ..TicketEdit::default() };
+        for change in changes {
+            let (columns, history) = plan::plan(&working, &change, now)?;
+            plan::apply(&mut working, &columns, &change);
+            edit.extend(columns, history);
+        }
+        if edit.is_empty() {
+            return Ok(false);
+        }
+        self.store(ticket.id, edit, by).await?;
+        Ok(true)
+    }
+
     /// Stores an edit through the one repository method that changes a ticket's row,
     /// turning a precondition that no longer held into [`DomainError::Stale`].
     pub(super) async fn store(&self, id: TicketId, edit: TicketEdit, by: UserId) -> DomainResult<()> {

@@ -1,11 +1,13 @@
 //! What customers do with their tickets, as OTRS's customer interface lets them: open,
-//! follow up, list and read theirs and their company's, and fetch what is shown to them.
+//! follow up, close, list and read theirs and their company's, and fetch what is shown
+//! to them.
 
 use crate::error::{DomainError, DomainResult};
+use crate::event::{Event, TicketRef};
 use crate::model::*;
 
 use super::follow_up::{FollowUpRules, Reopen};
-use super::{SYSTEM_USER, TicketService};
+use super::{ResolvedChange, SYSTEM_USER, TicketService};
 
 /// What a customer writes in a new ticket or a follow-up.
 #[derive(Debug, Clone)]
@@ -53,7 +55,7 @@ impl TicketService {
     /// A ticket a customer opens, as OTRS's customer interface does: new, normal
     /// priority, owned by the system user (1) until an agent takes it, the customer's
     /// words its first article (internal channel, visible to them). With customer groups
-    /// off (OTRS's default), any valid queue will do.
+    /// off (OTRS's default), any valid queue an admin left open to customers will do.
     pub async fn create_for_customer(
         &self,
         customer: &CustomerUser,
@@ -61,6 +63,10 @@ impl TicketService {
         title: String,
         article: CustomerWords,
     ) -> DomainResult<Ticket> {
+        let queue = self.valid_queue(queue_id).await?;
+        if !queue.customer_selectable {
+            return Err(DomainError::invalid("queue", format!("customers may not open tickets in {}", queue.name)));
+        }
         let new = NewTicket {
             title,
             queue_id,
@@ -115,6 +121,58 @@ impl TicketService {
         let lock_if_closed = queue.is_some_and(|q| q.follow_up_lock);
         let rules = FollowUpRules { reopen: Reopen::IfClosed, lock_if_closed, history_name: "%%".into() };
         self.follow_up(&ticket, article, rules).await
+    }
+
+    /// Whether the customer may close the ticket: it is not closed yet and its queue lets
+    /// customers close tickets.
+    pub async fn customer_may_close(&self, ticket: &Ticket) -> DomainResult<bool> {
+        if matches!(ticket.state_type, StateType::Closed | StateType::Removed | StateType::Merged) {
+            return Ok(false);
+        }
+        let queue = self.ports.lookups.queue(ticket.queue_id).await?;
+        Ok(queue.is_some_and(|q| q.customer_closable))
+    }
+
+    /// A customer closes one of their tickets where its queue allows it: the ticket
+    /// becomes "closed successful" and is unlocked, written by the system user as OTRS
+    /// writes what a customer does.
+    pub async fn close_for_customer(&self, customer: &CustomerUser, ticket_id: TicketId) -> DomainResult<Ticket> {
+        let ticket = self.load_unversioned(ticket_id).await?;
+        if !crate::permission::customer_can_see(&ticket, &customer.login, &customer.customer_id) {
+            return Err(DomainError::not_found("ticket", ticket_id));
+        }
+        if !self.customer_may_close(&ticket).await? {
+            return Err(DomainError::invalid(
+                "ticket",
+                "this ticket is closed, or its queue does not let customers close it",
+            ));
+        }
+        let closed = self.closing_state().await?;
+        let mut changes =
+            vec![ResolvedChange::State { old: self.state_of(&ticket).await?, new: closed, pending_until: None }];
+        if ticket.lock == Lock::Lock {
+            changes.push(ResolvedChange::Lock(Lock::Unlock));
+        }
+        self.store_resolved(&ticket, changes, SYSTEM_USER).await?;
+        let closed = self.load(ticket_id).await?;
+        if let Some(events) = &self.events {
+            let change = crate::history::HistoryType::StateUpdate.name().to_string();
+            events.publish(Event::TicketUpdated { ticket: TicketRef::from(&closed), change, by: SYSTEM_USER }).await;
+        }
+        Ok(closed)
+    }
+
+    /// The state a customer's close sets: OTRS's "closed successful", or the first valid
+    /// closed state of a site that renamed it.
+    async fn closing_state(&self) -> DomainResult<TicketState> {
+        if let Some(s) = self.ports.lookups.state_by_name("closed successful").await?.filter(|s| s.valid) {
+            return Ok(s);
+        }
+        let states = self.ports.lookups.states().await?;
+        states
+            .into_iter()
+            .find(|s| s.valid && s.state_type == StateType::Closed)
+            .ok_or_else(|| DomainError::invalid("state", "there is no valid closed state"))
     }
 
     /// The tickets a customer may see (their own and their company's), narrowed by `filter`.

@@ -9,7 +9,7 @@ use crate::history::{HistoryEntry, HistoryType};
 use crate::model::*;
 use crate::ports::*;
 
-use super::{Precondition, ResolvedChange, SYSTEM_USER, TicketEdit, TicketService, plan};
+use super::{ResolvedChange, SYSTEM_USER, TicketService};
 
 /// Which tickets a follow-up opens again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,19 +49,7 @@ impl TicketService {
         let article_id = self.ports.articles.add(ticket.id, article, history, SYSTEM_USER).await?;
         self.forget_reads();
         let changes = self.wake_up(ticket, &rules).await?;
-        if !changes.is_empty() {
-            let now = self.ports.clock.now();
-            let mut working = ticket.clone();
-            let mut edit = TicketEdit { precondition: Precondition::None, ..TicketEdit::default() };
-            for change in changes {
-                let (columns, history) = plan::plan(&working, &change, now)?;
-                plan::apply(&mut working, &columns, &change);
-                edit.extend(columns, history);
-            }
-            if !edit.is_empty() {
-                self.store(ticket.id, edit, SYSTEM_USER).await?;
-            }
-        }
+        self.store_resolved(ticket, changes, SYSTEM_USER).await?;
         self.announce(ticket.id, |ticket| Event::ArticleAdded {
             ticket,
             article_id,

@@ -42,6 +42,10 @@ struct AdminQueueDto {
     follow_up: FollowUpDto,
     /// Whether such a follow-up locks the ticket to its owner again.
     follow_up_lock: bool,
+    /// Whether customers may open tickets in it from the portal (and the API).
+    customer_selectable: bool,
+    /// Whether customers may close its tickets from the portal.
+    customer_closable: bool,
     valid: bool,
 }
 
@@ -89,6 +93,8 @@ impl From<Queue> for AdminQueueDto {
             comments: q.comments,
             follow_up: q.follow_up.into(),
             follow_up_lock: q.follow_up_lock,
+            customer_selectable: q.customer_selectable,
+            customer_closable: q.customer_closable,
             valid: q.valid,
         }
     }
@@ -119,6 +125,12 @@ struct NewQueueDto {
     /// False when absent.
     #[oai(nullable)]
     follow_up_lock: Option<bool>,
+    /// True when absent.
+    #[oai(nullable)]
+    customer_selectable: Option<bool>,
+    /// True when absent.
+    #[oai(nullable)]
+    customer_closable: Option<bool>,
 }
 
 #[derive(Object)]
@@ -144,6 +156,10 @@ struct QueuePatch {
     follow_up: Option<FollowUpDto>,
     #[oai(nullable)]
     follow_up_lock: Option<bool>,
+    #[oai(nullable)]
+    customer_selectable: Option<bool>,
+    #[oai(nullable)]
+    customer_closable: Option<bool>,
     #[oai(nullable)]
     valid: Option<bool>,
 }
@@ -423,6 +439,8 @@ impl AdminApi {
             comments: b.comments.map(Into::into),
             follow_up: b.follow_up.map(Into::into).unwrap_or_default(),
             follow_up_lock: b.follow_up_lock.unwrap_or(false),
+            customer_selectable: b.customer_selectable.unwrap_or(true),
+            customer_closable: b.customer_closable.unwrap_or(true),
         };
         Ok(CreatedQueue::Created(Json(self.state.admin.create_queue(&caller, queue).await?.into())))
     }
@@ -454,6 +472,8 @@ impl AdminApi {
             comments: maybe(b.comments),
             follow_up: b.follow_up.map(Into::into),
             follow_up_lock: b.follow_up_lock,
+            customer_selectable: b.customer_selectable,
+            customer_closable: b.customer_closable,
             valid: b.valid,
         };
         Ok(Json(self.state.admin.change_queue(&caller, id.0, changes).await?.into()))

@@ -8,8 +8,9 @@ use super::registry::Registry;
 use crate::web::admin::{
     auto_responses as admin_auto_responses, companies as admin_companies, contacts as admin_contacts,
     fields as admin_fields, groups as admin_groups, lookups as admin_lookups, mail_accounts as admin_mail_accounts,
-    notifications as admin_notifications, postmaster_filters as admin_postmaster_filters, queues as admin_queues,
-    roles as admin_roles, routes as admin_routes, system_addresses as admin_system_addresses, users as admin_users,
+    notifications as admin_notifications, postmaster_filters as admin_postmaster_filters,
+    queue_texts as admin_queue_texts, queues as admin_queues, roles as admin_roles, routes as admin_routes,
+    system_addresses as admin_system_addresses, users as admin_users,
 };
 use crate::web::{
     assets, bulk, dashboard, live, login, new_ticket, notification_settings, password_change, portal, preferences,
@@ -40,6 +41,7 @@ const ROLE: &[&str] = &["pages/admin_role.html"];
 const QUEUE: &[&str] = &["pages/admin_queue.html"];
 const LOOKUP: &[&str] = &["pages/admin_lookup.html"];
 const CONTACT: &[&str] = &["pages/admin_contact.html"];
+const QUEUE_TEXT: &[&str] = &["pages/admin_queue_text.html"];
 const COMPANY: &[&str] = &["pages/admin_company.html"];
 const PORTAL_LOGIN: &[&str] = &["pages/portal_login.html"];
 const PORTAL_TICKET: &[&str] = &["pages/portal_ticket.html"];
@@ -60,6 +62,7 @@ pub fn standard() -> Registry {
         .add("portal_tickets", &["pages/portal_tickets.html"], ep!(portal::tickets::list))
         .add("portal_ticket", PORTAL_TICKET, ep!(portal::tickets::show))
         .add("portal_ticket_reply", PORTAL_TICKET, ep!(portal::tickets::reply))
+        .add("portal_ticket_close", PORTAL_TICKET, ep!(portal::tickets::close))
         .add("portal_attachment", &[], ep!(portal::tickets::attachment))
         .add("portal_ticket_new_form", PORTAL_NEW, ep!(portal::tickets::new_form))
         .add("portal_ticket_create", PORTAL_NEW, ep!(portal::tickets::create))
@@ -168,6 +171,11 @@ pub fn standard() -> Registry {
         .add("admin_company_create", COMPANY, ep!(admin_companies::create))
         .add("admin_company_edit", COMPANY, ep!(admin_companies::edit))
         .add("admin_company_update", COMPANY, ep!(admin_companies::update))
+        .add("admin_queue_texts", &["pages/admin_queue_texts.html"], ep!(admin_queue_texts::list))
+        .add("admin_queue_text_new_form", QUEUE_TEXT, ep!(admin_queue_texts::new_form))
+        .add("admin_queue_text_create", QUEUE_TEXT, ep!(admin_queue_texts::create))
+        .add("admin_queue_text_edit", QUEUE_TEXT, ep!(admin_queue_texts::edit))
+        .add("admin_queue_text_update", QUEUE_TEXT, ep!(admin_queue_texts::update))
         .add("admin_queues", &["pages/admin_queues.html"], ep!(admin_queues::list))
         .add("admin_queue_new_form", QUEUE, ep!(admin_queues::new_form))
         .add("admin_queue_create", QUEUE, ep!(admin_queues::create))

@@ -89,6 +89,7 @@ pub async fn world() -> World {
             filters: Arc::new(store.clone()),
             lookups: Arc::new(store.clone()),
             reader: Arc::new(goats_mail::Mailboxes),
+            texts: Arc::new(store.clone()),
         })),
         field_admin: Arc::new(goats_core::admin::fields::FieldAdmin::new(Arc::new(store.clone()), tickets)),
         notification_choices: Arc::new(goats_core::agent_notifications::NotificationChoices::new(

@@ -22,6 +22,7 @@ pub const GOATS_MIGRATIONS: &[(i32, &str, &str)] = &[
     (6, "scheduled job claims", include_str!("../../../../schema/goats/v6.schema")),
     (7, "OTRS import progress", include_str!("../../../../schema/goats/v7.schema")),
     (8, "customer portal sessions", include_str!("../../../../schema/goats/v8.schema")),
+    (9, "queues customers may choose", include_str!("../../../../schema/goats/v9.schema")),
 ];
 
 /// The newest goats schema version this build knows.

@@ -12,43 +12,25 @@ use poem::http::{StatusCode, Uri};
 use poem::web::Path;
 use poem::{Response, handler};
 
+use super::path_kind::PathKind;
 use crate::web::desk::Desk;
 use crate::web::field_errors::FieldErrors;
 use crate::web::form_text::FormText;
 use crate::web::page::{Chrome, Nav, PageError, html, html_status, with_flash};
 
-/// Which of the three a page is about, read from its path (`/admin/<plural>/…`).
-#[derive(Clone, Copy)]
+/// Which of the three a page is about.
+#[derive(Clone, Copy, PartialEq)]
 struct Kind(LookupKind);
 
+impl PathKind for Kind {
+    const ALL: &'static [(Self, &'static str, &'static str)] = &[
+        (Kind(LookupKind::State), "states", "state"),
+        (Kind(LookupKind::Priority), "priorities", "priority"),
+        (Kind(LookupKind::Type), "types", "type"),
+    ];
+}
+
 impl Kind {
-    fn of(uri: &Uri) -> Self {
-        let plural = uri.path().trim_start_matches("/admin/").split('/').next().unwrap_or_default();
-        Self(match plural {
-            "states" => LookupKind::State,
-            "priorities" => LookupKind::Priority,
-            _ => LookupKind::Type,
-        })
-    }
-
-    /// The path below `/admin/`, which is also the admin menu's entry.
-    fn plural(self) -> &'static str {
-        match self.0 {
-            LookupKind::State => "states",
-            LookupKind::Priority => "priorities",
-            LookupKind::Type => "types",
-        }
-    }
-
-    /// A text of this kind: `admin-state-add`, `admin-priorities-title`…
-    fn key(self, what: &str) -> String {
-        format!("admin-{}-{what}", self.0.noun())
-    }
-
-    fn list_key(self, what: &str) -> String {
-        format!("admin-{}-{what}", self.plural())
-    }
-
     fn is_state(self) -> bool {
         self.0 == LookupKind::State
     }

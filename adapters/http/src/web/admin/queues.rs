@@ -28,6 +28,8 @@ struct QueueForm {
     group_id: String,
     follow_up: FollowUp,
     follow_up_lock: bool,
+    customer_selectable: bool,
+    customer_closable: bool,
     /// The minute fields by [`MINUTES`]' names.
     minutes: Vec<(&'static str, String)>,
     calendar_name: String,
@@ -42,6 +44,8 @@ impl QueueForm {
             group_id: String::new(),
             follow_up: FollowUp::Possible,
             follow_up_lock: false,
+            customer_selectable: true,
+            customer_closable: true,
             minutes: MINUTES.iter().map(|m| (*m, "0".to_string())).collect(),
             calendar_name: String::new(),
             comments: String::new(),
@@ -56,6 +60,8 @@ impl QueueForm {
             group_id: q.group_id.to_string(),
             follow_up: q.follow_up,
             follow_up_lock: q.follow_up_lock,
+            customer_selectable: q.customer_selectable,
+            customer_closable: q.customer_closable,
             minutes: MINUTES.into_iter().zip(minutes).map(|(m, v)| (m, v.to_string())).collect(),
             calendar_name: q.calendar_name.clone().unwrap_or_default(),
             comments: q.comments.clone().unwrap_or_default(),
@@ -69,6 +75,8 @@ impl QueueForm {
             group_id: f.get("group_id"),
             follow_up: f.get("follow_up").parse().ok().and_then(FollowUp::from_repr).unwrap_or_default(),
             follow_up_lock: f.get("follow_up_lock") == "1",
+            customer_selectable: f.get("customer_selectable") == "1",
+            customer_closable: f.get("customer_closable") == "1",
             minutes: MINUTES.iter().map(|m| (*m, f.get(m))).collect(),
             calendar_name: f.get("calendar_name"),
             comments: f.get("comments"),
@@ -107,6 +115,8 @@ impl QueueForm {
             comments: Some(self.comments.clone()).filter(|c| !c.is_empty()),
             follow_up: self.follow_up,
             follow_up_lock: self.follow_up_lock,
+            customer_selectable: self.customer_selectable,
+            customer_closable: self.customer_closable,
         })
     }
 }
@@ -209,6 +219,8 @@ pub async fn update(desk: Desk, Path(id): Path<QueueId>, body: String) -> Result
                 comments: Some(q.comments),
                 follow_up: Some(q.follow_up),
                 follow_up_lock: Some(q.follow_up_lock),
+                customer_selectable: Some(q.customer_selectable),
+                customer_closable: Some(q.customer_closable),
                 valid: Some(form.valid),
             };
             desk.state.admin.change_queue(&desk.perms, id, changes).await.map_err(|e| field_errors(&desk, e))

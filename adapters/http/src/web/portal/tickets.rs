@@ -210,7 +210,17 @@ struct TicketPage {
     created: Stamp,
     articles: Vec<ArticleView>,
     may_answer: bool,
+    may_close: bool,
+    /// Why the answer was refused, beside its text.
     error: Option<String>,
+    /// Why closing was refused, beside its button.
+    close_error: Option<String>,
+}
+
+/// Which of the ticket page's forms was refused, and why.
+enum Refused {
+    Reply(String),
+    Close(String),
 }
 
 #[handler]
@@ -221,13 +231,14 @@ pub async fn show(visit: Visit, Path(id): Path<TicketId>) -> Result<Response, Pa
 async fn ticket_page(
     visit: &Visit,
     id: TicketId,
-    error: Option<String>,
+    refused: Option<Refused>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let (login, company) = visit.scope();
     let tickets = &visit.state.tickets;
     let mut ticket = tickets.get_for_customer(login, company, id).await.map_err(|e| visit.failed(e))?;
     let may_answer = tickets.customer_may_answer(&ticket).await.map_err(|e| visit.failed(e))?;
+    let may_close = tickets.customer_may_close(&ticket).await.map_err(|e| visit.failed(e))?;
     let tr = visit.tr();
     let articles = ticket
         .articles
@@ -259,7 +270,15 @@ async fn ticket_page(
         t: ticket,
         articles,
         may_answer,
-        error,
+        may_close,
+        error: match &refused {
+            Some(Refused::Reply(why)) => Some(why.clone()),
+            _ => None,
+        },
+        close_error: match refused {
+            Some(Refused::Close(why)) => Some(why),
+            _ => None,
+        },
     };
     Ok(html_status(&page, status))
 }
@@ -289,7 +308,7 @@ pub async fn reply(visit: Visit, Path(id): Path<TicketId>, req: &Request, body: 
     let text = form.raw("body");
     if text.trim().is_empty() {
         let message = visit.tr().t("portal-error-body");
-        return ticket_page(&visit, id, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return ticket_page(&visit, id, Some(Refused::Reply(message)), StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let (login, company) = visit.scope();
     let ticket = visit.state.tickets.get_for_customer(login, company, id).await.map_err(|e| visit.failed(e))?;
@@ -298,7 +317,20 @@ pub async fn reply(visit: Visit, Path(id): Path<TicketId>, req: &Request, body: 
     match visit.state.tickets.customer_follow_up(&visit.customer, id, words).await {
         Ok(_) => Ok(with_flash(redirect(&ticket_href(id)), &visit.tr().t("portal-replied"))),
         Err(goats_core::DomainError::Invalid { reason, .. }) => {
-            ticket_page(&visit, id, Some(reason), StatusCode::UNPROCESSABLE_ENTITY).await
+            ticket_page(&visit, id, Some(Refused::Reply(reason)), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(visit.failed(e)),
+    }
+}
+
+/// The customer closes their ticket where its queue allows it.
+#[handler]
+pub async fn close(visit: Visit, Path(id): Path<TicketId>) -> Result<Response, PageError> {
+    match visit.state.tickets.close_for_customer(&visit.customer, id).await {
+        Ok(_) => Ok(with_flash(redirect(&ticket_href(id)), &visit.tr().t("portal-closed"))),
+        Err(goats_core::DomainError::Invalid { .. }) => {
+            let message = visit.tr().t("portal-error-close");
+            ticket_page(&visit, id, Some(Refused::Close(message)), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(visit.failed(e)),
     }
@@ -345,11 +377,11 @@ impl NewTicketPage {
     }
 }
 
-/// The queues a customer may open a ticket in: every valid one (OTRS's default, with
-/// customer groups off), by name.
+/// The queues a customer may open a ticket in: every valid one an admin left open to
+/// customers (OTRS's default, with customer groups off, is all), by name.
 async fn queues(visit: &Visit) -> Result<Vec<(QueueId, String)>, PageError> {
     let mut all = visit.state.lookups.queues().await.map_err(|e| visit.failed(e))?;
-    all.retain(|q| q.valid);
+    all.retain(|q| q.valid && q.customer_selectable);
     all.sort_by_key(|q| q.name.to_lowercase());
     Ok(all.into_iter().map(|q| (q.id, q.name)).collect())
 }
