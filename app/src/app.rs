@@ -161,6 +161,8 @@ impl App {
             agents: people.clone(),
             customers: store.clone(),
             cpu: cpu.clone(),
+            addresses: store.clone(),
+            texts: store.clone(),
         }));
         let refresh_ttl = Duration::days(config.auth.refresh_token_days);
         let auth = Arc::new(

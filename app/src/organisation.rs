@@ -51,6 +51,9 @@ pub async fn add_queue(app: &App, name: &str, group: &str, comment: Option<Strin
         follow_up_lock: false,
         customer_selectable: true,
         customer_closable: true,
+        system_address_id: 1,
+        salutation_id: 1,
+        signature_id: 1,
     };
     let id = app.db.create_queue(queue, CLI_ACTOR).await?;
     println!("added queue {name} (id {id}) for group {group}");

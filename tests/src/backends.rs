@@ -35,6 +35,8 @@ impl Backend {
                     agents: store.clone(),
                     customers: store.clone(),
                     cpu: Arc::new(InlineCpu),
+                    addresses: store.clone(),
+                    texts: store.clone(),
                 };
                 let root = AgentPermissions::new(1, store.grants_for(1).await.expect("root's grants"));
                 Opened { backend: self, tickets: store.ticket_ports(), admin, root, database: None }
@@ -48,8 +50,10 @@ impl Backend {
                     lookups: store.clone(),
                     groups: store.clone(),
                     agents: store.clone(),
-                    customers: store,
+                    customers: store.clone(),
                     cpu: Arc::new(InlineCpu),
+                    addresses: store.clone(),
+                    texts: store,
                 };
                 let root = AgentPermissions::new(1, db.grants_for(1).await.expect("root's grants"));
                 Opened { backend: self, tickets: ticket_ports(&db, clock), admin, root, database: Some((db, t)) }

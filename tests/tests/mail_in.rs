@@ -98,6 +98,9 @@ impl Desk {
             follow_up_lock: false,
             customer_selectable: raw.customer_selectable,
             customer_closable: raw.customer_closable,
+            system_address_id: raw.system_address_id,
+            salutation_id: raw.salutation_id,
+            signature_id: raw.signature_id,
         };
         self.lookups.update_queue(raw.id, q, 1).await.unwrap();
     }

@@ -331,6 +331,9 @@ async fn agents_groups_roles_and_customers() {
                     follow_up_lock: true,
                     customer_selectable: false,
                     customer_closable: false,
+                    system_address_id: 1,
+                    salutation_id: 1,
+                    signature_id: 1,
                 },
                 1,
             )
@@ -340,8 +343,23 @@ async fn agents_groups_roles_and_customers() {
         assert_eq!((queue.group_id, queue.unlock_timeout, queue.solution_time), (team, 30, 480));
         assert_eq!((queue.follow_up, queue.follow_up_lock), (FollowUp::NewTicket, true), "{engine:?}");
         assert!(!queue.customer_selectable && !queue.customer_closable, "customers may not choose it: {engine:?}");
-        let open_again = NewQueue { customer_selectable: true, ..goats_core::testing::queue("Support", team) };
+        let short = QueueText {
+            id: 0,
+            name: "Support team".into(),
+            text: "-- \nSupport".into(),
+            content_type: None,
+            comments: None,
+            valid: true,
+        };
+        let signature = db.save_queue_text(QueueTextKind::Signature, short, 1).await.unwrap();
+        let open_again = NewQueue {
+            customer_selectable: true,
+            signature_id: signature,
+            ..goats_core::testing::queue("Support", team)
+        };
         db.update_queue(q, open_again, 1).await.unwrap();
+        assert_eq!(db.queue(q).await.unwrap().unwrap().signature_id, signature, "{engine:?}");
+        assert_eq!(db.reply_texts(q).await.unwrap().signature.as_deref(), Some("-- \nSupport"), "{engine:?}");
         let reopened = db.queue(q).await.unwrap().unwrap();
         assert!(reopened.customer_selectable && reopened.customer_closable, "{engine:?}");
         let otrs = db.queue(1).await.unwrap().unwrap();
@@ -1237,8 +1255,10 @@ async fn administration_on_every_engine() {
             lookups: s.clone(),
             groups: s.clone(),
             agents: s.clone(),
-            customers: s,
+            customers: s.clone(),
             cpu: Arc::new(InlineCpu),
+            addresses: s.clone(),
+            texts: s,
         });
         let root = root(&db).await;
 

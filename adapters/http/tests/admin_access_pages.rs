@@ -13,7 +13,7 @@ mod common;
 use common::*;
 use goats_core::model::FollowUp;
 use goats_core::permission::{ADMIN_GROUP_ID, AgentPermissions, Permission};
-use goats_core::ports::{AgentRepository, GroupRepository, LookupRepository};
+use goats_core::ports::{AgentRepository, GroupRepository, LookupRepository, QueueText, QueueTextKind, QueueTexts};
 use poem::http::StatusCode;
 
 fn queue_form<'a>(name: &'a str, group: &'a str, first_response: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -27,6 +27,9 @@ fn queue_form<'a>(name: &'a str, group: &'a str, first_response: &'a str) -> Vec
         ("unlock_timeout", "0"),
         ("calendar_name", ""),
         ("comments", ""),
+        ("system_address_id", "1"),
+        ("salutation_id", "1"),
+        ("signature_id", "1"),
         ("valid", "1"),
     ]
 }
@@ -75,6 +78,30 @@ async fn an_admin_adds_a_queue_and_mistakes_are_shown_beside_their_fields() {
     assert!(page.contains(r#"<option value="2" selected>"#), "the follow-up option shows as stored");
     let list = text(root.get("/admin/queues").await).await;
     assert!(list.contains(&path) && list.contains("Printers"));
+
+    // Its replies signed with a signature of its own; one that does not exist is refused
+    // beside its list.
+    let short = QueueText {
+        id: 0,
+        name: "Printers team".into(),
+        text: "-- \nThe printer people".into(),
+        content_type: None,
+        comments: None,
+        valid: true,
+    };
+    let signature = w.store.save_queue_text(QueueTextKind::Signature, short, 1).await.unwrap();
+    let mut signed = queue_form("Printers", "1", "30");
+    signed.retain(|(k, _)| *k != "signature_id");
+    let forged = [signed.clone(), vec![("signature_id", "999")]].concat();
+    let r = root.form_post(&path, &forged).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(r).await.contains(r#"id="q-signature_id-error""#));
+    let chosen = signature.to_string();
+    signed.push(("signature_id", &chosen));
+    root.form_post(&path, &signed).await.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(w.store.queue(q.id).await.unwrap().unwrap().signature_id, signature);
+    let texts = w.store.reply_texts(q.id).await.unwrap();
+    assert_eq!(texts.signature.as_deref(), Some("-- \nThe printer people"), "replies from the queue are signed so");
 }
 
 #[tokio::test]

@@ -259,6 +259,9 @@ async fn customers_are_offered_only_the_queues_an_admin_left_open_to_them() {
         ("update_time", "0"),
         ("solution_time", "0"),
         ("unlock_timeout", "0"),
+        ("system_address_id", "1"),
+        ("salutation_id", "1"),
+        ("signature_id", "1"),
         ("valid", "1"),
     ];
     root.form_post("/admin/queues/3", &form).await.assert_status(StatusCode::SEE_OTHER);

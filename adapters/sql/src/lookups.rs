@@ -14,6 +14,7 @@ use crate::row::{Decoded, int, opt_int, opt_text, text};
 /// means everything, as OTRS's default setup lets them).
 const SELECT_QUEUE: &str = "SELECT id, name, group_id, unlock_timeout, first_response_time, update_time, \
      solution_time, calendar_name, comments, follow_up_id, follow_up_lock, valid_id, \
+     system_address_id, salutation_id, signature_id, \
      (SELECT p.customer_selectable FROM goats_queue_portal p WHERE p.queue_id = queue.id) AS customer_selectable, \
      (SELECT p.customer_closable FROM goats_queue_portal p WHERE p.queue_id = queue.id) AS customer_closable \
      FROM queue";
@@ -35,6 +36,9 @@ fn queue_from(r: &QueryResult) -> Decoded<Queue> {
         follow_up_lock: opt_int(r, "follow_up_lock")?.unwrap_or(0) == 1,
         customer_selectable: opt_int(r, "customer_selectable")?.unwrap_or(1) == 1,
         customer_closable: opt_int(r, "customer_closable")?.unwrap_or(1) == 1,
+        system_address_id: int(r, "system_address_id")? as i32,
+        salutation_id: int(r, "salutation_id")? as i32,
+        signature_id: int(r, "signature_id")? as i32,
         valid: Valid::is_valid(int(r, "valid_id")? as i32),
     })
 }
@@ -160,7 +164,7 @@ pub(crate) fn assignments(columns: &[&str]) -> String {
 }
 
 /// What an admin sets on a queue, written alike by INSERT and UPDATE.
-const QUEUE_SETTINGS: [&str; 10] = [
+const QUEUE_SETTINGS: [&str; 13] = [
     "name",
     "group_id",
     "unlock_timeout",
@@ -171,6 +175,9 @@ const QUEUE_SETTINGS: [&str; 10] = [
     "comments",
     "follow_up_id",
     "follow_up_lock",
+    "system_address_id",
+    "salutation_id",
+    "signature_id",
 ];
 
 fn queue_settings(name: String, q: &NewQueue) -> Vec<Value> {
@@ -185,6 +192,9 @@ fn queue_settings(name: String, q: &NewQueue) -> Vec<Value> {
         q.comments.clone().into(),
         q.follow_up.id().into(),
         i32::from(q.follow_up_lock).into(),
+        q.system_address_id.into(),
+        q.salutation_id.into(),
+        q.signature_id.into(),
     ]
 }
 
@@ -230,14 +240,9 @@ impl LookupRepository for Db {
 
     async fn create_queue(&self, q: NewQueue, by: UserId) -> DomainResult<QueueId> {
         let name = name_required(&q.name)?;
-        // New queues use the default system address, salutation and signature (id 1),
-        // as OTRS's admin form preselects.
-        let columns: Vec<&str> = QUEUE_SETTINGS
-            .into_iter()
-            .chain(["system_address_id", "salutation_id", "signature_id", "valid_id"])
-            .collect();
+        let columns: Vec<&str> = QUEUE_SETTINGS.into_iter().chain(["valid_id"]).collect();
         let mut values = queue_settings(name, &q);
-        values.extend([1.into(), 1.into(), 1.into(), 1.into()]);
+        values.push(1.into());
         let (sql, values) = audited_insert("queue", &columns, values, by, self.now());
         let _w = self.write_guard().await;
         let txn = self.conn.begin().await.map_err(to_domain)?;

@@ -19,7 +19,9 @@ use std::sync::Arc;
 use crate::error::{DomainError, DomainResult};
 use crate::model::*;
 use crate::permission::AgentPermissions;
-use crate::ports::{AgentRepository, CpuWork, CustomerRepository, GroupRepository, LookupRepository};
+use crate::ports::{
+    AgentRepository, AutoResponses, CpuWork, CustomerRepository, GroupRepository, LookupRepository, QueueTexts,
+};
 
 /// What administration works through.
 #[derive(Clone)]
@@ -30,6 +32,9 @@ pub struct AdminPorts {
     pub customers: Arc<dyn CustomerRepository>,
     /// Where new passwords are hashed, off the threads that serve requests.
     pub cpu: Arc<dyn CpuWork>,
+    /// The system addresses, salutations and signatures a queue may name.
+    pub addresses: Arc<dyn AutoResponses>,
+    pub texts: Arc<dyn QueueTexts>,
 }
 
 /// How many companies or contacts one search returns at most.
@@ -50,6 +55,9 @@ pub struct QueueChanges {
     pub follow_up_lock: Option<bool>,
     pub customer_selectable: Option<bool>,
     pub customer_closable: Option<bool>,
+    pub system_address_id: Option<i32>,
+    pub salutation_id: Option<i32>,
+    pub signature_id: Option<i32>,
     pub valid: Option<bool>,
 }
 

@@ -1,10 +1,11 @@
 //! Queues: the group that decides who reaches their tickets, escalation allowances,
-//! unlock timeout and calendar.
+//! unlock timeout and calendar, the address their mail leaves from and the salutation
+//! and signature their replies are framed with.
 
 use crate::error::{DomainError, DomainResult};
 use crate::model::*;
 use crate::permission::AgentPermissions;
-use crate::ports::NewQueue;
+use crate::ports::{NewQueue, QueueTextKind};
 
 use super::{AdminService, QueueChanges, checked_name};
 
@@ -42,6 +43,9 @@ impl AdminService {
             follow_up_lock: c.follow_up_lock.unwrap_or(q.follow_up_lock),
             customer_selectable: c.customer_selectable.unwrap_or(q.customer_selectable),
             customer_closable: c.customer_closable.unwrap_or(q.customer_closable),
+            system_address_id: c.system_address_id.unwrap_or(q.system_address_id),
+            salutation_id: c.salutation_id.unwrap_or(q.salutation_id),
+            signature_id: c.signature_id.unwrap_or(q.signature_id),
         };
         let merged = self.checked_queue(merged, Some(id)).await?;
         self.ports.lookups.update_queue(id, merged, actor.user_id).await?;
@@ -68,6 +72,20 @@ impl AdminService {
         }
         if !self.ports.groups.groups().await?.iter().any(|g| g.id == q.group_id) {
             return Err(DomainError::invalid("group_id", format!("there is no group {}", q.group_id)));
+        }
+        if !self.ports.addresses.all_system_addresses().await?.iter().any(|a| a.id == q.system_address_id) {
+            return Err(DomainError::invalid(
+                "system_address_id",
+                format!("there is no system address {}", q.system_address_id),
+            ));
+        }
+        for (field, kind, id) in [
+            ("salutation_id", QueueTextKind::Salutation, q.salutation_id),
+            ("signature_id", QueueTextKind::Signature, q.signature_id),
+        ] {
+            if !self.ports.texts.queue_texts(kind).await?.iter().any(|t| t.id == id) {
+                return Err(DomainError::invalid(field, format!("there is no {} {id}", kind.table())));
+            }
         }
         if let Some(other) = self.ports.lookups.queue_by_name(&q.name).await?
             && Some(other.id) != id

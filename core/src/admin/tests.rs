@@ -11,8 +11,10 @@ async fn setup() -> (MemoryStore, AdminService, AgentPermissions, AgentPermissio
         lookups: s.clone(),
         groups: s.clone(),
         agents: s.clone(),
-        customers: s,
+        customers: s.clone(),
         cpu: Arc::new(crate::ports::InlineCpu),
+        addresses: s.clone(),
+        texts: s,
     });
     let root = AgentPermissions::new(1, store.grants_for(1).await.unwrap());
     let nobody = AgentPermissions::new(9, []);

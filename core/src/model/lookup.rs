@@ -115,5 +115,10 @@ pub struct Queue {
     pub customer_selectable: bool,
     /// Whether customers may close its tickets from the portal.
     pub customer_closable: bool,
+    /// The system address its mail leaves from, and the salutation and signature its
+    /// replies open and close with.
+    pub system_address_id: i32,
+    pub salutation_id: i32,
+    pub signature_id: i32,
     pub valid: bool,
 }

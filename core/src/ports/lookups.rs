@@ -21,6 +21,11 @@ pub struct NewQueue {
     pub customer_selectable: bool,
     /// Whether customers may close its tickets from the portal.
     pub customer_closable: bool,
+    /// The system address its mail leaves from, and the salutation and signature its
+    /// replies open and close with (OTRS's defaults are 1 each).
+    pub system_address_id: i32,
+    pub salutation_id: i32,
+    pub signature_id: i32,
 }
 
 /// An address mail of a queue is sent from (OTRS `system_address`: `value0`, `value1`).

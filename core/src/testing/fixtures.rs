@@ -38,6 +38,9 @@ pub fn queue(name: &str, group_id: GroupId) -> NewQueue {
         follow_up_lock: false,
         customer_selectable: true,
         customer_closable: true,
+        system_address_id: 1,
+        salutation_id: 1,
+        signature_id: 1,
     }
 }
 

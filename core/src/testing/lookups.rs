@@ -41,6 +41,9 @@ impl LookupRepository for MemoryStore {
             follow_up_lock: q.follow_up_lock,
             customer_selectable: q.customer_selectable,
             customer_closable: q.customer_closable,
+            system_address_id: q.system_address_id,
+            salutation_id: q.salutation_id,
+            signature_id: q.signature_id,
             valid: true,
         });
         Ok(id)
@@ -110,6 +113,9 @@ impl LookupRepository for MemoryStore {
         x.follow_up_lock = q.follow_up_lock;
         x.customer_selectable = q.customer_selectable;
         x.customer_closable = q.customer_closable;
+        x.system_address_id = q.system_address_id;
+        x.salutation_id = q.salutation_id;
+        x.signature_id = q.signature_id;
         Ok(())
     }
 
@@ -150,13 +156,20 @@ impl LookupRepository for MemoryStore {
 
     /// OTRS's defaults: every queue has salutation 1, signature 1 and the empty answer.
     async fn reply_texts(&self, queue_id: QueueId) -> DomainResult<crate::ports::ReplyTexts> {
-        if !self.lock().queues.iter().any(|q| q.id == queue_id) {
+        let s = self.lock();
+        let Some(q) = s.queues.iter().find(|q| q.id == queue_id) else {
             return Ok(crate::ports::ReplyTexts::default());
-        }
+        };
+        // As the database joins them: only what is valid.
+        let text = |kind, id| {
+            s.queue_texts.iter().find(|(k, t)| *k == kind && t.id == id && t.valid).map(|(_, t)| t.text.clone())
+        };
+        let sender =
+            s.system_addresses.iter().find(|a| a.id == q.system_address_id && a.valid).map(|a| a.address.clone());
         Ok(crate::ports::ReplyTexts {
-            sender: Some(crate::ports::SystemAddress { email: "helpdesk@localhost".into(), name: "Help Desk".into() }),
-            salutation: Some("Hello <OTRS_CUSTOMER_REALNAME>,\n".into()),
-            signature: Some("\n-- \n<OTRS_Agent_UserFirstname> <OTRS_Agent_UserLastname>\n".into()),
+            sender,
+            salutation: text(crate::ports::QueueTextKind::Salutation, q.salutation_id),
+            signature: text(crate::ports::QueueTextKind::Signature, q.signature_id),
             templates: vec![crate::ports::StandardTemplate { id: 1, name: "empty answer".into(), text: String::new() }],
         })
     }

@@ -122,9 +122,13 @@ impl MemoryStore {
             (
                 crate::ports::QueueTextKind::Salutation,
                 "system standard salutation (en)",
-                "Dear <OTRS_CUSTOMER_REALNAME>,\n",
+                "Hello <OTRS_CUSTOMER_REALNAME>,\n",
             ),
-            (crate::ports::QueueTextKind::Signature, "system standard signature (en)", "\nYour Ticket-Team\n"),
+            (
+                crate::ports::QueueTextKind::Signature,
+                "system standard signature (en)",
+                "\n-- \n<OTRS_Agent_UserFirstname> <OTRS_Agent_UserLastname>\n",
+            ),
         ] {
             let text = crate::ports::QueueText {
                 id: 1,
@@ -151,6 +155,9 @@ impl MemoryStore {
                 follow_up_lock: false,
                 customer_selectable: true,
                 customer_closable: true,
+                system_address_id: 1,
+                salutation_id: 1,
+                signature_id: 1,
                 valid: true,
             });
         }

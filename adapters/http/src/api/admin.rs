@@ -46,6 +46,11 @@ struct AdminQueueDto {
     customer_selectable: bool,
     /// Whether customers may close its tickets from the portal.
     customer_closable: bool,
+    /// The system address its mail leaves from.
+    system_address_id: i32,
+    /// The salutation and signature its replies open and close with.
+    salutation_id: i32,
+    signature_id: i32,
     valid: bool,
 }
 
@@ -95,6 +100,9 @@ impl From<Queue> for AdminQueueDto {
             follow_up_lock: q.follow_up_lock,
             customer_selectable: q.customer_selectable,
             customer_closable: q.customer_closable,
+            system_address_id: q.system_address_id,
+            salutation_id: q.salutation_id,
+            signature_id: q.signature_id,
             valid: q.valid,
         }
     }
@@ -131,6 +139,13 @@ struct NewQueueDto {
     /// True when absent.
     #[oai(nullable)]
     customer_closable: Option<bool>,
+    /// 1 (OTRS's default address, salutation, signature) when absent.
+    #[oai(nullable)]
+    system_address_id: Option<i32>,
+    #[oai(nullable)]
+    salutation_id: Option<i32>,
+    #[oai(nullable)]
+    signature_id: Option<i32>,
 }
 
 #[derive(Object)]
@@ -160,6 +175,12 @@ struct QueuePatch {
     customer_selectable: Option<bool>,
     #[oai(nullable)]
     customer_closable: Option<bool>,
+    #[oai(nullable)]
+    system_address_id: Option<i32>,
+    #[oai(nullable)]
+    salutation_id: Option<i32>,
+    #[oai(nullable)]
+    signature_id: Option<i32>,
     #[oai(nullable)]
     valid: Option<bool>,
 }
@@ -441,6 +462,9 @@ impl AdminApi {
             follow_up_lock: b.follow_up_lock.unwrap_or(false),
             customer_selectable: b.customer_selectable.unwrap_or(true),
             customer_closable: b.customer_closable.unwrap_or(true),
+            system_address_id: b.system_address_id.unwrap_or(1),
+            salutation_id: b.salutation_id.unwrap_or(1),
+            signature_id: b.signature_id.unwrap_or(1),
         };
         Ok(CreatedQueue::Created(Json(self.state.admin.create_queue(&caller, queue).await?.into())))
     }
@@ -474,6 +498,9 @@ impl AdminApi {
             follow_up_lock: b.follow_up_lock,
             customer_selectable: b.customer_selectable,
             customer_closable: b.customer_closable,
+            system_address_id: b.system_address_id,
+            salutation_id: b.salutation_id,
+            signature_id: b.signature_id,
             valid: b.valid,
         };
         Ok(Json(self.state.admin.change_queue(&caller, id.0, changes).await?.into()))

@@ -82,6 +82,8 @@ pub async fn world() -> World {
             agents: Arc::new(store.clone()),
             customers: Arc::new(store.clone()),
             cpu: Arc::new(goats_core::ports::InlineCpu),
+            addresses: Arc::new(store.clone()),
+            texts: Arc::new(store.clone()),
         })),
         mail_admin: Arc::new(goats_core::admin::mail::MailAdmin::new(goats_core::admin::mail::MailAdminPorts {
             accounts: Arc::new(store.clone()),

@@ -6,7 +6,7 @@ use askama::Template;
 use goats_core::DomainError;
 use goats_core::admin::QueueChanges;
 use goats_core::model::{FollowUp, Group, Queue, QueueId};
-use goats_core::ports::NewQueue;
+use goats_core::ports::{NewQueue, QueueText, QueueTextKind, SystemAddressRecord};
 use poem::http::StatusCode;
 use poem::web::Path;
 use poem::{Response, handler};
@@ -30,6 +30,10 @@ struct QueueForm {
     follow_up_lock: bool,
     customer_selectable: bool,
     customer_closable: bool,
+    /// The ids of the system address, salutation and signature chosen, as sent.
+    system_address_id: String,
+    salutation_id: String,
+    signature_id: String,
     /// The minute fields by [`MINUTES`]' names.
     minutes: Vec<(&'static str, String)>,
     calendar_name: String,
@@ -46,6 +50,10 @@ impl QueueForm {
             follow_up_lock: false,
             customer_selectable: true,
             customer_closable: true,
+            // OTRS's admin form preselects its default address, salutation and signature.
+            system_address_id: "1".into(),
+            salutation_id: "1".into(),
+            signature_id: "1".into(),
             minutes: MINUTES.iter().map(|m| (*m, "0".to_string())).collect(),
             calendar_name: String::new(),
             comments: String::new(),
@@ -62,6 +70,9 @@ impl QueueForm {
             follow_up_lock: q.follow_up_lock,
             customer_selectable: q.customer_selectable,
             customer_closable: q.customer_closable,
+            system_address_id: q.system_address_id.to_string(),
+            salutation_id: q.salutation_id.to_string(),
+            signature_id: q.signature_id.to_string(),
             minutes: MINUTES.into_iter().zip(minutes).map(|(m, v)| (m, v.to_string())).collect(),
             calendar_name: q.calendar_name.clone().unwrap_or_default(),
             comments: q.comments.clone().unwrap_or_default(),
@@ -77,6 +88,9 @@ impl QueueForm {
             follow_up_lock: f.get("follow_up_lock") == "1",
             customer_selectable: f.get("customer_selectable") == "1",
             customer_closable: f.get("customer_closable") == "1",
+            system_address_id: f.get("system_address_id"),
+            salutation_id: f.get("salutation_id"),
+            signature_id: f.get("signature_id"),
             minutes: MINUTES.iter().map(|m| (*m, f.get(m))).collect(),
             calendar_name: f.get("calendar_name"),
             comments: f.get("comments"),
@@ -117,6 +131,10 @@ impl QueueForm {
             follow_up_lock: self.follow_up_lock,
             customer_selectable: self.customer_selectable,
             customer_closable: self.customer_closable,
+            // An id that is no number names nothing: the service refuses 0 beside its field.
+            system_address_id: self.system_address_id.parse().unwrap_or(0),
+            salutation_id: self.salutation_id.parse().unwrap_or(0),
+            signature_id: self.signature_id.parse().unwrap_or(0),
         })
     }
 }
@@ -154,6 +172,9 @@ struct QueuePage {
     errors: FieldErrors,
     groups: Vec<Group>,
     follow_ups: [(FollowUp, &'static str); 3],
+    addresses: Vec<SystemAddressRecord>,
+    salutations: Vec<QueueText>,
+    signatures: Vec<QueueText>,
 }
 
 impl QueuePage {
@@ -221,6 +242,9 @@ pub async fn update(desk: Desk, Path(id): Path<QueueId>, body: String) -> Result
                 follow_up_lock: Some(q.follow_up_lock),
                 customer_selectable: Some(q.customer_selectable),
                 customer_closable: Some(q.customer_closable),
+                system_address_id: Some(q.system_address_id),
+                salutation_id: Some(q.salutation_id),
+                signature_id: Some(q.signature_id),
                 valid: Some(form.valid),
             };
             desk.state.admin.change_queue(&desk.perms, id, changes).await.map_err(|e| field_errors(&desk, e))
@@ -247,6 +271,9 @@ fn field_errors(desk: &Desk, e: DomainError) -> Result<FieldErrors, PageError> {
         DomainError::Invalid { field: "name", .. } => errors.add("name", tr.t("admin-queue-error-name")),
         DomainError::Invalid { field: "group_id", .. } => errors.add("group_id", tr.t("admin-queue-error-group")),
         DomainError::Invalid { field: "comments", .. } => errors.add("comments", tr.t("admin-error-comments")),
+        DomainError::Invalid { field: field @ ("system_address_id" | "salutation_id" | "signature_id"), .. } => {
+            errors.add(field, tr.t("admin-queue-error-choice"))
+        }
         DomainError::Invalid { field, .. } if MINUTES.contains(&field) => {
             errors.add(field, tr.t("admin-queue-error-minutes"))
         }
@@ -264,7 +291,12 @@ async fn render(
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let groups = desk.state.admin.groups(&desk.perms).await.map_err(|e| PageError::from_domain(desk, e))?;
+    let fail = |e| PageError::from_domain(desk, e);
+    let groups = desk.state.admin.groups(&desk.perms).await.map_err(fail)?;
+    let mail = &desk.state.mail_admin;
+    let addresses = mail.system_addresses(&desk.perms).await.map_err(fail)?;
+    let salutations = mail.queue_texts(&desk.perms, QueueTextKind::Salutation).await.map_err(fail)?;
+    let signatures = mail.queue_texts(&desk.perms, QueueTextKind::Signature).await.map_err(fail)?;
     let title = match current {
         Some(q) => desk.tr().v("admin-queue-title", &q.name),
         None => desk.tr().t("admin-queue-new-title"),
@@ -280,6 +312,9 @@ async fn render(
             (FollowUp::Reject, "admin-queue-follow-up-reject"),
             (FollowUp::NewTicket, "admin-queue-follow-up-new-ticket"),
         ],
+        addresses,
+        salutations,
+        signatures,
     };
     Ok(html_status(&page, status))
 }
