@@ -86,7 +86,7 @@ impl AdminService {
         granted: bool,
     ) -> DomainResult<()> {
         self.agent(actor, agent).await?;
-        self.group(group).await?;
+        self.group_by_id(group).await?;
         if granted {
             self.ports.groups.grant_user(agent, group, permission, actor.user_id).await
         } else {

@@ -30,19 +30,19 @@ impl AdminService {
             return Err(DomainError::Conflict(format!("a group named {name} exists")));
         }
         let id = self.ports.groups.create_group(&name, comments.as_deref(), actor.user_id).await?;
-        self.group(id).await
+        self.group_by_id(id).await
     }
 
     /// Switches a group on or off. The admin group stays: without it no one could
     /// administer anything.
     pub async fn set_group_valid(&self, actor: &AgentPermissions, id: GroupId, valid: bool) -> DomainResult<Group> {
         Self::check(actor)?;
-        self.group(id).await?;
+        self.group_by_id(id).await?;
         if id == ADMIN_GROUP_ID && !valid {
             return Err(DomainError::invalid("valid", "the admin group cannot be set invalid"));
         }
         self.ports.groups.set_group_valid(id, valid, actor.user_id).await?;
-        self.group(id).await
+        self.group_by_id(id).await
     }
 
     /// Renames a group, rewrites its comments and switches it on or off, all checked
@@ -56,7 +56,7 @@ impl AdminService {
         valid: bool,
     ) -> DomainResult<Group> {
         Self::check(actor)?;
-        let current = self.group(id).await?;
+        let current = self.group_by_id(id).await?;
         let name = checked_name(name)?;
         let comments = checked_comments(comments)?;
         if self.ports.groups.groups().await?.iter().any(|g| g.name == name && g.id != id) {
@@ -69,10 +69,15 @@ impl AdminService {
         if valid != current.valid {
             self.ports.groups.set_group_valid(id, valid, actor.user_id).await?;
         }
-        self.group(id).await
+        self.group_by_id(id).await
     }
 
-    pub(super) async fn group(&self, id: GroupId) -> DomainResult<Group> {
+    pub async fn group(&self, actor: &AgentPermissions, id: GroupId) -> DomainResult<Group> {
+        Self::check(actor)?;
+        self.group_by_id(id).await
+    }
+
+    pub(super) async fn group_by_id(&self, id: GroupId) -> DomainResult<Group> {
         self.ports
             .groups
             .groups()
@@ -249,7 +254,7 @@ impl AdminService {
         permission: Permission,
     ) -> DomainResult<()> {
         self.role(actor, role).await?;
-        self.group(group).await?;
+        self.group_by_id(group).await?;
         self.ports.groups.grant_role(role, group, permission, actor.user_id).await
     }
 

@@ -64,11 +64,7 @@ pub async fn update(desk: Desk, Path(id): Path<GroupId>, body: String) -> Result
 }
 
 async fn group(desk: &Desk, id: GroupId) -> Result<Group, PageError> {
-    let groups = desk.state.admin.groups(&desk.perms).await.map_err(|e| PageError::from_domain(desk, e))?;
-    groups
-        .into_iter()
-        .find(|g| g.id == id)
-        .ok_or_else(|| PageError::from_domain(desk, DomainError::not_found("group", id)))
+    desk.state.admin.group(&desk.perms, id).await.map_err(|e| PageError::from_domain(desk, e))
 }
 
 fn saved(desk: &Desk, g: &Group, key: &str) -> Response {

@@ -75,12 +75,7 @@ pub async fn new_form(desk: Desk, uri: &Uri) -> Response {
 #[handler]
 pub async fn edit(desk: Desk, uri: &Uri, Path(id): Path<i32>) -> Result<Response, PageError> {
     let kind = Kind::of(uri);
-    let stored = desk
-        .state
-        .mail_admin
-        .queue_text(&desk.perms, kind.0, id)
-        .await
-        .map_err(|e| PageError::from_domain(&desk, e))?;
+    let stored = stored(&desk, kind, id).await?;
     Ok(render(&desk, kind, Some(&stored.name), stored.clone(), FieldErrors::default(), StatusCode::OK))
 }
 
@@ -95,15 +90,14 @@ pub async fn update(desk: Desk, uri: &Uri, Path(id): Path<i32>, body: String) ->
     let kind = Kind::of(uri);
     // It must exist (and the agent be an admin) before the form is read; what the form
     // does not edit (the content type) stays as stored.
-    let stored = desk
-        .state
-        .mail_admin
-        .queue_text(&desk.perms, kind.0, id)
-        .await
-        .map_err(|e| PageError::from_domain(&desk, e))?;
+    let stored = stored(&desk, kind, id).await?;
     let f = FormText::parse(&body);
     let form = read(&f, id, stored.content_type.clone(), f.get("valid") == "1");
     save(desk, kind, Some(&stored.name), form).await
+}
+
+async fn stored(desk: &Desk, kind: Kind, id: i32) -> Result<QueueText, PageError> {
+    desk.state.mail_admin.queue_text(&desk.perms, kind.0, id).await.map_err(|e| PageError::from_domain(desk, e))
 }
 
 fn read(f: &FormText, id: i32, content_type: Option<String>, valid: bool) -> QueueText {
