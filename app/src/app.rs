@@ -119,6 +119,7 @@ impl App {
             agents: people.clone(),
             counter: store.clone(),
             dynamic_fields: store.clone(),
+            services: store.clone(),
             clock: clock.clone(),
         };
         let calendars = config.calendars()?;
@@ -163,6 +164,7 @@ impl App {
             cpu: cpu.clone(),
             addresses: store.clone(),
             texts: store.clone(),
+            services: store.clone(),
         }));
         let refresh_ttl = Duration::days(config.auth.refresh_token_days);
         let auth = Arc::new(

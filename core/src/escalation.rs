@@ -99,7 +99,7 @@ pub struct Escalation {
 }
 
 /// The four `ticket` columns as Unix epochs, 0 where unset.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct EscalationColumns {
     pub escalation_time: i64,
     pub response_time: i64,

@@ -49,6 +49,8 @@ pub enum HistoryType {
     Subscribe = 35,
     Unsubscribe = 36,
     TypeUpdate = 37,
+    ServiceUpdate = 38,
+    SLAUpdate = 39,
     TitleUpdate = 50,
 }
 
@@ -174,6 +176,15 @@ pub mod names {
     }
     /// `%%<new type>%%<new id>%%<old type>%%<old id>`
     pub fn type_update(new: &str, new_id: i32, old: &str, old_id: i32) -> String {
+        format!("%%{new}%%{new_id}%%{old}%%{old_id}")
+    }
+    /// `%%<new>%%<new id>%%<old>%%<old id>` of a service or SLA, `NULL` and an empty id
+    /// standing for none.
+    pub fn service_or_sla_update(new: Option<(&str, i32)>, old: Option<(&str, i32)>) -> String {
+        let part = |v: Option<(&str, i32)>| {
+            v.map_or(("NULL".to_string(), String::new()), |(n, id)| (n.to_string(), id.to_string()))
+        };
+        let ((new, new_id), (old, old_id)) = (part(new), part(old));
         format!("%%{new}%%{new_id}%%{old}%%{old_id}")
     }
     /// Article history carries a short comment: `%%Note` for notes, `%%` otherwise.

@@ -37,6 +37,7 @@ impl Backend {
                     cpu: Arc::new(InlineCpu),
                     addresses: store.clone(),
                     texts: store.clone(),
+                    services: store.clone(),
                 };
                 let root = AgentPermissions::new(1, store.grants_for(1).await.expect("root's grants"));
                 Opened { backend: self, tickets: store.ticket_ports(), admin, root, database: None }
@@ -53,7 +54,8 @@ impl Backend {
                     customers: store.clone(),
                     cpu: Arc::new(InlineCpu),
                     addresses: store.clone(),
-                    texts: store,
+                    texts: store.clone(),
+                    services: store,
                 };
                 let root = AgentPermissions::new(1, db.grants_for(1).await.expect("root's grants"));
                 Opened { backend: self, tickets: ticket_ports(&db, clock), admin, root, database: Some((db, t)) }

@@ -16,7 +16,8 @@ pub fn ticket_ports(db: &Db, clock: Arc<dyn Clock>) -> TicketPorts {
         lookups: p.clone(),
         agents: p.clone(),
         counter: p.clone(),
-        dynamic_fields: p,
+        dynamic_fields: p.clone(),
+        services: p,
         clock,
     }
 }

@@ -7,11 +7,13 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use goats_core::DomainError;
-use goats_core::admin::{AdminService, AgentChanges, AgentInput, QueueChanges};
+use goats_core::admin::{AdminService, AgentChanges, AgentInput, QueueChanges, ServiceInput};
+use goats_core::escalation::Allowance;
 use goats_core::model::*;
 use goats_core::permission::{AgentPermissions, Permission};
 use goats_core::ports::LookupKind;
 use goats_core::testing::FixedClock;
+use goats_core::tickets::{Precondition, TicketChange};
 use goats_tests::backends::{answer, assert_stores_agree};
 use goats_tests::{Backend, Opened};
 
@@ -263,6 +265,75 @@ async fn customers(admin: &AdminService, root: &AgentPermissions, lines: &mut Ve
     }
 }
 
+async fn services_and_slas(o: &Opened, admin: &AdminService, root: &AgentPermissions, lines: &mut Vec<String>) {
+    let input = |name: &str, parent: Option<ServiceId>| ServiceInput {
+        name: name.into(),
+        parent_id: parent,
+        comments: Some("  ".into()),
+        valid: true,
+    };
+    let email = admin.save_service(root, 0, input("Email", None)).await.expect("service");
+    let outlook = admin.save_service(root, 0, input("Outlook", Some(email))).await.expect("service");
+    admin.save_service(root, 0, input("100% Calendar", Some(outlook))).await.expect("service");
+    let phone = admin.save_service(root, 0, input("Phone", None)).await.expect("service");
+    admin.save_service(root, 0, input("Emailing", None)).await.expect("service");
+    lines.push(format!("a service twice: {}", refused(admin.save_service(root, 0, input("Phone", None)).await)));
+    admin.save_service(root, email, input("Mail", None)).await.expect("rename");
+    let services = admin.services(root).await.expect("services");
+    let services: Vec<String> = services.iter().map(|s| format!("{} {:?} {}", s.name, s.comments, s.valid)).collect();
+    lines.push(format!("services: {}", services.join(", ")));
+
+    let gold = Sla {
+        name: "Gold".into(),
+        calendar_name: Some("2".into()),
+        first_response: Allowance { minutes: 30, notify_percent: 80 },
+        update: Allowance { minutes: 0, notify_percent: 0 },
+        solution: Allowance { minutes: 480, notify_percent: 90 },
+        service_ids: vec![phone, email],
+        comments: Some("Paying customers".into()),
+        valid: true,
+        ..Default::default()
+    };
+    let gold = admin.save_sla(root, gold).await.expect("sla");
+    let bronze = Sla { name: "bronze".into(), service_ids: vec![phone], valid: true, ..Default::default() };
+    admin.save_sla(root, bronze).await.expect("sla");
+    lines.push(format!(
+        "an SLA twice: {}",
+        refused(admin.save_sla(root, Sla { name: "Gold".into(), ..Default::default() }).await)
+    ));
+    let slas = admin.slas(root).await.expect("slas");
+    let slas: Vec<String> = slas
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {:?} {:?} {:?} {:?} {:?}",
+                s.name,
+                s.calendar_name,
+                s.policy(),
+                s.service_ids,
+                s.comments,
+                s.valid
+            )
+        })
+        .collect();
+    lines.push(format!("slas: {}", slas.join(" | ")));
+
+    let tickets = o.ticket_service();
+    let t = tickets.create(root, goats_core::testing::phoned_ticket(2)).await.expect("ticket");
+    let set = vec![TicketChange::Service(Some(email)), TicketChange::Sla(Some(gold))];
+    let t1 = tickets.change_all(root, t.id, set, Precondition::None).await.expect("service and SLA");
+    lines.push(format!("the ticket's service and SLA: {:?} {:?}", t1.service, t1.sla));
+    let t2 = tickets.change(root, t.id, TicketChange::Service(Some(outlook))).await.expect("other service");
+    lines.push(format!("moved to a service without the SLA: {:?} {:?}", t2.service, t2.sla));
+    let history = tickets.history(root, t.id).await.expect("history");
+    let history: Vec<String> = history
+        .iter()
+        .filter(|h| h.history_type.ends_with("Update") && !h.history_type.starts_with("State"))
+        .map(|h| format!("{} {}", h.history_type, h.name))
+        .collect();
+    lines.push(format!("history: {}", history.join(" | ")));
+}
+
 /// Every answer the scenario asks for, one line each.
 async fn transcript(backend: Backend) -> Vec<String> {
     let o = backend.open(Arc::new(FixedClock::at(start()))).await;
@@ -272,6 +343,7 @@ async fn transcript(backend: Backend) -> Vec<String> {
     people(&o, &admin, &root, &mut lines).await;
     queues_and_lookups(&o, &admin, &root, &mut lines).await;
     customers(&admin, &root, &mut lines).await;
+    services_and_slas(&o, &admin, &root, &mut lines).await;
     o.close().await;
     lines
 }
@@ -300,6 +372,16 @@ async fn every_store_administers_alike() {
     assert_eq!(answer(&memory, "contacts \"a\" up to 2"), "Abe (Abe Zorn), ann (Ann Archer)");
     assert_eq!(answer(&memory, "contacts \"  dunn \" up to 10"), "dora (Dora Dunn)");
     assert_eq!(answer(&memory, "contacts \"_\" up to 10"), "");
+    assert_eq!(answer(&memory, "a service twice"), "conflict");
+    assert_eq!(
+        answer(&memory, "services"),
+        "Emailing None true, Mail None true, Mail::Outlook None true, Mail::Outlook::100% Calendar None true, Phone None true"
+    );
+    assert_eq!(answer(&memory, "an SLA twice"), "conflict");
+    assert!(answer(&memory, "slas").starts_with("bronze None"), "in any case");
+    assert_eq!(answer(&memory, "the ticket's service and SLA"), "Some(\"Mail\") Some(\"Gold\")");
+    assert_eq!(answer(&memory, "moved to a service without the SLA"), "Some(\"Mail::Outlook\") None");
+    assert!(answer(&memory, "history").contains(&format!("SLAUpdate %%NULL%%%%Gold%%{}", 1)));
 
     assert_stores_agree(&memory, transcript).await;
 }

@@ -166,3 +166,44 @@ async fn run_the_jobs_twice(engine: Engine, one: &Db, two: &Db) {
     assert!(schedule.forget_claims(start + Duration::days(1)).await.unwrap() >= 1);
     assert!(schedule.claim("test:once", start).await.unwrap());
 }
+
+#[tokio::test]
+async fn an_sla_times_its_tickets_on_every_engine() {
+    use goats_core::escalation::Allowance;
+    use goats_core::ports::ServiceCatalog;
+    for engine in Engine::ALL {
+        let t = TestDatabase::create(engine).await;
+        let db = t.connect().await;
+        migrate(&db).await.unwrap();
+        let start: DateTime<Utc> = DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap();
+        let clock = Arc::new(FixedClock::at(start));
+        let s = ticket_service(&db, clock.clone());
+        let root = AgentPermissions::new(1, db.grants_for(1).await.unwrap());
+        let service = Service { name: "Email".into(), valid: true, ..Default::default() };
+        let service = db.save_service(service, 1).await.unwrap();
+        let sla = Sla {
+            name: "Gold".into(),
+            first_response: Allowance { minutes: 15, notify_percent: 0 },
+            solution: Allowance { minutes: 120, notify_percent: 50 },
+            service_ids: vec![service],
+            valid: true,
+            ..Default::default()
+        };
+        let sla = db.save_sla(sla, 1).await.unwrap();
+        // Queue 4 has no times of its own: only the SLA's can make it escalate.
+        let ticket = s.create(&root, phoned_ticket(4)).await.unwrap();
+        let set = vec![TicketChange::Service(Some(service)), TicketChange::Sla(Some(sla))];
+        s.change_all(&root, ticket.id, set, goats_core::tickets::Precondition::None).await.unwrap();
+        let bus = RecordingBus::default();
+        EscalationIndexer::new(ports(&db, clock.clone(), &bus), always()).run().await.unwrap();
+        let cols = escalation_columns(&db, ticket.id).await;
+        let created = ticket.created;
+        assert_eq!(cols[1], (created + Duration::minutes(15)).timestamp(), "{engine:?}: response");
+        assert_eq!(cols[3], (created + Duration::minutes(120)).timestamp(), "{engine:?}: solution");
+        let read = TicketRepository::get(&db, ticket.id).await.unwrap().unwrap();
+        assert_eq!((read.service.as_deref(), read.sla.as_deref()), (Some("Email"), Some("Gold")), "{engine:?}");
+        assert_eq!([read.escalation.escalation_time, read.escalation.response_time], [cols[0], cols[1]]);
+        db.close().await;
+        t.drop_database().await;
+    }
+}

@@ -460,6 +460,8 @@ async fn a_failing_creation_fails_alone() {
                     state_id: 1,
                     priority_id: 3,
                     type_id: 1,
+                    service_id: None,
+                    sla_id: None,
                     lock: Lock::Unlock,
                     owner_id: 1,
                     responsible_id: 1,
@@ -1258,7 +1260,8 @@ async fn administration_on_every_engine() {
             customers: s.clone(),
             cpu: Arc::new(InlineCpu),
             addresses: s.clone(),
-            texts: s,
+            texts: s.clone(),
+            services: s,
         });
         let root = root(&db).await;
 

@@ -97,11 +97,12 @@ impl Write for Creation {
     }
 }
 
-const TICKET_COLUMNS: &str = "tn, title, queue_id, ticket_lock_id, type_id, user_id, responsible_user_id, \
-                              ticket_priority_id, ticket_state_id, customer_id, customer_user_id, timeout, until_time, \
+const TICKET_COLUMNS: &str = "tn, title, queue_id, ticket_lock_id, type_id, service_id, sla_id, user_id, \
+                              responsible_user_id, ticket_priority_id, ticket_state_id, customer_id, customer_user_id, \
+                              timeout, until_time, \
                               escalation_time, escalation_update_time, escalation_response_time, \
                               escalation_solution_time, archive_flag, create_time, create_by, change_time, change_by";
-const TICKET_ROW: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, ?, ?, ?, ?)";
+const TICKET_ROW: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, ?, ?, ?, ?)";
 
 /// `now`: the creation time, whole seconds.
 fn ticket_values(d: &TicketDraft, by: UserId, now: NaiveDateTime) -> Vec<Value> {
@@ -111,6 +112,8 @@ fn ticket_values(d: &TicketDraft, by: UserId, now: NaiveDateTime) -> Vec<Value> 
         d.queue_id.into(),
         d.lock.id().into(),
         d.type_id.into(),
+        d.service_id.into(),
+        d.sla_id.into(),
         d.owner_id.into(),
         d.responsible_id.into(),
         d.priority_id.into(),

@@ -29,6 +29,7 @@ mod row;
 mod schedule;
 pub mod schema;
 pub mod seed;
+mod services;
 mod shared_commit;
 mod sysconfig;
 mod tickets;

@@ -137,7 +137,7 @@ impl Db {
 }
 
 /// An INSERT that also fills OTRS's audit columns.
-fn audited_insert(
+pub(crate) fn audited_insert(
     table: &str,
     columns: &[&str],
     mut values: Vec<Value>,

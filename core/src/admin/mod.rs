@@ -1,5 +1,5 @@
-//! Administration: the queues, states, priorities, types, groups, roles and agents an
-//! OTRS admin maintains. Every operation needs `rw` on the admin group. Nothing is
+//! Administration: the queues, states, priorities, types, groups, roles, agents,
+//! services and SLAs an OTRS admin maintains. Every operation needs `rw` on the admin group. Nothing is
 //! deleted, only set invalid, as OTRS does, so history and old tickets keep their
 //! references.
 
@@ -13,6 +13,7 @@ pub mod mail;
 pub mod notifications;
 mod queue_texts;
 mod queues;
+mod services;
 
 use std::sync::Arc;
 
@@ -21,7 +22,10 @@ use crate::model::*;
 use crate::permission::AgentPermissions;
 use crate::ports::{
     AgentRepository, AutoResponses, CpuWork, CustomerRepository, GroupRepository, LookupRepository, QueueTexts,
+    ServiceCatalog,
 };
+
+pub use services::ServiceInput;
 
 /// What administration works through.
 #[derive(Clone)]
@@ -35,6 +39,7 @@ pub struct AdminPorts {
     /// The system addresses, salutations and signatures a queue may name.
     pub addresses: Arc<dyn AutoResponses>,
     pub texts: Arc<dyn QueueTexts>,
+    pub services: Arc<dyn ServiceCatalog>,
 }
 
 /// How many companies or contacts one search returns at most.

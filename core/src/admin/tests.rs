@@ -14,7 +14,8 @@ async fn setup() -> (MemoryStore, AdminService, AgentPermissions, AgentPermissio
         customers: s.clone(),
         cpu: Arc::new(crate::ports::InlineCpu),
         addresses: s.clone(),
-        texts: s,
+        texts: s.clone(),
+        services: s,
     });
     let root = AgentPermissions::new(1, store.grants_for(1).await.unwrap());
     let nobody = AgentPermissions::new(9, []);
@@ -203,4 +204,76 @@ async fn an_admin_cannot_take_away_the_administration_a_role_gives_them() {
     // root's own grant is root's: root may take the role away from boss.
     admin.set_role_members(&root, admins.id, &Default::default()).await.unwrap();
     assert!(!AgentPermissions::new(boss.id, store.grants_for(boss.id).await.unwrap()).is_admin());
+}
+
+#[tokio::test]
+async fn services_are_named_by_their_path_and_renaming_one_takes_those_below_along() {
+    let (_, admin, root, nobody) = setup().await;
+    let input = |name: &str, parent: Option<ServiceId>| ServiceInput {
+        name: name.into(),
+        parent_id: parent,
+        comments: None,
+        valid: true,
+    };
+    let email = admin.save_service(&root, 0, input("Email", None)).await.unwrap();
+    let outlook = admin.save_service(&root, 0, input("Outlook", Some(email))).await.unwrap();
+    let calendar = admin.save_service(&root, 0, input("Calendar", Some(outlook))).await.unwrap();
+    assert_eq!(admin.service(&root, calendar).await.unwrap().name, "Email::Outlook::Calendar");
+
+    let twice = admin.save_service(&root, 0, input("Outlook", Some(email))).await;
+    assert!(matches!(twice, Err(DomainError::Conflict(_))), "{twice:?}");
+    let path = admin.save_service(&root, 0, input("Email::Thunderbird", None)).await;
+    assert!(matches!(path, Err(DomainError::Invalid { field: "name", .. })));
+    let lost = admin.save_service(&root, 0, input("Lost", Some(99))).await;
+    assert!(matches!(lost, Err(DomainError::Invalid { field: "parent_id", .. })));
+    let circle = admin.save_service(&root, email, input("Email", Some(calendar))).await;
+    assert!(matches!(circle, Err(DomainError::Invalid { field: "parent_id", .. })), "{circle:?}");
+    let long = admin.save_service(&root, email, input(&"x".repeat(190), None)).await;
+    assert!(matches!(long, Err(DomainError::Invalid { field: "name", .. })), "the services below would not fit");
+
+    admin.save_service(&root, email, input("Mail", None)).await.unwrap();
+    let names: Vec<String> = admin.services(&root).await.unwrap().into_iter().map(|s| s.name).collect();
+    assert_eq!(names, ["Mail", "Mail::Outlook", "Mail::Outlook::Calendar"]);
+    let off = ServiceInput { valid: false, ..input("Calendar", Some(outlook)) };
+    admin.save_service(&root, calendar, off).await.unwrap();
+    assert!(!admin.service(&root, calendar).await.unwrap().valid, "set invalid, not deleted");
+    assert!(matches!(admin.services(&nobody).await, Err(DomainError::PermissionDenied(_))));
+}
+
+#[tokio::test]
+async fn slas_are_checked_before_they_are_stored_with_their_services() {
+    use crate::escalation::Allowance;
+    let (_, admin, root, nobody) = setup().await;
+    let input = ServiceInput { name: "Email".into(), valid: true, ..Default::default() };
+    let email = admin.save_service(&root, 0, input).await.unwrap();
+    let gold = Sla {
+        name: " Gold ".into(),
+        calendar_name: Some(" ".into()),
+        first_response: Allowance { minutes: 30, notify_percent: 80 },
+        solution: Allowance { minutes: 480, notify_percent: 0 },
+        service_ids: vec![email, email],
+        valid: true,
+        ..Default::default()
+    };
+    let id = admin.save_sla(&root, gold.clone()).await.unwrap();
+    let stored = admin.sla(&root, id).await.unwrap();
+    assert_eq!((stored.name.as_str(), stored.calendar_name.as_deref()), ("Gold", None));
+    assert_eq!(stored.service_ids, vec![email]);
+    assert_eq!(stored.policy().first_response, Allowance { minutes: 30, notify_percent: 80 });
+
+    let twice = admin.save_sla(&root, gold.clone()).await;
+    assert!(matches!(twice, Err(DomainError::Conflict(_))));
+    let negative = Sla { name: "Tin".into(), update: Allowance { minutes: -1, notify_percent: 0 }, ..gold.clone() };
+    assert!(matches!(admin.save_sla(&root, negative).await, Err(DomainError::Invalid { field: "update", .. })));
+    let over = Sla { name: "Tin".into(), solution: Allowance { minutes: 5, notify_percent: 101 }, ..gold.clone() };
+    assert!(matches!(admin.save_sla(&root, over).await, Err(DomainError::Invalid { field: "solution", .. })));
+    let nowhere = Sla { name: "Tin".into(), service_ids: vec![404], ..gold.clone() };
+    assert!(matches!(admin.save_sla(&root, nowhere).await, Err(DomainError::Invalid { field: "service_ids", .. })));
+    assert_eq!(admin.slas(&root).await.unwrap().len(), 1, "nothing refused was stored");
+
+    let unlinked = Sla { id, service_ids: vec![], valid: false, ..stored };
+    admin.save_sla(&root, unlinked).await.unwrap();
+    let after = admin.sla(&root, id).await.unwrap();
+    assert!(after.service_ids.is_empty() && !after.valid);
+    assert!(matches!(admin.save_sla(&nobody, gold).await, Err(DomainError::PermissionDenied(_))));
 }

@@ -8,6 +8,7 @@ mod link;
 mod lookup;
 mod page;
 mod people;
+mod service;
 mod state;
 mod ticket;
 
@@ -21,6 +22,7 @@ pub use link::{LinkKind, LinkedTicket};
 pub use lookup::{FollowUp, Lock, Priority, Queue, TicketType, Valid};
 pub use page::{Page, PageRequest};
 pub use people::{Agent, Group, GroupGrant, Role};
+pub use service::{SERVICE_SEPARATOR, Service, Sla};
 pub use state::{StateType, TicketState};
 pub use ticket::{NewTicket, SortDirection, Ticket, TicketFilter, TicketSort, TicketSortField};
 
@@ -33,3 +35,5 @@ pub type RoleId = i32;
 pub type StateId = i32;
 pub type PriorityId = i32;
 pub type TypeId = i32;
+pub type ServiceId = i32;
+pub type SlaId = i32;

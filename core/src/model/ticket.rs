@@ -1,9 +1,10 @@
 use chrono::{DateTime, Utc};
 
 use super::{
-    Article, DynamicFieldValue, FieldFilter, Lock, NewArticle, PriorityId, QueueId, StateId, StateType, TicketId,
-    TypeId, UserId,
+    Article, DynamicFieldValue, FieldFilter, Lock, NewArticle, PriorityId, QueueId, ServiceId, SlaId, StateId,
+    StateType, TicketId, TypeId, UserId,
 };
+use crate::escalation::EscalationColumns;
 
 /// A ticket as OTRS stores it in `ticket`, with its lookups resolved to names.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -19,6 +20,10 @@ pub struct Ticket {
     pub priority_id: PriorityId,
     pub priority: String,
     pub type_id: Option<TypeId>,
+    pub service_id: Option<ServiceId>,
+    pub service: Option<String>,
+    pub sla_id: Option<SlaId>,
+    pub sla: Option<String>,
     pub lock: Lock,
     pub owner_id: UserId,
     pub responsible_id: UserId,
@@ -26,6 +31,8 @@ pub struct Ticket {
     pub customer_user_id: Option<String>,
     /// Pending time as a Unix epoch; 0 when none is set.
     pub until_time: i64,
+    /// When it escalates, as the escalation job last computed it.
+    pub escalation: EscalationColumns,
     pub created: DateTime<Utc>,
     pub changed: DateTime<Utc>,
     /// Grows with every recorded change (the newest history row's id): what an ETag is

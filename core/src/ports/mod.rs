@@ -11,6 +11,7 @@ mod mail;
 mod notifications;
 mod people;
 mod schedule;
+mod services;
 mod tickets;
 
 use async_trait::async_trait;
@@ -25,6 +26,7 @@ pub use mail::*;
 pub use notifications::*;
 pub use people::*;
 pub use schedule::*;
+pub use services::*;
 pub use tickets::*;
 
 /// Whether a backing service (the database) answers right now; drives `/readyz`.

@@ -22,6 +22,8 @@ pub struct TicketDraft {
     pub state_id: StateId,
     pub priority_id: PriorityId,
     pub type_id: TypeId,
+    pub service_id: Option<ServiceId>,
+    pub sla_id: Option<SlaId>,
     pub lock: Lock,
     pub owner_id: UserId,
     pub responsible_id: UserId,

@@ -254,3 +254,40 @@ async fn escalation_columns_follow_the_ticket_and_each_deadline_is_announced_onc
     indexer.run().await.unwrap();
     assert_eq!(w.store.escalation_columns(t.id), Default::default());
 }
+
+#[tokio::test]
+async fn an_sla_on_a_ticket_replaces_its_queues_times_until_it_is_taken_off() {
+    use crate::ports::ServiceCatalog;
+    let w = World::new().await;
+    w.store.set_queue_escalation(4, office_policy());
+    let service = Service { name: "Email".into(), valid: true, ..Default::default() };
+    let service = w.store.save_service(service, 1).await.unwrap();
+    let sla = Sla {
+        name: "Gold".into(),
+        first_response: Allowance { minutes: 15, notify_percent: 0 },
+        service_ids: vec![service],
+        valid: true,
+        ..Default::default()
+    };
+    let sla = w.store.save_sla(sla, 1).await.unwrap();
+    let t = w.ticket(4).await;
+    let indexer = EscalationIndexer::new(w.ports(), Calendars::default());
+
+    indexer.run().await.unwrap();
+    assert_eq!(w.store.escalation_columns(t.id).response_time, w.later(60).timestamp(), "the queue's hour");
+    w.change(t.id, TicketChange::Service(Some(service))).await;
+    w.change(t.id, TicketChange::Sla(Some(sla))).await;
+    indexer.run().await.unwrap();
+    let columns = w.store.escalation_columns(t.id);
+    assert_eq!(columns.response_time, w.later(15).timestamp(), "the SLA's quarter of an hour");
+    assert_eq!((columns.update_time, columns.solution_time), (0, 0), "the SLA sets no other clock");
+    assert_eq!(w.get(t.id).await.escalation, columns, "the ticket tells its deadlines");
+
+    w.clock.advance(Duration::minutes(16));
+    indexer.run().await.unwrap();
+    assert!(matches!(w.bus.take().as_slice(), [Event::Escalated { clock: EscalationKind::FirstResponse, .. }]));
+
+    w.change(t.id, TicketChange::Sla(None)).await;
+    indexer.run().await.unwrap();
+    assert_eq!(w.store.escalation_columns(t.id).response_time, w.later(60).timestamp(), "the queue's again");
+}

@@ -13,6 +13,7 @@ mod notifications;
 mod people;
 mod queue_texts;
 mod schedule;
+mod services;
 mod tickets;
 mod tokens;
 
@@ -80,6 +81,8 @@ struct State {
     personal_queues: Vec<(UserId, QueueId)>,
     dynamic_fields: Vec<(TicketId, DynamicFieldValue)>,
     dynamic_field_defs: Vec<FieldDefinition>,
+    services: Vec<Service>,
+    slas: Vec<Sla>,
 }
 
 /// One store implementing every port, shared through `Arc`s.
@@ -193,6 +196,7 @@ impl MemoryStore {
             agents: me.clone(),
             counter: me.clone(),
             dynamic_fields: me.clone(),
+            services: me.clone(),
             clock: self.clock.clone(),
         }
     }

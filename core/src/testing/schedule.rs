@@ -60,7 +60,12 @@ impl ScheduleStore for MemoryStore {
         let mut out = Vec::new();
         for (d, id, created, _) in &s.tickets {
             let Some(ticket) = s.ticket(*id) else { continue };
-            let policy = s.escalation_policies.iter().find(|p| p.0 == d.queue_id).map(|p| p.1.clone());
+            // An SLA's times replace the queue's, as in OTRS.
+            let sla = d.sla_id.and_then(|id| s.slas.iter().find(|sla| sla.id == id));
+            let policy = match sla {
+                Some(sla) => Some(sla.policy()),
+                None => s.escalation_policies.iter().find(|p| p.0 == d.queue_id).map(|p| p.1.clone()),
+            };
             let stored = s.escalations.iter().find(|e| e.0 == *id).map(|e| e.1).unwrap_or_default();
             let live = policy.as_ref().is_some_and(|p| !p.is_off()) && !state_rules::is_finished(ticket.state_type);
             if !live && stored == EscalationColumns::default() {

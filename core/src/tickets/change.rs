@@ -168,6 +168,8 @@ impl TicketService {
                 let new = l.ticket_type(id).await?.ok_or_else(|| DomainError::not_found("type", id))?;
                 ResolvedChange::Type { old, new }
             }
+            TicketChange::Service(id) => self.resolve_service(ticket, id).await?,
+            TicketChange::Sla(id) => self.resolve_sla(ticket, id).await?,
             TicketChange::Lock(lock) => ResolvedChange::Lock(lock),
             TicketChange::Owner(id) => ResolvedChange::Owner(self.agent(id, "owner").await?),
             TicketChange::Responsible(id) => ResolvedChange::Responsible(self.agent(id, "responsible").await?),

@@ -5,7 +5,7 @@
 //! [`Column`]; nothing else spells it out.
 
 use crate::history::HistoryEntry;
-use crate::model::{FieldChange, Lock, PriorityId, QueueId, StateId, Ticket, TypeId, UserId};
+use crate::model::{FieldChange, Lock, PriorityId, QueueId, ServiceId, SlaId, StateId, Ticket, TypeId, UserId};
 
 /// One column of OTRS's `ticket` table set to a new value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +15,8 @@ pub enum Column {
     State(StateId),
     Priority(PriorityId),
     Type(TypeId),
+    Service(Option<ServiceId>),
+    Sla(Option<SlaId>),
     Lock(Lock),
     Owner(UserId),
     Responsible(UserId),
@@ -38,6 +40,8 @@ impl Column {
             Self::State(v) => t.state_id = *v,
             Self::Priority(v) => t.priority_id = *v,
             Self::Type(v) => t.type_id = Some(*v),
+            Self::Service(v) => t.service_id = *v,
+            Self::Sla(v) => t.sla_id = *v,
             Self::Lock(v) => t.lock = *v,
             Self::Owner(v) => t.owner_id = *v,
             Self::Responsible(v) => t.responsible_id = *v,

@@ -2,7 +2,8 @@
 //! is stored. A ticket's fields change in one place: [`change`] plans the changes asked
 //! for ([`plan`]) into one [`TicketEdit`] ([`edit`]), which the repository applies
 //! atomically with its precondition. The rest: [`open`], [`articles`], [`links`] (and
-//! merging), [`customer`] access, [`reads`] and [`access`] (who may do what).
+//! merging), [`customer`] access, [`reads`] and [`access`] (who may do what); a
+//! ticket's service and SLA are checked in [`services`].
 
 mod access;
 mod articles;
@@ -17,6 +18,7 @@ mod open;
 mod outgoing;
 pub mod plan;
 mod reads;
+mod services;
 
 use std::sync::Arc;
 
@@ -34,6 +36,7 @@ pub use field_filters::{FieldOperator, filter_by, filter_for};
 pub(crate) use follow_up::{FollowUpRules, Reopen};
 pub use plan::{ResolvedChange, TicketChange};
 pub use reads::TicketZoom;
+pub use services::ServiceChoices;
 
 /// The ports a ticket service works through.
 #[derive(Clone)]
@@ -44,6 +47,7 @@ pub struct TicketPorts {
     pub agents: Arc<dyn AgentRepository>,
     pub counter: Arc<dyn TicketNumberCounter>,
     pub dynamic_fields: Arc<dyn DynamicFieldStore>,
+    pub services: Arc<dyn ServiceCatalog>,
     pub clock: Arc<dyn Clock>,
 }
 

@@ -26,6 +26,10 @@ pub enum TicketChange {
     Priority(PriorityId),
     Queue(QueueId),
     Type(TypeId),
+    /// A service, or none; an SLA the new service is not offered with goes too.
+    Service(Option<ServiceId>),
+    /// An SLA offered for the ticket's service, or none.
+    Sla(Option<SlaId>),
     Lock(Lock),
     Owner(UserId),
     Responsible(UserId),
@@ -52,15 +56,37 @@ impl TicketChange {
 #[derive(Debug, Clone)]
 pub enum ResolvedChange {
     Title(String),
-    State { old: TicketState, new: TicketState, pending_until: Option<DateTime<Utc>> },
+    State {
+        old: TicketState,
+        new: TicketState,
+        pending_until: Option<DateTime<Utc>>,
+    },
     PendingTime(DateTime<Utc>),
-    Priority { old: Priority, new: Priority },
-    Queue { old: Queue, new: Queue },
-    Type { old: TicketType, new: TicketType },
+    Priority {
+        old: Priority,
+        new: Priority,
+    },
+    Queue {
+        old: Queue,
+        new: Queue,
+    },
+    Type {
+        old: TicketType,
+        new: TicketType,
+    },
+    /// `keeps_sla`: whether the ticket's SLA is offered for the new service.
+    Service {
+        new: Option<Service>,
+        keeps_sla: bool,
+    },
+    Sla(Option<Sla>),
     Lock(Lock),
     Owner(Agent),
     Responsible(Agent),
-    Customer { customer_id: Option<String>, customer_user_id: Option<String> },
+    Customer {
+        customer_id: Option<String>,
+        customer_user_id: Option<String>,
+    },
 }
 
 /// The columns to write and the history to append for one change. An edit that would
@@ -133,6 +159,35 @@ pub fn plan(
                 up.push(Column::Type(new.id));
             }
         }
+        ResolvedChange::Service { new, keeps_sla } => {
+            let new_id = new.as_ref().map(|s| s.id);
+            if new_id != ticket.service_id {
+                let named = new.as_ref().map(|s| (s.name.as_str(), s.id));
+                history.push(HistoryEntry::new(
+                    HistoryType::ServiceUpdate,
+                    names::service_or_sla_update(named, named_old(&ticket.service, ticket.service_id)),
+                ));
+                up.push(Column::Service(new_id));
+            }
+            if !keeps_sla && ticket.sla_id.is_some() {
+                history.push(HistoryEntry::new(
+                    HistoryType::SLAUpdate,
+                    names::service_or_sla_update(None, named_old(&ticket.sla, ticket.sla_id)),
+                ));
+                up.push(Column::Sla(None));
+            }
+        }
+        ResolvedChange::Sla(new) => {
+            let new_id = new.as_ref().map(|s| s.id);
+            if new_id != ticket.sla_id {
+                let named = new.as_ref().map(|s| (s.name.as_str(), s.id));
+                history.push(HistoryEntry::new(
+                    HistoryType::SLAUpdate,
+                    names::service_or_sla_update(named, named_old(&ticket.sla, ticket.sla_id)),
+                ));
+                up.push(Column::Sla(new_id));
+            }
+        }
         ResolvedChange::Lock(lock) => {
             if lock.is_locked() != ticket.lock.is_locked() {
                 history.push(HistoryEntry::new(
@@ -184,6 +239,11 @@ pub fn plan(
     Ok((up, history))
 }
 
+/// A ticket's service or SLA as its history row names the one replaced.
+fn named_old(name: &Option<String>, id: Option<i32>) -> Option<(&str, i32)> {
+    id.map(|id| (name.as_deref().unwrap_or_default(), id))
+}
+
 /// What the ticket looks like once `columns` (planned from `change`) are applied, so
 /// the next change of the same request is planned against it.
 pub fn apply(ticket: &mut Ticket, columns: &[Column], change: &ResolvedChange) {
@@ -197,6 +257,13 @@ pub fn apply(ticket: &mut Ticket, columns: &[Column], change: &ResolvedChange) {
             ticket.state_type = new.state_type;
         }
         ResolvedChange::Priority { new, .. } => ticket.priority = new.name.clone(),
+        ResolvedChange::Service { new, keeps_sla } => {
+            ticket.service = new.as_ref().map(|s| s.name.clone());
+            if !keeps_sla {
+                ticket.sla = None;
+            }
+        }
+        ResolvedChange::Sla(new) => ticket.sla = new.as_ref().map(|s| s.name.clone()),
         _ => {}
     }
 }

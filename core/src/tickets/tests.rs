@@ -326,3 +326,94 @@ async fn reads_are_kept_briefly_and_forgotten_by_this_services_changes() {
     service.forget_reads();
     assert_eq!(service.get(&w.root, id, false).await.unwrap().title, "Printer out");
 }
+
+mod services {
+    use super::*;
+    use crate::escalation::Allowance;
+    use crate::history::HistoryType;
+    use crate::ports::ServiceCatalog;
+
+    async fn service(w: &World, name: &str, valid: bool) -> ServiceId {
+        w.store.save_service(Service { name: name.into(), valid, ..Default::default() }, 1).await.unwrap()
+    }
+
+    async fn sla(w: &World, name: &str, services: Vec<ServiceId>) -> SlaId {
+        let sla = Sla {
+            name: name.into(),
+            first_response: Allowance { minutes: 30, notify_percent: 0 },
+            service_ids: services,
+            valid: true,
+            ..Default::default()
+        };
+        w.store.save_sla(sla, 1).await.unwrap()
+    }
+
+    async fn history(w: &World, id: TicketId) -> Vec<(String, String)> {
+        w.service
+            .history(&w.root, id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|h| h.history_type == "ServiceUpdate" || h.history_type == "SLAUpdate")
+            .map(|h| (h.history_type, h.name))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_ticket_gets_a_service_and_an_sla_offered_for_it_with_otrs_history() {
+        let w = world().await;
+        let t = w.service.create(&w.root, new_ticket(2)).await.unwrap();
+        let email = service(&w, "Email", true).await;
+        let phone = service(&w, "Phone", true).await;
+        let gold = sla(&w, "Gold", vec![email]).await;
+
+        let no_service = w.service.change(&w.root, t.id, TicketChange::Sla(Some(gold))).await;
+        assert!(matches!(no_service, Err(DomainError::Invalid { field: "sla", .. })), "{no_service:?}");
+        let changed = w
+            .service
+            .change_all(
+                &w.root,
+                t.id,
+                vec![TicketChange::Service(Some(email)), TicketChange::Sla(Some(gold))],
+                Precondition::None,
+            )
+            .await
+            .unwrap();
+        assert_eq!((changed.service.as_deref(), changed.sla.as_deref()), (Some("Email"), Some("Gold")));
+        let wrong = w.service.change(&w.root, t.id, TicketChange::Sla(Some(999))).await;
+        assert!(matches!(wrong, Err(DomainError::Invalid { field: "sla", .. })));
+
+        // Gold is not offered for Phone: moving the ticket there takes the SLA off.
+        let moved = w.service.change(&w.root, t.id, TicketChange::Service(Some(phone))).await.unwrap();
+        assert_eq!((moved.service_id, moved.sla_id), (Some(phone), None));
+        let elsewhere = w.service.change(&w.root, t.id, TicketChange::Sla(Some(gold))).await;
+        assert!(matches!(elsewhere, Err(DomainError::Invalid { field: "sla", .. })));
+        assert_eq!(
+            history(&w, t.id).await,
+            vec![
+                ("ServiceUpdate".into(), format!("%%Email%%{email}%%NULL%%")),
+                ("SLAUpdate".into(), format!("%%Gold%%{gold}%%NULL%%")),
+                ("ServiceUpdate".into(), format!("%%Phone%%{phone}%%Email%%{email}")),
+                ("SLAUpdate".into(), format!("%%NULL%%%%Gold%%{gold}")),
+            ]
+        );
+        assert!(HistoryType::SLAUpdate.id() == 39 && HistoryType::ServiceUpdate.id() == 38);
+    }
+
+    #[tokio::test]
+    async fn invalid_services_are_not_given_and_reading_agents_cannot_set_one() {
+        let w = world().await;
+        let t = w.service.create(&w.root, new_ticket(2)).await.unwrap();
+        let retired = service(&w, "Fax", false).await;
+        let refused = w.service.change(&w.root, t.id, TicketChange::Service(Some(retired))).await;
+        assert!(matches!(refused, Err(DomainError::Invalid { field: "service", .. })));
+        let missing = w.service.change(&w.root, t.id, TicketChange::Service(Some(404))).await;
+        assert!(matches!(missing, Err(DomainError::Invalid { field: "service", .. })));
+        let live = service(&w, "Web", true).await;
+        let reader = agent(&w, "reader", &[(1, Permission::Ro)]).await;
+        let denied = w.service.change(&reader, t.id, TicketChange::Service(Some(live))).await;
+        assert!(matches!(denied, Err(DomainError::PermissionDenied(_))));
+        let choices = w.service.service_choices().await.unwrap();
+        assert_eq!(choices.services.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["Web"]);
+    }
+}

@@ -84,6 +84,7 @@ pub async fn world() -> World {
             cpu: Arc::new(goats_core::ports::InlineCpu),
             addresses: Arc::new(store.clone()),
             texts: Arc::new(store.clone()),
+            services: Arc::new(store.clone()),
         })),
         mail_admin: Arc::new(goats_core::admin::mail::MailAdmin::new(goats_core::admin::mail::MailAdminPorts {
             accounts: Arc::new(store.clone()),

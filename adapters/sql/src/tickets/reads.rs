@@ -14,12 +14,15 @@ use crate::row::{Decoded, db_now, int, opt_int, opt_text, text, time};
 pub(crate) const SELECT_TICKET: &str = "SELECT t.id, t.tn, t.title, t.queue_id, q.name AS queue_name, t.ticket_state_id, \
      s.name AS state_name, s.type_id AS state_type_id, t.ticket_priority_id, p.name AS priority_name, t.type_id, \
      t.ticket_lock_id, t.user_id, t.responsible_user_id, t.customer_id, t.customer_user_id, t.until_time, \
-     t.create_time, t.change_time, \
+     t.service_id, sv.name AS service_name, t.sla_id, sl.name AS sla_name, t.escalation_time, \
+     t.escalation_response_time, t.escalation_update_time, t.escalation_solution_time, t.create_time, t.change_time, \
      (SELECT MAX(h.id) FROM ticket_history h WHERE h.ticket_id = t.id AND h.history_type_id <> 9) AS version \
      FROM ticket t \
      JOIN queue q ON q.id = t.queue_id \
      JOIN ticket_state s ON s.id = t.ticket_state_id \
-     JOIN ticket_priority p ON p.id = t.ticket_priority_id";
+     JOIN ticket_priority p ON p.id = t.ticket_priority_id \
+     LEFT JOIN service sv ON sv.id = t.service_id \
+     LEFT JOIN sla sl ON sl.id = t.sla_id";
 
 /// Tickets for a list: without their versions (0), which nothing listed needs and which
 /// would cost a history lookup per row — per matching row, where the database sorts
@@ -27,11 +30,15 @@ pub(crate) const SELECT_TICKET: &str = "SELECT t.id, t.tn, t.title, t.queue_id, 
 pub(super) const SELECT_TICKET_ROW: &str = "SELECT t.id, t.tn, t.title, t.queue_id, q.name AS queue_name, t.ticket_state_id, \
      s.name AS state_name, s.type_id AS state_type_id, t.ticket_priority_id, p.name AS priority_name, t.type_id, \
      t.ticket_lock_id, t.user_id, t.responsible_user_id, t.customer_id, t.customer_user_id, t.until_time, \
-     t.create_time, t.change_time, 0 AS version \
+     t.service_id, sv.name AS service_name, t.sla_id, sl.name AS sla_name, t.escalation_time, \
+     t.escalation_response_time, t.escalation_update_time, t.escalation_solution_time, t.create_time, t.change_time, \
+     0 AS version \
      FROM ticket t \
      JOIN queue q ON q.id = t.queue_id \
      JOIN ticket_state s ON s.id = t.ticket_state_id \
-     JOIN ticket_priority p ON p.id = t.ticket_priority_id";
+     JOIN ticket_priority p ON p.id = t.ticket_priority_id \
+     LEFT JOIN service sv ON sv.id = t.service_id \
+     LEFT JOIN sla sl ON sl.id = t.sla_id";
 
 pub(crate) fn ticket_from(r: &QueryResult) -> Decoded<Ticket> {
     Ok(Ticket {
@@ -46,12 +53,22 @@ pub(crate) fn ticket_from(r: &QueryResult) -> Decoded<Ticket> {
         priority_id: int(r, "ticket_priority_id")? as i32,
         priority: text(r, "priority_name")?,
         type_id: opt_int(r, "type_id")?.map(|v| v as i32),
+        service_id: opt_int(r, "service_id")?.map(|v| v as i32),
+        service: opt_text(r, "service_name")?,
+        sla_id: opt_int(r, "sla_id")?.map(|v| v as i32),
+        sla: opt_text(r, "sla_name")?,
         lock: Lock::from_id(int(r, "ticket_lock_id")? as i32).unwrap_or(Lock::Unlock),
         owner_id: int(r, "user_id")? as i32,
         responsible_id: int(r, "responsible_user_id")? as i32,
         customer_id: opt_text(r, "customer_id")?,
         customer_user_id: opt_text(r, "customer_user_id")?,
         until_time: int(r, "until_time")?,
+        escalation: goats_core::escalation::EscalationColumns {
+            escalation_time: int(r, "escalation_time")?,
+            response_time: int(r, "escalation_response_time")?,
+            update_time: int(r, "escalation_update_time")?,
+            solution_time: int(r, "escalation_solution_time")?,
+        },
         created: time(r, "create_time")?,
         changed: time(r, "change_time")?,
         // A ticket written without history rows (by a tool other than OTRS) has version 0.

@@ -21,6 +21,8 @@ fn column(c: Column) -> (&'static str, Value) {
         Column::State(v) => ("ticket_state_id", v.into()),
         Column::Priority(v) => ("ticket_priority_id", v.into()),
         Column::Type(v) => ("type_id", v.into()),
+        Column::Service(v) => ("service_id", v.into()),
+        Column::Sla(v) => ("sla_id", v.into()),
         Column::Lock(v) => ("ticket_lock_id", v.id().into()),
         Column::Owner(v) => ("user_id", v.into()),
         Column::Responsible(v) => ("responsible_user_id", v.into()),

@@ -1,0 +1,76 @@
+//! A ticket's service and SLA: which may be chosen, and the checks before one is set.
+//! An SLA belongs with services: a ticket may only have one offered for its service.
+
+use crate::error::{DomainError, DomainResult};
+use crate::model::*;
+
+use super::{ResolvedChange, TicketService};
+
+/// The valid services and SLAs a ticket may be given.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceChoices {
+    pub services: Vec<Service>,
+    pub slas: Vec<Sla>,
+}
+
+impl ServiceChoices {
+    /// The SLAs offered for `service`.
+    pub fn slas_for(&self, service: ServiceId) -> impl Iterator<Item = &Sla> {
+        self.slas.iter().filter(move |s| s.offered_for(service))
+    }
+}
+
+impl TicketService {
+    /// What the zoom and the new-ticket pages offer.
+    pub async fn service_choices(&self) -> DomainResult<ServiceChoices> {
+        let catalog = &self.ports.services;
+        Ok(ServiceChoices {
+            services: catalog.services().await?.into_iter().filter(|s| s.valid).collect(),
+            slas: catalog.slas().await?.into_iter().filter(|s| s.valid).collect(),
+        })
+    }
+
+    pub(super) async fn resolve_service(&self, ticket: &Ticket, id: Option<ServiceId>) -> DomainResult<ResolvedChange> {
+        let Some(id) = id else { return Ok(ResolvedChange::Service { new: None, keeps_sla: false }) };
+        let service = self
+            .ports
+            .services
+            .services()
+            .await?
+            .into_iter()
+            .find(|s| s.id == id)
+            .ok_or_else(|| DomainError::invalid("service", format!("service {id} does not exist")))?;
+        // A ticket keeps an invalid service it has; it is not given one anew.
+        if !service.valid && ticket.service_id != Some(id) {
+            return Err(DomainError::invalid("service", format!("service {} is invalid", service.name)));
+        }
+        let keeps_sla = match ticket.sla_id {
+            Some(sla) => self.ports.services.slas().await?.iter().any(|s| s.id == sla && s.offered_for(id)),
+            None => false,
+        };
+        Ok(ResolvedChange::Service { new: Some(service), keeps_sla })
+    }
+
+    pub(super) async fn resolve_sla(&self, ticket: &Ticket, id: Option<SlaId>) -> DomainResult<ResolvedChange> {
+        let Some(id) = id else { return Ok(ResolvedChange::Sla(None)) };
+        let sla = self
+            .ports
+            .services
+            .slas()
+            .await?
+            .into_iter()
+            .find(|s| s.id == id)
+            .ok_or_else(|| DomainError::invalid("sla", format!("SLA {id} does not exist")))?;
+        if !sla.valid && ticket.sla_id != Some(id) {
+            return Err(DomainError::invalid("sla", format!("SLA {} is invalid", sla.name)));
+        }
+        let Some(service) = ticket.service_id else {
+            return Err(DomainError::invalid("sla", "a ticket needs a service before an SLA"));
+        };
+        if !sla.offered_for(service) {
+            let name = ticket.service.as_deref().unwrap_or_default();
+            return Err(DomainError::invalid("sla", format!("SLA {} is not offered for service {name}", sla.name)));
+        }
+        Ok(ResolvedChange::Sla(Some(sla)))
+    }
+}
