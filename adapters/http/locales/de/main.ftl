@@ -710,3 +710,49 @@ admin-queue-system-address = Gesendet von
 admin-queue-salutation = Anrede
 admin-queue-signature = Signatur
 admin-queue-error-choice = Wählen Sie einen Eintrag der Liste.
+
+# Admin: services and SLAs
+admin-services-title = Services
+admin-services-none = Noch keine Services.
+admin-service-add = Service hinzufügen
+admin-service-new-title = Neuer Service
+admin-service-title = Service { $v }
+admin-service-created = Service { $v } hinzugefügt.
+admin-service-saved = Service { $v } gespeichert.
+admin-service-parent = Gehört zu
+admin-service-top = — keinem (ein Service der obersten Ebene) —
+admin-service-valid = Gültig (Tickets können ihn erhalten)
+admin-service-error-taken = Ein Service dieses Namens gibt es hier schon.
+admin-service-error-name = Ein Name mit 1 bis 200 Zeichen ohne „::“, kurz genug mit den Services darüber und darunter.
+admin-service-error-parent = Wählen Sie einen vorhandenen Service, der nicht dieser oder einer darunter ist.
+admin-slas-title = SLAs
+admin-slas-none = Noch keine SLAs.
+admin-sla-add = SLA hinzufügen
+admin-sla-new-title = Neues SLA
+admin-sla-title = SLA { $v }
+admin-sla-created = SLA { $v } hinzugefügt.
+admin-sla-saved = SLA { $v } gespeichert.
+admin-sla-first_response = Erste Reaktion
+admin-sla-update = Aktualisierung
+admin-sla-solution = Lösung
+admin-sla-notify = Warnen nach (% der Zeit, 0 = keine Warnung)
+admin-sla-minutes = { $v } Min.
+admin-sla-times-hint = Arbeitsminuten im Kalender des SLA; 0 schaltet eine Zeit ab. Ein Ticket mit diesem SLA muss diese Zeiten statt derer seiner Queue einhalten.
+admin-sla-services = Angeboten für Services
+admin-sla-no-services = Es gibt noch keine Services, für die es angeboten werden kann.
+admin-sla-valid = Gültig (Tickets können es erhalten)
+admin-sla-error-taken = Ein SLA dieses Namens gibt es schon.
+admin-sla-error-time = Ganze Minuten von 0 bis 525600 und eine Warnung von 0 bis 100 %.
+admin-sla-error-services = Wählen Sie vorhandene Services.
+
+# The ticket's service, SLA and escalation
+field-service = Service
+field-sla = SLA
+choice-none = — keiner —
+sla-hint = Die SLAs, die für den Service des Tickets angeboten werden. Nach einem Wechsel des Service wählen Sie hier sein SLA.
+action-set-service = Service und SLA setzen
+toast-service-set = Service und SLA gesetzt.
+escalation-first-response = Erste Reaktion fällig
+escalation-update = Aktualisierung fällig
+escalation-solution = Lösung fällig
+escalation-overdue = überfällig

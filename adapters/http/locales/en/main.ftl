@@ -710,3 +710,49 @@ admin-queue-system-address = Sent from
 admin-queue-salutation = Salutation
 admin-queue-signature = Signature
 admin-queue-error-choice = Choose one of the list.
+
+# Admin: services and SLAs
+admin-services-title = Services
+admin-services-none = No services yet.
+admin-service-add = Add service
+admin-service-new-title = New service
+admin-service-title = Service { $v }
+admin-service-created = Service { $v } added.
+admin-service-saved = Service { $v } saved.
+admin-service-parent = Belongs to
+admin-service-top = — none (a top-level service) —
+admin-service-valid = Valid (tickets can be given it)
+admin-service-error-taken = A service of this name exists here already.
+admin-service-error-name = A name of 1 to 200 characters without "::", short enough with the services above and below it.
+admin-service-error-parent = Choose a service that exists and is not this one or one below it.
+admin-slas-title = SLAs
+admin-slas-none = No SLAs yet.
+admin-sla-add = Add SLA
+admin-sla-new-title = New SLA
+admin-sla-title = SLA { $v }
+admin-sla-created = SLA { $v } added.
+admin-sla-saved = SLA { $v } saved.
+admin-sla-first_response = First response
+admin-sla-update = Update
+admin-sla-solution = Solution
+admin-sla-notify = Warn after (% of the time, 0 = no warning)
+admin-sla-minutes = { $v } min
+admin-sla-times-hint = Working minutes in the SLA's calendar; 0 switches a time off. A ticket with this SLA is held to these times instead of its queue's.
+admin-sla-services = Offered for services
+admin-sla-no-services = There are no services to offer it for yet.
+admin-sla-valid = Valid (tickets can be given it)
+admin-sla-error-taken = An SLA of this name exists already.
+admin-sla-error-time = Whole minutes from 0 to 525600, and a warning from 0 to 100 %.
+admin-sla-error-services = Choose services that exist.
+
+# The ticket's service, SLA and escalation
+field-service = Service
+field-sla = SLA
+choice-none = — none —
+sla-hint = The SLAs offered for the ticket's service. After changing the service, choose its SLA here.
+action-set-service = Set service and SLA
+toast-service-set = Service and SLA set.
+escalation-first-response = First response due
+escalation-update = Update due
+escalation-solution = Solution due
+escalation-overdue = overdue

@@ -50,11 +50,16 @@ fn domain(op: &str, e: DomainError) -> GiError {
     }
 }
 
-/// What an OTRS client may send that goats cannot store yet: refused as a whole, so a
-/// script is never told "done" for data that was dropped.
+/// What an OTRS client may send to TicketCreate that goats cannot store yet: refused
+/// as a whole, so a script is never told "done" for data that was dropped. (TicketUpdate
+/// sets a service and an SLA.)
 fn refuse_unsupported(op: &str, p: &Params) -> Result<(), GiError> {
     let not_yet = |what: &str| {
-        GiError::new(op, "InvalidParameter", format!("{what} is not supported by goats yet; nothing was stored"))
+        GiError::new(
+            op,
+            "InvalidParameter",
+            format!("{what} is not supported by goats on {op} yet (set it with TicketUpdate); nothing was stored"),
+        )
     };
     let ticket = p.object("Ticket");
     for key in ["Service", "ServiceID", "SLA", "SLAID"] {
@@ -153,6 +158,8 @@ enum Field {
     State,
     Priority,
     Type,
+    Service,
+    Sla,
     Owner,
     Responsible,
 }
@@ -164,6 +171,8 @@ impl Field {
             Self::State => "State",
             Self::Priority => "Priority",
             Self::Type => "Type",
+            Self::Service => "Service",
+            Self::Sla => "SLA",
             Self::Owner => "Owner",
             Self::Responsible => "Responsible",
         }
@@ -183,6 +192,12 @@ async fn field_id(state: &AppState, op: &str, t: &Map<String, Value>, field: Fie
         Field::State => l.state_by_name(&name).await.map(|s| s.map(|s| s.id)),
         Field::Priority => l.priorities().await.map(|all| all.into_iter().find(|p| p.name == name).map(|p| p.id)),
         Field::Type => l.types().await.map(|all| all.into_iter().find(|x| x.name == name).map(|x| x.id)),
+        Field::Service => {
+            state.tickets.service_choices().await.map(|c| c.services.into_iter().find(|s| s.name == name).map(|s| s.id))
+        }
+        Field::Sla => {
+            state.tickets.service_choices().await.map(|c| c.slas.into_iter().find(|s| s.name == name).map(|s| s.id))
+        }
         Field::Owner | Field::Responsible => state.agents.by_login(&name).await.map(|a| a.map(|a| a.id)),
     }
     .map_err(|e| domain(op, e))?;
@@ -575,7 +590,6 @@ async fn ticket_update(
 ) -> Result<Value, GiError> {
     const OP: &str = "TicketUpdate";
     let (p, caller) = begin(state, OP, uri, addr, body).await?;
-    refuse_unsupported(OP, &p)?;
     let id = ticket_id(OP, raw_id)?;
     let mut ticket = state.tickets.get(&caller, id, false).await.map_err(|e| domain(OP, e))?;
     let fields = dynamic_fields(state, OP, &p).await?;
@@ -590,6 +604,13 @@ async fn ticket_update(
     }
     if let Some(x) = field_id(state, OP, t, Field::Type).await? {
         changes.push(TicketChange::Type(x));
+    }
+    // The service before the SLA, which must be offered for it.
+    if let Some(s) = field_id(state, OP, t, Field::Service).await? {
+        changes.push(TicketChange::Service(Some(s)));
+    }
+    if let Some(s) = field_id(state, OP, t, Field::Sla).await? {
+        changes.push(TicketChange::Sla(Some(s)));
     }
     if let Some(o) = field_id(state, OP, t, Field::Owner).await? {
         changes.push(TicketChange::Owner(o));

@@ -10,7 +10,7 @@ use crate::web::admin::{
     fields as admin_fields, groups as admin_groups, lookups as admin_lookups, mail_accounts as admin_mail_accounts,
     notifications as admin_notifications, postmaster_filters as admin_postmaster_filters,
     queue_texts as admin_queue_texts, queues as admin_queues, roles as admin_roles, routes as admin_routes,
-    system_addresses as admin_system_addresses, users as admin_users,
+    services as admin_services, slas as admin_slas, system_addresses as admin_system_addresses, users as admin_users,
 };
 use crate::web::{
     assets, bulk, dashboard, live, login, new_ticket, notification_settings, password_change, portal, preferences,
@@ -39,6 +39,8 @@ const FIELD: &[&str] = &["pages/admin_field.html"];
 const GROUP: &[&str] = &["pages/admin_group.html"];
 const ROLE: &[&str] = &["pages/admin_role.html"];
 const QUEUE: &[&str] = &["pages/admin_queue.html"];
+const SERVICE: &[&str] = &["pages/admin_service.html"];
+const SLA: &[&str] = &["pages/admin_sla.html"];
 const LOOKUP: &[&str] = &["pages/admin_lookup.html"];
 const CONTACT: &[&str] = &["pages/admin_contact.html"];
 const QUEUE_TEXT: &[&str] = &["pages/admin_queue_text.html"];
@@ -88,6 +90,7 @@ pub fn standard() -> Registry {
         .add("ticket_article_source", &[], ep!(zoom::article_source))
         .add("ticket_article_add", TICKET_PART, ep!(ticket_actions::add_article))
         .add("ticket_state_set", TICKET_PART, ep!(ticket_actions::set_state))
+        .add("ticket_service_set", TICKET_PART, ep!(ticket_actions::set_service))
         .add("ticket_priority_set", TICKET_PART, ep!(ticket_actions::set_priority))
         .add("ticket_queue_move", TICKET_PART, ep!(ticket_actions::move_queue))
         .add("ticket_owner_set", TICKET_PART, ep!(ticket_actions::set_owner))
@@ -181,6 +184,16 @@ pub fn standard() -> Registry {
         .add("admin_queue_create", QUEUE, ep!(admin_queues::create))
         .add("admin_queue_edit", QUEUE, ep!(admin_queues::edit))
         .add("admin_queue_update", QUEUE, ep!(admin_queues::update))
+        .add("admin_services", &["pages/admin_services.html"], ep!(admin_services::list))
+        .add("admin_service_new_form", SERVICE, ep!(admin_services::new_form))
+        .add("admin_service_create", SERVICE, ep!(admin_services::create))
+        .add("admin_service_edit", SERVICE, ep!(admin_services::edit))
+        .add("admin_service_update", SERVICE, ep!(admin_services::update))
+        .add("admin_slas", &["pages/admin_slas.html"], ep!(admin_slas::list))
+        .add("admin_sla_new_form", SLA, ep!(admin_slas::new_form))
+        .add("admin_sla_create", SLA, ep!(admin_slas::create))
+        .add("admin_sla_edit", SLA, ep!(admin_slas::edit))
+        .add("admin_sla_update", SLA, ep!(admin_slas::update))
         .add("gi_session_create", &[], ep!(gi::session::create))
         .add("gi_ticket_create", &[], ep!(gi::ticket::create))
         .add("gi_ticket_search", &[], ep!(gi::ticket::search))

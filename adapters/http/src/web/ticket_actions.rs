@@ -177,6 +177,35 @@ pub async fn set_priority(
 }
 
 #[derive(Deserialize)]
+pub struct ServiceForm {
+    service: String,
+    /// The service the form was shown with: the SLAs it offered are that service's.
+    service_was: String,
+    sla: String,
+}
+
+/// Sets the ticket's service and SLA. The form's SLAs are those of the service it was
+/// shown with, so when the agent changed the service, only the service is set (an SLA
+/// the new service is not offered with goes) and the re-rendered form offers its SLAs.
+#[handler]
+pub async fn set_service(
+    desk: Desk,
+    Path(id): Path<TicketId>,
+    Form(f): Form<ServiceForm>,
+) -> Result<Response, PageError> {
+    let chosen = |raw: &str, field| match raw.trim() {
+        "" => Ok(None),
+        _ => id_of(&desk, raw, field).map(Some),
+    };
+    let service = chosen(&f.service, "service")?;
+    let mut changes = vec![TicketChange::Service(service)];
+    if f.service.trim() == f.service_was.trim() {
+        changes.push(TicketChange::Sla(chosen(&f.sla, "sla")?));
+    }
+    change(&desk, id, changes, "toast-service-set").await
+}
+
+#[derive(Deserialize)]
 pub struct QueueForm {
     queue: String,
 }

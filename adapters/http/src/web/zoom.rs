@@ -49,6 +49,13 @@ pub struct Can {
     pub move_to: bool,
 }
 
+/// One deadline of the ticket's escalation: which clock, when, and whether it passed.
+pub struct DeadlineView {
+    pub label: &'static str,
+    pub due: Stamp,
+    pub overdue: bool,
+}
+
 pub struct LinkView {
     pub id: TicketId,
     pub number: String,
@@ -69,6 +76,8 @@ pub struct TicketView {
     pub age: String,
     pub created: Stamp,
     pub pending_until: Option<Stamp>,
+    /// The running escalation deadlines, soonest first.
+    pub deadlines: Vec<DeadlineView>,
     pub state_class: &'static str,
     pub locked: bool,
     pub watching: bool,
@@ -83,6 +92,13 @@ pub struct TicketView {
     pub states: Vec<Choice>,
     pub priorities: Vec<Choice>,
     pub agents: Vec<Choice>,
+    /// The services to choose from, and the SLAs offered for the ticket's service;
+    /// empty for an agent who may not change the ticket.
+    pub services: Vec<Choice>,
+    pub slas: Vec<Choice>,
+    /// The form values of the ticket's service and SLA ("" for none).
+    pub service_chosen: String,
+    pub sla_chosen: String,
 }
 
 #[derive(Template)]
@@ -248,6 +264,7 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
     } else {
         Vec::new()
     };
+    let (services, slas) = if can.rw { service_choices(desk, &ticket).await? } else { (Vec::new(), Vec::new()) };
     let pending = matches!(ticket.state_type, StateType::PendingReminder | StateType::PendingAuto);
     let fields = ticket
         .dynamic_fields
@@ -270,6 +287,7 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
         pending_until: (pending && ticket.until_time > 0)
             .then(|| chrono::DateTime::from_timestamp(ticket.until_time, 0).map(when))
             .flatten(),
+        deadlines: deadlines(&ticket),
         state_class: state_class(ticket.state_type),
         locked: ticket.lock == Lock::Lock,
         watching,
@@ -284,8 +302,55 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
         states,
         priorities,
         agents: choices::agents(&agents),
+        services,
+        slas,
+        service_chosen: ticket.service_id.map(|i| i.to_string()).unwrap_or_default(),
+        sla_chosen: ticket.sla_id.map(|i| i.to_string()).unwrap_or_default(),
         t: ticket,
     })
+}
+
+/// The valid services, and the SLAs offered for the ticket's service (the ticket's own
+/// first, should it no longer be valid).
+async fn service_choices(desk: &Desk, ticket: &Ticket) -> Result<(Vec<Choice>, Vec<Choice>), PageError> {
+    let offered = desk.state.tickets.service_choices().await.map_err(|e| PageError::from_domain(desk, e))?;
+    let choice = |id: i32, name: &str| Choice { value: id.to_string(), label: name.to_string() };
+    let mut services: Vec<Choice> = offered.services.iter().map(|s| choice(s.id, &s.name)).collect();
+    let mut slas: Vec<Choice> = match ticket.service_id {
+        Some(service) => offered.slas_for(service).map(|s| choice(s.id, &s.name)).collect(),
+        None => Vec::new(),
+    };
+    for (list, id, name) in
+        [(&mut services, ticket.service_id, &ticket.service), (&mut slas, ticket.sla_id, &ticket.sla)]
+    {
+        if let Some(id) = id
+            && !list.iter().any(|c| c.value == id.to_string())
+        {
+            list.insert(0, choice(id, name.as_deref().unwrap_or_default()));
+        }
+    }
+    Ok((services, slas))
+}
+
+/// The escalation deadlines the escalation job last computed, soonest first.
+fn deadlines(ticket: &Ticket) -> Vec<DeadlineView> {
+    let e = ticket.escalation;
+    let now = Utc::now().timestamp();
+    let mut out: Vec<(i64, &'static str)> = [
+        (e.response_time, "escalation-first-response"),
+        (e.update_time, "escalation-update"),
+        (e.solution_time, "escalation-solution"),
+    ]
+    .into_iter()
+    .filter(|(at, _)| *at > 0)
+    .collect();
+    out.sort_unstable();
+    out.into_iter()
+        .filter_map(|(at, label)| {
+            let due = chrono::DateTime::from_timestamp(at, 0)?;
+            Some(DeadlineView { label, due: when(due), overdue: at <= now })
+        })
+        .collect()
 }
 
 #[derive(Template)]

@@ -296,6 +296,20 @@ pub(super) struct TicketDto {
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) type_id: Option<i32>,
+    /// The service the ticket is about (OTRS's `Parent::Child` name), if any.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) service_id: Option<i32>,
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) service: Option<String>,
+    /// The SLA whose times the ticket is held to, instead of its queue's.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) sla_id: Option<i32>,
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) sla: Option<String>,
     pub(super) lock: LockDto,
     pub(super) owner_id: i32,
     pub(super) responsible_id: i32,
@@ -309,6 +323,18 @@ pub(super) struct TicketDto {
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "rfc3339_opt")]
     pub(super) pending_until: Option<DateTime<Utc>>,
+    /// When the first response, the next update and the solution are due, as the
+    /// escalation job last computed them from the SLA or the queue; absent when a clock
+    /// is not running.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "rfc3339_opt")]
+    pub(super) first_response_due: Option<DateTime<Utc>>,
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "rfc3339_opt")]
+    pub(super) update_due: Option<DateTime<Utc>>,
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "rfc3339_opt")]
+    pub(super) solution_due: Option<DateTime<Utc>>,
     #[serde(serialize_with = "rfc3339")]
     pub(super) created: DateTime<Utc>,
     #[serde(serialize_with = "rfc3339")]
@@ -371,18 +397,30 @@ impl From<Ticket> for TicketDto {
             priority_id: t.priority_id,
             priority: t.priority,
             type_id: t.type_id,
+            service_id: t.service_id,
+            service: t.service,
+            sla_id: t.sla_id,
+            sla: t.sla,
             lock: t.lock.into(),
             owner_id: t.owner_id,
             responsible_id: t.responsible_id,
             customer_id: t.customer_id,
             customer_user_id: t.customer_user_id,
             pending_until: (t.until_time > 0).then(|| DateTime::from_timestamp(t.until_time, 0)).flatten(),
+            first_response_due: epoch(t.escalation.response_time),
+            update_due: epoch(t.escalation.update_time),
+            solution_due: epoch(t.escalation.solution_time),
             created: t.created,
             changed: t.changed,
             articles: t.articles.map(|a| a.into_iter().map(Into::into).collect()),
             dynamic_fields: t.dynamic_fields.map(|f| f.into_iter().map(Into::into).collect()),
         }
     }
+}
+
+/// A time OTRS keeps as a Unix epoch, 0 for none.
+fn epoch(at: i64) -> Option<DateTime<Utc>> {
+    (at > 0).then(|| DateTime::from_timestamp(at, 0)).flatten()
 }
 
 #[derive(Object, Serialize)]
@@ -504,6 +542,12 @@ pub(super) struct TicketPatch {
     pub(super) priority_id: Option<i32>,
     #[oai(nullable)]
     pub(super) type_id: Option<i32>,
+    /// A valid service; 0 takes the service off (and with it the SLA).
+    #[oai(nullable)]
+    pub(super) service_id: Option<i32>,
+    /// An SLA offered for the ticket's service (set with it or before); 0 takes it off.
+    #[oai(nullable)]
+    pub(super) sla_id: Option<i32>,
     #[oai(nullable)]
     pub(super) owner_id: Option<i32>,
     #[oai(nullable)]
@@ -563,6 +607,13 @@ impl TicketPatch {
         }
         if let Some(t) = self.type_id {
             out.push(TicketChange::Type(t));
+        }
+        // The service before the SLA, which must be offered for it.
+        if let Some(s) = self.service_id {
+            out.push(TicketChange::Service((s != 0).then_some(s)));
+        }
+        if let Some(s) = self.sla_id {
+            out.push(TicketChange::Sla((s != 0).then_some(s)));
         }
         if let Some(o) = self.owner_id {
             out.push(TicketChange::Owner(o));
@@ -766,12 +817,19 @@ mod tests {
             priority_id: 3,
             priority: "3 normal".into(),
             type_id: optional.then_some(1),
+            service_id: optional.then_some(4),
+            service: optional.then(|| "Email::Outlook".into()),
+            sla_id: optional.then_some(2),
+            sla: optional.then(|| "Gold".into()),
             lock: if optional { LockDto::TmpLock } else { LockDto::Unlock },
             owner_id: 1,
             responsible_id: 2,
             customer_id: optional.then(|| "ACME".into()),
             customer_user_id: optional.then(|| "ann".into()),
             pending_until: optional.then(|| at(1_800_000_000, 5)),
+            first_response_due: optional.then(|| at(1_800_000_060, 0)),
+            update_due: None,
+            solution_due: optional.then(|| at(1_800_003_600, 0)),
             created: at(1_600_000_000, 0),
             changed: at(1_600_000_001, 999_999_000),
             articles: optional.then(|| vec![article(1, true), article(2, false)]),

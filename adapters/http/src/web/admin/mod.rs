@@ -4,6 +4,7 @@
 //! with each problem beside its field.
 
 pub(crate) mod auto_responses;
+mod calendar_choice;
 pub(crate) mod companies;
 pub(crate) mod contacts;
 pub(crate) mod fields;
@@ -20,5 +21,7 @@ pub(crate) mod queues;
 pub(crate) mod roles;
 pub(crate) mod routes;
 mod search_pages;
+pub(crate) mod services;
+pub(crate) mod slas;
 pub(crate) mod system_addresses;
 pub(crate) mod users;

@@ -11,6 +11,7 @@ use poem::http::StatusCode;
 use poem::web::Path;
 use poem::{Response, handler};
 
+use super::calendar_choice::{CALENDARS, other_calendar};
 use crate::web::desk::Desk;
 use crate::web::field_errors::FieldErrors;
 use crate::web::form_text::FormText;
@@ -18,9 +19,6 @@ use crate::web::page::{Chrome, Nav, PageError, html, html_status, with_flash};
 
 /// The minute fields, in the order the form shows them.
 const MINUTES: [&str; 4] = ["first_response_time", "update_time", "solution_time", "unlock_timeout"];
-
-/// OTRS names its calendars "1" to "9"; "" is the default calendar.
-const CALENDARS: [&str; 10] = ["", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
 /// What the queue form holds, as typed: a refused form comes back with nothing lost.
 struct QueueForm {
@@ -184,7 +182,7 @@ impl QueuePage {
 
     /// A calendar name outside OTRS's "1" to "9" (a site's own), kept as it is.
     fn other_calendar(&self) -> Option<&str> {
-        Some(self.form.calendar_name.as_str()).filter(|c| !CALENDARS.contains(c))
+        other_calendar(&self.form.calendar_name)
     }
 }
 

@@ -1,0 +1,164 @@
+//! `/admin/services`: what tickets can be about — list, add, change, set invalid. A
+//! service sits below another (`Email::Outlook`); the form asks for its own name and
+//! the one it belongs to, and moving or renaming one takes those below it along.
+
+use askama::Template;
+use goats_core::DomainError;
+use goats_core::admin::ServiceInput;
+use goats_core::model::{Service, ServiceId};
+use poem::http::StatusCode;
+use poem::web::Path;
+use poem::{Response, handler};
+
+use crate::web::desk::Desk;
+use crate::web::field_errors::FieldErrors;
+use crate::web::form_text::FormText;
+use crate::web::page::{Chrome, Nav, PageError, html, html_status, with_flash};
+
+#[derive(Template)]
+#[template(path = "pages/admin_services.html")]
+struct ListPage {
+    c: Chrome,
+    rows: Vec<Service>,
+}
+
+impl ListPage {
+    /// Which entry of the admin menu this list is (`layouts/admin_list.html`).
+    fn section(&self) -> &'static str {
+        "services"
+    }
+
+    fn empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+/// The service form as typed: a refused form comes back with nothing lost.
+struct ServiceForm {
+    name: String,
+    parent_id: String,
+    comments: String,
+    valid: bool,
+}
+
+#[derive(Template)]
+#[template(path = "pages/admin_service.html")]
+struct FormPage {
+    c: Chrome,
+    /// `None` for a new service.
+    id: Option<ServiceId>,
+    form: ServiceForm,
+    /// The services it may be put below: not itself, nor one below it.
+    parents: Vec<Service>,
+    errors: FieldErrors,
+}
+
+#[handler]
+pub async fn list(desk: Desk) -> Result<Response, PageError> {
+    let rows = desk.state.admin.services(&desk.perms).await.map_err(|e| PageError::from_domain(&desk, e))?;
+    let title = desk.tr().t("admin-services-title");
+    Ok(html(&ListPage { c: Chrome::for_desk(&desk, Nav::Admin, title), rows }))
+}
+
+#[handler]
+pub async fn new_form(desk: Desk) -> Result<Response, PageError> {
+    let form = ServiceForm { name: String::new(), parent_id: String::new(), comments: String::new(), valid: true };
+    render(&desk, None, form, FieldErrors::default(), StatusCode::OK).await
+}
+
+#[handler]
+pub async fn edit(desk: Desk, Path(id): Path<ServiceId>) -> Result<Response, PageError> {
+    let s = stored(&desk, id).await?;
+    let all = desk.state.admin.services(&desk.perms).await.map_err(|e| PageError::from_domain(&desk, e))?;
+    let parent = s.parent_name().and_then(|p| all.iter().find(|x| x.name == p)).map(|p| p.id.to_string());
+    let form = ServiceForm {
+        name: s.leaf().to_string(),
+        parent_id: parent.unwrap_or_default(),
+        comments: s.comments.clone().unwrap_or_default(),
+        valid: s.valid,
+    };
+    render(&desk, Some(&s), form, FieldErrors::default(), StatusCode::OK).await
+}
+
+#[handler]
+pub async fn create(desk: Desk, body: String) -> Result<Response, PageError> {
+    let f = FormText::parse(&body);
+    save(desk, None, read(&f, true)).await
+}
+
+#[handler]
+pub async fn update(desk: Desk, Path(id): Path<ServiceId>, body: String) -> Result<Response, PageError> {
+    // It must exist (and the agent be an admin) before the form is read.
+    let current = stored(&desk, id).await?;
+    let f = FormText::parse(&body);
+    save(desk, Some(current), read(&f, f.get("valid") == "1")).await
+}
+
+async fn stored(desk: &Desk, id: ServiceId) -> Result<Service, PageError> {
+    desk.state.admin.service(&desk.perms, id).await.map_err(|e| PageError::from_domain(desk, e))
+}
+
+fn read(f: &FormText, valid: bool) -> ServiceForm {
+    ServiceForm { name: f.get("name"), parent_id: f.get("parent_id"), comments: f.get("comments"), valid }
+}
+
+async fn save(desk: Desk, current: Option<Service>, form: ServiceForm) -> Result<Response, PageError> {
+    let input = ServiceInput {
+        name: form.name.clone(),
+        // A parent that is no number names nothing: the service refuses it beside its field.
+        parent_id: (!form.parent_id.is_empty()).then(|| form.parent_id.parse().unwrap_or(0)),
+        comments: Some(form.comments.clone()),
+        valid: form.valid,
+    };
+    let id = current.as_ref().map_or(0, |s| s.id);
+    match desk.state.admin.save_service(&desk.perms, id, input).await {
+        Ok(id) => {
+            let key = if current.is_none() { "admin-service-created" } else { "admin-service-saved" };
+            let done = desk.tr().v(key, form.name.trim());
+            Ok(with_flash(crate::web::login::redirect(&format!("/admin/services/{id}")), &done))
+        }
+        Err(e) => {
+            let errors = field_errors(&desk, e)?;
+            render(&desk, current.as_ref(), form, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+    }
+}
+
+/// A refusal of the service beside the field it concerns; a failure that is no fault
+/// of the form is the error page.
+fn field_errors(desk: &Desk, e: DomainError) -> Result<FieldErrors, PageError> {
+    let mut errors = FieldErrors::default();
+    let tr = desk.tr();
+    match e {
+        DomainError::Conflict(_) => errors.add("name", tr.t("admin-service-error-taken")),
+        DomainError::Invalid { field: "parent_id", .. } => errors.add("parent_id", tr.t("admin-service-error-parent")),
+        DomainError::Invalid { field: "comments", .. } => errors.add("comments", tr.t("admin-error-comments")),
+        DomainError::Invalid { field: "name", .. } => errors.add("name", tr.t("admin-service-error-name")),
+        other => return Err(PageError::from_domain(desk, other)),
+    }
+    Ok(errors)
+}
+
+/// The form for a new service, or for `current` (whose stored name is the title
+/// whatever was typed).
+async fn render(
+    desk: &Desk,
+    current: Option<&Service>,
+    form: ServiceForm,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let all = desk.state.admin.services(&desk.perms).await.map_err(|e| PageError::from_domain(desk, e))?;
+    let parents = all
+        .into_iter()
+        .filter(|p| current.is_none_or(|c| c.id != p.id && !c.is_above(p)))
+        .filter(|p| p.valid || p.id.to_string() == form.parent_id)
+        .collect();
+    let title = match current {
+        Some(s) => desk.tr().v("admin-service-title", &s.name),
+        None => desk.tr().t("admin-service-new-title"),
+    };
+    let page =
+        FormPage { c: Chrome::for_desk(desk, Nav::Admin, title), id: current.map(|s| s.id), form, parents, errors };
+    Ok(html_status(&page, status))
+}
