@@ -4,7 +4,7 @@
 // does not. Mistakes show beside their fields; every page meets WCAG 2 AA.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { Goats, axeViolations as violations, browser, shot, watchedPage } from "./harness.mjs";
+import { Goats, axeViolations as violations, browser, shot, signIn } from "./harness.mjs";
 
 const goats = new Goats();
 let chromium;
@@ -24,15 +24,7 @@ after(async () => {
   await goats.stop();
 });
 
-async function logIn(context, login, password) {
-  const page = await watchedPage(context);
-  await page.goto(goats.base + "/login");
-  await page.getByLabel("Username").fill(login);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.waitForURL(/\/dashboard/);
-  return page;
-}
+const logIn = (context, login, password) => signIn(goats, context, login, password);
 
 /** The queues the new-ticket form offers the signed-in agent. */
 async function offeredQueues(page) {

@@ -118,6 +118,17 @@ export async function watchedPage(context) {
   return page;
 }
 
+/** A watched page in `context`, signed in to `goats` as an agent, on the dashboard. */
+export async function signIn(goats, context, login, password) {
+  const page = await watchedPage(context);
+  await page.goto(goats.base + "/login");
+  await page.getByLabel("Username").fill(login);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(/\/dashboard/);
+  return page;
+}
+
 export async function shot(page, name) {
   await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
 }

@@ -735,7 +735,7 @@ admin-sla-saved = SLA { $v } gespeichert.
 admin-sla-first_response = Erste Reaktion
 admin-sla-update = Aktualisierung
 admin-sla-solution = Lösung
-admin-sla-notify = Warnen nach (% der Zeit, 0 = keine Warnung)
+admin-sla-notify = { $v }: warnen bei % verbraucht (0 = keine Warnung)
 admin-sla-minutes = { $v } Min.
 admin-sla-times-hint = Arbeitsminuten im Kalender des SLA; 0 schaltet eine Zeit ab. Ein Ticket mit diesem SLA muss diese Zeiten statt derer seiner Queue einhalten.
 admin-sla-services = Angeboten für Services

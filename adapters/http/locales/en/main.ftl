@@ -735,7 +735,7 @@ admin-sla-saved = SLA { $v } saved.
 admin-sla-first_response = First response
 admin-sla-update = Update
 admin-sla-solution = Solution
-admin-sla-notify = Warn after (% of the time, 0 = no warning)
+admin-sla-notify = { $v }: warn at % used (0 = no warning)
 admin-sla-minutes = { $v } min
 admin-sla-times-hint = Working minutes in the SLA's calendar; 0 switches a time off. A ticket with this SLA is held to these times instead of its queue's.
 admin-sla-services = Offered for services
