@@ -45,7 +45,6 @@ impl ServiceCatalog for MemoryStore {
     async fn save_sla(&self, mut sla: Sla, _by: UserId) -> DomainResult<SlaId> {
         let mut s = self.lock();
         sla.service_ids.sort_unstable();
-        sla.service_ids.dedup();
         if sla.id == 0 {
             sla.id = s.slas.iter().map(|x| x.id).max().unwrap_or(0) + 1;
             let id = sla.id;

@@ -406,7 +406,7 @@ impl From<Ticket> for TicketDto {
             responsible_id: t.responsible_id,
             customer_id: t.customer_id,
             customer_user_id: t.customer_user_id,
-            pending_until: (t.until_time > 0).then(|| DateTime::from_timestamp(t.until_time, 0)).flatten(),
+            pending_until: epoch(t.until_time),
             first_response_due: epoch(t.escalation.response_time),
             update_due: epoch(t.escalation.update_time),
             solution_due: epoch(t.escalation.solution_time),

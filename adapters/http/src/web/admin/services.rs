@@ -63,13 +63,14 @@ pub async fn list(desk: Desk) -> Result<Response, PageError> {
 #[handler]
 pub async fn new_form(desk: Desk) -> Result<Response, PageError> {
     let form = ServiceForm { name: String::new(), parent_id: String::new(), comments: String::new(), valid: true };
-    render(&desk, None, form, FieldErrors::default(), StatusCode::OK).await
+    let all = catalog(&desk).await?;
+    Ok(render(&desk, None, form, FieldErrors::default(), StatusCode::OK, all))
 }
 
 #[handler]
 pub async fn edit(desk: Desk, Path(id): Path<ServiceId>) -> Result<Response, PageError> {
-    let s = stored(&desk, id).await?;
-    let all = desk.state.admin.services(&desk.perms).await.map_err(|e| PageError::from_domain(&desk, e))?;
+    let all = catalog(&desk).await?;
+    let s = find(&desk, &all, id)?;
     let parent = s.parent_name().and_then(|p| all.iter().find(|x| x.name == p)).map(|p| p.id.to_string());
     let form = ServiceForm {
         name: s.leaf().to_string(),
@@ -77,7 +78,7 @@ pub async fn edit(desk: Desk, Path(id): Path<ServiceId>) -> Result<Response, Pag
         comments: s.comments.clone().unwrap_or_default(),
         valid: s.valid,
     };
-    render(&desk, Some(&s), form, FieldErrors::default(), StatusCode::OK).await
+    Ok(render(&desk, Some(&s), form, FieldErrors::default(), StatusCode::OK, all))
 }
 
 #[handler]
@@ -89,13 +90,19 @@ pub async fn create(desk: Desk, body: String) -> Result<Response, PageError> {
 #[handler]
 pub async fn update(desk: Desk, Path(id): Path<ServiceId>, body: String) -> Result<Response, PageError> {
     // It must exist (and the agent be an admin) before the form is read.
-    let current = stored(&desk, id).await?;
+    let current = find(&desk, &catalog(&desk).await?, id)?;
     let f = FormText::parse(&body);
     save(desk, Some(current), read(&f, f.get("valid") == "1")).await
 }
 
-async fn stored(desk: &Desk, id: ServiceId) -> Result<Service, PageError> {
-    desk.state.admin.service(&desk.perms, id).await.map_err(|e| PageError::from_domain(desk, e))
+/// Every service: what a service page needs to find one and to offer its parents.
+async fn catalog(desk: &Desk) -> Result<Vec<Service>, PageError> {
+    desk.state.admin.services(&desk.perms).await.map_err(|e| PageError::from_domain(desk, e))
+}
+
+fn find(desk: &Desk, all: &[Service], id: ServiceId) -> Result<Service, PageError> {
+    let found = all.iter().find(|s| s.id == id).cloned();
+    found.ok_or_else(|| PageError::from_domain(desk, DomainError::not_found("service", id)))
 }
 
 fn read(f: &FormText, valid: bool) -> ServiceForm {
@@ -119,7 +126,8 @@ async fn save(desk: Desk, current: Option<Service>, form: ServiceForm) -> Result
         }
         Err(e) => {
             let errors = field_errors(&desk, e)?;
-            render(&desk, current.as_ref(), form, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            let all = catalog(&desk).await?;
+            Ok(render(&desk, current.as_ref(), form, errors, StatusCode::UNPROCESSABLE_ENTITY, all))
         }
     }
 }
@@ -140,15 +148,15 @@ fn field_errors(desk: &Desk, e: DomainError) -> Result<FieldErrors, PageError> {
 }
 
 /// The form for a new service, or for `current` (whose stored name is the title
-/// whatever was typed).
-async fn render(
+/// whatever was typed), offering parents out of `all`.
+fn render(
     desk: &Desk,
     current: Option<&Service>,
     form: ServiceForm,
     errors: FieldErrors,
     status: StatusCode,
-) -> Result<Response, PageError> {
-    let all = desk.state.admin.services(&desk.perms).await.map_err(|e| PageError::from_domain(desk, e))?;
+    all: Vec<Service>,
+) -> Response {
     let parents = all
         .into_iter()
         .filter(|p| current.is_none_or(|c| c.id != p.id && !c.is_above(p)))
@@ -160,5 +168,5 @@ async fn render(
     };
     let page =
         FormPage { c: Chrome::for_desk(desk, Nav::Admin, title), id: current.map(|s| s.id), form, parents, errors };
-    Ok(html_status(&page, status))
+    html_status(&page, status)
 }
