@@ -120,6 +120,7 @@ impl App {
             counter: store.clone(),
             dynamic_fields: store.clone(),
             services: store.clone(),
+            settings: store.clone(),
             clock: clock.clone(),
         };
         let calendars = config.calendars()?;
@@ -165,6 +166,7 @@ impl App {
             addresses: store.clone(),
             texts: store.clone(),
             services: store.clone(),
+            settings: store.clone(),
         }));
         let refresh_ttl = Duration::days(config.auth.refresh_token_days);
         let auth = Arc::new(

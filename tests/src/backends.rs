@@ -29,16 +29,7 @@ impl Backend {
         match self {
             Backend::Memory => {
                 let store = Arc::new(MemoryStore::with_defaults(clock));
-                let admin = AdminPorts {
-                    lookups: store.clone(),
-                    groups: store.clone(),
-                    agents: store.clone(),
-                    customers: store.clone(),
-                    cpu: Arc::new(InlineCpu),
-                    addresses: store.clone(),
-                    texts: store.clone(),
-                    services: store.clone(),
-                };
+                let admin = AdminPorts::of_one_store(store.clone(), Arc::new(InlineCpu));
                 let root = AgentPermissions::new(1, store.grants_for(1).await.expect("root's grants"));
                 Opened { backend: self, tickets: store.ticket_ports(), admin, root, database: None }
             }
@@ -47,16 +38,7 @@ impl Backend {
                 let db = t.connect().await.with_clock(clock.clone());
                 migrate(&db).await.expect("migrate");
                 let store = Arc::new(db.clone());
-                let admin = AdminPorts {
-                    lookups: store.clone(),
-                    groups: store.clone(),
-                    agents: store.clone(),
-                    customers: store.clone(),
-                    cpu: Arc::new(InlineCpu),
-                    addresses: store.clone(),
-                    texts: store.clone(),
-                    services: store,
-                };
+                let admin = AdminPorts::of_one_store(store.clone(), Arc::new(InlineCpu));
                 let root = AgentPermissions::new(1, db.grants_for(1).await.expect("root's grants"));
                 Opened { backend: self, tickets: ticket_ports(&db, clock), admin, root, database: Some((db, t)) }
             }

@@ -17,7 +17,8 @@ pub fn ticket_ports(db: &Db, clock: Arc<dyn Clock>) -> TicketPorts {
         agents: p.clone(),
         counter: p.clone(),
         dynamic_fields: p.clone(),
-        services: p,
+        services: p.clone(),
+        settings: p,
         clock,
     }
 }

@@ -332,6 +332,33 @@ async fn services_and_slas(o: &Opened, admin: &AdminService, root: &AgentPermiss
         .map(|h| format!("{} {}", h.history_type, h.name))
         .collect();
     lines.push(format!("history: {}", history.join(" | ")));
+    let opened = goats_core::model::NewTicket {
+        service_id: Some(phone),
+        sla_id: Some(gold),
+        ..goats_core::testing::phoned_ticket(2)
+    };
+    let t3 = tickets.create(root, opened).await.expect("opened with a service");
+    let t3 = tickets.get(root, t3.id, false).await.expect("read back");
+    lines.push(format!("opened with a service and SLA: {:?} {:?}", t3.service, t3.sla));
+    let wrong = goats_core::model::NewTicket {
+        service_id: Some(outlook),
+        sla_id: Some(gold),
+        ..goats_core::testing::phoned_ticket(2)
+    };
+    lines.push(format!("opened with an SLA not offered: {}", refused(tickets.create(root, wrong).await)));
+}
+
+async fn ticket_defaults(o: &Opened, admin: &AdminService, root: &AgentPermissions, lines: &mut Vec<String>) {
+    use goats_core::model::TicketDefaults;
+    let tickets = o.ticket_service();
+    lines.push(format!("defaults at first: {:?}", tickets.defaults().await.expect("defaults")));
+    let chosen = TicketDefaults { queue_id: Some(2), state_id: 4, priority_id: 5, type_id: 1 };
+    admin.set_ticket_defaults(root, chosen).await.expect("defaults set");
+    lines.push(format!("defaults set: {:?}", tickets.defaults().await.expect("defaults")));
+    let pending = TicketDefaults { state_id: 6, ..chosen };
+    lines.push(format!("a pending default state: {}", refused(admin.set_ticket_defaults(root, pending).await)));
+    admin.set_ticket_defaults(root, TicketDefaults { queue_id: None, ..chosen }).await.expect("no queue");
+    lines.push(format!("defaults without a queue: {:?}", tickets.defaults().await.expect("defaults")));
 }
 
 /// Every answer the scenario asks for, one line each.
@@ -344,6 +371,7 @@ async fn transcript(backend: Backend) -> Vec<String> {
     queues_and_lookups(&o, &admin, &root, &mut lines).await;
     customers(&admin, &root, &mut lines).await;
     services_and_slas(&o, &admin, &root, &mut lines).await;
+    ticket_defaults(&o, &admin, &root, &mut lines).await;
     o.close().await;
     lines
 }
@@ -382,6 +410,18 @@ async fn every_store_administers_alike() {
     assert_eq!(answer(&memory, "the ticket's service and SLA"), "Some(\"Mail\") Some(\"Gold\")");
     assert_eq!(answer(&memory, "moved to a service without the SLA"), "Some(\"Mail::Outlook\") None");
     assert!(answer(&memory, "history").contains(&format!("SLAUpdate %%NULL%%%%Gold%%{}", 1)));
+    assert_eq!(answer(&memory, "opened with a service and SLA"), "Some(\"Phone\") Some(\"Gold\")");
+    assert_eq!(answer(&memory, "opened with an SLA not offered"), "invalid sla");
+    assert_eq!(
+        answer(&memory, "defaults at first"),
+        "TicketDefaults { queue_id: None, state_id: 1, priority_id: 3, type_id: 1 }"
+    );
+    assert_eq!(
+        answer(&memory, "defaults set"),
+        "TicketDefaults { queue_id: Some(2), state_id: 4, priority_id: 5, type_id: 1 }"
+    );
+    assert_eq!(answer(&memory, "a pending default state"), "invalid state");
+    assert!(answer(&memory, "defaults without a queue").starts_with("TicketDefaults { queue_id: None, state_id: 4"));
 
     assert_stores_agree(&memory, transcript).await;
 }

@@ -96,6 +96,8 @@ async fn fill(o: &Opened, service: &TicketService, clock: &FixedClock, cast: &Ca
             state_id: 1,
             priority_id: s.priority,
             type_id: s.type_id,
+            service_id: None,
+            sla_id: None,
             owner_id: cast.agents[s.owner],
             responsible_id: Some(cast.agents[s.responsible]),
             customer_id: s.customer_id.map(Into::into),

@@ -255,6 +255,8 @@ async fn an_email_ticket_leaves_with_its_number() {
             state_id: 1,
             priority_id: 3,
             type_id: None,
+            service_id: None,
+            sla_id: None,
             owner_id: 1,
             responsible_id: None,
             customer_id: None,

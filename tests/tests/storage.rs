@@ -31,6 +31,8 @@ fn ticket(title: &str, queue_id: QueueId, priority_id: PriorityId, customer: &st
         state_id: 1,
         priority_id,
         type_id: None,
+        service_id: None,
+        sla_id: None,
         owner_id: 1,
         responsible_id: None,
         customer_id: Some("ACME".into()),
@@ -1253,16 +1255,7 @@ async fn administration_on_every_engine() {
     use goats_core::admin::{AdminPorts, AdminService, AgentChanges, AgentInput, QueueChanges};
     with_each_engine(|engine, db| async move {
         let s = Arc::new(db.clone());
-        let admin = AdminService::new(AdminPorts {
-            lookups: s.clone(),
-            groups: s.clone(),
-            agents: s.clone(),
-            customers: s.clone(),
-            cpu: Arc::new(InlineCpu),
-            addresses: s.clone(),
-            texts: s.clone(),
-            services: s,
-        });
+        let admin = AdminService::new(AdminPorts::of_one_store(s, Arc::new(InlineCpu)));
         let root = root(&db).await;
 
         let q = admin.create_queue(&root, goats_core::testing::queue("Support", 1)).await.unwrap();

@@ -68,6 +68,8 @@ fn new_ticket(title: &str) -> NewTicket {
         state_id: 1,
         priority_id: 3,
         type_id: None,
+        service_id: None,
+        sla_id: None,
         owner_id: 1,
         responsible_id: None,
         customer_id: None,

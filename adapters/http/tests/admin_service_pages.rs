@@ -171,14 +171,3 @@ async fn the_service_and_sla_pages_are_for_admins_only() {
     assert!(w.store.services().await.unwrap().is_empty() && w.store.slas().await.unwrap().is_empty());
     root.get("/admin/slas/404").await.assert_status(StatusCode::NOT_FOUND);
 }
-
-/// Two services and an SLA offered for the first: their ids as form values.
-async fn catalog(w: &World) -> (String, String, String) {
-    use goats_core::model::{Service, Sla};
-    let service = |name: &str| Service { name: name.into(), valid: true, ..Default::default() };
-    let email = w.store.save_service(service("Email"), 1).await.unwrap();
-    let phone = w.store.save_service(service("Phone"), 1).await.unwrap();
-    let sla = Sla { name: "Gold".into(), service_ids: vec![email], valid: true, ..Default::default() };
-    let gold = w.store.save_sla(sla, 1).await.unwrap();
-    (email.to_string(), phone.to_string(), gold.to_string())
-}

@@ -195,7 +195,7 @@ async fn errors_come_back_in_otrs_shape() {
     with_fields["DynamicField"] = json!([]);
     with_fields["Ticket"]["SLA"] = json!("Gold");
     let r = call(&w, "POST", "/Ticket", with_fields).await;
-    assert!(r["Error"]["ErrorMessage"].as_str().unwrap().contains("Ticket->SLA is not supported"), "{r}");
+    assert_eq!(error_code(&r), "TicketCreate.InvalidParameter", "an SLA that does not exist: {r}");
     let tickets_after = goats_core::ports::TicketRepository::count(&w.store, &Default::default()).await.unwrap();
     assert_eq!(tickets_after, tickets_before, "nothing was stored");
     let mut update = creds.clone();

@@ -7,7 +7,7 @@ use goats_core::model::UserId;
 use goats_core::ports::{
     ApiTokenRecord, ApiTokenStore, RefreshTokenRecord, RefreshTokenStore, SettingsStore, Subject, TokenScope,
 };
-use sea_orm::{ConnectionTrait, Value};
+use sea_orm::{ConnectionTrait, TransactionTrait, Value};
 
 use crate::connection::Db;
 use crate::error::to_domain;
@@ -148,6 +148,26 @@ impl SettingsStore for Db {
             tracing::debug!(error = %e, "setting {key} was inserted concurrently");
         }
         self.get(key).await?.ok_or_else(|| goats_core::DomainError::Storage(format!("setting {key} is missing")))
+    }
+
+    async fn set_all(&self, values: &[(&str, Option<String>)]) -> DomainResult<()> {
+        let now = self.now();
+        let _w = self.write_guard().await;
+        let txn = self.conn.begin().await.map_err(to_domain)?;
+        for (key, value) in values {
+            txn.execute_raw(self.stmt("DELETE FROM goats_setting WHERE name = ?", [(*key).into()]))
+                .await
+                .map_err(to_domain)?;
+            if let Some(v) = value {
+                txn.execute_raw(self.stmt(
+                    "INSERT INTO goats_setting (name, value, create_time) VALUES (?, ?, ?)",
+                    [(*key).into(), v.clone().into(), now.into()],
+                ))
+                .await
+                .map_err(to_domain)?;
+            }
+        }
+        txn.commit().await.map_err(to_domain)
     }
 }
 

@@ -14,6 +14,7 @@ pub mod notifications;
 mod queue_texts;
 mod queues;
 mod services;
+mod ticket_defaults;
 
 use std::sync::Arc;
 
@@ -22,7 +23,7 @@ use crate::model::*;
 use crate::permission::AgentPermissions;
 use crate::ports::{
     AgentRepository, AutoResponses, CpuWork, CustomerRepository, GroupRepository, LookupRepository, QueueTexts,
-    ServiceCatalog,
+    ServiceCatalog, SettingsStore,
 };
 
 pub use services::ServiceInput;
@@ -40,6 +41,35 @@ pub struct AdminPorts {
     pub addresses: Arc<dyn AutoResponses>,
     pub texts: Arc<dyn QueueTexts>,
     pub services: Arc<dyn ServiceCatalog>,
+    pub settings: Arc<dyn SettingsStore>,
+}
+
+impl AdminPorts {
+    /// Every port served by one store, as the tests and single-database setups have it.
+    pub fn of_one_store<S>(store: Arc<S>, cpu: Arc<dyn CpuWork>) -> Self
+    where
+        S: LookupRepository
+            + GroupRepository
+            + AgentRepository
+            + CustomerRepository
+            + AutoResponses
+            + QueueTexts
+            + ServiceCatalog
+            + SettingsStore
+            + 'static,
+    {
+        AdminPorts {
+            lookups: store.clone(),
+            groups: store.clone(),
+            agents: store.clone(),
+            customers: store.clone(),
+            cpu,
+            addresses: store.clone(),
+            texts: store.clone(),
+            services: store.clone(),
+            settings: store,
+        }
+    }
 }
 
 /// How many companies or contacts one search returns at most.

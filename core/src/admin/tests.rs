@@ -7,16 +7,7 @@ use chrono::Utc;
 async fn setup() -> (MemoryStore, AdminService, AgentPermissions, AgentPermissions) {
     let store = MemoryStore::with_defaults(Arc::new(FixedClock::at(Utc::now())));
     let s = Arc::new(store.clone());
-    let admin = AdminService::new(AdminPorts {
-        lookups: s.clone(),
-        groups: s.clone(),
-        agents: s.clone(),
-        customers: s.clone(),
-        cpu: Arc::new(crate::ports::InlineCpu),
-        addresses: s.clone(),
-        texts: s.clone(),
-        services: s,
-    });
+    let admin = AdminService::new(AdminPorts::of_one_store(s, Arc::new(crate::ports::InlineCpu)));
     let root = AgentPermissions::new(1, store.grants_for(1).await.unwrap());
     let nobody = AgentPermissions::new(9, []);
     (store, admin, root, nobody)

@@ -253,6 +253,8 @@ impl Postmaster {
             state_id: state.id,
             priority_id: priority,
             type_id,
+            service_id: None,
+            sla_id: None,
             owner_id: SYSTEM_USER,
             responsible_id: None,
             customer_id,

@@ -11,6 +11,7 @@ mod people;
 mod service;
 mod state;
 mod ticket;
+mod ticket_defaults;
 
 pub use article::{Article, CommunicationChannel, NewArticle, SenderType};
 pub use attachment::{Attachment, NewAttachment};
@@ -25,6 +26,7 @@ pub use people::{Agent, Group, GroupGrant, Role};
 pub use service::{SERVICE_SEPARATOR, Service, Sla};
 pub use state::{StateType, TicketState};
 pub use ticket::{NewTicket, SortDirection, Ticket, TicketFilter, TicketSort, TicketSortField};
+pub use ticket_defaults::{TicketDefaults, setting as ticket_default_setting};
 
 pub type TicketId = i64;
 pub type ArticleId = i64;

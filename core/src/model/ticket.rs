@@ -62,6 +62,9 @@ pub struct NewTicket {
     pub state_id: StateId,
     pub priority_id: PriorityId,
     pub type_id: Option<TypeId>,
+    /// A valid service, and an SLA offered for it (an SLA needs the service).
+    pub service_id: Option<ServiceId>,
+    pub sla_id: Option<SlaId>,
     pub owner_id: UserId,
     pub responsible_id: Option<UserId>,
     pub customer_id: Option<String>,

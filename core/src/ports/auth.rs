@@ -126,4 +126,6 @@ pub trait SettingsStore: Send + Sync {
     /// Stores `value` unless the key exists, and returns what is stored: several
     /// instances starting at once agree on one value.
     async fn get_or_insert(&self, key: &str, value: &str) -> DomainResult<String>;
+    /// Stores each value (`None` removes the key), all or none.
+    async fn set_all(&self, values: &[(&str, Option<String>)]) -> DomainResult<()>;
 }

@@ -53,6 +53,8 @@ pub fn phoned_ticket(queue_id: QueueId) -> NewTicket {
         state_id: 1,
         priority_id: 3,
         type_id: None,
+        service_id: None,
+        sla_id: None,
         owner_id: 1,
         responsible_id: None,
         customer_id: None,

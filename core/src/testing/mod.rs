@@ -197,6 +197,7 @@ impl MemoryStore {
             counter: me.clone(),
             dynamic_fields: me.clone(),
             services: me.clone(),
+            settings: me.clone(),
             clock: self.clock.clone(),
         }
     }

@@ -73,6 +73,17 @@ impl SettingsStore for MemoryStore {
         s.settings.push((key.into(), value.into()));
         Ok(value.into())
     }
+
+    async fn set_all(&self, values: &[(&str, Option<String>)]) -> DomainResult<()> {
+        let mut s = self.lock();
+        for (key, value) in values {
+            s.settings.retain(|(k, _)| k != key);
+            if let Some(v) = value {
+                s.settings.push((key.to_string(), v.clone()));
+            }
+        }
+        Ok(())
+    }
 }
 
 #[async_trait]

@@ -73,6 +73,8 @@ impl TicketService {
             state_id: 1,
             priority_id: 3,
             type_id: None,
+            service_id: None,
+            sla_id: None,
             owner_id: SYSTEM_USER,
             responsible_id: None,
             customer_id: Some(customer.customer_id.clone()).filter(|c| !c.is_empty()),

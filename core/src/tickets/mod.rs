@@ -9,6 +9,7 @@ mod access;
 mod articles;
 mod change;
 mod customer;
+pub(crate) mod defaults;
 pub mod edit;
 mod field_filters;
 pub(crate) mod fields;
@@ -48,6 +49,8 @@ pub struct TicketPorts {
     pub counter: Arc<dyn TicketNumberCounter>,
     pub dynamic_fields: Arc<dyn DynamicFieldStore>,
     pub services: Arc<dyn ServiceCatalog>,
+    /// Where the admin's defaults for new tickets are kept.
+    pub settings: Arc<dyn SettingsStore>,
     pub clock: Arc<dyn Clock>,
 }
 

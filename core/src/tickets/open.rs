@@ -52,6 +52,8 @@ impl TicketService {
             .ok_or_else(|| DomainError::not_found("priority", new.priority_id))?;
         let type_id = new.type_id.unwrap_or(1);
         p.lookups.ticket_type(type_id).await?.ok_or_else(|| DomainError::not_found("type", type_id))?;
+        let (service, sla) = self.services_for_new(new.service_id, new.sla_id).await?;
+        let (service_id, sla_id) = (service.as_ref().map(|s| s.id), sla.as_ref().map(|s| s.id));
         let owner = self.valid_agent(new.owner_id, "owner").await?;
         let responsible = match new.responsible_id {
             Some(id) => self.valid_agent(id, "responsible").await?.id,
@@ -64,8 +66,8 @@ impl TicketService {
             state_id: state.id,
             priority_id: priority.id,
             type_id,
-            service_id: None,
-            sla_id: None,
+            service_id,
+            sla_id,
             lock: Lock::Unlock,
             owner_id: owner.id,
             responsible_id: responsible,
@@ -108,10 +110,10 @@ impl TicketService {
                         priority_id: priority.id,
                         priority: priority.name,
                         type_id: Some(type_id),
-                        service_id: None,
-                        service: None,
-                        sla_id: None,
-                        sla: None,
+                        service_id,
+                        service: service.map(|s| s.name),
+                        sla_id,
+                        sla: sla.map(|s| s.name),
                         lock: Lock::Unlock,
                         owner_id: owner.id,
                         responsible_id: responsible,

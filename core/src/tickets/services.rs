@@ -30,6 +30,43 @@ impl TicketService {
         })
     }
 
+    /// The service and SLA a new ticket is opened with: both valid, the SLA offered
+    /// for the service.
+    pub(super) async fn services_for_new(
+        &self,
+        service: Option<ServiceId>,
+        sla: Option<SlaId>,
+    ) -> DomainResult<(Option<Service>, Option<Sla>)> {
+        let Some(service_id) = service else {
+            return match sla {
+                Some(_) => Err(DomainError::invalid("sla", "a ticket needs a service before an SLA")),
+                None => Ok((None, None)),
+            };
+        };
+        let choices = self.service_choices().await?;
+        let service = choices.services.iter().find(|s| s.id == service_id).cloned().ok_or_else(|| {
+            DomainError::invalid("service", format!("service {service_id} does not exist or is invalid"))
+        })?;
+        let sla = match sla {
+            None => None,
+            Some(id) => {
+                let sla = choices
+                    .slas
+                    .iter()
+                    .find(|s| s.id == id)
+                    .ok_or_else(|| DomainError::invalid("sla", format!("SLA {id} does not exist or is invalid")))?;
+                if !sla.offered_for(service_id) {
+                    return Err(DomainError::invalid(
+                        "sla",
+                        format!("SLA {} is not offered for service {}", sla.name, service.name),
+                    ));
+                }
+                Some(sla.clone())
+            }
+        };
+        Ok((Some(service), sla))
+    }
+
     pub(super) async fn resolve_service(&self, ticket: &Ticket, id: Option<ServiceId>) -> DomainResult<ResolvedChange> {
         let Some(id) = id else { return Ok(ResolvedChange::Service { new: None, keeps_sla: false }) };
         let service = self

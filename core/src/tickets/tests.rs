@@ -33,6 +33,8 @@ fn new_ticket(queue_id: QueueId) -> NewTicket {
         state_id: 1,
         priority_id: 3,
         type_id: None,
+        service_id: None,
+        sla_id: None,
         owner_id: 1,
         responsible_id: None,
         customer_id: Some("ACME".into()),
@@ -401,6 +403,36 @@ mod services {
     }
 
     #[tokio::test]
+    async fn a_ticket_is_opened_with_a_service_and_an_sla_offered_for_it() {
+        let w = world().await;
+        let email = service(&w, "Email", true).await;
+        let phone = service(&w, "Phone", true).await;
+        let retired = service(&w, "Fax", false).await;
+        let gold = sla(&w, "Gold", vec![email]).await;
+        let open = |service_id, sla_id| NewTicket { service_id, sla_id, ..new_ticket(2) };
+
+        let t = w.service.create(&w.root, open(Some(email), Some(gold))).await.unwrap();
+        assert_eq!((t.service.as_deref(), t.sla.as_deref()), (Some("Email"), Some("Gold")));
+        let stored = w.service.get(&w.root, t.id, false).await.unwrap();
+        assert_eq!((stored.service_id, stored.sla_id), (Some(email), Some(gold)));
+        // OTRS writes no ServiceUpdate/SLAUpdate rows for what a ticket is opened with.
+        assert!(history(&w, t.id).await.is_empty());
+
+        for (service, sla, field) in [
+            (None, Some(gold), "sla"),
+            (Some(phone), Some(gold), "sla"),
+            (Some(retired), None, "service"),
+            (Some(404), None, "service"),
+            (Some(email), Some(404), "sla"),
+        ] {
+            let refused = w.service.create(&w.root, open(service, sla)).await;
+            assert!(matches!(refused, Err(DomainError::Invalid { field: f, .. }) if f == field), "{refused:?}");
+        }
+        let all = w.service.list(&w.root, TicketFilter::default(), TicketSort::default(), PageRequest::default());
+        assert_eq!(all.await.unwrap().total, 1, "nothing stored for a refused ticket");
+    }
+
+    #[tokio::test]
     async fn invalid_services_are_not_given_and_reading_agents_cannot_set_one() {
         let w = world().await;
         let t = w.service.create(&w.root, new_ticket(2)).await.unwrap();
@@ -415,5 +447,60 @@ mod services {
         assert!(matches!(denied, Err(DomainError::PermissionDenied(_))));
         let choices = w.service.service_choices().await.unwrap();
         assert_eq!(choices.services.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["Web"]);
+    }
+}
+
+mod defaults {
+    use super::*;
+    use crate::admin::{AdminPorts, AdminService};
+    use crate::model::TicketDefaults;
+    use crate::ports::{InlineCpu, LookupKind};
+
+    fn admin(w: &World) -> AdminService {
+        let s = Arc::new(w.store.clone());
+        AdminService::new(AdminPorts::of_one_store(s, Arc::new(InlineCpu)))
+    }
+
+    #[tokio::test]
+    async fn new_tickets_get_no_queue_and_otrs_defaults_until_an_admin_sets_others() {
+        let w = world().await;
+        let admin = admin(&w);
+        assert_eq!(w.service.defaults().await.unwrap(), TicketDefaults::default());
+        assert_eq!(TicketDefaults::default().queue_id, None);
+
+        let chosen = TicketDefaults { queue_id: Some(2), state_id: 4, priority_id: 4, type_id: 1 };
+        admin.set_ticket_defaults(&w.root, chosen).await.unwrap();
+        assert_eq!(w.service.defaults().await.unwrap(), chosen);
+
+        // A default set invalid later gives way to OTRS's own; the others stay.
+        admin.change_lookup(&w.root, LookupKind::Priority, 4, None, Some(false)).await.unwrap();
+        let now = w.service.defaults().await.unwrap();
+        assert_eq!((now.queue_id, now.state_id, now.priority_id), (Some(2), 4, 3));
+    }
+
+    #[tokio::test]
+    async fn defaults_are_checked_as_a_whole_and_only_admins_set_them() {
+        let w = world().await;
+        let admin = admin(&w);
+        let good = TicketDefaults { queue_id: Some(2), ..Default::default() };
+        for (bad, field) in [
+            (TicketDefaults { queue_id: Some(404), ..good }, "queue"),
+            // "pending reminder": a default cannot give the time it needs.
+            (TicketDefaults { state_id: 6, ..good }, "state"),
+            // "merged"
+            (TicketDefaults { state_id: 9, ..good }, "state"),
+            (TicketDefaults { priority_id: 404, ..good }, "priority"),
+            (TicketDefaults { type_id: 404, ..good }, "type"),
+        ] {
+            let refused = admin.set_ticket_defaults(&w.root, bad).await;
+            assert!(matches!(refused, Err(DomainError::Invalid { field: f, .. }) if f == field), "{refused:?}");
+            assert_eq!(w.service.defaults().await.unwrap(), TicketDefaults::default(), "nothing half-saved");
+        }
+        let agent = agent(&w, "mo", &[(1, Permission::Rw)]).await;
+        let denied = admin.set_ticket_defaults(&agent, good).await;
+        assert!(matches!(denied, Err(DomainError::PermissionDenied(_))));
+        admin.set_ticket_defaults(&w.root, good).await.unwrap();
+        admin.set_ticket_defaults(&w.root, TicketDefaults::default()).await.unwrap();
+        assert_eq!(w.service.defaults().await.unwrap().queue_id, None, "a default queue is taken away again");
     }
 }

@@ -50,26 +50,6 @@ fn domain(op: &str, e: DomainError) -> GiError {
     }
 }
 
-/// What an OTRS client may send to TicketCreate that goats cannot store yet: refused
-/// as a whole, so a script is never told "done" for data that was dropped. (TicketUpdate
-/// sets a service and an SLA.)
-fn refuse_unsupported(op: &str, p: &Params) -> Result<(), GiError> {
-    let not_yet = |what: &str| {
-        GiError::new(
-            op,
-            "InvalidParameter",
-            format!("{what} is not supported by goats on {op} yet (set it with TicketUpdate); nothing was stored"),
-        )
-    };
-    let ticket = p.object("Ticket");
-    for key in ["Service", "ServiceID", "SLA", "SLAID"] {
-        if ticket.and_then(|t| t.get(key)).is_some_and(given) {
-            return Err(not_yet(&format!("Ticket->{key}")));
-        }
-    }
-    Ok(())
-}
-
 /// `DynamicField` as OTRS takes it: one `{Name, Value}` or a list of them, a value a
 /// text, a number, a list (a multiselect's keys) or null (clears the field). Checked
 /// against the site's fields before anything is written.
@@ -301,7 +281,6 @@ fn attachments(op: &str, p: &Params) -> Result<Vec<NewAttachment>, GiError> {
 async fn ticket_create(state: &AppState, uri: &Uri, addr: &ClientAddr, body: Body) -> Result<Value, GiError> {
     const OP: &str = "TicketCreate";
     let (p, caller) = begin(state, OP, uri, addr, body).await?;
-    refuse_unsupported(OP, &p)?;
     let t = p.object("Ticket").ok_or_else(|| GiError::missing(OP, "Ticket"))?;
     let a = p.object("Article").ok_or_else(|| GiError::missing(OP, "Article"))?;
     let title = t.get("Title").and_then(scalar).ok_or_else(|| GiError::missing(OP, "Ticket->Title"))?;
@@ -326,7 +305,13 @@ async fn ticket_create(state: &AppState, uri: &Uri, addr: &ClientAddr, body: Bod
         queue_id: queue,
         state_id,
         priority_id: priority,
-        type_id: field_id(state, OP, t, Field::Type).await?,
+        // OTRS's Ticket::Type::Default: here the default an admin set.
+        type_id: match field_id(state, OP, t, Field::Type).await? {
+            Some(id) => Some(id),
+            None => Some(state.tickets.defaults().await.map_err(|e| domain(OP, e))?.type_id),
+        },
+        service_id: field_id(state, OP, t, Field::Service).await?,
+        sla_id: field_id(state, OP, t, Field::Sla).await?,
         owner_id: field_id(state, OP, t, Field::Owner).await?.unwrap_or(caller.user_id),
         responsible_id: field_id(state, OP, t, Field::Responsible).await?,
         customer_id: company,

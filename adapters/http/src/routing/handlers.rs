@@ -10,7 +10,8 @@ use crate::web::admin::{
     fields as admin_fields, groups as admin_groups, lookups as admin_lookups, mail_accounts as admin_mail_accounts,
     notifications as admin_notifications, postmaster_filters as admin_postmaster_filters,
     queue_texts as admin_queue_texts, queues as admin_queues, roles as admin_roles, routes as admin_routes,
-    services as admin_services, slas as admin_slas, system_addresses as admin_system_addresses, users as admin_users,
+    services as admin_services, slas as admin_slas, system_addresses as admin_system_addresses,
+    ticket_defaults as admin_ticket_defaults, users as admin_users,
 };
 use crate::web::{
     assets, bulk, dashboard, live, login, new_ticket, notification_settings, password_change, portal, preferences,
@@ -38,6 +39,7 @@ const NOTIFICATION: &[&str] = &["pages/admin_notification.html"];
 const FIELD: &[&str] = &["pages/admin_field.html"];
 const GROUP: &[&str] = &["pages/admin_group.html"];
 const ROLE: &[&str] = &["pages/admin_role.html"];
+const TICKET_DEFAULTS: &[&str] = &["pages/admin_ticket_defaults.html"];
 const QUEUE: &[&str] = &["pages/admin_queue.html"];
 const SERVICE: &[&str] = &["pages/admin_service.html"];
 const SLA: &[&str] = &["pages/admin_sla.html"];
@@ -79,6 +81,7 @@ pub fn standard() -> Registry {
         .add("ticket_list", &["pages/tickets.html", "partials/ticket_results.html"], ep!(ticket_list::page))
         .add("ticket_new_form", &["pages/new_ticket.html"], ep!(new_ticket::form))
         .add("ticket_new_create", &["pages/new_ticket.html"], ep!(new_ticket::create))
+        .add("ticket_new_sla_options", &["partials/sla_options.html"], ep!(new_ticket::sla_options))
         .add("customer_options", &["partials/customer_options.html"], ep!(new_ticket::customer_options))
         .add("ticket_bulk", &["partials/bulk_results.html"], ep!(bulk::apply))
         .add("ticket_filter_save", &["partials/saved_filters.html"], ep!(saved_filters::save))
@@ -194,6 +197,8 @@ pub fn standard() -> Registry {
         .add("admin_sla_create", SLA, ep!(admin_slas::create))
         .add("admin_sla_edit", SLA, ep!(admin_slas::edit))
         .add("admin_sla_update", SLA, ep!(admin_slas::update))
+        .add("admin_ticket_defaults", TICKET_DEFAULTS, ep!(admin_ticket_defaults::show))
+        .add("admin_ticket_defaults_save", TICKET_DEFAULTS, ep!(admin_ticket_defaults::save))
         .add("gi_session_create", &[], ep!(gi::session::create))
         .add("gi_ticket_create", &[], ep!(gi::ticket::create))
         .add("gi_ticket_search", &[], ep!(gi::ticket::search))

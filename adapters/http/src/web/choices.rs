@@ -38,6 +38,11 @@ pub async fn priorities(desk: &Desk) -> Result<Vec<Choice>, PageError> {
     Ok(priorities.into_iter().filter(|p| p.valid).map(|p| Choice { value: p.id.to_string(), label: p.name }).collect())
 }
 
+pub async fn types(desk: &Desk) -> Result<Vec<Choice>, PageError> {
+    let types = desk.state.lookups.types().await.map_err(|e| PageError::from_domain(desk, e))?;
+    Ok(types.into_iter().filter(|t| t.valid).map(|t| Choice { value: t.id.to_string(), label: t.name }).collect())
+}
+
 /// Valid agents, by full name.
 pub fn agents(agents: &[Agent]) -> Vec<Choice> {
     agents.iter().filter(|a| a.valid).map(|a| Choice { value: a.id.to_string(), label: a.full_name() }).collect()

@@ -43,12 +43,32 @@ struct NewTicketPage {
     queues: Vec<Choice>,
     states: Vec<Choice>,
     priorities: Vec<Choice>,
+    types: Vec<Choice>,
+    services: Vec<Choice>,
+    /// The values preselected: the admin's defaults, as form values ("" for none).
+    chosen: Chosen,
+}
+
+struct Chosen {
+    queue: String,
+    state: String,
+    priority: String,
+    type_id: String,
 }
 
 #[derive(Template)]
 #[template(path = "partials/customer_options.html")]
 struct CustomerOptions {
     options: Vec<Choice>,
+}
+
+/// The SLA select's options for the service chosen: swapped in by HTMX when the
+/// service changes.
+#[derive(Template)]
+#[template(path = "partials/sla_options.html")]
+struct SlaOptions {
+    none: String,
+    slas: Vec<Choice>,
 }
 
 #[derive(Deserialize)]
@@ -59,12 +79,44 @@ pub struct KindQuery {
 
 #[handler]
 pub async fn form(desk: Desk, Query(q): Query<KindQuery>) -> Result<Response, PageError> {
+    let fail = |e| PageError::from_domain(&desk, e);
     let kind = Kind::parse(&q.kind);
     let queues = choices::queues(&desk, Permission::Create, None).await?;
     let states = choices::states(&desk, true).await?;
     let priorities = choices::priorities(&desk).await?;
+    let types = choices::types(&desk).await?;
+    let offered = desk.state.tickets.service_choices().await.map_err(fail)?;
+    let services = offered.services.iter().map(|s| Choice { value: s.id.to_string(), label: s.name.clone() }).collect();
+    let d = desk.state.tickets.defaults().await.map_err(fail)?;
+    // A default queue the agent may not open tickets in is not preselected.
+    let queue = d.queue_id.map(|q| q.to_string()).filter(|q| queues.iter().any(|c| &c.value == q)).unwrap_or_default();
+    let chosen = Chosen {
+        queue,
+        state: d.state_id.to_string(),
+        priority: d.priority_id.to_string(),
+        type_id: d.type_id.to_string(),
+    };
     let title = desk.tr().t(if kind == Kind::Email { "new-email-title" } else { "new-phone-title" });
-    Ok(html(&NewTicketPage { c: Chrome::for_desk(&desk, Nav::NewTicket, title), kind, queues, states, priorities }))
+    let c = Chrome::for_desk(&desk, Nav::NewTicket, title);
+    Ok(html(&NewTicketPage { c, kind, queues, states, priorities, types, services, chosen }))
+}
+
+#[derive(Deserialize)]
+pub struct ServiceQuery {
+    #[serde(default)]
+    service: String,
+}
+
+#[handler]
+pub async fn sla_options(desk: Desk, Query(q): Query<ServiceQuery>) -> Result<Response, PageError> {
+    let slas = match q.service.trim().parse::<i32>() {
+        Ok(service) => {
+            let offered = desk.state.tickets.service_choices().await.map_err(|e| PageError::from_domain(&desk, e))?;
+            offered.slas_for(service).map(|s| Choice { value: s.id.to_string(), label: s.name.clone() }).collect()
+        }
+        Err(_) => Vec::new(),
+    };
+    Ok(html(&SlaOptions { none: desk.tr().t("choice-none"), slas }))
 }
 
 #[derive(Deserialize)]
@@ -104,6 +156,12 @@ pub struct NewTicketForm {
     priority: String,
     #[serde(default)]
     state: String,
+    #[serde(default, rename = "type")]
+    type_id: String,
+    #[serde(default)]
+    service: String,
+    #[serde(default)]
+    sla: String,
     #[serde(default)]
     pending_until: String,
 }
@@ -144,12 +202,21 @@ pub async fn create(desk: Desk, Form(f): Form<NewTicketForm>) -> Result<Response
             article.to = Some(address);
         }
     }
+    let d = desk.state.tickets.defaults().await.map_err(fail)?;
+    let or_default = |raw: &str, field: &'static str, default: i32| -> Result<i32, PageError> {
+        if raw.trim().is_empty() { Ok(default) } else { number(raw, field) }
+    };
+    let optional = |raw: &str, field: &'static str| -> Result<Option<i32>, PageError> {
+        if raw.trim().is_empty() { Ok(None) } else { number(raw, field).map(Some) }
+    };
     let new = NewTicket {
         title: f.title,
         queue_id: number(&f.queue, "queue")?,
-        state_id: if f.state.trim().is_empty() { 1 } else { number(&f.state, "state")? },
-        priority_id: if f.priority.trim().is_empty() { 3 } else { number(&f.priority, "priority")? },
-        type_id: None,
+        state_id: or_default(&f.state, "state", d.state_id)?,
+        priority_id: or_default(&f.priority, "priority", d.priority_id)?,
+        type_id: Some(or_default(&f.type_id, "type", d.type_id)?),
+        service_id: optional(&f.service, "service")?,
+        sla_id: optional(&f.sla, "sla")?,
         owner_id: desk.agent.id,
         responsible_id: None,
         customer_id,

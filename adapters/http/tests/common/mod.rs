@@ -76,16 +76,10 @@ pub async fn world() -> World {
         schedule: s,
         live: live.clone(),
         deliveries,
-        admin: Arc::new(goats_core::admin::AdminService::new(goats_core::admin::AdminPorts {
-            lookups: Arc::new(store.clone()),
-            groups: Arc::new(store.clone()),
-            agents: Arc::new(store.clone()),
-            customers: Arc::new(store.clone()),
-            cpu: Arc::new(goats_core::ports::InlineCpu),
-            addresses: Arc::new(store.clone()),
-            texts: Arc::new(store.clone()),
-            services: Arc::new(store.clone()),
-        })),
+        admin: Arc::new(goats_core::admin::AdminService::new(goats_core::admin::AdminPorts::of_one_store(
+            Arc::new(store.clone()),
+            Arc::new(goats_core::ports::InlineCpu),
+        ))),
         mail_admin: Arc::new(goats_core::admin::mail::MailAdmin::new(goats_core::admin::mail::MailAdminPorts {
             accounts: Arc::new(store.clone()),
             responses: Arc::new(store.clone()),
@@ -176,4 +170,15 @@ pub fn field_def(
         field_type,
         possible_values: possible.iter().map(|k| (k.to_string(), k.to_uppercase())).collect(),
     }
+}
+
+/// Two services and an SLA offered for the first: their ids as form values.
+pub async fn catalog(w: &World) -> (String, String, String) {
+    use goats_core::model::{Service, Sla};
+    let service = |name: &str| Service { name: name.into(), valid: true, ..Default::default() };
+    let email = w.store.save_service(service("Email"), 1).await.unwrap();
+    let phone = w.store.save_service(service("Phone"), 1).await.unwrap();
+    let sla = Sla { name: "Gold".into(), service_ids: vec![email], valid: true, ..Default::default() };
+    let gold = w.store.save_sla(sla, 1).await.unwrap();
+    (email.to_string(), phone.to_string(), gold.to_string())
 }

@@ -502,15 +502,25 @@ impl TryFrom<NewArticleDto> for NewArticle {
 pub(super) struct NewTicketDto {
     #[oai(validator(min_length = 1, max_length = 255))]
     pub(super) title: Text,
-    pub(super) queue_id: i32,
-    /// `new` (1) by default.
+    /// The default queue an admin set for new tickets when left out; required
+    /// without one, and always for customers.
+    #[oai(nullable)]
+    pub(super) queue_id: Option<i32>,
+    /// The admin's default state for new tickets (`new` unless changed).
     #[oai(nullable)]
     pub(super) state_id: Option<i32>,
-    /// `3 normal` by default.
+    /// The admin's default priority (`3 normal` unless changed).
     #[oai(nullable)]
     pub(super) priority_id: Option<i32>,
+    /// The admin's default type (`Unclassified` unless changed).
     #[oai(nullable)]
     pub(super) type_id: Option<i32>,
+    /// A valid service.
+    #[oai(nullable)]
+    pub(super) service_id: Option<i32>,
+    /// An SLA offered for `service_id`.
+    #[oai(nullable)]
+    pub(super) sla_id: Option<i32>,
     /// The caller by default.
     #[oai(nullable)]
     pub(super) owner_id: Option<i32>,

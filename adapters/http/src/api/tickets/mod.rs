@@ -156,20 +156,28 @@ impl TicketApi {
     async fn create(&self, auth: BearerAuth, body: Json<NewTicketDto>) -> Result<TicketCreated, ApiError> {
         let b = body.0;
         if let Some(customer) = self.state.customer_user(&auth).await? {
+            let queue_id = b.queue_id.ok_or_else(|| ApiError::invalid("queue_id", "choose a queue"))?;
             let title: String = b.title.into();
             let article: NewArticle = b.article.try_into()?;
             let words =
                 CustomerWords { subject: article.subject, body: article.body, attachments: article.attachments };
-            let ticket = self.state.tickets.create_for_customer(&customer, b.queue_id, title, words).await?;
+            let ticket = self.state.tickets.create_for_customer(&customer, queue_id, title, words).await?;
             return Ok(TicketCreated::Created(JsonBody(ticket.into())));
         }
         let caller = self.state.writer(&auth).await?;
+        let defaults = self.state.tickets.defaults().await?;
+        let queue_id = b
+            .queue_id
+            .or(defaults.queue_id)
+            .ok_or_else(|| ApiError::invalid("queue_id", "choose a queue (no default queue is set for new tickets)"))?;
         let new = model::NewTicket {
             title: b.title.into(),
-            queue_id: b.queue_id,
-            state_id: b.state_id.unwrap_or(1),
-            priority_id: b.priority_id.unwrap_or(3),
-            type_id: b.type_id,
+            queue_id,
+            state_id: b.state_id.unwrap_or(defaults.state_id),
+            priority_id: b.priority_id.unwrap_or(defaults.priority_id),
+            type_id: Some(b.type_id.unwrap_or(defaults.type_id)),
+            service_id: b.service_id,
+            sla_id: b.sla_id,
             owner_id: b.owner_id.unwrap_or(caller.user_id),
             responsible_id: b.responsible_id,
             customer_id: b.customer_id.map(Into::into),

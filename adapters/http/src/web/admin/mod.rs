@@ -24,4 +24,5 @@ mod search_pages;
 pub(crate) mod services;
 pub(crate) mod slas;
 pub(crate) mod system_addresses;
+pub(crate) mod ticket_defaults;
 pub(crate) mod users;
