@@ -167,6 +167,7 @@ impl App {
             texts: store.clone(),
             services: store.clone(),
             settings: store.clone(),
+            templates: store.clone(),
         }));
         let refresh_ttl = Duration::days(config.auth.refresh_token_days);
         let auth = Arc::new(

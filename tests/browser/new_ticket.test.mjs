@@ -1,7 +1,8 @@
 // What a new ticket gets when nobody chooses, and opening one with a service and an
 // SLA: an admin sets the default queue and priority at /admin/ticket-defaults, an
 // agent finds them chosen on the new-ticket page, picks a service — the SLA list then
-// offers only that service's SLAs — and the ticket opens with all of it.
+// offers only that service's SLAs — and the ticket opens with all of it; an answer
+// template added for that queue is then offered in the ticket's reply.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { Goats, axeViolations as violations, browser, shot, signIn } from "./harness.mjs";
@@ -42,6 +43,17 @@ test("defaults are chosen and a service brings its SLAs", { timeout: 90_000 }, a
   const page = await signIn(goats, await chromium.newContext({ locale: "en-US" }), "grace", "grace-password");
   await catalog(page);
 
+  // The answer templates' pages, one added with the queue it is offered in.
+  await page.goto(goats.base + "/admin/templates/new");
+  assert.deepEqual(await violations(page), [], "/admin/templates/new");
+  await page.getByLabel("Name").fill("Printer restart");
+  await page.getByLabel("Text").fill("Please switch the printer off and on again.");
+  await page.getByLabel("Raw").check();
+  await page.getByRole("button", { name: "Add answer template" }).click();
+  await page.getByRole("status").getByText("Answer template Printer restart added.").waitFor();
+  await page.goto(goats.base + "/admin/templates");
+  assert.deepEqual(await violations(page), [], "/admin/templates");
+
   await page.goto(goats.base + "/admin/ticket-defaults");
   assert.deepEqual(await violations(page), [], "/admin/ticket-defaults");
   await page.getByLabel("Queue").selectOption({ label: "Raw" });
@@ -74,4 +86,6 @@ test("defaults are chosen and a service brings its SLAs", { timeout: 90_000 }, a
   for (const [field, shown] of [["queue", "Raw"], ["priority", "4 high"], ["service", "Hardware"], ["sla", "Express"]]) {
     await page.locator(`[data-field="${field}"]`).getByText(shown).waitFor();
   }
+  // A reply in Raw offers the answer template made above.
+  await page.locator("#reply-template option", { hasText: "Printer restart" }).waitFor({ state: "attached" });
 });

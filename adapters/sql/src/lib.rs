@@ -6,6 +6,7 @@
 
 mod agent_notifications;
 mod agents;
+mod answer_templates;
 mod articles;
 mod attachments;
 mod auto_responses;

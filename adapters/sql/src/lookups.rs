@@ -405,7 +405,7 @@ impl LookupRepository for Db {
             .query_all_raw(self.stmt(
                 "SELECT t.id, t.name, t.text FROM standard_template t \
                  JOIN queue_standard_template qt ON qt.standard_template_id = t.id \
-                 WHERE qt.queue_id = ? AND t.valid_id = 1 AND t.template_type = 'Answer' ORDER BY t.name",
+                 WHERE qt.queue_id = ? AND t.valid_id = 1 AND t.template_type = 'Answer' ORDER BY LOWER(t.name), t.name",
                 [queue_id.into()],
             ))
             .await

@@ -1,9 +1,10 @@
 //! Administration: the queues, states, priorities, types, groups, roles, agents,
-//! services and SLAs an OTRS admin maintains. Every operation needs `rw` on the admin group. Nothing is
+//! services, SLAs and answer templates an OTRS admin maintains. Every operation needs `rw` on the admin group. Nothing is
 //! deleted, only set invalid, as OTRS does, so history and old tickets keep their
 //! references.
 
 mod agents;
+mod answer_templates;
 mod auto_responses;
 mod customers;
 pub mod fields;
@@ -22,8 +23,8 @@ use crate::error::{DomainError, DomainResult};
 use crate::model::*;
 use crate::permission::AgentPermissions;
 use crate::ports::{
-    AgentRepository, AutoResponses, CpuWork, CustomerRepository, GroupRepository, LookupRepository, QueueTexts,
-    ServiceCatalog, SettingsStore,
+    AgentRepository, AnswerTemplates, AutoResponses, CpuWork, CustomerRepository, GroupRepository, LookupRepository,
+    QueueTexts, ServiceCatalog, SettingsStore,
 };
 
 pub use services::ServiceInput;
@@ -42,6 +43,7 @@ pub struct AdminPorts {
     pub texts: Arc<dyn QueueTexts>,
     pub services: Arc<dyn ServiceCatalog>,
     pub settings: Arc<dyn SettingsStore>,
+    pub templates: Arc<dyn AnswerTemplates>,
 }
 
 impl AdminPorts {
@@ -56,6 +58,7 @@ impl AdminPorts {
             + QueueTexts
             + ServiceCatalog
             + SettingsStore
+            + AnswerTemplates
             + 'static,
     {
         AdminPorts {
@@ -67,7 +70,8 @@ impl AdminPorts {
             addresses: store.clone(),
             texts: store.clone(),
             services: store.clone(),
-            settings: store,
+            settings: store.clone(),
+            templates: store,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The entities of an OTRS help desk, with OTRS's ids and names.
 
+mod answer_template;
 mod article;
 mod attachment;
 mod customer;
@@ -13,6 +14,7 @@ mod state;
 mod ticket;
 mod ticket_defaults;
 
+pub use answer_template::{ANSWER, AnswerTemplate};
 pub use article::{Article, CommunicationChannel, NewArticle, SenderType};
 pub use attachment::{Attachment, NewAttachment};
 pub use customer::{CustomerCompany, CustomerUser};

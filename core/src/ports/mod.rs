@@ -1,6 +1,7 @@
 //! The ports: what the domain needs from the outside world, one file per concern.
 //! Adapters implement them; [`crate::testing`] holds in-memory versions.
 
+mod answer_templates;
 mod auth;
 mod clock;
 mod cpu;
@@ -16,6 +17,7 @@ mod tickets;
 
 use async_trait::async_trait;
 
+pub use answer_templates::*;
 pub use auth::*;
 pub use clock::*;
 pub use cpu::*;

@@ -154,7 +154,7 @@ impl LookupRepository for MemoryStore {
         Ok(())
     }
 
-    /// OTRS's defaults: every queue has salutation 1, signature 1 and the empty answer.
+    /// As the database joins them: the queue's valid salutation, signature and answers.
     async fn reply_texts(&self, queue_id: QueueId) -> DomainResult<crate::ports::ReplyTexts> {
         let s = self.lock();
         let Some(q) = s.queues.iter().find(|q| q.id == queue_id) else {
@@ -170,7 +170,14 @@ impl LookupRepository for MemoryStore {
             sender,
             salutation: text(crate::ports::QueueTextKind::Salutation, q.salutation_id),
             signature: text(crate::ports::QueueTextKind::Signature, q.signature_id),
-            templates: vec![crate::ports::StandardTemplate { id: 1, name: "empty answer".into(), text: String::new() }],
+            templates: super::by_name(
+                s.templates
+                    .iter()
+                    .filter(|t| t.valid && t.is_answer() && t.offered_in(queue_id))
+                    .map(|t| crate::ports::StandardTemplate { id: t.id, name: t.name.clone(), text: t.text.clone() })
+                    .collect(),
+                |t| &t.name,
+            ),
         })
     }
 }

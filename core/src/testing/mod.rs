@@ -1,6 +1,7 @@
 //! In-memory implementations of every port, seeded with OTRS's default rows, so the
 //! domain rules can be tested without a database.
 
+mod answer_templates;
 mod auto_responses;
 mod clock;
 mod dynamic_fields;
@@ -83,6 +84,7 @@ struct State {
     dynamic_field_defs: Vec<FieldDefinition>,
     services: Vec<Service>,
     slas: Vec<Sla>,
+    templates: Vec<AnswerTemplate>,
 }
 
 /// One store implementing every port, shared through `Arc`s.
@@ -164,6 +166,16 @@ impl MemoryStore {
                 valid: true,
             });
         }
+        // OTRS's empty answer, offered in the four queues (goats seeds no demo answer).
+        s.templates.push(AnswerTemplate {
+            id: 1,
+            name: "empty answer".into(),
+            content_type: Some("text/plain; charset=utf-8".into()),
+            template_type: crate::model::ANSWER.into(),
+            valid: true,
+            queue_ids: vec![1, 2, 3, 4],
+            ..Default::default()
+        });
         for (id, name) in [(1, "users"), (2, "admin"), (3, "stats"), (4, "timeaccounting_webservice")] {
             s.groups.push(Group { id, name: name.into(), comments: None, valid: true });
             // As in OTRS's default data, root holds no rights on the web service group.

@@ -6,12 +6,12 @@ use poem::{EndpointExt, IntoEndpoint};
 
 use super::registry::Registry;
 use crate::web::admin::{
-    auto_responses as admin_auto_responses, companies as admin_companies, contacts as admin_contacts,
-    fields as admin_fields, groups as admin_groups, lookups as admin_lookups, mail_accounts as admin_mail_accounts,
-    notifications as admin_notifications, postmaster_filters as admin_postmaster_filters,
-    queue_texts as admin_queue_texts, queues as admin_queues, roles as admin_roles, routes as admin_routes,
-    services as admin_services, slas as admin_slas, system_addresses as admin_system_addresses,
-    ticket_defaults as admin_ticket_defaults, users as admin_users,
+    answer_templates as admin_templates, auto_responses as admin_auto_responses, companies as admin_companies,
+    contacts as admin_contacts, fields as admin_fields, groups as admin_groups, lookups as admin_lookups,
+    mail_accounts as admin_mail_accounts, notifications as admin_notifications,
+    postmaster_filters as admin_postmaster_filters, queue_texts as admin_queue_texts, queues as admin_queues,
+    roles as admin_roles, routes as admin_routes, services as admin_services, slas as admin_slas,
+    system_addresses as admin_system_addresses, ticket_defaults as admin_ticket_defaults, users as admin_users,
 };
 use crate::web::{
     assets, bulk, dashboard, live, login, new_ticket, notification_settings, password_change, portal, preferences,
@@ -43,6 +43,7 @@ const TICKET_DEFAULTS: &[&str] = &["pages/admin_ticket_defaults.html"];
 const QUEUE: &[&str] = &["pages/admin_queue.html"];
 const SERVICE: &[&str] = &["pages/admin_service.html"];
 const SLA: &[&str] = &["pages/admin_sla.html"];
+const ANSWER_TEMPLATE: &[&str] = &["pages/admin_answer_template.html"];
 const LOOKUP: &[&str] = &["pages/admin_lookup.html"];
 const CONTACT: &[&str] = &["pages/admin_contact.html"];
 const QUEUE_TEXT: &[&str] = &["pages/admin_queue_text.html"];
@@ -197,6 +198,11 @@ pub fn standard() -> Registry {
         .add("admin_sla_create", SLA, ep!(admin_slas::create))
         .add("admin_sla_edit", SLA, ep!(admin_slas::edit))
         .add("admin_sla_update", SLA, ep!(admin_slas::update))
+        .add("admin_templates", &["pages/admin_answer_templates.html"], ep!(admin_templates::list))
+        .add("admin_template_new_form", ANSWER_TEMPLATE, ep!(admin_templates::new_form))
+        .add("admin_template_create", ANSWER_TEMPLATE, ep!(admin_templates::create))
+        .add("admin_template_edit", ANSWER_TEMPLATE, ep!(admin_templates::edit))
+        .add("admin_template_update", ANSWER_TEMPLATE, ep!(admin_templates::update))
         .add("admin_ticket_defaults", TICKET_DEFAULTS, ep!(admin_ticket_defaults::show))
         .add("admin_ticket_defaults_save", TICKET_DEFAULTS, ep!(admin_ticket_defaults::save))
         .add("gi_session_create", &[], ep!(gi::session::create))

@@ -3,6 +3,7 @@
 //! is deleted, only set invalid, as in OTRS; a refused form comes back as it was typed,
 //! with each problem beside its field.
 
+pub(crate) mod answer_templates;
 pub(crate) mod auto_responses;
 mod calendar_choice;
 pub(crate) mod companies;
