@@ -203,18 +203,16 @@ pub async fn create(desk: Desk, Form(f): Form<NewTicketForm>) -> Result<Response
         }
     }
     let d = desk.state.tickets.defaults().await.map_err(fail)?;
-    let or_default = |raw: &str, field: &'static str, default: i32| -> Result<i32, PageError> {
-        if raw.trim().is_empty() { Ok(default) } else { number(raw, field) }
-    };
+    // A field left blank is none, or the admin's default where there is one.
     let optional = |raw: &str, field: &'static str| -> Result<Option<i32>, PageError> {
         if raw.trim().is_empty() { Ok(None) } else { number(raw, field).map(Some) }
     };
     let new = NewTicket {
         title: f.title,
         queue_id: number(&f.queue, "queue")?,
-        state_id: or_default(&f.state, "state", d.state_id)?,
-        priority_id: or_default(&f.priority, "priority", d.priority_id)?,
-        type_id: Some(or_default(&f.type_id, "type", d.type_id)?),
+        state_id: optional(&f.state, "state")?.unwrap_or(d.state_id),
+        priority_id: optional(&f.priority, "priority")?.unwrap_or(d.priority_id),
+        type_id: Some(optional(&f.type_id, "type")?.unwrap_or(d.type_id)),
         service_id: optional(&f.service, "service")?,
         sla_id: optional(&f.sla, "sla")?,
         owner_id: desk.agent.id,
