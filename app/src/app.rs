@@ -13,6 +13,7 @@ use goats_core::auth::{AuthService, new_secret};
 use goats_core::cached::{CachedLookups, CachedPeople, CachedPreferences};
 use goats_core::calendar::Calendars;
 use goats_core::mail::{Postmaster, PostmasterPorts};
+use goats_core::out_of_office::OutOfOfficeService;
 use goats_core::ports::NotificationChannel;
 use goats_core::ports::{Clock, SettingsStore, SystemClock};
 use goats_core::tickets::{TicketPorts, TicketService};
@@ -241,6 +242,7 @@ impl App {
                 self.lookups.clone(),
             )),
             notification_admin: Arc::new(NotificationAdmin::new(Arc::new(self.db.clone()), self.lookups.clone())),
+            out_of_office: Arc::new(OutOfOfficeService::new(self.people.clone(), self.preferences.clone())),
             // Checked when the configuration was validated.
             trusted_proxies: goats_http::client_addr::TrustedProxies::parse(&self.config.trusted_proxies)
                 .unwrap_or_default(),

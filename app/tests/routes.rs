@@ -96,14 +96,14 @@ fn verify_grades_drift_from_the_baseline() {
     );
     assert!(text.contains("BREAKING GET /preferences/notifications: middleware loosened: lost `auth`"), "{text}");
     assert!(text.contains("BREAKING POST /preferences/password: middleware loosened: lost `auth`"), "{text}");
-    assert!(stderr(&out).contains("6 breaking, 1 warning(s), 1 info"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("8 breaking, 1 warning(s), 1 info"), "{}", stderr(&out));
     // Breaking changes come first.
     assert!(text.find("BREAKING").unwrap() < text.find("WARNING").unwrap());
 
     let out = routes(&dir.0, &["verify", "--json"]);
     let changes: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(changes[0]["severity"], "breaking");
-    assert_eq!(changes.as_array().unwrap().len(), 8);
+    assert_eq!(changes.as_array().unwrap().len(), 10);
 }
 
 #[test]

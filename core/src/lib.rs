@@ -17,6 +17,7 @@ pub mod event;
 pub mod history;
 pub mod mail;
 pub mod model;
+pub mod out_of_office;
 pub mod password;
 pub mod permission;
 pub mod ports;

@@ -39,12 +39,45 @@ for (const theme of ["light", "dark"]) {
     await page.getByLabel("Password").fill("ada-password");
     await page.getByRole("button", { name: "Log in" }).click();
     await page.waitForURL(/\/dashboard/);
-    for (const path of ["/dashboard", "/tickets", `/tickets/${ticketId}`, "/tickets/new", "/preferences/notifications", "/preferences/password"]) {
+    for (const path of ["/dashboard", "/tickets", `/tickets/${ticketId}`, "/tickets/new", "/preferences", "/preferences/notifications", "/preferences/password"]) {
       await page.goto(goats.base + path);
       assert.deepEqual(await violations(page), [], path);
     }
   });
 }
+
+test("an agent is out of office from the preferences page, with a substitute", async () => {
+  const page = await (await chromium.newContext({ locale: "en-US" })).newPage();
+  await page.goto(goats.base + "/login");
+  await page.getByLabel("Username").fill("ada");
+  await page.getByLabel("Password").fill("ada-password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(/\/dashboard/);
+  await page.getByRole("button", { name: "Ada Lovelace" }).click();
+  await page.getByRole("link", { name: "All preferences…" }).click();
+  await page.waitForURL(/\/preferences$/);
+  const today = new Date().toISOString().slice(0, 10);
+  await page.getByLabel("I am out of office").check();
+  await page.getByLabel("First day").fill(today);
+  await page.getByLabel("Last day").fill("2000-01-01");
+  await page.getByLabel("Substitute").selectOption({ label: "Grace Hopper" });
+  await page.getByRole("button", { name: "Save" }).nth(1).click();
+  await assert.doesNotReject(page.locator("#p-end-error").waitFor());
+  assert.equal(await page.getByLabel("Last day").getAttribute("aria-invalid"), "true");
+  assert.equal(await page.getByLabel("First day").inputValue(), today, "what was typed stays");
+  assert.deepEqual(await violations(page), [], "the out-of-office form with an error");
+  await shot(page, "preferences-out-of-office-error");
+  await page.getByLabel("Last day").fill("2099-12-31");
+  await page.getByRole("button", { name: "Save" }).nth(1).click();
+  await page.getByRole("status").getByText("Out of office saved.").waitFor();
+  await page.getByText("You are out of office until 2099-12-31.").waitFor();
+  assert.equal(await page.getByLabel("Substitute").inputValue() !== "", true);
+  await shot(page, "preferences-out-of-office");
+  await page.getByLabel("I am out of office").uncheck();
+  await page.getByRole("button", { name: "Save" }).nth(1).click();
+  await page.getByRole("status").getByText("Out of office saved.").waitFor();
+  assert.equal(await page.getByText("You are out of office").count(), 0);
+});
 
 test("an administrator adds an agent, grants a permission and sees every route with its hits", async () => {
   const page = await (await chromium.newContext({ locale: "en-US" })).newPage();

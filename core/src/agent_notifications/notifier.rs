@@ -10,12 +10,13 @@ use crate::DomainResult;
 use crate::event::{Event, TicketRef};
 use crate::history::{HistoryEntry, HistoryType};
 use crate::model::*;
+use crate::out_of_office::OutOfOfficeService;
 use crate::permission::{AgentPermissions, Permission, TicketAccess};
 use crate::ports::*;
 use crate::tickets::SYSTEM_USER;
 
 use super::definition::{TicketNotification, Transport};
-use super::preferences::{OutOfOffice, TRANSPORT_PREFERENCE, TransportChoices};
+use super::preferences::{TRANSPORT_PREFERENCE, TransportChoices};
 use super::render::{Rendered, TagValues, render};
 use super::triggers::{is_article_event, otrs_events};
 
@@ -91,6 +92,7 @@ pub struct NotifierSettings {
 pub struct AgentNotifier {
     ports: NotifierPorts,
     settings: NotifierSettings,
+    absences: OutOfOfficeService,
 }
 
 /// What every notification of one event asks of its ticket, read once: the group of
@@ -111,7 +113,8 @@ struct Delivery<'a> {
 
 impl AgentNotifier {
     pub fn new(ports: NotifierPorts, settings: NotifierSettings) -> Self {
-        Self { ports, settings }
+        let absences = OutOfOfficeService::new(ports.agents.clone(), ports.preferences.clone());
+        Self { ports, settings, absences }
     }
 
     /// Sends what `event` calls for; returns how many notifications left. Mails and
@@ -161,7 +164,9 @@ impl AgentNotifier {
     /// The agents a notification's recipient rules name, as OTRS narrows them: never
     /// the system user, the actor only when self-notification is on, only valid agents
     /// who are not away (unless the notification goes out regardless) and who may read
-    /// the ticket (or add a note to it, for a note's notification).
+    /// the ticket (or add a note to it, for a note's notification). An agent who is away
+    /// and named a substitute has the substitute get it instead, if the substitute is in
+    /// and may read the ticket.
     async fn recipients(
         &self,
         notification: &TicketNotification,
@@ -208,12 +213,8 @@ impl AgentNotifier {
         for r in &notification.recipient_roles {
             ids.extend(p.store.role_members(*r).await?);
         }
-        ids.remove(&SYSTEM_USER);
-        if !self.settings.self_notify
-            && let Some(actor) = event.actor()
-        {
-            ids.remove(&actor);
-        }
+        let muted = |id: UserId| id == SYSTEM_USER || (!self.settings.self_notify && event.actor() == Some(id));
+        ids.retain(|id| !muted(*id));
         // A ticket whose queue cannot be found is readable by no one.
         let Some(group_id) = group else { return Ok(Vec::new()) };
         let access = TicketAccess {
@@ -223,12 +224,22 @@ impl AgentNotifier {
             watcher_ids: around.watchers.clone(),
         };
         let now = p.clock.now();
+        let mut reached = BTreeSet::new();
         let mut out = Vec::new();
-        for id in ids {
-            let Some(agent) = p.agents.get(id).await?.filter(|a| a.valid) else { continue };
-            if !notification.send_on_out_of_office && self.away(id, now).await? {
+        for named in ids {
+            let mut id = named;
+            if !notification.send_on_out_of_office
+                && let Some(away) = self.absences.away_at(named, now).await?
+            {
+                match away.substitute {
+                    Some(s) if !muted(s) && self.absences.away_at(s, now).await?.is_none() => id = s,
+                    _ => continue,
+                }
+            }
+            if !reached.insert(id) {
                 continue;
             }
+            let Some(agent) = p.agents.get(id).await?.filter(|a| a.valid) else { continue };
             let permissions = AgentPermissions::new(id, p.groups.grants_for(id).await?);
             let may = permissions.can_access_ticket(&access, Permission::Ro)
                 || (note && permissions.can_access_ticket(&access, Permission::Note));
@@ -237,17 +248,6 @@ impl AgentNotifier {
             }
         }
         Ok(out)
-    }
-
-    async fn away(&self, agent: UserId, now: chrono::DateTime<chrono::Utc>) -> DomainResult<bool> {
-        let mut values = Vec::with_capacity(OutOfOffice::KEYS.len());
-        for key in OutOfOffice::KEYS {
-            values.push(self.ports.preferences.preference(agent, key).await?);
-            if values.first().is_some_and(|v| v.as_deref() != Some("1")) {
-                return Ok(false);
-            }
-        }
-        Ok(OutOfOffice::from_preferences(&values).is_some_and(|o| o.covers(now)))
     }
 
     /// The notification by every transport the agent wants and goats can use, less what

@@ -1,10 +1,8 @@
 //! What an agent chose about notifications, stored as OTRS stores it: the
 //! `NotificationTransport` preference, a JSON object of `Notification-<id>-<transport>`
-//! keys set to 1 or 0, and the out-of-office preferences.
+//! keys set to 1 or 0. (The out-of-office period is in [`crate::out_of_office`].)
 
 use std::collections::BTreeMap;
-
-use chrono::{DateTime, NaiveDate, Utc};
 
 use super::definition::{TicketNotification, Transport};
 
@@ -53,43 +51,5 @@ impl TransportChoices {
             Some(on) => *on,
             None => notification.enabled_by_default.contains(&transport),
         }
-    }
-}
-
-/// An agent's out-of-office period as OTRS's preferences hold it (`OutOfOffice` and the
-/// start and end dates' year, month and day, each its own preference).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OutOfOffice {
-    pub start: NaiveDate,
-    pub end: NaiveDate,
-}
-
-impl OutOfOffice {
-    pub const KEYS: [&'static str; 7] = [
-        "OutOfOffice",
-        "OutOfOfficeStartYear",
-        "OutOfOfficeStartMonth",
-        "OutOfOfficeStartDay",
-        "OutOfOfficeEndYear",
-        "OutOfOfficeEndMonth",
-        "OutOfOfficeEndDay",
-    ];
-
-    /// From the seven preferences in [`Self::KEYS`]' order; `None` when it is off or
-    /// a date is missing.
-    pub fn from_preferences(values: &[Option<String>]) -> Option<Self> {
-        let number = |i: usize| values.get(i)?.as_deref()?.trim().parse::<u32>().ok();
-        if number(0)? != 1 {
-            return None;
-        }
-        let date = |at: usize| NaiveDate::from_ymd_opt(number(at)? as i32, number(at + 1)?, number(at + 2)?);
-        Some(Self { start: date(1)?, end: date(4)? })
-    }
-
-    /// Whether `now` falls in the period, both days included (in UTC, as goats stores
-    /// times).
-    pub fn covers(&self, now: DateTime<Utc>) -> bool {
-        let today = now.date_naive();
-        self.start <= today && today <= self.end
     }
 }

@@ -264,6 +264,36 @@ async fn the_new_owner_hears_of_it_but_not_from_themselves() {
 }
 
 #[tokio::test]
+async fn an_away_agent_s_notification_goes_to_their_substitute_if_they_are_in() {
+    use crate::out_of_office::{OutOfOffice, OutOfOfficeService};
+    let w = world().await;
+    let boss = agent(&w, "boss", &[(1, Permission::Rw)]).await;
+    let worker = agent(&w, "worker", &[(1, Permission::Rw)]).await;
+    let stand_in = agent(&w, "standin", &[(1, Permission::Rw)]).await;
+    let absences = OutOfOfficeService::new(Arc::new(w.store.clone()), Arc::new(w.store.clone()));
+    let today = now().date_naive();
+    let away = |substitute| Some(OutOfOffice { start: today, end: today, substitute });
+    let (ticket, _) = creation_event(&w, &boss, 2).await;
+    let after = w.service.change(&boss, ticket.id, crate::tickets::TicketChange::Owner(worker.user_id)).await.unwrap();
+    let event =
+        || Event::TicketUpdated { ticket: TicketRef::from(&after), change: "OwnerUpdate".into(), by: boss.user_id };
+
+    absences.set(worker.user_id, away(None)).await.unwrap();
+    assert_eq!(w.notifier.notify(&event()).await.unwrap(), 0, "away, and no one stands in");
+
+    absences.set(worker.user_id, away(Some(stand_in.user_id))).await.unwrap();
+    assert_eq!(w.notifier.notify(&event()).await.unwrap(), 1);
+    assert_eq!(mails(&w).last().unwrap().0, ["standin@example.com"]);
+
+    absences.set(stand_in.user_id, away(None)).await.unwrap();
+    assert_eq!(w.notifier.notify(&event()).await.unwrap(), 0, "a substitute who is away too hears nothing");
+
+    absences.set(worker.user_id, None).await.unwrap();
+    assert_eq!(w.notifier.notify(&event()).await.unwrap(), 1);
+    assert_eq!(mails(&w).last().unwrap().0, ["worker@example.com"], "back in office");
+}
+
+#[tokio::test]
 async fn a_once_a_day_notification_goes_once_a_day() {
     let w = world().await;
     let boss = agent(&w, "boss", &[(1, Permission::Rw)]).await;

@@ -783,3 +783,21 @@ admin-template-other-kind = Eine OTRS-Vorlage der Art { $v }. Antworten in goats
 admin-template-error-taken = Es gibt bereits eine Vorlage mit diesem Namen.
 admin-template-error-text = Höchstens 100000 Zeichen.
 admin-template-error-queues = Wählen Sie vorhandene Queues.
+
+# Die Einstellungen des Agenten.
+pref-title = Einstellungen
+pref-link = Alle Einstellungen…
+pref-look-title = Sprache und Darstellung
+pref-more-title = Weiteres
+pref-ooo-title = Abwesenheit
+pref-ooo-hint = Vom ersten bis zum letzten Tag (beide eingeschlossen) erreichen Sie Benachrichtigungen nicht, die warten können; Ihre Vertretung bekommt sie stattdessen, wenn Sie eine anwesende benennen.
+pref-ooo-on = Ich bin abwesend
+pref-ooo-start = Erster Tag
+pref-ooo-end = Letzter Tag
+pref-ooo-substitute = Vertretung
+pref-ooo-no-substitute = Niemand
+pref-ooo-now = Sie sind abwesend bis { $v }.
+pref-ooo-saved = Abwesenheit gespeichert.
+pref-ooo-error-date = Geben Sie ein Datum ein, etwa 2026-12-24.
+pref-ooo-error-order = Der letzte Tag kann nicht vor dem ersten liegen.
+pref-ooo-error-substitute = Wählen Sie einen gültigen Agenten außer sich selbst.

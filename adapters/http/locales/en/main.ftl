@@ -783,3 +783,21 @@ admin-template-other-kind = An OTRS template of the kind { $v }. Replies in goat
 admin-template-error-taken = A template of this name exists already.
 admin-template-error-text = At most 100000 characters.
 admin-template-error-queues = Choose queues that exist.
+
+# The agent's preferences page.
+pref-title = Preferences
+pref-link = All preferences…
+pref-look-title = Language and theme
+pref-more-title = More
+pref-ooo-title = Out of office
+pref-ooo-hint = From the first to the last day (both included) notifications that may wait do not reach you; your substitute, if you name one who is in, gets them instead.
+pref-ooo-on = I am out of office
+pref-ooo-start = First day
+pref-ooo-end = Last day
+pref-ooo-substitute = Substitute
+pref-ooo-no-substitute = Nobody
+pref-ooo-now = You are out of office until { $v }.
+pref-ooo-saved = Out of office saved.
+pref-ooo-error-date = Enter a date, such as 2026-12-24.
+pref-ooo-error-order = The last day cannot be before the first.
+pref-ooo-error-substitute = Choose a valid agent other than yourself.

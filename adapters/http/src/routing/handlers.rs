@@ -29,6 +29,7 @@ const TICKET_PART: &[&str] = &["partials/ticket.html"];
 const ADMIN_USER: &[&str] = &["pages/admin_user.html"];
 const NOTIFY_PAGE: &[&str] = &["pages/notification_settings.html"];
 const PASSWORD_PAGE: &[&str] = &["pages/password.html"];
+const PREFERENCES: &[&str] = &["pages/preferences.html"];
 const PORTAL_PASSWORD: &[&str] = &["pages/portal_password.html"];
 const MAIL_ACCOUNT: &[&str] = &["pages/admin_mail_account.html"];
 const FILTER: &[&str] = &["pages/admin_postmaster_filter.html"];
@@ -72,7 +73,9 @@ pub fn standard() -> Registry {
         .add("portal_ticket_new_form", PORTAL_NEW, ep!(portal::tickets::new_form))
         .add("portal_ticket_create", PORTAL_NEW, ep!(portal::tickets::create))
         .add("dashboard", &["pages/dashboard.html"], ep!(dashboard::page))
+        .add("preferences_page", PREFERENCES, ep!(preferences::show))
         .add("preferences_save", &[], ep!(preferences::save))
+        .add("out_of_office_save", PREFERENCES, ep!(preferences::save_absence))
         .add("notification_settings", NOTIFY_PAGE, ep!(notification_settings::show))
         .add("notification_settings_save", NOTIFY_PAGE, ep!(notification_settings::save))
         .add("password_form", PASSWORD_PAGE, ep!(password_change::agent_form))

@@ -98,6 +98,10 @@ pub async fn world() -> World {
             Arc::new(store.clone()),
             Arc::new(store.clone()),
         )),
+        out_of_office: Arc::new(goats_core::out_of_office::OutOfOfficeService::new(
+            Arc::new(store.clone()),
+            Arc::new(store.clone()),
+        )),
         trusted_proxies: Default::default(),
     };
     let routes = Arc::new(router(state));
