@@ -14,12 +14,12 @@ use goats_core::cached::{CachedLookups, CachedPeople, CachedPreferences};
 use goats_core::calendar::Calendars;
 use goats_core::mail::{Postmaster, PostmasterPorts};
 use goats_core::out_of_office::OutOfOfficeService;
-use goats_core::ports::NotificationChannel;
 use goats_core::ports::{Clock, SettingsStore, SystemClock};
+use goats_core::ports::{DeliveryJournal, NotificationChannel};
 use goats_core::tickets::{TicketPorts, TicketService};
 use goats_core::web_session::{SessionTimeouts, WebSessions};
 use goats_http::{AccessTokens, AppState};
-use goats_notify::{ChannelFilter, DeliveryLog, Dispatcher, ToastHub};
+use goats_notify::{ChannelFilter, Dispatcher, ToastHub};
 use goats_sql::{Db, MigrationOutcome};
 
 use crate::config::Config;
@@ -65,7 +65,7 @@ pub struct App {
     pub events: Arc<Dispatcher>,
     /// The in-app channel the agents' browsers follow.
     pub live: Arc<ToastHub>,
-    pub deliveries: Arc<DeliveryLog>,
+    pub deliveries: Arc<dyn DeliveryJournal>,
     pub calendars: Calendars,
 }
 
@@ -125,7 +125,7 @@ impl App {
             clock: clock.clone(),
         };
         let calendars = config.calendars()?;
-        let deliveries = Arc::new(DeliveryLog::new(1000));
+        let deliveries: Arc<dyn DeliveryJournal> = Arc::new(db.clone());
         let live = Arc::new(ToastHub::new(config.notifications.live_buffer));
         let agents = notifications::agent_notifier(
             &config,

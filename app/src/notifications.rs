@@ -4,8 +4,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use goats_core::agent_notifications::{AgentNotifier, NotifierPorts, NotifierSettings};
-use goats_core::ports::{AgentRepository, Clock, GroupRepository, LookupRepository, PreferenceStore};
-use goats_notify::{ChannelFilter, DeliveryLog, Dispatcher, MessageText, RetryPolicy, ToastHub, WebhookChannel};
+use goats_core::ports::{AgentRepository, Clock, DeliveryJournal, GroupRepository, LookupRepository, PreferenceStore};
+use goats_notify::{ChannelFilter, Dispatcher, MessageText, RetryPolicy, ToastHub, WebhookChannel};
 use goats_sql::Db;
 
 use crate::app::Extensions;
@@ -19,7 +19,7 @@ pub fn dispatcher(
     config: &NotificationsConfig,
     db: &Db,
     live: &Arc<ToastHub>,
-    log: &Arc<DeliveryLog>,
+    log: &Arc<dyn DeliveryJournal>,
     agents: Option<Arc<AgentNotifier>>,
     extensions: &Extensions,
 ) -> Result<Dispatcher, AppError> {

@@ -15,7 +15,7 @@ use chrono::Duration;
 use goats_core::DomainResult;
 use goats_core::event::Event;
 use goats_core::mail::{MailFetcher, MailSender};
-use goats_core::ports::{EventBus, ScheduleStore, SystemClock};
+use goats_core::ports::{DeliveryJournal, EventBus, ScheduleStore, SystemClock};
 use goats_core::scheduled::{
     EscalationIndexer, JobPorts, LockTimeoutReleaser, PendingAutoCloser, PendingReminderDetector,
 };
@@ -97,6 +97,19 @@ impl Job for ClaimSweeper {
     }
 }
 
+/// Forgets delivery attempts older than `notifications.delivery_log_days`.
+struct DeliverySweeper {
+    journal: Arc<dyn DeliveryJournal>,
+    kept: Duration,
+}
+
+#[async_trait]
+impl Job for DeliverySweeper {
+    async fn run(&self) -> DomainResult<usize> {
+        Ok(self.journal.forget_before(chrono::Utc::now() - self.kept).await? as usize)
+    }
+}
+
 struct Named {
     name: &'static str,
     job: Box<dyn Job>,
@@ -141,6 +154,9 @@ impl Scheduler {
             workers.push(spawn(name, &schedule.schedule, job, &store)?);
         }
         workers.push(spawn("forget-claims", "0 17 * * * *", Box::new(ClaimSweeper(claims)), &store)?);
+        let kept = Duration::days(i64::from(app.config.notifications.delivery_log_days));
+        let sweeper = DeliverySweeper { journal: app.deliveries.clone(), kept };
+        workers.push(spawn("forget-deliveries", "0 23 3 * * *", Box::new(sweeper), &store)?);
         match &app.config.mail.smtp {
             Some(smtp) => {
                 let transport = SmtpTransport::new(&smtp.settings()).map_err(AppError::Config)?;

@@ -122,6 +122,20 @@ test("an administrator adds an agent, grants a permission and sees every route w
   assert.deepEqual(await violations(page), [], "/admin/routes");
   await shot(page, "admin-routes");
 
+  // The delivery log: the in-app feed delivered the ticket made before the tests.
+  await page.getByRole("link", { name: "Delivery log" }).click();
+  await page.waitForURL(/\/admin\/deliveries$/);
+  await page.getByRole("cell", { name: "ticket_created" }).first().waitFor();
+  await page.getByLabel("Outcome").selectOption("gave_up");
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.waitForURL(/outcome=gave_up/);
+  await page.getByText("No delivery attempt matches.").waitFor();
+  await page.getByLabel("Outcome").selectOption("");
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByRole("cell", { name: "toast" }).first().waitFor();
+  assert.deepEqual(await violations(page), [], "/admin/deliveries");
+  await shot(page, "admin-deliveries");
+
   // A mail account: a mistake beside its field, then a connection test that fails in
   // place (nothing listens on port 9), and the account saved.
   await page.getByRole("link", { name: "Mail accounts" }).click();

@@ -3,9 +3,10 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use goats_core::event::Event;
-use goats_core::ports::{AgentRepository, DeliveryAttempt, EventBus, NotificationChannel, PreferenceStore, Recipient};
+use goats_core::ports::{
+    AgentRepository, DeliveryAttempt, DeliveryJournal, EventBus, NotificationChannel, PreferenceStore, Recipient,
+};
 
-use crate::delivery_log::DeliveryLog;
 use crate::filter::ChannelFilter;
 
 /// How often and how patiently a failing delivery is tried again.
@@ -44,7 +45,7 @@ pub struct Dispatcher {
     in_flight: std::sync::Mutex<tokio::task::JoinSet<()>>,
     agents: Arc<dyn AgentRepository>,
     preferences: Arc<dyn PreferenceStore>,
-    log: Arc<DeliveryLog>,
+    log: Arc<dyn DeliveryJournal>,
     retry: RetryPolicy,
 }
 
@@ -52,7 +53,7 @@ impl Dispatcher {
     pub fn new(
         agents: Arc<dyn AgentRepository>,
         preferences: Arc<dyn PreferenceStore>,
-        log: Arc<DeliveryLog>,
+        log: Arc<dyn DeliveryJournal>,
         retry: RetryPolicy,
     ) -> Self {
         Self { routes: Vec::new(), in_flight: Default::default(), agents, preferences, log, retry }
@@ -127,7 +128,7 @@ async fn deliver(
     channel: Arc<dyn NotificationChannel>,
     event: Arc<Event>,
     recipients: Arc<Vec<Recipient>>,
-    log: Arc<DeliveryLog>,
+    log: Arc<dyn DeliveryJournal>,
     retry: RetryPolicy,
 ) {
     let mut delay = retry.first_delay;
@@ -143,7 +144,7 @@ async fn deliver(
             Err(e) if last => ("gave_up", Some(e.clone())),
             Err(e) => ("failed", Some(e.clone())),
         };
-        log.record(DeliveryAttempt {
+        let record = DeliveryAttempt {
             at: chrono::Utc::now(),
             channel: channel.name(),
             event: event.kind().into(),
@@ -151,7 +152,11 @@ async fn deliver(
             attempt,
             outcome: status.into(),
             error: error.clone(),
-        });
+        };
+        // The journal is for looking back; a failure to write it never stops a delivery.
+        if let Err(e) = log.record(&record).await {
+            tracing::warn!(channel = %record.channel, error = %e, "a delivery attempt could not be journalled");
+        }
         match (outcome, last) {
             (Ok(()), _) => return,
             (Err(e), true) => {

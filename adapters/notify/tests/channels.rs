@@ -68,14 +68,15 @@ fn dispatcher(store: &MemoryStore, log: &Arc<DeliveryLog>) -> Dispatcher {
 }
 
 async fn wait_for(log: &DeliveryLog, what: impl Fn(&[DeliveryAttempt]) -> bool) -> Vec<DeliveryAttempt> {
+    let seen = || async { log.recent(&DeliveryFilter::default(), 0, 100).await.unwrap() };
     for _ in 0..200 {
-        let seen = log.recent(100);
-        if what(&seen) {
-            return seen;
+        let now = seen().await;
+        if what(&now) {
+            return now;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
-    panic!("the delivery log never showed what was expected: {:?}", log.recent(100));
+    panic!("the delivery log never showed what was expected: {:?}", seen().await);
 }
 
 /// One request the receiver got: its signature and event headers and its body.

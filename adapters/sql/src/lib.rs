@@ -14,6 +14,7 @@ mod connection;
 mod counter;
 mod creation;
 mod customers;
+mod deliveries;
 mod dynamic_fields;
 mod error;
 mod groups;

@@ -13,6 +13,8 @@ pub struct NotificationsConfig {
     pub base_url: Option<String>,
     /// How many events the in-app feed keeps for browsers that reconnect.
     pub live_buffer: usize,
+    /// How many days the delivery log keeps each attempt.
+    pub delivery_log_days: u32,
     pub retry: RetryConfig,
     /// Removed: agents' mail goes through `mail.smtp` and the agent notifications. Kept
     /// only to say so to a configuration that still has it.
@@ -54,6 +56,7 @@ impl Default for NotificationsConfig {
         Self {
             base_url: None,
             live_buffer: 1000,
+            delivery_log_days: 30,
             retry: RetryConfig::default(),
             email: None,
             webhooks: Vec::new(),
@@ -108,6 +111,9 @@ impl NotificationsConfig {
         }
         if self.retry.attempts == 0 || self.retry.attempts > 100 {
             return bad("retry.attempts must be 1–100".into());
+        }
+        if self.delivery_log_days == 0 {
+            return bad("delivery_log_days must be at least 1".into());
         }
         if self.email.is_some() {
             return bad("email is gone: agents' mail now leaves through `mail.smtp`, as the agent notifications \

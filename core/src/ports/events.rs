@@ -51,9 +51,35 @@ pub struct DeliveryAttempt {
     pub error: Option<String>,
 }
 
-/// The recent delivery attempts of every channel.
+/// Which delivery attempts an admin looks for; `None` is any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeliveryFilter {
+    pub channel: Option<String>,
+    pub outcome: Option<String>,
+    pub ticket_number: Option<String>,
+}
+
+impl DeliveryFilter {
+    pub fn matches(&self, a: &DeliveryAttempt) -> bool {
+        let is = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
+        is(&self.channel, &a.channel) && is(&self.outcome, &a.outcome) && is(&self.ticket_number, &a.ticket_number)
+    }
+}
+
+/// Every channel's delivery attempts, kept where every instance writes and reads them
+/// (the database) so admins see one log that survives restarts.
+#[async_trait]
 pub trait DeliveryJournal: Send + Sync {
-    fn recent(&self, limit: usize) -> Vec<DeliveryAttempt>;
+    async fn record(&self, attempt: &DeliveryAttempt) -> crate::DomainResult<()>;
+    /// The attempts `filter` matches, newest first: `limit` of them after `offset`.
+    async fn recent(
+        &self,
+        filter: &DeliveryFilter,
+        offset: u64,
+        limit: u64,
+    ) -> crate::DomainResult<Vec<DeliveryAttempt>>;
+    /// Forgets the attempts made before `before`; says how many.
+    async fn forget_before(&self, before: DateTime<Utc>) -> crate::DomainResult<u64>;
 }
 
 /// The buffered stream of events the agents' browsers follow. Each event has a growing

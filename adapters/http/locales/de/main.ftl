@@ -801,3 +801,19 @@ pref-ooo-saved = Abwesenheit gespeichert.
 pref-ooo-error-date = Geben Sie ein Datum ein, etwa 2026-12-24.
 pref-ooo-error-order = Der letzte Tag kann nicht vor dem ersten liegen.
 pref-ooo-error-substitute = Wählen Sie einen gültigen Agenten außer sich selbst.
+
+# Das Zustellprotokoll der Benachrichtigungen für Admins.
+admin-deliveries-title = Zustellprotokoll
+admin-deliveries-intro = Jeder Versuch jedes Benachrichtigungskanals (der Hinweise in goats, der Agentenbenachrichtigungen, der Webhooks, Ihrer eigenen Kanäle) auf jeder Instanz, die neuesten zuerst. Ein gescheiterter Versuch wird wiederholt, ein aufgegebener nicht.
+admin-deliveries-channel = Kanal
+admin-deliveries-outcome = Ergebnis
+admin-deliveries-any = Alle
+admin-deliveries-ticket = Ticketnummer
+admin-deliveries-at = Zeit (UTC)
+admin-deliveries-event = Ereignis
+admin-deliveries-attempt = Versuch
+admin-deliveries-error = Fehler
+admin-deliveries-none = Kein Zustellversuch passt.
+admin-deliveries-outcome-delivered = zugestellt
+admin-deliveries-outcome-failed = gescheitert, wird wiederholt
+admin-deliveries-outcome-gave_up = aufgegeben

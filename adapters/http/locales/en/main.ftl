@@ -801,3 +801,19 @@ pref-ooo-saved = Out of office saved.
 pref-ooo-error-date = Enter a date, such as 2026-12-24.
 pref-ooo-error-order = The last day cannot be before the first.
 pref-ooo-error-substitute = Choose a valid agent other than yourself.
+
+# The notification delivery log for admins.
+admin-deliveries-title = Delivery log
+admin-deliveries-intro = Every attempt of every notification channel (the in-app feed, the agent notifications, webhooks, your own channels) on every instance, newest first. A failed attempt is tried again; one given up is not.
+admin-deliveries-channel = Channel
+admin-deliveries-outcome = Outcome
+admin-deliveries-any = Any
+admin-deliveries-ticket = Ticket number
+admin-deliveries-at = Time (UTC)
+admin-deliveries-event = Event
+admin-deliveries-attempt = Attempt
+admin-deliveries-error = Error
+admin-deliveries-none = No delivery attempt matches.
+admin-deliveries-outcome-delivered = delivered
+admin-deliveries-outcome-failed = failed, will retry
+admin-deliveries-outcome-gave_up = given up

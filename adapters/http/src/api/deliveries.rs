@@ -2,6 +2,7 @@
 //! admins looking into a mail or webhook that did not arrive.
 
 use chrono::{DateTime, Utc};
+use goats_core::ports::DeliveryFilter;
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi, Tags};
@@ -39,21 +40,27 @@ pub struct DeliveryApi {
 
 #[OpenApi(prefix_path = "/v1", tag = "Tag::Notifications")]
 impl DeliveryApi {
-    /// The newest delivery attempts first (this instance's, kept in memory).
+    /// The newest delivery attempts first, from every instance (kept in the database for
+    /// `notifications.delivery_log_days`); narrowed by channel, outcome or ticket number.
     #[oai(path = "/admin/notifications/deliveries", method = "get")]
     async fn deliveries(
         &self,
         auth: BearerAuth,
-        #[oai(default = "default_limit", validator(minimum(value = "1"), maximum(value = "1000")))] limit: Query<usize>,
+        #[oai(default = "default_limit", validator(minimum(value = "1"), maximum(value = "1000")))] limit: Query<u64>,
+        #[oai(default)] offset: Query<u64>,
+        channel: Query<Option<String>>,
+        /// `delivered`, `failed` or `gave_up`.
+        outcome: Query<Option<String>>,
+        ticket_number: Query<Option<String>>,
     ) -> Result<Json<Vec<DeliveryDto>>, ApiError> {
         let caller = self.state.reader(&auth).await?;
         if !caller.is_admin() {
             return Err(ApiError::forbidden("the delivery log is for members of the admin group"));
         }
+        let filter = DeliveryFilter { channel: channel.0, outcome: outcome.0, ticket_number: ticket_number.0 };
+        let found = self.state.deliveries.recent(&filter, offset.0, limit.0).await?;
         Ok(Json(
-            self.state
-                .deliveries
-                .recent(limit.0)
+            found
                 .into_iter()
                 .map(|a| DeliveryDto {
                     at: a.at,
@@ -69,6 +76,6 @@ impl DeliveryApi {
     }
 }
 
-fn default_limit() -> usize {
+fn default_limit() -> u64 {
     100
 }

@@ -7,8 +7,8 @@ use poem::{EndpointExt, IntoEndpoint};
 use super::registry::Registry;
 use crate::web::admin::{
     answer_templates as admin_templates, auto_responses as admin_auto_responses, companies as admin_companies,
-    contacts as admin_contacts, fields as admin_fields, groups as admin_groups, lookups as admin_lookups,
-    mail_accounts as admin_mail_accounts, notifications as admin_notifications,
+    contacts as admin_contacts, deliveries as admin_deliveries, fields as admin_fields, groups as admin_groups,
+    lookups as admin_lookups, mail_accounts as admin_mail_accounts, notifications as admin_notifications,
     postmaster_filters as admin_postmaster_filters, queue_texts as admin_queue_texts, queues as admin_queues,
     roles as admin_roles, routes as admin_routes, services as admin_services, slas as admin_slas,
     system_addresses as admin_system_addresses, ticket_defaults as admin_ticket_defaults, users as admin_users,
@@ -119,6 +119,7 @@ pub fn standard() -> Registry {
         .add("admin_mail_account_edit", MAIL_ACCOUNT, ep!(admin_mail_accounts::edit))
         .add("admin_mail_account_update", MAIL_ACCOUNT, ep!(admin_mail_accounts::update))
         .add("admin_notifications", &["pages/admin_notifications.html"], ep!(admin_notifications::list))
+        .add("admin_deliveries", &["pages/admin_deliveries.html"], ep!(admin_deliveries::list))
         .add("admin_notification_new_form", NOTIFICATION, ep!(admin_notifications::new_form))
         .add("admin_notification_edit", NOTIFICATION, ep!(admin_notifications::edit))
         .add("admin_notification_save", NOTIFICATION, ep!(admin_notifications::save))

@@ -45,6 +45,8 @@ pub struct World {
     pub events: Arc<goats_notify::Dispatcher>,
     /// The route tree in service, to reload in tests of the route files.
     pub routes: Arc<goats_http::routing::reload::LiveRoutes>,
+    /// The notification delivery log the dispatcher writes and the admin pages read.
+    pub deliveries: Arc<goats_notify::DeliveryLog>,
 }
 
 pub async fn world() -> World {
@@ -75,7 +77,7 @@ pub async fn world() -> World {
         preferences: s.clone(),
         schedule: s,
         live: live.clone(),
-        deliveries,
+        deliveries: deliveries.clone(),
         admin: Arc::new(goats_core::admin::AdminService::new(goats_core::admin::AdminPorts::of_one_store(
             Arc::new(store.clone()),
             Arc::new(goats_core::ports::InlineCpu),
@@ -106,7 +108,7 @@ pub async fn world() -> World {
     };
     let routes = Arc::new(router(state));
     let ep = routes.clone().map_to_response().boxed();
-    World { store, ready, cli: TestClient::new(ep), live, events, routes }
+    World { store, ready, cli: TestClient::new(ep), live, events, routes, deliveries }
 }
 
 pub async fn json(resp: TestResponse) -> Value {

@@ -23,6 +23,7 @@ pub const GOATS_MIGRATIONS: &[(i32, &str, &str)] = &[
     (7, "OTRS import progress", include_str!("../../../../schema/goats/v7.schema")),
     (8, "customer portal sessions", include_str!("../../../../schema/goats/v8.schema")),
     (9, "queues customers may choose", include_str!("../../../../schema/goats/v9.schema")),
+    (10, "notification delivery log", include_str!("../../../../schema/goats/v10.schema")),
 ];
 
 /// The newest goats schema version this build knows.

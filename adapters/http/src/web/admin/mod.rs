@@ -8,6 +8,7 @@ pub(crate) mod auto_responses;
 mod calendar_choice;
 pub(crate) mod companies;
 pub(crate) mod contacts;
+pub(crate) mod deliveries;
 pub(crate) mod fields;
 mod grant_matrix;
 pub(crate) mod groups;
