@@ -8,6 +8,7 @@ use goats_core::ports::{DeliveryAttempt, DeliveryFilter};
 use poem::web::Query;
 use poem::{Response, handler};
 
+use super::search_pages::Window;
 use crate::web::desk::Desk;
 use crate::web::format::{Stamp, when};
 use crate::web::page::{Chrome, Nav, PageError, html};
@@ -68,9 +69,7 @@ struct DeliveriesPage {
     c: Chrome,
     asked: Asked,
     outcomes: [&'static str; 3],
-    rows: Vec<Row>,
-    prev: Option<String>,
-    next: Option<String>,
+    found: Window<Row>,
 }
 
 impl DeliveriesPage {
@@ -98,5 +97,6 @@ pub async fn list(desk: Desk, Query(asked): Query<Asked>) -> Result<Response, Pa
     let rows = found.into_iter().map(|a| Row { at: when(a.at), attempt: a }).collect();
     let title = desk.tr().t("admin-deliveries-title");
     let c = Chrome::for_desk(&desk, Nav::Admin, title);
-    Ok(html(&DeliveriesPage { c, asked, outcomes: OUTCOMES, rows, prev, next }))
+    let found = Window { rows, prev, next, capped: false };
+    Ok(html(&DeliveriesPage { c, asked, outcomes: OUTCOMES, found }))
 }
