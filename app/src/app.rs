@@ -12,6 +12,7 @@ use goats_core::api_tokens::ApiTokens;
 use goats_core::auth::{AuthService, new_secret};
 use goats_core::cached::{CachedLookups, CachedPeople, CachedPreferences};
 use goats_core::calendar::Calendars;
+use goats_core::customer_profile::CustomerProfiles;
 use goats_core::mail::{Postmaster, PostmasterPorts};
 use goats_core::out_of_office::OutOfOfficeService;
 use goats_core::ports::{Clock, SettingsStore, SystemClock};
@@ -223,7 +224,7 @@ impl App {
             sessions: self.sessions.clone(),
             customer_sessions: self.customer_sessions.clone(),
             preferences: self.preferences.clone(),
-            schedule: store,
+            schedule: store.clone(),
             live: self.live.clone(),
             deliveries: self.deliveries.clone(),
             admin: self.admin.clone(),
@@ -243,6 +244,7 @@ impl App {
             )),
             notification_admin: Arc::new(NotificationAdmin::new(Arc::new(self.db.clone()), self.lookups.clone())),
             out_of_office: Arc::new(OutOfOfficeService::new(self.people.clone(), self.preferences.clone())),
+            customer_profiles: Arc::new(CustomerProfiles::new(store.clone(), Arc::new(self.db.clone()))),
             // Checked when the configuration was validated.
             trusted_proxies: goats_http::client_addr::TrustedProxies::parse(&self.config.trusted_proxies)
                 .unwrap_or_default(),

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod cached;
 pub mod calendar;
 pub mod content_type;
+pub mod customer_profile;
 pub mod error;
 pub mod escalation;
 pub mod event;

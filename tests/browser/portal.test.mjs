@@ -142,6 +142,20 @@ test("a customer reads the answer, answers back and opens a new ticket", async (
   await page.getByLabel("Password").fill("jane-new-password");
   await page.getByRole("button", { name: "Log in" }).click();
   await page.waitForURL(new RegExp(`/customer/tickets/${ticket.id}$`));
+
+  // Her settings: a new name, and German, which the portal then speaks.
+  await page.getByRole("link", { name: "Settings" }).click();
+  await page.waitForURL(/\/customer\/preferences$/);
+  assert.deepEqual(await violations(page), [], "portal settings page");
+  await page.getByLabel("Last name").fill("Roe");
+  await page.getByLabel("Language").selectOption("de");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("status").getByText("Einstellungen gespeichert.").waitFor();
+  assert.equal(await page.getAttribute("html", "lang"), "de");
+  await page.getByRole("heading", { name: "Meine Einstellungen" }).waitFor();
+  assert.match(await page.getByRole("banner").innerText(), /Roe/);
+  assert.deepEqual(await violations(page), [], "portal settings page in German");
+  await shot(page, "portal-settings-de");
   assert.deepEqual(page.problems, []);
   await context.close();
 });

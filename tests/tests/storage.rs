@@ -1073,6 +1073,15 @@ async fn browser_sessions_and_preferences() {
         assert_eq!(db.preference(1, "UserLanguage").await.unwrap().as_deref(), Some("en"), "{engine:?}");
         assert_eq!(db.preference(1, "GoatsTheme").await.unwrap().as_deref(), Some("dark"));
         assert_eq!(db.preference(2, "GoatsTheme").await.unwrap(), None);
+
+        // Customers' live in customer_preferences, by login, kept apart from agents'.
+        assert_eq!(db.customer_preference("jane", "UserLanguage").await.unwrap(), None);
+        db.set_customer_preference("jane", "UserLanguage", "de").await.unwrap();
+        db.set_customer_preference("jane", "UserLanguage", "en").await.unwrap();
+        db.set_customer_preference("bob", "UserLanguage", "de").await.unwrap();
+        assert_eq!(db.customer_preference("jane", "UserLanguage").await.unwrap().as_deref(), Some("en"), "{engine:?}");
+        assert_eq!(db.customer_preference("bob", "UserLanguage").await.unwrap().as_deref(), Some("de"));
+        assert_eq!(db.preference(1, "UserLanguage").await.unwrap().as_deref(), Some("en"));
     })
     .await;
 }

@@ -51,6 +51,8 @@ pub struct AppState {
     /// Each agent's notification settings and "My Queues".
     pub notification_choices: Arc<goats_core::agent_notifications::NotificationChoices>,
     pub notification_admin: Arc<goats_core::admin::notifications::NotificationAdmin>,
+    /// Customers' own names and languages (the portal's settings).
+    pub customer_profiles: Arc<goats_core::customer_profile::CustomerProfiles>,
     /// Agents' out-of-office periods and substitutes.
     pub out_of_office: Arc<goats_core::out_of_office::OutOfOfficeService>,
     /// The proxies whose forwarding headers name the client (login throttling, logs).

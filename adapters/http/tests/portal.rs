@@ -327,3 +327,45 @@ async fn a_customer_closes_a_ticket_where_its_queue_allows() {
     assert!(text(r).await.contains("cannot be closed here"));
     assert_eq!(state(bobs).await["state"], "new");
 }
+
+#[tokio::test]
+async fn a_customer_changes_their_name_and_language_and_the_portal_speaks_it() {
+    let (w, _) = desk().await;
+    let jane = Customer::sign_in(&w, "jane").await;
+    let page = jane.page("/customer/preferences").await;
+    assert!(page.contains(r#"href="/customer/preferences" class="nav-link ml-auto" aria-current="page""#), "{page}");
+    assert!(page.contains(r#"<option value="en" selected>"#), "the browser's language until one is chosen");
+
+    // A blank name comes back beside its field, as typed, with nothing stored.
+    let r = jane.post("/customer/preferences", &[("first_name", " "), ("last_name", "Roe"), ("language", "de")]).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let html = text(r).await;
+    assert!(html.contains(r#"id="cp-first-error""#) && html.contains(r#"value="Roe""#), "{html}");
+    let r =
+        jane.post("/customer/preferences", &[("first_name", "Jane"), ("last_name", "Roe"), ("language", "xx")]).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(r).await.contains(r#"id="cp-lang-error""#));
+    assert_ne!(w.store.user("jane").await.unwrap().unwrap().last_name, "Roe", "nothing stored");
+
+    let r =
+        jane.post("/customer/preferences", &[("first_name", "Jane"), ("last_name", "Roe"), ("language", "de")]).await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/customer/preferences");
+    assert_eq!(w.store.user("jane").await.unwrap().unwrap().full_name(), "Jane Roe");
+    let mine = jane.page("/customer").await;
+    assert!(mine.contains(r#"<html lang="de""#) && mine.contains("Jane Roe"), "{mine}");
+    // Without the token nothing changes.
+    let r = w
+        .cli
+        .post("/customer/preferences")
+        .header("cookie", jane.cookie())
+        .form(&[("first_name", "Eve"), ("last_name", "Roe"), ("language", "en")])
+        .send()
+        .await;
+    r.assert_status(StatusCode::FORBIDDEN);
+    assert_eq!(w.store.user("jane").await.unwrap().unwrap().first_name, "Jane");
+    // Signed out, the page sends to the portal's login.
+    let r = w.cli.get("/customer/preferences").send().await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert!(location(&r).starts_with("/customer/login"), "{}", location(&r));
+}

@@ -54,8 +54,9 @@ impl DeliveryJournal for Db {
             }
         }
         sql.push_str(" ORDER BY attempted_at DESC, id DESC LIMIT ? OFFSET ?");
-        values.push((limit as i64).into());
-        values.push((offset as i64).into());
+        let bounded = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        values.push(bounded(limit).into());
+        values.push(bounded(offset).into());
         let rows = self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
         Ok(rows
             .iter()

@@ -110,6 +110,14 @@ pub trait CustomerRepository: Send + Sync {
     async fn set_user_password_hash(&self, login: &str, hash: &str, by: UserId) -> DomainResult<()>;
 }
 
+/// Per-customer settings kept in OTRS's `customer_preferences` (e.g. `UserLanguage`),
+/// by the contact's login.
+#[async_trait]
+pub trait CustomerPreferenceStore: Send + Sync {
+    async fn customer_preference(&self, login: &str, key: &str) -> DomainResult<Option<String>>;
+    async fn set_customer_preference(&self, login: &str, key: &str, value: &str) -> DomainResult<()>;
+}
+
 /// Per-agent settings kept in OTRS's `user_preferences` (e.g. `UserLanguage`).
 #[async_trait]
 pub trait PreferenceStore: Send + Sync {

@@ -74,6 +74,7 @@ struct State {
     web_sessions: Vec<crate::ports::WebSessionRecord>,
     customer_sessions: Vec<crate::ports::WebSessionRecord<String>>,
     preferences: Vec<(UserId, String, String)>,
+    customer_preferences: Vec<(String, String, String)>,
     escalation_policies: Vec<(QueueId, crate::escalation::EscalationPolicy)>,
     escalations: Vec<(TicketId, crate::escalation::EscalationColumns)>,
     claims: Vec<(String, DateTime<Utc>)>,

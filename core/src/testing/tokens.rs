@@ -209,3 +209,17 @@ impl crate::ports::PreferenceStore for MemoryStore {
         Ok(())
     }
 }
+
+#[async_trait]
+impl crate::ports::CustomerPreferenceStore for MemoryStore {
+    async fn customer_preference(&self, login: &str, key: &str) -> DomainResult<Option<String>> {
+        Ok(self.lock().customer_preferences.iter().find(|p| p.0 == login && p.1 == key).map(|p| p.2.clone()))
+    }
+
+    async fn set_customer_preference(&self, login: &str, key: &str, value: &str) -> DomainResult<()> {
+        let mut s = self.lock();
+        s.customer_preferences.retain(|p| !(p.0 == login && p.1 == key));
+        s.customer_preferences.push((login.into(), key.into(), value.into()));
+        Ok(())
+    }
+}

@@ -817,3 +817,12 @@ admin-deliveries-none = Kein Zustellversuch passt.
 admin-deliveries-outcome-delivered = zugestellt
 admin-deliveries-outcome-failed = gescheitert, wird wiederholt
 admin-deliveries-outcome-gave_up = aufgegeben
+
+# Die eigenen Einstellungen eines Kunden im Portal.
+portal-nav-preferences = Einstellungen
+portal-pref-title = Meine Einstellungen
+portal-pref-first-name = Vorname
+portal-pref-last-name = Nachname
+portal-pref-saved = Einstellungen gespeichert.
+portal-pref-error-name = Geben Sie einen Namen mit 1 bis 100 Zeichen ein.
+portal-pref-error-language = Wählen Sie eine der angebotenen Sprachen.

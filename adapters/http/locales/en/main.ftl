@@ -817,3 +817,12 @@ admin-deliveries-none = No delivery attempt matches.
 admin-deliveries-outcome-delivered = delivered
 admin-deliveries-outcome-failed = failed, will retry
 admin-deliveries-outcome-gave_up = given up
+
+# A customer's own settings in the portal.
+portal-nav-preferences = Settings
+portal-pref-title = My settings
+portal-pref-first-name = First name
+portal-pref-last-name = Last name
+portal-pref-saved = Settings saved.
+portal-pref-error-name = Enter a name of 1 to 100 characters.
+portal-pref-error-language = Choose one of the languages offered.

@@ -47,7 +47,9 @@ impl DeliveryApi {
         &self,
         auth: BearerAuth,
         #[oai(default = "default_limit", validator(minimum(value = "1"), maximum(value = "1000")))] limit: Query<u64>,
-        #[oai(default)] offset: Query<u64>,
+        /// How many of the newest to skip, for paging.
+        #[oai(default, validator(minimum(value = "0"), maximum(value = "1000000")))]
+        offset: Query<u64>,
         channel: Query<Option<String>>,
         /// `delivered`, `failed` or `gave_up`.
         outcome: Query<Option<String>>,

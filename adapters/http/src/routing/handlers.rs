@@ -31,6 +31,7 @@ const NOTIFY_PAGE: &[&str] = &["pages/notification_settings.html"];
 const PASSWORD_PAGE: &[&str] = &["pages/password.html"];
 const PREFERENCES: &[&str] = &["pages/preferences.html"];
 const PORTAL_PASSWORD: &[&str] = &["pages/portal_password.html"];
+const PORTAL_PREFERENCES: &[&str] = &["pages/portal_preferences.html"];
 const MAIL_ACCOUNT: &[&str] = &["pages/admin_mail_account.html"];
 const FILTER: &[&str] = &["pages/admin_postmaster_filter.html"];
 const ADDRESS: &[&str] = &["pages/admin_system_address.html"];
@@ -81,6 +82,8 @@ pub fn standard() -> Registry {
         .add("password_form", PASSWORD_PAGE, ep!(password_change::agent_form))
         .add("password_save", PASSWORD_PAGE, ep!(password_change::agent_save))
         .add("portal_password_form", PORTAL_PASSWORD, ep!(password_change::customer_form))
+        .add("portal_preferences", PORTAL_PREFERENCES, ep!(portal::profile::show))
+        .add("portal_preferences_save", PORTAL_PREFERENCES, ep!(portal::profile::save))
         .add("portal_password_save", PORTAL_PASSWORD, ep!(password_change::customer_save))
         .add("ticket_list", &["pages/tickets.html", "partials/ticket_results.html"], ep!(ticket_list::page))
         .add("ticket_new_form", &["pages/new_ticket.html"], ep!(new_ticket::form))

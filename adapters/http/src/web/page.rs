@@ -24,6 +24,7 @@ pub enum Nav {
     MyTickets,
     PortalNewTicket,
     PortalPassword,
+    PortalPreferences,
 }
 
 /// The frame of a page.

@@ -100,6 +100,10 @@ pub async fn world() -> World {
             Arc::new(store.clone()),
             Arc::new(store.clone()),
         )),
+        customer_profiles: Arc::new(goats_core::customer_profile::CustomerProfiles::new(
+            Arc::new(store.clone()),
+            Arc::new(store.clone()),
+        )),
         out_of_office: Arc::new(goats_core::out_of_office::OutOfOfficeService::new(
             Arc::new(store.clone()),
             Arc::new(store.clone()),

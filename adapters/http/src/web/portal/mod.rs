@@ -6,6 +6,7 @@
 //! as the REST API's customer operations.
 
 pub(crate) mod login;
+pub(crate) mod profile;
 pub(crate) mod tickets;
 
 use goats_core::DomainError;
@@ -52,7 +53,13 @@ impl Visit {
         let Some(customer) = customer.filter(|c| c.valid) else {
             return Err(poem::Error::from_response(to_login(req)));
         };
-        Ok(Visit { state, customer, csrf: active.csrf_token, lang: browser_lang(req), htmx: is_htmx(req), flash })
+        // The language the customer chose in their settings, else their browser's.
+        let chosen = state.customer_profiles.language(&customer.login).await.map_err(|e| {
+            tracing::error!(error = %e, "reading the customer's language failed");
+            poem::Error::from_status(StatusCode::SERVICE_UNAVAILABLE)
+        })?;
+        let lang = chosen.as_deref().and_then(Lang::from_code).unwrap_or_else(|| browser_lang(req));
+        Ok(Visit { state, customer, csrf: active.csrf_token, lang, htmx: is_htmx(req), flash })
     }
 
     pub fn tr(&self) -> Tr {
