@@ -240,7 +240,11 @@ let listRefresh;
 function ticketNews(data) {
   const open = document.querySelector("#ticket[data-ticket-id]");
   if (open && open.dataset.ticketId === String(data.ticket_id) && !editing(open) && window.htmx) {
-    window.htmx.ajax("GET", "/tickets/" + data.ticket_id, { target: "#ticket", swap: "outerHTML" });
+    // The portal's ticket is part of a whole page; the agents' zoom answers with itself.
+    const page = open.dataset.ticketUrl;
+    const context = { target: "#ticket", swap: "outerHTML" };
+    if (page) context.select = "#ticket";
+    window.htmx.ajax("GET", page || "/tickets/" + data.ticket_id, context);
   }
   if (document.getElementById("ticket-results")) {
     // Several changes in a burst refresh the list once.

@@ -84,10 +84,25 @@ test("a customer reads the answer, answers back and opens a new ticket", async (
   await page.getByText("Your answer was added.").waitFor();
   await thread.getByText("Updated to version 5, it still drops.").waitFor();
   await shot(page, "portal-ticket");
+
+  // While she looks at it, the agent answers and adds an internal note: the answer
+  // shows up on the open page, the note never does.
+  await page.locator("body[data-live-open]").waitFor();
+  await goats.api("grace", "grace-password", "POST", `/tickets/${ticket.id}/articles`, {
+    subject: "Internal",
+    body: "Lease renewal logged at the firewall.",
+  });
+  await goats.api("grace", "grace-password", "POST", `/tickets/${ticket.id}/articles`, {
+    subject: "Re: VPN",
+    body: "Thanks, we renewed the lease; it should hold now.",
+    visible_for_customer: true,
+  });
+  await thread.getByText("we renewed the lease").waitFor();
+  assert.equal(await page.getByText("Lease renewal logged").count(), 0, "an internal note reached the portal live");
+  assert.equal(page.url(), goats.base + `/customer/tickets/${ticket.id}`, "no reload");
   const articles = await goats.api("grace", "grace-password", "GET", `/tickets/${ticket.id}/articles`);
-  const last = articles.at(-1);
-  assert.equal(last.sender_type, "customer");
-  assert.match(last.body, /still drops/);
+  const hers = articles.filter((a) => a.sender_type === "customer").at(-1);
+  assert.match(hers.body, /still drops/);
 
   // Solved after all: she closes it, and the page says so without a close button.
   await page.getByRole("button", { name: "Close this ticket" }).click();

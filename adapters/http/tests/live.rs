@@ -241,3 +241,54 @@ async fn a_watcher_follows_a_watched_ticket_they_could_not_otherwise_read() {
     assert!(seen.iter().all(|(_, _, data)| data["ticket_id"] == watched), "the watched ticket only: {seen:?}");
     assert!(seen.iter().any(|(_, kind, _)| kind == "ticket_updated"), "{seen:?}");
 }
+
+/// A customer's open portal page hears of an answer meant for them, not of an internal
+/// note on the same ticket nor of another customer's ticket; the stream needs the
+/// portal's own session.
+#[tokio::test]
+async fn a_customer_follows_only_what_they_may_see_of_their_own_tickets() {
+    let w = world().await;
+    for (login, company) in [("jane", "ACME"), ("zed", "OTHER")] {
+        let user = goats_core::testing::contact(login, company);
+        let hash = goats_core::password::hash_with_cost("customer-password", 4);
+        goats_core::ports::CustomerRepository::create_user(&w.store, user, Some(hash), 1).await.unwrap();
+    }
+    let root = format!("Bearer {}", w.login("root@localhost", "root-password").await);
+    let mut ids = Vec::new();
+    for (who, company) in [("jane", "ACME"), ("zed", "OTHER")] {
+        let body = serde_json::json!({"title": format!("{who}'s printer"), "queue_id": 4, "customer_user_id": who,
+            "customer_id": company, "article": {"subject": "Printer", "body": "It jams.", "visible_for_customer": true}});
+        let r = w.cli.post("/api/v1/tickets").header("Authorization", &root).body_json(&body).send().await;
+        r.assert_status(StatusCode::CREATED);
+        ids.push(json(r).await["id"].as_i64().unwrap());
+    }
+    w.cli.get("/customer/events").send().await.assert_status(StatusCode::SEE_OTHER);
+    let login = customer_login(&w, "jane", "customer-password").await;
+    let session = cookie_value(&set_cookie(&login, "goats_customer_session").unwrap());
+    let stream =
+        w.cli.get("/customer/events").header("cookie", format!("goats_customer_session={session}")).send().await;
+
+    let add = |id: i64, body: &'static str, visible: bool| {
+        let root = root.clone();
+        let w = &w;
+        async move {
+            let article = serde_json::json!({"subject": "Re", "body": body, "visible_for_customer": visible});
+            let url = format!("/api/v1/tickets/{id}/articles");
+            w.cli
+                .post(url)
+                .header("Authorization", root)
+                .body_json(&article)
+                .send()
+                .await
+                .assert_status(StatusCode::CREATED);
+        }
+    };
+    add(ids[0], "An internal note.", false).await;
+    add(ids[1], "Zed's answer.", true).await;
+    add(ids[0], "Jane's answer.", true).await;
+
+    let seen = events(stream, 3).await;
+    let news: Vec<(&str, i64)> = seen.iter().map(|(_, k, d)| (k.as_str(), d["ticket_id"].as_i64().unwrap())).collect();
+    assert_eq!(news, [("article_added", ids[0])], "only the answer on her own ticket: {seen:?}");
+    assert!(seen[0].2.get("title").is_none(), "the page fetches what she may read; the stream says which ticket");
+}

@@ -190,6 +190,16 @@ impl TicketService {
         self.page_of(filter, sort, page).await
     }
 
+    /// Whether the ticket is one the customer may see (their own or their company's); a
+    /// ticket that is gone is not.
+    pub async fn customer_may_see(&self, login: &str, company: &str, id: TicketId) -> DomainResult<bool> {
+        match self.load(id).await {
+            Ok(ticket) => Ok(crate::permission::customer_can_see(&ticket, login, company)),
+            Err(DomainError::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// One ticket as its customer sees it: only articles visible to the customer.
     pub async fn get_for_customer(&self, login: &str, company: &str, id: TicketId) -> DomainResult<Ticket> {
         let mut ticket = self.load(id).await?;

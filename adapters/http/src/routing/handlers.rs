@@ -83,6 +83,7 @@ pub fn standard() -> Registry {
         .add("password_save", PASSWORD_PAGE, ep!(password_change::agent_save))
         .add("portal_password_form", PORTAL_PASSWORD, ep!(password_change::customer_form))
         .add("portal_preferences", PORTAL_PREFERENCES, ep!(portal::profile::show))
+        .add("portal_events", &[], ep!(portal::live::events))
         .add("portal_preferences_save", PORTAL_PREFERENCES, ep!(portal::profile::save))
         .add("portal_password_save", PORTAL_PASSWORD, ep!(password_change::customer_save))
         .add("ticket_list", &["pages/tickets.html", "partials/ticket_results.html"], ep!(ticket_list::page))

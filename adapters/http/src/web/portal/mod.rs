@@ -5,6 +5,7 @@
 //! (`layouts/portal.html`); what customers may do is decided by the same core services
 //! as the REST API's customer operations.
 
+pub(crate) mod live;
 pub(crate) mod login;
 pub(crate) mod profile;
 pub(crate) mod tickets;
