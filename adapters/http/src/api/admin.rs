@@ -185,7 +185,7 @@ struct QueuePatch {
     valid: Option<bool>,
 }
 
-fn maybe(v: MaybeUndefined<Text>) -> Option<Option<String>> {
+pub(super) fn maybe(v: MaybeUndefined<Text>) -> Option<Option<String>> {
     match v {
         MaybeUndefined::Undefined => None,
         MaybeUndefined::Null => Some(None),

@@ -76,7 +76,7 @@ struct NewMailAccountDto {
     #[oai(validator(min_length = 1, max_length = 200))]
     login: Text,
     #[oai(validator(min_length = 1, max_length = 200))]
-    password: String,
+    password: Text,
     #[oai(validator(min_length = 1, max_length = 200))]
     host: Text,
     kind: AccountKindDto,
@@ -96,7 +96,7 @@ struct FilterMatchDto {
     header: Text,
     /// A regular expression, matched without regard to case.
     #[oai(validator(min_length = 1, max_length = 200))]
-    pattern: String,
+    pattern: Text,
     /// The condition holds when the pattern does not match.
     #[oai(default)]
     negate: bool,
@@ -133,7 +133,7 @@ impl From<PostmasterFilter> for FilterDto {
             matches: f
                 .matches
                 .into_iter()
-                .map(|m| FilterMatchDto { header: Text(m.header), pattern: m.pattern, negate: m.negate })
+                .map(|m| FilterMatchDto { header: Text(m.header), pattern: Text(m.pattern), negate: m.negate })
                 .collect(),
             sets: f.sets.into_iter().map(|(h, v)| FilterSetDto { header: Text(h), value: Text(v) }).collect(),
         }
@@ -258,7 +258,7 @@ impl MailAdminApi {
         let account = MailAccount {
             id: 0,
             login: b.login.0,
-            password: b.password,
+            password: b.password.0,
             host: b.host.0,
             kind: Some(b.kind.into()),
             queue_id: b.queue_id,
@@ -293,7 +293,7 @@ impl MailAdminApi {
             matches: b
                 .matches
                 .into_iter()
-                .map(|m| FilterMatch { header: m.header.0, pattern: m.pattern, negate: m.negate })
+                .map(|m| FilterMatch { header: m.header.0, pattern: m.pattern.0, negate: m.negate })
                 .collect(),
             sets: b.sets.into_iter().map(|s| (s.header.0, s.value.0)).collect(),
         };

@@ -5,6 +5,7 @@
 mod admin;
 mod admin_customers;
 mod admin_mail;
+mod admin_services;
 mod allowed_methods;
 mod api_tokens;
 mod auth;
@@ -49,6 +50,7 @@ type Apis = (
     admin::AdminApi,
     admin_customers::CustomerAdminApi,
     admin_mail::MailAdminApi,
+    admin_services::ServiceAdminApi,
     routes_admin::RoutesApi,
 );
 
@@ -64,6 +66,7 @@ pub fn service(state: &AppState) -> OpenApiService<Apis, ()> {
             admin::AdminApi { state: state.clone() },
             admin_customers::CustomerAdminApi { state: state.clone() },
             admin_mail::MailAdminApi { state: state.clone() },
+            admin_services::ServiceAdminApi { state: state.clone() },
             routes_admin::RoutesApi { state: state.clone() },
         ),
         "goats",
