@@ -241,6 +241,7 @@ impl App {
                 Arc::new(self.db.clone()),
                 self.preferences.clone(),
                 self.lookups.clone(),
+                Arc::new(self.db.clone()),
             )),
             notification_admin: Arc::new(NotificationAdmin::new(Arc::new(self.db.clone()), self.lookups.clone())),
             out_of_office: Arc::new(OutOfOfficeService::new(self.people.clone(), self.preferences.clone())),

@@ -170,3 +170,54 @@ async fn saving_a_znuny_notification_keeps_what_goats_does_not_edit() {
         t.drop_database().await;
     }
 }
+
+/// "My Services" live in OTRS's `personal_services`: an agent who chose a ticket's
+/// service, but not its queue, hears of the new ticket through goats' default "new
+/// ticket" notification (recipients: My Queues and My Services), on every engine.
+#[tokio::test]
+async fn my_services_are_kept_and_reach_their_agents_on_every_engine() {
+    for engine in [Engine::Sqlite, Engine::Postgres, Engine::MySql] {
+        let t = TestDatabase::create(engine).await;
+        let db: Db = t.connect().await;
+        migrate(&db).await.unwrap();
+        let service = |name: &str| Service { id: 0, name: name.into(), comments: None, valid: true };
+        let vpn = db.save_service(service("VPN"), 1).await.unwrap();
+        let mail = db.save_service(service("Mail"), 1).await.unwrap();
+        let sam = AgentRepository::create(
+            &db,
+            NewAgent {
+                login: "sam".into(),
+                first_name: "Sam".into(),
+                last_name: "Service".into(),
+                email: Some("sam@example.com".into()),
+                password_hash: "!".into(),
+            },
+            1,
+        )
+        .await
+        .unwrap();
+        db.grant_user(sam, 1, Permission::Rw, 1).await.unwrap();
+        db.set_my_services(sam, &[mail, vpn]).await.unwrap();
+        db.set_my_services(sam, &[vpn]).await.unwrap();
+        assert_eq!(db.my_services(sam).await.unwrap(), [vpn], "{engine:?}: replaced, not added");
+        assert_eq!(db.service_subscribers(vpn).await.unwrap(), [sam], "{engine:?}");
+        assert!(db.service_subscribers(mail).await.unwrap().is_empty(), "{engine:?}");
+        assert!(db.my_queues(sam).await.unwrap().is_empty(), "{engine:?}: queues are another list");
+
+        let root = AgentPermissions::new(1, db.grants_for(1).await.unwrap());
+        let mut new = goats_core::testing::phoned_ticket(2);
+        new.service_id = Some(vpn);
+        let ticket = ticket_service(&db, Arc::new(SystemClock)).create(&root, new).await.unwrap();
+        let event = Event::TicketCreated {
+            ticket: TicketRef::from(&ticket),
+            by: 1,
+            article_id: 1,
+            history: HistoryType::PhoneCallCustomer,
+        };
+        assert_eq!(notifier(&db).notify(&event).await.unwrap(), 1, "{engine:?}");
+        let queued = MailQueue::due(&db, chrono::Utc::now() + chrono::Duration::minutes(1), 10).await.unwrap();
+        assert_eq!(queued[0].envelope.recipients, ["sam@example.com"], "{engine:?}");
+        db.close().await;
+        t.drop_database().await;
+    }
+}

@@ -83,3 +83,36 @@ async fn a_queue_the_agent_may_not_read_is_refused_and_nothing_is_stored() {
     r.assert_status(StatusCode::FORBIDDEN);
     assert_eq!(w.store.preference(id, TRANSPORT_PREFERENCE).await.unwrap(), None);
 }
+
+#[tokio::test]
+async fn an_agent_chooses_my_services_and_an_invalid_one_is_refused() {
+    use goats_core::model::Service;
+    use goats_core::ports::ServiceCatalog;
+    let w = world().await;
+    w.store.set_notifications(vec![notification(1, "New ticket in my queues", true)]);
+    w.agent("mo", &[(1, Permission::Rw)]).await;
+    let id = AgentRepository::by_login(&w.store, "mo").await.unwrap().unwrap().id;
+    let mo = Browser::sign_in(&w, "mo", "agent-password").await;
+    let page = text(mo.get("/preferences/notifications").await).await;
+    assert!(!page.contains("My services"), "no services, no section");
+
+    let service = |name: &str, valid| Service { id: 0, name: name.into(), comments: None, valid };
+    let vpn = w.store.save_service(service("VPN", true), 1).await.unwrap().to_string();
+    let old = w.store.save_service(service("Fax", false), 1).await.unwrap().to_string();
+    let page = text(mo.get("/preferences/notifications").await).await;
+    assert!(page.contains(&format!(r#"name="service" value="{vpn}">"#)), "{page}");
+    assert!(!page.contains(&format!(r#"name="service" value="{old}""#)), "an invalid service is not offered");
+
+    let r = mo.form_post("/preferences/notifications", &[("queue", "2"), ("service", &old)]).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(r).await.contains(r#"id="notify-services-error""#), "beside the services");
+    assert!(w.store.my_services(id).await.unwrap().is_empty() && w.store.my_queues(id).await.unwrap().is_empty());
+
+    let r = mo.form_post("/preferences/notifications", &[("queue", "2"), ("service", &vpn)]).await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(w.store.my_services(id).await.unwrap(), [vpn.parse::<i32>().unwrap()]);
+    let page = text(mo.get("/preferences/notifications").await).await;
+    assert!(page.contains(&format!(r#"name="service" value="{vpn}" checked"#)));
+    mo.form_post("/preferences/notifications", &[("queue", "2")]).await.assert_status(StatusCode::SEE_OTHER);
+    assert!(w.store.my_services(id).await.unwrap().is_empty(), "unticked, gone");
+}

@@ -165,39 +165,27 @@ impl AgentNotificationStore for Db {
     }
 
     async fn queue_subscribers(&self, queue: QueueId) -> DomainResult<Vec<UserId>> {
-        self.user_ids(
-            "SELECT DISTINCT user_id FROM personal_queues WHERE queue_id = ? ORDER BY user_id",
-            vec![queue.into()],
-        )
-        .await
+        self.subscribers(&MY_QUEUES, queue).await
     }
 
     async fn my_queues(&self, user: UserId) -> DomainResult<Vec<QueueId>> {
-        let rows = self
-            .conn
-            .query_all_raw(self.stmt(
-                "SELECT DISTINCT queue_id FROM personal_queues WHERE user_id = ? ORDER BY queue_id",
-                [user.into()],
-            ))
-            .await
-            .map_err(to_domain)?;
-        rows.iter().map(|r| Ok(int(r, "queue_id")? as QueueId)).collect()
+        self.subscriptions(&MY_QUEUES, user).await
     }
 
     async fn set_my_queues(&self, user: UserId, queues: &[QueueId]) -> DomainResult<()> {
-        let _w = self.write_guard().await;
-        let txn = self.conn.begin().await.map_err(to_domain)?;
-        txn.execute_raw(self.stmt("DELETE FROM personal_queues WHERE user_id = ?", [user.into()]))
-            .await
-            .map_err(to_domain)?;
-        for q in queues {
-            txn.execute_raw(
-                self.stmt("INSERT INTO personal_queues (user_id, queue_id) VALUES (?, ?)", [user.into(), (*q).into()]),
-            )
-            .await
-            .map_err(to_domain)?;
-        }
-        txn.commit().await.map_err(to_domain)
+        self.subscribe(&MY_QUEUES, user, queues).await
+    }
+
+    async fn service_subscribers(&self, service: ServiceId) -> DomainResult<Vec<UserId>> {
+        self.subscribers(&MY_SERVICES, service).await
+    }
+
+    async fn my_services(&self, user: UserId) -> DomainResult<Vec<ServiceId>> {
+        self.subscriptions(&MY_SERVICES, user).await
+    }
+
+    async fn set_my_services(&self, user: UserId, services: &[ServiceId]) -> DomainResult<()> {
+        self.subscribe(&MY_SERVICES, user, services).await
     }
 
     async fn group_members(&self, group: GroupId, permission: Permission) -> DomainResult<Vec<UserId>> {
@@ -253,6 +241,44 @@ impl AgentNotificationStore for Db {
             self.enqueue_unattached(&txn, envelope, raw).await.map_err(to_domain)?;
         }
         self.write_history(&txn, ticket, history, by).await.map_err(to_domain)?;
+        txn.commit().await.map_err(to_domain)
+    }
+}
+
+/// An agent's "My Queues" (`personal_queues`) or "My Services" (`personal_services`):
+/// the same two-column list, of queue or service ids.
+struct Subscriptions {
+    table: &'static str,
+    column: &'static str,
+}
+
+const MY_QUEUES: Subscriptions = Subscriptions { table: "personal_queues", column: "queue_id" };
+const MY_SERVICES: Subscriptions = Subscriptions { table: "personal_services", column: "service_id" };
+
+impl Db {
+    async fn subscribers(&self, list: &Subscriptions, id: i32) -> DomainResult<Vec<UserId>> {
+        let sql = format!("SELECT DISTINCT user_id FROM {} WHERE {} = ? ORDER BY user_id", list.table, list.column);
+        self.user_ids(&sql, vec![id.into()]).await
+    }
+
+    async fn subscriptions(&self, list: &Subscriptions, user: UserId) -> DomainResult<Vec<i32>> {
+        let (table, column) = (list.table, list.column);
+        let sql = format!("SELECT DISTINCT {column} FROM {table} WHERE user_id = ? ORDER BY {column}");
+        let rows = self.conn.query_all_raw(self.stmt(&sql, [user.into()])).await.map_err(to_domain)?;
+        rows.iter().map(|r| Ok(int(r, column)? as i32)).collect()
+    }
+
+    /// Replaces the agent's list in one transaction.
+    async fn subscribe(&self, list: &Subscriptions, user: UserId, ids: &[i32]) -> DomainResult<()> {
+        let (table, column) = (list.table, list.column);
+        let _w = self.write_guard().await;
+        let txn = self.conn.begin().await.map_err(to_domain)?;
+        let delete = format!("DELETE FROM {table} WHERE user_id = ?");
+        txn.execute_raw(self.stmt(&delete, [user.into()])).await.map_err(to_domain)?;
+        let insert = format!("INSERT INTO {table} (user_id, {column}) VALUES (?, ?)");
+        for id in ids {
+            txn.execute_raw(self.stmt(&insert, [user.into(), (*id).into()])).await.map_err(to_domain)?;
+        }
         txn.commit().await.map_err(to_domain)
     }
 }

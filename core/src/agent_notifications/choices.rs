@@ -1,14 +1,14 @@
 //! An agent's own notification settings: which of the notifications agents may choose
-//! they get by which transport, and their "My Queues" (the queues whose new tickets
-//! and moves they hear of).
+//! they get by which transport, their "My Queues" (the queues whose new tickets and
+//! moves they hear of) and their "My Services" (likewise, by the ticket's service).
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::error::{DomainError, DomainResult};
-use crate::model::{Queue, QueueId};
+use crate::model::{Queue, QueueId, Service, ServiceId};
 use crate::permission::{AgentPermissions, Permission};
-use crate::ports::{AgentNotificationStore, LookupRepository, PreferenceStore};
+use crate::ports::{AgentNotificationStore, LookupRepository, PreferenceStore, ServiceCatalog};
 
 use super::definition::Transport;
 use super::preferences::{TRANSPORT_PREFERENCE, TransportChoices};
@@ -28,12 +28,15 @@ pub struct AgentChoices {
     pub notifications: Vec<ChoiceRow>,
     /// The queues the agent may read, each with whether it is one of "My Queues".
     pub queues: Vec<(Queue, bool)>,
+    /// The valid services, each with whether it is one of "My Services".
+    pub services: Vec<(Service, bool)>,
 }
 
 pub struct NotificationChoices {
     store: Arc<dyn AgentNotificationStore>,
     preferences: Arc<dyn PreferenceStore>,
     lookups: Arc<dyn LookupRepository>,
+    services: Arc<dyn ServiceCatalog>,
 }
 
 impl NotificationChoices {
@@ -41,8 +44,9 @@ impl NotificationChoices {
         store: Arc<dyn AgentNotificationStore>,
         preferences: Arc<dyn PreferenceStore>,
         lookups: Arc<dyn LookupRepository>,
+        services: Arc<dyn ServiceCatalog>,
     ) -> Self {
-        Self { store, preferences, lookups }
+        Self { store, preferences, lookups, services }
     }
 
     pub async fn of(&self, actor: &AgentPermissions) -> DomainResult<AgentChoices> {
@@ -64,21 +68,29 @@ impl NotificationChoices {
         let mine: BTreeSet<QueueId> = self.store.my_queues(actor.user_id).await?.into_iter().collect();
         let queues =
             self.readable_queues(actor).await?.into_iter().map(|q| (q.clone(), mine.contains(&q.id))).collect();
-        Ok(AgentChoices { notifications, queues })
+        let mine: BTreeSet<ServiceId> = self.store.my_services(actor.user_id).await?.into_iter().collect();
+        let services = self.valid_services().await?.into_iter().map(|s| (s.clone(), mine.contains(&s.id))).collect();
+        Ok(AgentChoices { notifications, queues, services })
     }
 
     /// Stores the agent's choices: `on` lists the notifications and transports wanted
-    /// (every other choosable one is off), `queues` their "My Queues". A queue the
-    /// agent may not read is refused, and then nothing is stored.
+    /// (every other choosable one is off), `queues` their "My Queues", `services` their
+    /// "My Services". A queue the agent may not read, or a service that is not valid, is
+    /// refused, and then nothing is stored.
     pub async fn save(
         &self,
         actor: &AgentPermissions,
         on: &[(i32, Transport)],
         queues: &[QueueId],
+        services: &[ServiceId],
     ) -> DomainResult<()> {
         let readable: BTreeSet<QueueId> = self.readable_queues(actor).await?.iter().map(|q| q.id).collect();
         if let Some(q) = queues.iter().find(|q| !readable.contains(q)) {
             return Err(DomainError::invalid("queues", format!("queue {q} is not one you may read")));
+        }
+        let valid: BTreeSet<ServiceId> = self.valid_services().await?.iter().map(|s| s.id).collect();
+        if let Some(s) = services.iter().find(|s| !valid.contains(s)) {
+            return Err(DomainError::invalid("services", format!("service {s} does not exist or is invalid")));
         }
         let stored = self.preferences.preference(actor.user_id, TRANSPORT_PREFERENCE).await?;
         // Choices about notifications not shown here (not choosable) are kept as they were.
@@ -95,7 +107,15 @@ impl NotificationChoices {
         queues.sort_unstable();
         queues.dedup();
         self.store.set_my_queues(actor.user_id, &queues).await?;
+        let mut services = services.to_vec();
+        services.sort_unstable();
+        services.dedup();
+        self.store.set_my_services(actor.user_id, &services).await?;
         self.preferences.set_preference(actor.user_id, TRANSPORT_PREFERENCE, &chosen.to_json()).await
+    }
+
+    async fn valid_services(&self) -> DomainResult<Vec<Service>> {
+        Ok(self.services.services().await?.into_iter().filter(|s| s.valid).collect())
     }
 
     async fn readable_queues(&self, actor: &AgentPermissions) -> DomainResult<Vec<Queue>> {

@@ -192,8 +192,20 @@ impl AgentNotifier {
                         ids.extend(p.store.group_members(g, Permission::Rw).await?);
                     }
                 }
-                "AgentMyQueues" | "AgentMyQueuesMyServices" => {
-                    ids.extend(p.store.queue_subscribers(ticket.queue_id).await?)
+                "AgentMyQueues" => ids.extend(p.store.queue_subscribers(ticket.queue_id).await?),
+                "AgentMyServices" => {
+                    if let Some(service) = ticket.service_id {
+                        ids.extend(p.store.service_subscribers(service).await?);
+                    }
+                }
+                // Those who chose both the ticket's queue and its service.
+                "AgentMyQueuesMyServices" => {
+                    if let Some(service) = ticket.service_id {
+                        let of_service: BTreeSet<UserId> =
+                            p.store.service_subscribers(service).await?.into_iter().collect();
+                        let of_queue = p.store.queue_subscribers(ticket.queue_id).await?;
+                        ids.extend(of_queue.into_iter().filter(|id| of_service.contains(id)));
+                    }
                 }
                 "AgentCreateBy" => {
                     if let Some(first) = around.articles.first()
@@ -202,8 +214,7 @@ impl AgentNotifier {
                         ids.insert(first.created_by);
                     }
                 }
-                // Services are not kept by goats yet; customer recipients are customer
-                // notifications, not agents'.
+                // Customer recipients are customer notifications, not agents'.
                 _ => {}
             }
         }

@@ -333,6 +333,53 @@ async fn conditions_narrow_and_unknown_conditions_never_match() {
     assert_eq!(w.notifier.notify(&in_misc).await.unwrap(), 0, "a condition goats cannot check is not met");
 }
 
+#[tokio::test]
+async fn my_services_reach_their_agents_and_both_means_both() {
+    let w = world().await;
+    let maker = agent(&w, "maker", &[(1, Permission::Rw)]).await;
+    let by_service = agent(&w, "service", &[(1, Permission::Rw)]).await;
+    let by_queue = agent(&w, "queue", &[(1, Permission::Rw)]).await;
+    let by_both = agent(&w, "both", &[(1, Permission::Rw)]).await;
+    let vpn =
+        ServiceCatalog::save_service(&w.store, Service { id: 0, name: "VPN".into(), comments: None, valid: true }, 1)
+            .await
+            .unwrap();
+    for a in [&by_service, &by_both] {
+        w.store.set_my_services(a.user_id, &[vpn]).await.unwrap();
+    }
+    for a in [&by_queue, &by_both] {
+        w.store.set_my_queues(a.user_id, &[2]).await.unwrap();
+    }
+    let with_recipients = |rule: &str| TicketNotification { recipients: vec![rule.into()], ..created() };
+    let mut new = phoned(2);
+    new.service_id = Some(vpn);
+    let ticket = w.service.create(&maker, new).await.unwrap();
+    let event = Event::TicketCreated {
+        ticket: TicketRef::from(&ticket),
+        by: maker.user_id,
+        article_id: 1,
+        history: crate::history::HistoryType::PhoneCallCustomer,
+    };
+    let reached = |w: &World| -> Vec<String> {
+        let mut to: Vec<String> = mails(w).into_iter().flat_map(|(r, _)| r).collect();
+        to.sort();
+        to
+    };
+
+    w.store.set_notifications(vec![with_recipients("AgentMyServices")]);
+    w.notifier.notify(&event).await.unwrap();
+    assert_eq!(reached(&w), ["both@example.com", "service@example.com"]);
+
+    w.store.set_notifications(vec![TicketNotification { id: 2, ..with_recipients("AgentMyQueuesMyServices") }]);
+    w.notifier.notify(&event).await.unwrap();
+    assert_eq!(reached(&w), ["both@example.com", "both@example.com", "service@example.com"], "only who chose both");
+
+    // A ticket without a service reaches no one by its service.
+    let (_, plain) = creation_event(&w, &maker, 2).await;
+    w.store.set_notifications(vec![TicketNotification { id: 3, ..with_recipients("AgentMyServices") }]);
+    assert_eq!(w.notifier.notify(&plain).await.unwrap(), 0);
+}
+
 #[test]
 fn otrs_events_follow_the_articles_history_type() {
     use crate::history::HistoryType::*;

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use crate::DomainResult;
 use crate::agent_notifications::TicketNotification;
 use crate::history::HistoryEntry;
-use crate::model::{GroupId, QueueId, RoleId, TicketId, UserId};
+use crate::model::{GroupId, QueueId, RoleId, ServiceId, TicketId, UserId};
 use crate::permission::Permission;
 use crate::ports::Envelope;
 
@@ -38,6 +38,10 @@ pub trait AgentNotificationStore: Send + Sync {
     async fn queue_subscribers(&self, queue: QueueId) -> DomainResult<Vec<UserId>>;
     async fn my_queues(&self, user: UserId) -> DomainResult<Vec<QueueId>>;
     async fn set_my_queues(&self, user: UserId, queues: &[QueueId]) -> DomainResult<()>;
+    /// The agents who have `service` among their "My Services" (`personal_services`).
+    async fn service_subscribers(&self, service: ServiceId) -> DomainResult<Vec<UserId>>;
+    async fn my_services(&self, user: UserId) -> DomainResult<Vec<ServiceId>>;
+    async fn set_my_services(&self, user: UserId, services: &[ServiceId]) -> DomainResult<()>;
     /// The agents with `permission` on `group`, directly or through a role.
     async fn group_members(&self, group: GroupId, permission: Permission) -> DomainResult<Vec<UserId>>;
     async fn role_members(&self, role: RoleId) -> DomainResult<Vec<UserId>>;

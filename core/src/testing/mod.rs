@@ -81,6 +81,7 @@ struct State {
     /// With whether each is valid.
     notifications: Vec<(crate::agent_notifications::TicketNotification, bool)>,
     personal_queues: Vec<(UserId, QueueId)>,
+    personal_services: Vec<(UserId, ServiceId)>,
     dynamic_fields: Vec<(TicketId, DynamicFieldValue)>,
     dynamic_field_defs: Vec<FieldDefinition>,
     services: Vec<Service>,

@@ -75,6 +75,21 @@ impl AgentNotificationStore for MemoryStore {
         Ok(())
     }
 
+    async fn service_subscribers(&self, service: ServiceId) -> DomainResult<Vec<UserId>> {
+        Ok(self.lock().personal_services.iter().filter(|(_, x)| *x == service).map(|(u, _)| *u).collect())
+    }
+
+    async fn my_services(&self, user: UserId) -> DomainResult<Vec<ServiceId>> {
+        Ok(self.lock().personal_services.iter().filter(|(u, _)| *u == user).map(|(_, x)| *x).collect())
+    }
+
+    async fn set_my_services(&self, user: UserId, services: &[ServiceId]) -> DomainResult<()> {
+        let mut s = self.lock();
+        s.personal_services.retain(|(u, _)| *u != user);
+        s.personal_services.extend(services.iter().map(|x| (user, *x)));
+        Ok(())
+    }
+
     async fn group_members(&self, group: GroupId, permission: Permission) -> DomainResult<Vec<UserId>> {
         let s = self.lock();
         let holds = |p: &Permission| *p == permission || *p == Permission::Rw;

@@ -826,3 +826,8 @@ portal-pref-last-name = Nachname
 portal-pref-saved = Einstellungen gespeichert.
 portal-pref-error-name = Geben Sie einen Namen mit 1 bis 100 Zeichen ein.
 portal-pref-error-language = Wählen Sie eine der angebotenen Sprachen.
+
+# "Meine Services" in den Benachrichtigungseinstellungen.
+notify-services-title = Meine Services
+notify-services-hint = Neue Tickets und Nachfragen mit diesen Services erreichen Sie, wo eine Benachrichtigung an die Agenten des Services eines Tickets geht.
+notify-error-service = Wählen Sie nur Services, die es gibt und die gültig sind.

@@ -826,3 +826,8 @@ portal-pref-last-name = Last name
 portal-pref-saved = Settings saved.
 portal-pref-error-name = Enter a name of 1 to 100 characters.
 portal-pref-error-language = Choose one of the languages offered.
+
+# "My Services" on the notification settings.
+notify-services-title = My services
+notify-services-hint = New tickets and follow-ups with these services reach you where a notification is sent to the agents of a ticket's service.
+notify-error-service = Choose only services that exist and are valid.

@@ -1,11 +1,12 @@
 //! `/preferences/notifications`: the agent chooses which notifications reach them and
-//! by which way (mail, the in-app feed), and which queues are "My Queues". Only the
-//! notifications an admin made choosable are listed; the others go out regardless.
+//! by which way (mail, the in-app feed), and which queues and services are "My Queues"
+//! and "My Services". Only the notifications an admin made choosable are listed; the
+//! others go out regardless.
 
 use askama::Template;
 use goats_core::DomainError;
 use goats_core::agent_notifications::{AgentChoices, Transport};
-use goats_core::model::QueueId;
+use goats_core::model::{QueueId, ServiceId};
 use poem::http::StatusCode;
 use poem::{IntoResponse, Response, handler};
 
@@ -18,7 +19,14 @@ use super::page::{Chrome, Nav, PageError, html, with_flash};
 struct SettingsPage {
     c: Chrome,
     choices: AgentChoices,
-    queue_error: Option<String>,
+    errors: Errors,
+}
+
+/// A refused choice, beside the queues or the services.
+#[derive(Default)]
+struct Errors {
+    queue: Option<String>,
+    service: Option<String>,
 }
 
 impl SettingsPage {
@@ -32,9 +40,9 @@ impl SettingsPage {
     }
 }
 
-fn page(desk: &Desk, choices: AgentChoices, queue_error: Option<String>, status: StatusCode) -> Response {
+fn page(desk: &Desk, choices: AgentChoices, errors: Errors, status: StatusCode) -> Response {
     let title = desk.tr().t("notify-settings-title");
-    let body = html(&SettingsPage { c: Chrome::for_desk(desk, Nav::None, title), choices, queue_error });
+    let body = html(&SettingsPage { c: Chrome::for_desk(desk, Nav::None, title), choices, errors });
     (status, body).into_response()
 }
 
@@ -42,11 +50,11 @@ fn page(desk: &Desk, choices: AgentChoices, queue_error: Option<String>, status:
 pub async fn show(desk: Desk) -> Result<Response, PageError> {
     let choices =
         desk.state.notification_choices.of(&desk.perms).await.map_err(|e| PageError::from_domain(&desk, e))?;
-    Ok(page(&desk, choices, None, StatusCode::OK))
+    Ok(page(&desk, choices, Errors::default(), StatusCode::OK))
 }
 
-/// The form sends one `notify=<id>:<transport>` per ticked box and one `queue=<id>` per
-/// chosen queue.
+/// The form sends one `notify=<id>:<transport>` per ticked box, one `queue=<id>` per
+/// chosen queue and one `service=<id>` per chosen service.
 #[handler]
 pub async fn save(desk: Desk, body: String) -> Result<Response, PageError> {
     let f = FormText::parse(&body);
@@ -62,13 +70,23 @@ pub async fn save(desk: Desk, body: String) -> Result<Response, PageError> {
             Err(_) => return Err(PageError::invalid(&desk, "notify-error-queue").beside("queue")),
         }
     }
+    let mut services = Vec::new();
+    for s in f.all("service") {
+        match s.parse::<ServiceId>() {
+            Ok(id) => services.push(id),
+            Err(_) => return Err(PageError::invalid(&desk, "notify-error-service").beside("service")),
+        }
+    }
     let service = &desk.state.notification_choices;
-    match service.save(&desk.perms, &on, &queues).await {
+    match service.save(&desk.perms, &on, &queues, &services).await {
         Ok(()) => Ok(with_flash(super::login::redirect("/preferences/notifications"), &desk.tr().t("notify-saved"))),
-        Err(DomainError::Invalid { .. }) => {
+        Err(DomainError::Invalid { field, .. }) => {
             let choices = service.of(&desk.perms).await.map_err(|e| PageError::from_domain(&desk, e))?;
-            let error = Some(desk.tr().t("notify-error-queue"));
-            Ok(page(&desk, choices, error, StatusCode::UNPROCESSABLE_ENTITY))
+            let errors = match field {
+                "services" => Errors { service: Some(desk.tr().t("notify-error-service")), ..Errors::default() },
+                _ => Errors { queue: Some(desk.tr().t("notify-error-queue")), ..Errors::default() },
+            };
+            Ok(page(&desk, choices, errors, StatusCode::UNPROCESSABLE_ENTITY))
         }
         Err(e) => Err(PageError::from_domain(&desk, e)),
     }

@@ -95,6 +95,7 @@ pub async fn world() -> World {
             Arc::new(store.clone()),
             Arc::new(store.clone()),
             Arc::new(store.clone()),
+            Arc::new(store.clone()),
         )),
         notification_admin: Arc::new(goats_core::admin::notifications::NotificationAdmin::new(
             Arc::new(store.clone()),
