@@ -94,6 +94,18 @@ impl OutOfOfficeService {
         Ok(OutOfOffice::from_preferences(&values))
     }
 
+    /// Every agent away at `now`, with their period: one read for who switched it on
+    /// (usually few), then their dates.
+    pub async fn away(&self, now: DateTime<Utc>) -> DomainResult<Vec<(UserId, OutOfOffice)>> {
+        let mut out = Vec::new();
+        for agent in self.preferences.users_with(OutOfOffice::KEYS[0], "1").await? {
+            if let Some(period) = self.away_at(agent, now).await? {
+                out.push((agent, period));
+            }
+        }
+        Ok(out)
+    }
+
     /// The agent's period if it covers `now`.
     pub async fn away_at(&self, agent: UserId, now: DateTime<Utc>) -> DomainResult<Option<OutOfOffice>> {
         Ok(self.of(agent).await?.filter(|o| o.covers(now)))
@@ -197,6 +209,8 @@ mod tests {
             let after = day(2026, 12, 25).and_hms_opt(9, 0, 0).unwrap().and_utc();
             assert_eq!(service.away_at(ann, during).await.unwrap(), Some(period));
             assert_eq!(service.away_at(ann, after).await.unwrap(), None);
+            assert_eq!(service.away(during).await.unwrap(), [(ann, period)]);
+            assert!(service.away(after).await.unwrap().is_empty());
             service.set(ann, None).await.unwrap();
             assert_eq!(service.of(ann).await.unwrap(), None);
             assert_eq!(store.preference(ann, "OutOfOfficeEndDay").await.unwrap().as_deref(), Some("24"));

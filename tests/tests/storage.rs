@@ -1073,6 +1073,11 @@ async fn browser_sessions_and_preferences() {
         assert_eq!(db.preference(1, "UserLanguage").await.unwrap().as_deref(), Some("en"), "{engine:?}");
         assert_eq!(db.preference(1, "GoatsTheme").await.unwrap().as_deref(), Some("dark"));
         assert_eq!(db.preference(2, "GoatsTheme").await.unwrap(), None);
+        // Who holds a value, in one read (the agents out of office).
+        db.set_preference(1, "OutOfOffice", "1").await.unwrap();
+        assert_eq!(db.users_with("OutOfOffice", "1").await.unwrap(), [1], "{engine:?}");
+        assert!(db.users_with("OutOfOffice", "0").await.unwrap().is_empty(), "{engine:?}");
+        assert!(db.users_with("GoatsTheme", "1").await.unwrap().is_empty(), "{engine:?}");
 
         // Customers' live in customer_preferences, by login, kept apart from agents'.
         assert_eq!(db.customer_preference("jane", "UserLanguage").await.unwrap(), None);

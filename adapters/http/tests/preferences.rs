@@ -92,3 +92,25 @@ async fn the_page_is_for_signed_in_agents() {
     r.assert_status(StatusCode::SEE_OTHER);
     assert!(location(&r).starts_with("/login"), "{}", location(&r));
 }
+
+#[tokio::test]
+async fn an_agent_away_today_is_marked_in_the_zooms_agent_lists() {
+    let w = world().await;
+    w.agent("mo", &[(1, Permission::Rw)]).await;
+    let mo = Browser::sign_in(&w, "mo", "agent-password").await;
+    let today = chrono::Utc::now().date_naive();
+    let (first, last) = (today.to_string(), (today + chrono::Duration::days(3)).to_string());
+    let r = mo.form_post("/preferences/out-of-office", &[("on", "1"), ("start", &first), ("end", &last)]).await;
+    r.assert_status(StatusCode::SEE_OTHER);
+
+    let token = w.login("root@localhost", "root-password").await;
+    let id = w.create_ticket(&token, 2).await["id"].as_i64().unwrap();
+    let root = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let zoom = text(root.get(&format!("/tickets/{id}")).await).await;
+    assert!(zoom.contains(&format!("(out of office until {last})")), "{zoom}");
+    assert_eq!(zoom.matches("out of office until").count(), zoom.matches(&format!("until {last}")).count());
+
+    mo.form_post("/preferences/out-of-office", &[]).await.assert_status(StatusCode::SEE_OTHER);
+    let zoom = text(root.get(&format!("/tickets/{id}")).await).await;
+    assert!(!zoom.contains("out of office until"), "back in office");
+}

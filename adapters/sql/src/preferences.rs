@@ -11,7 +11,7 @@ use sea_orm::{ConnectionTrait, TransactionTrait, Value};
 
 use crate::connection::Db;
 use crate::error::to_domain;
-use crate::row::opt_text;
+use crate::row::{int, opt_text};
 
 const AGENTS: &str = "user_preferences";
 const CUSTOMERS: &str = "customer_preferences";
@@ -45,6 +45,13 @@ impl PreferenceStore for Db {
 
     async fn set_preference(&self, user_id: UserId, key: &str, value: &str) -> DomainResult<()> {
         self.write_preference(AGENTS, user_id.into(), key, value).await
+    }
+
+    async fn users_with(&self, key: &str, value: &str) -> DomainResult<Vec<UserId>> {
+        let sql = "SELECT DISTINCT user_id FROM user_preferences WHERE preferences_key = ? AND preferences_value = ? \
+                   ORDER BY user_id";
+        let rows = self.conn.query_all_raw(self.stmt(sql, [key.into(), value.into()])).await.map_err(to_domain)?;
+        rows.iter().map(|r| Ok(int(r, "user_id")? as UserId)).collect()
     }
 }
 

@@ -158,6 +158,10 @@ impl PreferenceStore for CachedPreferences {
         self.values.forget();
         result
     }
+    /// Not cached: a page asks it once, and it must see a change made on another instance.
+    async fn users_with(&self, key: &str, value: &str) -> DomainResult<Vec<UserId>> {
+        self.inner.users_with(key, value).await
+    }
 }
 
 #[cfg(test)]

@@ -123,4 +123,7 @@ pub trait CustomerPreferenceStore: Send + Sync {
 pub trait PreferenceStore: Send + Sync {
     async fn preference(&self, user_id: UserId, key: &str) -> DomainResult<Option<String>>;
     async fn set_preference(&self, user_id: UserId, key: &str, value: &str) -> DomainResult<()>;
+    /// The agents whose preference `key` is `value` (such as everyone out of office),
+    /// in one read.
+    async fn users_with(&self, key: &str, value: &str) -> DomainResult<Vec<UserId>>;
 }

@@ -208,6 +208,13 @@ impl crate::ports::PreferenceStore for MemoryStore {
         s.preferences.push((user_id, key.into(), value.into()));
         Ok(())
     }
+
+    async fn users_with(&self, key: &str, value: &str) -> DomainResult<Vec<UserId>> {
+        let mut ids: Vec<UserId> =
+            self.lock().preferences.iter().filter(|p| p.1 == key && p.2 == value).map(|p| p.0).collect();
+        ids.sort_unstable();
+        Ok(ids)
+    }
 }
 
 #[async_trait]

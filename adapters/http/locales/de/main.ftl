@@ -831,3 +831,6 @@ portal-pref-error-language = Wählen Sie eine der angebotenen Sprachen.
 notify-services-title = Meine Services
 notify-services-hint = Neue Tickets und Nachfragen mit diesen Services erreichen Sie, wo eine Benachrichtigung an die Agenten des Services eines Tickets geht.
 notify-error-service = Wählen Sie nur Services, die es gibt und die gültig sind.
+
+# Ein abwesender Agent, neben seinem Namen in den Agentenlisten.
+agent-away-until = abwesend bis { $v }

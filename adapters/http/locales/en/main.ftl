@@ -831,3 +831,6 @@ portal-pref-error-language = Choose one of the languages offered.
 notify-services-title = My services
 notify-services-hint = New tickets and follow-ups with these services reach you where a notification is sent to the agents of a ticket's service.
 notify-error-service = Choose only services that exist and are valid.
+
+# An agent away, beside their name in the agent lists.
+agent-away-until = out of office until { $v }

@@ -48,6 +48,27 @@ pub fn agents(agents: &[Agent]) -> Vec<Choice> {
     agents.iter().filter(|a| a.valid).map(|a| Choice { value: a.id.to_string(), label: a.full_name() }).collect()
 }
 
+/// Valid agents, by full name, those out of office today saying until when, so nobody
+/// hands a ticket to someone who is away without knowing.
+pub async fn agents_with_absence(desk: &Desk, agents: &[Agent]) -> Result<Vec<Choice>, PageError> {
+    let now = chrono::Utc::now();
+    let away = desk.state.out_of_office.away(now).await.map_err(|e| PageError::from_domain(desk, e))?;
+    let tr = desk.tr();
+    Ok(agents
+        .iter()
+        .filter(|a| a.valid)
+        .map(|a| {
+            let label = match away.iter().find(|(id, _)| *id == a.id) {
+                Some((_, period)) => {
+                    format!("{} ({})", a.full_name(), tr.v("agent-away-until", &period.end.to_string()))
+                }
+                None => a.full_name(),
+            };
+            Choice { value: a.id.to_string(), label }
+        })
+        .collect())
+}
+
 /// The ticket fields a list can be filtered by: every kind goats knows, by name.
 pub async fn ticket_fields(desk: &Desk) -> Result<Vec<Choice>, PageError> {
     let defs = desk.state.tickets.ticket_field_defs().await.map_err(|e| PageError::from_domain(desk, e))?;

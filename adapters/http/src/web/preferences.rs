@@ -145,7 +145,8 @@ async fn render(
     let fail = |e| PageError::from_domain(desk, e);
     let agents = desk.state.agents.list().await.map_err(fail)?;
     let me = desk.agent.id.to_string();
-    let substitutes = choices::agents(&agents).into_iter().filter(|c| c.value != me).collect();
+    let substitutes =
+        choices::agents_with_absence(desk, &agents).await?.into_iter().filter(|c| c.value != me).collect();
     let today = chrono::Utc::now().date_naive().to_string();
     // ISO dates compare as text.
     let away_now = absence.on && absence.start <= today && today <= absence.end;

@@ -301,7 +301,7 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
         move_queues,
         states,
         priorities,
-        agents: choices::agents(&agents),
+        agents: choices::agents_with_absence(desk, &agents).await?,
         services,
         slas,
         service_chosen: ticket.service_id.map(|i| i.to_string()).unwrap_or_default(),
