@@ -130,6 +130,21 @@ impl SettingsStore for Db {
         Ok(row.map(|r| opt_text(&r, "value")).transpose()?.flatten())
     }
 
+    async fn get_all(&self, keys: &[&str]) -> DomainResult<Vec<Option<String>>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks = vec!["?"; keys.len()].join(", ");
+        let sql = format!("SELECT name, value FROM goats_setting WHERE name IN ({marks})");
+        let values: Vec<Value> = keys.iter().map(|k| (*k).into()).collect();
+        let rows = self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
+        let mut found = std::collections::HashMap::new();
+        for r in &rows {
+            found.insert(text(r, "name")?, opt_text(r, "value")?);
+        }
+        Ok(keys.iter().map(|k| found.get(*k).cloned().flatten()).collect())
+    }
+
     async fn get_or_insert(&self, key: &str, value: &str) -> DomainResult<String> {
         if let Some(v) = self.get(key).await? {
             return Ok(v);

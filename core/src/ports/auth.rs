@@ -123,6 +123,8 @@ pub trait SessionStore<H = UserId>: Send + Sync {
 #[async_trait]
 pub trait SettingsStore: Send + Sync {
     async fn get(&self, key: &str) -> DomainResult<Option<String>>;
+    /// The values of `keys`, in their order, in one read.
+    async fn get_all(&self, keys: &[&str]) -> DomainResult<Vec<Option<String>>>;
     /// Stores `value` unless the key exists, and returns what is stored: several
     /// instances starting at once agree on one value.
     async fn get_or_insert(&self, key: &str, value: &str) -> DomainResult<String>;

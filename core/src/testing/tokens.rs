@@ -65,6 +65,11 @@ impl SettingsStore for MemoryStore {
         Ok(self.lock().settings.iter().find(|s| s.0 == key).map(|s| s.1.clone()))
     }
 
+    async fn get_all(&self, keys: &[&str]) -> DomainResult<Vec<Option<String>>> {
+        let s = self.lock();
+        Ok(keys.iter().map(|k| s.settings.iter().find(|x| x.0 == *k).map(|x| x.1.clone())).collect())
+    }
+
     async fn get_or_insert(&self, key: &str, value: &str) -> DomainResult<String> {
         let mut s = self.lock();
         if let Some(v) = s.settings.iter().find(|s| s.0 == key) {

@@ -11,12 +11,15 @@ impl TicketService {
     pub async fn defaults(&self) -> DomainResult<TicketDefaults> {
         let p = &self.ports;
         let built_in = TicketDefaults::default();
-        let id = |raw: Option<String>| raw.and_then(|v| v.parse::<i32>().ok());
-        let queue_id = match id(p.settings.get(key::QUEUE).await?) {
+        let id = |raw: &Option<String>| raw.as_deref().and_then(|v| v.parse::<i32>().ok());
+        // Read on every new ticket: one query for the four.
+        let stored = p.settings.get_all(&[key::QUEUE, key::STATE, key::PRIORITY, key::TYPE]).await?;
+        let [queue, state, priority, ticket_type] = [0, 1, 2, 3].map(|i| stored.get(i).and_then(id));
+        let queue_id = match queue {
             Some(q) => p.lookups.queue(q).await?.filter(|q| q.valid).map(|q| q.id),
             None => None,
         };
-        let state_id = match id(p.settings.get(key::STATE).await?) {
+        let state_id = match state {
             Some(s) => p
                 .lookups
                 .state(s)
@@ -25,11 +28,11 @@ impl TicketService {
                 .map_or(built_in.state_id, |s| s.id),
             None => built_in.state_id,
         };
-        let priority_id = match id(p.settings.get(key::PRIORITY).await?) {
+        let priority_id = match priority {
             Some(x) => p.lookups.priority(x).await?.filter(|x| x.valid).map_or(built_in.priority_id, |x| x.id),
             None => built_in.priority_id,
         };
-        let type_id = match id(p.settings.get(key::TYPE).await?) {
+        let type_id = match ticket_type {
             Some(x) => p.lookups.ticket_type(x).await?.filter(|x| x.valid).map_or(built_in.type_id, |x| x.id),
             None => built_in.type_id,
         };
