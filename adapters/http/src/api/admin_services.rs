@@ -251,12 +251,12 @@ pub struct ServiceAdminApi {
 impl ServiceAdminApi {
     async fn service_answer(&self, caller: &AgentPermissions, id: ServiceId) -> Result<ServiceDto, ApiError> {
         let all = self.state.admin.services(caller).await?;
-        let s = all
-            .iter()
-            .find(|s| s.id == id)
-            .ok_or_else(|| ApiError::not_found(format!("service {id} does not exist")))?;
-        Ok(service_dto(s, &all))
+        Ok(service_dto(found(&all, id)?, &all))
     }
+}
+
+fn found(all: &[Service], id: ServiceId) -> Result<&Service, ApiError> {
+    all.iter().find(|s| s.id == id).ok_or_else(|| ApiError::not_found(format!("service {id} does not exist")))
 }
 
 #[OpenApi(prefix_path = "/v1/admin", tag = "Tag::ServiceAdmin")]
@@ -299,8 +299,10 @@ impl ServiceAdminApi {
         body: Json<ServicePatch>,
     ) -> Result<Json<ServiceDto>, ApiError> {
         let caller = self.state.writer(&auth).await?;
-        let was = self.service_answer(&caller, id.0).await?;
-        let stored = self.state.admin.service(&caller, id.0).await?;
+        // One read of the services gives the stored one and the one it belongs to.
+        let all = self.state.admin.services(&caller).await?;
+        let stored = found(&all, id.0)?;
+        let was = service_dto(stored, &all);
         let b = body.0;
         let input = ServiceInput {
             name: b.name.map(Into::into).unwrap_or_else(|| stored.leaf().to_string()),
