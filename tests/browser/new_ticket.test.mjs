@@ -70,11 +70,22 @@ test("defaults are chosen and a service brings its SLAs", { timeout: 90_000 }, a
   await page.getByLabel("Title").fill("The printer on floor 2 is offline");
   await page.getByLabel("What the customer said").fill("Since the power cut this morning.");
 
-  // Network offers no SLA; Hardware offers Express.
+  // The services are the customer's (for a stranger, the default ones), fetched once
+  // the customer is typed. Network offers no SLA; Hardware offers Express.
+  await page.locator("#new-service option", { hasText: "Network" }).waitFor({ state: "attached" });
   const sla = page.getByLabel("SLA", { exact: true });
   await page.getByLabel("Service", { exact: true }).selectOption({ label: "Network" });
   await page.waitForResponse((r) => r.url().includes("/tickets/new/slas"));
   assert.equal(await sla.locator("option").count(), 1, "only 'none' for a service without SLAs");
+  await page.getByLabel("Service", { exact: true }).selectOption({ label: "Hardware" });
+  await sla.locator("option", { hasText: "Express" }).waitFor({ state: "attached" });
+  await sla.selectOption({ label: "Express" });
+  // Another customer typed: their services come anew, and the SLA chosen goes with the service.
+  await page.getByLabel("Customer user").fill("kim@example.org");
+  await page.getByLabel("Title").focus();
+  await page.waitForResponse((r) => r.url().includes("/tickets/new/services"));
+  await page.waitForFunction(() => document.querySelectorAll("#new-sla option").length === 1);
+  assert.equal(await page.getByLabel("Service", { exact: true }).inputValue(), "", "no service chosen any more");
   await page.getByLabel("Service", { exact: true }).selectOption({ label: "Hardware" });
   await sla.locator("option", { hasText: "Express" }).waitFor({ state: "attached" });
   await sla.selectOption({ label: "Express" });

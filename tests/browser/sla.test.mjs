@@ -56,9 +56,16 @@ test("an SLA created in the admin pages escalates a ticket", { timeout: 150_000 
   assert.deepEqual(await violations(page), [], "/admin/services");
   await page.getByRole("link", { name: "Add service" }).click();
   await page.getByLabel("Name").fill("Hardware::Printers");
+  await page.getByLabel("Also these customers").fill("nobody-by-this-login");
   await page.getByRole("button", { name: "Add service" }).click();
   await assert.doesNotReject(page.locator("#s-name-error").waitFor());
   assert.deepEqual(await violations(page), [], "the service form with a mistake");
+  await page.getByLabel("Name").fill("Hardware");
+  await page.getByRole("button", { name: "Add service" }).click();
+  await page.locator("#s-customers-error", { hasText: "There is no customer user nobody-by-this-login." }).waitFor();
+  assert.deepEqual(await violations(page), [], "the service form with an unknown customer");
+  await shot(page, "admin-service-customers-error");
+  await page.getByLabel("Also these customers").fill("");
   await page.getByLabel("Name").fill("Hardware");
   await page.getByRole("button", { name: "Add service" }).click();
   await page.getByRole("status").getByText("Service Hardware added.").waitFor();

@@ -271,6 +271,7 @@ async fn services_and_slas(o: &Opened, admin: &AdminService, root: &AgentPermiss
         parent_id: parent,
         comments: Some("  ".into()),
         valid: true,
+        audience: None,
     };
     let email = admin.save_service(root, 0, input("Email", None)).await.expect("service");
     let outlook = admin.save_service(root, 0, input("Outlook", Some(email))).await.expect("service");
@@ -346,6 +347,32 @@ async fn services_and_slas(o: &Opened, admin: &AdminService, root: &AgentPermiss
         ..goats_core::testing::phoned_ticket(2)
     };
     lines.push(format!("opened with an SLA not offered: {}", refused(tickets.create(root, wrong).await)));
+
+    // Which customers may have which services (service_customer_user, `<DEFAULT>`).
+    let to = |customers: &[&str], every_customer| ServiceAudience {
+        every_customer,
+        customers: customers.iter().map(|c| c.to_string()).collect(),
+    };
+    let given = |audience| ServiceInput { audience: Some(audience), ..input("Phone", None) };
+    admin.save_service(root, phone, given(to(&["ann", " Bob", "ann"], false))).await.expect("phone given");
+    let by_default = ServiceInput { audience: Some(to(&[], true)), ..input("Outlook", Some(email)) };
+    admin.save_service(root, outlook, by_default).await.expect("outlook for everyone");
+    lines.push(format!("phone is given to: {:?}", admin.service_audience(root, phone).await.expect("audience")));
+    lines.push(format!(
+        "given to a stranger: {}",
+        refused(admin.save_service(root, phone, given(to(&["ghost"], false))).await)
+    ));
+    for customer in [Some("ann"), Some("dora"), None] {
+        let offered = tickets.service_choices(customer).await.expect("choices");
+        let names: Vec<&str> = offered.services.iter().map(|s| s.name.as_str()).collect();
+        lines.push(format!("services of {customer:?}: {names:?}"));
+    }
+    let for_dora = goats_core::model::NewTicket {
+        service_id: Some(phone),
+        customer_user_id: Some("dora".into()),
+        ..goats_core::testing::phoned_ticket(2)
+    };
+    lines.push(format!("phone for dora: {}", refused(tickets.create(root, for_dora).await)));
 }
 
 async fn ticket_defaults(o: &Opened, admin: &AdminService, root: &AgentPermissions, lines: &mut Vec<String>) {
@@ -454,6 +481,15 @@ async fn every_store_administers_alike() {
     assert!(answer(&memory, "history").contains(&format!("SLAUpdate %%NULL%%%%Gold%%{}", 1)));
     assert_eq!(answer(&memory, "opened with a service and SLA"), "Some(\"Phone\") Some(\"Gold\")");
     assert_eq!(answer(&memory, "opened with an SLA not offered"), "invalid sla");
+    assert_eq!(
+        answer(&memory, "phone is given to"),
+        "ServiceAudience { every_customer: false, customers: [\"Bob\", \"ann\"] }"
+    );
+    assert_eq!(answer(&memory, "given to a stranger"), "invalid customers");
+    assert_eq!(answer(&memory, "services of Some(\"ann\")"), "[\"Phone\"]", "her own only");
+    assert_eq!(answer(&memory, "services of Some(\"dora\")"), "[\"Mail::Outlook\"]", "the default one");
+    assert_eq!(answer(&memory, "services of None").matches('"').count(), 10, "no customer: all five");
+    assert_eq!(answer(&memory, "phone for dora"), "invalid service");
     assert_eq!(
         answer(&memory, "defaults at first"),
         "TicketDefaults { queue_id: None, state_id: 1, priority_id: 3, type_id: 1 }"

@@ -181,8 +181,8 @@ async fn my_services_are_kept_and_reach_their_agents_on_every_engine() {
         let db: Db = t.connect().await;
         migrate(&db).await.unwrap();
         let service = |name: &str| Service { id: 0, name: name.into(), comments: None, valid: true };
-        let vpn = db.save_service(service("VPN"), 1).await.unwrap();
-        let mail = db.save_service(service("Mail"), 1).await.unwrap();
+        let vpn = db.save_service(service("VPN"), None, 1).await.unwrap();
+        let mail = db.save_service(service("Mail"), None, 1).await.unwrap();
         let sam = AgentRepository::create(
             &db,
             NewAgent {

@@ -180,7 +180,7 @@ async fn an_sla_times_its_tickets_on_every_engine() {
         let s = ticket_service(&db, clock.clone());
         let root = AgentPermissions::new(1, db.grants_for(1).await.unwrap());
         let service = Service { name: "Email".into(), valid: true, ..Default::default() };
-        let service = db.save_service(service, 1).await.unwrap();
+        let service = db.save_service(service, Some(ServiceAudience::every_customer()), 1).await.unwrap();
         let sla = Sla {
             name: "Gold".into(),
             first_response: Allowance { minutes: 15, notify_percent: 0 },

@@ -25,6 +25,7 @@ impl Admin<'_> {
         let req = match method {
             "GET" => self.w.cli.get(url),
             "POST" => self.w.cli.post(url),
+            "PUT" => self.w.cli.put(url),
             _ => self.w.cli.patch(url),
         };
         let req = req.header("Authorization", &self.bearer);
@@ -79,6 +80,35 @@ async fn services_are_created_moved_renamed_and_switched_off() {
         (Some("Outlook"), None, Some(false))
     );
     a.send("GET", "/services/999", None).await.assert_status(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_service_is_given_to_customers_by_name_or_to_everyone() {
+    use goats_core::ports::CustomerRepository;
+    let w = world().await;
+    w.store.create_user(goats_core::testing::contact("jane", "acme"), None, 1).await.unwrap();
+    let a = Admin { w: &w, bearer: format!("Bearer {}", w.login("root@localhost", "root-password").await) };
+    let vpn = a.ok("POST", "/services", Some(json!({"name": "VPN"})), StatusCode::CREATED).await;
+    let path = format!("/services/{}/customers", vpn["id"]);
+    let given = a.ok("GET", &path, None, StatusCode::OK).await;
+    assert_eq!(given, json!({"every_customer": true, "customers": []}), "a new service is a default one");
+
+    let r = a.send("PUT", &path, Some(json!({"every_customer": false, "customers": ["jane", "ghost"]}))).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let problem = json(r).await;
+    assert_eq!(problem["errors"][0]["field"], "customers", "{problem}");
+    assert!(problem.to_string().contains("ghost"), "{problem}");
+    assert_eq!(a.ok("GET", &path, None, StatusCode::OK).await["every_customer"], true, "nothing changed");
+
+    let body = json!({"every_customer": false, "customers": ["jane"]});
+    assert_eq!(a.ok("PUT", &path, Some(body.clone()), StatusCode::OK).await, body);
+    let only_named =
+        a.ok("POST", "/services", Some(json!({"name": "Fax", "every_customer": false})), StatusCode::CREATED);
+    let fax = only_named.await;
+    let r = a.send("GET", &format!("/services/{}/customers", fax["id"]), None).await;
+    assert_eq!(json(r).await, json!({"every_customer": false, "customers": []}));
+    a.send("GET", "/services/999/customers", None).await.assert_status(StatusCode::NOT_FOUND);
+    a.send("PUT", "/services/999/customers", Some(body)).await.assert_status(StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

@@ -76,6 +76,36 @@ async fn an_admin_builds_services_and_an_sla_with_mistakes_beside_the_fields() {
 }
 
 #[tokio::test]
+async fn an_admin_names_the_customers_who_may_have_a_service() {
+    use goats_core::ports::CustomerRepository;
+    let w = world().await;
+    w.store.create_user(goats_core::testing::contact("jane", "acme"), None, 1).await.unwrap();
+    let root = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let form = text(root.get("/admin/services/new").await).await;
+    assert!(form.contains(r#"name="every_customer" value="1" checked"#), "a new service is a default one");
+
+    let typed = [("name", "VPN"), ("parent_id", ""), ("customers", "jane\nghost")];
+    let r = root.form_post("/admin/services", &typed).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let html = text(r).await;
+    assert!(html.contains(r#"id="s-customers-error""#) && html.contains("There is no customer user ghost."), "{html}");
+    assert!(html.contains("jane\nghost</textarea>"), "what was typed comes back");
+    assert!(!html.contains(r#"name="every_customer" value="1" checked"#), "unchecked as posted");
+    assert!(w.store.services().await.unwrap().is_empty(), "nothing stored");
+
+    let r = root.form_post("/admin/services", &[("name", "VPN"), ("parent_id", ""), ("customers", " jane \n")]).await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let page = text(root.get(&location(&r)).await).await;
+    assert!(
+        page.contains(">jane</textarea>") && !page.contains(r#"name="every_customer" value="1" checked"#),
+        "{page}"
+    );
+    let vpn = w.store.services().await.unwrap()[0].id;
+    let given = w.store.customer_service_ids("jane").await.unwrap();
+    assert_eq!((given.own, given.by_default), (vec![vpn], vec![]));
+}
+
+#[tokio::test]
 async fn an_agent_sets_the_service_then_its_sla_in_the_zoom() {
     let w = world().await;
     let (email, phone, gold) = catalog(&w).await;

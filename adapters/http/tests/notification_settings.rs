@@ -97,8 +97,8 @@ async fn an_agent_chooses_my_services_and_an_invalid_one_is_refused() {
     assert!(!page.contains("My services"), "no services, no section");
 
     let service = |name: &str, valid| Service { id: 0, name: name.into(), comments: None, valid };
-    let vpn = w.store.save_service(service("VPN", true), 1).await.unwrap().to_string();
-    let old = w.store.save_service(service("Fax", false), 1).await.unwrap().to_string();
+    let vpn = w.store.save_service(service("VPN", true), None, 1).await.unwrap().to_string();
+    let old = w.store.save_service(service("Fax", false), None, 1).await.unwrap().to_string();
     let page = text(mo.get("/preferences/notifications").await).await;
     assert!(page.contains(&format!(r#"name="service" value="{vpn}">"#)), "{page}");
     assert!(!page.contains(&format!(r#"name="service" value="{old}""#)), "an invalid service is not offered");

@@ -8,8 +8,9 @@
 mod common;
 
 use common::*;
-use goats_core::model::{TicketFilter, TicketSort};
+use goats_core::model::{Service, ServiceAudience, TicketFilter, TicketSort};
 use goats_core::permission::Permission;
+use goats_core::ports::ServiceCatalog;
 use goats_core::ports::{LookupRepository, TicketRepository};
 use poem::http::StatusCode;
 use serde_json::json;
@@ -79,7 +80,20 @@ async fn an_agent_opens_a_ticket_with_a_service_and_an_sla_offered_for_it() {
     let (email, phone, gold) = catalog(&w).await;
     let root = Browser::sign_in(&w, "root@localhost", "root-password").await;
     let page = text(root.get("/tickets/new").await).await;
-    assert!(select(&page, "new-service").contains(">Email</option>"));
+    assert!(!select(&page, "new-service").contains(">Email</option>"), "no customer typed, no services yet");
+    // The services follow the customer typed: Jane has Phone of her own, everyone else
+    // the default ones.
+    let only_phone = ServiceAudience { every_customer: true, customers: vec!["jane".into()] };
+    let phone_service = Service { id: phone.parse().unwrap(), name: "Phone".into(), valid: true, comments: None };
+    w.store.save_service(phone_service, Some(only_phone), 1).await.unwrap();
+    let email_service = Service { id: email.parse().unwrap(), name: "Email".into(), valid: true, comments: None };
+    w.store.save_service(email_service, Some(ServiceAudience::every_customer()), 1).await.unwrap();
+    let options = text(root.get("/tickets/new/services?customer=jane").await).await;
+    assert!(options.contains(">Phone</option>") && !options.contains("Email"), "{options}");
+    let options = text(root.get("/tickets/new/services?customer=a%40b.example").await).await;
+    assert!(options.contains(">Phone</option>") && options.contains(">Email</option>"), "{options}");
+    let options = text(root.get("/tickets/new/services?customer=").await).await;
+    assert!(!options.contains("Phone"), "{options}");
     // The SLAs follow the service chosen.
     let options = text(root.get(&format!("/tickets/new/slas?service={email}")).await).await;
     assert!(options.contains(&format!(r#"<option value="{gold}">Gold</option>"#)), "{options}");

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use goats_core::escalation::Allowance;
-use goats_core::model::{Service, ServiceId, Sla, SlaId, UserId, Valid};
+use goats_core::model::{
+    CustomerServiceIds, DEFAULT_SERVICES_LOGIN, Service, ServiceAudience, ServiceId, Sla, SlaId, UserId, Valid,
+};
 use goats_core::ports::ServiceCatalog;
 use goats_core::{DomainError, DomainResult};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, TransactionTrait, Value};
@@ -44,7 +46,7 @@ impl ServiceCatalog for Db {
         Ok(all)
     }
 
-    async fn save_service(&self, s: Service, by: UserId) -> DomainResult<ServiceId> {
+    async fn save_service(&self, s: Service, audience: Option<ServiceAudience>, by: UserId) -> DomainResult<ServiceId> {
         let now = self.now();
         let _w = self.write_guard().await;
         let txn = self.conn.begin().await.map_err(to_domain)?;
@@ -80,8 +82,52 @@ impl ServiceCatalog for Db {
             }
             s.id
         };
+        if let Some(audience) = audience {
+            let sql = "DELETE FROM service_customer_user WHERE service_id = ?";
+            txn.execute_raw(self.stmt(sql, [id.into()])).await.map_err(to_domain)?;
+            let default = audience.every_customer.then(|| DEFAULT_SERVICES_LOGIN.to_string());
+            for login in audience.customers.into_iter().chain(default) {
+                let sql = "INSERT INTO service_customer_user (customer_user_login, service_id, create_time, create_by) \
+                           VALUES (?, ?, ?, ?)";
+                txn.execute_raw(self.stmt(sql, [login.into(), id.into(), now.into(), by.into()]))
+                    .await
+                    .map_err(to_domain)?;
+            }
+        }
         txn.commit().await.map_err(to_domain)?;
         Ok(id)
+    }
+
+    async fn service_audience(&self, service: ServiceId) -> DomainResult<ServiceAudience> {
+        let sql = "SELECT customer_user_login FROM service_customer_user WHERE service_id = ?";
+        let rows = self.conn.query_all_raw(self.stmt(sql, [service.into()])).await.map_err(to_domain)?;
+        let mut audience = ServiceAudience::default();
+        for r in rows {
+            match text(&r, "customer_user_login")? {
+                login if login == DEFAULT_SERVICES_LOGIN => audience.every_customer = true,
+                login => audience.customers.push(login),
+            }
+        }
+        audience.customers.sort();
+        audience.customers.dedup();
+        Ok(audience)
+    }
+
+    async fn customer_service_ids(&self, login: &str) -> DomainResult<CustomerServiceIds> {
+        let sql = "SELECT customer_user_login, service_id FROM service_customer_user \
+                   WHERE customer_user_login IN (?, ?)";
+        let values: [Value; 2] = [login.into(), DEFAULT_SERVICES_LOGIN.into()];
+        let rows = self.conn.query_all_raw(self.stmt(sql, values)).await.map_err(to_domain)?;
+        let mut ids = CustomerServiceIds::default();
+        for r in rows {
+            let id = int(&r, "service_id")? as ServiceId;
+            // The login as the database compared it (MariaDB ignores case, as OTRS there).
+            match text(&r, "customer_user_login")? {
+                l if l == DEFAULT_SERVICES_LOGIN => ids.by_default.push(id),
+                _ => ids.own.push(id),
+            }
+        }
+        Ok(ids)
     }
 
     async fn slas(&self) -> DomainResult<Vec<Sla>> {

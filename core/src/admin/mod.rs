@@ -27,7 +27,7 @@ use crate::ports::{
     QueueTexts, ServiceCatalog, SettingsStore,
 };
 
-pub use services::ServiceInput;
+pub use services::{ServiceInput, UNKNOWN_CUSTOMER};
 
 /// What administration works through.
 #[derive(Clone)]

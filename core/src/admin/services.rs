@@ -19,13 +19,30 @@ pub struct ServiceInput {
     pub parent_id: Option<ServiceId>,
     pub comments: Option<String>,
     pub valid: bool,
+    /// Who may have it; `None` leaves that as it is (for a new service: nobody, as in
+    /// OTRS until services are given to customers).
+    pub audience: Option<ServiceAudience>,
 }
+
+/// How a refused audience names a login that is no customer user (the pages name it
+/// in the reader's language).
+pub const UNKNOWN_CUSTOMER: &str = "there is no customer user ";
+
+/// The most customers one service is given to by name; more are served by making it a
+/// default service.
+const MAX_AUDIENCE: usize = 1000;
 
 impl AdminService {
     /// Every service, valid or not, each after the one it belongs to.
     pub async fn services(&self, actor: &AgentPermissions) -> DomainResult<Vec<Service>> {
         Self::check(actor)?;
         self.ports.services.services().await
+    }
+
+    /// Who may have the service on their tickets.
+    pub async fn service_audience(&self, actor: &AgentPermissions, id: ServiceId) -> DomainResult<ServiceAudience> {
+        Self::check(actor)?;
+        self.ports.services.service_audience(id).await
     }
 
     pub async fn service(&self, actor: &AgentPermissions, id: ServiceId) -> DomainResult<Service> {
@@ -77,8 +94,13 @@ impl AdminService {
         if all.iter().any(|x| x.id != id && x.name == name) {
             return Err(DomainError::Conflict(format!("a service named {name} exists")));
         }
-        let service = Service { id, name, comments: checked_comments(s.comments.as_deref())?, valid: s.valid };
-        self.ports.services.save_service(service, actor.user_id).await
+        let comments = checked_comments(s.comments.as_deref())?;
+        let audience = match s.audience {
+            Some(a) => Some(self.checked_audience(a).await?),
+            None => None,
+        };
+        let service = Service { id, name, comments, valid: s.valid };
+        self.ports.services.save_service(service, audience, actor.user_id).await
     }
 
     /// Every SLA, valid or not, with the services it is offered for.
@@ -116,6 +138,30 @@ impl AdminService {
         sla.service_ids.sort_unstable();
         sla.service_ids.dedup();
         self.ports.services.save_sla(sla, actor.user_id).await
+    }
+}
+
+impl AdminService {
+    /// Customers named once each, every one a customer user that exists.
+    async fn checked_audience(&self, mut a: ServiceAudience) -> DomainResult<ServiceAudience> {
+        a.customers = a.customers.iter().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
+        a.customers.sort();
+        a.customers.dedup();
+        if a.customers.len() > MAX_AUDIENCE {
+            return Err(DomainError::invalid(
+                "customers",
+                format!("at most {MAX_AUDIENCE} customers by name; make it a default service instead"),
+            ));
+        }
+        if a.customers.iter().any(|l| l == DEFAULT_SERVICES_LOGIN) {
+            return Err(DomainError::invalid("customers", format!("{DEFAULT_SERVICES_LOGIN} is not a customer")));
+        }
+        for login in &a.customers {
+            if self.ports.customers.user(login).await?.is_none() {
+                return Err(DomainError::invalid("customers", format!("{UNKNOWN_CUSTOMER}{login}")));
+            }
+        }
+        Ok(a)
     }
 }
 

@@ -205,6 +205,7 @@ async fn services_are_named_by_their_path_and_renaming_one_takes_those_below_alo
         parent_id: parent,
         comments: None,
         valid: true,
+        audience: None,
     };
     let email = admin.save_service(&root, 0, input("Email", None)).await.unwrap();
     let outlook = admin.save_service(&root, 0, input("Outlook", Some(email))).await.unwrap();
@@ -267,4 +268,35 @@ async fn slas_are_checked_before_they_are_stored_with_their_services() {
     let after = admin.sla(&root, id).await.unwrap();
     assert!(after.service_ids.is_empty() && !after.valid);
     assert!(matches!(admin.save_sla(&nobody, gold).await, Err(DomainError::PermissionDenied(_))));
+}
+
+#[tokio::test]
+async fn a_service_is_given_to_customers_who_exist_or_to_every_customer() {
+    use crate::ports::{CustomerRepository, ServiceCatalog};
+    let (store, admin, root, _) = setup().await;
+    store.create_user(crate::testing::contact("jane", "acme"), None, 1).await.unwrap();
+    let input = |customers: &[&str]| ServiceInput {
+        name: "VPN".into(),
+        valid: true,
+        audience: Some(ServiceAudience {
+            every_customer: false,
+            customers: customers.iter().map(|c| c.to_string()).collect(),
+        }),
+        ..Default::default()
+    };
+    let unknown = admin.save_service(&root, 0, input(&["jane", "ghost"])).await;
+    assert!(matches!(unknown, Err(DomainError::Invalid { field: "customers", .. })), "{unknown:?}");
+    let default = admin.save_service(&root, 0, input(&["<DEFAULT>"])).await;
+    assert!(matches!(default, Err(DomainError::Invalid { field: "customers", .. })), "{default:?}");
+    assert!(admin.services(&root).await.unwrap().is_empty(), "nothing stored for a refused service");
+
+    let vpn = admin.save_service(&root, 0, input(&[" jane ", "jane", ""])).await.unwrap();
+    let given = admin.service_audience(&root, vpn).await.unwrap();
+    assert_eq!(given, ServiceAudience { every_customer: false, customers: vec!["jane".into()] });
+    let everyone = ServiceInput { audience: Some(ServiceAudience::every_customer()), ..input(&[]) };
+    admin.save_service(&root, vpn, everyone).await.unwrap();
+    assert_eq!(store.customer_service_ids("jane").await.unwrap().by_default, vec![vpn]);
+    // A change without an audience leaves it as it was.
+    admin.save_service(&root, vpn, ServiceInput { audience: None, ..input(&[]) }).await.unwrap();
+    assert!(admin.service_audience(&root, vpn).await.unwrap().every_customer);
 }

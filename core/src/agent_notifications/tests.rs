@@ -340,10 +340,14 @@ async fn my_services_reach_their_agents_and_both_means_both() {
     let by_service = agent(&w, "service", &[(1, Permission::Rw)]).await;
     let by_queue = agent(&w, "queue", &[(1, Permission::Rw)]).await;
     let by_both = agent(&w, "both", &[(1, Permission::Rw)]).await;
-    let vpn =
-        ServiceCatalog::save_service(&w.store, Service { id: 0, name: "VPN".into(), comments: None, valid: true }, 1)
-            .await
-            .unwrap();
+    let vpn = ServiceCatalog::save_service(
+        &w.store,
+        Service { id: 0, name: "VPN".into(), comments: None, valid: true },
+        None,
+        1,
+    )
+    .await
+    .unwrap();
     for a in [&by_service, &by_both] {
         w.store.set_my_services(a.user_id, &[vpn]).await.unwrap();
     }

@@ -25,7 +25,7 @@ pub use link::{LinkKind, LinkedTicket};
 pub use lookup::{FollowUp, Lock, Priority, Queue, TicketType, Valid};
 pub use page::{Page, PageRequest};
 pub use people::{Agent, Group, GroupGrant, Role};
-pub use service::{SERVICE_SEPARATOR, Service, Sla};
+pub use service::{CustomerServiceIds, DEFAULT_SERVICES_LOGIN, SERVICE_SEPARATOR, Service, ServiceAudience, Sla};
 pub use state::{StateType, TicketState};
 pub use ticket::{NewTicket, SortDirection, Ticket, TicketFilter, TicketSort, TicketSortField};
 pub use ticket_defaults::{TicketDefaults, setting as ticket_default_setting};

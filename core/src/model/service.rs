@@ -9,6 +9,33 @@ use super::{ServiceId, SlaId};
 /// whole path, `Email::Outlook`.
 pub const SERVICE_SEPARATOR: &str = "::";
 
+/// The login OTRS's `service_customer_user` uses for services every customer gets
+/// who has none of their own.
+pub const DEFAULT_SERVICES_LOGIN: &str = "<DEFAULT>";
+
+/// Which customers may have a service on their tickets (OTRS's `service_customer_user`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ServiceAudience {
+    /// A default service: offered to every customer who has no services of their own.
+    pub every_customer: bool,
+    /// The customer logins it is given to, sorted.
+    pub customers: Vec<String>,
+}
+
+impl ServiceAudience {
+    pub fn every_customer() -> Self {
+        Self { every_customer: true, customers: Vec::new() }
+    }
+}
+
+/// The services given to one customer and those given by default, valid or not, as
+/// stored: [`crate::tickets::TicketService::service_choices`] decides from both.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomerServiceIds {
+    pub own: Vec<ServiceId>,
+    pub by_default: Vec<ServiceId>,
+}
+
 /// A service, named by its whole path.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Service {

@@ -261,7 +261,7 @@ async fn an_sla_on_a_ticket_replaces_its_queues_times_until_it_is_taken_off() {
     let w = World::new().await;
     w.store.set_queue_escalation(4, office_policy());
     let service = Service { name: "Email".into(), valid: true, ..Default::default() };
-    let service = w.store.save_service(service, 1).await.unwrap();
+    let service = w.store.save_service(service, None, 1).await.unwrap();
     let sla = Sla {
         name: "Gold".into(),
         first_response: Allowance { minutes: 15, notify_percent: 0 },

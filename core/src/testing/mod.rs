@@ -85,6 +85,8 @@ struct State {
     dynamic_fields: Vec<(TicketId, DynamicFieldValue)>,
     dynamic_field_defs: Vec<FieldDefinition>,
     services: Vec<Service>,
+    /// `service_customer_user`: (login, service), `<DEFAULT>` for every customer.
+    service_customers: Vec<(String, ServiceId)>,
     slas: Vec<Sla>,
     templates: Vec<AnswerTemplate>,
 }

@@ -52,7 +52,7 @@ impl TicketService {
             .ok_or_else(|| DomainError::not_found("priority", new.priority_id))?;
         let type_id = new.type_id.unwrap_or(1);
         p.lookups.ticket_type(type_id).await?.ok_or_else(|| DomainError::not_found("type", type_id))?;
-        let (service, sla) = self.services_for_new(new.service_id, new.sla_id).await?;
+        let (service, sla) = self.services_for_new(new.customer_user_id.as_deref(), new.service_id, new.sla_id).await?;
         let (service_id, sla_id) = (service.as_ref().map(|s| s.id), sla.as_ref().map(|s| s.id));
         let owner = self.valid_agent(new.owner_id, "owner").await?;
         let responsible = match new.responsible_id {

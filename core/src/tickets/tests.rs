@@ -335,8 +335,53 @@ mod services {
     use crate::history::HistoryType;
     use crate::ports::ServiceCatalog;
 
+    /// A service every customer may have, as the admin pages make one.
     async fn service(w: &World, name: &str, valid: bool) -> ServiceId {
-        w.store.save_service(Service { name: name.into(), valid, ..Default::default() }, 1).await.unwrap()
+        given(w, name, valid, ServiceAudience::every_customer()).await
+    }
+
+    async fn given(w: &World, name: &str, valid: bool, audience: ServiceAudience) -> ServiceId {
+        let service = Service { name: name.into(), valid, ..Default::default() };
+        w.store.save_service(service, Some(audience), 1).await.unwrap()
+    }
+
+    fn names(choices: &ServiceChoices) -> Vec<&str> {
+        choices.services.iter().map(|s| s.name.as_str()).collect()
+    }
+
+    #[tokio::test]
+    async fn a_customer_has_the_services_given_to_them_else_the_default_ones() {
+        let w = world().await;
+        let to = |customers: &[&str], every_customer| ServiceAudience {
+            every_customer,
+            customers: customers.iter().map(|c| c.to_string()).collect(),
+        };
+        let vpn = given(&w, "VPN", true, to(&["jane"], false)).await;
+        let mail = given(&w, "Mail", true, to(&[], true)).await;
+        let fax = given(&w, "Fax", true, to(&[], false)).await;
+        given(&w, "Old", false, to(&["jim"], true)).await;
+
+        let choices = |c: Option<&'static str>| w.service.service_choices(c);
+        assert_eq!(names(&choices(None).await.unwrap()), ["Fax", "Mail", "VPN"], "no customer: every valid one");
+        assert_eq!(names(&choices(Some("jane")).await.unwrap()), ["VPN"], "her own, not the default ones");
+        assert_eq!(names(&choices(Some("joe")).await.unwrap()), ["Mail"], "nothing of his own: the default ones");
+        // Jim's only service is invalid: as in OTRS he then has the default ones.
+        assert_eq!(names(&choices(Some("jim")).await.unwrap()), ["Mail"]);
+
+        let refused = w.service.create(&w.root, NewTicket { service_id: Some(mail), ..new_ticket(2) }).await;
+        assert!(matches!(refused, Err(DomainError::Invalid { field: "service", .. })), "{refused:?}");
+        let t = w.service.create(&w.root, NewTicket { service_id: Some(vpn), ..new_ticket(2) }).await.unwrap();
+        let moved = w.service.change(&w.root, t.id, TicketChange::Service(Some(fax))).await;
+        assert!(matches!(moved, Err(DomainError::Invalid { field: "service", .. })), "{moved:?}");
+        // Taking VPN from Jane leaves her ticket its service.
+        w.store
+            .save_service(Service { id: vpn, name: "VPN".into(), valid: true, comments: None }, Some(to(&[], false)), 1)
+            .await
+            .unwrap();
+        let kept = w.service.change(&w.root, t.id, TicketChange::Service(Some(vpn))).await.unwrap();
+        assert_eq!(kept.service_id, Some(vpn));
+        let anyone = NewTicket { customer_user_id: None, customer_id: None, service_id: Some(fax), ..new_ticket(2) };
+        assert_eq!(w.service.create(&w.root, anyone).await.unwrap().service_id, Some(fax), "no customer: any service");
     }
 
     async fn sla(w: &World, name: &str, services: Vec<ServiceId>) -> SlaId {
@@ -445,8 +490,7 @@ mod services {
         let reader = agent(&w, "reader", &[(1, Permission::Ro)]).await;
         let denied = w.service.change(&reader, t.id, TicketChange::Service(Some(live))).await;
         assert!(matches!(denied, Err(DomainError::PermissionDenied(_))));
-        let choices = w.service.service_choices().await.unwrap();
-        assert_eq!(choices.services.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["Web"]);
+        assert_eq!(names(&w.service.service_choices(None).await.unwrap()), ["Web"]);
     }
 }
 

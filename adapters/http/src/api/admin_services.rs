@@ -5,7 +5,7 @@
 
 use goats_core::admin::ServiceInput;
 use goats_core::escalation::Allowance;
-use goats_core::model::{AnswerTemplate, Service, ServiceId, Sla};
+use goats_core::model::{AnswerTemplate, Service, ServiceAudience, ServiceId, Sla};
 use goats_core::permission::AgentPermissions;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
@@ -48,6 +48,22 @@ struct NewServiceDto {
     comments: Option<Text>,
     #[oai(nullable)]
     valid: Option<bool>,
+    /// A default service, which every customer without services of their own may have
+    /// (true unless told otherwise); `/services/{id}/customers` names customers.
+    #[oai(nullable)]
+    every_customer: Option<bool>,
+}
+
+/// Which customers may have a service on their tickets (OTRS's `service_customer_user`).
+/// A customer given services by name has only those; everyone else has the default
+/// services. Tickets without a customer may have any service.
+#[derive(Object)]
+struct ServiceCustomersDto {
+    /// A default service: every customer without services of their own may have it.
+    every_customer: bool,
+    /// Customer user logins it is given to by name (at most 1000).
+    #[oai(validator(max_items = 1000))]
+    customers: Vec<Text>,
 }
 
 #[derive(Object)]
@@ -205,6 +221,12 @@ fn service_dto(s: &Service, all: &[Service]) -> ServiceDto {
     ServiceDto { id: s.id, name: s.name.clone(), parent_id, comments: s.comments.clone(), valid: s.valid }
 }
 
+impl From<ServiceAudience> for ServiceCustomersDto {
+    fn from(a: ServiceAudience) -> Self {
+        Self { every_customer: a.every_customer, customers: a.customers.into_iter().map(Text).collect() }
+    }
+}
+
 impl From<Sla> for SlaDto {
     fn from(s: Sla) -> Self {
         Self {
@@ -249,6 +271,21 @@ pub struct ServiceAdminApi {
 }
 
 impl ServiceAdminApi {
+    /// The stored service as the admin service takes it, to change a part of. One read
+    /// of the services gives it and the one it belongs to.
+    async fn stored_input(&self, caller: &AgentPermissions, id: ServiceId) -> Result<ServiceInput, ApiError> {
+        let all = self.state.admin.services(caller).await?;
+        let stored = found(&all, id)?;
+        let was = service_dto(stored, &all);
+        Ok(ServiceInput {
+            name: stored.leaf().to_string(),
+            parent_id: was.parent_id,
+            comments: was.comments,
+            valid: was.valid,
+            audience: None,
+        })
+    }
+
     async fn service_answer(&self, caller: &AgentPermissions, id: ServiceId) -> Result<ServiceDto, ApiError> {
         let all = self.state.admin.services(caller).await?;
         Ok(service_dto(found(&all, id)?, &all))
@@ -279,6 +316,7 @@ impl ServiceAdminApi {
             parent_id: b.parent_id,
             comments: b.comments.map(Into::into),
             valid: b.valid.unwrap_or(true),
+            audience: Some(ServiceAudience { every_customer: b.every_customer.unwrap_or(true), customers: Vec::new() }),
         };
         let id = self.state.admin.save_service(&caller, 0, input).await?;
         Ok(CreatedService::Created(Json(self.service_answer(&caller, id).await?)))
@@ -299,13 +337,10 @@ impl ServiceAdminApi {
         body: Json<ServicePatch>,
     ) -> Result<Json<ServiceDto>, ApiError> {
         let caller = self.state.writer(&auth).await?;
-        // One read of the services gives the stored one and the one it belongs to.
-        let all = self.state.admin.services(&caller).await?;
-        let stored = found(&all, id.0)?;
-        let was = service_dto(stored, &all);
+        let was = self.stored_input(&caller, id.0).await?;
         let b = body.0;
         let input = ServiceInput {
-            name: b.name.map(Into::into).unwrap_or_else(|| stored.leaf().to_string()),
+            name: b.name.map(Into::into).unwrap_or(was.name),
             parent_id: match b.parent_id {
                 MaybeUndefined::Undefined => was.parent_id,
                 MaybeUndefined::Null => None,
@@ -313,9 +348,38 @@ impl ServiceAdminApi {
             },
             comments: maybe(b.comments).unwrap_or(was.comments),
             valid: b.valid.unwrap_or(was.valid),
+            audience: None,
         };
         self.state.admin.save_service(&caller, id.0, input).await?;
         Ok(Json(self.service_answer(&caller, id.0).await?))
+    }
+
+    /// Which customers may have the service.
+    #[oai(path = "/services/:id/customers", method = "get")]
+    async fn service_customers(&self, auth: BearerAuth, id: Path<i32>) -> Result<Json<ServiceCustomersDto>, ApiError> {
+        let caller = self.state.reader(&auth).await?;
+        found(&self.state.admin.services(&caller).await?, id.0)?;
+        Ok(Json(self.state.admin.service_audience(&caller, id.0).await?.into()))
+    }
+
+    /// Replaces which customers may have the service; every login must be a customer
+    /// user's.
+    #[oai(path = "/services/:id/customers", method = "put")]
+    async fn set_service_customers(
+        &self,
+        auth: BearerAuth,
+        id: Path<i32>,
+        body: Json<ServiceCustomersDto>,
+    ) -> Result<Json<ServiceCustomersDto>, ApiError> {
+        let caller = self.state.writer(&auth).await?;
+        let b = body.0;
+        let audience = ServiceAudience {
+            every_customer: b.every_customer,
+            customers: b.customers.into_iter().map(|c| c.0).collect(),
+        };
+        let input = ServiceInput { audience: Some(audience), ..self.stored_input(&caller, id.0).await? };
+        self.state.admin.save_service(&caller, id.0, input).await?;
+        Ok(Json(self.state.admin.service_audience(&caller, id.0).await?.into()))
     }
 
     /// Every SLA, valid or not, with the services it is offered for.

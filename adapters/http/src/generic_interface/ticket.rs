@@ -172,11 +172,13 @@ async fn field_id(state: &AppState, op: &str, t: &Map<String, Value>, field: Fie
         Field::State => l.state_by_name(&name).await.map(|s| s.map(|s| s.id)),
         Field::Priority => l.priorities().await.map(|all| all.into_iter().find(|p| p.name == name).map(|p| p.id)),
         Field::Type => l.types().await.map(|all| all.into_iter().find(|x| x.name == name).map(|x| x.id)),
-        Field::Service => {
-            state.tickets.service_choices().await.map(|c| c.services.into_iter().find(|s| s.name == name).map(|s| s.id))
-        }
+        Field::Service => state
+            .tickets
+            .service_choices(None)
+            .await
+            .map(|c| c.services.into_iter().find(|s| s.name == name).map(|s| s.id)),
         Field::Sla => {
-            state.tickets.service_choices().await.map(|c| c.slas.into_iter().find(|s| s.name == name).map(|s| s.id))
+            state.tickets.service_choices(None).await.map(|c| c.slas.into_iter().find(|s| s.name == name).map(|s| s.id))
         }
         Field::Owner | Field::Responsible => state.agents.by_login(&name).await.map(|a| a.map(|a| a.id)),
     }

@@ -44,7 +44,8 @@ struct NewTicketPage {
     states: Vec<Choice>,
     priorities: Vec<Choice>,
     types: Vec<Choice>,
-    services: Vec<Choice>,
+    /// Whether there are services to choose: which, the customer typed decides.
+    services: bool,
     /// The values preselected: the admin's defaults, as form values ("" for none).
     chosen: Chosen,
 }
@@ -62,13 +63,13 @@ struct CustomerOptions {
     options: Vec<Choice>,
 }
 
-/// The SLA select's options for the service chosen: swapped in by HTMX when the
-/// service changes.
+/// A select's options: the services of the customer typed, or the SLAs of the service
+/// chosen, swapped in by HTMX when that changes.
 #[derive(Template)]
-#[template(path = "partials/sla_options.html")]
-struct SlaOptions {
+#[template(path = "partials/choice_options.html")]
+struct ChoiceOptions {
     none: String,
-    slas: Vec<Choice>,
+    options: Vec<Choice>,
 }
 
 #[derive(Deserialize)]
@@ -85,8 +86,7 @@ pub async fn form(desk: Desk, Query(q): Query<KindQuery>) -> Result<Response, Pa
     let states = choices::states(&desk, true).await?;
     let priorities = choices::priorities(&desk).await?;
     let types = choices::types(&desk).await?;
-    let offered = desk.state.tickets.service_choices().await.map_err(fail)?;
-    let services = offered.services.iter().map(|s| Choice { value: s.id.to_string(), label: s.name.clone() }).collect();
+    let services = !desk.state.tickets.service_choices(None).await.map_err(fail)?.services.is_empty();
     let d = desk.state.tickets.defaults().await.map_err(fail)?;
     // A default queue the agent may not open tickets in is not preselected.
     let queue = d.queue_id.map(|q| q.to_string()).filter(|q| queues.iter().any(|c| &c.value == q)).unwrap_or_default();
@@ -109,14 +109,29 @@ pub struct ServiceQuery {
 
 #[handler]
 pub async fn sla_options(desk: Desk, Query(q): Query<ServiceQuery>) -> Result<Response, PageError> {
-    let slas = match q.service.trim().parse::<i32>() {
+    let options = match q.service.trim().parse::<i32>() {
         Ok(service) => {
-            let offered = desk.state.tickets.service_choices().await.map_err(|e| PageError::from_domain(&desk, e))?;
+            let offered =
+                desk.state.tickets.service_choices(None).await.map_err(|e| PageError::from_domain(&desk, e))?;
             offered.slas_for(service).map(|s| Choice { value: s.id.to_string(), label: s.name.clone() }).collect()
         }
         Err(_) => Vec::new(),
     };
-    Ok(html(&SlaOptions { none: desk.tr().t("choice-none"), slas }))
+    Ok(html(&ChoiceOptions { none: desk.tr().t("choice-none"), options }))
+}
+
+/// The services the customer typed may have (none until one is typed, as in OTRS).
+#[handler]
+pub async fn service_options(desk: Desk, Query(q): Query<SearchQuery>) -> Result<Response, PageError> {
+    let login = q.customer.trim();
+    let options = if login.is_empty() {
+        Vec::new()
+    } else {
+        let offered =
+            desk.state.tickets.service_choices(Some(login)).await.map_err(|e| PageError::from_domain(&desk, e))?;
+        offered.services.iter().map(|s| Choice { value: s.id.to_string(), label: s.name.clone() }).collect()
+    };
+    Ok(html(&ChoiceOptions { none: desk.tr().t("choice-none"), options }))
 }
 
 #[derive(Deserialize)]

@@ -310,10 +310,11 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
     })
 }
 
-/// The valid services, and the SLAs offered for the ticket's service (the ticket's own
-/// first, should it no longer be valid).
+/// The services the ticket's customer may have, and the SLAs offered for the ticket's
+/// service (the ticket's own first, should it no longer be among them).
 async fn service_choices(desk: &Desk, ticket: &Ticket) -> Result<(Vec<Choice>, Vec<Choice>), PageError> {
-    let offered = desk.state.tickets.service_choices().await.map_err(|e| PageError::from_domain(desk, e))?;
+    let customer = ticket.customer_user_id.as_deref();
+    let offered = desk.state.tickets.service_choices(customer).await.map_err(|e| PageError::from_domain(desk, e))?;
     let choice = |id: i32, name: &str| Choice { value: id.to_string(), label: name.to_string() };
     let mut services: Vec<Choice> = offered.services.iter().map(|s| choice(s.id, &s.name)).collect();
     let mut slas: Vec<Choice> = match ticket.service_id {

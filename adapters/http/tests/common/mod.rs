@@ -185,10 +185,11 @@ pub fn field_def(
 
 /// Two services and an SLA offered for the first: their ids as form values.
 pub async fn catalog(w: &World) -> (String, String, String) {
-    use goats_core::model::{Service, Sla};
+    use goats_core::model::{Service, ServiceAudience, Sla};
     let service = |name: &str| Service { name: name.into(), valid: true, ..Default::default() };
-    let email = w.store.save_service(service("Email"), 1).await.unwrap();
-    let phone = w.store.save_service(service("Phone"), 1).await.unwrap();
+    let everyone = || Some(ServiceAudience::every_customer());
+    let email = w.store.save_service(service("Email"), everyone(), 1).await.unwrap();
+    let phone = w.store.save_service(service("Phone"), everyone(), 1).await.unwrap();
     let sla = Sla { name: "Gold".into(), service_ids: vec![email], valid: true, ..Default::default() };
     let gold = w.store.save_sla(sla, 1).await.unwrap();
     (email.to_string(), phone.to_string(), gold.to_string())

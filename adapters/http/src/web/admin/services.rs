@@ -1,11 +1,13 @@
 //! `/admin/services`: what tickets can be about — list, add, change, set invalid. A
 //! service sits below another (`Email::Outlook`); the form asks for its own name and
-//! the one it belongs to, and moving or renaming one takes those below it along.
+//! the one it belongs to, and moving or renaming one takes those below it along. It
+//! also says which customers may have it: every customer without services of their own
+//! (a default service, checked for a new one), and customers named one per line.
 
 use askama::Template;
 use goats_core::DomainError;
-use goats_core::admin::ServiceInput;
-use goats_core::model::{Service, ServiceId};
+use goats_core::admin::{ServiceInput, UNKNOWN_CUSTOMER};
+use goats_core::model::{Service, ServiceAudience, ServiceId};
 use poem::http::StatusCode;
 use poem::web::Path;
 use poem::{Response, handler};
@@ -39,6 +41,9 @@ struct ServiceForm {
     parent_id: String,
     comments: String,
     valid: bool,
+    every_customer: bool,
+    /// Customer logins, one per line.
+    customers: String,
 }
 
 #[derive(Template)]
@@ -62,7 +67,14 @@ pub async fn list(desk: Desk) -> Result<Response, PageError> {
 
 #[handler]
 pub async fn new_form(desk: Desk) -> Result<Response, PageError> {
-    let form = ServiceForm { name: String::new(), parent_id: String::new(), comments: String::new(), valid: true };
+    let form = ServiceForm {
+        name: String::new(),
+        parent_id: String::new(),
+        comments: String::new(),
+        valid: true,
+        every_customer: true,
+        customers: String::new(),
+    };
     let all = catalog(&desk).await?;
     Ok(render(&desk, None, form, FieldErrors::default(), StatusCode::OK, all))
 }
@@ -72,11 +84,15 @@ pub async fn edit(desk: Desk, Path(id): Path<ServiceId>) -> Result<Response, Pag
     let all = catalog(&desk).await?;
     let s = find(&desk, &all, id)?;
     let parent = s.parent_name().and_then(|p| all.iter().find(|x| x.name == p)).map(|p| p.id.to_string());
+    let audience =
+        desk.state.admin.service_audience(&desk.perms, id).await.map_err(|e| PageError::from_domain(&desk, e))?;
     let form = ServiceForm {
         name: s.leaf().to_string(),
         parent_id: parent.unwrap_or_default(),
         comments: s.comments.clone().unwrap_or_default(),
         valid: s.valid,
+        every_customer: audience.every_customer,
+        customers: audience.customers.join("\n"),
     };
     Ok(render(&desk, Some(&s), form, FieldErrors::default(), StatusCode::OK, all))
 }
@@ -106,7 +122,14 @@ fn find(desk: &Desk, all: &[Service], id: ServiceId) -> Result<Service, PageErro
 }
 
 fn read(f: &FormText, valid: bool) -> ServiceForm {
-    ServiceForm { name: f.get("name"), parent_id: f.get("parent_id"), comments: f.get("comments"), valid }
+    ServiceForm {
+        name: f.get("name"),
+        parent_id: f.get("parent_id"),
+        comments: f.get("comments"),
+        valid,
+        every_customer: f.get("every_customer") == "1",
+        customers: f.get("customers"),
+    }
 }
 
 async fn save(desk: Desk, current: Option<Service>, form: ServiceForm) -> Result<Response, PageError> {
@@ -116,6 +139,10 @@ async fn save(desk: Desk, current: Option<Service>, form: ServiceForm) -> Result
         parent_id: (!form.parent_id.is_empty()).then(|| form.parent_id.parse().unwrap_or(0)),
         comments: Some(form.comments.clone()),
         valid: form.valid,
+        audience: Some(ServiceAudience {
+            every_customer: form.every_customer,
+            customers: form.customers.split([',', '\n']).map(str::to_string).collect(),
+        }),
     };
     let id = current.as_ref().map_or(0, |s| s.id);
     match desk.state.admin.save_service(&desk.perms, id, input).await {
@@ -142,6 +169,10 @@ fn field_errors(desk: &Desk, e: DomainError) -> Result<FieldErrors, PageError> {
         DomainError::Invalid { field: "parent_id", .. } => errors.add("parent_id", tr.t("admin-service-error-parent")),
         DomainError::Invalid { field: "comments", .. } => errors.add("comments", tr.t("admin-error-comments")),
         DomainError::Invalid { field: "name", .. } => errors.add("name", tr.t("admin-service-error-name")),
+        DomainError::Invalid { field: "customers", reason } => match reason.strip_prefix(UNKNOWN_CUSTOMER) {
+            Some(login) => errors.add("customers", tr.v("admin-service-error-unknown-customer", login)),
+            None => errors.add("customers", tr.t("admin-service-error-customers")),
+        },
         other => return Err(PageError::from_domain(desk, other)),
     }
     Ok(errors)
