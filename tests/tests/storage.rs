@@ -1196,7 +1196,7 @@ async fn customers_open_and_follow_up_tickets() {
         let jane = goats_core::testing::contact("jane", "ACME");
         db.create_user(jane.clone(), None, 1).await.unwrap();
         let words = |body: &str| CustomerWords { subject: "Printer".into(), body: body.into(), attachments: vec![] };
-        let t = s.create_for_customer(&jane, 2, "Printer jams".into(), words("It jams.")).await.unwrap();
+        let t = s.create_for_customer(&jane, 2, None, "Printer jams".into(), words("It jams.")).await.unwrap();
         assert_eq!(
             (t.owner_id, t.customer_user_id.as_deref(), t.customer_id.as_deref()),
             (1, Some("jane"), Some("ACME"))

@@ -245,6 +245,47 @@ async fn a_customer_opens_a_ticket_and_mistakes_are_shown_beside_the_fields() {
 }
 
 #[tokio::test]
+async fn a_customer_chooses_one_of_their_services_for_a_new_ticket() {
+    use goats_core::model::{Service, ServiceAudience};
+    use goats_core::ports::ServiceCatalog;
+    let (w, _) = desk().await;
+    let jane = Customer::sign_in(&w, "jane").await;
+    assert!(!jane.page("/customer/tickets/new").await.contains(r#"name="service""#), "no services, no choice");
+
+    let service = |name: &str| Service { name: name.into(), valid: true, ..Default::default() };
+    let only_jane = ServiceAudience { every_customer: false, customers: vec!["jane".into()] };
+    let vpn = w.store.save_service(service("VPN"), Some(only_jane), 1).await.unwrap().to_string();
+    let fax = w.store.save_service(service("Fax"), Some(ServiceAudience::default()), 1).await.unwrap().to_string();
+    let page = jane.page("/customer/tickets/new").await;
+    assert!(page.contains(&format!(r#"<option value="{vpn}" >VPN</option>"#)), "{page}");
+    assert!(!page.contains("Fax"), "a service given to nobody is not offered");
+
+    let r = jane
+        .post("/customer/tickets", &[("queue", "4"), ("service", &fax), ("subject", "VPN"), ("body", "Down.")])
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(r).await.contains(r#"id="new-service-error""#));
+    let r = jane
+        .post("/customer/tickets", &[("queue", "4"), ("service", &vpn), ("subject", "VPN"), ("body", "Down.")])
+        .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let id: i64 = location(&r).strip_prefix("/customer/tickets/").unwrap().parse().unwrap();
+    let root = format!("Bearer {}", w.login("root@localhost", "root-password").await);
+    let t = json(w.cli.get(format!("/api/v1/tickets/{id}")).header("Authorization", &root).send().await).await;
+    assert_eq!(t["service"], "VPN", "{t}");
+
+    // Through the API, a customer's token gets the same answer for a service not theirs.
+    let login = json!({"kind": "customer", "login": "jane", "password": "customer-password"});
+    let token = format!(
+        "Bearer {}",
+        json(w.cli.post("/api/v1/auth/login").body_json(&login).send().await).await["access_token"].as_str().unwrap()
+    );
+    let body = json!({"title": "Fax", "queue_id": 4, "service_id": fax.parse::<i32>().unwrap(), "article": {"subject": "Fax", "body": "Jammed."}});
+    let r = w.cli.post("/api/v1/tickets").header("Authorization", &token).body_json(&body).send().await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
 async fn customers_are_offered_only_the_queues_an_admin_left_open_to_them() {
     let (w, _) = desk().await;
     let root = Browser::sign_in(&w, "root@localhost", "root-password").await;

@@ -60,6 +60,7 @@ impl TicketService {
         &self,
         customer: &CustomerUser,
         queue_id: QueueId,
+        service_id: Option<ServiceId>,
         title: String,
         article: CustomerWords,
     ) -> DomainResult<Ticket> {
@@ -73,7 +74,7 @@ impl TicketService {
             state_id: 1,
             priority_id: 3,
             type_id: None,
-            service_id: None,
+            service_id,
             sla_id: None,
             owner_id: SYSTEM_USER,
             responsible_id: None,

@@ -509,6 +509,7 @@ portal-new-queue = Thema
 portal-new-queue-choose = Wählen Sie ein Thema
 portal-new-body = Ihre Nachricht
 portal-new-submit = Ticket eröffnen
+portal-error-service = Wählen Sie einen der angebotenen Services.
 portal-error-queue = Wählen Sie eines der Themen.
 portal-error-subject = Geben Sie dem Ticket einen Betreff.
 portal-created = Ticket { $v } eröffnet.

@@ -509,6 +509,7 @@ portal-new-queue = Topic
 portal-new-queue-choose = Choose a topic
 portal-new-body = Your message
 portal-new-submit = Open ticket
+portal-error-service = Choose one of the services offered.
 portal-error-queue = Choose one of the topics.
 portal-error-subject = Give the ticket a subject.
 portal-created = Ticket { $v } opened.

@@ -149,9 +149,9 @@ impl TicketApi {
     }
 
     /// Open a ticket with its first article. Agents need `create` on the queue. A
-    /// customer opens one for themselves: only the title, queue and the article's
-    /// subject, body and attachments are taken; the rest is set as OTRS's customer
-    /// interface sets it.
+    /// customer opens one for themselves: only the title, queue, service (one of theirs)
+    /// and the article's subject, body and attachments are taken; the rest is set as
+    /// OTRS's customer interface sets it.
     #[oai(path = "/tickets", method = "post")]
     async fn create(&self, auth: BearerAuth, body: Json<NewTicketDto>) -> Result<TicketCreated, ApiError> {
         let b = body.0;
@@ -161,7 +161,8 @@ impl TicketApi {
             let article: NewArticle = b.article.try_into()?;
             let words =
                 CustomerWords { subject: article.subject, body: article.body, attachments: article.attachments };
-            let ticket = self.state.tickets.create_for_customer(&customer, queue_id, title, words).await?;
+            let ticket =
+                self.state.tickets.create_for_customer(&customer, queue_id, b.service_id, title, words).await?;
             return Ok(TicketCreated::Created(JsonBody(ticket.into())));
         }
         let caller = self.state.writer(&auth).await?;

@@ -365,6 +365,9 @@ struct NewTicketPage {
     /// (id, name)
     queues: Vec<(QueueId, String)>,
     queue: String,
+    /// The services the customer may have (none shown when there are none).
+    services: Vec<(ServiceId, String)>,
+    service: String,
     subject: String,
     body: String,
     /// The field at fault and what is wrong with it.
@@ -386,14 +389,23 @@ async fn queues(visit: &Visit) -> Result<Vec<(QueueId, String)>, PageError> {
     Ok(all.into_iter().map(|q| (q.id, q.name)).collect())
 }
 
+/// The services the customer may have on a ticket: theirs, else the default ones.
+async fn services(visit: &Visit) -> Result<Vec<(ServiceId, String)>, PageError> {
+    let offered = visit.state.tickets.service_choices(Some(&visit.customer.login)).await;
+    Ok(offered.map_err(|e| visit.failed(e))?.services.into_iter().map(|s| (s.id, s.name)).collect())
+}
+
 #[handler]
 pub async fn new_form(visit: Visit) -> Result<Response, PageError> {
     let queues = queues(&visit).await?;
+    let services = services(&visit).await?;
     let c = visit.chrome(Nav::PortalNewTicket, visit.tr().t("portal-new-title"));
     Ok(html(&NewTicketPage {
         c,
         queues,
         queue: String::new(),
+        services,
+        service: String::new(),
         subject: String::new(),
         body: String::new(),
         error: None,
@@ -405,10 +417,15 @@ pub async fn create(visit: Visit, req: &Request, body: Body) -> Result<Response,
     let (form, attachments) = read_form(&visit, req, body).await?;
     let tr = visit.tr();
     let queues = queues(&visit).await?;
+    let services = services(&visit).await?;
     let (queue, subject, text) = (form.get("queue"), form.get("subject"), form.raw("body"));
     let chosen = queue.parse::<QueueId>().ok().filter(|id| queues.iter().any(|(q, _)| q == id));
+    let service = form.get("service");
+    let service_id = service.parse::<ServiceId>().ok().filter(|id| services.iter().any(|(s, _)| s == id));
     let error = if chosen.is_none() {
         Some(("queue", tr.t("portal-error-queue")))
+    } else if !service.is_empty() && service_id.is_none() {
+        Some(("service", tr.t("portal-error-service")))
     } else if subject.is_empty() {
         Some(("subject", tr.t("portal-error-subject")))
     } else if text.trim().is_empty() {
@@ -422,6 +439,8 @@ pub async fn create(visit: Visit, req: &Request, body: Body) -> Result<Response,
             c,
             queues: queues.clone(),
             queue: queue.clone(),
+            services: services.clone(),
+            service: service.clone(),
             subject: subject.clone(),
             body: text.clone(),
             error: Some(error),
@@ -435,7 +454,7 @@ pub async fn create(visit: Visit, req: &Request, body: Body) -> Result<Response,
     }
     let Some(queue_id) = chosen else { return Ok(refused(("queue", tr.t("portal-error-queue")))) };
     let words = CustomerWords { subject: subject.clone(), body: text.clone(), attachments };
-    match visit.state.tickets.create_for_customer(&visit.customer, queue_id, subject.clone(), words).await {
+    match visit.state.tickets.create_for_customer(&visit.customer, queue_id, service_id, subject.clone(), words).await {
         Ok(ticket) => {
             let message = tr.v("portal-created", &ticket.number);
             Ok(with_flash(redirect(&ticket_href(ticket.id)), &message))
@@ -444,6 +463,7 @@ pub async fn create(visit: Visit, req: &Request, body: Body) -> Result<Response,
             let field = match field {
                 "title" | "subject" => "subject",
                 "queue" => "queue",
+                "service" => "service",
                 "attachments" => "attachments",
                 _ => "body",
             };
