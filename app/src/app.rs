@@ -68,6 +68,8 @@ pub struct App {
     pub live: Arc<ToastHub>,
     pub deliveries: Arc<dyn DeliveryJournal>,
     pub calendars: Calendars,
+    /// What `/metrics` writes out, when a token is configured.
+    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
 }
 
 /// What a program embedding goats adds to it: its own notification channels, each with
@@ -98,6 +100,8 @@ impl App {
     /// [`Self::start`], with a program's own additions.
     pub async fn start_with(mut config: Config, extensions: &Extensions) -> Result<Self, AppError> {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        // Before any cache is made: each takes its counters when it is.
+        let metrics = config.metrics.token.as_ref().and_then(|_| crate::metrics::recorder());
         let db = Db::connect(&config.database.url).await?.with_clock(clock.clone());
         let outcome = goats_sql::migrate(&db).await?;
         match &outcome {
@@ -206,6 +210,7 @@ impl App {
             live,
             deliveries,
             calendars,
+            metrics,
         })
     }
 
@@ -249,6 +254,11 @@ impl App {
             // Checked when the configuration was validated.
             trusted_proxies: goats_http::client_addr::TrustedProxies::parse(&self.config.trusted_proxies)
                 .unwrap_or_default(),
+            metrics: self
+                .metrics
+                .clone()
+                .zip(self.config.metrics.token.clone())
+                .map(|(handle, token)| goats_http::metrics::MetricsAccess::new(token, move || handle.render())),
         }
     }
 }

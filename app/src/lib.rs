@@ -10,6 +10,7 @@ pub mod error;
 pub mod import;
 pub mod logging;
 pub mod mail;
+pub mod metrics;
 pub mod notifications;
 pub mod organisation;
 pub mod routes;

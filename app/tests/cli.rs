@@ -244,7 +244,11 @@ async fn server_databases_and_readiness() {
 fn the_api_over_http_on_sqlite() {
     let dir = temp_dir();
     let port = free_port();
-    let server = Server::start(goats(&dir.0).env("GOATS_ADMIN_PASSWORD", "api-test-password"), port);
+    let metrics_token = "metrics-token-of-this-test";
+    let server = Server::start(
+        goats(&dir.0).env("GOATS_ADMIN_PASSWORD", "api-test-password").env("GOATS_METRICS_TOKEN", metrics_token),
+        port,
+    );
     let login = r#"{"login":"root@localhost","password":"api-test-password"}"#;
     let (status, body) = request(port, "POST", "/api/v1/auth/login", Some(login), None).unwrap();
     assert_eq!(status, 200, "{body}");
@@ -261,6 +265,19 @@ fn the_api_over_http_on_sqlite() {
     let (status, spec) = get(port, "/api/openapi.json").unwrap();
     assert_eq!(status, 200);
     assert!(spec.contains("/v1/tickets"));
+
+    // The caches' answers are counted at /metrics, for the metrics token only.
+    let (status, _) = request(port, "GET", "/metrics", None, Some(&token)).unwrap();
+    assert_eq!(status, 401, "an agent's token is not the metrics token");
+    request(port, "GET", &path, None, Some(&token)).unwrap();
+    let (status, metrics) = request(port, "GET", "/metrics", None, Some(metrics_token)).unwrap();
+    assert_eq!(status, 200, "{metrics}");
+    let counted = |cache: &str, outcome: &str| {
+        let label = format!(r#"goats_cache_requests_total{{cache="{cache}",outcome="{outcome}"}} "#);
+        metrics.lines().find_map(|l| l.strip_prefix(&label)).and_then(|n| n.parse::<u64>().ok()).unwrap_or(0)
+    };
+    assert!(counted("tickets.ticket", "miss") >= 1, "{metrics}");
+    assert!(counted("tickets.ticket", "hit") >= 1, "the second read within seconds is a hit: {metrics}");
     server.stop();
 
     // The generated signing key is kept in the database: the token still works.
@@ -268,6 +285,8 @@ fn the_api_over_http_on_sqlite() {
     let server = Server::start(&mut goats(&dir.0), port);
     let (status, body) = request(port, "GET", &path, None, Some(&token)).unwrap();
     assert_eq!(status, 200, "{body}");
+    let (status, _) = request(port, "GET", "/metrics", None, Some(metrics_token)).unwrap();
+    assert_eq!(status, 404, "no metrics token configured: /metrics is off");
     server.stop();
 }
 

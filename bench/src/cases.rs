@@ -1,6 +1,12 @@
-//! What the load generator sends: one case per kind of request the issue names, each a
-//! method, a path, headers and a body, prepared with a logged-in agent.
+//! What the load generator sends: one case per kind of request the issues name, each a
+//! method, paths, headers and a body, prepared with a logged-in agent and customer.
+//! Every read case picks at random among thousands of different requests — tickets from
+//! all over the seeded data, list pages with varied filters and sorts, searches for
+//! different words — as agents and customers make them, so what is measured is goats
+//! and its database, not a cache answering one URL again.
 
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
 use crate::server::{AGENT, PASSWORD};
@@ -33,14 +39,21 @@ impl Case {
     }
 }
 
-/// What the cases need from the running server: an access token, a page session, and
-/// the tickets they read and write.
+/// What the cases need from the running server: an access token, page sessions for an
+/// agent and a customer, and the tickets, queues and words the requests pick from.
 pub struct Fixture {
     token: String,
     cookie: String,
-    /// A ticket from the middle of the seeded data.
-    typical: i64,
-    /// A ticket with 50 articles, for the zoom page.
+    /// The portal session of a customer of the seeded data.
+    customer_cookie: String,
+    /// Tickets from all over the seeded data, read at random.
+    sample: Vec<i64>,
+    /// The customer's own tickets.
+    customer_tickets: Vec<i64>,
+    queues: Vec<i64>,
+    /// Words of the seeded tickets' titles, searched for at random.
+    words: Vec<String>,
+    /// A ticket with 50 articles, among those the zoom opens.
     zoom: i64,
     /// Tickets of this run's own for the articles added under load, as agents each work
     /// their own tickets. One ticket taking thousands of articles a second measured
@@ -52,13 +65,18 @@ pub struct Fixture {
 
 /// How many tickets the articles added under load go to.
 const SCRATCH_TICKETS: usize = 100;
+/// How many different requests each read case picks from: far more than a cache keeps
+/// warm for the few seconds a case runs.
+const VARIANTS: usize = 2000;
+/// The customer whose portal is measured gets this password.
+const CUSTOMER_PASSWORD: &str = "bench-customer-0123";
 
 fn err(what: &str, e: impl std::fmt::Display) -> String {
     format!("preparing the cases: {what}: {e}")
 }
 
 impl Fixture {
-    /// `seeded`: how many tickets the database holds; the typical ticket is from the middle.
+    /// `seeded`: how many tickets the database holds; the sample is drawn from all of them.
     pub fn create(base: &str, seeded: u64) -> Result<Self, String> {
         let agent = ureq::AgentBuilder::new().redirects(0).build();
         let login = json!({ "login": AGENT, "password": PASSWORD }).to_string();
@@ -77,35 +95,82 @@ impl Fixture {
             };
             body(resp.map_err(|e| err(path, e))?)
         };
-        let middle = (seeded / 2).max(1);
-        let page = api("GET", &format!("/tickets?per_page=1&page={middle}&sort=created&order=asc"), None)?;
-        let typical = page["items"][0]["id"].as_i64().ok_or_else(|| err("a seeded ticket", "none found"))?;
-        let queue_id = page["items"][0]["queue_id"].as_i64().unwrap_or(2);
+
+        // Four pages of 500 from all over the seeded tickets.
+        let mut rng = StdRng::seed_from_u64(7);
+        let pages = (seeded / 500).max(1);
+        let mut items = Vec::new();
+        for _ in 0..4 {
+            let page = rng.random_range(1..=pages);
+            let found = api("GET", &format!("/tickets?per_page=500&page={page}&sort=created&order=asc"), None)?;
+            items.extend(found["items"].as_array().cloned().unwrap_or_default());
+        }
+        let first = items.first().ok_or_else(|| err("the seeded tickets", "none found"))?.clone();
+        let mut sample: Vec<i64> = items.iter().filter_map(|t| t["id"].as_i64()).collect();
+        let mut queues: Vec<i64> = items.iter().filter_map(|t| t["queue_id"].as_i64()).collect();
+        queues.sort_unstable();
+        queues.dedup();
+        let mut words: Vec<String> = items
+            .iter()
+            .filter_map(|t| t["title"].as_str())
+            .flat_map(|title| title.split(|c: char| !c.is_alphanumeric()))
+            .filter(|w| w.chars().count() >= 4)
+            .map(str::to_lowercase)
+            .collect();
+        words.sort();
+        words.dedup();
+        let queue_id = first["queue_id"].as_i64().unwrap_or(2);
+
         let created = api("POST", "/tickets", Some(new_ticket(queue_id, "Zoom with fifty articles")))?;
         let zoom = created["id"].as_i64().ok_or_else(|| err("the zoom ticket", "no id"))?;
+        for i in 2..=50 {
+            api("POST", &format!("/tickets/{zoom}/articles"), Some(new_article(i)))?;
+        }
+        sample.push(zoom);
         let mut scratch = Vec::new();
         for _ in 0..SCRATCH_TICKETS {
             let t = api("POST", "/tickets", Some(new_ticket(queue_id, "Articles added under load")))?;
             scratch.push(t["id"].as_i64().ok_or_else(|| err("a scratch ticket", "no id"))?);
         }
-        for i in 2..=50 {
-            api("POST", &format!("/tickets/{zoom}/articles"), Some(new_article(i)))?;
+
+        // The customer of the first sampled ticket, with a password for the portal.
+        let customer = first["customer_user_id"].as_str().ok_or_else(|| err("a customer", "none"))?.to_string();
+        api("PATCH", &format!("/admin/customer-users/{customer}"), Some(json!({ "password": CUSTOMER_PASSWORD })))?;
+        let theirs = api("GET", &format!("/tickets?customer_user_id={customer}&per_page=500"), None)?;
+        let customer_tickets = theirs["items"].as_array().map(|a| a.iter().filter_map(|t| t["id"].as_i64()).collect());
+        let customer_tickets: Vec<i64> = customer_tickets.unwrap_or_default();
+        if customer_tickets.is_empty() {
+            return Err(err("the customer's tickets", format!("{customer} has none")));
         }
 
-        // A browser session for the pages: the login form's CSRF cookie, then the login.
-        let form = agent.get(&format!("{base}/login")).call().map_err(|e| err("login page", e))?;
-        let csrf = cookie(&form, "goats_login_csrf").ok_or_else(|| err("login page", "no CSRF cookie"))?;
-        let resp = match agent
-            .post(&format!("{base}/login"))
-            .set("cookie", &format!("goats_login_csrf={csrf}"))
-            .send_form(&[("_csrf", &csrf), ("login", AGENT), ("password", PASSWORD), ("next", "")])
-        {
-            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
-            Err(e) => return Err(err("page login", e)),
-        };
-        let session = cookie(&resp, "goats_session").ok_or_else(|| err("page login", resp.status()))?;
-        Ok(Fixture { token, cookie: format!("goats_session={session}"), typical, zoom, scratch, queue_id })
+        let cookie = form_login(&agent, base, "/login", AGENT, PASSWORD, "goats_session")?;
+        let customer_cookie =
+            form_login(&agent, base, "/customer/login", &customer, CUSTOMER_PASSWORD, "goats_customer_session")?;
+        Ok(Fixture { token, cookie, customer_cookie, sample, customer_tickets, queues, words, zoom, scratch, queue_id })
     }
+}
+
+/// Logs in through a login form (its CSRF cookie first) and returns the session cookie.
+fn form_login(
+    agent: &ureq::Agent,
+    base: &str,
+    path: &str,
+    login: &str,
+    password: &str,
+    session: &str,
+) -> Result<String, String> {
+    let form = agent.get(&format!("{base}{path}")).call().map_err(|e| err(path, e))?;
+    let csrf = cookie(&form, "goats_login_csrf").ok_or_else(|| err(path, "no CSRF cookie"))?;
+    let resp = match agent
+        .post(&format!("{base}{path}"))
+        .set("cookie", &format!("goats_login_csrf={csrf}"))
+        .send_form(&[("_csrf", &csrf), ("login", login), ("password", password), ("next", "")])
+    {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => return Err(err(path, e)),
+    };
+    let value = cookie(&resp, session).ok_or_else(|| err(path, resp.status()))?;
+    Ok(format!("{session}={value}"))
 }
 
 pub fn body(resp: ureq::Response) -> Result<Value, String> {
@@ -132,6 +197,24 @@ fn new_article(i: u32) -> Value {
     json!({ "subject": format!("Update {i}"), "body": "Still measuring. ".repeat(20), "visible_for_customer": i.is_multiple_of(2) })
 }
 
+/// `count` paths made by `make` from a generator seeded alike on every run, so two runs
+/// ask for the same mix.
+fn varied(count: usize, mut make: impl FnMut(&mut StdRng) -> String) -> (String, Vec<String>) {
+    let mut rng = StdRng::seed_from_u64(42);
+    let mut paths: Vec<String> = (0..count).map(|_| make(&mut rng)).collect();
+    let first = paths.remove(0);
+    (first, paths)
+}
+
+fn pick<'a, T>(rng: &mut StdRng, from: &'a [T]) -> &'a T {
+    &from[rng.random_range(0..from.len())]
+}
+
+/// A read case over many different paths.
+fn read(name: &'static str, headers: &[(String, String)], (path, also): (String, Vec<String>)) -> Case {
+    Case { name, kind: Kind::Read, method: "GET", path, headers: headers.to_vec(), body: None, also }
+}
+
 pub fn all(f: &Fixture) -> Vec<Case> {
     let bearer = vec![("authorization".to_string(), format!("Bearer {}", f.token))];
     let json_bearer = {
@@ -140,6 +223,16 @@ pub fn all(f: &Fixture) -> Vec<Case> {
         h
     };
     let cookie = vec![("cookie".to_string(), f.cookie.clone())];
+    let customer = vec![("cookie".to_string(), f.customer_cookie.clone())];
+    let api_states = ["", "&state_type=new&state_type=open", "&state_type=closed", "&state_type=pending_reminder"];
+    let api_sorts = ["created", "changed", "priority", "number", "title", "state", "queue"];
+    let orders = ["asc", "desc"];
+    let page_states = ["active", "closed", "all"];
+    let page_sorts = ["created", "changed", "priority", "number", "title", "state", "queue", "owner"];
+    let queue = |rng: &mut StdRng| match rng.random_range(0..3) {
+        0 => None,
+        _ => Some(*pick(rng, &f.queues)),
+    };
     vec![
         Case {
             name: "healthz",
@@ -150,43 +243,68 @@ pub fn all(f: &Fixture) -> Vec<Case> {
             body: None,
             also: vec![],
         },
-        Case {
-            name: "api ticket get",
-            kind: Kind::Read,
-            method: "GET",
-            path: format!("/api/v1/tickets/{}", f.typical),
-            headers: bearer.clone(),
-            body: None,
-            also: vec![],
-        },
-        // Lists sort by age, newest first, as OTRS's queue view does by default.
-        Case {
-            name: "api ticket list",
-            kind: Kind::Read,
-            method: "GET",
-            path: "/api/v1/tickets?state_type=new&state_type=open&sort=created&order=desc&per_page=50".into(),
-            headers: bearer.clone(),
-            body: None,
-            also: vec![],
-        },
-        Case {
-            name: "page ticket list",
-            kind: Kind::Read,
-            method: "GET",
-            path: "/tickets?state=active".into(),
-            headers: cookie.clone(),
-            body: None,
-            also: vec![],
-        },
-        Case {
-            name: "page zoom 50 articles",
-            kind: Kind::Read,
-            method: "GET",
-            path: format!("/tickets/{}", f.zoom),
-            headers: cookie,
-            body: None,
-            also: vec![],
-        },
+        read("api ticket random", &bearer, varied(VARIANTS, |rng| format!("/api/v1/tickets/{}", pick(rng, &f.sample)))),
+        // A page of 50 out of the first 20, any states, any queue, any order.
+        read(
+            "api list varied",
+            &bearer,
+            varied(VARIANTS, |rng| {
+                let q = queue(rng).map(|q| format!("&queue_id={q}")).unwrap_or_default();
+                format!(
+                    "/api/v1/tickets?per_page=50&page={}{}{q}&sort={}&order={}",
+                    rng.random_range(1..=20),
+                    pick(rng, &api_states),
+                    pick(rng, &api_sorts),
+                    pick(rng, &orders)
+                )
+            }),
+        ),
+        read(
+            "api search words",
+            &bearer,
+            varied(VARIANTS, |rng| format!("/api/v1/tickets?per_page=50&text={}", pick(rng, &f.words))),
+        ),
+        read(
+            "page list varied",
+            &cookie,
+            varied(VARIANTS, |rng| {
+                let q = queue(rng).map(|q| format!("&queue={q}")).unwrap_or_default();
+                format!(
+                    "/tickets?state={}{q}&sort={}&dir={}&page={}",
+                    pick(rng, &page_states),
+                    pick(rng, &page_sorts),
+                    pick(rng, &orders),
+                    rng.random_range(1..=10)
+                )
+            }),
+        ),
+        read(
+            "page zoom random",
+            &cookie,
+            varied(VARIANTS, |rng| {
+                // One request in twenty opens the ticket with fifty articles.
+                let id = if rng.random_range(0..20) == 0 { f.zoom } else { *pick(rng, &f.sample) };
+                format!("/tickets/{id}")
+            }),
+        ),
+        read(
+            "portal list varied",
+            &customer,
+            varied(VARIANTS, |rng| {
+                format!(
+                    "/customer/tickets?state={}&whose={}&sort={}&page={}",
+                    pick(rng, &["open", "closed", "all"]),
+                    pick(rng, &["mine", "company"]),
+                    pick(rng, &["newest", "oldest", "changed"]),
+                    rng.random_range(1..=4)
+                )
+            }),
+        ),
+        read(
+            "portal ticket random",
+            &customer,
+            varied(VARIANTS, |rng| format!("/customer/tickets/{}", pick(rng, &f.customer_tickets))),
+        ),
         Case {
             name: "api ticket create",
             kind: Kind::Write,

@@ -21,6 +21,29 @@ pub struct Measured {
     pub success: f64,
     /// Throughput as a share of `/healthz` at the same concurrency (filled in later).
     pub ceiling_share: f64,
+    /// The share of the run's cache answers that came from a cache (kept, or read by
+    /// another request at the same moment) rather than from the database; `None` when
+    /// nothing asked a cache.
+    pub cache_hit_ratio: Option<f64>,
+}
+
+/// goats' cache answers so far, from `/metrics`: (from a cache, from the database).
+pub fn cache_answers(base: &str) -> Result<(f64, f64), String> {
+    let resp = ureq::get(&format!("{base}/metrics"))
+        .set("authorization", &format!("Bearer {}", crate::server::METRICS_TOKEN))
+        .call()
+        .map_err(|e| format!("/metrics: {e}"))?;
+    let text = resp.into_string().map_err(|e| format!("/metrics: {e}"))?;
+    let (mut kept, mut read) = (0.0, 0.0);
+    for line in text.lines().filter(|l| l.starts_with("goats_cache_requests_total{")) {
+        let value: f64 = line.rsplit(' ').next().and_then(|v| v.parse().ok()).unwrap_or(0.0);
+        if line.contains(r#"outcome="miss""#) {
+            read += value;
+        } else {
+            kept += value;
+        }
+    }
+    Ok((kept, read))
 }
 
 pub fn check_oha() -> Result<(), String> {
@@ -31,6 +54,15 @@ pub fn check_oha() -> Result<(), String> {
 }
 
 pub fn drive(base: &str, case: &Case, clients: u32, duration: Duration) -> Result<Measured, String> {
+    let before = cache_answers(base)?;
+    let mut measured = oha(base, case, clients, duration)?;
+    let after = cache_answers(base)?;
+    let (kept, read) = (after.0 - before.0, after.1 - before.1);
+    measured.cache_hit_ratio = (kept + read > 0.0).then(|| kept / (kept + read));
+    Ok(measured)
+}
+
+fn oha(base: &str, case: &Case, clients: u32, duration: Duration) -> Result<Measured, String> {
     let mut cmd = Command::new("oha");
     cmd.args(["--no-tui", "--output-format", "json", "-z", &format!("{}s", duration.as_secs())]).args([
         "-c",
@@ -72,5 +104,6 @@ pub fn drive(base: &str, case: &Case, clients: u32, duration: Duration) -> Resul
         p99_ms: ms("p99"),
         success: if total == 0 { 0.0 } else { ok as f64 / total as f64 },
         ceiling_share: 0.0,
+        cache_hit_ratio: None,
     })
 }

@@ -9,6 +9,8 @@ use crate::Settings;
 
 pub const AGENT: &str = "bench";
 pub const PASSWORD: &str = "bench-password-0123";
+/// What the bench reads `/metrics` with (the cache hit ratio of each case).
+pub const METRICS_TOKEN: &str = "bench-metrics-token-0123";
 const PG_DATABASE: &str = "goats_bench";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +43,10 @@ pub struct Database {
 
 fn goats(s: &Settings, db: &Database) -> Command {
     let mut cmd = Command::new(&s.goats);
-    cmd.env("GOATS_DATABASE_URL", &db.url).env("GOATS_LOG_LEVEL", "warn").env_remove("GOATS_CONFIG");
+    cmd.env("GOATS_DATABASE_URL", &db.url)
+        .env("GOATS_LOG_LEVEL", "warn")
+        .env("GOATS_METRICS_TOKEN", METRICS_TOKEN)
+        .env_remove("GOATS_CONFIG");
     cmd
 }
 

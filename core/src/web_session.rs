@@ -59,7 +59,7 @@ impl<H: Clone + Send + Sync + 'static> WebSessions<H> {
     /// instance forgets the session at once; one ended through another instance is
     /// still honoured here for up to `ttl`.
     pub fn keep_for(mut self, ttl: Duration) -> Self {
-        self.kept = Some(Memo::new(ttl, self.clock.clone()));
+        self.kept = Some(Memo::new("web_sessions", ttl, self.clock.clone()));
         self
     }
 

@@ -9,6 +9,7 @@ pub mod api;
 pub mod client_addr;
 mod generic_interface;
 mod health;
+pub mod metrics;
 pub mod routing;
 pub mod web;
 
@@ -57,6 +58,8 @@ pub struct AppState {
     pub out_of_office: Arc<goats_core::out_of_office::OutOfOfficeService>,
     /// The proxies whose forwarding headers name the client (login throttling, logs).
     pub trusted_proxies: client_addr::TrustedProxies,
+    /// `/metrics`, when a token is configured.
+    pub metrics: Option<std::sync::Arc<metrics::MetricsAccess>>,
 }
 
 /// The server's routes from the route files built into goats: for tests and embedders

@@ -44,6 +44,16 @@ pub struct Config {
     pub calendars: BTreeMap<String, CalendarConfig>,
     pub notifications: NotificationsConfig,
     pub mail: MailConfig,
+    pub metrics: MetricsConfig,
+}
+
+/// `GET /metrics` (Prometheus's text format).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// The bearer token a scraper sends (at least 16 characters); without one `/metrics`
+    /// is off. Also `GOATS_METRICS_TOKEN`.
+    pub token: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -123,6 +133,7 @@ impl Default for Config {
             calendars: BTreeMap::new(),
             notifications: NotificationsConfig::default(),
             mail: MailConfig::default(),
+            metrics: MetricsConfig::default(),
         }
     }
 }
@@ -240,6 +251,9 @@ impl Config {
         if let Some(v) = env.get("GOATS_JWT_SECRET") {
             self.auth.jwt_secret = Some(v);
         }
+        if let Some(v) = env.get("GOATS_METRICS_TOKEN") {
+            self.metrics.token = Some(v);
+        }
         if let Some(v) = env.get("GOATS_MAIL_SMTP_PASSWORD")
             && let Some(smtp) = &mut self.mail.smtp
         {
@@ -260,6 +274,9 @@ impl Config {
                 "database.url scheme `{}` is not supported (use sqlite, postgres or mysql)",
                 url.scheme()
             )));
+        }
+        if self.metrics.token.as_ref().is_some_and(|t| t.len() < 16 || t.chars().any(char::is_whitespace)) {
+            return Err(AppError::Config("metrics.token must have at least 16 characters and no spaces".into()));
         }
         if self.auth.jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {
             return Err(AppError::Config("auth.jwt_secret must have at least 32 characters".into()));
@@ -306,6 +323,9 @@ impl Config {
         shown.database.url = goats_sql::mask_url(&shown.database.url);
         if shown.auth.jwt_secret.is_some() {
             shown.auth.jwt_secret = Some("*****".into());
+        }
+        if shown.metrics.token.is_some() {
+            shown.metrics.token = Some("*****".into());
         }
         shown.notifications = shown.notifications.masked();
         shown.mail = shown.mail.masked();

@@ -30,17 +30,17 @@ impl CachedLookups {
     pub fn new(inner: Arc<dyn LookupRepository>, ttl: Duration, clock: Arc<dyn Clock>) -> Self {
         Self {
             inner,
-            queues: Memo::new(ttl, clock.clone()),
-            queue: Memo::new(ttl, clock.clone()),
-            queue_by_name: Memo::new(ttl, clock.clone()),
-            states: Memo::new(ttl, clock.clone()),
-            state: Memo::new(ttl, clock.clone()),
-            state_by_name: Memo::new(ttl, clock.clone()),
-            priorities: Memo::new(ttl, clock.clone()),
-            priority: Memo::new(ttl, clock.clone()),
-            types: Memo::new(ttl, clock.clone()),
-            ticket_type: Memo::new(ttl, clock.clone()),
-            reply_texts: Memo::new(ttl, clock.clone()),
+            queues: Memo::new("lookups.queues", ttl, clock.clone()),
+            queue: Memo::new("lookups.queue", ttl, clock.clone()),
+            queue_by_name: Memo::new("lookups.queue_by_name", ttl, clock.clone()),
+            states: Memo::new("lookups.states", ttl, clock.clone()),
+            state: Memo::new("lookups.state", ttl, clock.clone()),
+            state_by_name: Memo::new("lookups.state_by_name", ttl, clock.clone()),
+            priorities: Memo::new("lookups.priorities", ttl, clock.clone()),
+            priority: Memo::new("lookups.priority", ttl, clock.clone()),
+            types: Memo::new("lookups.types", ttl, clock.clone()),
+            ticket_type: Memo::new("lookups.ticket_type", ttl, clock.clone()),
+            reply_texts: Memo::new("lookups.reply_texts", ttl, clock.clone()),
         }
     }
 

@@ -1,5 +1,10 @@
 //! One cache: values by key, each kept for a while and handed out as an `Arc`, so a
 //! hit costs a reference count under the lock, never a copy of a page of tickets.
+//!
+//! Every answer is counted by cache and outcome (`goats_cache_requests_total`): a value
+//! kept (`hit`), one read now (`miss`), or one another caller was reading (`shared`).
+//! Benchmarks read the ratio beside each figure, so a result a cache answered is seen
+//! as such. Without a metrics recorder installed the counters cost nothing.
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
@@ -20,6 +25,21 @@ pub struct Memo<K, V> {
     ttl: Duration,
     clock: Arc<dyn Clock>,
     state: Mutex<State<K, V>>,
+    counted: Outcomes,
+}
+
+/// The counters of one cache's answers.
+struct Outcomes {
+    hit: metrics::Counter,
+    miss: metrics::Counter,
+    shared: metrics::Counter,
+}
+
+impl Outcomes {
+    fn of(cache: &'static str) -> Self {
+        let counter = |outcome: &'static str| metrics::counter!("goats_cache_requests_total", "cache" => cache, "outcome" => outcome);
+        Self { hit: counter("hit"), miss: counter("miss"), shared: counter("shared") }
+    }
 }
 
 struct State<K, V> {
@@ -39,9 +59,10 @@ enum Claim<V> {
 }
 
 impl<K: Eq + Hash + Clone, V> Memo<K, V> {
-    pub fn new(ttl: Duration, clock: Arc<dyn Clock>) -> Self {
+    /// A cache named `cache` in the metrics (`tickets.pages`), keeping values `ttl`.
+    pub fn new(cache: &'static str, ttl: Duration, clock: Arc<dyn Clock>) -> Self {
         let state = State { generation: 0, entries: HashMap::new(), loading: HashMap::new() };
-        Self { ttl, clock, state: Mutex::new(state) }
+        Self { ttl, clock, state: Mutex::new(state), counted: Outcomes::of(cache) }
     }
 
     fn lock(&self) -> MutexGuard<'_, State<K, V>> {
@@ -55,14 +76,23 @@ impl<K: Eq + Hash + Clone, V> Memo<K, V> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = DomainResult<V>>,
     {
+        let mut waited = false;
         let (now, generation) = loop {
             let now = self.clock.now();
             match self.claim(&key, now) {
-                Claim::Kept(v) => return Ok(v),
-                Claim::Wait => Loaded { memo: self, key: &key }.await,
+                Claim::Kept(v) => {
+                    let outcome = if waited { &self.counted.shared } else { &self.counted.hit };
+                    outcome.increment(1);
+                    return Ok(v);
+                }
+                Claim::Wait => {
+                    waited = true;
+                    Loaded { memo: self, key: &key }.await
+                }
                 Claim::Load { generation } => break (now, generation),
             }
         };
+        self.counted.miss.increment(1);
         // Releases the waiters however the load ends: with a value, an error, or dropped.
         let _loading = Loading { memo: self, key: &key };
         let value = Arc::new(load().await?);
@@ -156,7 +186,7 @@ mod tests {
     #[tokio::test]
     async fn keeps_values_for_their_time_and_forgets_on_demand() {
         let clock = Arc::new(FixedClock::at(Utc::now()));
-        let memo: Memo<u8, u32> = Memo::new(Duration::seconds(10), clock.clone());
+        let memo: Memo<u8, u32> = Memo::new("test", Duration::seconds(10), clock.clone());
         let loads = AtomicU32::new(0);
         let load = || async { Ok(loads.fetch_add(1, Ordering::SeqCst)) };
         assert_eq!(*memo.get_or_load(1, load).await.unwrap(), 0);
@@ -174,7 +204,7 @@ mod tests {
     #[tokio::test]
     async fn a_load_overtaken_by_a_write_is_not_kept() {
         let clock = Arc::new(FixedClock::at(Utc::now()));
-        let memo: Memo<u8, &str> = Memo::new(Duration::seconds(10), clock);
+        let memo: Memo<u8, &str> = Memo::new("test", Duration::seconds(10), clock);
         // The write lands while the read is on its way to the database.
         let stale = memo.get_or_load(1, || async {
             memo.forget();
@@ -185,7 +215,7 @@ mod tests {
     }
 
     fn memo(ttl_seconds: i64) -> Arc<Memo<u8, u32>> {
-        Arc::new(Memo::new(Duration::seconds(ttl_seconds), Arc::new(FixedClock::at(Utc::now()))))
+        Arc::new(Memo::new("test", Duration::seconds(ttl_seconds), Arc::new(FixedClock::at(Utc::now()))))
     }
 
     /// Asks for key 1 with a load that takes a moment, counting the loads.

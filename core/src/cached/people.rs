@@ -33,9 +33,9 @@ impl CachedPeople {
         Self {
             agents,
             groups,
-            agent: Memo::new(ttl, clock.clone()),
-            agent_list: Memo::new(ttl, clock.clone()),
-            grants: Memo::new(ttl, clock),
+            agent: Memo::new("people.agent", ttl, clock.clone()),
+            agent_list: Memo::new("people.agent_list", ttl, clock.clone()),
+            grants: Memo::new("people.grants", ttl, clock),
         }
     }
 
@@ -141,7 +141,7 @@ pub struct CachedPreferences {
 
 impl CachedPreferences {
     pub fn new(inner: Arc<dyn PreferenceStore>, ttl: Duration, clock: Arc<dyn Clock>) -> Self {
-        Self { inner, values: Memo::new(ttl, clock) }
+        Self { inner, values: Memo::new("preferences", ttl, clock) }
     }
 }
 

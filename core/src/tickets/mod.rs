@@ -113,14 +113,14 @@ impl TicketService {
     pub fn with_read_cache(mut self, ttl: chrono::Duration) -> Self {
         let clock = self.ports.clock.clone();
         self.reads = Some(ReadCache {
-            counts: Memo::new(ttl, clock.clone()),
-            pages: Memo::new(ttl, clock.clone()),
-            tickets: Memo::new(ttl, clock.clone()),
-            articles: Memo::new(ttl, clock.clone()),
-            watchers: Memo::new(ttl, clock.clone()),
-            links: Memo::new(ttl, clock.clone()),
-            accounted: Memo::new(ttl, clock.clone()),
-            field_defs: Memo::new(ttl, clock),
+            counts: Memo::new("tickets.counts", ttl, clock.clone()),
+            pages: Memo::new("tickets.pages", ttl, clock.clone()),
+            tickets: Memo::new("tickets.ticket", ttl, clock.clone()),
+            articles: Memo::new("tickets.articles", ttl, clock.clone()),
+            watchers: Memo::new("tickets.watchers", ttl, clock.clone()),
+            links: Memo::new("tickets.links", ttl, clock.clone()),
+            accounted: Memo::new("tickets.accounted", ttl, clock.clone()),
+            field_defs: Memo::new("tickets.field_defs", ttl, clock),
         });
         self
     }

@@ -59,6 +59,7 @@ pub fn standard() -> Registry {
     let mut r = Registry::default();
     r.add("healthz", &[], ep!(health::healthz))
         .add("readyz", &[], ep!(health::readyz))
+        .add("metrics", &[], ep!(crate::metrics::metrics))
         .add("static_asset", &[], ep!(assets::serve))
         .add("login_form", &["pages/login.html"], ep!(login::form))
         .add("login_submit", &["pages/login.html"], ep!(login::submit))

@@ -110,6 +110,7 @@ pub async fn world() -> World {
             Arc::new(store.clone()),
         )),
         trusted_proxies: Default::default(),
+        metrics: None,
     };
     let routes = Arc::new(router(state));
     let ep = routes.clone().map_to_response().boxed();
