@@ -208,7 +208,7 @@ async fn queues_and_lookups(o: &Opened, admin: &AdminService, root: &AgentPermis
 
     for kind in [LookupKind::State, LookupKind::Priority, LookupKind::Type] {
         let id = admin.create_lookup(root, kind, "Waiting", Some(StateType::Open)).await.expect("lookup");
-        admin.change_lookup(root, kind, id, Some("Waiting on vendor"), Some(false)).await.expect("change");
+        admin.change_lookup(root, kind, id, Some("Waiting on vendor"), Some(false), None).await.expect("change");
         let twice = admin.create_lookup(root, kind, "Waiting on vendor", Some(StateType::Open)).await;
         lines.push(format!("a {kind:?}'s name twice: {}", refused(twice)));
     }

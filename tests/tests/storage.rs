@@ -1289,12 +1289,15 @@ async fn administration_on_every_engine() {
 
         for kind in [LookupKind::State, LookupKind::Priority, LookupKind::Type] {
             let id = admin.create_lookup(&root, kind, "Extra", Some(StateType::Open)).await.unwrap();
-            admin.change_lookup(&root, kind, id, Some("Renamed"), Some(false)).await.unwrap();
+            let retype = (kind == LookupKind::State).then_some(StateType::Closed);
+            admin.change_lookup(&root, kind, id, Some("Renamed"), Some(false), retype).await.unwrap();
             let clash = admin.create_lookup(&root, kind, "Renamed", Some(StateType::Open)).await;
             assert!(matches!(clash, Err(DomainError::Conflict(_))), "{engine:?} {kind:?}");
         }
         let p = db.priorities().await.unwrap().into_iter().find(|p| p.name == "Renamed").unwrap();
         assert!(!p.valid, "{engine:?}");
+        let s = LookupRepository::states(&db).await.unwrap().into_iter().find(|s| s.name == "Renamed").unwrap();
+        assert_eq!((s.valid, s.state_type), (false, StateType::Closed), "{engine:?}");
 
         let input = AgentInput {
             login: "dana".into(),

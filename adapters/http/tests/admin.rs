@@ -131,6 +131,11 @@ async fn states_priorities_and_types_are_added_renamed_and_switched_off() {
         w.call(&root, "POST", "/api/v1/admin/states", Some(json!({"name": "waiting", "state_type": "open"}))).await;
     assert_eq!(status, StatusCode::CREATED, "{s}");
     assert_eq!(s["state_type"], "open");
+    let state = format!("/api/v1/admin/states/{}", s["id"]);
+    let (status, s) = w.call(&root, "PATCH", &state, Some(json!({"state_type": "pending_reminder"}))).await;
+    assert_eq!((status, s["state_type"].as_str()), (StatusCode::OK, Some("pending_reminder")), "{s}");
+    let (status, _) = w.call(&root, "PATCH", &state, Some(json!({"name": "x", "state_type": "merged"}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "only the merged state is merged");
     let (status, p) = w.call(&root, "POST", "/api/v1/admin/priorities", Some(json!({"name": "6 urgent"}))).await;
     assert_eq!(status, StatusCode::CREATED, "{p}");
     let path = format!("/api/v1/admin/priorities/{}", p["id"]);

@@ -49,6 +49,18 @@ async fn an_admin_adds_a_state_of_a_type_renames_it_and_sets_it_invalid() {
     assert_eq!((s.name.as_str(), s.valid, s.state_type), ("waiting for a part", false, StateType::PendingReminder));
     let list = text(root.get("/admin/states").await).await;
     assert!(list.contains("waiting for a part") && list.contains("pending reminder"));
+
+    // Its type changes on its page; the merged type is refused beside the field.
+    let r = root.form_post(&path, &[("name", "waiting for a part"), ("state_type", "7"), ("valid", "1")]).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(r).await.contains(r#"id="l-type-error""#));
+    assert!(!w.store.state(added.id).await.unwrap().unwrap().valid, "nothing half-saved");
+    let r = root.form_post(&path, &[("name", "waiting for a part"), ("state_type", "2"), ("valid", "1")]).await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let s = w.store.state(added.id).await.unwrap().unwrap();
+    assert_eq!((s.valid, s.state_type), (true, StateType::Open));
+    let page = text(root.get(&path).await).await;
+    assert!(page.contains(r#"<select id="l-type" name="state_type""#) && !page.contains(r#"value="7""#), "{page}");
 }
 
 #[tokio::test]

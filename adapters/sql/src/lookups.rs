@@ -291,6 +291,17 @@ impl LookupRepository for Db {
         self.set_valid_id(lookup_table(kind), "id", id.into(), valid, by).await
     }
 
+    async fn set_state_type(&self, id: StateId, state_type: StateType, by: UserId) -> DomainResult<()> {
+        let sql = "UPDATE ticket_state SET type_id = ?, change_time = ?, change_by = ? WHERE id = ?";
+        let values: [Value; 4] = [state_type.id().into(), self.now().into(), by.into(), id.into()];
+        let _w = self.write_guard().await;
+        let r = self.conn.execute_raw(self.stmt(sql, values)).await.map_err(to_domain)?;
+        if r.rows_affected() == 0 {
+            return Err(DomainError::not_found("state", id));
+        }
+        Ok(())
+    }
+
     async fn states(&self) -> DomainResult<Vec<TicketState>> {
         Ok(self
             .rows("SELECT id, name, type_id, valid_id FROM ticket_state ORDER BY id", vec![])

@@ -23,6 +23,9 @@ impl AdminService {
         match kind {
             LookupKind::State => {
                 let t = state_type.ok_or_else(|| DomainError::invalid("state_type", "a state needs a state type"))?;
+                if t == StateType::Merged {
+                    return Err(DomainError::invalid("state_type", "only the merged state is of type merged"));
+                }
                 l.create_state(&name, t, actor.user_id).await
             }
             LookupKind::Priority => l.create_priority(&name, actor.user_id).await,
@@ -30,7 +33,9 @@ impl AdminService {
         }
     }
 
-    /// Renames and/or switches a state, priority or type.
+    /// Renames and/or switches a state, priority or type, and gives a state another
+    /// type; all checked before anything is written. The merged state keeps its type
+    /// and no other state takes it: merging tickets looks that state up by its type.
     pub async fn change_lookup(
         &self,
         actor: &AgentPermissions,
@@ -38,18 +43,39 @@ impl AdminService {
         id: i32,
         name: Option<&str>,
         valid: Option<bool>,
+        state_type: Option<StateType>,
     ) -> DomainResult<()> {
         Self::check(actor)?;
         if !self.lookup_exists(kind, id).await? {
             return Err(DomainError::not_found(kind.noun(), id));
         }
+        let retype = match (kind, state_type) {
+            (_, None) => None,
+            (LookupKind::State, Some(new)) => {
+                let old = self.ports.lookups.state(id).await?.ok_or_else(|| DomainError::not_found("state", id))?;
+                if old.state_type != new && (old.state_type == StateType::Merged || new == StateType::Merged) {
+                    return Err(DomainError::invalid(
+                        "state_type",
+                        "the merged state keeps its type, and no other state takes it",
+                    ));
+                }
+                (old.state_type != new).then_some(new)
+            }
+            (_, Some(_)) => return Err(DomainError::invalid("state_type", "only states have a type")),
+        };
+        let name = name.map(checked_name).transpose()?;
+        if let Some(name) = &name {
+            self.unique_lookup(kind, name, Some(id)).await?;
+        }
+        let l = &self.ports.lookups;
         if let Some(name) = name {
-            let name = checked_name(name)?;
-            self.unique_lookup(kind, &name, Some(id)).await?;
-            self.ports.lookups.rename_lookup(kind, id, &name, actor.user_id).await?;
+            l.rename_lookup(kind, id, &name, actor.user_id).await?;
         }
         if let Some(valid) = valid {
-            self.ports.lookups.set_lookup_valid(kind, id, valid, actor.user_id).await?;
+            l.set_lookup_valid(kind, id, valid, actor.user_id).await?;
+        }
+        if let Some(t) = retype {
+            l.set_state_type(id, t, actor.user_id).await?;
         }
         Ok(())
     }

@@ -39,15 +39,15 @@ async fn queues_are_checked_changed_and_switched_off() {
 async fn lookups_are_renamed_and_switched_but_names_stay_unique() {
     let (store, admin, root, _) = setup().await;
     let id = admin.create_lookup(&root, LookupKind::Priority, "6 urgent", None).await.unwrap();
-    admin.change_lookup(&root, LookupKind::Priority, id, Some("6 critical"), Some(false)).await.unwrap();
+    admin.change_lookup(&root, LookupKind::Priority, id, Some("6 critical"), Some(false), None).await.unwrap();
     let p = store.priority(id).await.unwrap().unwrap();
     assert_eq!((p.name.as_str(), p.valid), ("6 critical", false));
-    let clash = admin.change_lookup(&root, LookupKind::Priority, id, Some("3 normal"), None).await;
+    let clash = admin.change_lookup(&root, LookupKind::Priority, id, Some("3 normal"), None, None).await;
     assert!(matches!(clash, Err(DomainError::Conflict(_))));
     assert!(admin.create_lookup(&root, LookupKind::State, "waiting", None).await.is_err(), "a state needs a type");
     let s = admin.create_lookup(&root, LookupKind::State, "waiting", Some(StateType::Open)).await.unwrap();
     assert_eq!(store.state(s).await.unwrap().unwrap().state_type, StateType::Open);
-    let missing = admin.change_lookup(&root, LookupKind::Type, 999, Some("x"), None).await;
+    let missing = admin.change_lookup(&root, LookupKind::Type, 999, Some("x"), None, None).await;
     assert!(matches!(missing, Err(DomainError::NotFound { .. })));
 }
 
@@ -299,4 +299,25 @@ async fn a_service_is_given_to_customers_who_exist_or_to_every_customer() {
     // A change without an audience leaves it as it was.
     admin.save_service(&root, vpn, ServiceInput { audience: None, ..input(&[]) }).await.unwrap();
     assert!(admin.service_audience(&root, vpn).await.unwrap().every_customer);
+}
+
+#[tokio::test]
+async fn a_state_is_given_another_type_but_merged_stays_the_merged_states() {
+    use crate::ports::LookupRepository;
+    let (store, admin, root, _) = setup().await;
+    let waiting = admin.create_lookup(&root, LookupKind::State, "waiting for parts", Some(StateType::Open)).await;
+    let waiting = waiting.unwrap();
+    admin.change_lookup(&root, LookupKind::State, waiting, None, None, Some(StateType::PendingReminder)).await.unwrap();
+    assert_eq!(store.state(waiting).await.unwrap().unwrap().state_type, StateType::PendingReminder);
+
+    let merged = store.states().await.unwrap().into_iter().find(|s| s.state_type == StateType::Merged).unwrap();
+    for (id, to) in [(merged.id, StateType::Closed), (waiting, StateType::Merged)] {
+        let refused = admin.change_lookup(&root, LookupKind::State, id, Some("renamed"), None, Some(to)).await;
+        assert!(matches!(refused, Err(DomainError::Invalid { field: "state_type", .. })), "{refused:?}");
+    }
+    assert_eq!(store.state(waiting).await.unwrap().unwrap().name, "waiting for parts", "nothing half-saved");
+    let second = admin.create_lookup(&root, LookupKind::State, "merged too", Some(StateType::Merged)).await;
+    assert!(matches!(second, Err(DomainError::Invalid { field: "state_type", .. })));
+    let priority = admin.change_lookup(&root, LookupKind::Priority, 1, None, None, Some(StateType::Open)).await;
+    assert!(matches!(priority, Err(DomainError::Invalid { field: "state_type", .. })));
 }

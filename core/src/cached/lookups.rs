@@ -132,6 +132,9 @@ impl LookupRepository for CachedLookups {
     async fn set_lookup_valid(&self, kind: LookupKind, id: i32, valid: bool, by: UserId) -> DomainResult<()> {
         self.write(self.inner.set_lookup_valid(kind, id, valid, by).await)
     }
+    async fn set_state_type(&self, id: StateId, state_type: StateType, by: UserId) -> DomainResult<()> {
+        self.write(self.inner.set_state_type(id, state_type, by).await)
+    }
 }
 
 #[cfg(test)]

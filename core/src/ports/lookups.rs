@@ -89,6 +89,8 @@ pub trait LookupRepository: Send + Sync {
     async fn rename_lookup(&self, kind: LookupKind, id: i32, name: &str, by: UserId) -> DomainResult<()>;
     /// Sets a state, priority or type valid or invalid (OTRS never deletes them).
     async fn set_lookup_valid(&self, kind: LookupKind, id: i32, valid: bool, by: UserId) -> DomainResult<()>;
+    /// Gives a state another type (OTRS's `ticket_state.type_id`).
+    async fn set_state_type(&self, id: StateId, state_type: StateType, by: UserId) -> DomainResult<()>;
 }
 
 /// The simple lookups an admin names and switches on and off.

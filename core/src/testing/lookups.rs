@@ -154,6 +154,13 @@ impl LookupRepository for MemoryStore {
         Ok(())
     }
 
+    async fn set_state_type(&self, id: StateId, state_type: StateType, _by: UserId) -> DomainResult<()> {
+        let mut s = self.lock();
+        let state = s.states.iter_mut().find(|x| x.id == id).ok_or_else(|| DomainError::not_found("state", id))?;
+        state.state_type = state_type;
+        Ok(())
+    }
+
     /// As the database joins them: the queue's valid salutation, signature and answers.
     async fn reply_texts(&self, queue_id: QueueId) -> DomainResult<crate::ports::ReplyTexts> {
         let s = self.lock();

@@ -517,7 +517,7 @@ mod defaults {
         assert_eq!(w.service.defaults().await.unwrap(), chosen);
 
         // A default set invalid later gives way to OTRS's own; the others stay.
-        admin.change_lookup(&w.root, LookupKind::Priority, 4, None, Some(false)).await.unwrap();
+        admin.change_lookup(&w.root, LookupKind::Priority, 4, None, Some(false), None).await.unwrap();
         let now = w.service.defaults().await.unwrap();
         assert_eq!((now.queue_id, now.state_id, now.priority_id), (Some(2), 4, 3));
     }

@@ -598,8 +598,8 @@ admin-queue-error-group = Wählen Sie die Gruppe, deren Agenten diese Queue erre
 # Admin pages for states, priorities and types.
 admin-lookup-valid = Gültig (wird beim Anlegen und Ändern eines Tickets angeboten)
 admin-state-type = Statustyp
-admin-state-type-hint = Was der Status bewirkt: geschlossene Status beenden ein Ticket, wartende warten auf einen Zeitpunkt. Er lässt sich später nicht ändern.
-admin-state-error-type = Wählen Sie einen der Statustypen.
+admin-state-type-hint = Was der Status bewirkt: geschlossene Status beenden ein Ticket, wartende warten auf einen Zeitpunkt. Eine Änderung gilt für jedes Ticket in diesem Status.
+admin-state-error-type = Wählen Sie einen der Statustypen; nur der Status „merged“ hat den Typ merged und behält ihn.
 admin-states-title = Status
 admin-states-none = Noch keine Status.
 admin-state-add = Status hinzufügen

@@ -598,8 +598,8 @@ admin-queue-error-minutes = Whole minutes from 0 to 525600 (a year).
 # Admin pages for states, priorities and types.
 admin-lookup-valid = Valid (offered when a ticket is filed or changed)
 admin-state-type = State type
-admin-state-type-hint = What the state does: closed states end a ticket, pending ones wait for a time. It cannot be changed later.
-admin-state-error-type = Choose one of the state types.
+admin-state-type-hint = What the state does: closed states end a ticket, pending ones wait for a time. Changing it changes what every ticket in the state does.
+admin-state-error-type = Choose one of the state types; only the merged state is of type merged, and it keeps it.
 admin-states-title = States
 admin-states-none = No states yet.
 admin-state-add = Add state

@@ -218,6 +218,9 @@ struct LookupPatch {
     name: Option<Text>,
     #[oai(nullable)]
     valid: Option<bool>,
+    /// A state's type (refused for priorities and types; the merged state keeps its own).
+    #[oai(nullable)]
+    state_type: Option<StateTypeDto>,
 }
 
 #[derive(Object)]
@@ -422,7 +425,9 @@ impl AdminApi {
         body: LookupPatch,
     ) -> Result<Json<LookupDto>, ApiError> {
         let caller = self.state.writer(auth).await?;
-        self.state.admin.change_lookup(&caller, kind, id, body.name.as_ref().map(|n| n.0.as_str()), body.valid).await?;
+        let name = body.name.as_ref().map(|n| n.0.as_str());
+        let state_type = body.state_type.map(Into::into);
+        self.state.admin.change_lookup(&caller, kind, id, name, body.valid, state_type).await?;
         self.one_lookup(kind, id).await.map(Json)
     }
 

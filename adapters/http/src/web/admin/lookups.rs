@@ -79,14 +79,23 @@ struct FormPage {
     kind: Kind,
     /// `None` for a new one.
     id: Option<i32>,
-    /// As typed; its state type is the one chosen (new states) or held (existing ones).
+    /// As typed, the state type chosen included.
     form: Row,
+    /// The type the stored state has (`None` for a new state, a priority or a type).
+    held_type: Option<StateType>,
     errors: FieldErrors,
 }
 
 impl FormPage {
-    fn state_types(&self) -> &'static [StateType] {
-        &StateType::ALL
+    /// The types a state may be given: any but merged, which only the merged state has
+    /// (and keeps).
+    fn state_types(&self) -> Vec<StateType> {
+        StateType::ALL.into_iter().filter(|t| *t != StateType::Merged).collect()
+    }
+
+    /// Whether the state's type stays as it is: the merged state's.
+    fn type_fixed(&self) -> bool {
+        self.held_type == Some(StateType::Merged)
     }
 }
 
@@ -139,8 +148,15 @@ pub async fn update(desk: Desk, uri: &Uri, Path(id): Path<i32>, body: String) ->
     let kind = Kind::of(uri);
     let stored = row(&desk, kind, id).await?;
     let f = FormText::parse(&body);
-    let form = Row { name: f.get("name"), valid: f.get("valid") == "1", ..stored.clone() };
-    match desk.state.admin.change_lookup(&desk.perms, kind.0, id, Some(&form.name), Some(form.valid)).await {
+    let posted_type = f.get("state_type").parse().ok().and_then(StateType::from_id);
+    let form = Row {
+        name: f.get("name"),
+        valid: f.get("valid") == "1",
+        state_type: stored.state_type.map(|held| posted_type.unwrap_or(held)),
+        ..stored.clone()
+    };
+    let retype = form.state_type.filter(|t| Some(*t) != stored.state_type);
+    match desk.state.admin.change_lookup(&desk.perms, kind.0, id, Some(&form.name), Some(form.valid), retype).await {
         Ok(()) => Ok(saved(&desk, kind, id, &form.name, "saved")),
         Err(e) => {
             let errors = field_errors(&desk, kind, e)?;
@@ -207,5 +223,6 @@ fn render(
         None => desk.tr().t(&kind.key("new-title")),
     };
     let c = Chrome::for_desk(desk, Nav::Admin, title);
-    html_status(&FormPage { c, kind, id: stored.map(|r| r.id), form, errors }, status)
+    let held_type = stored.and_then(|r| r.state_type);
+    html_status(&FormPage { c, kind, id: stored.map(|r| r.id), form, held_type, errors }, status)
 }
