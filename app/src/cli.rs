@@ -54,6 +54,9 @@ pub enum Command {
     /// Move a help desk's data into goats.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// The full-text search index.
+    #[command(subcommand)]
+    Search(SearchCommand),
     /// The route files (`routes/`, or `ROUTES_DIR`): manifest, drift check, link map and
     /// coverage. None of these needs a database.
     #[command(subcommand)]
@@ -181,6 +184,19 @@ pub enum ImportCommand {
         /// Write the inspection (with --dry-run) or the verification report as JSON.
         #[arg(long)]
         report: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SearchCommand {
+    /// Build the index from every ticket and article in the database: for tickets goats
+    /// did not write (an OTRS database goats was pointed at) or after a restore. goats
+    /// keeps the index up to date with its own writes. A run that is stopped goes on
+    /// from where it was the next time.
+    Reindex {
+        /// Start from the first ticket even if an earlier run stopped halfway.
+        #[arg(long)]
+        restart: bool,
     },
 }
 

@@ -71,6 +71,11 @@ pub async fn otrs(
         outcome.sampled_tickets.len()
     );
     print_not_carried(&inspection);
+    // The copied tickets were written by OTRS, not goats: index them for search.
+    let target = Db::connect(&config.database.url).await?;
+    let indexed = crate::search::reindex(&target, true).await;
+    target.close().await;
+    println!("indexed {} tickets for search", indexed?.tickets_done);
     Ok(())
 }
 
@@ -110,7 +115,7 @@ fn print_not_carried(i: &Inspection) {
 }
 
 /// Bars on a terminal; otherwise a line per table and one every few seconds.
-struct Progress {
+pub(crate) struct Progress {
     bars: Option<MultiProgress>,
     current: Option<ProgressBar>,
     table_started: Instant,
@@ -121,12 +126,12 @@ struct Progress {
 const LINE_EVERY: Duration = Duration::from_secs(5);
 
 impl Progress {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let bars = std::io::stderr().is_terminal().then(MultiProgress::new);
         Self { bars, current: None, table_started: Instant::now(), last_line: Instant::now(), total: 0 }
     }
 
-    fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         if let Some(bar) = self.current.take() {
             bar.finish_and_clear();
         }

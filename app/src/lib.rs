@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod organisation;
 pub mod routes;
 pub mod scheduler;
+pub mod search;
 pub mod serve;
 pub mod user;
 
@@ -31,7 +32,9 @@ pub mod channel {
 pub use config::Config;
 pub use error::AppError;
 
-use cli::{Cli, Command, ConfigCommand, GroupCommand, ImportCommand, MailCommand, QueueCommand, UserCommand};
+use cli::{
+    Cli, Command, ConfigCommand, GroupCommand, ImportCommand, MailCommand, QueueCommand, SearchCommand, UserCommand,
+};
 
 /// Runs one command line.
 pub async fn run(cli: Cli) -> Result<(), AppError> {
@@ -64,7 +67,17 @@ pub async fn run_with(cli: Cli, extensions: Extensions) -> Result<(), AppError> 
         }
         Command::Serve { .. } => {
             let routes = serve::CheckedRoutes::load()?;
-            serve::serve(App::start_with(config, &extensions).await?, routes).await
+            let app = App::start_with(config, &extensions).await?;
+            search::warn_if_unindexed(&app.db).await;
+            serve::serve(app, routes).await
+        }
+        Command::Search(SearchCommand::Reindex { restart }) => {
+            let app = App::start(config).await?;
+            let result = search::reindex(&app.db, restart).await;
+            app.db.close().await;
+            let done = result?;
+            println!("indexed {} of {} tickets for search", done.tickets_done, done.tickets_total);
+            Ok(())
         }
         Command::Seed { tickets, articles_per_ticket, seed } => {
             let app = App::start(config).await?;

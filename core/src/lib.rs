@@ -24,6 +24,7 @@ pub mod permission;
 pub mod ports;
 pub mod reply_text;
 pub mod scheduled;
+pub mod search;
 pub mod state_rules;
 pub mod ticket_number;
 pub mod tickets;

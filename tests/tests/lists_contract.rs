@@ -12,6 +12,7 @@ use goats_core::admin::AgentInput;
 use goats_core::model::*;
 use goats_core::permission::{AgentPermissions, Permission};
 use goats_core::ports::Clock;
+use goats_core::search::SearchQuery;
 use goats_core::testing::FixedClock;
 use goats_core::tickets::{FieldOperator, TicketChange, TicketService};
 use goats_tests::backends::{answer, assert_stores_agree};
@@ -52,7 +53,11 @@ fn spec(i: usize) -> Spec {
         customer_user: [Some("ann"), Some("bob"), Some("cid"), None][i % 4],
         type_id: if i.is_multiple_of(2) { Some(1) } else { None },
         locked: i.is_multiple_of(6),
-        body: if i % 7 == 3 { format!("Invoice 4711, reminder {i}") } else { format!("The printer in room {i}") },
+        body: match i {
+            _ if i % 7 == 3 => format!("Invoice 4711, reminder {i}"),
+            _ if i % 10 == 5 => format!("Herr Müller meldet: paper jam in tray {i}"),
+            _ => format!("The printer in room {i}"),
+        },
     }
 }
 
@@ -218,6 +223,10 @@ async fn field_filters(service: &TicketService) -> Vec<(&'static str, TicketFilt
     ]
 }
 
+fn search(typed: &str) -> TicketFilter {
+    TicketFilter { text: Some(SearchQuery::parse(typed).expect("a search")), ..Default::default() }
+}
+
 fn filters(cast: &Cast) -> Vec<(&'static str, TicketFilter)> {
     let f = TicketFilter::default;
     let at = |minutes: i64| Some(start() + Duration::minutes(minutes));
@@ -241,8 +250,22 @@ fn filters(cast: &Cast) -> Vec<(&'static str, TicketFilter)> {
         ("title, other case", TicketFilter { title_contains: Some("bRAVO".into()), ..f() }),
         ("title digits", TicketFilter { title_contains: Some("1".into()), ..f() }),
         ("title wildcard characters", TicketFilter { title_contains: Some("_%".into()), ..f() }),
-        ("text in a body", TicketFilter { text_contains: Some("INVOICE 4711".into()), ..f() }),
-        ("text in a customer user", TicketFilter { text_contains: Some("CI".into()), ..f() }),
+        ("text in a body", search("INVOICE 4711")),
+        ("text in a customer user", search("cid")),
+        ("search words in any order", search("4711 invoice")),
+        ("search words in title and body", search("charlie PRINTER")),
+        ("search phrase", search("\"paper jam\"")),
+        ("search phrase reversed", search("\"jam paper\"")),
+        ("search prefix", search("invo*")),
+        ("search exclusion", search("printer -charlie -\"room 1\"")),
+        ("search umlaut", search("MÜLLER")),
+        ("search umlaut folded", search("muller")),
+        ("search umlaut spelled", search("Mueller")),
+        ("search field subject", search("subject:BRAVO")),
+        ("search field queue and words", search("printer -queue:misc")),
+        ("search field state", search("state:closed")),
+        ("search field owner", search("owner:dana tray")),
+        ("search nothing found", search("zebra")),
         ("created from", TicketFilter { created_from: at(70), ..f() }),
         ("created until", TicketFilter { created_until: at(70), ..f() }),
         ("created between", TicketFilter { created_from: at(35), created_until: at(140), ..f() }),
@@ -327,6 +350,11 @@ async fn transcript(backend: Backend) -> Vec<String> {
             .expect("customer list");
         lines.push(line(&format!("customer {login} of {company:?}"), &page));
     }
+    // A customer's search finds only what the customer is shown.
+    for words in ["invoice", "jam", "4711 -reminder"] {
+        let page = service.list_for_customer("ann", "ACME", search(words), by_number, every).await;
+        lines.push(line(&format!("customer ann searching {words}"), &page.expect("customer search")));
+    }
     let open = TicketFilter { state_types: vec![StateType::Open, StateType::New], ..Default::default() };
     let page = service.list_for_customer("ann", "ACME", open, by_number, PageRequest::new(2, 3)).await;
     lines.push(line("customer ann, open, page 2", &page.expect("customer list")));
@@ -351,6 +379,26 @@ async fn every_store_lists_the_same_tickets_in_the_same_order() {
     assert_eq!(total(&memory, "company ACME"), expected(|s| s.customer_id == Some("ACME")));
     assert_eq!(total(&memory, "locked"), expected(|s| s.locked));
     assert_eq!(total(&memory, "text in a body"), expected(|s| s.body.contains("Invoice 4711")));
+    assert_eq!(total(&memory, "text in a customer user"), expected(|s| s.customer_user == Some("cid")));
+    assert_eq!(answer(&memory, "search words in any order"), answer(&memory, "text in a body"));
+    assert_eq!(answer(&memory, "search prefix"), answer(&memory, "text in a body"));
+    let printer = |s: &Spec| s.body.starts_with("The printer");
+    let charlie = |s: &Spec| s.title.starts_with("charlie");
+    assert_eq!(total(&memory, "search words in title and body"), expected(|s| printer(s) && charlie(s)));
+    let jam = expected(|s| s.body.contains("paper jam"));
+    assert_eq!(total(&memory, "search phrase"), jam);
+    assert_eq!(total(&memory, "search phrase reversed"), 0);
+    for umlaut in ["search umlaut", "search umlaut folded", "search umlaut spelled"] {
+        assert_eq!(total(&memory, umlaut), jam, "{umlaut}");
+    }
+    let room_1 = |s: &Spec| s.body.split(' ').any(|w| w == "1");
+    assert_eq!(total(&memory, "search exclusion"), expected(|s| printer(s) && !charlie(s) && !room_1(s)));
+    assert_eq!(total(&memory, "search field subject"), expected(|s| s.title.starts_with("Bravo")));
+    assert_eq!(total(&memory, "search field queue and words"), expected(|s| printer(s) && s.queue != 2));
+    assert_eq!(total(&memory, "search field state"), expected(|s| s.state == 2));
+    assert_eq!(total(&memory, "search field owner"), expected(|s| s.owner == 1 && s.body.contains("tray")));
+    assert_eq!(total(&memory, "search nothing found"), 0);
+    assert_eq!(answer(&memory, "customer ann searching invoice"), "1 [Delta 03]", "not the internal note of 24");
     assert_eq!(total(&memory, "title, other case"), expected(|s| s.title.starts_with("Bravo")));
     assert_eq!(total(&memory, "title wildcard characters"), 0, "% and _ are plain characters");
     assert_eq!(total(&memory, "no state has the type"), 0);

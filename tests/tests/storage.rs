@@ -9,6 +9,7 @@ use chrono::{Duration, Utc};
 use goats_core::model::*;
 use goats_core::permission::{AgentPermissions, Permission};
 use goats_core::ports::*;
+use goats_core::search::SearchQuery;
 use goats_core::ticket_number::{TicketNumberConfig, has_valid_checksum};
 use goats_core::tickets::TicketChange;
 use goats_core::tickets::TicketService;
@@ -1232,7 +1233,7 @@ async fn searching_titles_customers_and_article_bodies() {
         let b = s.create(&root, ticket("Disk full", 2, 3, "bob")).await.unwrap();
         s.add_article(&root, b.id, NewArticle::note("Cause", "The LOGROTATE job stopped in May.")).await.unwrap();
         let search = |text: &str| {
-            let f = TicketFilter { text_contains: Some(text.into()), ..Default::default() };
+            let f = TicketFilter { text: Some(SearchQuery::parse(text).unwrap()), ..Default::default() };
             let s = &s;
             let root = &root;
             async move {
@@ -1252,7 +1253,7 @@ async fn searching_titles_customers_and_article_bodies() {
         // A customer's search looks only into what the customer is shown: the internal
         // note's words must not give ticket b away.
         let as_customer = |text: &str| TicketFilter {
-            text_contains: Some(text.into()),
+            text: Some(SearchQuery::parse(text).unwrap()),
             customer_scope: Some(("bob".into(), "ACME".into())),
             ..Default::default()
         };
@@ -1260,6 +1261,81 @@ async fn searching_titles_customers_and_article_bodies() {
         assert!(page.unwrap().items.is_empty(), "{engine:?}: an internal note");
         let page = s.list(&root, as_customer("disk"), TicketSort::default(), PageRequest::default()).await;
         assert_eq!(page.unwrap().items.len(), 1, "{engine:?}: the title stays searchable");
+    })
+    .await;
+}
+
+/// The index follows every write that changes what a ticket is found by, on every
+/// engine: a new title, articles moved by a merge, an attachment's name; and a rebuild
+/// brings back what was indexed by nobody, going on from where a stopped one was.
+#[tokio::test]
+async fn the_search_index_follows_writes_and_is_rebuilt() {
+    use sea_orm::ConnectionTrait;
+    with_each_engine(|engine, db| async move {
+        let s = service(&db);
+        let root = root(&db).await;
+        let found = |typed: &str| {
+            let f = TicketFilter { text: Some(SearchQuery::parse(typed).unwrap()), ..Default::default() };
+            let (s, root) = (&s, &root);
+            async move {
+                let page = s.list(root, f, TicketSort::default(), PageRequest::default()).await.unwrap();
+                let mut ids: Vec<TicketId> = page.items.iter().map(|t| t.id).collect();
+                ids.sort();
+                ids
+            }
+        };
+        let a = s.create(&root, ticket("Scanner offline", 2, 3, "ann")).await.unwrap();
+        let b = s.create(&root, ticket("Toner empty", 2, 3, "bob")).await.unwrap();
+        s.change(&root, a.id, TicketChange::Title("Plotter offline".into())).await.unwrap();
+        assert_eq!(found("plotter").await, vec![a.id], "{engine:?}: the new title");
+        assert!(found("scanner -subject:scanner").await.is_empty(), "{engine:?}: the old title is gone");
+        let mut note = NewArticle::note("Log", "see attached");
+        note.attachments = vec![NewAttachment::new("kernel-panic.txt", b"oops".to_vec())];
+        s.add_article(&root, b.id, note).await.unwrap();
+        assert_eq!(found("kernel panic").await, vec![b.id], "{engine:?}: an attachment's name");
+        assert_eq!(found("attachment:panic").await, vec![b.id], "{engine:?}");
+        s.merge(&root, b.id, a.id).await.unwrap();
+        assert_eq!(found("toner").await, vec![a.id, b.id], "{engine:?}: b's title, a's moved article");
+        assert_eq!(found("kernel").await, vec![a.id], "{engine:?}: the moved note");
+
+        // By relevance, the ticket that says it most comes first.
+        let c = s.create(&root, ticket("Router down", 2, 3, "cy")).await.unwrap();
+        for n in 0..3 {
+            s.add_article(&root, c.id, NewArticle::note("Router", format!("router reboot {n}"))).await.unwrap();
+        }
+        let d = s.create(&root, ticket("Router slow", 2, 3, "di")).await.unwrap();
+        let by_relevance = TicketSort { field: TicketSortField::Relevance, direction: SortDirection::Desc };
+        let f = TicketFilter { text: Some(SearchQuery::parse("router").unwrap()), ..Default::default() };
+        let page = s.list(&root, f, by_relevance, PageRequest::default()).await.unwrap();
+        let order: Vec<TicketId> = page.items.iter().map(|t| t.id).collect();
+        assert_eq!(order, vec![c.id, d.id], "{engine:?}");
+        let f = TicketFilter { text: Some(SearchQuery::parse("subject:router").unwrap()), ..Default::default() };
+        let page = s.list(&root, f, by_relevance, PageRequest::default()).await.unwrap();
+        assert_eq!(page.items.iter().map(|t| t.id).collect::<Vec<_>>(), vec![d.id, c.id], "{engine:?}: no words, newest change");
+
+        // Rows no goats wrote (an import, OTRS itself) are found once rebuilt.
+        db.connection().execute_unprepared("DELETE FROM goats_search_text").await.unwrap();
+        assert!(found("plotter").await.is_empty());
+        assert!(goats_sql::search::reindex::needs_reindex(&db).await.unwrap(), "{engine:?}");
+        // A run that stopped after ticket a goes on after it.
+        db.connection()
+            .execute_unprepared(&format!(
+                "INSERT INTO goats_setting (name, value, create_time) VALUES ('search.reindex.after', '{}', '2026-01-01 00:00:00')",
+                a.id
+            ))
+            .await
+            .unwrap();
+        let mut reports = Vec::new();
+        let done = db.reindex_search(false, |p| reports.push(p)).await.unwrap();
+        assert!(done.resumed && done.tickets_done == done.tickets_total, "{engine:?}: {done:?}");
+        assert_eq!(reports[0].tickets_done, 1, "{engine:?}: ticket a was done before");
+        assert!(found("plotter").await.is_empty(), "{engine:?}: a was not redone");
+        assert_eq!(found("merged").await, vec![b.id], "{engine:?}: b's merge note");
+        let done = db.reindex_search(true, |_| {}).await.unwrap();
+        assert!(!done.resumed && done.tickets_done == 4, "{engine:?}: {done:?}");
+        assert_eq!(found("plotter").await, vec![a.id], "{engine:?}");
+        assert_eq!(found("toner kernel").await, vec![a.id], "{engine:?}");
+        assert!(!goats_sql::search::reindex::needs_reindex(&db).await.unwrap(), "{engine:?}");
     })
     .await;
 }

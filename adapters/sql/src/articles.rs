@@ -128,6 +128,7 @@ impl Db {
             article_id
         };
         self.insert_files(txn, article_id, a, by).await?;
+        self.index_new(txn, &[], &[(article_id, ticket_id, a)]).await?;
         Ok(article_id)
     }
 
@@ -154,6 +155,8 @@ impl Db {
         for (&(_, a, by), &id) in articles.iter().zip(&ids) {
             self.insert_files(txn, id, a, by).await?;
         }
+        let indexed: Vec<_> = articles.iter().zip(&ids).map(|(&(ticket_id, a, _), &id)| (id, ticket_id, a)).collect();
+        self.index_new(txn, &[], &indexed).await?;
         Ok(ids)
     }
 

@@ -35,6 +35,7 @@ impl Write for Creation {
     async fn write(&self, db: &Db, txn: &DatabaseTransaction) -> Result<Self::Done, sea_orm::DbErr> {
         let created = db.now();
         let id = db.insert_ticket(txn, &self.draft, self.by, created).await?;
+        db.index_new(txn, &[(id, &self.draft)], &[]).await?;
         let article_id = db.insert_article(txn, id, &self.article, self.by).await?;
         db.write_history(txn, id, (self.history)(id, article_id), self.by).await?;
         if let Some(units) = self.article.time_unit {
@@ -83,6 +84,8 @@ impl Write for Creation {
         for part in in_powers_of_two(all) {
             let drafts: Vec<_> = part.iter().map(|c| (&c.draft, c.by)).collect();
             let tickets = db.insert_tickets(txn, &drafts, created).await?;
+            let indexed: Vec<_> = tickets.iter().zip(&drafts).map(|(&id, &(d, _))| (id, d)).collect();
+            db.index_new(txn, &indexed, &[]).await?;
             let articles: Vec<_> = part.iter().zip(&tickets).map(|(c, &ticket)| (ticket, &c.article, c.by)).collect();
             let articles = db.insert_articles(txn, &articles).await?;
             let mut history = Vec::new();
@@ -264,6 +267,9 @@ impl Db {
         for (c, &(_, article_id)) in part.iter().zip(ids) {
             self.insert_files(txn, article_id, &c.article, c.by).await?;
         }
+        let tickets: Vec<_> = part.iter().zip(ids).map(|(c, &(ticket_id, _))| (ticket_id, &c.draft)).collect();
+        let articles: Vec<_> = part.iter().zip(ids).map(|(c, &(t, a))| (a, t, &c.article)).collect();
+        self.index_new(txn, &tickets, &articles).await?;
         let mut versions = HashMap::new();
         for row in &written {
             let version = versions.entry(int(row, "ticket_id")?).or_insert(0);

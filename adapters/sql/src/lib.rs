@@ -30,6 +30,7 @@ mod queue_texts;
 mod row;
 mod schedule;
 pub mod schema;
+pub mod search;
 pub mod seed;
 mod services;
 mod shared_commit;

@@ -123,6 +123,9 @@ async fn apply_goats_migrations(db: &Db, from: i32) -> Result<(), SqlError> {
                 txn.execute_unprepared(&sql).await?;
             }
         }
+        for sql in schema::engine_statements(db.dialect, *version) {
+            txn.execute_unprepared(&sql).await?;
+        }
         txn.execute_raw(db.stmt(
             "INSERT INTO goats_schema_version (version, description, applied_at) VALUES (?, ?, ?)",
             [Value::from(*version), Value::from(description.to_string()), Value::from(db.now())],

@@ -3,10 +3,11 @@
 //! years of age, each with articles and OTRS's history rows.
 //!
 //! Rows are written in multi-row INSERTs with ids chosen up front, which is what makes
-//! 100,000 tickets quick; so seeding expects no other writer at the same time.
+//! 100,000 tickets quick; so seeding expects no other writer at the same time. Each
+//! batch is indexed for search in its own transaction, as goats' own writes are.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use goats_core::model::{ArticleId, NewAttachment};
+use goats_core::model::{ArticleId, NewAttachment, TicketId};
 use goats_core::password;
 use goats_core::ticket_number::TicketNumberConfig;
 use rand::rngs::StdRng;
@@ -346,6 +347,8 @@ pub async fn seed(
             insert_rows(db, &txn, "ticket_number_counter", "counter, counter_uid, create_time", "", "", counters)
                 .await?;
         }
+        let ids: Vec<TicketId> = (first_ticket..first_ticket + n as i64).collect();
+        db.index_tickets(&txn, &ids).await?;
         txn.commit().await?;
         report.articles += articles.len() as u64;
         report.attachments += files.len() as u64;

@@ -88,9 +88,9 @@ pub struct TicketFilter {
     pub lock: Option<Lock>,
     /// Case-insensitive substring of the title.
     pub title_contains: Option<String>,
-    /// The ticket number, or words in the title, the customer user or the body of any
-    /// article (case-insensitive); in a customer's list only the articles shown to them.
-    pub text_contains: Option<String>,
+    /// A full-text search (see [`crate::search`]) over the ticket's number, title and
+    /// customer, and its articles; in a customer's list only the articles shown to them.
+    pub text: Option<crate::search::SearchQuery>,
     /// Created at or after / before these instants.
     pub created_from: Option<DateTime<Utc>>,
     pub created_until: Option<DateTime<Utc>>,
@@ -124,6 +124,9 @@ pub enum TicketSortField {
     Created,
     Changed,
     PendingUntil,
+    /// How well the ticket answers the list's search, best first (descending); without
+    /// words to search for, the most recently changed first.
+    Relevance,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

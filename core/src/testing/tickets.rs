@@ -6,6 +6,7 @@ use crate::error::{DomainError, DomainResult};
 use crate::history::{HistoryEntry, HistoryRecord, HistoryType};
 use crate::model::*;
 use crate::ports::*;
+use crate::search::{MAX_INDEXED_CHARS, Pattern, SearchField, SearchQuery, field_contains, index_text};
 use crate::tickets::{Applied, Column, Precondition, TicketEdit};
 
 impl State {
@@ -202,19 +203,75 @@ fn write_column(d: &mut TicketDraft, c: Column) {
     }
 }
 
-fn matches(t: &Ticket, f: &TicketFilter, articles: &[Article], fields: &[(TicketId, DynamicFieldValue)]) -> bool {
-    let has_text = |needle: &str| {
-        let exact = needle.trim();
-        let needle = needle.to_lowercase();
-        t.number == exact
-            || t.title.to_lowercase().contains(&needle)
-            || t.customer_user_id.as_ref().is_some_and(|c| c.to_lowercase().contains(&needle))
-            || articles.iter().any(|a| {
-                a.ticket_id == t.id
-                    && (f.customer_scope.is_none() || a.visible_for_customer)
-                    && a.body.to_lowercase().contains(&needle)
-            })
+/// A ticket's documents as the SQL stores index them: its own fields, then each article
+/// (only those a customer may see when `customer_only`), as folded words.
+fn search_docs(s: &State, t: &Ticket, customer_only: bool) -> Vec<Vec<String>> {
+    let customer = s.customers.iter().find(|c| Some(&c.0.login) == t.customer_user_id.as_ref());
+    let name = customer.map(|c| format!("{} {}", c.0.first_name, c.0.last_name));
+    let own =
+        [Some(t.number.as_str()), Some(t.title.as_str()), t.customer_user_id.as_deref(), t.customer_id.as_deref()];
+    let own: Vec<&str> = own.into_iter().flatten().chain(name.as_deref()).collect();
+    let articles = s.articles.iter().filter(|a| a.ticket_id == t.id && (!customer_only || a.visible_for_customer));
+    let article_texts = articles.map(|a| {
+        let headers = [a.from.as_deref(), a.to.as_deref(), a.cc.as_deref(), a.subject.as_deref()];
+        let files = s.attachments.iter().filter(|f| f.0.article_id == a.id).map(|f| f.0.filename.as_str());
+        headers.into_iter().flatten().chain([a.body.as_str()]).chain(files).collect::<Vec<&str>>()
+    });
+    std::iter::once(own)
+        .chain(article_texts)
+        .map(|texts| {
+            index_text(texts, MAX_INDEXED_CHARS).split(' ').filter(|w| !w.is_empty()).map(String::from).collect()
+        })
+        .filter(|d: &Vec<String>| !d.is_empty())
+        .collect()
+}
+
+/// How many of the ticket's documents answer each word of the search, summed: the
+/// in-memory stand-in for an engine's ranking.
+fn relevance(s: &State, t: &Ticket, q: &SearchQuery, customer_only: bool) -> usize {
+    let docs = search_docs(s, t, customer_only);
+    q.patterns(false).map(|p| docs.iter().filter(|d| p.found_in(d)).count()).sum()
+}
+
+/// Whether the ticket answers a search, read the way the SQL stores index it: every
+/// pattern in one of its documents (its fields, or an article a customer may see when
+/// `customer_only`), no excluded one in any, every field condition holding.
+fn answers(s: &State, t: &Ticket, q: &SearchQuery, customer_only: bool) -> bool {
+    let articles: Vec<&Article> =
+        s.articles.iter().filter(|a| a.ticket_id == t.id && (!customer_only || a.visible_for_customer)).collect();
+    let files = |a: &Article| -> Vec<&str> {
+        s.attachments.iter().filter(|f| f.0.article_id == a.id).map(|f| f.0.filename.as_str()).collect()
     };
+    let docs = search_docs(s, t, customer_only);
+    let found = |p: &Pattern| docs.iter().any(|d| p.found_in(d));
+    let owner = s.agents.iter().find(|a| a.0.id == t.owner_id).map_or("", |a| a.0.login.as_str());
+    let field_holds = |field: SearchField, value: &str| {
+        let in_articles = |text: &dyn Fn(&Article) -> Option<&str>| {
+            articles.iter().any(|a| text(a).is_some_and(|x| field_contains(x, value)))
+        };
+        match field {
+            SearchField::Number => field_contains(&t.number, value),
+            SearchField::Title => field_contains(&t.title, value),
+            SearchField::Customer => [&t.customer_user_id, &t.customer_id]
+                .into_iter()
+                .any(|c| c.as_deref().is_some_and(|c| field_contains(c, value))),
+            SearchField::From => in_articles(&|a| a.from.as_deref()),
+            SearchField::To => in_articles(&|a| a.to.as_deref()),
+            SearchField::Subject => in_articles(&|a| a.subject.as_deref()),
+            SearchField::Body => in_articles(&|a| Some(a.body.as_str())),
+            SearchField::Attachment => articles.iter().any(|a| files(a).iter().any(|f| field_contains(f, value))),
+            SearchField::Queue => field_contains(&t.queue, value),
+            SearchField::State => field_contains(&t.state, value),
+            SearchField::Owner => field_contains(owner, value),
+        }
+    };
+    q.patterns(false).all(found)
+        && !q.patterns(true).any(found)
+        && q.fields().all(|(negated, field, value)| field_holds(field, value) != negated)
+}
+
+fn matches(s: &State, t: &Ticket, f: &TicketFilter) -> bool {
+    let fields = &s.dynamic_fields;
     fn any<T: PartialEq>(set: &[T], v: &T) -> bool {
         set.is_empty() || set.contains(v)
     }
@@ -237,7 +294,7 @@ fn matches(t: &Ticket, f: &TicketFilter, articles: &[Article], fields: &[(Ticket
             .as_ref()
             .is_none_or(|(login, company)| crate::permission::customer_can_see(t, login, company))
         && f.title_contains.as_ref().is_none_or(|s| t.title.to_lowercase().contains(&s.to_lowercase()))
-        && f.text_contains.as_deref().is_none_or(has_text)
+        && f.text.as_ref().is_none_or(|q| answers(s, t, q, f.customer_scope.is_some()))
         && f.fields.iter().all(|c| {
             fields.iter().any(|(ticket, v)| *ticket == t.id && v.field_id == c.field_id && c.test.passes(&v.value))
         })
@@ -509,12 +566,8 @@ impl MemoryStore {
                 e > 0 && e <= at.timestamp()
             })
         };
-        let mut all: Vec<Ticket> = s
-            .tickets
-            .iter()
-            .filter_map(|t| s.ticket(t.1))
-            .filter(|t| matches(t, filter, &s.articles, &s.dynamic_fields) && escalated(t))
-            .collect();
+        let mut all: Vec<Ticket> =
+            s.tickets.iter().filter_map(|t| s.ticket(t.1)).filter(|t| matches(&s, t, filter) && escalated(t)).collect();
         all.sort_by(|a, b| {
             let o = match sort.field {
                 TicketSortField::Number => a.number.cmp(&b.number),
@@ -526,6 +579,13 @@ impl MemoryStore {
                 TicketSortField::Created => a.created.cmp(&b.created),
                 TicketSortField::Changed => a.changed.cmp(&b.changed),
                 TicketSortField::PendingUntil => a.until_time.cmp(&b.until_time),
+                TicketSortField::Relevance => match &filter.text {
+                    Some(q) => {
+                        let customer_only = filter.customer_scope.is_some();
+                        relevance(&s, a, q, customer_only).cmp(&relevance(&s, b, q, customer_only))
+                    }
+                    None => a.changed.cmp(&b.changed),
+                },
             }
             .then(a.id.cmp(&b.id));
             if sort.direction == SortDirection::Desc { o.reverse() } else { o }

@@ -528,7 +528,7 @@ async fn ticket_search(state: &AppState, uri: &Uri, addr: &ClientAddr, body: Bod
         },
         // OTRS titles take `%` wildcards; goats matches the text between them.
         title_contains: p.str("Title").map(|t| t.trim_matches('%').replace('%', "")),
-        text_contains: None,
+        text: None,
         escalated_by: None,
         type_ids: resolve_all(state, &p, "Types", "TypeIDs", Field::Type).await?,
         created_from: otrs_time(OP, &p, "TicketCreateTimeNewerDate")?,

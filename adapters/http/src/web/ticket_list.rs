@@ -5,8 +5,10 @@ use std::collections::HashMap;
 
 use askama::Template;
 use chrono::{Duration, Utc};
+use goats_core::DomainResult;
 use goats_core::model::*;
 use goats_core::permission::Permission;
+use goats_core::search::SearchQuery;
 use poem::web::Query;
 use poem::{Request, Response, handler};
 use serde::Deserialize;
@@ -66,7 +68,7 @@ const SORTS: [(&str, TicketSortField); 9] = [
 ];
 
 impl ListQuery {
-    pub fn filter(&self) -> TicketFilter {
+    pub fn filter(&self) -> DomainResult<TicketFilter> {
         let ids = |s: &str| s.trim().parse::<i32>().ok().into_iter().collect::<Vec<_>>();
         let mut f = TicketFilter {
             queue_ids: ids(&self.queue),
@@ -97,11 +99,9 @@ impl ListQuery {
         {
             f.created_from = Some(Utc::now() - Duration::days(days));
         }
-        let q = self.q.trim();
-        if !q.is_empty() {
-            f.text_contains = Some(q.to_string());
-        }
-        f
+        let q = SearchQuery::parse(&self.q)?;
+        f.text = (!q.is_empty()).then_some(q);
+        Ok(f)
     }
 
     /// The dynamic field condition asked for, when both its field and its value are.
@@ -215,7 +215,7 @@ pub async fn page(req: &Request, desk: Desk, Query(query): Query<ListQuery>) -> 
     {
         return Ok(super::zoom::go_to(&desk, id));
     }
-    let mut filter = query.filter();
+    let mut filter = query.filter().map_err(|e| fail(e).beside("q"))?;
     if let Some((field, value)) = query.field_condition() {
         filter.fields.push(tickets.field_filter(field, value).await.map_err(|e| fail(e).beside("value"))?);
     }

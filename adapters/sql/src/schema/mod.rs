@@ -24,7 +24,16 @@ pub const GOATS_MIGRATIONS: &[(i32, &str, &str)] = &[
     (8, "customer portal sessions", include_str!("../../../../schema/goats/v8.schema")),
     (9, "queues customers may choose", include_str!("../../../../schema/goats/v9.schema")),
     (10, "notification delivery log", include_str!("../../../../schema/goats/v10.schema")),
+    (11, "full-text search index", include_str!("../../../../schema/goats/v11.schema")),
 ];
+
+/// Statements of a migration that its schema file cannot describe, in the dialect's DDL.
+pub fn engine_statements(d: crate::Dialect, version: i32) -> Vec<String> {
+    match version {
+        11 => crate::search::engine::create_statements(d),
+        _ => Vec::new(),
+    }
+}
 
 /// The newest goats schema version this build knows.
 pub fn current_version() -> i32 {

@@ -4,7 +4,7 @@ use goats_core::DomainResult;
 use goats_core::model::*;
 use sea_orm::{ConnectionTrait, QueryResult, Value};
 
-use crate::connection::Db;
+use crate::connection::{Db, Dialect};
 use crate::error::to_domain;
 use crate::row::{Decoded, db_now, int, opt_int, opt_text, text, time};
 
@@ -80,7 +80,7 @@ pub(crate) fn ticket_from(r: &QueryResult) -> Decoded<Ticket> {
 
 /// `WHERE` conditions for a filter, with their values in placeholder order. State
 /// types must already be resolved to state ids (`list` does so).
-pub(super) fn filter_sql(f: &TicketFilter) -> (String, Vec<Value>) {
+pub(super) fn filter_sql(d: Dialect, f: &TicketFilter) -> (String, Vec<Value>) {
     let mut conds: Vec<String> = Vec::new();
     let mut values: Vec<Value> = Vec::new();
     let mut any_of = |column: &str, items: Vec<Value>| {
@@ -131,17 +131,8 @@ pub(super) fn filter_sql(f: &TicketFilter) -> (String, Vec<Value>) {
         conds.push("LOWER(t.title) LIKE ? ESCAPE '!'".into());
         values.push(like(term));
     }
-    // Searching article bodies reads them all: it is meant for a search, not a queue view.
-    // A customer's search looks only into the articles shown to them: an internal note
-    // must not give its ticket away by matching.
-    if let Some(term) = f.text_contains.as_deref().filter(|t| !t.is_empty()) {
-        let shown = if f.customer_scope.is_some() { " AND a.is_visible_for_customer = 1" } else { "" };
-        conds.push(format!(
-            "(t.tn = ? OR LOWER(t.title) LIKE ? ESCAPE '!' OR LOWER(t.customer_user_id) LIKE ? ESCAPE '!' OR EXISTS \
-             (SELECT 1 FROM article a JOIN article_data_mime m ON m.article_id = a.id \
-             WHERE a.ticket_id = t.id{shown} AND LOWER(m.a_body) LIKE ? ESCAPE '!'))"
-        ));
-        values.extend([term.trim().into(), like(term), like(term), like(term)]);
+    if let Some(query) = &f.text {
+        crate::search::search_conditions(d, query, f.customer_scope.is_some(), &mut conds, &mut values);
     }
     for field in &f.fields {
         let (test, tested) = field_test_sql(&field.test);
@@ -188,7 +179,7 @@ fn field_test_sql(test: &FieldTest) -> (String, Vec<Value>) {
 /// `ORDER BY` for a sort, with the id breaking ties so pages never overlap. Names and
 /// titles sort without regard to case on every engine (MariaDB's collation would, SQLite's
 /// and PostgreSQL's C collation would not), so "alpha" comes before "Bravo" everywhere.
-pub(super) fn order_sql(sort: TicketSort) -> String {
+pub(super) fn order_sql(sort: TicketSort, ranked: bool) -> String {
     let column = match sort.field {
         TicketSortField::Number => "t.tn",
         TicketSortField::Title => "LOWER(t.title)",
@@ -199,6 +190,9 @@ pub(super) fn order_sql(sort: TicketSort) -> String {
         TicketSortField::Created => "t.create_time",
         TicketSortField::Changed => "t.change_time",
         TicketSortField::PendingUntil => "t.until_time",
+        // With a search, `page` joins the scores as `r`; without, the newest change.
+        TicketSortField::Relevance if ranked => "r.score",
+        TicketSortField::Relevance => "t.change_time",
     };
     let dir = match sort.direction {
         SortDirection::Asc => "ASC",

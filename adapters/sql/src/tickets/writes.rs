@@ -57,6 +57,10 @@ impl Db {
     /// that lock, so of two writers expecting one version the second reads the first's
     /// history and gives up; then the history rows.
     pub(super) async fn apply_edit(&self, id: TicketId, edit: TicketEdit, by: UserId) -> DomainResult<Applied> {
+        let searched_fields_change = edit
+            .columns
+            .iter()
+            .any(|c| matches!(c, Column::Title(_) | Column::CustomerId(_) | Column::CustomerUser(_)));
         let (mut sql, mut values) = update_sql(edit.columns, id, by, self.now());
         if let Precondition::Columns(g) = &edit.precondition {
             sql.push_str(" AND ticket_state_id = ? AND until_time = ? AND ticket_lock_id = ?");
@@ -89,6 +93,9 @@ impl Db {
             if !expected.contains(&version) {
                 return Ok(Applied::Stale);
             }
+        }
+        if searched_fields_change {
+            self.reindex_ticket_fields(&txn, &[id]).await.map_err(to_domain)?;
         }
         let mut history = edit.history;
         history.extend(self.write_field_values(&txn, id, &edit.fields).await?);

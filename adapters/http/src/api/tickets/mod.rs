@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use goats_core::model::{self, *};
+use goats_core::search::SearchQuery;
 use goats_core::tickets::CustomerWords;
 use goats_core::tickets::Precondition;
 use poem_openapi::param::{Header, Path, Query};
@@ -93,7 +94,7 @@ impl TicketApi {
             type_ids: type_id.0,
             lock: lock.0.map(Into::into),
             title_contains: title.0,
-            text_contains: text.0,
+            text: text.0.as_deref().map(SearchQuery::parse).transpose()?.filter(|q| !q.is_empty()),
             created_from: created_from.0,
             created_until: created_until.0,
             changed_from: changed_from.0,

@@ -3,6 +3,7 @@
 
 use askama::Template;
 use goats_core::model::*;
+use goats_core::search::SearchQuery;
 use goats_core::tickets::CustomerWords;
 use poem::http::StatusCode;
 use poem::web::{Path, Query};
@@ -124,10 +125,11 @@ pub async fn list(visit: Visit, Query(q): Query<ListQuery>) -> Result<Response, 
         Some("changed") => ("changed", TicketSort { field: TicketSortField::Changed, direction: SortDirection::Desc }),
         _ => ("newest", TicketSort { field: TicketSortField::Created, direction: SortDirection::Desc }),
     };
+    let search = SearchQuery::parse(&words).map_err(|e| visit.failed(e))?;
     let (login, company) = visit.scope();
     let mut filter = TicketFilter {
         state_types: shown.state_types(),
-        text_contains: Some(words.clone()).filter(|w| !w.is_empty()),
+        text: Some(search).filter(|q| !q.is_empty()),
         ..TicketFilter::default()
     };
     match whose {

@@ -1,0 +1,92 @@
+//! A search as `WHERE` conditions on `ticket t`. Each word, phrase or prefix is its own
+//! look into the index (`t.id IN …`), so the words of one search may stand in different
+//! articles of a ticket, as agents expect; fields are compared with `LIKE` on their
+//! columns, as typed.
+
+use goats_core::search::{SearchField, SearchQuery};
+use sea_orm::Value;
+
+use super::engine;
+use crate::connection::Dialect;
+
+/// Appends the conditions of `query` and their values. `customer`: only what a customer
+/// is shown counts (a word in an internal note must not give its ticket away).
+pub(crate) fn search_conditions(
+    d: Dialect,
+    query: &SearchQuery,
+    customer: bool,
+    conds: &mut Vec<String>,
+    values: &mut Vec<Value>,
+) {
+    let shown_doc = if customer { " AND d.customer_visible = 1" } else { "" };
+    for negated in [false, true] {
+        for pattern in query.patterns(negated) {
+            let not = if negated { "NOT " } else { "" };
+            conds.push(format!(
+                "t.id {not}IN (SELECT d.ticket_id FROM goats_search_text d WHERE {}{shown_doc})",
+                engine::matches(d, "d")
+            ));
+            values.push(engine::pattern_query(d, pattern).into());
+        }
+    }
+    let shown_article = if customer { " AND a.is_visible_for_customer = 1" } else { "" };
+    for (negated, field, value) in query.fields() {
+        let escaped = value.to_lowercase().replace('!', "!!").replace('%', "!%").replace('_', "!_");
+        let like = || Value::from(format!("%{escaped}%"));
+        let mime = |column: &str| {
+            format!(
+                "EXISTS (SELECT 1 FROM article a JOIN article_data_mime m ON m.article_id = a.id \
+                 WHERE a.ticket_id = t.id{shown_article} AND LOWER(m.{column}) LIKE ? ESCAPE '!')"
+            )
+        };
+        let cond = match field {
+            SearchField::Number => "LOWER(t.tn) LIKE ? ESCAPE '!'".to_string(),
+            SearchField::Title => "LOWER(COALESCE(t.title, '')) LIKE ? ESCAPE '!'".into(),
+            SearchField::Customer => "(LOWER(COALESCE(t.customer_user_id, '')) LIKE ? ESCAPE '!' \
+                 OR LOWER(COALESCE(t.customer_id, '')) LIKE ? ESCAPE '!')"
+                .into(),
+            SearchField::From => mime("a_from"),
+            SearchField::To => mime("a_to"),
+            SearchField::Subject => mime("a_subject"),
+            SearchField::Body => mime("a_body"),
+            SearchField::Attachment => format!(
+                "EXISTS (SELECT 1 FROM article a JOIN article_data_mime_attachment f ON f.article_id = a.id \
+                 WHERE a.ticket_id = t.id{shown_article} AND LOWER(f.filename) LIKE ? ESCAPE '!')"
+            ),
+            SearchField::Queue => "t.queue_id IN (SELECT id FROM queue WHERE LOWER(name) LIKE ? ESCAPE '!')".into(),
+            SearchField::State => {
+                "t.ticket_state_id IN (SELECT id FROM ticket_state WHERE LOWER(name) LIKE ? ESCAPE '!')".into()
+            }
+            SearchField::Owner => "t.user_id IN (SELECT id FROM users WHERE LOWER(login) LIKE ? ESCAPE '!')".into(),
+        };
+        values.push(like());
+        if field == SearchField::Customer {
+            values.push(like());
+        }
+        conds.push(if negated { format!("NOT ({cond})") } else { cond });
+    }
+}
+
+/// For a list by relevance: a join giving each ticket that answers any word of the
+/// search its summed score (`r.score`), with the join's values; `None` without words.
+pub(crate) fn relevance_join(d: Dialect, query: &SearchQuery, customer: bool) -> Option<(String, Vec<Value>)> {
+    let patterns: Vec<_> = query.patterns(false).collect();
+    if patterns.is_empty() {
+        return None;
+    }
+    let any = engine::any_query(d, &patterns);
+    let shown = if customer { " AND customer_visible = 1" } else { "" };
+    let matched = engine::matches(d, "goats_search_text");
+    // Scored first, summed after: FTS5 ranks only outside an aggregate.
+    let sql = format!(
+        " JOIN (SELECT ticket_id, SUM(s) AS score FROM (SELECT ticket_id, {} AS s FROM goats_search_text \
+         WHERE {matched}{shown}{}) scored GROUP BY ticket_id) r ON r.ticket_id = t.id",
+        engine::score(d),
+        engine::scored_rows_end(d)
+    );
+    let values = match d {
+        Dialect::Sqlite => vec![any.into()],
+        Dialect::Postgres | Dialect::MySql => vec![any.clone().into(), any.into()],
+    };
+    Some((sql, values))
+}
