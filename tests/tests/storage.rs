@@ -1309,6 +1309,11 @@ async fn the_search_index_follows_writes_and_is_rebuilt() {
         let page = s.list(&root, f, by_relevance, PageRequest::default()).await.unwrap();
         let order: Vec<TicketId> = page.items.iter().map(|t| t.id).collect();
         assert_eq!(order, vec![c.id, d.id], "{engine:?}");
+        // The passage comes from each ticket's first article with the word.
+        let reboot = SearchQuery::parse("reboot").unwrap();
+        let passages = db.search_passages(&[c.id, d.id], &reboot, false).await.unwrap();
+        assert_eq!(passages, vec![(c.id, "Router\nrouter reboot 0".to_string())], "{engine:?}");
+        assert!(db.search_passages(&[c.id], &reboot, true).await.unwrap().is_empty(), "{engine:?}: internal notes");
         let f = TicketFilter { text: Some(SearchQuery::parse("subject:router").unwrap()), ..Default::default() };
         let page = s.list(&root, f, by_relevance, PageRequest::default()).await.unwrap();
         assert_eq!(page.items.iter().map(|t| t.id).collect::<Vec<_>>(), vec![d.id, c.id], "{engine:?}: no words, newest change");

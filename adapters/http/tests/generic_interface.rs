@@ -362,15 +362,16 @@ async fn ticket_search_by_dynamic_fields() {
     ]);
     let creds = json!({"UserLogin": "root@localhost", "Password": "root-password"});
     let mut ids = Vec::new();
-    for (severity, callback, contract) in [
+    for (tray, (severity, callback, contract)) in (1..).zip([
         ("high", "2026-12-04 09:30:00", "C-77"),
         ("low", "2026-12-05 09:30:00", "Gold C-78"),
         ("high", "2026-12-06 09:30:00", "C-79"),
-    ] {
+    ]) {
         let mut create = creds.clone();
         create["Ticket"] =
             json!({"Title": "Fields", "Queue": "Raw", "State": "new", "Priority": "3 normal", "CustomerUser": "x"});
-        create["Article"] = json!({"Subject": "s", "Body": "b", "ContentType": "text/plain"});
+        let body = format!("Paper jam in tray {tray}");
+        create["Article"] = json!({"Subject": "s", "Body": body, "ContentType": "text/plain"});
         create["DynamicField"] = json!([
             {"Name": "Severity", "Value": severity},
             {"Name": "Callback", "Value": callback},
@@ -404,13 +405,17 @@ async fn ticket_search_by_dynamic_fields() {
     }});
     assert_eq!(search(between).await, json!({"TicketID": [ids[1], ids[2]]}));
     assert_eq!(search(json!({"DynamicField_Contract": {"Equals": "C-1"}})).await, json!({}));
+    // Fulltext in goats' search language: all words, phrases, exclusions.
+    assert_eq!(search(json!({"Fulltext": "TRAY jam 2"})).await, json!({"TicketID": [ids[1]]}));
+    assert_eq!(search(json!({"Fulltext": "jam -\"tray 2\""})).await, json!({"TicketID": [ids[0], ids[2]]}));
+    assert_eq!(search(json!({"Fulltext": "stapler"})).await, json!({}));
 
     for (conditions, says) in [
         (json!({"DynamicField_Colour": {"Equals": "red"}}), "no ticket field is named `Colour`"),
         (json!({"DynamicField_Severity": {"Like": "h*", "Near": "x"}}), "DynamicField_Severity->Near"),
         (json!({"DynamicField_Contract": {"GreaterThan": "C-1"}}), "only dates and times can be compared"),
         (json!({"DynamicField_Severity": "high"}), "DynamicField_Severity parameter is invalid"),
-        (json!({"Fulltext": "printer"}), "Fulltext is not supported by goats yet"),
+        (json!({"ContentSearch": "OR"}), "ContentSearch is not supported by goats yet"),
     ] {
         let r = search(conditions.clone()).await;
         assert_eq!(error_code(&r), "TicketSearch.InvalidParameter", "{conditions}: {r}");

@@ -734,6 +734,34 @@ async fn the_search_box_finds_words_in_article_bodies_and_customers() {
     assert!(text(b.get("/tickets?q=nowhere").await).await.contains("0 tickets"));
 }
 
+/// A search's results come best first and show where the words stand, marked and
+/// escaped; a search too long to run is refused beside the box.
+#[tokio::test]
+async fn search_results_show_the_passage_with_the_words_marked() {
+    let w = world().await;
+    let root = w.login("root@localhost", "root-password").await;
+    let id = w.create_ticket(&root, 2).await["id"].as_i64().unwrap();
+    let note = serde_json::json!({"subject": "Log", "body": "The <script>alert(1)</script> printer reports E-4711 since Monday."});
+    let r = w
+        .cli
+        .post(format!("/api/v1/tickets/{id}/articles"))
+        .header("Authorization", format!("Bearer {root}"))
+        .body_json(&note)
+        .send()
+        .await;
+    r.assert_status(StatusCode::CREATED);
+    let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let page = text(b.get("/tickets?q=PRINTER+%22e+4711%22").await).await;
+    assert!(page.contains("1 ticket"), "{page}");
+    assert!(page.contains("<mark>printer</mark> reports <mark>E</mark>-<mark>4711</mark>"), "{page}");
+    assert!(page.contains("&#60;script&#62;") && !page.contains("<script>alert"), "escaped: {page}");
+    assert!(page.contains("aria-current=\"true\""), "best matches first, as the default");
+    let many = vec!["w"; 30].join("+");
+    let r = b.get(&format!("/tickets?q={many}")).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(r).await.contains("at most 24"));
+}
+
 /// A mail article's original message downloads as `message/rfc822`, never shown in
 /// place; an article without one, or on a ticket the agent cannot read, is not found.
 #[tokio::test]

@@ -141,6 +141,15 @@ pub trait TicketRepository: Send + Sync {
     ) -> DomainResult<bool>;
     /// How many tickets each queue holds in each state.
     async fn count_by_queue_and_state(&self) -> DomainResult<Vec<(QueueId, StateId, u64)>>;
+    /// For tickets a search listed: the subject and body of each one's first article
+    /// (of those shown to customers, when `customer_only`) holding a word of the search,
+    /// for the passage the results show. Tickets found by their own fields only have none.
+    async fn search_passages(
+        &self,
+        tickets: &[TicketId],
+        query: &crate::search::SearchQuery,
+        customer_only: bool,
+    ) -> DomainResult<Vec<(TicketId, String)>>;
 }
 
 #[async_trait]

@@ -476,6 +476,30 @@ impl TicketRepository for MemoryStore {
         Ok(true)
     }
 
+    async fn search_passages(
+        &self,
+        tickets: &[TicketId],
+        query: &SearchQuery,
+        customer_only: bool,
+    ) -> DomainResult<Vec<(TicketId, String)>> {
+        let s = self.lock();
+        let mut found = Vec::new();
+        for &id in tickets {
+            let first =
+                s.articles.iter().filter(|a| a.ticket_id == id && (!customer_only || a.visible_for_customer)).find(
+                    |a| {
+                        let text = format!("{} {}", a.subject.as_deref().unwrap_or_default(), a.body);
+                        let words: Vec<String> = crate::search::words(&text).collect();
+                        query.patterns(false).any(|p| p.found_in(&words))
+                    },
+                );
+            if let Some(a) = first {
+                found.push((id, format!("{}\n{}", a.subject.as_deref().unwrap_or_default(), a.body)));
+            }
+        }
+        Ok(found)
+    }
+
     async fn count_by_queue_and_state(&self) -> DomainResult<Vec<(QueueId, StateId, u64)>> {
         let mut counts: Vec<(QueueId, StateId, u64)> = Vec::new();
         for (draft, ..) in &self.lock().tickets {

@@ -1,11 +1,13 @@
 //! Reading tickets for agents: one ticket, its page, lists and counts, kept briefly in
 //! the read cache when the service has one.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::error::{DomainError, DomainResult};
 use crate::model::*;
 use crate::permission::{AgentPermissions, Permission};
+use crate::search::{SearchQuery, Snippet};
 
 use super::TicketService;
 
@@ -191,6 +193,23 @@ impl TicketService {
         let unrestricted = filter.queue_ids.is_empty() && queues.len() == all_queues.len();
         let filter = TicketFilter { queue_ids: if unrestricted { Vec::new() } else { queues }, ..filter };
         self.page_of(filter, sort, page).await
+    }
+
+    /// The passages shown under a search's results, by ticket: around the first word of
+    /// the search in each ticket's first article that has one. Only tickets in queues the
+    /// actor may read are looked into.
+    pub async fn search_passages(
+        &self,
+        actor: &AgentPermissions,
+        listed: &[Ticket],
+        query: &SearchQuery,
+    ) -> DomainResult<HashMap<TicketId, Snippet>> {
+        let readable = actor.groups_with(Permission::Ro);
+        let queues = self.ports.lookups.queues().await?;
+        let may_read = |t: &&Ticket| queues.iter().any(|q| q.id == t.queue_id && readable.contains(&q.group_id));
+        let ids: Vec<TicketId> = listed.iter().filter(may_read).map(|t| t.id).collect();
+        let texts = self.ports.tickets.search_passages(&ids, query, false).await?;
+        Ok(texts.into_iter().filter_map(|(id, text)| query.snippet(&text).map(|s| (id, s))).collect())
     }
 
     /// Ticket counts per queue and state, over the queues the actor may read.

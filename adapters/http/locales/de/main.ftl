@@ -5,7 +5,7 @@ nav-label = Hauptmenü
 nav-dashboard = Übersicht
 nav-tickets = Tickets
 search-label = Tickets suchen
-search-placeholder = Nummer, Titel…
+search-placeholder = Wörter, "eine Phrase", -Wort…
 pref-theme = Darstellung
 pref-language = Sprache
 theme-system = Wie das System
@@ -61,6 +61,8 @@ dashboard-count = Tickets
 
 tickets-title = Tickets
 tickets-none = Keine Tickets.
+tickets-best-first = Beste Treffer zuerst
+tickets-search-help = Alle Wörter müssen vorkommen, in beliebiger Reihenfolge. "Papier Stau" findet die Phrase, druck* Wörter, die so beginnen, -spam schließt Tickets aus; subject:, from:, to:, body:, title:, customer:, queue:, state:, owner:, number: und attachment: suchen in einem Feld.
 tickets-count = { $n ->
     [one] { $n } Ticket
    *[other] { $n } Tickets

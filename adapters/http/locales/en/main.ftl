@@ -5,7 +5,7 @@ nav-label = Main
 nav-dashboard = Dashboard
 nav-tickets = Tickets
 search-label = Search tickets
-search-placeholder = Number, title…
+search-placeholder = Words, "a phrase", -word…
 pref-theme = Theme
 pref-language = Language
 theme-system = As the system
@@ -61,6 +61,8 @@ dashboard-count = Tickets
 
 tickets-title = Tickets
 tickets-none = No tickets.
+tickets-best-first = Best matches first
+tickets-search-help = All words must match, in any order. "paper jam" finds the phrase, print* words beginning so, -spam leaves tickets out; subject:, from:, to:, body:, title:, customer:, queue:, state:, owner:, number: and attachment: look into one field.
 tickets-count = { $n ->
     [one] { $n } ticket
    *[other] { $n } tickets

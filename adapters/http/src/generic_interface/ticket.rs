@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use goats_core::DomainError;
 use goats_core::model::*;
 use goats_core::permission::AgentPermissions;
+use goats_core::search::SearchQuery;
 use goats_core::tickets::{FieldOperator, Precondition, TicketChange};
 use poem::http::Uri;
 use poem::web::{Data, Json, Path};
@@ -412,10 +413,9 @@ async fn resolve_all(
 /// OTRS search parameters goats does not evaluate yet. A search that names one is
 /// refused: answering it without the condition would list tickets the script did not
 /// ask for.
-const SEARCH_NOT_YET: [&str; 27] = [
+const SEARCH_NOT_YET: [&str; 26] = [
     "TicketNumber",
     "TicketID",
-    "Fulltext",
     "ContentSearch",
     "From",
     "To",
@@ -528,7 +528,14 @@ async fn ticket_search(state: &AppState, uri: &Uri, addr: &ClientAddr, body: Bod
         },
         // OTRS titles take `%` wildcards; goats matches the text between them.
         title_contains: p.str("Title").map(|t| t.trim_matches('%').replace('%', "")),
-        text: None,
+        // OTRS's full-text search, in goats' search language (its words must all match,
+        // as OTRS's do).
+        text: p
+            .str("Fulltext")
+            .map(|typed| SearchQuery::parse(&typed))
+            .transpose()
+            .map_err(|_| GiError::invalid(OP, "Fulltext"))?
+            .filter(|q| !q.is_empty()),
         escalated_by: None,
         type_ids: resolve_all(state, &p, "Types", "TypeIDs", Field::Type).await?,
         created_from: otrs_time(OP, &p, "TicketCreateTimeNewerDate")?,

@@ -8,7 +8,7 @@ use chrono::{Duration, Utc};
 use goats_core::DomainResult;
 use goats_core::model::*;
 use goats_core::permission::Permission;
-use goats_core::search::SearchQuery;
+use goats_core::search::{SearchQuery, Snippet};
 use poem::web::Query;
 use poem::{Request, Response, handler};
 use serde::Deserialize;
@@ -55,7 +55,7 @@ pub struct ListQuery {
 }
 
 /// The sortable columns, by the key the query string uses.
-const SORTS: [(&str, TicketSortField); 9] = [
+const SORTS: [(&str, TicketSortField); 10] = [
     ("number", TicketSortField::Number),
     ("title", TicketSortField::Title),
     ("queue", TicketSortField::Queue),
@@ -65,6 +65,7 @@ const SORTS: [(&str, TicketSortField); 9] = [
     ("created", TicketSortField::Created),
     ("changed", TicketSortField::Changed),
     ("pending", TicketSortField::PendingUntil),
+    ("relevance", TicketSortField::Relevance),
 ];
 
 impl ListQuery {
@@ -110,8 +111,14 @@ impl ListQuery {
         (!field.is_empty() && !value.is_empty()).then_some((field, value))
     }
 
+    /// A search lists the best matches first unless a column is chosen.
+    pub fn searching(&self) -> bool {
+        !self.q.trim().is_empty()
+    }
+
     pub fn sort(&self) -> TicketSort {
-        let field = SORTS.iter().find(|(k, _)| *k == self.sort).map_or(TicketSortField::Created, |(_, f)| *f);
+        let default = if self.searching() { TicketSortField::Relevance } else { TicketSortField::Created };
+        let field = SORTS.iter().find(|(k, _)| *k == self.sort).map_or(default, |(_, f)| *f);
         let direction = if self.dir == "asc" { SortDirection::Asc } else { SortDirection::Desc };
         TicketSort { field, direction }
     }
@@ -154,9 +161,15 @@ impl ListQuery {
         self.url_with(&[("sort", key), ("dir", dir), ("page", "")])
     }
 
+    /// The list by relevance again, from its first page.
+    pub fn relevance_url(&self) -> String {
+        self.url_with(&[("sort", "relevance"), ("dir", ""), ("page", "")])
+    }
+
     /// `aria-sort` of a column header.
     pub fn aria_sort(&self, key: &str) -> &'static str {
-        match (self.sort == key || self.sort.is_empty() && key == "created", self.dir == "asc") {
+        let default = if self.searching() { "relevance" } else { "created" };
+        match (self.sort == key || self.sort.is_empty() && key == default, self.dir == "asc") {
             (false, _) => "none",
             (true, true) => "ascending",
             (true, false) => "descending",
@@ -177,6 +190,8 @@ pub struct Row {
     pub locked: bool,
     pub age: String,
     pub created: Stamp,
+    /// Where the search's words stand in the ticket, when a search listed it.
+    pub passage: Option<Snippet>,
 }
 
 #[derive(Template)]
@@ -216,6 +231,7 @@ pub async fn page(req: &Request, desk: Desk, Query(query): Query<ListQuery>) -> 
         return Ok(super::zoom::go_to(&desk, id));
     }
     let mut filter = query.filter().map_err(|e| fail(e).beside("q"))?;
+    let search = filter.text.clone();
     if let Some((field, value)) = query.field_condition() {
         filter.fields.push(tickets.field_filter(field, value).await.map_err(|e| fail(e).beside("value"))?);
     }
@@ -223,6 +239,10 @@ pub async fn page(req: &Request, desk: Desk, Query(query): Query<ListQuery>) -> 
         .list(&desk.perms, filter, query.sort(), PageRequest::new(query.page(), PER_PAGE))
         .await
         .map_err(fail)?;
+    let mut passages = match &search {
+        Some(q) => tickets.search_passages(&desk.perms, &found.items, q).await.map_err(fail)?,
+        None => HashMap::new(),
+    };
     let agents = desk.state.agents.list().await.map_err(fail)?;
     let names: HashMap<UserId, String> = agents.iter().map(|a| (a.id, a.full_name())).collect();
     let now = Utc::now();
@@ -232,6 +252,7 @@ pub async fn page(req: &Request, desk: Desk, Query(query): Query<ListQuery>) -> 
         .into_iter()
         .map(|t| Row {
             id: t.id,
+            passage: passages.remove(&t.id),
             locked: t.lock == Lock::Lock,
             owner: names.get(&t.owner_id).cloned().unwrap_or_default(),
             customer: t.customer_user_id.clone().unwrap_or_default(),

@@ -6,6 +6,7 @@
 
 mod condition;
 pub(crate) mod engine;
+mod passages;
 pub mod reindex;
 
 use std::collections::HashMap;

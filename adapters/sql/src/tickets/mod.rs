@@ -152,6 +152,15 @@ impl TicketRepository for Db {
         self.change_link(id, other, kind, false, history, by).await
     }
 
+    async fn search_passages(
+        &self,
+        tickets: &[TicketId],
+        query: &goats_core::search::SearchQuery,
+        customer_only: bool,
+    ) -> DomainResult<Vec<(TicketId, String)>> {
+        self.passages(tickets, query, customer_only).await.map_err(to_domain)
+    }
+
     async fn count_by_queue_and_state(&self) -> DomainResult<Vec<(QueueId, StateId, u64)>> {
         let rows = self
             .conn
