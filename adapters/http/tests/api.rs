@@ -1102,3 +1102,35 @@ async fn customers_download_only_the_attachments_of_articles_shown_to_them() {
     one(&jane, article_id(2)).await.assert_status(StatusCode::NOT_FOUND);
     one(&root, 999_999).await.assert_status(StatusCode::NOT_FOUND);
 }
+
+/// `text` is the search language: best matches first unless a sort is asked for, and a
+/// search too long to run is a 422 problem naming the parameter.
+#[tokio::test]
+async fn ticket_search_through_text() {
+    let w = world().await;
+    let root = w.login("root@localhost", "root-password").await;
+    let auth = format!("Bearer {root}");
+    let first = w.create_ticket(&root, 2).await["id"].as_i64().unwrap();
+    let second = w.create_ticket(&root, 2).await["id"].as_i64().unwrap();
+    let r = w
+        .cli
+        .post(format!("/api/v1/tickets/{first}/articles"))
+        .header("Authorization", &auth)
+        .body_json(&json!({"subject": "VPN again", "body": "The VPN is down again."}))
+        .send()
+        .await;
+    r.assert_status(StatusCode::CREATED);
+    let ids = |page: serde_json::Value| -> Vec<i64> {
+        page["items"].as_array().unwrap().iter().map(|t| t["id"].as_i64().unwrap()).collect()
+    };
+    let get = |query: &str| w.cli.get(format!("/api/v1/tickets?{query}")).header("Authorization", &auth).send();
+    assert_eq!(ids(json(get("text=vpn").await).await), [first, second], "more about the VPN first");
+    assert_eq!(ids(json(get("text=vpn&sort=number&order=desc").await).await), [second, first]);
+    assert_eq!(ids(json(get("text=vpn+-again").await).await), [second]);
+    assert_eq!(ids(json(get("text=%22down+again%22").await).await), [first]);
+    let many = vec!["w"; 25].join("+");
+    let r = get(&format!("text={many}")).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let problem = json(r).await;
+    assert!(problem.to_string().contains("at most 24"), "{problem}");
+}

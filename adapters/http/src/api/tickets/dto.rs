@@ -716,6 +716,8 @@ pub(super) enum SortField {
     Created,
     Changed,
     PendingUntil,
+    /// How well a ticket answers `text`, best first.
+    Relevance,
 }
 
 #[derive(Debug, Clone, Copy, Enum)]

@@ -61,9 +61,13 @@ impl TicketApi {
         /// Part of the title, case-insensitive.
         #[oai(validator(max_length = 255))]
         title: Query<Option<String>>,
-        /// Words in the title, the customer user or any article's body (a search: it
-        /// reads every article body, so it is slower than the other filters).
-        #[oai(validator(max_length = 255))]
+        /// A full-text search over the ticket's number, title and customer and its
+        /// articles' senders, recipients, subjects, bodies and file names: all words
+        /// must match, in any order, case and accents aside; `"a phrase"`, `prefix*`,
+        /// `-excluded`, and `field:value` for `number`, `title`, `customer`, `from`,
+        /// `to`, `subject`, `body`, `attachment`, `queue`, `state`, `owner`. At most 24
+        /// terms. A customer's search looks only into articles shown to customers.
+        #[oai(validator(max_length = 1000))]
         text: Query<Option<String>>,
         /// Only tickets past their earliest escalation time (`true`), as the escalation
         /// job last computed it.
@@ -73,7 +77,7 @@ impl TicketApi {
         /// `YYYY-MM-DD` or days `FROM..UNTIL` for a date. Repeat for several; all must
         /// hold. For agents only.
         field: Query<Vec<String>>,
-        /// Sort column; `created` by default.
+        /// Sort column; `relevance` with `text`, `created` without.
         sort: Query<Option<SortField>>,
         /// `desc` by default.
         order: Query<Option<Order>>,
@@ -117,7 +121,8 @@ impl TicketApi {
                 .ok_or_else(|| ApiError::invalid("field", format!("`{condition}` is not `Name:value`")))?;
             filter.fields.push(self.state.tickets.field_filter(name.trim(), value).await?);
         }
-        let field = match sort.0.unwrap_or(SortField::Created) {
+        let default_sort = if filter.text.is_some() { SortField::Relevance } else { SortField::Created };
+        let field = match sort.0.unwrap_or(default_sort) {
             SortField::Number => TicketSortField::Number,
             SortField::Title => TicketSortField::Title,
             SortField::Queue => TicketSortField::Queue,
@@ -127,6 +132,7 @@ impl TicketApi {
             SortField::Created => TicketSortField::Created,
             SortField::Changed => TicketSortField::Changed,
             SortField::PendingUntil => TicketSortField::PendingUntil,
+            SortField::Relevance => TicketSortField::Relevance,
         };
         let direction = match order.0.unwrap_or(Order::Desc) {
             Order::Asc => SortDirection::Asc,
