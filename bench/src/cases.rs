@@ -206,6 +206,41 @@ fn varied(count: usize, mut make: impl FnMut(&mut StdRng) -> String) -> (String,
     (first, paths)
 }
 
+/// Words from the seeded text, as agents search: a title's word (thousands of tickets), two
+/// words, a phrase, a device or place, an excluded word, an asset tag or invoice number
+/// (a ticket or a few), a word no ticket has.
+fn search(rng: &mut StdRng, title_words: &[String]) -> String {
+    const NAMED: [&str; 12] = [
+        "thinkpad",
+        "laserjet",
+        "anyconnect",
+        "outlook",
+        "bitlocker",
+        "münchen",
+        "zürich",
+        "0x80070005",
+        "cf259a",
+        "nxdomain",
+        "kraków",
+        "quota",
+    ];
+    let word = pick(rng, title_words).clone();
+    let named = *pick(rng, &NAMED);
+    match rng.random_range(0..8) {
+        0 | 1 => word,
+        2 => format!("{word} {named}"),
+        3 => "\"paper jam\"".to_string(),
+        4 => named.to_string(),
+        5 => format!("{word} -{named}"),
+        6 => format!("\"AT-{:05}\"", rng.random_range(0..40_000)),
+        _ => format!("{word}x{}", rng.random_range(0..1000)),
+    }
+}
+
+fn encode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
 fn pick<'a, T>(rng: &mut StdRng, from: &'a [T]) -> &'a T {
     &from[rng.random_range(0..from.len())]
 }
@@ -262,7 +297,12 @@ pub fn all(f: &Fixture) -> Vec<Case> {
         read(
             "api search words",
             &bearer,
-            varied(VARIANTS, |rng| format!("/api/v1/tickets?per_page=50&text={}", pick(rng, &f.words))),
+            varied(VARIANTS, |rng| format!("/api/v1/tickets?per_page=50&text={}", encode(&search(rng, &f.words)))),
+        ),
+        read(
+            "page search words",
+            &cookie,
+            varied(VARIANTS, |rng| format!("/tickets?q={}", encode(&search(rng, &f.words)))),
         ),
         read(
             "page list varied",

@@ -62,7 +62,7 @@ impl EngineResult {
             let share = match m.case {
                 "api ticket random" | "page zoom random" | "portal ticket random" => Some(0.15),
                 "api list varied" | "page list varied" | "portal list varied" => Some(0.10),
-                "api search words" => Some(0.02),
+                "api search words" | "page search words" => Some(0.02),
                 _ => None,
             };
             if let Some(want) = share
@@ -76,7 +76,7 @@ impl EngineResult {
                 ));
             }
             let p99 = match m.kind {
-                Kind::Read if m.case == "api search words" => Some(100.0),
+                Kind::Read if m.case.ends_with("search words") => Some(100.0),
                 Kind::Read => Some(20.0),
                 Kind::Write if m.case != "api login" => Some(50.0),
                 _ => None,

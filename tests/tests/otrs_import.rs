@@ -8,6 +8,7 @@ use std::sync::Arc;
 use goats_core::model::*;
 use goats_core::permission::AgentPermissions;
 use goats_core::ports::*;
+use goats_core::search::SearchQuery;
 use goats_core::ticket_number::TicketNumberConfig;
 use goats_sql::import::{self, ImportError, ImportProgress, ImportReport};
 use goats_sql::seed::{SeedPlan, seed};
@@ -120,6 +121,16 @@ async fn check_target(engine: Engine, source: &Db, target: &Db) {
     let (_, bytes) = s.attachment(&root, first, raw.id).await.unwrap();
     assert_eq!(bytes, vec![0u8, 0xFF, 0xFE, 0x80], "{engine:?}: octets survive");
     assert_eq!(s.accounted_time(&root, first).await.unwrap(), 1.25, "{engine:?}");
+
+    // What OTRS wrote is found once indexed (`goats import otrs` runs this after a copy).
+    let search = |typed: &str| TicketFilter { text: Some(SearchQuery::parse(typed).unwrap()), ..Default::default() };
+    assert!(goats_sql::search::reindex::needs_reindex(target).await.unwrap(), "{engine:?}");
+    let done = target.reindex_search(true, |_| {}).await.unwrap();
+    assert_eq!(done.tickets_done.to_string(), scalar(target, "SELECT COUNT(*) FROM ticket").await);
+    let found = s.list(&root, search("strasse KÖLN"), TicketSort::default(), PageRequest::default()).await.unwrap();
+    assert_eq!(found.items.iter().map(|t| t.id).collect::<Vec<_>>(), vec![first], "{engine:?}");
+    let found = s.list(&root, search("raw.bin"), TicketSort::default(), PageRequest::default()).await.unwrap();
+    assert_eq!(found.total, 1, "{engine:?}: an attachment's name");
 
     let max_before: i64 = scalar(target, "SELECT MAX(id) FROM ticket").await.parse().unwrap();
     let new = s

@@ -86,6 +86,87 @@ const SENTENCES: &[&str] = &[
     "We checked the cabling and the settings on our side.",
     "Please call me back on my mobile if anything is unclear.",
 ];
+/// What an article names besides its sentences, so searches range from words in
+/// thousands of tickets to codes in a handful: a device or program, an error as it
+/// was shown, a site, and now and then an asset tag, an invoice or a host.
+const MODELS: &[&str] = &[
+    "ThinkPad T14",
+    "ThinkPad X1 Carbon",
+    "Latitude 5440",
+    "EliteBook 840",
+    "MacBook Air M2",
+    "Surface Pro 9",
+    "LaserJet M404dn",
+    "OfficeJet Pro 9025",
+    "Brother HL-L2350",
+    "Xerox VersaLink C405",
+    "Dell U2723QE",
+    "Samsung S27",
+    "iPhone 15",
+    "Galaxy S23",
+    "Yealink T54W",
+    "Cisco AnyConnect",
+    "FortiClient 7.2",
+    "GlobalProtect",
+    "Outlook 2021",
+    "Microsoft Teams",
+    "SAP GUI 8.0",
+    "DATEV Kanzlei",
+    "Acrobat Reader",
+    "Firefox ESR",
+    "Chrome 131",
+    "OneDrive",
+    "SharePoint Online",
+    "Veeam Agent",
+    "Windows 11 23H2",
+    "Ubuntu 24.04",
+    "Citrix Workspace",
+    "Zoom Rooms",
+    "Jabra Evolve2",
+    "Logitech MX Keys",
+    "WD Dock D6000",
+];
+const ERRORS: &[&str] = &[
+    "Error 0x80070005: access is denied.",
+    "The certificate for vpn.example.com has expired.",
+    "SMTP 550 5.1.1 mailbox unavailable.",
+    "DNS_PROBE_FINISHED_NXDOMAIN",
+    "Paper jam in tray 2 (code E-1021).",
+    "Disk quota exceeded on the home share.",
+    "The trust relationship between this workstation and the primary domain failed.",
+    "HTTP 503 Service Unavailable from the intranet.",
+    "Kernel panic - not syncing: VFS unable to mount root fs.",
+    "The license server cannot be reached (code LIC-404).",
+    "Your password has expired and must be changed.",
+    "Toner low: replace cartridge CF259A.",
+    "IRQL_NOT_LESS_OR_EQUAL blue screen after the driver update.",
+    "Sync pending: 312 items could not be uploaded.",
+    "Authentication failed: MFA prompt timed out.",
+    "No signal on DisplayPort 1.",
+    "Outlook is trying to connect to the server (offline mode).",
+    "Connection reset by peer while mapping drive S:.",
+    "BitLocker recovery key required at start-up.",
+    "Invoice total does not match the purchase order.",
+];
+const SITES: &[&str] = &[
+    "Berlin",
+    "Hamburg",
+    "München",
+    "Köln",
+    "Zürich",
+    "Wien",
+    "Lyon",
+    "Madrid",
+    "Milano",
+    "Kraków",
+    "Göteborg",
+    "Rotterdam",
+    "Porto",
+    "Düsseldorf",
+    "Malmö",
+    "Brno",
+];
+
 /// (state id, state type id, weight): mostly closed, as in a help desk that has run a while.
 const STATES: &[(i32, i32, u32)] = &[(1, 1, 10), (4, 2, 15), (6, 4, 5), (2, 3, 60), (3, 3, 10)];
 const BATCH: usize = 400;
@@ -266,8 +347,10 @@ pub async fn seed(
                 first_article += 1;
                 let from_customer = k % 2 == 0;
                 let at = created + Duration::minutes(k as i64 * rng.random_range(5..240));
-                let body: Vec<&str> =
-                    (0..rng.random_range(2..6)).map(|_| SENTENCES[rng.random_range(0..SENTENCES.len())]).collect();
+                let mut body: Vec<String> = (0..rng.random_range(2..6))
+                    .map(|_| SENTENCES[rng.random_range(0..SENTENCES.len())].to_string())
+                    .collect();
+                body.extend(details(&mut rng));
                 let (sender, channel, visible) = if from_customer {
                     (3, 1, 1)
                 } else if k % 3 == 1 {
@@ -408,6 +491,25 @@ fn history_row(
         t.into(),
         1.into(),
     ]
+}
+
+/// The particulars an article mentions (see [`MODELS`]).
+fn details(rng: &mut StdRng) -> Vec<String> {
+    let mut out = vec![
+        format!(
+            "Affected: {} at the {} office.",
+            MODELS[rng.random_range(0..MODELS.len())],
+            SITES[rng.random_range(0..SITES.len())]
+        ),
+        ERRORS[rng.random_range(0..ERRORS.len())].to_string(),
+    ];
+    match rng.random_range(0..6) {
+        0 => out.push(format!("Asset tag AT-{:05}.", rng.random_range(0..40_000))),
+        1 => out.push(format!("See invoice INV-2026-{:05}.", rng.random_range(0..60_000))),
+        2 => out.push(format!("Host srv-{:03}.corp.example.", rng.random_range(0..900))),
+        _ => {}
+    }
+    out
 }
 
 fn capitalise(s: &str) -> String {
