@@ -332,7 +332,7 @@ pub fn all(f: &Fixture) -> Vec<Case> {
             &customer,
             varied(VARIANTS, |rng| {
                 format!(
-                    "/customer/tickets?state={}&whose={}&sort={}&page={}",
+                    "/customer?state={}&whose={}&sort={}&page={}",
                     pick(rng, &["open", "closed", "all"]),
                     pick(rng, &["mine", "company"]),
                     pick(rng, &["newest", "oldest", "changed"]),

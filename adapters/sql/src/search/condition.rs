@@ -11,15 +11,22 @@ use crate::connection::Dialect;
 
 /// Appends the conditions of `query` and their values. `customer`: only what a customer
 /// is shown counts (a word in an internal note must not give its ticket away).
+/// `ranked`: the list joins [`relevance_join`], which with one word to find already
+/// holds only the tickets that have it, so that word needs no look of its own.
 pub(crate) fn search_conditions(
     d: Dialect,
     query: &SearchQuery,
     customer: bool,
+    ranked: bool,
     conds: &mut Vec<String>,
     values: &mut Vec<Value>,
 ) {
     let shown_doc = if customer { " AND d.customer_visible = 1" } else { "" };
+    let found_by_join = ranked && query.patterns(false).count() == 1;
     for negated in [false, true] {
+        if !negated && found_by_join {
+            continue;
+        }
         for pattern in query.patterns(negated) {
             let not = if negated { "NOT " } else { "" };
             conds.push(format!(

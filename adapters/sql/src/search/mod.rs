@@ -126,11 +126,8 @@ impl Db {
             self.customer_names(conn, tickets.iter().filter_map(|(_, d)| d.customer_user_id.as_deref())).await?;
         let ticket_docs = tickets.iter().map(|(id, d)| {
             let name = d.customer_user_id.as_ref().and_then(|login| names.get(login)).map(String::as_str);
-            let fields = [Some(&d.number), Some(&d.title)].map(|f| f.map(String::as_str));
-            SearchDoc::of_ticket(
-                *id,
-                &[fields[0], fields[1], d.customer_user_id.as_deref(), d.customer_id.as_deref(), name],
-            )
+            let (number, title) = (Some(d.number.as_str()), Some(d.title.as_str()));
+            SearchDoc::of_ticket(*id, &[number, title, d.customer_user_id.as_deref(), d.customer_id.as_deref(), name])
         });
         let article_docs = articles.iter().map(|&(id, ticket_id, a)| SearchDoc::of_article(id, ticket_id, a));
         let docs: Vec<SearchDoc> = ticket_docs.chain(article_docs).collect();

@@ -55,7 +55,7 @@ impl TicketRepository for Db {
 
     async fn count(&self, filter: &TicketFilter) -> DomainResult<u64> {
         let Some(filter) = self.resolve_state_types(filter).await? else { return Ok(0) };
-        let (where_sql, values) = filter_sql(self.dialect, &filter);
+        let (where_sql, values) = filter_sql(self.dialect, &filter, false);
         let count_sql = format!("SELECT COUNT(*) AS n FROM ticket t{where_sql}");
         let row = self.conn.query_one_raw(self.stmt(&count_sql, values)).await.map_err(to_domain)?;
         Ok(row.map(|r| int(&r, "n")).transpose()?.unwrap_or(0) as u64)
@@ -63,13 +63,13 @@ impl TicketRepository for Db {
 
     async fn page(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Vec<Ticket>> {
         let Some(filter) = self.resolve_state_types(filter).await? else { return Ok(Vec::new()) };
-        let (where_sql, where_values) = filter_sql(self.dialect, &filter);
         let ranking = match (sort.field, &filter.text) {
             (TicketSortField::Relevance, Some(q)) => {
                 crate::search::relevance_join(self.dialect, q, filter.customer_scope.is_some())
             }
             _ => None,
         };
+        let (where_sql, where_values) = filter_sql(self.dialect, &filter, ranking.is_some());
         let (join, mut values) = ranking.clone().unwrap_or_default();
         values.extend(where_values);
         values.push((page.per_page as i64).into());

@@ -78,9 +78,10 @@ pub(crate) fn ticket_from(r: &QueryResult) -> Decoded<Ticket> {
     })
 }
 
-/// `WHERE` conditions for a filter, with their values in placeholder order. State
+/// `WHERE` conditions for a filter, with their values in placeholder order. `ranked`: the
+/// query joins the search's relevance scores (see `search_conditions`). State
 /// types must already be resolved to state ids (`list` does so).
-pub(super) fn filter_sql(d: Dialect, f: &TicketFilter) -> (String, Vec<Value>) {
+pub(super) fn filter_sql(d: Dialect, f: &TicketFilter, ranked: bool) -> (String, Vec<Value>) {
     let mut conds: Vec<String> = Vec::new();
     let mut values: Vec<Value> = Vec::new();
     let mut any_of = |column: &str, items: Vec<Value>| {
@@ -132,7 +133,7 @@ pub(super) fn filter_sql(d: Dialect, f: &TicketFilter) -> (String, Vec<Value>) {
         values.push(like(term));
     }
     if let Some(query) = &f.text {
-        crate::search::search_conditions(d, query, f.customer_scope.is_some(), &mut conds, &mut values);
+        crate::search::search_conditions(d, query, f.customer_scope.is_some(), ranked, &mut conds, &mut values);
     }
     for field in &f.fields {
         let (test, tested) = field_test_sql(&field.test);
