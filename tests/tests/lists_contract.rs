@@ -266,6 +266,7 @@ fn filters(cast: &Cast) -> Vec<(&'static str, TicketFilter)> {
         ("search field state", search("state:closed")),
         ("search field owner", search("owner:dana tray")),
         ("search nothing found", search("zebra")),
+        ("search a field's text", search("gold")),
         ("created from", TicketFilter { created_from: at(70), ..f() }),
         ("created until", TicketFilter { created_until: at(70), ..f() }),
         ("created between", TicketFilter { created_from: at(35), created_until: at(140), ..f() }),
@@ -398,6 +399,8 @@ async fn every_store_lists_the_same_tickets_in_the_same_order() {
     assert_eq!(total(&memory, "search field state"), expected(|s| s.state == 2));
     assert_eq!(total(&memory, "search field owner"), expected(|s| s.owner == 1 && s.body.contains("tray")));
     assert_eq!(total(&memory, "search nothing found"), 0);
+    let gold = |i: &usize| field_values(*i).iter().any(|(n, v)| n == "Contract" && v[0].starts_with("Gold"));
+    assert_eq!(total(&memory, "search a field's text"), (0..TICKETS).filter(gold).count());
     assert_eq!(answer(&memory, "customer ann searching invoice"), "1 [Delta 03]", "not the internal note of 24");
     assert_eq!(total(&memory, "title, other case"), expected(|s| s.title.starts_with("Bravo")));
     assert_eq!(total(&memory, "title wildcard characters"), 0, "% and _ are plain characters");

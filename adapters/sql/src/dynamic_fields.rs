@@ -226,6 +226,10 @@ impl Db {
                 names::dynamic_field(&c.field.name, &new_text, &old_text),
             ));
         }
+        // The ticket is found by its fields' texts.
+        if !changes.is_empty() {
+            self.reindex_ticket_fields(txn, &[ticket]).await.map_err(to_domain)?;
+        }
         Ok(history)
     }
 }

@@ -203,14 +203,20 @@ fn write_column(d: &mut TicketDraft, c: Column) {
     }
 }
 
-/// A ticket's documents as the SQL stores index them: its own fields, then each article
+/// A ticket's documents as the SQL stores index them: its own fields (with its dynamic
+/// fields' texts), then each article
 /// (only those a customer may see when `customer_only`), as folded words.
 fn search_docs(s: &State, t: &Ticket, customer_only: bool) -> Vec<Vec<String>> {
     let customer = s.customers.iter().find(|c| Some(&c.0.login) == t.customer_user_id.as_ref());
     let name = customer.map(|c| format!("{} {}", c.0.first_name, c.0.last_name));
     let own =
         [Some(t.number.as_str()), Some(t.title.as_str()), t.customer_user_id.as_deref(), t.customer_id.as_deref()];
-    let own: Vec<&str> = own.into_iter().flatten().chain(name.as_deref()).collect();
+    let field_texts = s.dynamic_fields.iter().filter(|(ticket, _)| *ticket == t.id).flat_map(|(_, v)| match &v.value {
+        FieldValue::Text(text) => vec![text.as_str()],
+        FieldValue::Texts(texts) => texts.iter().map(String::as_str).collect(),
+        _ => Vec::new(),
+    });
+    let own: Vec<&str> = own.into_iter().flatten().chain(name.as_deref()).chain(field_texts).collect();
     let articles = s.articles.iter().filter(|a| a.ticket_id == t.id && (!customer_only || a.visible_for_customer));
     let article_texts = articles.map(|a| {
         let headers = [a.from.as_deref(), a.to.as_deref(), a.cc.as_deref(), a.subject.as_deref()];

@@ -31,8 +31,9 @@ pub(crate) struct SearchDoc {
 }
 
 impl SearchDoc {
-    /// The ticket's number, title, customer ids and the customer user's name. A customer
-    /// sees these on every ticket of theirs, so they count as shown to them.
+    /// The ticket's number, title, customer ids, the customer user's name and the texts of
+    /// its fields. A customer sees these on every ticket of theirs, so they count as
+    /// shown to them.
     pub(crate) fn of_ticket(id: TicketId, fields: &[Option<&str>]) -> Self {
         let words = index_text(fields.iter().flatten().copied(), MAX_INDEXED_CHARS);
         Self { id: -id, ticket_id: id, customer_visible: true, words }
@@ -135,7 +136,7 @@ impl Db {
     }
 
     /// Rewrites the documents of tickets' own fields from their rows, after a change of
-    /// title or customer.
+    /// title, customer or field values.
     pub(crate) async fn reindex_ticket_fields(
         &self,
         conn: &impl ConnectionTrait,
@@ -150,17 +151,30 @@ impl Db {
              FROM ticket t LEFT JOIN customer_user c ON c.login = t.customer_user_id WHERE t.id IN ({marks})"
         );
         let rows = conn.query_all_raw(self.stmt(&sql, ids.iter().map(|&id| Value::from(id)))).await?;
+        // The texts of the tickets' fields (text, dropdown and multiselect values).
+        let values_sql = format!(
+            "SELECT v.object_id, v.value_text FROM dynamic_field_value v JOIN dynamic_field f ON f.id = v.field_id \
+             WHERE f.object_type = 'Ticket' AND v.value_text IS NOT NULL AND v.object_id IN ({marks}) \
+             ORDER BY v.field_id, v.id"
+        );
+        let mut values: HashMap<TicketId, Vec<String>> = HashMap::new();
+        for r in conn.query_all_raw(self.stmt(&values_sql, ids.iter().map(|&id| Value::from(id)))).await? {
+            if let Some(v) = opt_text(&r, "value_text")? {
+                values.entry(crate::row::int(&r, "object_id")?).or_default().push(v);
+            }
+        }
         let docs = rows
             .iter()
             .map(|r| {
+                let id = crate::row::int(r, "id")?;
                 let name = [opt_text(r, "first_name")?, opt_text(r, "last_name")?].into_iter().flatten();
                 let name = name.collect::<Vec<_>>().join(" ");
                 let (tn, title) = (text(r, "tn")?, opt_text(r, "title")?);
                 let (company, login) = (opt_text(r, "customer_id")?, opt_text(r, "customer_user_id")?);
-                Ok(SearchDoc::of_ticket(
-                    crate::row::int(r, "id")?,
-                    &[Some(&tn), title.as_deref(), login.as_deref(), company.as_deref(), Some(&name)],
-                ))
+                let mut fields = vec![Some(tn.as_str()), title.as_deref(), login.as_deref(), company.as_deref()];
+                fields.push(Some(&name));
+                fields.extend(values.get(&id).into_iter().flatten().map(|v| Some(v.as_str())));
+                Ok(SearchDoc::of_ticket(id, &fields))
             })
             .collect::<Decoded<Vec<_>>>()?;
         self.write_search_docs(conn, &docs, true).await

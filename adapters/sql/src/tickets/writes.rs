@@ -94,7 +94,8 @@ impl Db {
                 return Ok(Applied::Stale);
             }
         }
-        if searched_fields_change {
+        // Changed field values reindex the ticket's own document themselves.
+        if searched_fields_change && edit.fields.is_empty() {
             self.reindex_ticket_fields(&txn, &[id]).await.map_err(to_domain)?;
         }
         let mut history = edit.history;
