@@ -115,6 +115,8 @@ async fn a_customer_sees_their_own_and_their_companys_tickets_and_only_what_is_m
     // never the words of an internal note.
     let found = jane.page("/customer?state=all&q=jams").await;
     assert!(found.contains("jane&#39;s printer") && found.contains("bob&#39;s printer"));
+    assert!(found.contains("the printer <mark>jams</mark>."), "the passage, marked: {found}");
+    assert!(!found.contains("grumpy"), "no passage from an internal note");
     assert!(jane.page("/customer?state=all&q=grumpy").await.contains("No tickets here."));
     let by_number = jane.page(&format!("/customer?state=all&q={}", t[1].1)).await;
     assert!(by_number.contains("bob&#39;s printer") && !by_number.contains("jane&#39;s printer"));

@@ -208,7 +208,30 @@ impl TicketService {
         let queues = self.ports.lookups.queues().await?;
         let may_read = |t: &&Ticket| queues.iter().any(|q| q.id == t.queue_id && readable.contains(&q.group_id));
         let ids: Vec<TicketId> = listed.iter().filter(may_read).map(|t| t.id).collect();
-        let texts = self.ports.tickets.search_passages(&ids, query, false).await?;
+        self.passages_of(&ids, query, false).await
+    }
+
+    /// [`Self::search_passages`] for a customer: from the articles shown to customers, of
+    /// the listed tickets that are theirs or their company's.
+    pub async fn search_passages_for_customer(
+        &self,
+        login: &str,
+        company: &str,
+        listed: &[Ticket],
+        query: &SearchQuery,
+    ) -> DomainResult<HashMap<TicketId, Snippet>> {
+        let theirs = |t: &&Ticket| crate::permission::customer_can_see(t, login, company);
+        let ids: Vec<TicketId> = listed.iter().filter(theirs).map(|t| t.id).collect();
+        self.passages_of(&ids, query, true).await
+    }
+
+    async fn passages_of(
+        &self,
+        ids: &[TicketId],
+        query: &SearchQuery,
+        customer_only: bool,
+    ) -> DomainResult<HashMap<TicketId, Snippet>> {
+        let texts = self.ports.tickets.search_passages(ids, query, customer_only).await?;
         Ok(texts.into_iter().filter_map(|(id, text)| query.snippet(&text).map(|s| (id, s))).collect())
     }
 

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use goats_core::model::*;
-use goats_core::search::SearchQuery;
+use goats_core::search::{SearchQuery, Snippet};
 use goats_core::tickets::CustomerWords;
 use poem::http::StatusCode;
 use poem::web::{Path, Query};
@@ -72,6 +72,8 @@ pub struct Row {
     state: String,
     state_class: &'static str,
     changed: Stamp,
+    /// Where a search's words stand in what the customer was shown.
+    passage: Option<Snippet>,
 }
 
 /// A link of the filter bar: its label, where it goes, whether it is the current one.
@@ -129,7 +131,7 @@ pub async fn list(visit: Visit, Query(q): Query<ListQuery>) -> Result<Response, 
     let (login, company) = visit.scope();
     let mut filter = TicketFilter {
         state_types: shown.state_types(),
-        text: Some(search).filter(|q| !q.is_empty()),
+        text: Some(search.clone()).filter(|q| !q.is_empty()),
         ..TicketFilter::default()
     };
     match whose {
@@ -144,10 +146,20 @@ pub async fn list(visit: Visit, Query(q): Query<ListQuery>) -> Result<Response, 
         .list_for_customer(login, company, filter, order, PageRequest::new(page_no, PER_PAGE))
         .await
         .map_err(|e| visit.failed(e))?;
+    let mut passages = match search.is_empty() {
+        true => Default::default(),
+        false => visit
+            .state
+            .tickets
+            .search_passages_for_customer(login, company, &page.items, &search)
+            .await
+            .map_err(|e| visit.failed(e))?,
+    };
     let rows = page
         .items
         .into_iter()
         .map(|t| Row {
+            passage: passages.remove(&t.id),
             id: t.id,
             number: t.number,
             title: t.title,
