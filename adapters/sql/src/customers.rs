@@ -170,8 +170,7 @@ impl CustomerRepository for Db {
     }
 
     async fn search_users(&self, term: &str, limit: u64) -> DomainResult<Vec<CustomerUser>> {
-        let escaped = term.trim().to_lowercase().replace('!', "!!").replace('%', "!%").replace('_', "!_");
-        let pattern = format!("%{escaped}%");
+        let pattern = crate::like::containing(term.trim());
         let sql = format!(
             "{SELECT_USER} WHERE LOWER(login) LIKE ? ESCAPE '!' OR LOWER(email) LIKE ? ESCAPE '!' \
              OR LOWER(first_name) LIKE ? ESCAPE '!' OR LOWER(last_name) LIKE ? ESCAPE '!' \
@@ -189,8 +188,7 @@ impl CustomerRepository for Db {
     }
 
     async fn search_companies(&self, term: &str, limit: u64) -> DomainResult<Vec<CustomerCompany>> {
-        let escaped = term.trim().to_lowercase().replace('!', "!!").replace('%', "!%").replace('_', "!_");
-        let pattern = format!("%{escaped}%");
+        let pattern = crate::like::containing(term.trim());
         let sql = format!(
             "{SELECT_COMPANY} WHERE LOWER(customer_id) LIKE ? ESCAPE '!' OR LOWER(name) LIKE ? ESCAPE '!' \
              ORDER BY LOWER(customer_id), customer_id LIMIT ?"

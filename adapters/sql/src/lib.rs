@@ -19,6 +19,7 @@ mod dynamic_fields;
 mod error;
 mod groups;
 pub mod import;
+mod like;
 mod links;
 mod lookups;
 mod mail_accounts;

@@ -104,7 +104,7 @@ impl SearchQuery {
         &self.terms
     }
 
-    /// The patterns a ticket must hold, then those it must not.
+    /// The patterns a ticket must hold, or with `negated` those it must not.
     pub fn patterns(&self, negated: bool) -> impl Iterator<Item = &Pattern> {
         self.terms.iter().filter(move |t| t.negated == negated).filter_map(|t| match &t.term {
             Term::Words(p) => Some(p),
@@ -118,17 +118,6 @@ impl SearchQuery {
             Term::Field(f, v) => Some((t.negated, *f, v.as_str())),
             Term::Words(_) => None,
         })
-    }
-
-    /// The folded words to highlight in what was found.
-    pub fn highlighted_words(&self) -> Vec<&str> {
-        self.patterns(false)
-            .flat_map(|p| match p {
-                Pattern::Word(w) | Pattern::Prefix(w) => std::slice::from_ref(w),
-                Pattern::Phrase(ws) => ws.as_slice(),
-            })
-            .map(String::as_str)
-            .collect()
     }
 }
 

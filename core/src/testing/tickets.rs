@@ -203,9 +203,28 @@ fn write_column(d: &mut TicketDraft, c: Column) {
     }
 }
 
+/// A ticket's articles, only those shown to customers when `customer_only`.
+fn shown_articles(s: &State, ticket: TicketId, customer_only: bool) -> impl Iterator<Item = &Article> {
+    s.articles.iter().filter(move |a| a.ticket_id == ticket && (!customer_only || a.visible_for_customer))
+}
+
+fn file_names(s: &State, article: ArticleId) -> impl Iterator<Item = &str> {
+    s.attachments.iter().filter(move |f| f.0.article_id == article).map(|f| f.0.filename.as_str())
+}
+
+/// Texts as the index holds them: folded words.
+fn indexed_words<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    index_text(texts, MAX_INDEXED_CHARS).split(' ').filter(|w| !w.is_empty()).map(String::from).collect()
+}
+
+/// An article's document, as the SQL stores index it.
+fn article_words(s: &State, a: &Article) -> Vec<String> {
+    let headers = [a.from.as_deref(), a.to.as_deref(), a.cc.as_deref(), a.subject.as_deref()];
+    indexed_words(headers.into_iter().flatten().chain([a.body.as_str()]).chain(file_names(s, a.id)))
+}
+
 /// A ticket's documents as the SQL stores index them: its own fields (with its dynamic
-/// fields' texts), then each article
-/// (only those a customer may see when `customer_only`), as folded words.
+/// fields' texts), then each of its articles (see [`shown_articles`]).
 fn search_docs(s: &State, t: &Ticket, customer_only: bool) -> Vec<Vec<String>> {
     let customer = s.customers.iter().find(|c| Some(&c.0.login) == t.customer_user_id.as_ref());
     let name = customer.map(|c| format!("{} {}", c.0.first_name, c.0.last_name));
@@ -216,19 +235,10 @@ fn search_docs(s: &State, t: &Ticket, customer_only: bool) -> Vec<Vec<String>> {
         FieldValue::Texts(texts) => texts.iter().map(String::as_str).collect(),
         _ => Vec::new(),
     });
-    let own: Vec<&str> = own.into_iter().flatten().chain(name.as_deref()).chain(field_texts).collect();
-    let articles = s.articles.iter().filter(|a| a.ticket_id == t.id && (!customer_only || a.visible_for_customer));
-    let article_texts = articles.map(|a| {
-        let headers = [a.from.as_deref(), a.to.as_deref(), a.cc.as_deref(), a.subject.as_deref()];
-        let files = s.attachments.iter().filter(|f| f.0.article_id == a.id).map(|f| f.0.filename.as_str());
-        headers.into_iter().flatten().chain([a.body.as_str()]).chain(files).collect::<Vec<&str>>()
-    });
+    let own = indexed_words(own.into_iter().flatten().chain(name.as_deref()).chain(field_texts));
     std::iter::once(own)
-        .chain(article_texts)
-        .map(|texts| {
-            index_text(texts, MAX_INDEXED_CHARS).split(' ').filter(|w| !w.is_empty()).map(String::from).collect()
-        })
-        .filter(|d: &Vec<String>| !d.is_empty())
+        .chain(shown_articles(s, t.id, customer_only).map(|a| article_words(s, a)))
+        .filter(|d| !d.is_empty())
         .collect()
 }
 
@@ -243,11 +253,7 @@ fn relevance(s: &State, t: &Ticket, q: &SearchQuery, customer_only: bool) -> usi
 /// pattern in one of its documents (its fields, or an article a customer may see when
 /// `customer_only`), no excluded one in any, every field condition holding.
 fn answers(s: &State, t: &Ticket, q: &SearchQuery, customer_only: bool) -> bool {
-    let articles: Vec<&Article> =
-        s.articles.iter().filter(|a| a.ticket_id == t.id && (!customer_only || a.visible_for_customer)).collect();
-    let files = |a: &Article| -> Vec<&str> {
-        s.attachments.iter().filter(|f| f.0.article_id == a.id).map(|f| f.0.filename.as_str()).collect()
-    };
+    let articles: Vec<&Article> = shown_articles(s, t.id, customer_only).collect();
     let docs = search_docs(s, t, customer_only);
     let found = |p: &Pattern| docs.iter().any(|d| p.found_in(d));
     let owner = s.agents.iter().find(|a| a.0.id == t.owner_id).map_or("", |a| a.0.login.as_str());
@@ -265,7 +271,7 @@ fn answers(s: &State, t: &Ticket, q: &SearchQuery, customer_only: bool) -> bool 
             SearchField::To => in_articles(&|a| a.to.as_deref()),
             SearchField::Subject => in_articles(&|a| a.subject.as_deref()),
             SearchField::Body => in_articles(&|a| Some(a.body.as_str())),
-            SearchField::Attachment => articles.iter().any(|a| files(a).iter().any(|f| field_contains(f, value))),
+            SearchField::Attachment => articles.iter().any(|a| file_names(s, a.id).any(|f| field_contains(f, value))),
             SearchField::Queue => field_contains(&t.queue, value),
             SearchField::State => field_contains(&t.state, value),
             SearchField::Owner => field_contains(owner, value),
@@ -491,14 +497,8 @@ impl TicketRepository for MemoryStore {
         let s = self.lock();
         let mut found = Vec::new();
         for &id in tickets {
-            let first =
-                s.articles.iter().filter(|a| a.ticket_id == id && (!customer_only || a.visible_for_customer)).find(
-                    |a| {
-                        let text = format!("{} {}", a.subject.as_deref().unwrap_or_default(), a.body);
-                        let words: Vec<String> = crate::search::words(&text).collect();
-                        query.patterns(false).any(|p| p.found_in(&words))
-                    },
-                );
+            let first = shown_articles(&s, id, customer_only)
+                .find(|a| query.patterns(false).any(|p| p.found_in(&article_words(&s, a))));
             if let Some(a) = first {
                 found.push((id, format!("{}\n{}", a.subject.as_deref().unwrap_or_default(), a.body)));
             }
@@ -598,6 +598,13 @@ impl MemoryStore {
         };
         let mut all: Vec<Ticket> =
             s.tickets.iter().filter_map(|t| s.ticket(t.1)).filter(|t| matches(&s, t, filter) && escalated(t)).collect();
+        // Each ticket scored once, not at every comparison.
+        let scores: std::collections::HashMap<TicketId, usize> = match (sort.field, &filter.text) {
+            (TicketSortField::Relevance, Some(q)) => {
+                all.iter().map(|t| (t.id, relevance(&s, t, q, filter.customer_scope.is_some()))).collect()
+            }
+            _ => Default::default(),
+        };
         all.sort_by(|a, b| {
             let o = match sort.field {
                 TicketSortField::Number => a.number.cmp(&b.number),
@@ -609,13 +616,8 @@ impl MemoryStore {
                 TicketSortField::Created => a.created.cmp(&b.created),
                 TicketSortField::Changed => a.changed.cmp(&b.changed),
                 TicketSortField::PendingUntil => a.until_time.cmp(&b.until_time),
-                TicketSortField::Relevance => match &filter.text {
-                    Some(q) => {
-                        let customer_only = filter.customer_scope.is_some();
-                        relevance(&s, a, q, customer_only).cmp(&relevance(&s, b, q, customer_only))
-                    }
-                    None => a.changed.cmp(&b.changed),
-                },
+                TicketSortField::Relevance if filter.text.is_some() => scores.get(&a.id).cmp(&scores.get(&b.id)),
+                TicketSortField::Relevance => a.changed.cmp(&b.changed),
             }
             .then(a.id.cmp(&b.id));
             if sort.direction == SortDirection::Desc { o.reverse() } else { o }

@@ -38,8 +38,7 @@ pub(crate) fn search_conditions(
     }
     let shown_article = if customer { " AND a.is_visible_for_customer = 1" } else { "" };
     for (negated, field, value) in query.fields() {
-        let escaped = value.to_lowercase().replace('!', "!!").replace('%', "!%").replace('_', "!_");
-        let like = || Value::from(format!("%{escaped}%"));
+        let like = || Value::from(crate::like::containing(value));
         let mime = |column: &str| {
             format!(
                 "EXISTS (SELECT 1 FROM article a JOIN article_data_mime m ON m.article_id = a.id \

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use goats_core::model::*;
 use goats_core::ports::TicketDraft;
 use goats_core::search::{MAX_INDEXED_CHARS, index_text};
-use sea_orm::{ConnectionTrait, DbErr, Value};
+use sea_orm::{ConnectionTrait, DbErr, QueryResult, Value};
 
 use crate::connection::Db;
 use crate::row::{Decoded, opt_text, text};
@@ -58,6 +58,12 @@ impl SearchDoc {
         let texts = headers.into_iter().flatten().chain([body]).chain(files.iter().copied());
         Self { id, ticket_id, customer_visible, words: index_text(texts, MAX_INDEXED_CHARS) }
     }
+}
+
+/// A customer user's "first last" from a row with `first_name` and `last_name`.
+fn full_name(r: &QueryResult) -> Decoded<String> {
+    let name = [opt_text(r, "first_name")?, opt_text(r, "last_name")?];
+    Ok(name.into_iter().flatten().collect::<Vec<_>>().join(" "))
 }
 
 /// At most so many documents, and about so many bytes of words, per statement: well
@@ -167,8 +173,7 @@ impl Db {
             .iter()
             .map(|r| {
                 let id = crate::row::int(r, "id")?;
-                let name = [opt_text(r, "first_name")?, opt_text(r, "last_name")?].into_iter().flatten();
-                let name = name.collect::<Vec<_>>().join(" ");
+                let name = full_name(r)?;
                 let (tn, title) = (text(r, "tn")?, opt_text(r, "title")?);
                 let (company, login) = (opt_text(r, "customer_id")?, opt_text(r, "customer_user_id")?);
                 let mut fields = vec![Some(tn.as_str()), title.as_deref(), login.as_deref(), company.as_deref()];
@@ -193,13 +198,7 @@ impl Db {
         let marks = vec!["?"; logins.len()].join(", ");
         let sql = format!("SELECT login, first_name, last_name FROM customer_user WHERE login IN ({marks})");
         let rows = conn.query_all_raw(self.stmt(&sql, logins)).await?;
-        Ok(rows
-            .iter()
-            .map(|r| {
-                let name = [opt_text(r, "first_name")?, opt_text(r, "last_name")?].into_iter().flatten();
-                Ok((text(r, "login")?, name.collect::<Vec<_>>().join(" ")))
-            })
-            .collect::<Decoded<_>>()?)
+        Ok(rows.iter().map(|r| Ok((text(r, "login")?, full_name(r)?))).collect::<Decoded<_>>()?)
     }
 }
 

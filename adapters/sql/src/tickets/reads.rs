@@ -6,6 +6,7 @@ use sea_orm::{ConnectionTrait, QueryResult, Value};
 
 use crate::connection::{Db, Dialect};
 use crate::error::to_domain;
+use crate::like;
 use crate::row::{Decoded, db_now, int, opt_int, opt_text, text, time};
 
 /// A ticket with its version (for ETags and guarded updates): its newest history row
@@ -124,13 +125,9 @@ pub(super) fn filter_sql(d: Dialect, f: &TicketFilter, ranked: bool) -> (String,
         conds.push("t.ticket_lock_id = ?".into());
         values.push(Value::from(lock.id()));
     }
-    let like = |term: &str| {
-        let escaped = term.to_lowercase().replace('!', "!!").replace('%', "!%").replace('_', "!_");
-        Value::from(format!("%{escaped}%"))
-    };
     if let Some(term) = f.title_contains.as_deref().filter(|t| !t.is_empty()) {
         conds.push("LOWER(t.title) LIKE ? ESCAPE '!'".into());
-        values.push(like(term));
+        values.push(like::containing(term).into());
     }
     if let Some(query) = &f.text {
         crate::search::search_conditions(d, query, f.customer_scope.is_some(), ranked, &mut conds, &mut values);
@@ -156,9 +153,8 @@ fn field_test_sql(test: &FieldTest) -> (String, Vec<Value>) {
             if texts.is_empty() { vec![Value::String(None)] } else { texts.iter().map(|t| t.clone().into()).collect() },
         ),
         FieldTest::Like(pattern) => {
-            let escaped =
-                pattern.to_lowercase().replace('!', "!!").replace('%', "!%").replace('_', "!_").replace('*', "%");
-            ("LOWER(v.value_text) LIKE ? ESCAPE '!'".into(), vec![escaped.into()])
+            let pattern = like::literal(pattern).replace('*', "%");
+            ("LOWER(v.value_text) LIKE ? ESCAPE '!'".into(), vec![pattern.into()])
         }
         FieldTest::Is(n) => ("v.value_int = ?".into(), vec![(*n).into()]),
         FieldTest::Within { from, until } => {
