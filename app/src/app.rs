@@ -114,6 +114,10 @@ impl App {
             MigrationOutcome::UpToDate => {}
         }
         crate::config::otrs_settings::adopt(&mut config, &db).await?;
+        let db = match &config.tickets.article_dir {
+            Some(dir) => db.with_article_dir(goats_sql::ArticleDir::open(dir).map_err(AppError::Config)?),
+            None => db,
+        };
         let store = Arc::new(db.clone());
         let lookups = Arc::new(CachedLookups::new(store.clone(), CACHE_TTL, clock.clone()));
         let people = Arc::new(CachedPeople::new(store.clone(), store.clone(), CACHE_TTL, clock.clone()));

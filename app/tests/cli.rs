@@ -526,6 +526,60 @@ async fn importing_an_otrs_database_from_the_command_line() {
     source.drop_database().await;
 }
 
+/// An import killed outright (SIGKILL: no handler runs, the open transaction is lost)
+/// continues when run again and ends verified, with every table's count and checksum
+/// equal to the source's, as an uninterrupted run would.
+#[tokio::test]
+async fn an_import_killed_midway_continues_when_run_again() {
+    let source = TestDatabase::create(Engine::MySql).await;
+    goats_tests::znuny::load(&source);
+    let db = source.connect().await;
+    goats_sql::migrate(&db).await.unwrap();
+    let plan = goats_sql::seed::SeedPlan { tickets: 2000, articles_per_ticket: 2, seed: 5 };
+    goats_sql::seed::seed(&db, &plan, &goats_core::ticket_number::TicketNumberConfig::default(), |_, _| {})
+        .await
+        .unwrap();
+    db.close().await;
+    let dir = temp_dir();
+
+    let mut child = goats(&dir.0)
+        .args(["import", "otrs", "--from", &source.url])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Killed as soon as the first table with rows is done: the larger ones are still to come.
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(child.stderr.take().unwrap()));
+    let first = lines.find(|l| l.as_ref().is_ok_and(|l| l.contains("rows copied"))).expect("a table copied").unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    use sea_orm::ConnectionTrait;
+    let target = Db::connect(&format!("sqlite://{}/data/goats.db", dir.0.display())).await.unwrap();
+    let phase = target
+        .connection()
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Sqlite,
+            "SELECT phase FROM goats_import_run WHERE id = 1",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index::<String>(0)
+        .unwrap();
+    assert_eq!(phase, "copying", "killed after `{first}`, before the copy ended");
+    target.close().await;
+
+    let report = dir.0.join("report.json");
+    let out = goats(&dir.0).args(["import", "otrs", "--from", &source.url, "--report"]).arg(&report).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!((json["ok"].as_bool(), json["resumed"].as_bool()), (Some(true), Some(true)), "{json:#}");
+    let ticket = json["tables"].as_array().unwrap().iter().find(|t| t["table"] == "ticket").unwrap();
+    assert_eq!(ticket["target_rows"], 2001, "Znuny's welcome ticket and the seeded ones");
+    assert_eq!(ticket["target_checksum"], ticket["source_checksum"]);
+    source.drop_database().await;
+}
+
 /// Live mode: on an OTRS database goats numbers tickets with OTRS's own settings, and
 /// refuses one whose times it would misread.
 #[tokio::test]
@@ -565,6 +619,46 @@ async fn on_an_otrs_database_tickets_are_numbered_by_its_sysconfig() {
         // AutoIncrement: SystemID, then the counter padded to MinCounterSize.
         assert!(n.starts_with("42") && n.len() == 10, "{numbers:?}");
     }
+
+    // Article files on disk: goats needs the directory, or agents would see mails
+    // without their attachments.
+    goats_tests::znuny::deploy_setting(
+        &db,
+        5,
+        "Ticket::Article::Backend::MIMEBase::ArticleStorage",
+        "Kernel::System::Ticket::Article::Backend::MIMEBase::ArticleStorageFS",
+    )
+    .await;
+    goats_tests::znuny::deploy_setting(
+        &db,
+        6,
+        "Ticket::Article::Backend::MIMEBase::ArticleDataDir",
+        "/opt/otrs/var/article",
+    )
+    .await;
+    let out = goats(&dir.0).env("GOATS_DATABASE_URL", &source.url).arg("migrate").output().unwrap();
+    assert_eq!(out.status.code(), Some(78), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("/opt/otrs/var/article") && stderr(&out).contains("GOATS_ARTICLE_DIR"),
+        "{}",
+        stderr(&out)
+    );
+    let missing = dir.0.join("no-such-dir");
+    let out = goats(&dir.0)
+        .env("GOATS_DATABASE_URL", &source.url)
+        .env("GOATS_ARTICLE_DIR", &missing)
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(78), "{}", stderr(&out));
+    assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
+    let out = goats(&dir.0)
+        .env("GOATS_DATABASE_URL", &source.url)
+        .env("GOATS_ARTICLE_DIR", &dir.0)
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
 
     goats_tests::znuny::deploy_setting(&db, 4, "OTRSTimeZone", "Europe/Berlin").await;
     let out = goats(&dir.0).env("GOATS_DATABASE_URL", &source.url).arg("migrate").output().unwrap();

@@ -302,20 +302,10 @@ async fn what_cannot_be_carried_is_refused_before_anything_changes() {
     source_db.drop_database().await;
 }
 
-#[tokio::test]
-async fn article_files_kept_on_disk_come_along() {
-    let (source_db, source) = znuny_source(Engine::Postgres, 10, false).await;
-    znuny::deploy_setting(
-        &source,
-        1,
-        "Ticket::Article::Backend::MIMEBase::ArticleStorage",
-        "Kernel::System::Ticket::Article::Backend::MIMEBase::ArticleStorageFS",
-    )
-    .await;
-    znuny::deploy_setting(&source, 2, "Ticket::Article::Backend::MIMEBase::ArticleDataDir", "/opt/otrs/var/article")
-        .await;
-    // Three articles whose message and files lie in ArticleDataDir/2026/11/30/<id>/.
-    let dir = std::env::temp_dir().join(format!("goats-article-dir-{}", rand::random::<u64>()));
+/// Three articles of `source` whose message and files lie in
+/// `dir/2026/11/30/<id>/`, as OTRS's ArticleStorageFS keeps them, and no longer in the
+/// database: `(article id, ticket id)` of each.
+async fn move_articles_to_disk(source: &Db, dir: &std::path::Path) -> Vec<(i64, i64)> {
     let rows = source
         .connection()
         .query_all_raw(sea_orm::Statement::from_string(
@@ -334,11 +324,28 @@ async fn article_files_kept_on_disk_come_along() {
         std::fs::write(folder.join("report.pdf"), [0x25u8, 0x50, 0x44, 0x46, 0xFF, 0x00]).unwrap();
         std::fs::write(folder.join("report.pdf.content_type"), "application/pdf").unwrap();
         std::fs::write(folder.join("report.pdf.disposition"), "attachment").unwrap();
-        exec(&source, &format!("UPDATE article_data_mime SET content_path = '2026/11/30' WHERE article_id = {id}"))
+        exec(source, &format!("UPDATE article_data_mime SET content_path = '2026/11/30' WHERE article_id = {id}"))
             .await;
-        exec(&source, &format!("DELETE FROM article_data_mime_attachment WHERE article_id = {id}")).await;
-        exec(&source, &format!("DELETE FROM article_data_mime_plain WHERE article_id = {id}")).await;
+        exec(source, &format!("DELETE FROM article_data_mime_attachment WHERE article_id = {id}")).await;
+        exec(source, &format!("DELETE FROM article_data_mime_plain WHERE article_id = {id}")).await;
     }
+    articles
+}
+
+#[tokio::test]
+async fn article_files_kept_on_disk_come_along() {
+    let (source_db, source) = znuny_source(Engine::Postgres, 10, false).await;
+    znuny::deploy_setting(
+        &source,
+        1,
+        "Ticket::Article::Backend::MIMEBase::ArticleStorage",
+        "Kernel::System::Ticket::Article::Backend::MIMEBase::ArticleStorageFS",
+    )
+    .await;
+    znuny::deploy_setting(&source, 2, "Ticket::Article::Backend::MIMEBase::ArticleDataDir", "/opt/otrs/var/article")
+        .await;
+    let dir = std::env::temp_dir().join(format!("goats-article-dir-{}", rand::random::<u64>()));
+    let articles = move_articles_to_disk(&source, &dir).await;
 
     // Without the folder the import would lose them: a problem to fix first.
     let (src, inspection) = import::inspect(&source_db.url, None).await.unwrap();
@@ -383,6 +390,53 @@ async fn article_files_kept_on_disk_come_along() {
 
     target.close().await;
     t.drop_database().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    source.close().await;
+    source_db.drop_database().await;
+}
+
+/// Live mode on a site that keeps article files on disk: what the database does not
+/// hold is read from the ArticleDataDir, addressed by its place as OTRS does, and an
+/// article goats adds keeps its files in the database, where OTRS looks next.
+#[tokio::test]
+async fn live_mode_reads_article_files_kept_on_disk() {
+    let (source_db, source) = znuny_source(Engine::MySql, 4, false).await;
+    let dir = std::env::temp_dir().join(format!("goats-live-article-dir-{}", rand::random::<u64>()));
+    let articles = move_articles_to_disk(&source, &dir).await;
+    let live = source_db.connect().await.with_article_dir(goats_sql::ArticleDir::open(&dir).unwrap());
+    let s = ticket_service(&live, Arc::new(SystemClock));
+    let root = AgentPermissions::new(1, live.grants_for(1).await.unwrap());
+
+    let (article_id, ticket_id) = articles[0];
+    let ticket = s.get(&root, ticket_id, true).await.unwrap();
+    let article = ticket.articles.unwrap().into_iter().find(|a| a.id == article_id).unwrap();
+    assert!(article.has_source, "plain.txt is the message as it arrived");
+    let [pdf] = article.attachments.as_slice() else { panic!("{:?}", article.attachments) };
+    assert_eq!((pdf.filename.as_str(), pdf.content_type.as_str(), pdf.size), ("report.pdf", "application/pdf", 6));
+    let (meta, bytes) = s.attachment(&root, ticket_id, pdf.id).await.unwrap();
+    assert_eq!(meta.filename, "report.pdf");
+    assert_eq!(bytes, [0x25u8, 0x50, 0x44, 0x46, 0xFF, 0x00]);
+    let source_text = s.article_source(&root, ticket_id, article_id).await.unwrap();
+    assert!(String::from_utf8_lossy(&source_text).contains(&format!("Grüße {article_id}")));
+    let one = ArticleRepository::get(&live, article_id).await.unwrap().unwrap();
+    assert_eq!(one.attachments.len(), 1, "one article read alone finds its file too");
+    // The id names one article's file: it opens nothing through another ticket.
+    let other = articles.iter().map(|a| a.1).find(|t| *t != ticket_id).expect("articles of two tickets");
+    assert!(matches!(s.attachment(&root, other, pdf.id).await, Err(goats_core::DomainError::NotFound { .. })));
+
+    // A file that is gone from disk is not found, not an error page.
+    std::fs::remove_file(dir.join("2026/11/30").join(article_id.to_string()).join("report.pdf")).unwrap();
+    assert!(matches!(s.attachment(&root, ticket_id, pdf.id).await, Err(goats_core::DomainError::NotFound { .. })));
+
+    // Without the directory the same database shows the articles without those files.
+    let bare = source_db.connect().await;
+    let s = ticket_service(&bare, Arc::new(SystemClock));
+    let ticket = s.get(&root, articles[1].1, true).await.unwrap();
+    let article = ticket.articles.unwrap().into_iter().find(|a| a.id == articles[1].0).unwrap();
+    assert!(article.attachments.is_empty() && !article.has_source);
+
+    bare.close().await;
+    live.close().await;
     let _ = std::fs::remove_dir_all(&dir);
     source.close().await;
     source_db.drop_database().await;

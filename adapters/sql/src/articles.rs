@@ -2,7 +2,7 @@
 //! phone and internal articles alike.
 
 use async_trait::async_trait;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use goats_core::DomainResult;
@@ -18,7 +18,7 @@ use crate::shared_commit::{Write, in_powers_of_two, one_by_one};
 
 const SELECT_ARTICLE: &str = "SELECT a.id, a.ticket_id, a.article_sender_type_id, a.communication_channel_id, \
      a.is_visible_for_customer, a.create_time, a.create_by, m.a_from, m.a_to, m.a_cc, m.a_subject, m.a_body, \
-     m.a_content_type, m.a_message_id, m.a_in_reply_to, m.a_references, m.incoming_time, \
+     m.a_content_type, m.a_message_id, m.a_in_reply_to, m.a_references, m.incoming_time, m.content_path, \
      CASE WHEN EXISTS (SELECT 1 FROM article_data_mime_plain p WHERE p.article_id = a.id) THEN 1 ELSE 0 END AS has_source \
      FROM article a LEFT JOIN article_data_mime m ON m.article_id = a.id";
 
@@ -45,6 +45,17 @@ fn article_from(r: &QueryResult) -> Decoded<Article> {
         attachments: Vec::new(),
         has_source: int(r, "has_source")? == 1,
     })
+}
+
+/// Where OTRS would keep each article's files on disk, by article.
+fn content_paths(rows: &[QueryResult]) -> Decoded<HashMap<ArticleId, String>> {
+    let mut paths = HashMap::new();
+    for r in rows {
+        if let Some(path) = opt_text(r, "content_path")? {
+            paths.insert(int(r, "id")?, path);
+        }
+    }
+    Ok(paths)
 }
 
 pub(crate) const ARTICLE_COLUMNS: &str = "ticket_id, article_sender_type_id, communication_channel_id, is_visible_for_customer, \
@@ -275,9 +286,14 @@ impl ArticleRepository for Db {
             .query_one_raw(self.stmt(&format!("{SELECT_ARTICLE} WHERE a.id = ?"), [id.into()]))
             .await
             .map_err(to_domain)?;
-        let Some(mut article) = row.as_ref().map(article_from).transpose()? else { return Ok(None) };
+        let Some(row) = row else { return Ok(None) };
+        let mut article = article_from(&row)?;
         article.attachments = self.attachments_of_article(id).await?;
-        Ok(Some(article))
+        let mut articles = vec![article];
+        if self.article_dir.is_some() {
+            self.complete_from_disk(&mut articles, content_paths(std::slice::from_ref(&row))?).await?;
+        }
+        Ok(articles.pop())
     }
 
     async fn by_message_id(&self, message_id: &str) -> DomainResult<Option<(TicketId, ArticleId)>> {
@@ -304,6 +320,9 @@ impl ArticleRepository for Db {
             if let Some(a) = articles.iter_mut().find(|a| a.id == file.article_id) {
                 a.attachments.push(file);
             }
+        }
+        if self.article_dir.is_some() {
+            self.complete_from_disk(&mut articles, content_paths(&rows)?).await?;
         }
         Ok(articles)
     }

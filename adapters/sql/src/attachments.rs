@@ -9,6 +9,7 @@ use goats_core::DomainResult;
 use goats_core::model::*;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, Value};
 
+use crate::attachments_on_disk::from_disk_id;
 use crate::connection::{Db, Dialect};
 use crate::error::to_domain;
 use crate::row::{Decoded, int, opt_text};
@@ -91,7 +92,7 @@ impl Db {
     pub(crate) async fn plain_of(&self, article_id: ArticleId) -> DomainResult<Option<Vec<u8>>> {
         let sql = "SELECT body FROM article_data_mime_plain WHERE article_id = ? ORDER BY id";
         let Some(r) = self.conn.query_one_raw(self.stmt(sql, [article_id.into()])).await.map_err(to_domain)? else {
-            return Ok(None);
+            return self.plain_on_disk(article_id).await;
         };
         self.unblob(&r, "body", &format!("the message of article {article_id}")).map(Some)
     }
@@ -140,6 +141,9 @@ impl Db {
     }
 
     pub(crate) async fn attachment_with_content(&self, id: i64) -> DomainResult<Option<(Attachment, Vec<u8>)>> {
+        if let Some((article_id, position)) = from_disk_id(id) {
+            return self.attachment_on_disk(article_id, position).await;
+        }
         let sql = "SELECT m.id, m.article_id, m.filename, m.content_size, m.content_type, m.disposition, m.content \
                    FROM article_data_mime_attachment m WHERE m.id = ?";
         let Some(r) = self.conn.query_one_raw(self.stmt(sql, [id.into()])).await.map_err(to_domain)? else {

@@ -9,6 +9,7 @@ use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynch
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, Value};
 use tokio::sync::{Mutex, MutexGuard};
 
+use crate::article_dir::ArticleDir;
 use crate::articles::Addition;
 use crate::counter::{MOST_PER_TURN, Request};
 use crate::creation::Creation;
@@ -64,6 +65,8 @@ pub struct Db {
     /// What `create_time` and `change_time` are stamped with: core's clock, so the
     /// domain and the rows it writes agree on "now".
     clock: Arc<dyn Clock>,
+    /// An OTRS site's article files on disk (live mode with `ArticleStorageFS`).
+    pub(crate) article_dir: Option<Arc<ArticleDir>>,
 }
 
 impl Db {
@@ -139,6 +142,7 @@ impl Db {
             additions: SharedCommit::new(shared_turns(dialect)),
             groups_table: "permission_groups",
             clock: Arc::new(SystemClock),
+            article_dir: None,
         };
         if db.table_names().await?.iter().any(|t| t == "groups") {
             db.groups_table = "groups";
@@ -164,6 +168,13 @@ impl Db {
 
     pub async fn close(self) {
         let _ = self.conn.close().await;
+    }
+
+    /// Reads the messages and attachments the database does not hold for an article
+    /// from an OTRS site's `ArticleDataDir` (see `crate::article_dir`).
+    pub fn with_article_dir(mut self, dir: ArticleDir) -> Self {
+        self.article_dir = Some(Arc::new(dir));
+        self
     }
 
     /// Stamps rows with `clock`'s time from now on (the application passes the clock its

@@ -7,8 +7,10 @@
 mod agent_notifications;
 mod agents;
 mod answer_templates;
+mod article_dir;
 mod articles;
 mod attachments;
+mod attachments_on_disk;
 mod auto_responses;
 mod connection;
 mod counter;
@@ -41,6 +43,7 @@ mod tokens;
 mod turns;
 mod web_sessions;
 
+pub use article_dir::ArticleDir;
 pub use connection::{Db, Dialect};
 pub use error::{SqlError, mask_url};
 pub use migrate::{MigrationOutcome, migrate};

@@ -117,6 +117,9 @@ pub struct TicketsConfig {
     pub hook: String,
     /// The largest file an article may carry, in MiB.
     pub max_attachment_mb: u64,
+    /// Live mode on an OTRS site that keeps article files on disk (`ArticleStorageFS`):
+    /// its `ArticleDataDir`, or a copy or mount of it.
+    pub article_dir: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -159,6 +162,7 @@ impl Default for TicketsConfig {
             min_counter_size: d.min_counter_size,
             hook: d.hook,
             max_attachment_mb: 10,
+            article_dir: None,
         }
     }
 }
@@ -247,6 +251,9 @@ impl Config {
         }
         if let Some(v) = env.get("GOATS_SYSTEM_ID") {
             self.tickets.system_id = v;
+        }
+        if let Some(v) = env.get("GOATS_ARTICLE_DIR") {
+            self.tickets.article_dir = Some(PathBuf::from(v));
         }
         if let Some(v) = env.get("GOATS_JWT_SECRET") {
             self.auth.jwt_secret = Some(v);

@@ -14,15 +14,28 @@ const GENERATOR: &str = "Ticket::NumberGenerator";
 const MIN_COUNTER_SIZE: &str = "Ticket::NumberGenerator::MinCounterSize";
 const HOOK: &str = "Ticket::Hook";
 const TIME_ZONE: &str = "OTRSTimeZone";
+const ARTICLE_STORAGE: &str = "Ticket::Article::Backend::MIMEBase::ArticleStorage";
+const ARTICLE_DATA_DIR: &str = "Ticket::Article::Backend::MIMEBase::ArticleDataDir";
 
 /// Replaces `config`'s ticket number settings with the OTRS database's own, and refuses
 /// a database whose times goats would misread. A database goats created holds no
 /// SysConfig values and changes nothing.
 pub async fn adopt(config: &mut Config, db: &Db) -> Result<(), AppError> {
-    let settings = db.otrs_settings(&[SYSTEM_ID, GENERATOR, MIN_COUNTER_SIZE, HOOK, TIME_ZONE]).await?;
+    let settings = db
+        .otrs_settings(&[SYSTEM_ID, GENERATOR, MIN_COUNTER_SIZE, HOOK, TIME_ZONE, ARTICLE_STORAGE, ARTICLE_DATA_DIR])
+        .await?;
     if let Some(zone) = settings.get(TIME_ZONE).filter(|z| !matches!(z.as_str(), "" | "UTC" | "Etc/UTC")) {
         return Err(AppError::Config(format!(
             "this OTRS database keeps its times in {zone} (OTRSTimeZone); goats reads and writes UTC, as OTRS does by default, so it would misread every time here. Copy the site with `goats import otrs`, which converts them"
+        )));
+    }
+    // Agents would see tickets without their attachments and mails without their source.
+    if settings.get(ARTICLE_STORAGE).is_some_and(|s| s.ends_with("ArticleStorageFS"))
+        && config.tickets.article_dir.is_none()
+    {
+        let dir = settings.get(ARTICLE_DATA_DIR).map_or("its ArticleDataDir", String::as_str);
+        return Err(AppError::Config(format!(
+            "this OTRS database keeps article files on disk (ArticleStorageFS, in {dir}); set tickets.article_dir (or GOATS_ARTICLE_DIR) to that directory, or a mount of it, so goats can read them"
         )));
     }
     let tickets = &mut config.tickets;

@@ -1,13 +1,10 @@
-//! Articles whose message and attachments OTRS kept on disk (ArticleStorageFS): under
-//! `ArticleDataDir/<content_path>/<article_id>/`, `plain.txt` is the message as it
-//! arrived and every other file an attachment, with its MIME facts beside it in
-//! `<file>.content_type`, `.content_id`, `.content_alternative` and `.disposition`.
-//! The import writes them into the tables OTRS's database storage uses, so goats
-//! serves them like any other; an article that has rows in the database already
-//! (stored before a switch of backend) keeps those.
+//! Articles whose message and attachments OTRS kept on disk (ArticleStorageFS, laid
+//! out as `crate::article_dir` describes). The import writes them into the tables OTRS's
+//! database storage uses, so goats serves them like any other; an article that has rows
+//! in the database already (stored before a switch of backend) keeps those.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use sea_orm::{ConnectionTrait, QueryResult, TransactionTrait, Value};
 
@@ -15,18 +12,18 @@ use super::ImportError;
 use super::cells::{self, Cell, Kind, Reading};
 use super::source::TablePlan;
 use crate::Db;
+use crate::article_dir::ArticleDir;
 
 pub const PLAIN: &str = "article_data_mime_plain";
 pub const ATTACHMENTS: &str = "article_data_mime_attachment";
 /// The checkpoint row of this step in `goats_import_table`.
 pub const STEP: &str = "(article files on disk)";
-const SIDE_FILES: &[&str] = &[".content_type", ".content_id", ".content_alternative", ".disposition"];
 const ARTICLES_PER_PAGE: u64 = 200;
 
-/// A copy of OTRS's `ArticleDataDir`.
+/// A copy of OTRS's `ArticleDataDir`, named by `--attachments-dir`.
 #[derive(Debug, Clone)]
 pub struct ArticleFiles {
-    root: PathBuf,
+    dir: ArticleDir,
 }
 
 /// One article as `article_data_mime` describes it.
@@ -48,28 +45,19 @@ pub struct DiskRows {
 
 impl ArticleFiles {
     pub fn open(root: &Path) -> Result<Self, ImportError> {
-        if !root.is_dir() {
-            return Err(ImportError::Refused(format!(
-                "the attachments directory {} does not exist or is not a directory",
-                root.display()
-            )));
-        }
-        Ok(Self { root: root.to_path_buf() })
+        let dir = ArticleDir::open(root)
+            .map_err(|e| ImportError::Refused(e.replace("article directory", "attachments directory")))?;
+        Ok(Self { dir })
     }
 
     /// What lies on disk for `article`, skipping the parts `in_database` already has
     /// (`(plain, attachments)`).
     pub fn rows(&self, article: &StoredArticle, in_database: (bool, bool)) -> Result<DiskRows, ImportError> {
-        let dir = self.root.join(article.content_path.trim_matches('/')).join(article.article_id.to_string());
+        let (path, id) = (article.content_path.as_str(), article.article_id);
         let mut out = DiskRows::default();
-        if !dir.is_dir() {
-            return Ok(out);
-        }
-        let read =
-            |p: &Path| std::fs::read(p).map_err(|e| ImportError::Refused(format!("cannot read {}: {e}", p.display())));
         let stamp = |mut row: BTreeMap<&'static str, Cell>| {
             for (k, v) in [
-                ("article_id", Cell::Int(article.article_id)),
+                ("article_id", Cell::Int(id)),
                 ("create_time", article.created.clone()),
                 ("create_by", article.created_by.clone()),
                 ("change_time", article.created.clone()),
@@ -79,40 +67,25 @@ impl ArticleFiles {
             }
             row
         };
-        let mut names: Vec<String> = std::fs::read_dir(&dir)
-            .map_err(|e| ImportError::Refused(format!("cannot list {}: {e}", dir.display())))?
-            .filter_map(|e| e.ok())
-            .filter(|e| e.path().is_file())
-            .filter_map(|e| e.file_name().into_string().ok())
-            .collect();
-        names.sort();
-        for name in names {
-            let path = dir.join(&name);
-            if name == "plain.txt" {
-                if !in_database.0 {
-                    out.plain.push(stamp(BTreeMap::from([("body", Cell::Bytes(read(&path)?))])));
-                }
-                continue;
-            }
-            if in_database.1 || SIDE_FILES.iter().any(|s| name.ends_with(s)) {
-                continue;
-            }
-            let content = read(&path)?;
-            let side = |suffix: &str| {
-                let p = dir.join(format!("{name}{suffix}"));
-                match std::fs::read(&p) {
-                    Ok(b) => Cell::Text(String::from_utf8_lossy(&b).trim_end_matches('\n').to_string()),
-                    Err(_) => Cell::Null,
-                }
-            };
+        if !in_database.0
+            && let Some(body) = self.dir.plain(path, id).map_err(ImportError::Refused)?
+        {
+            out.plain.push(stamp(BTreeMap::from([("body", Cell::Bytes(body))])));
+        }
+        if in_database.1 {
+            return Ok(out);
+        }
+        let text = |v: Option<String>| v.map_or(Cell::Null, Cell::Text);
+        for file in self.dir.files(path, id).map_err(ImportError::Refused)? {
+            let content = file.content().map_err(ImportError::Refused)?;
             out.attachments.push(stamp(BTreeMap::from([
-                ("filename", Cell::Text(name.clone())),
                 ("content_size", Cell::Text(content.len().to_string())),
-                ("content_type", side(".content_type")),
-                ("content_id", side(".content_id")),
-                ("content_alternative", side(".content_alternative")),
-                ("disposition", side(".disposition")),
                 ("content", Cell::Bytes(content)),
+                ("filename", Cell::Text(file.filename)),
+                ("content_type", text(file.content_type)),
+                ("content_id", text(file.content_id)),
+                ("content_alternative", text(file.content_alternative)),
+                ("disposition", text(file.disposition)),
             ])));
         }
         Ok(out)
