@@ -17,6 +17,10 @@ use goats_core::{DomainError, password};
 use goats_sql::{Db, migrate};
 use goats_tests::{Engine, TestDatabase, ticket_service};
 
+fn one_number(page: &Page<Ticket>) -> String {
+    page.items[0].number.clone()
+}
+
 fn service(db: &Db) -> TicketService {
     ticket_service(db, Arc::new(SystemClock))
 }
@@ -509,7 +513,7 @@ async fn a_failing_creation_fails_alone() {
             assert_eq!((ticket.version, ticket.created), (version, created), "{engine:?}: as answered");
             assert_eq!(ticket.version, h.id, "{engine:?}: the version is the last history row");
         }
-        let all = db.count(&TicketFilter::default()).await.unwrap();
+        let all = db.count(&TicketFilter::default(), None).await.unwrap();
         assert_eq!(all, 38, "{engine:?}: nothing of the failed ones kept");
     })
     .await;
@@ -603,7 +607,10 @@ async fn a_counter_behind_the_tickets_skips_the_taken_numbers() {
         db.connection().execute_unprepared("DELETE FROM ticket_number_counter").await.unwrap();
         let after = service(&db).create(&root, ticket("After", 2, 3, "c")).await.unwrap();
         assert!(!numbers.contains(&after.number), "{engine:?}: {} was given twice", after.number);
-        assert_eq!(db.count(&TicketFilter::default()).await.unwrap(), 13, "{engine:?}");
+        assert_eq!(db.count(&TicketFilter::default(), None).await.unwrap(), 13, "{engine:?}");
+        // A count with a limit stops one past it.
+        assert_eq!(db.count(&TicketFilter::default(), Some(5)).await.unwrap(), 6, "{engine:?}");
+        assert_eq!(db.count(&TicketFilter::default(), Some(50)).await.unwrap(), 13, "{engine:?}");
     })
     .await;
 }
@@ -879,6 +886,35 @@ async fn seeding_realistic_data() {
             .await
             .unwrap();
         assert!(closed.total > 900 && closed.total < 1700, "{engine:?}: {} closed", closed.total);
+
+        // Every seeded ticket names where it happened: a search for that word counts
+        // to 1,000 and ranks the 1,000 newest tickets, while a rare word is counted whole.
+        let text = |typed: &str| TicketFilter { text: Some(SearchQuery::parse(typed).unwrap()), ..Default::default() };
+        let by_relevance = TicketSort { field: TicketSortField::Relevance, direction: SortDirection::Desc };
+        assert_eq!(db.count(&text("affected"), None).await.unwrap(), 1800, "{engine:?}");
+        let mut ranked = HashSet::new();
+        for n in 1..=3 {
+            let page = s.list(&root, text("affected"), by_relevance, PageRequest::new(n, 500)).await.unwrap();
+            assert_eq!((page.total, page.total_capped), (1000, true), "{engine:?}");
+            assert_eq!(page.items.len(), if n < 3 { 500 } else { 0 }, "{engine:?}: page {n}");
+            ranked.extend(page.items.iter().map(|t| t.id));
+        }
+        let mut ids = Vec::new();
+        for n in 1..=4 {
+            let page = s.list(&root, TicketFilter::default(), TicketSort::default(), PageRequest::new(n, 500));
+            ids.extend(page.await.unwrap().items.iter().map(|t| t.id));
+        }
+        ids.sort_unstable_by(|a, b| b.cmp(a));
+        let newest: HashSet<TicketId> = ids[..1000].iter().copied().collect();
+        assert_eq!(ranked, newest, "{engine:?}: the 1,000 newest are ranked");
+        let by_age = s.list(&root, text("affected"), TicketSort::default(), PageRequest::new(3, 500)).await.unwrap();
+        assert_eq!(
+            (by_age.items.len(), by_age.total_capped),
+            (500, true),
+            "{engine:?}: other orders go on past the count"
+        );
+        let rare = s.list(&root, text(&one_number(&all)), by_relevance, PageRequest::default()).await.unwrap();
+        assert_eq!((rare.total, rare.total_capped), (1, false), "{engine:?}");
 
         let one = &all.items[0];
         let full = s.get(&root, one.id, true).await.unwrap();

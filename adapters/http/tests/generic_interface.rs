@@ -183,7 +183,7 @@ async fn errors_come_back_in_otrs_shape() {
     assert_eq!(accounted, 30.0);
 
     // What goats cannot store is refused whole, never answered with success.
-    let tickets_before = goats_core::ports::TicketRepository::count(&w.store, &Default::default()).await.unwrap();
+    let tickets_before = goats_core::ports::TicketRepository::count(&w.store, &Default::default(), None).await.unwrap();
     let mut with_fields = creds.clone();
     with_fields["Ticket"] =
         json!({"Title": "Fields", "Queue": "Raw", "State": "new", "Priority": "3 normal", "CustomerUser": "x"});
@@ -196,7 +196,7 @@ async fn errors_come_back_in_otrs_shape() {
     with_fields["Ticket"]["SLA"] = json!("Gold");
     let r = call(&w, "POST", "/Ticket", with_fields).await;
     assert_eq!(error_code(&r), "TicketCreate.InvalidParameter", "an SLA that does not exist: {r}");
-    let tickets_after = goats_core::ports::TicketRepository::count(&w.store, &Default::default()).await.unwrap();
+    let tickets_after = goats_core::ports::TicketRepository::count(&w.store, &Default::default(), None).await.unwrap();
     assert_eq!(tickets_after, tickets_before, "nothing was stored");
     let mut update = creds.clone();
     update["Ticket"] = json!({"Title": "Renamed"});

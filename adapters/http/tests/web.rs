@@ -734,6 +734,24 @@ async fn the_search_box_finds_words_in_article_bodies_and_customers() {
     assert!(text(b.get("/tickets?q=nowhere").await).await.contains("0 tickets"));
 }
 
+/// A word in more than 1,000 tickets is counted that far: the list says "more than",
+/// and the API says the total is where counting stopped.
+#[tokio::test]
+async fn a_search_found_in_more_than_a_thousand_tickets_says_so() {
+    let w = world().await;
+    let root = w.login("root@localhost", "root-password").await;
+    for _ in 0..1001 {
+        w.create_ticket(&root, 2).await;
+    }
+    let b = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let page = text(b.get("/tickets?q=vpn").await).await;
+    assert!(page.contains("More than 1000 tickets"), "{page}");
+    assert!(text(b.get("/tickets").await).await.contains("1001 tickets"), "a list without words counts all");
+    let r = w.cli.get("/api/v1/tickets?text=vpn").header("Authorization", format!("Bearer {root}")).send().await;
+    let page = json(r).await;
+    assert_eq!((page["total"].as_u64(), page["total_capped"].as_bool()), (Some(1000), Some(true)), "{page}");
+}
+
 /// A search's results come best first and show where the words stand, marked and
 /// escaped; a search too long to run is refused beside the box.
 #[tokio::test]

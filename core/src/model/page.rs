@@ -31,4 +31,14 @@ pub struct Page<T> {
     pub total: u64,
     pub page: u64,
     pub per_page: u64,
+    /// Counting stopped at `total`: there are more (a search counts only so far, see
+    /// `tickets::SEARCH_COUNT_LIMIT`).
+    pub total_capped: bool,
+}
+
+impl<T> Page<T> {
+    /// An empty page: nothing matches.
+    pub fn empty(request: PageRequest) -> Self {
+        Self { items: Vec::new(), total: 0, page: request.page, per_page: request.per_page, total_capped: false }
+    }
 }

@@ -58,6 +58,11 @@ pub struct CreatedTicket {
     pub version: i64,
 }
 
+/// A list by relevance ranks the newest this many tickets that match its words (and
+/// filters): ranking every document that has a word most tickets have would cost a
+/// search in proportion to the whole help desk, for an order among near-equals.
+pub const RELEVANCE_CANDIDATES: u64 = 1000;
+
 #[async_trait]
 pub trait TicketRepository: Send + Sync {
     /// Stores a ticket, its first article and the history rows `history` builds, atomically.
@@ -75,15 +80,17 @@ pub trait TicketRepository: Send + Sync {
         self.get(id).await
     }
     async fn id_by_number(&self, number: &str) -> DomainResult<Option<TicketId>>;
-    /// How many tickets match.
-    async fn count(&self, filter: &TicketFilter) -> DomainResult<u64>;
-    /// One page of the matching tickets, in `sort` order.
+    /// How many tickets match; with `limit`, counting stops past it (at `limit + 1`), so
+    /// a common word is not counted through every ticket that has it.
+    async fn count(&self, filter: &TicketFilter, limit: Option<u64>) -> DomainResult<u64>;
+    /// One page of the matching tickets, in `sort` order. By relevance, the tickets
+    /// ranked are the [`RELEVANCE_CANDIDATES`] newest that match.
     async fn page(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Vec<Ticket>>;
     /// A page with the count of all matches.
     async fn list(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Page<Ticket>> {
-        let total = self.count(filter).await?;
+        let total = self.count(filter, None).await?;
         let items = self.page(filter, sort, page).await?;
-        Ok(Page { items, total, page: page.page, per_page: page.per_page })
+        Ok(Page { items, total, page: page.page, per_page: page.per_page, total_capped: false })
     }
     /// Applies one planned edit atomically: checks its precondition, rewrites its
     /// columns and appends its history rows (each snapshotting the ticket as changed),

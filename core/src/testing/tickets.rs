@@ -341,8 +341,9 @@ impl TicketRepository for MemoryStore {
         Ok(self.lock().tickets.iter().find(|t| t.0.number == number).map(|t| t.1))
     }
 
-    async fn count(&self, filter: &TicketFilter) -> DomainResult<u64> {
-        Ok(self.matching(filter, TicketSort::default()).len() as u64)
+    async fn count(&self, filter: &TicketFilter, limit: Option<u64>) -> DomainResult<u64> {
+        let n = self.matching(filter, TicketSort::default()).len() as u64;
+        Ok(limit.map_or(n, |l| n.min(l + 1)))
     }
 
     async fn page(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Vec<Ticket>> {
@@ -600,7 +601,10 @@ impl MemoryStore {
             s.tickets.iter().filter_map(|t| s.ticket(t.1)).filter(|t| matches(&s, t, filter) && escalated(t)).collect();
         // Each ticket scored once, not at every comparison.
         let scores: std::collections::HashMap<TicketId, usize> = match (sort.field, &filter.text) {
-            (TicketSortField::Relevance, Some(q)) => {
+            (TicketSortField::Relevance, Some(q)) if q.patterns(false).next().is_some() => {
+                // Only the newest candidates are ranked, as the databases do.
+                all.sort_by_key(|t| std::cmp::Reverse(t.id));
+                all.truncate(crate::ports::RELEVANCE_CANDIDATES as usize);
                 all.iter().map(|t| (t.id, relevance(&s, t, q, filter.customer_scope.is_some()))).collect()
             }
             _ => Default::default(),
@@ -616,7 +620,7 @@ impl MemoryStore {
                 TicketSortField::Created => a.created.cmp(&b.created),
                 TicketSortField::Changed => a.changed.cmp(&b.changed),
                 TicketSortField::PendingUntil => a.until_time.cmp(&b.until_time),
-                TicketSortField::Relevance if filter.text.is_some() => scores.get(&a.id).cmp(&scores.get(&b.id)),
+                TicketSortField::Relevance if !scores.is_empty() => scores.get(&a.id).cmp(&scores.get(&b.id)),
                 TicketSortField::Relevance => a.changed.cmp(&b.changed),
             }
             .then(a.id.cmp(&b.id));

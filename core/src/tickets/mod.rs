@@ -36,7 +36,7 @@ pub use edit::{Applied, Column, Precondition, TicketEdit, TicketGuard};
 pub use field_filters::{FieldOperator, filter_by, filter_for};
 pub(crate) use follow_up::{FollowUpRules, Reopen};
 pub use plan::{ResolvedChange, TicketChange};
-pub use reads::TicketZoom;
+pub use reads::{SEARCH_COUNT_LIMIT, TicketZoom};
 pub use services::ServiceChoices;
 
 /// The ports a ticket service works through.

@@ -11,6 +11,11 @@ use crate::search::{SearchQuery, Snippet};
 
 use super::TicketService;
 
+/// A search counts its matches this far: past it, a list says "more than 1,000". Agents
+/// refine a search that finds more; counting every ticket a common word is in would
+/// cost each search in proportion to the whole help desk.
+pub const SEARCH_COUNT_LIMIT: u64 = 1000;
+
 /// A ticket as its page shows it (see [`TicketService::zoom`]).
 #[derive(Debug, Clone)]
 pub struct TicketZoom {
@@ -89,22 +94,25 @@ impl TicketService {
                 .map(|s| s.id)
                 .collect();
             if ids.is_empty() {
-                return Ok(Page { items: vec![], total: 0, page: page.page, per_page: page.per_page });
+                return Ok(Page::empty(page));
             }
             TicketFilter { state_ids: ids, state_types: Vec::new(), ..filter }
         };
         let tickets = &self.ports.tickets;
-        let (total, items) = match &self.reads {
+        let limit = filter.text.is_some().then_some(SEARCH_COUNT_LIMIT);
+        let (counted, items) = match &self.reads {
             Some(r) => {
                 let key = format!("{filter:?}");
-                let total = *r.counts.get_or_load(key.clone(), || tickets.count(&filter)).await?;
+                let total = *r.counts.get_or_load(key.clone(), || tickets.count(&filter, limit)).await?;
                 let items =
                     r.pages.get_or_load(format!("{key}|{sort:?}|{page:?}"), || tickets.page(&filter, sort, page));
                 (total, Arc::unwrap_or_clone(items.await?))
             }
-            None => (tickets.count(&filter).await?, tickets.page(&filter, sort, page).await?),
+            None => (tickets.count(&filter, limit).await?, tickets.page(&filter, sort, page).await?),
         };
-        Ok(Page { items, total, page: page.page, per_page: page.per_page })
+        let total_capped = limit.is_some_and(|l| counted > l);
+        let total = limit.map_or(counted, |l| counted.min(l));
+        Ok(Page { items, total, page: page.page, per_page: page.per_page, total_capped })
     }
 
     /// Everything a ticket's page shows about it, read once: the ticket with its
@@ -186,7 +194,7 @@ impl TicketService {
             .map(|q| q.id)
             .collect();
         if queues.is_empty() {
-            return Ok(Page { items: vec![], total: 0, page: page.page, per_page: page.per_page });
+            return Ok(Page::empty(page));
         }
         // An agent who may read every queue and asked for none in particular needs no
         // queue condition at all, which lets the database walk an index in sort order.

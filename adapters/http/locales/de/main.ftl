@@ -67,6 +67,10 @@ tickets-count = { $n ->
     [one] { $n } Ticket
    *[other] { $n } Tickets
 }
+tickets-count-more = { $n ->
+    [one] Mehr als { $n } Ticket
+   *[other] Mehr als { $n } Tickets; weitere Wörter grenzen die Suche ein
+}
 articles-count = { $n ->
     [one] { $n } Artikel
    *[other] { $n } Artikel

@@ -67,6 +67,10 @@ tickets-count = { $n ->
     [one] { $n } ticket
    *[other] { $n } tickets
 }
+tickets-count-more = { $n ->
+    [one] More than { $n } ticket
+   *[other] More than { $n } tickets; add words to narrow the search
+}
 articles-count = { $n ->
     [one] { $n } article
    *[other] { $n } articles

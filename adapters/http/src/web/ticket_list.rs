@@ -214,6 +214,8 @@ struct Results {
     query: ListQuery,
     rows: Vec<Row>,
     total: u64,
+    /// A search counted only so far: "more than `total`".
+    total_capped: bool,
     page: u64,
     pages: u64,
 }
@@ -273,6 +275,7 @@ pub async fn page(req: &Request, desk: Desk, Query(query): Query<ListQuery>) -> 
         query,
         rows,
         total: found.total,
+        total_capped: found.total_capped,
         page: found.page,
         pages,
     };

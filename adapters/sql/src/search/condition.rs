@@ -3,6 +3,7 @@
 //! articles of a ticket, as agents expect; fields are compared with `LIKE` on their
 //! columns, as typed.
 
+use goats_core::ports::RELEVANCE_CANDIDATES;
 use goats_core::search::{SearchField, SearchQuery};
 use sea_orm::Value;
 
@@ -11,22 +12,15 @@ use crate::connection::Dialect;
 
 /// Appends the conditions of `query` and their values. `customer`: only what a customer
 /// is shown counts (a word in an internal note must not give its ticket away).
-/// `ranked`: the list joins [`relevance_join`], which with one word to find already
-/// holds only the tickets that have it, so that word needs no look of its own.
 pub(crate) fn search_conditions(
     d: Dialect,
     query: &SearchQuery,
     customer: bool,
-    ranked: bool,
     conds: &mut Vec<String>,
     values: &mut Vec<Value>,
 ) {
     let shown_doc = if customer { " AND d.customer_visible = 1" } else { "" };
-    let found_by_join = ranked && query.patterns(false).count() == 1;
     for negated in [false, true] {
-        if !negated && found_by_join {
-            continue;
-        }
         for pattern in query.patterns(negated) {
             let not = if negated { "NOT " } else { "" };
             conds.push(format!(
@@ -73,9 +67,18 @@ pub(crate) fn search_conditions(
     }
 }
 
-/// For a list by relevance: a join giving each ticket that answers any word of the
-/// search its summed score (`r.score`), with the join's values; `None` without words.
-pub(crate) fn relevance_join(d: Dialect, query: &SearchQuery, customer: bool) -> Option<(String, Vec<Value>)> {
+/// For a list by relevance: a join giving each candidate its summed score (`r.score`),
+/// with the join's values, to be followed by those of `where_sql` (the list's filter,
+/// search included); `None` without words. The candidates are the
+/// [`RELEVANCE_CANDIDATES`] newest tickets the filter finds, found as a count with a
+/// limit finds them: a word in most tickets is looked for ticket by ticket, newest
+/// first, and the search stops there.
+pub(crate) fn relevance_join(
+    d: Dialect,
+    query: &SearchQuery,
+    customer: bool,
+    where_sql: &str,
+) -> Option<(String, Vec<Value>)> {
     let patterns: Vec<_> = query.patterns(false).collect();
     if patterns.is_empty() {
         return None;
@@ -83,10 +86,12 @@ pub(crate) fn relevance_join(d: Dialect, query: &SearchQuery, customer: bool) ->
     let any = engine::any_query(d, &patterns);
     let shown = if customer { " AND customer_visible = 1" } else { "" };
     let matched = engine::matches(d, "goats_search_text");
-    // Scored first, summed after: FTS5 ranks only outside an aggregate.
+    // Scored first, summed after: FTS5 ranks only outside an aggregate. MySQL takes no
+    // LIMIT in an IN subquery, but does in a derived table inside it.
     let sql = format!(
         " JOIN (SELECT ticket_id, SUM(s) AS score FROM (SELECT ticket_id, {} AS s FROM goats_search_text \
-         WHERE {matched}{shown}{}) scored GROUP BY ticket_id) r ON r.ticket_id = t.id",
+         WHERE {matched}{shown} AND ticket_id IN (SELECT c.id FROM (SELECT t.id FROM ticket t{where_sql} \
+         ORDER BY t.id DESC LIMIT {RELEVANCE_CANDIDATES}) c){}) scored GROUP BY ticket_id) r ON r.ticket_id = t.id",
         engine::score(d),
         engine::scored_rows_end(d)
     );

@@ -53,28 +53,40 @@ impl TicketRepository for Db {
         Ok(row.map(|r| int(&r, "id")).transpose()?)
     }
 
-    async fn count(&self, filter: &TicketFilter) -> DomainResult<u64> {
+    async fn count(&self, filter: &TicketFilter, limit: Option<u64>) -> DomainResult<u64> {
         let Some(filter) = self.resolve_state_types(filter).await? else { return Ok(0) };
-        let (where_sql, values) = filter_sql(self.dialect, &filter, false);
-        let count_sql = format!("SELECT COUNT(*) AS n FROM ticket t{where_sql}");
+        let (where_sql, values) = filter_sql(self.dialect, &filter);
+        let count_sql = match limit {
+            // The database stops at the limit instead of finding every match.
+            Some(limit) => {
+                format!("SELECT COUNT(*) AS n FROM (SELECT t.id FROM ticket t{where_sql} LIMIT {}) counted", limit + 1)
+            }
+            None => format!("SELECT COUNT(*) AS n FROM ticket t{where_sql}"),
+        };
         let row = self.conn.query_one_raw(self.stmt(&count_sql, values)).await.map_err(to_domain)?;
         Ok(row.map(|r| int(&r, "n")).transpose()?.unwrap_or(0) as u64)
     }
 
     async fn page(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Vec<Ticket>> {
         let Some(filter) = self.resolve_state_types(filter).await? else { return Ok(Vec::new()) };
+        let (where_sql, where_values) = filter_sql(self.dialect, &filter);
         let ranking = match (sort.field, &filter.text) {
             (TicketSortField::Relevance, Some(q)) => {
-                crate::search::relevance_join(self.dialect, q, filter.customer_scope.is_some())
+                crate::search::relevance_join(self.dialect, q, filter.customer_scope.is_some(), &where_sql)
             }
             _ => None,
         };
-        let (where_sql, where_values) = filter_sql(self.dialect, &filter, ranking.is_some());
-        let (join, mut values) = ranking.clone().unwrap_or_default();
-        values.extend(where_values);
+        let (join, where_sql, mut values) = match ranking {
+            // The candidates the join ranks already meet the filter.
+            Some((join, mut values)) => {
+                values.extend(where_values);
+                (join, String::new(), values)
+            }
+            None => (String::new(), where_sql, where_values),
+        };
         values.push((page.per_page as i64).into());
         values.push((page.offset() as i64).into());
-        let order = order_sql(sort, ranking.is_some());
+        let order = order_sql(sort, !join.is_empty());
         let sql = format!("{SELECT_TICKET_ROW}{join}{where_sql}{order} LIMIT ? OFFSET ?");
         let rows = self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
         Ok(rows.iter().map(ticket_from).collect::<Decoded<_>>()?)

@@ -79,10 +79,9 @@ pub(crate) fn ticket_from(r: &QueryResult) -> Decoded<Ticket> {
     })
 }
 
-/// `WHERE` conditions for a filter, with their values in placeholder order. `ranked`: the
-/// query joins the search's relevance scores (see `search_conditions`). State
-/// types must already be resolved to state ids (`list` does so).
-pub(super) fn filter_sql(d: Dialect, f: &TicketFilter, ranked: bool) -> (String, Vec<Value>) {
+/// `WHERE` conditions for a filter, with their values in placeholder order. State types
+/// must already be resolved to state ids (`list` does so).
+pub(super) fn filter_sql(d: Dialect, f: &TicketFilter) -> (String, Vec<Value>) {
     let mut conds: Vec<String> = Vec::new();
     let mut values: Vec<Value> = Vec::new();
     let mut any_of = |column: &str, items: Vec<Value>| {
@@ -130,7 +129,7 @@ pub(super) fn filter_sql(d: Dialect, f: &TicketFilter, ranked: bool) -> (String,
         values.push(like::containing(term).into());
     }
     if let Some(query) = &f.text {
-        crate::search::search_conditions(d, query, f.customer_scope.is_some(), ranked, &mut conds, &mut values);
+        crate::search::search_conditions(d, query, f.customer_scope.is_some(), &mut conds, &mut values);
     }
     for field in &f.fields {
         let (test, tested) = field_test_sql(&field.test);

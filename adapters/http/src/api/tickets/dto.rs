@@ -426,8 +426,11 @@ fn epoch(at: i64) -> Option<DateTime<Utc>> {
 #[derive(Object, Serialize)]
 pub(super) struct TicketPage {
     pub(super) items: Vec<TicketDto>,
-    /// How many tickets match in all.
+    /// How many tickets match in all. A search (`text`) counts to 1,000 at most: then
+    /// `total` is 1,000 and `total_capped` true, and later pages may still hold tickets.
     pub(super) total: u64,
+    /// Counting stopped at `total`: more tickets match.
+    pub(super) total_capped: bool,
     pub(super) page: u64,
     pub(super) per_page: u64,
 }
@@ -716,7 +719,8 @@ pub(super) enum SortField {
     Created,
     Changed,
     PendingUntil,
-    /// How well a ticket answers `text`, best first.
+    /// How well a ticket answers `text`, best first, among the 1,000 newest tickets
+    /// that match.
     Relevance,
 }
 
@@ -855,7 +859,13 @@ mod tests {
         assert_same(&ticket(2, false));
         assert_same(&article(3, true));
         assert_same(&vec![article(4, false), article(5, true)]);
-        assert_same(&TicketPage { items: vec![ticket(6, true), ticket(7, false)], total: 2, page: 1, per_page: 50 });
+        assert_same(&TicketPage {
+            items: vec![ticket(6, true), ticket(7, false)],
+            total: 2,
+            total_capped: false,
+            page: 1,
+            per_page: 50,
+        });
     }
 
     #[test]

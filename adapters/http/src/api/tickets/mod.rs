@@ -67,6 +67,7 @@ impl TicketApi {
         /// `-excluded`, and `field:value` for `number`, `title`, `customer`, `from`,
         /// `to`, `subject`, `body`, `attachment`, `queue`, `state`, `owner`. At most 24
         /// terms. A customer's search looks only into articles shown to customers.
+        /// Matches are counted to 1,000 (see `total_capped`).
         #[oai(validator(max_length = 1000))]
         text: Query<Option<String>>,
         /// Only tickets past their earliest escalation time (`true`), as the escalation
@@ -150,6 +151,7 @@ impl TicketApi {
         Ok(JsonBody(TicketPage {
             items: page.items.into_iter().map(Into::into).collect(),
             total: page.total,
+            total_capped: page.total_capped,
             page: page.page,
             per_page: page.per_page,
         }))

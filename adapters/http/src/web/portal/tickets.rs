@@ -95,6 +95,8 @@ struct ListPage {
     sort: &'static str,
     rows: Vec<Row>,
     total: u64,
+    /// A search counted only so far: "more than `total`".
+    total_capped: bool,
     prev: Option<String>,
     next: Option<String>,
 }
@@ -155,6 +157,7 @@ pub async fn list(visit: Visit, Query(q): Query<ListQuery>) -> Result<Response, 
             .await
             .map_err(|e| visit.failed(e))?,
     };
+    let full = page.items.len() as u64 == PER_PAGE;
     let rows = page
         .items
         .into_iter()
@@ -197,8 +200,10 @@ pub async fn list(visit: Visit, Query(q): Query<ListQuery>) -> Result<Response, 
         sort,
         rows,
         total: page.total,
+        total_capped: page.total_capped,
         prev: (page_no > 1).then(|| at(page_no - 1)),
-        next: (page_no < last_page).then(|| at(page_no + 1)),
+        // Past a capped count, a full page may well have a next one.
+        next: (page_no < last_page || page.total_capped && full).then(|| at(page_no + 1)),
     }))
 }
 
