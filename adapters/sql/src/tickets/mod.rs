@@ -76,18 +76,29 @@ impl TicketRepository for Db {
             }
             _ => None,
         };
-        let (join, where_sql, mut values) = match ranking {
+        let names = match sort.field {
+            TicketSortField::Queue => self.names_of("queue").await?,
+            TicketSortField::State => self.names_of("ticket_state").await?,
+            _ => Vec::new(),
+        };
+        let (sql, mut values) = match ranking {
             // The candidates the join ranks already meet the filter.
             Some((join, mut values)) => {
                 values.extend(where_values);
-                (join, String::new(), values)
+                let order = order_sql(sort, true, &names);
+                (format!("{SELECT_TICKET_ROW}{join}{order} LIMIT ? OFFSET ?"), values)
             }
-            None => (String::new(), where_sql, where_values),
+            // The page's tickets picked from narrow rows, then read whole.
+            None => {
+                let order = order_sql(sort, false, &names);
+                let picked = format!(
+                    " JOIN (SELECT t.id FROM ticket t{where_sql}{order} LIMIT ? OFFSET ?) picked ON picked.id = t.id"
+                );
+                (format!("{SELECT_TICKET_ROW}{picked}{order}"), where_values)
+            }
         };
         values.push((page.per_page as i64).into());
         values.push((page.offset() as i64).into());
-        let order = order_sql(sort, !join.is_empty());
-        let sql = format!("{SELECT_TICKET_ROW}{join}{where_sql}{order} LIMIT ? OFFSET ?");
         let rows = self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
         Ok(rows.iter().map(ticket_from).collect::<Decoded<_>>()?)
     }
