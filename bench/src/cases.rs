@@ -18,8 +18,11 @@ pub enum Kind {
     Ceiling,
     Read,
     Write,
+    /// Reads and writes at once (see [`Mix`]).
+    Mixed,
 }
 
+#[derive(Clone)]
 pub struct Case {
     pub name: &'static str,
     pub kind: Kind,
@@ -195,6 +198,47 @@ pub fn new_ticket(queue_id: i64, title: &str) -> Value {
 
 fn new_article(i: u32) -> Value {
     json!({ "subject": format!("Update {i}"), "body": "Still measuring. ".repeat(20), "visible_for_customer": i.is_multiple_of(2) })
+}
+
+/// Several cases at once, each with its share of the clients: what a help desk's server
+/// sees while its agents work.
+pub struct Mix {
+    pub name: &'static str,
+    pub parts: Vec<(u32, Case)>,
+}
+
+impl Mix {
+    pub fn wanted(&self, words: &[String]) -> bool {
+        words.is_empty() || words.iter().any(|w| self.name.contains(w.as_str()))
+    }
+}
+
+/// Agents at work: lists (varied), tickets opened at random, searches, notes added, and
+/// tickets opened and closed (two streams setting the same tickets open and closed, so
+/// most requests change a state), as 3 : 3 : 2 : 1 : 1 : 1. `cases` are [`all`]'s.
+pub fn mixes(f: &Fixture, cases: &[Case]) -> Vec<Mix> {
+    let find = |name: &str| cases.iter().find(|c| c.name == name).cloned();
+    let state = |name: &'static str, state_id: i32| Case {
+        name,
+        kind: Kind::Write,
+        method: "PATCH",
+        path: format!("/api/v1/tickets/{}", f.scratch[0]),
+        headers: vec![
+            ("authorization".into(), format!("Bearer {}", f.token)),
+            ("content-type".into(), "application/json".into()),
+        ],
+        body: Some(json!({ "state_id": state_id }).to_string()),
+        also: f.scratch[1..].iter().map(|id| format!("/api/v1/tickets/{id}")).collect(),
+    };
+    let parts = [
+        (3, find("page list varied")),
+        (3, find("page zoom random")),
+        (2, find("page search words")),
+        (1, find("api article add")),
+        (1, Some(state("state open", 4))),
+        (1, Some(state("state closed", 2))),
+    ];
+    vec![Mix { name: "mixed agent work", parts: parts.into_iter().filter_map(|(w, c)| Some((w, c?))).collect() }]
 }
 
 /// `count` paths made by `make` from a generator seeded alike on every run, so two runs

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::cases::{Case, Kind};
+use crate::cases::{Case, Kind, Mix};
 
 /// One case at one concurrency.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -62,7 +62,65 @@ pub fn drive(base: &str, case: &Case, clients: u32, duration: Duration) -> Resul
     Ok(measured)
 }
 
+/// A mix: each part driven by its own oha at once, with its weight's share of `clients`
+/// (one at least). Throughput and answers are summed; p50 and p99 are the slowest part's,
+/// since oha reports percentiles, not the latencies to merge them from.
+pub fn drive_mix(base: &str, mix: &Mix, clients: u32, duration: Duration) -> Result<Measured, String> {
+    let weights: u32 = mix.parts.iter().map(|(w, _)| w).sum();
+    let before = cache_answers(base)?;
+    let running: Vec<(u32, std::process::Child, std::path::PathBuf)> = mix
+        .parts
+        .iter()
+        .enumerate()
+        .map(|(i, (weight, case))| {
+            let share = (clients * weight / weights.max(1)).max(1);
+            let (mut cmd, file) = command(base, case, share, duration, i)?;
+            let child = cmd
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .map_err(|e| format!("oha: {e}"))?;
+            Ok((share, child, file))
+        })
+        .collect::<Result<_, String>>()?;
+    let mut parts = Vec::new();
+    for ((share, child, _), (_, case)) in running.into_iter().zip(&mix.parts) {
+        let out = child.wait_with_output().map_err(|e| format!("oha: {e}"))?;
+        parts.push(summary(case, share, out)?);
+    }
+    let after = cache_answers(base)?;
+    let (kept, read) = (after.0 - before.0, after.1 - before.1);
+    let requests: u64 = parts.iter().map(|m| m.requests).sum();
+    let answered: f64 = parts.iter().map(|m| m.success * m.requests as f64).sum();
+    Ok(Measured {
+        case: mix.name,
+        kind: Kind::Mixed,
+        clients: parts.iter().map(|m| m.clients).sum(),
+        requests,
+        rps: parts.iter().map(|m| m.rps).sum(),
+        p50_ms: parts.iter().map(|m| m.p50_ms).fold(0.0, f64::max),
+        p99_ms: parts.iter().map(|m| m.p99_ms).fold(0.0, f64::max),
+        success: if requests == 0 { 0.0 } else { answered / requests as f64 },
+        ceiling_share: 0.0,
+        cache_hit_ratio: (kept + read > 0.0).then(|| kept / (kept + read)),
+    })
+}
+
 fn oha(base: &str, case: &Case, clients: u32, duration: Duration) -> Result<Measured, String> {
+    let (mut cmd, _file) = command(base, case, clients, duration, 0)?;
+    let out = cmd.output().map_err(|e| format!("oha: {e}"))?;
+    summary(case, clients, out)
+}
+
+/// oha's command for a case; `slot` tells apart the URL files of cases run at once.
+fn command(
+    base: &str,
+    case: &Case,
+    clients: u32,
+    duration: Duration,
+    slot: usize,
+) -> Result<(Command, std::path::PathBuf), String> {
+    let file = std::env::temp_dir().join(format!("goats-bench-urls-{}-{slot}.txt", std::process::id()));
     let mut cmd = Command::new("oha");
     cmd.args(["--no-tui", "--output-format", "json", "-z", &format!("{}s", duration.as_secs())]).args([
         "-c",
@@ -80,12 +138,14 @@ fn oha(base: &str, case: &Case, clients: u32, duration: Duration) -> Result<Meas
         cmd.arg(format!("{base}{}", case.path));
     } else {
         // oha picks one line of the file per request.
-        let file = std::env::temp_dir().join(format!("goats-bench-urls-{}.txt", std::process::id()));
         let urls: Vec<String> = std::iter::once(&case.path).chain(&case.also).map(|p| format!("{base}{p}")).collect();
         std::fs::write(&file, urls.join("\n") + "\n").map_err(|e| format!("{}: {e}", file.display()))?;
         cmd.arg("--urls-from-file").arg(&file);
     }
-    let out = cmd.output().map_err(|e| format!("oha: {e}"))?;
+    Ok((cmd, file))
+}
+
+fn summary(case: &Case, clients: u32, out: std::process::Output) -> Result<Measured, String> {
     if !out.status.success() {
         return Err(format!("oha failed on {}: {}", case.name, String::from_utf8_lossy(&out.stderr)));
     }

@@ -97,11 +97,18 @@ fn run() -> Result<(), String> {
         std::thread::sleep(Duration::from_millis(500));
         let idle_rss_kb = running.rss_kb();
         let mut measured = Vec::new();
-        for case in cases::all(&fixture).into_iter().filter(|c| c.wanted(&s.cases)) {
+        let all = cases::all(&fixture);
+        for case in all.iter().filter(|c| c.wanted(&s.cases)) {
             for &clients in &s.concurrency {
                 eprintln!("bench: {} {} × {clients}", engine.name(), case.name);
-                measured.push(load::drive(&running.base, &case, clients, s.duration)?);
+                measured.push(load::drive(&running.base, case, clients, s.duration)?);
             }
+        }
+        // A mix needs a client per part: it runs at the highest concurrency alone.
+        let most = s.concurrency.iter().copied().max().unwrap_or(1);
+        for mix in cases::mixes(&fixture, &all).iter().filter(|m| m.wanted(&s.cases)) {
+            eprintln!("bench: {} {} × {most}", engine.name(), mix.name);
+            measured.push(load::drive_mix(&running.base, mix, most, s.duration)?);
         }
         let peak_rss_kb = running.peak_rss_kb();
         if s.cases.is_empty() || s.cases.iter().any(|c| c == "mail") {
