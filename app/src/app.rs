@@ -115,7 +115,9 @@ impl App {
         }
         crate::config::otrs_settings::adopt(&mut config, &db).await?;
         let db = match &config.tickets.article_dir {
-            Some(dir) => db.with_article_dir(goats_sql::ArticleDir::open(dir).map_err(AppError::Config)?),
+            Some(dir) => {
+                db.with_article_dir(goats_sql::ArticleDir::open(dir, "article directory").map_err(AppError::Config)?)
+            }
             None => db,
         };
         let store = Arc::new(db.clone());

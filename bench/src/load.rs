@@ -68,23 +68,23 @@ pub fn drive(base: &str, case: &Case, clients: u32, duration: Duration) -> Resul
 pub fn drive_mix(base: &str, mix: &Mix, clients: u32, duration: Duration) -> Result<Measured, String> {
     let weights: u32 = mix.parts.iter().map(|(w, _)| w).sum();
     let before = cache_answers(base)?;
-    let running: Vec<(u32, std::process::Child, std::path::PathBuf)> = mix
+    let running: Vec<(u32, std::process::Child)> = mix
         .parts
         .iter()
         .enumerate()
         .map(|(i, (weight, case))| {
             let share = (clients * weight / weights.max(1)).max(1);
-            let (mut cmd, file) = command(base, case, share, duration, i)?;
+            let mut cmd = command(base, case, share, duration, i)?;
             let child = cmd
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
                 .map_err(|e| format!("oha: {e}"))?;
-            Ok((share, child, file))
+            Ok((share, child))
         })
         .collect::<Result<_, String>>()?;
     let mut parts = Vec::new();
-    for ((share, child, _), (_, case)) in running.into_iter().zip(&mix.parts) {
+    for ((share, child), (_, case)) in running.into_iter().zip(&mix.parts) {
         let out = child.wait_with_output().map_err(|e| format!("oha: {e}"))?;
         parts.push(summary(case, share, out)?);
     }
@@ -107,20 +107,13 @@ pub fn drive_mix(base: &str, mix: &Mix, clients: u32, duration: Duration) -> Res
 }
 
 fn oha(base: &str, case: &Case, clients: u32, duration: Duration) -> Result<Measured, String> {
-    let (mut cmd, _file) = command(base, case, clients, duration, 0)?;
+    let mut cmd = command(base, case, clients, duration, 0)?;
     let out = cmd.output().map_err(|e| format!("oha: {e}"))?;
     summary(case, clients, out)
 }
 
 /// oha's command for a case; `slot` tells apart the URL files of cases run at once.
-fn command(
-    base: &str,
-    case: &Case,
-    clients: u32,
-    duration: Duration,
-    slot: usize,
-) -> Result<(Command, std::path::PathBuf), String> {
-    let file = std::env::temp_dir().join(format!("goats-bench-urls-{}-{slot}.txt", std::process::id()));
+fn command(base: &str, case: &Case, clients: u32, duration: Duration, slot: usize) -> Result<Command, String> {
     let mut cmd = Command::new("oha");
     cmd.args(["--no-tui", "--output-format", "json", "-z", &format!("{}s", duration.as_secs())]).args([
         "-c",
@@ -138,11 +131,12 @@ fn command(
         cmd.arg(format!("{base}{}", case.path));
     } else {
         // oha picks one line of the file per request.
+        let file = std::env::temp_dir().join(format!("goats-bench-urls-{}-{slot}.txt", std::process::id()));
         let urls: Vec<String> = std::iter::once(&case.path).chain(&case.also).map(|p| format!("{base}{p}")).collect();
         std::fs::write(&file, urls.join("\n") + "\n").map_err(|e| format!("{}: {e}", file.display()))?;
         cmd.arg("--urls-from-file").arg(&file);
     }
-    Ok((cmd, file))
+    Ok(cmd)
 }
 
 fn summary(case: &Case, clients: u32, out: std::process::Output) -> Result<Measured, String> {

@@ -403,7 +403,8 @@ async fn live_mode_reads_article_files_kept_on_disk() {
     let (source_db, source) = znuny_source(Engine::MySql, 4, false).await;
     let dir = std::env::temp_dir().join(format!("goats-live-article-dir-{}", rand::random::<u64>()));
     let articles = move_articles_to_disk(&source, &dir).await;
-    let live = source_db.connect().await.with_article_dir(goats_sql::ArticleDir::open(&dir).unwrap());
+    let live =
+        source_db.connect().await.with_article_dir(goats_sql::ArticleDir::open(&dir, "article directory").unwrap());
     let s = ticket_service(&live, Arc::new(SystemClock));
     let root = AgentPermissions::new(1, live.grants_for(1).await.unwrap());
 

@@ -41,9 +41,10 @@ impl DiskFile {
 }
 
 impl ArticleDir {
-    pub fn open(root: &Path) -> Result<Self, String> {
+    /// `named`: what the directory is called where it was given, for the error.
+    pub fn open(root: &Path, named: &str) -> Result<Self, String> {
         if !root.is_dir() {
-            return Err(format!("the article directory {} does not exist or is not a directory", root.display()));
+            return Err(format!("the {named} {} does not exist or is not a directory", root.display()));
         }
         Ok(Self { root: root.to_path_buf() })
     }

@@ -13,8 +13,9 @@ use super::TicketService;
 
 /// A search counts its matches this far: past it, a list says "more than 1,000". Agents
 /// refine a search that finds more; counting every ticket a common word is in would
-/// cost each search in proportion to the whole help desk.
-pub const SEARCH_COUNT_LIMIT: u64 = 1000;
+/// cost each search in proportion to the whole help desk. As many as a list by relevance
+/// ranks, so such a list holds as many tickets as its count says.
+pub const SEARCH_COUNT_LIMIT: u64 = crate::ports::RELEVANCE_CANDIDATES;
 
 /// A ticket as its page shows it (see [`TicketService::zoom`]).
 #[derive(Debug, Clone)]

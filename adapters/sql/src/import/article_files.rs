@@ -45,8 +45,7 @@ pub struct DiskRows {
 
 impl ArticleFiles {
     pub fn open(root: &Path) -> Result<Self, ImportError> {
-        let dir = ArticleDir::open(root)
-            .map_err(|e| ImportError::Refused(e.replace("article directory", "attachments directory")))?;
+        let dir = ArticleDir::open(root, "attachments directory").map_err(ImportError::Refused)?;
         Ok(Self { dir })
     }
 

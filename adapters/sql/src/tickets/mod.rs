@@ -77,8 +77,12 @@ impl TicketRepository for Db {
             _ => None,
         };
         let names = match sort.field {
-            TicketSortField::Queue => self.names_of("queue").await?,
-            TicketSortField::State => self.names_of("ticket_state").await?,
+            TicketSortField::Queue => {
+                LookupRepository::queues(self).await?.into_iter().map(|q| (q.id.into(), q.name)).collect()
+            }
+            TicketSortField::State => {
+                LookupRepository::states(self).await?.into_iter().map(|s| (s.id.into(), s.name)).collect()
+            }
             _ => Vec::new(),
         };
         let (sql, mut values) = match ranking {

@@ -220,16 +220,6 @@ fn by_name_place(column: &str, names: &[(i64, String)]) -> String {
 }
 
 impl Db {
-    /// The ids and names of a lookup table (`queue`, `ticket_state`) a list sorts by.
-    pub(super) async fn names_of(&self, table: &str) -> DomainResult<Vec<(i64, String)>> {
-        let rows = self
-            .conn
-            .query_all_raw(self.stmt(&format!("SELECT id, name FROM {table}"), []))
-            .await
-            .map_err(to_domain)?;
-        Ok(rows.iter().map(|r| Ok((int(r, "id")?, text(r, "name")?))).collect::<Decoded<_>>()?)
-    }
-
     pub(super) async fn ticket_by_id(&self, select: &str, id: TicketId) -> DomainResult<Option<Ticket>> {
         let row = self
             .conn
