@@ -154,7 +154,7 @@ impl Fixture {
 }
 
 /// Logs in through a login form (its CSRF cookie first) and returns the session cookie.
-fn form_login(
+pub fn form_login(
     agent: &ureq::Agent,
     base: &str,
     path: &str,

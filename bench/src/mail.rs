@@ -24,7 +24,7 @@ pub struct MailMeasured {
     pub floor_share: f64,
 }
 
-fn message(n: usize, run: u128) -> Vec<u8> {
+pub fn message(n: usize, run: u128) -> Vec<u8> {
     let id = format!("<bench-{run}-{n}@customer.example>");
     match n % 4 {
         0 => format!(

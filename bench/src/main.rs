@@ -10,6 +10,7 @@
 
 mod cases;
 mod chart;
+mod imap;
 mod import;
 mod load;
 mod mail;
@@ -23,6 +24,10 @@ use std::time::Duration;
 
 use report::{EngineResult, Results};
 use server::Engine;
+
+/// Messages the IMAP case puts in the mailbox: about five seconds' worth at the target
+/// of 200 a second.
+const IMAP_MESSAGES: usize = 1_000;
 
 /// What a run measures; every value can be set from the environment.
 pub struct Settings {
@@ -81,6 +86,7 @@ fn run() -> Result<(), String> {
     let mut mail_results = Vec::new();
     let mut memory_results = Vec::new();
     let mut reply_results = Vec::new();
+    let mut imap_results = Vec::new();
     let import_results =
         if s.cases.is_empty() || s.cases.iter().any(|c| c == "import") { import::measure(&s)? } else { Vec::new() };
     // `BENCH_CASES=import` alone needs no server.
@@ -117,6 +123,10 @@ fn run() -> Result<(), String> {
             eprintln!("bench: {} mail ingest memory", engine.name());
             memory_results.extend(mail_memory::measure(&s, engine.name(), &db)?);
         }
+        if s.cases.is_empty() || s.cases.iter().any(|c| c == "mail" || c == "imap") {
+            eprintln!("bench: {} mail read over IMAP", engine.name());
+            imap_results.push(imap::measure(&s, engine.name(), &db, IMAP_MESSAGES)?);
+        }
         if s.cases.is_empty() || s.cases.iter().any(|c| c == "replies") {
             eprintln!("bench: {} replies to an SMTP peer", engine.name());
             reply_results.push(replies::measure(&s, engine.name(), &db)?);
@@ -134,8 +144,11 @@ fn run() -> Result<(), String> {
     report::print(&results);
     mail::print(&mail_results);
     mail_memory::print(&memory_results);
+    imap::print(&imap_results);
     replies::print(&reply_results);
-    let mail_json = serde_json::json!({ "ingest": mail_results, "memory": memory_results, "replies": reply_results });
+    let mail_json = serde_json::json!({
+        "ingest": mail_results, "imap": imap_results, "memory": memory_results, "replies": reply_results
+    });
     let mail_json = serde_json::to_string_pretty(&mail_json).map_err(|e| e.to_string())?;
     std::fs::write(s.out.join("mail.json"), mail_json).map_err(|e| format!("mail.json: {e}"))?;
     report::write(&results, &s.out)?;

@@ -2,13 +2,12 @@
 //! wired to them, and the Znuny fixture loaded the way Znuny's own installer loads it.
 
 pub mod backends;
-pub mod dovecot;
 pub mod engines;
 pub mod schema_snapshot;
 pub mod services;
 pub mod znuny;
 
 pub use backends::{Backend, Opened};
-pub use dovecot::Dovecot;
 pub use engines::{Engine, TestDatabase};
+pub use goats_dovecot::Dovecot;
 pub use services::{ticket_ports, ticket_service};

@@ -1,5 +1,6 @@
-//! A Dovecot of the test's own: IMAP and POP3 on free loopback ports, users from a
-//! password file, mail in maildirs under a temporary folder, stopped when dropped.
+//! A Dovecot of a test's (or the bench's) own: IMAP and POP3 on free loopback ports,
+//! users from a password file, mail in maildirs under a temporary folder, stopped when
+//! dropped.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -124,6 +125,21 @@ impl Dovecot {
     pub fn count(&self, user: &str) -> usize {
         let maildir = self.dir.join("home").join(user).join("Maildir");
         ["new", "cur"].iter().map(|s| std::fs::read_dir(maildir.join(s)).map(|d| d.count()).unwrap_or(0)).sum()
+    }
+
+    /// Messages in the user's inbox that no client has flagged deleted yet: Dovecot
+    /// keeps a message's flags in its file name (`…:2,<flags>`, `T` for deleted).
+    pub fn waiting(&self, user: &str) -> usize {
+        let maildir = self.dir.join("home").join(user).join("Maildir");
+        let unflagged = |name: &std::ffi::OsStr| {
+            let name = name.to_string_lossy();
+            !name.rsplit_once(":2,").is_some_and(|(_, flags)| flags.contains('T'))
+        };
+        ["new", "cur"]
+            .iter()
+            .filter_map(|s| std::fs::read_dir(maildir.join(s)).ok())
+            .map(|d| d.filter_map(Result::ok).filter(|e| unflagged(&e.file_name())).count())
+            .sum()
     }
 
     pub fn log(&self) -> String {
