@@ -2,7 +2,8 @@
 //! the account's queue and leaves the server only once stored; a message read twice
 //! (as after a crash between storing and removing) is stored once; an account the
 //! server refuses is reported and its mail stays; two instances in the same minute read
-//! an account once. On the in-memory store and on SQLite, PostgreSQL and MariaDB.
+//! an account once; messages read at once still find the tickets of those they repeat
+//! or answer. On the in-memory store and on SQLite, PostgreSQL and MariaDB.
 
 use std::sync::Arc;
 
@@ -127,6 +128,44 @@ async fn an_imap_account_becomes_tickets_and_its_mail_leaves_once_stored() {
         server.deliver(USER, &corpus("forwarded"));
         assert_eq!(d.fetcher.run().await.unwrap().delivered, 0, "{backend}: claimed this minute already");
         assert_eq!(server.count(USER), 1, "{backend}");
+    })
+    .await;
+}
+
+fn mail(id: &str, subject: &str, answers: Option<&str>) -> Vec<u8> {
+    let reply = answers.map(|a| format!("In-Reply-To: {a}\r\nReferences: {a}\r\n")).unwrap_or_default();
+    format!(
+        "From: Jane <jane@customer.example>\r\nTo: support@example.com\r\nSubject: {subject}\r\n\
+         Message-ID: {id}\r\n{reply}Content-Type: text/plain; charset=utf-8\r\n\r\nAbout {subject}.\r\n"
+    )
+    .into_bytes()
+}
+
+#[tokio::test]
+async fn messages_read_at_once_find_the_tickets_of_those_they_repeat_or_answer() {
+    on_each_backend(|backend, d| async move {
+        let server = Dovecot::start(&[(USER, "secret")]);
+        d.accounts.create_mail_account(&account(server.imap_port, "secret"), 1).await.unwrap();
+        // Enough unrelated mail before and between that several are under way at once.
+        for n in 0..5 {
+            server.deliver(USER, &mail(&format!("<other-{n}@customer.example>"), &format!("Other {n}"), None));
+        }
+        server.deliver(USER, &mail("<first@customer.example>", "Scanner jams", None));
+        server.deliver(USER, &mail("<first@customer.example>", "Scanner jams", None));
+        server.deliver(USER, &mail("<second@customer.example>", "Re: Scanner jams", Some("<first@customer.example>")));
+        for n in 5..8 {
+            server.deliver(USER, &mail(&format!("<other-{n}@customer.example>"), &format!("Other {n}"), None));
+        }
+        let run = d.fetcher.run().await.unwrap();
+        assert_eq!((run.delivered, run.failed.len()), (11, 0), "{backend}: {run:?} {}", server.log());
+        assert_eq!(server.count(USER), 0, "{backend}");
+        let misc = TicketFilter { queue_ids: vec![4], ..TicketFilter::default() };
+        let page = d.tickets.list(&d.root, misc, TicketSort::default(), PageRequest::default()).await.unwrap();
+        assert_eq!(page.total, 9, "{backend}: eight others and one about the scanner");
+        let scanner = page.items.iter().find(|t| t.title == "Scanner jams").expect("the scanner's ticket");
+        let articles = d.tickets.get(&d.root, scanner.id, true).await.unwrap().articles.unwrap_or_default();
+        let subjects: Vec<_> = articles.iter().map(|a| a.subject.as_deref().unwrap_or_default()).collect();
+        assert_eq!(subjects, ["Scanner jams", "Re: Scanner jams"], "{backend}: stored once, answered in it");
     })
     .await;
 }

@@ -3,13 +3,27 @@
 //! the postmaster, and only once its ticket is stored is it removed from the server. A
 //! crash in between leaves the message there; read again, its Message-ID shows it was
 //! delivered, and it is only removed.
+//!
+//! A few messages of one account are delivered at once, so the database's round trips
+//! and commits overlap while the next message is fetched. A message that repeats or
+//! answers one still under way waits for it: it must find that ticket, not open a
+//! second one.
 
+use std::collections::HashSet;
+use std::future::Future;
+use std::pin::{Pin, pin};
 use std::sync::Arc;
+
+use futures_util::future::{Either, select};
+use futures_util::stream::{FuturesUnordered, StreamExt};
 
 use crate::error::DomainResult;
 use crate::ports::*;
 
-use super::{Postmaster, Route};
+use super::{InboundMail, Postmaster, Route};
+
+/// Messages of one account delivered at once.
+const AT_ONCE: usize = 4;
 
 /// What one run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -64,14 +78,114 @@ impl MailFetcher {
     async fn read(&self, account: &MailAccount) -> Result<usize, Failure> {
         let route = Route { queue: account.queue_id, trusted: account.trusted };
         let mut session = self.reader.open(account).await?;
-        let mut delivered = 0;
-        while let Some((id, mail)) = session.next().await? {
-            self.postmaster.deliver(mail, &route).await?;
-            session.remove(id).await?;
-            delivered += 1;
+        let mut flight = Flight::default();
+        let (mut delivered, mut failed) = (0, None);
+        loop {
+            for (uid, result) in std::mem::take(&mut flight.landed) {
+                match result {
+                    Ok(()) => {
+                        flight.meanwhile(session.remove(uid)).await?;
+                        delivered += 1;
+                    }
+                    // The first failure ends the reading; what is under way lands first.
+                    Err(e) => failed = failed.or(Some(e)),
+                }
+            }
+            if flight.is_empty() && (failed.is_some() || !flight.reading) {
+                break;
+            }
+            if failed.is_none() && flight.reading && flight.len() < AT_ONCE {
+                match flight.meanwhile(session.next()).await? {
+                    Some((uid, mail)) => {
+                        if flight.awaits(&mail) {
+                            flight.land_all().await;
+                        }
+                        let (postmaster, route) = (self.postmaster.clone(), route.clone());
+                        let ids = mail.message_id.iter().cloned().collect();
+                        flight.start(uid, ids, async move { postmaster.deliver(mail, &route).await.map(|_| ()) });
+                    }
+                    None => flight.reading = false,
+                }
+            } else {
+                flight.land_one().await;
+            }
         }
         session.finish().await?;
-        Ok(delivered)
+        match failed {
+            Some(e) => Err(e.into()),
+            None => Ok(delivered),
+        }
+    }
+}
+
+type Delivering = Pin<Box<dyn Future<Output = (u32, DomainResult<()>)> + Send>>;
+
+/// The messages of one account under way, by server id, with the Message-IDs they
+/// carry, and those that landed (stored, or failed) and wait to be removed.
+struct Flight {
+    under_way: FuturesUnordered<Delivering>,
+    ids: Vec<(u32, Vec<String>)>,
+    landed: Vec<(u32, DomainResult<()>)>,
+    /// Whether the mailbox may hold more.
+    reading: bool,
+}
+
+impl Default for Flight {
+    fn default() -> Self {
+        Self { under_way: FuturesUnordered::new(), ids: Vec::new(), landed: Vec::new(), reading: true }
+    }
+}
+
+impl Flight {
+    fn len(&self) -> usize {
+        self.under_way.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.under_way.is_empty() && self.landed.is_empty()
+    }
+
+    /// Whether `mail` repeats or answers a message under way.
+    fn awaits(&self, mail: &InboundMail) -> bool {
+        let under_way: HashSet<&str> = self.ids.iter().flat_map(|(_, ids)| ids.iter().map(String::as_str)).collect();
+        mail.message_id.iter().map(String::as_str).chain(mail.answered_ids()).any(|id| under_way.contains(id))
+    }
+
+    fn start(&mut self, uid: u32, ids: Vec<String>, delivery: impl Future<Output = DomainResult<()>> + Send + 'static) {
+        self.ids.push((uid, ids));
+        self.under_way.push(Box::pin(async move { (uid, delivery.await) }));
+    }
+
+    fn land(&mut self, uid: u32, result: DomainResult<()>) {
+        self.ids.retain(|(u, _)| *u != uid);
+        self.landed.push((uid, result));
+    }
+
+    async fn land_one(&mut self) {
+        if let Some((uid, result)) = self.under_way.next().await {
+            self.land(uid, result);
+        }
+    }
+
+    async fn land_all(&mut self) {
+        while !self.under_way.is_empty() {
+            self.land_one().await;
+        }
+    }
+
+    /// Runs `work` (a step of the mail session) while the deliveries go on.
+    async fn meanwhile<T>(&mut self, work: impl Future<Output = T>) -> T {
+        let mut work = pin!(work);
+        loop {
+            if self.under_way.is_empty() {
+                return work.await;
+            }
+            match select(work.as_mut(), self.under_way.next()).await {
+                Either::Left((out, _)) => return out,
+                Either::Right((Some((uid, result)), _)) => self.land(uid, result),
+                Either::Right((None, _)) => return work.await,
+            }
+        }
     }
 }
 
