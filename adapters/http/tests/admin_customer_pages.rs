@@ -58,6 +58,18 @@ async fn an_admin_adds_a_company_and_a_contact_who_then_logs_in_to_the_portal() 
     form.push(("password", "short"));
     let r = root.form_post("/admin/customer-users", &form).await;
     assert!(text(r).await.contains(r#"id="f-password-error""#));
+    // Longer than OTRS's columns hold (a first name 100, a title 50): beside the field.
+    let long_name = "A".repeat(101);
+    let mut form = contact("abe", &long_name, "abe@acme.example", "ACME");
+    form.extend([("password", "portal-password"), ("title", "Dr.")]);
+    let html = text(root.form_post("/admin/customer-users", &form).await).await;
+    assert!(html.contains(r#"id="f-first_name-error""#) && !html.contains(r#"id="f-title-error""#), "{html}");
+    let long_title = "T".repeat(51);
+    let mut form = contact("abe", "Abe", "abe@acme.example", "ACME");
+    form.extend([("password", "portal-password"), ("title", long_title.as_str())]);
+    let html = text(root.form_post("/admin/customer-users", &form).await).await;
+    assert!(html.contains(r#"id="f-title-error""#) && !html.contains(r#"id="f-first_name-error""#), "{html}");
+    assert!(w.store.user("abe").await.unwrap().is_none());
 
     let mut form = contact("abe", "Abe", "abe@acme.example", "ACME");
     form.push(("password", "portal-password"));

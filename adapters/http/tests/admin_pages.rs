@@ -44,6 +44,10 @@ async fn an_admin_adds_an_agent_and_mistakes_are_shown_beside_their_fields() {
     assert!(text(r).await.contains("An agent with this login exists."));
     let r = add_agent(&root, ["grace", "Grace", "Hopper", "not-mail", "long-enough"]).await;
     assert!(text(r).await.contains(r#"id="u-email-error""#));
+    // OTRS's `users` holds names of 100 characters.
+    let long = "H".repeat(101);
+    let html = text(add_agent(&root, ["grace", "Grace", &long, "grace@example.org", "cobol-1959"]).await).await;
+    assert!(html.contains(r#"id="u-last-error""#) && !html.contains(r#"id="u-first-error""#), "{html}");
 
     let r = add_agent(&root, ["grace", "Grace", "Hopper", "grace@example.org", "cobol-1959"]).await;
     r.assert_status(StatusCode::SEE_OTHER);

@@ -5,7 +5,7 @@ use crate::model::*;
 use crate::permission::{ADMIN_GROUP_ID, AgentPermissions, Permission};
 use crate::ports::{AgentProfile, NewAgent};
 
-use super::{AdminService, AgentChanges, AgentInput, checked_email, checked_name, checked_password};
+use super::{AdminService, AgentChanges, AgentInput, checked_email, checked_password, checked_person_name};
 
 impl AdminService {
     pub async fn agents(&self, actor: &AgentPermissions) -> DomainResult<Vec<Agent>> {
@@ -30,8 +30,8 @@ impl AdminService {
         checked_password(&input.password)?;
         let agent = NewAgent {
             login,
-            first_name: checked_name(&input.first_name)?,
-            last_name: checked_name(&input.last_name)?,
+            first_name: checked_person_name("first_name", &input.first_name)?,
+            last_name: checked_person_name("last_name", &input.last_name)?,
             email: checked_email(input.email)?,
             password_hash: self.ports.cpu.hash_password(input.password).await?,
         };
@@ -50,8 +50,8 @@ impl AdminService {
         }
         if c.first_name.is_some() || c.last_name.is_some() || c.email.is_some() {
             let profile = AgentProfile {
-                first_name: checked_name(c.first_name.as_deref().unwrap_or(&a.first_name))?,
-                last_name: checked_name(c.last_name.as_deref().unwrap_or(&a.last_name))?,
+                first_name: checked_person_name("first_name", c.first_name.as_deref().unwrap_or(&a.first_name))?,
+                last_name: checked_person_name("last_name", c.last_name.as_deref().unwrap_or(&a.last_name))?,
                 email: match c.email {
                     Some(e) => checked_email(e)?,
                     None => a.email.clone(),

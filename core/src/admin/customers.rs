@@ -4,7 +4,7 @@ use crate::error::{DomainError, DomainResult};
 use crate::model::*;
 use crate::permission::AgentPermissions;
 
-use super::{AdminService, MAX_SEARCH, checked_email, checked_name, checked_password};
+use super::{AdminService, MAX_SEARCH, checked_email, checked_name, checked_password, checked_person_name};
 
 impl AdminService {
     pub async fn companies(
@@ -126,12 +126,39 @@ impl AdminService {
     pub(super) async fn checked_contact(&self, u: &mut CustomerUser) -> DomainResult<()> {
         u.email = checked_email(Some(u.email.clone()))?
             .ok_or_else(|| DomainError::invalid("email", "a contact needs an email address"))?;
-        u.first_name = checked_name(&u.first_name)?;
-        u.last_name = checked_name(&u.last_name)?;
+        u.first_name = checked_person_name("first_name", &u.first_name)?;
+        u.last_name = checked_person_name("last_name", &u.last_name)?;
+        for (field, value) in [
+            ("title", &mut u.title),
+            ("phone", &mut u.phone),
+            ("mobile", &mut u.mobile),
+            ("street", &mut u.street),
+            ("zip", &mut u.zip),
+            ("city", &mut u.city),
+            ("country", &mut u.country),
+            ("comments", &mut u.comments),
+        ] {
+            *value = value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(String::from);
+            let limit = contact_field_limit(field);
+            if value.as_ref().is_some_and(|v| v.chars().count() > limit) {
+                return Err(DomainError::invalid(field, format!("at most {limit} characters")));
+            }
+        }
         u.customer_id = u.customer_id.trim().to_string();
         if !u.customer_id.is_empty() && self.ports.customers.company(&u.customer_id).await?.is_none() {
             return Err(DomainError::invalid("customer_id", format!("there is no company {}", u.customer_id)));
         }
         Ok(())
+    }
+}
+
+/// How many characters OTRS's `customer_user` column of a contact's field holds.
+pub fn contact_field_limit(field: &str) -> usize {
+    match field {
+        "title" => 50,
+        "first_name" | "last_name" => super::MAX_PERSON_NAME,
+        "email" | "customer_id" | "phone" | "mobile" | "street" => 150,
+        "login" | "zip" | "city" | "country" => 200,
+        _ => 250,
     }
 }

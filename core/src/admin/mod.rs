@@ -27,6 +27,7 @@ use crate::ports::{
     QueueTexts, ServiceCatalog, SettingsStore,
 };
 
+pub use customers::contact_field_limit;
 pub use services::{ServiceInput, UNKNOWN_CUSTOMER};
 
 /// What administration works through.
@@ -142,6 +143,18 @@ pub(super) fn checked_name(name: &str) -> DomainResult<String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(DomainError::invalid("name", "a name of 1 to 200 characters is required"));
+    }
+    Ok(name.to_string())
+}
+
+/// A person's first or last name, as OTRS's `users` and `customer_user` hold them
+/// (`VARCHAR(100)`); refused by the field's own name.
+pub const MAX_PERSON_NAME: usize = 100;
+
+pub(super) fn checked_person_name(field: &'static str, name: &str) -> DomainResult<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > MAX_PERSON_NAME {
+        return Err(DomainError::invalid(field, format!("a name of 1 to {MAX_PERSON_NAME} characters is required")));
     }
     Ok(name.to_string())
 }

@@ -79,6 +79,13 @@ async fn companies_and_contacts() {
     admin.create_customer_user(&root, jane, Some("jane-password".into())).await.unwrap();
     let jane = admin.change_customer_user(&root, "jane", |u| u.phone = Some("+1 555".into()), None).await.unwrap();
     assert_eq!(jane.phone.as_deref(), Some("+1 555"));
+    // No longer than OTRS's columns, refused by the field's name; blank is none.
+    let long_name = admin.change_customer_user(&root, "jane", |u| u.last_name = "x".repeat(101), None).await;
+    assert!(matches!(long_name, Err(DomainError::Invalid { field: "last_name", .. })), "{long_name:?}");
+    let long_title = admin.change_customer_user(&root, "jane", |u| u.title = Some("x".repeat(51)), None).await;
+    assert!(matches!(long_title, Err(DomainError::Invalid { field: "title", .. })), "{long_title:?}");
+    let blank = admin.change_customer_user(&root, "jane", |u| u.city = Some("  ".into()), None).await.unwrap();
+    assert_eq!((blank.city, blank.phone.as_deref()), (None, Some("+1 555")));
     assert!(CustomerRepository::credentials(&store, "jane").await.unwrap().unwrap().password_hash.is_some());
     assert_eq!(admin.customer_users(&root, "jan", 10).await.unwrap().len(), 1);
     assert_eq!(admin.companies(&root, "acme", 10).await.unwrap().len(), 1);
@@ -101,6 +108,9 @@ async fn agents_roles_and_grants() {
     let changes = AgentChanges { email: Some(None), last_name: Some("Díaz".into()), ..Default::default() };
     let changed = admin.change_agent(&root, dana.id, changes).await.unwrap();
     assert_eq!((changed.last_name.as_str(), changed.email), ("Díaz", None));
+    let too_long = AgentChanges { first_name: Some("D".repeat(101)), ..Default::default() };
+    let refused = admin.change_agent(&root, dana.id, too_long).await;
+    assert!(matches!(refused, Err(DomainError::Invalid { field: "first_name", .. })), "{refused:?}");
 
     let role = admin.create_role(&root, "Support", None).await.unwrap();
     admin.grant_role(&root, role.id, 1, Permission::Note).await.unwrap();

@@ -95,13 +95,15 @@ impl ContactForm {
         u.comments = opt("comments");
     }
 
-    /// The names, which the service checks as one (`name`), checked each beside its
-    /// field; every field at most as long as OTRS's column.
+    /// The names required, and every field at most as long as OTRS's column, each
+    /// said beside its field before the service (which checks the same) is asked.
     fn check(&self, desk: &Desk) -> FieldErrors {
         let mut errors = FieldErrors::default();
         for (name, value) in &self.fields {
             let required = matches!(*name, "first_name" | "last_name");
-            if (required && value.is_empty()) || value.chars().count() > 250 {
+            if (required && value.trim().is_empty())
+                || value.chars().count() > goats_core::admin::contact_field_limit(name)
+            {
                 errors.add(name, desk.tr().t("admin-contact-error-field"));
             }
         }
@@ -222,7 +224,9 @@ fn field_errors(desk: &Desk, e: DomainError) -> Result<FieldErrors, PageError> {
             errors.add("customer_id", tr.t("admin-contact-error-company"))
         }
         DomainError::Invalid { field: "password", .. } => errors.add("password", tr.t("admin-user-error-password")),
-        DomainError::Invalid { .. } => errors.add("first_name", tr.t("admin-contact-error-field")),
+        DomainError::Invalid { field, .. } => {
+            errors.add(FIELDS.iter().find(|f| **f == field).unwrap_or(&"first_name"), tr.t("admin-contact-error-field"))
+        }
         other => return Err(PageError::from_domain(desk, other)),
     }
     Ok(errors)

@@ -243,11 +243,11 @@ async fn grant_rows(desk: &Desk, id: UserId) -> Result<Vec<GrantRow>, PageError>
     Ok(grant_matrix::rows(groups, &held))
 }
 
-/// Names are required and at most 200 characters, as OTRS's columns hold.
+/// Names are required and at most as long as OTRS's columns hold.
 fn check_names(desk: &Desk, form: &AgentForm) -> FieldErrors {
     let mut errors = FieldErrors::default();
     for (field, value) in [("first_name", &form.first_name), ("last_name", &form.last_name)] {
-        if value.is_empty() || value.chars().count() > 200 {
+        if value.trim().is_empty() || value.chars().count() > goats_core::admin::MAX_PERSON_NAME {
             errors.add(field, desk.tr().t("admin-user-error-name"));
         }
     }
@@ -266,6 +266,7 @@ fn field_errors(desk: &Desk, e: DomainError) -> Result<FieldErrors, PageError> {
             "email" => errors.add("email", tr.t("admin-user-error-email")),
             "password" => errors.add("password", tr.t("admin-user-error-password")),
             "valid" => errors.add("valid", tr.t("admin-user-error-own-account")),
+            "last_name" => errors.add("last_name", tr.t("admin-user-error-name")),
             _ => errors.add("first_name", tr.t("admin-user-error-name")),
         },
         other => return Err(PageError::from_domain(desk, other)),
