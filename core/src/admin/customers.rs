@@ -4,7 +4,9 @@ use crate::error::{DomainError, DomainResult};
 use crate::model::*;
 use crate::permission::AgentPermissions;
 
-use super::{AdminService, MAX_SEARCH, checked_email, checked_name, checked_password, checked_person_name};
+use super::{
+    AdminService, MAX_SEARCH, checked_email, checked_name, checked_optional, checked_password, checked_person_name,
+};
 
 impl AdminService {
     pub async fn companies(
@@ -80,7 +82,10 @@ impl AdminService {
     ) -> DomainResult<CustomerUser> {
         Self::check(actor)?;
         u.login = u.login.trim().to_string();
-        if u.login.is_empty() || u.login.chars().count() > 200 || u.login.chars().any(char::is_whitespace) {
+        if u.login.is_empty()
+            || u.login.chars().count() > contact_field_limit("login")
+            || u.login.chars().any(char::is_whitespace)
+        {
             return Err(DomainError::invalid("login", "a login of 1 to 200 characters without spaces"));
         }
         if self.ports.customers.user(&u.login).await?.is_some() {
@@ -138,11 +143,7 @@ impl AdminService {
             ("country", &mut u.country),
             ("comments", &mut u.comments),
         ] {
-            *value = value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(String::from);
-            let limit = contact_field_limit(field);
-            if value.as_ref().is_some_and(|v| v.chars().count() > limit) {
-                return Err(DomainError::invalid(field, format!("at most {limit} characters")));
-            }
+            *value = checked_optional(field, value.as_deref(), contact_field_limit(field))?;
         }
         u.customer_id = u.customer_id.trim().to_string();
         if !u.customer_id.is_empty() && self.ports.customers.company(&u.customer_id).await?.is_none() {

@@ -140,11 +140,7 @@ impl AdminService {
 }
 
 pub(super) fn checked_name(name: &str) -> DomainResult<String> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(DomainError::invalid("name", "a name of 1 to 200 characters is required"));
-    }
-    Ok(name.to_string())
+    checked_name_of("name", name, 200)
 }
 
 /// A person's first or last name, as OTRS's `users` and `customer_user` hold them
@@ -152,17 +148,27 @@ pub(super) fn checked_name(name: &str) -> DomainResult<String> {
 pub const MAX_PERSON_NAME: usize = 100;
 
 pub(super) fn checked_person_name(field: &'static str, name: &str) -> DomainResult<String> {
+    checked_name_of(field, name, MAX_PERSON_NAME)
+}
+
+/// A required name, trimmed, of at most `max` characters.
+fn checked_name_of(field: &'static str, name: &str, max: usize) -> DomainResult<String> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > MAX_PERSON_NAME {
-        return Err(DomainError::invalid(field, format!("a name of 1 to {MAX_PERSON_NAME} characters is required")));
+    if name.is_empty() || name.chars().count() > max {
+        return Err(DomainError::invalid(field, format!("a name of 1 to {max} characters is required")));
     }
     Ok(name.to_string())
 }
 
 /// Comments are optional; blank is none. OTRS's columns hold 250 characters.
 pub(super) fn checked_comments(comments: Option<&str>) -> DomainResult<Option<String>> {
-    match comments.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(c) if c.chars().count() > 250 => Err(DomainError::invalid("comments", "at most 250 characters")),
+    checked_optional("comments", comments, 250)
+}
+
+/// An optional text, trimmed, blank as none, of at most `max` characters.
+pub(super) fn checked_optional(field: &'static str, text: Option<&str>, max: usize) -> DomainResult<Option<String>> {
+    match text.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) if c.chars().count() > max => Err(DomainError::invalid(field, format!("at most {max} characters"))),
         c => Ok(c.map(str::to_string)),
     }
 }

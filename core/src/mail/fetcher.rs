@@ -9,7 +9,6 @@
 //! answers one still under way waits for it: it must find that ticket, not open a
 //! second one.
 
-use std::collections::HashSet;
 use std::future::Future;
 use std::pin::{Pin, pin};
 use std::sync::Arc;
@@ -101,8 +100,12 @@ impl MailFetcher {
                             flight.land_all().await;
                         }
                         let (postmaster, route) = (self.postmaster.clone(), route.clone());
-                        let ids = mail.message_id.iter().cloned().collect();
-                        flight.start(uid, ids, async move { postmaster.deliver(mail, &route).await.map(|_| ()) });
+                        let message_id = mail.message_id.clone();
+                        flight.start(
+                            uid,
+                            message_id,
+                            async move { postmaster.deliver(mail, &route).await.map(|_| ()) },
+                        );
                     }
                     None => flight.reading = false,
                 }
@@ -120,11 +123,11 @@ impl MailFetcher {
 
 type Delivering = Pin<Box<dyn Future<Output = (u32, DomainResult<()>)> + Send>>;
 
-/// The messages of one account under way, by server id, with the Message-IDs they
-/// carry, and those that landed (stored, or failed) and wait to be removed.
+/// The messages of one account under way, by server id, with the Message-ID each
+/// carries, and those that landed (stored, or failed) and wait to be removed.
 struct Flight {
     under_way: FuturesUnordered<Delivering>,
-    ids: Vec<(u32, Vec<String>)>,
+    ids: Vec<(u32, Option<String>)>,
     landed: Vec<(u32, DomainResult<()>)>,
     /// Whether the mailbox may hold more.
     reading: bool,
@@ -147,12 +150,17 @@ impl Flight {
 
     /// Whether `mail` repeats or answers a message under way.
     fn awaits(&self, mail: &InboundMail) -> bool {
-        let under_way: HashSet<&str> = self.ids.iter().flat_map(|(_, ids)| ids.iter().map(String::as_str)).collect();
-        mail.message_id.iter().map(String::as_str).chain(mail.answered_ids()).any(|id| under_way.contains(id))
+        let under_way = |id: &str| self.ids.iter().any(|(_, carried)| carried.as_deref() == Some(id));
+        mail.message_id.iter().map(String::as_str).chain(mail.answered_ids()).any(under_way)
     }
 
-    fn start(&mut self, uid: u32, ids: Vec<String>, delivery: impl Future<Output = DomainResult<()>> + Send + 'static) {
-        self.ids.push((uid, ids));
+    fn start(
+        &mut self,
+        uid: u32,
+        message_id: Option<String>,
+        delivery: impl Future<Output = DomainResult<()>> + Send + 'static,
+    ) {
+        self.ids.push((uid, message_id));
         self.under_way.push(Box::pin(async move { (uid, delivery.await) }));
     }
 

@@ -225,7 +225,7 @@ fn field_errors(desk: &Desk, e: DomainError) -> Result<FieldErrors, PageError> {
         }
         DomainError::Invalid { field: "password", .. } => errors.add("password", tr.t("admin-user-error-password")),
         DomainError::Invalid { field, .. } => {
-            errors.add(FIELDS.iter().find(|f| **f == field).unwrap_or(&"first_name"), tr.t("admin-contact-error-field"))
+            errors.add(if FIELDS.contains(&field) { field } else { "first_name" }, tr.t("admin-contact-error-field"))
         }
         other => return Err(PageError::from_domain(desk, other)),
     }
