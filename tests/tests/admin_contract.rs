@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use goats_core::DomainError;
-use goats_core::admin::{AdminService, AgentChanges, AgentInput, QueueChanges, ServiceInput};
+use goats_core::admin::{AdminService, AgentChanges, AgentInput, LookupChange, QueueChanges, ServiceInput};
 use goats_core::escalation::Allowance;
 use goats_core::model::*;
 use goats_core::permission::{AgentPermissions, Permission};
@@ -207,9 +207,17 @@ async fn queues_and_lookups(o: &Opened, admin: &AdminService, root: &AgentPermis
     lines.push(format!("queues: {}", queues.join("; ")));
 
     for kind in [LookupKind::State, LookupKind::Priority, LookupKind::Type] {
-        let id = admin.create_lookup(root, kind, "Waiting", Some(StateType::Open)).await.expect("lookup");
-        admin.change_lookup(root, kind, id, Some("Waiting on vendor"), Some(false), None).await.expect("change");
-        let twice = admin.create_lookup(root, kind, "Waiting on vendor", Some(StateType::Open)).await;
+        let id = admin.create_lookup(root, kind, "Waiting", Some(StateType::Open), None).await.expect("lookup");
+        admin
+            .change_lookup(
+                root,
+                kind,
+                id,
+                LookupChange { name: Some("Waiting on vendor"), valid: Some(false), ..Default::default() },
+            )
+            .await
+            .expect("change");
+        let twice = admin.create_lookup(root, kind, "Waiting on vendor", Some(StateType::Open), None).await;
         lines.push(format!("a {kind:?}'s name twice: {}", refused(twice)));
     }
     let lookups = &o.admin.lookups;

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
+use goats_core::admin::LookupChange;
 use goats_core::model::*;
 use goats_core::permission::{AgentPermissions, Permission};
 use goats_core::ports::*;
@@ -380,9 +381,17 @@ async fn agents_groups_roles_and_customers() {
         );
         db.set_queue_valid(q, false, 1).await.unwrap();
         assert!(!db.queue(q).await.unwrap().unwrap().valid);
-        let st = db.create_state("waiting for vendor", StateType::PendingReminder, 1).await.unwrap();
-        assert_eq!(db.state_by_name("waiting for vendor").await.unwrap().unwrap().id, st);
-        db.create_priority("6 critical", 1).await.unwrap();
+        let teal = Colour::parse("#3DD598").unwrap();
+        let st = db.create_state("waiting for vendor", StateType::PendingReminder, &teal, 1).await.unwrap();
+        let stored = db.state_by_name("waiting for vendor").await.unwrap().unwrap();
+        assert_eq!((stored.id, stored.colour.as_ref()), (st, Some(&teal)), "{engine:?}");
+        let red = Colour::parse("#ff505e").unwrap();
+        let pr = db.create_priority("6 critical", &Colour::new_priority(), 1).await.unwrap();
+        db.set_lookup_colour(LookupKind::Priority, pr, &red, 1).await.unwrap();
+        assert_eq!(db.priority(pr).await.unwrap().unwrap().colour, Some(red), "{engine:?}");
+        // OTRS's own colours come with its default rows.
+        assert_eq!(db.state(1).await.unwrap().unwrap().colour, Colour::parse("#50B5FF"), "{engine:?}");
+        assert!(db.set_lookup_colour(LookupKind::Type, 1, &teal, 1).await.is_err(), "types have no colour");
         db.create_type("Incident", 1).await.unwrap();
         assert_eq!(db.types().await.unwrap().len(), 2);
 
@@ -1405,10 +1414,23 @@ async fn administration_on_every_engine() {
         );
 
         for kind in [LookupKind::State, LookupKind::Priority, LookupKind::Type] {
-            let id = admin.create_lookup(&root, kind, "Extra", Some(StateType::Open)).await.unwrap();
+            let id = admin.create_lookup(&root, kind, "Extra", Some(StateType::Open), None).await.unwrap();
             let retype = (kind == LookupKind::State).then_some(StateType::Closed);
-            admin.change_lookup(&root, kind, id, Some("Renamed"), Some(false), retype).await.unwrap();
-            let clash = admin.create_lookup(&root, kind, "Renamed", Some(StateType::Open)).await;
+            admin
+                .change_lookup(
+                    &root,
+                    kind,
+                    id,
+                    LookupChange {
+                        name: Some("Renamed"),
+                        valid: Some(false),
+                        state_type: retype,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+            let clash = admin.create_lookup(&root, kind, "Renamed", Some(StateType::Open), None).await;
             assert!(matches!(clash, Err(DomainError::Conflict(_))), "{engine:?} {kind:?}");
         }
         let p = db.priorities().await.unwrap().into_iter().find(|p| p.name == "Renamed").unwrap();

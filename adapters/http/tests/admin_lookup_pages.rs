@@ -9,7 +9,7 @@
 mod common;
 
 use common::*;
-use goats_core::model::StateType;
+use goats_core::model::{Colour, StateType};
 use goats_core::permission::Permission;
 use goats_core::ports::LookupRepository;
 use poem::http::StatusCode;
@@ -111,4 +111,58 @@ async fn the_state_priority_and_type_pages_are_for_admins_only() {
     r.assert_status(StatusCode::FORBIDDEN);
     assert!(!w.store.priorities().await.unwrap().iter().any(|p| p.name == "eve"));
     assert!(!w.store.states().await.unwrap().iter().any(|s| s.name == "eve"));
+}
+
+#[tokio::test]
+async fn state_and_priority_colours_are_chosen_by_admins_and_shown_beside_the_names() {
+    let w = world().await;
+    let root = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let page = text(root.get("/admin/priorities/4").await).await;
+    assert!(page.contains(r##"name="color" type="color" class="input h-9 w-20 p-1" value="#ffaaaa""##), "{page}");
+
+    // A colour that is none is refused beside its field and changes nothing, the name
+    // typed beside it included.
+    let r = root.form_post("/admin/priorities/4", &[("name", "4 urgent"), ("color", "pink"), ("valid", "1")]).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(r).await.contains(r#"id="l-color-error""#));
+    let p = w.store.priority(4).await.unwrap().unwrap();
+    assert_eq!((p.name.as_str(), p.colour.unwrap().as_str()), ("4 high", "#ffaaaa"));
+
+    let r = root.form_post("/admin/priorities/4", &[("name", "4 high"), ("color", "#aa0011"), ("valid", "1")]).await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(w.store.priority(4).await.unwrap().unwrap().colour, Colour::parse("#aa0011"));
+    let list = text(root.get("/admin/priorities").await).await;
+    assert!(list.contains(r##"<circle cx="5" cy="5" r="5" fill="#aa0011"/>"##), "{list}");
+
+    // A new state takes the colour picked; a type has no colour field and takes none.
+    let r = root.form_post("/admin/states", &[("name", "waiting"), ("state_type", "2"), ("color", "#123abc")]).await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let states = w.store.states().await.unwrap();
+    let waiting = states.iter().find(|s| s.name == "waiting").expect("added");
+    assert_eq!(waiting.colour, Colour::parse("#123abc"));
+    assert!(!text(root.get("/admin/types/new").await).await.contains(r#"name="color""#));
+    root.form_post("/admin/types", &[("name", "Incident"), ("color", "#123abc")])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+
+    // The ticket list, the ticket and the dashboard paint the state's and priority's.
+    let token = w.login("root@localhost", "root-password").await;
+    let ticket = w.create_ticket(&token, 1).await;
+    let id = ticket["id"].as_i64().unwrap();
+    w.cli
+        .patch(format!("/api/v1/tickets/{id}"))
+        .header("Authorization", format!("Bearer {token}"))
+        .body_json(&serde_json::json!({"priority_id": 4, "state_id": waiting.id}))
+        .send()
+        .await
+        .assert_status_is_ok();
+    let painted = |page: &str, colour: &str| page.contains(&format!(r#"fill="{colour}""#));
+    let list = text(root.get("/tickets").await).await;
+    assert!(painted(&list, "#aa0011") && painted(&list, "#123abc"), "{list}");
+    let zoom = text(root.get(&format!("/tickets/{id}")).await).await;
+    assert!(painted(&zoom, "#aa0011") && painted(&zoom, "#123abc"));
+    // The API tells integrators the same colours.
+    let r = w.cli.get("/api/v1/priorities").header("Authorization", format!("Bearer {token}")).send().await;
+    let priorities = json(r).await;
+    assert!(priorities.as_array().unwrap().iter().any(|p| p["id"] == 4 && p["color"] == "#aa0011"), "{priorities}");
 }

@@ -160,7 +160,7 @@ async fn a_plain_form_post_redirects_back_to_the_ticket() {
     r.assert_status(StatusCode::SEE_OTHER);
     assert_eq!(location(&r), format!("/tickets/{id}"));
     let zoom = text(b.get(&format!("/tickets/{id}")).await).await;
-    assert!(zoom.contains(r#"<dd data-field="priority">5 very high</dd>"#));
+    assert!(zoom.contains(r#"<span data-field="priority">5 very high</span>"#));
 }
 
 #[tokio::test]

@@ -49,7 +49,13 @@ fn state_from(r: &QueryResult) -> Decoded<TicketState> {
         name: text(r, "name")?,
         state_type: StateType::from_id(int(r, "type_id")? as i32).unwrap_or(StateType::Open),
         valid: Valid::is_valid(int(r, "valid_id")? as i32),
+        colour: colour(r)?,
     })
+}
+
+/// A lookup's `color`, when it is one.
+fn colour(r: &QueryResult) -> Decoded<Option<Colour>> {
+    Ok(opt_text(r, "color")?.as_deref().and_then(Colour::parse))
 }
 
 impl Db {
@@ -302,9 +308,23 @@ impl LookupRepository for Db {
         Ok(())
     }
 
+    async fn set_lookup_colour(&self, kind: LookupKind, id: i32, colour: &Colour, by: UserId) -> DomainResult<()> {
+        if kind == LookupKind::Type {
+            return Err(DomainError::invalid("color", "types have no colour"));
+        }
+        let sql = format!("UPDATE {} SET color = ?, change_time = ?, change_by = ? WHERE id = ?", lookup_table(kind));
+        let values: [Value; 4] = [colour.as_str().into(), self.now().into(), by.into(), id.into()];
+        let _w = self.write_guard().await;
+        let r = self.conn.execute_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
+        if r.rows_affected() == 0 {
+            return Err(DomainError::not_found(kind.noun(), id));
+        }
+        Ok(())
+    }
+
     async fn states(&self) -> DomainResult<Vec<TicketState>> {
         Ok(self
-            .rows("SELECT id, name, type_id, valid_id FROM ticket_state ORDER BY id", vec![])
+            .rows("SELECT id, name, type_id, valid_id, color FROM ticket_state ORDER BY id", vec![])
             .await?
             .iter()
             .map(state_from)
@@ -313,7 +333,7 @@ impl LookupRepository for Db {
 
     async fn state(&self, id: StateId) -> DomainResult<Option<TicketState>> {
         Ok(self
-            .first("SELECT id, name, type_id, valid_id FROM ticket_state WHERE id = ?", vec![id.into()])
+            .first("SELECT id, name, type_id, valid_id, color FROM ticket_state WHERE id = ?", vec![id.into()])
             .await?
             .as_ref()
             .map(state_from)
@@ -322,20 +342,26 @@ impl LookupRepository for Db {
 
     async fn state_by_name(&self, name: &str) -> DomainResult<Option<TicketState>> {
         Ok(self
-            .first("SELECT id, name, type_id, valid_id FROM ticket_state WHERE name = ?", vec![name.into()])
+            .first("SELECT id, name, type_id, valid_id, color FROM ticket_state WHERE name = ?", vec![name.into()])
             .await?
             .as_ref()
             .map(state_from)
             .transpose()?)
     }
 
-    async fn create_state(&self, name: &str, state_type: StateType, by: UserId) -> DomainResult<StateId> {
+    async fn create_state(
+        &self,
+        name: &str,
+        state_type: StateType,
+        colour: &Colour,
+        by: UserId,
+    ) -> DomainResult<StateId> {
         let name = name_required(name)?;
         let id = self
             .insert_audited(
                 "ticket_state",
                 &["name", "type_id", "valid_id", "color"],
-                vec![name.into(), state_type.id().into(), 1.into(), "#8D8D9B".into()],
+                vec![name.into(), state_type.id().into(), 1.into(), colour.as_str().into()],
                 by,
             )
             .await?;
@@ -343,7 +369,7 @@ impl LookupRepository for Db {
     }
 
     async fn priorities(&self) -> DomainResult<Vec<Priority>> {
-        let rows = self.rows("SELECT id, name, valid_id FROM ticket_priority ORDER BY id", vec![]).await?;
+        let rows = self.rows("SELECT id, name, valid_id, color FROM ticket_priority ORDER BY id", vec![]).await?;
         Ok(rows
             .iter()
             .map(|r| {
@@ -351,6 +377,7 @@ impl LookupRepository for Db {
                     id: int(r, "id")? as i32,
                     name: text(r, "name")?,
                     valid: Valid::is_valid(int(r, "valid_id")? as i32),
+                    colour: colour(r)?,
                 })
             })
             .collect::<Decoded<_>>()?)
@@ -360,13 +387,13 @@ impl LookupRepository for Db {
         Ok(self.priorities().await?.into_iter().find(|p| p.id == id))
     }
 
-    async fn create_priority(&self, name: &str, by: UserId) -> DomainResult<PriorityId> {
+    async fn create_priority(&self, name: &str, colour: &Colour, by: UserId) -> DomainResult<PriorityId> {
         let name = name_required(name)?;
         let id = self
             .insert_audited(
                 "ticket_priority",
                 &["name", "valid_id", "color"],
-                vec![name.into(), 1.into(), "#cdcdcd".into()],
+                vec![name.into(), 1.into(), colour.as_str().into()],
                 by,
             )
             .await?;

@@ -7,17 +7,40 @@ use crate::ports::LookupKind;
 
 use super::{AdminService, checked_name};
 
+/// What an admin changes on a state, priority or type; `None` leaves it as it is.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LookupChange<'a> {
+    pub name: Option<&'a str>,
+    pub valid: Option<bool>,
+    /// States only.
+    pub state_type: Option<StateType>,
+    /// States and priorities only: `#` and six hexadecimal digits.
+    pub colour: Option<&'a str>,
+}
+
+/// The colour an admin gave, checked; types have none.
+fn checked_colour(kind: LookupKind, colour: &str) -> DomainResult<Colour> {
+    if kind == LookupKind::Type {
+        return Err(DomainError::invalid("color", "types have no colour"));
+    }
+    Colour::parse(colour)
+        .ok_or_else(|| DomainError::invalid("color", "a colour is # and six hexadecimal digits, e.g. #3DD598"))
+}
+
 impl AdminService {
-    /// Adds a state (with its type), priority or type; `state_type` only for states.
+    /// Adds a state (with its type), priority or type; `state_type` only for states, a
+    /// colour for states and priorities (OTRS's grey when none is given).
     pub async fn create_lookup(
         &self,
         actor: &AgentPermissions,
         kind: LookupKind,
         name: &str,
         state_type: Option<StateType>,
+        colour: Option<&str>,
     ) -> DomainResult<i32> {
         Self::check(actor)?;
         let name = checked_name(name)?;
+        let colour = colour.map(|c| checked_colour(kind, c)).transpose()?;
         self.unique_lookup(kind, &name, None).await?;
         let l = &self.ports.lookups;
         match kind {
@@ -26,25 +49,27 @@ impl AdminService {
                 if t == StateType::Merged {
                     return Err(DomainError::invalid("state_type", "only the merged state is of type merged"));
                 }
-                l.create_state(&name, t, actor.user_id).await
+                l.create_state(&name, t, &colour.unwrap_or_else(Colour::new_state), actor.user_id).await
             }
-            LookupKind::Priority => l.create_priority(&name, actor.user_id).await,
+            LookupKind::Priority => {
+                l.create_priority(&name, &colour.unwrap_or_else(Colour::new_priority), actor.user_id).await
+            }
             LookupKind::Type => l.create_type(&name, actor.user_id).await,
         }
     }
 
-    /// Renames and/or switches a state, priority or type, and gives a state another
-    /// type; all checked before anything is written. The merged state keeps its type
-    /// and no other state takes it: merging tickets looks that state up by its type.
+    /// Renames and/or switches a state, priority or type, gives a state another type
+    /// and a state or priority another colour; all checked before anything is written.
+    /// The merged state keeps its type and no other state takes it: merging tickets
+    /// looks that state up by its type.
     pub async fn change_lookup(
         &self,
         actor: &AgentPermissions,
         kind: LookupKind,
         id: i32,
-        name: Option<&str>,
-        valid: Option<bool>,
-        state_type: Option<StateType>,
+        change: LookupChange<'_>,
     ) -> DomainResult<()> {
+        let LookupChange { name, valid, state_type, colour } = change;
         Self::check(actor)?;
         if !self.lookup_exists(kind, id).await? {
             return Err(DomainError::not_found(kind.noun(), id));
@@ -64,6 +89,7 @@ impl AdminService {
             (_, Some(_)) => return Err(DomainError::invalid("state_type", "only states have a type")),
         };
         let name = name.map(checked_name).transpose()?;
+        let colour = colour.map(|c| checked_colour(kind, c)).transpose()?;
         if let Some(name) = &name {
             self.unique_lookup(kind, name, Some(id)).await?;
         }
@@ -76,6 +102,9 @@ impl AdminService {
         }
         if let Some(t) = retype {
             l.set_state_type(id, t, actor.user_id).await?;
+        }
+        if let Some(colour) = colour {
+            l.set_lookup_colour(kind, id, &colour, actor.user_id).await?;
         }
         Ok(())
     }

@@ -28,6 +28,7 @@ use crate::ports::{
 };
 
 pub use customers::contact_field_limit;
+pub use lookups::LookupChange;
 pub use services::{ServiceInput, UNKNOWN_CUSTOMER};
 
 /// What administration works through.

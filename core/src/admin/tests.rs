@@ -38,17 +38,59 @@ async fn queues_are_checked_changed_and_switched_off() {
 #[tokio::test]
 async fn lookups_are_renamed_and_switched_but_names_stay_unique() {
     let (store, admin, root, _) = setup().await;
-    let id = admin.create_lookup(&root, LookupKind::Priority, "6 urgent", None).await.unwrap();
-    admin.change_lookup(&root, LookupKind::Priority, id, Some("6 critical"), Some(false), None).await.unwrap();
+    let id = admin.create_lookup(&root, LookupKind::Priority, "6 urgent", None, None).await.unwrap();
+    admin
+        .change_lookup(
+            &root,
+            LookupKind::Priority,
+            id,
+            LookupChange { name: Some("6 critical"), valid: Some(false), ..Default::default() },
+        )
+        .await
+        .unwrap();
     let p = store.priority(id).await.unwrap().unwrap();
     assert_eq!((p.name.as_str(), p.valid), ("6 critical", false));
-    let clash = admin.change_lookup(&root, LookupKind::Priority, id, Some("3 normal"), None, None).await;
+    let clash = admin
+        .change_lookup(&root, LookupKind::Priority, id, LookupChange { name: Some("3 normal"), ..Default::default() })
+        .await;
     assert!(matches!(clash, Err(DomainError::Conflict(_))));
-    assert!(admin.create_lookup(&root, LookupKind::State, "waiting", None).await.is_err(), "a state needs a type");
-    let s = admin.create_lookup(&root, LookupKind::State, "waiting", Some(StateType::Open)).await.unwrap();
+    assert!(
+        admin.create_lookup(&root, LookupKind::State, "waiting", None, None).await.is_err(),
+        "a state needs a type"
+    );
+    let s = admin.create_lookup(&root, LookupKind::State, "waiting", Some(StateType::Open), None).await.unwrap();
     assert_eq!(store.state(s).await.unwrap().unwrap().state_type, StateType::Open);
-    let missing = admin.change_lookup(&root, LookupKind::Type, 999, Some("x"), None, None).await;
+    let missing =
+        admin.change_lookup(&root, LookupKind::Type, 999, LookupChange { name: Some("x"), ..Default::default() }).await;
     assert!(matches!(missing, Err(DomainError::NotFound { .. })));
+}
+
+#[tokio::test]
+async fn states_and_priorities_have_colours_types_have_none() {
+    let (store, admin, root, _) = setup().await;
+    fn field_of<T: std::fmt::Debug>(r: DomainResult<T>) -> &'static str {
+        match r {
+            Err(DomainError::Invalid { field, .. }) => field,
+            other => panic!("refused as invalid, got {other:?}"),
+        }
+    }
+    // None given: OTRS's grey, as its admin gives a new state.
+    let s = admin.create_lookup(&root, LookupKind::State, "waiting", Some(StateType::Open), None).await.unwrap();
+    assert_eq!(store.state(s).await.unwrap().unwrap().colour, Some(Colour::new_state()));
+    let p = admin.create_lookup(&root, LookupKind::Priority, "6 urgent", None, Some("#FF0000")).await.unwrap();
+    assert_eq!(store.priority(p).await.unwrap().unwrap().colour, Colour::parse("#FF0000"));
+    let change = LookupChange { colour: Some("#00aa00"), ..Default::default() };
+    admin.change_lookup(&root, LookupKind::State, s, change).await.unwrap();
+    assert_eq!(store.state(s).await.unwrap().unwrap().colour, Colour::parse("#00aa00"));
+    // A bad colour changes nothing, not even the name asked for beside it.
+    let bad = LookupChange { name: Some("waiting long"), colour: Some("green"), ..Default::default() };
+    assert_eq!(field_of(admin.change_lookup(&root, LookupKind::State, s, bad).await), "color");
+    assert_eq!(store.state(s).await.unwrap().unwrap().name, "waiting");
+    let refused = admin.create_lookup(&root, LookupKind::Priority, "7 now", None, Some("#12345")).await;
+    assert_eq!(field_of(refused), "color");
+    assert!(!store.priorities().await.unwrap().iter().any(|p| p.name == "7 now"));
+    let typed = admin.create_lookup(&root, LookupKind::Type, "Incident", None, Some("#123456")).await;
+    assert_eq!(field_of(typed), "color");
 }
 
 #[tokio::test]
@@ -315,19 +357,41 @@ async fn a_service_is_given_to_customers_who_exist_or_to_every_customer() {
 async fn a_state_is_given_another_type_but_merged_stays_the_merged_states() {
     use crate::ports::LookupRepository;
     let (store, admin, root, _) = setup().await;
-    let waiting = admin.create_lookup(&root, LookupKind::State, "waiting for parts", Some(StateType::Open)).await;
+    let waiting = admin.create_lookup(&root, LookupKind::State, "waiting for parts", Some(StateType::Open), None).await;
     let waiting = waiting.unwrap();
-    admin.change_lookup(&root, LookupKind::State, waiting, None, None, Some(StateType::PendingReminder)).await.unwrap();
+    admin
+        .change_lookup(
+            &root,
+            LookupKind::State,
+            waiting,
+            LookupChange { state_type: Some(StateType::PendingReminder), ..Default::default() },
+        )
+        .await
+        .unwrap();
     assert_eq!(store.state(waiting).await.unwrap().unwrap().state_type, StateType::PendingReminder);
 
     let merged = store.states().await.unwrap().into_iter().find(|s| s.state_type == StateType::Merged).unwrap();
     for (id, to) in [(merged.id, StateType::Closed), (waiting, StateType::Merged)] {
-        let refused = admin.change_lookup(&root, LookupKind::State, id, Some("renamed"), None, Some(to)).await;
+        let refused = admin
+            .change_lookup(
+                &root,
+                LookupKind::State,
+                id,
+                LookupChange { name: Some("renamed"), state_type: Some(to), ..Default::default() },
+            )
+            .await;
         assert!(matches!(refused, Err(DomainError::Invalid { field: "state_type", .. })), "{refused:?}");
     }
     assert_eq!(store.state(waiting).await.unwrap().unwrap().name, "waiting for parts", "nothing half-saved");
-    let second = admin.create_lookup(&root, LookupKind::State, "merged too", Some(StateType::Merged)).await;
+    let second = admin.create_lookup(&root, LookupKind::State, "merged too", Some(StateType::Merged), None).await;
     assert!(matches!(second, Err(DomainError::Invalid { field: "state_type", .. })));
-    let priority = admin.change_lookup(&root, LookupKind::Priority, 1, None, None, Some(StateType::Open)).await;
+    let priority = admin
+        .change_lookup(
+            &root,
+            LookupKind::Priority,
+            1,
+            LookupChange { state_type: Some(StateType::Open), ..Default::default() },
+        )
+        .await;
     assert!(matches!(priority, Err(DomainError::Invalid { field: "state_type", .. })));
 }

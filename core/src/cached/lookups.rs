@@ -99,8 +99,14 @@ impl LookupRepository for CachedLookups {
             .await
             .map(Arc::unwrap_or_clone)
     }
-    async fn create_state(&self, name: &str, state_type: StateType, by: UserId) -> DomainResult<StateId> {
-        self.write(self.inner.create_state(name, state_type, by).await)
+    async fn create_state(
+        &self,
+        name: &str,
+        state_type: StateType,
+        colour: &Colour,
+        by: UserId,
+    ) -> DomainResult<StateId> {
+        self.write(self.inner.create_state(name, state_type, colour, by).await)
     }
     async fn priorities(&self) -> DomainResult<Vec<Priority>> {
         self.priorities.get_or_load((), || self.inner.priorities()).await.map(Arc::unwrap_or_clone)
@@ -108,8 +114,8 @@ impl LookupRepository for CachedLookups {
     async fn priority(&self, id: PriorityId) -> DomainResult<Option<Priority>> {
         self.priority.get_or_load(id, || self.inner.priority(id)).await.map(Arc::unwrap_or_clone)
     }
-    async fn create_priority(&self, name: &str, by: UserId) -> DomainResult<PriorityId> {
-        self.write(self.inner.create_priority(name, by).await)
+    async fn create_priority(&self, name: &str, colour: &Colour, by: UserId) -> DomainResult<PriorityId> {
+        self.write(self.inner.create_priority(name, colour, by).await)
     }
     async fn types(&self) -> DomainResult<Vec<TicketType>> {
         self.types.get_or_load((), || self.inner.types()).await.map(Arc::unwrap_or_clone)
@@ -135,6 +141,9 @@ impl LookupRepository for CachedLookups {
     async fn set_state_type(&self, id: StateId, state_type: StateType, by: UserId) -> DomainResult<()> {
         self.write(self.inner.set_state_type(id, state_type, by).await)
     }
+    async fn set_lookup_colour(&self, kind: LookupKind, id: i32, colour: &Colour, by: UserId) -> DomainResult<()> {
+        self.write(self.inner.set_lookup_colour(kind, id, colour, by).await)
+    }
 }
 
 #[cfg(test)]
@@ -148,7 +157,7 @@ mod tests {
         let store = MemoryStore::with_defaults(clock.clone());
         let cached = CachedLookups::new(Arc::new(store.clone()), Duration::seconds(60), clock.clone());
         let before = cached.states().await.unwrap().len();
-        let id = cached.create_state("waiting for parts", StateType::Open, 1).await.unwrap();
+        let id = cached.create_state("waiting for parts", StateType::Open, &Colour::new_state(), 1).await.unwrap();
         assert_eq!(cached.states().await.unwrap().len(), before + 1);
         assert_eq!(cached.state(id).await.unwrap().unwrap().name, "waiting for parts");
         cached.rename_lookup(LookupKind::State, id, "waiting for a part", 1).await.unwrap();

@@ -64,6 +64,8 @@ pub struct Priority {
     pub id: PriorityId,
     pub name: String,
     pub valid: bool,
+    /// `None` when the stored value is no colour.
+    pub colour: Option<super::Colour>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

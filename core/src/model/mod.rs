@@ -3,6 +3,7 @@
 mod answer_template;
 mod article;
 mod attachment;
+mod colour;
 mod customer;
 mod dynamic_field;
 mod link;
@@ -17,6 +18,7 @@ mod ticket_defaults;
 pub use answer_template::{ANSWER, AnswerTemplate};
 pub use article::{Article, CommunicationChannel, NewArticle, SenderType};
 pub use attachment::{Attachment, NewAttachment};
+pub use colour::Colour;
 pub use customer::{CustomerCompany, CustomerUser};
 pub use dynamic_field::{
     DynamicFieldDef, DynamicFieldValue, FieldChange, FieldDefinition, FieldFilter, FieldTest, FieldType, FieldValue,

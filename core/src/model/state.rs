@@ -59,4 +59,6 @@ pub struct TicketState {
     pub name: String,
     pub state_type: StateType,
     pub valid: bool,
+    /// `None` when the stored value is no colour.
+    pub colour: Option<super::Colour>,
 }

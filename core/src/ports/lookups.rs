@@ -74,10 +74,16 @@ pub trait LookupRepository: Send + Sync {
     async fn states(&self) -> DomainResult<Vec<TicketState>>;
     async fn state(&self, id: StateId) -> DomainResult<Option<TicketState>>;
     async fn state_by_name(&self, name: &str) -> DomainResult<Option<TicketState>>;
-    async fn create_state(&self, name: &str, state_type: StateType, by: UserId) -> DomainResult<StateId>;
+    async fn create_state(
+        &self,
+        name: &str,
+        state_type: StateType,
+        colour: &Colour,
+        by: UserId,
+    ) -> DomainResult<StateId>;
     async fn priorities(&self) -> DomainResult<Vec<Priority>>;
     async fn priority(&self, id: PriorityId) -> DomainResult<Option<Priority>>;
-    async fn create_priority(&self, name: &str, by: UserId) -> DomainResult<PriorityId>;
+    async fn create_priority(&self, name: &str, colour: &Colour, by: UserId) -> DomainResult<PriorityId>;
     async fn types(&self) -> DomainResult<Vec<TicketType>>;
     async fn ticket_type(&self, id: TypeId) -> DomainResult<Option<TicketType>>;
     async fn create_type(&self, name: &str, by: UserId) -> DomainResult<TypeId>;
@@ -91,6 +97,8 @@ pub trait LookupRepository: Send + Sync {
     async fn set_lookup_valid(&self, kind: LookupKind, id: i32, valid: bool, by: UserId) -> DomainResult<()>;
     /// Gives a state another type (OTRS's `ticket_state.type_id`).
     async fn set_state_type(&self, id: StateId, state_type: StateType, by: UserId) -> DomainResult<()>;
+    /// Gives a state or priority another colour (types have none).
+    async fn set_lookup_colour(&self, kind: LookupKind, id: i32, colour: &Colour, by: UserId) -> DomainResult<()>;
 }
 
 /// The simple lookups an admin names and switches on and off.

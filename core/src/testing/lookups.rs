@@ -63,11 +63,17 @@ impl LookupRepository for MemoryStore {
     async fn state_by_name(&self, name: &str) -> DomainResult<Option<TicketState>> {
         Ok(self.lock().states.iter().find(|x| x.name == name).cloned())
     }
-    async fn create_state(&self, name: &str, state_type: StateType, _by: UserId) -> DomainResult<StateId> {
+    async fn create_state(
+        &self,
+        name: &str,
+        state_type: StateType,
+        colour: &Colour,
+        _by: UserId,
+    ) -> DomainResult<StateId> {
         let mut s = self.lock();
         unique(s.states.iter().any(|x| x.name == name), "state", name)?;
         let id = s.states.len() as i32 + 1;
-        s.states.push(TicketState { id, name: name.into(), state_type, valid: true });
+        s.states.push(TicketState { id, name: name.into(), state_type, valid: true, colour: Some(colour.clone()) });
         Ok(id)
     }
     async fn priorities(&self) -> DomainResult<Vec<Priority>> {
@@ -76,11 +82,11 @@ impl LookupRepository for MemoryStore {
     async fn priority(&self, id: PriorityId) -> DomainResult<Option<Priority>> {
         Ok(self.lock().priorities.iter().find(|x| x.id == id).cloned())
     }
-    async fn create_priority(&self, name: &str, _by: UserId) -> DomainResult<PriorityId> {
+    async fn create_priority(&self, name: &str, colour: &Colour, _by: UserId) -> DomainResult<PriorityId> {
         let mut s = self.lock();
         unique(s.priorities.iter().any(|x| x.name == name), "priority", name)?;
         let id = s.priorities.len() as i32 + 1;
-        s.priorities.push(Priority { id, name: name.into(), valid: true });
+        s.priorities.push(Priority { id, name: name.into(), valid: true, colour: Some(colour.clone()) });
         Ok(id)
     }
     async fn types(&self) -> DomainResult<Vec<TicketType>> {
@@ -158,6 +164,17 @@ impl LookupRepository for MemoryStore {
         let mut s = self.lock();
         let state = s.states.iter_mut().find(|x| x.id == id).ok_or_else(|| DomainError::not_found("state", id))?;
         state.state_type = state_type;
+        Ok(())
+    }
+
+    async fn set_lookup_colour(&self, kind: LookupKind, id: i32, colour: &Colour, _by: UserId) -> DomainResult<()> {
+        let mut s = self.lock();
+        let held = match kind {
+            LookupKind::State => s.states.iter_mut().find(|x| x.id == id).map(|x| &mut x.colour),
+            LookupKind::Priority => s.priorities.iter_mut().find(|x| x.id == id).map(|x| &mut x.colour),
+            LookupKind::Type => return Err(DomainError::invalid("color", "types have no colour")),
+        };
+        *held.ok_or_else(|| DomainError::not_found(kind.noun(), id))? = Some(colour.clone());
         Ok(())
     }
 

@@ -103,21 +103,33 @@ impl MemoryStore {
     /// users/admin/stats groups and `root@localhost` (id 1) with rw on all of them.
     pub fn with_defaults(clock: Arc<dyn Clock>) -> Self {
         let mut s = State::default();
-        for (id, name, t) in [
-            (1, "new", StateType::New),
-            (2, "closed successful", StateType::Closed),
-            (3, "closed unsuccessful", StateType::Closed),
-            (4, "open", StateType::Open),
-            (5, "removed", StateType::Removed),
-            (6, "pending reminder", StateType::PendingReminder),
-            (7, "pending auto close+", StateType::PendingAuto),
-            (8, "pending auto close-", StateType::PendingAuto),
-            (9, "merged", StateType::Merged),
+        for (id, name, t, colour) in [
+            (1, "new", StateType::New, "#50B5FF"),
+            (2, "closed successful", StateType::Closed, "#3DD598"),
+            (3, "closed unsuccessful", StateType::Closed, "#FC5A5A"),
+            (4, "open", StateType::Open, "#FFC542"),
+            (5, "removed", StateType::Removed, "#8D8D9B"),
+            (6, "pending reminder", StateType::PendingReminder, "#FF8A25"),
+            (7, "pending auto close+", StateType::PendingAuto, "#FF8A25"),
+            (8, "pending auto close-", StateType::PendingAuto, "#FF8A25"),
+            (9, "merged", StateType::Merged, "#FF8A25"),
         ] {
-            s.states.push(TicketState { id, name: name.into(), state_type: t, valid: true });
+            s.states.push(TicketState {
+                id,
+                name: name.into(),
+                state_type: t,
+                valid: true,
+                colour: Colour::parse(colour),
+            });
         }
-        for (id, name) in [(1, "1 very low"), (2, "2 low"), (3, "3 normal"), (4, "4 high"), (5, "5 very high")] {
-            s.priorities.push(Priority { id, name: name.into(), valid: true });
+        for (id, name, colour) in [
+            (1, "1 very low", "#03c4f0"),
+            (2, "2 low", "#83bfc8"),
+            (3, "3 normal", "#cdcdcd"),
+            (4, "4 high", "#ffaaaa"),
+            (5, "5 very high", "#ff505e"),
+        ] {
+            s.priorities.push(Priority { id, name: name.into(), valid: true, colour: Colour::parse(colour) });
         }
         s.types.push(TicketType { id: 1, name: "Unclassified".into(), valid: true });
         s.system_addresses.push(crate::ports::SystemAddressRecord {

@@ -496,7 +496,7 @@ mod services {
 
 mod defaults {
     use super::*;
-    use crate::admin::{AdminPorts, AdminService};
+    use crate::admin::{AdminPorts, AdminService, LookupChange};
     use crate::model::TicketDefaults;
     use crate::ports::{InlineCpu, LookupKind};
 
@@ -517,7 +517,10 @@ mod defaults {
         assert_eq!(w.service.defaults().await.unwrap(), chosen);
 
         // A default set invalid later gives way to OTRS's own; the others stay.
-        admin.change_lookup(&w.root, LookupKind::Priority, 4, None, Some(false), None).await.unwrap();
+        admin
+            .change_lookup(&w.root, LookupKind::Priority, 4, LookupChange { valid: Some(false), ..Default::default() })
+            .await
+            .unwrap();
         let now = w.service.defaults().await.unwrap();
         assert_eq!((now.queue_id, now.state_id, now.priority_id), (Some(2), 4, 3));
     }

@@ -602,6 +602,9 @@ admin-queue-error-minutes = Ganze Minuten von 0 bis 525600 (ein Jahr).
 admin-queue-error-group = Wählen Sie die Gruppe, deren Agenten diese Queue erreichen.
 
 # Admin pages for states, priorities and types.
+admin-lookup-colour = Farbe
+admin-lookup-colour-hint = Erscheint als Punkt neben dem Namen in Ticketlisten und am Ticket.
+admin-lookup-error-colour = Wählen Sie eine Farbe: # und sechs Hexadezimalziffern, z. B. #3DD598.
 admin-lookup-valid = Gültig (wird beim Anlegen und Ändern eines Tickets angeboten)
 admin-state-type = Statustyp
 admin-state-type-hint = Was der Status bewirkt: geschlossene Status beenden ein Ticket, wartende warten auf einen Zeitpunkt. Eine Änderung gilt für jedes Ticket in diesem Status.

@@ -602,6 +602,9 @@ admin-queue-error-group = Choose the group whose agents reach this queue.
 admin-queue-error-minutes = Whole minutes from 0 to 525600 (a year).
 
 # Admin pages for states, priorities and types.
+admin-lookup-colour = Colour
+admin-lookup-colour-hint = Shown as a dot beside the name in ticket lists and on the ticket.
+admin-lookup-error-colour = Choose a colour: # and six hexadecimal digits, e.g. #3DD598.
 admin-lookup-valid = Valid (offered when a ticket is filed or changed)
 admin-state-type = State type
 admin-state-type-hint = What the state does: closed states end a ticket, pending ones wait for a time. Changing it changes what every ticket in the state does.

@@ -2,7 +2,7 @@
 //! members of the admin group. Nothing is deleted: `valid: false` switches a row off,
 //! as OTRS does.
 
-use goats_core::admin::{AgentChanges, AgentInput, QueueChanges};
+use goats_core::admin::{AgentChanges, AgentInput, LookupChange, QueueChanges};
 use goats_core::model::{Agent, FollowUp, Group, Queue, Role};
 use goats_core::permission::Permission;
 use goats_core::ports::{LookupKind, NewQueue};
@@ -201,6 +201,10 @@ struct LookupDto {
     #[oai(skip_serializing_if_is_none)]
     state_type: Option<StateTypeDto>,
     valid: bool,
+    /// States and priorities: `#` and six hexadecimal digits (absent when the stored
+    /// value is no colour).
+    #[oai(skip_serializing_if_is_none)]
+    color: Option<String>,
 }
 
 #[derive(Object)]
@@ -210,6 +214,10 @@ struct NewLookupDto {
     /// Required for states, ignored otherwise.
     #[oai(nullable)]
     state_type: Option<StateTypeDto>,
+    /// States and priorities (refused for types): `#` and six hexadecimal digits, e.g.
+    /// `#3DD598`; OTRS's grey when left out.
+    #[oai(nullable, validator(max_length = 7))]
+    color: Option<String>,
 }
 
 #[derive(Object)]
@@ -221,6 +229,9 @@ struct LookupPatch {
     /// A state's type (refused for priorities and types; the merged state keeps its own).
     #[oai(nullable)]
     state_type: Option<StateTypeDto>,
+    /// A state's or priority's colour (refused for types).
+    #[oai(nullable, validator(max_length = 7))]
+    color: Option<String>,
 }
 
 #[derive(Object)]
@@ -381,19 +392,31 @@ impl AdminApi {
                 .states()
                 .await?
                 .into_iter()
-                .map(|s| LookupDto { id: s.id, name: s.name, state_type: Some(s.state_type.into()), valid: s.valid })
+                .map(|s| LookupDto {
+                    id: s.id,
+                    name: s.name,
+                    state_type: Some(s.state_type.into()),
+                    valid: s.valid,
+                    color: s.colour.map(|c| c.to_string()),
+                })
                 .collect(),
             LookupKind::Priority => l
                 .priorities()
                 .await?
                 .into_iter()
-                .map(|p| LookupDto { id: p.id, name: p.name, state_type: None, valid: p.valid })
+                .map(|p| LookupDto {
+                    id: p.id,
+                    name: p.name,
+                    state_type: None,
+                    valid: p.valid,
+                    color: p.colour.map(|c| c.to_string()),
+                })
                 .collect(),
             LookupKind::Type => l
                 .types()
                 .await?
                 .into_iter()
-                .map(|t| LookupDto { id: t.id, name: t.name, state_type: None, valid: t.valid })
+                .map(|t| LookupDto { id: t.id, name: t.name, state_type: None, valid: t.valid, color: None })
                 .collect(),
         })
     }
@@ -413,7 +436,8 @@ impl AdminApi {
         body: NewLookupDto,
     ) -> Result<CreatedLookup, ApiError> {
         let caller = self.state.writer(auth).await?;
-        let id = self.state.admin.create_lookup(&caller, kind, &body.name.0, body.state_type.map(Into::into)).await?;
+        let state_type = body.state_type.map(Into::into);
+        let id = self.state.admin.create_lookup(&caller, kind, &body.name.0, state_type, body.color.as_deref()).await?;
         self.one_lookup(kind, id).await.map(|l| CreatedLookup::Created(Json(l)))
     }
 
@@ -425,9 +449,13 @@ impl AdminApi {
         body: LookupPatch,
     ) -> Result<Json<LookupDto>, ApiError> {
         let caller = self.state.writer(auth).await?;
-        let name = body.name.as_ref().map(|n| n.0.as_str());
-        let state_type = body.state_type.map(Into::into);
-        self.state.admin.change_lookup(&caller, kind, id, name, body.valid, state_type).await?;
+        let change = LookupChange {
+            name: body.name.as_ref().map(|n| n.0.as_str()),
+            valid: body.valid,
+            state_type: body.state_type.map(Into::into),
+            colour: body.color.as_deref(),
+        };
+        self.state.admin.change_lookup(&caller, kind, id, change).await?;
         self.one_lookup(kind, id).await.map(Json)
     }
 

@@ -31,6 +31,19 @@ struct StateDto {
     name: String,
     state_type: StateTypeDto,
     valid: bool,
+    /// `#` and six hexadecimal digits (absent when the stored value is no colour).
+    #[oai(skip_serializing_if_is_none)]
+    color: Option<String>,
+}
+
+#[derive(Object)]
+struct PriorityDto {
+    id: i32,
+    name: String,
+    valid: bool,
+    /// `#` and six hexadecimal digits (absent when the stored value is no colour).
+    #[oai(skip_serializing_if_is_none)]
+    color: Option<String>,
 }
 
 #[derive(Object)]
@@ -74,16 +87,27 @@ impl LookupApi {
         Ok(Json(
             states
                 .into_iter()
-                .map(|s| StateDto { id: s.id, name: s.name, state_type: s.state_type.into(), valid: s.valid })
+                .map(|s| StateDto {
+                    id: s.id,
+                    name: s.name,
+                    state_type: s.state_type.into(),
+                    valid: s.valid,
+                    color: s.colour.map(|c| c.to_string()),
+                })
                 .collect(),
         ))
     }
 
     #[oai(path = "/priorities", method = "get")]
-    async fn priorities(&self, auth: BearerAuth) -> Result<Json<Vec<NamedDto>>, ApiError> {
+    async fn priorities(&self, auth: BearerAuth) -> Result<Json<Vec<PriorityDto>>, ApiError> {
         self.state.reader(&auth).await?;
         let rows = self.state.lookups.priorities().await?;
-        Ok(Json(rows.into_iter().map(|p| NamedDto { id: p.id, name: p.name, valid: p.valid }).collect()))
+        let color = |p: &goats_core::model::Priority| p.colour.as_ref().map(ToString::to_string);
+        Ok(Json(
+            rows.into_iter()
+                .map(|p| PriorityDto { color: color(&p), id: p.id, name: p.name, valid: p.valid })
+                .collect(),
+        ))
     }
 
     #[oai(path = "/types", method = "get")]

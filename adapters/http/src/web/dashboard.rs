@@ -7,6 +7,7 @@ use chrono::Utc;
 use goats_core::model::*;
 use poem::{Response, handler};
 
+use super::colours::Colours;
 use super::desk::Desk;
 use super::format::{age, state_class};
 use super::page::{Chrome, Nav, PageError, html};
@@ -18,6 +19,7 @@ pub struct Item {
     pub queue: String,
     pub state: String,
     pub state_class: &'static str,
+    pub state_colour: Option<Colour>,
     pub age: String,
 }
 
@@ -49,10 +51,12 @@ pub async fn page(desk: Desk) -> Result<Response, PageError> {
     let me = desk.agent.id;
     let now = Utc::now();
     let tr = desk.tr();
+    let colours = Colours::of(&desk).await.map_err(fail)?;
     let item = |t: Ticket| Item {
         id: t.id,
         age: age(tr, t.created, now),
         state_class: state_class(t.state_type),
+        state_colour: colours.state(t.state_id),
         number: t.number,
         title: t.title,
         queue: t.queue,

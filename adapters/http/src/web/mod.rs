@@ -7,6 +7,7 @@ pub(crate) mod admin;
 pub mod assets;
 pub(crate) mod bulk;
 mod choices;
+mod colours;
 pub(crate) mod dashboard;
 mod desk;
 mod field_errors;

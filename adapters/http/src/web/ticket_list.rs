@@ -14,6 +14,7 @@ use poem::{Request, Response, handler};
 use serde::Deserialize;
 
 use super::choices::{self, Choice};
+use super::colours::Colours;
 use super::desk::Desk;
 use super::format::{Stamp, age, state_class, when};
 use super::page::{Chrome, Nav, PageError, html};
@@ -184,7 +185,9 @@ pub struct Row {
     pub queue: String,
     pub state: String,
     pub state_class: &'static str,
+    pub state_colour: Option<Colour>,
     pub priority: String,
+    pub priority_colour: Option<Colour>,
     pub owner: String,
     pub customer: String,
     pub locked: bool,
@@ -247,6 +250,7 @@ pub async fn page(req: &Request, desk: Desk, Query(query): Query<ListQuery>) -> 
     };
     let agents = desk.state.agents.list().await.map_err(fail)?;
     let names: HashMap<UserId, String> = agents.iter().map(|a| (a.id, a.full_name())).collect();
+    let colours = Colours::of(&desk).await.map_err(fail)?;
     let now = Utc::now();
     let tr = desk.tr();
     let rows = found
@@ -261,6 +265,8 @@ pub async fn page(req: &Request, desk: Desk, Query(query): Query<ListQuery>) -> 
             age: age(tr, t.created, now),
             created: when(t.created),
             state_class: state_class(t.state_type),
+            state_colour: colours.state(t.state_id),
+            priority_colour: colours.priority(t.priority_id),
             number: t.number,
             title: t.title,
             queue: t.queue,

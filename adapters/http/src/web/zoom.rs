@@ -13,6 +13,7 @@ use poem::web::Path;
 use poem::{Request, Response, handler};
 
 use super::choices::{self, Choice};
+use super::colours::Colours;
 use super::desk::Desk;
 use super::format::{Stamp, age, size, state_class, when};
 use super::page::{Chrome, Nav, PageError, html};
@@ -79,6 +80,8 @@ pub struct TicketView {
     /// The running escalation deadlines, soonest first.
     pub deadlines: Vec<DeadlineView>,
     pub state_class: &'static str,
+    pub state_colour: Option<Colour>,
+    pub priority_colour: Option<Colour>,
     pub locked: bool,
     pub watching: bool,
     pub accounted: f64,
@@ -193,6 +196,7 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
     let move_queues = choices::queues(desk, Permission::MoveInto, Some(ticket.queue_id)).await?;
     let states = choices::states(desk, true).await?;
     let priorities = choices::priorities(desk).await?;
+    let colours = Colours::of(desk).await.map_err(fail)?;
     let can = Can {
         note: abilities.contains(&Permission::Note),
         rw: abilities.contains(&Permission::Rw),
@@ -289,6 +293,8 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
             .flatten(),
         deadlines: deadlines(&ticket),
         state_class: state_class(ticket.state_type),
+        state_colour: colours.state(ticket.state_id),
+        priority_colour: colours.priority(ticket.priority_id),
         locked: ticket.lock == Lock::Lock,
         watching,
         links,

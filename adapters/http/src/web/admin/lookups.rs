@@ -1,12 +1,14 @@
 //! `/admin/states`, `/admin/priorities` and `/admin/types`: the names a ticket's state,
 //! priority and type are chosen from — list, add, rename, set invalid (OTRS never deletes
 //! them: old tickets keep theirs). A state's type (open, closed, pending…) is chosen when
-//! it is added and decides what the state does. One set of handlers serves the three;
+//! it is added and decides what the state does. States and priorities have a colour,
+//! shown beside their names on the agents' pages. One set of handlers serves the three;
 //! which one a request is for, its path says.
 
 use askama::Template;
 use goats_core::DomainError;
-use goats_core::model::StateType;
+use goats_core::admin::LookupChange;
+use goats_core::model::{Colour, StateType};
 use goats_core::ports::LookupKind;
 use poem::http::{StatusCode, Uri};
 use poem::web::Path;
@@ -34,23 +36,53 @@ impl Kind {
     fn is_state(self) -> bool {
         self.0 == LookupKind::State
     }
+
+    /// The colour a new one is shown in until the admin picks another; types have none.
+    fn default_colour(self) -> Option<String> {
+        match self.0 {
+            LookupKind::State => Some(Colour::new_state().to_string()),
+            LookupKind::Priority => Some(Colour::new_priority().to_string()),
+            LookupKind::Type => None,
+        }
+    }
 }
 
-/// One state, priority or type; `state_type` for states only.
+/// One state, priority or type; `state_type` for states only, `colour` (as stored or
+/// typed) for states and priorities only.
 #[derive(Clone)]
 struct Row {
     id: i32,
     name: String,
     state_type: Option<StateType>,
     valid: bool,
+    colour: Option<String>,
 }
 
 impl Row {
     /// A new one as typed; a new state is open unless another type was chosen.
-    fn new(kind: Kind, name: String, state_type: Option<StateType>) -> Self {
+    fn new(kind: Kind, name: String, state_type: Option<StateType>, colour: Option<String>) -> Self {
         let state_type = kind.is_state().then(|| state_type.unwrap_or(StateType::Open));
-        Self { id: 0, name, state_type, valid: true }
+        let colour = kind.default_colour().map(|default| colour.unwrap_or(default));
+        Self { id: 0, name, state_type, valid: true, colour }
     }
+
+    /// The colour when it is one, to paint.
+    fn swatch(&self) -> Option<Colour> {
+        self.colour.as_deref().and_then(Colour::parse)
+    }
+
+    /// What the colour field starts from: a colour picker shows only `#rrggbb`, so a
+    /// stored value that is no colour starts from the one a new one gets.
+    fn picker_value(&self, kind: &Kind) -> String {
+        let colour = self.swatch().map(|c| c.to_string()).or_else(|| kind.default_colour()).unwrap_or_default();
+        colour.to_lowercase()
+    }
+}
+
+/// The colour a form sent, for states and priorities; `None` for types or when absent.
+fn posted_colour(kind: Kind, f: &FormText) -> Option<String> {
+    let colour = f.get("color");
+    (kind.default_colour().is_some() && !colour.is_empty()).then_some(colour)
 }
 
 #[derive(Template)]
@@ -111,7 +143,7 @@ pub async fn list(desk: Desk, uri: &Uri) -> Result<Response, PageError> {
 #[handler]
 pub async fn new_form(desk: Desk, uri: &Uri) -> Response {
     let kind = Kind::of(uri);
-    render(&desk, kind, None, Row::new(kind, String::new(), None), FieldErrors::default(), StatusCode::OK)
+    render(&desk, kind, None, Row::new(kind, String::new(), None, None), FieldErrors::default(), StatusCode::OK)
 }
 
 #[handler]
@@ -128,16 +160,17 @@ pub async fn create(desk: Desk, uri: &Uri, body: String) -> Result<Response, Pag
     let f = FormText::parse(&body);
     let name = f.get("name");
     let state_type = f.get("state_type").parse().ok().and_then(StateType::from_id);
+    let colour = posted_colour(kind, &f);
     let asked = match (kind.is_state(), state_type) {
         // A state without a type is a forged form: the list offers only types.
         (true, None) => Err(DomainError::invalid("state_type", "a state needs a state type")),
-        _ => desk.state.admin.create_lookup(&desk.perms, kind.0, &name, state_type).await,
+        _ => desk.state.admin.create_lookup(&desk.perms, kind.0, &name, state_type, colour.as_deref()).await,
     };
     match asked {
         Ok(id) => Ok(saved(&desk, kind, id, &name, "created")),
         Err(e) => {
             let errors = field_errors(&desk, kind, e)?;
-            let form = Row::new(kind, name, state_type);
+            let form = Row::new(kind, name, state_type, colour);
             Ok(render(&desk, kind, None, form, errors, StatusCode::UNPROCESSABLE_ENTITY))
         }
     }
@@ -153,10 +186,17 @@ pub async fn update(desk: Desk, uri: &Uri, Path(id): Path<i32>, body: String) ->
         name: f.get("name"),
         valid: f.get("valid") == "1",
         state_type: stored.state_type.map(|held| posted_type.unwrap_or(held)),
+        colour: posted_colour(kind, &f).or_else(|| stored.colour.clone()),
         ..stored.clone()
     };
-    let retype = form.state_type.filter(|t| Some(*t) != stored.state_type);
-    match desk.state.admin.change_lookup(&desk.perms, kind.0, id, Some(&form.name), Some(form.valid), retype).await {
+    let change = LookupChange {
+        name: Some(&form.name),
+        valid: Some(form.valid),
+        state_type: form.state_type.filter(|t| Some(*t) != stored.state_type),
+        // The picker always sends one: only a colour that differs is written.
+        colour: form.colour.as_deref().filter(|c| !stored.colour.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(c))),
+    };
+    match desk.state.admin.change_lookup(&desk.perms, kind.0, id, change).await {
         Ok(()) => Ok(saved(&desk, kind, id, &form.name, "saved")),
         Err(e) => {
             let errors = field_errors(&desk, kind, e)?;
@@ -170,13 +210,25 @@ async fn rows(desk: &Desk, kind: Kind) -> Result<Vec<Row>, PageError> {
     let fail = |e| PageError::from_domain(desk, e);
     Ok(match kind.0 {
         LookupKind::State => (l.states().await.map_err(fail)?.into_iter())
-            .map(|s| Row { id: s.id, name: s.name, state_type: Some(s.state_type), valid: s.valid })
+            .map(|s| Row {
+                id: s.id,
+                name: s.name,
+                state_type: Some(s.state_type),
+                valid: s.valid,
+                colour: Some(s.colour.map(|c| c.to_string()).unwrap_or_default()),
+            })
             .collect(),
         LookupKind::Priority => (l.priorities().await.map_err(fail)?.into_iter())
-            .map(|p| Row { id: p.id, name: p.name, state_type: None, valid: p.valid })
+            .map(|p| Row {
+                id: p.id,
+                name: p.name,
+                state_type: None,
+                valid: p.valid,
+                colour: Some(p.colour.map(|c| c.to_string()).unwrap_or_default()),
+            })
             .collect(),
         LookupKind::Type => (l.types().await.map_err(fail)?.into_iter())
-            .map(|t| Row { id: t.id, name: t.name, state_type: None, valid: t.valid })
+            .map(|t| Row { id: t.id, name: t.name, state_type: None, valid: t.valid, colour: None })
             .collect(),
     })
 }
@@ -203,6 +255,7 @@ fn field_errors(desk: &Desk, kind: Kind, e: DomainError) -> Result<FieldErrors, 
         DomainError::Conflict(_) => errors.add("name", tr.t(&kind.key("error-taken"))),
         DomainError::Invalid { field: "name", .. } => errors.add("name", tr.t("admin-error-name")),
         DomainError::Invalid { field: "state_type", .. } => errors.add("state_type", tr.t("admin-state-error-type")),
+        DomainError::Invalid { field: "color", .. } => errors.add("color", tr.t("admin-lookup-error-colour")),
         other => return Err(PageError::from_domain(desk, other)),
     }
     Ok(errors)
