@@ -153,6 +153,72 @@ async fn a_tickets_dynamic_fields_on_every_engine() {
     }
 }
 
+/// Article fields on every engine: values given with an article are written in its
+/// own transaction (`object_id` the article's id, as OTRS keeps them), read back on that
+/// article only, by agents only; a value a field does not have is refused before
+/// anything is written.
+#[tokio::test]
+async fn an_articles_dynamic_fields_on_every_engine() {
+    for engine in Engine::ALL {
+        let t = TestDatabase::create(engine).await;
+        let db = t.connect().await;
+        migrate(&db).await.unwrap();
+        let s = ticket_service(&db, Arc::new(SystemClock));
+        let root = AgentPermissions::new(1, db.grants_for(1).await.unwrap());
+        for (fid, name, ty, config) in [
+            (20, "Reason", "Dropdown", "---\nPossibleValues:\n  call: Phone call\n  visit: Visit\n"),
+            (21, "Minutes", "Text", "---\n"),
+        ] {
+            let sql = format!(
+                "INSERT INTO dynamic_field (id, internal_field, name, label, field_order, field_type, object_type, config, valid_id, create_time, create_by, change_time, change_by) VALUES ({fid}, 0, '{name}', '{name}', {fid}, '{ty}', 'Article', '{config}', 1, current_timestamp, 1, current_timestamp, 1)"
+            );
+            db.connection().execute_unprepared(&sql).await.unwrap();
+        }
+        let wrong = s.article_field_changes(vec![("Reason".into(), vec!["email".into()])]).await.unwrap_err();
+        assert!(wrong.to_string().contains("not one of its values"), "{wrong}");
+        assert!(s.article_field_changes(vec![("Nope".into(), vec!["x".into()])]).await.is_err());
+        let fields = s
+            .article_field_changes(vec![("Reason".into(), vec!["call".into()]), ("Minutes".into(), vec!["15".into()])])
+            .await
+            .unwrap();
+        let mut phoned = goats_core::testing::phoned_ticket(2);
+        phoned.article.dynamic_fields = fields;
+        phoned.customer_user_id = Some("jane".into());
+        phoned.customer_id = Some("ACME".into());
+        let ticket = s.create(&root, phoned).await.unwrap();
+        let visit = s.article_field_changes(vec![("Reason".into(), vec!["visit".into()])]).await.unwrap();
+        let note = NewArticle { dynamic_fields: visit, ..NewArticle::note("Visited", "On site.") };
+        let second = s.add_article(&root, ticket.id, note).await.unwrap();
+
+        let articles = s.get(&root, ticket.id, true).await.unwrap().articles.unwrap();
+        let shown = |a: &Article| a.dynamic_fields.iter().map(|f| (f.name.clone(), f.display())).collect::<Vec<_>>();
+        assert_eq!(
+            shown(&articles[0]),
+            [("Reason".to_string(), "Phone call".to_string()), ("Minutes".to_string(), "15".to_string())],
+            "{engine:?}"
+        );
+        assert_eq!(articles[1].id, second);
+        assert_eq!(shown(&articles[1]), [("Reason".to_string(), "Visit".to_string())], "{engine:?}");
+        assert_eq!(s.get(&root, ticket.id, false).await.unwrap().dynamic_fields, Some(vec![]), "not the ticket's");
+        let stored = db
+            .connection()
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.connection().get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM dynamic_field_value WHERE object_id = {second} AND field_id = 20"),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.try_get::<i64>("", "n").unwrap(), 1, "{engine:?}: keyed by the article's id");
+        let theirs = s.get_for_customer("jane", "ACME", ticket.id).await.unwrap().articles.unwrap();
+        assert_eq!(theirs.len(), 1, "the phone call, not the note");
+        assert!(theirs[0].dynamic_fields.is_empty(), "{engine:?}: customers read no fields");
+
+        db.close().await;
+        t.drop_database().await;
+    }
+}
+
 /// An admin's edit of a field on every engine: OTRS's own fields are listed, a new
 /// ticket field gets OTRS's starting config, and an edit replaces the values and the
 /// default while the settings goats does not edit (a link, a tree view) stay in the

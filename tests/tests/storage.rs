@@ -61,6 +61,7 @@ fn ticket(title: &str, queue_id: QueueId, priority_id: PriorityId, customer: &st
             time_unit: None,
             plain: None,
             outbound: None,
+            dynamic_fields: Vec::new(),
         },
     }
 }

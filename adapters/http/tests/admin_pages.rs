@@ -638,3 +638,59 @@ async fn an_admin_keeps_the_ticket_fields() {
     r.assert_status(StatusCode::FORBIDDEN);
     assert!(!w.store.field_definitions().await.unwrap().iter().any(|f| f.name == "Csrf"));
 }
+
+/// An admin adds a field of articles; an agent's article given through the API carries
+/// its value, shown on that article in the zoom; a customer's article may not set it.
+#[tokio::test]
+async fn an_article_field_is_added_set_with_an_article_and_shown_on_it() {
+    let w = world().await;
+    let root = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let page = text(root.get("/admin/fields/new").await).await;
+    assert!(page.contains(r#"<option value="Article">Articles</option>"#), "{page}");
+    let form = [
+        ("name", "Reason"),
+        ("label", "Reason"),
+        ("field_type", "Dropdown"),
+        ("object_type", "Elsewhere"),
+        ("possible_values", "call: Phone call\nvisit: Visit"),
+        ("valid", "1"),
+    ];
+    let r = root.form_post("/admin/fields", &form).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(r).await.contains(r#"id="f-object-error""#));
+    let mut form = form;
+    form[3] = ("object_type", "Article");
+    root.form_post("/admin/fields", &form).await.assert_status(StatusCode::SEE_OTHER);
+    let defs = goats_core::ports::DynamicFieldStore::field_definitions(&w.store).await.unwrap();
+    assert!(defs.iter().any(|d| d.name == "Reason" && d.object_type == "Article"), "{defs:?}");
+
+    let token = w.login("root@localhost", "root-password").await;
+    let id = w.create_ticket(&token, 1).await["id"].as_i64().unwrap();
+    let post = |body: serde_json::Value| {
+        w.cli
+            .post(format!("/api/v1/tickets/{id}/articles"))
+            .header("Authorization", format!("Bearer {token}"))
+            .body_json(&body)
+            .send()
+    };
+    let r = post(serde_json::json!({"subject": "Called", "body": "Called back.", "dynamic_fields": {"Reason": "fax"}}))
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(json(r).await["detail"].as_str().unwrap().contains("`fax` is not one of its values"));
+    let r =
+        post(serde_json::json!({"subject": "Called", "body": "Called back.", "dynamic_fields": {"Reason": "call"}}))
+            .await;
+    let status = r.0.status();
+    assert_eq!(status, StatusCode::CREATED, "{}", r.0.into_body().into_string().await.unwrap());
+    let zoom = text(root.get(&format!("/tickets/{id}")).await).await;
+    assert!(zoom.contains(r#"<dd data-article-field="Reason">Phone call</dd>"#), "{zoom}");
+    let r = w
+        .cli
+        .get(format!("/api/v1/tickets/{id}?articles=true"))
+        .header("Authorization", format!("Bearer {token}"))
+        .send()
+        .await;
+    let ticket = json(r).await;
+    let last = ticket["articles"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["dynamic_fields"][0]["value"], "call", "{last}");
+}

@@ -191,7 +191,10 @@ async fn errors_come_back_in_otrs_shape() {
     with_fields["DynamicField"] = json!([{"Name": "Severity", "Value": "high"}]);
     let r = call(&w, "POST", "/Ticket", with_fields.clone()).await;
     assert_eq!(error_code(&r), "TicketCreate.InvalidParameter");
-    assert!(r["Error"]["ErrorMessage"].as_str().unwrap().contains("no ticket field is named `Severity`"), "{r}");
+    assert!(
+        r["Error"]["ErrorMessage"].as_str().unwrap().contains("no ticket or article field is named `Severity`"),
+        "{r}"
+    );
     with_fields["DynamicField"] = json!([]);
     with_fields["Ticket"]["SLA"] = json!("Gold");
     let r = call(&w, "POST", "/Ticket", with_fields).await;
@@ -421,4 +424,72 @@ async fn ticket_search_by_dynamic_fields() {
         assert_eq!(error_code(&r), "TicketSearch.InvalidParameter", "{conditions}: {r}");
         assert!(r["Error"]["ErrorMessage"].as_str().unwrap().contains(says), "{conditions}: {r}");
     }
+}
+
+/// A field of articles named in `DynamicField` is stored with the article the request
+/// brings (TicketCreate's, or TicketUpdate's new one) and read back on it by TicketGet;
+/// without an article it is refused and nothing changes.
+#[tokio::test]
+async fn article_fields_are_set_on_the_article_that_comes_with_them() {
+    use goats_core::model::{FieldDefinition, FieldType, FieldValue};
+    use goats_core::ports::{ArticleRepository, DynamicFieldStore};
+    let w = world().await;
+    w.store.set_dynamic_field_defs(vec![common::field_def(1, "Severity", FieldType::Dropdown, &["low", "high"])]);
+    let reason = FieldDefinition {
+        id: 0,
+        name: "Reason".into(),
+        label: "Reason".into(),
+        field_type: FieldType::Dropdown,
+        object_type: "Article".into(),
+        field_order: 2,
+        valid: true,
+        internal: false,
+        possible_values: vec![("call".into(), "Call".into()), ("visit".into(), "Visit".into())],
+        default_value: None,
+    };
+    w.store.save_field_definition(&reason, 1).await.unwrap();
+    let creds = json!({"UserLogin": "root@localhost", "Password": "root-password"});
+    let mut create = creds.clone();
+    create["Ticket"] =
+        json!({"Title": "Fields", "Queue": "Raw", "State": "new", "Priority": "3 normal", "CustomerUser": "x"});
+    create["Article"] = json!({"Subject": "s", "Body": "b", "ContentType": "text/plain"});
+    create["DynamicField"] = json!([{"Name": "Severity", "Value": "high"}, {"Name": "Reason", "Value": "call"}]);
+    let r = call(&w, "POST", "/Ticket", create).await;
+    let id: i64 = r["TicketID"].as_str().unwrap_or_else(|| panic!("{r}")).parse().unwrap();
+    let first: i64 = r["ArticleID"].as_str().unwrap().parse().unwrap();
+    let on_article = |article: i64| {
+        let store = w.store.clone();
+        async move {
+            let got = store.article_values(&[article]).await.unwrap();
+            got.into_iter().map(|(_, v)| (v.name, v.value)).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(on_article(first).await, [("Reason".to_string(), FieldValue::Text("call".into()))]);
+    let on_ticket = w.store.ticket_values(id).await.unwrap();
+    assert_eq!(on_ticket.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["Severity"], "not on the ticket");
+
+    // TicketUpdate: with an article, on that article; without one, refused.
+    let mut update = creds.clone();
+    update["Ticket"] = json!({"Title": "Renamed"});
+    update["DynamicField"] = json!({"Name": "Reason", "Value": "visit"});
+    let r = call(&w, "PATCH", &format!("/Ticket/{id}"), update.clone()).await;
+    assert_eq!(error_code(&r), "TicketUpdate.InvalidParameter");
+    assert!(r["Error"]["ErrorMessage"].as_str().unwrap().contains("Reason is a field of articles"), "{r}");
+    assert_eq!(goats_core::ports::TicketRepository::get(&w.store, id).await.unwrap().unwrap().title, "Fields");
+    update["Article"] = json!({"Subject": "visited", "Body": "On site.", "ContentType": "text/plain"});
+    let r = call(&w, "PATCH", &format!("/Ticket/{id}"), update.clone()).await;
+    let second: i64 = r["ArticleID"].as_str().unwrap_or_else(|| panic!("{r}")).parse().unwrap();
+    assert_eq!(on_article(second).await, [("Reason".to_string(), FieldValue::Text("visit".into()))]);
+    assert_eq!(on_article(first).await, [("Reason".to_string(), FieldValue::Text("call".into()))], "kept");
+    // A value the field does not have: refused, no article added.
+    update["DynamicField"] = json!({"Name": "Reason", "Value": "email"});
+    let r = call(&w, "PATCH", &format!("/Ticket/{id}"), update).await;
+    assert_eq!(error_code(&r), "TicketUpdate.InvalidParameter", "{r}");
+    assert_eq!(w.store.list_for_ticket(id).await.unwrap().len(), 2);
+
+    let sid = call(&w, "POST", "/Session", creds).await["SessionID"].as_str().unwrap().to_string();
+    let got =
+        call(&w, "GET", &format!("/Ticket/{id}?SessionID={sid}&DynamicFields=1&AllArticles=1"), Value::Null).await;
+    let articles = got["Ticket"][0]["Article"].as_array().unwrap();
+    assert_eq!(articles[1]["DynamicField"], json!([{"Name": "Reason", "Value": "visit"}]), "{got}");
 }

@@ -44,6 +44,7 @@ fn article_from(r: &QueryResult) -> Decoded<Article> {
         created_by: int(r, "create_by")? as i32,
         attachments: Vec::new(),
         has_source: int(r, "has_source")? == 1,
+        dynamic_fields: Vec::new(),
     })
 }
 

@@ -63,8 +63,8 @@ impl Db {
         })
     }
 
-    /// What an article brings besides its text: its attachments and, for mail, the
-    /// message as it arrived.
+    /// What an article brings besides its text: its attachments, its fields' values
+    /// and, for mail, the message as it arrived.
     pub(crate) async fn insert_files(
         &self,
         txn: &DatabaseTransaction,
@@ -73,6 +73,7 @@ impl Db {
         by: UserId,
     ) -> Result<(), sea_orm::DbErr> {
         self.insert_attachments(txn, article_id, &article.attachments, by).await?;
+        self.insert_article_fields(txn, article_id, &article.dynamic_fields).await?;
         if let Some(plain) = &article.plain {
             let now = self.now();
             txn.execute_raw(self.stmt(

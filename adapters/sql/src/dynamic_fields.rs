@@ -1,11 +1,13 @@
-//! OTRS's dynamic fields of a ticket: `dynamic_field` (its definition, the config as
-//! YAML) joined to `dynamic_field_value` (one row per value: text, date or integer).
+//! OTRS's dynamic fields of tickets and articles: `dynamic_field` (its definition, the
+//! config as YAML, its `object_type`) joined to `dynamic_field_value` (one row per
+//! value: text, date or integer; `object_id` the ticket's or the article's id).
 
 use async_trait::async_trait;
 use goats_core::error::{DomainError, DomainResult};
 use goats_core::history::{HistoryEntry, HistoryType, names};
 use goats_core::model::{
-    DynamicFieldDef, DynamicFieldValue, FieldChange, FieldDefinition, FieldType, FieldValue, TicketId, UserId,
+    ArticleId, DynamicFieldDef, DynamicFieldValue, FieldChange, FieldDefinition, FieldType, FieldValue, TicketId,
+    UserId,
 };
 use goats_core::ports::DynamicFieldStore;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait, Value};
@@ -18,76 +20,24 @@ use crate::row::{int, opt_int, opt_text, text};
 #[async_trait]
 impl DynamicFieldStore for Db {
     async fn ticket_values(&self, ticket: TicketId) -> DomainResult<Vec<DynamicFieldValue>> {
-        let rows = self
-            .conn
-            .query_all_raw(self.stmt(
-                "SELECT f.id, f.name, f.label, f.field_type, f.config, v.value_text, v.value_date, v.value_int \
-                 FROM dynamic_field_value v JOIN dynamic_field f ON f.id = v.field_id \
-                 WHERE v.object_id = ? AND f.object_type = 'Ticket' AND f.valid_id = 1 \
-                 ORDER BY f.field_order, f.id, v.id",
-                [ticket.into()],
-            ))
-            .await
-            .map_err(to_domain)?;
-        let mut out: Vec<DynamicFieldValue> = Vec::new();
-        for r in &rows {
-            let field_id = int(r, "id")? as i32;
-            let field_type = FieldType::from_otrs(&text(r, "field_type")?);
-            let value_text = opt_text(r, "value_text")?;
-            let value_date = r.try_get::<Option<chrono::NaiveDateTime>>("", "value_date").ok().flatten();
-            let value_int = opt_int(r, "value_int")?;
-            let value = match (&field_type, value_text, value_date, value_int) {
-                (FieldType::Checkbox, _, _, Some(i)) => FieldValue::Int(i),
-                (FieldType::Date, _, Some(d), _) => FieldValue::Date(d.date()),
-                (FieldType::DateTime, _, Some(d), _) => FieldValue::DateTime(d.and_utc()),
-                (FieldType::Multiselect, Some(t), ..) => FieldValue::Texts(vec![t]),
-                (_, Some(t), ..) => FieldValue::Text(t),
-                (_, None, Some(d), _) => FieldValue::DateTime(d.and_utc()),
-                (_, None, None, Some(i)) => FieldValue::Int(i),
-                (_, None, None, None) => continue,
-            };
-            // A multiselect keeps one row per chosen key.
-            if let (Some(last), FieldValue::Texts(more)) = (out.last_mut(), &value)
-                && last.field_id == field_id
-            {
-                if let FieldValue::Texts(keys) = &mut last.value {
-                    keys.extend(more.iter().cloned());
-                }
-                continue;
-            }
-            out.push(DynamicFieldValue {
-                field_id,
-                name: text(r, "name")?,
-                label: text(r, "label")?,
-                possible_values: possible_values(opt_text(r, "config")?.as_deref()),
-                field_type,
-                value,
-            });
+        Ok(self.values_of("Ticket", &[ticket]).await?.into_iter().map(|(_, v)| v).collect())
+    }
+
+    async fn ticket_fields(&self) -> DomainResult<Vec<DynamicFieldDef>> {
+        self.fields_of("Ticket").await
+    }
+
+    async fn article_values(&self, articles: &[ArticleId]) -> DomainResult<Vec<(ArticleId, DynamicFieldValue)>> {
+        let mut out = Vec::new();
+        // Bounded statements: a ticket with thousands of articles reads them in pages.
+        for ids in articles.chunks(500) {
+            out.extend(self.values_of("Article", ids).await?);
         }
         Ok(out)
     }
 
-    async fn ticket_fields(&self) -> DomainResult<Vec<DynamicFieldDef>> {
-        let rows = self
-            .conn
-            .query_all_raw(self.stmt(
-                "SELECT id, name, label, field_type, config FROM dynamic_field \
-                 WHERE object_type = 'Ticket' AND valid_id = 1 ORDER BY field_order, id",
-                [],
-            ))
-            .await
-            .map_err(to_domain)?;
-        rows.iter()
-            .map(|r| {
-                Ok(DynamicFieldDef {
-                    id: int(r, "id")? as i32,
-                    name: text(r, "name")?,
-                    label: text(r, "label")?,
-                    field_type: FieldType::from_otrs(&text(r, "field_type")?),
-                    possible_values: possible_values(opt_text(r, "config")?.as_deref()),
-                })
-            })
-            .collect()
+    async fn article_fields(&self) -> DomainResult<Vec<DynamicFieldDef>> {
+        self.fields_of("Article").await
     }
 
     async fn field_definitions(&self) -> DomainResult<Vec<FieldDefinition>> {
@@ -158,6 +108,123 @@ impl DynamicFieldStore for Db {
 }
 
 impl Db {
+    /// The values of valid fields of `object_type` held by each of `ids`, by object and
+    /// then in the site's field order; a multiselect's keys gathered into one value.
+    async fn values_of(&self, object_type: &str, ids: &[i64]) -> DomainResult<Vec<(i64, DynamicFieldValue)>> {
+        let marks = vec!["?"; ids.len()].join(", ");
+        let sql = format!(
+            "SELECT v.object_id, f.id, f.name, f.label, f.field_type, f.config, v.value_text, v.value_date, v.value_int \
+             FROM dynamic_field_value v JOIN dynamic_field f ON f.id = v.field_id \
+             WHERE v.object_id IN ({marks}) AND f.object_type = ? AND f.valid_id = 1 \
+             ORDER BY v.object_id, f.field_order, f.id, v.id"
+        );
+        let mut values: Vec<Value> = ids.iter().map(|&id| id.into()).collect();
+        values.push(object_type.into());
+        let rows = self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
+        let mut out: Vec<(i64, DynamicFieldValue)> = Vec::new();
+        for r in &rows {
+            let object_id = int(r, "object_id")?;
+            let field_id = int(r, "id")? as i32;
+            let field_type = FieldType::from_otrs(&text(r, "field_type")?);
+            let value_text = opt_text(r, "value_text")?;
+            let value_date = r.try_get::<Option<chrono::NaiveDateTime>>("", "value_date").ok().flatten();
+            let value_int = opt_int(r, "value_int")?;
+            let value = match (&field_type, value_text, value_date, value_int) {
+                (FieldType::Checkbox, _, _, Some(i)) => FieldValue::Int(i),
+                (FieldType::Date, _, Some(d), _) => FieldValue::Date(d.date()),
+                (FieldType::DateTime, _, Some(d), _) => FieldValue::DateTime(d.and_utc()),
+                (FieldType::Multiselect, Some(t), ..) => FieldValue::Texts(vec![t]),
+                (_, Some(t), ..) => FieldValue::Text(t),
+                (_, None, Some(d), _) => FieldValue::DateTime(d.and_utc()),
+                (_, None, None, Some(i)) => FieldValue::Int(i),
+                (_, None, None, None) => continue,
+            };
+            // A multiselect keeps one row per chosen key.
+            if let (Some((last_object, last)), FieldValue::Texts(more)) = (out.last_mut(), &value)
+                && *last_object == object_id
+                && last.field_id == field_id
+            {
+                if let FieldValue::Texts(keys) = &mut last.value {
+                    keys.extend(more.iter().cloned());
+                }
+                continue;
+            }
+            out.push((
+                object_id,
+                DynamicFieldValue {
+                    field_id,
+                    name: text(r, "name")?,
+                    label: text(r, "label")?,
+                    possible_values: possible_values(opt_text(r, "config")?.as_deref()),
+                    field_type,
+                    value,
+                },
+            ));
+        }
+        Ok(out)
+    }
+
+    /// The valid fields of `object_type`, in the site's field order.
+    async fn fields_of(&self, object_type: &str) -> DomainResult<Vec<DynamicFieldDef>> {
+        let rows = self
+            .conn
+            .query_all_raw(self.stmt(
+                "SELECT id, name, label, field_type, config FROM dynamic_field \
+                 WHERE object_type = ? AND valid_id = 1 ORDER BY field_order, id",
+                [object_type.into()],
+            ))
+            .await
+            .map_err(to_domain)?;
+        rows.iter()
+            .map(|r| {
+                Ok(DynamicFieldDef {
+                    id: int(r, "id")? as i32,
+                    name: text(r, "name")?,
+                    label: text(r, "label")?,
+                    field_type: FieldType::from_otrs(&text(r, "field_type")?),
+                    possible_values: possible_values(opt_text(r, "config")?.as_deref()),
+                })
+            })
+            .collect()
+    }
+
+    /// A new article's field values, in its own transaction (no history: OTRS writes
+    /// none for an article's fields).
+    pub(crate) async fn insert_article_fields(
+        &self,
+        txn: &DatabaseTransaction,
+        article: ArticleId,
+        changes: &[FieldChange],
+    ) -> Result<(), sea_orm::DbErr> {
+        for c in changes {
+            self.insert_value_rows(txn, c, article).await?;
+        }
+        Ok(())
+    }
+
+    /// A field's value for one ticket or article: a row per chosen key of a multiselect.
+    async fn insert_value_rows(
+        &self,
+        txn: &DatabaseTransaction,
+        change: &FieldChange,
+        object_id: i64,
+    ) -> Result<(), sea_orm::DbErr> {
+        for (text_value, date, int_value) in rows_of(change.value.as_ref()) {
+            txn.execute_raw(self.stmt(
+                "INSERT INTO dynamic_field_value (field_id, object_id, value_text, value_date, value_int) VALUES (?, ?, ?, ?, ?)",
+                [
+                    change.field.id.into(),
+                    object_id.into(),
+                    Value::String(text_value),
+                    Value::ChronoDateTime(date),
+                    Value::BigInt(int_value),
+                ],
+            ))
+            .await?;
+        }
+        Ok(())
+    }
+
     async fn field_config(&self, id: i32) -> DomainResult<Option<String>> {
         let row = self
             .conn
@@ -206,20 +273,7 @@ impl Db {
             ))
             .await
             .map_err(to_domain)?;
-            for (text_value, date, int_value) in rows_of(c.value.as_ref()) {
-                txn.execute_raw(self.stmt(
-                    "INSERT INTO dynamic_field_value (field_id, object_id, value_text, value_date, value_int) VALUES (?, ?, ?, ?, ?)",
-                    [
-                        c.field.id.into(),
-                        ticket.into(),
-                        Value::String(text_value),
-                        Value::ChronoDateTime(date),
-                        Value::BigInt(int_value),
-                    ],
-                ))
-                .await
-                .map_err(to_domain)?;
-            }
+            self.insert_value_rows(txn, c, ticket).await.map_err(to_domain)?;
             let new_text = c.value.as_ref().map(FieldValue::history_text).unwrap_or_default();
             history.push(HistoryEntry::new(
                 HistoryType::TicketDynamicFieldUpdate,

@@ -63,7 +63,12 @@ impl FieldAdmin {
                 if !ADDABLE.contains(&f.field_type) {
                     return Err(DomainError::invalid("field_type", "choose one of the field types"));
                 }
-                f.object_type = "Ticket".into();
+                // goats adds fields of tickets and of articles; an empty choice is a ticket's.
+                f.object_type = match f.object_type.as_str() {
+                    "" | "Ticket" => "Ticket".into(),
+                    "Article" => "Article".into(),
+                    _ => return Err(DomainError::invalid("object_type", "a field is of tickets or of articles")),
+                };
                 f.internal = false;
                 if f.field_order <= 0 {
                     f.field_order = all.iter().map(|x| x.field_order).max().unwrap_or(0) + 1;
@@ -171,7 +176,7 @@ mod tests {
             name: name.into(),
             label: format!("{name} label"),
             field_type,
-            object_type: "Article".into(),
+            object_type: String::new(),
             field_order: 0,
             valid: true,
             internal: true,
@@ -235,5 +240,9 @@ mod tests {
 
         let reader = AgentPermissions::new(9, []);
         assert!(matches!(admin.fields(&reader).await, Err(DomainError::PermissionDenied(_))));
+        let of = |object: &str| FieldDefinition { object_type: object.into(), ..field("Reason", FieldType::Text) };
+        assert_eq!(refused_at(admin.save(&root, of("CustomerUser")).await), "object_type");
+        let reason = admin.save(&root, of("Article")).await.unwrap();
+        assert_eq!(admin.field(&root, reason).await.unwrap().object_type, "Article");
     }
 }

@@ -341,5 +341,6 @@ fn article(mail: InboundMail) -> NewArticle {
         time_unit: None,
         plain: Some(mail.raw),
         outbound: None,
+        dynamic_fields: Vec::new(),
     }
 }

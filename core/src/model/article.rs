@@ -65,6 +65,9 @@ pub struct Article {
     pub attachments: Vec<Attachment>,
     /// Whether the message it was made of (mail in or out) is kept.
     pub has_source: bool,
+    /// The values of the site's article fields (OTRS's dynamic fields of object type
+    /// `Article`), in its field order; empty for what customers read.
+    pub dynamic_fields: Vec<super::DynamicFieldValue>,
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +95,9 @@ pub struct NewArticle {
     /// For a message that leaves: its envelope. The store queues `plain` for sending
     /// in the article's own transaction (OTRS's `mail_queue`).
     pub outbound: Option<crate::ports::Envelope>,
+    /// Checked values for the site's article fields, stored in the article's own
+    /// transaction.
+    pub dynamic_fields: Vec<super::FieldChange>,
 }
 
 impl NewArticle {
@@ -120,6 +126,7 @@ impl NewArticle {
             time_unit: None,
             plain: None,
             outbound: None,
+            dynamic_fields: Vec::new(),
         }
     }
 }

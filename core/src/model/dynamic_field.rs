@@ -106,6 +106,10 @@ impl FieldDefinition {
     pub fn is_ticket_field(&self) -> bool {
         self.object_type == "Ticket"
     }
+
+    pub fn is_article_field(&self) -> bool {
+        self.object_type == "Article"
+    }
 }
 
 /// A value to store for a field; `None` clears it.

@@ -1,9 +1,10 @@
-//! OTRS's dynamic fields of a ticket: reading them, and setting them.
+//! OTRS's dynamic fields of tickets and articles: reading them, and setting them. An
+//! article's values are written with the article (see `NewArticle::dynamic_fields`).
 
 use async_trait::async_trait;
 
 use crate::error::DomainResult;
-use crate::model::{DynamicFieldDef, DynamicFieldValue, FieldChange, FieldDefinition, TicketId, UserId};
+use crate::model::{ArticleId, DynamicFieldDef, DynamicFieldValue, FieldChange, FieldDefinition, TicketId, UserId};
 
 #[async_trait]
 pub trait DynamicFieldStore: Send + Sync {
@@ -12,6 +13,13 @@ pub trait DynamicFieldStore: Send + Sync {
 
     /// The valid fields of tickets, in the site's field order.
     async fn ticket_fields(&self) -> DomainResult<Vec<DynamicFieldDef>>;
+
+    /// The valid article fields that hold a value for each of `articles`, in the
+    /// site's field order.
+    async fn article_values(&self, articles: &[ArticleId]) -> DomainResult<Vec<(ArticleId, DynamicFieldValue)>>;
+
+    /// The valid fields of articles, in the site's field order.
+    async fn article_fields(&self) -> DomainResult<Vec<DynamicFieldDef>>;
 
     /// Replaces the values of each changed field of `ticket` with a
     /// `TicketDynamicFieldUpdate` history row each (naming the old value), in one

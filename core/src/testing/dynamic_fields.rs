@@ -5,7 +5,9 @@ use async_trait::async_trait;
 use super::{MemoryStore, State};
 use crate::error::{DomainError, DomainResult};
 use crate::history::{HistoryEntry, HistoryType, names};
-use crate::model::{DynamicFieldDef, DynamicFieldValue, FieldChange, FieldDefinition, FieldValue, TicketId, UserId};
+use crate::model::{
+    ArticleId, DynamicFieldDef, DynamicFieldValue, FieldChange, FieldDefinition, FieldValue, TicketId, UserId,
+};
 use crate::ports::DynamicFieldStore;
 
 impl State {
@@ -22,18 +24,7 @@ impl State {
                 .unwrap_or_default();
             self.dynamic_fields.retain(|(t, v)| !(*t == ticket && v.field_id == c.field.id));
             if let Some(value) = &c.value {
-                let f = &c.field;
-                self.dynamic_fields.push((
-                    ticket,
-                    DynamicFieldValue {
-                        field_id: f.id,
-                        name: f.name.clone(),
-                        label: f.label.clone(),
-                        field_type: f.field_type.clone(),
-                        value: value.clone(),
-                        possible_values: f.possible_values.clone(),
-                    },
-                ));
+                self.dynamic_fields.push((ticket, value_of(c, value)));
             }
             let new = c.value.as_ref().map(FieldValue::history_text).unwrap_or_default();
             history.push(HistoryEntry::new(
@@ -42,6 +33,30 @@ impl State {
             ));
         }
         history
+    }
+}
+
+impl State {
+    /// Stores a new article's field values, as the SQL store writes them with it.
+    pub(super) fn write_article_fields(&mut self, article: ArticleId, changes: &[FieldChange]) {
+        for c in changes {
+            self.article_fields.retain(|(a, v)| !(*a == article && v.field_id == c.field.id));
+            if let Some(value) = &c.value {
+                self.article_fields.push((article, value_of(c, value)));
+            }
+        }
+    }
+}
+
+fn value_of(c: &FieldChange, value: &FieldValue) -> DynamicFieldValue {
+    let f = &c.field;
+    DynamicFieldValue {
+        field_id: f.id,
+        name: f.name.clone(),
+        label: f.label.clone(),
+        field_type: f.field_type.clone(),
+        value: value.clone(),
+        possible_values: f.possible_values.clone(),
     }
 }
 
@@ -83,6 +98,16 @@ impl DynamicFieldStore for MemoryStore {
     async fn ticket_fields(&self) -> DomainResult<Vec<DynamicFieldDef>> {
         let all = self.field_definitions().await?;
         Ok(all.iter().filter(|f| f.valid && f.is_ticket_field()).map(FieldDefinition::def).collect())
+    }
+
+    async fn article_values(&self, articles: &[ArticleId]) -> DomainResult<Vec<(ArticleId, DynamicFieldValue)>> {
+        let s = self.lock();
+        Ok(s.article_fields.iter().filter(|(a, _)| articles.contains(a)).cloned().collect())
+    }
+
+    async fn article_fields(&self) -> DomainResult<Vec<DynamicFieldDef>> {
+        let all = self.field_definitions().await?;
+        Ok(all.iter().filter(|f| f.valid && f.is_article_field()).map(FieldDefinition::def).collect())
     }
 
     async fn set_ticket_values(&self, ticket: TicketId, changes: &[FieldChange], by: UserId) -> DomainResult<()> {

@@ -83,6 +83,7 @@ struct State {
     personal_queues: Vec<(UserId, QueueId)>,
     personal_services: Vec<(UserId, ServiceId)>,
     dynamic_fields: Vec<(TicketId, DynamicFieldValue)>,
+    article_fields: Vec<(ArticleId, DynamicFieldValue)>,
     dynamic_field_defs: Vec<FieldDefinition>,
     services: Vec<Service>,
     /// `service_customer_user`: (login, service), `<DEFAULT>` for every customer.

@@ -179,7 +179,9 @@ impl State {
             created_by: by,
             attachments,
             has_source: a.plain.is_some(),
+            dynamic_fields: Vec::new(),
         });
+        self.write_article_fields(id, &a.dynamic_fields);
         id
     }
 }

@@ -1,6 +1,7 @@
-//! Setting a ticket's dynamic fields: values given as OTRS's interfaces give them (text,
-//! by field name) are checked against the site's field definitions before anything is
-//! written, then stored with OTRS's history rows.
+//! Setting the dynamic fields of tickets and articles: values given as OTRS's interfaces
+//! give them (text, by field name) are checked against the site's field definitions
+//! before anything is written, then stored — a ticket's with OTRS's history rows, an
+//! article's with the article.
 
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -19,17 +20,42 @@ impl TicketService {
         if values.is_empty() {
             return Ok(Vec::new());
         }
-        let fields = self.ticket_field_defs().await?;
-        values
-            .into_iter()
-            .map(|(name, given)| {
-                let field = fields
-                    .iter()
-                    .find(|f| f.name == name)
-                    .ok_or_else(|| DomainError::invalid(FIELD, format!("no ticket field is named `{name}`")))?;
-                Ok(FieldChange { value: parse(field, given)?, field: field.clone() })
-            })
-            .collect()
+        checked(&self.ticket_field_defs().await?, values, "ticket")
+    }
+
+    /// Checks values by field name for a ticket and the article that comes with it,
+    /// as OTRS's GenericInterface takes them in one `DynamicField` list: each name is
+    /// the site's ticket field or article field of that name. Returns (ticket changes,
+    /// article changes); nothing is written.
+    pub async fn ticket_and_article_field_changes(
+        &self,
+        values: Vec<(String, Vec<String>)>,
+    ) -> DomainResult<(Vec<FieldChange>, Vec<FieldChange>)> {
+        if values.is_empty() {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let ticket_fields = self.ticket_field_defs().await?;
+        let article_fields = self.ports.dynamic_fields.article_fields().await?;
+        let (mut ticket, mut article) = (Vec::new(), Vec::new());
+        for (name, given) in values {
+            if let Some(field) = ticket_fields.iter().find(|f| f.name == name) {
+                ticket.push(FieldChange { value: parse(field, given)?, field: field.clone() });
+            } else if let Some(field) = article_fields.iter().find(|f| f.name == name) {
+                article.push(FieldChange { value: parse(field, given)?, field: field.clone() });
+            } else {
+                return Err(DomainError::invalid(FIELD, format!("no ticket or article field is named `{name}`")));
+            }
+        }
+        Ok((ticket, article))
+    }
+
+    /// Checks values for article fields by name, as [`Self::dynamic_field_changes`]
+    /// does for ticket fields; they are stored with the article they are given to.
+    pub async fn article_field_changes(&self, values: Vec<(String, Vec<String>)>) -> DomainResult<Vec<FieldChange>> {
+        if values.is_empty() {
+            return Ok(Vec::new());
+        }
+        checked(&self.ports.dynamic_fields.article_fields().await?, values, "article")
     }
 
     /// The site's valid ticket fields, in its order: what a form offers to set.
@@ -60,6 +86,24 @@ impl TicketService {
         self.forget_reads();
         Ok(())
     }
+}
+
+/// Values by name against `fields` (of tickets or of articles: `object`).
+fn checked(
+    fields: &[DynamicFieldDef],
+    values: Vec<(String, Vec<String>)>,
+    object: &str,
+) -> DomainResult<Vec<FieldChange>> {
+    values
+        .into_iter()
+        .map(|(name, given)| {
+            let field = fields
+                .iter()
+                .find(|f| f.name == name)
+                .ok_or_else(|| DomainError::invalid(FIELD, format!("no {object} field is named `{name}`")))?;
+            Ok(FieldChange { value: parse(field, given)?, field: field.clone() })
+        })
+        .collect()
 }
 
 pub(crate) fn parse(field: &DynamicFieldDef, given: Vec<String>) -> DomainResult<Option<FieldValue>> {

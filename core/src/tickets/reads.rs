@@ -31,13 +31,26 @@ pub struct TicketZoom {
 }
 
 impl TicketService {
+    /// A ticket's articles as agents read them: with their fields' values.
     pub(super) async fn articles_of(&self, id: TicketId) -> DomainResult<Vec<Article>> {
         match &self.reads {
-            Some(r) => {
-                r.articles.get_or_load(id, || self.ports.articles.list_for_ticket(id)).await.map(Arc::unwrap_or_clone)
-            }
-            None => self.ports.articles.list_for_ticket(id).await,
+            Some(r) => r.articles.get_or_load(id, || self.articles_with_fields(id)).await.map(Arc::unwrap_or_clone),
+            None => self.articles_with_fields(id).await,
         }
+    }
+
+    async fn articles_with_fields(&self, id: TicketId) -> DomainResult<Vec<Article>> {
+        let mut articles = self.ports.articles.list_for_ticket(id).await?;
+        let ids: Vec<ArticleId> = articles.iter().map(|a| a.id).collect();
+        if ids.is_empty() {
+            return Ok(articles);
+        }
+        for (article_id, value) in self.ports.dynamic_fields.article_values(&ids).await? {
+            if let Some(a) = articles.iter_mut().find(|a| a.id == article_id) {
+                a.dynamic_fields.push(value);
+            }
+        }
+        Ok(articles)
     }
 
     pub(super) async fn watchers_of(&self, id: TicketId) -> DomainResult<Vec<UserId>> {

@@ -52,10 +52,16 @@ fn domain(op: &str, e: DomainError) -> GiError {
 }
 
 /// `DynamicField` as OTRS takes it: one `{Name, Value}` or a list of them, a value a
-/// text, a number, a list (a multiselect's keys) or null (clears the field). Checked
-/// against the site's fields before anything is written.
-async fn dynamic_fields(state: &AppState, op: &str, p: &Params) -> Result<Vec<FieldChange>, GiError> {
-    let Some(given) = p.0.get("DynamicField").filter(|v| given(v)) else { return Ok(Vec::new()) };
+/// text, a number, a list (a multiselect's keys) or null (clears the field). Each name
+/// is a ticket field or an article field; checked against the site's fields before
+/// anything is written. An article field needs the `Article` it is stored with, as in
+/// OTRS. Returns (ticket changes, article changes).
+async fn dynamic_fields(
+    state: &AppState,
+    op: &str,
+    p: &Params,
+) -> Result<(Vec<FieldChange>, Vec<FieldChange>), GiError> {
+    let Some(given) = p.0.get("DynamicField").filter(|v| given(v)) else { return Ok((Vec::new(), Vec::new())) };
     let items: Vec<&Value> = match given {
         Value::Array(items) => items.iter().collect(),
         one => vec![one],
@@ -75,7 +81,17 @@ async fn dynamic_fields(state: &AppState, op: &str, p: &Params) -> Result<Vec<Fi
         };
         values.push((name, value));
     }
-    state.tickets.dynamic_field_changes(values).await.map_err(|e| domain(op, e))
+    let (ticket, article) = state.tickets.ticket_and_article_field_changes(values).await.map_err(|e| domain(op, e))?;
+    if let Some(c) = article.first()
+        && p.object("Article").is_none()
+    {
+        return Err(GiError::new(
+            op,
+            "InvalidParameter",
+            format!("DynamicField: {} is a field of articles, and no Article is given", c.field.name),
+        ));
+    }
+    Ok((ticket, article))
 }
 
 fn ticket_id(op: &str, raw: &str) -> Result<TicketId, GiError> {
@@ -254,6 +270,7 @@ fn article(op: &str, a: &Map<String, Value>) -> Result<NewArticle, GiError> {
         time_unit,
         plain: None,
         outbound: None,
+        dynamic_fields: Vec::new(),
     })
 }
 
@@ -303,6 +320,7 @@ async fn ticket_create(state: &AppState, uri: &Uri, addr: &ClientAddr, body: Bod
         Some(c) => Some(c),
         None => state.customers.user(&customer_user).await.map_err(|e| domain(OP, e))?.map(|c| c.customer_id),
     };
+    let (fields, article_fields) = dynamic_fields(state, OP, &p).await?;
     let new = NewTicket {
         title,
         queue_id: queue,
@@ -320,9 +338,8 @@ async fn ticket_create(state: &AppState, uri: &Uri, addr: &ClientAddr, body: Bod
         customer_id: company,
         customer_user_id: Some(customer_user),
         pending_until: pending_time(OP, t)?,
-        article: NewArticle { attachments: attachments(OP, &p)?, ..article(OP, a)? },
+        article: NewArticle { attachments: attachments(OP, &p)?, dynamic_fields: article_fields, ..article(OP, a)? },
     };
-    let fields = dynamic_fields(state, OP, &p).await?;
     let ticket = state.tickets.create(&caller, new).await.map_err(|e| domain(OP, e))?;
     state.tickets.set_dynamic_fields(&caller, ticket.id, &fields).await.map_err(|e| domain(OP, e))?;
     let full = state.tickets.get(&caller, ticket.id, true).await.map_err(|e| domain(OP, e))?;
@@ -356,8 +373,15 @@ async fn ticket_json(
         v["DynamicField"] = Value::Array(fields);
     }
     if with_articles {
-        let articles: Vec<Value> =
-            ticket.articles.iter().flatten().enumerate().map(|(i, a)| format::article(a, i + 1)).collect();
+        let articles: Vec<Value> = (ticket.articles.iter().flatten().enumerate())
+            .map(|(i, a)| {
+                let mut v = format::article(a, i + 1);
+                if with_fields {
+                    v["DynamicField"] = a.dynamic_fields.iter().map(format::dynamic_field).collect();
+                }
+                v
+            })
+            .collect();
         v["Article"] = Value::Array(articles);
     }
     Ok(v)
@@ -586,7 +610,7 @@ async fn ticket_update(
     let (p, caller) = begin(state, OP, uri, addr, body).await?;
     let id = ticket_id(OP, raw_id)?;
     let mut ticket = state.tickets.get(&caller, id, false).await.map_err(|e| domain(OP, e))?;
-    let fields = dynamic_fields(state, OP, &p).await?;
+    let (fields, article_fields) = dynamic_fields(state, OP, &p).await?;
     let empty = Map::new();
     let t = p.object("Ticket").unwrap_or(&empty);
     let mut changes = Vec::new();
@@ -640,7 +664,7 @@ async fn ticket_update(
     }
     let mut out = json!({"TicketID": ticket.id.to_string(), "TicketNumber": ticket.number});
     if let Some(a) = p.object("Article") {
-        let new = NewArticle { attachments: attachments(OP, &p)?, ..article(OP, a)? };
+        let new = NewArticle { attachments: attachments(OP, &p)?, dynamic_fields: article_fields, ..article(OP, a)? };
         let article_id = state.tickets.add_article(&caller, id, new).await.map_err(|e| domain(OP, e))?;
         out["ArticleID"] = Value::String(article_id.to_string());
     }

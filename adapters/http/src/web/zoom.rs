@@ -39,6 +39,18 @@ pub struct ArticleView {
     pub delivery: Option<(&'static str, String)>,
     /// Whether the message it was made of can be downloaded.
     pub has_source: bool,
+    /// The article fields with a value: (name, label, value as read).
+    pub fields: Vec<(String, String, String)>,
+}
+
+/// A field's value as an agent reads it: (name, label, value).
+fn field_shown(desk: &Desk, f: &DynamicFieldValue) -> (String, String, String) {
+    let shown = match (&f.field_type, &f.value) {
+        (FieldType::Checkbox, FieldValue::Int(1)) => desk.tr().t("checkbox-ticked"),
+        (FieldType::Checkbox, FieldValue::Int(_)) => desk.tr().t("checkbox-not-ticked"),
+        _ => f.display(),
+    };
+    (f.name.clone(), f.label.clone(), shown)
 }
 
 /// Which actions the agent may take, by the permissions OTRS would check.
@@ -240,6 +252,7 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
                     .map(|f| (f.id, f.filename.clone(), size(desk.tr(), f.size)))
                     .collect(),
                 has_source: a.has_source,
+                fields: a.dynamic_fields.iter().map(|f| field_shown(desk, f)).collect(),
                 delivery: deliveries.iter().position(|(id, _)| *id == a.id).map(|i| {
                     match deliveries.swap_remove(i).1 {
                         DeliveryState::Queued { last_error, .. } => ("delivery-queued", last_error.unwrap_or_default()),
@@ -270,19 +283,7 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
     };
     let (services, slas) = if can.rw { service_choices(desk, &ticket).await? } else { (Vec::new(), Vec::new()) };
     let pending = matches!(ticket.state_type, StateType::PendingReminder | StateType::PendingAuto);
-    let fields = ticket
-        .dynamic_fields
-        .iter()
-        .flatten()
-        .map(|f| {
-            let shown = match (&f.field_type, &f.value) {
-                (FieldType::Checkbox, FieldValue::Int(1)) => desk.tr().t("checkbox-ticked"),
-                (FieldType::Checkbox, FieldValue::Int(_)) => desk.tr().t("checkbox-not-ticked"),
-                _ => f.display(),
-            };
-            (f.name.clone(), f.label.clone(), shown)
-        })
-        .collect();
+    let fields = ticket.dynamic_fields.iter().flatten().map(|f| field_shown(desk, f)).collect();
     Ok(TicketView {
         owner: name(&ticket.owner_id),
         responsible: name(&ticket.responsible_id),

@@ -173,6 +173,10 @@ pub(super) struct ArticleDto {
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) delivery: Option<MailDeliveryDto>,
+    /// The article fields that hold a value, in the site's field order (agents only).
+    #[oai(skip_serializing_if_is_empty)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) dynamic_fields: Vec<DynamicFieldDto>,
 }
 
 #[derive(Debug, Clone, Copy, Enum, PartialEq, Eq, Serialize)]
@@ -276,6 +280,7 @@ impl From<Article> for ArticleDto {
             created_by: a.created_by,
             attachments: a.attachments.into_iter().map(Into::into).collect(),
             delivery: None,
+            dynamic_fields: a.dynamic_fields.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -418,6 +423,38 @@ impl From<Ticket> for TicketDto {
     }
 }
 
+/// Dynamic field values as this API takes them (`member`: where they were given) into
+/// texts by field name, as OTRS's interfaces give them.
+fn field_texts(
+    fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    member: &'static str,
+) -> Result<Vec<(String, Vec<String>)>, ApiError> {
+    let Some(fields) = fields else { return Ok(Vec::new()) };
+    fields
+        .into_iter()
+        .map(|(name, value)| {
+            let texts = match value {
+                serde_json::Value::Null => Vec::new(),
+                serde_json::Value::Bool(b) => vec![if b { "1" } else { "0" }.to_string()],
+                serde_json::Value::Number(n) => vec![n.to_string()],
+                serde_json::Value::String(s) => vec![s],
+                serde_json::Value::Array(items) => items
+                    .into_iter()
+                    .map(|i| match i {
+                        serde_json::Value::String(s) => Ok(s),
+                        serde_json::Value::Number(n) => Ok(n.to_string()),
+                        _ => Err(ApiError::invalid(member, format!("{name}: a list holds texts"))),
+                    })
+                    .collect::<Result<_, _>>()?,
+                serde_json::Value::Object(_) => {
+                    return Err(ApiError::invalid(member, format!("{name}: a text, number or list")));
+                }
+            };
+            Ok((name, texts))
+        })
+        .collect()
+}
+
 /// A time OTRS keeps as a Unix epoch, 0 for none.
 fn epoch(at: i64) -> Option<DateTime<Utc>> {
     (at > 0).then(|| DateTime::from_timestamp(at, 0)).flatten()
@@ -466,6 +503,18 @@ pub(super) struct NewArticleDto {
     /// article in one transaction, as `POST …/time` stores it alone.
     #[oai(nullable)]
     pub(super) time_unit: Option<f64>,
+    /// Values for the site's article fields (OTRS's dynamic fields of object type
+    /// `Article`) by field name, stored with the article in one transaction; written as
+    /// a ticket's `dynamic_fields` are. Agents only.
+    #[oai(nullable)]
+    pub(super) dynamic_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+
+impl NewArticleDto {
+    /// The article fields' values as OTRS's interfaces give them: texts by field name.
+    pub(super) fn field_values(&mut self) -> Result<Vec<(String, Vec<String>)>, ApiError> {
+        field_texts(self.dynamic_fields.take(), "article.dynamic_fields")
+    }
 }
 
 impl TryFrom<NewArticleDto> for NewArticle {
@@ -497,6 +546,7 @@ impl TryFrom<NewArticleDto> for NewArticle {
             time_unit: a.time_unit,
             plain: None,
             outbound: None,
+            dynamic_fields: Vec::new(),
         })
     }
 }
@@ -582,30 +632,7 @@ pub(super) struct TicketPatch {
 impl TicketPatch {
     /// The dynamic field values as OTRS's interfaces give them: texts by field name.
     pub(super) fn field_values(&mut self) -> Result<Vec<(String, Vec<String>)>, ApiError> {
-        let Some(fields) = self.dynamic_fields.take() else { return Ok(Vec::new()) };
-        fields
-            .into_iter()
-            .map(|(name, value)| {
-                let texts = match value {
-                    serde_json::Value::Null => Vec::new(),
-                    serde_json::Value::Bool(b) => vec![if b { "1" } else { "0" }.to_string()],
-                    serde_json::Value::Number(n) => vec![n.to_string()],
-                    serde_json::Value::String(s) => vec![s],
-                    serde_json::Value::Array(items) => items
-                        .into_iter()
-                        .map(|i| match i {
-                            serde_json::Value::String(s) => Ok(s),
-                            serde_json::Value::Number(n) => Ok(n.to_string()),
-                            _ => Err(ApiError::invalid("dynamic_fields", format!("{name}: a list holds texts"))),
-                        })
-                        .collect::<Result<_, _>>()?,
-                    serde_json::Value::Object(_) => {
-                        return Err(ApiError::invalid("dynamic_fields", format!("{name}: a text, number or list")));
-                    }
-                };
-                Ok((name, texts))
-            })
-            .collect()
+        field_texts(self.dynamic_fields.take(), "dynamic_fields")
     }
 
     /// The changes in the order an agent would make them: where the ticket is and who
@@ -817,6 +844,17 @@ mod tests {
                 error: Some("421 try later".into()),
                 next_attempt: Some(at(1_700_000_600, 0)),
             }),
+            dynamic_fields: if optional {
+                vec![DynamicFieldDto {
+                    name: "Reason".into(),
+                    label: "Reason \"why\"".into(),
+                    field_type: "Dropdown".into(),
+                    value: serde_json::json!("call"),
+                    display: "Call ✓".into(),
+                }]
+            } else {
+                vec![]
+            },
         }
     }
 

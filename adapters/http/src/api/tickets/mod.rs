@@ -32,6 +32,37 @@ pub struct TicketApi {
     pub state: AppState,
 }
 
+impl TicketApi {
+    /// An agent's article as given, its fields' values checked against the site's
+    /// article fields (stored with it).
+    async fn agent_article(&self, mut given: NewArticleDto) -> Result<NewArticle, ApiError> {
+        let fields = self.state.tickets.article_field_changes(given.field_values()?).await;
+        let dynamic_fields = named_as(fields, "article.dynamic_fields")?;
+        Ok(NewArticle { dynamic_fields, ..given.try_into()? })
+    }
+}
+
+/// A customer's article: customers set no fields (refused rather than dropped).
+fn customer_article(given: NewArticleDto) -> Result<NewArticle, ApiError> {
+    if given.dynamic_fields.as_ref().is_some_and(|f| !f.is_empty()) {
+        return Err(ApiError::invalid("article.dynamic_fields", "customers do not set fields"));
+    }
+    given.try_into()
+}
+
+/// A refusal of checked field values, named as this API names the member, not as
+/// OTRS's interfaces do.
+fn named_as(
+    checked: goats_core::DomainResult<Vec<FieldChange>>,
+    member: &'static str,
+) -> Result<Vec<FieldChange>, ApiError> {
+    match checked {
+        Ok(fields) => Ok(fields),
+        Err(goats_core::DomainError::Invalid { reason, .. }) => Err(ApiError::invalid(member, reason)),
+        Err(e) => Err(e.into()),
+    }
+}
+
 #[OpenApi(prefix_path = "/v1", tag = "Tag::Tickets")]
 impl TicketApi {
     /// Tickets in the queues the caller may read. Repeat a filter to match any of its values.
@@ -167,7 +198,7 @@ impl TicketApi {
         if let Some(customer) = self.state.customer_user(&auth).await? {
             let queue_id = b.queue_id.ok_or_else(|| ApiError::invalid("queue_id", "choose a queue"))?;
             let title: String = b.title.into();
-            let article: NewArticle = b.article.try_into()?;
+            let article = customer_article(b.article)?;
             let words =
                 CustomerWords { subject: article.subject, body: article.body, attachments: article.attachments };
             let ticket =
@@ -193,7 +224,7 @@ impl TicketApi {
             customer_id: b.customer_id.map(Into::into),
             customer_user_id: b.customer_user_id.map(Into::into),
             pending_until: b.pending_until,
-            article: b.article.try_into()?,
+            article: self.agent_article(b.article).await?,
         };
         let ticket = self.state.tickets.create(&caller, new).await?;
         Ok(TicketCreated::Created(JsonBody(ticket.into())))
@@ -244,14 +275,8 @@ impl TicketApi {
             }
         };
         let mut patch = body.0;
-        let fields = match self.state.tickets.dynamic_field_changes(patch.field_values()?).await {
-            Ok(fields) => fields,
-            // Named as this API names the member, not as OTRS's interfaces do.
-            Err(goats_core::DomainError::Invalid { reason, .. }) => {
-                return Err(ApiError::invalid("dynamic_fields", reason));
-            }
-            Err(e) => return Err(e.into()),
-        };
+        let fields = self.state.tickets.dynamic_field_changes(patch.field_values()?).await;
+        let fields = named_as(fields, "dynamic_fields")?;
         let changes = patch.changes(&ticket);
         if changes.is_empty() && fields.is_empty() {
             return Ok(ticket.into());
@@ -312,14 +337,15 @@ impl TicketApi {
         body: Json<NewArticleDto>,
     ) -> Result<ArticleCreated, ApiError> {
         if let Some(customer) = self.state.customer_user(&auth).await? {
-            let article: NewArticle = body.0.try_into()?;
+            let article = customer_article(body.0)?;
             let words =
                 CustomerWords { subject: article.subject, body: article.body, attachments: article.attachments };
             let article_id = self.state.tickets.customer_follow_up(&customer, id.0, words).await?;
             return Ok(ArticleCreated::Created(Json(CreatedArticle { id: article_id })));
         }
         let caller = self.state.writer(&auth).await?;
-        let article_id = self.state.tickets.add_article(&caller, id.0, body.0.try_into()?).await?;
+        let article = self.agent_article(body.0).await?;
+        let article_id = self.state.tickets.add_article(&caller, id.0, article).await?;
         Ok(ArticleCreated::Created(Json(CreatedArticle { id: article_id })))
     }
 

@@ -132,7 +132,8 @@ pub async fn create(desk: Desk, body: String) -> Result<Response, PageError> {
     let f = FormText::parse(&body);
     let given = f.get("field_type");
     let field_type = ADDABLE.into_iter().find(|t| t.otrs_name() == given).unwrap_or(FieldType::Other(given));
-    save(desk, read(&f, 0, field_type)).await
+    let form = FieldDefinition { object_type: f.get("object_type"), ..read(&f, 0, field_type) };
+    save(desk, form).await
 }
 
 #[handler]
@@ -205,6 +206,9 @@ fn field_errors(desk: &Desk, e: DomainError) -> Result<FieldErrors, PageError> {
         DomainError::Invalid { field: "name", .. } => errors.add("name", tr.t("admin-field-error-name")),
         DomainError::Invalid { field: "label", .. } => errors.add("label", tr.t("admin-field-error-label")),
         DomainError::Invalid { field: "field_type", .. } => errors.add("field_type", tr.t("admin-field-error-type")),
+        DomainError::Invalid { field: "object_type", .. } => {
+            errors.add("object_type", tr.t("admin-field-error-object"))
+        }
         DomainError::Invalid { field: "field_order", .. } => errors.add("field_order", tr.t("admin-field-error-order")),
         DomainError::Invalid { field: "possible_values", .. } => {
             errors.add("possible_values", tr.t("admin-field-error-values"))
