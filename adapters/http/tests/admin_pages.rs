@@ -693,4 +693,25 @@ async fn an_article_field_is_added_set_with_an_article_and_shown_on_it() {
     let ticket = json(r).await;
     let last = ticket["articles"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["dynamic_fields"][0]["value"], "call", "{last}");
+
+    // The ticket's customer follows up without fields: refused, not dropped.
+    use goats_core::ports::CustomerRepository;
+    let jane = goats_core::testing::contact("jane", "ACME");
+    w.store.create_user(jane, Some(goats_core::password::hash_with_cost("customer-password", 4)), 1).await.unwrap();
+    let login = serde_json::json!({"kind": "customer", "login": "jane", "password": "customer-password"});
+    let r = w.cli.post("/api/v1/auth/login").body_json(&login).send().await;
+    let jane = format!("Bearer {}", json(r).await["access_token"].as_str().unwrap());
+    let body = serde_json::json!({"subject": "Thanks", "body": "Works.", "dynamic_fields": {"Reason": "call"}});
+    let r = w
+        .cli
+        .post(format!("/api/v1/tickets/{id}/articles"))
+        .header("Authorization", &jane)
+        .body_json(&body)
+        .send()
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(json(r).await["detail"].as_str().unwrap().contains("customers do not set fields"));
+    let r = w.cli.get(format!("/api/v1/tickets/{id}?articles=true")).header("Authorization", &jane).send().await;
+    let theirs = json(r).await;
+    assert!(theirs["articles"].as_array().unwrap().iter().all(|a| a.get("dynamic_fields").is_none()), "{theirs}");
 }

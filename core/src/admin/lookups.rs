@@ -41,7 +41,7 @@ impl AdminService {
         Self::check(actor)?;
         let name = checked_name(name)?;
         let colour = colour.map(|c| checked_colour(kind, c)).transpose()?;
-        self.unique_lookup(kind, &name, None).await?;
+        name_free(kind, &self.lookup_names(kind).await?, &name, None)?;
         let l = &self.ports.lookups;
         match kind {
             LookupKind::State => {
@@ -71,7 +71,10 @@ impl AdminService {
     ) -> DomainResult<()> {
         let LookupChange { name, valid, state_type, colour } = change;
         Self::check(actor)?;
-        if !self.lookup_exists(kind, id).await? {
+        // One read of the names serves both checks: that it exists, and that a new name
+        // is free.
+        let names = self.lookup_names(kind).await?;
+        if !names.iter().any(|(x, _)| *x == id) {
             return Err(DomainError::not_found(kind.noun(), id));
         }
         let retype = match (kind, state_type) {
@@ -91,7 +94,7 @@ impl AdminService {
         let name = name.map(checked_name).transpose()?;
         let colour = colour.map(|c| checked_colour(kind, c)).transpose()?;
         if let Some(name) = &name {
-            self.unique_lookup(kind, name, Some(id)).await?;
+            name_free(kind, &names, name, Some(id))?;
         }
         let l = &self.ports.lookups;
         if let Some(name) = name {
@@ -117,15 +120,12 @@ impl AdminService {
             LookupKind::Type => l.types().await?.into_iter().map(|x| (x.id, x.name)).collect(),
         })
     }
+}
 
-    pub(super) async fn lookup_exists(&self, kind: LookupKind, id: i32) -> DomainResult<bool> {
-        Ok(self.lookup_names(kind).await?.iter().any(|(x, _)| *x == id))
+/// Refuses a name another one of the kind (not `except`) already has.
+fn name_free(kind: LookupKind, names: &[(i32, String)], name: &str, except: Option<i32>) -> DomainResult<()> {
+    if names.iter().any(|(id, n)| n == name && Some(*id) != except) {
+        return Err(DomainError::Conflict(format!("a {} named {name} exists", kind.noun())));
     }
-
-    pub(super) async fn unique_lookup(&self, kind: LookupKind, name: &str, except: Option<i32>) -> DomainResult<()> {
-        if self.lookup_names(kind).await?.iter().any(|(id, n)| n == name && Some(*id) != except) {
-            return Err(DomainError::Conflict(format!("a {} named {name} exists", kind.noun())));
-        }
-        Ok(())
-    }
+    Ok(())
 }

@@ -173,10 +173,11 @@ pub(super) struct ArticleDto {
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) delivery: Option<MailDeliveryDto>,
-    /// The article fields that hold a value, in the site's field order (agents only).
-    #[oai(skip_serializing_if_is_empty)]
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(super) dynamic_fields: Vec<DynamicFieldDto>,
+    /// The article fields that hold a value, in the site's field order; absent when
+    /// none does, and for customers.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) dynamic_fields: Option<Vec<DynamicFieldDto>>,
 }
 
 #[derive(Debug, Clone, Copy, Enum, PartialEq, Eq, Serialize)]
@@ -280,7 +281,8 @@ impl From<Article> for ArticleDto {
             created_by: a.created_by,
             attachments: a.attachments.into_iter().map(Into::into).collect(),
             delivery: None,
-            dynamic_fields: a.dynamic_fields.into_iter().map(Into::into).collect(),
+            dynamic_fields: (!a.dynamic_fields.is_empty())
+                .then(|| a.dynamic_fields.into_iter().map(Into::into).collect()),
         }
     }
 }
@@ -844,7 +846,7 @@ mod tests {
                 error: Some("421 try later".into()),
                 next_attempt: Some(at(1_700_000_600, 0)),
             }),
-            dynamic_fields: if optional {
+            dynamic_fields: optional.then(|| {
                 vec![DynamicFieldDto {
                     name: "Reason".into(),
                     label: "Reason \"why\"".into(),
@@ -852,9 +854,7 @@ mod tests {
                     value: serde_json::json!("call"),
                     display: "Call ✓".into(),
                 }]
-            } else {
-                vec![]
-            },
+            }),
         }
     }
 
