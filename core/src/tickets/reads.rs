@@ -45,9 +45,11 @@ impl TicketService {
         if ids.is_empty() {
             return Ok(articles);
         }
+        // By position: a ticket may hold thousands of articles.
+        let at: HashMap<ArticleId, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
         for (article_id, value) in self.ports.dynamic_fields.article_values(&ids).await? {
-            if let Some(a) = articles.iter_mut().find(|a| a.id == article_id) {
-                a.dynamic_fields.push(value);
+            if let Some(&i) = at.get(&article_id) {
+                articles[i].dynamic_fields.push(value);
             }
         }
         Ok(articles)
