@@ -15,16 +15,18 @@ use goats_core::calendar::Calendars;
 use goats_core::customer_profile::CustomerProfiles;
 use goats_core::mail::{Postmaster, PostmasterPorts};
 use goats_core::out_of_office::OutOfOfficeService;
-use goats_core::ports::{Clock, SettingsStore, SystemClock};
+use goats_core::ports::{AloneInstance, Clock, SettingsStore, StaleNotices, SystemClock};
 use goats_core::ports::{DeliveryJournal, NotificationChannel};
 use goats_core::tickets::{TicketPorts, TicketService};
 use goats_core::web_session::{SessionTimeouts, WebSessions};
 use goats_http::{AccessTokens, AppState};
 use goats_notify::{ChannelFilter, Dispatcher, ToastHub};
 use goats_sql::{Db, MigrationOutcome};
+use goats_valkey::{LiveStream, StaleAnnouncer, Valkey, ValkeyFailures, ValkeySessions};
 
 use crate::config::Config;
 use crate::error::AppError;
+use crate::shared::{Caches, Shared};
 use crate::{bootstrap, notifications};
 
 /// The `goats_setting` row holding the generated access-token key.
@@ -70,6 +72,8 @@ pub struct App {
     pub calendars: Calendars,
     /// What `/metrics` writes out, when a token is configured.
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    /// Valkey and the tasks following the other instances, when configured.
+    pub shared: Option<Shared>,
 }
 
 /// What a program embedding goats adds to it: its own notification channels, each with
@@ -102,6 +106,13 @@ impl App {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         // Before any cache is made: each takes its counters when it is.
         let metrics = config.metrics.token.as_ref().and_then(|_| crate::metrics::recorder());
+        // Before the database is touched: a Valkey that does not answer changes nothing.
+        let valkey = match &config.valkey.url {
+            Some(url) => Some(
+                Valkey::connect(url, &config.valkey.prefix).await.map_err(|e| AppError::Unavailable(e.to_string()))?,
+            ),
+            None => None,
+        };
         let db = Db::connect(&config.database.url).await?.with_clock(clock.clone());
         let outcome = goats_sql::migrate(&db).await?;
         match &outcome {
@@ -120,10 +131,20 @@ impl App {
             }
             None => db,
         };
+        let (others, me): (Arc<dyn StaleNotices>, String) = match &valkey {
+            Some(v) => {
+                let (announcer, me) = StaleAnnouncer::start(v.clone());
+                (Arc::new(announcer), me)
+            }
+            None => (Arc::new(AloneInstance), String::new()),
+        };
         let store = Arc::new(db.clone());
-        let lookups = Arc::new(CachedLookups::new(store.clone(), CACHE_TTL, clock.clone()));
-        let people = Arc::new(CachedPeople::new(store.clone(), store.clone(), CACHE_TTL, clock.clone()));
-        let preferences = Arc::new(CachedPreferences::new(store.clone(), CACHE_TTL, clock.clone()));
+        let lookups = Arc::new(CachedLookups::new(store.clone(), CACHE_TTL, clock.clone()).announcing(others.clone()));
+        let people = Arc::new(
+            CachedPeople::new(store.clone(), store.clone(), CACHE_TTL, clock.clone()).announcing(others.clone()),
+        );
+        let preferences =
+            Arc::new(CachedPreferences::new(store.clone(), CACHE_TTL, clock.clone()).announcing(others.clone()));
         let ports = TicketPorts {
             tickets: store.clone(),
             articles: store.clone(),
@@ -138,22 +159,29 @@ impl App {
         let calendars = config.calendars()?;
         let deliveries: Arc<dyn DeliveryJournal> = Arc::new(db.clone());
         let live = Arc::new(ToastHub::new(config.notifications.live_buffer));
+        // With several instances, events go into the stream they all follow into `live`.
+        let stream = valkey.as_ref().map(|v| Arc::new(LiveStream::new(v.clone(), config.notifications.live_buffer)));
+        let feed: Arc<dyn NotificationChannel> = match &stream {
+            Some(stream) => stream.clone(),
+            None => live.clone(),
+        };
         let agents = notifications::agent_notifier(
             &config,
             &db,
             (lookups.clone(), people.clone(), people.clone()),
             preferences.clone(),
-            &live,
+            &feed,
             clock.clone(),
         );
         let events =
-            Arc::new(notifications::dispatcher(&config.notifications, &db, &live, &deliveries, agents, extensions)?);
+            Arc::new(notifications::dispatcher(&config.notifications, &db, &feed, &deliveries, agents, extensions)?);
         let tickets = Arc::new(
             TicketService::new(ports, config.tickets.numbers())
                 .with_read_cache(READ_CACHE_TTL)
                 .with_attachment_limit(config.tickets.max_attachment_mb * 1024 * 1024)
                 .with_events(events.clone())
-                .with_outgoing_mail(Arc::new(goats_mail::Composer), store.clone()),
+                .with_outgoing_mail(Arc::new(goats_mail::Composer), store.clone())
+                .announcing(others),
         );
         let postmaster = Arc::new(Postmaster::new(
             PostmasterPorts {
@@ -182,10 +210,13 @@ impl App {
             templates: store.clone(),
         }));
         let refresh_ttl = Duration::days(config.auth.refresh_token_days);
-        let auth = Arc::new(
+        let mut auth =
             AuthService::new(people.clone(), people.clone(), store.clone(), store, clock.clone(), refresh_ttl)
-                .with_cpu(cpu),
-        );
+                .with_cpu(cpu);
+        if let Some(v) = &valkey {
+            auth = auth.with_failures(Arc::new(ValkeyFailures::new(v.clone())));
+        }
+        let auth = Arc::new(auth);
         let key = match &config.auth.jwt_secret {
             Some(k) => k.clone(),
             None => db.get_or_insert(JWT_KEY_SETTING, &new_secret()).await?,
@@ -196,9 +227,31 @@ impl App {
             idle: Duration::minutes(config.auth.session_idle_minutes),
             absolute: Duration::hours(config.auth.session_absolute_hours),
         };
-        let sessions = Arc::new(WebSessions::new(Arc::new(db.clone()), clock.clone(), timeouts).keep_for(SESSION_KEEP));
-        let customer_sessions =
-            Arc::new(WebSessions::new(Arc::new(db.clone()), clock.clone(), timeouts).keep_for(SESSION_KEEP));
+        // In Valkey, a session is read on every request (as cheap as a lookup in memory),
+        // so a logout ends it on every instance at once.
+        let (sessions, customer_sessions) = match &valkey {
+            Some(v) => (
+                WebSessions::new(Arc::new(ValkeySessions::new(v.clone(), timeouts)), clock.clone(), timeouts),
+                WebSessions::new(Arc::new(ValkeySessions::new(v.clone(), timeouts)), clock.clone(), timeouts),
+            ),
+            None => (
+                WebSessions::new(Arc::new(db.clone()), clock.clone(), timeouts).keep_for(SESSION_KEEP),
+                WebSessions::new(Arc::new(db.clone()), clock.clone(), timeouts).keep_for(SESSION_KEEP),
+            ),
+        };
+        let (sessions, customer_sessions) = (Arc::new(sessions), Arc::new(customer_sessions));
+        let shared = match (valkey, stream) {
+            (Some(valkey), Some(stream)) => {
+                let caches = Caches {
+                    lookups: lookups.clone(),
+                    people: people.clone(),
+                    preferences: preferences.clone(),
+                    tickets: tickets.clone(),
+                };
+                Some(Shared::follow(valkey, me, caches, stream, live.clone()).await?)
+            }
+            _ => None,
+        };
         Ok(Self {
             config,
             db,
@@ -217,6 +270,7 @@ impl App {
             deliveries,
             calendars,
             metrics,
+            shared,
         })
     }
 
@@ -224,7 +278,9 @@ impl App {
     pub fn http_state(&self) -> AppState {
         let store = Arc::new(self.db.clone());
         AppState {
-            readiness: store.clone(),
+            readiness: std::iter::once(store.clone() as Arc<dyn goats_core::ports::Readiness>)
+                .chain(self.shared.as_ref().map(|s| Arc::new(s.valkey.clone()) as _))
+                .collect(),
             tickets: self.tickets.clone(),
             auth: self.auth.clone(),
             access_tokens: self.access_tokens.clone(),

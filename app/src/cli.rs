@@ -25,6 +25,9 @@ pub enum Command {
     /// Create the OTRS schema on an empty database, or add goats' tables to an existing
     /// OTRS/Znuny database.
     Migrate,
+    /// Asks the goats serving on the configured listen address whether it is ready
+    /// (`/readyz`): exit status 0 if so, 1 otherwise. For container health checks.
+    Healthcheck,
     /// Fill the database with realistic tickets, agents and customers (for benchmarks and
     /// demos). Expects no other writer while it runs.
     Seed {

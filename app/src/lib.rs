@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod cpu;
 pub mod error;
+pub mod healthcheck;
 pub mod import;
 pub mod logging;
 pub mod mail;
@@ -17,6 +18,7 @@ pub mod routes;
 pub mod scheduler;
 pub mod search;
 pub mod serve;
+pub mod shared;
 pub mod user;
 
 pub use app::{App, Extensions};
@@ -59,6 +61,7 @@ pub async fn run_with(cli: Cli, extensions: Extensions) -> Result<(), AppError> 
         Command::Import(ImportCommand::Otrs { from, attachments_dir, dry_run, report }) => {
             import::otrs(&config, &from, attachments_dir.as_deref(), dry_run, report.as_deref()).await
         }
+        Command::Healthcheck => healthcheck::run(&config),
         Command::Migrate => {
             let app = App::start(config).await?;
             println!("database is at goats schema version {}", goats_sql::schema::current_version());

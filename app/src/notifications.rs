@@ -4,21 +4,24 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use goats_core::agent_notifications::{AgentNotifier, NotifierPorts, NotifierSettings};
-use goats_core::ports::{AgentRepository, Clock, DeliveryJournal, GroupRepository, LookupRepository, PreferenceStore};
-use goats_notify::{ChannelFilter, Dispatcher, MessageText, RetryPolicy, ToastHub, WebhookChannel};
+use goats_core::ports::{
+    AgentRepository, Clock, DeliveryJournal, GroupRepository, LookupRepository, NotificationChannel, PreferenceStore,
+};
+use goats_notify::{ChannelFilter, Dispatcher, MessageText, RetryPolicy, WebhookChannel};
 use goats_sql::Db;
 
 use crate::app::Extensions;
 use crate::config::{Config, NotificationsConfig};
 use crate::error::AppError;
 
-/// The in-app feed takes every event, and so do the agent notifications (which mail
+/// The in-app feed (`live`: in process, or the stream several instances share) takes
+/// every event, and so do the agent notifications (which mail
 /// agents through the mail queue); webhooks what their filters say; then the program's
 /// own channels.
 pub fn dispatcher(
     config: &NotificationsConfig,
     db: &Db,
-    live: &Arc<ToastHub>,
+    live: &Arc<dyn NotificationChannel>,
     log: &Arc<dyn DeliveryJournal>,
     agents: Option<Arc<AgentNotifier>>,
     extensions: &Extensions,
@@ -61,7 +64,7 @@ pub fn agent_notifier(
     db: &Db,
     cached: (Arc<dyn LookupRepository>, Arc<dyn AgentRepository>, Arc<dyn GroupRepository>),
     preferences: Arc<dyn PreferenceStore>,
-    live: &Arc<ToastHub>,
+    live: &Arc<dyn NotificationChannel>,
     clock: Arc<dyn Clock>,
 ) -> Option<Arc<AgentNotifier>> {
     let agents = &config.notifications.agents;

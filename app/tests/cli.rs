@@ -25,7 +25,14 @@ async fn with_no_configuration_serve_creates_sqlite_and_a_one_time_admin_passwor
     let server = Server::start(&mut goats(&dir.0), port);
     assert_eq!(get(port, "/healthz").unwrap().0, 200);
     assert!(dir.0.join("data/goats.db").exists());
+    // What a container runtime runs: ready while it serves, not once it is gone.
+    let listen = format!("127.0.0.1:{port}");
+    let check = goats(&dir.0).env("GOATS_LISTEN", &listen).arg("healthcheck").output().unwrap();
+    assert!(check.status.success(), "{}", stderr(&check));
     let out = server.stop();
+    let check = goats(&dir.0).env("GOATS_LISTEN", &listen).arg("healthcheck").output().unwrap();
+    assert_eq!(check.status.code(), Some(1));
+    assert!(stderr(&check).contains("does not answer"), "{}", stderr(&check));
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
     let line = err.lines().find(|l| l.contains("password:")).unwrap_or_else(|| panic!("no password printed: {err}"));
@@ -150,6 +157,14 @@ fn bad_input_gets_one_clear_message() {
         "DB_DRIVER `oracle`",
     );
     assert_clean_failure(&goats(&dir.0).args(["serve", "--listen", "nowhere"]).output().unwrap(), "not host:port");
+    let out = goats(&dir.0).env("GOATS_VALKEY_URL", "redis://:hunter2@127.0.0.1:9/0").arg("migrate").output().unwrap();
+    assert_clean_failure(&out, "cannot reach Valkey at redis://:*****@127.0.0.1:9/0");
+    assert_eq!(out.status.code(), Some(75), "worth trying again later");
+    assert!(!dir.0.join("data/goats.db").exists(), "nothing was created");
+    assert_clean_failure(
+        &goats(&dir.0).env("GOATS_VALKEY_URL", "memcached://cache").arg("migrate").output().unwrap(),
+        "valkey.url must be a redis:// or valkey:// URL",
+    );
 }
 
 #[tokio::test]
@@ -224,6 +239,10 @@ async fn server_databases_and_readiness() {
             let (status, body) = get(port, "/readyz").unwrap();
             if status == 503 {
                 assert!(body.contains("database"), "{body}");
+                let check = goats(&dir.0).env("GOATS_LISTEN", format!("127.0.0.1:{port}")).arg("healthcheck").output();
+                let check = check.unwrap();
+                assert_eq!(check.status.code(), Some(1), "{engine:?}");
+                assert!(stderr(&check).contains("not ready (HTTP 503)"), "{}", stderr(&check));
                 break;
             }
             assert!(

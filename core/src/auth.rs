@@ -4,18 +4,19 @@
 //!
 //! Access tokens (short-lived JWTs) are minted at the HTTP edge from what this returns.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
 use crate::error::DomainError;
+use crate::login_throttle::{LocalFailures, LoginThrottle};
 use crate::model::{Agent, UserId};
 use crate::permission::AgentPermissions;
 use crate::ports::{
-    AgentRepository, Clock, CpuWork, CustomerRepository, GroupRepository, InlineCpu, RefreshTokenStore, Subject,
+    AgentRepository, Clock, CpuWork, CustomerRepository, FailedLogins, GroupRepository, InlineCpu, RefreshTokenStore,
+    Subject,
 };
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -39,50 +40,6 @@ pub struct Session {
     pub refresh_expires: DateTime<Utc>,
 }
 
-/// Counts failed logins per key (an account from one client, a client address) in a
-/// sliding window. From the `limit`-th failure on, each next try must wait, twice as
-/// long after every further failure (`first_wait`, then double, at most the window).
-#[derive(Debug)]
-pub struct LoginThrottle {
-    window: Duration,
-    limit: usize,
-    first_wait: Duration,
-    failures: HashMap<String, Vec<DateTime<Utc>>>,
-}
-
-impl LoginThrottle {
-    pub fn new(limit: usize, window: Duration, first_wait: Duration) -> Self {
-        Self { window, limit, first_wait, failures: HashMap::new() }
-    }
-
-    /// Seconds until `key` may try again, if it must wait now.
-    pub fn locked_for(&mut self, key: &str, now: DateTime<Utc>) -> Option<u64> {
-        let window = self.window;
-        let list = self.failures.get_mut(key)?;
-        list.retain(|t| *t > now - window);
-        if list.is_empty() {
-            self.failures.remove(key);
-            return None;
-        }
-        if list.len() < self.limit {
-            return None;
-        }
-        let latest = *list.iter().max()?;
-        let doublings = (list.len() - self.limit).min(20) as i32;
-        let wait = (self.first_wait * 2i32.pow(doublings as u32)).min(window);
-        let until = latest + wait;
-        (until > now).then(|| (until - now).num_seconds().max(1) as u64)
-    }
-
-    pub fn fail(&mut self, key: &str, now: DateTime<Utc>) {
-        self.failures.entry(key.to_string()).or_default().push(now);
-    }
-
-    pub fn clear(&mut self, key: &str) {
-        self.failures.remove(key);
-    }
-}
-
 pub struct AuthService {
     agents: Arc<dyn AgentRepository>,
     groups: Arc<dyn GroupRepository>,
@@ -90,11 +47,10 @@ pub struct AuthService {
     tokens: Arc<dyn RefreshTokenStore>,
     clock: Arc<dyn Clock>,
     refresh_ttl: Duration,
-    /// Failures of one account from one client: a stranger guessing slows down only
-    /// their own tries, never the account's owner elsewhere.
-    by_account: Mutex<LoginThrottle>,
-    /// Failures from one client, whatever the account: one guesser trying many logins.
-    by_client: Mutex<LoginThrottle>,
+    /// Failures of one account from one client (see [`account_throttle`]).
+    by_account: LoginThrottle,
+    /// Failures from one client, whatever the account.
+    by_client: LoginThrottle,
     cpu: Arc<dyn CpuWork>,
 }
 
@@ -125,12 +81,18 @@ impl AuthService {
             tokens,
             clock,
             refresh_ttl,
-            // Five wrong passwords for one login from one address, or twenty from one
-            // address, in 15 minutes: then 30 s, 1 min, 2 min … up to 15 min between tries.
-            by_account: Mutex::new(LoginThrottle::new(5, Duration::minutes(15), Duration::seconds(30))),
-            by_client: Mutex::new(LoginThrottle::new(20, Duration::minutes(15), Duration::seconds(30))),
+            by_account: account_throttle(Arc::new(LocalFailures::default())),
+            by_client: client_throttle(Arc::new(LocalFailures::default())),
             cpu: Arc::new(InlineCpu),
         }
+    }
+
+    /// Counts failed logins in `failures` (shared by every instance) instead of this
+    /// process.
+    pub fn with_failures(mut self, failures: Arc<dyn FailedLogins>) -> Self {
+        self.by_account = account_throttle(failures.clone());
+        self.by_client = client_throttle(failures);
+        self
     }
 
     /// Checks password hashes on `cpu` instead of the calling task.
@@ -165,7 +127,7 @@ impl AuthService {
     ) -> Result<(String, String), AuthError> {
         let now = self.clock.now();
         let key = format!("customer:{}", login.trim().to_lowercase());
-        self.throttled(&key, client, now)?;
+        self.throttled(&key, client, now).await?;
         let creds = self.customers.credentials(login.trim()).await?;
         let ok = match creds.as_ref() {
             Some(c) if c.valid => match c.password_hash.as_deref() {
@@ -175,10 +137,10 @@ impl AuthService {
             _ => false,
         };
         let Some(creds) = creds.filter(|_| ok) else {
-            self.failed(&key, client, now);
+            self.failed(&key, client, now).await?;
             return Err(AuthError::InvalidCredentials);
         };
-        lock(&self.by_account).clear(&account_key(&key, client));
+        self.by_account.clear(&account_key(&key, client)).await?;
         Ok((creds.login, creds.customer_id))
     }
 
@@ -187,17 +149,17 @@ impl AuthService {
     pub async fn check_password(&self, login: &str, secret: &str, client: &str) -> Result<(UserId, String), AuthError> {
         let now = self.clock.now();
         let login_key = login.trim().to_lowercase();
-        self.throttled(&login_key, client, now)?;
+        self.throttled(&login_key, client, now).await?;
         let creds = self.agents.credentials(login.trim()).await?;
         let ok = match creds.as_ref() {
             Some(c) if c.valid => self.verify(secret, &c.password_hash, &c.login).await,
             _ => false,
         };
         let Some(creds) = creds.filter(|_| ok) else {
-            self.failed(&login_key, client, now);
+            self.failed(&login_key, client, now).await?;
             return Err(AuthError::InvalidCredentials);
         };
-        lock(&self.by_account).clear(&account_key(&login_key, client));
+        self.by_account.clear(&account_key(&login_key, client)).await?;
         Ok((creds.user_id, creds.login))
     }
 
@@ -301,18 +263,19 @@ impl AuthService {
         Ok((c.login, c.customer_id))
     }
 
-    fn throttled(&self, key: &str, client: &str, now: DateTime<Utc>) -> Result<(), AuthError> {
-        let a = lock(&self.by_account).locked_for(&account_key(key, client), now);
-        let b = lock(&self.by_client).locked_for(client, now);
+    async fn throttled(&self, key: &str, client: &str, now: DateTime<Utc>) -> Result<(), AuthError> {
+        let a = self.by_account.locked_for(&account_key(key, client), now).await?;
+        let b = self.by_client.locked_for(client, now).await?;
         match a.max(b) {
             Some(retry_after_secs) => Err(AuthError::Throttled { retry_after_secs }),
             None => Ok(()),
         }
     }
 
-    fn failed(&self, key: &str, client: &str, now: DateTime<Utc>) {
-        lock(&self.by_account).fail(&account_key(key, client), now);
-        lock(&self.by_client).fail(client, now);
+    async fn failed(&self, key: &str, client: &str, now: DateTime<Utc>) -> Result<(), AuthError> {
+        self.by_account.fail(&account_key(key, client), now).await?;
+        self.by_client.fail(client, now).await?;
+        Ok(())
     }
 }
 
@@ -321,8 +284,17 @@ fn account_key(account: &str, client: &str) -> String {
     format!("{account}\u{1f}{client}")
 }
 
-fn lock(m: &Mutex<LoginThrottle>) -> std::sync::MutexGuard<'_, LoginThrottle> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
+/// Failures of one account from one client: a stranger guessing slows down only their
+/// own tries, never the account's owner elsewhere. Five wrong passwords in 15 minutes,
+/// then 30 s, 1 min, 2 min … up to 15 min between tries.
+fn account_throttle(failures: Arc<dyn FailedLogins>) -> LoginThrottle {
+    LoginThrottle::new("account", 5, Duration::minutes(15), Duration::seconds(30), failures)
+}
+
+/// Failures from one client, whatever the account: one guesser trying many logins.
+/// Twenty in 15 minutes, then the same waits.
+fn client_throttle(failures: Arc<dyn FailedLogins>) -> LoginThrottle {
+    LoginThrottle::new("client", 20, Duration::minutes(15), Duration::seconds(30), failures)
 }
 
 #[cfg(test)]

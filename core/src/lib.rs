@@ -16,6 +16,7 @@ pub mod error;
 pub mod escalation;
 pub mod event;
 pub mod history;
+pub mod login_throttle;
 pub mod mail;
 pub mod model;
 pub mod out_of_office;

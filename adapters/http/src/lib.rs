@@ -30,7 +30,8 @@ pub use api::tokens::AccessTokens;
 /// What the HTTP edge needs from the application.
 #[derive(Clone)]
 pub struct AppState {
-    pub readiness: Arc<dyn Readiness>,
+    /// Every backing service a request may need: `/readyz` asks each.
+    pub readiness: Vec<Arc<dyn Readiness>>,
     pub tickets: Arc<TicketService>,
     pub auth: Arc<AuthService>,
     pub access_tokens: Arc<AccessTokens>,

@@ -36,6 +36,27 @@ impl ToastHub {
         self.buffer.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Takes an event numbered elsewhere (the feed shared by several instances), in
+    /// order: one not newer than the last is ignored.
+    pub fn accept(&self, event: LiveEvent) {
+        self.push(|last| (event.id > last).then_some(event));
+    }
+
+    /// Adds the event `make` numbers after the last id, if it makes one, and wakes the
+    /// followers.
+    fn push(&self, make: impl FnOnce(u64) -> Option<LiveEvent>) {
+        {
+            let mut b = self.lock();
+            let Some(event) = make(b.last_id) else { return };
+            b.last_id = event.id;
+            if b.events.len() == self.capacity {
+                b.events.pop_front();
+            }
+            b.events.push_back(event);
+        }
+        self.arrived.notify_waiters();
+    }
+
     fn newer_than(&self, after: u64) -> Vec<LiveEvent> {
         self.lock().events.iter().filter(|e| e.id > after).cloned().collect()
     }
@@ -48,20 +69,8 @@ impl NotificationChannel for ToastHub {
     }
 
     async fn deliver(&self, event: &Event, recipients: &[Recipient]) -> Result<(), ChannelError> {
-        {
-            let mut b = self.lock();
-            b.last_id += 1;
-            let id = b.last_id;
-            if b.events.len() == self.capacity {
-                b.events.pop_front();
-            }
-            b.events.push_back(LiveEvent {
-                id,
-                event: event.clone(),
-                recipients: recipients.iter().map(|r| r.id).collect(),
-            });
-        }
-        self.arrived.notify_waiters();
+        let recipients = recipients.iter().map(|r| r.id).collect();
+        self.push(|last| Some(LiveEvent { id: last + 1, event: event.clone(), recipients }));
         Ok(())
     }
 }

@@ -295,6 +295,9 @@ impl Db {
 
 #[async_trait::async_trait]
 impl goats_core::ports::Readiness for Db {
+    fn name(&self) -> &'static str {
+        "the database"
+    }
     async fn ready(&self) -> bool {
         self.ping().await
     }

@@ -45,6 +45,26 @@ pub struct Config {
     pub notifications: NotificationsConfig,
     pub mail: MailConfig,
     pub metrics: MetricsConfig,
+    pub valkey: ValkeyConfig,
+}
+
+/// Valkey (or Redis), shared by several instances: browser sessions, cache notices,
+/// login throttling and the live feed. Without it each instance keeps these itself,
+/// which serves one instance.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ValkeyConfig {
+    /// `redis://[:password@]host:6379[/db]` (or `valkey://`). Also `GOATS_VALKEY_URL`.
+    pub url: Option<String>,
+    /// Put before every key, so several sites can share one Valkey. Also
+    /// `GOATS_VALKEY_PREFIX`.
+    pub prefix: String,
+}
+
+impl Default for ValkeyConfig {
+    fn default() -> Self {
+        Self { url: None, prefix: goats_valkey::DEFAULT_PREFIX.into() }
+    }
 }
 
 /// `GET /metrics` (Prometheus's text format).
@@ -137,6 +157,7 @@ impl Default for Config {
             notifications: NotificationsConfig::default(),
             mail: MailConfig::default(),
             metrics: MetricsConfig::default(),
+            valkey: ValkeyConfig::default(),
         }
     }
 }
@@ -233,6 +254,12 @@ impl Config {
         if let Some(v) = env.get("GOATS_DATABASE_URL") {
             self.database.url = v;
         }
+        if let Some(v) = env.get("GOATS_VALKEY_URL") {
+            self.valkey.url = Some(v);
+        }
+        if let Some(v) = env.get("GOATS_VALKEY_PREFIX") {
+            self.valkey.prefix = v;
+        }
         if let Some(v) = env.get("GOATS_TRUSTED_PROXIES") {
             self.trusted_proxies = v.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect();
         }
@@ -281,6 +308,19 @@ impl Config {
                 "database.url scheme `{}` is not supported (use sqlite, postgres or mysql)",
                 url.scheme()
             )));
+        }
+        if let Some(valkey) = &self.valkey.url {
+            let scheme = url::Url::parse(valkey).map(|u| u.scheme().to_string()).map_err(|e| {
+                AppError::Config(format!("valkey.url {} is not a URL: {e}", goats_valkey::mask_url(valkey)))
+            })?;
+            if !["redis", "valkey"].contains(&scheme.as_str()) {
+                return Err(AppError::Config(format!(
+                    "valkey.url must be a redis:// or valkey:// URL, not `{scheme}`"
+                )));
+            }
+        }
+        if self.valkey.prefix.len() > 64 || self.valkey.prefix.chars().any(|c| c.is_whitespace()) {
+            return Err(AppError::Config("valkey.prefix must be at most 64 characters without spaces".into()));
         }
         if self.metrics.token.as_ref().is_some_and(|t| t.len() < 16 || t.chars().any(char::is_whitespace)) {
             return Err(AppError::Config("metrics.token must have at least 16 characters and no spaces".into()));
@@ -337,6 +377,7 @@ impl Config {
         shown.notifications = shown.notifications.masked();
         shown.mail = shown.mail.masked();
         shown.jobs.store = shown.jobs.store.as_deref().map(goats_sql::mask_url);
+        shown.valkey.url = shown.valkey.url.as_deref().map(goats_valkey::mask_url);
         serde_yaml::to_string(&shown).unwrap_or_default()
     }
 }
@@ -430,6 +471,25 @@ mod tests {
         assert_eq!(c.jobs, JobsConfig::default());
         assert_eq!(c.default_calendar, CalendarConfig::default());
         assert_eq!(c.mail, MailConfig::default());
+        assert_eq!(c.valkey, ValkeyConfig::default());
+        // And the compose setup's.
+        Config::from_yaml(include_str!("../../../compose/goats.yaml")).unwrap().validate().unwrap();
+    }
+
+    #[test]
+    fn valkey_comes_from_the_environment_is_checked_and_masked() {
+        let mut c = Config::default();
+        c.apply_env(&[("GOATS_VALKEY_URL", "redis://:hunter2@cache:6379/1"), ("GOATS_VALKEY_PREFIX", "site-a:")])
+            .unwrap();
+        c.validate().unwrap();
+        assert_eq!(c.valkey.prefix, "site-a:");
+        let shown = c.to_masked_yaml();
+        assert!(shown.contains("redis://:*****@cache:6379/1") && !shown.contains("hunter2"), "{shown}");
+        c.valkey.url = Some("rediss://cache:6380".into());
+        assert!(c.validate().unwrap_err().to_string().contains("redis:// or valkey://"));
+        c.valkey.url = Some("redis://cache".into());
+        c.valkey.prefix = "two words".into();
+        assert!(c.validate().unwrap_err().to_string().contains("valkey.prefix"));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use chrono::Duration;
 use super::Memo;
 use crate::error::DomainResult;
 use crate::model::*;
-use crate::ports::{Clock, LookupKind, LookupRepository, NewQueue, ReplyTexts};
+use crate::ports::{AloneInstance, Clock, LookupKind, LookupRepository, NewQueue, ReplyTexts, Stale, StaleNotices};
 
 pub struct CachedLookups {
     inner: Arc<dyn LookupRepository>,
@@ -24,6 +24,7 @@ pub struct CachedLookups {
     types: Memo<(), Vec<TicketType>>,
     ticket_type: Memo<TypeId, Option<TicketType>>,
     reply_texts: Memo<QueueId, ReplyTexts>,
+    others: Arc<dyn StaleNotices>,
 }
 
 impl CachedLookups {
@@ -41,12 +42,19 @@ impl CachedLookups {
             types: Memo::new("lookups.types", ttl, clock.clone()),
             ticket_type: Memo::new("lookups.ticket_type", ttl, clock.clone()),
             reply_texts: Memo::new("lookups.reply_texts", ttl, clock.clone()),
+            others: Arc::new(AloneInstance),
         }
     }
 
-    /// After any write: lookups refer to each other (a queue's reply texts, a state's
-    /// type), so everything goes.
-    fn forget(&self) {
+    /// Tells `others` about every write, so their copies go too.
+    pub fn announcing(mut self, others: Arc<dyn StaleNotices>) -> Self {
+        self.others = others;
+        self
+    }
+
+    /// After any write, here or announced by another instance: lookups refer to each
+    /// other (a queue's reply texts, a state's type), so everything goes.
+    pub fn forget_here(&self) {
         self.queues.forget();
         self.queue.forget();
         self.queue_by_name.forget();
@@ -62,7 +70,8 @@ impl CachedLookups {
 
     /// A write, and then forgetting — also when it failed halfway.
     fn write<T>(&self, result: DomainResult<T>) -> DomainResult<T> {
-        self.forget();
+        self.forget_here();
+        self.others.announce(Stale::Lookups);
         result
     }
 }

@@ -11,7 +11,10 @@ use super::Memo;
 use crate::error::DomainResult;
 use crate::model::*;
 use crate::permission::Permission;
-use crate::ports::{AgentProfile, AgentRepository, Clock, Credentials, GroupRepository, NewAgent, PreferenceStore};
+use crate::ports::{
+    AgentProfile, AgentRepository, AloneInstance, Clock, Credentials, GroupRepository, NewAgent, PreferenceStore,
+    Stale, StaleNotices,
+};
 
 /// Agents and groups together: an agent's grants depend on the agent's validity as much
 /// as on the groups, so a write to either forgets both.
@@ -21,6 +24,7 @@ pub struct CachedPeople {
     agent: Memo<UserId, Option<Agent>>,
     agent_list: Memo<(), Vec<Agent>>,
     grants: Memo<UserId, Vec<GroupGrant>>,
+    others: Arc<dyn StaleNotices>,
 }
 
 impl CachedPeople {
@@ -36,13 +40,26 @@ impl CachedPeople {
             agent: Memo::new("people.agent", ttl, clock.clone()),
             agent_list: Memo::new("people.agent_list", ttl, clock.clone()),
             grants: Memo::new("people.grants", ttl, clock),
+            others: Arc::new(AloneInstance),
         }
     }
 
-    fn write<T>(&self, result: DomainResult<T>) -> DomainResult<T> {
+    /// Tells `others` about every write, so a grant revoked here is revoked there.
+    pub fn announcing(mut self, others: Arc<dyn StaleNotices>) -> Self {
+        self.others = others;
+        self
+    }
+
+    /// After a write, here or announced by another instance.
+    pub fn forget_here(&self) {
         self.agent.forget();
         self.agent_list.forget();
         self.grants.forget();
+    }
+
+    fn write<T>(&self, result: DomainResult<T>) -> DomainResult<T> {
+        self.forget_here();
+        self.others.announce(Stale::People);
         result
     }
 }
@@ -137,11 +154,22 @@ impl GroupRepository for CachedPeople {
 pub struct CachedPreferences {
     inner: Arc<dyn PreferenceStore>,
     values: Memo<(UserId, String), Option<String>>,
+    others: Arc<dyn StaleNotices>,
 }
 
 impl CachedPreferences {
     pub fn new(inner: Arc<dyn PreferenceStore>, ttl: Duration, clock: Arc<dyn Clock>) -> Self {
-        Self { inner, values: Memo::new("preferences", ttl, clock) }
+        Self { inner, values: Memo::new("preferences", ttl, clock), others: Arc::new(AloneInstance) }
+    }
+
+    pub fn announcing(mut self, others: Arc<dyn StaleNotices>) -> Self {
+        self.others = others;
+        self
+    }
+
+    /// After a preference changed through another instance.
+    pub fn forget_here(&self) {
+        self.values.forget();
     }
 }
 
@@ -155,7 +183,8 @@ impl PreferenceStore for CachedPreferences {
     }
     async fn set_preference(&self, user_id: UserId, key: &str, value: &str) -> DomainResult<()> {
         let result = self.inner.set_preference(user_id, key, value).await;
-        self.values.forget();
+        self.forget_here();
+        self.others.announce(Stale::Preferences);
         result
     }
     /// Not cached: a page asks it once, and it must see a change made on another instance.

@@ -131,3 +131,15 @@ pub trait SettingsStore: Send + Sync {
     /// Stores each value (`None` removes the key), all or none.
     async fn set_all(&self, values: &[(&str, Option<String>)]) -> DomainResult<()>;
 }
+
+/// Where failed logins are counted, by key (an account from one client, a client): in
+/// the process for one instance, in Valkey when several share the count.
+#[async_trait]
+pub trait FailedLogins: Send + Sync {
+    /// Counts a failure of `key` at `at`; it may be forgotten once `keep` has passed.
+    async fn add(&self, key: &str, at: DateTime<Utc>, keep: chrono::Duration) -> DomainResult<()>;
+    /// The failures of `key` after `since`.
+    async fn since(&self, key: &str, since: DateTime<Utc>) -> DomainResult<Vec<DateTime<Utc>>>;
+    /// Forgets every failure of `key` (after a good login).
+    async fn clear(&self, key: &str) -> DomainResult<()>;
+}

@@ -13,6 +13,7 @@ mod notifications;
 mod people;
 mod schedule;
 mod services;
+mod stale;
 mod tickets;
 
 use async_trait::async_trait;
@@ -29,10 +30,13 @@ pub use notifications::*;
 pub use people::*;
 pub use schedule::*;
 pub use services::*;
+pub use stale::*;
 pub use tickets::*;
 
-/// Whether a backing service (the database) answers right now; drives `/readyz`.
+/// Whether a backing service (the database, Valkey) answers right now; drives `/readyz`.
 #[async_trait]
 pub trait Readiness: Send + Sync {
+    /// What it is, as `/readyz` names it when it does not answer: `the database`.
+    fn name(&self) -> &'static str;
     async fn ready(&self) -> bool;
 }

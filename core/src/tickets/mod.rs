@@ -70,6 +70,8 @@ pub struct TicketService {
     outgoing: Option<Outgoing>,
     /// Reads kept briefly (see [`Self::with_read_cache`]).
     reads: Option<ReadCache>,
+    /// The other instances, told when what they keep is stale.
+    others: Arc<dyn StaleNotices>,
 }
 
 /// What mail that leaves needs: a writer, and the queue it waits in.
@@ -101,14 +103,22 @@ impl TicketService {
             events: None,
             outgoing: None,
             reads: None,
+            others: Arc::new(AloneInstance),
         }
+    }
+
+    /// Tells `others` about every change, so their kept tickets and pages go too.
+    pub fn announcing(mut self, others: Arc<dyn StaleNotices>) -> Self {
+        self.others = others;
+        self
     }
 
     /// Keeps what agents and integrations read again and again for `ttl`: each list's
     /// total (counting half of 100,000 tickets for every page of a queue view is most of
     /// what the list costs), each list page, and each ticket. This service's own changes
     /// forget them at once, and so does [`Self::forget_reads`] (the scheduled jobs call it
-    /// after theirs); changes made by other instances show within `ttl`. Checks before a
+    /// after theirs); changes made by other instances show when they announce them (see
+    /// [`Self::announcing`]), or within `ttl`. Checks before a
     /// change (`If-Match`) and the changes themselves always read the database.
     pub fn with_read_cache(mut self, ttl: chrono::Duration) -> Self {
         let clock = self.ports.clock.clone();
@@ -125,8 +135,15 @@ impl TicketService {
         self
     }
 
-    /// After a change: any kept total, page or ticket may be off now.
+    /// After a change: any kept total, page or ticket may be off now, here and in the
+    /// other instances.
     pub fn forget_reads(&self) {
+        self.forget_reads_here();
+        self.others.announce(Stale::Tickets);
+    }
+
+    /// After another instance announced a change to tickets.
+    pub fn forget_reads_here(&self) {
         if let Some(r) = &self.reads {
             r.counts.forget();
             r.pages.forget();
@@ -138,8 +155,14 @@ impl TicketService {
         }
     }
 
-    /// After an admin changed the ticket fields: forms and filters offer the new set.
+    /// After an admin changed the ticket fields: forms and filters offer the new set,
+    /// here and in the other instances.
     pub fn forget_field_defs(&self) {
+        self.forget_field_defs_here();
+        self.others.announce(Stale::TicketFields);
+    }
+
+    pub fn forget_field_defs_here(&self) {
         if let Some(r) = &self.reads {
             r.field_defs.forget();
         }

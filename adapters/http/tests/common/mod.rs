@@ -30,6 +30,9 @@ pub struct Switch(pub AtomicBool);
 
 #[async_trait::async_trait]
 impl Readiness for Switch {
+    fn name(&self) -> &'static str {
+        "the database"
+    }
     async fn ready(&self) -> bool {
         self.0.load(Ordering::SeqCst)
     }
@@ -64,7 +67,7 @@ pub async fn world() -> World {
     let tickets =
         Arc::new(TicketService::new(store.ticket_ports(), TicketNumberConfig::default()).with_events(events.clone()));
     let state = AppState {
-        readiness: ready.clone(),
+        readiness: vec![ready.clone()],
         tickets: tickets.clone(),
         auth: Arc::new(AuthService::new(s.clone(), s.clone(), s.clone(), s.clone(), clock.clone(), Duration::days(14))),
         access_tokens: Arc::new(AccessTokens::new(b"test-signing-key-of-at-least-32-bytes", Duration::minutes(15))),
