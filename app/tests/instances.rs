@@ -9,7 +9,7 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -203,4 +203,85 @@ fn forget_keys(prefix: &str) {
     for key in String::from_utf8_lossy(&out.stdout).lines() {
         let _ = Command::new("redis-cli").args(["-u", &redis_url(), "DEL", key]).output();
     }
+}
+
+/// A Valkey of the test's own (`redis-server`, as on this machine) on a free port, to
+/// stop and start again under a running goats.
+struct OwnValkey {
+    port: u16,
+    child: Option<Child>,
+}
+
+impl OwnValkey {
+    fn start(port: u16) -> Self {
+        let child = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("redis-server (the Valkey/Redis server this machine runs)");
+        let start = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(start.elapsed() < Duration::from_secs(10), "redis-server did not start on {port}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Self { port, child: Some(child) }
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for OwnValkey {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Valkey gone while goats runs: what needs it answers 503 at once (never hangs),
+/// `/readyz` says why, what does not need it goes on; once Valkey is back, everything
+/// works again by itself, the live feed included.
+#[test]
+fn valkey_lost_while_running_fails_fast_and_recovers_by_itself() {
+    let mut valkey = OwnValkey::start(free_port());
+    let dir = temp_dir();
+    let port = free_port();
+    let server = Server::start(
+        goats(&dir.0)
+            .env("GOATS_VALKEY_URL", format!("redis://127.0.0.1:{}", valkey.port))
+            .env("GOATS_ADMIN_PASSWORD", PASSWORD),
+        port,
+    );
+    let cookie = browser_login(port);
+    assert_eq!(page(port, "/dashboard", &cookie).0, 200);
+    let (_, root) = api_login(port, "root@localhost", PASSWORD);
+
+    valkey.stop();
+    let asked = Instant::now();
+    assert_eq!(page(port, "/dashboard", &cookie).0, 503, "a session cannot be read");
+    assert!(asked.elapsed() < Duration::from_secs(3), "answered in {:?}", asked.elapsed());
+    let (status, body) = get(port, "/readyz").unwrap();
+    assert_eq!(status, 503);
+    assert!(body.contains("Valkey does not answer"), "{body}");
+    assert_eq!(api_login(port, "root@localhost", PASSWORD).0, 503, "failed logins cannot be counted");
+    assert_eq!(request(port, "GET", "/api/v1/tickets", None, Some(&root)).unwrap().0, 200, "the API needs no Valkey");
+
+    let valkey = OwnValkey::start(valkey.port);
+    let back = Instant::now();
+    while get(port, "/readyz").unwrap().0 != 200 {
+        assert!(back.elapsed() < Duration::from_secs(10), "not ready again");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // This Valkey kept nothing, so the session went with it; a new login works.
+    assert_eq!(page(port, "/dashboard", &cookie).0, 303);
+    let cookie = browser_login(port);
+    let mut stream = follow_events(port, &cookie, None);
+    let new = r#"{"title":"After the outage","queue_id":4,"article":{"subject":"S","body":"Back."}}"#;
+    let number = json(port, "POST", "/api/v1/tickets", Some(new), &root)["number"].as_str().unwrap().to_string();
+    read_stream_until(&mut stream, &number, Duration::from_secs(10));
+    server.stop();
+    drop(valkey);
 }

@@ -19,7 +19,7 @@
 //! | `sessions:agent:<id>`, `sessions:customer:<login>` | the hashes of one holder's sessions (a set) | the absolute timeout after the newest login |
 //! | `login-failures:<key>` | failed logins of one account from one client, or of one client (a sorted set) | the throttle's window after the latest failure |
 //! | `live` | the live feed (a stream, trimmed to the newest events) | never: its length is bounded instead, and the newest events must survive restarts |
-//! | `live:id` | the last id the live feed gave | never: ids must never go backwards |
+//! | `live:id` | the last id the live feed gave (it starts from the time in microseconds) | never: ids must never go backwards |
 //!
 //! Cache notices go over the pub/sub channel `stale`, which holds nothing.
 

@@ -104,15 +104,22 @@ impl LiveStream {
     }
 }
 
-/// Appends one event with the next id. The counter is taken up again from the stream's
-/// newest entry if it was lost, so ids never go backwards.
+/// Appends one event with the next id. A counter that is missing (new, or lost with
+/// Valkey's data) starts from the stream's newest id or the time in microseconds,
+/// whichever is larger, so ids never go backwards: instances that followed the lost
+/// stream take the new one's events as newer. (Microseconds since 1970 stay below 2^53,
+/// so a browser's JavaScript reads every id exactly.)
 const APPEND: &str = "\
 if redis.call('EXISTS', KEYS[1]) == 0 then \
   local newest = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1) \
-  if newest[1] then redis.call('SET', KEYS[1], string.match(newest[1][1], '^(%d+)')) end \
+  local from = 0 \
+  if newest[1] then from = tonumber(string.match(newest[1][1], '^(%d+)')) end \
+  local t = redis.call('TIME') \
+  local now = tonumber(t[1]) * 1000000 + tonumber(t[2]) \
+  redis.call('SET', KEYS[1], string.format('%d', math.max(from, now))) \
 end \
 local id = redis.call('INCR', KEYS[1]) \
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], id .. '-0', 'event', ARGV[2], 'to', ARGV[3]) \
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], string.format('%d-0', id), 'event', ARGV[2], 'to', ARGV[3]) \
 return id";
 
 #[async_trait]

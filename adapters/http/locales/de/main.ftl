@@ -43,7 +43,7 @@ error-invalid = Bitte prüfen Sie Ihre Eingabe
 error-conflict = Jemand anderes hat dies zuerst geändert
 error-internal = In goats ist etwas schiefgegangen. Bitte zurückgehen und erneut versuchen; passiert es wieder, bitte die Administration informieren.
 error-offline = Der Server ist nicht erreichbar. Nichts wurde geändert; bitte erneut versuchen.
-error-unavailable = Die Datenbank antwortet nicht; bitte gleich noch einmal versuchen
+error-unavailable = goats erreicht seinen Speicher gerade nicht; bitte gleich noch einmal versuchen
 
 invalid-article-kind = Bitte Notiz, Telefon oder Antwort wählen.
 invalid-lock = Bitte Sperren oder Freigeben wählen.

@@ -43,7 +43,7 @@ error-invalid = Please check your input
 error-conflict = Someone else changed this first
 error-internal = Something went wrong inside goats. Go back and try again; if it happens again, tell your administrator.
 error-offline = The server cannot be reached. Nothing was changed; try again.
-error-unavailable = The database is not answering; try again shortly
+error-unavailable = goats cannot reach its storage right now; try again shortly
 
 invalid-article-kind = Choose note, phone or reply.
 invalid-lock = Choose lock or unlock.

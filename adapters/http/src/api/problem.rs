@@ -137,7 +137,7 @@ impl From<DomainError> for ApiError {
                 Self::Unavailable(Json(Problem::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "unavailable",
-                    "The database is unavailable",
+                    "Storage is unavailable; try again shortly",
                 )))
             }
         }

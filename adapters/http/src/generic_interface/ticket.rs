@@ -47,7 +47,7 @@ fn domain(op: &str, e: DomainError) -> GiError {
         DomainError::Invalid { field, reason } => GiError::new(op, "InvalidParameter", format!("{field}: {reason}")),
         DomainError::Conflict(why) => GiError::new(op, "InvalidParameter", why),
         stale @ DomainError::Stale { .. } => GiError::new(op, "InvalidParameter", stale.to_string()),
-        DomainError::Storage(_) => GiError::new(op, "InternalError", "the database is unavailable"),
+        DomainError::Storage(_) => GiError::new(op, "InternalError", "storage is unavailable; try again shortly"),
     }
 }
 
