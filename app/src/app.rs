@@ -316,11 +316,9 @@ impl App {
             // Checked when the configuration was validated.
             trusted_proxies: goats_http::client_addr::TrustedProxies::parse(&self.config.trusted_proxies)
                 .unwrap_or_default(),
-            metrics: self
-                .metrics
-                .clone()
-                .zip(self.config.metrics.token.clone())
-                .map(|(handle, token)| goats_http::metrics::MetricsAccess::new(token, move || handle.render())),
+            metrics: self.metrics.clone().zip(self.config.metrics.token.clone()).map(|(handle, token)| {
+                goats_http::metrics::MetricsAccess::new(token, crate::metrics::render(handle, self.db.clone()))
+            }),
         }
     }
 }

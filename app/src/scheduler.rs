@@ -273,7 +273,10 @@ fn spawn(name: &'static str, schedule: &str, job: Box<dyn Job>, store: &TickStor
 }
 
 async fn tick(_: Tick, job: Data<Arc<Named>>) -> Result<(), BoxDynError> {
-    match job.job.run().await {
+    let result = job.job.run().await;
+    let outcome = if result.is_ok() { "done" } else { "failed" };
+    metrics::counter!("goats_job_runs_total", "job" => job.name, "outcome" => outcome).increment(1);
+    match result {
         Ok(0) => Ok(()),
         Ok(acted) => {
             tracing::info!(job = job.name, acted, "scheduled job ran");

@@ -297,6 +297,27 @@ fn the_api_over_http_on_sqlite() {
     };
     assert!(counted("tickets.ticket", "miss") >= 1, "{metrics}");
     assert!(counted("tickets.ticket", "hit") >= 1, "the second read within seconds is a hit: {metrics}");
+    // Requests and durations by the route's name, never by the URL sent.
+    let value = |line: &str| {
+        metrics.lines().find_map(|l| l.strip_prefix(line)).and_then(|n| n.trim().parse::<f64>().ok()).unwrap_or(0.0)
+    };
+    assert_eq!(value(r#"goats_http_requests_total{route="POST /api/v1/tickets",status="2xx"} "#), 1.0, "{metrics}");
+    assert_eq!(value(r#"goats_http_requests_total{route="GET /metrics",status="4xx"} "#), 1.0, "{metrics}");
+    assert!(value(r#"goats_http_request_duration_seconds_count{route="GET /api/v1/tickets/:id"} "#) >= 2.0);
+    assert!(
+        metrics.contains(r#"goats_http_request_duration_seconds_bucket{route="GET /api/v1/tickets/:id",le="0.005"}"#)
+    );
+    assert!(!metrics.contains(&format!("/api/v1/tickets/{}", ticket["id"])), "no URL as a label");
+    assert!(metrics.contains(r#"goats_db_connections{state="idle"}"#), "{metrics}");
+    assert!(value(r#"goats_notification_deliveries_total{channel="toast",outcome="delivered"} "#) >= 1.0);
+    // Throttled logins are counted.
+    let wrong = r#"{"login":"nobody","password":"wrong-password"}"#;
+    for _ in 0..5 {
+        assert_eq!(request(port, "POST", "/api/v1/auth/login", Some(wrong), None).unwrap().0, 401);
+    }
+    assert_eq!(request(port, "POST", "/api/v1/auth/login", Some(wrong), None).unwrap().0, 429);
+    let (_, metrics) = request(port, "GET", "/metrics", None, Some(metrics_token)).unwrap();
+    assert!(metrics.lines().any(|l| l == "goats_logins_throttled_total 1"), "{metrics}");
     server.stop();
 
     // The generated signing key is kept in the database: the token still works.

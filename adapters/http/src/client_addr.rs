@@ -101,6 +101,7 @@ fn node_ip(node: &str) -> Option<IpAddr> {
 pub fn note_refusal(client: &str, login: &str, e: &goats_core::auth::AuthError) {
     if let goats_core::auth::AuthError::Throttled { retry_after_secs } = e {
         tracing::warn!(%client, %login, retry_after_secs, "a login was throttled");
+        metrics::counter!("goats_logins_throttled_total").increment(1);
     }
 }
 

@@ -144,6 +144,8 @@ async fn deliver(
             Err(e) if last => ("gave_up", Some(e.clone())),
             Err(e) => ("failed", Some(e.clone())),
         };
+        metrics::counter!("goats_notification_deliveries_total", "channel" => channel.name(), "outcome" => status)
+            .increment(1);
         let record = DeliveryAttempt {
             at: chrono::Utc::now(),
             channel: channel.name(),

@@ -166,6 +166,24 @@ impl Db {
         self.conn.execute_unprepared("SELECT COUNT(*) FROM goats_schema_version").await.is_ok()
     }
 
+    /// The connections the pool holds now and how many of them are idle, for `/metrics`.
+    pub fn pool_use(&self) -> (u32, usize) {
+        match self.dialect {
+            Dialect::Postgres => {
+                let pool = self.conn.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            Dialect::MySql => {
+                let pool = self.conn.get_mysql_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            Dialect::Sqlite => {
+                let pool = self.conn.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+        }
+    }
+
     pub async fn close(self) {
         let _ = self.conn.close().await;
     }

@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use poem::{Endpoint, IntoResponse, Request, Response, Result};
+use poem::{Endpoint, Request, Response, Result};
 
+use super::meter::RouteMeter;
 use super::table::matches;
 
 #[derive(Default)]
@@ -38,10 +39,11 @@ pub fn key(method: &str, path: &str) -> String {
     format!("{method} {path}")
 }
 
-/// Counts the requests a route's endpoint receives.
+/// Counts the requests a route's endpoint receives, and measures them.
 pub struct Counted<E> {
     pub inner: E,
     pub counter: Arc<AtomicU64>,
+    pub meter: RouteMeter,
 }
 
 impl<E: Endpoint> Endpoint for Counted<E> {
@@ -49,7 +51,7 @@ impl<E: Endpoint> Endpoint for Counted<E> {
 
     async fn call(&self, req: Request) -> Result<Response> {
         self.counter.fetch_add(1, Ordering::Relaxed);
-        self.inner.call(req).await.map(IntoResponse::into_response)
+        self.meter.measure(&self.inner, req).await
     }
 }
 
@@ -59,6 +61,7 @@ pub struct CountedMount<E> {
     pub inner: E,
     pub routes: Vec<MountCounter>,
     pub rest: Arc<AtomicU64>,
+    pub rest_meter: RouteMeter,
 }
 
 /// One route of a mount: its method, its path (relative to the mount, as the nested
@@ -67,11 +70,14 @@ pub struct MountCounter {
     method: String,
     pattern: String,
     counter: Arc<AtomicU64>,
+    meter: RouteMeter,
 }
 
 impl MountCounter {
-    pub fn new(method: String, pattern: &str, counter: Arc<AtomicU64>) -> Self {
-        Self { method, pattern: pattern.to_string(), counter }
+    /// `route` is the pattern's full path, as `/metrics` names it.
+    pub fn new(method: String, pattern: &str, route: &str, counter: Arc<AtomicU64>) -> Self {
+        let meter = RouteMeter::new(&method, route);
+        Self { method, pattern: pattern.to_string(), counter, meter }
     }
 
     fn matches(&self, method: &str, path: &str) -> bool {
@@ -85,8 +91,9 @@ impl<E: Endpoint> Endpoint for CountedMount<E> {
     async fn call(&self, req: Request) -> Result<Response> {
         let (method, path) = (req.method().as_str(), req.uri().path());
         let hit = self.routes.iter().find(|r| r.matches(method, path));
-        hit.map(|r| &r.counter).unwrap_or(&self.rest).fetch_add(1, Ordering::Relaxed);
-        self.inner.call(req).await.map(IntoResponse::into_response)
+        let (counter, meter) = hit.map(|r| (&r.counter, &r.meter)).unwrap_or((&self.rest, &self.rest_meter));
+        counter.fetch_add(1, Ordering::Relaxed);
+        meter.measure(&self.inner, req).await
     }
 }
 
@@ -96,7 +103,7 @@ mod tests {
 
     #[test]
     fn a_mount_counter_matches_its_method_and_path_shape() {
-        let c = MountCounter::new("GET".into(), "/v1/tickets/:id", Arc::default());
+        let c = MountCounter::new("GET".into(), "/v1/tickets/:id", "/api/v1/tickets/:id", Arc::default());
         assert!(c.matches("GET", "/v1/tickets/7"));
         assert!(!c.matches("PATCH", "/v1/tickets/7"));
         assert!(!c.matches("GET", "/v1/tickets"));

@@ -11,6 +11,7 @@ pub mod guard;
 pub mod handlers;
 pub mod manifest;
 pub mod map;
+pub mod meter;
 pub mod registry;
 pub mod reload;
 pub mod table;

@@ -11,6 +11,7 @@ use poem::{EndpointExt, Request, Response, RouteMethod};
 
 use super::coverage::{Counted, CountedMount, MountCounter};
 use super::guard::Guard;
+use super::meter::RouteMeter;
 use super::registry::{HandlerKind, Registry};
 use super::reload::RouteBoard;
 use super::table::{Route, RouteTable, Target};
@@ -39,12 +40,14 @@ pub fn build(
                 let counted = listed()
                     .into_iter()
                     .map(|m| {
-                        let c = board.coverage.counter(&m.method, &format!("{base}{}", m.path));
-                        MountCounter::new(m.method, &m.path, c)
+                        let route = format!("{base}{}", m.path);
+                        let c = board.coverage.counter(&m.method, &route);
+                        MountCounter::new(m.method, &m.path, &route, c)
                     })
                     .collect();
                 let rest = board.coverage.counter("*", &r.path);
-                tree = tree.nest(path, CountedMount { inner: make(state), routes: counted, rest });
+                let rest_meter = RouteMeter::new("*", &r.path);
+                tree = tree.nest(path, CountedMount { inner: make(state), routes: counted, rest, rest_meter });
                 continue;
             }
             let Ok(method) = Method::from_bytes(r.method.as_bytes()) else { continue };
@@ -55,7 +58,8 @@ pub fn build(
                 _ => continue,
             };
             let counter = board.coverage.counter(&r.method, &r.path);
-            methods = methods.method(method, Counted { inner: guarded(endpoint, &r.guards), counter });
+            let meter = RouteMeter::new(&r.method, &r.path);
+            methods = methods.method(method, Counted { inner: guarded(endpoint, &r.guards), counter, meter });
             any_method = true;
         }
         if any_method {

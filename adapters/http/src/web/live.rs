@@ -42,6 +42,7 @@ pub async fn events(desk: Desk, req: &Request) -> SSE {
         tr: desk.tr(),
         last,
         ready: VecDeque::new(),
+        _counted: Following::new("agent"),
     };
     let stream = futures_util::stream::unfold(follower, |mut f| async move {
         loop {
@@ -68,6 +69,23 @@ struct Follower {
     tr: Tr,
     last: u64,
     ready: VecDeque<SseEvent>,
+    _counted: Following,
+}
+
+/// Counts a browser in `goats_sse_clients` for as long as its stream is open.
+pub(crate) struct Following(&'static str);
+
+impl Following {
+    pub(crate) fn new(who: &'static str) -> Self {
+        metrics::gauge!("goats_sse_clients", "who" => who).increment(1.0);
+        Self(who)
+    }
+}
+
+impl Drop for Following {
+    fn drop(&mut self) {
+        metrics::gauge!("goats_sse_clients", "who" => self.0).decrement(1.0);
+    }
 }
 
 /// What the page script receives for each event.

@@ -15,6 +15,7 @@ use poem::{Request, handler};
 use serde::Serialize;
 
 use super::Visit;
+use crate::web::live::Following;
 
 /// How long one wait for news lasts before the stream looks again (keep-alives are
 /// sent meanwhile).
@@ -25,7 +26,7 @@ pub async fn events(visit: Visit, req: &Request) -> SSE {
     // A browser reconnecting says what it saw last; a new one starts from now.
     let last =
         req.header("Last-Event-ID").and_then(|v| v.trim().parse().ok()).unwrap_or_else(|| visit.state.live.last_id());
-    let follower = Follower { visit, last, ready: VecDeque::new() };
+    let follower = Follower { visit, last, ready: VecDeque::new(), _counted: Following::new("customer") };
     let stream = futures_util::stream::unfold(follower, |mut f| async move {
         loop {
             if let Some(event) = f.ready.pop_front() {
@@ -47,6 +48,7 @@ struct Follower {
     visit: Visit,
     last: u64,
     ready: VecDeque<SseEvent>,
+    _counted: Following,
 }
 
 /// What the page script receives: which ticket to fetch again.
