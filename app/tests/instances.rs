@@ -285,3 +285,182 @@ fn valkey_lost_while_running_fails_fast_and_recovers_by_itself() {
     server.stop();
     drop(valkey);
 }
+
+/// nginx from Debian's packages (`make test-tools`) on a loopback port, balancing
+/// round-robin over the given goats.
+struct Nginx {
+    port: u16,
+    child: Child,
+    _dir: tempdir::Dir,
+}
+
+impl Nginx {
+    fn start(upstreams: &[u16]) -> Self {
+        let binary = ["/usr/sbin/nginx", "/usr/local/sbin/nginx"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists())
+            .expect("nginx is missing: run `make test-tools` (it installs Debian's nginx)");
+        let dir = temp_dir();
+        let port = free_port();
+        let d = dir.0.display();
+        let servers: String =
+            upstreams.iter().map(|p| format!("server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;")).collect();
+        let conf = format!(
+            "daemon off; worker_processes 1; pid {d}/nginx.pid; error_log {d}/error.log;
+             events {{ worker_connections 1024; }}
+             http {{
+               access_log off;
+               client_body_temp_path {d}/body; proxy_temp_path {d}/proxy; fastcgi_temp_path {d}/fastcgi;
+               uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;
+               upstream goats {{ {servers} }}
+               server {{
+                 listen 127.0.0.1:{port};
+                 location / {{
+                   proxy_pass http://goats;
+                   proxy_http_version 1.1;
+                   proxy_set_header Host $host;
+                   proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+                   proxy_buffering off;
+                   proxy_read_timeout 60s;
+                 }}
+               }}
+             }}"
+        );
+        std::fs::write(dir.0.join("nginx.conf"), conf).unwrap();
+        let child = Command::new(binary)
+            .arg("-c")
+            .arg(dir.0.join("nginx.conf"))
+            .arg("-e")
+            .arg(dir.0.join("error.log"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while get(port, "/healthz").map(|r| r.0) != Some(200) {
+            assert!(start.elapsed() < Duration::from_secs(10), "nginx did not start: {}", dir.0.display());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self { port, child, _dir: dir }
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Creates tickets through `port` from `clients` threads until `total` were tried, calling
+/// `progress` with the number answered so far; returns each answer: the ticket's id and
+/// number when created, the status otherwise.
+fn create_tickets(
+    port: u16,
+    token: &str,
+    clients: usize,
+    total: usize,
+    progress: impl Fn(usize) + Sync,
+) -> Vec<Result<(i64, String), u16>> {
+    let tried = std::sync::atomic::AtomicUsize::new(0);
+    let answers = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..clients {
+            s.spawn(|| {
+                while tried.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < total {
+                    let new = r#"{"title":"Load","queue_id":4,"article":{"subject":"L","body":"Many at once."}}"#;
+                    let answer = match request(port, "POST", "/api/v1/tickets", Some(new), Some(token)) {
+                        Some((201, body)) => {
+                            let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+                            Ok((v["id"].as_i64().unwrap(), v["number"].as_str().unwrap().to_string()))
+                        }
+                        Some((status, _)) => Err(status),
+                        None => Err(0),
+                    };
+                    let done = {
+                        let mut all = answers.lock().unwrap();
+                        all.push(answer);
+                        all.len()
+                    };
+                    progress(done);
+                }
+            });
+        }
+    });
+    answers.into_inner().unwrap()
+}
+
+/// Two goats behind nginx on one PostgreSQL and one Valkey: a browser session holds
+/// whichever instance nginx picks, 500 tickets created at once through it get 500
+/// distinct numbers, and an instance killed (SIGKILL) in the middle of creations loses
+/// none that were acknowledged.
+#[tokio::test]
+async fn two_instances_behind_nginx_lose_no_acknowledged_write() {
+    let database = TestDatabase::create(Engine::Postgres).await;
+    let prefix = format!("goats-test-nginx-{}:", std::process::id());
+    let dir = temp_dir();
+    let instance = |port: u16| {
+        let mut cmd = goats(&dir.0);
+        cmd.env("GOATS_DATABASE_URL", &database.url)
+            .env("GOATS_VALKEY_URL", redis_url())
+            .env("GOATS_VALKEY_PREFIX", &prefix)
+            .env("GOATS_TRUSTED_PROXIES", "127.0.0.1")
+            .env("GOATS_ADMIN_PASSWORD", PASSWORD);
+        Server::start(&mut cmd, port)
+    };
+    let (pa, pb) = (free_port(), free_port());
+    let a = instance(pa);
+    let mut b = instance(pb);
+    let nginx = Nginx::start(&[pa, pb]);
+
+    // Round-robin: the pages go to both instances, the session holds on each.
+    let cookie = browser_login(nginx.port);
+    for _ in 0..4 {
+        assert_eq!(page(nginx.port, "/dashboard", &cookie).0, 200);
+    }
+
+    let (_, token) = api_login(nginx.port, "root@localhost", PASSWORD);
+    let answers = create_tickets(nginx.port, &token, 32, 500, |_| {});
+    let created: Vec<_> = answers.iter().filter_map(|a| a.as_ref().ok()).collect();
+    assert_eq!(created.len(), 500, "every creation acknowledged: {:?}", answers.iter().filter(|a| a.is_err()).count());
+    let numbers: std::collections::HashSet<_> = created.iter().map(|(_, n)| n).collect();
+    assert_eq!(numbers.len(), 500, "500 distinct ticket numbers");
+
+    // One instance killed while creations run: those acknowledged are all stored.
+    let mut b_child = b.0.take().unwrap();
+    let pid = b_child.id().to_string();
+    let killed = std::sync::atomic::AtomicBool::new(false);
+    let answers = create_tickets(nginx.port, &token, 16, 400, |done| {
+        if done >= 100 && !killed.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            Command::new("kill").args(["-KILL", &pid]).status().unwrap();
+        }
+    });
+    let status = b_child.wait().unwrap();
+    assert_eq!(std::os::unix::process::ExitStatusExt::signal(&status), Some(9), "killed mid-load");
+    drop(b);
+    let acknowledged: Vec<_> = answers.iter().filter_map(|a| a.as_ref().ok()).collect();
+    let refused: Vec<_> = answers.iter().filter_map(|a| a.as_ref().err()).collect();
+    assert!(acknowledged.len() >= 300, "nginx moved on to the live instance: {refused:?}");
+    assert!(refused.iter().all(|s| [0, 502, 503, 504].contains(*s)), "only the killed instance's: {refused:?}");
+
+    let db = goats_sql::Db::connect(&database.url).await.unwrap();
+    let rows = sea_orm::ConnectionTrait::query_all_raw(
+        db.connection(),
+        sea_orm::Statement::from_string(sea_orm::DatabaseBackend::Postgres, "SELECT id, tn FROM ticket".to_string()),
+    )
+    .await
+    .unwrap();
+    let stored: std::collections::HashMap<i64, String> =
+        rows.iter().map(|r| (r.try_get::<i64>("", "id").unwrap(), r.try_get::<String>("", "tn").unwrap())).collect();
+    for (id, number) in created.iter().chain(&acknowledged) {
+        assert_eq!(stored.get(id), Some(number), "acknowledged ticket {id} is stored with its number");
+    }
+    let distinct: std::collections::HashSet<_> = stored.values().collect();
+    assert_eq!(distinct.len(), stored.len(), "no number given twice");
+    db.close().await;
+
+    drop(nginx);
+    a.stop();
+    forget_keys(&prefix);
+    database.drop_database().await;
+}
