@@ -119,19 +119,24 @@ fn event_id_of(text: &str, number: &str) -> u64 {
     block.lines().find_map(|l| l.strip_prefix("id:")).expect("an id").trim().parse().unwrap()
 }
 
+/// A `goats serve` on `database` and the Valkey the tests use, its keys under `prefix`,
+/// trusting a proxy on loopback to name the client.
+fn shared_instance(dir: &tempdir::Dir, database: &str, prefix: &str, port: u16) -> Server {
+    let mut cmd = goats(&dir.0);
+    cmd.env("GOATS_DATABASE_URL", database)
+        .env("GOATS_VALKEY_URL", redis_url())
+        .env("GOATS_VALKEY_PREFIX", prefix)
+        .env("GOATS_TRUSTED_PROXIES", "127.0.0.1")
+        .env("GOATS_ADMIN_PASSWORD", PASSWORD);
+    Server::start(&mut cmd, port)
+}
+
 #[tokio::test]
 async fn two_instances_on_one_postgres_and_valkey_behave_as_one() {
     let database = TestDatabase::create(Engine::Postgres).await;
     let prefix = format!("goats-test-{}:", std::process::id());
     let dir = temp_dir();
-    let instance = |port: u16| {
-        let mut cmd = goats(&dir.0);
-        cmd.env("GOATS_DATABASE_URL", &database.url)
-            .env("GOATS_VALKEY_URL", redis_url())
-            .env("GOATS_VALKEY_PREFIX", &prefix)
-            .env("GOATS_ADMIN_PASSWORD", PASSWORD);
-        Server::start(&mut cmd, port)
-    };
+    let instance = |port: u16| shared_instance(&dir, &database.url, &prefix, port);
     let (pa, pb) = (free_port(), free_port());
     let a = instance(pa);
     let b = instance(pb);
@@ -399,15 +404,7 @@ async fn two_instances_behind_nginx_lose_no_acknowledged_write() {
     let database = TestDatabase::create(Engine::Postgres).await;
     let prefix = format!("goats-test-nginx-{}:", std::process::id());
     let dir = temp_dir();
-    let instance = |port: u16| {
-        let mut cmd = goats(&dir.0);
-        cmd.env("GOATS_DATABASE_URL", &database.url)
-            .env("GOATS_VALKEY_URL", redis_url())
-            .env("GOATS_VALKEY_PREFIX", &prefix)
-            .env("GOATS_TRUSTED_PROXIES", "127.0.0.1")
-            .env("GOATS_ADMIN_PASSWORD", PASSWORD);
-        Server::start(&mut cmd, port)
-    };
+    let instance = |port: u16| shared_instance(&dir, &database.url, &prefix, port);
     let (pa, pb) = (free_port(), free_port());
     let a = instance(pa);
     let mut b = instance(pb);

@@ -8,38 +8,31 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 "$here/venv.sh" "${CARGO_TARGET_DIR:-$root/target}/test-venv" "$here/requirements.lock"
 
-if ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then
-  echo "test-tools: installing Dovecot from Debian's packages (the mail account tests read it)"
+# from_debian NAME WHY SERVICE PACKAGE… — installs the packages (needs root). A package
+# that starts a system-wide server where it can has it stopped: the tests run their own.
+from_debian() {
+  local name=$1 why=$2 service=$3
+  shift 3
+  echo "test-tools: installing $name from Debian's packages ($why)"
   if [ "$(id -u)" -ne 0 ]; then
-    echo "test-tools: Dovecot is missing and installing it needs root: apt-get install dovecot-imapd dovecot-pop3d" >&2
+    echo "test-tools: $name is missing and installing it needs root: apt-get install $*" >&2
     exit 1
   fi
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends dovecot-imapd dovecot-pop3d >/dev/null
-  # The package starts a system-wide server where it can; the tests run their own.
-  if command -v service >/dev/null 2>&1; then service dovecot stop >/dev/null 2>&1 || true; fi
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  if [ -n "$service" ] && command -v service >/dev/null 2>&1; then service "$service" stop >/dev/null 2>&1 || true; fi
+}
+
+if ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then
+  from_debian Dovecot "the mail account tests read it" dovecot dovecot-imapd dovecot-pop3d
 fi
 
 if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
-  echo "test-tools: installing nginx from Debian's packages (two goats run behind it)"
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "test-tools: nginx is missing and installing it needs root: apt-get install nginx" >&2
-    exit 1
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends nginx >/dev/null
-  # The tests run their own, on loopback ports.
-  if command -v service >/dev/null 2>&1; then service nginx stop >/dev/null 2>&1 || true; fi
+  from_debian nginx "two goats run behind it" nginx nginx
 fi
 
 # The browser tests drive Debian's Chromium with playwright-core (from npm, by make);
 # CHROMIUM names another executable.
 if [ -z "${CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
-  echo "test-tools: installing Chromium from Debian's packages (the browser tests drive it)"
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "test-tools: Chromium is missing and installing it needs root: apt-get install chromium" >&2
-    exit 1
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+  from_debian Chromium "the browser tests drive it" "" --install-recommends chromium
 fi
