@@ -19,6 +19,7 @@ pub mod scheduler;
 pub mod search;
 pub mod serve;
 pub mod shared;
+pub mod traces;
 pub mod user;
 
 pub use app::{App, Extensions};
@@ -51,7 +52,14 @@ pub async fn run_with(cli: Cli, extensions: Extensions) -> Result<(), AppError> 
         config.listen = listen.clone();
         config.validate()?;
     }
-    logging::init(&config.log);
+    let traces = traces::Traces::start(traces::endpoint_from_env().as_deref()).map_err(AppError::Config)?;
+    logging::init(&config.log, &traces);
+    let result = run_command(cli, config, extensions).await;
+    traces.shutdown();
+    result
+}
+
+async fn run_command(cli: Cli, config: Config, extensions: Extensions) -> Result<(), AppError> {
     match cli.command {
         Command::Routes(cmd) => routes::run(cmd).await,
         Command::Config(ConfigCommand::Show) => {

@@ -273,7 +273,9 @@ fn spawn(name: &'static str, schedule: &str, job: Box<dyn Job>, store: &TickStor
 }
 
 async fn tick(_: Tick, job: Data<Arc<Named>>) -> Result<(), BoxDynError> {
-    let result = job.job.run().await;
+    let span =
+        tracing::info_span!(target: goats_http::routing::meter::SPANS, "job", otel.name = job.name, job = job.name);
+    let result = tracing::Instrument::instrument(job.job.run(), span).await;
     let outcome = if result.is_ok() { "done" } else { "failed" };
     metrics::counter!("goats_job_runs_total", "job" => job.name, "outcome" => outcome).increment(1);
     match result {

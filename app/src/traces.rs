@@ -1,0 +1,64 @@
+//! Traces: every request, database query and scheduled job is a `tracing` span; the
+//! OpenTelemetry layer gives each a trace id (taken from the caller's `traceparent`
+//! when there is one), which the request's log lines carry, and sends the spans by
+//! OTLP over HTTP/protobuf when `OTEL_EXPORTER_OTLP_ENDPOINT` (or
+//! `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set. The exporter reads the other standard
+//! `OTEL_*` variables itself (headers, timeout, batch sizes).
+
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::propagation::TraceContextPropagator;
+use opentelemetry_sdk::trace::SdkTracerProvider;
+use opentelemetry_sdk::trace::span_processor_with_async_runtime::BatchSpanProcessor;
+
+/// The tracer provider, kept so the spans still waiting are sent before the process
+/// ends.
+pub struct Traces {
+    provider: SdkTracerProvider,
+    exporting: bool,
+}
+
+impl Traces {
+    /// A provider sending spans to the configured OTLP endpoint, or keeping them to
+    /// itself (ids only, for the logs) when none is configured.
+    pub fn start(endpoint: Option<&str>) -> Result<Self, String> {
+        opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
+        let resource = Resource::builder().with_service_name("goats").build();
+        let mut builder = SdkTracerProvider::builder().with_resource(resource);
+        if endpoint.is_some() {
+            let exporter = opentelemetry_otlp::SpanExporter::builder()
+                .with_http()
+                .build()
+                .map_err(|e| format!("the OTLP exporter cannot start: {e}"))?;
+            // The exporter's HTTP client runs on tokio, so its batches are sent from a
+            // task of the runtime rather than the SDK's own thread.
+            let batches = BatchSpanProcessor::builder(exporter, opentelemetry_sdk::runtime::Tokio).build();
+            builder = builder.with_span_processor(batches);
+        }
+        Ok(Self { provider: builder.build(), exporting: endpoint.is_some() })
+    }
+
+    pub fn tracer(&self) -> opentelemetry_sdk::trace::Tracer {
+        self.provider.tracer("goats")
+    }
+
+    pub fn exporting(&self) -> bool {
+        self.exporting
+    }
+
+    /// Sends what is waiting; spans made after this are dropped.
+    pub fn shutdown(&self) {
+        if self.exporting
+            && let Err(e) = self.provider.shutdown()
+        {
+            eprintln!("goats: the last traces could not be sent: {e}");
+        }
+    }
+}
+
+/// The endpoint the standard variables name, if any.
+pub fn endpoint_from_env() -> Option<String> {
+    ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"]
+        .into_iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+}
