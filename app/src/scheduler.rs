@@ -15,7 +15,7 @@ use chrono::Duration;
 use goats_core::DomainResult;
 use goats_core::event::Event;
 use goats_core::mail::{MailFetcher, MailSender};
-use goats_core::ports::{DeliveryJournal, EventBus, ScheduleStore, SystemClock};
+use goats_core::ports::{DeliveryJournal, EventBus, Readiness, ScheduleStore, SystemClock};
 use goats_core::scheduled::{
     EscalationIndexer, JobPorts, LockTimeoutReleaser, PendingAutoCloser, PendingReminderDetector,
 };
@@ -117,7 +117,21 @@ struct Named {
 
 /// The running workers; dropping them is not enough, [`Scheduler::stop`] ends them.
 pub struct Scheduler {
-    workers: Vec<JoinHandle<()>>,
+    workers: Arc<Vec<JoinHandle<()>>>,
+}
+
+/// The scheduler as `/readyz` sees it: ready while every job's worker runs.
+struct Workers(Arc<Vec<JoinHandle<()>>>);
+
+#[async_trait]
+impl Readiness for Workers {
+    fn name(&self) -> &'static str {
+        "the scheduler"
+    }
+
+    async fn ready(&self) -> bool {
+        !self.0.iter().any(JoinHandle::is_finished)
+    }
 }
 
 impl Scheduler {
@@ -178,13 +192,17 @@ impl Scheduler {
             Arc::new(SystemClock),
         );
         workers.push(spawn("mail-fetch", &app.config.mail.fetch_schedule, Box::new(fetcher), &store)?);
-        Ok(Self { workers })
+        Ok(Self { workers: Arc::new(workers) })
+    }
+
+    /// Whether the jobs still run, for `/readyz`: a worker that stopped makes the
+    /// instance unready.
+    pub fn health(&self) -> Arc<dyn Readiness> {
+        Arc::new(Workers(self.workers.clone()))
     }
 
     pub fn stop(self) {
-        for worker in self.workers {
-            worker.abort();
-        }
+        self.workers.iter().for_each(JoinHandle::abort);
     }
 }
 

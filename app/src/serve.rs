@@ -46,7 +46,9 @@ fn start_watching(routes: &Arc<LiveRoutes>) {
 /// Serves HTTP until SIGINT or SIGTERM, then lets requests in flight finish.
 pub async fn serve(app: App, routes: CheckedRoutes) -> Result<(), AppError> {
     let addr = app.config.listen_addr()?;
-    let state = app.http_state();
+    let scheduler = crate::scheduler::Scheduler::start(&app).await?;
+    let mut state = app.http_state();
+    state.readiness.push(scheduler.health());
     let CheckedRoutes { source, registry, table } = routes;
     tracing::info!(routes = table.routes.len(), from = %source.describe(), "routes loaded");
     let routes = Arc::new(LiveRoutes::new(&table, registry, state, &source));
@@ -68,7 +70,6 @@ pub async fn serve(app: App, routes: CheckedRoutes) -> Result<(), AppError> {
             }
         }
     });
-    let scheduler = crate::scheduler::Scheduler::start(&app).await?;
     start_watching(&routes);
     tracing::info!(%addr, channels = ?app.events.channels(), "goats is listening on http://{addr}");
     Server::new(listener)

@@ -81,6 +81,21 @@ impl TestDatabase {
         Db::connect(&self.url).await.unwrap_or_else(|e| panic!("connecting to {}: {e}", self.url))
     }
 
+    /// Ends every connection to this PostgreSQL database from the server's side, as a
+    /// server restart does to its clients; says how many there were.
+    pub async fn cut_connections(&self) -> u64 {
+        assert_eq!(self.engine, Engine::Postgres, "connections are cut on PostgreSQL");
+        let admin = Database::connect(&self.admin_url).await.expect("reach the server");
+        let sql = format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{}' AND pid <> pg_backend_pid()",
+            self.name
+        );
+        let cut = admin.query_all_raw(sea_orm::Statement::from_string(sea_orm::DatabaseBackend::Postgres, sql));
+        let cut = cut.await.expect("terminate the connections").len() as u64;
+        let _ = admin.close().await;
+        cut
+    }
+
     /// Drops the database. Called at the end of each test; a failed test leaves its
     /// database behind for inspection (names start with `goats_test_`).
     pub async fn drop_database(self) {
