@@ -1,3 +1,7 @@
+// The future of `goats::run` nests every command's (serve's start-up most deeply); computing its
+// layout in a release build goes past the default depth of 128.
+#![recursion_limit = "256"]
+
 use std::process::ExitCode;
 
 use clap::Parser;

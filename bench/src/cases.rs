@@ -79,6 +79,16 @@ fn err(what: &str, e: impl std::fmt::Display) -> String {
 }
 
 impl Fixture {
+    /// The agent's access token.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// A ticket of this run's own, to change at will.
+    pub fn scratch_ticket(&self) -> i64 {
+        self.scratch[0]
+    }
+
     /// `seeded`: how many tickets the database holds; the sample is drawn from all of them.
     pub fn create(base: &str, seeded: u64) -> Result<Self, String> {
         let agent = ureq::AgentBuilder::new().redirects(0).build();

@@ -12,6 +12,7 @@ mod cases;
 mod chart;
 mod imap;
 mod import;
+mod instances;
 mod load;
 mod mail;
 mod mail_memory;
@@ -87,6 +88,7 @@ fn run() -> Result<(), String> {
     let mut memory_results = Vec::new();
     let mut reply_results = Vec::new();
     let mut imap_results = Vec::new();
+    let mut instance_results = None;
     let import_results =
         if s.cases.is_empty() || s.cases.iter().any(|c| c == "import") { import::measure(&s)? } else { Vec::new() };
     // `BENCH_CASES=import` alone needs no server.
@@ -131,6 +133,11 @@ fn run() -> Result<(), String> {
             eprintln!("bench: {} replies to an SMTP peer", engine.name());
             reply_results.push(replies::measure(&s, engine.name(), &db)?);
         }
+        drop(running);
+        if *engine == Engine::Postgres && (s.cases.is_empty() || s.cases.iter().any(|c| c == "instances")) {
+            eprintln!("bench: postgres two instances behind nginx × {most}");
+            instance_results = Some(instances::measure(&s, &db, most)?);
+        }
         results.engines.push(EngineResult::new(engine.name(), startup_ms, idle_rss_kb, peak_rss_kb, measured));
     }
     import::print(&import_results);
@@ -146,6 +153,11 @@ fn run() -> Result<(), String> {
     mail_memory::print(&memory_results);
     imap::print(&imap_results);
     replies::print(&reply_results);
+    instances::print(&instance_results);
+    if let Some(r) = &instance_results {
+        let json = serde_json::to_string_pretty(r).map_err(|e| e.to_string())?;
+        std::fs::write(s.out.join("instances.json"), json).map_err(|e| format!("instances.json: {e}"))?;
+    }
     let mail_json = serde_json::json!({
         "ingest": mail_results, "imap": imap_results, "memory": memory_results, "replies": reply_results
     });

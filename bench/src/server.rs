@@ -163,11 +163,15 @@ impl Running {
 
     /// `goats serve` reading the configuration file `config`, when given.
     pub fn start_with(s: &Settings, db: &Database, config: Option<&std::path::Path>) -> Result<Self, String> {
+        let env: Vec<(&str, &str)> = config.and_then(|f| f.to_str()).map(|f| ("GOATS_CONFIG", f)).into_iter().collect();
+        Self::start_env(s, db, &env)
+    }
+
+    /// `goats serve` with these variables set.
+    pub fn start_env(s: &Settings, db: &Database, env: &[(&str, &str)]) -> Result<Self, String> {
         let port = free_port()?;
         let mut cmd = goats(s, db);
-        if let Some(file) = config {
-            cmd.env("GOATS_CONFIG", file);
-        }
+        cmd.envs(env.iter().copied());
         let child = cmd
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
             .stdout(Stdio::null())
