@@ -311,7 +311,7 @@ impl Nginx {
         let servers: String =
             upstreams.iter().map(|p| format!("server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;")).collect();
         let conf = format!(
-            "daemon off; worker_processes 1; pid {d}/nginx.pid; error_log {d}/error.log;
+            "daemon off; master_process off; pid {d}/nginx.pid; error_log {d}/error.log;
              events {{ worker_connections 1024; }}
              http {{
                access_log off;
@@ -351,6 +351,7 @@ impl Nginx {
 }
 
 impl Drop for Nginx {
+    /// One process, no workers (`master_process off`): killing it leaves nothing behind.
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

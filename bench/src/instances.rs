@@ -130,7 +130,7 @@ impl Nginx {
             behind.iter().map(|r| format!("server {} max_fails=0;", r.base.trim_start_matches("http://"))).collect();
         let d = dir.display();
         let conf = format!(
-            "daemon off; worker_processes 2; pid {d}/nginx.pid; error_log {d}/error.log;
+            "daemon off; master_process off; pid {d}/nginx.pid; error_log {d}/error.log;
              events {{ worker_connections 4096; }}
              http {{
                access_log off;
@@ -173,6 +173,7 @@ impl Nginx {
 }
 
 impl Drop for Nginx {
+    /// One process, no workers (`master_process off`): killing it leaves nothing behind.
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
