@@ -22,7 +22,7 @@ use goats_core::web_session::{SessionTimeouts, WebSessions};
 use goats_http::{AccessTokens, AppState};
 use goats_notify::{ChannelFilter, Dispatcher, ToastHub};
 use goats_sql::{Db, MigrationOutcome};
-use goats_valkey::{LiveStream, StaleAnnouncer, Valkey, ValkeyFailures, ValkeySessions};
+use goats_valkey::{ValkeyFailures, ValkeySessions};
 
 use crate::config::Config;
 use crate::error::AppError;
@@ -107,12 +107,7 @@ impl App {
         // Before any cache is made: each takes its counters when it is.
         let metrics = config.metrics.token.as_ref().and_then(|_| crate::metrics::recorder());
         // Before the database is touched: a Valkey that does not answer changes nothing.
-        let valkey = match &config.valkey.url {
-            Some(url) => Some(
-                Valkey::connect(url, &config.valkey.prefix).await.map_err(|e| AppError::Unavailable(e.to_string()))?,
-            ),
-            None => None,
-        };
+        let mut shared = Shared::connect(&config.valkey, config.notifications.live_buffer).await?;
         let db = Db::connect(&config.database.url).await?.with_clock(clock.clone());
         let outcome = goats_sql::migrate(&db).await?;
         match &outcome {
@@ -131,12 +126,9 @@ impl App {
             }
             None => db,
         };
-        let (others, me): (Arc<dyn StaleNotices>, String) = match &valkey {
-            Some(v) => {
-                let (announcer, me) = StaleAnnouncer::start(v.clone());
-                (Arc::new(announcer), me)
-            }
-            None => (Arc::new(AloneInstance), String::new()),
+        let others: Arc<dyn StaleNotices> = match &shared {
+            Some(shared) => shared.notices(),
+            None => Arc::new(AloneInstance),
         };
         let store = Arc::new(db.clone());
         let lookups = Arc::new(CachedLookups::new(store.clone(), CACHE_TTL, clock.clone()).announcing(others.clone()));
@@ -160,9 +152,8 @@ impl App {
         let deliveries: Arc<dyn DeliveryJournal> = Arc::new(db.clone());
         let live = Arc::new(ToastHub::new(config.notifications.live_buffer));
         // With several instances, events go into the stream they all follow into `live`.
-        let stream = valkey.as_ref().map(|v| Arc::new(LiveStream::new(v.clone(), config.notifications.live_buffer)));
-        let feed: Arc<dyn NotificationChannel> = match &stream {
-            Some(stream) => stream.clone(),
+        let feed: Arc<dyn NotificationChannel> = match &shared {
+            Some(shared) => shared.feed(),
             None => live.clone(),
         };
         let agents = notifications::agent_notifier(
@@ -213,8 +204,8 @@ impl App {
         let mut auth =
             AuthService::new(people.clone(), people.clone(), store.clone(), store, clock.clone(), refresh_ttl)
                 .with_cpu(cpu);
-        if let Some(v) = &valkey {
-            auth = auth.with_failures(Arc::new(ValkeyFailures::new(v.clone())));
+        if let Some(shared) = &shared {
+            auth = auth.with_failures(Arc::new(ValkeyFailures::new(shared.valkey.clone())));
         }
         let auth = Arc::new(auth);
         let key = match &config.auth.jwt_secret {
@@ -229,7 +220,7 @@ impl App {
         };
         // In Valkey, a session is read on every request (as cheap as a lookup in memory),
         // so a logout ends it on every instance at once.
-        let (sessions, customer_sessions) = match &valkey {
+        let (sessions, customer_sessions) = match shared.as_ref().map(|s| &s.valkey) {
             Some(v) => (
                 WebSessions::new(Arc::new(ValkeySessions::new(v.clone(), timeouts)), clock.clone(), timeouts),
                 WebSessions::new(Arc::new(ValkeySessions::new(v.clone(), timeouts)), clock.clone(), timeouts),
@@ -240,18 +231,15 @@ impl App {
             ),
         };
         let (sessions, customer_sessions) = (Arc::new(sessions), Arc::new(customer_sessions));
-        let shared = match (valkey, stream) {
-            (Some(valkey), Some(stream)) => {
-                let caches = Caches {
-                    lookups: lookups.clone(),
-                    people: people.clone(),
-                    preferences: preferences.clone(),
-                    tickets: tickets.clone(),
-                };
-                Some(Shared::follow(valkey, me, caches, stream, live.clone()).await?)
-            }
-            _ => None,
-        };
+        if let Some(shared) = &mut shared {
+            let caches = Caches {
+                lookups: lookups.clone(),
+                people: people.clone(),
+                preferences: preferences.clone(),
+                tickets: tickets.clone(),
+            };
+            shared.follow(caches, live.clone()).await?;
+        }
         Ok(Self {
             config,
             db,
@@ -272,6 +260,15 @@ impl App {
             metrics,
             shared,
         })
+    }
+
+    /// Ends a command or a server: what it changed reaches the other instances before
+    /// the connections close.
+    pub async fn close(self) {
+        if let Some(shared) = &self.shared {
+            shared.flush().await;
+        }
+        self.db.close().await;
     }
 
     /// What the HTTP edge serves from.

@@ -73,7 +73,7 @@ async fn run_command(cli: Cli, config: Config, extensions: Extensions) -> Result
         Command::Migrate => {
             let app = App::start(config).await?;
             println!("database is at goats schema version {}", goats_sql::schema::current_version());
-            app.db.close().await;
+            app.close().await;
             Ok(())
         }
         Command::Serve { .. } => {
@@ -85,7 +85,7 @@ async fn run_command(cli: Cli, config: Config, extensions: Extensions) -> Result
         Command::Search(SearchCommand::Reindex { restart }) => {
             let app = App::start(config).await?;
             let result = search::reindex(&app.db, restart).await;
-            app.db.close().await;
+            app.close().await;
             let done = result?;
             println!("indexed {} of {} tickets for search", done.tickets_done, done.tickets_total);
             Ok(())
@@ -93,25 +93,25 @@ async fn run_command(cli: Cli, config: Config, extensions: Extensions) -> Result
         Command::Seed { tickets, articles_per_ticket, seed } => {
             let app = App::start(config).await?;
             let result = seed_command(&app, tickets, articles_per_ticket, seed).await;
-            app.db.close().await;
+            app.close().await;
             result
         }
         Command::Group(GroupCommand::Add { name, comment }) => {
             let app = App::start(config).await?;
             let result = organisation::add_group(&app, &name, comment.as_deref()).await;
-            app.db.close().await;
+            app.close().await;
             result
         }
         Command::Queue(QueueCommand::Add { name, group, comment }) => {
             let app = App::start(config).await?;
             let result = organisation::add_queue(&app, &name, &group, comment).await;
-            app.db.close().await;
+            app.close().await;
             result
         }
         Command::Mail(MailCommand::Ingest { queue, trusted }) => {
             let app = App::start(config).await?;
             let result = mail::ingest(&app, queue.as_deref(), trusted).await;
-            app.db.close().await;
+            app.close().await;
             result
         }
         Command::User(cmd) => {
@@ -121,7 +121,7 @@ async fn run_command(cli: Cli, config: Config, extensions: Extensions) -> Result
                 UserCommand::Passwd { login, password_stdin } => user::passwd(&app, &login, password_stdin).await,
                 UserCommand::List => user::list(&app).await,
             };
-            app.db.close().await;
+            app.close().await;
             result
         }
     }

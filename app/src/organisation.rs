@@ -17,7 +17,8 @@ pub async fn add_group(app: &App, name: &str, comment: Option<&str>) -> Result<(
     if app.db.groups().await?.iter().any(|g| g.name == name) {
         return Err(AppError::Usage(format!("a group named `{name}` exists already")));
     }
-    let id = app.db.create_group(name, comment, CLI_ACTOR).await?;
+    // Through the cache, so the running instances hear of it.
+    let id = app.people.create_group(name, comment, CLI_ACTOR).await?;
     println!("added group {name} (id {id})");
     Ok(())
 }
@@ -55,7 +56,8 @@ pub async fn add_queue(app: &App, name: &str, group: &str, comment: Option<Strin
         salutation_id: 1,
         signature_id: 1,
     };
-    let id = app.db.create_queue(queue, CLI_ACTOR).await?;
+    // Through the cache, so the running instances hear of it.
+    let id = app.lookups.create_queue(queue, CLI_ACTOR).await?;
     println!("added queue {name} (id {id}) for group {group}");
     Ok(())
 }

@@ -78,7 +78,7 @@ pub async fn serve(app: App, routes: CheckedRoutes) -> Result<(), AppError> {
         .map_err(|e| AppError::Usage(format!("cannot serve on {addr}: {e}")))?;
     sweeper.abort();
     scheduler.stop();
-    app.db.close().await;
+    app.close().await;
     tracing::info!("goats stopped");
     Ok(())
 }

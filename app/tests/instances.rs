@@ -13,7 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
-use goats_tests::{Engine, TestDatabase};
+use goats_tests::{Engine, Nginx, TestDatabase};
 
 const PASSWORD: &str = "two-instances-password";
 
@@ -171,6 +171,24 @@ async fn two_instances_on_one_postgres_and_valkey_behave_as_one() {
         std::thread::sleep(Duration::from_millis(20));
     }
 
+    // A one-shot command's change reaches the running instances: it does not exit
+    // before its notices are out.
+    let queues = || json(pb, "GET", "/api/v1/admin/queues", None, &root).to_string();
+    assert!(!queues().contains("\"Escalations\""), "the other instance now holds the queues");
+    let added = goats(&dir.0)
+        .env("GOATS_DATABASE_URL", &database.url)
+        .env("GOATS_VALKEY_URL", redis_url())
+        .env("GOATS_VALKEY_PREFIX", &prefix)
+        .args(["queue", "add", "Escalations", "--group", "users"])
+        .output()
+        .unwrap();
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    let exited = Instant::now();
+    while !queues().contains("\"Escalations\"") {
+        assert!(exited.elapsed() < Duration::from_secs(1), "the running instance still lacks the new queue");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
     // Failed logins count on both: five wrong passwords spread over the two lock Ada
     // out of the next try from this client on either.
     for n in 0..5 {
@@ -291,73 +309,6 @@ fn valkey_lost_while_running_fails_fast_and_recovers_by_itself() {
     drop(valkey);
 }
 
-/// nginx from Debian's packages (`make test-tools`) on a loopback port, balancing
-/// round-robin over the given goats.
-struct Nginx {
-    port: u16,
-    child: Child,
-    _dir: tempdir::Dir,
-}
-
-impl Nginx {
-    fn start(upstreams: &[u16]) -> Self {
-        let binary = ["/usr/sbin/nginx", "/usr/local/sbin/nginx"]
-            .into_iter()
-            .find(|p| std::path::Path::new(p).exists())
-            .expect("nginx is missing: run `make test-tools` (it installs Debian's nginx)");
-        let dir = temp_dir();
-        let port = free_port();
-        let d = dir.0.display();
-        let servers: String =
-            upstreams.iter().map(|p| format!("server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;")).collect();
-        let conf = format!(
-            "daemon off; master_process off; pid {d}/nginx.pid; error_log {d}/error.log;
-             events {{ worker_connections 1024; }}
-             http {{
-               access_log off;
-               client_body_temp_path {d}/body; proxy_temp_path {d}/proxy; fastcgi_temp_path {d}/fastcgi;
-               uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;
-               upstream goats {{ {servers} }}
-               server {{
-                 listen 127.0.0.1:{port};
-                 location / {{
-                   proxy_pass http://goats;
-                   proxy_http_version 1.1;
-                   proxy_set_header Host $host;
-                   proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                   proxy_buffering off;
-                   proxy_read_timeout 60s;
-                 }}
-               }}
-             }}"
-        );
-        std::fs::write(dir.0.join("nginx.conf"), conf).unwrap();
-        let child = Command::new(binary)
-            .arg("-c")
-            .arg(dir.0.join("nginx.conf"))
-            .arg("-e")
-            .arg(dir.0.join("error.log"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let start = Instant::now();
-        while get(port, "/healthz").map(|r| r.0) != Some(200) {
-            assert!(start.elapsed() < Duration::from_secs(10), "nginx did not start: {}", dir.0.display());
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Self { port, child, _dir: dir }
-    }
-}
-
-impl Drop for Nginx {
-    /// One process, no workers (`master_process off`): killing it leaves nothing behind.
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Creates tickets through `port` from `clients` threads until `total` were tried, calling
 /// `progress` with the number answered so far; returns each answer: the ticket's id and
 /// number when created, the status otherwise.
@@ -409,7 +360,7 @@ async fn two_instances_behind_nginx_lose_no_acknowledged_write() {
     let (pa, pb) = (free_port(), free_port());
     let a = instance(pa);
     let mut b = instance(pb);
-    let nginx = Nginx::start(&[pa, pb]);
+    let nginx = Nginx::start(&[pa, pb]).unwrap();
 
     // Round-robin: the pages go to both instances, the session holds on each.
     let cookie = browser_login(nginx.port);

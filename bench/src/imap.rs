@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use goats_dovecot::Dovecot;
+use goats_test_servers::Dovecot;
 
 use crate::Settings;
 use crate::server::{AGENT, Database, PASSWORD, Running};

@@ -3,8 +3,6 @@
 //! a change made through one instance takes to show through the other (its cached copy
 //! forgotten on the other's notice).
 
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
@@ -12,7 +10,9 @@ use serde_json::json;
 use crate::Settings;
 use crate::cases::{Fixture, all, body, mixes};
 use crate::load::{Measured, cache_answers, drive_mix};
-use crate::server::{Database, Running, free_port};
+use goats_test_servers::Nginx;
+
+use crate::server::{Database, Running};
 
 const VALKEY_URL: &str = "redis://127.0.0.1:6379";
 /// Changes timed from one instance to the other.
@@ -36,14 +36,14 @@ pub fn measure(s: &Settings, db: &Database, clients: u32) -> Result<InstancesRes
     let a = Running::start_env(s, db, &valkey)?;
     let b = Running::start_env(s, db, &valkey)?;
 
-    let nginx = Nginx::start(&s.out, &[&a])?;
-    let fixture = Fixture::create(&nginx.base, s.tickets)?;
+    let nginx = Nginx::start(&[a.port()])?;
+    let fixture = Fixture::create(&nginx.base(), s.tickets)?;
     let cases = all(&fixture);
     let mix = mixes(&fixture, &cases).into_iter().next().ok_or("no mixed workload")?;
-    let one = drive_both(&nginx.base, &[&a], &mix, clients, s.duration)?;
+    let one = drive_both(&nginx.base(), &[&a], &mix, clients, s.duration)?;
     drop(nginx);
-    let nginx = Nginx::start(&s.out, &[&a, &b])?;
-    let two = drive_both(&nginx.base, &[&a, &b], &mix, clients, s.duration)?;
+    let nginx = Nginx::start(&[a.port(), b.port()])?;
+    let two = drive_both(&nginx.base(), &[&a, &b], &mix, clients, s.duration)?;
     drop(nginx);
 
     let mut waits = invalidation(&a.base, &b.base, &fixture)?;
@@ -108,76 +108,6 @@ fn invalidation(one: &str, other: &str, fixture: &Fixture) -> Result<Vec<f64>, S
         waits.push(changed.elapsed().as_secs_f64() * 1000.0);
     }
     Ok(waits)
-}
-
-/// nginx (`make test-tools` installs Debian's) on a loopback port, round-robin over the
-/// given instances.
-struct Nginx {
-    base: String,
-    child: Child,
-}
-
-impl Nginx {
-    fn start(out: &Path, behind: &[&Running]) -> Result<Self, String> {
-        let binary = ["/usr/sbin/nginx", "/usr/local/sbin/nginx"]
-            .into_iter()
-            .find(|p| Path::new(p).exists())
-            .ok_or("nginx is missing: `make test-tools` installs it")?;
-        let dir = std::fs::canonicalize(out).map_err(|e| e.to_string())?.join("nginx");
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let port = free_port()?;
-        let servers: String =
-            behind.iter().map(|r| format!("server {} max_fails=0;", r.base.trim_start_matches("http://"))).collect();
-        let d = dir.display();
-        let conf = format!(
-            "daemon off; master_process off; pid {d}/nginx.pid; error_log {d}/error.log;
-             events {{ worker_connections 4096; }}
-             http {{
-               access_log off;
-               client_body_temp_path {d}/body; proxy_temp_path {d}/proxy; fastcgi_temp_path {d}/fastcgi;
-               uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;
-               upstream goats {{ {servers} keepalive 64; }}
-               server {{
-                 listen 127.0.0.1:{port};
-                 location / {{
-                   proxy_pass http://goats;
-                   proxy_http_version 1.1;
-                   proxy_set_header Connection \"\";
-                   proxy_set_header Host $host;
-                   proxy_buffering off;
-                 }}
-               }}
-             }}"
-        );
-        let file = dir.join("nginx.conf");
-        std::fs::write(&file, conf).map_err(|e| format!("{}: {e}", file.display()))?;
-        let child = Command::new(binary)
-            .arg("-c")
-            .arg(&file)
-            .arg("-e")
-            .arg(dir.join("error.log"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("nginx: {e}"))?;
-        let nginx = Self { base: format!("http://127.0.0.1:{port}"), child };
-        let started = Instant::now();
-        while ureq::get(&format!("{}/healthz", nginx.base)).call().is_err() {
-            if started.elapsed() > Duration::from_secs(10) {
-                return Err(format!("nginx did not start (see {d}/error.log)"));
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Ok(nginx)
-    }
-}
-
-impl Drop for Nginx {
-    /// One process, no workers (`master_process off`): killing it leaves nothing behind.
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 pub fn print(result: &Option<InstancesResult>) {

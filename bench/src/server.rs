@@ -157,6 +157,11 @@ pub struct Running {
 }
 
 impl Running {
+    /// The loopback port it listens on.
+    pub fn port(&self) -> u16 {
+        self.base.rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or(0)
+    }
+
     pub fn start(s: &Settings, db: &Database) -> Result<Self, String> {
         Self::start_with(s, db, None)
     }

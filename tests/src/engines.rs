@@ -52,8 +52,13 @@ pub struct TestDatabase {
 
 impl TestDatabase {
     pub async fn create(engine: Engine) -> Self {
+        Self::create_on(engine, engine.admin_url()).await
+    }
+
+    /// A database on the server at `admin_url` (a URL of its administrative database),
+    /// such as a server of the test's own.
+    pub async fn create_on(engine: Engine, admin_url: String) -> Self {
         let name = format!("goats_test_{}", rand::rng().random_range(0..u64::MAX));
-        let admin_url = engine.admin_url();
         let url = match engine {
             Engine::Sqlite => {
                 let path = std::env::temp_dir().join(format!("{name}.db"));

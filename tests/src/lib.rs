@@ -9,5 +9,5 @@ pub mod znuny;
 
 pub use backends::{Backend, Opened};
 pub use engines::{Engine, TestDatabase};
-pub use goats_dovecot::Dovecot;
+pub use goats_test_servers::{Dovecot, Nginx, OwnPostgres};
 pub use services::{ticket_ports, ticket_service};

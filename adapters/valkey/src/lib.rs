@@ -23,6 +23,7 @@
 //!
 //! Cache notices go over the pub/sub channel `stale`, which holds nothing.
 
+mod backoff;
 mod failures;
 mod live;
 mod sessions;

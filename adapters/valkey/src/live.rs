@@ -15,6 +15,7 @@ use redis::AsyncConnectionConfig;
 use redis::streams::{StreamId, StreamRangeReply, StreamReadReply};
 
 use crate::Valkey;
+use crate::backoff::Backoff;
 
 /// How long one read of the stream waits for news before it asks again.
 const BLOCK: Duration = Duration::from_secs(5);
@@ -32,6 +33,10 @@ impl LiveStream {
 
     fn stream(&self) -> String {
         self.valkey.key(&["live"])
+    }
+
+    fn counter(&self) -> String {
+        self.valkey.key(&["live", "id"])
     }
 
     /// The newest events the stream keeps, oldest first: what an instance starts with.
@@ -57,7 +62,7 @@ impl LiveStream {
         into: impl Fn(LiveEvent) + Send + Sync + 'static,
     ) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
-            let mut retry = Duration::from_millis(100);
+            let mut backoff = Backoff::new();
             loop {
                 // A connection of its own: a blocking read would hold a pooled one.
                 let config = AsyncConnectionConfig::new()
@@ -67,12 +72,11 @@ impl LiveStream {
                     Ok(c) => c,
                     Err(e) => {
                         tracing::warn!(valkey = %self.valkey.url, error = %e, "cannot follow the live feed; retrying");
-                        tokio::time::sleep(retry).await;
-                        retry = (retry * 2).min(Duration::from_secs(5));
+                        backoff.wait().await;
                         continue;
                     }
                 };
-                retry = Duration::from_millis(100);
+                backoff.connected();
                 loop {
                     let read: Result<Option<StreamReadReply>, _> = redis::cmd("XREAD")
                         .arg("COUNT")
@@ -137,7 +141,7 @@ impl NotificationChannel for LiveStream {
         };
         let mut conn = self.valkey.conn().await.map_err(|e| ChannelError(e.to_string()))?;
         redis::Script::new(APPEND)
-            .key(self.valkey.key(&["live", "id"]))
+            .key(self.counter())
             .key(self.stream())
             .arg(self.capacity)
             .arg(event)

@@ -136,8 +136,9 @@ async fn failed_logins_count_across_instances() {
 #[tokio::test]
 async fn a_change_announced_by_one_instance_is_forgotten_by_the_others_only() {
     let v = valkey().await;
-    let (announcer, me) = StaleAnnouncer::start(v.clone());
-    let (other, _) = StaleAnnouncer::start(v.clone());
+    let announcer = StaleAnnouncer::start(v.clone());
+    let other = StaleAnnouncer::start(v.clone());
+    let me = announcer.instance().to_string();
     let heard_here = Arc::new(Mutex::new(Vec::new()));
     let heard_there = Arc::new(Mutex::new(Vec::new()));
     let (h, t) = (heard_here.clone(), heard_there.clone());
@@ -156,6 +157,13 @@ async fn a_change_announced_by_one_instance_is_forgotten_by_the_others_only() {
     other.announce(Stale::TicketFields);
     wait_until(|| heard_here.lock().unwrap().contains(&Stale::TicketFields)).await;
     assert!(!heard_here.lock().unwrap().contains(&Stale::People), "an instance does not hear itself");
+
+    // A command that exits right after its change waits for its notices to be out.
+    heard_there.lock().unwrap().clear();
+    announcer.announce(Stale::Lookups);
+    assert!(announcer.flush(Duration::from_secs(2)).await, "flushed");
+    drop(announcer);
+    wait_until(|| heard_there.lock().unwrap().contains(&Stale::Lookups)).await;
     clean(&v).await;
 }
 

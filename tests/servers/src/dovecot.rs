@@ -1,20 +1,17 @@
-//! A Dovecot of a test's (or the bench's) own: IMAP and POP3 on free loopback ports,
-//! users from a password file, mail in maildirs under a temporary folder, stopped when
-//! dropped.
+//! Dovecot: IMAP and POP3 on free loopback ports, users from a password file, mail in
+//! maildirs under a temporary folder.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::free_port;
 
 pub struct Dovecot {
     child: Child,
     dir: PathBuf,
     pub imap_port: u16,
     pub pop3_port: u16,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(0)
 }
 
 fn binary() -> PathBuf {
