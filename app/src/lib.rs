@@ -52,7 +52,8 @@ pub async fn run_with(cli: Cli, extensions: Extensions) -> Result<(), AppError> 
         config.listen = listen.clone();
         config.validate()?;
     }
-    let traces = traces::Traces::start(traces::endpoint_from_env().as_deref()).map_err(AppError::Config)?;
+    let endpoint = traces::endpoint_from_env().map_err(AppError::Config)?;
+    let traces = traces::Traces::start(endpoint.as_deref()).map_err(AppError::Config)?;
     logging::init(&config.log, &traces);
     let result = run_command(cli, config, extensions).await;
     traces.shutdown();

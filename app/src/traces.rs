@@ -56,9 +56,24 @@ impl Traces {
     }
 }
 
-/// The endpoint the standard variables name, if any.
-pub fn endpoint_from_env() -> Option<String> {
-    ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"]
-        .into_iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+/// The endpoint the standard variables name, if any. What goats cannot send to is
+/// refused here, at start, rather than failing batch after batch in the log: gRPC
+/// (`OTEL_EXPORTER_OTLP_PROTOCOL=grpc`) and `https://` endpoints, for which a collector
+/// beside goats receives over plain HTTP and forwards.
+pub fn endpoint_from_env() -> Result<Option<String>, String> {
+    let var = |keys: [&str; 2]| keys.into_iter().find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()));
+    let protocol = var(["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"]);
+    if let Some(p) = protocol.filter(|p| p.trim() != "http/protobuf") {
+        return Err(format!(
+            "OTEL_EXPORTER_OTLP_PROTOCOL {p} is not one goats sends: it sends traces as http/protobuf (a collector's port 4318)"
+        ));
+    }
+    let endpoint = var(["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"]);
+    if let Some(e) = endpoint.as_deref().filter(|e| !e.trim().to_ascii_lowercase().starts_with("http://")) {
+        return Err(format!(
+            "OTEL_EXPORTER_OTLP_ENDPOINT {e} must be an http:// URL: goats sends traces over plain HTTP, to a collector \
+             beside it that forwards them over TLS"
+        ));
+    }
+    Ok(endpoint)
 }

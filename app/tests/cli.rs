@@ -165,6 +165,23 @@ fn bad_input_gets_one_clear_message() {
         &goats(&dir.0).env("GOATS_VALKEY_URL", "memcached://cache").arg("migrate").output().unwrap(),
         "valkey.url must be a redis:// or valkey:// URL",
     );
+    let traced = |k: &str, v: &str| {
+        goats(&dir.0)
+            .env(k, v)
+            .env("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9")
+            .arg("migrate")
+            .output()
+            .unwrap()
+    };
+    assert_clean_failure(
+        &traced("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+        "OTEL_EXPORTER_OTLP_PROTOCOL grpc is not one goats sends",
+    );
+    assert_clean_failure(
+        &goats(&dir.0).env("OTEL_EXPORTER_OTLP_ENDPOINT", "https://otel.example:4318").arg("migrate").output().unwrap(),
+        "OTEL_EXPORTER_OTLP_ENDPOINT https://otel.example:4318 must be an http:// URL",
+    );
+    assert!(!dir.0.join("data/goats.db").exists(), "nothing was created");
 }
 
 #[tokio::test]
