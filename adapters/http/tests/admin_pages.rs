@@ -684,15 +684,38 @@ async fn an_article_field_is_added_set_with_an_article_and_shown_on_it() {
     assert_eq!(status, StatusCode::CREATED, "{}", r.0.into_body().into_string().await.unwrap());
     let zoom = text(root.get(&format!("/tickets/{id}")).await).await;
     assert!(zoom.contains(r#"<dd data-article-field="Reason">Phone call</dd>"#), "{zoom}");
-    let r = w
-        .cli
-        .get(format!("/api/v1/tickets/{id}?articles=true"))
-        .header("Authorization", format!("Bearer {token}"))
-        .send()
-        .await;
-    let ticket = json(r).await;
-    let last = ticket["articles"].as_array().unwrap().last().unwrap().clone();
+    let last_article = || async {
+        let r = w
+            .cli
+            .get(format!("/api/v1/tickets/{id}?articles=true"))
+            .header("Authorization", format!("Bearer {token}"))
+            .send()
+            .await;
+        json(r).await["articles"].as_array().unwrap().last().unwrap().clone()
+    };
+    let last = last_article().await;
     assert_eq!(last["dynamic_fields"][0]["value"], "call", "{last}");
+
+    // The zoom's article form offers the field: a wrong value is refused beside its
+    // input, a right one is stored with the note, an untouched one gives it none.
+    assert!(zoom.contains(r#"<select id="af-Reason" name="af-Reason""#), "{zoom}");
+    let path = format!("/tickets/{id}/articles");
+    let r = root.htmx_post(&path, &[("kind", "note"), ("body", "Visited."), ("af-Reason", "fax")]).await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let trigger: serde_json::Value =
+        serde_json::from_str(r.0.headers().get("hx-trigger").unwrap().to_str().unwrap()).unwrap();
+    assert_eq!(trigger["goats:field-error"]["field"], "af-Reason", "{trigger}");
+    assert_eq!(last_article().await["body"], "Called back.", "the refused note was not stored");
+    root.htmx_post(&path, &[("kind", "note"), ("body", "Visited."), ("af-Reason", "visit")])
+        .await
+        .assert_status_is_ok();
+    let last = last_article().await;
+    assert_eq!((&last["body"], &last["dynamic_fields"][0]["value"]), (&"Visited.".into(), &"visit".into()), "{last}");
+    root.htmx_post(&path, &[("kind", "note"), ("body", "Nothing to add."), ("af-Reason", "")])
+        .await
+        .assert_status_is_ok();
+    let last = last_article().await;
+    assert!(last["body"] == "Nothing to add." && last.get("dynamic_fields").is_none(), "{last}");
 
     // The ticket's customer follows up without fields: refused, not dropped.
     use goats_core::ports::CustomerRepository;

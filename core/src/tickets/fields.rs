@@ -35,7 +35,7 @@ impl TicketService {
             return Ok((Vec::new(), Vec::new()));
         }
         let ticket_fields = self.ticket_field_defs().await?;
-        let article_fields = self.ports.dynamic_fields.article_fields().await?;
+        let article_fields = self.article_field_defs().await?;
         let (mut ticket, mut article) = (Vec::new(), Vec::new());
         for (name, given) in values {
             if let Some(field) = ticket_fields.iter().find(|f| f.name == name) {
@@ -55,7 +55,7 @@ impl TicketService {
         if values.is_empty() {
             return Ok(Vec::new());
         }
-        checked(&self.ports.dynamic_fields.article_fields().await?, values, "article")
+        checked(&self.article_field_defs().await?, values, "article")
     }
 
     /// The site's valid ticket fields, in its order: what a form offers to set.
@@ -67,6 +67,18 @@ impl TicketService {
                 .await
                 .map(std::sync::Arc::unwrap_or_clone),
             None => self.ports.dynamic_fields.ticket_fields().await,
+        }
+    }
+
+    /// The site's valid article fields, in its order: what an article form offers.
+    pub async fn article_field_defs(&self) -> DomainResult<Vec<DynamicFieldDef>> {
+        match &self.reads {
+            Some(r) => r
+                .article_field_defs
+                .get_or_load((), || self.ports.dynamic_fields.article_fields())
+                .await
+                .map(std::sync::Arc::unwrap_or_clone),
+            None => self.ports.dynamic_fields.article_fields().await,
         }
     }
 

@@ -90,8 +90,11 @@ struct ReadCache {
     links: Memo<TicketId, Vec<(TicketId, LinkKind)>>,
     accounted: Memo<TicketId, f64>,
     /// The site's ticket field definitions: read by every zoom an agent may change and
-    /// every save of fields; goats does not change them, so no change forgets them.
+    /// every save of fields; only an admin's change of the fields forgets them.
     field_defs: Memo<(), Vec<DynamicFieldDef>>,
+    /// The site's article field definitions: read by every agent's read of articles
+    /// (a site without them is spared the look for their values) and every zoom.
+    article_field_defs: Memo<(), Vec<DynamicFieldDef>>,
 }
 
 impl TicketService {
@@ -130,7 +133,8 @@ impl TicketService {
             watchers: Memo::new("tickets.watchers", ttl, clock.clone()),
             links: Memo::new("tickets.links", ttl, clock.clone()),
             accounted: Memo::new("tickets.accounted", ttl, clock.clone()),
-            field_defs: Memo::new("tickets.field_defs", ttl, clock),
+            field_defs: Memo::new("tickets.field_defs", ttl, clock.clone()),
+            article_field_defs: Memo::new("tickets.article_field_defs", ttl, clock),
         });
         self
     }
@@ -165,6 +169,9 @@ impl TicketService {
     pub fn forget_field_defs_here(&self) {
         if let Some(r) = &self.reads {
             r.field_defs.forget();
+            r.article_field_defs.forget();
+            // Kept articles hold the values of the fields valid when they were read.
+            r.articles.forget();
         }
     }
 

@@ -1,13 +1,22 @@
-//! The zoom's form for a ticket's dynamic fields: one input per field the site defines,
-//! of the kind its type asks for, filled with the ticket's value; and what a submitted
-//! form means, as the texts OTRS's interfaces give (checked by the ticket service).
+//! The zoom's inputs for dynamic fields — a ticket's, in their own form, and a new
+//! article's, in the article form: one input per field the site defines, of the kind its
+//! type asks for, filled with the current value; and what a submitted form means, as the
+//! texts OTRS's interfaces give (checked by the ticket service).
 
 use goats_core::model::{DynamicFieldDef, DynamicFieldValue, FieldType, FieldValue};
 
 use super::form_text::FormText;
 
+/// What a ticket field's inputs are named after (`df-<name>`).
+pub const TICKET: &str = "df";
+/// What a new article's field inputs are named after (`af-<name>`): both forms may
+/// stand on one page, and a ticket field and an article field may share a name.
+pub const ARTICLE: &str = "af";
+
 /// One field as the form shows it.
 pub struct FieldInput {
+    /// `df` or `af`: its input is named `<prefix>-<name>`.
+    pub prefix: &'static str,
     pub name: String,
     pub label: String,
     /// `text`, `textarea`, `select`, `multi`, `checkbox`, `date` or `datetime`.
@@ -40,8 +49,8 @@ fn kind_of(t: &FieldType) -> Option<&'static str> {
     })
 }
 
-/// The inputs for the fields the site defines, holding the ticket's values.
-pub fn inputs(defs: Vec<DynamicFieldDef>, values: &[DynamicFieldValue]) -> Vec<FieldInput> {
+/// The inputs (named after `prefix`) for the fields the site defines, holding `values`.
+pub fn inputs(prefix: &'static str, defs: Vec<DynamicFieldDef>, values: &[DynamicFieldValue]) -> Vec<FieldInput> {
     defs.into_iter()
         .filter_map(|d| {
             let kind = kind_of(&d.field_type)?;
@@ -54,18 +63,19 @@ pub fn inputs(defs: Vec<DynamicFieldDef>, values: &[DynamicFieldValue]) -> Vec<F
                 Some(FieldValue::Date(day)) => (day.format("%Y-%m-%d").to_string(), Vec::new()),
                 Some(FieldValue::DateTime(t)) => (t.format("%Y-%m-%dT%H:%M").to_string(), Vec::new()),
             };
-            Some(FieldInput { name: d.name, label: d.label, kind, value, chosen, options: d.possible_values })
+            Some(FieldInput { prefix, name: d.name, label: d.label, kind, value, chosen, options: d.possible_values })
         })
         .collect()
 }
 
-/// The submitted values of the editable fields, as texts by field name: what the
-/// ticket service checks. A checkbox left unticked is sent by no browser, so it is 0.
-pub fn submitted(defs: &[DynamicFieldDef], form: &FormText) -> Vec<(String, Vec<String>)> {
+/// The submitted values of the editable fields (inputs named after `prefix`), as texts
+/// by field name: what the ticket service checks. A checkbox left unticked is sent by
+/// no browser, so it is 0.
+pub fn submitted(prefix: &str, defs: &[DynamicFieldDef], form: &FormText) -> Vec<(String, Vec<String>)> {
     defs.iter()
         .filter_map(|d| {
             let kind = kind_of(&d.field_type)?;
-            let key = format!("df-{}", d.name);
+            let key = format!("{prefix}-{}", d.name);
             let given: Vec<String> = match kind {
                 "checkbox" => vec![if form.get(&key) == "1" { "1" } else { "0" }.to_string()],
                 "multi" => form.all(&key).map(str::to_string).collect(),
@@ -81,5 +91,20 @@ pub fn submitted(defs: &[DynamicFieldDef], form: &FormText) -> Vec<(String, Vec<
             };
             Some((d.name.clone(), given))
         })
+        .collect()
+}
+
+/// What a new article's form gives its fields: only the fields given a value (a
+/// checkbox only when ticked), so an article the agent wrote without touching them
+/// holds none, as OTRS stores none.
+pub fn given_to_article(defs: &[DynamicFieldDef], form: &FormText) -> Vec<(String, Vec<String>)> {
+    submitted(ARTICLE, defs, form)
+        .into_iter()
+        .zip(defs.iter().filter(|d| kind_of(&d.field_type).is_some()))
+        .filter(|((_, given), def)| {
+            let unticked = def.field_type == FieldType::Checkbox && given.iter().all(|g| g == "0");
+            !unticked && given.iter().any(|g| !g.trim().is_empty())
+        })
+        .map(|(given, _)| given)
         .collect()
 }

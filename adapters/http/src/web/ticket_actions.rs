@@ -128,6 +128,13 @@ pub async fn add_article(
         _ => return Err(PageError::invalid(&desk, "invalid-article-kind")),
     }
     article.time_unit = units;
+    // Checked one by one, so a refusal stands beside its own input.
+    let fields = desk.state.tickets.article_field_defs().await.map_err(fail)?;
+    for (name, given) in super::field_form::given_to_article(&fields, &f) {
+        let beside = format!("{}-{name}", super::field_form::ARTICLE);
+        let checked = desk.state.tickets.article_field_changes(vec![(name, given)]).await;
+        article.dynamic_fields.extend(checked.map_err(|e| PageError::from_domain(&desk, e).beside(&beside))?);
+    }
     desk.state.tickets.add_article(&desk.perms, id, article).await.map_err(fail)?;
     done(&desk, id, "toast-article-added").await
 }
@@ -322,7 +329,7 @@ pub async fn set_fields(desk: Desk, Path(id): Path<TicketId>, body: String) -> R
     let defs = tickets.ticket_field_defs().await.map_err(fail)?;
     let form = super::form_text::FormText::parse(&body);
     let checked = tickets
-        .dynamic_field_changes(super::field_form::submitted(&defs, &form))
+        .dynamic_field_changes(super::field_form::submitted(super::field_form::TICKET, &defs, &form))
         .await
         .map_err(|e| PageError::from_domain(&desk, e).beside("fields"))?;
     let current = tickets.get(&desk.perms, id, false).await.map_err(fail)?.dynamic_fields.unwrap_or_default();

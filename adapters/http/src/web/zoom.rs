@@ -101,6 +101,8 @@ pub struct TicketView {
     pub fields: Vec<(String, String, String)>,
     /// The site's fields to set, for an agent who may change the ticket.
     pub field_inputs: Vec<super::field_form::FieldInput>,
+    /// The article fields a new article may be given, empty.
+    pub article_field_inputs: Vec<super::field_form::FieldInput>,
     pub articles: Vec<ArticleView>,
     pub can: Can,
     pub move_queues: Vec<Choice>,
@@ -277,7 +279,12 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
     };
     let field_inputs = if can.rw {
         let defs = s.tickets.ticket_field_defs().await.map_err(fail)?;
-        super::field_form::inputs(defs, ticket.dynamic_fields.as_deref().unwrap_or_default())
+        super::field_form::inputs(super::field_form::TICKET, defs, ticket.dynamic_fields.as_deref().unwrap_or_default())
+    } else {
+        Vec::new()
+    };
+    let article_field_inputs = if can.note || can.rw {
+        super::field_form::inputs(super::field_form::ARTICLE, s.tickets.article_field_defs().await.map_err(fail)?, &[])
     } else {
         Vec::new()
     };
@@ -303,6 +310,7 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
         accounted,
         fields,
         field_inputs,
+        article_field_inputs,
         articles,
         can,
         move_queues,
