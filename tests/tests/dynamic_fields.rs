@@ -214,6 +214,26 @@ async fn an_articles_dynamic_fields_on_every_engine() {
         assert_eq!(theirs.len(), 1, "the phone call, not the note");
         assert!(theirs[0].dynamic_fields.is_empty(), "{engine:?}: customers read no fields");
 
+        // The list finds a ticket by what any of its articles holds, not by what
+        // another ticket's do.
+        let other = s.create(&root, goats_core::testing::phoned_ticket(2)).await.unwrap();
+        let found = |name: &'static str, value: &'static str| {
+            let s = &s;
+            let root = &root;
+            async move {
+                let filter = TicketFilter { fields: vec![s.field_filter(name, value).await?], ..Default::default() };
+                let page = s.list(root, filter, TicketSort::default(), PageRequest::default()).await?;
+                Ok::<_, goats_core::DomainError>(page.items.iter().map(|t| t.id).collect::<Vec<_>>())
+            }
+        };
+        assert_eq!(found("Reason", "visit").await.unwrap(), [ticket.id], "{engine:?}: the second article's");
+        assert_eq!(found("Reason", "Phone call").await.unwrap(), [ticket.id], "{engine:?}: by label");
+        assert_eq!(found("Minutes", "15").await.unwrap(), [ticket.id], "{engine:?}");
+        assert!(found("Minutes", "99").await.unwrap().is_empty(), "{engine:?}");
+        assert!(!found("Reason", "call").await.unwrap().contains(&other.id), "{engine:?}");
+        let unknown = found("Nope", "x").await.unwrap_err().to_string();
+        assert!(unknown.contains("no ticket or article field is named `Nope`"), "{unknown}");
+
         db.close().await;
         t.drop_database().await;
     }

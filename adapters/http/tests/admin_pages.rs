@@ -717,6 +717,28 @@ async fn an_article_field_is_added_set_with_an_article_and_shown_on_it() {
     let last = last_article().await;
     assert!(last["body"] == "Nothing to add." && last.get("dynamic_fields").is_none(), "{last}");
 
+    // The list filters by it: the page offers it, the API finds the ticket by its note.
+    let list = text(root.get("/tickets").await).await;
+    assert!(list.contains(r#"<option value="Reason" >Reason (in an article)</option>"#), "{list}");
+    let other = w.create_ticket(&token, 1).await["id"].as_i64().unwrap();
+    for (value, expected) in [("visit", vec![id]), ("Visit", vec![id]), ("call", vec![id])] {
+        let r = w
+            .cli
+            .get(format!("/api/v1/tickets?field=Reason:{value}"))
+            .header("Authorization", format!("Bearer {token}"))
+            .send()
+            .await;
+        let body = json(r).await;
+        let found: Vec<i64> = body["items"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{body}"))
+            .iter()
+            .map(|t| t["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(found, expected, "{value}");
+        assert!(!found.contains(&other));
+    }
+
     // The ticket's customer follows up without fields: refused, not dropped.
     use goats_core::ports::CustomerRepository;
     let jane = goats_core::testing::contact("jane", "ACME");

@@ -702,7 +702,7 @@ async fn the_list_filters_by_dynamic_fields() {
     assert_eq!(found(json(list("field=Billable:yes").await).await), [ids[0], ids[1]]);
     assert_eq!(found(json(list("field=Billable:yes&field=Severity:Low").await).await), [ids[1]]);
     for (query, says) in [
-        ("field=Colour:red", "no ticket field is named `Colour`"),
+        ("field=Colour:red", "no ticket or article field is named `Colour`"),
         ("field=Severity:medium", "not one of its values"),
         ("field=Severity", "is not `Name:value`"),
     ] {

@@ -133,11 +133,14 @@ impl FieldValue {
 }
 
 /// A ticket list's condition on one dynamic field: tickets with a value for the field
-/// that passes the test. A ticket without a value never matches.
+/// that passes the test — for an article field, tickets with an article holding one.
+/// A ticket without a value never matches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldFilter {
     pub field_id: i32,
     pub test: FieldTest,
+    /// The field is an article field.
+    pub on_articles: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -310,7 +310,13 @@ fn matches(s: &State, t: &Ticket, f: &TicketFilter) -> bool {
         && f.title_contains.as_ref().is_none_or(|s| t.title.to_lowercase().contains(&s.to_lowercase()))
         && f.text.as_ref().is_none_or(|q| answers(s, t, q, f.customer_scope.is_some()))
         && f.fields.iter().all(|c| {
-            fields.iter().any(|(ticket, v)| *ticket == t.id && v.field_id == c.field_id && c.test.passes(&v.value))
+            let passes = |v: &DynamicFieldValue| v.field_id == c.field_id && c.test.passes(&v.value);
+            if c.on_articles {
+                let of_ticket = |a: &ArticleId| s.articles.iter().any(|x| x.id == *a && x.ticket_id == t.id);
+                s.article_fields.iter().any(|(a, v)| of_ticket(a) && passes(v))
+            } else {
+                fields.iter().any(|(ticket, v)| *ticket == t.id && passes(v))
+            }
         })
 }
 

@@ -46,10 +46,17 @@ impl TicketService {
             .ok_or_else(|| DomainError::invalid(FIELD, format!("no ticket field is named `{name}`")))
     }
 
-    /// A list condition from what a person typed for the field `name`; see
-    /// [`filter_for`].
+    /// A list condition from what a person typed for the field `name`, a ticket field
+    /// or else an article field (then any article of the ticket may hold the value);
+    /// see [`filter_for`].
     pub async fn field_filter(&self, name: &str, value: &str) -> DomainResult<FieldFilter> {
-        filter_for(&self.ticket_field(name).await?, value)
+        if let Some(field) = self.ticket_field_defs().await?.into_iter().find(|f| f.name == name) {
+            return filter_for(&field, value);
+        }
+        match self.article_field_defs().await?.into_iter().find(|f| f.name == name) {
+            Some(field) => Ok(FieldFilter { on_articles: true, ..filter_for(&field, value)? }),
+            None => Err(DomainError::invalid(FIELD, format!("no ticket or article field is named `{name}`"))),
+        }
     }
 
     /// A list condition from an OTRS search operator and its value.
@@ -111,7 +118,7 @@ pub fn filter_for(field: &DynamicFieldDef, value: &str) -> DomainResult<FieldFil
         }
         FieldType::Other(kind) => return Err(bad(format!("goats cannot look for values of fields of type {kind}"))),
     };
-    Ok(FieldFilter { field_id: field.id, test })
+    Ok(FieldFilter { field_id: field.id, test, on_articles: false })
 }
 
 /// OTRS's search operators: `Equals` a stored value as OTRS writes it (a checkbox's
@@ -150,7 +157,7 @@ pub fn filter_by(field: &DynamicFieldDef, op: FieldOperator, value: &str) -> Dom
             }
         }
     };
-    Ok(FieldFilter { field_id: field.id, test })
+    Ok(FieldFilter { field_id: field.id, test, on_articles: false })
 }
 
 /// A time as OTRS's search takes it: `YYYY-MM-DD HH:MM:SS`, or a day for its start.

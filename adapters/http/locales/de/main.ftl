@@ -855,3 +855,4 @@ notify-error-service = Wählen Sie nur Services, die es gibt und die gültig sin
 
 # Ein abwesender Agent, neben seinem Namen in den Agentenlisten.
 agent-away-until = abwesend bis { $v }
+filter-article-field = { $v } (in einem Artikel)

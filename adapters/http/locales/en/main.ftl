@@ -855,3 +855,4 @@ notify-error-service = Choose only services that exist and are valid.
 
 # An agent away, beside their name in the agent lists.
 agent-away-until = out of office until { $v }
+filter-article-field = { $v } (in an article)

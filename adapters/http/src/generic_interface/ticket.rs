@@ -507,7 +507,7 @@ async fn search_field_conditions(state: &AppState, op: &str, p: &Params) -> Resu
                     }
                 }
             }
-            conditions.push(FieldFilter { field_id, test: FieldTest::AnyOf(keys) });
+            conditions.push(FieldFilter { field_id, test: FieldTest::AnyOf(keys), on_articles: false });
         }
     }
     Ok(conditions)

@@ -69,12 +69,23 @@ pub async fn agents_with_absence(desk: &Desk, agents: &[Agent]) -> Result<Vec<Ch
         .collect())
 }
 
-/// The ticket fields a list can be filtered by: every kind goats knows, by name.
+/// The fields a list can be filtered by, every kind goats knows, by name: the ticket
+/// fields, then the article fields (a ticket matching when any article does).
 pub async fn ticket_fields(desk: &Desk) -> Result<Vec<Choice>, PageError> {
-    let defs = desk.state.tickets.ticket_field_defs().await.map_err(|e| PageError::from_domain(desk, e))?;
-    Ok(defs
+    let fail = |e| PageError::from_domain(desk, e);
+    let tickets = desk.state.tickets.ticket_field_defs().await.map_err(fail)?;
+    let articles = desk.state.tickets.article_field_defs().await.map_err(fail)?;
+    let known = |d: &goats_core::model::DynamicFieldDef| !matches!(d.field_type, FieldType::Other(_));
+    let tr = desk.tr();
+    Ok(tickets
         .into_iter()
-        .filter(|d| !matches!(d.field_type, FieldType::Other(_)))
+        .filter(known)
         .map(|d| Choice { value: d.name, label: d.label })
+        .chain(
+            articles
+                .into_iter()
+                .filter(known)
+                .map(|d| Choice { value: d.name, label: tr.v("filter-article-field", &d.label) }),
+        )
         .collect())
 }
