@@ -60,25 +60,26 @@ impl TicketService {
 
     /// The site's valid ticket fields, in its order: what a form offers to set.
     pub async fn ticket_field_defs(&self) -> DomainResult<Vec<DynamicFieldDef>> {
-        match &self.reads {
-            Some(r) => r
-                .field_defs
-                .get_or_load((), || self.ports.dynamic_fields.ticket_fields())
-                .await
-                .map(std::sync::Arc::unwrap_or_clone),
-            None => self.ports.dynamic_fields.ticket_fields().await,
-        }
+        self.kept_defs(|r| &r.field_defs, || self.ports.dynamic_fields.ticket_fields()).await
     }
 
     /// The site's valid article fields, in its order: what an article form offers.
     pub async fn article_field_defs(&self) -> DomainResult<Vec<DynamicFieldDef>> {
+        self.kept_defs(|r| &r.article_field_defs, || self.ports.dynamic_fields.article_fields()).await
+    }
+
+    /// Definitions from `memo` when reads are kept, else straight from `load`.
+    async fn kept_defs<Fut>(
+        &self,
+        memo: fn(&super::ReadCache) -> &crate::cached::Memo<(), Vec<DynamicFieldDef>>,
+        load: impl Fn() -> Fut,
+    ) -> DomainResult<Vec<DynamicFieldDef>>
+    where
+        Fut: Future<Output = DomainResult<Vec<DynamicFieldDef>>>,
+    {
         match &self.reads {
-            Some(r) => r
-                .article_field_defs
-                .get_or_load((), || self.ports.dynamic_fields.article_fields())
-                .await
-                .map(std::sync::Arc::unwrap_or_clone),
-            None => self.ports.dynamic_fields.article_fields().await,
+            Some(r) => memo(r).get_or_load((), load).await.map(std::sync::Arc::unwrap_or_clone),
+            None => load().await,
         }
     }
 

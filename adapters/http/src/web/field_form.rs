@@ -98,13 +98,12 @@ pub fn submitted(prefix: &str, defs: &[DynamicFieldDef], form: &FormText) -> Vec
 /// checkbox only when ticked), so an article the agent wrote without touching them
 /// holds none, as OTRS stores none.
 pub fn given_to_article(defs: &[DynamicFieldDef], form: &FormText) -> Vec<(String, Vec<String>)> {
+    let checkbox = |name: &str| defs.iter().any(|d| d.name == name && d.field_type == FieldType::Checkbox);
     submitted(ARTICLE, defs, form)
         .into_iter()
-        .zip(defs.iter().filter(|d| kind_of(&d.field_type).is_some()))
-        .filter(|((_, given), def)| {
-            let unticked = def.field_type == FieldType::Checkbox && given.iter().all(|g| g == "0");
+        .filter(|(name, given)| {
+            let unticked = checkbox(name) && given.iter().all(|g| g == "0");
             !unticked && given.iter().any(|g| !g.trim().is_empty())
         })
-        .map(|(given, _)| given)
         .collect()
 }

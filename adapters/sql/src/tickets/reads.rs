@@ -133,16 +133,13 @@ pub(super) fn filter_sql(d: Dialect, f: &TicketFilter) -> (String, Vec<Value>) {
     }
     for field in &f.fields {
         let (test, tested) = field_test_sql(&field.test);
-        conds.push(if field.on_articles {
-            format!(
-                "EXISTS (SELECT 1 FROM article a JOIN dynamic_field_value v ON v.object_id = a.id \
-                 WHERE a.ticket_id = t.id AND v.field_id = ? AND {test})"
-            )
+        // An article field's values are keyed by the ticket's articles' ids.
+        let values_of_ticket = if field.on_articles {
+            "article a JOIN dynamic_field_value v ON v.object_id = a.id WHERE a.ticket_id = t.id"
         } else {
-            format!(
-                "EXISTS (SELECT 1 FROM dynamic_field_value v WHERE v.object_id = t.id AND v.field_id = ? AND {test})"
-            )
-        });
+            "dynamic_field_value v WHERE v.object_id = t.id"
+        };
+        conds.push(format!("EXISTS (SELECT 1 FROM {values_of_ticket} AND v.field_id = ? AND {test})"));
         values.push(field.field_id.into());
         values.extend(tested);
     }
