@@ -94,6 +94,12 @@ impl Extensions {
     }
 }
 
+/// How many database connections an [`App`] keeps.
+enum Connections {
+    Pool,
+    Single,
+}
+
 impl App {
     /// Connects to the database, brings its schema up to date, and on a brand-new
     /// database sets the first admin password.
@@ -101,14 +107,28 @@ impl App {
         Self::start_with(config, &Extensions::default()).await
     }
 
+    /// [`Self::start`] for a command that handles one thing and ends (`goats mail
+    /// ingest`): one database connection, as its work runs one statement at a time.
+    pub async fn start_single(config: Config) -> Result<Self, AppError> {
+        Self::start_on(config, &Extensions::default(), Connections::Single).await
+    }
+
     /// [`Self::start`], with a program's own additions.
-    pub async fn start_with(mut config: Config, extensions: &Extensions) -> Result<Self, AppError> {
+    pub async fn start_with(config: Config, extensions: &Extensions) -> Result<Self, AppError> {
+        Self::start_on(config, extensions, Connections::Pool).await
+    }
+
+    async fn start_on(mut config: Config, extensions: &Extensions, connections: Connections) -> Result<Self, AppError> {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         // Before any cache is made: each takes its counters when it is.
         let metrics = config.metrics.token.as_ref().and_then(|_| crate::metrics::recorder());
         // Before the database is touched: a Valkey that does not answer changes nothing.
         let mut shared = Shared::connect(&config.valkey, config.notifications.live_buffer).await?;
-        let db = Db::connect(&config.database.url).await?.with_clock(clock.clone());
+        let db = match connections {
+            Connections::Pool => Db::connect(&config.database.url).await?,
+            Connections::Single => Db::connect_single(&config.database.url).await?,
+        }
+        .with_clock(clock.clone());
         let outcome = goats_sql::migrate(&db).await?;
         match &outcome {
             MigrationOutcome::Created => {

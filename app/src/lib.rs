@@ -110,7 +110,7 @@ async fn run_command(cli: Cli, config: Config, extensions: Extensions) -> Result
             result
         }
         Command::Mail(MailCommand::Ingest { queue, trusted }) => {
-            let app = App::start(config).await?;
+            let app = App::start_single(config).await?;
             let result = mail::ingest(&app, queue.as_deref(), trusted).await;
             app.close().await;
             result

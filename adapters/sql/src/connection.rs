@@ -73,17 +73,25 @@ impl Db {
     /// Connects to `url` (`sqlite://path`, `postgres://…`, `mysql://…`/`mariadb://…`).
     /// A SQLite file and its folder are created when missing.
     pub async fn connect(url: &str) -> Result<Self, SqlError> {
-        Self::open(url, true).await
+        Self::open(url, true, None).await
+    }
+
+    /// Like [`Db::connect`], with one connection: for a process that does one thing and
+    /// ends, such as `goats mail ingest` run by a mail server once per message. Every
+    /// further connection costs it more than its work (a PostgreSQL backend started, or
+    /// SQLite's schema read again), and its statements run one after another anyway.
+    pub async fn connect_single(url: &str) -> Result<Self, SqlError> {
+        Self::open(url, true, Some(1)).await
     }
 
     /// Like [`Db::connect`], but SQLite does not enforce foreign keys on these
     /// connections: a bulk copy writes rows before the rows they refer to and checks the
     /// keys once at the end (the server databases have theirs set aside instead).
     pub async fn connect_unchecked(url: &str) -> Result<Self, SqlError> {
-        Self::open(url, false).await
+        Self::open(url, false, None).await
     }
 
-    async fn open(url: &str, foreign_keys: bool) -> Result<Self, SqlError> {
+    async fn open(url: &str, foreign_keys: bool, connections: Option<u32>) -> Result<Self, SqlError> {
         let masked = mask_url(url);
         let parsed =
             url::Url::parse(url).map_err(|e| SqlError::BadUrl { url: masked.clone(), reason: e.to_string() })?;
@@ -120,7 +128,7 @@ impl Db {
             // Validate the URL up front: sqlx would otherwise panic later on a bad one.
             SqliteConnectOptions::from_str(&url)
                 .map_err(|e| SqlError::BadUrl { url: masked.clone(), reason: e.to_string() })?;
-            opts.max_connections(4).map_sqlx_sqlite_opts(move |o| {
+            opts.max_connections(connections.unwrap_or(4)).map_sqlx_sqlite_opts(move |o| {
                 o.create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
@@ -128,7 +136,7 @@ impl Db {
                     .foreign_keys(foreign_keys)
             });
         } else {
-            opts.max_connections(16);
+            opts.max_connections(connections.unwrap_or(16));
         }
         let conn = Database::connect(opts)
             .await
@@ -144,7 +152,7 @@ impl Db {
             clock: Arc::new(SystemClock),
             article_dir: None,
         };
-        if db.table_names().await?.iter().any(|t| t == "groups") {
+        if db.has_table("groups").await? {
             db.groups_table = "groups";
         }
         Ok(db)
@@ -252,6 +260,20 @@ impl Db {
     }
 
     /// The names of the tables in the connected database (schema).
+    /// Whether the database holds a table named `name` (as spelled in the schema).
+    pub async fn has_table(&self, name: &str) -> Result<bool, SqlError> {
+        let sql = match self.dialect {
+            Dialect::Sqlite => "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+            Dialect::Postgres => {
+                "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?"
+            }
+            Dialect::MySql => {
+                "SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?"
+            }
+        };
+        Ok(self.conn.query_one_raw(self.stmt(sql, [name.into()])).await?.is_some())
+    }
+
     pub async fn table_names(&self) -> Result<Vec<String>, SqlError> {
         let sql = match self.dialect {
             Dialect::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",

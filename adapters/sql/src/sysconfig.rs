@@ -13,24 +13,25 @@ impl Db {
     /// are YAML documents; a scalar comes back as its text. Names OTRS does not hold
     /// are left out, as on a database goats created.
     pub async fn otrs_settings(&self, names: &[&str]) -> Result<BTreeMap<String, String>, SqlError> {
-        let tables = self.table_names().await?;
         let mut out = BTreeMap::new();
+        if names.is_empty() {
+            return Ok(out);
+        }
+        let marks = vec!["?"; names.len()].join(", ");
         for (table, filter) in [
             ("sysconfig_modified", " AND is_valid = 1 AND user_id IS NULL"),
             ("sysconfig_default", " AND is_valid = 1"),
         ] {
-            if !tables.iter().any(|t| t == table) {
+            if !self.has_table(table).await? {
                 continue;
             }
-            for name in names {
-                if out.contains_key(*name) {
+            let sql = format!("SELECT name, effective_value FROM {table} WHERE name IN ({marks}){filter}");
+            let rows = self.conn.query_all_raw(self.stmt(&sql, names.iter().map(|n| (*n).into()))).await?;
+            for row in rows {
+                let (Some(name), Some(raw)) = (crate::row::text_at(&row, 0), crate::row::text_at(&row, 1)) else {
                     continue;
-                }
-                let sql = format!("SELECT effective_value FROM {table} WHERE name = ?{filter}");
-                let row = self.conn.query_one_raw(self.stmt(&sql, [(*name).into()])).await?;
-                if let Some(raw) = row.and_then(|r| crate::row::text_at(&r, 0)) {
-                    out.insert(name.to_string(), scalar(&raw));
-                }
+                };
+                out.entry(name).or_insert_with(|| scalar(&raw));
             }
         }
         Ok(out)
