@@ -350,6 +350,17 @@ async fn ticket_create_and_update_set_dynamic_fields() {
     assert_eq!(got.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["Systems", "Contract"], "Severity cleared");
 }
 
+/// TicketSearch by `conditions` as `creds`, oldest ticket first.
+async fn search(w: &common::World, creds: &Value, conditions: Value) -> Value {
+    let mut body = creds.clone();
+    for (k, v) in conditions.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    body["SortBy"] = json!("Ticket");
+    body["OrderBy"] = json!("Up");
+    call(w, "GET", "/Ticket", body).await
+}
+
 /// TicketSearch takes `DynamicField_<Name>` with OTRS's operators, all holding, a list
 /// under `Equals` matching any of its values; a search parameter goats does not
 /// evaluate is refused rather than answered without it.
@@ -383,15 +394,7 @@ async fn ticket_search_by_dynamic_fields() {
         let r = call(&w, "POST", "/Ticket", create).await;
         ids.push(r["TicketID"].as_str().unwrap_or_else(|| panic!("{r}")).to_string());
     }
-    let search = |conditions: Value| {
-        let mut body = creds.clone();
-        for (k, v) in conditions.as_object().unwrap() {
-            body[k] = v.clone();
-        }
-        body["SortBy"] = json!("Ticket");
-        body["OrderBy"] = json!("Up");
-        call(&w, "GET", "/Ticket", body)
-    };
+    let search = |conditions: Value| search(&w, &creds, conditions);
     assert_eq!(
         search(json!({"DynamicField_Severity": {"Equals": "high"}})).await,
         json!({"TicketID": [ids[0], ids[2]]})
@@ -414,7 +417,7 @@ async fn ticket_search_by_dynamic_fields() {
     assert_eq!(search(json!({"Fulltext": "stapler"})).await, json!({}));
 
     for (conditions, says) in [
-        (json!({"DynamicField_Colour": {"Equals": "red"}}), "no ticket field is named `Colour`"),
+        (json!({"DynamicField_Colour": {"Equals": "red"}}), "no ticket or article field is named `Colour`"),
         (json!({"DynamicField_Severity": {"Like": "h*", "Near": "x"}}), "DynamicField_Severity->Near"),
         (json!({"DynamicField_Contract": {"GreaterThan": "C-1"}}), "only dates and times can be compared"),
         (json!({"DynamicField_Severity": "high"}), "DynamicField_Severity parameter is invalid"),
@@ -487,9 +490,28 @@ async fn article_fields_are_set_on_the_article_that_comes_with_them() {
     assert_eq!(error_code(&r), "TicketUpdate.InvalidParameter", "{r}");
     assert_eq!(w.store.list_for_ticket(id).await.unwrap().len(), 2);
 
-    let sid = call(&w, "POST", "/Session", creds).await["SessionID"].as_str().unwrap().to_string();
+    let sid = call(&w, "POST", "/Session", creds.clone()).await["SessionID"].as_str().unwrap().to_string();
     let got =
         call(&w, "GET", &format!("/Ticket/{id}?SessionID={sid}&DynamicFields=1&AllArticles=1"), Value::Null).await;
     let articles = got["Ticket"][0]["Article"].as_array().unwrap();
     assert_eq!(articles[1]["DynamicField"], json!([{"Name": "Reason", "Value": "visit"}]), "{got}");
+
+    // TicketSearch finds a ticket by a value any of its articles holds, as OTRS's does.
+    let mut other = creds.clone();
+    other["Ticket"] =
+        json!({"Title": "Other", "Queue": "Raw", "State": "new", "Priority": "3 normal", "CustomerUser": "x"});
+    other["Article"] = json!({"Subject": "s", "Body": "b", "ContentType": "text/plain"});
+    other["DynamicField"] = json!({"Name": "Reason", "Value": "call"});
+    let r = call(&w, "POST", "/Ticket", other).await;
+    let other: String = r["TicketID"].as_str().unwrap_or_else(|| panic!("{r}")).to_string();
+    let search = |conditions: Value| search(&w, &creds, conditions);
+    let (id, other) = (id.to_string(), other);
+    assert_eq!(search(json!({"DynamicField_Reason": {"Equals": "visit"}})).await, json!({"TicketID": [id]}));
+    assert_eq!(search(json!({"DynamicField_Reason": {"Equals": "call"}})).await, json!({"TicketID": [id, other]}));
+    assert_eq!(
+        search(json!({"DynamicField_Reason": {"Equals": ["visit", "email"]}})).await,
+        json!({"TicketID": [id]}),
+        "several values, any of them"
+    );
+    assert_eq!(search(json!({"DynamicField_Reason": {"Equals": "email"}})).await, json!({}));
 }

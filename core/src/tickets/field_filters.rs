@@ -37,31 +37,31 @@ impl FieldOperator {
 }
 
 impl TicketService {
-    /// The ticket field named `name`, or a clear refusal naming it.
-    async fn ticket_field(&self, name: &str) -> DomainResult<DynamicFieldDef> {
-        self.ticket_field_defs()
-            .await?
-            .into_iter()
-            .find(|f| f.name == name)
-            .ok_or_else(|| DomainError::invalid(FIELD, format!("no ticket field is named `{name}`")))
-    }
-
-    /// A list condition from what a person typed for the field `name`, a ticket field
-    /// or else an article field (then any article of the ticket may hold the value);
-    /// see [`filter_for`].
-    pub async fn field_filter(&self, name: &str, value: &str) -> DomainResult<FieldFilter> {
+    /// The field named `name`, a ticket field or else an article field (then any
+    /// article of the ticket may hold the value, marked by `on_articles`), or a clear
+    /// refusal naming it.
+    async fn named_field(&self, name: &str) -> DomainResult<(DynamicFieldDef, bool)> {
         if let Some(field) = self.ticket_field_defs().await?.into_iter().find(|f| f.name == name) {
-            return filter_for(&field, value);
+            return Ok((field, false));
         }
         match self.article_field_defs().await?.into_iter().find(|f| f.name == name) {
-            Some(field) => Ok(FieldFilter { on_articles: true, ..filter_for(&field, value)? }),
+            Some(field) => Ok((field, true)),
             None => Err(DomainError::invalid(FIELD, format!("no ticket or article field is named `{name}`"))),
         }
     }
 
-    /// A list condition from an OTRS search operator and its value.
+    /// A list condition from what a person typed for the field `name` (see
+    /// [`Self::named_field`] and [`filter_for`]).
+    pub async fn field_filter(&self, name: &str, value: &str) -> DomainResult<FieldFilter> {
+        let (field, on_articles) = self.named_field(name).await?;
+        Ok(FieldFilter { on_articles, ..filter_for(&field, value)? })
+    }
+
+    /// A list condition from an OTRS search operator and its value: OTRS's ticket
+    /// search takes article fields too, matching a ticket by any of its articles.
     pub async fn field_filter_by(&self, name: &str, op: FieldOperator, value: &str) -> DomainResult<FieldFilter> {
-        filter_by(&self.ticket_field(name).await?, op, value)
+        let (field, on_articles) = self.named_field(name).await?;
+        Ok(FieldFilter { on_articles, ..filter_by(&field, op, value)? })
     }
 }
 

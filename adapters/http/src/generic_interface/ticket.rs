@@ -493,7 +493,7 @@ async fn search_field_conditions(state: &AppState, op: &str, p: &Params) -> Resu
                 continue;
             }
             // Several values match any of them, which only exact values can say in one test.
-            let field_id = tests[0].field_id;
+            let (field_id, on_articles) = (tests[0].field_id, tests[0].on_articles);
             let mut keys = Vec::new();
             for test in tests {
                 match test.test {
@@ -507,7 +507,7 @@ async fn search_field_conditions(state: &AppState, op: &str, p: &Params) -> Resu
                     }
                 }
             }
-            conditions.push(FieldFilter { field_id, test: FieldTest::AnyOf(keys), on_articles: false });
+            conditions.push(FieldFilter { field_id, test: FieldTest::AnyOf(keys), on_articles });
         }
     }
     Ok(conditions)
