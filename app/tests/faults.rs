@@ -117,9 +117,11 @@ fn postgres_restarted_under_load_fails_fast_and_leaves_nothing_half_done() {
     let port = free_port();
     let (server, token) = start_goats(&dir, &database, port);
 
+    // `pg_ctl -w` returns once the new server is up, so the restart happened amid the
+    // load. Whether a request fails with it is timing: a statement under way when the
+    // server went fails (503), a request that asked for a connection while it was gone
+    // waits for the pool to reconnect. Either way nothing hangs or is half written.
     let answers = under_load(port, &token, || server_of_our_own.restart());
-    let failed = answers.iter().filter(|a| a.0 == 503).count();
-    assert!(failed > 0, "the restart was felt: some requests failed while the server was gone");
     let acknowledged = fared_well(port, &token, &answers);
     server.stop();
 
