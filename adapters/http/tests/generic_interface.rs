@@ -505,7 +505,7 @@ async fn article_fields_are_set_on_the_article_that_comes_with_them() {
     let r = call(&w, "POST", "/Ticket", other).await;
     let other: String = r["TicketID"].as_str().unwrap_or_else(|| panic!("{r}")).to_string();
     let search = |conditions: Value| search(&w, &creds, conditions);
-    let (id, other) = (id.to_string(), other);
+    let id = id.to_string();
     assert_eq!(search(json!({"DynamicField_Reason": {"Equals": "visit"}})).await, json!({"TicketID": [id]}));
     assert_eq!(search(json!({"DynamicField_Reason": {"Equals": "call"}})).await, json!({"TicketID": [id, other]}));
     assert_eq!(

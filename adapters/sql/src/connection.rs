@@ -259,7 +259,6 @@ impl Db {
         out
     }
 
-    /// The names of the tables in the connected database (schema).
     /// Whether the database holds a table named `name` (as spelled in the schema).
     pub async fn has_table(&self, name: &str) -> Result<bool, SqlError> {
         let sql = match self.dialect {
@@ -274,6 +273,7 @@ impl Db {
         Ok(self.conn.query_one_raw(self.stmt(sql, [name.into()])).await?.is_some())
     }
 
+    /// The names of the tables in the connected database (schema).
     pub async fn table_names(&self) -> Result<Vec<String>, SqlError> {
         let sql = match self.dialect {
             Dialect::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
