@@ -3,6 +3,7 @@
 
 pub mod backends;
 pub mod engines;
+pub mod otrs_site;
 pub mod schema_snapshot;
 pub mod services;
 pub mod znuny;

@@ -1,0 +1,253 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! An OTRS site in use (`goats_tests::otrs_site`: every password form, grants direct and
+//! through a role, tickets in every state, e-mail, phone and note articles, files in the
+//! database and on disk, dynamic fields, links, a watcher, flags, time accounting,
+//! history, text beyond ASCII and a latin1 variant) served by goats in live mode and
+//! imported into every engine: what agents and customers see is what the site holds.
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use goats_core::auth::AuthService;
+use goats_core::model::*;
+use goats_core::permission::{AgentPermissions, Permission};
+use goats_core::ports::*;
+use goats_sql::import::{self, ImportProgress};
+use goats_sql::{ArticleDir, Db, migrate};
+use goats_tests::otrs_site::{
+    self, AGENT_PASSWORD, AGENT_PASSWORD_FORMS, CUSTOMER_PASSWORD, Charset, LEAVER, SiteFacts,
+};
+use goats_tests::{Engine, TestDatabase, ticket_service};
+
+struct Quiet;
+
+impl ImportProgress for Quiet {
+    fn step(&mut self, _: &str) {}
+    fn table(&mut self, _: &str, _: u64, _: u64) {}
+    fn rows(&mut self, _: &str, _: u64) {}
+    fn table_done(&mut self, _: &str, _: u64) {}
+}
+
+fn channel_name(c: CommunicationChannel) -> &'static str {
+    match c {
+        CommunicationChannel::Email => "Email",
+        CommunicationChannel::Phone => "Phone",
+        CommunicationChannel::Internal => "Internal",
+        CommunicationChannel::Chat => "Chat",
+    }
+}
+
+fn sender_name(s: SenderType) -> &'static str {
+    match s {
+        SenderType::Agent => "agent",
+        SenderType::System => "system",
+        SenderType::Customer => "customer",
+    }
+}
+
+async fn permissions(db: &Db, user: UserId) -> AgentPermissions {
+    AgentPermissions::new(user, db.grants_for(user).await.unwrap())
+}
+
+/// Everything the site holds, asked of goats on `db` (the site itself in live mode, or
+/// the database it was imported into).
+async fn sees_the_site(label: &str, db: &Db, site: &SiteFacts) {
+    let store = Arc::new(db.clone());
+    let auth =
+        AuthService::new(store.clone(), store.clone(), store.clone(), store, Arc::new(SystemClock), Duration::days(1));
+    // Agents log in with the password OTRS stored in each of its forms.
+    for (login, _) in AGENT_PASSWORD_FORMS {
+        let client = format!("{label}-{login}");
+        assert!(auth.login(login, AGENT_PASSWORD, &client).await.is_ok(), "{label}: {login} logs in");
+        assert!(auth.login(login, "goats-Passw0rd!", &client).await.is_err(), "{label}: {login}, wrong password");
+    }
+    assert!(auth.login(LEAVER, AGENT_PASSWORD, label).await.is_err(), "{label}: an invalid agent stays out");
+    for c in &site.customers {
+        let done = auth.customer_login(&c.login, CUSTOMER_PASSWORD, &format!("{label}-{}", c.login)).await;
+        assert_eq!(done.is_ok(), c.has_password, "{label}: customer {}", c.login);
+    }
+
+    let s = ticket_service(db, Arc::new(SystemClock));
+    let root = permissions(db, 1).await;
+    let agent_id = |login: &str| site.agents.iter().find(|a| a.login == login).unwrap().id;
+    for t in &site.tickets {
+        let zoom = s.zoom(&root, t.id).await.unwrap_or_else(|e| panic!("{label}: ticket {}: {e}", t.id));
+        let ticket = &zoom.ticket;
+        let what = format!("{label}: ticket {} ({})", t.id, t.state);
+        assert_eq!((ticket.number.as_str(), ticket.title.as_str()), (t.number.as_str(), t.title.as_str()), "{what}");
+        assert_eq!((ticket.queue.as_str(), ticket.state.as_str()), (t.queue.as_str(), t.state.as_str()), "{what}");
+        assert_eq!(ticket.lock == Lock::Lock, t.locked, "{what}");
+        assert_eq!(ticket.owner_id, agent_id(&t.owner), "{what}");
+        assert_eq!(ticket.customer_user_id.as_deref(), Some(t.customer_user.as_str()), "{what}");
+        assert_eq!(ticket.customer_id.as_deref(), Some(t.customer_id.as_str()), "{what}");
+        assert_eq!(ticket.until_time, t.until_time, "{what}");
+        let fields: Vec<(String, String)> =
+            ticket.dynamic_fields.iter().flatten().map(|f| (f.name.clone(), f.display())).collect();
+        assert_eq!(fields, t.fields, "{what}: ticket fields");
+
+        let articles = ticket.articles.as_ref().unwrap();
+        assert_eq!(
+            articles.iter().map(|a| a.id).collect::<Vec<_>>(),
+            t.articles.iter().map(|a| a.id).collect::<Vec<_>>()
+        );
+        for (a, fact) in articles.iter().zip(&t.articles) {
+            let what = format!("{what}, article {} ({})", a.id, fact.channel);
+            assert_eq!((channel_name(a.channel), sender_name(a.sender_type)), (fact.channel, fact.sender), "{what}");
+            assert_eq!(a.visible_for_customer, fact.visible_for_customer, "{what}");
+            assert_eq!(a.from.as_deref(), Some(fact.from.as_str()), "{what}");
+            assert_eq!(a.subject.as_deref(), Some(fact.subject.as_str()), "{what}");
+            assert_eq!(a.body, fact.body, "{what}");
+            assert_eq!(a.message_id, fact.message_id, "{what}");
+            let fields: Vec<(String, String)> =
+                a.dynamic_fields.iter().map(|f| (f.name.clone(), f.display())).collect();
+            assert_eq!(fields, fact.fields, "{what}: article fields");
+            let mut names: Vec<&str> = a.attachments.iter().map(|f| f.filename.as_str()).collect();
+            names.sort();
+            let mut expected: Vec<&str> = fact.files.iter().map(|f| f.name.as_str()).collect();
+            expected.sort();
+            assert_eq!(names, expected, "{what}: files");
+            for file in &fact.files {
+                let meta = a.attachments.iter().find(|f| f.filename == file.name).unwrap();
+                let (_, bytes) = s.attachment(&root, t.id, meta.id).await.unwrap();
+                assert_eq!(bytes, file.bytes, "{what}: {}", file.name);
+                assert_eq!(meta.content_type, file.content_type, "{what}: {}", file.name);
+            }
+            assert_eq!(a.has_source, fact.source.is_some(), "{what}: the message as it arrived");
+            if let Some(source) = &fact.source {
+                assert_eq!(&s.article_source(&root, t.id, a.id).await.unwrap(), source, "{what}");
+            }
+        }
+
+        let mut links: Vec<(i64, &str)> = zoom.links.iter().map(|l| (l.ticket.id, l.kind.key())).collect();
+        links.sort();
+        let mut expected = t.links.clone();
+        expected.sort();
+        assert_eq!(links, expected, "{what}: links");
+        assert_eq!(zoom.accounted, t.accounted, "{what}: time accounted");
+        for login in &t.watchers {
+            let watcher = permissions(db, agent_id(login)).await;
+            assert!(s.zoom(&watcher, t.id).await.unwrap().watching, "{what}: {login} watches it");
+        }
+        assert!(!zoom.watching, "{what}: root watches nothing");
+        let history: Vec<String> = s.history(&root, t.id).await.unwrap().into_iter().map(|h| h.history_type).collect();
+        assert_eq!(history, t.history, "{what}: history");
+    }
+
+    // Grants, direct and through a role.
+    for g in &site.grants {
+        let actor = permissions(db, agent_id(g.login)).await;
+        let t = site.tickets.iter().find(|t| t.queue == g.queue).unwrap();
+        let what = format!("{label}: {} on {}", g.login, g.queue);
+        match s.zoom(&actor, t.id).await {
+            Ok(zoom) => {
+                assert!(g.read, "{what}: read what it may not");
+                assert_eq!(zoom.abilities.contains(&Permission::Note), g.note, "{what}: {:?}", zoom.abilities);
+            }
+            Err(e) => assert!(!g.read, "{what}: {e}"),
+        }
+    }
+
+    // A customer sees their own and their company's tickets, without internal notes.
+    for c in &site.customers {
+        let page = PageRequest { page: 1, per_page: 100 };
+        let seen = s.list_for_customer(&c.login, &c.company, TicketFilter::default(), TicketSort::default(), page);
+        let mut seen: Vec<i64> = seen.await.unwrap().items.iter().map(|t| t.id).collect();
+        seen.sort();
+        let mut theirs: Vec<i64> = site
+            .tickets
+            .iter()
+            .filter(|t| t.customer_id == c.company || t.customer_user == c.login)
+            .map(|t| t.id)
+            .collect();
+        theirs.sort();
+        assert_eq!(seen, theirs, "{label}: {}'s tickets", c.login);
+    }
+    let anna = site.customers.iter().find(|c| c.login == "anna").unwrap();
+    let t = site.tickets.iter().find(|t| t.customer_user == "anna").unwrap();
+    let seen = s.get_for_customer(&anna.login, &anna.company, t.id).await.unwrap();
+    let visible: Vec<i64> = t.articles.iter().filter(|a| a.visible_for_customer).map(|a| a.id).collect();
+    assert_eq!(seen.articles.unwrap().iter().map(|a| a.id).collect::<Vec<_>>(), visible, "{label}: no internal notes");
+}
+
+async fn live_mode(engine: Engine, charset: Charset) {
+    let (t, db, site) = otrs_site::build(engine, charset).await;
+    migrate(&db).await.unwrap();
+    let live = db.clone().with_article_dir(ArticleDir::open(&site.article_dir, "article directory").unwrap());
+    sees_the_site(&format!("live {engine:?} {charset:?}"), &live, &site).await;
+    live.close().await;
+    let _ = std::fs::remove_dir_all(&site.article_dir);
+    t.drop_database().await;
+}
+
+#[tokio::test]
+async fn live_mode_serves_a_mariadb_site() {
+    live_mode(Engine::MySql, Charset::Utf8).await;
+}
+
+#[tokio::test]
+async fn live_mode_serves_a_postgresql_site() {
+    live_mode(Engine::Postgres, Charset::Utf8).await;
+}
+
+#[tokio::test]
+async fn live_mode_serves_a_latin1_mariadb_site() {
+    live_mode(Engine::MySql, Charset::Latin1).await;
+}
+
+/// The site imported into each engine: verified by the import itself, then seen as it
+/// was.
+async fn moves_into_every_engine(engine: Engine, charset: Charset) {
+    let (source_db, source, site) = otrs_site::build(engine, charset).await;
+    for target_engine in Engine::ALL {
+        let label = format!("{engine:?} {charset:?} → {target_engine:?}");
+        let (src, inspection) = import::inspect(&source_db.url, Some(&site.article_dir)).await.unwrap();
+        assert!(inspection.problems.is_empty(), "{label}: {:?}", inspection.problems);
+        assert!(inspection.not_carried_tables.is_empty(), "{label}: {:?}", inspection.not_carried_tables);
+        let t = TestDatabase::create(target_engine).await;
+        let target = Db::connect_unchecked(&t.url).await.unwrap();
+        let report = import::run(&source_db.url, &src, &inspection, &target, &mut Quiet).await.unwrap();
+        assert!(report.ok, "{label}: {:#?}", report.mismatches);
+        for table in [
+            "ticket_flag",
+            "article_flag",
+            "ticket_watcher",
+            "link_relation",
+            "time_accounting",
+            "dynamic_field_value",
+            "role_user",
+            "group_role",
+            "customer_company",
+        ] {
+            let check = report.tables.iter().find(|c| c.table == table).unwrap();
+            assert!(check.source_rows > 0 && check.target_rows == check.source_rows, "{label}: {check:?}");
+        }
+        for table in ["article_data_mime_plain", "article_data_mime_attachment"] {
+            let check = report.tables.iter().find(|c| c.table == table).unwrap();
+            assert_eq!(check.from_disk, 2, "{label}: {table} from the ArticleDataDir");
+        }
+        src.close().await;
+        target.close().await;
+        let target = t.connect().await;
+        sees_the_site(&label, &target, &site).await;
+        target.close().await;
+        t.drop_database().await;
+    }
+    source.close().await;
+    let _ = std::fs::remove_dir_all(&site.article_dir);
+    source_db.drop_database().await;
+}
+
+#[tokio::test]
+async fn a_mariadb_site_moves_into_every_engine() {
+    moves_into_every_engine(Engine::MySql, Charset::Utf8).await;
+}
+
+#[tokio::test]
+async fn a_postgresql_site_moves_into_every_engine() {
+    moves_into_every_engine(Engine::Postgres, Charset::Utf8).await;
+}
+
+#[tokio::test]
+async fn a_latin1_mariadb_site_moves_into_every_engine() {
+    moves_into_every_engine(Engine::MySql, Charset::Latin1).await;
+}
