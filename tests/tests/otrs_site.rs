@@ -18,6 +18,7 @@ use goats_tests::otrs_site::{
     self, AGENT_PASSWORD, AGENT_PASSWORD_FORMS, CUSTOMER_PASSWORD, Charset, LEAVER, SiteFacts,
 };
 use goats_tests::{Engine, TestDatabase, ticket_service};
+use sea_orm::ConnectionTrait;
 
 struct Quiet;
 
@@ -169,11 +170,73 @@ async fn sees_the_site(label: &str, db: &Db, site: &SiteFacts) {
     assert_eq!(seen.articles.unwrap().iter().map(|a| a.id).collect::<Vec<_>>(), visible, "{label}: no internal notes");
 }
 
+/// `(table's id column, create_by)` of the Seen flags of `ids`, in order.
+async fn seen_flags(db: &Db, table: &str, column: &str, ids: &[i64]) -> Vec<(i64, i64)> {
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    let key = if table == "ticket_flag" { "ticket_key" } else { "article_key" };
+    let sql = format!(
+        "SELECT {column}, create_by FROM {table} WHERE {key} = 'Seen' AND {column} IN ({list}) ORDER BY {column}, create_by"
+    );
+    let rows =
+        db.connection().query_all_raw(sea_orm::Statement::from_string(db.connection().get_database_backend(), sql));
+    let int = |r: &sea_orm::QueryResult, i| {
+        r.try_get_by_index::<i64>(i).or_else(|_| r.try_get_by_index::<i32>(i).map(i64::from)).unwrap()
+    };
+    rows.await.unwrap().iter().map(|r| (int(r, 0), int(r, 1))).collect()
+}
+
+/// What goats writes, OTRS's agents see as OTRS would have written it: an article added
+/// makes the ticket unseen for everyone but marks it seen by its writer (once they have
+/// read every article), as OTRS's TicketNewMessageUpdate does.
+async fn writes_seen_flags_as_otrs_does(label: &str, db: &Db, site: &SiteFacts) {
+    let s = ticket_service(db, Arc::new(SystemClock));
+    let owner = site.agents.iter().find(|a| a.login == "sha2agent").unwrap();
+    let t = site.tickets.iter().find(|t| t.owner == owner.login).unwrap();
+    let (root, owner_id) = (permissions(db, 1).await, i64::from(owner.id));
+    assert_eq!(seen_flags(db, "ticket_flag", "ticket_id", &[t.id]).await, [(t.id, 1), (t.id, owner_id)], "{label}");
+
+    // root had not read the owner's articles: after their note nobody has seen the ticket.
+    let by_root = s.add_article(&root, t.id, NewArticle::note("Rückfrage", "Bitte prüfen.")).await.unwrap();
+    assert_eq!(seen_flags(db, "ticket_flag", "ticket_id", &[t.id]).await, [], "{label}");
+    assert_eq!(seen_flags(db, "article_flag", "article_id", &[by_root]).await, [(by_root, 1)], "{label}");
+    // The owner had read every other article: theirs makes it seen by them alone.
+    let owner_perms = permissions(db, owner.id).await;
+    let by_owner = s.add_article(&owner_perms, t.id, NewArticle::note("Erledigt", "Geprüft.")).await.unwrap();
+    assert_eq!(seen_flags(db, "article_flag", "article_id", &[by_owner]).await, [(by_owner, owner_id)], "{label}");
+    assert_eq!(
+        seen_flags(db, "ticket_flag", "ticket_id", &[t.id]).await,
+        [],
+        "{label}: root's note is unread by the owner"
+    );
+    exec_flag(db, by_root, owner.id).await;
+    let third = s.add_article(&owner_perms, t.id, NewArticle::note("Nachtrag", "Noch etwas.")).await.unwrap();
+    assert_eq!(seen_flags(db, "article_flag", "article_id", &[third]).await, [(third, owner_id)], "{label}");
+    assert_eq!(seen_flags(db, "ticket_flag", "ticket_id", &[t.id]).await, [(t.id, owner_id)], "{label}");
+
+    // A ticket goats opens is seen by whoever opened it, with its first article.
+    let queue = site.tickets.iter().find(|t| t.queue == "Raw").unwrap();
+    let raw = s.get(&root, queue.id, false).await.unwrap().queue_id;
+    let new = s.create(&root, goats_core::testing::phoned_ticket(raw)).await.unwrap();
+    let first = s.get(&root, new.id, true).await.unwrap().articles.unwrap()[0].id;
+    assert_eq!(seen_flags(db, "ticket_flag", "ticket_id", &[new.id]).await, [(new.id, 1)], "{label}");
+    assert_eq!(seen_flags(db, "article_flag", "article_id", &[first]).await, [(first, 1)], "{label}");
+}
+
+/// The owner reads root's note, as OTRS's zoom marks what it shows.
+async fn exec_flag(db: &Db, article: i64, agent: UserId) {
+    let sql = format!(
+        "INSERT INTO article_flag (article_id, article_key, article_value, create_time, create_by) VALUES ({article}, 'Seen', '1', current_timestamp, {agent})"
+    );
+    db.connection().execute_unprepared(&sql).await.unwrap();
+}
+
 async fn live_mode(engine: Engine, charset: Charset) {
     let (t, db, site) = otrs_site::build(engine, charset).await;
     migrate(&db).await.unwrap();
     let live = db.clone().with_article_dir(ArticleDir::open(&site.article_dir, "article directory").unwrap());
-    sees_the_site(&format!("live {engine:?} {charset:?}"), &live, &site).await;
+    let label = format!("live {engine:?} {charset:?}");
+    sees_the_site(&label, &live, &site).await;
+    writes_seen_flags_as_otrs_does(&label, &live, &site).await;
     live.close().await;
     let _ = std::fs::remove_dir_all(&site.article_dir);
     t.drop_database().await;

@@ -454,8 +454,26 @@ async fn concurrent_tickets_get_distinct_numbers() {
         assert_eq!(numbers.len(), 200, "{engine:?}");
         let counters = counters_in_row_order(&db, "").await;
         assert_eq!(counters, (1..=200).collect::<Vec<_>>(), "{engine:?}: one counter each, none skipped");
+        // Written together or alone, each is seen by root with its first article, as OTRS flags it.
+        assert_eq!(seen_flags(&db, "ticket_flag").await, 200, "{engine:?}");
+        assert_eq!(seen_flags(&db, "article_flag").await, 200, "{engine:?}");
     })
     .await;
+}
+
+/// The rows of OTRS's `Seen` flag in `table` (`ticket_flag` or `article_flag`), all root's.
+async fn seen_flags(db: &Db, table: &str) -> i64 {
+    let key = if table == "ticket_flag" { "ticket_key" } else { "article_key" };
+    let conn = db.connection();
+    let sql =
+        format!("SELECT COUNT(*) AS n, MIN(create_by) AS lo, MAX(create_by) AS hi FROM {table} WHERE {key} = 'Seen'");
+    let query = sea_orm::Statement::from_string(sea_orm::ConnectionTrait::get_database_backend(conn), sql);
+    let row = sea_orm::ConnectionTrait::query_one_raw(conn, query).await.unwrap().unwrap();
+    let int = |c: &str| {
+        row.try_get::<Option<i64>>("", c).or_else(|_| row.try_get::<Option<i32>>("", c).map(|v| v.map(i64::from)))
+    };
+    assert_eq!((int("lo").unwrap(), int("hi").unwrap()), (Some(1), Some(1)), "{table}: root's");
+    int("n").unwrap().unwrap()
 }
 
 /// Creations that arrive together are written in one transaction; one of them failing
@@ -597,6 +615,9 @@ async fn articles_added_together_stay_apart() {
             let expected = (0..40).filter(|&i| i != 17 && i % 3 == n).count() + 1;
             assert_eq!(articles.len(), expected, "{engine:?}: articles of ticket {n}");
         }
+        // root wrote every article: seen each, and so each ticket once.
+        assert_eq!(seen_flags(&db, "article_flag").await, 39 + 3, "{engine:?}");
+        assert_eq!(seen_flags(&db, "ticket_flag").await, 3, "{engine:?}");
     })
     .await;
 }

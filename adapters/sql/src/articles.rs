@@ -234,6 +234,7 @@ impl Write for Addition {
         if !touch_first {
             touch().await?;
         }
+        db.flag_added(txn, &[(self.ticket_id, id, self.by)]).await?;
         Ok(id)
     }
 
@@ -259,6 +260,8 @@ impl Write for Addition {
             done.extend(ids);
         }
         db.touch_tickets(txn, &all.iter().map(|a| (a.ticket_id, a.by)).collect::<Vec<_>>()).await?;
+        let written: Vec<_> = all.iter().zip(&done).map(|(a, &id)| (a.ticket_id, id, a.by)).collect();
+        db.flag_added(txn, &written).await?;
         Ok(done)
     }
 }

@@ -37,6 +37,7 @@ impl Write for Creation {
         let id = db.insert_ticket(txn, &self.draft, self.by, created).await?;
         db.index_new(txn, &[(id, &self.draft)], &[]).await?;
         let article_id = db.insert_article(txn, id, &self.article, self.by).await?;
+        db.flag_created(txn, &[(id, article_id, self.by)]).await?;
         db.write_history(txn, id, (self.history)(id, article_id), self.by).await?;
         if let Some(units) = self.article.time_unit {
             db.account_in(txn, id, Some(article_id), units, self.by).await?;
@@ -88,6 +89,9 @@ impl Write for Creation {
             db.index_new(txn, &indexed, &[]).await?;
             let articles: Vec<_> = part.iter().zip(&tickets).map(|(c, &ticket)| (ticket, &c.article, c.by)).collect();
             let articles = db.insert_articles(txn, &articles).await?;
+            let written: Vec<_> =
+                part.iter().zip(tickets.iter().zip(&articles)).map(|(c, (&t, &a))| (t, a, c.by)).collect();
+            db.flag_created(txn, &written).await?;
             let mut history = Vec::new();
             for (c, (&ticket, &article)) in part.iter().zip(tickets.iter().zip(&articles)) {
                 history.extend((c.history)(ticket, article).into_iter().map(|e| (ticket, e, c.by)));
@@ -267,6 +271,8 @@ impl Db {
         for (c, &(_, article_id)) in part.iter().zip(ids) {
             self.insert_files(txn, article_id, &c.article, c.by).await?;
         }
+        let first_articles: Vec<_> = part.iter().zip(ids).map(|(c, &(t, a))| (t, a, c.by)).collect();
+        self.flag_created(txn, &first_articles).await?;
         let tickets: Vec<_> = part.iter().zip(ids).map(|(c, &(ticket_id, _))| (ticket_id, &c.draft)).collect();
         let articles: Vec<_> = part.iter().zip(ids).map(|(c, &(t, a))| (a, t, &c.article)).collect();
         self.index_new(txn, &tickets, &articles).await?;

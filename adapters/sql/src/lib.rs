@@ -35,6 +35,7 @@ mod schedule;
 pub mod schema;
 pub mod search;
 pub mod seed;
+mod seen_flags;
 mod services;
 mod shared_commit;
 mod sysconfig;

@@ -45,9 +45,10 @@ impl Db {
         run("UPDATE ticket_watcher SET ticket_id = ? WHERE ticket_id = ?", vec![target.into(), source.into()])
             .await
             .map_err(to_domain)?;
-        self.insert_article(&txn, source, &plan.note, by).await.map_err(to_domain)?;
+        let note = self.insert_article(&txn, source, &plan.note, by).await.map_err(to_domain)?;
         let (sql, values) = update_sql(plan.source_columns, source, by, now);
         run(&sql, values).await.map_err(to_domain)?;
+        self.flag_added(&txn, &[(source, note, by)]).await.map_err(to_domain)?;
         run(
             "UPDATE ticket SET change_time = ?, change_by = ? WHERE id = ?",
             vec![now.into(), by.into(), target.into()],
