@@ -208,7 +208,7 @@ async fn writes_seen_flags_as_otrs_does(label: &str, db: &Db, site: &SiteFacts) 
         [],
         "{label}: root's note is unread by the owner"
     );
-    exec_flag(db, by_root, owner.id).await;
+    reads(db, by_root, owner.id).await;
     let third = s.add_article(&owner_perms, t.id, NewArticle::note("Nachtrag", "Noch etwas.")).await.unwrap();
     assert_eq!(seen_flags(db, "article_flag", "article_id", &[third]).await, [(third, owner_id)], "{label}");
     assert_eq!(seen_flags(db, "ticket_flag", "ticket_id", &[t.id]).await, [(t.id, owner_id)], "{label}");
@@ -222,8 +222,8 @@ async fn writes_seen_flags_as_otrs_does(label: &str, db: &Db, site: &SiteFacts) 
     assert_eq!(seen_flags(db, "article_flag", "article_id", &[first]).await, [(first, 1)], "{label}");
 }
 
-/// The owner reads root's note, as OTRS's zoom marks what it shows.
-async fn exec_flag(db: &Db, article: i64, agent: UserId) {
+/// `agent` reads `article` in OTRS, whose zoom marks what it shows as seen.
+async fn reads(db: &Db, article: i64, agent: UserId) {
     let sql = format!(
         "INSERT INTO article_flag (article_id, article_key, article_value, create_time, create_by) VALUES ({article}, 'Seen', '1', current_timestamp, {agent})"
     );

@@ -16,6 +16,18 @@ use crate::row::int;
 /// An article just written: its ticket, its id and who wrote it.
 pub(crate) type Written = (TicketId, ArticleId, UserId);
 
+/// A table of flags and its columns: OTRS names them after the table.
+struct Flags {
+    table: &'static str,
+    id: &'static str,
+    key: &'static str,
+    value: &'static str,
+}
+
+const TICKET_FLAG: Flags = Flags { table: "ticket_flag", id: "ticket_id", key: "ticket_key", value: "ticket_value" };
+const ARTICLE_FLAG: Flags =
+    Flags { table: "article_flag", id: "article_id", key: "article_key", value: "article_value" };
+
 impl Db {
     /// Articles added to tickets that already were. The tickets' rows must already be
     /// locked by `txn` (their change time updated), so two writers to one ticket take
@@ -74,28 +86,25 @@ impl Db {
     }
 
     async fn flag_tickets(&self, txn: &DatabaseTransaction, seen: &[(TicketId, UserId)]) -> Result<(), DbErr> {
+        self.insert_seen(txn, &TICKET_FLAG, seen).await
+    }
+
+    async fn flag_articles(&self, txn: &DatabaseTransaction, written: &[Written]) -> Result<(), DbErr> {
+        let seen: Vec<_> = written.iter().map(|&(_, a, by)| (a, by)).collect();
+        self.insert_seen(txn, &ARTICLE_FLAG, &seen).await
+    }
+
+    /// A Seen flag per `(ticket or article id, agent)`, in one statement.
+    async fn insert_seen(&self, txn: &DatabaseTransaction, at: &Flags, seen: &[(i64, UserId)]) -> Result<(), DbErr> {
         if seen.is_empty() {
             return Ok(());
         }
         let now = self.now();
         let rows = vec!["(?, 'Seen', '1', ?, ?)"; seen.len()].join(", ");
-        let values = seen.iter().flat_map(|&(t, by)| [Value::from(t), now.into(), by.into()]);
+        let values = seen.iter().flat_map(|&(id, by)| [Value::from(id), now.into(), by.into()]);
+        let Flags { table, id, key, value } = at;
         txn.execute_raw(self.stmt(
-            &format!(
-                "INSERT INTO ticket_flag (ticket_id, ticket_key, ticket_value, create_time, create_by) VALUES {rows}"
-            ),
-            values.collect::<Vec<_>>(),
-        ))
-        .await?;
-        Ok(())
-    }
-
-    async fn flag_articles(&self, txn: &DatabaseTransaction, written: &[Written]) -> Result<(), DbErr> {
-        let now = self.now();
-        let rows = vec!["(?, 'Seen', '1', ?, ?)"; written.len()].join(", ");
-        let values = written.iter().flat_map(|&(_, a, by)| [Value::from(a), now.into(), by.into()]);
-        txn.execute_raw(self.stmt(
-            &format!("INSERT INTO article_flag (article_id, article_key, article_value, create_time, create_by) VALUES {rows}"),
+            &format!("INSERT INTO {table} ({id}, {key}, {value}, create_time, create_by) VALUES {rows}"),
             values.collect::<Vec<_>>(),
         ))
         .await?;
