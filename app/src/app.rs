@@ -166,6 +166,7 @@ impl App {
             dynamic_fields: store.clone(),
             services: store.clone(),
             settings: store.clone(),
+            seen: store.clone(),
             clock: clock.clone(),
         };
         let calendars = config.calendars()?;

@@ -1,7 +1,7 @@
 // Opening a ticket from the desk and changing several at once, in a real browser.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { Goats, browser, shot, watchedPage } from "./harness.mjs";
+import { Goats, browser, shot, signIn, watchedPage } from "./harness.mjs";
 
 const goats = new Goats();
 let chromium;
@@ -9,6 +9,7 @@ let chromium;
 before(async () => {
   await goats.start();
   goats.cli(["user", "add", "carla", "--first-name", "Carla", "--last-name", "Cruz", "--password-stdin"], "carla-password\n");
+  goats.cli(["user", "add", "dora", "--first-name", "Dora", "--last-name", "Diaz", "--password-stdin"], "dora-password\n");
   chromium = await browser();
 });
 
@@ -89,4 +90,35 @@ test("without JavaScript a note with a file still goes through, its token in the
   await assert.doesNotReject(page.getByText("Photo of the jam attached.").waitFor());
   await assert.doesNotReject(page.getByRole("link", { name: "jam.txt" }).waitFor());
   await shot(page, "08-no-js-note-with-file");
+});
+
+test("a ticket with news stands out in the list until the agent has opened it", async () => {
+  const ticket = await goats.api("carla", "carla-password", "POST", "/tickets", {
+    title: "Toner is empty",
+    queue_id: 2,
+    customer_user_id: "erin@example.net",
+    article: { subject: "Toner", body: "The second floor printer is out of toner.", visible_for_customer: true },
+  });
+  const page = await signIn(goats, await chromium.newContext({ locale: "en-US" }), "dora", "dora-password");
+  await page.getByRole("link", { name: "Tickets", exact: true }).click();
+  const row = page.locator("#ticket-results tr", { hasText: "Toner is empty" });
+  await row.locator("[data-unread]").waitFor();
+  assert.equal(await row.evaluate((tr) => getComputedStyle(tr.querySelector("td")).fontWeight), "600");
+  await shot(page, "09-unread-in-list");
+
+  await row.getByRole("link", { name: "Toner is empty" }).click();
+  await page.getByRole("heading", { name: "Toner is empty", level: 1 }).waitFor();
+  const article = page.locator(`#ticket [data-articles] li[data-new]`);
+  assert.equal(await article.count(), 1);
+  await article.getByText("New", { exact: true }).waitFor();
+  await shot(page, "09-new-article-in-zoom");
+
+  await page.getByRole("link", { name: "Tickets", exact: true }).click();
+  const again = page.locator("#ticket-results tr", { hasText: "Toner is empty" });
+  await again.waitFor();
+  assert.equal(await again.locator("[data-unread]").count(), 0);
+  assert.equal(await again.evaluate((tr) => getComputedStyle(tr.querySelector("td")).fontWeight), "400");
+  await page.goto(`${goats.base}/tickets/${ticket.id}`);
+  assert.equal(await page.locator("[data-articles] li[data-new]").count(), 0, "read once, new no more");
+  assert.deepEqual(page.problems, []);
 });

@@ -18,7 +18,8 @@ pub fn ticket_ports(db: &Db, clock: Arc<dyn Clock>) -> TicketPorts {
         counter: p.clone(),
         dynamic_fields: p.clone(),
         services: p.clone(),
-        settings: p,
+        settings: p.clone(),
+        seen: p,
         clock,
     }
 }

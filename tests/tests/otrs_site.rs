@@ -193,7 +193,17 @@ async fn writes_seen_flags_as_otrs_does(label: &str, db: &Db, site: &SiteFacts) 
     let owner = site.agents.iter().find(|a| a.login == "sha2agent").unwrap();
     let t = site.tickets.iter().find(|t| t.owner == owner.login).unwrap();
     let (root, owner_id) = (permissions(db, 1).await, i64::from(owner.id));
-    assert_eq!(seen_flags(db, "ticket_flag", "ticket_id", &[t.id]).await, [(t.id, 1), (t.id, owner_id)], "{label}");
+    // Reading the site opened the ticket as other agents; from here only its owner has.
+    for sql in [
+        format!("DELETE FROM ticket_flag WHERE ticket_id = {} AND create_by <> {owner_id}", t.id),
+        format!(
+            "DELETE FROM article_flag WHERE create_by <> {owner_id} AND article_id IN (SELECT id FROM article WHERE ticket_id = {})",
+            t.id
+        ),
+    ] {
+        db.connection().execute_unprepared(&sql).await.unwrap();
+    }
+    assert_eq!(seen_flags(db, "ticket_flag", "ticket_id", &[t.id]).await, [(t.id, owner_id)], "{label}");
 
     // root had not read the owner's articles: after their note nobody has seen the ticket.
     let by_root = s.add_article(&root, t.id, NewArticle::note("Rückfrage", "Bitte prüfen.")).await.unwrap();
@@ -212,6 +222,32 @@ async fn writes_seen_flags_as_otrs_does(label: &str, db: &Db, site: &SiteFacts) 
     let third = s.add_article(&owner_perms, t.id, NewArticle::note("Nachtrag", "Noch etwas.")).await.unwrap();
     assert_eq!(seen_flags(db, "article_flag", "article_id", &[third]).await, [(third, owner_id)], "{label}");
     assert_eq!(seen_flags(db, "ticket_flag", "ticket_id", &[t.id]).await, [(t.id, owner_id)], "{label}");
+
+    // goats' agents find the news by the same rows, and goats' zoom reads as OTRS's does.
+    let ticket = s.get(&root, t.id, true).await.unwrap();
+    assert!(s.unseen(&root, [&ticket]).await.unwrap().contains(&t.id), "{label}: news for root");
+    assert!(s.unseen(&owner_perms, [&ticket]).await.unwrap().is_empty(), "{label}: none for the owner");
+    let all: Vec<i64> = ticket.articles.iter().flatten().map(|a| a.id).collect();
+    let had = seen_flags(db, "article_flag", "article_id", &all).await;
+    let not_read: Vec<i64> = all.iter().copied().filter(|a| !had.contains(&(*a, 1))).collect();
+    assert!(not_read.contains(&third) && !not_read.contains(&by_root), "{label}: {not_read:?}");
+    assert_eq!(s.zoom(&root, t.id).await.unwrap().new_articles, not_read, "{label}: shown as new once");
+    let now_read: Vec<(i64, i64)> = seen_flags(db, "article_flag", "article_id", &all).await;
+    for a in &all {
+        assert_eq!(now_read.iter().filter(|f| **f == (*a, 1)).count(), 1, "{label}: root's flag on {a}");
+    }
+    assert_eq!(
+        seen_flags(db, "ticket_flag", "ticket_id", &[t.id]).await,
+        [(t.id, 1), (t.id, owner_id)],
+        "{label}: root has read it all"
+    );
+    assert!(s.zoom(&root, t.id).await.unwrap().new_articles.is_empty(), "{label}: nothing new the second time");
+    assert_eq!(seen_flags(db, "article_flag", "article_id", &all).await, now_read, "{label}: no second flags");
+    // An article an agent adds in OTRS (its flags removed, as TicketNewMessageUpdate does)
+    // is news for root in goats again.
+    let sql = format!("DELETE FROM ticket_flag WHERE ticket_id = {} AND create_by = 1", t.id);
+    db.connection().execute_unprepared(&sql).await.unwrap();
+    assert!(s.unseen(&root, [&ticket]).await.unwrap().contains(&t.id), "{label}");
 
     // A ticket goats opens is seen by whoever opened it, with its first article.
     let queue = site.tickets.iter().find(|t| t.queue == "Raw").unwrap();

@@ -622,6 +622,70 @@ async fn articles_added_together_stay_apart() {
     .await;
 }
 
+/// An agent reading a ticket while others add articles to it: each article gets one
+/// Seen flag of the reader at most, and the reader has seen the ticket exactly when they
+/// have seen every article of it, however the reads and the writes interleave.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn reading_while_articles_arrive() {
+    use goats_core::admin::{AdminPorts, AdminService, AgentInput};
+    use goats_core::history::{HistoryEntry, HistoryType};
+    with_each_engine(|engine, db| async move {
+        let root = root(&db).await;
+        let admin = AdminService::new(AdminPorts::of_one_store(Arc::new(db.clone()), Arc::new(InlineCpu)));
+        let input = AgentInput {
+            login: "reader".into(),
+            first_name: "Rea".into(),
+            last_name: "Der".into(),
+            email: None,
+            password: "reader-password".into(),
+        };
+        let reader = admin.create_agent(&root, input).await.unwrap().id;
+        let t = service(&db).create(&root, ticket("Busy", 2, 3, "c")).await.unwrap().id;
+        let db = Arc::new(db);
+        let tasks: Vec<_> = (0..30)
+            .map(|i| {
+                let db = db.clone();
+                tokio::spawn(async move {
+                    if i % 3 == 0 {
+                        let mut article = ticket("", 2, 3, "c").article;
+                        article.body = format!("news {i}");
+                        let history: HistoryBuilder = Box::new(|_, article_id| {
+                            vec![HistoryEntry {
+                                history_type: HistoryType::AddNote,
+                                name: "%%news".into(),
+                                article_id: Some(article_id),
+                            }]
+                        });
+                        ArticleRepository::add(&*db, t, article, history, 1).await.map(|_| Vec::new())
+                    } else {
+                        db.mark_seen(t, reader).await
+                    }
+                })
+            })
+            .collect();
+        let mut marked = Vec::new();
+        for task in tasks {
+            marked.extend(task.await.unwrap().unwrap_or_else(|e| panic!("{engine:?}: {e}")));
+        }
+        let articles: Vec<ArticleId> = db.list_for_ticket(t).await.unwrap().iter().map(|a| a.id).collect();
+        assert_eq!(articles.len(), 11, "{engine:?}");
+        marked.sort_unstable();
+        let distinct: HashSet<_> = marked.iter().collect();
+        assert_eq!(distinct.len(), marked.len(), "{engine:?}: an article marked new twice: {marked:?}");
+        let unseen = db.unseen(&[t], reader).await.unwrap();
+        let last = db.mark_seen(t, reader).await.unwrap();
+        assert_eq!(unseen.is_empty(), last.is_empty(), "{engine:?}: seen iff every article is: {last:?}");
+        marked.extend(last);
+        marked.sort_unstable();
+        assert_eq!(marked, articles, "{engine:?}: every article marked once");
+        assert!(db.unseen(&[t], reader).await.unwrap().is_empty(), "{engine:?}");
+        assert!(db.mark_seen(t, reader).await.unwrap().is_empty(), "{engine:?}");
+        // root wrote them all and saw each; the reader's marks are theirs alone.
+        assert!(db.unseen(&[t], 1).await.unwrap().is_empty(), "{engine:?}");
+    })
+    .await;
+}
+
 /// A new ticket's number is not looked up before it is written: when the counter lags
 /// behind numbers already given (its rows deleted after twelve tickets, more than
 /// unchecked draws would try), the unique number refuses the first draw, and the draws

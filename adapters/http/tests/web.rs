@@ -949,3 +949,33 @@ async fn an_agent_sets_dynamic_fields_on_the_zoom() {
     assert!(!zoom.contains("/fields\""), "no form");
     reader.htmx_post(&path, &[("df-Severity", "low")]).await.assert_status(StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn what_an_agent_has_not_read_stands_out_until_they_open_it() {
+    let w = world().await;
+    let token = w.login("root@localhost", "root-password").await;
+    let id = w.create_ticket(&token, 2).await["id"].as_i64().unwrap();
+    w.agent("amy", &[(1, Permission::Rw)]).await;
+    let amy = Browser::sign_in(&w, "amy", "agent-password").await;
+    let root = Browser::sign_in(&w, "root@localhost", "root-password").await;
+    let unread_row = r#"<tr class="unread">"#;
+    let list = text(amy.get("/tickets").await).await;
+    assert!(list.contains(unread_row) && list.contains("data-unread"), "new to amy: {list}");
+    let list = text(root.get("/tickets").await).await;
+    assert!(!list.contains("data-unread"), "root opened it and has read it");
+
+    let zoom = text(amy.get(&format!("/tickets/{id}")).await).await;
+    assert_eq!(zoom.matches("data-new").count(), 1, "its one article is new to amy");
+    let zoom = text(amy.get(&format!("/tickets/{id}")).await).await;
+    assert!(!zoom.contains("data-new"), "read now");
+    assert!(!text(amy.get("/tickets").await).await.contains("data-unread"));
+
+    root.htmx_post(&format!("/tickets/{id}/articles"), &[("kind", "note"), ("body", "Any news?")]).await;
+    assert!(text(amy.get("/tickets").await).await.contains("data-unread"), "root's note is news to amy");
+    assert!(text(amy.get("/dashboard").await).await.contains("data-unread"), "on the dashboard too");
+    assert!(!text(root.get("/tickets").await).await.contains("data-unread"), "not to its writer");
+    let zoom = text(amy.get(&format!("/tickets/{id}")).await).await;
+    assert_eq!(zoom.matches("data-new").count(), 1, "only the note is new");
+    assert!(zoom.contains("Any news?"));
+    assert!(!text(amy.get("/dashboard").await).await.contains("data-unread"));
+}

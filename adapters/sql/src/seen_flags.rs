@@ -3,15 +3,21 @@
 //! event): the ticket turns unseen for every agent, the new article is seen by whoever
 //! wrote it, and the writer has seen the ticket again once no article of it is left
 //! that they have not seen. OTRS's agents working beside goats find the tickets with
-//! news by these rows.
+//! news by these rows, and goats' agents by the same rows: a ticket's zoom marks it
+//! and its articles seen as OTRS's zoom does ([`SeenFlags`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
+use async_trait::async_trait;
+use goats_core::DomainResult;
 use goats_core::model::{ArticleId, TicketId, UserId};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, Value};
+use goats_core::ports::SeenFlags;
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, TransactionTrait, Value};
 
 use crate::connection::Db;
+use crate::error::to_domain;
 use crate::row::int;
+use crate::shared_commit::in_powers_of_two;
 
 /// An article just written: its ticket, its id and who wrote it.
 pub(crate) type Written = (TicketId, ArticleId, UserId);
@@ -61,14 +67,7 @@ impl Db {
         let writers: BTreeSet<(TicketId, UserId)> = written.iter().map(|&(t, _, by)| (t, by)).collect();
         let mut caught_up = Vec::new();
         for (ticket, by) in writers {
-            let unseen = txn
-                .query_one_raw(self.stmt(
-                    "SELECT COUNT(*) AS n FROM article a WHERE a.ticket_id = ? AND NOT EXISTS (\
-                     SELECT 1 FROM article_flag f WHERE f.article_id = a.id AND f.article_key = 'Seen' AND f.create_by = ?)",
-                    [ticket.into(), by.into()],
-                ))
-                .await?;
-            if unseen.map(|r| int(&r, "n")).transpose()?.unwrap_or(0) == 0 {
+            if self.unseen_articles(txn, ticket, by).await?.is_empty() {
                 caught_up.push((ticket, by));
             }
         }
@@ -94,20 +93,103 @@ impl Db {
         self.insert_seen(txn, &ARTICLE_FLAG, &seen).await
     }
 
-    /// A Seen flag per `(ticket or article id, agent)`, in one statement.
+    /// The ticket's articles `agent` has not seen, oldest first.
+    async fn unseen_articles(
+        &self,
+        conn: &impl ConnectionTrait,
+        ticket: TicketId,
+        agent: UserId,
+    ) -> Result<Vec<ArticleId>, DbErr> {
+        let rows = conn
+            .query_all_raw(self.stmt(
+                "SELECT a.id FROM article a WHERE a.ticket_id = ? AND NOT EXISTS (\
+                 SELECT 1 FROM article_flag f WHERE f.article_id = a.id AND f.article_key = 'Seen' AND f.create_by = ?) \
+                 ORDER BY a.id",
+                [ticket.into(), agent.into()],
+            ))
+            .await?;
+        Ok(rows.iter().map(|r| int(r, "id")).collect::<Result<_, _>>()?)
+    }
+
+    async fn ticket_seen_by(
+        &self,
+        conn: &impl ConnectionTrait,
+        ticket: TicketId,
+        agent: UserId,
+    ) -> Result<bool, DbErr> {
+        let row = conn
+            .query_one_raw(self.stmt(
+                "SELECT id FROM ticket_flag WHERE ticket_id = ? AND ticket_key = 'Seen' AND create_by = ?",
+                [ticket.into(), agent.into()],
+            ))
+            .await?;
+        Ok(row.is_some())
+    }
+
+    /// Seen flags per `(ticket or article id, agent)`, a statement per thousand (the
+    /// engines bound the values one statement may carry).
     async fn insert_seen(&self, txn: &DatabaseTransaction, at: &Flags, seen: &[(i64, UserId)]) -> Result<(), DbErr> {
-        if seen.is_empty() {
-            return Ok(());
-        }
         let now = self.now();
-        let rows = vec!["(?, 'Seen', '1', ?, ?)"; seen.len()].join(", ");
-        let values = seen.iter().flat_map(|&(id, by)| [Value::from(id), now.into(), by.into()]);
         let Flags { table, id, key, value } = at;
-        txn.execute_raw(self.stmt(
-            &format!("INSERT INTO {table} ({id}, {key}, {value}, create_time, create_by) VALUES {rows}"),
-            values.collect::<Vec<_>>(),
-        ))
-        .await?;
+        for part in seen.chunks(1000) {
+            let rows = vec!["(?, 'Seen', '1', ?, ?)"; part.len()].join(", ");
+            let values = part.iter().flat_map(|&(id, by)| [Value::from(id), now.into(), by.into()]);
+            txn.execute_raw(self.stmt(
+                &format!("INSERT INTO {table} ({id}, {key}, {value}, create_time, create_by) VALUES {rows}"),
+                values.collect::<Vec<_>>(),
+            ))
+            .await?;
+        }
         Ok(())
+    }
+}
+
+#[async_trait]
+impl SeenFlags for Db {
+    async fn mark_seen(&self, ticket: TicketId, agent: UserId) -> DomainResult<Vec<ArticleId>> {
+        // Most zooms show a ticket the agent has read already: two reads and no write.
+        let unseen = self.unseen_articles(&self.conn, ticket, agent).await.map_err(to_domain)?;
+        if unseen.is_empty() && self.ticket_seen_by(&self.conn, ticket, agent).await.map_err(to_domain)? {
+            return Ok(unseen);
+        }
+        // With the ticket's row held, an article added meanwhile is either among those
+        // marked or added after them (and leaves the ticket unseen again).
+        let _w = self.write_guard().await;
+        let txn = self.conn.begin().await.map_err(to_domain)?;
+        if !self.hold_ticket(&txn, ticket).await.map_err(to_domain)? {
+            return Ok(Vec::new());
+        }
+        let unseen = self.unseen_articles(&txn, ticket, agent).await.map_err(to_domain)?;
+        let flags: Vec<_> = unseen.iter().map(|&a| (a, agent)).collect();
+        self.insert_seen(&txn, &ARTICLE_FLAG, &flags).await.map_err(to_domain)?;
+        if !self.ticket_seen_by(&txn, ticket, agent).await.map_err(to_domain)? {
+            self.flag_tickets(&txn, &[(ticket, agent)]).await.map_err(to_domain)?;
+        }
+        txn.commit().await.map_err(to_domain)?;
+        Ok(unseen)
+    }
+
+    async fn unseen(&self, tickets: &[TicketId], agent: UserId) -> DomainResult<HashSet<TicketId>> {
+        let mut unseen: HashSet<TicketId> = tickets.iter().copied().collect();
+        let ids: Vec<TicketId> = unseen.iter().copied().collect();
+        for part in in_powers_of_two(&ids) {
+            let marks = vec!["?"; part.len()].join(", ");
+            let mut values = vec![Value::from(agent)];
+            values.extend(part.iter().map(|&t| Value::from(t)));
+            let seen = self
+                .conn
+                .query_all_raw(self.stmt(
+                    &format!(
+                        "SELECT ticket_id FROM ticket_flag WHERE ticket_key = 'Seen' AND create_by = ? AND ticket_id IN ({marks})"
+                    ),
+                    values,
+                ))
+                .await
+                .map_err(to_domain)?;
+            for r in &seen {
+                unseen.remove(&int(r, "ticket_id")?);
+            }
+        }
+        Ok(unseen)
     }
 }

@@ -14,6 +14,7 @@ mod notifications;
 mod people;
 mod queue_texts;
 mod schedule;
+mod seen;
 mod services;
 mod tickets;
 mod tokens;
@@ -42,6 +43,9 @@ struct State {
     /// (source, target, OTRS link type): as `link_relation` holds them.
     links: Vec<(TicketId, TicketId, &'static str)>,
     time: Vec<(TicketId, f64)>,
+    /// Who has seen which ticket and which article (OTRS's Seen flags).
+    seen_tickets: std::collections::HashSet<(TicketId, UserId)>,
+    seen_articles: std::collections::HashSet<(ArticleId, UserId)>,
     /// Mail articles' messages as they arrived.
     plain: Vec<(ArticleId, std::sync::Arc<[u8]>)>,
     /// Outgoing messages waiting, and the reasons of those given up.
@@ -227,6 +231,7 @@ impl MemoryStore {
             dynamic_fields: me.clone(),
             services: me.clone(),
             settings: me.clone(),
+            seen: me.clone(),
             clock: self.clock.clone(),
         }
     }

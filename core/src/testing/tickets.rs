@@ -182,7 +182,17 @@ impl State {
             dynamic_fields: Vec::new(),
         });
         self.write_article_fields(id, &a.dynamic_fields);
+        self.seen_tickets.retain(|&(t, _)| t != ticket_id);
+        self.seen_articles.insert((id, by));
+        if self.unseen_articles(ticket_id, by).is_empty() {
+            self.seen_tickets.insert((ticket_id, by));
+        }
         id
+    }
+
+    pub(super) fn unseen_articles(&self, ticket_id: TicketId, by: UserId) -> Vec<ArticleId> {
+        let of_ticket = self.articles.iter().filter(|a| a.ticket_id == ticket_id);
+        of_ticket.map(|a| a.id).filter(|&a| !self.seen_articles.contains(&(a, by))).collect()
     }
 }
 

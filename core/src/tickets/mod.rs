@@ -51,6 +51,8 @@ pub struct TicketPorts {
     pub services: Arc<dyn ServiceCatalog>,
     /// Where the admin's defaults for new tickets are kept.
     pub settings: Arc<dyn SettingsStore>,
+    /// What each agent has read.
+    pub seen: Arc<dyn SeenFlags>,
     pub clock: Arc<dyn Clock>,
 }
 

@@ -1,7 +1,7 @@
 //! Reading tickets for agents: one ticket, its page, lists and counts, kept briefly in
 //! the read cache when the service has one.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::error::{DomainError, DomainResult};
@@ -28,6 +28,8 @@ pub struct TicketZoom {
     pub accounted: f64,
     /// Where the outgoing articles' mail is.
     pub deliveries: Vec<(ArticleId, crate::ports::DeliveryState)>,
+    /// The articles the agent had not seen before this zoom showed them.
+    pub new_articles: Vec<ArticleId>,
 }
 
 impl TicketService {
@@ -150,7 +152,20 @@ impl TicketService {
         ticket.dynamic_fields = Some(self.ports.dynamic_fields.ticket_values(id).await?);
         let links = self.linked(actor, id).await?;
         let accounted = self.accounted_of(id).await?;
-        Ok(TicketZoom { ticket, abilities, watching, links, accounted, deliveries })
+        // The zoom shows every article, so the agent has now read them all, as OTRS
+        // marks them once its zoom has shown them.
+        let new_articles = self.ports.seen.mark_seen(id, actor.user_id).await?;
+        Ok(TicketZoom { ticket, abilities, watching, links, accounted, deliveries, new_articles })
+    }
+
+    /// Those of the listed tickets with an article the actor has not seen.
+    pub async fn unseen(
+        &self,
+        actor: &AgentPermissions,
+        listed: impl IntoIterator<Item = &Ticket>,
+    ) -> DomainResult<HashSet<TicketId>> {
+        let ids: Vec<TicketId> = listed.into_iter().map(|t| t.id).collect();
+        self.ports.seen.unseen(&ids, actor.user_id).await
     }
 
     /// The ticket as the database has it now (never from the read cache), for a check

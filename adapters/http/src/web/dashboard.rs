@@ -21,6 +21,8 @@ pub struct Item {
     pub state_class: &'static str,
     pub state_colour: Option<Colour>,
     pub age: String,
+    /// Holds an article the agent has not seen.
+    pub unseen: bool,
 }
 
 pub struct CountRow {
@@ -52,16 +54,6 @@ pub async fn page(desk: Desk) -> Result<Response, PageError> {
     let now = Utc::now();
     let tr = desk.tr();
     let colours = Colours::of(&desk).await.map_err(fail)?;
-    let item = |t: Ticket| Item {
-        id: t.id,
-        age: age(tr, t.created, now),
-        state_class: state_class(t.state_type),
-        state_colour: colours.state(t.state_id),
-        number: t.number,
-        title: t.title,
-        queue: t.queue,
-        state: t.state,
-    };
     let newest = TicketSort { field: TicketSortField::Created, direction: SortDirection::Desc };
     let active = vec![StateType::New, StateType::Open, StateType::PendingReminder, StateType::PendingAuto];
     let locked =
@@ -75,6 +67,19 @@ pub async fn page(desk: Desk) -> Result<Response, PageError> {
     let oldest = TicketSort { field: TicketSortField::Created, direction: SortDirection::Asc };
     let escalated = TicketFilter { escalated_by: Some(now), ..Default::default() };
     let escalated = tickets.list(&desk.perms, escalated, oldest, PageRequest::new(1, SHOWN)).await.map_err(fail)?;
+    let listed = [&locked.items, &reminders, &fresh.items, &escalated.items].into_iter().flatten();
+    let unseen = tickets.unseen(&desk.perms, listed).await.map_err(fail)?;
+    let item = |t: Ticket| Item {
+        id: t.id,
+        age: age(tr, t.created, now),
+        state_class: state_class(t.state_type),
+        state_colour: colours.state(t.state_id),
+        unseen: unseen.contains(&t.id),
+        number: t.number,
+        title: t.title,
+        queue: t.queue,
+        state: t.state,
+    };
     let counts = tickets
         .counts(&desk.perms)
         .await

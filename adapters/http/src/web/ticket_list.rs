@@ -191,6 +191,8 @@ pub struct Row {
     pub owner: String,
     pub customer: String,
     pub locked: bool,
+    /// Holds an article the agent has not seen.
+    pub unseen: bool,
     pub age: String,
     pub created: Stamp,
     /// Where the search's words stand in the ticket, when a search listed it.
@@ -248,6 +250,7 @@ pub async fn page(req: &Request, desk: Desk, Query(query): Query<ListQuery>) -> 
         Some(q) => tickets.search_passages(&desk.perms, &found.items, q).await.map_err(fail)?,
         None => HashMap::new(),
     };
+    let unseen = tickets.unseen(&desk.perms, &found.items).await.map_err(fail)?;
     let agents = desk.state.agents.list().await.map_err(fail)?;
     let names: HashMap<UserId, String> = agents.iter().map(|a| (a.id, a.full_name())).collect();
     let colours = Colours::of(&desk).await.map_err(fail)?;
@@ -260,6 +263,7 @@ pub async fn page(req: &Request, desk: Desk, Query(query): Query<ListQuery>) -> 
             id: t.id,
             passage: passages.remove(&t.id),
             locked: t.lock == Lock::Lock,
+            unseen: unseen.contains(&t.id),
             owner: names.get(&t.owner_id).cloned().unwrap_or_default(),
             customer: t.customer_user_id.clone().unwrap_or_default(),
             age: age(tr, t.created, now),

@@ -20,6 +20,8 @@ use super::page::{Chrome, Nav, PageError, html};
 
 pub struct ArticleView {
     pub id: ArticleId,
+    /// Not seen by the agent before this page showed it.
+    pub new: bool,
     pub internal: bool,
     pub sender: &'static str,
     pub channel: &'static str,
@@ -188,6 +190,7 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
     let zoom = s.tickets.zoom(&desk.perms, id).await.map_err(fail)?;
     let (ticket, abilities, watching, accounted) = (zoom.ticket, zoom.abilities, zoom.watching, zoom.accounted);
     let mut deliveries = zoom.deliveries;
+    let new_articles = zoom.new_articles;
     let links = zoom
         .links
         .into_iter()
@@ -227,6 +230,7 @@ async fn view(desk: &Desk, id: TicketId) -> Result<TicketView, PageError> {
             let is_html = a.content_type.to_ascii_lowercase().starts_with("text/html");
             ArticleView {
                 id: a.id,
+                new: new_articles.contains(&a.id),
                 internal: !a.visible_for_customer,
                 sender: match a.sender_type {
                     SenderType::Agent => "sender-agent",

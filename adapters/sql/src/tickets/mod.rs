@@ -24,6 +24,29 @@ use crate::error::to_domain;
 use crate::row::{Decoded, int};
 use reads::{SELECT_TICKET_ROW, filter_sql, order_sql};
 
+impl Db {
+    /// Locks the ticket's row for the rest of `txn`, so writers to one ticket take
+    /// their turns; false when there is no such ticket. On SQLite the first statement
+    /// must write: a transaction that began by reading cannot take the write lock while
+    /// another process writes.
+    pub(crate) async fn hold_ticket(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        id: TicketId,
+    ) -> Result<bool, sea_orm::DbErr> {
+        Ok(match self.dialect {
+            crate::connection::Dialect::Sqlite => {
+                let touched = txn.execute_raw(self.stmt("UPDATE ticket SET id = id WHERE id = ?", [id.into()]));
+                touched.await?.rows_affected() == 1
+            }
+            _ => {
+                let locked = txn.query_one_raw(self.stmt("SELECT id FROM ticket WHERE id = ? FOR UPDATE", [id.into()]));
+                locked.await?.is_some()
+            }
+        })
+    }
+}
+
 #[async_trait]
 impl TicketRepository for Db {
     async fn create(

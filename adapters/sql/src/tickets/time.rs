@@ -62,19 +62,8 @@ impl Db {
         let _w = self.write_guard().await;
         let txn = self.conn.begin().await.map_err(to_domain)?;
         // OTRS leaves the ticket's change time as it is; the row lock alone orders
-        // concurrent accountings, so each history row names a total that existed. On
-        // SQLite the first statement must write: a transaction that began by reading
-        // cannot take the write lock while another process writes.
-        let held = match self.dialect {
-            Dialect::Sqlite => {
-                let touched = txn.execute_raw(self.stmt("UPDATE ticket SET id = id WHERE id = ?", [id.into()]));
-                touched.await.map_err(to_domain)?.rows_affected() == 1
-            }
-            _ => {
-                let locked = txn.query_one_raw(self.stmt("SELECT id FROM ticket WHERE id = ? FOR UPDATE", [id.into()]));
-                locked.await.map_err(to_domain)?.is_some()
-            }
-        };
+        // concurrent accountings, so each history row names a total that existed.
+        let held = self.hold_ticket(&txn, id).await.map_err(to_domain)?;
         if !held {
             return Err(DomainError::not_found("ticket", id));
         }
