@@ -43,9 +43,32 @@ fn start_watching(routes: &Arc<LiveRoutes>) {
     }
 }
 
+/// The LMTP server, when `mail.lmtp` asks for one: listening before HTTP does, so a
+/// port taken refuses the start.
+async fn start_lmtp(app: &App) -> Result<Option<tokio::task::JoinHandle<()>>, AppError> {
+    let Some(config) = &app.config.mail.lmtp else { return Ok(None) };
+    let route = goats_core::mail::Route {
+        queue: crate::mail::queue_named(app, config.queue.as_deref()).await?,
+        trusted: config.trusted,
+    };
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .map_err(|e| AppError::Usage(format!("cannot listen for LMTP on {}: {e}", config.listen)))?;
+    let inbox = Arc::new(crate::mail::LmtpInbox { postmaster: app.postmaster.clone(), route });
+    let settings = goats_mail::lmtp::LmtpSettings {
+        hostname: "goats".into(),
+        max_message_bytes: (app.config.mail.max_message_mb * 1024 * 1024) as usize,
+        max_connections: config.max_connections,
+        idle: std::time::Duration::from_secs(5 * 60),
+    };
+    tracing::info!(listen = %config.listen, "goats takes mail over LMTP on {}", config.listen);
+    Ok(Some(tokio::spawn(goats_mail::lmtp::serve(listener, inbox, settings))))
+}
+
 /// Serves HTTP until SIGINT or SIGTERM, then lets requests in flight finish.
 pub async fn serve(app: App, routes: CheckedRoutes) -> Result<(), AppError> {
     let addr = app.config.listen_addr()?;
+    let lmtp = start_lmtp(&app).await?;
     let scheduler = crate::scheduler::Scheduler::start(&app).await?;
     let mut state = app.http_state();
     state.readiness.push(scheduler.health());
@@ -77,6 +100,9 @@ pub async fn serve(app: App, routes: CheckedRoutes) -> Result<(), AppError> {
         .await
         .map_err(|e| AppError::Usage(format!("cannot serve on {addr}: {e}")))?;
     sweeper.abort();
+    if let Some(lmtp) = lmtp {
+        lmtp.abort();
+    }
     scheduler.stop();
     app.close().await;
     tracing::info!("goats stopped");

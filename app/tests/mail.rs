@@ -127,6 +127,131 @@ fn mail_with_a_file_larger_than_an_upload_arrives_and_a_message_over_the_mail_li
     assert!(said(&out).starts_with("new ticket"), "{}", said(&out));
 }
 
+/// A mail server delivering over LMTP, as `goats serve` takes it with `mail.lmtp`.
+struct Lmtp {
+    read: std::io::BufReader<std::net::TcpStream>,
+    write: std::net::TcpStream,
+}
+
+impl Lmtp {
+    fn connect(port: u16) -> Self {
+        let stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+        let mut c = Self { read: std::io::BufReader::new(stream.try_clone().unwrap()), write: stream };
+        assert!(c.reply().starts_with("220 "));
+        c.send("LHLO mx.example.com\r\n");
+        assert!(c.reply().contains("PIPELINING"));
+        c
+    }
+
+    fn send(&mut self, text: &str) {
+        self.write.write_all(text.as_bytes()).unwrap();
+    }
+
+    fn reply(&mut self) -> String {
+        use std::io::BufRead;
+        let mut all = String::new();
+        loop {
+            let mut line = String::new();
+            assert!(self.read.read_line(&mut line).unwrap() > 0, "the server closed the connection");
+            all.push_str(&line);
+            if line.as_bytes().get(3) != Some(&b'-') {
+                return all.trim_end().to_string();
+            }
+        }
+    }
+
+    /// Delivers `message` to `recipients`: the reply for each.
+    fn deliver(&mut self, message: &[u8], recipients: &[&str]) -> Vec<String> {
+        let mut envelope = String::from("MAIL FROM:<mx@example.com>\r\n");
+        for to in recipients {
+            envelope.push_str(&format!("RCPT TO:<{to}>\r\n"));
+        }
+        envelope.push_str("DATA\r\n");
+        self.send(&envelope);
+        for _ in 0..recipients.len() + 2 {
+            let r = self.reply();
+            assert!(r.starts_with('2') || r.starts_with("354"), "{r}");
+        }
+        // Lines that begin with a dot get another, as SMTP sends them.
+        let text = String::from_utf8(message.to_vec()).unwrap().replace("\r\n", "\n");
+        let mut data = String::new();
+        for line in text.lines() {
+            if line.starts_with('.') {
+                data.push('.');
+            }
+            data.push_str(line);
+            data.push_str("\r\n");
+        }
+        data.push_str(".\r\n");
+        self.send(&data);
+        recipients.iter().map(|_| self.reply()).collect()
+    }
+}
+
+#[test]
+fn a_mail_server_delivers_over_lmtp_to_goats_serve() {
+    let dir = temp_dir();
+    let (port, lmtp_port) = (common::free_port(), common::free_port());
+    let mut cmd = goats(&dir.0);
+    cmd.env("GOATS_ADMIN_PASSWORD", "mail-test-password")
+        .env("GOATS_MAIL_LMTP_LISTEN", format!("127.0.0.1:{lmtp_port}"));
+    let server = common::Server::start(&mut cmd, port);
+    let mut mx = Lmtp::connect(lmtp_port);
+
+    let replies = mx.deliver(&corpus("plain"), &["support@example.org", "sales@example.org"]);
+    assert_eq!(replies.len(), 2);
+    assert!(replies.iter().all(|r| r == &replies[0]), "one message, one answer for each recipient: {replies:?}");
+    let tn = replies[0]
+        .strip_prefix("250 2.0.0 new ticket ")
+        .and_then(|r| r.split(' ').next())
+        .unwrap_or_else(|| panic!("{replies:?}"))
+        .to_string();
+    // The mail server tries again after a lost answer: the message is taken once.
+    let again = mx.deliver(&corpus("plain"), &["support@example.org"]);
+    assert!(again[0].starts_with("250 2.0.0 delivered before"), "{again:?}");
+    let reply = format!(
+        "From: jane.doe@example.com\r\nSubject: Re: [Ticket#{tn}] Printer on fire\r\nMessage-ID: <lmtp-r@example.com>\r\n\r\n.sig\r\nOut now.\r\n"
+    );
+    let follow_up = mx.deliver(reply.as_bytes(), &["support@example.org"]);
+    assert!(follow_up[0].starts_with(&format!("250 2.0.0 follow-up to ticket {tn}")), "{follow_up:?}");
+    mx.send("QUIT\r\n");
+    assert!(mx.reply().starts_with("221"));
+
+    // The ticket holds both, the line that began with a dot as it was written.
+    let login = r#"{"login":"root@localhost","password":"mail-test-password"}"#;
+    let (_, body) = common::request(port, "POST", "/api/v1/auth/login", Some(login), None).unwrap();
+    let token = serde_json::from_str::<serde_json::Value>(&body).unwrap()["access_token"].as_str().unwrap().to_string();
+    let (_, body) = common::request(port, "GET", "/api/v1/tickets", None, Some(&token)).unwrap();
+    let list: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let items = list["items"].as_array().unwrap_or_else(|| panic!("{body}"));
+    let ticket = items.iter().find(|t| t["number"] == tn.as_str()).unwrap_or_else(|| panic!("{tn} in {body}"));
+    let path = format!("/api/v1/tickets/{}?articles=true", ticket["id"]);
+    let (status, body) = common::request(port, "GET", &path, None, Some(&token)).unwrap();
+    assert_eq!(status, 200, "{body}");
+    let ticket: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let bodies: Vec<&str> =
+        ticket["articles"].as_array().unwrap().iter().map(|a| a["body"].as_str().unwrap()).collect();
+    assert_eq!(bodies.len(), 2, "{bodies:?}");
+    assert!(bodies[1].starts_with(".sig") && bodies[1].contains("Out now."), "{bodies:?}");
+    let out = server.stop();
+    assert!(out.status.success(), "{}", common::stderr(&out));
+}
+
+#[test]
+fn goats_serve_refuses_an_lmtp_setting_it_cannot_honour() {
+    let dir = temp_dir();
+    let mut bad = goats(&dir.0);
+    bad.env("GOATS_MAIL_LMTP_LISTEN", "not an address").args(["serve", "--listen", "127.0.0.1:0"]);
+    common::assert_clean_failure(&bad.output().unwrap(), "mail.lmtp.listen must be an address and port");
+
+    let config = dir.0.join("lmtp-queue.yaml");
+    std::fs::write(&config, "mail:\n  lmtp:\n    listen: 127.0.0.1:0\n    queue: Nowhere\n").unwrap();
+    let mut wrong_queue = goats(&dir.0);
+    wrong_queue.env("GOATS_CONFIG", &config).args(["serve", "--listen", "127.0.0.1:0"]);
+    common::assert_clean_failure(&wrong_queue.output().unwrap(), "there is no queue named `Nowhere`");
+}
+
 /// aiosmtpd, from the venv `make test-tools` builds under the target directory.
 fn smtp_python() -> std::path::PathBuf {
     let target = std::env::var("CARGO_TARGET_DIR")

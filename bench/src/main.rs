@@ -13,6 +13,7 @@ mod chart;
 mod imap;
 mod import;
 mod instances;
+mod lmtp;
 mod load;
 mod mail;
 mod mail_memory;
@@ -88,6 +89,7 @@ fn run() -> Result<(), String> {
     let mut memory_results = Vec::new();
     let mut reply_results = Vec::new();
     let mut imap_results = Vec::new();
+    let mut lmtp_results = Vec::new();
     let mut instance_results = None;
     let import_results =
         if s.cases.is_empty() || s.cases.iter().any(|c| c == "import") { import::measure(&s)? } else { Vec::new() };
@@ -125,6 +127,10 @@ fn run() -> Result<(), String> {
             eprintln!("bench: {} mail ingest memory", engine.name());
             memory_results.extend(mail_memory::measure(&s, engine.name(), &db)?);
         }
+        if s.cases.is_empty() || s.cases.iter().any(|c| c == "mail" || c == "lmtp") {
+            eprintln!("bench: {} mail delivered over LMTP", engine.name());
+            lmtp_results.extend(lmtp::measure(&s, engine.name(), &db)?);
+        }
         if s.cases.is_empty() || s.cases.iter().any(|c| c == "mail" || c == "imap") {
             eprintln!("bench: {} mail read over IMAP", engine.name());
             imap_results.push(imap::measure(&s, engine.name(), &db, IMAP_MESSAGES)?);
@@ -151,6 +157,7 @@ fn run() -> Result<(), String> {
     report::print(&results);
     mail::print(&mail_results);
     mail_memory::print(&memory_results);
+    lmtp::print(&lmtp_results);
     imap::print(&imap_results);
     replies::print(&reply_results);
     instances::print(&instance_results);
@@ -159,7 +166,7 @@ fn run() -> Result<(), String> {
         std::fs::write(s.out.join("instances.json"), json).map_err(|e| format!("instances.json: {e}"))?;
     }
     let mail_json = serde_json::json!({
-        "ingest": mail_results, "imap": imap_results, "memory": memory_results, "replies": reply_results
+        "ingest": mail_results, "lmtp": lmtp_results, "imap": imap_results, "memory": memory_results, "replies": reply_results
     });
     let mail_json = serde_json::to_string_pretty(&mail_json).map_err(|e| e.to_string())?;
     std::fs::write(s.out.join("mail.json"), mail_json).map_err(|e| format!("mail.json: {e}"))?;

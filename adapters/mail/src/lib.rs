@@ -4,10 +4,12 @@
 //! transfer encodings), and what cannot be read is never a failure: a broken message
 //! still gives what could be read, and its bytes are kept whole. Out: messages written
 //! as MIME and handed to an SMTP server, both with lettre. Mail accounts: read over
-//! IMAP with async-imap and POP3 with async-pop.
+//! IMAP with async-imap and POP3 with async-pop. Mail servers deliver to its [`lmtp`]
+//! server.
 
 mod compose;
 mod imap;
+pub mod lmtp;
 mod mailboxes;
 mod parse;
 mod pop3;

@@ -31,6 +31,30 @@ pub struct MailConfig {
     /// refused (exit 65, so the mail server bounces it to its sender). Its files are not
     /// held to `tickets.max_attachment_mb`, which bounds uploads.
     pub max_message_mb: u64,
+    /// An LMTP server in `goats serve` for the mail server to deliver to, instead of
+    /// running `goats mail ingest` per message. Off unless configured.
+    pub lmtp: Option<LmtpConfig>,
+}
+
+/// `mail.lmtp`: LMTP has no login, so it listens where only the mail server reaches it
+/// (loopback, or a private network).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LmtpConfig {
+    /// Where it listens (`GOATS_MAIL_LMTP_LISTEN`), e.g. `127.0.0.1:2424`.
+    pub listen: String,
+    /// The queue a new ticket goes to, as `mail ingest --queue` (default: Raw).
+    pub queue: Option<String>,
+    /// Believe the messages' X-OTRS-* headers, as `mail ingest --trusted`.
+    pub trusted: bool,
+    /// Connections served at once; more are told to come back later.
+    pub max_connections: usize,
+}
+
+impl Default for LmtpConfig {
+    fn default() -> Self {
+        Self { listen: "127.0.0.1:2424".into(), queue: None, trusted: false, max_connections: 32 }
+    }
 }
 
 impl Default for MailConfig {
@@ -41,6 +65,7 @@ impl Default for MailConfig {
             retry: MailRetryConfig::default(),
             fetch_schedule: "0 * * * * *".into(),
             max_message_mb: 50,
+            lmtp: None,
         }
     }
 }
@@ -124,6 +149,14 @@ impl MailConfig {
         }
         if !(1..=1024).contains(&self.max_message_mb) {
             return Err(AppError::Config("mail.max_message_mb must be 1–1024".into()));
+        }
+        if let Some(lmtp) = &self.lmtp {
+            lmtp.listen.parse::<std::net::SocketAddr>().map_err(|_| {
+                AppError::Config(format!("mail.lmtp.listen must be an address and port, not `{}`", lmtp.listen))
+            })?;
+            if !(1..=10_000).contains(&lmtp.max_connections) {
+                return Err(AppError::Config("mail.lmtp.max_connections must be 1–10000".into()));
+            }
         }
         let r = &self.retry;
         if !(1..=100).contains(&r.attempts)

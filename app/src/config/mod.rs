@@ -288,6 +288,9 @@ impl Config {
         if let Some(v) = env.get("GOATS_METRICS_TOKEN") {
             self.metrics.token = Some(v);
         }
+        if let Some(v) = env.get("GOATS_MAIL_LMTP_LISTEN") {
+            self.mail.lmtp.get_or_insert_with(Default::default).listen = v;
+        }
         if let Some(v) = env.get("GOATS_MAIL_SMTP_PASSWORD")
             && let Some(smtp) = &mut self.mail.smtp
         {
