@@ -161,17 +161,17 @@ impl Db {
 
 #[async_trait]
 impl SeenFlags for Db {
-    async fn mark_seen(&self, ticket: TicketId, agent: UserId) -> DomainResult<Vec<ArticleId>> {
+    async fn mark_seen(&self, ticket: TicketId, agent: UserId) -> DomainResult<Option<Vec<ArticleId>>> {
         // Most zooms show a ticket the agent has read already: one read and no write.
         if self.read_already(ticket, agent).await.map_err(to_domain)? {
-            return Ok(Vec::new());
+            return Ok(None);
         }
         // With the ticket's row held, an article added meanwhile is either among those
         // marked or added after them (and leaves the ticket unseen again).
         let _w = self.write_guard().await;
         let txn = self.conn.begin().await.map_err(to_domain)?;
         if !self.hold_ticket(&txn, ticket).await.map_err(to_domain)? {
-            return Ok(Vec::new());
+            return Ok(None);
         }
         let unseen = self.unseen_articles(&txn, ticket, agent).await.map_err(to_domain)?;
         let flags: Vec<_> = unseen.iter().map(|&a| (a, agent)).collect();
@@ -180,7 +180,7 @@ impl SeenFlags for Db {
             self.flag_tickets(&txn, &[(ticket, agent)]).await.map_err(to_domain)?;
         }
         txn.commit().await.map_err(to_domain)?;
-        Ok(unseen)
+        Ok(Some(unseen))
     }
 
     async fn unseen(&self, tickets: &[TicketId], agent: UserId) -> DomainResult<HashSet<TicketId>> {

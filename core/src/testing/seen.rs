@@ -9,12 +9,12 @@ use crate::ports::SeenFlags;
 
 #[async_trait]
 impl SeenFlags for MemoryStore {
-    async fn mark_seen(&self, ticket: TicketId, agent: UserId) -> DomainResult<Vec<ArticleId>> {
+    async fn mark_seen(&self, ticket: TicketId, agent: UserId) -> DomainResult<Option<Vec<ArticleId>>> {
         let mut s = self.lock();
         let new = s.unseen_articles(ticket, agent);
         s.seen_articles.extend(new.iter().map(|&a| (a, agent)));
-        s.seen_tickets.insert((ticket, agent));
-        Ok(new)
+        let flagged = s.seen_tickets.insert((ticket, agent));
+        Ok((flagged || !new.is_empty()).then_some(new))
     }
 
     async fn unseen(&self, tickets: &[TicketId], agent: UserId) -> DomainResult<HashSet<TicketId>> {

@@ -91,6 +91,10 @@ struct ReadCache {
     watchers: Memo<TicketId, Vec<UserId>>,
     links: Memo<TicketId, Vec<(TicketId, LinkKind)>>,
     accounted: Memo<TicketId, f64>,
+    /// Tickets an agent has opened (and so read) since anything changed.
+    read: Memo<(UserId, TicketId), ()>,
+    /// Which tickets of a list an agent has news in, by agent and the list's ids.
+    unseen: Memo<(UserId, Vec<TicketId>), std::collections::HashSet<TicketId>>,
     /// The site's ticket field definitions: read by every zoom an agent may change and
     /// every save of fields; only an admin's change of the fields forgets them.
     field_defs: Memo<(), Vec<DynamicFieldDef>>,
@@ -135,6 +139,8 @@ impl TicketService {
             watchers: Memo::new("tickets.watchers", ttl, clock.clone()),
             links: Memo::new("tickets.links", ttl, clock.clone()),
             accounted: Memo::new("tickets.accounted", ttl, clock.clone()),
+            read: Memo::new("tickets.read", ttl, clock.clone()),
+            unseen: Memo::new("tickets.unseen", ttl, clock.clone()),
             field_defs: Memo::new("tickets.field_defs", ttl, clock.clone()),
             article_field_defs: Memo::new("tickets.article_field_defs", ttl, clock),
         });
@@ -158,6 +164,8 @@ impl TicketService {
             r.watchers.forget();
             r.links.forget();
             r.accounted.forget();
+            r.read.forget();
+            r.unseen.forget();
         }
     }
 

@@ -152,10 +152,30 @@ impl TicketService {
         ticket.dynamic_fields = Some(self.ports.dynamic_fields.ticket_values(id).await?);
         let links = self.linked(actor, id).await?;
         let accounted = self.accounted_of(id).await?;
-        // The zoom shows every article, so the agent has now read them all, as OTRS
-        // marks them once its zoom has shown them.
-        let new_articles = self.ports.seen.mark_seen(id, actor.user_id).await?;
+        let new_articles = self.mark_read(actor.user_id, id).await?;
         Ok(TicketZoom { ticket, abilities, watching, links, accounted, deliveries, new_articles })
+    }
+
+    /// The zoom shows every article, so the agent has now read them all, as OTRS marks
+    /// them once its zoom has shown them: the articles that were new to them. A ticket
+    /// they opened moments ago is not asked about again until something changes.
+    async fn mark_read(&self, agent: UserId, id: TicketId) -> DomainResult<Vec<ArticleId>> {
+        let Some(r) = &self.reads else {
+            return Ok(self.ports.seen.mark_seen(id, agent).await?.unwrap_or_default());
+        };
+        // Set by the load when it runs: a kept entry means nothing to mark.
+        let marked = std::sync::Mutex::new(None);
+        let mark = || async {
+            let written = self.ports.seen.mark_seen(id, agent).await?;
+            *marked.lock().unwrap_or_else(|e| e.into_inner()) = written;
+            Ok(())
+        };
+        r.read.get_or_load((agent, id), mark).await?;
+        let marked = marked.into_inner().unwrap_or_else(|e| e.into_inner());
+        if marked.is_some() {
+            r.unseen.forget();
+        }
+        Ok(marked.unwrap_or_default())
     }
 
     /// Those of the listed tickets with an article the actor has not seen.
@@ -165,7 +185,12 @@ impl TicketService {
         listed: impl IntoIterator<Item = &Ticket>,
     ) -> DomainResult<HashSet<TicketId>> {
         let ids: Vec<TicketId> = listed.into_iter().map(|t| t.id).collect();
-        self.ports.seen.unseen(&ids, actor.user_id).await
+        let load = || self.ports.seen.unseen(&ids, actor.user_id);
+        match &self.reads {
+            // A page's marks differ per agent, so they are kept apart from the page.
+            Some(r) => r.unseen.get_or_load((actor.user_id, ids.clone()), load).await.map(Arc::unwrap_or_clone),
+            None => load().await,
+        }
     }
 
     /// The ticket as the database has it now (never from the read cache), for a check

@@ -329,6 +329,34 @@ async fn reads_are_kept_briefly_and_forgotten_by_this_services_changes() {
     assert_eq!(service.get(&w.root, id, false).await.unwrap().title, "Printer out");
 }
 
+/// An agent's unread marks kept with the reads: news another agent adds shows at once,
+/// and so does the agent's own reading of it.
+#[tokio::test]
+async fn unread_marks_are_kept_and_forgotten_by_news_and_by_reading() {
+    let w = world().await;
+    let service =
+        TicketService::new(w.store.ticket_ports(), TicketNumberConfig::default()).with_read_cache(Duration::seconds(5));
+    let amy = agent(&w, "amy", &[(1, Permission::Rw)]).await;
+    let t = service.create(&w.root, new_ticket(2)).await.unwrap();
+    let unseen = |who: &AgentPermissions| {
+        let (service, t) = (&service, t.clone());
+        let who = who.clone();
+        async move { service.unseen(&who, [&t]).await.unwrap().contains(&t.id) }
+    };
+    assert!(unseen(&amy).await, "new to amy");
+    assert!(!unseen(&w.root).await, "root opened it");
+    let zoom = service.zoom(&amy, t.id).await.unwrap();
+    assert_eq!(zoom.new_articles.len(), 1);
+    assert!(!unseen(&amy).await, "read, and the kept marks know it");
+    assert!(service.zoom(&amy, t.id).await.unwrap().new_articles.is_empty());
+    service.add_article(&w.root, t.id, NewArticle::note("Any news?", "Called again.")).await.unwrap();
+    assert!(unseen(&amy).await, "root's note is news to amy at once");
+    assert!(!unseen(&w.root).await, "not to its writer");
+    let zoom = service.zoom(&amy, t.id).await.unwrap();
+    assert_eq!(zoom.new_articles.len(), 1, "only the note is new");
+    assert!(!unseen(&amy).await);
+}
+
 mod services {
     use super::*;
     use crate::escalation::Allowance;
