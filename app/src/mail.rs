@@ -16,7 +16,7 @@ pub async fn ingest(app: &App, queue: Option<&str>, trusted: bool) -> Result<(),
     let route = Route { queue: queue_named(app, queue).await?, trusted };
     // The whole message, as the postmaster keeps it, up to the mail limit: one byte
     // more is read to tell a message at the limit from a larger one.
-    let limit = app.config.mail.max_message_mb * 1024 * 1024;
+    let limit = app.config.mail.max_message_bytes();
     let raw = tokio::task::spawn_blocking(move || {
         let mut stdin = std::io::stdin().lock();
         let mut raw = Vec::new();

@@ -57,7 +57,7 @@ async fn start_lmtp(app: &App) -> Result<Option<tokio::task::JoinHandle<()>>, Ap
     let inbox = Arc::new(crate::mail::LmtpInbox { postmaster: app.postmaster.clone(), route });
     let settings = goats_mail::lmtp::LmtpSettings {
         hostname: "goats".into(),
-        max_message_bytes: (app.config.mail.max_message_mb * 1024 * 1024) as usize,
+        max_message_bytes: app.config.mail.max_message_bytes() as usize,
         max_connections: config.max_connections,
         idle: std::time::Duration::from_secs(5 * 60),
     };

@@ -183,9 +183,11 @@ impl Db {
         changes: &[(TicketId, UserId)],
     ) -> Result<(), sea_orm::DbErr> {
         let last_by: BTreeMap<TicketId, UserId> = changes.iter().copied().collect();
-        let Some((&last_id, &last_user)) = last_by.iter().next_back() else { return Ok(()) };
+        if last_by.is_empty() {
+            return Ok(());
+        }
         let mut tickets: Vec<(TicketId, UserId)> = last_by.into_iter().collect();
-        tickets.resize(tickets.len().next_power_of_two(), (last_id, last_user));
+        crate::shared_commit::padded_to_power_of_two(&mut tickets);
         let cases = vec!["WHEN ? THEN ?"; tickets.len()].join(" ");
         let ids = vec!["?"; tickets.len()].join(", ");
         let mut values = vec![Value::from(self.now())];

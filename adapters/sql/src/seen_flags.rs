@@ -17,9 +17,14 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, TransactionTrait, Val
 use crate::connection::Db;
 use crate::error::to_domain;
 use crate::row::int;
+use crate::shared_commit::padded_to_power_of_two;
 
 /// An article just written: its ticket, its id and who wrote it.
 pub(crate) type Written = (TicketId, ArticleId, UserId);
+
+/// The articles of a ticket (`?`) an agent (`?`) has no Seen flag on.
+const UNSEEN_ARTICLE: &str = "SELECT a.id FROM article a WHERE a.ticket_id = ? AND NOT EXISTS (\
+     SELECT 1 FROM article_flag f WHERE f.article_id = a.id AND f.article_key = 'Seen' AND f.create_by = ?)";
 
 /// A table of flags and its columns: OTRS names them after the table.
 struct Flags {
@@ -66,7 +71,7 @@ impl Db {
         let writers: BTreeSet<(TicketId, UserId)> = written.iter().map(|&(t, _, by)| (t, by)).collect();
         let mut caught_up = Vec::new();
         for (ticket, by) in writers {
-            if self.unseen_articles(txn, ticket, by).await?.is_empty() {
+            if !self.has_unseen(txn, ticket, by).await? {
                 caught_up.push((ticket, by));
             }
         }
@@ -92,6 +97,18 @@ impl Db {
         self.insert_seen(txn, &ARTICLE_FLAG, &seen).await
     }
 
+    /// Whether the ticket has an article `agent` has not seen: the first one found ends
+    /// the look.
+    async fn has_unseen(&self, conn: &impl ConnectionTrait, ticket: TicketId, agent: UserId) -> Result<bool, DbErr> {
+        let row = conn
+            .query_one_raw(self.stmt(
+                &format!("SELECT CASE WHEN EXISTS ({UNSEEN_ARTICLE}) THEN 1 ELSE 0 END AS unseen"),
+                [ticket.into(), agent.into()],
+            ))
+            .await?;
+        Ok(row.map(|r| int(&r, "unseen")).transpose()?.unwrap_or(0) == 1)
+    }
+
     /// The ticket's articles `agent` has not seen, oldest first.
     async fn unseen_articles(
         &self,
@@ -100,12 +117,7 @@ impl Db {
         agent: UserId,
     ) -> Result<Vec<ArticleId>, DbErr> {
         let rows = conn
-            .query_all_raw(self.stmt(
-                "SELECT a.id FROM article a WHERE a.ticket_id = ? AND NOT EXISTS (\
-                 SELECT 1 FROM article_flag f WHERE f.article_id = a.id AND f.article_key = 'Seen' AND f.create_by = ?) \
-                 ORDER BY a.id",
-                [ticket.into(), agent.into()],
-            ))
+            .query_all_raw(self.stmt(&format!("{UNSEEN_ARTICLE} ORDER BY a.id"), [ticket.into(), agent.into()]))
             .await?;
         Ok(rows.iter().map(|r| int(r, "id")).collect::<Result<_, _>>()?)
     }
@@ -131,10 +143,10 @@ impl Db {
         let row = self
             .conn
             .query_one_raw(self.stmt(
-                "SELECT CASE WHEN EXISTS (SELECT 1 FROM ticket_flag t WHERE t.ticket_id = ? AND t.ticket_key = 'Seen' \
-                 AND t.create_by = ?) AND NOT EXISTS (SELECT 1 FROM article a WHERE a.ticket_id = ? AND NOT EXISTS (\
-                 SELECT 1 FROM article_flag f WHERE f.article_id = a.id AND f.article_key = 'Seen' AND f.create_by = ?)) \
-                 THEN 1 ELSE 0 END AS seen",
+                &format!(
+                    "SELECT CASE WHEN EXISTS (SELECT 1 FROM ticket_flag t WHERE t.ticket_id = ? AND t.ticket_key = 'Seen' \
+                     AND t.create_by = ?) AND NOT EXISTS ({UNSEEN_ARTICLE}) THEN 1 ELSE 0 END AS seen"
+                ),
                 [ticket.into(), agent.into(), ticket.into(), agent.into()],
             ))
             .await?;
@@ -186,13 +198,10 @@ impl SeenFlags for Db {
     async fn unseen(&self, tickets: &[TicketId], agent: UserId) -> DomainResult<HashSet<TicketId>> {
         let mut unseen: HashSet<TicketId> = tickets.iter().copied().collect();
         let ids: Vec<TicketId> = unseen.iter().copied().collect();
-        // A list's page in one statement: padded to a power of two with its last id, so
-        // there are few statement texts to prepare (as `in_powers_of_two`).
+        // A list's page in one statement.
         for part in ids.chunks(1024) {
             let mut part = part.to_vec();
-            if let Some(&last) = part.last() {
-                part.resize(part.len().next_power_of_two(), last);
-            }
+            padded_to_power_of_two(&mut part);
             let marks = vec!["?"; part.len()].join(", ");
             let mut values = vec![Value::from(agent)];
             values.extend(part.iter().map(|&t| Value::from(t)));

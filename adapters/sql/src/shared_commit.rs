@@ -46,6 +46,15 @@ pub(crate) async fn one_by_one<W: Write>(
     Ok(done)
 }
 
+/// Pads `list` to a power of two with its last item: for an `IN (…)` list whose
+/// repeats change nothing, one statement text per power rather than per length (see
+/// [`in_powers_of_two`]).
+pub(crate) fn padded_to_power_of_two<T: Clone>(list: &mut Vec<T>) {
+    if let Some(last) = list.last().cloned() {
+        list.resize(list.len().next_power_of_two(), last);
+    }
+}
+
 /// `all` in parts of 1, 2, 4, … rows, largest first. Statements of many rows are one
 /// text per row count, and a connection keeps a hundred prepared: any count up to 32 for
 /// each statement crowded them out, and batches were parsed and planned anew.

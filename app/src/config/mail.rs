@@ -141,6 +141,11 @@ impl SmtpConfig {
 }
 
 impl MailConfig {
+    /// `max_message_mb` in bytes.
+    pub fn max_message_bytes(&self) -> u64 {
+        self.max_message_mb * 1024 * 1024
+    }
+
     pub fn validate(&self) -> Result<(), AppError> {
         if let Some(smtp) = &self.smtp
             && smtp.host.trim().is_empty()
