@@ -184,6 +184,12 @@ pub enum ImportCommand {
         /// the data problems that must be fixed first. Changes nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Add the source's tickets to a database that holds tickets already (goats'
+        /// own, or an earlier import). Queues, states, agents, customers and other
+        /// names both sides have are merged into the target's; everything else is
+        /// added with new ids. The target's settings stand. Stop goats while it runs.
+        #[arg(long)]
+        append: bool,
         /// Write the inspection (with --dry-run) or the verification report as JSON.
         #[arg(long)]
         report: Option<PathBuf>,

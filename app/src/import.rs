@@ -11,18 +11,25 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use crate::{AppError, Config};
 
+/// `--dry-run` and `--append`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct How {
+    pub dry_run: bool,
+    pub append: bool,
+}
+
 pub async fn otrs(
     config: &Config,
     from: &str,
     attachments_dir: Option<&Path>,
-    dry_run: bool,
+    how: How,
     report: Option<&Path>,
 ) -> Result<(), AppError> {
     if mask_url(from) == mask_url(&config.database.url) {
         return Err(AppError::Usage("--from names the database goats is configured for; import into another".into()));
     }
     let (source, inspection) = import::inspect(from, attachments_dir).await?;
-    if dry_run {
+    if how.dry_run {
         print_inspection(&inspection);
         if let Some(path) = report {
             write_json(path, &inspection)?;
@@ -35,7 +42,7 @@ pub async fn otrs(
     }
     let target = Db::connect_unchecked(&config.database.url).await?;
     let mut progress = Progress::new();
-    let outcome = import::run(from, &source, &inspection, &target, &mut progress).await;
+    let outcome = import::run(from, &source, &inspection, &target, how.append, &mut progress).await;
     progress.clear();
     source.close().await;
     target.close().await;
@@ -61,9 +68,21 @@ pub async fn otrs(
         ))
         .into());
     }
+    let (rows, merged): (u64, u64) = match outcome.appended {
+        true => {
+            outcome.tables.iter().fold((0, 0), |(r, m), t| (r + t.target_rows - t.target_rows_before, m + t.merged))
+        }
+        false => (outcome.rows, 0),
+    };
+    if outcome.appended {
+        println!("added {rows} rows; {merged} source rows named what the target has already (merged into its rows)");
+        if !outcome.kept_from_target.is_empty() {
+            println!("the target's own settings stand; not carried: {}", outcome.kept_from_target.join(", "));
+        }
+    }
     println!(
         "imported {} rows from {} in {:.1} s{}; {} tables verified by count and checksum, {} tickets compared field by field",
-        outcome.rows,
+        rows,
         outcome.source,
         outcome.seconds,
         if outcome.resumed { " (continued an interrupted import)" } else { "" },

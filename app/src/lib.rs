@@ -67,8 +67,9 @@ async fn run_command(cli: Cli, config: Config, extensions: Extensions) -> Result
             print!("{}", config.to_masked_yaml());
             Ok(())
         }
-        Command::Import(ImportCommand::Otrs { from, attachments_dir, dry_run, report }) => {
-            import::otrs(&config, &from, attachments_dir.as_deref(), dry_run, report.as_deref()).await
+        Command::Import(ImportCommand::Otrs { from, attachments_dir, dry_run, append, report }) => {
+            let how = import::How { dry_run, append };
+            import::otrs(&config, &from, attachments_dir.as_deref(), how, report.as_deref()).await
         }
         Command::Healthcheck => healthcheck::run(&config),
         Command::Migrate => {

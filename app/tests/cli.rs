@@ -580,6 +580,39 @@ async fn importing_an_otrs_database_from_the_command_line() {
     let out = goats(&dir.0).args(["import", "otrs", "--from", &source.url]).output().unwrap();
     assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
     assert!(stderr(&out).contains("already holds"), "{}", stderr(&out));
+
+    // A second Znuny site: its welcome ticket has the first one's number, so the append
+    // is refused until that is changed; then its tickets join the first site's.
+    let second = TestDatabase::create(Engine::Postgres).await;
+    goats_tests::znuny::load(&second);
+    let out = goats(&dir.0).args(["import", "otrs", "--from", &second.url, "--append"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
+    assert!(stderr(&out).contains("2021012710123456 are in both databases"), "{}", stderr(&out));
+    let db = second.connect().await;
+    use sea_orm::ConnectionTrait;
+    db.connection()
+        .execute_unprepared("UPDATE ticket SET tn = '2021012710123457', title = 'Welcome, second site'")
+        .await
+        .unwrap();
+    db.close().await;
+    let out = goats(&dir.0).args(["import", "otrs", "--from", &second.url, "--append"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(text.contains("source rows named what the target has already"), "{text}");
+    let db = Db::connect(&format!("sqlite://{}/data/goats.db", dir.0.display())).await.unwrap();
+    let titles = db
+        .connection()
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Sqlite,
+            "SELECT title FROM ticket ORDER BY id",
+        ))
+        .await
+        .unwrap();
+    let titles: Vec<String> = titles.iter().map(|r| r.try_get_by_index::<String>(0).unwrap()).collect();
+    assert_eq!(titles.len(), 2, "{titles:?}");
+    assert_eq!(titles[1], "Welcome, second site");
+    db.close().await;
+    second.drop_database().await;
     source.drop_database().await;
 }
 

@@ -96,7 +96,7 @@ async fn znuny_source(engine: Engine, tickets: u64, latin1: bool) -> (TestDataba
 
 async fn import_into(source: &TestDatabase, target: &Db) -> Result<ImportReport, ImportError> {
     let (src, inspection) = import::inspect(&source.url, None).await?;
-    let report = import::run(&source.url, &src, &inspection, target, &mut Seen::default()).await;
+    let report = import::run(&source.url, &src, &inspection, target, false, &mut Seen::default()).await;
     src.close().await;
     report
 }
@@ -205,6 +205,21 @@ async fn latin1_text_and_local_times_arrive_as_utf8_and_utc() {
     source_db.drop_database().await;
 }
 
+/// Stops an import as a crash stops it: once `table` has its first page, whatever
+/// transaction was open is lost.
+async fn interrupt_in(table: &str, url: &str, src: &Db, inspection: &import::Inspection, target: &Db, append: bool) {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let (url, s2, i2, t2) = (url.to_string(), src.clone(), inspection.clone(), target.clone());
+    let signal = Some((table.to_string(), tx));
+    let job = tokio::spawn(async move {
+        let mut seen = Seen { signal, ..Default::default() };
+        import::run(&url, &s2, &i2, &t2, append, &mut seen).await
+    });
+    rx.await.unwrap_or_else(|_| panic!("the {table} table's first page"));
+    job.abort();
+    assert!(job.await.unwrap_err().is_cancelled());
+}
+
 #[tokio::test]
 async fn an_interrupted_import_continues_to_the_same_result() {
     let (source_db, source) = znuny_source(Engine::Postgres, 1100, false).await;
@@ -213,24 +228,13 @@ async fn an_interrupted_import_continues_to_the_same_result() {
         let target = Db::connect_unchecked(&t.url).await.unwrap();
         let (src, inspection) = import::inspect(&source_db.url, None).await.unwrap();
 
-        // Stopped as a crash stops it: in the middle of the ticket table, whatever
-        // transaction was open is lost.
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        let url = source_db.url.clone();
-        let (s2, i2, t2) = (src.clone(), inspection.clone(), target.clone());
-        let job = tokio::spawn(async move {
-            let mut seen = Seen { signal: Some(("ticket".into(), tx)), ..Default::default() };
-            import::run(&url, &s2, &i2, &t2, &mut seen).await
-        });
-        rx.await.expect("the ticket table's first page");
-        job.abort();
-        assert!(job.await.unwrap_err().is_cancelled());
+        interrupt_in("ticket", &source_db.url, &src, &inspection, &target, false).await;
         let partial: i64 = scalar(&target, "SELECT COUNT(*) FROM ticket").await.parse().unwrap();
         // Znuny's welcome ticket and the seeded ones: 1,101 in all.
         assert!((1000..1101).contains(&partial), "{target_engine:?}: {partial} tickets after the interruption");
 
         let mut seen = Seen::default();
-        let report = import::run(&source_db.url, &src, &inspection, &target, &mut seen).await.unwrap();
+        let report = import::run(&source_db.url, &src, &inspection, &target, false, &mut seen).await.unwrap();
         assert!(report.ok && report.resumed, "{target_engine:?}: {:#?}", report.mismatches);
         let ticket = seen.tables.iter().find(|(n, ..)| n == "ticket").unwrap();
         assert_eq!(ticket.2, partial as u64, "continues after the committed page");
@@ -272,7 +276,7 @@ async fn what_cannot_be_carried_is_refused_before_anything_changes() {
     assert_eq!(inspection.not_carried_tables, ["custom_addon"]);
     let target_db = TestDatabase::create(Engine::Sqlite).await;
     let target = Db::connect_unchecked(&target_db.url).await.unwrap();
-    let e = import::run(&source_db.url, &src, &inspection, &target, &mut Seen::default()).await.unwrap_err();
+    let e = import::run(&source_db.url, &src, &inspection, &target, false, &mut Seen::default()).await.unwrap_err();
     assert!(matches!(e, ImportError::Problems(_)), "{e}");
     assert!(target.table_names().await.unwrap().is_empty(), "the target is left untouched");
 
@@ -290,7 +294,7 @@ async fn what_cannot_be_carried_is_refused_before_anything_changes() {
     )
     .await
     .unwrap();
-    let e = import::run(&source_db.url, &src, &inspection, &busy_db, &mut Seen::default()).await.unwrap_err();
+    let e = import::run(&source_db.url, &src, &inspection, &busy_db, false, &mut Seen::default()).await.unwrap_err();
     assert!(e.to_string().contains("already holds 1 ticket"), "{e}");
 
     src.close().await;
@@ -365,12 +369,11 @@ async fn article_files_kept_on_disk_come_along() {
     assert!(inspection.problems.is_empty(), "{:?}", inspection.problems);
     let t = TestDatabase::create(Engine::Sqlite).await;
     let target = Db::connect_unchecked(&t.url).await.unwrap();
-    let report = import::run(&source_db.url, &src, &inspection, &target, &mut Seen::default()).await.unwrap();
+    let report = import::run(&source_db.url, &src, &inspection, &target, false, &mut Seen::default()).await.unwrap();
     assert!(report.ok, "{:#?}", report.mismatches);
     for table in ["article_data_mime_plain", "article_data_mime_attachment"] {
         assert_eq!(report.tables.iter().find(|t| t.table == table).unwrap().from_disk, 3, "{table}");
     }
-    src.close().await;
     target.close().await;
 
     // goats serves them like any stored in the database.
@@ -387,7 +390,27 @@ async fn article_files_kept_on_disk_come_along() {
     let plain =
         scalar(&target, &format!("SELECT body FROM article_data_mime_plain WHERE article_id = {article_id}")).await;
     assert!(plain.contains(&format!("Grüße {article_id}")), "{plain}");
+    target.close().await;
+    t.drop_database().await;
 
+    // Added to a help desk with tickets, the files land on the articles' new ids.
+    exec(&source, "UPDATE ticket SET tn = CONCAT('7', tn)").await;
+    let number = scalar(&source, &format!("SELECT tn FROM ticket WHERE id = {ticket_id}")).await;
+    let (t, target) = goats_target(Engine::Postgres).await;
+    let report = import::run(&source_db.url, &src, &inspection, &target, true, &mut Seen::default()).await.unwrap();
+    assert!(report.ok && report.appended, "{:#?}", report.mismatches);
+    for table in ["article_data_mime_plain", "article_data_mime_attachment"] {
+        assert_eq!(report.tables.iter().find(|t| t.table == table).unwrap().from_disk, 3, "{table}");
+    }
+    let s = ticket_service(&target, Arc::new(SystemClock));
+    let moved: i64 = scalar(&target, &format!("SELECT id FROM ticket WHERE tn = '{number}'")).await.parse().unwrap();
+    assert_ne!(moved, ticket_id, "the source's ids moved past the target's");
+    let ticket = s.get(&root, moved, true).await.unwrap();
+    let pdf = ticket.articles.unwrap().into_iter().flat_map(|a| a.attachments).find(|a| a.filename == "report.pdf");
+    let (_, bytes) = s.attachment(&root, moved, pdf.expect("the file from disk").id).await.unwrap();
+    assert_eq!(bytes, [0x25u8, 0x50, 0x44, 0x46, 0xFF, 0x00]);
+
+    src.close().await;
     target.close().await;
     t.drop_database().await;
     let _ = std::fs::remove_dir_all(&dir);
@@ -453,11 +476,220 @@ async fn an_otrs_6_groups_table_arrives_as_permission_groups() {
     assert!(inspection.not_carried_tables.is_empty(), "{:?}", inspection.not_carried_tables);
     let t = TestDatabase::create(Engine::Postgres).await;
     let target = Db::connect_unchecked(&t.url).await.unwrap();
-    let report = import::run(&source_db.url, &src, &inspection, &target, &mut Seen::default()).await.unwrap();
+    let report = import::run(&source_db.url, &src, &inspection, &target, false, &mut Seen::default()).await.unwrap();
     assert!(report.ok, "{:#?}", report.mismatches);
     let groups = report.tables.iter().find(|t| t.table == "permission_groups").unwrap();
     assert_eq!((groups.source_rows, groups.target_rows), (4, 4));
     assert_eq!(scalar(&target, "SELECT name FROM permission_groups WHERE id = 2").await, "admin");
+    src.close().await;
+    target.close().await;
+    t.drop_database().await;
+    source.close().await;
+    source_db.drop_database().await;
+}
+
+/// Every row of `sql`, each column as text (numbers and octets written out).
+async fn rows_text(db: &Db, sql: &str) -> Vec<Vec<String>> {
+    let rows = db
+        .connection()
+        .query_all_raw(sea_orm::Statement::from_string(db.connection().get_database_backend(), sql))
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let cell = |r: &sea_orm::QueryResult, i: usize| {
+        r.try_get_by_index::<Option<String>>(i)
+            .map(|v| v.unwrap_or_else(|| "NULL".into()))
+            .or_else(|_| r.try_get_by_index::<i64>(i).map(|n| n.to_string()))
+            .or_else(|_| r.try_get_by_index::<i32>(i).map(|n| n.to_string()))
+            .or_else(|_| r.try_get_by_index::<Vec<u8>>(i).map(|b| String::from_utf8_lossy(&b).into_owned()))
+            .unwrap_or_else(|e| panic!("{sql}, column {i}: {e}"))
+    };
+    let mut out: Vec<Vec<String>> =
+        rows.iter().map(|r| (0..r.column_names().len()).map(|i| cell(r, i)).collect()).collect();
+    out.sort();
+    out
+}
+
+/// Each ticket as an agent knows it, by names rather than ids: its number, title,
+/// queue, state, owner, priority, customer, and how many articles, history entries,
+/// files, watchers and flags hang off it.
+const TICKETS_BY_NAME: &str = "SELECT t.tn, t.title, q.name, s.name, u.login, p.name, t.customer_id, \
+     (SELECT COUNT(*) FROM article a WHERE a.ticket_id = t.id), \
+     (SELECT COUNT(*) FROM ticket_history h WHERE h.ticket_id = t.id), \
+     (SELECT COUNT(*) FROM article_data_mime_attachment m JOIN article a ON a.id = m.article_id WHERE a.ticket_id = t.id), \
+     (SELECT COUNT(*) FROM article_data_mime_plain m JOIN article a ON a.id = m.article_id WHERE a.ticket_id = t.id), \
+     (SELECT COUNT(*) FROM ticket_watcher w JOIN users wu ON wu.id = w.user_id WHERE w.ticket_id = t.id), \
+     (SELECT COUNT(*) FROM time_accounting ta WHERE ta.ticket_id = t.id) \
+     FROM ticket t JOIN queue q ON q.id = t.queue_id JOIN ticket_state s ON s.id = t.ticket_state_id \
+     JOIN users u ON u.id = t.user_id JOIN ticket_priority p ON p.id = t.ticket_priority_id";
+
+/// A goats help desk that has run a while: 20 tickets of its own, a dynamic field
+/// `Invoice` (at another id than the source's) beside one of its own.
+async fn goats_target(engine: Engine) -> (TestDatabase, Db) {
+    let t = TestDatabase::create(engine).await;
+    let db = t.connect().await;
+    migrate(&db).await.unwrap();
+    seed(&db, &SeedPlan { tickets: 20, articles_per_ticket: 2, seed: 9 }, &TicketNumberConfig::default(), |_, _| {})
+        .await
+        .unwrap();
+    for name in ["Contract", "Invoice"] {
+        exec(&db, &format!("INSERT INTO dynamic_field (internal_field, name, label, field_order, field_type, object_type, config, valid_id, create_by, create_time, change_by, change_time) VALUES (0, '{name}', '{name}', 1, 'Text', 'Ticket', '---', 1, 1, current_timestamp, 1, current_timestamp)")).await;
+    }
+    (t, db)
+}
+
+/// A source for an append: numbered apart from the target's tickets, with an
+/// `Invoice` value and a link between two of its tickets.
+async fn source_to_append(engine: Engine, tickets: u64) -> (TestDatabase, Db) {
+    let (t, db) = znuny_source(engine, tickets, false).await;
+    exec(&db, "UPDATE ticket SET tn = CONCAT('7', tn)").await;
+    exec(&db, "INSERT INTO dynamic_field (internal_field, name, label, field_order, field_type, object_type, config, valid_id, create_by, create_time, change_by, change_time) VALUES (0, 'Invoice', 'Invoice', 2, 'Text', 'Ticket', '---', 1, 1, current_timestamp, 1, current_timestamp)").await;
+    exec(&db, "INSERT INTO dynamic_field_value (field_id, object_id, value_text) SELECT (SELECT id FROM dynamic_field WHERE name = 'Invoice'), MIN(id), 'INV-4711' FROM ticket").await;
+    exec(&db, "INSERT INTO link_object (name) VALUES ('Ticket')").await;
+    exec(&db, "INSERT INTO link_relation (source_object_id, source_key, target_object_id, target_key, type_id, state_id, create_time, create_by) SELECT o.id, CAST(MIN(t.id) AS CHAR(20)), o.id, CAST(MAX(t.id) AS CHAR(20)), 1, 1, current_timestamp, 1 FROM link_object o, ticket t WHERE o.name = 'Ticket' GROUP BY o.id").await;
+    (t, db)
+}
+
+#[tokio::test]
+async fn a_second_site_is_added_to_a_help_desk_with_tickets() {
+    let (source_db, source) = source_to_append(Engine::MySql, 30).await;
+    let source_tickets = rows_text(&source, TICKETS_BY_NAME).await;
+    assert_eq!(source_tickets.len(), 31);
+    let source_agents = rows_text(&source, "SELECT login FROM users").await;
+    for target_engine in Engine::ALL {
+        let (t, target) = goats_target(target_engine).await;
+        let own_tickets = rows_text(&target, TICKETS_BY_NAME).await;
+        let own_agents = rows_text(&target, "SELECT login FROM users").await;
+        target.close().await;
+
+        // Without --append a target with tickets is refused, and told how.
+        let target = Db::connect_unchecked(&t.url).await.unwrap();
+        let (src, inspection) = import::inspect(&source_db.url, None).await.unwrap();
+        let e = import::run(&source_db.url, &src, &inspection, &target, false, &mut Seen::default()).await.unwrap_err();
+        assert!(e.to_string().contains("--append"), "{e}");
+
+        let report = import::run(&source_db.url, &src, &inspection, &target, true, &mut Seen::default()).await.unwrap();
+        assert!(
+            report.ok && report.appended,
+            "{target_engine:?}: {:#?} {:#?}",
+            report.mismatches,
+            report.tables.iter().filter(|t| !t.ok).collect::<Vec<_>>()
+        );
+        assert!(report.sampled_tickets.len() >= 20);
+        assert!(report.kept_from_target.contains(&"notification_event".to_string()), "{:?}", report.kept_from_target);
+        let tickets = report.tables.iter().find(|t| t.table == "ticket").unwrap();
+        assert_eq!((tickets.target_rows_before, tickets.source_rows, tickets.target_rows), (20, 31, 51));
+        let queues = report.tables.iter().find(|t| t.table == "queue").unwrap();
+        assert!(queues.merged >= 4, "the queues both sides have are merged: {queues:?}");
+        target.close().await;
+
+        let target = t.connect().await;
+        // Both sites' tickets, each as its agents knew it.
+        let mut both = [own_tickets.clone(), source_tickets.clone()].concat();
+        both.sort();
+        assert_eq!(rows_text(&target, TICKETS_BY_NAME).await, both, "{target_engine:?}");
+        // Agents of one login are one agent.
+        let mut agents = [own_agents.clone(), source_agents.clone()].concat();
+        agents.sort();
+        agents.dedup();
+        assert_eq!(rows_text(&target, "SELECT login FROM users").await, agents);
+        // The source's Invoice value sits on its ticket under the target's Invoice field.
+        assert_eq!(
+            rows_text(&target, "SELECT t.title, f.name, v.value_text, f.id FROM dynamic_field_value v JOIN dynamic_field f ON f.id = v.field_id JOIN ticket t ON t.id = v.object_id").await,
+            [["Grüße aus Köln — Straße", "Invoice", "INV-4711", "2"]]
+        );
+        // The link joins the same two tickets, by their new ids.
+        let link = rows_text(&target, "SELECT r.source_key, r.target_key FROM link_relation r").await;
+        assert_eq!(link.len(), 1);
+        let min_new: i64 = scalar(&target, "SELECT MIN(id) FROM ticket WHERE tn LIKE '7%'").await.parse().unwrap();
+        let max_new: i64 = scalar(&target, "SELECT MAX(id) FROM ticket WHERE tn LIKE '7%'").await.parse().unwrap();
+        assert_eq!(link[0], [min_new.to_string(), max_new.to_string()], "{target_engine:?}");
+        assert!(min_new > 20, "the source's tickets come after the target's own");
+        assert_eq!(migrate(&target).await.unwrap(), goats_sql::MigrationOutcome::UpToDate);
+
+        // goats works on both sites' tickets: found once indexed, new ones numbered on.
+        let s = ticket_service(&target, Arc::new(SystemClock));
+        let root = AgentPermissions::new(1, target.grants_for(1).await.unwrap());
+        target.reindex_search(true, |_| {}).await.unwrap();
+        let search = TicketFilter { text: Some(SearchQuery::parse("strasse köln").unwrap()), ..Default::default() };
+        let found = s.list(&root, search, TicketSort::default(), PageRequest::default()).await.unwrap();
+        assert_eq!(found.items.iter().map(|t| t.id).collect::<Vec<_>>(), vec![min_new], "{target_engine:?}");
+        let ticket = s.get(&root, min_new, true).await.unwrap();
+        assert_eq!(s.accounted_time(&root, min_new).await.unwrap(), 1.25);
+        let raw = ticket
+            .articles
+            .unwrap()
+            .iter()
+            .flat_map(|a| a.attachments.clone())
+            .find(|a| a.filename == "raw.bin")
+            .unwrap();
+        assert_eq!(s.attachment(&root, min_new, raw.id).await.unwrap().1, vec![0u8, 0xFF, 0xFE, 0x80]);
+        let new = s
+            .create(&root, NewTicket { title: "After the append".into(), ..goats_core::testing::phoned_ticket(2) })
+            .await
+            .unwrap();
+        assert!(new.id > max_new, "{target_engine:?}");
+
+        // The same source again: refused, nothing changed.
+        let again =
+            import::run(&source_db.url, &src, &inspection, &target, true, &mut Seen::default()).await.unwrap_err();
+        assert!(again.to_string().contains("already holds the finished import"), "{again}");
+        src.close().await;
+        target.close().await;
+        t.drop_database().await;
+    }
+    source.close().await;
+    source_db.drop_database().await;
+}
+
+#[tokio::test]
+async fn an_append_whose_ticket_numbers_clash_changes_nothing() {
+    let (t, target) = goats_target(Engine::Postgres).await;
+    let (source_db, source) = source_to_append(Engine::MySql, 3).await;
+    let taken = scalar(&target, "SELECT MIN(tn) FROM ticket").await;
+    exec(
+        &source,
+        &format!("UPDATE ticket SET tn = '{taken}' WHERE id = (SELECT MAX(id) FROM (SELECT id FROM ticket) x)"),
+    )
+    .await;
+    let before = rows_text(&target, TICKETS_BY_NAME).await;
+    let (src, inspection) = import::inspect(&source_db.url, None).await.unwrap();
+    let e = import::run(&source_db.url, &src, &inspection, &target, true, &mut Seen::default()).await.unwrap_err();
+    assert!(e.to_string().contains(&taken) && e.to_string().contains("in both databases"), "{e}");
+    assert_eq!(rows_text(&target, TICKETS_BY_NAME).await, before);
+    assert_eq!(scalar(&target, "SELECT COUNT(*) FROM goats_import_run").await, "0");
+    src.close().await;
+    source.close().await;
+    source_db.drop_database().await;
+    target.close().await;
+    t.drop_database().await;
+}
+
+#[tokio::test]
+async fn an_interrupted_append_continues_to_the_same_result() {
+    let (source_db, source) = source_to_append(Engine::Postgres, 600).await;
+    let source_tickets = rows_text(&source, TICKETS_BY_NAME).await;
+    let (t, target) = goats_target(Engine::MySql).await;
+    let own_tickets = rows_text(&target, TICKETS_BY_NAME).await;
+    target.close().await;
+    let target = Db::connect_unchecked(&t.url).await.unwrap();
+    let (src, inspection) = import::inspect(&source_db.url, None).await.unwrap();
+
+    interrupt_in("article", &source_db.url, &src, &inspection, &target, true).await;
+
+    // Without --append the unfinished append is not taken for a fresh import.
+    let e = import::run(&source_db.url, &src, &inspection, &target, false, &mut Seen::default()).await.unwrap_err();
+    assert!(e.to_string().contains("started with --append"), "{e}");
+    let mut seen = Seen::default();
+    let report = import::run(&source_db.url, &src, &inspection, &target, true, &mut seen).await.unwrap();
+    assert!(report.ok && report.resumed && report.appended, "{:#?}", report.mismatches);
+    let article = seen.tables.iter().find(|(n, ..)| n == "article").unwrap();
+    assert!(article.2 >= 1000, "continues after the committed page: {article:?}");
+    target.close().await;
+
+    let target = t.connect().await;
+    let mut both = [own_tickets, source_tickets].concat();
+    both.sort();
+    assert_eq!(rows_text(&target, TICKETS_BY_NAME).await, both);
     src.close().await;
     target.close().await;
     t.drop_database().await;

@@ -304,7 +304,7 @@ async fn moves_into_every_engine(engine: Engine, charset: Charset) {
         assert!(inspection.not_carried_tables.is_empty(), "{label}: {:?}", inspection.not_carried_tables);
         let t = TestDatabase::create(target_engine).await;
         let target = Db::connect_unchecked(&t.url).await.unwrap();
-        let report = import::run(&source_db.url, &src, &inspection, &target, &mut Quiet).await.unwrap();
+        let report = import::run(&source_db.url, &src, &inspection, &target, false, &mut Quiet).await.unwrap();
         assert!(report.ok, "{label}: {:#?}", report.mismatches);
         for table in [
             "ticket_flag",

@@ -9,6 +9,7 @@ use std::path::Path;
 use sea_orm::{ConnectionTrait, QueryResult, TransactionTrait, Value};
 
 use super::ImportError;
+use super::append::Remap;
 use super::cells::{self, Cell, Kind, Reading};
 use super::source::TablePlan;
 use crate::Db;
@@ -162,6 +163,7 @@ pub async fn copy(
     reading: &Reading,
     target: &Db,
     plans: &[TablePlan],
+    remap: Option<&Remap>,
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<u64, ImportError> {
     let (Some(plain_plan), Some(files_plan)) =
@@ -195,7 +197,14 @@ pub async fn copy(
             let names = plan.columns.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(", ");
             let marks = plan.columns.iter().map(|(_, k)| k.placeholder()).collect::<Vec<_>>().join(", ");
             for (id, named) in (first_id..).zip(rows.iter()) {
-                let row = ordered(plan, Cell::Int(id), named);
+                let mut row = ordered(plan, Cell::Null, named);
+                if let Some(remap) = remap {
+                    // The article and the agent as the target names them.
+                    row = remap.row(plan, &row);
+                }
+                if let Some(at) = plan.columns.iter().position(|(c, _)| c == "id") {
+                    row[at] = Cell::Int(id);
+                }
                 share = share.wrapping_add(super::verify::checksum_share(plan, &row));
                 let values: Vec<Value> =
                     plan.columns.iter().zip(&row).map(|((_, k), c)| cells::value(target.dialect, *k, c)).collect();

@@ -77,7 +77,7 @@ impl Kind {
 }
 
 /// A value as goats compares it: dates in UTC, decimals at their scale, octets decoded.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(untagged)]
 pub enum Cell {
     Null,

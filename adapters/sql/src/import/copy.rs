@@ -5,6 +5,7 @@
 use sea_orm::{ConnectionTrait, QueryResult, TransactionTrait, Value};
 
 use super::ImportError;
+use super::append::Remap;
 use super::cells::{self, Cell, Kind, Reading};
 use super::source::TablePlan;
 use crate::{Db, Dialect};
@@ -51,12 +52,15 @@ pub async fn checkpoint_in<C: ConnectionTrait>(conn: &C, target: &Db, table: &st
 }
 
 /// Copies what is left of `plan`'s table, calling `progress` with the rows done after
-/// each page. Returns the table's final checkpoint.
+/// each page. Returns the table's final checkpoint. With `append`, each row is written
+/// as the target names things, and a row the target holds already is merged (counted,
+/// not written).
 pub async fn copy_table(
     source: &Db,
     reading: &Reading,
     target: &Db,
     plan: &TablePlan,
+    append: Option<&Remap>,
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<Checkpoint, ImportError> {
     let mut at = checkpoint(target, plan.name()).await?;
@@ -72,15 +76,22 @@ pub async fn copy_table(
         }
         drop(rows);
         let mut next = at.clone();
-        next.rows_done += cells.len() as u64;
         next.finished = last;
-        for row in &cells {
-            next.checksum = next.checksum.wrapping_add(super::verify::checksum_share(plan, row));
-        }
         if let Some(last) = cells.last() {
             next.last_key = key_index(plan).map(|i| cell_text(&last[i]));
         }
-        write_page(target, plan, &cells, &next).await?;
+        let mut merged = 0;
+        if let Some(remap) = append {
+            let moved: Vec<Vec<Cell>> = cells.iter().map(|row| remap.row(plan, row)).collect();
+            let found = super::append::in_target(target, plan, &moved).await?;
+            merged = found.iter().filter(|f| f.is_some()).count() as u64;
+            cells = moved.into_iter().zip(found).filter(|(_, f)| f.is_none()).map(|(row, _)| row).collect();
+        }
+        next.rows_done += cells.len() as u64;
+        for row in &cells {
+            next.checksum = next.checksum.wrapping_add(super::verify::checksum_share(plan, row));
+        }
+        write_page(target, plan, &cells, &next, merged).await?;
         at = next;
         progress(at.rows_done);
     }
@@ -182,8 +193,15 @@ async fn next_page(source: &Db, plan: &TablePlan, at: &Checkpoint) -> Result<(Ve
     Ok((source.conn.query_all_raw(source.stmt(&sql, values)).await?, last))
 }
 
-/// The page's rows and the checkpoint after them, in one transaction.
-async fn write_page(target: &Db, plan: &TablePlan, rows: &[Vec<Cell>], next: &Checkpoint) -> Result<(), ImportError> {
+/// The page's rows and the checkpoint after them (with the rows an append merged), in
+/// one transaction.
+async fn write_page(
+    target: &Db,
+    plan: &TablePlan,
+    rows: &[Vec<Cell>],
+    next: &Checkpoint,
+    merged: u64,
+) -> Result<(), ImportError> {
     let _w = target.write_guard().await;
     let txn = target.conn.begin().await?;
     let names = plan.columns.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(", ");
@@ -212,6 +230,13 @@ async fn write_page(target: &Db, plan: &TablePlan, rows: &[Vec<Cell>], next: &Ch
         ],
     ))
     .await?;
+    if merged > 0 {
+        txn.execute_raw(target.stmt(
+            "UPDATE goats_import_append SET rows_merged = rows_merged + ? WHERE table_name = ?",
+            [Value::from(merged as i64), plan.name().into()],
+        ))
+        .await?;
+    }
     txn.commit().await?;
     Ok(())
 }

@@ -7,6 +7,7 @@
 //! [`target::finish`] restores the foreign keys and sequences, and [`verify`] compares
 //! both sides.
 
+mod append;
 mod article_files;
 mod cells;
 mod copy;
@@ -78,6 +79,8 @@ pub struct ImportReport {
     pub source_version: String,
     pub source_time_zone: String,
     pub resumed: bool,
+    /// Whether the source was added to a target that held tickets (`--append`).
+    pub appended: bool,
     pub rows: u64,
     pub seconds: f64,
     pub tables: Vec<TableCheck>,
@@ -85,6 +88,9 @@ pub struct ImportReport {
     pub mismatches: Vec<String>,
     pub not_carried_tables: Vec<String>,
     pub not_carried_columns: Vec<String>,
+    /// With `--append`: the source's tables (with rows) left out because the target's
+    /// own settings stand.
+    pub kept_from_target: Vec<String>,
     pub ok: bool,
 }
 
@@ -100,27 +106,38 @@ pub async fn inspect(source_url: &str, attachments_dir: Option<&Path>) -> Result
 
 /// Copies what `inspection` found from `source` into `target` and verifies the copy.
 /// `target` should be connected with [`Db::connect_unchecked`]: rows come in table by
-/// table, before the rows they refer to.
+/// table, before the rows they refer to. With `append` the target may hold tickets, and
+/// the source's are added to them (see [`append`]).
 pub async fn run(
     source_url: &str,
     source: &Db,
     inspection: &Inspection,
     target: &Db,
+    append: bool,
     progress: &mut dyn ImportProgress,
 ) -> Result<ImportReport, ImportError> {
     let started = Instant::now();
     let label = mask_url(source_url);
     let reading = inspection.reading();
     progress.step("preparing the target database");
-    let run = target::begin(target, &label, inspection).await?;
+    let run = target::begin(target, source, &label, inspection, append).await?;
+    let plans: Vec<TablePlan> =
+        inspection.tables.iter().filter(|p| !run.append || append::carried(p.name())).cloned().collect();
+    let remap = match run.append {
+        true => {
+            progress.step("matching the source's queues, agents and other names with the target's");
+            Some(append::remap(source, &reading, target, &plans).await?)
+        }
+        false => None,
+    };
     if run.phase == target::Phase::Copying {
-        for plan in &inspection.tables {
+        for plan in &plans {
             let at = copy::checkpoint(target, plan.name()).await?;
             progress.table(plan.name(), plan.rows.max(at.rows_done), at.rows_done);
             let name = plan.name().to_string();
             let mut report = |done: u64| progress.rows(&name, done);
             let started = Instant::now();
-            let done = copy::copy_table(source, &reading, target, plan, &mut report).await?;
+            let done = copy::copy_table(source, &reading, target, plan, remap.as_ref(), &mut report).await?;
             tracing::debug!(
                 table = plan.name(),
                 rows = done.rows_done,
@@ -134,7 +151,8 @@ pub async fn run(
             let at = copy::checkpoint(target, article_files::STEP).await?;
             progress.table(article_files::STEP, articles.max(at.rows_done), at.rows_done);
             let mut report = |done: u64| progress.rows(article_files::STEP, done);
-            let done = article_files::copy(files, source, &reading, target, &inspection.tables, &mut report).await?;
+            let done =
+                article_files::copy(files, source, &reading, target, &plans, remap.as_ref(), &mut report).await?;
             progress.table_done(article_files::STEP, done);
         }
         target::set_phase(target, target::Phase::Finishing).await?;
@@ -144,15 +162,16 @@ pub async fn run(
 
     progress.step("verifying row counts and checksums");
     let mut tables = Vec::new();
-    for plan in &inspection.tables {
+    for plan in &plans {
         let started = Instant::now();
         let copied = copy::checkpoint(target, plan.name()).await?;
-        tables.push(verify::table(source, target, plan, &copied).await?);
+        let start = if run.append { append::table_start(target, plan.name()).await? } else { None };
+        tables.push(verify::table(source, target, plan, &copied, start.as_ref()).await?);
         tracing::debug!(table = plan.name(), ms = started.elapsed().as_millis() as u64, "verified");
     }
     progress.step("comparing a sample of tickets field by field");
     let (sampled_tickets, mismatches) =
-        verify::sample(source, &reading, target, &inspection.tables, inspection.files.as_ref()).await?;
+        verify::sample(source, &reading, target, &plans, inspection.files.as_ref(), remap.as_ref()).await?;
     let ok = tables.iter().all(|t| t.ok) && mismatches.is_empty();
     if ok {
         target::set_phase(target, target::Phase::Done).await?;
@@ -162,6 +181,7 @@ pub async fn run(
         source_version: inspection.version.clone(),
         source_time_zone: inspection.time_zone.clone(),
         resumed: run.resumed,
+        appended: run.append,
         rows: tables.iter().map(|t| t.target_rows).sum(),
         seconds: started.elapsed().as_secs_f64(),
         tables,
@@ -169,6 +189,12 @@ pub async fn run(
         mismatches,
         not_carried_tables: inspection.not_carried_tables.clone(),
         not_carried_columns: inspection.not_carried_columns.clone(),
+        kept_from_target: inspection
+            .tables
+            .iter()
+            .filter(|p| run.append && !append::carried(p.name()) && p.rows > 0)
+            .map(|p| p.name().to_string())
+            .collect(),
         ok,
     })
 }

@@ -30,28 +30,57 @@ const PER_USER_TABLES: &[&str] =
 pub struct Run {
     pub phase: Phase,
     pub resumed: bool,
+    /// Whether the source's rows are added to what the target held (`--append`).
+    pub append: bool,
 }
 
 /// Makes `target` ready for an import from `source`, or finds the interrupted import
 /// from the same source to continue. The source's problems stop a fresh start; a run
-/// already under way has passed that check.
-pub async fn begin(target: &Db, source: &str, inspection: &Inspection) -> Result<Run, ImportError> {
+/// already under way has passed that check. With `append` the target keeps what it
+/// holds and the source's rows are added to it (see `append`).
+pub async fn begin(
+    target: &Db,
+    source_db: &Db,
+    source: &str,
+    inspection: &Inspection,
+    append: bool,
+) -> Result<Run, ImportError> {
     let tables = &inspection.tables;
     if let Some((phase, from)) = current_run(target).await? {
-        if from != source {
+        // A target made by an older goats gets the tables an append keeps its state in.
+        migrate(target).await?;
+        let appending = super::append::under_way(target).await?;
+        if phase != Phase::Done {
+            if from != source {
+                return Err(ImportError::Refused(format!(
+                    "the target holds an unfinished import from {from}; run that import again to finish it first"
+                )));
+            }
+            if appending != append {
+                let how = if appending { "with" } else { "without" };
+                return Err(ImportError::Refused(format!(
+                    "the unfinished import from {from} was started {how} --append; run it again the same way"
+                )));
+            }
+            let mut run = Run { phase, resumed: true, append };
+            if phase == Phase::Clearing {
+                if append {
+                    drop_foreign_keys(target).await?;
+                } else {
+                    clear(target, tables).await?;
+                }
+                run.phase = set_phase(target, Phase::Copying).await?;
+            }
+            return Ok(run);
+        }
+        if !append {
             return Err(ImportError::Refused(format!(
-                "the target holds an import from {from}; import {source} into another empty database"
+                "the target already holds the finished import from {from}; add another site with --append"
             )));
         }
-        if phase == Phase::Done {
+        if from == source {
             return Err(ImportError::Refused(format!("the target already holds the finished import from {from}")));
         }
-        let mut run = Run { phase, resumed: true };
-        if phase == Phase::Clearing {
-            clear(target, tables).await?;
-            run.phase = set_phase(target, Phase::Copying).await?;
-        }
-        return Ok(run);
     }
     // Refused before anything is written, the target's schema included.
     if !inspection.problems.is_empty() {
@@ -65,27 +94,84 @@ pub async fn begin(target: &Db, source: &str, inspection: &Inspection) -> Result
         }
         other => other?,
     };
+    if append {
+        return begin_append(target, source_db, source, inspection).await;
+    }
     let tickets = super::source::count(target, "ticket").await?;
     if tickets > 0 {
         return Err(ImportError::Refused(format!(
-            "the target database already holds {tickets} ticket(s); import into an empty database"
+            "the target database already holds {tickets} ticket(s); import into an empty database, or add the source's tickets to them with --append"
         )));
     }
-    target
-        .conn
-        .execute_raw(target.stmt(
-            "INSERT INTO goats_import_run (id, source, time_zone, phase, started_at) VALUES (1, ?, ?, ?, ?)",
-            [
-                source.into(),
-                inspection.time_zone.as_str().into(),
-                <&str>::from(Phase::Clearing).into(),
-                Value::from(target.now()),
-            ],
-        ))
-        .await?;
+    start_run(&target.conn, target, source, inspection).await?;
     clear(target, tables).await?;
     let phase = set_phase(target, Phase::Copying).await?;
-    Ok(Run { phase, resumed: false })
+    Ok(Run { phase, resumed: false, append: false })
+}
+
+/// The run's row, in phase Clearing (any earlier finished run's row replaced).
+async fn start_run<C: ConnectionTrait>(
+    conn: &C,
+    target: &Db,
+    source: &str,
+    inspection: &Inspection,
+) -> Result<(), ImportError> {
+    conn.execute_unprepared("DELETE FROM goats_import_run").await?;
+    conn.execute_raw(target.stmt(
+        "INSERT INTO goats_import_run (id, source, time_zone, phase, started_at) VALUES (1, ?, ?, ?, ?)",
+        [
+            source.into(),
+            inspection.time_zone.as_str().into(),
+            <&str>::from(Phase::Clearing).into(),
+            Value::from(target.now()),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// An append's start: no ticket number may be in both databases; then what each carried
+/// table holds now and where the source's ids will start are written with the run, in
+/// one transaction, before any row is.
+async fn begin_append(target: &Db, source_db: &Db, source: &str, inspection: &Inspection) -> Result<Run, ImportError> {
+    let clashes = super::append::clashing_numbers(source_db, target, 10).await?;
+    if !clashes.is_empty() {
+        return Err(ImportError::Refused(format!(
+            "ticket number(s) {} are in both databases, and a ticket number names one ticket; renumber or remove those tickets in the source, then append again",
+            clashes.join(", ")
+        )));
+    }
+    let mut starts = Vec::new();
+    for plan in inspection.tables.iter().filter(|p| super::append::carried(p.name())) {
+        let (rows, checksum) = super::verify::checksum_of(target, plan).await?;
+        let offset = super::append::offset_for(target, plan.table).await?;
+        starts.push((plan.name(), rows, checksum, offset));
+    }
+    let guard = target.write_guard().await;
+    let txn = target.conn.begin().await?;
+    start_run(&txn, target, source, inspection).await?;
+    txn.execute_unprepared("DELETE FROM goats_import_table").await?;
+    txn.execute_unprepared("DELETE FROM goats_import_append").await?;
+    let names = starts.iter().map(|s| s.0).chain([super::article_files::STEP]);
+    for name in names {
+        txn.execute_raw(target.stmt(
+            "INSERT INTO goats_import_table (table_name, rows_done, rows_from_disk, checksum, finished) VALUES (?, 0, 0, 0, 0)",
+            [name.into()],
+        ))
+        .await?;
+    }
+    for (name, rows, checksum, offset) in &starts {
+        txn.execute_raw(target.stmt(
+            "INSERT INTO goats_import_append (table_name, id_offset, before_rows, before_checksum, rows_merged) VALUES (?, ?, ?, ?, 0)",
+            [(*name).into(), Value::from(*offset), Value::from(*rows as i64), Value::from(*checksum as i64)],
+        ))
+        .await?;
+    }
+    txn.commit().await?;
+    drop(guard);
+    drop_foreign_keys(target).await?;
+    let phase = set_phase(target, Phase::Copying).await?;
+    Ok(Run { phase, resumed: false, append: true })
 }
 
 async fn current_run(target: &Db) -> Result<Option<(Phase, String)>, ImportError> {
@@ -125,6 +211,7 @@ async fn clear(target: &Db, tables: &[TablePlan]) -> Result<(), ImportError> {
         txn.execute_unprepared(&format!("DELETE FROM {}", t.name)).await?;
     }
     txn.execute_unprepared("DELETE FROM goats_import_table").await?;
+    txn.execute_unprepared("DELETE FROM goats_import_append").await?;
     let names = tables.iter().map(|t| t.name()).chain([super::article_files::STEP]);
     for name in names {
         txn.execute_raw(target.stmt(

@@ -5,6 +5,7 @@
 use sea_orm::{ConnectionTrait, Value};
 
 use super::ImportError;
+use super::append::{Remap, TableStart};
 use super::article_files::{self, ArticleFiles};
 use super::cells::{self, Cell, Kind, Reading};
 use super::copy::{Checkpoint, read_row, select_list};
@@ -25,6 +26,12 @@ pub struct TableCheck {
     pub target_rows: u64,
     /// Rows made from ArticleStorageFS files, counted in `target_rows` and the checksum.
     pub from_disk: u64,
+    /// After an append: the rows the target held before, and the source rows merged
+    /// into target rows rather than added.
+    pub target_rows_before: u64,
+    pub merged: u64,
+    /// The checksum the target should have: the source's rows as written (plus, after
+    /// an append, the target's rows before).
     pub source_checksum: String,
     pub target_checksum: String,
     pub ok: bool,
@@ -37,10 +44,38 @@ pub fn checksum_share(plan: &TablePlan, row: &[Cell]) -> u64 {
 }
 
 /// Counts both sides and checksums the target, against the checksum the copy took of
-/// the source as it read it.
-pub async fn table(source: &Db, target: &Db, plan: &TablePlan, copied: &Checkpoint) -> Result<TableCheck, ImportError> {
+/// the source as it read it. After an append the target's table also holds what it
+/// held before (`start`): its rows and checksum are added to what the copy wrote, and
+/// the source's rows are those written plus those merged into target rows.
+pub async fn table(
+    source: &Db,
+    target: &Db,
+    plan: &TablePlan,
+    copied: &Checkpoint,
+    start: Option<&TableStart>,
+) -> Result<TableCheck, ImportError> {
     let source_rows = count(source, &plan.source_name).await?;
-    let target_rows = count(target, plan.name()).await?;
+    let (target_rows, sum) = checksum_of(target, plan).await?;
+    let before = start.cloned().unwrap_or_default();
+    let expected_sum = before.before_checksum.wrapping_add(copied.checksum);
+    Ok(TableCheck {
+        table: plan.name().to_string(),
+        source_rows,
+        target_rows,
+        from_disk: copied.from_disk,
+        target_rows_before: before.before_rows,
+        merged: before.rows_merged,
+        source_checksum: format!("{expected_sum:016x}"),
+        target_checksum: format!("{sum:016x}"),
+        ok: source_rows + copied.from_disk == copied.rows_done + before.rows_merged
+            && before.before_rows + copied.rows_done == target_rows
+            && expected_sum == sum,
+    })
+}
+
+/// The rows of `plan`'s table in `target` and their checksum, over the columns the
+/// copy carries.
+pub async fn checksum_of(target: &Db, plan: &TablePlan) -> Result<(u64, u64), ImportError> {
     let covered: Vec<(String, Kind)> = plan.columns.iter().filter(|(_, k)| *k != Kind::Binary).cloned().collect();
     let key = plan.table.primary_key.first().cloned().unwrap_or_else(|| "id".into());
     let key_kind = plan.table.column(&key).map_or(Kind::Int, |c| Kind::of(plan.name(), c));
@@ -48,7 +83,7 @@ pub async fn table(source: &Db, target: &Db, plan: &TablePlan, copied: &Checkpoi
     columns.push((key.clone(), key_kind));
     let reading = Reading::utc(target.dialect);
     let select = select_list(target.dialect, &columns);
-    let mut sum = 0u64;
+    let (mut rows_seen, mut sum) = (0u64, 0u64);
     let mut after: Option<Cell> = None;
     loop {
         let (filter, values) = match &after {
@@ -68,17 +103,10 @@ pub async fn table(source: &Db, target: &Db, plan: &TablePlan, copied: &Checkpoi
             }
             after = row.pop();
             sum = sum.wrapping_add(cells::row_hash(&row));
+            rows_seen += 1;
         }
     }
-    Ok(TableCheck {
-        table: plan.name().to_string(),
-        source_rows,
-        target_rows,
-        from_disk: copied.from_disk,
-        source_checksum: format!("{:016x}", copied.checksum),
-        target_checksum: format!("{sum:016x}"),
-        ok: source_rows + copied.from_disk == target_rows && copied.rows_done == target_rows && copied.checksum == sum,
-    })
+    Ok((rows_seen, sum))
 }
 
 /// Tables compared for each sampled ticket, and the column that ties them to it
@@ -104,6 +132,7 @@ pub async fn sample(
     target: &Db,
     plans: &[TablePlan],
     files: Option<&ArticleFiles>,
+    remap: Option<&Remap>,
 ) -> Result<(Vec<i64>, Vec<String>), ImportError> {
     let bounds = source.conn.query_one_raw(source.stmt("SELECT MIN(id), MAX(id) FROM ticket", [])).await?;
     let (low, high) = match bounds {
@@ -128,12 +157,14 @@ pub async fn sample(
         let articles = article_ids(source, ticket).await?;
         for (table, by) in TICKET_PARTS {
             let Some(plan) = plans.iter().find(|p| p.name() == *table) else { continue };
-            let keys: Vec<i64> = if *by == "article_id" { articles.clone() } else { vec![ticket] };
+            let (keys, kind) =
+                if *by == "article_id" { (articles.clone(), "article") } else { (vec![ticket], "ticket") };
             if keys.is_empty() {
                 continue;
             }
+            let target_keys: Vec<i64> = keys.iter().map(|&k| remap.map_or(k, |r| r.id(kind, k))).collect();
             let mut theirs = rows_of(source, reading, plan, &plan.source_name, by, &keys).await?;
-            let mut ours = rows_of(target, &Reading::utc(target.dialect), plan, plan.name(), by, &keys).await?;
+            let mut ours = rows_of(target, &Reading::utc(target.dialect), plan, plan.name(), by, &target_keys).await?;
             if let Some(files) = files.filter(|_| [article_files::PLAIN, article_files::ATTACHMENTS].contains(table)) {
                 // Rows from disk got their ids in the target; the checksum covers those.
                 theirs.extend(disk_rows(files, source, reading, plan, &articles).await?);
@@ -143,6 +174,9 @@ pub async fn sample(
                         row[i] = Cell::Null;
                     }
                 }
+            }
+            if let Some(remap) = remap {
+                theirs = theirs.iter().map(|row| remap.row(plan, row)).collect();
             }
             theirs.sort();
             ours.sort();

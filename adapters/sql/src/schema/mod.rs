@@ -25,6 +25,7 @@ pub const GOATS_MIGRATIONS: &[(i32, &str, &str)] = &[
     (9, "queues customers may choose", include_str!("../../../../schema/goats/v9.schema")),
     (10, "notification delivery log", include_str!("../../../../schema/goats/v10.schema")),
     (11, "full-text search index", include_str!("../../../../schema/goats/v11.schema")),
+    (12, "OTRS import into a database with tickets", include_str!("../../../../schema/goats/v12.schema")),
 ];
 
 /// Statements of a migration that its schema file cannot describe, in the dialect's DDL.
