@@ -235,8 +235,8 @@ fn article_words(s: &State, a: &Article) -> Vec<String> {
     indexed_words(headers.into_iter().flatten().chain([a.body.as_str()]).chain(file_names(s, a.id)))
 }
 
-/// A ticket's documents as the SQL stores index them: its own fields (with its dynamic
-/// fields' texts), then each of its articles (see [`shown_articles`]).
+/// A ticket's document as the SQL stores index it: its own fields (with its dynamic
+/// fields' texts), and its articles' words one after the other (see [`shown_articles`]).
 fn search_docs(s: &State, t: &Ticket, customer_only: bool) -> Vec<Vec<String>> {
     let customer = s.customers.iter().find(|c| Some(&c.0.login) == t.customer_user_id.as_ref());
     let name = customer.map(|c| format!("{} {}", c.0.first_name, c.0.last_name));
@@ -248,17 +248,20 @@ fn search_docs(s: &State, t: &Ticket, customer_only: bool) -> Vec<Vec<String>> {
         _ => Vec::new(),
     });
     let own = indexed_words(own.into_iter().flatten().chain(name.as_deref()).chain(field_texts));
-    std::iter::once(own)
-        .chain(shown_articles(s, t.id, customer_only).map(|a| article_words(s, a)))
-        .filter(|d| !d.is_empty())
-        .collect()
+    let articles = shown_articles(s, t.id, customer_only).flat_map(|a| article_words(s, a)).collect();
+    [own, articles].into_iter().filter(|d: &Vec<String>| !d.is_empty()).collect()
 }
 
-/// How many of the ticket's documents answer each word of the search, summed: the
-/// in-memory stand-in for an engine's ranking.
+/// How often the ticket's document holds each word of the search, summed: the
+/// in-memory stand-in for an engine's ranking, which counts a word's occurrences.
 fn relevance(s: &State, t: &Ticket, q: &SearchQuery, customer_only: bool) -> usize {
-    let docs = search_docs(s, t, customer_only);
-    q.patterns(false).map(|p| docs.iter().filter(|d| p.found_in(d)).count()).sum()
+    let words: Vec<String> = search_docs(s, t, customer_only).concat();
+    let occurrences = |p: &Pattern| match p {
+        Pattern::Word(w) => words.iter().filter(|t| *t == w).count(),
+        Pattern::Prefix(w) => words.iter().filter(|t| t.starts_with(w.as_str())).count(),
+        Pattern::Phrase(ws) => words.windows(ws.len()).filter(|window| *window == ws.as_slice()).count(),
+    };
+    q.patterns(false).map(occurrences).sum()
 }
 
 /// Whether the ticket answers a search, read the way the SQL stores index it: every

@@ -26,12 +26,14 @@ pub const GOATS_MIGRATIONS: &[(i32, &str, &str)] = &[
     (10, "notification delivery log", include_str!("../../../../schema/goats/v10.schema")),
     (11, "full-text search index", include_str!("../../../../schema/goats/v11.schema")),
     (12, "OTRS import into a database with tickets", include_str!("../../../../schema/goats/v12.schema")),
+    (13, "full-text search index by ticket", include_str!("../../../../schema/goats/v13.schema")),
 ];
 
 /// Statements of a migration that its schema file cannot describe, in the dialect's DDL.
 pub fn engine_statements(d: crate::Dialect, version: i32) -> Vec<String> {
     match version {
-        11 => crate::search::engine::create_statements(d),
+        // Schema 11's index (a document per article) is replaced by 13's.
+        13 => crate::search::engine::create_statements(d),
         _ => Vec::new(),
     }
 }

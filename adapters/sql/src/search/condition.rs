@@ -1,7 +1,8 @@
-//! A search as `WHERE` conditions on `ticket t`. Each word, phrase or prefix is its own
-//! look into the index (`t.id IN …`), so the words of one search may stand in different
-//! articles of a ticket, as agents expect; fields are compared with `LIKE` on their
-//! columns, as typed.
+//! A search as `WHERE` conditions on `ticket t`. Every word, phrase and prefix of a
+//! search is one look into the index (`t.id IN …` the tickets whose document holds them
+//! all), and the excluded ones another; a ticket's document holds all its articles, so
+//! the words of one search may stand in different articles, as agents expect. Fields
+//! are compared with `LIKE` on their columns, as typed.
 
 use goats_core::ports::RELEVANCE_CANDIDATES;
 use goats_core::search::{SearchField, SearchQuery};
@@ -19,16 +20,21 @@ pub(crate) fn search_conditions(
     conds: &mut Vec<String>,
     values: &mut Vec<Value>,
 ) {
-    let shown_doc = if customer { " AND d.customer_visible = 1" } else { "" };
+    let audience = i32::from(customer);
     for negated in [false, true] {
-        for pattern in query.patterns(negated) {
-            let not = if negated { "NOT " } else { "" };
-            conds.push(format!(
-                "t.id {not}IN (SELECT d.ticket_id FROM goats_search_text d WHERE {}{shown_doc})",
-                engine::matches(d, "d")
-            ));
-            values.push(engine::pattern_query(d, pattern).into());
+        let patterns: Vec<_> = query.patterns(negated).collect();
+        if patterns.is_empty() {
+            continue;
         }
+        let (not, query) = match negated {
+            false => ("", engine::all_query(d, &patterns)),
+            true => ("NOT ", engine::any_query(d, &patterns)),
+        };
+        conds.push(format!(
+            "t.id {not}IN (SELECT d.ticket_id FROM goats_search_text d WHERE {} AND d.for_customers = {audience})",
+            engine::matches(d, "d")
+        ));
+        values.push(query.into());
     }
     let shown_article = if customer { " AND a.is_visible_for_customer = 1" } else { "" };
     for (negated, field, value) in query.fields() {
@@ -84,7 +90,7 @@ pub(crate) fn relevance_join(
         return None;
     }
     let any = engine::any_query(d, &patterns);
-    let shown = if customer { " AND customer_visible = 1" } else { "" };
+    let shown = format!(" AND for_customers = {}", i32::from(customer));
     let matched = engine::matches(d, "goats_search_text");
     // Scored first, summed after: FTS5 ranks only outside an aggregate. MySQL takes no
     // LIMIT in an IN subquery, but does in a derived table inside it.

@@ -7,40 +7,64 @@ use goats_core::search::Pattern;
 
 use crate::connection::Dialect;
 
-/// `goats_search_text` holds one document per article (`id` = the article's id) and one
-/// for each ticket's own fields (`id` = minus the ticket's id), with the ticket it
-/// belongs to and whether a customer may see it.
+/// `goats_search_text` holds two documents per ticket: one for agents, with every
+/// article, and one for its customer, with the articles shown to customers (`id` =
+/// [`doc_id`], `for_customers` 0 or 1). Each has the ticket's own fields (`fields`,
+/// rewritten when they change) and its articles' words (`articles`, added to as
+/// articles come). One document per ticket lets a search of several words be one look
+/// into the index, which intersects the words by itself.
 ///
-/// - PostgreSQL: a `tsvector` under a GIN index, built with the `simple` configuration
-///   (no stemming, no stop words: the words are already what is searched for).
-/// - MariaDB/MySQL: InnoDB FULLTEXT. InnoDB leaves out words shorter than
-///   `innodb_ft_min_token_size` (3) and its stop words, both server settings; every word
-///   is therefore stored and asked for behind [`MYSQL_MARK`], which makes each one
+/// - PostgreSQL: two `tsvector`s under a GIN index on their concatenation (one per
+///   audience), built with
+///   the `simple` configuration (no stemming, no stop words: the words are already what
+///   is searched for).
+/// - MariaDB/MySQL: InnoDB FULLTEXT over both columns. InnoDB leaves out words shorter
+///   than `innodb_ft_min_token_size` (3) and its stop words, both server settings; every
+///   word is therefore stored and asked for behind [`MYSQL_MARK`], which makes each one
 ///   long enough and no stop word, so "a", "it" and "db" are found as on the others.
 /// - SQLite: an FTS5 table whose rowid is the document's id.
+///
+/// Replaces the index of goats schema 11 (a document per article), which is dropped.
 pub(crate) fn create_statements(d: Dialect) -> Vec<String> {
-    match d {
+    let mut statements = vec!["DROP TABLE IF EXISTS goats_search_text".to_string()];
+    statements.extend(match d {
         Dialect::Postgres => vec![
             "CREATE TABLE goats_search_text (id BIGINT NOT NULL PRIMARY KEY, ticket_id BIGINT NOT NULL, \
-             customer_visible SMALLINT NOT NULL, words TSVECTOR NOT NULL)"
+             for_customers SMALLINT NOT NULL, fields TSVECTOR NOT NULL, articles TSVECTOR NOT NULL)"
+                .to_string(),
+            // One index per audience: a search looks only at its own half.
+            "CREATE INDEX goats_search_text_agents ON goats_search_text USING GIN ((fields || articles)) \
+             WHERE for_customers = 0"
                 .into(),
-            "CREATE INDEX goats_search_text_words ON goats_search_text USING GIN (words)".into(),
+            "CREATE INDEX goats_search_text_customers ON goats_search_text USING GIN ((fields || articles)) \
+             WHERE for_customers = 1"
+                .into(),
             "CREATE INDEX goats_search_text_ticket ON goats_search_text (ticket_id)".into(),
         ],
         Dialect::MySql => vec![
             "CREATE TABLE goats_search_text (id BIGINT NOT NULL PRIMARY KEY, ticket_id BIGINT NOT NULL, \
-             customer_visible SMALLINT NOT NULL, words MEDIUMTEXT NOT NULL, \
-             INDEX goats_search_text_ticket (ticket_id), FULLTEXT INDEX goats_search_text_words (words)) \
+             for_customers SMALLINT NOT NULL, fields MEDIUMTEXT NOT NULL, articles MEDIUMTEXT NOT NULL, \
+             INDEX goats_search_text_ticket (ticket_id), FULLTEXT INDEX goats_search_text_words (fields, articles)) \
              ENGINE = InnoDB DEFAULT CHARSET = utf8mb4"
-                .into(),
+                .to_string(),
         ],
         Dialect::Sqlite => vec![
-            "CREATE VIRTUAL TABLE goats_search_text USING fts5(words, ticket_id UNINDEXED, \
-             customer_visible UNINDEXED, tokenize = 'unicode61 remove_diacritics 0')"
-                .into(),
+            "CREATE VIRTUAL TABLE goats_search_text USING fts5(fields, articles, ticket_id UNINDEXED, \
+             for_customers UNINDEXED, tokenize = 'unicode61 remove_diacritics 0')"
+                .to_string(),
         ],
-    }
+    });
+    statements
 }
+
+/// The id of a ticket's document for agents or for its customer.
+pub(crate) fn doc_id(ticket: i64, for_customers: bool) -> i64 {
+    ticket * 2 + i64::from(for_customers)
+}
+
+/// How many characters of articles' words one document holds: a ticket's later
+/// articles are not indexed once it is this long (a thread of pasted logs).
+pub(crate) const MAX_DOC_CHARS: usize = 1_000_000;
 
 /// Put before every word stored in and asked of InnoDB's index (see [`create_statements`]).
 pub(crate) const MYSQL_MARK: &str = "zq";
@@ -53,11 +77,35 @@ pub(crate) fn id_column(d: Dialect) -> &'static str {
     }
 }
 
-/// The placeholder a document's words are written through.
-pub(crate) fn words_value(d: Dialect) -> &'static str {
+/// The placeholder words of that many characters are written through. PostgreSQL
+/// keeps a long text's words without their positions (a `tsvector` holds at most 1 MB;
+/// phrases are then found as words).
+pub(crate) fn words_value(d: Dialect, chars: usize) -> &'static str {
     match d {
+        Dialect::Postgres if chars > LONG_CHARS => "strip(to_tsvector('simple', ?))",
         Dialect::Postgres => "to_tsvector('simple', ?)",
         Dialect::MySql | Dialect::Sqlite => "?",
+    }
+}
+
+const LONG_CHARS: usize = 200_000;
+
+/// Adds an article's words to a document, binding the words and then the document's
+/// id; changes no row when the document is missing or full.
+pub(crate) fn append_sql(d: Dialect) -> String {
+    match d {
+        // Positions are dropped once a document is large, and nothing is added that
+        // would take it past the type's 1 MB.
+        Dialect::Postgres => "WITH w AS (SELECT to_tsvector('simple', ?) AS v) UPDATE goats_search_text \
+             SET articles = CASE WHEN pg_column_size(articles) > 262144 THEN strip(articles) || strip(w.v) \
+             ELSE articles || w.v END FROM w WHERE id = ? AND pg_column_size(articles) + pg_column_size(w.v) < 1000000"
+            .into(),
+        Dialect::MySql => format!(
+            "UPDATE goats_search_text SET articles = CONCAT(articles, ' ', ?) WHERE id = ? AND CHAR_LENGTH(articles) < {MAX_DOC_CHARS}"
+        ),
+        Dialect::Sqlite => format!(
+            "UPDATE goats_search_text SET articles = articles || ' ' || ? WHERE rowid = ? AND length(articles) < {MAX_DOC_CHARS}"
+        ),
     }
 }
 
@@ -71,13 +119,13 @@ pub(crate) fn stored_words(d: Dialect, words: &str) -> String {
     }
 }
 
-/// A condition on `goats_search_text` as `alias` that holds where the document has the
-/// pattern, with the one value it takes.
+/// A condition on `goats_search_text` as `alias` that holds where the document answers
+/// a query (of [`all_query`] or [`any_query`]), the one value it takes.
 pub(crate) fn matches(d: Dialect, alias: &str) -> String {
     match d {
-        Dialect::Postgres => format!("{alias}.words @@ to_tsquery('simple', ?)"),
-        Dialect::MySql => format!("MATCH({alias}.words) AGAINST (? IN BOOLEAN MODE)"),
-        Dialect::Sqlite => format!("{alias}.words MATCH ?"),
+        Dialect::Postgres => format!("({alias}.fields || {alias}.articles) @@ to_tsquery('simple', ?)"),
+        Dialect::MySql => format!("MATCH({alias}.fields, {alias}.articles) AGAINST (? IN BOOLEAN MODE)"),
+        Dialect::Sqlite => format!("{alias}.goats_search_text MATCH ?"),
     }
 }
 
@@ -105,8 +153,8 @@ pub(crate) fn pattern_query(d: Dialect, p: &Pattern) -> String {
 /// own ranking, over the document table without an alias (FTS5 ranks through it).
 pub(crate) fn score(d: Dialect) -> &'static str {
     match d {
-        Dialect::Postgres => "ts_rank(words, to_tsquery('simple', ?))",
-        Dialect::MySql => "MATCH(words) AGAINST (? IN BOOLEAN MODE)",
+        Dialect::Postgres => "ts_rank(fields || articles, to_tsquery('simple', ?))",
+        Dialect::MySql => "MATCH(fields, articles) AGAINST (? IN BOOLEAN MODE)",
         Dialect::Sqlite => "-bm25(goats_search_text)",
     }
 }
@@ -118,6 +166,21 @@ pub(crate) fn scored_rows_end(d: Dialect) -> &'static str {
         Dialect::Sqlite => " LIMIT -1",
         Dialect::Postgres | Dialect::MySql => "",
     }
+}
+
+/// A query a document answers when it holds every one of the patterns.
+pub(crate) fn all_query(d: Dialect, patterns: &[&Pattern]) -> String {
+    let each = patterns.iter().map(|p| match d {
+        // Each term carries its own `+`.
+        Dialect::MySql => pattern_query(d, p),
+        _ => format!("({})", pattern_query(d, p)),
+    });
+    let joiner = match d {
+        Dialect::Postgres => " & ",
+        Dialect::MySql => " ",
+        Dialect::Sqlite => " AND ",
+    };
+    each.collect::<Vec<_>>().join(joiner)
 }
 
 /// A query any of the patterns answers, for [`score`] and its match.
@@ -152,5 +215,8 @@ mod tests {
         assert_eq!(any_query(Dialect::Postgres, &either), "('a') | ('paper' <-> 'jam')");
         assert_eq!(any_query(Dialect::MySql, &either), "zqa \"zqpaper zqjam\"");
         assert_eq!(any_query(Dialect::Sqlite, &either), "(\"a\") OR (\"paper jam\")");
+        assert_eq!(all_query(Dialect::Postgres, &either), "('a') & ('paper' <-> 'jam')");
+        assert_eq!(all_query(Dialect::MySql, &either), "+zqa +\"zqpaper zqjam\"");
+        assert_eq!(all_query(Dialect::Sqlite, &either), "(\"a\") AND (\"paper jam\")");
     }
 }

@@ -1,15 +1,12 @@
-//! The articles a result's passage is taken from: per ticket, the first article whose
-//! document answers a word of the search, found through the index, then read in one go.
-
-use std::collections::BTreeMap;
+//! The article a result's passage is taken from: per ticket, the first article (shown to
+//! customers, for a customer) that holds a word of the search, found among the listed
+//! tickets' articles as the index reads them.
 
 use goats_core::model::*;
 use goats_core::search::SearchQuery;
-use sea_orm::{ConnectionTrait, DbErr, Value};
+use sea_orm::DbErr;
 
-use super::engine;
 use crate::connection::Db;
-use crate::row::{Decoded, int, opt_text};
 
 impl Db {
     pub(crate) async fn passages(
@@ -18,39 +15,22 @@ impl Db {
         query: &SearchQuery,
         customer_only: bool,
     ) -> Result<Vec<(TicketId, String)>, DbErr> {
-        let patterns: Vec<_> = query.patterns(false).collect();
-        if tickets.is_empty() || patterns.is_empty() {
+        if tickets.is_empty() || query.patterns(false).next().is_none() {
             return Ok(Vec::new());
         }
-        let d = self.dialect;
-        let id = engine::id_column(d);
-        let shown = if customer_only { " AND d.customer_visible = 1" } else { "" };
-        let marks = vec!["?"; tickets.len()].join(", ");
-        let sql = format!(
-            "SELECT d.{id} AS doc, d.ticket_id FROM goats_search_text d \
-             WHERE {} AND d.ticket_id IN ({marks}) AND d.{id} > 0{shown}",
-            engine::matches(d, "d")
-        );
-        let mut values = vec![Value::from(engine::any_query(d, &patterns))];
-        values.extend(tickets.iter().map(|&t| Value::from(t)));
-        let mut first: BTreeMap<TicketId, ArticleId> = BTreeMap::new();
-        for r in self.conn.query_all_raw(self.stmt(&sql, values)).await? {
-            let (doc, ticket) = (int(&r, "doc")?, int(&r, "ticket_id")?);
-            first.entry(ticket).and_modify(|a| *a = (*a).min(doc)).or_insert(doc);
+        let mut articles = self.article_texts(&self.conn, tickets, customer_only).await?;
+        articles.sort_by_key(|a| (a.ticket_id, a.id));
+        let mut found: Vec<(TicketId, String)> = Vec::new();
+        for a in &articles {
+            if found.last().is_some_and(|(t, _)| *t == a.ticket_id) {
+                continue;
+            }
+            let words: Vec<String> = a.words().split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
+            if query.patterns(false).any(|p| p.found_in(&words)) {
+                let subject = a.headers[3].as_deref().unwrap_or_default();
+                found.push((a.ticket_id, format!("{subject}\n{}", a.body)));
+            }
         }
-        if first.is_empty() {
-            return Ok(Vec::new());
-        }
-        let marks = vec!["?"; first.len()].join(", ");
-        let sql = format!("SELECT article_id, a_subject, a_body FROM article_data_mime WHERE article_id IN ({marks})");
-        let rows = self.conn.query_all_raw(self.stmt(&sql, first.values().map(|&a| Value::from(a)))).await?;
-        let texts: BTreeMap<ArticleId, String> = rows
-            .iter()
-            .map(|r| {
-                let subject = opt_text(r, "a_subject")?.unwrap_or_default();
-                Ok((int(r, "article_id")?, format!("{subject}\n{}", opt_text(r, "a_body")?.unwrap_or_default())))
-            })
-            .collect::<Decoded<_>>()?;
-        Ok(first.into_iter().filter_map(|(t, a)| texts.get(&a).map(|text| (t, text.clone()))).collect())
+        Ok(found)
     }
 }

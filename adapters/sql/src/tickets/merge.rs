@@ -25,16 +25,8 @@ impl Db {
         run("UPDATE article SET ticket_id = ? WHERE ticket_id = ?", vec![target.into(), source.into()])
             .await
             .map_err(to_domain)?;
-        // The articles' documents follow them; the source's own fields stay its own.
-        let doc_id = crate::search::engine::id_column(self.dialect);
-        run(
-            &format!(
-                "UPDATE goats_search_text SET ticket_id = ? WHERE {doc_id} IN (SELECT id FROM article WHERE ticket_id = ?)"
-            ),
-            vec![target.into(), target.into()],
-        )
-        .await
-        .map_err(to_domain)?;
+        // The articles' words follow them; the source's own fields stay its own.
+        self.index_tickets(&txn, &[source, target]).await.map_err(to_domain)?;
         // Watchers of the source watch the target from now on (once each).
         run(
             "DELETE FROM ticket_watcher WHERE ticket_id = ? AND user_id IN (SELECT user_id FROM (SELECT user_id FROM ticket_watcher WHERE ticket_id = ?) w)",
