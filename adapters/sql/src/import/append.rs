@@ -275,8 +275,7 @@ pub async fn table_start(target: &Db, table: &str) -> Result<Option<TableStart>,
 /// Whether the target holds an append under way (its tables' starts are written with the
 /// run, and emptied by a fresh import).
 pub async fn under_way(target: &Db) -> Result<bool, ImportError> {
-    let row = target.conn.query_one_raw(target.stmt("SELECT COUNT(*) FROM goats_import_append", [])).await?;
-    Ok(row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0) > 0)
+    Ok(super::source::count(target, "goats_import_append").await? > 0)
 }
 
 /// Ticket numbers both sides hold, at most `limit` of them.

@@ -3,7 +3,7 @@
 //! (foreign keys back, which checks every row refers to something, and id sequences
 //! past the copied ids). Every step can run again after an interruption.
 
-use sea_orm::{ConnectionTrait, TransactionTrait, Value};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait, Value};
 
 use super::ImportError;
 use super::source::{Inspection, TablePlan};
@@ -150,16 +150,7 @@ async fn begin_append(target: &Db, source_db: &Db, source: &str, inspection: &In
     let guard = target.write_guard().await;
     let txn = target.conn.begin().await?;
     start_run(&txn, target, source, inspection).await?;
-    txn.execute_unprepared("DELETE FROM goats_import_table").await?;
-    txn.execute_unprepared("DELETE FROM goats_import_append").await?;
-    let names = starts.iter().map(|s| s.0).chain([super::article_files::STEP]);
-    for name in names {
-        txn.execute_raw(target.stmt(
-            "INSERT INTO goats_import_table (table_name, rows_done, rows_from_disk, checksum, finished) VALUES (?, 0, 0, 0, 0)",
-            [name.into()],
-        ))
-        .await?;
-    }
+    fresh_checkpoints(&txn, target, starts.iter().map(|s| s.0)).await?;
     for (name, rows, checksum, offset) in &starts {
         txn.execute_raw(target.stmt(
             "INSERT INTO goats_import_append (table_name, id_offset, before_rows, before_checksum, rows_merged) VALUES (?, ?, ?, ?, 0)",
@@ -210,17 +201,27 @@ async fn clear(target: &Db, tables: &[TablePlan]) -> Result<(), ImportError> {
     for t in schema::otrs_tables() {
         txn.execute_unprepared(&format!("DELETE FROM {}", t.name)).await?;
     }
+    fresh_checkpoints(&txn, target, tables.iter().map(|t| t.name())).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A fresh start recorded for each of these tables and for the article files: the
+/// checkpoints and an append's starts of an earlier run are forgotten.
+async fn fresh_checkpoints<'a>(
+    txn: &DatabaseTransaction,
+    target: &Db,
+    tables: impl Iterator<Item = &'a str>,
+) -> Result<(), ImportError> {
     txn.execute_unprepared("DELETE FROM goats_import_table").await?;
     txn.execute_unprepared("DELETE FROM goats_import_append").await?;
-    let names = tables.iter().map(|t| t.name()).chain([super::article_files::STEP]);
-    for name in names {
+    for name in tables.chain([super::article_files::STEP]) {
         txn.execute_raw(target.stmt(
             "INSERT INTO goats_import_table (table_name, rows_done, rows_from_disk, checksum, finished) VALUES (?, 0, 0, 0, 0)",
             [name.into()],
         ))
         .await?;
     }
-    txn.commit().await?;
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use goats_core::ports::RELEVANCE_CANDIDATES;
 use goats_core::search::{SearchField, SearchQuery};
 use sea_orm::Value;
 
-use super::engine;
+use super::engine::{self, Needs};
 use crate::connection::Dialect;
 
 /// Appends the conditions of `query` and their values. `customer`: only what a customer
@@ -27,8 +27,8 @@ pub(crate) fn search_conditions(
             continue;
         }
         let (not, query) = match negated {
-            false => ("", engine::all_query(d, &patterns)),
-            true => ("NOT ", engine::any_query(d, &patterns)),
+            false => ("", engine::query(d, &patterns, Needs::All)),
+            true => ("NOT ", engine::query(d, &patterns, Needs::Any)),
         };
         conds.push(format!(
             "t.id {not}IN (SELECT d.ticket_id FROM goats_search_text d WHERE {} AND d.for_customers = {audience})",
@@ -89,15 +89,15 @@ pub(crate) fn relevance_join(
     if patterns.is_empty() {
         return None;
     }
-    let any = engine::any_query(d, &patterns);
+    let any = engine::query(d, &patterns, Needs::Any);
     let shown = format!(" AND for_customers = {}", i32::from(customer));
     let matched = engine::matches(d, "goats_search_text");
-    // Scored first, summed after: FTS5 ranks only outside an aggregate. MySQL takes no
+    // One document per ticket and audience, so one score per ticket. MySQL takes no
     // LIMIT in an IN subquery, but does in a derived table inside it.
     let sql = format!(
-        " JOIN (SELECT ticket_id, SUM(s) AS score FROM (SELECT ticket_id, {} AS s FROM goats_search_text \
+        " JOIN (SELECT ticket_id, {} AS score FROM goats_search_text \
          WHERE {matched}{shown} AND ticket_id IN (SELECT c.id FROM (SELECT t.id FROM ticket t{where_sql} \
-         ORDER BY t.id DESC LIMIT {RELEVANCE_CANDIDATES}) c){}) scored GROUP BY ticket_id) r ON r.ticket_id = t.id",
+         ORDER BY t.id DESC LIMIT {RELEVANCE_CANDIDATES}) c){}) r ON r.ticket_id = t.id",
         engine::score(d),
         engine::scored_rows_end(d)
     );

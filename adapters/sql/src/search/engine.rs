@@ -14,10 +14,9 @@ use crate::connection::Dialect;
 /// articles come). One document per ticket lets a search of several words be one look
 /// into the index, which intersects the words by itself.
 ///
-/// - PostgreSQL: two `tsvector`s under a GIN index on their concatenation (one per
-///   audience), built with
-///   the `simple` configuration (no stemming, no stop words: the words are already what
-///   is searched for).
+/// - PostgreSQL: two `tsvector`s under a GIN index on their concatenation (one index
+///   per audience), built with the `simple` configuration (no stemming, no stop words:
+///   the words are already what is searched for).
 /// - MariaDB/MySQL: InnoDB FULLTEXT over both columns. InnoDB leaves out words shorter
 ///   than `innodb_ft_min_token_size` (3) and its stop words, both server settings; every
 ///   word is therefore stored and asked for behind [`MYSQL_MARK`], which makes each one
@@ -120,7 +119,7 @@ pub(crate) fn stored_words(d: Dialect, words: &str) -> String {
 }
 
 /// A condition on `goats_search_text` as `alias` that holds where the document answers
-/// a query (of [`all_query`] or [`any_query`]), the one value it takes.
+/// a [`query`], the one value it takes.
 pub(crate) fn matches(d: Dialect, alias: &str) -> String {
     match d {
         Dialect::Postgres => format!("({alias}.fields || {alias}.articles) @@ to_tsquery('simple', ?)"),
@@ -160,7 +159,7 @@ pub(crate) fn score(d: Dialect) -> &'static str {
 }
 
 /// Ends the subquery that computes [`score`]: SQLite would otherwise merge it into the
-/// aggregate around it, where FTS5 refuses to rank (a LIMIT keeps it apart).
+/// query around it, where FTS5 may refuse to rank (a LIMIT keeps it apart).
 pub(crate) fn scored_rows_end(d: Dialect) -> &'static str {
     match d {
         Dialect::Sqlite => " LIMIT -1",
@@ -168,32 +167,29 @@ pub(crate) fn scored_rows_end(d: Dialect) -> &'static str {
     }
 }
 
-/// A query a document answers when it holds every one of the patterns.
-pub(crate) fn all_query(d: Dialect, patterns: &[&Pattern]) -> String {
+/// Whether a query asks for every pattern or for any of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Needs {
+    /// A search's words: the document holds them all.
+    All,
+    /// Excluded words, and ranking: the document holds one of them.
+    Any,
+}
+
+/// The patterns as one query in the engine's syntax.
+pub(crate) fn query(d: Dialect, patterns: &[&Pattern], needs: Needs) -> String {
     let each = patterns.iter().map(|p| match d {
-        // Each term carries its own `+`.
+        // Each term carries its `+`; without it, a term is one InnoDB may find.
+        Dialect::MySql if needs == Needs::Any => pattern_query(d, p)[1..].to_string(),
         Dialect::MySql => pattern_query(d, p),
         _ => format!("({})", pattern_query(d, p)),
     });
-    let joiner = match d {
-        Dialect::Postgres => " & ",
-        Dialect::MySql => " ",
-        Dialect::Sqlite => " AND ",
-    };
-    each.collect::<Vec<_>>().join(joiner)
-}
-
-/// A query any of the patterns answers, for [`score`] and its match.
-pub(crate) fn any_query(d: Dialect, patterns: &[&Pattern]) -> String {
-    let each = patterns.iter().map(|p| match d {
-        // Without its `+`, a term is one InnoDB may find.
-        Dialect::MySql => pattern_query(d, p)[1..].to_string(),
-        _ => format!("({})", pattern_query(d, p)),
-    });
-    let joiner = match d {
-        Dialect::Postgres => " | ",
-        Dialect::MySql => " ",
-        Dialect::Sqlite => " OR ",
+    let joiner = match (d, needs) {
+        (Dialect::Postgres, Needs::All) => " & ",
+        (Dialect::Postgres, Needs::Any) => " | ",
+        (Dialect::MySql, _) => " ",
+        (Dialect::Sqlite, Needs::All) => " AND ",
+        (Dialect::Sqlite, Needs::Any) => " OR ",
     };
     each.collect::<Vec<_>>().join(joiner)
 }
@@ -212,11 +208,11 @@ mod tests {
         assert_eq!(pattern_query(Dialect::MySql, &Pattern::Word("a".into())), "+zqa");
         assert_eq!(stored_words(Dialect::MySql, "a db muller"), "zqa zqdb zqmuller");
         let either = [&Pattern::Word("a".into()), &phrase];
-        assert_eq!(any_query(Dialect::Postgres, &either), "('a') | ('paper' <-> 'jam')");
-        assert_eq!(any_query(Dialect::MySql, &either), "zqa \"zqpaper zqjam\"");
-        assert_eq!(any_query(Dialect::Sqlite, &either), "(\"a\") OR (\"paper jam\")");
-        assert_eq!(all_query(Dialect::Postgres, &either), "('a') & ('paper' <-> 'jam')");
-        assert_eq!(all_query(Dialect::MySql, &either), "+zqa +\"zqpaper zqjam\"");
-        assert_eq!(all_query(Dialect::Sqlite, &either), "(\"a\") AND (\"paper jam\")");
+        assert_eq!(query(Dialect::Postgres, &either, Needs::Any), "('a') | ('paper' <-> 'jam')");
+        assert_eq!(query(Dialect::MySql, &either, Needs::Any), "zqa \"zqpaper zqjam\"");
+        assert_eq!(query(Dialect::Sqlite, &either, Needs::Any), "(\"a\") OR (\"paper jam\")");
+        assert_eq!(query(Dialect::Postgres, &either, Needs::All), "('a') & ('paper' <-> 'jam')");
+        assert_eq!(query(Dialect::MySql, &either, Needs::All), "+zqa +\"zqpaper zqjam\"");
+        assert_eq!(query(Dialect::Sqlite, &either, Needs::All), "(\"a\") AND (\"paper jam\")");
     }
 }
