@@ -1011,6 +1011,25 @@ async fn seeding_realistic_data() {
         let rare = s.list(&root, text(&one_number(&all)), by_relevance, PageRequest::default()).await.unwrap();
         assert_eq!((rare.total, rare.total_capped), (1, false), "{engine:?}");
 
+        // Looking among the newest tickets first finds what looking at all of them finds:
+        // a word every ticket has is ranked among the newest 1,500 alone, rarer ones are
+        // looked for in all.
+        let windowed = service(&db.clone().with_recent_tickets(1500));
+        for typed in ["affected", "printer", "affected -printer", &one_number(&all)] {
+            for n in [1, 3] {
+                let page = PageRequest::new(n, 200);
+                let whole = s.list(&root, text(typed), by_relevance, page).await.unwrap();
+                let recent = windowed.list(&root, text(typed), by_relevance, page).await.unwrap();
+                let ids = |p: &Page<Ticket>| p.items.iter().map(|t| t.id).collect::<Vec<_>>();
+                assert_eq!(
+                    (recent.total, recent.total_capped, ids(&recent)),
+                    (whole.total, whole.total_capped, ids(&whole)),
+                    "{engine:?}: {typed}, page {n}"
+                );
+                assert!(n > 1 || !whole.items.is_empty(), "{engine:?}: {typed} finds tickets");
+            }
+        }
+
         let one = &all.items[0];
         let full = s.get(&root, one.id, true).await.unwrap();
         assert_eq!(full.articles.unwrap().len(), 3);

@@ -67,6 +67,9 @@ pub struct Db {
     clock: Arc<dyn Clock>,
     /// An OTRS site's article files on disk (live mode with `ArticleStorageFS`).
     pub(crate) article_dir: Option<Arc<ArticleDir>>,
+    /// How many of the newest tickets a search by relevance looks among first (see
+    /// `TicketRepository::ranked_page` in tickets/mod.rs).
+    pub(crate) recent_tickets: i64,
 }
 
 impl Db {
@@ -151,6 +154,7 @@ impl Db {
             groups_table: "permission_groups",
             clock: Arc::new(SystemClock),
             article_dir: None,
+            recent_tickets: crate::tickets::RECENT_TICKETS,
         };
         if db.has_table("groups").await? {
             db.groups_table = "groups";
@@ -200,6 +204,13 @@ impl Db {
     /// from an OTRS site's `ArticleDataDir` (see `crate::article_dir`).
     pub fn with_article_dir(mut self, dir: ArticleDir) -> Self {
         self.article_dir = Some(Arc::new(dir));
+        self
+    }
+
+    /// Has a search by relevance look among the newest `tickets` first (20,000 unless
+    /// told), so a small help desk can be searched both ways.
+    pub fn with_recent_tickets(mut self, tickets: i64) -> Self {
+        self.recent_tickets = tickets;
         self
     }
 

@@ -58,10 +58,16 @@ pub struct CreatedTicket {
     pub version: i64,
 }
 
+/// A search counts its matches this far: past it, a list says "more than 1,000". Agents
+/// refine a search that finds more; counting every ticket a common word is in would
+/// cost each search in proportion to the whole help desk.
+pub const SEARCH_COUNT_LIMIT: u64 = 1000;
+
 /// A list by relevance ranks the newest this many tickets that match its words (and
 /// filters): ranking every document that has a word most tickets have would cost a
-/// search in proportion to the whole help desk, for an order among near-equals.
-pub const RELEVANCE_CANDIDATES: u64 = 1000;
+/// search in proportion to the whole help desk, for an order among near-equals. As many
+/// as a search counts, so such a list holds as many tickets as its count says.
+pub const RELEVANCE_CANDIDATES: u64 = SEARCH_COUNT_LIMIT;
 
 #[async_trait]
 pub trait TicketRepository: Send + Sync {
@@ -86,6 +92,17 @@ pub trait TicketRepository: Send + Sync {
     /// One page of the matching tickets, in `sort` order. By relevance, the tickets
     /// ranked are the [`RELEVANCE_CANDIDATES`] newest that match.
     async fn page(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Vec<Ticket>>;
+    /// A search's page by relevance with its count to [`SEARCH_COUNT_LIMIT`] `+ 1`, as
+    /// [`Self::count`] and [`Self::page`] give them. A store may find both with one look
+    /// into its index: the tickets it ranks are the ones it counts.
+    async fn ranked_page(
+        &self,
+        filter: &TicketFilter,
+        sort: TicketSort,
+        page: PageRequest,
+    ) -> DomainResult<(u64, Vec<Ticket>)> {
+        Ok((self.count(filter, Some(SEARCH_COUNT_LIMIT)).await?, self.page(filter, sort, page).await?))
+    }
     /// A page with the count of all matches.
     async fn list(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Page<Ticket>> {
         let total = self.count(filter, None).await?;

@@ -86,6 +86,8 @@ struct Outgoing {
 struct ReadCache {
     counts: Memo<String, u64>,
     pages: Memo<String, Vec<Ticket>>,
+    /// Searches by relevance, each found with its count in one read.
+    ranked: Memo<String, (u64, Vec<Ticket>)>,
     tickets: Memo<TicketId, Option<Ticket>>,
     articles: Memo<TicketId, Vec<Article>>,
     watchers: Memo<TicketId, Vec<UserId>>,
@@ -134,6 +136,7 @@ impl TicketService {
         self.reads = Some(ReadCache {
             counts: Memo::new("tickets.counts", ttl, clock.clone()),
             pages: Memo::new("tickets.pages", ttl, clock.clone()),
+            ranked: Memo::new("tickets.ranked", ttl, clock.clone()),
             tickets: Memo::new("tickets.ticket", ttl, clock.clone()),
             articles: Memo::new("tickets.articles", ttl, clock.clone()),
             watchers: Memo::new("tickets.watchers", ttl, clock.clone()),
@@ -159,6 +162,7 @@ impl TicketService {
         if let Some(r) = &self.reads {
             r.counts.forget();
             r.pages.forget();
+            r.ranked.forget();
             r.tickets.forget();
             r.articles.forget();
             r.watchers.forget();

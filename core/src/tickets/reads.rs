@@ -11,11 +11,7 @@ use crate::search::{SearchQuery, Snippet};
 
 use super::TicketService;
 
-/// A search counts its matches this far: past it, a list says "more than 1,000". Agents
-/// refine a search that finds more; counting every ticket a common word is in would
-/// cost each search in proportion to the whole help desk. As many as a list by relevance
-/// ranks, so such a list holds as many tickets as its count says.
-pub const SEARCH_COUNT_LIMIT: u64 = crate::ports::RELEVANCE_CANDIDATES;
+pub use crate::ports::SEARCH_COUNT_LIMIT;
 
 /// A ticket as its page shows it (see [`TicketService::zoom`]).
 #[derive(Debug, Clone)]
@@ -119,7 +115,14 @@ impl TicketService {
         };
         let tickets = &self.ports.tickets;
         let limit = filter.text.is_some().then_some(SEARCH_COUNT_LIMIT);
+        let ranked = sort.field == TicketSortField::Relevance && filter.text.is_some();
         let (counted, items) = match &self.reads {
+            Some(r) if ranked => {
+                let key = format!("{filter:?}|{sort:?}|{page:?}");
+                let found = r.ranked.get_or_load(key, || tickets.ranked_page(&filter, sort, page)).await?;
+                Arc::unwrap_or_clone(found)
+            }
+            None if ranked => tickets.ranked_page(&filter, sort, page).await?,
             Some(r) => {
                 let key = format!("{filter:?}");
                 let total = *r.counts.get_or_load(key.clone(), || tickets.count(&filter, limit)).await?;

@@ -4,6 +4,7 @@
 //! the words of one search may stand in different articles, as agents expect. Fields
 //! are compared with `LIKE` on their columns, as typed.
 
+use goats_core::model::TicketId;
 use goats_core::ports::RELEVANCE_CANDIDATES;
 use goats_core::search::{SearchField, SearchQuery};
 use sea_orm::Value;
@@ -13,14 +14,15 @@ use crate::connection::Dialect;
 
 /// Appends the conditions of `query` and their values. `customer`: only what a customer
 /// is shown counts (a word in an internal note must not give its ticket away).
+/// `newer_than`: only tickets with a higher id are looked for in the index.
 pub(crate) fn search_conditions(
     d: Dialect,
     query: &SearchQuery,
     customer: bool,
+    newer_than: Option<TicketId>,
     conds: &mut Vec<String>,
     values: &mut Vec<Value>,
 ) {
-    let audience = i32::from(customer);
     for negated in [false, true] {
         let patterns: Vec<_> = query.patterns(negated).collect();
         if patterns.is_empty() {
@@ -30,11 +32,22 @@ pub(crate) fn search_conditions(
             false => ("", engine::query(d, &patterns, Needs::All)),
             true => ("NOT ", engine::query(d, &patterns, Needs::Any)),
         };
+        // Bounded by the documents' own ids, which the index narrows by itself.
+        let newer = match newer_than.filter(|_| !negated) {
+            Some(_) => format!(" AND d.{} > ?", engine::id_column(d)),
+            None => String::new(),
+        };
         conds.push(format!(
-            "t.id {not}IN (SELECT d.ticket_id FROM goats_search_text d WHERE {} AND d.for_customers = {audience})",
-            engine::matches(d, "d")
+            "t.id {not}IN (SELECT {} FROM goats_search_text d WHERE {} AND {}{newer})",
+            engine::doc_ticket(d, "d"),
+            engine::matches(d, "d"),
+            engine::doc_audience(d, "d", customer)
         ));
         values.push(query.into());
+        if let Some(id) = newer_than.filter(|_| !negated) {
+            // The highest document id of a ticket not newer (its customers' one).
+            values.push(engine::doc_id(id, true).into());
+        }
     }
     let shown_article = if customer { " AND a.is_visible_for_customer = 1" } else { "" };
     for (negated, field, value) in query.fields() {
@@ -73,12 +86,13 @@ pub(crate) fn search_conditions(
     }
 }
 
-/// For a list by relevance: a join giving each candidate its summed score (`r.score`),
-/// with the join's values, to be followed by those of `where_sql` (the list's filter,
-/// search included); `None` without words. The candidates are the
+/// For a list by relevance: a join giving each candidate its score (`r.score`) and how
+/// many tickets the search found, counted to one past [`RELEVANCE_CANDIDATES`]
+/// (`r.found`), with the join's values, to be followed by those of `where_sql` (the
+/// list's filter, search included); `None` without words. The candidates are the
 /// [`RELEVANCE_CANDIDATES`] newest tickets the filter finds, found as a count with a
 /// limit finds them: a word in most tickets is looked for ticket by ticket, newest
-/// first, and the search stops there.
+/// first, and the search stops there. The one after them is found only to be counted.
 pub(crate) fn relevance_join(
     d: Dialect,
     query: &SearchQuery,
@@ -90,20 +104,44 @@ pub(crate) fn relevance_join(
         return None;
     }
     let any = engine::query(d, &patterns, Needs::Any);
-    let shown = format!(" AND for_customers = {}", i32::from(customer));
-    let matched = engine::matches(d, "goats_search_text");
-    // One document per ticket and audience, so one score per ticket. MySQL takes no
-    // LIMIT in an IN subquery, but does in a derived table inside it.
-    let sql = format!(
-        " JOIN (SELECT ticket_id, {} AS score FROM goats_search_text \
-         WHERE {matched}{shown} AND ticket_id IN (SELECT c.id FROM (SELECT t.id FROM ticket t{where_sql} \
-         ORDER BY t.id DESC LIMIT {RELEVANCE_CANDIDATES}) c){}) r ON r.ticket_id = t.id",
-        engine::score(d),
-        engine::scored_rows_end(d)
-    );
-    let values = match d {
-        Dialect::Sqlite => vec![any.into()],
-        Dialect::Postgres | Dialect::MySql => vec![any.clone().into(), any.into()],
+    // MySQL takes no LIMIT in an IN subquery, but does in a derived table inside it.
+    let candidates =
+        format!("(SELECT t.id FROM ticket t{where_sql} ORDER BY t.id DESC LIMIT {}) c", RELEVANCE_CANDIDATES + 1);
+    let score = engine::score(d);
+    let (scored, values) = match d {
+        // Each candidate's document read by its id: looking into the index again would
+        // read every document that has a word, thousands for a common one.
+        Dialect::Postgres => (
+            format!(
+                "SELECT c.id AS ticket_id, {score} AS score FROM {candidates} \
+                 JOIN goats_search_text d ON d.id = c.id * 2 + {}",
+                i32::from(customer)
+            ),
+            vec![any.into()],
+        ),
+        // InnoDB and FTS5 score only the documents of a full-text match.
+        Dialect::MySql | Dialect::Sqlite => {
+            let ticket = engine::doc_ticket(d, "goats_search_text");
+            let values = match d {
+                Dialect::Sqlite => vec![any.into()],
+                _ => vec![any.clone().into(), any.into()],
+            };
+            let sql = format!(
+                "SELECT {ticket} AS ticket_id, {score} AS score FROM goats_search_text \
+                 WHERE {} AND {} AND {ticket} IN (SELECT c.id FROM {candidates}){}",
+                engine::matches(d, "goats_search_text"),
+                engine::doc_audience(d, "goats_search_text", customer),
+                engine::scored_rows_end(d)
+            );
+            (sql, values)
+        }
     };
-    Some((sql, values))
+    // Each candidate's place, newest first, and how many there are: every candidate has
+    // a document that matches, so the rows scored are the tickets found. Outside the
+    // scoring, where FTS5 would refuse to rank.
+    let placed = format!(
+        "SELECT s.ticket_id, s.score, ROW_NUMBER() OVER (ORDER BY s.ticket_id DESC) AS n, \
+         COUNT(*) OVER () AS found FROM ({scored}) s"
+    );
+    Some((format!(" JOIN ({placed}) r ON r.ticket_id = t.id AND r.n <= {RELEVANCE_CANDIDATES}"), values))
 }

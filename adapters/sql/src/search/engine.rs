@@ -61,12 +61,43 @@ pub(crate) fn doc_id(ticket: i64, for_customers: bool) -> i64 {
     ticket * 2 + i64::from(for_customers)
 }
 
+/// The ticket of the document `alias` is, as SQL. FTS5 keeps the unindexed columns in
+/// the content row beside the whole text, so reading them there costs a read of every
+/// matching document's text; its rowid (the [`doc_id`]) tells both without that.
+pub(crate) fn doc_ticket(d: Dialect, alias: &str) -> String {
+    match d {
+        Dialect::Sqlite => format!("({alias}.rowid >> 1)"),
+        Dialect::Postgres | Dialect::MySql => format!("{alias}.ticket_id"),
+    }
+}
+
+/// A condition that holds where the document `alias` is its ticket's customers' (or
+/// agents'). PostgreSQL needs `for_customers` itself to pick the partial index.
+pub(crate) fn doc_audience(d: Dialect, alias: &str, for_customers: bool) -> String {
+    let audience = i32::from(for_customers);
+    match d {
+        Dialect::Sqlite => format!("({alias}.rowid & 1) = {audience}"),
+        Dialect::Postgres | Dialect::MySql => format!("{alias}.for_customers = {audience}"),
+    }
+}
+
 /// How many characters of articles' words one document holds: a ticket's later
 /// articles are not indexed once it is this long (a thread of pasted logs).
 pub(crate) const MAX_DOC_CHARS: usize = 1_000_000;
 
 /// Put before every word stored in and asked of InnoDB's index (see [`create_statements`]).
 pub(crate) const MYSQL_MARK: &str = "zq";
+
+/// Whether the index itself narrows a search to the documents above an id: GIN's
+/// matches are intersected with a range of the primary key before any row is read, and
+/// FTS5 seeks its lists to the rowid. InnoDB finds every match first and filters after,
+/// so a bounded search there would only be one more.
+pub(crate) fn narrows_by_id(d: Dialect) -> bool {
+    match d {
+        Dialect::Postgres | Dialect::Sqlite => true,
+        Dialect::MySql => false,
+    }
+}
 
 /// The document id's column: FTS5 keys its rows by rowid.
 pub(crate) fn id_column(d: Dialect) -> &'static str {
@@ -149,10 +180,11 @@ pub(crate) fn pattern_query(d: Dialect, p: &Pattern) -> String {
 }
 
 /// How well a document answers any of the patterns, higher is better: the engine's
-/// own ranking, over the document table without an alias (FTS5 ranks through it).
+/// own ranking, over the document table without an alias (FTS5 ranks through it), or
+/// `d` on PostgreSQL.
 pub(crate) fn score(d: Dialect) -> &'static str {
     match d {
-        Dialect::Postgres => "ts_rank(fields || articles, to_tsquery('simple', ?))",
+        Dialect::Postgres => "ts_rank(d.fields || d.articles, to_tsquery('simple', ?))",
         Dialect::MySql => "MATCH(fields, articles) AGAINST (? IN BOOLEAN MODE)",
         Dialect::Sqlite => "-bm25(goats_search_text)",
     }

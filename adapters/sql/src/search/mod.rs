@@ -21,6 +21,7 @@ use crate::connection::Db;
 use crate::row::{Decoded, opt_text, text};
 
 pub(crate) use condition::{relevance_join, search_conditions};
+pub(crate) use engine::narrows_by_id;
 
 /// A ticket's two documents: its own fields, and its articles' words for agents (all
 /// of them) and for its customer (those shown to customers).

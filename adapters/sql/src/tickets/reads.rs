@@ -82,6 +82,15 @@ pub(crate) fn ticket_from(r: &QueryResult) -> Decoded<Ticket> {
 /// `WHERE` conditions for a filter, with their values in placeholder order. State types
 /// must already be resolved to state ids (`list` does so).
 pub(super) fn filter_sql(d: Dialect, f: &TicketFilter) -> (String, Vec<Value>) {
+    filter_sql_newer_than(d, f, None)
+}
+
+/// [`filter_sql`] whose search looks only at tickets with ids above `newer_than`.
+pub(super) fn filter_sql_newer_than(
+    d: Dialect,
+    f: &TicketFilter,
+    newer_than: Option<TicketId>,
+) -> (String, Vec<Value>) {
     let mut conds: Vec<String> = Vec::new();
     let mut values: Vec<Value> = Vec::new();
     let mut any_of = |column: &str, items: Vec<Value>| {
@@ -129,7 +138,7 @@ pub(super) fn filter_sql(d: Dialect, f: &TicketFilter) -> (String, Vec<Value>) {
         values.push(like::containing(term).into());
     }
     if let Some(query) = &f.text {
-        crate::search::search_conditions(d, query, f.customer_scope.is_some(), &mut conds, &mut values);
+        crate::search::search_conditions(d, query, f.customer_scope.is_some(), newer_than, &mut conds, &mut values);
     }
     for field in &f.fields {
         let (test, tested) = field_test_sql(&field.test);
