@@ -1015,7 +1015,7 @@ async fn seeding_realistic_data() {
         // a word every ticket has is ranked among the newest 1,500 alone, rarer ones are
         // looked for in all.
         let windowed = service(&db.clone().with_recent_tickets(1500));
-        for typed in ["affected", "printer", "affected -printer", &one_number(&all)] {
+        for typed in ["affected", "printer", "affected -printer", "\"paper jam\"", &one_number(&all)] {
             for n in [1, 3] {
                 let page = PageRequest::new(n, 200);
                 let whole = s.list(&root, text(typed), by_relevance, page).await.unwrap();

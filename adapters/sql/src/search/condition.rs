@@ -14,7 +14,8 @@ use crate::connection::Dialect;
 
 /// Appends the conditions of `query` and their values. `customer`: only what a customer
 /// is shown counts (a word in an internal note must not give its ticket away).
-/// `newer_than`: only tickets with a higher id are looked for in the index.
+/// `newer_than`: only tickets with a higher id are found, and only their documents are
+/// looked at.
 pub(crate) fn search_conditions(
     d: Dialect,
     query: &SearchQuery,
@@ -23,6 +24,10 @@ pub(crate) fn search_conditions(
     conds: &mut Vec<String>,
     values: &mut Vec<Value>,
 ) {
+    if let Some(id) = newer_than {
+        conds.push("t.id > ?".into());
+        values.push(id.into());
+    }
     for negated in [false, true] {
         let patterns: Vec<_> = query.patterns(negated).collect();
         if patterns.is_empty() {
@@ -33,7 +38,7 @@ pub(crate) fn search_conditions(
             true => ("NOT ", engine::query(d, &patterns, Needs::Any)),
         };
         // Bounded by the documents' own ids, which the index narrows by itself.
-        let newer = match newer_than.filter(|_| !negated) {
+        let newer = match newer_than {
             Some(_) => format!(" AND d.{} > ?", engine::id_column(d)),
             None => String::new(),
         };
@@ -44,7 +49,7 @@ pub(crate) fn search_conditions(
             engine::doc_audience(d, "d", customer)
         ));
         values.push(query.into());
-        if let Some(id) = newer_than.filter(|_| !negated) {
+        if let Some(id) = newer_than {
             // The highest document id of a ticket not newer (its customers' one).
             values.push(engine::doc_id(id, true).into());
         }
