@@ -68,7 +68,7 @@ pub struct Db {
     /// An OTRS site's article files on disk (live mode with `ArticleStorageFS`).
     pub(crate) article_dir: Option<Arc<ArticleDir>>,
     /// How many of the newest tickets a search by relevance looks among first (see
-    /// `TicketRepository::ranked_page` in tickets/mod.rs).
+    /// tickets/ranked.rs).
     pub(crate) recent_tickets: i64,
 }
 

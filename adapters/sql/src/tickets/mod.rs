@@ -1,9 +1,10 @@
-//! `ticket` and its satellite tables: reading and listing tickets ([`reads`]), applying
-//! the edits the domain plans ([`writes`]), their history rows ([`history`]) and merging
-//! ([`merge`]). Creation lives in `crate::creation`, where creations share transactions.
+//! `ticket` and its satellite tables: reading and listing tickets ([`reads`]), a
+//! search's page by relevance ([`ranked`]), applying the edits the domain plans
+//! ([`writes`]), their history rows ([`history`]) and merging ([`merge`]). Creation lives in `crate::creation`, where creations share transactions.
 
 mod history;
 mod merge;
+mod ranked;
 mod reads;
 mod time;
 mod writes;
@@ -17,12 +18,13 @@ use goats_core::tickets::{Applied, TicketEdit};
 use sea_orm::ConnectionTrait;
 
 pub(crate) use history::{history_name, stored_name};
+pub(crate) use ranked::RECENT_TICKETS;
 pub(crate) use reads::{SELECT_TICKET, ticket_from};
 
 use crate::connection::Db;
 use crate::error::to_domain;
 use crate::row::{Decoded, int};
-use reads::{SELECT_TICKET_ROW, filter_sql, filter_sql_newer_than, order_sql};
+use reads::{SELECT_TICKET_ROW, filter_sql, order_sql};
 
 impl Db {
     /// Locks the ticket's row for the rest of `txn`, so writers to one ticket take
@@ -45,50 +47,7 @@ impl Db {
             }
         })
     }
-
-    /// The id past which the newest `recent_tickets` lie; `None` when there are not
-    /// more than that, or the engine's index cannot look at them alone.
-    async fn recent_tickets_start(&self) -> DomainResult<Option<TicketId>> {
-        if !crate::search::narrows_by_id(self.dialect) {
-            return Ok(None);
-        }
-        let row = self.conn.query_one_raw(self.stmt("SELECT MAX(id) AS n FROM ticket", [])).await.map_err(to_domain)?;
-        let newest = row.map(|r| crate::row::opt_int(&r, "n")).transpose()?.flatten().unwrap_or(0);
-        Ok((newest > self.recent_tickets).then_some(newest - self.recent_tickets))
-    }
-
-    /// A page by relevance with its count, the search looking only at tickets above
-    /// `newer_than`; `None` without words to rank by or past the last page.
-    async fn ranked_rows(
-        &self,
-        filter: &TicketFilter,
-        sort: TicketSort,
-        page: PageRequest,
-        newer_than: Option<TicketId>,
-    ) -> DomainResult<Option<(u64, Vec<Ticket>)>> {
-        let (where_sql, where_values) = filter_sql_newer_than(self.dialect, filter, newer_than);
-        let ranking = filter
-            .text
-            .as_ref()
-            .and_then(|q| crate::search::relevance_join(self.dialect, q, filter.customer_scope.is_some(), &where_sql));
-        let Some((join, mut values)) = ranking else { return Ok(None) };
-        values.extend(where_values);
-        values.push((page.per_page as i64).into());
-        values.push((page.offset() as i64).into());
-        // The tickets found to rank are the ones counted.
-        let columns = SELECT_TICKET_ROW.trim_start_matches("SELECT ");
-        let order = order_sql(sort, true, &[]);
-        let sql = format!("SELECT r.found, {columns}{join}{order} LIMIT ? OFFSET ?");
-        let rows = self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
-        let Some(first) = rows.first() else { return Ok(None) };
-        let found = int(first, "found")? as u64;
-        Ok(Some((found, rows.iter().map(ticket_from).collect::<Decoded<_>>()?)))
-    }
 }
-
-/// How many of the newest tickets a search by relevance looks among first: a word in
-/// one ticket of twenty finds there all the tickets a list ranks.
-pub(crate) const RECENT_TICKETS: i64 = 20 * RELEVANCE_CANDIDATES as i64;
 
 #[async_trait]
 impl TicketRepository for Db {
@@ -179,22 +138,7 @@ impl TicketRepository for Db {
         sort: TicketSort,
         page: PageRequest,
     ) -> DomainResult<(u64, Vec<Ticket>)> {
-        let Some(resolved) = self.resolve_state_types(filter).await? else { return Ok((0, Vec::new())) };
-        // A common word's newest tickets are among the newest of all: those are looked at
-        // first, so its thousands of older matches are never read, and the whole index
-        // only when they hold fewer than a list ranks.
-        if let Some(newer_than) = self.recent_tickets_start().await? {
-            let found = self.ranked_rows(&resolved, sort, page, Some(newer_than)).await?;
-            if let Some(found) = found.filter(|(n, _)| *n > RELEVANCE_CANDIDATES) {
-                return Ok(found);
-            }
-        }
-        match self.ranked_rows(&resolved, sort, page, None).await? {
-            Some(found) => Ok(found),
-            // Nothing to rank by (only excluded words or fields), or a page past the
-            // last one, which tells nothing of the count.
-            None => Ok((self.count(filter, Some(SEARCH_COUNT_LIMIT)).await?, self.page(filter, sort, page).await?)),
-        }
+        self.ranked(filter, sort, page).await
     }
 
     async fn apply(&self, id: TicketId, edit: TicketEdit, by: UserId) -> DomainResult<Applied> {
