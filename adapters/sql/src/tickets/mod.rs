@@ -1,6 +1,7 @@
 //! `ticket` and its satellite tables: reading and listing tickets ([`reads`]), a
 //! search's page by relevance ([`ranked`]), applying the edits the domain plans
-//! ([`writes`]), their history rows ([`history`]) and merging ([`merge`]). Creation lives in `crate::creation`, where creations share transactions.
+//! ([`writes`]), their history rows ([`history`]) and merging ([`merge`]). Creation
+//! lives in `crate::creation`, where creations share transactions.
 
 mod history;
 mod merge;
@@ -24,7 +25,7 @@ pub(crate) use reads::{SELECT_TICKET, ticket_from};
 use crate::connection::Db;
 use crate::error::to_domain;
 use crate::row::{Decoded, int};
-use reads::{SELECT_TICKET_ROW, filter_sql, order_sql};
+use reads::{SELECT_TICKET_ROW, filter_sql};
 
 impl Db {
     /// Locks the ticket's row for the rest of `txn`, so writers to one ticket take
@@ -94,42 +95,10 @@ impl TicketRepository for Db {
 
     async fn page(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Vec<Ticket>> {
         let Some(filter) = self.resolve_state_types(filter).await? else { return Ok(Vec::new()) };
-        let (where_sql, where_values) = filter_sql(self.dialect, &filter);
-        let ranking = match (sort.field, &filter.text) {
-            (TicketSortField::Relevance, Some(q)) => {
-                crate::search::relevance_join(self.dialect, q, filter.customer_scope.is_some(), &where_sql)
-            }
-            _ => None,
-        };
-        let names = match sort.field {
-            TicketSortField::Queue => {
-                LookupRepository::queues(self).await?.into_iter().map(|q| (q.id.into(), q.name)).collect()
-            }
-            TicketSortField::State => {
-                LookupRepository::states(self).await?.into_iter().map(|s| (s.id.into(), s.name)).collect()
-            }
-            _ => Vec::new(),
-        };
-        let (sql, mut values) = match ranking {
-            // The candidates the join ranks already meet the filter.
-            Some((join, mut values)) => {
-                values.extend(where_values);
-                let order = order_sql(sort, true, &names);
-                (format!("{SELECT_TICKET_ROW}{join}{order} LIMIT ? OFFSET ?"), values)
-            }
-            // The page's tickets picked from narrow rows, then read whole.
-            None => {
-                let order = order_sql(sort, false, &names);
-                let picked = format!(
-                    " JOIN (SELECT t.id FROM ticket t{where_sql}{order} LIMIT ? OFFSET ?) picked ON picked.id = t.id"
-                );
-                (format!("{SELECT_TICKET_ROW}{picked}{order}"), where_values)
-            }
-        };
-        values.push((page.per_page as i64).into());
-        values.push((page.offset() as i64).into());
-        let rows = self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
-        Ok(rows.iter().map(ticket_from).collect::<Decoded<_>>()?)
+        if sort.field == TicketSortField::Relevance && ranked::has_words(&filter) {
+            return Ok(self.ranked_resolved(&filter, sort, page).await?.1);
+        }
+        self.picked_page(&filter, sort, page).await
     }
 
     async fn ranked_page(

@@ -16,6 +16,11 @@ use crate::row::{Decoded, int};
 /// one ticket of twenty finds there all the tickets a list ranks.
 pub(crate) const RECENT_TICKETS: i64 = 20 * RELEVANCE_CANDIDATES as i64;
 
+/// Whether a filter's search has words to rank by (not only excluded words or fields).
+pub(super) fn has_words(filter: &TicketFilter) -> bool {
+    filter.text.as_ref().is_some_and(|q| q.patterns(false).next().is_some())
+}
+
 impl Db {
     /// `TicketRepository::ranked_page`.
     pub(super) async fn ranked(
@@ -25,21 +30,35 @@ impl Db {
         page: PageRequest,
     ) -> DomainResult<(u64, Vec<Ticket>)> {
         let Some(resolved) = self.resolve_state_types(filter).await? else { return Ok((0, Vec::new())) };
-        // A common word's newest tickets are among the newest of all: those are looked at
-        // first, so its thousands of older matches are never read, and the whole index
-        // only when they hold fewer than a list ranks.
+        if !has_words(&resolved) {
+            let items = self.picked_page(&resolved, sort, page).await?;
+            return Ok((self.count(&resolved, Some(SEARCH_COUNT_LIMIT)).await?, items));
+        }
+        let (found, items) = self.ranked_resolved(&resolved, sort, page).await?;
+        match found {
+            Some(found) => Ok((found, items)),
+            // A page past the last one tells nothing of the count.
+            None => Ok((self.count(&resolved, Some(SEARCH_COUNT_LIMIT)).await?, items)),
+        }
+    }
+
+    /// A page by relevance of a resolved filter with words, with the count when the page
+    /// holds any ticket. A common word's newest tickets are among the newest of all:
+    /// those are looked at first, so its thousands of older matches are never read, and
+    /// the whole index only when they hold fewer than a list ranks.
+    pub(super) async fn ranked_resolved(
+        &self,
+        filter: &TicketFilter,
+        sort: TicketSort,
+        page: PageRequest,
+    ) -> DomainResult<(Option<u64>, Vec<Ticket>)> {
         if let Some(newer_than) = self.recent_tickets_start().await? {
-            let found = self.ranked_rows(&resolved, sort, page, Some(newer_than)).await?;
-            if let Some(found) = found.filter(|(n, _)| *n > RELEVANCE_CANDIDATES) {
-                return Ok(found);
+            let (found, items) = self.ranked_rows(filter, sort, page, Some(newer_than)).await?;
+            if found.is_some_and(|n| n > RELEVANCE_CANDIDATES) {
+                return Ok((found, items));
             }
         }
-        match self.ranked_rows(&resolved, sort, page, None).await? {
-            Some(found) => Ok(found),
-            // Nothing to rank by (only excluded words or fields), or a page past the
-            // last one, which tells nothing of the count.
-            None => Ok((self.count(filter, Some(SEARCH_COUNT_LIMIT)).await?, self.page(filter, sort, page).await?)),
-        }
+        self.ranked_rows(filter, sort, page, None).await
     }
 
     /// The id past which the newest `recent_tickets` lie; `None` when there are not
@@ -53,21 +72,22 @@ impl Db {
         Ok((newest > self.recent_tickets).then_some(newest - self.recent_tickets))
     }
 
-    /// A page by relevance with its count, the search looking only at tickets above
-    /// `newer_than`; `None` without words to rank by or past the last page.
+    /// A page by relevance with its count (`None` past the last page), the search
+    /// looking only at tickets above `newer_than`.
     async fn ranked_rows(
         &self,
         filter: &TicketFilter,
         sort: TicketSort,
         page: PageRequest,
         newer_than: Option<TicketId>,
-    ) -> DomainResult<Option<(u64, Vec<Ticket>)>> {
+    ) -> DomainResult<(Option<u64>, Vec<Ticket>)> {
         let (where_sql, where_values) = filter_sql_newer_than(self.dialect, filter, newer_than);
         let ranking = filter
             .text
             .as_ref()
             .and_then(|q| crate::search::relevance_join(self.dialect, q, filter.customer_scope.is_some(), &where_sql));
-        let Some((join, mut values)) = ranking else { return Ok(None) };
+        // Without words (see `has_words`) nothing is ranked.
+        let Some((join, mut values)) = ranking else { return Ok((Some(0), Vec::new())) };
         values.extend(where_values);
         values.push((page.per_page as i64).into());
         values.push((page.offset() as i64).into());
@@ -76,8 +96,8 @@ impl Db {
         let order = order_sql(sort, true, &[]);
         let sql = format!("SELECT r.found, {columns}{join}{order} LIMIT ? OFFSET ?");
         let rows = self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
-        let Some(first) = rows.first() else { return Ok(None) };
+        let Some(first) = rows.first() else { return Ok((None, Vec::new())) };
         let found = int(first, "found")? as u64;
-        Ok(Some((found, rows.iter().map(ticket_from).collect::<Decoded<_>>()?)))
+        Ok((Some(found), rows.iter().map(ticket_from).collect::<Decoded<_>>()?))
     }
 }

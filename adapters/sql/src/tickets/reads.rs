@@ -2,6 +2,7 @@
 
 use goats_core::DomainResult;
 use goats_core::model::*;
+use goats_core::ports::LookupRepository;
 use sea_orm::{ConnectionTrait, QueryResult, Value};
 
 use crate::connection::{Db, Dialect};
@@ -240,6 +241,35 @@ impl Db {
             .await
             .map_err(to_domain)?;
         Ok(row.as_ref().map(ticket_from).transpose()?)
+    }
+
+    /// One page of a resolved filter's tickets in `sort` order, picked from narrow rows
+    /// and then read whole. By relevance only through `ranked.rs`; here it is the
+    /// newest change.
+    pub(super) async fn picked_page(
+        &self,
+        filter: &TicketFilter,
+        sort: TicketSort,
+        page: PageRequest,
+    ) -> DomainResult<Vec<Ticket>> {
+        let (where_sql, mut values) = filter_sql(self.dialect, filter);
+        let names = match sort.field {
+            TicketSortField::Queue => {
+                LookupRepository::queues(self).await?.into_iter().map(|q| (q.id.into(), q.name)).collect()
+            }
+            TicketSortField::State => {
+                LookupRepository::states(self).await?.into_iter().map(|s| (s.id.into(), s.name)).collect()
+            }
+            _ => Vec::new(),
+        };
+        let order = order_sql(sort, false, &names);
+        let picked =
+            format!(" JOIN (SELECT t.id FROM ticket t{where_sql}{order} LIMIT ? OFFSET ?) picked ON picked.id = t.id");
+        let sql = format!("{SELECT_TICKET_ROW}{picked}{order}");
+        values.push((page.per_page as i64).into());
+        values.push((page.offset() as i64).into());
+        let rows = self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
+        Ok(rows.iter().map(ticket_from).collect::<Decoded<_>>()?)
     }
 
     /// The filter with its state types turned into the ids of their states (a handful
