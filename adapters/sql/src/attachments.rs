@@ -76,11 +76,14 @@ impl Db {
         self.insert_article_fields(txn, article_id, &article.dynamic_fields).await?;
         if let Some(plain) = &article.plain {
             let now = self.now();
-            txn.execute_raw(self.stmt(
+            self.execute_with_blob(
+                txn,
                 "INSERT INTO article_data_mime_plain (article_id, body, create_time, create_by, change_time, change_by) \
                  VALUES (?, ?, ?, ?, ?, ?)",
-                [article_id.into(), self.blob(plain), now.into(), by.into(), now.into(), by.into()],
-            ))
+                vec![article_id.into(), now.into(), by.into(), now.into(), by.into()],
+                1,
+                plain,
+            )
             .await?;
             if let Some(envelope) = &article.outbound {
                 self.enqueue(txn, article_id, envelope, plain).await?;
@@ -107,22 +110,23 @@ impl Db {
     ) -> Result<(), sea_orm::DbErr> {
         let now = self.now();
         for file in files {
-            let content = self.blob(file.content());
-            txn.execute_raw(self.stmt(
+            self.execute_with_blob(
+                txn,
                 "INSERT INTO article_data_mime_attachment (article_id, filename, content_size, content_type, disposition, \
                  content, create_time, create_by, change_time, change_by) VALUES (?, ?, ?, ?, 'attachment', ?, ?, ?, ?, ?)",
-                [
+                vec![
                     article_id.into(),
                     file.filename().into(),
                     file.content().len().to_string().into(),
                     file.content_type().into(),
-                    content,
                     now.into(),
                     by.into(),
                     now.into(),
                     by.into(),
                 ],
-            ))
+                4,
+                file.content(),
+            )
             .await?;
         }
         Ok(())

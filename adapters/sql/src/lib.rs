@@ -12,6 +12,7 @@ mod articles;
 mod attachments;
 mod attachments_on_disk;
 mod auto_responses;
+mod blob_parts;
 mod connection;
 mod counter;
 mod creation;

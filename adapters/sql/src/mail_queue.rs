@@ -44,19 +44,20 @@ impl Db {
         envelope: &Envelope,
         raw: &[u8],
     ) -> Result<(), sea_orm::DbErr> {
-        txn.execute_raw(self.stmt(
+        self.execute_with_blob(
+            txn,
             "INSERT INTO mail_queue (article_id, attempts, sender, recipient, raw_message, create_time) \
              VALUES (?, 0, ?, ?, ?, ?)",
-            [
+            vec![
                 article_id.into(),
                 envelope.sender.clone().into(),
                 envelope.recipients.join(", ").into(),
-                self.blob(raw),
                 self.now().into(),
             ],
-        ))
-        .await?;
-        Ok(())
+            3,
+            raw,
+        )
+        .await
     }
 
     fn queued_from(&self, r: &QueryResult) -> DomainResult<QueuedMail> {

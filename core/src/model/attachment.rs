@@ -20,12 +20,14 @@ pub struct Attachment {
 pub struct NewAttachment {
     filename: String,
     content_type: String,
-    content: Vec<u8>,
+    /// Shared, not copied, when the article is (a new ticket's article is cloned for
+    /// each attempt at a ticket number).
+    content: bytes::Bytes,
 }
 
 impl NewAttachment {
     pub fn new(filename: &str, content: Vec<u8>) -> Self {
-        Self { filename: clean_filename(filename), content_type: sniff(&content), content }
+        Self { filename: clean_filename(filename), content_type: sniff(&content), content: content.into() }
     }
 
     pub fn filename(&self) -> &str {

@@ -175,7 +175,8 @@ fn new_ticket_history(
     pending: Option<chrono::DateTime<chrono::Utc>>,
 ) -> HistoryBuilder {
     let customer = (new.customer_id.clone(), new.customer_user_id.clone());
-    let article = new.article.clone();
+    // Only the article's kind, not the article: a mail's files are not copied for it.
+    let article_kind = plan::article_history_type(&new.article);
     Box::new(move |ticket_id, article_id| {
         let mut h = vec![HistoryEntry::new(
             HistoryType::NewTicket,
@@ -190,7 +191,7 @@ fn new_ticket_history(
         if pending.is_some() {
             h.push(HistoryEntry::new(HistoryType::SetPendingTime, names::pending_time(pending)));
         }
-        h.push(plan::article_history(&article, article_id));
+        h.push(plan::article_history_of(article_kind, article_id));
         h
     })
 }

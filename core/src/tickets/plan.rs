@@ -296,7 +296,11 @@ pub fn added_article_history(article: &NewArticle, article_id: ArticleId) -> His
 
 /// The history row for a newly added article.
 pub fn article_history(article: &NewArticle, article_id: ArticleId) -> HistoryEntry {
-    let kind = article_history_type(article);
+    article_history_of(article_history_type(article), article_id)
+}
+
+/// The history row for a newly added article of history type `kind`.
+pub fn article_history_of(kind: HistoryType, article_id: ArticleId) -> HistoryEntry {
     HistoryEntry {
         history_type: kind,
         name: names::article(kind == HistoryType::AddNote),

@@ -27,6 +27,7 @@ pub const GOATS_MIGRATIONS: &[(i32, &str, &str)] = &[
     (11, "full-text search index", include_str!("../../../../schema/goats/v11.schema")),
     (12, "OTRS import into a database with tickets", include_str!("../../../../schema/goats/v12.schema")),
     (13, "full-text search index by ticket", include_str!("../../../../schema/goats/v13.schema")),
+    (14, "large values written in parts", include_str!("../../../../schema/goats/v14.schema")),
 ];
 
 /// Statements of a migration that its schema file cannot describe, in the dialect's DDL.

@@ -1,0 +1,129 @@
+//! Large values (a mail's attachments, the message as it arrived) written into their
+//! rows a part at a time.
+//!
+//! sea-orm copies every value it binds, and the drivers copy it again into their own
+//! buffers: a 25 MB attachment bound whole was held four or five times over while its
+//! row was written. A value larger than [`PART`] is instead written in parts into
+//! `goats_blob_part`, and the statement that stores it has the database join them, all
+//! in one transaction, so goats holds one part at a time. The parts are deleted before
+//! the transaction commits.
+//!
+//! MySQL and MariaDB join no more than `max_allowed_packet` bytes and send no larger row
+//! back, so there a larger value is refused, naming the setting to raise.
+
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, Value};
+
+use crate::connection::{Db, Dialect};
+use crate::row::int;
+
+/// Bytes per part: about a megabyte, in whole base64 lines (57 bytes each), so that
+/// PostgreSQL's parts, encoded one at a time, join into the lines the whole value gives.
+pub(crate) const PART: usize = (1 << 20) / 57 * 57;
+
+/// What Znuny asks of a MySQL server's `max_allowed_packet`.
+const ZNUNY_PACKET_MB: u64 = 64;
+
+impl Db {
+    /// Runs `sql`, whose placeholder number `at` (counting from 0) is the blob `bytes`;
+    /// `values` are the other placeholders' values, in order.
+    pub(crate) async fn execute_with_blob(
+        &self,
+        txn: &DatabaseTransaction,
+        sql: &str,
+        mut values: Vec<Value>,
+        at: usize,
+        bytes: &[u8],
+    ) -> Result<(), DbErr> {
+        if bytes.len() <= PART {
+            values.insert(at, self.blob(bytes));
+            txn.execute_raw(self.stmt(sql, values)).await?;
+            return Ok(());
+        }
+        if self.dialect == Dialect::MySql {
+            self.check_packet(txn, bytes.len()).await?;
+        }
+        // Random, so that transactions staging at the same time never wait on each
+        // other's parts.
+        let stage = rand::random::<i64>() & i64::MAX;
+        for (n, part) in bytes.chunks(PART).enumerate() {
+            txn.execute_raw(self.stmt(
+                "INSERT INTO goats_blob_part (stage, n, part) VALUES (?, ?, ?)",
+                [stage.into(), (n as i64).into(), self.blob(part)],
+            ))
+            .await?;
+        }
+        let joined = match self.dialect {
+            Dialect::Postgres => "string_agg(part, '' ORDER BY n)",
+            // The parts join as text, byte for byte, and are stored as the blob.
+            Dialect::Sqlite => "CAST(group_concat(part, '' ORDER BY n) AS BLOB)",
+            Dialect::MySql => {
+                txn.execute_unprepared("SET SESSION group_concat_max_len = @@max_allowed_packet").await?;
+                "GROUP_CONCAT(part ORDER BY n SEPARATOR '')"
+            }
+        };
+        let sql = selecting_parts(sql, at, joined)
+            .ok_or_else(|| DbErr::Custom(format!("not an INSERT … VALUES (…) to write in parts: {sql}")))?;
+        values.push(stage.into());
+        txn.execute_raw(self.stmt(&sql, values)).await?;
+        txn.execute_raw(self.stmt("DELETE FROM goats_blob_part WHERE stage = ?", [stage.into()])).await?;
+        Ok(())
+    }
+
+    /// Refuses a value this MySQL server could neither join nor send back.
+    async fn check_packet(&self, txn: &DatabaseTransaction, len: usize) -> Result<(), DbErr> {
+        let row = txn.query_one_raw(self.stmt("SELECT CAST(@@max_allowed_packet AS SIGNED) AS m", [])).await?;
+        let limit = row.map(|r| int(&r, "m")).transpose()?.unwrap_or(0);
+        if (len as i64) < limit {
+            return Ok(());
+        }
+        let mb = |n: f64| n / (1024.0 * 1024.0);
+        Err(DbErr::Custom(format!(
+            "a value of {:.1} MB does not fit the database server's max_allowed_packet ({:.1} MB); \
+             raise it to at least {ZNUNY_PACKET_MB} MB, as Znuny asks, or above the largest mail accepted",
+            mb(len as f64),
+            mb(limit as f64)
+        )))
+    }
+}
+
+/// `INSERT INTO t (…) VALUES (…)` as `INSERT INTO t (…) SELECT … FROM goats_blob_part
+/// WHERE stage = ?`, its placeholder number `at` (counting from 0, outside quotes) being
+/// `joined`. Selected rather than a subquery among the values: SQLite then builds the
+/// row from the joined parts without copying them once more.
+fn selecting_parts(sql: &str, at: usize, joined: &str) -> Option<String> {
+    let (insert, values) = sql.split_once(" VALUES (")?;
+    let values = values.trim_end().strip_suffix(')')?;
+    let mut out = format!("{insert} SELECT ");
+    let (mut n, mut quoted) = (0, false);
+    for ch in values.chars() {
+        match ch {
+            '\'' => quoted = !quoted,
+            '?' if !quoted => {
+                n += 1;
+                if n - 1 == at {
+                    out.push_str(joined);
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        out.push(ch);
+    }
+    (n > at).then(|| out + " FROM goats_blob_part WHERE stage = ?")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selects_the_joined_parts_in_place_of_the_blob() {
+        let sql = "INSERT INTO t (a, b, c, d) VALUES (?, '?', ?, ?)";
+        assert_eq!(
+            selecting_parts(sql, 1, "agg(part)").as_deref(),
+            Some("INSERT INTO t (a, b, c, d) SELECT ?, '?', agg(part), ? FROM goats_blob_part WHERE stage = ?")
+        );
+        assert_eq!(selecting_parts(sql, 3, "agg(part)"), None, "there is no fourth placeholder");
+        assert_eq!(selecting_parts("UPDATE t SET c = ?", 0, "agg(part)"), None);
+    }
+}
