@@ -113,7 +113,23 @@ pub(crate) fn mime_values(a: &NewArticle, by: UserId, now_utc: DateTime<Utc>) ->
 }
 
 impl Db {
+    /// An article's rows and files, and its words in its ticket's search documents.
     pub(crate) async fn insert_article(
+        &self,
+        txn: &DatabaseTransaction,
+        ticket_id: TicketId,
+        a: &NewArticle,
+        by: UserId,
+    ) -> Result<ArticleId, sea_orm::DbErr> {
+        let article_id = self.write_article(txn, ticket_id, a, by).await?;
+        self.index_new(txn, &[], &[(article_id, ticket_id, a)]).await?;
+        Ok(article_id)
+    }
+
+    /// An article's rows and files, not yet searchable: a new ticket's first article
+    /// goes into the ticket's search documents as they are first written, rather than
+    /// being added to them in a second write of each.
+    pub(crate) async fn write_article(
         &self,
         txn: &DatabaseTransaction,
         ticket_id: TicketId,
@@ -140,7 +156,6 @@ impl Db {
             article_id
         };
         self.insert_files(txn, article_id, a, by).await?;
-        self.index_new(txn, &[], &[(article_id, ticket_id, a)]).await?;
         Ok(article_id)
     }
 
@@ -148,6 +163,18 @@ impl Db {
     /// after them, one statement each), on PostgreSQL and SQLite. Returns their ids in the
     /// order given.
     pub(crate) async fn insert_articles(
+        &self,
+        txn: &DatabaseTransaction,
+        articles: &[(TicketId, &NewArticle, UserId)],
+    ) -> Result<Vec<ArticleId>, sea_orm::DbErr> {
+        let ids = self.write_articles(txn, articles).await?;
+        let indexed: Vec<_> = articles.iter().zip(&ids).map(|(&(ticket_id, a, _), &id)| (id, ticket_id, a)).collect();
+        self.index_new(txn, &[], &indexed).await?;
+        Ok(ids)
+    }
+
+    /// [`Self::insert_articles`] without the search index, as [`Self::write_article`].
+    pub(crate) async fn write_articles(
         &self,
         txn: &DatabaseTransaction,
         articles: &[(TicketId, &NewArticle, UserId)],
@@ -167,8 +194,6 @@ impl Db {
         for (&(_, a, by), &id) in articles.iter().zip(&ids) {
             self.insert_files(txn, id, a, by).await?;
         }
-        let indexed: Vec<_> = articles.iter().zip(&ids).map(|(&(ticket_id, a, _), &id)| (id, ticket_id, a)).collect();
-        self.index_new(txn, &[], &indexed).await?;
         Ok(ids)
     }
 

@@ -35,8 +35,8 @@ impl Write for Creation {
     async fn write(&self, db: &Db, txn: &DatabaseTransaction) -> Result<Self::Done, sea_orm::DbErr> {
         let created = db.now();
         let id = db.insert_ticket(txn, &self.draft, self.by, created).await?;
-        db.index_new(txn, &[(id, &self.draft)], &[]).await?;
-        let article_id = db.insert_article(txn, id, &self.article, self.by).await?;
+        let article_id = db.write_article(txn, id, &self.article, self.by).await?;
+        db.index_new(txn, &[(id, &self.draft)], &[(article_id, id, &self.article)]).await?;
         db.flag_created(txn, &[(id, article_id, self.by)]).await?;
         db.write_history(txn, id, (self.history)(id, article_id), self.by).await?;
         if let Some(units) = self.article.time_unit {
@@ -85,10 +85,11 @@ impl Write for Creation {
         for part in in_powers_of_two(all) {
             let drafts: Vec<_> = part.iter().map(|c| (&c.draft, c.by)).collect();
             let tickets = db.insert_tickets(txn, &drafts, created).await?;
+            let written: Vec<_> = part.iter().zip(&tickets).map(|(c, &ticket)| (ticket, &c.article, c.by)).collect();
+            let articles = db.write_articles(txn, &written).await?;
             let indexed: Vec<_> = tickets.iter().zip(&drafts).map(|(&id, &(d, _))| (id, d)).collect();
-            db.index_new(txn, &indexed, &[]).await?;
-            let articles: Vec<_> = part.iter().zip(&tickets).map(|(c, &ticket)| (ticket, &c.article, c.by)).collect();
-            let articles = db.insert_articles(txn, &articles).await?;
+            let first: Vec<_> = written.iter().zip(&articles).map(|(&(ticket, a, _), &id)| (id, ticket, a)).collect();
+            db.index_new(txn, &indexed, &first).await?;
             let written: Vec<_> =
                 part.iter().zip(tickets.iter().zip(&articles)).map(|(c, (&t, &a))| (t, a, c.by)).collect();
             db.flag_created(txn, &written).await?;
