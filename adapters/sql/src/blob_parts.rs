@@ -13,7 +13,7 @@
 
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, Value};
 
-use crate::connection::{Db, Dialect};
+use crate::connection::{Db, Dialect, placeholder_offsets};
 use crate::row::int;
 
 /// Bytes per part: about a megabyte, in whole base64 lines (57 bytes each), so that
@@ -93,23 +93,9 @@ impl Db {
 fn selecting_parts(sql: &str, at: usize, joined: &str) -> Option<String> {
     let (insert, values) = sql.split_once(" VALUES (")?;
     let values = values.trim_end().strip_suffix(')')?;
-    let mut out = format!("{insert} SELECT ");
-    let (mut n, mut quoted) = (0, false);
-    for ch in values.chars() {
-        match ch {
-            '\'' => quoted = !quoted,
-            '?' if !quoted => {
-                n += 1;
-                if n - 1 == at {
-                    out.push_str(joined);
-                    continue;
-                }
-            }
-            _ => {}
-        }
-        out.push(ch);
-    }
-    (n > at).then(|| out + " FROM goats_blob_part WHERE stage = ?")
+    let blob = placeholder_offsets(values).nth(at)?;
+    let (before, after) = (&values[..blob], &values[blob + 1..]);
+    Some(format!("{insert} SELECT {before}{joined}{after} FROM goats_blob_part WHERE stage = ?"))
 }
 
 #[cfg(test)]

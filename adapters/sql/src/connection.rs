@@ -252,21 +252,14 @@ impl Db {
             return sql.to_string();
         }
         let mut out = String::with_capacity(sql.len() + 8);
-        let (mut n, mut quoted) = (0, false);
-        for ch in sql.chars() {
-            match ch {
-                '\'' => {
-                    quoted = !quoted;
-                    out.push(ch);
-                }
-                '?' if !quoted => {
-                    n += 1;
-                    out.push('$');
-                    out.push_str(&n.to_string());
-                }
-                _ => out.push(ch),
-            }
+        let mut copied = 0;
+        for (n, at) in placeholder_offsets(sql).enumerate() {
+            out.push_str(&sql[copied..at]);
+            out.push('$');
+            out.push_str(&(n + 1).to_string());
+            copied = at + 1;
         }
+        out.push_str(&sql[copied..]);
         out
     }
 
@@ -352,6 +345,19 @@ impl goats_core::ports::Readiness for Db {
     async fn ready(&self) -> bool {
         self.ping().await
     }
+}
+
+/// Where `sql`'s placeholders are: the byte offset of each `?` outside single quotes.
+pub(crate) fn placeholder_offsets(sql: &str) -> impl Iterator<Item = usize> + '_ {
+    let mut quoted = false;
+    sql.char_indices().filter_map(move |(i, ch)| match ch {
+        '\'' => {
+            quoted = !quoted;
+            None
+        }
+        '?' if !quoted => Some(i),
+        _ => None,
+    })
 }
 
 #[cfg(test)]

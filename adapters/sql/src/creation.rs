@@ -85,10 +85,12 @@ impl Write for Creation {
         for part in in_powers_of_two(all) {
             let drafts: Vec<_> = part.iter().map(|c| (&c.draft, c.by)).collect();
             let tickets = db.insert_tickets(txn, &drafts, created).await?;
-            let written: Vec<_> = part.iter().zip(&tickets).map(|(c, &ticket)| (ticket, &c.article, c.by)).collect();
-            let articles = db.write_articles(txn, &written).await?;
+            let first_articles: Vec<_> =
+                part.iter().zip(&tickets).map(|(c, &ticket)| (ticket, &c.article, c.by)).collect();
+            let articles = db.write_articles(txn, &first_articles).await?;
             let indexed: Vec<_> = tickets.iter().zip(&drafts).map(|(&id, &(d, _))| (id, d)).collect();
-            let first: Vec<_> = written.iter().zip(&articles).map(|(&(ticket, a, _), &id)| (id, ticket, a)).collect();
+            let first: Vec<_> =
+                first_articles.iter().zip(&articles).map(|(&(ticket, a, _), &id)| (id, ticket, a)).collect();
             db.index_new(txn, &indexed, &first).await?;
             let written: Vec<_> =
                 part.iter().zip(tickets.iter().zip(&articles)).map(|(c, (&t, &a))| (t, a, c.by)).collect();

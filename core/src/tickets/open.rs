@@ -82,12 +82,12 @@ impl TicketService {
         // number decides, and only after a conflict (two processes drew the same counter,
         // or the counter lags behind numbers already given) is each draw checked first,
         // skipping ahead as OTRS does.
+        let first_history = plan::article_history_type(&new.article);
         let mut attempts = 0;
         loop {
             let number = self.allocate_number(now, attempts > 0).await?;
-            let history = new_ticket_history(number.clone(), names.clone(), &new, pending);
+            let history = new_ticket_history(number.clone(), names.clone(), &new, first_history, pending);
             let stored_number = number.clone();
-            let first_history = plan::article_history_type(&new.article);
             // An email ticket leaves as mail: its subject carries this number.
             let mut article = new.article.clone();
             let thread = Thread { id: None, number: &number, queue_id: queue.id, queue: &queue.name, sender: None };
@@ -172,11 +172,11 @@ fn new_ticket_history(
     number: String,
     (queue, priority, state): (String, String, String),
     new: &NewTicket,
+    // The first article's kind, not the article: a mail's files are not copied for it.
+    article_kind: HistoryType,
     pending: Option<chrono::DateTime<chrono::Utc>>,
 ) -> HistoryBuilder {
     let customer = (new.customer_id.clone(), new.customer_user_id.clone());
-    // Only the article's kind, not the article: a mail's files are not copied for it.
-    let article_kind = plan::article_history_type(&new.article);
     Box::new(move |ticket_id, article_id| {
         let mut h = vec![HistoryEntry::new(
             HistoryType::NewTicket,
