@@ -135,14 +135,18 @@ impl AgentNotifier {
             return Ok(0);
         }
         let Some(ticket) = self.ports.tickets.get(event.ticket().id).await? else { return Ok(0) };
-        let article = match article_of(event) {
-            Some(id) => self.ports.articles.get(id).await?,
-            None => None,
-        };
         let around = Surroundings {
             group: self.ports.lookups.queue(ticket.queue_id).await?.map(|q| q.group_id),
             watchers: self.ports.tickets.watchers(ticket.id).await?,
             articles: self.ports.articles.list_for_ticket(ticket.id).await?,
+        };
+        // The event's article is among its ticket's, unless a merge has moved it since.
+        let article = match article_of(event) {
+            Some(id) => match around.articles.iter().find(|a| a.id == id) {
+                Some(a) => Some(a.clone()),
+                None => self.ports.articles.get(id).await?,
+            },
+            None => None,
         };
         let tags = self.tag_values(&ticket, &around.articles, event).await?;
         let mut deliveries = Vec::new();

@@ -28,6 +28,7 @@ pub const GOATS_MIGRATIONS: &[(i32, &str, &str)] = &[
     (12, "OTRS import into a database with tickets", include_str!("../../../../schema/goats/v12.schema")),
     (13, "full-text search index by ticket", include_str!("../../../../schema/goats/v13.schema")),
     (14, "large values written in parts", include_str!("../../../../schema/goats/v14.schema")),
+    (15, "full-text search index by blocks of tickets", include_str!("../../../../schema/goats/v15.schema")),
 ];
 
 /// Statements of a migration that its schema file cannot describe, in the dialect's DDL.
@@ -35,6 +36,7 @@ pub fn engine_statements(d: crate::Dialect, version: i32) -> Vec<String> {
     match version {
         // Schema 11's index (a document per article) is replaced by 13's.
         13 => crate::search::engine::create_statements(d),
+        15 => crate::search::engine::word_indexes(d),
         _ => Vec::new(),
     }
 }

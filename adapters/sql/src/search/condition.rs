@@ -12,21 +12,28 @@ use sea_orm::Value;
 use super::engine::{self, Needs};
 use crate::connection::Dialect;
 
+/// The newest tickets a search looks among first: the ids after `after`, of which
+/// `newest` was the highest when the search began.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Recent {
+    pub after: TicketId,
+    pub newest: TicketId,
+}
+
 /// Appends the conditions of `query` and their values. `customer`: only what a customer
 /// is shown counts (a word in an internal note must not give its ticket away).
-/// `newer_than`: only tickets with a higher id are found, and only their documents are
-/// looked at.
+/// `recent`: only those tickets are found, and only their documents are looked at.
 pub(crate) fn search_conditions(
     d: Dialect,
     query: &SearchQuery,
     customer: bool,
-    newer_than: Option<TicketId>,
+    recent: Option<Recent>,
     conds: &mut Vec<String>,
     values: &mut Vec<Value>,
 ) {
-    if let Some(id) = newer_than {
+    if let Some(recent) = recent {
         conds.push("t.id > ?".into());
-        values.push(id.into());
+        values.push(recent.after.into());
     }
     for negated in [false, true] {
         let patterns: Vec<_> = query.patterns(negated).collect();
@@ -38,8 +45,8 @@ pub(crate) fn search_conditions(
             true => ("NOT ", engine::query(d, &patterns, Needs::Any)),
         };
         // Bounded by the documents' own ids, which the index narrows by itself.
-        let newer = match newer_than {
-            Some(_) => format!(" AND d.{} > ?", engine::id_column(d)),
+        let newer = match recent {
+            Some(recent) => engine::recent_docs(d, "d", recent),
             None => String::new(),
         };
         conds.push(format!(
@@ -49,9 +56,9 @@ pub(crate) fn search_conditions(
             engine::doc_audience(d, "d", customer)
         ));
         values.push(query.into());
-        if let Some(id) = newer_than {
+        if let Some(recent) = recent {
             // The highest document id of a ticket not newer (its customers' one).
-            values.push(engine::doc_id(id, true).into());
+            values.push(engine::doc_id(recent.after, true).into());
         }
     }
     let shown_article = if customer { " AND a.is_visible_for_customer = 1" } else { "" };

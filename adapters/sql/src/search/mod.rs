@@ -20,7 +20,7 @@ use sea_orm::{ConnectionTrait, DbErr, QueryResult, Value};
 use crate::connection::Db;
 use crate::row::{Decoded, opt_text, text};
 
-pub(crate) use condition::{relevance_join, search_conditions};
+pub(crate) use condition::{Recent, relevance_join, search_conditions};
 pub(crate) use engine::narrows_by_id;
 
 /// A ticket's two documents: its own fields, and its articles' words for agents (all

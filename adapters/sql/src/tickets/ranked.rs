@@ -11,6 +11,7 @@ use super::reads::{SELECT_TICKET_ROW, filter_sql_newer_than, order_sql, ticket_f
 use crate::connection::Db;
 use crate::error::to_domain;
 use crate::row::{Decoded, int};
+use crate::search::Recent;
 
 /// How many of the newest tickets a search by relevance looks among first: a word in
 /// one ticket of twenty finds there all the tickets a list ranks.
@@ -52,8 +53,8 @@ impl Db {
         sort: TicketSort,
         page: PageRequest,
     ) -> DomainResult<(Option<u64>, Vec<Ticket>)> {
-        if let Some(newer_than) = self.recent_tickets_start().await? {
-            let (found, items) = self.ranked_rows(filter, sort, page, Some(newer_than)).await?;
+        if let Some(recent) = self.recent_tickets().await? {
+            let (found, items) = self.ranked_rows(filter, sort, page, Some(recent)).await?;
             if found.is_some_and(|n| n > RELEVANCE_CANDIDATES) {
                 return Ok((found, items));
             }
@@ -61,27 +62,27 @@ impl Db {
         self.ranked_rows(filter, sort, page, None).await
     }
 
-    /// The id past which the newest `recent_tickets` lie; `None` when there are not
-    /// more than that, or the engine's index cannot look at them alone.
-    async fn recent_tickets_start(&self) -> DomainResult<Option<TicketId>> {
+    /// The newest `recent_tickets`; `None` when there are not more than that, or the
+    /// engine's index cannot look at them alone.
+    async fn recent_tickets(&self) -> DomainResult<Option<Recent>> {
         if !crate::search::narrows_by_id(self.dialect) {
             return Ok(None);
         }
         let row = self.conn.query_one_raw(self.stmt("SELECT MAX(id) AS n FROM ticket", [])).await.map_err(to_domain)?;
         let newest = row.map(|r| crate::row::opt_int(&r, "n")).transpose()?.flatten().unwrap_or(0);
-        Ok((newest > self.recent_tickets).then_some(newest - self.recent_tickets))
+        Ok((newest > self.recent_tickets).then_some(Recent { after: newest - self.recent_tickets, newest }))
     }
 
     /// A page by relevance with its count (`None` past the last page), the search
-    /// looking only at tickets above `newer_than`.
+    /// looking only at the `recent` tickets when given.
     async fn ranked_rows(
         &self,
         filter: &TicketFilter,
         sort: TicketSort,
         page: PageRequest,
-        newer_than: Option<TicketId>,
+        recent: Option<Recent>,
     ) -> DomainResult<(Option<u64>, Vec<Ticket>)> {
-        let (where_sql, where_values) = filter_sql_newer_than(self.dialect, filter, newer_than);
+        let (where_sql, where_values) = filter_sql_newer_than(self.dialect, filter, recent);
         let ranking = filter
             .text
             .as_ref()

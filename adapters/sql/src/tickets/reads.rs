@@ -9,6 +9,7 @@ use crate::connection::{Db, Dialect};
 use crate::error::to_domain;
 use crate::like;
 use crate::row::{Decoded, db_now, int, opt_int, opt_text, text, time};
+use crate::search::Recent;
 
 /// A ticket with its version (for ETags and guarded updates): its newest history row
 /// but a sent notification's (type 9), which changes nothing on the ticket and comes
@@ -86,12 +87,8 @@ pub(super) fn filter_sql(d: Dialect, f: &TicketFilter) -> (String, Vec<Value>) {
     filter_sql_newer_than(d, f, None)
 }
 
-/// [`filter_sql`] whose search looks only at tickets with ids above `newer_than`.
-pub(super) fn filter_sql_newer_than(
-    d: Dialect,
-    f: &TicketFilter,
-    newer_than: Option<TicketId>,
-) -> (String, Vec<Value>) {
+/// [`filter_sql`] whose search looks only at the `recent` tickets.
+pub(super) fn filter_sql_newer_than(d: Dialect, f: &TicketFilter, recent: Option<Recent>) -> (String, Vec<Value>) {
     let mut conds: Vec<String> = Vec::new();
     let mut values: Vec<Value> = Vec::new();
     let mut any_of = |column: &str, items: Vec<Value>| {
@@ -139,7 +136,7 @@ pub(super) fn filter_sql_newer_than(
         values.push(like::containing(term).into());
     }
     if let Some(query) = &f.text {
-        crate::search::search_conditions(d, query, f.customer_scope.is_some(), newer_than, &mut conds, &mut values);
+        crate::search::search_conditions(d, query, f.customer_scope.is_some(), recent, &mut conds, &mut values);
     }
     for field in &f.fields {
         let (test, tested) = field_test_sql(&field.test);
