@@ -28,10 +28,10 @@ test-browser: assets test-tools
 	$(NPM) run test:browser
 
 ## Throughput, latency, memory and start-up of a release build on SQLite and PostgreSQL
-## with 100,000 seeded tickets (reused between runs), driven by oha from another process.
+## with 100,000 seeded tickets of 3 articles (reused between runs), driven by oha from another process.
 ## Writes target/bench/results.json and target/bench/throughput.svg. Not part of `make test`.
-## BENCH_TICKETS, BENCH_SECONDS, BENCH_CLIENTS, BENCH_ENGINES and BENCH_CASES (words of case
-## names, e.g. BENCH_CASES=create,article) change what it measures.
+## BENCH_TICKETS, BENCH_ARTICLES, BENCH_SECONDS, BENCH_CLIENTS, BENCH_ENGINES (mariadb too when
+## named) and BENCH_CASES (words of case names, e.g. BENCH_CASES=create,article) change what it measures.
 bench: assets test-tools
 	@command -v oha >/dev/null 2>&1 || $(CARGO) install oha --locked
 	$(CARGO) build --release --locked -p goats -p goats-bench

@@ -36,6 +36,9 @@ pub struct Settings {
     pub goats: PathBuf,
     pub out: PathBuf,
     pub tickets: u64,
+    /// Articles each seeded ticket has (3: 300,000 for the 100,000 tickets the targets
+    /// are set at).
+    pub articles_per_ticket: u32,
     pub duration: Duration,
     pub concurrency: Vec<u32>,
     pub engines: Vec<Engine>,
@@ -54,6 +57,7 @@ fn settings() -> Settings {
         goats: target.join("release").join("goats"),
         out: PathBuf::from("target").join("bench"),
         tickets: env_or("BENCH_TICKETS", 100_000),
+        articles_per_ticket: env_or("BENCH_ARTICLES", 3),
         duration: Duration::from_secs(env_or("BENCH_SECONDS", 5)),
         concurrency: std::env::var("BENCH_CLIENTS")
             .unwrap_or_else(|_| "1,8,32,64".into())
@@ -122,6 +126,9 @@ fn run() -> Result<(), String> {
         }
         let peak_rss_kb = running.peak_rss_kb();
         if s.cases.is_empty() || s.cases.iter().any(|c| c == "mail") {
+            if *engine == Engine::MariaDb {
+                server::mariadb_fits_large_mail()?;
+            }
             eprintln!("bench: {} mail ingest", engine.name());
             mail_results.extend(mail::measure(&s, engine.name(), &db)?);
             eprintln!("bench: {} mail ingest memory", engine.name());

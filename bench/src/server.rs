@@ -12,11 +12,14 @@ pub const PASSWORD: &str = "bench-password-0123";
 /// What the bench reads `/metrics` with (the cache hit ratio of each case).
 pub const METRICS_TOKEN: &str = "bench-metrics-token-0123";
 const PG_DATABASE: &str = "goats_bench";
+/// The seeded database on MariaDB/MySQL (`BENCH_ENGINES=mariadb`).
+const MARIADB_DATABASE: &str = "goats_bench";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
     Sqlite,
     Postgres,
+    MariaDb,
 }
 
 impl Engine {
@@ -24,6 +27,7 @@ impl Engine {
         match name {
             "sqlite" => Some(Engine::Sqlite),
             "postgres" | "postgresql" => Some(Engine::Postgres),
+            "mariadb" | "mysql" => Some(Engine::MariaDb),
             _ => None,
         }
     }
@@ -32,8 +36,54 @@ impl Engine {
         match self {
             Engine::Sqlite => "sqlite",
             Engine::Postgres => "postgres",
+            Engine::MariaDb => "mariadb",
         }
     }
+}
+
+/// The MariaDB/MySQL server the bench's databases live on (`BENCH_MARIADB_URL`, without
+/// a database), as goats takes it and as the `mariadb` client does.
+pub fn mariadb_server() -> (String, Vec<String>) {
+    let url = std::env::var("BENCH_MARIADB_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into());
+    let rest = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
+    let (user, host) = rest.rsplit_once('@').unwrap_or(("root", rest));
+    let (user, password) = user.split_once(':').map_or((user, None), |(u, p)| (u, Some(p)));
+    let (host, port) = host.split_once(':').unwrap_or((host, "3306"));
+    let mut args = vec![format!("--user={user}"), format!("--host={host}"), format!("--port={port}")];
+    if let Some(p) = password {
+        args.push(format!("--password={p}"));
+    }
+    (url, args)
+}
+
+/// Whether the server takes the 25 MB attachment of the mail cases in one value: goats
+/// refuses a value past `max_allowed_packet` (Znuny asks for 64 MB), which would stop
+/// the run half-way.
+pub fn mariadb_fits_large_mail() -> Result<(), String> {
+    let packet: u64 =
+        mariadb("SELECT @@max_allowed_packet")?.parse().map_err(|e| format!("max_allowed_packet: {e}"))?;
+    if packet < 64 * 1024 * 1024 {
+        return Err(format!(
+            "MariaDB's max_allowed_packet is {} MB; the mail cases store a 25 MB attachment, which needs \
+             64 MB as Znuny asks (SET GLOBAL max_allowed_packet = 67108864), or leave out BENCH_CASES=mail",
+            packet / 1024 / 1024
+        ));
+    }
+    Ok(())
+}
+
+/// Runs one statement with the `mariadb` client; what it printed.
+pub fn mariadb(sql: &str) -> Result<String, String> {
+    let (_, args) = mariadb_server();
+    let out = Command::new("mariadb")
+        .args(&args)
+        .args(["-N", "-B", "-e", sql])
+        .output()
+        .map_err(|e| format!("mariadb: {e} (the MariaDB client is needed for the MariaDB cases)"))?;
+    if !out.status.success() {
+        return Err(format!("mariadb: {}", String::from_utf8_lossy(&out.stderr).trim()));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// A database goats can be pointed at.
@@ -63,14 +113,14 @@ fn run(mut cmd: Command, what: &str, input: Option<&str>) -> Result<(), String> 
 
 /// What `goats seed` writes, raised when that changes (2: articles name devices, errors
 /// and codes, and are indexed for search; 3: the index holds a document per ticket), so
-/// an older fixture is seeded anew.
+/// an older fixture is seeded anew. The stamp names the articles per ticket too.
 const FIXTURE_VERSION: u32 = 3;
 
 /// A seeded database for the engine: reused when a previous run seeded it with as many
 /// tickets by the same fixture version, otherwise made anew.
 pub fn prepare(s: &Settings, engine: Engine) -> Result<Database, String> {
     let marker = s.out.join(format!("{}.seeded", engine.name()));
-    let stamp = format!("{} v{FIXTURE_VERSION}", s.tickets);
+    let stamp = format!("{} v{FIXTURE_VERSION} × {}", s.tickets, s.articles_per_ticket);
     let seeded = std::fs::read_to_string(&marker).ok().is_some_and(|t| t.trim() == stamp);
     // Whether the database is made anew here (a dropped one is, even with its marker left).
     let (db, fresh) = match engine {
@@ -99,15 +149,32 @@ pub fn prepare(s: &Settings, engine: Engine) -> Result<Database, String> {
             let tls = if loopback { "?sslmode=disable" } else { "" };
             (Database { url: format!("{base}/{PG_DATABASE}{tls}") }, fresh)
         }
+        Engine::MariaDb => {
+            let (base, _) = mariadb_server();
+            let exists = !mariadb(&format!("SHOW DATABASES LIKE '{MARIADB_DATABASE}'"))?.is_empty();
+            let fresh = !seeded || !exists;
+            if fresh {
+                mariadb(&format!("DROP DATABASE IF EXISTS {MARIADB_DATABASE}"))?;
+                mariadb(&format!("CREATE DATABASE {MARIADB_DATABASE} CHARACTER SET utf8mb4"))?;
+            }
+            (Database { url: format!("{base}/{MARIADB_DATABASE}") }, fresh)
+        }
     };
     if fresh {
         let _ = std::fs::remove_file(&marker);
         let started = Instant::now();
         run(goats_cmd(s, &db, &["migrate"]), "goats migrate", None)?;
-        let mut seed = goats_cmd(s, &db, &["seed", "--tickets", &s.tickets.to_string()]);
+        let (tickets, articles) = (s.tickets.to_string(), s.articles_per_ticket.to_string());
+        let mut seed = goats_cmd(s, &db, &["seed", "--tickets", &tickets, "--articles-per-ticket", &articles]);
         seed.stderr(Stdio::inherit());
         run(seed, "goats seed", None)?;
-        eprintln!("bench: seeded {} tickets on {} in {:.0?}", s.tickets, engine.name(), started.elapsed());
+        eprintln!(
+            "bench: seeded {} tickets with {} articles each on {} in {:.0?}",
+            s.tickets,
+            s.articles_per_ticket,
+            engine.name(),
+            started.elapsed()
+        );
         std::fs::write(&marker, &stamp).map_err(|e| e.to_string())?;
     }
     // The agent the load logs in as: added once, its password set every run.
