@@ -115,12 +115,7 @@ fn empty_target(s: &Settings, engine: Engine) -> Result<String, String> {
             }
             Ok(format!("{base}/{TARGET_DATABASE}?sslmode=disable"))
         }
-        Engine::MariaDb => {
-            let (base, _) = crate::server::mariadb_server();
-            crate::server::mariadb(&format!("DROP DATABASE IF EXISTS {TARGET_DATABASE}"))?;
-            crate::server::mariadb(&format!("CREATE DATABASE {TARGET_DATABASE} CHARACTER SET utf8mb4"))?;
-            Ok(format!("{base}/{TARGET_DATABASE}"))
-        }
+        Engine::MariaDb => crate::server::fresh_mariadb_database(TARGET_DATABASE),
     }
 }
 

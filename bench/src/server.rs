@@ -72,6 +72,13 @@ pub fn mariadb_fits_large_mail() -> Result<(), String> {
     Ok(())
 }
 
+/// An empty database `name` on the MariaDB server (dropped first if there); its URL.
+pub fn fresh_mariadb_database(name: &str) -> Result<String, String> {
+    mariadb(&format!("DROP DATABASE IF EXISTS {name}"))?;
+    mariadb(&format!("CREATE DATABASE {name} CHARACTER SET utf8mb4"))?;
+    Ok(format!("{}/{name}", mariadb_server().0))
+}
+
 /// Runs one statement with the `mariadb` client; what it printed.
 pub fn mariadb(sql: &str) -> Result<String, String> {
     let (_, args) = mariadb_server();
@@ -150,14 +157,13 @@ pub fn prepare(s: &Settings, engine: Engine) -> Result<Database, String> {
             (Database { url: format!("{base}/{PG_DATABASE}{tls}") }, fresh)
         }
         Engine::MariaDb => {
-            let (base, _) = mariadb_server();
             let exists = !mariadb(&format!("SHOW DATABASES LIKE '{MARIADB_DATABASE}'"))?.is_empty();
             let fresh = !seeded || !exists;
-            if fresh {
-                mariadb(&format!("DROP DATABASE IF EXISTS {MARIADB_DATABASE}"))?;
-                mariadb(&format!("CREATE DATABASE {MARIADB_DATABASE} CHARACTER SET utf8mb4"))?;
-            }
-            (Database { url: format!("{base}/{MARIADB_DATABASE}") }, fresh)
+            let url = match fresh {
+                true => fresh_mariadb_database(MARIADB_DATABASE)?,
+                false => format!("{}/{MARIADB_DATABASE}", mariadb_server().0),
+            };
+            (Database { url }, fresh)
         }
     };
     if fresh {
