@@ -29,6 +29,7 @@ pub const GOATS_MIGRATIONS: &[(i32, &str, &str)] = &[
     (13, "full-text search index by ticket", include_str!("../../../../schema/goats/v13.schema")),
     (14, "large values written in parts", include_str!("../../../../schema/goats/v14.schema")),
     (15, "full-text search index by blocks of tickets", include_str!("../../../../schema/goats/v15.schema")),
+    (16, "InnoDB's full-text documents name their blocks", include_str!("../../../../schema/goats/v16.schema")),
 ];
 
 /// Statements of a migration that its schema file cannot describe, in the dialect's DDL.
@@ -37,6 +38,7 @@ pub fn engine_statements(d: crate::Dialect, version: i32) -> Vec<String> {
         // Schema 11's index (a document per article) is replaced by 13's.
         13 => crate::search::engine::create_statements(d),
         15 => crate::search::engine::word_indexes(d),
+        16 => crate::search::engine::block_words_added(d),
         _ => Vec::new(),
     }
 }

@@ -40,25 +40,41 @@ pub(crate) fn search_conditions(
         if patterns.is_empty() {
             continue;
         }
-        let (not, query) = match negated {
-            false => ("", engine::query(d, &patterns, Needs::All)),
-            true => ("NOT ", engine::query(d, &patterns, Needs::Any)),
-        };
-        // Bounded by the documents' own ids, which the index narrows by itself.
+        let (not, needs) = if negated { ("NOT ", Needs::Any) } else { ("", Needs::All) };
+        let mut query = engine::query(d, &patterns, needs);
+        // Bounded by the documents' own ids (or, in InnoDB, blocks of them), which the
+        // index narrows by itself.
         let newer = match recent {
-            Some(recent) => engine::recent_docs(d, "d", recent),
+            Some(recent) => {
+                query = engine::recent_query(d, query, needs, recent, customer);
+                engine::recent_docs(d, "d", recent)
+            }
             None => String::new(),
         };
-        conds.push(format!(
-            "t.id {not}IN (SELECT {} FROM goats_search_text d WHERE {} AND {}{newer})",
+        let checked = match needs {
+            Needs::All => engine::checked_in_rows(d, "d", &patterns),
+            Needs::Any | Needs::Rank => Vec::new(),
+        };
+        let checked_sql: String = checked.iter().map(|(cond, _)| format!(" AND {cond}")).collect();
+        let mut docs = format!(
+            "SELECT {} FROM goats_search_text d WHERE {} AND {}{newer}{checked_sql}",
             engine::doc_ticket(d, "d"),
             engine::matches(d, "d"),
             engine::doc_audience(d, "d", customer)
-        ));
+        );
+        if negated && d == Dialect::MySql {
+            // MariaDB runs a `NOT IN` of a full-text match again for every ticket (30 s
+            // for one search); a derived table of its own is matched once.
+            docs = format!("SELECT x.ticket_id FROM ({}) x", docs.replacen("SELECT ", "SELECT DISTINCT ", 1));
+        }
+        conds.push(format!("t.id {not}IN ({docs})"));
         values.push(query.into());
         if let Some(recent) = recent {
             // The highest document id of a ticket not newer (its customers' one).
             values.push(engine::doc_id(recent.after, true).into());
+        }
+        for (_, pattern) in checked {
+            values.extend([pattern.clone().into(), pattern.into()]);
         }
     }
     let shown_article = if customer { " AND a.is_visible_for_customer = 1" } else { "" };
@@ -115,15 +131,16 @@ pub(crate) fn relevance_join(
     if patterns.is_empty() {
         return None;
     }
-    let any = engine::query(d, &patterns, Needs::Any);
+    let any = engine::query(d, &patterns, Needs::Rank);
     // MySQL takes no LIMIT in an IN subquery, but does in a derived table inside it.
     let candidates =
         format!("(SELECT t.id FROM ticket t{where_sql} ORDER BY t.id DESC LIMIT {}) c", RELEVANCE_CANDIDATES + 1);
     let score = engine::score(d);
     let (scored, values) = match d {
         // Each candidate's document read by its id: looking into the index again would
-        // read every document that has a word, thousands for a common one.
-        Dialect::Postgres => (
+        // read every document that has a word, thousands for a common one. (InnoDB
+        // still ranks every match of the words, but reads none of their rows.)
+        Dialect::Postgres | Dialect::MySql => (
             format!(
                 "SELECT c.id AS ticket_id, {score} AS score FROM {candidates} \
                  JOIN goats_search_text d ON d.id = c.id * 2 + {}",
@@ -131,13 +148,9 @@ pub(crate) fn relevance_join(
             ),
             vec![any.into()],
         ),
-        // InnoDB and FTS5 score only the documents of a full-text match.
-        Dialect::MySql | Dialect::Sqlite => {
+        // FTS5 scores only the documents of a full-text match.
+        Dialect::Sqlite => {
             let ticket = engine::doc_ticket(d, "goats_search_text");
-            let values = match d {
-                Dialect::Sqlite => vec![any.into()],
-                _ => vec![any.clone().into(), any.into()],
-            };
             let sql = format!(
                 "SELECT {ticket} AS ticket_id, {score} AS score FROM goats_search_text \
                  WHERE {} AND {} AND {ticket} IN (SELECT c.id FROM {candidates}){}",
@@ -145,7 +158,7 @@ pub(crate) fn relevance_join(
                 engine::doc_audience(d, "goats_search_text", customer),
                 engine::scored_rows_end(d)
             );
-            (sql, values)
+            (sql, vec![any.into()])
         }
     };
     // Each candidate's place, newest first, and how many there are: every candidate has

@@ -22,6 +22,7 @@ use crate::connection::Dialect;
 ///   than `innodb_ft_min_token_size` (3) and its stop words, both server settings; every
 ///   word is therefore stored and asked for behind [`MYSQL_MARK`], which makes each one
 ///   long enough and no stop word, so "a", "it" and "db" are found as on the others.
+///   `fields` also ends in the document's [`block_word`] (schema 16).
 /// - SQLite: an FTS5 table whose rowid is the document's id.
 ///
 /// Replaces the index of goats schema 11 (a document per article), which is dropped.
@@ -94,11 +95,57 @@ pub(crate) fn recent_docs(d: Dialect, alias: &str, recent: Recent) -> String {
     if d != Dialect::Postgres {
         return newer;
     }
-    // One block past the newest: a ticket written since is looked for too.
-    let first = doc_id(recent.after + 1, false) / BLOCK_DOCS;
-    let last = doc_id(recent.newest, true) / BLOCK_DOCS + 1;
-    let blocks = (first..=last).map(|b| b.to_string()).collect::<Vec<_>>().join(",");
+    let blocks = recent_blocks(recent).map(|b| b.to_string()).collect::<Vec<_>>().join(",");
     format!("{newer} AND {} && ARRAY[{blocks}]", block_of(alias))
+}
+
+/// The blocks the `recent` tickets' documents are in, and one past the newest: a ticket
+/// written since is looked for too.
+fn recent_blocks(recent: Recent) -> std::ops::RangeInclusive<i64> {
+    doc_id(recent.after + 1, false) / BLOCK_DOCS..=doc_id(recent.newest, true) / BLOCK_DOCS + 1
+}
+
+/// A [`query`] narrowed to the `recent` tickets' documents for `for_customers`. InnoDB
+/// reads the row of every document its index finds, before any other condition, and
+/// for a common word those reads were nearly all of a search (2.4 s at 100,000
+/// tickets); a required block word leaves it only the recent documents' rows to read.
+/// The other engines narrow by id in [`recent_docs`].
+pub(crate) fn recent_query(d: Dialect, query: String, needs: Needs, recent: Recent, for_customers: bool) -> String {
+    if d != Dialect::MySql {
+        return query;
+    }
+    let blocks = recent_blocks(recent).map(|b| block_word_of(b, for_customers)).collect::<Vec<_>>().join(" ");
+    match needs {
+        Needs::All => format!("{query} +({blocks})"),
+        Needs::Any | Needs::Rank => format!("+({query}) +({blocks})"),
+    }
+}
+
+/// The word InnoDB's index holds for the block of the document `doc` and its audience
+/// (see [`recent_query`]). It does not start with [`MYSQL_MARK`], as every searched word
+/// does, so no search can ask for it.
+pub(crate) fn block_word(doc: i64) -> String {
+    block_word_of(doc / BLOCK_DOCS, doc & 1 == 1)
+}
+
+fn block_word_of(block: i64, for_customers: bool) -> String {
+    format!("zzblock{block}{}", if for_customers { 'c' } else { 'a' })
+}
+
+/// [`block_word`] of the row of `goats_search_text` (no alias) as MariaDB/MySQL SQL,
+/// for rewriting rows in place; spelled as [`block_word`] spells it, which a test checks.
+pub(crate) fn block_word_sql() -> String {
+    format!("CONCAT('zzblock', id DIV {BLOCK_DOCS}, IF(for_customers = 1, 'c', 'a'))")
+}
+
+/// Schema 16: the documents already written on MariaDB/MySQL get their block words.
+pub(crate) fn block_words_added(d: Dialect) -> Vec<String> {
+    match d {
+        Dialect::MySql => {
+            vec![format!("UPDATE goats_search_text SET fields = CONCAT(fields, ' ', {})", block_word_sql())]
+        }
+        Dialect::Postgres | Dialect::Sqlite => Vec::new(),
+    }
 }
 
 /// The id of a ticket's document for agents or for its customer.
@@ -132,17 +179,6 @@ pub(crate) const MAX_DOC_CHARS: usize = 1_000_000;
 
 /// Put before every word stored in and asked of InnoDB's index (see [`create_statements`]).
 pub(crate) const MYSQL_MARK: &str = "zq";
-
-/// Whether the index itself narrows a search to the documents above an id: GIN's
-/// matches are intersected with a range of the primary key before any row is read, and
-/// FTS5 seeks its lists to the rowid. InnoDB finds every match first and filters after,
-/// so a bounded search there would only be one more.
-pub(crate) fn narrows_by_id(d: Dialect) -> bool {
-    match d {
-        Dialect::Postgres | Dialect::Sqlite => true,
-        Dialect::MySql => false,
-    }
-}
 
 /// The document id's column: FTS5 keys its rows by rowid.
 pub(crate) fn id_column(d: Dialect) -> &'static str {
@@ -181,6 +217,28 @@ pub(crate) fn append_sql(d: Dialect) -> String {
         Dialect::Sqlite => format!(
             "UPDATE goats_search_text SET articles = articles || ' ' || ? WHERE rowid = ? AND length(articles) < {MAX_DOC_CHARS}"
         ),
+    }
+}
+
+/// A document's own fields as this engine stores them: InnoDB's with the document's
+/// [`block_word`].
+pub(crate) fn stored_fields(d: Dialect, doc: i64, fields: &str) -> String {
+    match d {
+        Dialect::MySql => {
+            let words = stored_words(d, fields);
+            let sep = if words.is_empty() { "" } else { " " };
+            format!("{words}{sep}{}", block_word(doc))
+        }
+        Dialect::Postgres | Dialect::Sqlite => fields.to_string(),
+    }
+}
+
+/// The placeholder a document's fields are rewritten through in place, with the words
+/// as [`stored_words`] gives them: InnoDB's get the row's [`block_word`] added.
+pub(crate) fn fields_update_value(d: Dialect, chars: usize) -> String {
+    match d {
+        Dialect::MySql => format!("CONCAT(?, ' ', {})", block_word_sql()),
+        Dialect::Postgres | Dialect::Sqlite => words_value(d, chars).to_string(),
     }
 }
 
@@ -225,12 +283,12 @@ pub(crate) fn pattern_query(d: Dialect, p: &Pattern) -> String {
 }
 
 /// How well a document answers any of the patterns, higher is better: the engine's
-/// own ranking, over the document table without an alias (FTS5 ranks through it), or
-/// `d` on PostgreSQL.
+/// own ranking, over the document table without an alias on SQLite (FTS5 ranks through
+/// it), `d` on the others.
 pub(crate) fn score(d: Dialect) -> &'static str {
     match d {
         Dialect::Postgres => "ts_rank(d.fields || d.articles, to_tsquery('simple', ?))",
-        Dialect::MySql => "MATCH(fields, articles) AGAINST (? IN BOOLEAN MODE)",
+        Dialect::MySql => "MATCH(d.fields, d.articles) AGAINST (? IN BOOLEAN MODE)",
         Dialect::Sqlite => "-bm25(goats_search_text)",
     }
 }
@@ -247,28 +305,88 @@ pub(crate) fn scored_rows_end(d: Dialect) -> &'static str {
 /// Whether a query asks for every pattern or for any of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Needs {
-    /// A search's words: the document holds them all.
+    /// A search's words: the document holds them all. InnoDB is asked for some of them
+    /// only, and [`checked_in_rows`] checks the rest (see [`innodb_lookup`]).
     All,
-    /// Excluded words, and ranking: the document holds one of them.
+    /// Excluded words: the document holds one of them.
     Any,
+    /// Ranking: how much of any of them the document holds, a phrase's words counted as
+    /// words by InnoDB.
+    Rank,
 }
 
 /// The patterns as one query in the engine's syntax.
 pub(crate) fn query(d: Dialect, patterns: &[&Pattern], needs: Needs) -> String {
+    if d == Dialect::MySql && needs != Needs::Any {
+        let (looked_up, _) = innodb_lookup(patterns);
+        let mark = if needs == Needs::All { "+" } else { "" };
+        return looked_up.iter().map(|term| format!("{mark}{term}")).collect::<Vec<_>>().join(" ");
+    }
     let each = patterns.iter().map(|p| match d {
         // Each term carries its `+`; without it, a term is one InnoDB may find.
-        Dialect::MySql if needs == Needs::Any => pattern_query(d, p)[1..].to_string(),
-        Dialect::MySql => pattern_query(d, p),
+        Dialect::MySql => pattern_query(d, p)[1..].to_string(),
         _ => format!("({})", pattern_query(d, p)),
     });
     let joiner = match (d, needs) {
         (Dialect::Postgres, Needs::All) => " & ",
-        (Dialect::Postgres, Needs::Any) => " | ",
+        (Dialect::Postgres, Needs::Any | Needs::Rank) => " | ",
         (Dialect::MySql, _) => " ",
         (Dialect::Sqlite, Needs::All) => " AND ",
-        (Dialect::Sqlite, Needs::Any) => " OR ",
+        (Dialect::Sqlite, Needs::Any | Needs::Rank) => " OR ",
     };
     each.collect::<Vec<_>>().join(joiner)
+}
+
+/// Words of at most this many letters are left out of what InnoDB looks up, while a
+/// longer one is there to look up instead.
+const SHORT_WORD: usize = 3;
+
+/// What InnoDB is asked for, of a search's patterns (terms of its boolean mode, longest
+/// first), and the `LIKE` patterns of what is checked in the rows it finds instead.
+/// InnoDB reads the whole list of every word it is asked for, and checks a phrase by
+/// reading and splitting again every document that holds its words: "at" is in nearly
+/// every document, and a phrase of two common words took a second among 20,000
+/// tickets. So a phrase is looked up by its words and checked in the row, and short
+/// words are checked there too while a longer word narrows the rows first.
+fn innodb_lookup(patterns: &[&Pattern]) -> (Vec<String>, Vec<String>) {
+    let mut words: Vec<(&str, String, Option<String>)> = Vec::new();
+    let mut checked = Vec::new();
+    for p in patterns {
+        match p {
+            Pattern::Word(w) => words.push((w, format!("{MYSQL_MARK}{w}"), Some(format!("% {MYSQL_MARK}{w} %")))),
+            Pattern::Prefix(w) => words.push((w, format!("{MYSQL_MARK}{w}*"), Some(format!("% {MYSQL_MARK}{w}%")))),
+            Pattern::Phrase(ws) => {
+                checked.push(format!("% {} %", stored_words(Dialect::MySql, &ws.join(" "))));
+                words.extend(ws.iter().map(|w| (w.as_str(), format!("{MYSQL_MARK}{w}"), None)));
+            }
+        }
+    }
+    words.sort_by_key(|(w, ..)| std::cmp::Reverse(w.chars().count()));
+    let long = words.iter().filter(|(w, ..)| w.chars().count() > SHORT_WORD).count();
+    let mut looked_up = Vec::new();
+    for (i, (_, term, pattern)) in words.into_iter().enumerate() {
+        if i < long.max(1) {
+            if !looked_up.contains(&term) {
+                looked_up.push(term);
+            }
+        } else if let Some(pattern) = pattern {
+            checked.push(pattern);
+        }
+    }
+    (looked_up, checked)
+}
+
+/// The conditions on the document `alias` that a [`query`] of [`Needs::All`] leaves to
+/// SQL, each with its one value: on MariaDB/MySQL, the phrases and short words of
+/// [`innodb_lookup`], found in the document's fields or in its articles as stored
+/// (words behind [`MYSQL_MARK`], one space apart; letters and digits only, so nothing in
+/// them is a wildcard of `LIKE`).
+pub(crate) fn checked_in_rows(d: Dialect, alias: &str, patterns: &[&Pattern]) -> Vec<(String, String)> {
+    if d != Dialect::MySql {
+        return Vec::new();
+    }
+    let cond = format!("(CONCAT(' ', {alias}.fields, ' ') LIKE ? OR CONCAT(' ', {alias}.articles, ' ') LIKE ?)");
+    innodb_lookup(patterns).1.into_iter().map(|pattern| (cond.clone(), pattern)).collect()
 }
 
 #[cfg(test)]
@@ -287,6 +405,19 @@ mod tests {
         assert!(word_indexes(Dialect::Postgres)[1].contains(&block_of("")));
         assert_eq!(recent_docs(Dialect::Sqlite, "d", recent), " AND d.rowid > ?");
         assert!(word_indexes(Dialect::MySql).is_empty());
+        assert_eq!(
+            recent_query(Dialect::MySql, "+zqjam".into(), Needs::All, recent, false),
+            "+zqjam +(zzblock16a zzblock17a zzblock18a zzblock19a zzblock20a zzblock21a)"
+        );
+        assert_eq!(
+            recent_query(Dialect::MySql, "zqa zqb".into(), Needs::Any, recent, true),
+            "+(zqa zqb) +(zzblock16c zzblock17c zzblock18c zzblock19c zzblock20c zzblock21c)"
+        );
+        assert_eq!(recent_query(Dialect::Postgres, "'jam'".into(), Needs::All, recent, false), "'jam'");
+        // The newest ticket's documents are in block 20.
+        assert_eq!(block_word(doc_id(100_202, true)), "zzblock20c");
+        assert_eq!(stored_fields(Dialect::MySql, doc_id(7, false), "t 7"), "zqt zq7 zzblock0a");
+        assert_eq!(stored_fields(Dialect::MySql, doc_id(7, true), ""), "zzblock0c");
     }
 
     #[test]
@@ -303,7 +434,20 @@ mod tests {
         assert_eq!(query(Dialect::MySql, &either, Needs::Any), "zqa \"zqpaper zqjam\"");
         assert_eq!(query(Dialect::Sqlite, &either, Needs::Any), "(\"a\") OR (\"paper jam\")");
         assert_eq!(query(Dialect::Postgres, &either, Needs::All), "('a') & ('paper' <-> 'jam')");
-        assert_eq!(query(Dialect::MySql, &either, Needs::All), "+zqa +\"zqpaper zqjam\"");
+        // "jam" and "a" are checked in the rows ("jam" by the phrase).
+        assert_eq!(query(Dialect::MySql, &either, Needs::All), "+zqpaper");
+        assert_eq!(query(Dialect::MySql, &either, Needs::Rank), "zqpaper");
+        assert_eq!(query(Dialect::Postgres, &either, Needs::Rank), query(Dialect::Postgres, &either, Needs::Any));
+        assert_eq!(
+            checked_in_rows(Dialect::MySql, "d", &either).iter().map(|c| c.1.as_str()).collect::<Vec<_>>(),
+            ["% zqpaper zqjam %", "% zqa %"]
+        );
+        assert!(checked_in_rows(Dialect::Sqlite, "d", &either).is_empty());
+        // The longest word is looked up when all are short; a phrase's words once.
+        let short = [&Pattern::Word("at".into()), &Pattern::Prefix("pr".into()), &Pattern::Word("jam".into())];
+        assert_eq!(innodb_lookup(&short), (vec!["zqjam".to_string()], vec!["% zqat %".into(), "% zqpr%".into()]));
+        let twice = [&Pattern::Phrase(vec!["error".into(), "at".into(), "error".into()])];
+        assert_eq!(innodb_lookup(&twice), (vec!["zqerror".to_string()], vec!["% zqerror zqat zqerror %".into()]));
         assert_eq!(query(Dialect::Sqlite, &either, Needs::All), "(\"a\") AND (\"paper jam\")");
     }
 }

@@ -21,7 +21,6 @@ use crate::connection::Db;
 use crate::row::{Decoded, opt_text, text};
 
 pub(crate) use condition::{Recent, relevance_join, search_conditions};
-pub(crate) use engine::narrows_by_id;
 
 /// A ticket's two documents: its own fields, and its articles' words for agents (all
 /// of them) and for its customer (those shown to customers).
@@ -127,11 +126,12 @@ impl Db {
                         engine::words_value(d, doc.fields.len()),
                         engine::words_value(d, articles.len())
                     ));
+                    let id = engine::doc_id(doc.ticket_id, for_customers);
                     values.extend([
-                        Value::from(engine::doc_id(doc.ticket_id, for_customers)),
+                        Value::from(id),
                         Value::from(doc.ticket_id),
                         Value::from(i32::from(for_customers)),
-                        Value::from(engine::stored_words(d, &doc.fields)),
+                        Value::from(engine::stored_fields(d, id, &doc.fields)),
                         Value::from(engine::stored_words(d, articles)),
                     ]);
                 }
@@ -228,7 +228,7 @@ impl Db {
         for doc in self.ticket_fields(conn, ids).await? {
             let sql = format!(
                 "UPDATE goats_search_text SET fields = {} WHERE {} IN (?, ?)",
-                engine::words_value(d, doc.fields.len()),
+                engine::fields_update_value(d, doc.fields.len()),
                 engine::id_column(d)
             );
             let values = [

@@ -62,12 +62,8 @@ impl Db {
         self.ranked_rows(filter, sort, page, None).await
     }
 
-    /// The newest `recent_tickets`; `None` when there are not more than that, or the
-    /// engine's index cannot look at them alone.
+    /// The newest `recent_tickets`; `None` when there are not more than that.
     async fn recent_tickets(&self) -> DomainResult<Option<Recent>> {
-        if !crate::search::narrows_by_id(self.dialect) {
-            return Ok(None);
-        }
         let row = self.conn.query_one_raw(self.stmt("SELECT MAX(id) AS n FROM ticket", [])).await.map_err(to_domain)?;
         let newest = row.map(|r| crate::row::opt_int(&r, "n")).transpose()?.flatten().unwrap_or(0);
         Ok((newest > self.recent_tickets).then_some(Recent { after: newest - self.recent_tickets, newest }))
