@@ -203,6 +203,7 @@ impl App {
                 customers: store.clone(),
                 responses: store.clone(),
                 filters: store.clone(),
+                spool: store.clone(),
                 clock: clock.clone(),
             },
             tickets.clone(),

@@ -42,6 +42,7 @@ where
         + PostmasterFilters
         + MailAccounts
         + ScheduleStore
+        + Spool
         + 'static,
 {
     let tickets = Arc::new(TicketService::new(ports, TicketNumberConfig::default()));
@@ -52,6 +53,7 @@ where
         customers: store.clone(),
         responses: store.clone(),
         filters: store.clone(),
+        spool: store.clone(),
         clock: clock.clone(),
     };
     let postmaster = Arc::new(Postmaster::new(pm, tickets.clone(), TicketNumberConfig::default()));

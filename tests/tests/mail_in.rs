@@ -34,11 +34,34 @@ struct Desk {
     lookups: Arc<dyn LookupRepository>,
     customers: Arc<dyn CustomerRepository>,
     filters: Arc<dyn PostmasterFilters>,
+    agents: Arc<dyn AgentRepository>,
+    spool: Spooled,
+}
+
+/// Where the store keeps spooled files, to count what is left of them.
+enum Spooled {
+    Memory(Arc<MemoryStore>),
+    Sql(Db),
+}
+
+impl Spooled {
+    async fn left(&self) -> usize {
+        match self {
+            Self::Memory(store) => store.spooled_left(),
+            Self::Sql(db) => {
+                let conn = db.connection();
+                let sql = "SELECT COUNT(*) AS n FROM goats_blob_part";
+                let stmt = sea_orm::Statement::from_string(sea_orm::ConnectionTrait::get_database_backend(conn), sql);
+                let row = sea_orm::ConnectionTrait::query_one_raw(conn, stmt).await.unwrap().unwrap();
+                usize::try_from(row.try_get::<i64>("", "n").unwrap()).unwrap()
+            }
+        }
+    }
 }
 
 impl Desk {
     /// The desk over one store that holds everything: the memory store or a database.
-    fn new<S>(service: TicketService, store: Arc<S>, root: AgentPermissions) -> Self
+    fn new<S>(service: TicketService, store: Arc<S>, root: AgentPermissions, spool: Spooled) -> Self
     where
         S: TicketRepository
             + ArticleRepository
@@ -46,6 +69,8 @@ impl Desk {
             + CustomerRepository
             + AutoResponses
             + PostmasterFilters
+            + Spool
+            + AgentRepository
             + 'static,
     {
         let tickets = Arc::new(service);
@@ -56,6 +81,7 @@ impl Desk {
             customers: store.clone(),
             responses: store.clone(),
             filters: store.clone(),
+            spool: store.clone(),
             clock: Arc::new(SystemClock),
         };
         let postmaster = Postmaster::new(ports, tickets.clone(), TicketNumberConfig::default());
@@ -66,7 +92,9 @@ impl Desk {
             articles: store.clone(),
             lookups: store.clone(),
             customers: store.clone(),
-            filters: store,
+            filters: store.clone(),
+            agents: store,
+            spool,
         }
     }
 
@@ -117,7 +145,7 @@ where
                 let store = Arc::new(MemoryStore::with_defaults(Arc::new(SystemClock)));
                 let root = AgentPermissions::new(1, store.grants_for(1).await.unwrap());
                 let service = TicketService::new(store.ticket_ports(), TicketNumberConfig::default());
-                f(backend, Desk::new(service, store, root)).await;
+                f(backend, Desk::new(service, store.clone(), root, Spooled::Memory(store))).await;
             }
             Backend::Sql(engine) => {
                 let t = TestDatabase::create(engine).await;
@@ -126,7 +154,7 @@ where
                 let root = AgentPermissions::new(1, db.grants_for(1).await.unwrap());
                 let service = ticket_service(&db, Arc::new(SystemClock));
                 let store = Arc::new(db.clone());
-                f(backend, Desk::new(service, store, root)).await;
+                f(backend, Desk::new(service, store, root, Spooled::Sql(db.clone()))).await;
                 db.close().await;
                 t.drop_database().await;
             }
@@ -260,6 +288,71 @@ async fn a_closed_ticket_follows_its_queues_follow_up_option() {
         assert_ne!(other, id, "{backend:?}");
         assert_eq!(desk.ticket(other).await.title, "Re: Printer on fire", "{backend:?}");
         assert_eq!(desk.ticket(id).await.articles.unwrap().len(), 3, "{backend:?}: the old ticket is left alone");
+    })
+    .await;
+}
+
+/// A message of about 2 MB carrying a file of `bytes`, base64 in 76-character lines.
+fn with_file(message_id: &str, headers: &str, bytes: &[u8]) -> Vec<u8> {
+    use base64::Engine as _;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let lines: Vec<&str> = encoded.as_bytes().chunks(76).map(|l| std::str::from_utf8(l).unwrap()).collect();
+    format!(
+        "From: Bob <bob@customer.example>\r\nSubject: Scan\r\nMessage-ID: {message_id}\r\n{headers}\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"B\"\r\n\r\n--B\r\n\
+         Content-Type: text/plain\r\n\r\nThe scan is attached.\r\n--B\r\n\
+         Content-Type: application/octet-stream; name=\"scan.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n\
+         {}\r\n--B--\r\n",
+        lines.join("\r\n")
+    )
+    .into_bytes()
+}
+
+/// A mail of some megabytes has its message and its file spooled to the store before
+/// its ticket is written (core/src/mail/postmaster.rs), and both come back byte for
+/// byte, for a new ticket and for a follow-up; a mail whose ticket cannot be written
+/// leaves nothing spooled behind.
+#[tokio::test]
+async fn a_large_mail_is_spooled_and_kept_whole() {
+    on_each_backend(|backend, desk| async move {
+        let scan: Vec<u8> = (0..1_600_003u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        let kept = |article_id: ArticleId, raw: Vec<u8>| {
+            let desk = &desk;
+            let scan = &scan;
+            async move {
+                let article = desk.articles.get(article_id).await.unwrap().unwrap();
+                let files = desk.articles.list_for_ticket(article.ticket_id).await.unwrap();
+                let file = files
+                    .iter()
+                    .find(|a| a.id == article_id)
+                    .unwrap()
+                    .attachments
+                    .iter()
+                    .find(|f| f.filename == "scan.bin");
+                let (_, bytes) = desk.articles.attachment(file.expect("the scan").id).await.unwrap().unwrap();
+                assert!(bytes == *scan, "{backend:?}: the file came back changed ({} bytes)", bytes.len());
+                let plain = desk.articles.plain(article_id).await.unwrap();
+                assert!(plain.as_ref() == Some(&raw), "{backend:?}: the message came back changed");
+            }
+        };
+        let first = with_file("<scan-1@customer.example>", "", &scan);
+        let (id, _, article_id) = new_ticket(&desk.deliver(first.clone()).await);
+        kept(article_id, first).await;
+        let again = with_file("<scan-2@customer.example>", "In-Reply-To: <scan-1@customer.example>\r\n", &scan);
+        let Delivery::FollowUp { ticket_id, article_id, .. } = desk.deliver(again.clone()).await else {
+            panic!("{backend:?}: a follow-up was expected")
+        };
+        assert_eq!(ticket_id, id, "{backend:?}");
+        kept(article_id, again).await;
+        assert_eq!(desk.spool.left().await, 0, "{backend:?}: the articles took their spooled files");
+
+        // No agent to own a new ticket: the mail is refused, and its spooled files go.
+        desk.agents.set_valid(1, false, 1).await.unwrap();
+        let refused = with_file("<scan-3@customer.example>", "", &scan);
+        let err = desk.postmaster.deliver(goats_mail::parse(refused), &Route::default()).await.unwrap_err();
+        assert!(err.to_string().contains("invalid"), "{backend:?}: {err}");
+        assert_eq!(desk.spool.left().await, 0, "{backend:?}: a refused mail left spooled files behind");
+        desk.agents.set_valid(1, true, 1).await.unwrap();
     })
     .await;
 }

@@ -53,6 +53,7 @@ fn desk(
     customers: Arc<dyn CustomerRepository>,
     responses: Arc<dyn AutoResponses>,
     filters: Arc<dyn PostmasterFilters>,
+    spool: Arc<dyn Spool>,
     queues: Vec<Arc<dyn MailQueue>>,
     root: AgentPermissions,
 ) -> Desk {
@@ -66,6 +67,7 @@ fn desk(
         customers,
         responses: responses.clone(),
         filters,
+        spool,
         clock: Arc::new(SystemClock),
     };
     let postmaster = Postmaster::new(pm, tickets.clone(), TicketNumberConfig::default());
@@ -86,6 +88,7 @@ where
             store.clone(),
             store.clone(),
             store.clone(),
+            store.clone(),
             vec![store.clone(), store.clone()],
             root,
         ),
@@ -101,7 +104,15 @@ where
         let queues: Vec<Arc<dyn MailQueue>> = vec![Arc::new(first.clone()), Arc::new(second.clone())];
         f(
             format!("{engine:?}"),
-            desk(ports, Arc::new(first.clone()), Arc::new(first.clone()), Arc::new(first.clone()), queues, root),
+            desk(
+                ports,
+                Arc::new(first.clone()),
+                Arc::new(first.clone()),
+                Arc::new(first.clone()),
+                Arc::new(first.clone()),
+                queues,
+                root,
+            ),
         )
         .await;
         first.close().await;

@@ -1412,6 +1412,64 @@ async fn large_values_are_written_in_parts() {
     .await;
 }
 
+/// Files spooled ahead of their article (adapters/sql/src/spool.rs): the article takes
+/// them whole and they are gone; discarded ones are gone; ones no article took within
+/// a day are swept by the next spool; an article naming spooled files that are gone is
+/// refused, and nothing of it is kept.
+#[tokio::test]
+async fn spooled_files_are_taken_discarded_or_swept() {
+    with_each_engine(|engine, db| async move {
+        let s = service(&db);
+        let root = root(&db).await;
+        let t = s.create(&root, ticket("A spooled scan", 2, 3, "ann")).await.unwrap();
+        let conn = db.connection();
+        let backend = sea_orm::ConnectionTrait::get_database_backend(conn);
+        let run = |sql: String| async move {
+            sea_orm::ConnectionTrait::execute_unprepared(conn, &sql).await.unwrap();
+        };
+        let stages = || async move {
+            let sql = "SELECT DISTINCT stage FROM goats_blob_part ORDER BY stage";
+            let rows = sea_orm::ConnectionTrait::query_all_raw(conn, sea_orm::Statement::from_string(backend, sql))
+                .await
+                .unwrap();
+            rows.iter().map(|r| r.try_get::<i64>("", "stage").unwrap()).collect::<Vec<_>>()
+        };
+        let message = scan_of(2_100_007);
+        let spooled = Spool::spool(&db, &message).await.unwrap();
+        assert_eq!((spooled.len, stages().await), (message.len() as u64, vec![spooled.id]), "{engine:?}");
+        let mut mail = NewArticle::note("Scan", "The scan is attached.");
+        mail.plain = Some(FileBytes::Spooled(spooled));
+        let article_id = s.add_article(&root, t.id, mail).await.unwrap();
+        let plain = ArticleRepository::plain(&db, article_id).await.unwrap().unwrap();
+        assert!(plain == message, "{engine:?}: the message came back changed ({} bytes)", plain.len());
+        assert_eq!(stages().await, Vec::<i64>::new(), "{engine:?}: the article took its parts");
+
+        let discarded = Spool::spool(&db, b"never stored").await.unwrap();
+        Spool::discard(&db, discarded).await.unwrap();
+        assert_eq!(stages().await, Vec::<i64>::new(), "{engine:?}");
+
+        // Parts of two days ago that no article took (a crash in between), and a part
+        // staged within an unfinished transaction (negative): the next spool sweeps the
+        // first only.
+        let two_days_ago = (Utc::now() - Duration::days(2)).timestamp() / 60;
+        let old = (two_days_ago << 32) | 7;
+        run(format!("INSERT INTO goats_blob_part (stage, n, part) VALUES ({old}, 0, '')")).await;
+        run("INSERT INTO goats_blob_part (stage, n, part) VALUES (-5, 0, '')".into()).await;
+        let fresh = Spool::spool(&db, b"a small scan").await.unwrap();
+        assert_eq!(stages().await, vec![-5, fresh.id], "{engine:?}: the old parts are swept, no others");
+        run("DELETE FROM goats_blob_part WHERE stage = -5".into()).await;
+
+        let articles = s.get(&root, t.id, true).await.unwrap().articles.unwrap().len();
+        Spool::discard(&db, fresh).await.unwrap();
+        let mut gone = NewArticle::note("Scan", "Its parts were discarded.");
+        gone.plain = Some(FileBytes::Spooled(fresh));
+        let err = s.add_article(&root, t.id, gone).await.unwrap_err().to_string();
+        assert!(err.contains("gone"), "{engine:?}: {err}");
+        assert_eq!(s.get(&root, t.id, true).await.unwrap().articles.unwrap().len(), articles, "{engine:?}");
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn customers_open_and_follow_up_tickets() {
     use goats_core::tickets::CustomerWords;

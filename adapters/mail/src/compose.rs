@@ -70,8 +70,11 @@ impl MailComposer for Composer {
                 let kind = ContentType::parse(file.content_type()).unwrap_or_else(|_| {
                     ContentType::parse("application/octet-stream").unwrap_or(ContentType::TEXT_PLAIN)
                 });
-                parts =
-                    parts.singlepart(Attachment::new(file.filename().to_string()).body(file.content().to_vec(), kind));
+                // What leaves is written from files in memory; only arriving mail is spooled.
+                let bytes = file.content().held().ok_or_else(|| {
+                    DomainError::invalid("attachments", format!("{} is not in memory to send", file.filename()))
+                })?;
+                parts = parts.singlepart(Attachment::new(file.filename().to_string()).body(bytes.to_vec(), kind));
             }
             builder.multipart(parts)
         };
@@ -120,7 +123,7 @@ mod tests {
         let back = crate::parse(Composer.compose(&m).unwrap());
         assert_eq!(back.attachments.len(), 1);
         assert_eq!(back.attachments[0].filename(), "report.pdf");
-        assert_eq!(back.attachments[0].content(), b"%PDF-1.4 tiny");
+        assert_eq!(back.attachments[0].content().held(), Some(&b"%PDF-1.4 tiny"[..]));
     }
 
     #[test]

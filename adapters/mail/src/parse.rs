@@ -1,7 +1,5 @@
 //! One message's bytes into an [`InboundMail`].
 
-use std::sync::Arc;
-
 use goats_core::mail::InboundMail;
 use goats_core::model::NewAttachment;
 use mail_parser::{Address, HeaderValue, MessageParser, MessagePart, MimeHeaders, PartType};
@@ -9,7 +7,7 @@ use mail_parser::{Address, HeaderValue, MessageParser, MessagePart, MimeHeaders,
 /// Reads a message. Never fails: bytes that are no message at all become a mail with
 /// no headers whose body is the bytes as text, so the sender is still heard.
 pub fn parse(raw: Vec<u8>) -> InboundMail {
-    let raw: Arc<[u8]> = raw.into();
+    let raw = bytes::Bytes::from(raw);
     let Some(mut message) = MessageParser::default().parse(&raw[..]) else {
         return InboundMail {
             subject: String::new(),

@@ -76,7 +76,7 @@ impl Db {
         self.insert_article_fields(txn, article_id, &article.dynamic_fields).await?;
         if let Some(plain) = &article.plain {
             let now = self.now();
-            self.execute_with_blob(
+            self.execute_with_file(
                 txn,
                 "INSERT INTO article_data_mime_plain (article_id, body, create_time, create_by, change_time, change_by) \
                  VALUES (?, ?, ?, ?, ?, ?)",
@@ -86,7 +86,9 @@ impl Db {
             )
             .await?;
             if let Some(envelope) = &article.outbound {
-                self.enqueue(txn, article_id, envelope, plain).await?;
+                // A message to send is composed here, never spooled.
+                let raw = plain.held().ok_or_else(|| sea_orm::DbErr::Custom("a message to send was spooled".into()))?;
+                self.enqueue(txn, article_id, envelope, raw).await?;
             }
         }
         Ok(())
@@ -110,14 +112,14 @@ impl Db {
     ) -> Result<(), sea_orm::DbErr> {
         let now = self.now();
         for file in files {
-            self.execute_with_blob(
+            self.execute_with_file(
                 txn,
                 "INSERT INTO article_data_mime_attachment (article_id, filename, content_size, content_type, disposition, \
                  content, create_time, create_by, change_time, change_by) VALUES (?, ?, ?, ?, 'attachment', ?, ?, ?, ?, ?)",
                 vec![
                     article_id.into(),
                     file.filename().into(),
-                    file.content().len().to_string().into(),
+                    file.size().to_string().into(),
                     file.content_type().into(),
                     now.into(),
                     by.into(),

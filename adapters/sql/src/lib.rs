@@ -39,6 +39,7 @@ pub mod seed;
 mod seen_flags;
 mod services;
 mod shared_commit;
+mod spool;
 mod sysconfig;
 mod tickets;
 mod tokens;

@@ -2,8 +2,6 @@
 //! headers, one body text, the attachments, every header (for the `X-OTRS-*` and the
 //! loop signals) and the message as it arrived, which is stored beside the article.
 
-use std::sync::Arc;
-
 use crate::model::NewAttachment;
 
 #[derive(Debug, Clone, Default)]
@@ -30,7 +28,7 @@ pub struct InboundMail {
     /// Every header, names as written, values decoded.
     pub headers: Vec<(String, String)>,
     /// The message as it arrived (OTRS's `article_data_mime_plain`).
-    pub raw: Arc<[u8]>,
+    pub raw: bytes::Bytes,
 }
 
 impl InboundMail {

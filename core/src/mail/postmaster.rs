@@ -96,6 +96,7 @@ pub struct PostmasterPorts {
     pub customers: Arc<dyn CustomerRepository>,
     pub responses: Arc<dyn AutoResponses>,
     pub filters: Arc<dyn PostmasterFilters>,
+    pub spool: Arc<dyn Spool>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -185,7 +186,10 @@ impl Postmaster {
             lock_if_closed: queue.follow_up_lock,
             history_name: if rejected { format!("%%{number}%%Follow up rejected.") } else { format!("%%{number}%%") },
         };
-        let article_id = self.service.follow_up(&ticket, article(mail), rules).await?;
+        let article = self.spooled(article(mail)).await?;
+        let spooled = article.spooled();
+        let added = self.service.follow_up(&ticket, article, rules).await;
+        let article_id = self.unless_failed(added, &spooled).await?;
         let ticket_id = ticket.id;
         Ok((
             if rejected {
@@ -260,9 +264,11 @@ impl Postmaster {
             customer_id,
             customer_user_id: customer_user,
             pending_until: None,
-            article: article(mail),
+            article: self.spooled(article(mail)).await?,
         };
-        let (ticket, article_id) = self.service.open(SYSTEM_USER, new).await?;
+        let spooled = new.article.spooled();
+        let opened = self.service.open(SYSTEM_USER, new).await;
+        let (ticket, article_id) = self.unless_failed(opened, &spooled).await?;
         Ok(Delivery::NewTicket { ticket_id: ticket.id, number: ticket.number, article_id })
     }
 
@@ -298,6 +304,53 @@ impl Postmaster {
             s = s.replace(&form, "");
         }
         s.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// Files from this size on are spooled before their article is stored.
+const SPOOL_FROM: u64 = 1 << 20;
+
+impl Postmaster {
+    /// The article with its large files (the message as it arrived, a big attachment)
+    /// spooled to the store and dropped here: the article's transaction then runs
+    /// without them in memory, so a mail of 25 MB is not held while the store copies it
+    /// into its rows. Spooled once everything else about the mail is settled.
+    async fn spooled(&self, mut article: NewArticle) -> DomainResult<NewArticle> {
+        let mut spooled = Vec::new();
+        let result = self.spool_files(&mut article, &mut spooled).await;
+        self.unless_failed(result, &spooled).await.map(|()| article)
+    }
+
+    async fn spool_files(&self, article: &mut NewArticle, spooled: &mut Vec<Spooled>) -> DomainResult<()> {
+        if let Some(FileBytes::Held(raw)) = &article.plain
+            && raw.len() as u64 >= SPOOL_FROM
+        {
+            let s = self.ports.spool.spool(raw).await?;
+            spooled.push(s);
+            article.plain = Some(FileBytes::Spooled(s));
+        }
+        for file in &mut article.attachments {
+            if let FileBytes::Held(bytes) = file.content()
+                && bytes.len() as u64 >= SPOOL_FROM
+            {
+                let s = self.ports.spool.spool(bytes).await?;
+                spooled.push(s);
+                file.spooled_as(s);
+            }
+        }
+        Ok(())
+    }
+
+    /// `result`, having forgotten the spooled files when it is a failure: the article
+    /// that was to take them was not stored. Forgetting is tidying only (what is left
+    /// is swept later), so its own failure is not the caller's.
+    async fn unless_failed<T>(&self, result: DomainResult<T>, spooled: &[Spooled]) -> DomainResult<T> {
+        if result.is_err() {
+            for s in spooled {
+                let _ = self.ports.spool.discard(*s).await;
+            }
+        }
+        result
     }
 }
 
@@ -339,7 +392,7 @@ fn article(mail: InboundMail) -> NewArticle {
         references,
         attachments: mail.attachments,
         time_unit: None,
-        plain: Some(mail.raw),
+        plain: Some(FileBytes::Held(mail.raw)),
         outbound: None,
         dynamic_fields: Vec::new(),
     }

@@ -91,7 +91,7 @@ pub struct NewArticle {
     pub time_unit: Option<f64>,
     /// The message as it arrived, for articles made of mail: stored beside the article
     /// (OTRS's `article_data_mime_plain`), shared rather than copied.
-    pub plain: Option<std::sync::Arc<[u8]>>,
+    pub plain: Option<super::FileBytes>,
     /// For a message that leaves: its envelope. The store queues `plain` for sending
     /// in the article's own transaction (OTRS's `mail_queue`).
     pub outbound: Option<crate::ports::Envelope>,
@@ -105,6 +105,13 @@ impl NewArticle {
     /// bounded whole, by the mail limit, not file by file like an upload.
     pub fn arrived_as_mail(&self) -> bool {
         self.plain.is_some() && self.outbound.is_none()
+    }
+
+    /// What of this article the store already holds on its own: forgotten again if the
+    /// article is not stored.
+    pub fn spooled(&self) -> Vec<super::Spooled> {
+        let files = self.attachments.iter().map(|a| a.content());
+        self.plain.iter().chain(files).filter_map(super::FileBytes::spooled).collect()
     }
 
     /// An internal note by an agent, the most common article in a help desk's day.

@@ -1,4 +1,4 @@
-use super::ArticleId;
+use super::{ArticleId, FileBytes, Spooled};
 use crate::content_type::{clean_filename, sniff};
 
 /// A file attached to an article (OTRS `article_data_mime_attachment`), without its bytes.
@@ -22,12 +22,18 @@ pub struct NewAttachment {
     content_type: String,
     /// Shared, not copied, when the article is (a new ticket's article is cloned for
     /// each attempt at a ticket number).
-    content: bytes::Bytes,
+    content: FileBytes,
 }
 
 impl NewAttachment {
     pub fn new(filename: &str, content: Vec<u8>) -> Self {
         Self { filename: clean_filename(filename), content_type: sniff(&content), content: content.into() }
+    }
+
+    /// The same file, its bytes now held by the store (the postmaster spools a large
+    /// mail's files before storing its article).
+    pub(crate) fn spooled_as(&mut self, spooled: Spooled) {
+        self.content = FileBytes::Spooled(spooled);
     }
 
     pub fn filename(&self) -> &str {
@@ -38,7 +44,11 @@ impl NewAttachment {
         &self.content_type
     }
 
-    pub fn content(&self) -> &[u8] {
+    pub fn content(&self) -> &FileBytes {
         &self.content
+    }
+
+    pub fn size(&self) -> u64 {
+        self.content.len()
     }
 }

@@ -6,6 +6,7 @@ mod attachment;
 mod colour;
 mod customer;
 mod dynamic_field;
+mod file_bytes;
 mod link;
 mod lookup;
 mod page;
@@ -23,6 +24,7 @@ pub use customer::{CustomerCompany, CustomerUser};
 pub use dynamic_field::{
     DynamicFieldDef, DynamicFieldValue, FieldChange, FieldDefinition, FieldFilter, FieldTest, FieldType, FieldValue,
 };
+pub use file_bytes::{FileBytes, Spooled};
 pub use link::{LinkKind, LinkedTicket};
 pub use lookup::{FollowUp, Lock, Priority, Queue, TicketType, Valid};
 pub use page::{Page, PageRequest};

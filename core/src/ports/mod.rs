@@ -14,6 +14,7 @@ mod people;
 mod schedule;
 mod seen;
 mod services;
+mod spool;
 mod stale;
 mod tickets;
 
@@ -32,6 +33,7 @@ pub use people::*;
 pub use schedule::*;
 pub use seen::*;
 pub use services::*;
+pub use spool::*;
 pub use stale::*;
 pub use tickets::*;
 

@@ -16,6 +16,7 @@ mod queue_texts;
 mod schedule;
 mod seen;
 mod services;
+mod spool;
 mod tickets;
 mod tokens;
 
@@ -47,7 +48,9 @@ struct State {
     seen_tickets: std::collections::HashSet<(TicketId, UserId)>,
     seen_articles: std::collections::HashSet<(ArticleId, UserId)>,
     /// Mail articles' messages as they arrived.
-    plain: Vec<(ArticleId, std::sync::Arc<[u8]>)>,
+    plain: Vec<(ArticleId, bytes::Bytes)>,
+    /// Files spooled ahead of their articles, by id.
+    spooled: std::collections::HashMap<i64, bytes::Bytes>,
     /// Outgoing messages waiting, and the reasons of those given up.
     mail_queue: Vec<mail::Queued>,
     send_errors: Vec<(ArticleId, String)>,

@@ -124,7 +124,7 @@ impl State {
         now: DateTime<Utc>,
     ) -> ArticleId {
         let units = a.time_unit;
-        let plain = a.plain.clone();
+        let plain = a.plain.as_ref().map(|p| self.take_bytes(p));
         let outbound = a.outbound.clone();
         let id = self.insert_article(ticket_id, a, by, now);
         if let Some(plain) = plain {
@@ -153,10 +153,11 @@ impl State {
                 article_id: id,
                 filename: file.filename().into(),
                 content_type: file.content_type().into(),
-                size: file.content().len() as u64,
+                size: file.size(),
                 disposition: "attachment".into(),
             };
-            self.attachments.push((meta.clone(), file.content().to_vec()));
+            let bytes = self.take_bytes(file.content());
+            self.attachments.push((meta.clone(), bytes.to_vec()));
             attachments.push(meta);
         }
         self.articles.push(Article {

@@ -18,13 +18,13 @@ impl TicketService {
         if article.arrived_as_mail() {
             return Ok(());
         }
-        match article.attachments.iter().find(|a| a.content().len() as u64 > self.max_attachment_bytes) {
+        match article.attachments.iter().find(|a| a.size() > self.max_attachment_bytes) {
             Some(big) => Err(DomainError::invalid(
                 "attachments",
                 format!(
                     "{} is {} bytes; attachments may have at most {} bytes",
                     big.filename(),
-                    big.content().len(),
+                    big.size(),
                     self.max_attachment_bytes
                 ),
             )),
