@@ -148,9 +148,14 @@ async fn messages_read_at_once_find_the_tickets_of_those_they_repeat_or_answer()
     on_each_backend(|backend, d| async move {
         let server = Dovecot::start(&[(USER, "secret")]);
         d.accounts.create_mail_account(&account(server.imap_port, "secret"), 1).await.unwrap();
-        // Enough unrelated mail before and between that several are under way at once.
+        // Enough unrelated mail before and between that several are under way at once,
+        // two of them large enough to be fetched in commands of their own.
         for n in 0..5 {
-            server.deliver(USER, &mail(&format!("<other-{n}@customer.example>"), &format!("Other {n}"), None));
+            let mut other = mail(&format!("<other-{n}@customer.example>"), &format!("Other {n}"), None);
+            if n % 2 == 1 {
+                other.extend("A line of a long log the customer pasted in.\r\n".repeat(16_000).bytes());
+            }
+            server.deliver(USER, &other);
         }
         server.deliver(USER, &mail("<first@customer.example>", "Scanner jams", None));
         server.deliver(USER, &mail("<first@customer.example>", "Scanner jams", None));

@@ -1,6 +1,6 @@
 //! Mail accounts read over IMAP (plain, or TLS from the first byte): the folder's
-//! messages one at a time, fetched without marking them seen, removed only when the
-//! postmaster has stored them.
+//! messages fetched without marking them seen, small ones several to a command, and
+//! removed only when the postmaster has stored them, several to a command too.
 
 use std::collections::VecDeque;
 use std::fmt::Debug;
@@ -52,17 +52,71 @@ where
         let mut session =
             client.login(&account.login, &account.password).await.map_err(|(e, _)| fail("login refused", e))?;
         let folder = account.folder.as_deref().unwrap_or("INBOX");
-        session.select(folder).await.map_err(|e| fail(&format!("cannot open folder {folder}"), e))?;
-        let mut uids: Vec<u32> = session.uid_search("ALL").await.map_err(|e| fail("search", e))?.into_iter().collect();
-        uids.sort_unstable();
-        Ok::<_, MailboxError>(Box::new(Imap { session, uids: uids.into() }) as Box<dyn MailboxSession>)
+        let opened = session.select(folder).await.map_err(|e| fail(&format!("cannot open folder {folder}"), e))?;
+        // Every message's id and size in one answer: the sizes decide how many are
+        // fetched together.
+        let mut waiting = Vec::new();
+        // (An empty folder is not asked: `1:*` names no message there.)
+        if opened.exists > 0 {
+            let mut sizes = session.uid_fetch("1:*", "RFC822.SIZE").await.map_err(|e| fail("list", e))?;
+            while let Some(fetch) = sizes.next().await {
+                let fetch = fetch.map_err(|e| fail("list", e))?;
+                if let Some(uid) = fetch.uid {
+                    waiting.push((uid, fetch.size.unwrap_or(u32::MAX)));
+                }
+            }
+        }
+        waiting.sort_unstable();
+        Ok::<_, MailboxError>(
+            Box::new(Imap { session, waiting: waiting.into(), fetched: VecDeque::new() }) as Box<dyn MailboxSession>
+        )
     };
     tokio::time::timeout(CONNECT, login).await.map_err(|_| MailboxError("the login did not finish in time".into()))?
 }
 
+/// Messages fetched in one command: as many as fit in this many bytes (a larger one
+/// alone), and no more than [`AT_MOST`].
+const BATCH_BYTES: u64 = 1 << 20;
+const AT_MOST: usize = 16;
+
 struct Imap<T: AsyncRead + AsyncWrite + Unpin + Debug + Send> {
     session: Session<T>,
-    uids: VecDeque<u32>,
+    /// Ids and sizes of the messages not fetched yet, oldest first.
+    waiting: VecDeque<(u32, u32)>,
+    /// Messages fetched and not yet handed on.
+    fetched: VecDeque<(u32, Vec<u8>)>,
+}
+
+impl<T: AsyncRead + AsyncWrite + Unpin + Debug + Send> Imap<T> {
+    /// Fetches the next few waiting messages; none when none is waiting.
+    async fn fetch_batch(&mut self) -> Result<(), MailboxError> {
+        let mut batch = Vec::new();
+        let mut bytes = 0u64;
+        while let Some(&(uid, size)) = self.waiting.front() {
+            if !batch.is_empty() && (bytes + u64::from(size) > BATCH_BYTES || batch.len() == AT_MOST) {
+                break;
+            }
+            self.waiting.pop_front();
+            batch.push(uid.to_string());
+            bytes += u64::from(size);
+        }
+        if batch.is_empty() {
+            return Ok(());
+        }
+        // PEEK: reading does not mark it seen, should storing fail.
+        let mut fetches = self.session.uid_fetch(batch.join(","), "BODY.PEEK[]").await.map_err(|e| fail("fetch", e))?;
+        let mut fetched = Vec::new();
+        while let Some(fetch) = fetches.next().await {
+            let fetch = fetch.map_err(|e| fail("fetch", e))?;
+            if let (Some(uid), Some(body)) = (fetch.uid, fetch.body()) {
+                fetched.push((uid, body.to_vec()));
+            }
+        }
+        // A message another client removed meanwhile is not among them.
+        fetched.sort_unstable_by_key(|(uid, _)| *uid);
+        self.fetched.extend(fetched);
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -71,33 +125,18 @@ where
     T: AsyncRead + AsyncWrite + Unpin + Debug + Send + 'static,
 {
     async fn next(&mut self) -> Result<Option<(u32, InboundMail)>, MailboxError> {
-        while let Some(uid) = self.uids.pop_front() {
-            let mut body = None;
-            {
-                // PEEK: reading does not mark it seen, should storing fail.
-                let mut fetches =
-                    self.session.uid_fetch(uid.to_string(), "BODY.PEEK[]").await.map_err(|e| fail("fetch", e))?;
-                while let Some(fetch) = fetches.next().await {
-                    let fetch = fetch.map_err(|e| fail("fetch", e))?;
-                    if let Some(bytes) = fetch.body() {
-                        body = Some(bytes.to_vec());
-                    }
-                }
-            }
-            // A message another client removed meanwhile is skipped.
-            if let Some(raw) = body {
-                return Ok(Some((uid, crate::parse(raw))));
-            }
+        while self.fetched.is_empty() && !self.waiting.is_empty() {
+            self.fetch_batch().await?;
         }
-        Ok(None)
+        Ok(self.fetched.pop_front().map(|(uid, raw)| (uid, crate::parse(raw))))
     }
 
-    async fn remove(&mut self, uid: u32) -> Result<(), MailboxError> {
-        let stored = self
-            .session
-            .uid_store(uid.to_string(), "+FLAGS.SILENT (\\Deleted)")
-            .await
-            .map_err(|e| fail("remove", e))?;
+    async fn remove(&mut self, ids: &[u32]) -> Result<(), MailboxError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let set = ids.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+        let stored = self.session.uid_store(set, "+FLAGS.SILENT (\\Deleted)").await.map_err(|e| fail("remove", e))?;
         let answers: Vec<_> = stored.collect().await;
         answers.into_iter().find_map(Result::err).map_or(Ok(()), |e| Err(fail("remove", e)))
     }

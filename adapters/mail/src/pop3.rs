@@ -54,8 +54,11 @@ where
         Ok(Some((n as u32, crate::parse(raw.to_vec()))))
     }
 
-    async fn remove(&mut self, id: u32) -> Result<(), MailboxError> {
-        self.client.dele(id as usize).await.map(|_| ()).map_err(|e| fail("DELE", e))
+    async fn remove(&mut self, ids: &[u32]) -> Result<(), MailboxError> {
+        for &id in ids {
+            self.client.dele(id as usize).await.map_err(|e| fail("DELE", e))?;
+        }
+        Ok(())
     }
 
     async fn finish(mut self: Box<Self>) -> Result<(), MailboxError> {

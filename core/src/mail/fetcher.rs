@@ -80,15 +80,17 @@ impl MailFetcher {
         let mut flight = Flight::default();
         let (mut delivered, mut failed) = (0, None);
         loop {
+            let mut stored = Vec::new();
             for (uid, result) in std::mem::take(&mut flight.landed) {
                 match result {
-                    Ok(()) => {
-                        flight.meanwhile(session.remove(uid)).await?;
-                        delivered += 1;
-                    }
+                    Ok(()) => stored.push(uid),
                     // The first failure ends the reading; what is under way lands first.
                     Err(e) => failed = failed.or(Some(e)),
                 }
+            }
+            if !stored.is_empty() {
+                flight.meanwhile(session.remove(&stored)).await?;
+                delivered += stored.len();
             }
             if flight.is_empty() && (failed.is_some() || !flight.reading) {
                 break;

@@ -285,8 +285,8 @@ pub struct MailboxError(pub String);
 pub trait MailboxSession: Send {
     /// The next message, read into what the postmaster needs, with the server's id.
     async fn next(&mut self) -> Result<Option<(u32, crate::mail::InboundMail)>, MailboxError>;
-    /// Removes the message from the server.
-    async fn remove(&mut self, id: u32) -> Result<(), MailboxError>;
+    /// Removes these messages from the server.
+    async fn remove(&mut self, ids: &[u32]) -> Result<(), MailboxError>;
     /// Ends the session; removals take effect now at the latest.
     async fn finish(self: Box<Self>) -> Result<(), MailboxError>;
 }
