@@ -7,7 +7,7 @@
 use goats_core::model::*;
 use sea_orm::{ConnectionTrait, TransactionTrait, Value};
 
-use crate::connection::Db;
+use crate::connection::{Db, Dialect};
 use crate::error::SqlError;
 use crate::row::{Decoded, int, opt_text};
 
@@ -96,16 +96,17 @@ impl Db {
 /// database goats adopted, a goats whose index was of an older shape) or a rebuild
 /// stopped.
 pub async fn needs_reindex(db: &Db) -> Result<bool, SqlError> {
-    let row = db
-        .conn
-        .query_one_raw(db.stmt(
-            &format!(
-                "SELECT t.id FROM ticket t WHERE NOT EXISTS (SELECT 1 FROM goats_search_text d WHERE d.{} = t.id * 2) LIMIT 1",
-                super::engine::id_column(db.dialect)
-            ),
-            [],
-        ))
-        .await?;
+    // A ticket's agents' document, looked up where it costs least: by the small index of
+    // ticket ids on the server databases (the documents' own rows are large, and a cold
+    // start on MariaDB read them: 1–1.5 s at 100,000 tickets), by rowid in FTS5.
+    let document = match db.dialect {
+        Dialect::Sqlite => "d.rowid = t.id * 2",
+        Dialect::Postgres | Dialect::MySql => "d.ticket_id = t.id",
+    };
+    let sql = format!(
+        "SELECT t.id FROM ticket t WHERE NOT EXISTS (SELECT 1 FROM goats_search_text d WHERE {document}) LIMIT 1"
+    );
+    let row = db.conn.query_one_raw(db.stmt(&sql, [])).await?;
     let stopped = db.reindexed_through().await?.is_some();
     Ok(row.is_some() || stopped)
 }
