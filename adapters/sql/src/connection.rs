@@ -14,6 +14,7 @@ use crate::articles::Addition;
 use crate::counter::{MOST_PER_TURN, Request};
 use crate::creation::Creation;
 use crate::error::{SqlError, mask_url};
+use crate::search::time_limit::{self, MySqlServer};
 use crate::shared_commit::SharedCommit;
 use crate::turns::Turns;
 
@@ -70,6 +71,9 @@ pub struct Db {
     /// How many of the newest tickets a search by relevance looks among first (see
     /// tickets/ranked.rs).
     pub(crate) recent_tickets: i64,
+    /// MariaDB or MySQL, on their dialect: they spell a search's time limit apart
+    /// (search/time_limit.rs).
+    pub(crate) mysql_server: Option<MySqlServer>,
 }
 
 impl Db {
@@ -155,9 +159,15 @@ impl Db {
             clock: Arc::new(SystemClock),
             article_dir: None,
             recent_tickets: crate::tickets::RECENT_TICKETS,
+            mysql_server: None,
         };
         if db.has_table("groups").await? {
             db.groups_table = "groups";
+        }
+        if dialect == Dialect::MySql {
+            let row = db.conn.query_one_raw(db.stmt("SELECT VERSION() AS v", [])).await?;
+            let version = row.and_then(|r| crate::row::text_at(&r, 0)).unwrap_or_default();
+            db.mysql_server = Some(MySqlServer::of_version(&version));
         }
         Ok(db)
     }
@@ -229,6 +239,21 @@ impl Db {
     /// The current instant, for what is kept at a finer grain than DATETIME columns.
     pub(crate) fn instant(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// The rows of a list's statement; one that searches is ended by MariaDB and MySQL
+    /// after a while (search/time_limit.rs), and the searcher told to narrow it.
+    pub(crate) async fn list_rows(
+        &self,
+        sql: &str,
+        values: Vec<Value>,
+        searching: bool,
+    ) -> goats_core::DomainResult<Vec<sea_orm::QueryResult>> {
+        if !searching {
+            return self.conn.query_all_raw(self.stmt(sql, values)).await.map_err(crate::error::to_domain);
+        }
+        let sql = time_limit::limited(self.mysql_server, sql);
+        self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(time_limit::search_error)
     }
 
     /// Serialises writers on SQLite; free elsewhere.

@@ -9,6 +9,7 @@ mod condition;
 pub(crate) mod engine;
 mod passages;
 pub mod reindex;
+pub(crate) mod time_limit;
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -89,8 +89,8 @@ impl TicketRepository for Db {
             }
             None => format!("SELECT COUNT(*) AS n FROM ticket t{where_sql}"),
         };
-        let row = self.conn.query_one_raw(self.stmt(&count_sql, values)).await.map_err(to_domain)?;
-        Ok(row.map(|r| int(&r, "n")).transpose()?.unwrap_or(0) as u64)
+        let rows = self.list_rows(&count_sql, values, filter.text.is_some()).await?;
+        Ok(rows.first().map(|r| int(r, "n")).transpose()?.unwrap_or(0) as u64)
     }
 
     async fn page(&self, filter: &TicketFilter, sort: TicketSort, page: PageRequest) -> DomainResult<Vec<Ticket>> {

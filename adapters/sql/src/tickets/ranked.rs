@@ -92,7 +92,7 @@ impl Db {
         let columns = SELECT_TICKET_ROW.trim_start_matches("SELECT ");
         let order = order_sql(sort, true, &[]);
         let sql = format!("SELECT r.found, {columns}{join}{order} LIMIT ? OFFSET ?");
-        let rows = self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
+        let rows = self.list_rows(&sql, values, true).await?;
         let Some(first) = rows.first() else { return Ok((None, Vec::new())) };
         let found = int(first, "found")? as u64;
         Ok((Some(found), rows.iter().map(ticket_from).collect::<Decoded<_>>()?))

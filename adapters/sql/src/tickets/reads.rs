@@ -265,7 +265,7 @@ impl Db {
         let sql = format!("{SELECT_TICKET_ROW}{picked}{order}");
         values.push((page.per_page as i64).into());
         values.push((page.offset() as i64).into());
-        let rows = self.conn.query_all_raw(self.stmt(&sql, values)).await.map_err(to_domain)?;
+        let rows = self.list_rows(&sql, values, filter.text.is_some()).await?;
         Ok(rows.iter().map(ticket_from).collect::<Decoded<_>>()?)
     }
 
