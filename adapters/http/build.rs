@@ -9,11 +9,14 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // Where this build script runs now, not where it was compiled: a build folder shared
+    // by two checkouts of goats keeps one compiled build script for both.
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("../..");
     let mut out = String::new();
     let sets = [("TEMPLATES", "templates", "html"), ("SCRIPTS", "static/src", "js"), ("ROUTE_FILES", "routes", "yaml")];
     for (name, dir, ext) in sets {
         let base = root.join(dir);
+        assert!(base.is_dir(), "{} is missing: goats' {dir} are compiled in", base.display());
         println!("cargo:rerun-if-changed={}", base.display());
         let mut files = Vec::new();
         walk(&base, ext, &mut files);
@@ -21,7 +24,11 @@ fn main() {
         writeln!(out, "pub const {name}: &[(&str, &str)] = &[").unwrap();
         for f in files {
             let rel = f.strip_prefix(&base).unwrap().to_string_lossy().replace('\\', "/");
-            writeln!(out, "    ({rel:?}, include_str!({:?})),", f.canonicalize().unwrap()).unwrap();
+            // Named from the crate's own folder as it compiles, so that a checkout's binary
+            // holds that checkout's files even when this script's output is reused.
+            let from_crate = format!("/../../{dir}/{rel}");
+            writeln!(out, "    ({rel:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {from_crate:?}))),")
+                .unwrap();
         }
         writeln!(out, "];").unwrap();
     }
