@@ -316,29 +316,29 @@ impl Postmaster {
     /// without them in memory, so a mail of 25 MB is not held while the store copies it
     /// into its rows. Spooled once everything else about the mail is settled.
     async fn spooled(&self, mut article: NewArticle) -> DomainResult<NewArticle> {
-        let mut spooled = Vec::new();
-        let result = self.spool_files(&mut article, &mut spooled).await;
-        self.unless_failed(result, &spooled).await.map(|()| article)
+        let result = self.spool_files(&mut article).await;
+        // What was spooled before a failure is in the article already.
+        self.unless_failed(result, &article.spooled()).await.map(|()| article)
     }
 
-    async fn spool_files(&self, article: &mut NewArticle, spooled: &mut Vec<Spooled>) -> DomainResult<()> {
-        if let Some(FileBytes::Held(raw)) = &article.plain
-            && raw.len() as u64 >= SPOOL_FROM
-        {
-            let s = self.ports.spool.spool(raw).await?;
-            spooled.push(s);
+    async fn spool_files(&self, article: &mut NewArticle) -> DomainResult<()> {
+        if let Some(s) = self.spool_if_large(article.plain.as_ref()).await? {
             article.plain = Some(FileBytes::Spooled(s));
         }
         for file in &mut article.attachments {
-            if let FileBytes::Held(bytes) = file.content()
-                && bytes.len() as u64 >= SPOOL_FROM
-            {
-                let s = self.ports.spool.spool(bytes).await?;
-                spooled.push(s);
+            if let Some(s) = self.spool_if_large(Some(file.content())).await? {
                 file.spooled_as(s);
             }
         }
         Ok(())
+    }
+
+    /// Spools bytes held in memory from [`SPOOL_FROM`] on.
+    async fn spool_if_large(&self, bytes: Option<&FileBytes>) -> DomainResult<Option<Spooled>> {
+        match bytes.and_then(FileBytes::held) {
+            Some(held) if held.len() as u64 >= SPOOL_FROM => Ok(Some(self.ports.spool.spool(held).await?)),
+            _ => Ok(None),
+        }
     }
 
     /// `result`, having forgotten the spooled files when it is a failure: the article
