@@ -339,6 +339,14 @@ async fn transcript(backend: Backend) -> Vec<String> {
         "dana's view",
         &service.list(&dana, TicketFilter::default(), by_number, every).await.expect("list"),
     ));
+    // Sorted by queue or state, her queues' tickets alone, a page at a time.
+    for field in [TicketSortField::Queue, TicketSortField::State] {
+        for (direction, n) in [(SortDirection::Asc, 2), (SortDirection::Desc, 1)] {
+            let sort = TicketSort { field, direction };
+            let page = service.list(&dana, TicketFilter::default(), sort, PageRequest::new(n, 3)).await;
+            lines.push(line(&format!("dana's view by {field:?} {direction:?} page {n}"), &page.expect("list")));
+        }
+    }
     let counts = service.counts(&dana).await.expect("counts");
     let counts: Vec<String> = counts.iter().map(|(q, s, n)| format!("{}/{}={n}", q.name, s.name)).collect();
     lines.push(format!("dana's counts: {}", counts.join(", ")));

@@ -1,5 +1,6 @@
 //! `goats migrate`: create the OTRS schema on an empty database, or recognise an
-//! existing OTRS/Znuny one and add only goats' own tables. Never alters an OTRS table.
+//! existing OTRS/Znuny one and add only goats' own tables (and goats' own indexes on
+//! `ticket`, see `tickets::list_indexes`). Never changes an OTRS column, key or index.
 
 use sea_orm::{ConnectionTrait, TransactionTrait, Value};
 

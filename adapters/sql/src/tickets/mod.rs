@@ -4,6 +4,7 @@
 //! lives in `crate::creation`, where creations share transactions.
 
 mod history;
+mod list_indexes;
 mod merge;
 mod ranked;
 mod reads;
@@ -19,6 +20,7 @@ use goats_core::tickets::{Applied, TicketEdit};
 use sea_orm::ConnectionTrait;
 
 pub(crate) use history::{history_name, stored_name};
+pub(crate) use list_indexes::create_statements as list_index_statements;
 pub(crate) use ranked::RECENT_TICKETS;
 pub(crate) use reads::{SELECT_TICKET, ticket_from};
 

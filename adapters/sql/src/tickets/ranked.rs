@@ -90,7 +90,7 @@ impl Db {
         values.push((page.offset() as i64).into());
         // The tickets found to rank are the ones counted.
         let columns = SELECT_TICKET_ROW.trim_start_matches("SELECT ");
-        let order = order_sql(sort, true, &[]);
+        let order = order_sql(self.dialect, sort, true, &[]);
         let sql = format!("SELECT r.found, {columns}{join}{order} LIMIT ? OFFSET ?");
         let rows = self.list_rows(&sql, values, true).await?;
         let Some(first) = rows.first() else { return Ok((None, Vec::new())) };

@@ -184,15 +184,16 @@ fn field_test_sql(test: &FieldTest) -> (String, Vec<Value>) {
 }
 
 /// `ORDER BY` for a sort, with the id breaking ties so pages never overlap, over `ticket
-/// t`'s own columns so the database sorts narrow rows (a page's tickets are picked
-/// first, then read whole). Names and titles sort without regard to case on every
-/// engine (MariaDB's collation would, SQLite's and PostgreSQL's C collation would not),
-/// so "alpha" comes before "Bravo" everywhere; queues and states by their names' places,
-/// `names` (id and name of each, given for those two sorts).
-pub(super) fn order_sql(sort: TicketSort, ranked: bool, names: &[(i64, String)]) -> String {
+/// t`'s own columns as goats' list indexes hold them (`list_indexes`), so a page's
+/// tickets are picked off an index and then read whole. Names and titles sort without
+/// regard to case on every engine (MariaDB's collation does, SQLite's and PostgreSQL's
+/// C collation sort the lowered title), so "alpha" comes before "Bravo" everywhere;
+/// queues and states by their names' places, `names` (id and name of each, given for
+/// those two sorts).
+pub(super) fn order_sql(d: Dialect, sort: TicketSort, ranked: bool, names: &[(i64, String)]) -> String {
     let column = match sort.field {
         TicketSortField::Number => "t.tn".to_string(),
-        TicketSortField::Title => "LOWER(t.title)".into(),
+        TicketSortField::Title => super::list_indexes::title_key(d, "t."),
         TicketSortField::Queue => by_name_place("t.queue_id", names),
         TicketSortField::State => by_name_place("t.ticket_state_id", names),
         TicketSortField::Priority => "t.ticket_priority_id".into(),
@@ -214,20 +215,70 @@ pub(super) fn order_sql(sort: TicketSort, ranked: bool, names: &[(i64, String)])
 /// `column`'s id turned into its name's place in case-blind order (equal names share
 /// one): a handful of rows read beforehand, instead of a join for every ticket sorted.
 fn by_name_place(column: &str, names: &[(i64, String)]) -> String {
+    let places = name_places(names);
+    let Some(last) = places.last().map(|(_, place)| *place) else { return "0".into() };
+    let arms: String = places.iter().map(|(id, place)| format!(" WHEN {id} THEN {place}")).collect();
+    format!("CASE {column}{arms} ELSE {} END", last + 1)
+}
+
+/// Each id with its name's place in case-blind order (equal names share one), in that
+/// order.
+fn name_places(names: &[(i64, String)]) -> Vec<(i64, usize)> {
     let mut sorted: Vec<(i64, String)> = names.iter().map(|(id, n)| (*id, n.to_lowercase())).collect();
     sorted.sort_by(|a, b| a.1.cmp(&b.1));
     let mut place = 0;
-    let mut arms = String::new();
+    let mut places = Vec::with_capacity(sorted.len());
     for (i, (id, name)) in sorted.iter().enumerate() {
         if i > 0 && *name != sorted[i - 1].1 {
             place += 1;
         }
-        arms.push_str(&format!(" WHEN {id} THEN {place}"));
+        places.push((*id, place));
     }
-    if arms.is_empty() {
-        return "0".into();
+    places
+}
+
+/// The most queues or states a list sorted by them is read as one branch per id.
+const MOST_BRANCHES: usize = 32;
+
+/// A page's ids sorted by queue or state (`column`) read as one branch per id that can
+/// match, each off the list index that leads with that column in id order and cut at
+/// the page's end, then put in their names' order: instead of sorting every matching
+/// ticket by a `CASE`. `None` when more ids can match than [`MOST_BRANCHES`].
+fn picked_by_branches(
+    column: &str,
+    names: &[(i64, String)],
+    can_match: &[i64],
+    (where_sql, values): (&str, &[Value]),
+    dir: &str,
+    page: PageRequest,
+) -> Option<(String, Vec<Value>)> {
+    let places: Vec<(i64, usize)> =
+        name_places(names).into_iter().filter(|(id, _)| can_match.is_empty() || can_match.contains(id)).collect();
+    if places.is_empty() || places.len() > MOST_BRANCHES {
+        return None;
     }
-    format!("CASE {column}{arms} ELSE {} END", place + 1)
+    let joiner = if where_sql.is_empty() { " WHERE" } else { " AND" };
+    let mut out_values = Vec::new();
+    let branches: Vec<String> = places
+        .iter()
+        .enumerate()
+        .map(|(i, (id, place))| {
+            out_values.extend(values.iter().cloned());
+            out_values.push(Value::from(*id));
+            out_values.push(Value::from((page.offset() + page.per_page) as i64));
+            format!(
+                "SELECT b{i}.place, b{i}.id FROM (SELECT {place} AS place, t.id FROM ticket t{where_sql}{joiner} \
+                 {column} = ? ORDER BY t.id {dir} LIMIT ?) b{i}"
+            )
+        })
+        .collect();
+    out_values.push(Value::from(page.per_page as i64));
+    out_values.push(Value::from(page.offset() as i64));
+    let sql = format!(
+        "SELECT u.id FROM ({}) u ORDER BY u.place {dir}, u.id {dir} LIMIT ? OFFSET ?",
+        branches.join(" UNION ALL ")
+    );
+    Some((sql, out_values))
 }
 
 impl Db {
@@ -259,12 +310,31 @@ impl Db {
             }
             _ => Vec::new(),
         };
-        let order = order_sql(sort, false, &names);
-        let picked =
-            format!(" JOIN (SELECT t.id FROM ticket t{where_sql}{order} LIMIT ? OFFSET ?) picked ON picked.id = t.id");
-        let sql = format!("{SELECT_TICKET_ROW}{picked}{order}");
-        values.push((page.per_page as i64).into());
-        values.push((page.offset() as i64).into());
+        let order = order_sql(self.dialect, sort, false, &names);
+        let dir = match sort.direction {
+            SortDirection::Asc => "ASC",
+            SortDirection::Desc => "DESC",
+        };
+        let branches = match sort.field {
+            TicketSortField::Queue => {
+                let queues: Vec<i64> = filter.queue_ids.iter().map(|&q| q.into()).collect();
+                picked_by_branches("t.queue_id", &names, &queues, (&where_sql, &values), dir, page)
+            }
+            TicketSortField::State => {
+                let states: Vec<i64> = filter.state_ids.iter().map(|&s| s.into()).collect();
+                picked_by_branches("t.ticket_state_id", &names, &states, (&where_sql, &values), dir, page)
+            }
+            _ => None,
+        };
+        let (picked, values) = match branches {
+            Some(branches) => branches,
+            None => {
+                values.push((page.per_page as i64).into());
+                values.push((page.offset() as i64).into());
+                (format!("SELECT t.id FROM ticket t{where_sql}{order} LIMIT ? OFFSET ?"), values)
+            }
+        };
+        let sql = format!("{SELECT_TICKET_ROW} JOIN ({picked}) picked ON picked.id = t.id{order}");
         let rows = self.list_rows(&sql, values, filter.text.is_some()).await?;
         Ok(rows.iter().map(ticket_from).collect::<Decoded<_>>()?)
     }
