@@ -135,7 +135,7 @@ pub(crate) fn relevance_join(
     // MySQL takes no LIMIT in an IN subquery, but does in a derived table inside it.
     let candidates =
         format!("(SELECT t.id FROM ticket t{where_sql} ORDER BY t.id DESC LIMIT {}) c", RELEVANCE_CANDIDATES + 1);
-    let score = engine::score(d);
+    let (score, score_binds) = engine::score(d);
     let (scored, values) = match d {
         // Each candidate's document read by its id: looking into the index again would
         // read every document that has a word, thousands for a common one. (InnoDB
@@ -146,7 +146,7 @@ pub(crate) fn relevance_join(
                  JOIN goats_search_text d ON d.id = c.id * 2 + {}",
                 i32::from(customer)
             ),
-            vec![any.into()],
+            vec![Value::from(any); score_binds],
         ),
         // FTS5 scores only the documents of a full-text match.
         Dialect::Sqlite => {

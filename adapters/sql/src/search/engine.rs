@@ -284,12 +284,16 @@ pub(crate) fn pattern_query(d: Dialect, p: &Pattern) -> String {
 
 /// How well a document answers any of the patterns, higher is better: the engine's
 /// own ranking, over the document table without an alias on SQLite (FTS5 ranks through
-/// it), `d` on the others.
-pub(crate) fn score(d: Dialect) -> &'static str {
+/// it), `d` on the others; with how many times the query's value is bound. PostgreSQL
+/// ranks the fields and the articles apart and adds the two: joining the two vectors
+/// first cost most of the time ranking took (4–5 ms of the 1,000 candidates' 6).
+pub(crate) fn score(d: Dialect) -> (&'static str, usize) {
     match d {
-        Dialect::Postgres => "ts_rank(d.fields || d.articles, to_tsquery('simple', ?))",
-        Dialect::MySql => "MATCH(d.fields, d.articles) AGAINST (? IN BOOLEAN MODE)",
-        Dialect::Sqlite => "-bm25(goats_search_text)",
+        Dialect::Postgres => {
+            ("(ts_rank(d.fields, to_tsquery('simple', ?)) + ts_rank(d.articles, to_tsquery('simple', ?)))", 2)
+        }
+        Dialect::MySql => ("MATCH(d.fields, d.articles) AGAINST (? IN BOOLEAN MODE)", 1),
+        Dialect::Sqlite => ("-bm25(goats_search_text)", 0),
     }
 }
 
