@@ -89,6 +89,24 @@ impl Fixture {
         self.scratch[0]
     }
 
+    /// How many tickets the database holds, as the agent sees them.
+    pub fn tickets_held(base: &str) -> Result<u64, String> {
+        let agent = ureq::AgentBuilder::new().redirects(0).build();
+        let login = json!({ "login": AGENT, "password": PASSWORD }).to_string();
+        let resp = agent
+            .post(&format!("{base}/api/v1/auth/login"))
+            .set("content-type", "application/json")
+            .send_string(&login)
+            .map_err(|e| err("API login", e))?;
+        let token = body(resp)?["access_token"].as_str().unwrap_or_default().to_string();
+        let resp = agent
+            .get(&format!("{base}/api/v1/tickets?per_page=1"))
+            .set("authorization", &format!("Bearer {token}"))
+            .call()
+            .map_err(|e| err("the ticket count", e))?;
+        body(resp)?["total"].as_u64().ok_or_else(|| err("the ticket count", "no total"))
+    }
+
     /// `seeded`: how many tickets the database holds; the sample is drawn from all of them.
     pub fn create(base: &str, seeded: u64) -> Result<Self, String> {
         let agent = ureq::AgentBuilder::new().redirects(0).build();

@@ -203,6 +203,11 @@ pub fn prepare(s: &Settings, engine: Engine) -> Result<Database, String> {
     Ok(db)
 }
 
+/// Makes the next [`prepare`] seed the engine's database anew.
+pub fn forget_seeding(s: &Settings, engine: Engine) {
+    let _ = std::fs::remove_file(s.out.join(format!("{}.seeded", engine.name())));
+}
+
 fn goats_cmd(s: &Settings, db: &Database, args: &[&str]) -> Command {
     let mut cmd = goats(s, db);
     cmd.args(args);
