@@ -91,14 +91,7 @@ impl Fixture {
 
     /// How many tickets the database holds, as the agent sees them.
     pub fn tickets_held(base: &str) -> Result<u64, String> {
-        let agent = ureq::AgentBuilder::new().redirects(0).build();
-        let login = json!({ "login": AGENT, "password": PASSWORD }).to_string();
-        let resp = agent
-            .post(&format!("{base}/api/v1/auth/login"))
-            .set("content-type", "application/json")
-            .send_string(&login)
-            .map_err(|e| err("API login", e))?;
-        let token = body(resp)?["access_token"].as_str().unwrap_or_default().to_string();
+        let (agent, token) = api_login(base)?;
         let resp = agent
             .get(&format!("{base}/api/v1/tickets?per_page=1"))
             .set("authorization", &format!("Bearer {token}"))
@@ -109,14 +102,7 @@ impl Fixture {
 
     /// `seeded`: how many tickets the database holds; the sample is drawn from all of them.
     pub fn create(base: &str, seeded: u64) -> Result<Self, String> {
-        let agent = ureq::AgentBuilder::new().redirects(0).build();
-        let login = json!({ "login": AGENT, "password": PASSWORD }).to_string();
-        let resp = agent
-            .post(&format!("{base}/api/v1/auth/login"))
-            .set("content-type", "application/json")
-            .send_string(&login)
-            .map_err(|e| err("API login", e))?;
-        let token = body(resp)?["access_token"].as_str().unwrap_or_default().to_string();
+        let (agent, token) = api_login(base)?;
         let auth = format!("Bearer {token}");
         let api = |method: &str, path: &str, payload: Option<Value>| -> Result<Value, String> {
             let req = agent.request(method, &format!("{base}/api/v1{path}")).set("authorization", &auth);
@@ -267,6 +253,19 @@ pub fn mixes(f: &Fixture, cases: &[Case]) -> Vec<Mix> {
         (1, Some(state("state closed", 2))),
     ];
     vec![Mix { name: "mixed agent work", parts: parts.into_iter().filter_map(|(w, c)| Some((w, c?))).collect() }]
+}
+
+/// An HTTP agent that follows no redirects, and an API token of the bench's agent.
+fn api_login(base: &str) -> Result<(ureq::Agent, String), String> {
+    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let login = json!({ "login": AGENT, "password": PASSWORD }).to_string();
+    let resp = agent
+        .post(&format!("{base}/api/v1/auth/login"))
+        .set("content-type", "application/json")
+        .send_string(&login)
+        .map_err(|e| err("API login", e))?;
+    let token = body(resp)?["access_token"].as_str().unwrap_or_default().to_string();
+    Ok((agent, token))
 }
 
 /// `count` paths made by `make` from a generator seeded alike on every run, so two runs
