@@ -29,19 +29,20 @@ pub(crate) const SELECT_TICKET: &str = "SELECT t.id, t.tn, t.title, t.queue_id, 
 
 /// Tickets for a list: without their versions (0), which nothing listed needs and which
 /// would cost a history lookup per row — per matching row, where the database sorts
-/// before it limits.
-pub(super) const SELECT_TICKET_ROW: &str = "SELECT t.id, t.tn, t.title, t.queue_id, q.name AS queue_name, t.ticket_state_id, \
-     s.name AS state_name, s.type_id AS state_type_id, t.ticket_priority_id, p.name AS priority_name, t.type_id, \
+/// before it limits. The names of queue, state, priority, service and SLA are looked up
+/// per row rather than joined: PostgreSQL planned the five joins beside the ticket's
+/// own in 2.5–3 ms, three times what running the page's statement took (0.6 ms now).
+pub(super) const SELECT_TICKET_ROW: &str = "SELECT t.id, t.tn, t.title, t.queue_id, \
+     (SELECT q.name FROM queue q WHERE q.id = t.queue_id) AS queue_name, t.ticket_state_id, \
+     (SELECT s.name FROM ticket_state s WHERE s.id = t.ticket_state_id) AS state_name, \
+     (SELECT s.type_id FROM ticket_state s WHERE s.id = t.ticket_state_id) AS state_type_id, t.ticket_priority_id, \
+     (SELECT p.name FROM ticket_priority p WHERE p.id = t.ticket_priority_id) AS priority_name, t.type_id, \
      t.ticket_lock_id, t.user_id, t.responsible_user_id, t.customer_id, t.customer_user_id, t.until_time, \
-     t.service_id, sv.name AS service_name, t.sla_id, sl.name AS sla_name, t.escalation_time, \
+     t.service_id, (SELECT sv.name FROM service sv WHERE sv.id = t.service_id) AS service_name, \
+     t.sla_id, (SELECT sl.name FROM sla sl WHERE sl.id = t.sla_id) AS sla_name, t.escalation_time, \
      t.escalation_response_time, t.escalation_update_time, t.escalation_solution_time, t.create_time, t.change_time, \
      0 AS version \
-     FROM ticket t \
-     JOIN queue q ON q.id = t.queue_id \
-     JOIN ticket_state s ON s.id = t.ticket_state_id \
-     JOIN ticket_priority p ON p.id = t.ticket_priority_id \
-     LEFT JOIN service sv ON sv.id = t.service_id \
-     LEFT JOIN sla sl ON sl.id = t.sla_id";
+     FROM ticket t";
 
 pub(crate) fn ticket_from(r: &QueryResult) -> Decoded<Ticket> {
     Ok(Ticket {
