@@ -316,7 +316,9 @@ impl Db {
             SortDirection::Asc => "ASC",
             SortDirection::Desc => "DESC",
         };
+        // A search's words would be looked for once per branch: a search keeps the `CASE`.
         let branches = match sort.field {
+            _ if filter.text.is_some() => None,
             TicketSortField::Queue => {
                 let queues: Vec<i64> = filter.queue_ids.iter().map(|&q| q.into()).collect();
                 picked_by_branches("t.queue_id", &names, &queues, (&where_sql, &values), dir, page)
