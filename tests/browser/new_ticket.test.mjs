@@ -74,16 +74,19 @@ test("defaults are chosen and a service brings its SLAs", { timeout: 90_000 }, a
   // the customer is typed. Network offers no SLA; Hardware offers Express.
   await page.locator("#new-service option", { hasText: "Network" }).waitFor({ state: "attached" });
   const sla = page.getByLabel("SLA", { exact: true });
+  // Listened for before the choice, so an answer quicker than the next line is not missed.
+  const slas = page.waitForResponse((r) => r.url().includes("/tickets/new/slas"));
   await page.getByLabel("Service", { exact: true }).selectOption({ label: "Network" });
-  await page.waitForResponse((r) => r.url().includes("/tickets/new/slas"));
+  await slas;
   assert.equal(await sla.locator("option").count(), 1, "only 'none' for a service without SLAs");
   await page.getByLabel("Service", { exact: true }).selectOption({ label: "Hardware" });
   await sla.locator("option", { hasText: "Express" }).waitFor({ state: "attached" });
   await sla.selectOption({ label: "Express" });
   // Another customer typed: their services come anew, and the SLA chosen goes with the service.
+  const services = page.waitForResponse((r) => r.url().includes("/tickets/new/services"));
   await page.getByLabel("Customer user").fill("kim@example.org");
   await page.getByLabel("Title").focus();
-  await page.waitForResponse((r) => r.url().includes("/tickets/new/services"));
+  await services;
   await page.waitForFunction(() => document.querySelectorAll("#new-sla option").length === 1);
   assert.equal(await page.getByLabel("Service", { exact: true }).inputValue(), "", "no service chosen any more");
   await page.getByLabel("Service", { exact: true }).selectOption({ label: "Hardware" });
