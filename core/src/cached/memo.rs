@@ -18,7 +18,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::error::DomainResult;
 use crate::ports::Clock;
 
-/// Past this many entries the memo starts over rather than grow without bound.
+/// How many entries a memo keeps unless told to weigh them ([`Memo::weighing`]).
 const MAX_ENTRIES: usize = 10_000;
 
 pub struct Memo<K, V> {
@@ -26,6 +26,15 @@ pub struct Memo<K, V> {
     clock: Arc<dyn Clock>,
     state: Mutex<State<K, V>>,
     counted: Outcomes,
+    bound: Bound<V>,
+}
+
+/// What a memo may hold: at most `most` of what `weigh` counts in its values. Ten
+/// thousand entries of one ticket each are little; ten thousand list pages or ticket
+/// histories are a hundred megabytes, so those are weighed by what they hold.
+struct Bound<V> {
+    most: usize,
+    weigh: fn(&V) -> usize,
 }
 
 /// The counters of one cache's answers.
@@ -45,11 +54,19 @@ impl Outcomes {
 struct State<K, V> {
     /// Bumped by every `forget`, so a load that began before it is not kept after it.
     generation: u64,
-    entries: HashMap<K, (DateTime<Utc>, Arc<V>)>,
+    entries: HashMap<K, Entry<V>>,
+    /// The weight of every entry kept.
+    held: usize,
     /// Keys being loaded, with the callers waiting for them. When a value expired under
     /// load, every request in flight used to read it again at once — 64 counts of the
     /// ticket table each time a list total expired; now one reads and the rest wait.
     loading: HashMap<K, Vec<Waker>>,
+}
+
+struct Entry<V> {
+    at: DateTime<Utc>,
+    value: Arc<V>,
+    weight: usize,
 }
 
 enum Claim<V> {
@@ -61,8 +78,16 @@ enum Claim<V> {
 impl<K: Eq + Hash + Clone, V> Memo<K, V> {
     /// A cache named `cache` in the metrics (`tickets.pages`), keeping values `ttl`.
     pub fn new(cache: &'static str, ttl: Duration, clock: Arc<dyn Clock>) -> Self {
-        let state = State { generation: 0, entries: HashMap::new(), loading: HashMap::new() };
-        Self { ttl, clock, state: Mutex::new(state), counted: Outcomes::of(cache) }
+        let state = State { generation: 0, entries: HashMap::new(), held: 0, loading: HashMap::new() };
+        let bound = Bound { most: MAX_ENTRIES, weigh: |_| 1 };
+        Self { ttl, clock, state: Mutex::new(state), counted: Outcomes::of(cache), bound }
+    }
+
+    /// Holds at most `most` of what `weigh` counts in the kept values (tickets in a
+    /// page, bytes of articles) instead of a number of entries.
+    pub fn weighing(mut self, most: usize, weigh: fn(&V) -> usize) -> Self {
+        self.bound = Bound { most, weigh };
+        self
     }
 
     fn lock(&self) -> MutexGuard<'_, State<K, V>> {
@@ -96,22 +121,40 @@ impl<K: Eq + Hash + Clone, V> Memo<K, V> {
         // Releases the waiters however the load ends: with a value, an error, or dropped.
         let _loading = Loading { memo: self, key: &key };
         let value = Arc::new(load().await?);
+        // Even an empty value weighs something, or keys without end could pile up.
+        let weight = (self.bound.weigh)(&value).max(1);
         let mut s = self.lock();
-        if s.generation == generation {
-            if s.entries.len() >= MAX_ENTRIES {
-                s.entries.clear();
+        // A value heavier than the whole bound is handed out, never kept.
+        if s.generation == generation && weight <= self.bound.most {
+            if s.held + weight > self.bound.most {
+                self.make_room(&mut s, now);
             }
-            s.entries.insert(key.clone(), (now, value.clone()));
+            let entry = Entry { at: now, value: value.clone(), weight };
+            s.held += weight;
+            if let Some(old) = s.entries.insert(key.clone(), entry) {
+                s.held -= old.weight;
+            }
         }
         Ok(value)
     }
 
+    /// Drops what has expired; when that frees less than half the bound, drops all, so
+    /// a full memo is swept once per half a bound's worth of loads, not on every one.
+    fn make_room(&self, s: &mut State<K, V>, now: DateTime<Utc>) {
+        s.entries.retain(|_, e| now - e.at < self.ttl);
+        s.held = s.entries.values().map(|e| e.weight).sum();
+        if s.held > self.bound.most / 2 {
+            s.entries.clear();
+            s.held = 0;
+        }
+    }
+
     fn claim(&self, key: &K, now: DateTime<Utc>) -> Claim<V> {
         let mut s = self.lock();
-        if let Some((at, v)) = s.entries.get(key)
-            && now - *at < self.ttl
+        if let Some(e) = s.entries.get(key)
+            && now - e.at < self.ttl
         {
-            return Claim::Kept(Arc::clone(v));
+            return Claim::Kept(Arc::clone(&e.value));
         }
         if s.loading.contains_key(key) {
             return Claim::Wait;
@@ -125,6 +168,7 @@ impl<K: Eq + Hash + Clone, V> Memo<K, V> {
         let mut s = self.lock();
         s.generation += 1;
         s.entries.clear();
+        s.held = 0;
     }
 
     /// Drops the kept value of one key; a load of it already on its way is not kept.
@@ -134,7 +178,9 @@ impl<K: Eq + Hash + Clone, V> Memo<K, V> {
     {
         let mut s = self.lock();
         s.generation += 1;
-        s.entries.remove(key);
+        if let Some(gone) = s.entries.remove(key) {
+            s.held -= gone.weight;
+        }
     }
 }
 
@@ -212,6 +258,43 @@ mod tests {
         });
         assert_eq!(*stale.await.unwrap(), "before the write");
         assert_eq!(*memo.get_or_load(1, || async { Ok("after") }).await.unwrap(), "after");
+    }
+
+    #[tokio::test]
+    async fn a_weighed_memo_holds_no_more_than_its_bound() {
+        let clock = Arc::new(FixedClock::at(Utc::now()));
+        let memo: Memo<u8, Vec<u8>> = Memo::new("test", Duration::seconds(10), clock.clone()).weighing(10, Vec::len);
+        let loads = AtomicU32::new(0);
+        let load = |n: usize| {
+            let loads = &loads;
+            move || async move {
+                loads.fetch_add(1, Ordering::SeqCst);
+                Ok(vec![0; n])
+            }
+        };
+        let held = |memo: &Memo<u8, Vec<u8>>| memo.lock().held;
+        memo.get_or_load(1, load(4)).await.unwrap();
+        clock.advance(Duration::seconds(6));
+        memo.get_or_load(2, load(4)).await.unwrap();
+        assert_eq!(held(&memo), 8);
+        clock.advance(Duration::seconds(5));
+        // Key 1 has expired: making room for key 3 drops it and keeps key 2.
+        memo.get_or_load(3, load(4)).await.unwrap();
+        assert_eq!(held(&memo), 8);
+        memo.get_or_load(2, load(4)).await.unwrap();
+        assert_eq!(loads.load(Ordering::SeqCst), 3, "key 2 was kept");
+        // Nothing has expired and sweeping would free too little: all goes.
+        memo.get_or_load(4, load(4)).await.unwrap();
+        assert_eq!(held(&memo), 4);
+        memo.get_or_load(2, load(4)).await.unwrap();
+        assert_eq!(loads.load(Ordering::SeqCst), 5, "key 2 went with the rest");
+        // Heavier than the bound: handed out, not kept.
+        assert_eq!(memo.get_or_load(5, load(11)).await.unwrap().len(), 11);
+        assert_eq!(held(&memo), 8);
+        memo.forget_key(&2);
+        assert_eq!(held(&memo), 4);
+        memo.forget();
+        assert_eq!(held(&memo), 0);
     }
 
     fn memo(ttl_seconds: i64) -> Arc<Memo<u8, u32>> {

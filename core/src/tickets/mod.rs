@@ -82,6 +82,31 @@ struct Outgoing {
     queue: Arc<dyn MailQueue>,
 }
 
+/// The most tickets the kept list pages and searches hold, each: a thousand pages of
+/// 25. Ten thousand pages, the bound by entries, took a bench of varied lists from
+/// about 105 to 147 MB.
+const MOST_LISTED_KEPT: usize = 25_000;
+
+/// The most text of kept articles: a mail's body can be a megabyte.
+const MOST_ARTICLE_BYTES_KEPT: usize = 32 << 20;
+
+/// Roughly what a ticket's articles hold: their text, which is nearly all of it.
+fn text_bytes(articles: &[Article]) -> usize {
+    let optional = |s: &Option<String>| s.as_ref().map_or(0, String::len);
+    articles
+        .iter()
+        .map(|a| {
+            a.body.len()
+                + optional(&a.from)
+                + optional(&a.to)
+                + optional(&a.cc)
+                + optional(&a.subject)
+                + optional(&a.references)
+                + std::mem::size_of::<Article>()
+        })
+        .sum()
+}
+
 /// What [`TicketService::with_read_cache`] keeps: list totals, list pages and tickets.
 struct ReadCache {
     counts: Memo<String, u64>,
@@ -135,10 +160,11 @@ impl TicketService {
         let clock = self.ports.clock.clone();
         self.reads = Some(ReadCache {
             counts: Memo::new("tickets.counts", ttl, clock.clone()),
-            pages: Memo::new("tickets.pages", ttl, clock.clone()),
-            ranked: Memo::new("tickets.ranked", ttl, clock.clone()),
+            pages: Memo::new("tickets.pages", ttl, clock.clone()).weighing(MOST_LISTED_KEPT, Vec::len),
+            ranked: Memo::new("tickets.ranked", ttl, clock.clone()).weighing(MOST_LISTED_KEPT, |(_, page)| page.len()),
             tickets: Memo::new("tickets.ticket", ttl, clock.clone()),
-            articles: Memo::new("tickets.articles", ttl, clock.clone()),
+            articles: Memo::new("tickets.articles", ttl, clock.clone())
+                .weighing(MOST_ARTICLE_BYTES_KEPT, |articles| text_bytes(articles)),
             watchers: Memo::new("tickets.watchers", ttl, clock.clone()),
             links: Memo::new("tickets.links", ttl, clock.clone()),
             accounted: Memo::new("tickets.accounted", ttl, clock.clone()),
