@@ -206,11 +206,15 @@ pub(super) fn order_sql(d: Dialect, sort: TicketSort, ranked: bool, names: &[(i6
         TicketSortField::Relevance if ranked => "r.score".into(),
         TicketSortField::Relevance => "t.change_time".into(),
     };
-    let dir = match sort.direction {
+    let dir = direction_sql(sort.direction);
+    format!(" ORDER BY {column} {dir}, t.id {dir}")
+}
+
+fn direction_sql(direction: SortDirection) -> &'static str {
+    match direction {
         SortDirection::Asc => "ASC",
         SortDirection::Desc => "DESC",
-    };
-    format!(" ORDER BY {column} {dir}, t.id {dir}")
+    }
 }
 
 /// `column`'s id turned into its name's place in case-blind order (equal names share
@@ -312,10 +316,7 @@ impl Db {
             _ => Vec::new(),
         };
         let order = order_sql(self.dialect, sort, false, &names);
-        let dir = match sort.direction {
-            SortDirection::Asc => "ASC",
-            SortDirection::Desc => "DESC",
-        };
+        let dir = direction_sql(sort.direction);
         // A search's words would be looked for once per branch: a search keeps the `CASE`.
         let branches = match sort.field {
             _ if filter.text.is_some() => None,
