@@ -27,7 +27,7 @@ pub(crate) use reads::{SELECT_TICKET, ticket_from};
 use crate::connection::Db;
 use crate::error::to_domain;
 use crate::row::{Decoded, int};
-use reads::{SELECT_TICKET_ROW, filter_sql};
+use reads::{SELECT_TICKET_ROW, SELECT_VERSIONED_TICKET_ROW, filter_sql};
 
 impl Db {
     /// Locks the ticket's row for the rest of `txn`, so writers to one ticket take
@@ -65,7 +65,7 @@ impl TicketRepository for Db {
     }
 
     async fn get(&self, id: TicketId) -> DomainResult<Option<Ticket>> {
-        self.ticket_by_id(SELECT_TICKET, id).await
+        self.ticket_by_id(SELECT_VERSIONED_TICKET_ROW, id).await
     }
 
     async fn get_unversioned(&self, id: TicketId) -> DomainResult<Option<Ticket>> {
