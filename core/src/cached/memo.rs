@@ -30,8 +30,8 @@ pub struct Memo<K, V> {
 }
 
 /// What a memo may hold: at most `most` of what `weigh` counts in its values. Ten
-/// thousand entries of one ticket each are little; ten thousand list pages or ticket
-/// histories are a hundred megabytes, so those are weighed by what they hold.
+/// thousand entries of one ticket each are little; ten thousand list pages or tickets'
+/// articles are a hundred megabytes, so those are weighed by what they hold.
 struct Bound<V> {
     most: usize,
     weigh: fn(&V) -> usize,
