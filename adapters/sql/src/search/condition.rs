@@ -114,14 +114,14 @@ pub(crate) fn search_conditions(
     }
 }
 
-/// For a list by relevance: a join giving each candidate its score (`r.score`) and how
-/// many tickets the search found, counted to one past [`RELEVANCE_CANDIDATES`]
-/// (`r.found`), with the join's values, to be followed by those of `where_sql` (the
-/// list's filter, search included); `None` without words. The candidates are the
+/// For a list by relevance: the tickets ranked (`ticket_id`), each with its `score` and
+/// how many tickets the search found, counted to one past [`RELEVANCE_CANDIDATES`]
+/// (`found`), as a `SELECT` with its values, to be followed by those of `where_sql`
+/// (the list's filter, search included); `None` without words. The candidates are the
 /// [`RELEVANCE_CANDIDATES`] newest tickets the filter finds, found as a count with a
 /// limit finds them: a word in most tickets is looked for ticket by ticket, newest
 /// first, and the search stops there. The one after them is found only to be counted.
-pub(crate) fn relevance_join(
+pub(crate) fn ranked_candidates(
     d: Dialect,
     query: &SearchQuery,
     customer: bool,
@@ -168,5 +168,8 @@ pub(crate) fn relevance_join(
         "SELECT s.ticket_id, s.score, ROW_NUMBER() OVER (ORDER BY s.ticket_id DESC) AS n, \
          COUNT(*) OVER () AS found FROM ({scored}) s"
     );
-    Some((format!(" JOIN ({placed}) r ON r.ticket_id = t.id AND r.n <= {RELEVANCE_CANDIDATES}"), values))
+    Some((
+        format!("SELECT p.ticket_id, p.score, p.found FROM ({placed}) p WHERE p.n <= {RELEVANCE_CANDIDATES}"),
+        values,
+    ))
 }

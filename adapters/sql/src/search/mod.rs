@@ -21,7 +21,7 @@ use sea_orm::{ConnectionTrait, DbErr, QueryResult, Value};
 use crate::connection::Db;
 use crate::row::{Decoded, opt_text, text};
 
-pub(crate) use condition::{Recent, relevance_join, search_conditions};
+pub(crate) use condition::{Recent, ranked_candidates, search_conditions};
 
 /// A ticket's two documents: its own fields, and its articles' words for agents (all
 /// of them) and for its customer (those shown to customers).

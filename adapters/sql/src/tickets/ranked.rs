@@ -7,11 +7,11 @@ use goats_core::model::*;
 use goats_core::ports::*;
 use sea_orm::ConnectionTrait;
 
-use super::reads::{SELECT_TICKET_ROW, filter_sql_newer_than, order_sql, ticket_from};
+use super::reads::{SELECT_TICKET_ROW, direction_sql, filter_sql_newer_than, order_sql, ticket_from};
 use crate::connection::Db;
 use crate::error::to_domain;
 use crate::row::{Decoded, int};
-use crate::search::Recent;
+use crate::search::{Recent, ranked_candidates};
 
 /// How many of the newest tickets a search by relevance looks among first: a word in
 /// one ticket of twenty finds there all the tickets a list ranks.
@@ -82,16 +82,26 @@ impl Db {
         let ranking = filter
             .text
             .as_ref()
-            .and_then(|q| crate::search::relevance_join(self.dialect, q, filter.customer_scope.is_some(), &where_sql));
+            .and_then(|q| ranked_candidates(self.dialect, q, filter.customer_scope.is_some(), &where_sql));
         // Without words (see `has_words`) nothing is ranked.
-        let Some((join, mut values)) = ranking else { return Ok((Some(0), Vec::new())) };
+        let Some((ranked, mut values)) = ranking else { return Ok((Some(0), Vec::new())) };
         values.extend(where_values);
         values.push((page.per_page as i64).into());
         values.push((page.offset() as i64).into());
         // The tickets found to rank are the ones counted.
         let columns = SELECT_TICKET_ROW.trim_start_matches("SELECT ");
         let order = order_sql(self.dialect, sort, true, &[]);
-        let sql = format!("SELECT r.found, {columns}{join}{order} LIMIT ? OFFSET ?");
+        let sql = if sort.field == TicketSortField::Relevance {
+            // The page is cut from the ranked rows before their tickets are read: 50
+            // ticket rows instead of the 1,000 ranked (a sixth of a search's time).
+            let dir = direction_sql(sort.direction);
+            format!(
+                "SELECT r.found, {columns} JOIN (SELECT * FROM ({ranked}) x ORDER BY x.score {dir}, \
+                 x.ticket_id {dir} LIMIT ? OFFSET ?) r ON r.ticket_id = t.id{order}"
+            )
+        } else {
+            format!("SELECT r.found, {columns} JOIN ({ranked}) r ON r.ticket_id = t.id{order} LIMIT ? OFFSET ?")
+        };
         let rows = self.list_rows(&sql, values, true).await?;
         let Some(first) = rows.first() else { return Ok((None, Vec::new())) };
         let found = int(first, "found")? as u64;

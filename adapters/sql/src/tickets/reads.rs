@@ -225,7 +225,7 @@ pub(super) fn order_sql(d: Dialect, sort: TicketSort, ranked: bool, names: &[(i6
     format!(" ORDER BY {column} {dir}, t.id {dir}")
 }
 
-fn direction_sql(direction: SortDirection) -> &'static str {
+pub(super) fn direction_sql(direction: SortDirection) -> &'static str {
     match direction {
         SortDirection::Asc => "ASC",
         SortDirection::Desc => "DESC",
